@@ -1,0 +1,1 @@
+"""The resource catalog (资源清单): technology achievements, research platforms and key labs, disciplines."""

@@ -1,0 +1,83 @@
+"""The ``xiaodi`` command. Each sub-command parses its arguments, calls one service, and prints the outcome."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from xiaodi.core.db import make_engine
+from xiaodi.core.errors import XiaodiError
+
+app = typer.Typer(help="校地合作平台 xiaodi：名录、清单、匹配、闭环管理与报告。", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="数据库：建库、升级、装载参考数据。", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")]
+
+
+def engine_for(url: str | None) -> Engine:
+    return make_engine(url)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """把数据库结构升级到最新版本（Alembic 迁移）。"""
+    from xiaodi.core.migrate import upgrade
+
+    upgrade(engine_for(db))
+    console.print("数据库结构已是最新版本。")
+
+
+@db_app.command("init")
+def db_init(db: DbOption = None) -> None:
+    """建库并装载公开参考数据（行政区划、高校名单、双一流学科、国家重点实验室、学科目录、行业分类）。"""
+    from xiaodi.bootstrap import init_database
+
+    counts = init_database(engine_for(db), progress=_progress_printer())
+    console.print("参考数据已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _progress_printer():  # type: ignore[no-untyped-def]
+    def report(step: str, done: int, total: int) -> None:
+        if done == total:
+            err_console.print(f"  · {step}：{total}")
+
+    return report
+
+
+def main() -> None:
+    """Entry point: a user never sees a traceback; XiaodiError messages are printed in Chinese."""
+    try:
+        app()
+    except XiaodiError as exc:
+        err_console.print(f"[red]错误：[/red]{exc.message}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("已中断。")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 — the last line of defence against tracebacks
+        if os.environ.get("XIAODI_DEBUG"):
+            raise
+        err_console.print(f"[red]内部错误：[/red]{type(exc).__name__}: {exc}（设置 XIAODI_DEBUG=1 可查看详细信息）")
+        sys.exit(1)
+
+
+def _mount_optional() -> None:
+    """Areas add their commands here; kept in one place so `xiaodi --help` lists every command."""
+    from xiaodi.tables import cli as tables_cli
+
+    tables_cli.register(app, engine_for)
+
+
+if Path(__file__).with_name("tables").joinpath("cli.py").exists():
+    _mount_optional()

@@ -1,0 +1,86 @@
+"""The audit trail (留痕): who did what to which record, when, why, and the values before → after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from xiaodi.core.models import Base, IdMixin, model_snapshot, utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user of the platform, or a named system process (import, demo, migration)."""
+
+    name: str
+    user_id: int | None = None
+
+    @classmethod
+    def system(cls, process: str) -> Actor:
+        return cls(name=f"系统:{process}")
+
+
+class AuditEntry(IdMixin, Base):
+    """One line of the audit trail (操作留痕). Never updated, never deleted."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
+
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_user_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    action: Mapped[str] = mapped_column(String(40))  # create / update / merge / retire / transition …
+    entity: Mapped[str] = mapped_column(String(60))  # table name
+    entity_id: Mapped[int | None]
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    reason: Mapped[str | None] = mapped_column(String(2000), default=None)
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    obj: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
+    """Append an audit entry for ``obj``. ``after`` defaults to the object's current column values."""
+    session.flush()
+    if after is None and action != "retire":
+        after = model_snapshot(obj)
+    if before is not None and after is not None:
+        before, after = _changed_only(before, after)
+    entry = AuditEntry(
+        actor=actor.name,
+        actor_user_id=actor.user_id,
+        action=action,
+        entity=obj.__table__.name,
+        entity_id=getattr(obj, "id", None),
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    session.add(entry)
+    return entry
+
+
+def _changed_only(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
+    """The audit trail of one record, oldest first."""
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id)
+    )
+    return list(session.scalars(stmt))

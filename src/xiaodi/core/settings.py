@@ -1,0 +1,26 @@
+"""Settings read from the environment (prefix ``XIAODI_``); bad values fail at start-up with a clear message."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Deployment settings. ``XIAODI_DATABASE_URL`` chooses the database (SQLite by default)."""
+
+    model_config = SettingsConfigDict(env_prefix="XIAODI_", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///./xiaodi.db", description="SQLAlchemy URL of the ledger")
+    data_dir: Path = Field(default=Path("."), description="where indexes and uploads live beside the database")
+    embedding_model: str | None = Field(default=None, description="local sentence-transformers model directory")
+    secret_key: str = Field(default="xiaodi-dev-secret-change-me", min_length=16)
+    max_upload_mb: int = Field(default=50, ge=1, le=2048)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,311 @@
+"""Directory rules (名录维护): create, update, merge duplicates and resolve names of organisations and people.
+
+Every write is audited (留痕). Resolution is exact name, then alias, then close matches offered as
+suggestions — a name is never silently guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from xiaodi.core import audit
+from xiaodi.core.audit import Actor
+from xiaodi.core.errors import Ambiguous, Conflict, NotFound, ValidationFailed
+from xiaodi.core.models import model_snapshot
+from xiaodi.core.records import check_fields, create, get_live, repoint_references, retire, update_fields
+from xiaodi.directory.models import (
+    ORG_KIND_LABELS,
+    Organisation,
+    OrganisationAlias,
+    OrgKind,
+    Person,
+    PersonKind,
+    Region,
+)
+
+ORG_FIELDS = frozenset({
+    "name", "code", "level", "region_id", "province", "city", "authority", "industry_code", "tags", "website",
+    "address", "contact_name", "contact_phone", "contact_email", "description", "note",
+})  # fmt: skip
+PERSON_FIELDS = frozenset({
+    "name", "organisation_id", "department", "title", "position", "honours", "disciplines", "research_interests",
+    "phone", "email", "id_number", "region_id", "extra", "note",
+})  # fmt: skip
+
+_SPACE_RE = re.compile(r"[\s\u3000]+")
+
+
+def clean_name(name: str) -> str:
+    """Names as typed in Excel carry stray spaces and full-width brackets; compare them in one form."""
+    name = _SPACE_RE.sub("", name or "")
+    return name.replace("（", "(").replace("）", ")")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving a name: the record (when certain), how it matched, and suggestions otherwise."""
+
+    record_id: int | None
+    name: str | None
+    matched_by: str | None  # exact | alias | code
+    suggestions: list[str] = field(default_factory=list)
+
+
+class OrganisationIndex:
+    """All organisation names and aliases in memory, for resolving many names quickly (imports, reports)."""
+
+    def __init__(self, session: Session, kinds: Iterable[OrgKind] | None = None) -> None:
+        kinds = list(kinds) if kinds else list(OrgKind)
+        self._by_name: dict[str, list[tuple[int, str]]] = {}
+        self._by_alias: dict[str, tuple[int, str]] = {}
+        self._by_code: dict[str, tuple[int, str]] = {}
+        rows = session.execute(
+            select(Organisation.id, Organisation.name, Organisation.code, Organisation.kind).where(
+                Organisation.kind.in_(kinds), Organisation.retired_at.is_(None)
+            )
+        ).all()
+        names: dict[int, str] = {}
+        for oid, name, code, _kind in rows:
+            names[oid] = name
+            self._by_name.setdefault(clean_name(name), []).append((oid, name))
+            if code:
+                self._by_code[code] = (oid, name)
+        alias_rows = session.execute(
+            select(OrganisationAlias.organisation_id, OrganisationAlias.alias).where(
+                OrganisationAlias.organisation_id.in_(names)
+            )
+        ).all() if names else []
+        for oid, alias in alias_rows:
+            self._by_alias[clean_name(alias)] = (oid, names[oid])
+        self._choices = list(self._by_name) + list(self._by_alias)
+
+    def add(self, oid: int, name: str, code: str | None = None) -> None:
+        self._by_name.setdefault(clean_name(name), []).append((oid, name))
+        if code:
+            self._by_code[code] = (oid, name)
+        self._choices.append(clean_name(name))
+
+    def resolve(self, name: str, *, code: str | None = None) -> Resolution:
+        if code and code in self._by_code:
+            oid, official = self._by_code[code]
+            return Resolution(oid, official, "code")
+        key = clean_name(name)
+        hits = self._by_name.get(key, [])
+        if len(hits) == 1:
+            return Resolution(hits[0][0], hits[0][1], "exact")
+        if len(hits) > 1:
+            return Resolution(None, None, None, [f"{n}（编号 {i}）" for i, n in hits])
+        if key in self._by_alias:
+            oid, official = self._by_alias[key]
+            return Resolution(oid, official, "alias")
+        return Resolution(None, None, None, self.suggest(key))
+
+    def suggest(self, key: str, limit: int = 3) -> list[str]:
+        found = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=70)
+        out: list[str] = []
+        for choice, _score, _ in found:
+            official = self._official(choice)
+            if official not in out:
+                out.append(official)
+        return out[:limit]
+
+    def _official(self, key: str) -> str:
+        if key in self._by_name:
+            return self._by_name[key][0][1]
+        return self._by_alias[key][1]
+
+
+def resolve_organisation(session: Session, name: str, *, kind: OrgKind | None = None) -> Organisation:
+    """The one organisation called ``name`` (exact or alias); otherwise an error listing close matches."""
+    index = OrganisationIndex(session, [kind] if kind else None)
+    found = index.resolve(name)
+    if found.record_id is not None:
+        return session.get_one(Organisation, found.record_id)
+    label = ORG_KIND_LABELS[kind] if kind else "单位"
+    if found.suggestions:
+        raise Ambiguous(f"未找到{label}“{name}”，您是否要找：{'、'.join(found.suggestions)}？", found.suggestions)
+    raise NotFound(f"未找到{label}“{name}”")
+
+
+def create_organisation(
+    session: Session, *, actor: Actor, kind: OrgKind, name: str, aliases: Iterable[str] = (), **fields: Any
+) -> Organisation:
+    """Register an organisation (新增单位). Its name and aliases must not already name another record."""
+    name = clean_name(name)
+    if not name:
+        raise ValidationFailed("单位名称不能为空")
+    check_fields(fields, ORG_FIELDS, "单位")
+    _ensure_name_free(session, name, kind)
+    org = create(session, Organisation(kind=kind, name=name, **fields), actor=actor)
+    for alias in aliases:
+        add_alias(session, actor=actor, organisation_id=org.id, alias=alias)
+    return org
+
+
+def update_organisation(
+    session: Session, *, actor: Actor, organisation_id: int, expected_version: int | None = None,
+    reason: str | None = None, **changes: Any,
+) -> Organisation:
+    """Change an organisation's fields (修改单位信息); a renamed organisation keeps its old name as an alias."""
+    org = get_live(session, Organisation, organisation_id, "单位")
+    new_name = clean_name(changes["name"]) if "name" in changes else None
+    old_name = org.name
+    if new_name and new_name != old_name:
+        _ensure_name_free(session, new_name, org.kind, except_id=org.id)
+        changes["name"] = new_name
+    update_fields(session, org, changes, actor=actor, allowed=ORG_FIELDS, label=f"单位“{old_name}”",
+                  expected_version=expected_version, reason=reason)
+    if new_name and new_name != old_name:
+        add_alias(session, actor=actor, organisation_id=org.id, alias=old_name, kind="曾用名")
+    return org
+
+
+def add_alias(session: Session, *, actor: Actor, organisation_id: int, alias: str, kind: str = "简称") -> None:
+    """Record another name (简称/曾用名) under which reports and tables may mention the organisation."""
+    alias = clean_name(alias)
+    if not alias:
+        return
+    existing = session.scalar(select(OrganisationAlias).where(OrganisationAlias.alias == alias))
+    if existing is not None:
+        if existing.organisation_id == organisation_id:
+            return
+        other = session.get_one(Organisation, existing.organisation_id)
+        raise Conflict(f"别名“{alias}”已属于“{other.name}”")
+    org = get_live(session, Organisation, organisation_id, "单位")
+    row = OrganisationAlias(organisation_id=org.id, alias=alias, kind=kind)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="add_alias", obj=org, after={"alias": alias, "kind": kind})
+
+
+def merge_organisations(
+    session: Session, *, actor: Actor, keep_id: int, duplicate_id: int, reason: str
+) -> dict[str, int]:
+    """Merge a duplicate into the record that stays (合并重复单位).
+
+    Everything that pointed at the duplicate now points at the survivor; the duplicate's name and aliases
+    become aliases; the duplicate is retired with ``merged_into_id`` and stays in the audit trail.
+    """
+    if keep_id == duplicate_id:
+        raise ValidationFailed("不能把单位合并到其自身")
+    keep = get_live(session, Organisation, keep_id, "单位")
+    dup = get_live(session, Organisation, duplicate_id, "单位")
+    names = [dup.name] + [a.alias for a in dup.aliases]
+    for alias_row in list(dup.aliases):
+        session.delete(alias_row)  # the alias moves to the survivor below; the audit keeps the old state
+    session.flush()
+    moved = repoint_references(session, Organisation.__table__, dup.id, keep.id)  # type: ignore[arg-type]
+    before = model_snapshot(dup)
+    dup.merged_into_id = keep.id
+    dup.name = f"{dup.name}（已合并#{dup.id}）"
+    retire(session, dup, actor=actor, reason=reason, action="merge")
+    audit.record(session, actor=actor, action="merge", obj=keep, after={"merged": before, "moved": moved},
+                 reason=reason)
+    for name in names:
+        if clean_name(name) != keep.name:
+            add_alias(session, actor=actor, organisation_id=keep.id, alias=name, kind="曾用名")
+    keep.tags = sorted(set(keep.tags or []) | set(before.get("tags") or []))
+    return moved
+
+
+def _ensure_name_free(session: Session, name: str, kind: OrgKind, except_id: int | None = None) -> None:
+    stmt = select(Organisation.id).where(Organisation.kind == kind, Organisation.name == name)
+    if except_id:
+        stmt = stmt.where(Organisation.id != except_id)
+    if session.scalar(stmt) is not None:
+        raise Conflict(f"{ORG_KIND_LABELS[kind]}“{name}”已存在")
+    owner = session.scalar(select(OrganisationAlias.organisation_id).where(OrganisationAlias.alias == name))
+    if owner is not None and owner != except_id:
+        raise Conflict(f"“{name}”已是另一单位（编号 {owner}）的别名")
+
+
+
+# ---- people (专家/联系人) -------------------------------------------------------------------------------
+
+
+def create_person(
+    session: Session, *, actor: Actor, kind: PersonKind, name: str, organisation_id: int | None = None,
+    **fields: Any,
+) -> Person:
+    """Register a person (新增专家/联系人). The same name at the same organisation is a duplicate."""
+    name = clean_name(name)
+    if not name:
+        raise ValidationFailed("姓名不能为空")
+    check_fields(fields, PERSON_FIELDS, "人员")
+    dup = session.scalar(
+        select(Person.id).where(Person.name == name, Person.organisation_id == organisation_id,
+                                Person.retired_at.is_(None))
+    )
+    if dup is not None:
+        raise Conflict(f"该单位已有同名人员“{name}”（编号 {dup}）")
+    return create(session, Person(kind=kind, name=name, organisation_id=organisation_id, **fields), actor=actor)
+
+
+def update_person(
+    session: Session, *, actor: Actor, person_id: int, expected_version: int | None = None,
+    reason: str | None = None, **changes: Any,
+) -> Person:
+    person = get_live(session, Person, person_id, "人员")
+    update_fields(session, person, changes, actor=actor, allowed=PERSON_FIELDS, label=f"人员“{person.name}”",
+                  expected_version=expected_version, reason=reason)
+    return person
+
+
+def merge_people(session: Session, *, actor: Actor, keep_id: int, duplicate_id: int, reason: str) -> dict[str, int]:
+    """Merge a duplicate person record into the one that stays (合并重复人员)."""
+    if keep_id == duplicate_id:
+        raise ValidationFailed("不能把人员合并到其自身")
+    keep = get_live(session, Person, keep_id, "人员")
+    dup = get_live(session, Person, duplicate_id, "人员")
+    moved = repoint_references(session, Person.__table__, dup.id, keep.id)  # type: ignore[arg-type]
+    for key in ("phone", "email", "title", "department", "research_interests"):
+        if getattr(keep, key) is None and getattr(dup, key) is not None:
+            setattr(keep, key, getattr(dup, key))
+    keep.disciplines = sorted(set(keep.disciplines or []) | set(dup.disciplines or []))
+    dup.merged_into_id = keep.id
+    retire(session, dup, actor=actor, reason=reason, action="merge")
+    audit.record(session, actor=actor, action="merge", obj=keep, after={"merged_id": dup.id, "moved": moved},
+                 reason=reason)
+    return moved
+
+
+def resolve_person(session: Session, name: str, *, organisation_id: int | None = None) -> Person:
+    """The one live person called ``name`` (at ``organisation_id`` when given); never a guess."""
+    stmt = select(Person).where(Person.name == clean_name(name), Person.retired_at.is_(None))
+    if organisation_id is not None:
+        stmt = stmt.where(Person.organisation_id == organisation_id)
+    found = list(session.scalars(stmt))
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        options = [f"{p.name}（{p.organisation.name if p.organisation else '无单位'}，编号 {p.id}）" for p in found]
+        raise Ambiguous(f"有 {len(found)} 位“{name}”，请指明单位：{'、'.join(options)}", options)
+    raise NotFound(f"未找到人员“{name}”")
+
+
+# ---- regions (行政区划) ----------------------------------------------------------------------------------
+
+
+def resolve_region(session: Session, name: str, *, within: str | None = None) -> Region:
+    """The region named ``name`` (short or full name or code); ``within`` narrows by a parent's name."""
+    key = clean_name(name)
+    stmt = select(Region).where(or_(Region.name == key, Region.full_name == key, Region.code == key))
+    found = list(session.scalars(stmt))
+    if not found:
+        stmt = select(Region).where(Region.name.like(f"{key}%")).limit(10)
+        found = [r for r in session.scalars(stmt) if r.name.rstrip("市县区旗") == key.rstrip("市县区旗")]
+    if within:
+        found = [r for r in found if clean_name(within) in r.full_name]
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        options = [r.full_name for r in found]
+        raise Ambiguous(f"“{name}”对应多个行政区：{'、'.join(options)}，请写全称", options)
+    raise NotFound(f"未找到行政区“{name}”")

@@ -1,0 +1,1 @@
+"""Events (活动): visits, matchmaking meetings, job fairs, internships, trainings, forums, and their outcomes."""
