@@ -105,6 +105,8 @@ def model_snapshot(obj: Any, exclude: frozenset[str] = frozenset({"created_at", 
         if col.key in exclude:
             continue
         value = getattr(obj, col.key, None)
+        if isinstance(col.type, Money) and value is not None:
+            value = Decimal(value).quantize(Decimal("0.01"))  # as stored, whatever the caller passed
         out[col.key] = to_jsonable(value)
     return out
 

@@ -103,6 +103,7 @@ def repoint_references(session: Session, table: Table, old_id: int, new_id: int)
             count = _repoint_column(session, other, fk.parent, old_id, new_id)
             if count:
                 moved[f"{other.name}.{fk.parent.name}"] = count
+    session.expire_all()  # the UPDATEs bypassed the identity map; reload what the session holds
     return moved
 
 

@@ -1,0 +1,139 @@
+"""Load the public reference data (公开参考数据) into the directory and catalog: one call, re-runnable.
+
+Each kind is upserted on its natural key (region code, industry code, scheme + discipline code, MOE school code or
+kind + name, alias, platform name), so a second run inserts and updates nothing. The audit trail gets one summary
+entry per kind that changed (action ``reference_load``) rather than one per row: the rows come from published
+lists named in ``data/reference/SOURCES.md``, and thousands of per-row entries would bury the users' own edits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from xiaodi.core.audit import Actor, AuditEntry
+from xiaodi.reference.bulk import Written
+from xiaodi.reference.catalogues import load_disciplines, load_industries
+from xiaodi.reference.organisations import (
+    load_aliases,
+    load_double_first_class,
+    load_state_key_labs,
+    load_universities,
+    read_curated,
+)
+from xiaodi.reference.paths import reference_data_dir
+from xiaodi.reference.regions import load_regions
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+ACTOR = Actor.system("reference_load")
+STEPS = ("行政区划", "行业分类", "学科目录", "高校名单", "单位别名", "双一流", "国家重点实验室")
+
+
+def load_reference_data(
+    session: Session, *, data_dir: Path | None = None, progress: Progress | None = None
+) -> dict[str, int]:
+    """Load regions, industries, disciplines, universities, 双一流 and state key labs; return counts per kind.
+
+    The counts are the reference records of each kind (the same on every run); ``inserted`` and ``updated``
+    total what this run wrote. The caller owns the transaction: nothing is committed here.
+    """
+    folder = data_dir or reference_data_dir()
+    session.flush()
+    counts: dict[str, int] = {}
+    written = Written()
+
+    def step(index: int) -> None:
+        if progress is not None:
+            progress(STEPS[index], index + 1, len(STEPS))
+
+    def done(kind: str, entity: str, result: Written, total: int, source: str) -> None:
+        counts[kind] = total
+        written.add(Written(inserted=result.inserted, updated=result.updated, unchanged=result.unchanged))
+        if result.changed:
+            session.add(
+                AuditEntry(
+                    actor=ACTOR.name,
+                    action="reference_load",
+                    entity=entity,
+                    entity_id=None,
+                    after={
+                        "kind": kind,
+                        "inserted": result.inserted,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                        "source": source,
+                    },
+                    reason="导入公开参考数据",
+                )
+            )
+        log.info(
+            "reference %s: %d inserted, %d updated, %d unchanged",
+            kind,
+            result.inserted,
+            result.updated,
+            result.unchanged,
+        )
+
+    step(0)
+    regions_written, regions = load_regions(session, folder)
+    done(
+        "regions",
+        "region",
+        regions_written,
+        _total(regions_written),
+        "china-division 2.7.0 (国家统计局2023年统计用区划代码) + cpca 0.5.5 坐标",
+    )
+
+    step(1)
+    industries = load_industries(session, folder)
+    done("industries", "industry", industries, _total(industries), "GB/T 4754-2017 国民经济行业分类")
+
+    step(2)
+    disciplines = load_disciplines(session, folder)
+    done(
+        "disciplines",
+        "discipline",
+        disciplines,
+        _total(disciplines),
+        "研究生教育学科专业目录(2022) + 国家自然科学基金申请代码",
+    )
+
+    step(3)
+    curated = read_curated(folder)
+    universities = load_universities(session, folder, regions, curated)
+    done(
+        "universities",
+        "organisation",
+        universities,
+        _total(universities),
+        "教育部全国高等学校名单(2025-06-20) + xiaodi-curated",
+    )
+
+    step(4)
+    aliases, alias_total = load_aliases(session, folder, curated)
+    done("organisation_aliases", "organisation_alias", aliases, alias_total, "xiaodi-curated + 名称异写")
+
+    step(5)
+    dfc, missing = load_double_first_class(session, folder)
+    if missing:
+        log.warning("双一流 schools without an organisation: %s", "、".join(missing))
+    done("double_first_class", "organisation_discipline", dfc, _total(dfc), "第二轮双一流建设高校及建设学科名单(2022)")
+
+    step(6)
+    hosts, labs = load_state_key_labs(session, folder, regions)
+    done("lab_hosts", "organisation", hosts, _total(hosts), "国家重点实验室列表 依托单位")
+    done("state_key_labs", "platform", labs, _total(labs), "维基百科 中华人民共和国国家重点实验室列表 (CC BY-SA 4.0)")
+
+    session.flush()
+    counts["inserted"] = written.inserted
+    counts["updated"] = written.updated
+    return counts
+
+
+def _total(result: Written) -> int:
+    return result.inserted + result.updated + result.unchanged

@@ -1,0 +1,181 @@
+"""Loading the public reference data (公开参考数据): what a programme office expects to find afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xiaodi.catalog.models import Discipline, OrganisationDiscipline, Platform, PlatformKind
+from xiaodi.core.audit import AuditEntry
+from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Region, RegionLevel
+from xiaodi.reference import load_reference_data, reference_data_dir
+
+# The suite's ``engine`` fixture (tests/conftest.py) builds the database with the migrations and runs
+# ``load_reference_data`` once; ``session`` rolls back whatever a test does.
+
+
+def count(session: Session, *where: Any, model: Any) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def org(session: Session, name: str) -> Organisation:
+    return session.scalars(select(Organisation).where(Organisation.name == name)).one()
+
+
+def test_reference_dir_is_found_from_the_checkout_or_the_environment(monkeypatch, tmp_path: Path) -> None:
+    assert (reference_data_dir() / "SOURCES.md").is_file()
+    (tmp_path / "SOURCES.md").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XIAODI_REFERENCE_DIR", str(tmp_path))
+    assert reference_data_dir() == tmp_path
+
+
+def test_counts_per_kind(session: Session) -> None:
+    counts = load_reference_data(session)  # a second run: the suite's database is already loaded
+    assert counts["regions"] == count(session, model=Region)
+    assert counts["universities"] == 2919 + 248 + 4  # MOE regular + adult + 4 military not on the MOE list
+    assert counts["state_key_labs"] == 253
+    assert counts["lab_hosts"] == 153
+    assert counts["double_first_class"] == 433
+    assert counts["industries"] == 20 + 97 + 473 + 1381
+
+
+def test_regions_cover_the_country_down_to_counties(session: Session) -> None:
+    assert count(session, Region.level == RegionLevel.PROVINCE, model=Region) == 34  # 31 + 港澳台
+    assert 320 <= count(session, Region.level == RegionLevel.CITY, model=Region) <= 340
+    assert 2_900 <= count(session, Region.level == RegionLevel.COUNTY, model=Region) <= 3_100
+    hejin = session.scalars(select(Region).where(Region.code == "140882")).one()
+    assert (hejin.name, hejin.full_name, hejin.level) == ("河津市", "山西省运城市河津市", RegionLevel.COUNTY)
+    assert hejin.latitude is not None and 35 < hejin.latitude < 36 and hejin.longitude is not None
+    yuncheng = session.get(Region, hejin.parent_id)
+    assert yuncheng is not None and (yuncheng.code, yuncheng.name) == ("140800", "运城市")
+    shanxi = session.get(Region, yuncheng.parent_id)
+    assert shanxi is not None and (shanxi.code, shanxi.name, shanxi.parent_id) == ("140000", "山西省", None)
+
+
+def test_municipality_districts_hang_under_the_municipality(session: Session) -> None:
+    dongcheng = session.scalars(select(Region).where(Region.code == "110101")).one()
+    assert dongcheng.full_name == "北京市东城区"
+    beijing = session.get(Region, dongcheng.parent_id)
+    assert beijing is not None and beijing.code == "110000"
+    assert count(session, Region.name == "市辖区", model=Region) == 0
+
+
+def test_industries_follow_gbt4754_levels(session: Session) -> None:
+    glass = session.scalars(select(Industry).where(Industry.code == "3041")).one()
+    assert (glass.name, glass.level, glass.parent_code) == ("平板玻璃制造", "小类", "304")
+    assert count(session, Industry.level == "门类", model=Industry) == 20
+    assert count(session, Industry.level == "大类", model=Industry) == 97
+    assert count(session, Industry.level == "中类", model=Industry) == 473
+    # every parent code names an industry that exists
+    codes = set(session.scalars(select(Industry.code)))
+    assert set(session.scalars(select(Industry.parent_code).where(Industry.parent_code.is_not(None)))) <= codes
+
+
+def test_disciplines_of_both_schemes(session: Session) -> None:
+    materials = session.scalars(
+        select(Discipline).where(Discipline.scheme == "moe2022", Discipline.code == "0805")
+    ).one()
+    assert (materials.name, materials.level, materials.parent_code) == ("材料科学与工程", "一级学科", "08")
+    assert count(session, Discipline.scheme == "moe2022", Discipline.level == "门类", model=Discipline) == 14
+    assert count(session, Discipline.scheme == "nsfc", model=Discipline) == 2916
+
+
+def test_universities_from_the_moe_list(session: Session) -> None:
+    jxust = org(session, "江西理工大学")
+    assert (jxust.kind, jxust.province, jxust.city, jxust.level) == (OrgKind.UNIVERSITY, "江西省", "赣州市", "本科")
+    assert jxust.code and jxust.code.startswith("41")
+    assert jxust.region is not None and jxust.region.full_name == "江西省赣州市"
+    assert jxust.note and "教育部" in jxust.note
+    assert count(session, Organisation.level == "本科", model=Organisation) == 1365
+    assert count(session, Organisation.level == "专科", model=Organisation) == 1554
+    assert count(session, Organisation.level == "成人高校", model=Organisation) == 248
+    private = session.scalars(select(Organisation.tags).where(Organisation.kind == OrgKind.UNIVERSITY)).all()
+    assert sum("民办" in tags for tags in private) == 829 + 2
+
+
+def test_double_first_class(session: Session) -> None:
+    whut = org(session, "武汉理工大学")
+    assert "双一流" in whut.tags
+    pairs = session.scalars(
+        select(OrganisationDiscipline).where(OrganisationDiscipline.organisation_id == whut.id)
+    ).all()
+    assert [(p.discipline_name, p.relation) for p in pairs] == [("材料科学与工程", "double_first_class")]
+    assert pairs[0].discipline_id is not None
+    tagged = [t for t in session.scalars(select(Organisation.tags)) if "双一流" in t]
+    assert len(tagged) == 147
+
+
+def test_double_first_class_names_outside_the_moe_list(session: Session) -> None:
+    sus = org(session, "上海体育大学")
+    assert "双一流" in sus.tags
+    alias = session.scalars(select(OrganisationAlias).where(OrganisationAlias.alias == "上海体育学院")).one()
+    assert alias.organisation_id == sus.id
+    for name in ("国防科技大学", "海军军医大学", "空军军医大学"):
+        military = org(session, name)
+        assert military.kind == OrgKind.UNIVERSITY
+        assert {"军队院校", "双一流"} <= set(military.tags)
+
+
+def test_state_key_labs_link_to_their_hosts(session: Session) -> None:
+    whut = org(session, "武汉理工大学")
+    labs = session.scalars(select(Platform).where(Platform.host_id == whut.id)).all()
+    assert "材料复合新技术国家重点实验室" in {lab.name for lab in labs}
+    assert all(lab.kind == PlatformKind.STATE_KEY_LAB and lab.level == "国家级" for lab in labs)
+    joint = session.scalars(select(Platform).where(Platform.name == "化学工程联合国家重点实验室")).one()
+    assert joint.host is not None and joint.host.name == "清华大学"
+    assert joint.host_name == "清华大学、天津大学、华东理工大学、浙江大学"
+    assert joint.field == "化学"
+    assert count(session, Platform.host_id.is_(None), model=Platform) == 0
+
+
+def test_lab_hosts_outside_the_moe_list(session: Session) -> None:
+    cas = org(session, "中国科学院大连化学物理研究所")
+    assert (cas.kind, cas.province, cas.city) == (OrgKind.INSTITUTE, "辽宁省", "大连市")
+    # A former name in the lab list resolves to the renamed military university.
+    lab_hosts = {p.host.name for p in session.scalars(select(Platform)) if p.host is not None}
+    assert "陆军军医大学" in lab_hosts and "中国人民解放军第三军医大学" not in lab_hosts
+
+
+def test_one_audit_entry_per_kind(session: Session) -> None:
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "reference_load")).all()
+    assert len(entries) == 8  # written by the first load only: later loads change nothing
+    assert all(e.actor == "系统:reference_load" and e.after and e.after["inserted"] > 0 for e in entries)
+
+
+def snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    tables = (
+        Region,
+        Industry,
+        Discipline,
+        Organisation,
+        OrganisationAlias,
+        OrganisationDiscipline,
+        Platform,
+        AuditEntry,
+    )
+    return {m.__tablename__: [tuple(r) for r in session.execute(select(m.__table__))] for m in tables}
+
+
+def test_loading_twice_changes_nothing(session: Session) -> None:
+    before = snapshot(session)
+    again = load_reference_data(session)
+    session.flush()
+    assert (again["inserted"], again["updated"]) == (0, 0)
+    assert snapshot(session) == before
+
+
+def test_reload_keeps_user_edits_and_restores_reference_fields(session: Session) -> None:
+    whut = org(session, "武汉理工大学")
+    whut.tags = [*whut.tags, "校地合作重点高校"]
+    whut.website = "https://www.whut.edu.cn"
+    whut.city = None
+    session.flush()
+    counts = load_reference_data(session)
+    session.expire_all()
+    whut = org(session, "武汉理工大学")
+    assert counts["updated"] == 1
+    assert "校地合作重点高校" in whut.tags and "双一流" in whut.tags
+    assert (whut.website, whut.city) == ("https://www.whut.edu.cn", "武汉市")
