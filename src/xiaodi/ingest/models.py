@@ -41,6 +41,10 @@ class Metric(StrEnum):
     TRAININGS = "trainings"  # 培训 (人次)
     PLATFORMS = "platforms"  # 共建平台 (个)
     OUTPUT_VALUE = "output_value"  # 新增产值 (元)
+    INVESTMENT = "investment"  # 总投资/计划投资 (元)
+    CONTACTS = "contacts"  # 对接次数 (次)
+    PROJECTS = "projects"  # 项目 (个) — neither 签约 nor 落地 stated
+    TEAMS = "teams"  # 服务团队/创新团队 (个)
 
 
 METRIC_LABELS: dict[Metric, str] = {
@@ -65,10 +69,16 @@ METRIC_LABELS: dict[Metric, str] = {
     Metric.TRAININGS: "培训人次",
     Metric.PLATFORMS: "共建平台",
     Metric.OUTPUT_VALUE: "新增产值",
+    Metric.INVESTMENT: "投资额",
+    Metric.CONTACTS: "对接次数",
+    Metric.PROJECTS: "合作项目",
+    Metric.TEAMS: "团队",
 }
 
 # Money metrics are stored in yuan; every other metric is a count in its own unit.
-MONEY_METRICS: frozenset[Metric] = frozenset({Metric.AMOUNT_SIGNED, Metric.FUNDS_IN_PLACE, Metric.OUTPUT_VALUE})
+MONEY_METRICS: frozenset[Metric] = frozenset(
+    {Metric.AMOUNT_SIGNED, Metric.FUNDS_IN_PLACE, Metric.OUTPUT_VALUE, Metric.INVESTMENT}
+)
 
 # Wide enough for any stated figure in yuan (23,730,000,000 元 and far beyond) and for counts alike.
 FigureValue = Numeric(24, 2, asdecimal=True)

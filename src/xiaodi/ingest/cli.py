@@ -1,0 +1,87 @@
+"""``xiaodi ingest``: clean reports, print their figures, optionally store them for review (报道导入)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from xiaodi.core.audit import Actor
+from xiaodi.core.db import transaction
+from xiaodi.ingest.pipeline import ingest_paths
+
+console = Console()
+
+
+def _directory_names(engine: Engine) -> tuple[list[str], dict[str, str]]:
+    """Organisation names and aliases from the ledger, when there is one, so that short names resolve."""
+    from xiaodi.directory.models import Organisation, OrganisationAlias
+
+    try:
+        if not inspect(engine).has_table("organisation"):
+            return [], {}
+        with engine.connect() as conn:
+            names = list(conn.scalars(select(Organisation.name).where(Organisation.retired_at.is_(None))))
+            aliases = dict(conn.execute(
+                select(OrganisationAlias.alias, Organisation.name).join(Organisation)
+            ).tuples().all())
+        return names, aliases
+    except SQLAlchemyError:
+        return [], {}
+
+
+def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> None:
+    @app.command("ingest")
+    def ingest(
+        paths: Annotated[list[Path], typer.Argument(help="报道文件或文件夹（.txt/.html，可多个）")],
+        as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+        store: Annotated[bool, typer.Option("--store", help="把报道和数字存入台账，待核对")] = False,
+        region: Annotated[str | None, typer.Option("--region", help="报道所属地区（未写明地区的数字归入此地区）")] = None,
+        db: Annotated[str | None, typer.Option("--db", help="数据库 URL")] = None,
+    ) -> None:
+        """清洗工作报告/新闻，提取其中的统计数字（协议、项目、金额、基地……）。"""
+        engine = engine_for(db)
+        names, aliases = _directory_names(engine)
+        failed = total = 0
+        for result in ingest_paths(paths, known_names=names, aliases=aliases, default_region=region):
+            failed += "error" in result
+            total += 1
+            if store and "error" not in result:
+                _store(engine, Path(result["file"]), region)
+            _print(result, as_json)
+        if total and failed == total:  # some bad files in a batch are reported, not fatal
+            raise typer.Exit(code=1)
+
+
+def _store(engine: Engine, path: Path, region: str | None) -> None:
+    from xiaodi.ingest.service import store_report
+
+    with transaction(engine) as session:
+        report = store_report(session, actor=Actor.system("ingest"), raw=path.read_bytes(), filename=path.name,
+                              region_name=region)
+        console.print(f"已入库：报道编号 {report.id}，待核对。", style="dim")
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    if "error" in result:
+        console.print(f"[red]{result['file']}：{result['error']}[/red]")
+        return
+    table = Table(title=f"{result['file']} — {result['title'] or '（无标题）'}")
+    for column in ("指标", "数值", "单位", "约数", "地区", "原文"):
+        table.add_column(column)
+    for fig in result["figures"]:
+        table.add_row(fig["metric"] + ("（计划）" if fig["is_plan"] else ""), str(fig["value"]), fig["unit"],
+                      fig["approx"] or "", fig["region"] or "", fig["quote"][:60])
+    console.print(table)
+    for warning in result["warnings"]:
+        console.print(f"[yellow]提示：{warning}[/yellow]")

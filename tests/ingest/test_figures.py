@@ -1,0 +1,96 @@
+"""Figures: metric, value, approx, region, period, plan/total — and F1 over every labelled report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.ingest.conftest import REPORTS, SEEDS, load_labels
+
+from xiaodi.ingest.clean import clean_report
+from xiaodi.ingest.evaluate import Score, score
+from xiaodi.ingest.figures import extract_figures
+
+F1_FLOOR = 0.85
+
+
+def pairs(text: str) -> set[tuple[str, Decimal]]:
+    return {(f.metric, f.value) for f in extract_figures(text)}
+
+
+def test_money_in_yuan_and_approx():
+    figs = extract_figures("河津市2021年共签约项目32个,签约金额237.3亿元,到位资金52.5亿元,对接300余次。")
+    got = {f.metric: f for f in figs}
+    assert got["amount_signed"].value == Decimal(23730000000) and got["amount_signed"].unit == "亿元"
+    assert got["funds_in_place"].value == Decimal(5250000000)
+    assert got["projects_signed"].is_total and got["projects_signed"].period == "2021年"
+    assert got["contacts"].approx == "余" and got["contacts"].region == "河津市"
+
+
+def test_noun_after_and_before_the_number():
+    text = "某区与清华大学等53所高校签约,签订合作协议96个,落地项目8个,收集人才需求485人、技术需求24项。"
+    assert pairs(text) == {("universities", 53), ("agreements", 96), ("projects_landed", 8),
+                           ("talent_demand", 485), ("tech_demand", 24)}  # fmt: skip
+
+
+def test_classifier_must_fit_the_noun():
+    # 名 counts people: 30 heads of research offices are not 30 universities; 7家牵头单位 is not 7 bases
+    assert pairs("30余名高校科研负责人参加。细化共建基地7家牵头单位的任务。") == set()
+
+
+def test_skips_names_ordinals_ranges_and_vague_numbers():
+    text = "共建“12大基地”,“万名学子看朝阳”,第11个合作项目,亩效益由8000—10000元增加到5—10万元,估值达数十亿元。"
+    assert extract_figures(text) == []
+
+
+def test_chinese_numerals_and_plans():
+    figs = extract_figures("截至目前,新建基地十二个,近千名学子来访。下一步,计划新建基地6个。该县将引进博士20名。")
+    got = [(f.metric, f.value, f.approx, f.is_plan) for f in figs]
+    assert got == [("bases", 12, None, False), ("students", 1000, "近", False), ("bases", 6, None, True),
+                   ("talents", 20, None, True)]  # fmt: skip
+    assert figs[0].period == "截至目前"
+
+
+def test_region_from_sentence_else_report():
+    text = "长治市与高校合作。潞城区建成基地3个。全市落地项目5个。"
+    got = {f.metric: f.region for f in extract_figures(text)}
+    assert got == {"bases": "潞城区", "projects_landed": "长治市"}
+    assert extract_figures("全市落地项目5个。", default_region="朝阳市")[0].region == "朝阳市"
+
+
+def test_breakdown_after_qizhong():
+    figs = extract_figures("共签订合作协议20个,其中科技成果转化协议8个。")
+    assert figs[0].is_total and figs[1].part_of == "agreements"
+
+
+def test_quote_is_exact_sentence():
+    text = "第一句没有数字。落地项目80个,签约金额2亿元。"
+    for fig in extract_figures(text):
+        assert fig.quote in text and fig.quote.startswith("落地项目")
+
+
+def _evaluate() -> tuple[Score, list[str]]:
+    total, misses = Score(), []
+    for labels_file, folder in (("seed_labels.json", SEEDS), ("own_labels.json", REPORTS)):
+        for name, items in load_labels(labels_file).items():
+            path = folder / name
+            if not path.exists():
+                continue
+            found = [(f.metric, f.value) for f in extract_figures(clean_report(path.read_bytes()).text)]
+            s = score(found, [(i["metric"], i["value"]) for i in items])
+            total.add(s)
+            if s.fp or s.fn:
+                misses.append(f"{name}: fp={s.fp} fn={s.fn}")
+    return total, misses
+
+
+def test_f1_floor_over_labelled_reports():
+    total, misses = _evaluate()
+    assert total.tp >= 40, "too few labelled reports found"
+    assert total.f1 >= F1_FLOOR, (total.precision, total.recall, misses)
+
+
+def test_plans_are_flagged_in_labels():
+    report = clean_report((REPORTS / "r1_gbk.txt").read_bytes())
+    plans = {(f.metric, int(f.value)) for f in extract_figures(report.text) if f.is_plan}
+    expected = {(i["metric"], i["value"]) for i in load_labels("own_labels.json")["r1_gbk.txt"] if i.get("is_plan")}
+    assert plans == expected
