@@ -43,7 +43,7 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
         paths: Annotated[list[Path], typer.Argument(help="报道文件或文件夹（.txt/.html，可多个）")],
         as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
         store: Annotated[bool, typer.Option("--store", help="把报道和数字存入台账，待核对")] = False,
-        region: Annotated[str | None, typer.Option("--region", help="报道所属地区（未写明地区的数字归入此地区）")] = None,
+        region: Annotated[str | None, typer.Option("--region", help="报道所属地区（数字未写地区时归入）")] = None,
         db: Annotated[str | None, typer.Option("--db", help="数据库 URL")] = None,
     ) -> None:
         """清洗工作报告/新闻，提取其中的统计数字（协议、项目、金额、基地……）。"""
