@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -72,12 +71,18 @@ def main() -> None:
         sys.exit(1)
 
 
-def _mount_optional() -> None:
-    """Areas add their commands here; kept in one place so `xiaodi --help` lists every command."""
+def _register_areas() -> None:
+    """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
+    from xiaodi.accounts import cli as accounts_cli
+    from xiaodi.demands import cli as demands_cli
+    from xiaodi.demo import cli as demo_cli
+    from xiaodi.ingest import cli as ingest_cli
+    from xiaodi.projects import cli as projects_cli
     from xiaodi.tables import cli as tables_cli
+    from xiaodi.web import cli as web_cli
 
-    tables_cli.register(app, engine_for)
+    for area in (tables_cli, demo_cli, demands_cli, projects_cli, ingest_cli, accounts_cli, web_cli):
+        area.register(app, engine_for)
 
 
-if Path(__file__).with_name("tables").joinpath("cli.py").exists():
-    _mount_optional()
+_register_areas()

@@ -1,0 +1,159 @@
+"""A programme office opens the demo and recognises its programme: 河津's "6+1" universities, 芮城's 1+1+N,
+朝阳's talent week, demands at every stage, overdue milestones to dispatch, funds arriving — all audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from xiaodi.bases.models import Pairing, PairingBase
+from xiaodi.core.audit import AuditEntry
+from xiaodi.core.db import make_engine
+from xiaodi.core.errors import Conflict
+from xiaodi.core.models import Base
+from xiaodi.demands.models import Demand, DemandState
+from xiaodi.demo.builder import DemoSummary, build_demo
+from xiaodi.demo.cli import clear_previous_demo, is_demo_database
+from xiaodi.directory.models import Organisation, Region
+from xiaodi.directory.service import resolve_organisation
+from xiaodi.events.models import Event, EventKind, EventOutcome
+from xiaodi.ingest.models import FigureState, StatedFigure
+from xiaodi.projects.dispatch import dispatch_list
+from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milestone, MilestoneState
+
+# Tables whose rows a service appends as part of another record's audited change (the demand's transition, the
+# project's stage move, a screening verdict on a claim, a party listed on its agreement).
+LOG_TABLES = frozenset({"audit_entry", "demand_transition", "project_stage_change", "claim_review",
+                        "agreement_party", "organisation_alias"})
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, DemoSummary, Path]]:
+    path = tmp_path_factory.mktemp("demo") / "xiaodi-demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    summary = build_demo(engine, accounts=False)
+    yield engine, summary, path
+    engine.dispose()
+
+
+@pytest.fixture
+def db(demo: tuple[Engine, DemoSummary, Path]) -> Iterator[Session]:
+    with Session(demo[0]) as session:
+        yield session
+
+
+def region(session: Session, full_name: str) -> Region:
+    return session.scalars(select(Region).where(Region.full_name == full_name)).one()
+
+
+def test_hejin_has_agreements_with_jiangxi_and_wuhan_universities(db: Session) -> None:
+    hejin = region(db, "山西省运城市河津市")
+    partners = set(db.scalars(
+        select(Organisation.name).join(AgreementParty, AgreementParty.organisation_id == Organisation.id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(Agreement.region_id == hejin.id, Organisation.kind == "university")
+    ))
+    assert "江西理工大学" in partners
+    wuhan = set(db.scalars(select(Organisation.name).where(Organisation.name.in_(partners),
+                                                          Organisation.city == "武汉市")))
+    assert wuhan, partners
+    assert resolve_organisation(db, "江理工").name == "江西理工大学"
+    assert resolve_organisation(db, "武理工").name == "武汉理工大学"
+    slag = db.scalars(select(Demand).where(Demand.title == "钢渣绿色处理新技术")).one()
+    assert slag.state == DemandState.CONTRACTED
+    # the aggregate the report states is a reported figure, accepted, beside the named ledger records
+    stated = db.scalars(select(StatedFigure).where(StatedFigure.region_id == hejin.id,
+                                                   StatedFigure.metric == "agreements")).all()
+    assert {f.value for f in stated} >= {Decimal(94)}
+    assert all(f.state == FigureState.ACCEPTED for f in stated)
+
+
+def test_ruicheng_has_a_one_plus_one_plus_n_pairing_with_bases(db: Session) -> None:
+    ruicheng = region(db, "山西省运城市芮城县")
+    pairings = db.scalars(select(Pairing).where(Pairing.region_id == ruicheng.id)).all()
+    assert {p.university.name for p in pairings} >= {"清华大学", "武汉大学", "华中科技大学"}
+    assert all(p.lead_unit.kind == "government" for p in pairings)
+    bases = db.scalar(select(func.count()).select_from(PairingBase)
+                      .where(PairingBase.pairing_id.in_([p.id for p in pairings])))
+    assert bases and bases >= len(pairings)
+
+
+def test_chaoyang_talent_week_has_its_outcomes(db: Session) -> None:
+    week = db.scalars(select(Event).where(Event.kind == EventKind.TALENT_WEEK)).one()
+    assert week.region_id == region(db, "辽宁省朝阳市").id
+    assert week.starts_on == dt.date(2025, 7, 15)
+    outcomes = {metric: value for metric, value in db.execute(
+        select(EventOutcome.metric, EventOutcome.value).where(EventOutcome.event_id == week.id))}
+    assert outcomes["achievements"] == 146
+    assert outcomes["tech_demand"] == 128
+    assert outcomes["agreements"] == 23
+    framework = db.scalars(select(Agreement).where(Agreement.event_id == week.id,
+                                                   Agreement.kind == "strategic_framework")).one()
+    assert "东北大学" in {p.name for p in framework.parties}
+
+
+def test_demands_are_at_every_stage_of_their_life(db: Session, demo: tuple[Engine, DemoSummary, Path]) -> None:
+    states = set(db.scalars(select(Demand.state)))
+    assert states >= {DemandState.DRAFT, DemandState.SUBMITTED, DemandState.PUBLISHED, DemandState.CLAIMED,
+                      DemandState.SELECTED, DemandState.CONTRACTED}
+    assert demo[1].demand_states["contracted"] >= 5
+
+
+def test_overdue_milestones_wait_on_the_dispatch_list_and_funds_arrive(
+    db: Session, demo: tuple[Engine, DemoSummary, Path]
+) -> None:
+    today = demo[1].today
+    overdue = db.scalar(select(func.count()).select_from(Milestone).where(
+        Milestone.state == MilestoneState.PENDING, Milestone.due_on < today))
+    assert overdue and overdue == demo[1].overdue_milestones
+    hejin = dispatch_list(db, as_of=today, region_id=region(db, "山西省运城市河津市").id)
+    assert hejin.count("overdue") >= 1
+    slipped = db.scalars(select(Milestone).where(Milestone.slip_count > 0)).all()
+    assert slipped and all(m.original_due_on < m.due_on for m in slipped)
+    funds = db.scalars(select(FundRecord)).all()
+    assert len(funds) >= 5
+    assert any(f.arrived_on > today - dt.timedelta(days=100) for f in funds)
+
+
+def test_every_row_the_demo_wrote_has_an_audit_entry(db: Session, demo: tuple[Engine, DemoSummary, Path]) -> None:
+    summary = demo[1]
+    assert summary.tables["organisation"] > 30 and summary.tables["agreement"] >= 15
+    audited = {(e, i) for e, i in db.execute(select(AuditEntry.entity, AuditEntry.entity_id))}
+    missing: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name in LOG_TABLES or table.name not in summary.first_ids:
+            continue
+        ids = db.scalars(select(table.c.id).where(table.c.id >= summary.first_ids[table.name])).all()
+        unaudited = [i for i in ids if (table.name, i) not in audited]
+        if unaudited:
+            missing[table.name] = len(unaudited)
+    assert not missing
+
+
+def test_the_summary_reads_in_chinese_with_ledger_and_reported_figures(demo: tuple[Engine, DemoSummary, Path]) -> None:
+    text = "\n".join(demo[1].render_summary())
+    for name in ("河津市", "盐湖区", "芮城县", "长治市", "朝阳市", "台账", "报道", "逾期节点"):
+        assert name in text
+
+
+def test_only_a_previous_demo_database_is_replaced(demo: tuple[Engine, DemoSummary, Path], tmp_path: Path) -> None:
+    assert is_demo_database(demo[2])
+    own = tmp_path / "ledger.db"
+    engine = make_engine(f"sqlite:///{own}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE audit_entry (id INTEGER PRIMARY KEY, action TEXT)")
+    engine.dispose()
+    with pytest.raises(Conflict):
+        clear_previous_demo(own)
+    assert own.exists()
+    text_file = tmp_path / "notes.db"
+    text_file.write_text("not a database", encoding="utf-8")
+    with pytest.raises(Conflict):
+        clear_previous_demo(text_file)
+    assert not clear_previous_demo(tmp_path / "absent.db")
