@@ -68,7 +68,10 @@ class Demand(RecordMixin, VersionedMixin, Base):
     """A demand (需求) published by an enterprise or unit: a talent, technology or project need (需求清单)."""
 
     __tablename__ = "demand"
-    __table_args__ = (Index("ix_demand_state_kind", "state", "kind"),)
+    __table_args__ = (
+        Index("ix_demand_state_kind", "state", "kind"),
+        Index("ix_demand_region_published", "region_id", "published_at", "kind"),  # the figures query
+    )
 
     code: Mapped[str] = mapped_column(String(40), unique=True)  # 需求编号: natural key for imports
     title: Mapped[str] = mapped_column(String(300), index=True)

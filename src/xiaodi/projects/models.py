@@ -222,7 +222,11 @@ class FundRecord(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "fund_record"
     # One correction per record keeps the chain linear (NULLs do not collide).
-    __table_args__ = (UniqueConstraint("corrects_id"),)
+    __table_args__ = (
+        UniqueConstraint("corrects_id"),
+        # covers the figures query (sum of amounts per project and period) without touching the table
+        Index("ix_fund_record_project_arrived_amount", "project_id", "arrived_on", "amount"),
+    )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     amount: Mapped[Decimal]

@@ -1,0 +1,421 @@
+"""Demand rules (需求清单): the life of a demand from draft to 发榜, 揭榜, selection and contract, and who may see it.
+
+The life of a demand is an explicit state machine (``TRANSITIONS``): every step names the states it leaves from,
+the state it reaches, whether a reason is required and who may take it. Each step appends a
+``DemandTransition`` (who, when, why) and an audit entry; an illegal step fails with the current state in the
+message. Claims and review live in ``service_claims``, orders and dispatch (点单/派单) in ``service_orders``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from xiaodi.core import audit
+from xiaodi.core.audit import Actor
+from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xiaodi.core.models import model_snapshot, utcnow
+from xiaodi.core.records import check_fields, check_version, create, flush_or_conflict, get_live, update_fields
+from xiaodi.demands.models import (
+    DEMAND_STATE_LABELS,
+    Claim,
+    ClaimState,
+    Demand,
+    DemandAudience,
+    DemandKind,
+    DemandState,
+    DemandTransition,
+    Visibility,
+)
+from xiaodi.directory.models import Organisation, OrgKind
+
+S = DemandState
+
+
+class IllegalTransition(Conflict):
+    """A step the state machine does not allow from the record's current state (状态不允许此操作)."""
+
+    code = "illegal_transition"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking (or acting): built by the accounts/web layer from the logged-in user's membership.
+
+    ``region_ids`` is the office's jurisdiction *including* sub-regions (``region_subtree_ids``); ``None`` for an
+    office means the whole ledger (省级办公室). ``role`` is an ``accounts.models.Role`` value.
+    """
+
+    organisation_id: int | None = None
+    region_ids: frozenset[int] | None = None
+    is_office: bool = False
+    role: str | None = None
+
+    @classmethod
+    def office(cls, region_ids: Iterable[int] | None = None) -> Viewer:
+        return cls(region_ids=frozenset(region_ids) if region_ids is not None else None, is_office=True,
+                   role="province_office" if region_ids is None else "county_office")
+
+    @classmethod
+    def of(cls, organisation_id: int, role: str | None = None) -> Viewer:
+        return cls(organisation_id=organisation_id, role=role)
+
+    @classmethod
+    def anonymous(cls) -> Viewer:
+        return cls()
+
+
+# ── the state machine ───────────────────────────────────────────────────────────────────────────────────────
+
+# Who may take a step: the office, the demand's lead unit (牵头单位), its owner, or the system (a side effect of
+# another service: the first claim, an agreement).
+OFFICE, LEAD, OWNER, SYSTEM = "office", "lead", "owner", "system"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a demand's life: from which states, to which, its Chinese name, and its rules."""
+
+    name: str
+    label: str
+    sources: frozenset[DemandState]
+    target: DemandState
+    reason_required: bool
+    by: frozenset[str]
+
+
+_OPEN_FOR_WITHDRAWAL = frozenset({S.DRAFT, S.SUBMITTED, S.REVIEWED, S.PUBLISHED, S.CLAIMED, S.SHORTLISTED})
+
+TRANSITIONS: dict[str, Step] = {step.name: step for step in (
+    Step("submit", "提交审核", frozenset({S.DRAFT}), S.SUBMITTED, False, frozenset({OWNER, OFFICE})),
+    Step("review", "审核通过", frozenset({S.SUBMITTED}), S.REVIEWED, False, frozenset({LEAD, OFFICE})),
+    Step("reject", "审核不通过", frozenset({S.SUBMITTED, S.REVIEWED}), S.REJECTED, True, frozenset({LEAD, OFFICE})),
+    Step("revise", "退回修改", frozenset({S.REJECTED}), S.DRAFT, False, frozenset({OWNER, OFFICE})),
+    Step("publish", "发榜", frozenset({S.REVIEWED}), S.PUBLISHED, False, frozenset({LEAD, OFFICE})),
+    Step("claim", "揭榜", frozenset({S.PUBLISHED}), S.CLAIMED, False, frozenset({SYSTEM})),
+    Step("shortlist", "确定入围", frozenset({S.CLAIMED}), S.SHORTLISTED, False, frozenset({SYSTEM})),
+    Step("select", "选定揭榜方", frozenset({S.SHORTLISTED}), S.SELECTED, False, frozenset({SYSTEM})),
+    Step("contract", "签约", frozenset({S.SELECTED}), S.CONTRACTED, False, frozenset({SYSTEM})),
+    Step("close", "关闭", frozenset({S.PUBLISHED, S.CLAIMED, S.SHORTLISTED, S.SELECTED, S.CONTRACTED}), S.CLOSED,
+         True, frozenset({OWNER, LEAD, OFFICE})),
+    Step("withdraw", "撤回", _OPEN_FOR_WITHDRAWAL, S.WITHDRAWN, True, frozenset({OWNER, OFFICE})),
+)}  # fmt: skip
+
+# States in which a demand has been published (发榜) and may be shown beyond its owner, lead unit and office.
+PUBLISHED_STATES = frozenset({S.PUBLISHED, S.CLAIMED, S.SHORTLISTED, S.SELECTED, S.CONTRACTED, S.CLOSED})
+# States reached only after somebody took the demand up (揭榜).
+TAKEN_UP_STATES = frozenset({S.CLAIMED, S.SHORTLISTED, S.SELECTED, S.CONTRACTED})
+
+DEMAND_FIELDS = frozenset({
+    "title", "kind", "region_id", "lead_unit_id", "industry_code", "discipline_code", "description", "keywords",
+    "headcount", "qualifications", "budget", "deadline", "visibility", "contact_name", "contact_phone", "source",
+    "note",
+})  # fmt: skip
+EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.REJECTED})
+
+
+def state_label(state: str) -> str:
+    return DEMAND_STATE_LABELS[DemandState(state)]
+
+
+def roles_of(demand: Demand, viewer: Viewer | None) -> set[str]:
+    """The parts ``viewer`` plays for ``demand``; ``None`` is a trusted caller (command line, demo, office script)."""
+    if viewer is None:
+        return {OFFICE, SYSTEM}
+    roles: set[str] = set()
+    if viewer.is_office and (viewer.region_ids is None or demand.region_id in viewer.region_ids):
+        roles.add(OFFICE)
+    if viewer.organisation_id is not None:
+        if viewer.organisation_id == demand.owner_id:
+            roles.add(OWNER)
+        if viewer.organisation_id == demand.lead_unit_id:
+            roles.add(LEAD)
+    return roles
+
+
+def transition(
+    session: Session,
+    *,
+    actor: Actor,
+    demand_id: int,
+    step: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    viewer: Viewer | None = None,
+) -> Demand:
+    """Take one step of the demand's life (状态流转) in the caller's transaction, or fail with a clear message."""
+    demand = get_demand(session, demand_id=demand_id, viewer=viewer)
+    return _move(session, demand, step, actor=actor, reason=reason, expected_version=expected_version,
+                 viewer=viewer)
+
+
+def _move(
+    session: Session,
+    demand: Demand,
+    step_name: str,
+    *,
+    actor: Actor,
+    reason: str | None,
+    expected_version: int | None = None,
+    viewer: Viewer | None = None,
+) -> Demand:
+    step = TRANSITIONS.get(step_name)
+    if step is None:
+        raise ValidationFailed(f"没有“{step_name}”这一步，可选：{'、'.join(TRANSITIONS)}")
+    check_version(demand, expected_version, f"需求“{demand.title}”")
+    if demand.state not in step.sources:
+        allowed = "、".join(state_label(s) for s in sorted(step.sources))
+        raise IllegalTransition(
+            f"需求“{demand.title}”当前状态为“{state_label(demand.state)}”，不能{step.label}（只有{allowed}的需求可以）"
+        )
+    if not roles_of(demand, viewer) & step.by:
+        raise Forbidden(f"您无权对需求“{demand.title}”执行“{step.label}”")
+    reason = (reason or "").strip() or None
+    if step.reason_required and not reason:
+        raise ValidationFailed(f"{step.label}需求必须说明原因")
+    if step.name == "publish" and demand.visibility != Visibility.PUBLIC and not demand.audience:
+        raise ValidationFailed("定向或保密发榜的需求必须先指定可见的单位")
+    if step.name == "close":
+        _check_feedback_given(session, demand)
+    before = model_snapshot(demand)
+    from_state = demand.state
+    demand.state = step.target
+    demand.state_reason = reason
+    if step.target == S.PUBLISHED and demand.published_at is None:
+        demand.published_at = utcnow()
+    label = f"需求“{demand.title}”"
+    flush_or_conflict(session, label)
+    session.add(DemandTransition(demand_id=demand.id, from_state=from_state, to_state=step.target,
+                                 actor=actor.name, actor_user_id=actor.user_id, reason=reason))
+    audit.record(session, actor=actor, action="transition", obj=demand, before=before, reason=reason)
+    if step.target in {S.WITHDRAWN, S.CLOSED}:
+        _answer_open_claims(session, demand, actor=actor, why=f"需求已{step.label}：{reason}")
+    return demand
+
+
+def _answer_open_claims(session: Session, demand: Demand, *, actor: Actor, why: str) -> None:
+    """A demand that ends without a choice still owes every claimant an answer (反馈): the reason it ended."""
+    open_states = (ClaimState.SUBMITTED, ClaimState.UNDER_REVIEW, ClaimState.FINALIST)
+    claims = session.scalars(select(Claim).where(Claim.demand_id == demand.id, Claim.state.in_(open_states),
+                                                 Claim.retired_at.is_(None)))
+    for claim in claims:
+        before = model_snapshot(claim)
+        claim.state = ClaimState.NOT_SELECTED
+        claim.feedback = why
+        claim.decided_at = utcnow()
+        flush_or_conflict(session, "揭榜方案")
+        audit.record(session, actor=actor, action="transition", obj=claim, before=before, reason=why)
+
+
+def _check_feedback_given(session: Session, demand: Demand) -> None:
+    missing = session.scalars(
+        select(Organisation.name).join(Claim, Claim.claimant_org_id == Organisation.id).where(
+            Claim.demand_id == demand.id,
+            Claim.state.in_((ClaimState.NOT_SELECTED, ClaimState.SCREENED_OUT)),
+            or_(Claim.feedback.is_(None), Claim.feedback == ""),
+        )
+    ).all()
+    if missing:
+        raise ValidationFailed(f"以下揭榜方尚未收到反馈意见，不能关闭需求：{'、'.join(missing)}")
+
+
+# ── creating and editing ────────────────────────────────────────────────────────────────────────────────────
+
+
+def create_demand(
+    session: Session,
+    *,
+    actor: Actor,
+    owner_id: int,
+    title: str,
+    kind: DemandKind | str,
+    audience_ids: Iterable[int] = (),
+    code: str | None = None,
+    viewer: Viewer | None = None,
+    **fields: Any,
+) -> Demand:
+    """Register a demand as a draft (需求草稿) for ``owner_id``; directed/confidential ones name their audience."""
+    check_fields(fields, DEMAND_FIELDS, "需求")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("需求名称不能为空")
+    try:
+        kind = DemandKind(kind)
+    except ValueError as exc:
+        raise ValidationFailed(f"需求类别应为：{'、'.join(k.value for k in DemandKind)}") from exc
+    owner = get_live(session, Organisation, owner_id, "需求单位")
+    if viewer is not None and not viewer.is_office and viewer.organisation_id != owner.id:
+        raise Forbidden("只能以本单位名义发布需求")
+    _check_amounts(fields)
+    if fields.get("region_id") is None:
+        fields["region_id"] = owner.region_id
+    demand = Demand(code=code or _next_code(session), title=title, kind=kind, owner_id=owner.id,
+                    state=S.DRAFT, **fields)
+    create(session, demand, actor=actor)
+    session.add(DemandTransition(demand_id=demand.id, from_state=None, to_state=S.DRAFT, actor=actor.name,
+                                 actor_user_id=actor.user_id, reason=None))
+    for org_id in audience_ids:
+        _add_audience(session, demand, org_id, actor=actor)
+    return demand
+
+
+def update_demand(
+    session: Session,
+    *,
+    actor: Actor,
+    demand_id: int,
+    expected_version: int | None = None,
+    viewer: Viewer | None = None,
+    reason: str | None = None,
+    **changes: Any,
+) -> Demand:
+    """Edit a demand that has not been published yet; a published demand is changed only by withdrawing it."""
+    demand = get_demand(session, demand_id=demand_id, viewer=viewer)
+    if not roles_of(demand, viewer) & {OWNER, OFFICE}:
+        raise Forbidden(f"您无权修改需求“{demand.title}”")
+    if demand.state not in EDITABLE_STATES:
+        raise IllegalTransition(f"需求“{demand.title}”已{state_label(demand.state)}，不能再修改内容")
+    _check_amounts(changes)
+    update_fields(session, demand, changes, actor=actor, allowed=DEMAND_FIELDS, label=f"需求“{demand.title}”",
+                  expected_version=expected_version, reason=reason)
+    return demand
+
+
+def set_audience(
+    session: Session, *, actor: Actor, demand_id: int, organisation_ids: Iterable[int], viewer: Viewer | None = None
+) -> list[int]:
+    """Name the organisations that may see a directed (定向) or confidential (保密) demand; returns the new ids."""
+    demand = get_demand(session, demand_id=demand_id, viewer=viewer)
+    if not roles_of(demand, viewer) & {OWNER, OFFICE}:
+        raise Forbidden(f"您无权修改需求“{demand.title}”的可见范围")
+    have = {a.organisation_id for a in demand.audience}
+    added = [oid for oid in dict.fromkeys(organisation_ids) if oid not in have]
+    for oid in added:
+        _add_audience(session, demand, oid, actor=actor)
+    return added
+
+
+def _add_audience(session: Session, demand: Demand, organisation_id: int, *, actor: Actor) -> None:
+    org = get_live(session, Organisation, organisation_id, "可见单位")
+    if demand.visibility == Visibility.DIRECTED and org.kind not in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
+        raise ValidationFailed(f"定向发榜只能指定高校或科研院所，“{org.name}”不是")
+    row = DemandAudience(demand_id=demand.id, organisation_id=org.id)
+    demand.audience.append(row)
+    flush_or_conflict(session, "需求可见单位")
+    audit.record(session, actor=actor, action="add_audience", obj=row)
+
+
+def _check_amounts(fields: dict[str, Any]) -> None:
+    budget = fields.get("budget")
+    if budget is not None and Decimal(budget) < 0:
+        raise ValidationFailed("预算不能为负数")
+    headcount = fields.get("headcount")
+    if headcount is not None and int(headcount) < 0:
+        raise ValidationFailed("需求人数不能为负数")
+
+
+def _next_code(session: Session) -> str:
+    """需求编号 XQ-年份-序号, unique; two drafts saved at once may collide and the second gets a conflict."""
+    year = dt.date.today().year
+    prefix = f"XQ-{year}-"
+    last = session.scalar(select(func.max(Demand.code)).where(Demand.code.like(f"{prefix}%")))
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    return f"{prefix}{seq:06d}"
+
+
+# ── who may see a demand ────────────────────────────────────────────────────────────────────────────────────
+
+
+def visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """The SQL condition for "``viewer`` may see this demand"; the single source of the visibility rules.
+
+    * an office sees every demand in its jurisdiction, in every state (confidential ones too);
+    * the owner sees its own demands in every state; the lead unit sees them once submitted for review;
+    * anyone sees a published public demand (公开发榜);
+    * a directed (定向) or confidential (保密) published demand is seen by the organisations named for it;
+    * an organisation that has claimed (揭榜) a demand keeps seeing it.
+    """
+    conds: list[ColumnElement[bool]] = [
+        and_(Demand.visibility == Visibility.PUBLIC, Demand.state.in_(PUBLISHED_STATES)),
+    ]
+    if viewer.is_office:
+        conds.append(true() if viewer.region_ids is None else Demand.region_id.in_(sorted(viewer.region_ids)))
+    org = viewer.organisation_id
+    if org is not None:
+        named = exists().where(DemandAudience.demand_id == Demand.id, DemandAudience.organisation_id == org)
+        claimed = exists().where(Claim.demand_id == Demand.id, Claim.claimant_org_id == org,
+                                 Claim.retired_at.is_(None))
+        conds += [
+            Demand.owner_id == org,
+            and_(Demand.lead_unit_id == org, Demand.state != S.DRAFT),
+            and_(Demand.state.in_(PUBLISHED_STATES), named),
+            claimed,
+        ]
+    return and_(Demand.retired_at.is_(None), or_(*conds) if conds else false())
+
+
+def can_view_demand(session: Session, *, demand_id: int, viewer: Viewer) -> bool:
+    """Whether ``viewer`` may see the demand (the same rule as the lists, evaluated by the database)."""
+    return bool(session.scalar(select(exists().where(Demand.id == demand_id, visibility_clause(viewer)))))
+
+
+def get_demand(session: Session, *, demand_id: int, viewer: Viewer | None = None) -> Demand:
+    """The demand, or 404 when it does not exist, was retired, or lies outside ``viewer``'s sight."""
+    demand = session.get(Demand, demand_id)
+    if demand is None or demand.retired_at is not None or (
+        viewer is not None and not can_view_demand(session, demand_id=demand_id, viewer=viewer)
+    ):
+        raise NotFound(f"需求（编号 {demand_id}）不存在或您无权查看")
+    return demand
+
+
+def get_demand_by_code(session: Session, *, code: str, viewer: Viewer | None = None) -> Demand:
+    demand_id = session.scalar(select(Demand.id).where(Demand.code == code))
+    if demand_id is None:
+        raise NotFound(f"未找到编号为 {code} 的需求")
+    return get_demand(session, demand_id=demand_id, viewer=viewer)
+
+
+def visible_demands(
+    session: Session,
+    *,
+    viewer: Viewer,
+    states: Iterable[DemandState] | None = None,
+    kind: DemandKind | None = None,
+    region_ids: Iterable[int] | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Demand]:
+    """The demands ``viewer`` may see (需求清单), newest first, optionally narrowed by state, kind and region."""
+    stmt = select(Demand).where(visibility_clause(viewer))
+    if states is not None:
+        stmt = stmt.where(Demand.state.in_(list(states)))
+    if kind is not None:
+        stmt = stmt.where(Demand.kind == kind)
+    if region_ids is not None:
+        stmt = stmt.where(Demand.region_id.in_(list(region_ids)))
+    stmt = stmt.order_by(Demand.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(stmt).unique())
+
+
+def demand_history(session: Session, *, demand_id: int, viewer: Viewer | None = None) -> list[DemandTransition]:
+    """Every step the demand took (状态流转记录), oldest first: who, when, from → to, why."""
+    get_demand(session, demand_id=demand_id, viewer=viewer)
+    stmt = select(DemandTransition).where(DemandTransition.demand_id == demand_id).order_by(DemandTransition.id)
+    return list(session.scalars(stmt))
+
+
+def demand_board(session: Session, *, viewer: Viewer) -> dict[str, int]:
+    """How many demands ``viewer`` sees in each state (the demo's "需求看板"): {state: count}, all states listed."""
+    rows = session.execute(
+        select(Demand.state, func.count()).where(visibility_clause(viewer)).group_by(Demand.state)
+    ).all()
+    counts = {state.value: 0 for state in DemandState}
+    counts.update({str(state): int(n) for state, n in rows})
+    return counts

@@ -1,0 +1,270 @@
+"""Deadlines and dispatch (调度): each unit's list of overdue and at-risk milestones and stalled projects, the
+调度会 that decides on them, and escalation to the next level when a deadline slips again.
+
+A milestone's due date moves only by a meeting decision; each later date counts as one slip (``slip_count``),
+the first deadline stays in ``original_due_on``. From the second slip on, the item is escalated one level above
+the meeting that moved it (county → city → province), so that the next level's list shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
+
+from xiaodi.core import audit
+from xiaodi.core.audit import Actor
+from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.core.models import model_snapshot
+from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation, Region, RegionLevel
+from xiaodi.projects.figures import region_subtree_ids
+from xiaodi.projects.models import (
+    DispatchItem,
+    DispatchMeeting,
+    Milestone,
+    MilestoneState,
+    Project,
+    ProjectStage,
+)
+
+ESCALATE_AFTER_SLIPS = 2  # the second postponement goes one level up
+AT_RISK_DAYS = 14  # a milestone due within this many days is at risk
+LEVELS: tuple[str, ...] = (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE)
+LEVEL_LABELS: dict[str, str] = {RegionLevel.COUNTY: "县级", RegionLevel.CITY: "市级", RegionLevel.PROVINCE: "省级"}
+OVERDUE, AT_RISK, STALLED = "overdue", "at_risk", "stalled"
+KIND_LABELS = {OVERDUE: "已逾期", AT_RISK: "临期", STALLED: "停滞"}
+_CLOSED_STAGES = (ProjectStage.ACCEPTED, ProjectStage.CANCELLED)
+
+
+@dataclass(frozen=True)
+class DispatchEntry:
+    """One line of a dispatch list (调度清单): an overdue or at-risk milestone, or a stalled project."""
+
+    kind: str
+    project_id: int
+    project_code: str
+    project_name: str
+    leader_in_charge: str | None
+    milestone_id: int | None = None
+    milestone: str | None = None
+    milestone_version: int | None = None
+    due_on: dt.date | None = None
+    original_due_on: dt.date | None = None
+    days_overdue: int = 0  # negative: days left
+    slip_count: int = 0
+    escalated_to: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class DispatchList:
+    as_of: dt.date
+    unit: str | None
+    region: str | None
+    entries: list[DispatchEntry] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for e in self.entries if e.kind == kind)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision of a 调度会: about a milestone (with a new due date) or a project; ``escalate`` forces it up."""
+
+    decision: str
+    milestone_id: int | None = None
+    project_id: int | None = None
+    new_due_on: dt.date | None = None
+    escalate: bool = False
+    expected_version: int | None = None
+
+
+def dispatch_list(
+    session: Session,
+    *,
+    as_of: dt.date,
+    unit_id: int | None = None,
+    region_id: int | None = None,
+    at_risk_days: int = AT_RISK_DAYS,
+) -> DispatchList:
+    """The dispatch list of a unit (its milestones) or a region (its projects, sub-regions included), as of a day.
+
+    Overdue first (most days late first), then at-risk milestones, then stalled projects.
+    """
+    if unit_id is None and region_id is None:
+        raise ValidationFailed("请指定责任单位或行政区")
+    regions = region_subtree_ids(session, region_id) if region_id is not None else None
+    entries = _entries(session, as_of=as_of, unit_id=unit_id, regions=regions, at_risk_days=at_risk_days)
+    unit = session.get(Organisation, unit_id).name if unit_id is not None else None  # type: ignore[union-attr]
+    region = session.get(Region, region_id).full_name if region_id is not None else None  # type: ignore[union-attr]
+    return DispatchList(as_of=as_of, unit=unit, region=region, entries=entries)
+
+
+def _entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: Sequence[int] | None,
+             at_risk_days: int) -> list[DispatchEntry]:
+    scope: list[ColumnElement[bool]] = [Project.retired_at.is_(None), Project.stage.not_in(_CLOSED_STAGES)]
+    if regions is not None:
+        scope.append(Project.region_id.in_(regions))
+    horizon = as_of + dt.timedelta(days=at_risk_days)
+    milestones = (
+        select(Milestone.id, Milestone.title, Milestone.version, Milestone.due_on, Milestone.original_due_on,
+               Milestone.slip_count, Project.id, Project.code, Project.name, Project.leader_in_charge)
+        .join(Project, Project.id == Milestone.project_id)
+        .where(Milestone.state == MilestoneState.PENDING, Milestone.due_on <= horizon, *scope)
+    )
+    if unit_id is None:
+        rows = list(session.execute(milestones).all())
+    else:
+        # A milestone is the unit's when named for it, or when it names no unit and the project is the unit's.
+        # Two indexed queries rather than one OR across both tables, which would scan every milestone.
+        rows = list(session.execute(milestones.where(Milestone.responsible_unit_id == unit_id)).all())
+        rows += session.execute(milestones.where(Milestone.responsible_unit_id.is_(None),
+                                                 Project.responsible_unit_id == unit_id)).all()
+        scope.append(Project.responsible_unit_id == unit_id)
+    rows.sort(key=lambda r: (r[3], r[0]))
+    escalations = _escalations(session, [r[0] for r in rows])
+    entries = [
+        DispatchEntry(kind=OVERDUE if due < as_of else AT_RISK, project_id=pid, project_code=code, project_name=name,
+                      leader_in_charge=leader, milestone_id=mid, milestone=title, milestone_version=version,
+                      due_on=due, original_due_on=orig, days_overdue=(as_of - due).days, slip_count=slips,
+                      escalated_to=escalations.get(mid))
+        for mid, title, version, due, orig, slips, pid, code, name, leader in rows
+    ]
+    stalled = session.execute(
+        select(Project.id, Project.code, Project.name, Project.leader_in_charge)
+        .where(Project.stage == ProjectStage.STALLED, *scope).order_by(Project.id)
+    ).all()
+    entries += [DispatchEntry(kind=STALLED, project_id=pid, project_code=code, project_name=name,
+                              leader_in_charge=leader) for pid, code, name, leader in stalled]
+    entries.sort(key=lambda e: ({OVERDUE: 0, AT_RISK: 1, STALLED: 2}[e.kind], -e.days_overdue, e.project_id))
+    return entries
+
+
+def _escalations(session: Session, milestone_ids: Sequence[int]) -> dict[int, str]:
+    """The highest level each milestone has been escalated to (open escalations only).
+
+    Open escalations are few (they are the exception), so they are read whole rather than through a long IN list.
+    """
+    if not milestone_ids:
+        return {}
+    wanted = set(milestone_ids)
+    rows = session.execute(
+        select(DispatchItem.milestone_id, DispatchItem.escalated_to_level)
+        .where(DispatchItem.escalated.is_(True), DispatchItem.resolved_on.is_(None),
+               DispatchItem.milestone_id.is_not(None))
+    ).all()
+    out: dict[int, str] = {}
+    for mid, level in rows:
+        if mid in wanted and level and (mid not in out or LEVELS.index(level) > LEVELS.index(out[mid])):
+            out[mid] = level
+    return out
+
+
+def next_level(level: str) -> str:
+    """The level above (county → city → province); the province stays the province."""
+    i = LEVELS.index(level)
+    return LEVELS[min(i + 1, len(LEVELS) - 1)]
+
+
+def hold_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    held_on: dt.date,
+    decisions: Sequence[Decision],
+    unit_id: int | None = None,
+    region_id: int | None = None,
+    level: str | None = None,
+    title: str | None = None,
+    chaired_by: str | None = None,
+    summary: str | None = None,
+    minutes: str | None = None,
+) -> DispatchMeeting:
+    """Record a 调度会: its decisions, the new due dates they set, and the escalations repeated slips cause."""
+    if not decisions:
+        raise ValidationFailed("调度会至少应有一项决定")
+    level = level or _level_of(session, region_id, unit_id)
+    if level not in LEVELS:
+        raise ValidationFailed("调度层级应为县级、市级或省级")
+    meeting = DispatchMeeting(region_id=region_id, unit_id=unit_id, level=level, title=title, held_on=held_on,
+                              chaired_by=chaired_by, decisions=summary, minutes=minutes)
+    create(session, meeting, actor=actor)
+    for d in decisions:
+        meeting.items.append(_decide(session, meeting, d, actor=actor))
+    flush_or_conflict(session, "调度会")
+    for item in meeting.items:
+        audit.record(session, actor=actor, action="create", obj=item)
+    return meeting
+
+
+def _level_of(session: Session, region_id: int | None, unit_id: int | None) -> str:
+    if region_id is None and unit_id is not None:
+        region_id = get_live(session, Organisation, unit_id, "责任单位").region_id
+    if region_id is None:
+        raise ValidationFailed("请写明调度层级（县级/市级/省级）或调度的行政区")
+    return str(get_live(session, Region, region_id, "行政区").level)
+
+
+def _decide(session: Session, meeting: DispatchMeeting, d: Decision, *, actor: Actor) -> DispatchItem:
+    if not d.decision.strip():
+        raise ValidationFailed("调度决定不能为空")
+    if d.milestone_id is None and d.project_id is None:
+        raise ValidationFailed("调度决定须针对某个项目或节点")
+    escalated = d.escalate
+    project_id = d.project_id
+    if d.milestone_id is not None:
+        ms = session.get(Milestone, d.milestone_id)
+        if ms is None:
+            raise NotFound(f"节点（编号 {d.milestone_id}）不存在")
+        project_id = ms.project_id
+        if d.new_due_on is not None:
+            escalated = _reschedule(session, ms, d, meeting=meeting, actor=actor) or escalated
+    elif d.new_due_on is not None:
+        raise ValidationFailed("新的完成时限只能定在节点上")
+    else:
+        get_live(session, Project, d.project_id or 0, "项目")
+    return DispatchItem(milestone_id=d.milestone_id, project_id=project_id, decision=d.decision.strip(),
+                        new_due_on=d.new_due_on, escalated=escalated,
+                        escalated_to_level=next_level(str(meeting.level)) if escalated else None)
+
+
+def _reschedule(session: Session, ms: Milestone, d: Decision, *, meeting: DispatchMeeting, actor: Actor) -> bool:
+    """Move a milestone's due date; a later date is a slip. True when this slip escalates the milestone."""
+    check_version(ms, d.expected_version, f"节点“{ms.title}”")
+    if ms.state == MilestoneState.DONE:
+        raise IllegalTransition(f"节点“{ms.title}”已完成，不能再调整时限")
+    assert d.new_due_on is not None
+    slipped = d.new_due_on > ms.due_on
+    before = model_snapshot(ms)
+    ms.due_on = d.new_due_on
+    if slipped:
+        ms.slip_count += 1
+    flush_or_conflict(session, f"节点“{ms.title}”")
+    audit.record(session, actor=actor, action="reschedule", obj=ms, before=before,
+                 reason=f"{meeting.held_on:%Y-%m-%d} 调度会：{d.decision}")
+    return slipped and ms.slip_count >= ESCALATE_AFTER_SLIPS
+
+
+def resolve_items(session: Session, *, milestone_id: int, resolved_on: dt.date) -> int:
+    """Close the open dispatch items of a milestone that was reached (节点完成, 调度事项销号)."""
+    result = session.execute(
+        update(DispatchItem).where(DispatchItem.milestone_id == milestone_id, DispatchItem.resolved_on.is_(None))
+        .values(resolved_on=resolved_on)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def overdue_milestones(session: Session, *, as_of: dt.date, region_id: int | None = None, limit: int = 50
+                       ) -> list[DispatchEntry]:
+    """Overdue milestones across a region, or the whole ledger (the demo's "逾期节点" panel), most late first."""
+    regions = region_subtree_ids(session, region_id) if region_id is not None else None
+    entries = _entries(session, as_of=as_of, unit_id=None, regions=regions, at_risk_days=0)
+    return [e for e in entries if e.kind == OVERDUE][:limit]

@@ -1,0 +1,12 @@
+"""Fixtures of the closed-loop tests: the world of 河津市 (see ``loop_world``) inside the rolled-back session."""
+
+from __future__ import annotations
+
+import pytest
+from loop_world import World, build_world
+from sqlalchemy.orm import Session
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)

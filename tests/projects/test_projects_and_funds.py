@@ -1,0 +1,137 @@
+"""An agreement is signed and creates a project; the project moves signed → started → landed → in production →
+accepted as its milestones are reached, and funds arrive over time — corrected, never overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from loop_world import World
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xiaodi.core.audit import Actor, history
+from xiaodi.core.errors import Conflict, ValidationFailed
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.projects.models import AgreementKind, FundSource, Milestone, PartyRole, Project, ProjectStage
+from xiaodi.projects.service import (
+    MilestoneSpec,
+    PartySpec,
+    add_milestone,
+    complete_milestone,
+    correct_funds,
+    create_agreement,
+    create_project,
+    fund_history,
+    funds_in_place,
+    move_project,
+    projects_with_funds,
+    record_funds,
+    stage_history,
+)
+
+P = ProjectStage
+
+
+def signed_project(session: Session, w: World, actor: Actor, name: str = "高纯铝中试线") -> Project:
+    agreement = create_agreement(
+        session, actor=actor, title=f"{name}合作协议", kind=AgreementKind.PROJECT_COOPERATION,
+        parties=[PartySpec("河津示例铝业有限公司", PartyRole.PARTY_A, w.enterprise.id),
+                 PartySpec("江西理工大学", PartyRole.PARTY_B, w.named_uni.id)],
+        signed_on=dt.date(2025, 3, 1), amount=Decimal("30000000"), region_id=w.county.id)
+    return create_project(
+        session, actor=actor, name=name, agreement_id=agreement.id, responsible_unit_id=w.lead_unit.id,
+        partner_id=w.named_uni.id, enterprise_id=w.enterprise.id, leader_in_charge="刘副市长",
+        pledged_amount=Decimal("30000000"),
+        milestones=[MilestoneSpec("开工建设", dt.date(2025, 4, 30), P.STARTED),
+                    MilestoneSpec("设备安装完成、项目落地", dt.date(2025, 9, 30), P.LANDED)])
+
+
+def test_an_agreement_creates_a_project_that_follows_its_milestones(
+    session: Session, world: World, official: Actor
+) -> None:
+    project = signed_project(session, world, official)
+    assert project.region_id == world.county.id and project.stage == P.SIGNED
+    started, landed = session.scalars(
+        select(Milestone).where(Milestone.project_id == project.id).order_by(Milestone.due_on)).all()
+    complete_milestone(session, actor=official, milestone_id=started.id, done_on=dt.date(2025, 4, 28))
+    assert project.stage == P.STARTED and project.started_on == dt.date(2025, 4, 28)
+    complete_milestone(session, actor=official, milestone_id=landed.id, done_on=dt.date(2025, 10, 8))
+    assert project.stage == P.LANDED and project.landed_on == dt.date(2025, 10, 8)
+    move_project(session, actor=official, project_id=project.id, to=P.IN_PRODUCTION, reached_on=dt.date(2026, 1, 5))
+    move_project(session, actor=official, project_id=project.id, to=P.ACCEPTED, reached_on=dt.date(2026, 6, 30))
+    assert [(c.from_stage, c.to_stage) for c in stage_history(session, project_id=project.id)] == [
+        (None, P.SIGNED), (P.SIGNED, P.STARTED), (P.STARTED, P.LANDED), (P.LANDED, P.IN_PRODUCTION),
+        (P.IN_PRODUCTION, P.ACCEPTED)]
+    with pytest.raises(IllegalTransition, match="已验收"):
+        move_project(session, actor=official, project_id=project.id, to=P.STALLED, reason="x")
+    with pytest.raises(IllegalTransition, match="已于 2025-04-28 完成"):
+        complete_milestone(session, actor=official, milestone_id=started.id, done_on=dt.date(2025, 5, 1))
+
+
+def test_stages_only_move_forward_and_skipped_stages_get_the_date_reached(
+    session: Session, world: World, official: Actor
+) -> None:
+    project = signed_project(session, world, official)
+    move_project(session, actor=official, project_id=project.id, to=P.LANDED, reached_on=dt.date(2025, 8, 1))
+    assert (project.started_on, project.landed_on) == (dt.date(2025, 8, 1), dt.date(2025, 8, 1))
+    with pytest.raises(IllegalTransition, match="只能向前推进"):
+        move_project(session, actor=official, project_id=project.id, to=P.STARTED)
+    with pytest.raises(ValidationFailed, match="必须说明原因"):
+        move_project(session, actor=official, project_id=project.id, to=P.STALLED)
+    move_project(session, actor=official, project_id=project.id, to=P.STALLED, reason="环评手续未批复")
+    with pytest.raises(IllegalTransition, match="只能向前推进"):  # resuming cannot go back behind the stall
+        move_project(session, actor=official, project_id=project.id, to=P.STARTED)
+    move_project(session, actor=official, project_id=project.id, to=P.IN_PRODUCTION, reached_on=dt.date(2025, 12, 1))
+    move_project(session, actor=official, project_id=project.id, to=P.CANCELLED, reason="企业破产重整")
+    with pytest.raises(IllegalTransition, match="已终止"):
+        move_project(session, actor=official, project_id=project.id, to=P.ACCEPTED)
+    assert project.landed_on == dt.date(2025, 8, 1)
+
+
+def test_agreements_need_two_parties_and_honest_amounts(session: Session, world: World, official: Actor) -> None:
+    with pytest.raises(ValidationFailed, match="两个签约方"):
+        create_agreement(session, actor=official, title="x", kind=AgreementKind.OTHER,
+                         parties=[PartySpec("甲", PartyRole.PARTY_A)])
+    with pytest.raises(ValidationFailed, match="负数"):
+        create_agreement(session, actor=official, title="x", kind=AgreementKind.OTHER, amount=Decimal(-1),
+                         parties=[PartySpec("甲", PartyRole.PARTY_A), PartySpec("乙", PartyRole.PARTY_B)])
+    agreement = create_agreement(session, actor=official, title="人才供给协议", kind="talent_supply",
+                                 parties=[PartySpec("河津示例铝业有限公司", PartyRole.PARTY_A, world.enterprise.id),
+                                          PartySpec("运城学院", PartyRole.PARTY_B)])
+    assert [p.name for p in agreement.parties] == ["河津示例铝业有限公司", "运城学院"]
+    assert agreement.code.startswith("XY-")
+
+
+def test_funds_arrive_and_a_correction_counts_once(session: Session, world: World, official: Actor) -> None:
+    project = signed_project(session, world, official)
+    first = record_funds(session, actor=official, project_id=project.id, amount=Decimal("5000000"),
+                         arrived_on=dt.date(2025, 4, 1), source=FundSource.SELF_RAISED)
+    record_funds(session, actor=official, project_id=project.id, amount=Decimal("3000000"),
+                 arrived_on=dt.date(2025, 7, 1), source=FundSource.FISCAL)
+    assert funds_in_place(session, project_id=project.id) == Decimal("8000000.00")
+    fixed = correct_funds(session, actor=official, fund_record_id=first.id, amount=Decimal("4500000"),
+                          reason="银行回单核对，实际到位450万元")
+    assert funds_in_place(session, project_id=project.id) == Decimal("7500000.00")
+    with pytest.raises(Conflict, match="已被更正"):
+        correct_funds(session, actor=official, fund_record_id=first.id, amount=Decimal("1"), reason="x")
+    correct_funds(session, actor=official, fund_record_id=fixed.id, amount=Decimal("0"), reason="重复录入，撤销")
+    assert funds_in_place(session, project_id=project.id) == Decimal("3000000.00")
+    assert len(fund_history(session, project_id=project.id)) == 4  # nothing was deleted
+    assert fixed.arrived_on == first.arrived_on
+    assert history(session, "fund_record", fixed.id)[0].reason == "银行回单核对，实际到位450万元"
+    with pytest.raises(ValidationFailed):
+        record_funds(session, actor=official, project_id=project.id, amount=Decimal("0"), arrived_on=dt.date.today())
+    assert (project.id, Decimal("3000000.00")) in [(p.id, t) for p, t in projects_with_funds(session, limit=1000)]
+
+
+def test_a_milestone_belongs_to_the_projects_unit_unless_named(
+    session: Session, world: World, official: Actor
+) -> None:
+    project = signed_project(session, world, official)
+    own = add_milestone(session, actor=official, project_id=project.id, title="环评", due_on=dt.date(2025, 5, 1))
+    other = add_milestone(session, actor=official, project_id=project.id, title="供电接入", due_on=dt.date(2025, 5, 1),
+                          responsible_unit_id=world.office.id)
+    assert own.responsible_unit_id == world.lead_unit.id and other.responsible_unit_id == world.office.id
+    assert own.original_due_on == own.due_on and own.slip_count == 0
