@@ -1,0 +1,114 @@
+"""Who sees what (数据范围): a ``Viewer`` built from a user's memberships.
+
+Office roles (省/市/县级办公室) see the records of their region and every region below it; enterprises,
+universities and lead units see their own organisation's records; experts and talents see what concerns them;
+administrators see everything. The web layer's access helpers turn a viewer into SQL conditions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.models import OFFICE_ROLES, ROLE_LABELS, Role, User
+from xiaodi.core.audit import Actor
+from xiaodi.directory.models import Region
+
+
+def region_code_prefix(code: str) -> str:
+    """The code prefix shared by a region and everything below it: 140000 → 14, 140800 → 1408, 140882 → 140882."""
+    prefix = code
+    while len(prefix) > 2 and prefix.endswith("00"):
+        prefix = prefix[:-2]
+    return prefix
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person looking, and the scope of what they may see (数据权限)."""
+
+    user_id: int | None
+    name: str
+    roles: frozenset[Role] = frozenset()
+    organisation_ids: frozenset[int] = frozenset()  # organisations the user acts for
+    region_ids: frozenset[int] = frozenset()  # office scope: own regions and every region below
+    office_region_ids: frozenset[int] = frozenset()  # the regions named in office memberships (not expanded)
+    person_id: int | None = None
+    scope_labels: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    @property
+    def is_office(self) -> bool:
+        return bool(self.roles & OFFICE_ROLES)
+
+    @property
+    def has_access(self) -> bool:
+        """An account without any role (an outsider) sees nothing but its own account page."""
+        return bool(self.roles)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(name=self.name, user_id=self.user_id)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.is_admin or bool(self.roles & set(roles))
+
+    def in_region(self, region_id: int | None) -> bool:
+        return self.is_admin or (region_id is not None and region_id in self.region_ids)
+
+    def acts_for(self, *organisation_ids: int | None) -> bool:
+        return any(oid is not None and oid in self.organisation_ids for oid in organisation_ids)
+
+    def sees_personal_data(self, *organisation_ids: int | None, region_id: int | None = None) -> bool:
+        """Phones, e-mail and ID numbers: offices (in their region) and the person's own organisation."""
+        if self.is_admin or self.acts_for(*organisation_ids):
+            return True
+        return self.is_office and (region_id is None or region_id in self.region_ids)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS[r] for r in sorted(self.roles, key=list(Role).index)]
+
+
+ANONYMOUS = Viewer(user_id=None, name="访客")
+
+
+def viewer_for(session: Session, user: User) -> Viewer:
+    """Build the viewer of ``user`` from its live memberships (one query for the office regions)."""
+    roles: set[Role] = set()
+    orgs: set[int] = set()
+    office_regions: set[int] = set()
+    labels: list[str] = []
+    for m in user.memberships:
+        if m.retired_at is not None:
+            continue
+        role = Role(m.role)
+        roles.add(role)
+        if m.organisation_id is not None:
+            orgs.add(m.organisation_id)
+        if role in OFFICE_ROLES and m.region_id is not None:
+            office_regions.add(m.region_id)
+        scope = m.region.full_name if m.region else (m.organisation.name if m.organisation else "")
+        labels.append(f"{ROLE_LABELS[role]}{'·' + scope if scope else ''}")
+    region_ids: set[int] = set()
+    if office_regions:
+        prefixes = [
+            region_code_prefix(m.region.code) for m in user.memberships
+            if m.retired_at is None and m.region is not None and m.region_id in office_regions
+        ]
+        region_ids = set(session.scalars(select(Region.id).where(or_(*[Region.code.like(p + "%") for p in prefixes]))))
+    return Viewer(
+        user_id=user.id,
+        name=user.display_name,
+        roles=frozenset(roles),
+        organisation_ids=frozenset(orgs),
+        region_ids=frozenset(region_ids),
+        office_region_ids=frozenset(office_regions),
+        person_id=user.person_id,
+        scope_labels=tuple(labels),
+    )

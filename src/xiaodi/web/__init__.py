@@ -1,0 +1,1 @@
+"""The web application: the FastAPI factory, layout templates, static assets, access helpers and lists."""

@@ -1,0 +1,118 @@
+"""JSON API (/api/): the same lists and records as the pages, with token or session authentication.
+
+Lists answer ``{"items": [...], "total": n, "page": p, "size": s}``; errors answer
+``{"error": code, "detail": message}`` (see ``web.errors``). Filters are the list's own (``?state=published``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from xiaodi.web.deps import CurrentUser, MemberUser, RecordId, SessionDep
+from xiaodi.web.listing import MAX_PAGE_SIZE, ResourceSpec, fetch_page, parse_query
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: str
+
+
+class ListOut(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    size: int
+
+
+class MeOut(BaseModel):
+    id: int
+    name: str
+    roles: list[str]
+    scopes: list[str]
+    organisation_ids: list[int]
+
+
+class AuditOut(BaseModel):
+    at: str
+    actor: str
+    action: str
+    reason: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "未登录或令牌无效"},
+    403: {"model": ErrorOut, "description": "角色无权操作"},
+    404: {"model": ErrorOut, "description": "记录不存在或不在您的数据范围内"},
+    422: {"model": ErrorOut, "description": "参数校验失败"},
+}
+
+Page = Annotated[int, Query(ge=1, le=100_000, description="页码，从 1 开始")]
+Size = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数")]
+Q = Annotated[str, Query(max_length=100, description="关键词搜索")]
+Sort = Annotated[str, Query(max_length=40, description="排序字段，前加 - 为倒序，如 -id")]
+
+
+def router(specs: dict[str, ResourceSpec]) -> APIRouter:
+    r = APIRouter(prefix="/api", responses=ERRORS)
+
+    @r.get("/me", response_model=MeOut, tags=["账号"], summary="当前用户")
+    def me(viewer: CurrentUser) -> MeOut:
+        return MeOut(id=viewer.user_id or 0, name=viewer.name, roles=[str(x) for x in sorted(viewer.roles)],
+                     scopes=list(viewer.scope_labels), organisation_ids=sorted(viewer.organisation_ids))
+
+    @r.get("/figures", tags=["工作台"], summary="工作数据（本辖区/本单位）")
+    def figures(session: SessionDep, viewer: MemberUser,
+                year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict[str, Any]:
+        from xiaodi.web.dashboard import build
+
+        d = build(session, viewer, year=year)
+        return {"scope": d.scope, "figures": dict(d.figures), "demands_by_state": d.demand_counts,
+                "projects_by_stage": d.project_counts, "overdue_milestones": d.overdue_count}
+
+    for spec in specs.values():
+        _resource_routes(r, spec)
+    return r
+
+
+def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
+    filter_params = [
+        {"name": f.name, "in": "query", "required": False, "description": f.label,
+         "schema": {"type": "string", **({"enum": [c for c, _ in f.choices]} if f.choices else {})}}
+        for f in spec.filters
+    ]
+
+    def list_items(request: Request, session: SessionDep, viewer: MemberUser, page: Page = 1, size: Size = 20,
+                   q: Q = "", sort: Sort = "") -> ListOut:
+        params = dict(request.query_params)
+        params.update({"page": str(page), "size": str(size), "q": q, "sort": sort or spec.default_sort})
+        lq = parse_query(spec, params)
+        result = fetch_page(session, spec, viewer, lq)
+        return ListOut(items=[spec.row_json(obj, viewer, spec.columns) for obj in result.items], total=result.total,
+                       page=result.page, size=result.size)
+
+    def get_item(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+        obj = spec.get(session, record_id, viewer)
+        return spec.row_json(obj, viewer)
+
+    def item_history(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[AuditOut]:
+        from xiaodi.web.pages import audit_trail
+
+        obj = spec.get(session, record_id, viewer)
+        return [AuditOut(at=e["at"].isoformat(), actor=e["actor"], action=e["action"], reason=e["reason"],
+                         before={k: b for k, b, _ in e["changes"]}, after={k: a for k, _, a in e["changes"]})
+                for e in audit_trail(session, spec, obj, viewer)]
+
+    tag = spec.label
+    r.add_api_route(f"/{spec.name}", list_items, methods=["GET"], response_model=ListOut, tags=[tag],
+                    summary=f"{spec.label}列表", name=f"api_{spec.name}_list",
+                    openapi_extra={"parameters": filter_params} if filter_params else None)
+    r.add_api_route(f"/{spec.name}/{{record_id}}", get_item, methods=["GET"], tags=[tag],
+                    summary=f"{spec.noun}详情", name=f"api_{spec.name}_detail")
+    r.add_api_route(f"/{spec.name}/{{record_id}}/history", item_history, methods=["GET"],
+                    response_model=list[AuditOut], tags=[tag], summary=f"{spec.noun}操作留痕",
+                    name=f"api_{spec.name}_history")

@@ -1,0 +1,101 @@
+"""The web application factory (``create_app``): pages, JSON API, local docs and assets, one error handler.
+
+Nothing is created at import time: the engine, the session factory and the templates belong to the app that
+``create_app`` returns. ``uvicorn --factory xiaodi.web.app:create_app`` serves it (``xiaodi serve``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+
+from xiaodi import __version__
+from xiaodi.core.db import make_engine, make_sessionmaker
+from xiaodi.core.settings import Settings, get_settings
+from xiaodi.web import docs, errors, security
+from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
+from xiaodi.web.resources import area_routers, load_specs
+from xiaodi.web.templating import make_templates
+
+STATIC = Path(__file__).resolve().parent / "static"
+SESSION_COOKIE = "xiaodi_session"
+
+DESCRIPTION = """校地合作平台的 JSON 接口。
+
+认证：在请求头中携带 `Authorization: Bearer <令牌>`（在“我的账号”页面生成），或使用网页登录后的会话
+（此时修改数据的请求须带 `X-CSRF-Token` 请求头）。
+
+列表接口支持 `page`、`size`（最大 200）、`q`（关键词）、`sort`（字段名，前加 `-` 为倒序）及各列表自己的筛选参数，
+返回 `{"items": [...], "total": 总数, "page": 页码, "size": 每页条数}`。
+
+出错时返回 `{"error": 错误代码, "detail": 中文说明}`，只返回您数据范围内的记录，范围外的记录一律为 404。
+"""
+
+
+def create_app(
+    engine: Engine | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    settings: Settings | None = None,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """Build the application. ``engine`` defaults to ``XIAODI_DATABASE_URL``; tests pass a ``session_factory``
+    bound to their own connection so that every request's work is rolled back with the test."""
+    settings = settings or get_settings()
+    if session_factory is None:
+        engine = engine or make_engine(settings.database_url)
+        session_factory = make_sessionmaker(engine)
+
+    app = FastAPI(
+        title="xiaodi 校地合作平台",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.state.session_factory = session_factory
+    app.state.settings = settings
+    app.state.templates = make_templates()
+
+    security.install(app)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(session: SessionDep) -> dict[str, str]:
+        session.execute(text("select 1"))
+        return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # browsers ask for it; nothing to fetch, nothing logged as missing
+
+    docs.install(app)
+    specs = load_specs()
+    app.state.specs = specs
+
+    from xiaodi.web import api, pages
+
+    for r in area_routers("api"):
+        app.include_router(r)
+    app.include_router(api.router(specs))
+    for r in area_routers("pages"):
+        app.include_router(r)
+    app.include_router(pages.router(specs))
+    return app

@@ -1,0 +1,34 @@
+"""Charts drawn on the server as inline SVG (no JavaScript library, nothing fetched): bars for counts by state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7ea4", "#6e7781")
+
+
+def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", width: int = 520) -> Markup:
+    """A horizontal bar chart: one labelled bar per row, the value written at its end. Accessible via <title>."""
+    bar_h, gap, label_w, top = 22, 8, 110, 8
+    height = top + len(rows) * (bar_h + gap) + 4
+    biggest = max((v for _, v in rows), default=0) or 1
+    room = width - label_w - 70
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {max(height, 40)}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    if not rows:
+        parts.append('<text x="8" y="24" class="chart-empty">暂无数据</text>')
+    for i, (label, value) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        w = max(2, int(room * value / biggest)) if value else 0
+        colour = PALETTE[i % len(PALETTE)]
+        shown = f"{value:g}{unit}"
+        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="chart-label">'
+                     f"{escape(label)}</text>")
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" rx="3" fill="{colour}"/>')
+        parts.append(f'<text x="{label_w + w + 6}" y="{y + 16}" class="chart-value">{escape(shown)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

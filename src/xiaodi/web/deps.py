@@ -1,0 +1,162 @@
+"""Request dependencies: one database session per request (one transaction), and who is asking.
+
+``SessionDep`` commits when the route returns and rolls back when it raises; routes never commit. ``CurrentUser``
+is the logged-in user's ``Viewer`` — from the signed session cookie (pages) or an ``Authorization: Bearer``
+token (API) — or a 401 (a redirect to the login page for pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.models import User
+from xiaodi.accounts.scope import ANONYMOUS, Viewer, viewer_for
+from xiaodi.core.errors import Forbidden, XiaodiError
+from xiaodi.core.models import utcnow
+
+SESSION_MAX_AGE = 8 * 3600  # absolute: a login lasts one working day
+SESSION_IDLE = 2 * 3600  # idle: two hours without a request ends the session
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class LoginRequired(XiaodiError):
+    """Not logged in, or the session expired (请先登录)."""
+
+    status = 401
+    code = "not_authenticated"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: commit after the route returned, roll back on any error."""
+    with request.app.state.session_factory() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use); every form carries it in a hidden field."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse a state-changing request without the session's CSRF token (form field or X-CSRF-Token header).
+
+    Requests authenticated by a bearer token carry no cookie authority, so they need no CSRF token.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if request.url.path.startswith("/api/") and _bearer(request) is not None:
+        return
+    expected = request.session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not secrets.compare_digest(str(expected), sent):
+        raise Forbidden("表单已过期或缺少安全校验码（CSRF），请刷新页面后重试", code="csrf_failed")
+
+
+def login_session(request: Request, user: User) -> None:
+    """Start a fresh session for ``user``: a new CSRF token, absolute and idle expiry, password stamp."""
+    request.session.clear()
+    now = int(utcnow().timestamp())
+    request.session.update({
+        "uid": user.id,
+        "csrf": secrets.token_urlsafe(32),
+        "iat": now,
+        "seen": now,
+        "pwd": _stamp(user.password_changed_at),
+    })
+
+
+def _stamp(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _user_from_cookie(request: Request, session: Session) -> User | None:
+    data: dict[str, Any] = request.session
+    uid = data.get("uid")
+    if not uid:
+        return None
+    now = int(utcnow().timestamp())
+    if now - int(data.get("iat", 0)) > SESSION_MAX_AGE or now - int(data.get("seen", 0)) > SESSION_IDLE:
+        data.clear()
+        return None
+    user = session.get(User, int(uid))
+    # A password change or reset ends every other session of the account.
+    if user is None or not user.is_active or data.get("pwd") != _stamp(user.password_changed_at):
+        data.clear()
+        return None
+    if now - int(data.get("seen", 0)) > 60:
+        data["seen"] = now
+    return user
+
+
+def optional_viewer(request: Request, session: SessionDep) -> Viewer:
+    """The viewer, or ``ANONYMOUS`` when nobody is logged in."""
+    cached = getattr(request.state, "viewer", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return, unused-ignore]
+    user: User | None = None
+    token = _bearer(request)
+    if token is not None:
+        from xiaodi.accounts.service import user_for_token
+
+        user = user_for_token(session, token)
+        if user is None:
+            raise LoginRequired("接口令牌无效、已过期或已撤销")
+    elif "session" in request.scope:
+        user = _user_from_cookie(request, session)
+    viewer = viewer_for(session, user) if user is not None else ANONYMOUS
+    request.state.viewer = viewer
+    request.state.user = user
+    return viewer
+
+
+def current_viewer(viewer: Annotated[Viewer, Depends(optional_viewer)]) -> Viewer:
+    if viewer.user_id is None:
+        raise LoginRequired("请先登录")
+    return viewer
+
+
+def member_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+    """A logged-in user with at least one role; an account without a role (an outsider) is refused."""
+    if not viewer.has_access:
+        raise Forbidden("您的账号尚未分配角色，请联系管理员")
+    return viewer
+
+
+OptionalUser = Annotated[Viewer, Depends(optional_viewer)]
+CurrentUser = Annotated[Viewer, Depends(current_viewer)]
+MemberUser = Annotated[Viewer, Depends(member_viewer)]
+
+# Record ids in paths: positive and within a 32-bit INTEGER, so no database sees an out-of-range number.
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="记录编号")]

@@ -1,0 +1,50 @@
+"""API documentation at /api/docs, served entirely from this app: Swagger UI's files come from the installed
+``swagger-ui-bundle`` package and its start-up script is a static file (the CSP forbids inline script)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+
+def swagger_dir() -> Path | None:
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return None
+    return Path(str(swagger_ui_path))
+
+
+def install(app: FastAPI) -> None:
+    folder = swagger_dir()
+    if folder is not None and folder.is_dir():
+        app.mount("/api/docs/assets", StaticFiles(directory=folder), name="swagger")
+    r = APIRouter(include_in_schema=False)
+
+    @r.get("/api/docs")
+    def docs(request: Request) -> Response:
+        if folder is None:
+            from xiaodi.web.templating import render
+
+            return render(request, "api_reference.html", {"schema": request.app.openapi()})
+        return HTMLResponse(
+            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>xiaodi 接口文档</title>"
+            "<link rel=\"stylesheet\" href=\"/api/docs/assets/swagger-ui.css\">"
+            "</head><body><div id=\"swagger-ui\" data-url=\"/api/docs/openapi.json\"></div>"
+            "<script src=\"/api/docs/assets/swagger-ui-bundle.js\"></script>"
+            "<script src=\"/static/docs.js\"></script></body></html>"
+        )
+
+    @r.get("/api/docs/openapi.json")
+    def docs_schema(request: Request) -> JSONResponse:
+        """The schema as Swagger UI 4 reads it: it renders nothing for version 3.1, and 3.0 fits what we use."""
+        schema = dict(request.app.openapi())
+        schema["openapi"] = "3.0.3"
+        return JSONResponse(schema)
+
+    app.include_router(r)

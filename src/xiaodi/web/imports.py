@@ -1,0 +1,90 @@
+"""Import pages (导入信息表): upload → validation report listing every error → confirm.
+
+The tables area does the work (``xiaodi.tables.import_table``); the upload waits in the data directory between
+the check and the confirmation, named by a random id kept in the user's session.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core.errors import Forbidden, ValidationFailed
+from xiaodi.core.settings import Settings
+
+IMPORTERS = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.ADMIN)
+_ID_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
+def require_importer(viewer: Viewer) -> None:
+    if not viewer.has_role(*IMPORTERS):
+        raise Forbidden("只有办公室或管理员可以导入信息表")
+
+
+def table_choices() -> list[tuple[str, str]]:
+    try:
+        from xiaodi.tables import all_tables
+    except ImportError:
+        return []
+    return [(name, spec.title) for name, spec in all_tables().items()]
+
+
+def _upload_dir(settings: Settings) -> Path:
+    folder = Path(settings.data_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_upload(settings: Settings, filename: str, content: bytes) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValidationFailed(f"只能导入 Excel（.xlsx/.xls）或 CSV 文件，收到的是“{filename}”")
+    if not content:
+        raise ValidationFailed("上传的文件是空的")
+    if len(content) > settings.max_upload_mb * 1024 * 1024:
+        raise ValidationFailed(f"文件超过 {settings.max_upload_mb} MB")
+    upload_id = secrets.token_urlsafe(18)
+    (_upload_dir(settings) / f"{upload_id}{suffix}").write_bytes(content)
+    return upload_id
+
+
+def _path(settings: Settings, upload_id: str) -> Path:
+    if not _ID_RE.match(upload_id):
+        raise ValidationFailed("上传编号无效")
+    found = sorted(_upload_dir(settings).glob(f"{upload_id}.*"))
+    if not found:
+        raise ValidationFailed("上传的文件已过期，请重新上传")
+    return found[0]
+
+
+def check(factory: sessionmaker[Session], table: str, upload_id: str, viewer: Viewer,
+          settings: Settings | None = None) -> tuple[Any, list[Any]]:
+    """A dry run in its own transaction, always rolled back: the report and every error."""
+    from xiaodi.tables import ImportFailed, get_table, import_table
+
+    settings = settings or Settings()
+    spec = get_table(table)
+    with factory() as session:
+        try:
+            result = import_table(session, spec, _path(settings, upload_id), actor=viewer.actor, dry_run=True)
+            return result, []
+        except ImportFailed as exc:
+            return exc.result, exc.errors
+        finally:
+            session.rollback()
+
+
+def confirm(session: Session, settings: Settings, table: str, upload_id: str, viewer: Viewer) -> Any:
+    from xiaodi.tables import get_table, import_table
+
+    path = _path(settings, upload_id)
+    result = import_table(session, get_table(table), path, actor=viewer.actor)
+    path.unlink(missing_ok=True)
+    return result

@@ -1,0 +1,282 @@
+"""Lists (清单列表) described once, served as pages, JSON and Excel: search, filters, sorting, pagination.
+
+An area describes each of its lists with a ``ResourceSpec`` (in its ``pages.py``); the web layer builds the
+scoped query, the page, the JSON and the export from it. Rows are loaded with the model's eager loads, so a list
+costs a constant number of SQL statements whatever its length (asserted by the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.numbers import format_yuan
+from xiaodi.web.access import get_visible, scope_of
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 20
+EXPORT_LIMIT = 50_000
+
+
+# ---- personal data (个人信息脱敏) -----------------------------------------------------------------------------
+
+
+def mask_phone(value: str | None) -> str | None:
+    if not value:
+        return value
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7:
+        return digits[:3] + "****" + digits[-4:]
+    return "****"
+
+
+def mask_email(value: str | None) -> str | None:
+    if not value or "@" not in value:
+        return "****" if value else value
+    local, domain = value.split("@", 1)
+    return (local[:1] or "*") + "***@" + domain
+
+
+def mask_id_number(value: str | None) -> str | None:
+    if not value:
+        return value
+    return value[:4] + "*" * max(len(value) - 8, 4) + value[-4:] if len(value) > 8 else "****"
+
+
+MASKERS: dict[str, Callable[[str | None], str | None]] = {
+    "phone": mask_phone, "email": mask_email, "id_number": mask_id_number,
+}
+
+
+# ---- columns and specs --------------------------------------------------------------------------------------
+
+
+def display(value: Any, kind: str = "text", labels: dict[Any, str] | None = None) -> str:
+    """A value as a person reads it (for pages and exports)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if labels is not None:
+        try:
+            return labels.get(value, labels.get(str(value), str(value)))
+        except TypeError:
+            return str(value)
+    if kind == "money" or (isinstance(value, Decimal) and kind != "number"):
+        return format_yuan(Decimal(value))
+    if isinstance(value, dt.datetime):
+        return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list or one field of a detail page."""
+
+    key: str  # attribute path: "name", "owner.name"
+    label: str
+    kind: str = "text"  # text | money | date | number | personal:phone | personal:email | personal:id_number
+    labels: dict[Any, str] | None = None  # enum value → Chinese label
+    sort: Any = None  # a column expression to sort by (None: not sortable)
+    link: bool = False  # link to the record's detail page
+
+    def raw(self, obj: Any) -> Any:
+        value = obj
+        for part in self.key.split("."):
+            value = getattr(value, part, None) if value is not None else None
+        return value
+
+    @property
+    def personal(self) -> str | None:
+        return self.kind.split(":", 1)[1] if self.kind.startswith("personal:") else None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A filter of a list: ``?name=value`` narrows the rows to ``column == value`` (choices shown as a select)."""
+
+    name: str
+    label: str
+    column: Any
+    choices: Sequence[tuple[str, str]] = ()
+    op: str = "eq"  # eq | year (value is a year of a date column)
+
+
+@dataclass
+class ResourceSpec:
+    """A list of the programme (e.g. 需求清单) and how to show its records."""
+
+    name: str  # URL segment: /demands, /api/demands
+    label: str  # 需求清单
+    noun: str  # 需求
+    model: type[Any]
+    columns: list[Column]
+    detail: list[Column]
+    search: list[Any]  # columns searched with ?q=
+    filters: list[Filter] = field(default_factory=list)
+    default_sort: str = "-id"
+    where: Callable[[], ColumnElement[bool]] | None = None  # fixed condition (e.g. kind = expert)
+    title: Callable[[Any], str] = lambda obj: str(getattr(obj, "name", None) or getattr(obj, "title", obj.id))
+    personal_owner: Callable[[Any], tuple[Any, ...]] = lambda obj: ()  # organisation ids whose data it is
+    personal_region: Callable[[Any], int | None] = lambda obj: getattr(obj, "region_id", None)
+    table: str | None = None  # the tables package's table name for export/import, when it has one
+    area: str = ""
+    # Detail pages: extra context (workflow actions, history, candidates) and the area's template that shows it.
+    extras: Callable[[Session, Viewer, Any], dict[str, Any]] | None = None
+    detail_partial: str | None = None
+
+    @property
+    def entity(self) -> str:
+        return str(self.model.__table__.name)
+
+    def sort_columns(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.model.id}
+        for col in self.columns:
+            if col.sort is not None:
+                out[col.key] = col.sort
+        return out
+
+    def get(self, session: Session, record_id: int, viewer: Viewer) -> Any:
+        """The one access helper of this resource: 404 outside the viewer's scope."""
+        return get_visible(session, self.model, record_id, viewer, self.noun)
+
+    def sees_personal(self, viewer: Viewer, obj: Any) -> bool:
+        return viewer.sees_personal_data(*self.personal_owner(obj), region_id=self.personal_region(obj))
+
+    def cell(self, col: Column, obj: Any, viewer: Viewer, *, sees: bool | None = None) -> str:
+        value = col.raw(obj)
+        if col.personal and value:
+            if sees is None:
+                sees = self.sees_personal(viewer, obj)
+            if not sees:
+                return MASKERS[col.personal](str(value)) or ""
+        return display(value, col.kind, col.labels)
+
+    def row_json(self, obj: Any, viewer: Viewer, columns: list[Column] | None = None) -> dict[str, Any]:
+        sees = self.sees_personal(viewer, obj)
+        out: dict[str, Any] = {"id": obj.id}
+        for col in columns or self.detail:
+            value = col.raw(obj)
+            if col.personal and value and not sees:
+                value = MASKERS[col.personal](str(value))
+            out[col.key] = jsonable(value)
+            if col.labels is not None and value is not None:
+                out[col.key + "_label"] = display(value, col.kind, col.labels)
+        return out
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    q: str = ""
+    sort: str = ""
+    page: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+
+def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
+    try:
+        page = max(1, int(params.get("page") or 1))
+        size = min(MAX_PAGE_SIZE, max(1, int(params.get("size") or DEFAULT_PAGE_SIZE)))
+    except ValueError as exc:
+        raise ValidationFailed("页码和每页条数必须是正整数") from exc
+    filters = {f.name: params[f.name] for f in spec.filters if params.get(f.name)}
+    return ListQuery(q=(params.get("q") or "").strip()[:100], sort=params.get("sort") or spec.default_sort,
+                     page=page, size=size, filters=filters)
+
+
+def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[Any]:
+    model = spec.model
+    stmt = select(model).where(scope_of(model, viewer))
+    if hasattr(model, "retired_at"):
+        stmt = stmt.where(model.retired_at.is_(None))
+    if spec.where is not None:
+        stmt = stmt.where(spec.where())
+    if lq.q:
+        pattern = f"%{lq.q.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(or_(*[col.ilike(pattern) for col in spec.search]))
+    for flt in spec.filters:
+        value = lq.filters.get(flt.name)
+        if not value:
+            continue
+        if flt.choices and value not in {c for c, _ in flt.choices}:
+            raise ValidationFailed(f"“{flt.label}”没有选项“{value}”")
+        if flt.op == "year":
+            if not value.isdigit():
+                raise ValidationFailed(f"“{flt.label}”须为年份")
+            year = int(value)
+            stmt = stmt.where(flt.column >= dt.date(year, 1, 1), flt.column <= dt.date(year, 12, 31))
+        elif flt.op == "int":
+            if not value.isdigit():
+                raise ValidationFailed(f"“{flt.label}”须为编号")
+            stmt = stmt.where(flt.column == int(value))
+        else:
+            stmt = stmt.where(flt.column == value)
+    return stmt
+
+
+def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str) -> Select[Any]:
+    desc = sort.startswith("-")
+    key = sort.lstrip("-")
+    columns = spec.sort_columns()
+    if key not in columns:
+        raise ValidationFailed(f"不能按“{key}”排序，可选：{'、'.join(columns)}")
+    col = columns[key]
+    stmt = stmt.order_by(col.desc() if desc else col.asc())
+    if key != "id":
+        stmt = stmt.order_by(spec.model.id.desc())
+    return stmt
+
+
+def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Page:
+    """One page of the list: two statements (count and rows) plus the model's eager loads."""
+    stmt = build_select(spec, viewer, lq)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.scalars(order_by(spec, stmt, lq.sort).limit(lq.size).offset((lq.page - 1) * lq.size))
+    return Page(items=list(rows.unique()), total=int(total), page=lq.page, size=lq.size)
+
+
+def fetch_all(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> list[Any]:
+    """Every row of the (filtered) list, for an export."""
+    stmt = order_by(spec, build_select(spec, viewer, lq), lq.sort).limit(EXPORT_LIMIT)
+    return list(session.scalars(stmt).unique())

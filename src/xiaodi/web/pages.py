@@ -1,0 +1,243 @@
+"""Pages (HTML): login, the dashboard (工作台), every list and detail page, exports, imports, the user's account.
+
+Routes parse, call one service or access helper, and render; the transaction is the request's (``SessionDep``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts import service as accounts
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core.audit import history
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.web import dashboard, imports
+from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
+from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
+from xiaodi.web.templating import flash, render
+
+AUDIT_ACTIONS = {"create": "新建", "update": "修改", "transition": "状态流转", "retire": "注销", "merge": "合并",
+                 "add_alias": "添加别名", "grant": "授权", "revoke": "撤销授权", "complete": "完成"}
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow the platform's address."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def router(specs: dict[str, ResourceSpec]) -> APIRouter:
+    r = APIRouter(include_in_schema=False)
+
+    # ---- login -----------------------------------------------------------------------------------------------
+
+    @r.get("/login")
+    def login_form(request: Request, viewer: OptionalUser, next: str = "/") -> Response:
+        if viewer.user_id is not None:
+            return RedirectResponse(safe_next(next), status_code=303)
+        return render(request, "login.html", {"next": safe_next(next)})
+
+    @r.post("/login")
+    def login(
+        request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
+        next: Annotated[str, Form()] = "/",
+    ) -> Response:
+        try:
+            user = accounts.authenticate(session, username=username, password=password,
+                                         ip=request.client.host if request.client else None,
+                                         user_agent=request.headers.get("user-agent"))
+        except (accounts.LoginFailed, accounts.AccountLocked) as exc:
+            # Rendered, not raised: the failed attempt and the lock-out must be committed.
+            return render(request, "login.html", {"next": safe_next(next), "error": exc.message,
+                                                  "username": username[:60]}, status=exc.status)
+        login_session(request, user)
+        if user.must_change_password:
+            flash(request, "请先修改初始密码", "warn")
+            return RedirectResponse("/account", status_code=303)
+        return RedirectResponse(safe_next(next), status_code=303)
+
+    @r.post("/logout")
+    def logout(request: Request) -> Response:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    # ---- dashboard -------------------------------------------------------------------------------------------
+
+    @r.get("/")
+    def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "") -> Response:
+        if not viewer.has_access:
+            return render(request, "no_role.html")
+        year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+        data = dashboard.build(session, viewer, year=year_value)
+        return render(request, "dashboard.html", {"d": data, "year": year_value,
+                                                  "years": list(range(dt.date.today().year, 2017, -1))})
+
+    # ---- account ---------------------------------------------------------------------------------------------
+
+    @r.get("/account")
+    def account(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
+        tokens = accounts.list_api_tokens(session, user_id=viewer.user_id or 0)
+        return render(request, "account.html", {"user": request.state.user, "tokens": tokens,
+                                                "new_secret": request.session.pop("new_token", None)})
+
+    @r.post("/account/password")
+    def change_password(
+        request: Request, session: SessionDep, viewer: CurrentUser, old_password: Annotated[str, Form()],
+        new_password: Annotated[str, Form()], confirm: Annotated[str, Form()],
+    ) -> Response:
+        if new_password != confirm:
+            raise ValidationFailed("两次输入的新密码不一致")
+        user = accounts.change_password(session, user_id=viewer.user_id or 0, old_password=old_password,
+                                        new_password=new_password)
+        login_session(request, user)  # the other sessions of this account end; this one goes on
+        flash(request, "密码已修改")
+        return RedirectResponse("/account", status_code=303)
+
+    @r.post("/account/tokens")
+    def new_token(request: Request, session: SessionDep, viewer: MemberUser, name: Annotated[str, Form()]) -> Response:
+        issued = accounts.create_api_token(session, actor=viewer.actor, user_id=viewer.user_id or 0, name=name,
+                                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365))
+        request.session["new_token"] = issued.secret
+        return RedirectResponse("/account", status_code=303)
+
+    @r.post("/account/tokens/{token_id}/revoke")
+    def revoke_token(request: Request, token_id: RecordId, session: SessionDep, viewer: CurrentUser) -> Response:
+        accounts.revoke_api_token(session, actor=viewer.actor, token_id=token_id, user_id=viewer.user_id)
+        flash(request, "令牌已撤销")
+        return RedirectResponse("/account", status_code=303)
+
+    # ---- import (导入信息表) -----------------------------------------------------------------------------------
+
+    @r.get("/import")
+    def import_form(request: Request, viewer: MemberUser) -> Response:
+        imports.require_importer(viewer)
+        return render(request, "import.html", {"tables": imports.table_choices()})
+
+    @r.post("/import")
+    async def import_check(
+        request: Request, viewer: MemberUser, table: Annotated[str, Form()],
+        file: Annotated[UploadFile, File()],
+    ) -> Response:
+        imports.require_importer(viewer)
+        content = await file.read()
+        upload_id = imports.save_upload(request.app.state.settings, file.filename or "upload.xlsx", content)
+        result, errors = imports.check(request.app.state.session_factory, table, upload_id, viewer,
+                                       request.app.state.settings)
+        request.session["import"] = {"id": upload_id, "table": table}
+        return render(request, "import_report.html", {"result": result, "errors": errors, "table": table,
+                                                      "upload_id": upload_id, "filename": file.filename},
+                      status=200 if not errors else 422)
+
+    @r.post("/import/confirm")
+    def import_confirm(
+        request: Request, session: SessionDep, viewer: MemberUser, upload_id: Annotated[str, Form()],
+    ) -> Response:
+        imports.require_importer(viewer)
+        pending = request.session.get("import") or {}
+        if pending.get("id") != upload_id:
+            raise ValidationFailed("导入已过期，请重新上传文件")
+        result = imports.confirm(session, request.app.state.settings, pending["table"], upload_id, viewer)
+        request.session.pop("import", None)
+        flash(request, result.summary())
+        return RedirectResponse("/import", status_code=303)
+
+    # ---- lists and records -----------------------------------------------------------------------------------
+
+    for spec in specs.values():
+        _list_routes(r, spec)
+    return r
+
+
+def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
+    name = spec.name
+
+    def list_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+        params = dict(request.query_params)
+        lq = parse_query(spec, params)
+        page = fetch_page(session, spec, viewer, lq)
+        rows = [
+            (obj, [spec.cell(col, obj, viewer) for col in spec.columns]) for obj in page.items
+        ]
+        return render(request, "list.html", {"spec": spec, "page": page, "rows": rows, "lq": lq, "params": params})
+
+    def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+        lq = parse_query(spec, dict(request.query_params))
+        items = fetch_all(session, spec, viewer, lq)
+        data = _xlsx(spec, items, viewer)
+        stamp = dt.date.today().strftime("%Y%m%d")
+        filename = f"{spec.label}-{stamp}.xlsx"
+        from urllib.parse import quote
+
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+    def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+        obj = spec.get(session, record_id, viewer)
+        fields = [(col.label, spec.cell(col, obj, viewer)) for col in spec.detail]
+        extras = spec.extras(session, viewer, obj) if spec.extras else {}
+        trail = audit_trail(session, spec, obj, viewer)
+        return render(request, "detail.html", {"spec": spec, "obj": obj, "title": spec.title(obj), "fields": fields,
+                                               "trail": trail, **extras})
+
+    r.add_api_route(f"/{name}", list_page, methods=["GET"], name=f"{name}_list")
+    r.add_api_route(f"/{name}/export.xlsx", export, methods=["GET"], name=f"{name}_export")
+    r.add_api_route(f"/{name}/{{record_id}}", detail, methods=["GET"], name=f"{name}_detail")
+
+
+def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> list[dict[str, Any]]:
+    """The record's audit trail (操作留痕), oldest first; personal fields are masked like the record itself."""
+    personal = {col.key: col.personal for col in spec.detail if col.personal}
+    sees = spec.sees_personal(viewer, obj)
+    from xiaodi.web.listing import MASKERS
+
+    out = []
+    for entry in history(session, spec.entity, obj.id):
+        changes = []
+        keys = list(dict.fromkeys([*(entry.before or {}), *(entry.after or {})]))
+        for key in keys:
+            if key in ("version", "id"):
+                continue
+            before = (entry.before or {}).get(key)
+            after = (entry.after or {}).get(key)
+            if key in personal and not sees:
+                before = MASKERS[personal[key] or "phone"](str(before)) if before else before
+                after = MASKERS[personal[key] or "phone"](str(after)) if after else after
+            changes.append((key, display(before), display(after)))
+        out.append({"at": entry.at, "actor": entry.actor, "action": AUDIT_ACTIONS.get(entry.action, entry.action),
+                    "reason": entry.reason, "changes": changes[:30]})
+    return out
+
+
+def _xlsx(spec: ResourceSpec, items: list[Any], viewer: Viewer) -> bytes:
+    """The list as an Excel workbook with Chinese headers; personal data masked as on the page."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet(spec.label[:31])
+    head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    for c, col in enumerate(spec.detail):
+        ws.write(0, c, col.label, head)
+        ws.set_column(c, c, 18)
+    for r_i, obj in enumerate(items, start=1):
+        sees = spec.sees_personal(viewer, obj)
+        for c, col in enumerate(spec.detail):
+            ws.write_string(r_i, c, spec.cell(col, obj, viewer, sees=sees))
+    ws.freeze_panes(1, 0)
+    wb.close()
+    return buf.getvalue()
+
+
+def count_visible(session: Session, model: type[Any], viewer: Viewer) -> int:
+    from xiaodi.web.access import scope_of
+
+    return int(session.scalar(select(func.count()).select_from(model).where(scope_of(model, viewer))) or 0)
+

@@ -1,0 +1,35 @@
+// 校地合作平台 — small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.getElementById("mainnav");
+    if (toggle && nav) {
+      toggle.addEventListener("click", function () {
+        var open = nav.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    // Filters apply as soon as a choice changes.
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
+      el.addEventListener("change", function () { if (el.form) { el.form.submit(); } });
+    });
+    // Irreversible actions ask first.
+    document.querySelectorAll("[data-confirm]").forEach(function (el) {
+      el.addEventListener("click", function (ev) {
+        if (!window.confirm(el.getAttribute("data-confirm"))) { ev.preventDefault(); }
+      });
+    });
+    document.querySelectorAll("a[data-back]").forEach(function (el) {
+      el.addEventListener("click", function (ev) {
+        if (window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+      });
+    });
+    // A form submits once: a double tap on a phone must not post twice.
+    document.querySelectorAll("form[method='post']").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = true; });
+      });
+    });
+  });
+})();

@@ -1,0 +1,79 @@
+"""Jinja2 templates: the layout in ``web/templates``, each area's pages in ``<area>/templates``.
+
+Autoescaping is on; pages carry no inline script (the CSP forbids it) — behaviour lives in ``static/app.js``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
+from starlette.responses import Response
+
+from xiaodi.core.numbers import format_yuan
+from xiaodi.web.deps import csrf_token
+from xiaodi.web.listing import LOCAL_TZ, display
+
+PACKAGE = Path(__file__).resolve().parent.parent
+WEB = Path(__file__).resolve().parent
+
+# The main menu: (path, label, which viewers see it). Lists every member may open come first.
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "工作台"),
+    ("/demands", "需求清单"),
+    ("/claims", "揭榜方案"),
+    ("/orders", "点单派单"),
+    ("/agreements", "签约协议"),
+    ("/projects", "项目清单"),
+    ("/bases", "基地"),
+    ("/events", "活动"),
+    ("/organisations", "单位名录"),
+    ("/experts", "专家教授"),
+    ("/achievements", "科技成果"),
+    ("/platforms", "科研平台"),
+)
+
+
+def _local(value: dt.datetime | None) -> str:
+    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _yuan(value: Decimal | int | float | None) -> str:
+    return format_yuan(Decimal(str(value))) if value is not None else ""
+
+
+def flash(request: Request, message: str, level: str = "ok") -> None:
+    """A message shown once on the next page (操作结果提示)."""
+    messages = list(request.session.get("flash", []))
+    messages.append([level, message])
+    request.session["flash"] = messages[-5:]
+
+
+def make_templates() -> Jinja2Templates:
+    areas = sorted(str(p) for p in PACKAGE.glob("*/templates") if p.is_dir() and p.parent.name != "web")
+    dirs = [str(WEB / "templates"), *areas]
+    templates = Jinja2Templates(directory=dirs)
+    env = templates.env
+    env.loader = ChoiceLoader([FileSystemLoader(dirs)])
+    env.filters["localtime"] = _local
+    env.filters["yuan"] = _yuan
+    env.filters["show"] = display
+    env.globals["NAV"] = NAV
+    env.globals["urlencode"] = urlencode
+    return templates
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> Response:
+    """Render a page with the layout's context: the viewer, the CSRF token and any flashed messages."""
+    templates: Jinja2Templates = request.app.state.templates
+    ctx: dict[str, Any] = dict(context or {})
+    ctx.setdefault("viewer", getattr(request.state, "viewer", None))
+    ctx["csrf_token"] = csrf_token(request) if "session" in request.scope else ""
+    ctx["flashes"] = request.session.pop("flash", []) if "session" in request.scope else []
+    return templates.TemplateResponse(request, name, ctx, status_code=status)

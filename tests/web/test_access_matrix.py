@@ -1,0 +1,136 @@
+"""The access matrix: every role × every page and API route — allowed (200), forbidden (403), or 404 outside the
+user's scope. A route added to the app without a row here fails ``test_every_route_is_in_the_matrix``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from .conftest import PERSONAS, World
+
+OK, NO, GONE = 200, 403, 404
+MEMBERS = {p: OK for p in PERSONAS if p != "outsider"} | {"outsider": NO}
+LISTS = ("demands", "claims", "orders", "agreements", "projects", "bases", "events", "organisations", "experts",
+         "achievements", "platforms")
+
+
+def only(allowed: set[str], otherwise: int = GONE) -> dict[str, int]:
+    out = {p: (OK if p in allowed else otherwise) for p in PERSONAS}
+    out["outsider"] = NO  # an account without a role is refused everything, before any lookup
+    return out
+
+
+def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
+    """(route template, concrete path, expected status per persona) for GET routes."""
+    rows: list[tuple[str, str, dict[str, int]]] = []
+    for name in LISTS:
+        rows.append((f"/{name}", f"/{name}", MEMBERS))
+        rows.append((f"/{name}/export.xlsx", f"/{name}/export.xlsx", MEMBERS))
+        rows.append((f"/api/{name}", f"/api/{name}", MEMBERS))
+    everyone_office = {"province", "hejin", "admin"}
+    details = [
+        ("demands", w.demand_id, {"province", "hejin", "enterprise", "university", "admin"}),
+        ("demands", w.draft_id, {"province", "hejin", "enterprise", "admin"}),
+        ("demands", w.other_demand_id, {"province", "admin"}),
+        ("projects", w.project_id, {"province", "hejin", "enterprise", "university", "admin"}),
+        ("projects", w.other_project_id, {"province", "admin"}),
+        ("agreements", w.agreement_id, {"province", "hejin", "enterprise", "university", "admin"}),
+        ("organisations", w.other_enterprise.id, {"province", "admin"}),
+        ("organisations", w.enterprise.id, everyone_office | {"enterprise"}),
+        ("organisations", w.university.id, set(PERSONAS)),
+        ("experts", w.expert_id, set(PERSONAS)),
+        ("claims", 999_999, set()),
+        ("orders", 999_999, set()),
+        ("bases", 999_999, set()),
+        ("events", 999_999, set()),
+        ("achievements", 999_999, set()),
+        ("platforms", 999_999, set()),
+    ]
+    for name, rid, allowed in details:
+        rows.append((f"/{name}/{{record_id}}", f"/{name}/{rid}", only(allowed)))
+        rows.append((f"/api/{name}/{{record_id}}", f"/api/{name}/{rid}", only(allowed)))
+        rows.append((f"/api/{name}/{{record_id}}/history", f"/api/{name}/{rid}/history", only(allowed)))
+    choosers = {"province", "hejin", "enterprise", "admin"}
+    rows += [
+        ("/", "/", MEMBERS | {"outsider": OK}),  # an outsider sees "no role yet", not an error
+        ("/account", "/account", {p: OK for p in PERSONAS}),
+        ("/api/me", "/api/me", {p: OK for p in PERSONAS}),
+        ("/api/figures", "/api/figures", MEMBERS),
+        ("/import", "/import", only(everyone_office, NO)),
+        ("/api/demands/{demand_id}/steps", f"/api/demands/{w.demand_id}/steps", only(set(PERSONAS))),
+        ("/api/demands/{demand_id}/claims", f"/api/demands/{w.other_demand_id}/claims", only({"province", "admin"})),
+        ("/api/demands/{demand_id}/candidates", f"/api/demands/{w.demand_id}/candidates",
+         only(choosers) | {"university": NO}),
+        ("/login", "/login", {p: 303 for p in PERSONAS}),  # logged in: straight to the dashboard
+        ("/healthz", "/healthz", {p: OK for p in PERSONAS}),
+        ("/api/openapi.json", "/api/openapi.json", {p: OK for p in PERSONAS}),
+        ("/api/docs", "/api/docs", {p: OK for p in PERSONAS}),
+        ("/api/docs/openapi.json", "/api/docs/openapi.json", {p: OK for p in PERSONAS}),
+        ("/favicon.ico", "/favicon.ico", {p: 204 for p in PERSONAS}),
+    ]
+    return rows
+
+
+# State-changing routes: checked by the workflow and CSRF tests (tests/web/test_workflow.py, test_security.py).
+POST_ROUTES = {
+    "/login", "/logout", "/account/password", "/account/tokens", "/account/tokens/{token_id}/revoke", "/import",
+    "/import/confirm", "/demands/{demand_id}/transition", "/demands/{demand_id}/claims",
+    "/projects/{project_id}/stage", "/api/demands/{demand_id}/transition", "/api/demands/{demand_id}/claims",
+    "/api/projects/{project_id}/stage",
+}
+
+
+def test_every_route_is_in_the_matrix(app, world: World) -> None:  # type: ignore[no-untyped-def]
+    covered = {template for template, _, _ in matrix(world)}
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        if "GET" in route.methods:
+            assert route.path in covered, f"GET {route.path} has no row in the access matrix"
+        else:
+            assert route.path in POST_ROUTES, f"{route.methods} {route.path} is not covered by a test"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_matrix(persona: str, login: Callable[[str], TestClient], world: World) -> None:
+    c = login(persona)
+    wrong = []
+    for _template, path, expected in matrix(world):
+        r = c.get(path, follow_redirects=False)
+        if r.status_code != expected[persona]:
+            wrong.append(f"{path}: {r.status_code} (expected {expected[persona]})")
+        if path.startswith("/api/") and r.status_code >= 400:
+            body = r.json()
+            assert set(body) == {"error", "detail"}, (path, body)
+        assert r.status_code < 500, (path, r.text[:300])
+    assert not wrong, f"{persona}: " + "; ".join(wrong)
+
+
+def test_anonymous_gets_nothing(client: TestClient, world: World) -> None:
+    public = {"/login", "/healthz", "/api/openapi.json", "/api/docs", "/api/docs/openapi.json", "/favicon.ico"}
+    for _template, path, _expected in matrix(world):
+        r = client.get(path, follow_redirects=False)
+        if path in public:
+            assert r.status_code in (200, 204), path
+        elif path.startswith("/api/"):
+            assert r.status_code == 401 and r.json()["error"] == "not_authenticated", path
+        else:
+            assert r.status_code == 303 and r.headers["location"].startswith("/login"), path
+
+
+def test_project_stage_is_for_the_office_of_the_region(login: Callable[[str], TestClient], world: World) -> None:
+    from .conftest import csrf_for
+
+    for persona, expected in (("enterprise", NO), ("university", NO), ("outsider", NO), ("hejin", OK)):
+        c = login(persona)
+        r = c.post(f"/api/projects/{world.project_id}/stage", json={"to": "started", "reached_on": "2024-07-01"},
+                   headers={"X-CSRF-Token": csrf_for(c)})
+        assert r.status_code == expected, (persona, r.text)
+    assert r.json()["stage"] == "started"
+    c = login("hejin")
+    r = c.post(f"/api/projects/{world.other_project_id}/stage", json={"to": "started"},
+               headers={"X-CSRF-Token": csrf_for(c)})
+    assert r.status_code == GONE  # 太原's project lies outside 河津's scope
