@@ -1,0 +1,1 @@
+"""Benchmarks of xiaodi; results are recorded in docs/benchmarks.md."""
