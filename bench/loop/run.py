@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session
@@ -32,22 +33,38 @@ from xiaodi.projects.figures import compute_figures
 
 PG_ADMIN = os.environ.get("XIAODI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 AS_OF = dt.date(2025, 6, 30)
-YEAR = {"date_from": dt.date(2024, 1, 1), "date_to": dt.date(2024, 12, 31)}
+YEAR: dict[str, Any] = {"date_from": dt.date(2024, 1, 1), "date_to": dt.date(2024, 12, 31)}
 
 
-def median_ms(engine: Engine, fn: Callable[[Session], object], runs: int) -> float:
+def median_ms(engine: Engine, fn: Callable[[Session], object], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (``time.process_time``), in ms.
+
+    On SQLite the query runs in this process, so the CPU time is what the call costs, whatever the load of the
+    machine; on PostgreSQL the server's work shows in the wall time only.
+    """
     with Session(engine) as s:
         fn(s)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
         with Session(engine) as s:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             fn(s)
             times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+            cpu.append((time.process_time() - began_cpu) * 1000)
+    return statistics.median(times), statistics.median(cpu)
 
 
-def measure(engine: Engine, info: dict, runs: int) -> dict[str, float]:
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "?") if Path("/proc/cpuinfo").exists() else "?"
+    return f"{os.cpu_count()} cores, {model}"
+
+
+def load() -> str:
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(engine: Engine, info: dict, runs: int) -> dict[str, tuple[float, float]]:
     with Session(engine) as s:
         county = s.scalar(select(Region.id).where(Region.level == "county").limit(1))
     city, unit = info["cities"][0], info["units"][0]
@@ -60,7 +77,10 @@ def measure(engine: Engine, info: dict, runs: int) -> dict[str, float]:
         "dispatch list, one unit": lambda s: dispatch_list(s, unit_id=unit, as_of=AS_OF),
         "dispatch list, one county": lambda s: dispatch_list(s, region_id=county, as_of=AS_OF),
     }
-    return {name: median_ms(engine, fn, runs) for name, fn in cases.items()}
+    print(f"  load average before: {load()}")
+    out = {name: median_ms(engine, fn, runs) for name, fn in cases.items()}
+    print(f"  load average after: {load()}")
+    return out
 
 
 def main() -> None:
@@ -69,7 +89,8 @@ def main() -> None:
     parser.add_argument("--skip-pg", action="store_true")
     args = parser.parse_args()
     print(f"data: {SIZES}")
-    results: dict[str, dict[str, float]] = {}
+    print(f"machine: {machine()}")
+    results: dict[str, dict[str, tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/loop.db"
         info = generate(url)
@@ -96,10 +117,10 @@ def main() -> None:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             admin.dispose()
     names = list(next(iter(results.values())))
-    print("| query | " + " | ".join(f"{db} median (ms)" for db in results) + " |")
-    print("|---|" + "---|" * len(results))
+    print("| query | " + " | ".join(f"{db} median wall (ms) | {db} median CPU (ms)" for db in results) + " |")
+    print("|---|" + "---|---|" * len(results))
     for n in names:
-        print(f"| {n} | " + " | ".join(f"{results[db][n]:.1f}" for db in results) + " |")
+        print(f"| {n} | " + " | ".join(f"{results[db][n][0]:.1f} | {results[db][n][1]:.1f}" for db in results) + " |")
 
 
 if __name__ == "__main__":

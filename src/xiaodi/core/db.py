@@ -27,6 +27,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a province's ledger is ~100 MB; the 2 MB default thrashes
     cursor.execute("PRAGMA mmap_size=268435456")
+    # keep planner statistics fresh (the figures queries depend on them); bounded work per connection
+    cursor.execute("PRAGMA analysis_limit=400")
+    cursor.execute("PRAGMA optimize=0x10002")
     cursor.close()
 
 

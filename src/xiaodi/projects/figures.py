@@ -16,20 +16,23 @@ can be set beside the figure the ledger computes. What each figure counts:
   the period, by kind; ``talent_headcount`` the people the talent demands ask for;
 * ``demands_claimed`` — of those, the demands taken up (揭榜) by at least one claim that was not withdrawn.
 
-Retired (注销) records never count. A region includes all its sub-regions. Each figure is one aggregate query.
+Retired (注销) records never count. A region includes all its sub-regions. Each figure is one aggregate query
+(funds in place: one statement of two sums). Why each query has the shape it has: docs/benchmarks_loop.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from xiaodi.bases.models import BaseState, Pairing, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
@@ -98,6 +101,20 @@ def _local_bounds(date_from: dt.date | None, date_to: dt.date | None) -> tuple[d
     return start, end
 
 
+def _region_filter(session: Session, region_id: int) -> tuple[Callable[[Any], ColumnElement[bool]], bool]:
+    """How to keep the rows of a region with its sub-regions, and whether that is every region there is.
+
+    A region with its sub-regions is a list of ids (``region_subtree_ids``). When that list holds every region in
+    the directory (the whole province), ``region_id IN (…every id…)`` keeps exactly the rows that have a region
+    (region_id is a foreign key), so it becomes ``region_id IS NOT NULL``: the databases then scan without
+    testing each row against a list of some 140 ids.
+    """
+    ids = region_subtree_ids(session, region_id)
+    if len(ids) == session.scalar(select(func.count()).select_from(Region)):
+        return (lambda column: column.is_not(None)), True
+    return (lambda column: column.in_(ids)), False
+
+
 def compute_figures(
     session: Session,
     *,
@@ -109,20 +126,21 @@ def compute_figures(
     """The figures for a region (with its sub-regions), optionally one unit (单位), over a period (inclusive)."""
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("统计起始日期不能晚于截止日期")
-    regions: Sequence[int] | None = region_subtree_ids(session, region_id) if region_id is not None else None
+    region_filter, whole = _region_filter(session, region_id) if region_id is not None else (None, True)
+    broad = whole and unit_id is None  # the whole ledger: some queries take another road (see below)
 
     def in_region(column: Any) -> ColumnElement[bool]:
-        return column.in_(regions) if regions is not None else true()
+        return region_filter(column) if region_filter is not None else true()
 
     values: dict[str, int | Decimal] = {}
     period = date_from is not None or date_to is not None
 
-    # Agreements (签约) and signed amount.
-    unit_party = aliased(AgreementParty)  # an alias: the universities query also reads AgreementParty itself
-    party = exists().where(unit_party.agreement_id == Agreement.id, unit_party.organisation_id == unit_id)
+    # Agreements (签约) and signed amount. A unit's agreements are found from its parties (the index on
+    # agreement_party.organisation_id), not by testing every agreement for a party.
+    unit_agreements = select(AgreementParty.agreement_id).where(AgreementParty.organisation_id == unit_id)
     agreement_scope = and_(Agreement.retired_at.is_(None), in_region(Agreement.region_id),
                            _between(Agreement.signed_on, date_from, date_to) if period else true(),
-                           party if unit_id is not None else true())
+                           Agreement.id.in_(unit_agreements) if unit_id is not None else true())
     n, amount = session.execute(
         select(func.count(), func.coalesce(func.sum(Agreement.amount), 0)).where(agreement_scope)
     ).one()
@@ -135,25 +153,61 @@ def compute_figures(
     signed = _between(Agreement.signed_on, date_from, date_to) if period else true()
     landed = _between(Project.landed_on, date_from, date_to)
     n_signed, n_landed = session.execute(
-        select(func.coalesce(func.sum(case((signed, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((landed, 1), else_=0)), 0))
+        select(func.count().filter(signed), func.count().filter(landed))
         .select_from(Project).outerjoin(Agreement, Agreement.id == Project.agreement_id).where(project_scope)
     ).one()
     values["projects_signed"], values["projects_landed"] = int(n_signed), int(n_landed)
 
     # Funds in place (到位资金): the sum over records that no later record corrects — computed as the sum over
-    # all records less the sum over corrected ones, because corrections are few: the second query walks the
-    # corrects_id index from the corrections, instead of probing it once for each of the 200k records.
-    # Both are written as IN (subquery) so that SQLite scans fund_record once against a set of project ids
-    # (a join would probe it record by record) and PostgreSQL hashes the set.
-    fund_scope = and_(FundRecord.project_id.in_(select(Project.id).where(project_scope)),
-                      _between(FundRecord.arrived_on, date_from, date_to))
-    gross = session.scalar(select(func.coalesce(func.sum(FundRecord.amount), 0)).where(fund_scope))
+    # the scope's records less the sum over the corrected ones (a record is corrected at most once: UNIQUE
+    # (corrects_id)), in one statement. Records are summed from ix_fund_record_project_arrived_amount
+    # (project_id, arrived_on, amount), which covers the sum: no fund_record row is read. SQLite must not start
+    # from ix_fund_record_arrived_on instead (a year would fetch 45,000 rows from the table one by one): the
+    # unary + (a no-op) keeps the period a filter on the covering index.
+    # * A whole province: all records less those of the projects out of scope (few). The corrected records:
+    #   on SQLite, walked from the corrections (4,000) to the record each replaces; on PostgreSQL, tested in
+    #   the same pass against the hashed set of corrected ids (a lookup per correction costs ~10 µs there).
+    # * A smaller scope: two correlated sums per project of the scope, its records and those of its records
+    #   that ix_fund_record_corrects_id names. Written as joins, PostgreSQL hashes a scan of all of fund_record
+    #   even for a county's 1,500 records (1,500 heap fetches look dearer at the default random_page_cost).
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    arrived_on: Any = FundRecord.arrived_on
+    if sqlite:
+        arrived_on = UnaryExpression(arrived_on, operator=custom_op("+"), type_=FundRecord.arrived_on.type)
+    arrived = _between(arrived_on, date_from, date_to)
     newer = aliased(FundRecord)
-    corrected_ids = select(newer.corrects_id).where(newer.corrects_id.is_not(None))
-    replaced = session.scalar(select(func.coalesce(func.sum(FundRecord.amount), 0))
-                              .where(FundRecord.id.in_(corrected_ids), fund_scope))
-    values["funds_in_place"] = _money(gross) - _money(replaced)
+    if broad:
+        # (out of scope: an IN, not a join — without ANALYZE statistics SQLite would scan the 200k records and
+        # probe project for each)
+        out_of_scope = FundRecord.project_id.in_(select(Project.id).where(~project_scope))
+        summed = func.coalesce(func.sum(FundRecord.amount), 0)
+        if sqlite:
+            corrected_amount = (select(FundRecord.amount).join(Project, Project.id == FundRecord.project_id)
+                                .where(FundRecord.id == newer.corrects_id, project_scope, arrived).scalar_subquery())
+            replaced = (select(func.coalesce(func.sum(corrected_amount), 0)).select_from(newer)
+                        .where(newer.corrects_id.is_not(None)))
+            all_sum, out_sum, replaced_sum = session.execute(select(
+                select(summed).where(arrived).scalar_subquery(),
+                select(summed).where(out_of_scope, arrived).scalar_subquery(), replaced.scalar_subquery())).one()
+            gross_sum = _money(all_sum) - _money(out_sum)
+        else:
+            corrected = FundRecord.id.in_(select(newer.corrects_id).where(newer.corrects_id.is_not(None)))
+            all_sum, all_replaced, out_sum, out_replaced = session.execute(
+                select(summed, func.coalesce(func.sum(FundRecord.amount).filter(corrected), 0),
+                       func.coalesce(func.sum(FundRecord.amount).filter(out_of_scope), 0),
+                       func.coalesce(func.sum(FundRecord.amount).filter(out_of_scope, corrected), 0))
+                .where(arrived)).one()
+            gross_sum = _money(all_sum) - _money(out_sum)
+            replaced_sum = _money(all_replaced) - _money(out_replaced)
+    else:
+        of_project = and_(FundRecord.project_id == Project.id, arrived)
+        project_gross = select(func.sum(FundRecord.amount)).where(of_project).scalar_subquery()
+        project_replaced = (select(func.sum(FundRecord.amount))
+                            .where(of_project, exists().where(newer.corrects_id == FundRecord.id)).scalar_subquery())
+        gross_sum, replaced_sum = session.execute(
+            select(func.coalesce(func.sum(project_gross), 0), func.coalesce(func.sum(project_replaced), 0))
+            .select_from(Project).where(project_scope)).one()
+    values["funds_in_place"] = _money(gross_sum) - _money(replaced_sum)
 
     # Bases plaqued (挂牌).
     unit_base = or_(ProgrammeBase.host_org_id == unit_id, ProgrammeBase.partner_org_id == unit_id,
@@ -172,46 +226,74 @@ def compute_figures(
         Demand.published_at >= start if start else true(), Demand.published_at < end if end else true(),
         or_(Demand.owner_id == unit_id, Demand.lead_unit_id == unit_id) if unit_id is not None else true(),
     )
+    talent = Demand.kind == DemandKind.TALENT
+    live_claim = and_(Claim.retired_at.is_(None), Claim.state != ClaimState.WITHDRAWN)
+    by_kind: list[Any] = [func.count(), func.count().filter(Demand.kind == DemandKind.TECHNOLOGY),
+                          func.count().filter(talent), func.count().filter(Demand.kind == DemandKind.PROJECT),
+                          func.coalesce(func.sum(Demand.headcount).filter(talent), 0)]
+    if broad:
+        # Taken up, over every demand: an IN in a FILTER, so that one scan of demand serves both figures
+        # (PostgreSQL hashes the claimed ids once; SQLite builds them into a list once).
+        claimed = Demand.id.in_(select(Claim.demand_id).where(live_claim))
+        total, tech, talents, project, headcount, n_claimed = tuple(session.execute(
+            select(*by_kind, func.count().filter(claimed)).where(demand_scope)).one())
+    else:
+        # A smaller scope: from its demands (by region) to their claims (ix_claim_demand_state), rather than
+        # reading every claim to build the list above.
+        total, tech, talents, project, headcount = tuple(session.execute(select(*by_kind).where(demand_scope)).one())
+        n_claimed = session.scalar(
+            select(func.count(func.distinct(Claim.demand_id))).join(Demand, Demand.id == Claim.demand_id)
+            .where(demand_scope, live_claim))
+    values.update(demands_published=int(total), tech_demand=int(tech), talent_demand=int(talents),
+                  project_demand=int(project), talent_headcount=int(headcount or 0),
+                  demands_claimed=int(n_claimed or 0))
 
-    def of_kind(kind: DemandKind, what: Any = 1) -> Any:
-        return func.coalesce(func.sum(case((Demand.kind == kind, what), else_=0)), 0)
-
-    total, tech, talent, project, headcount = session.execute(
-        select(func.count(), of_kind(DemandKind.TECHNOLOGY), of_kind(DemandKind.TALENT),
-               of_kind(DemandKind.PROJECT), of_kind(DemandKind.TALENT, func.coalesce(Demand.headcount, 0)))
-        .where(demand_scope)
-    ).one()
-    values.update(demands_published=int(total), tech_demand=int(tech), talent_demand=int(talent),
-                  project_demand=int(project), talent_headcount=int(headcount))
-    values["demands_claimed"] = int(session.scalar(
-        select(func.count(func.distinct(Claim.demand_id))).join(Demand, Demand.id == Claim.demand_id)
-        .where(demand_scope, Claim.retired_at.is_(None), Claim.state != ClaimState.WITHDRAWN)
-    ) or 0)
-
-    values["universities"] = _universities(session, agreement_scope, project_scope, base_scope, in_region,
-                                           unit_id, date_from, date_to, signed)
+    sources = _university_sources(agreement_scope, project_scope, base_scope, in_region, unit_id, date_from,
+                                  date_to, signed)
+    # Over a whole province, most universities are connected many times over: asking, for each university,
+    # whether one source names it stops at the first hit. Over a smaller scope the union of the scope's sources
+    # is smaller than that.
+    values["universities"] = _universities(session, sources, unit_id, broad=broad)
     region_name = session.get(Region, region_id).full_name if region_id is not None else None  # type: ignore[union-attr]
     unit_name = session.get(Organisation, unit_id).name if unit_id is not None else None  # type: ignore[union-attr]
     return Figures(region=region_name, unit=unit_name, date_from=date_from, date_to=date_to, values=values)
 
 
-def _universities(session: Session, agreement_scope: ColumnElement[bool], project_scope: ColumnElement[bool],
-                  base_scope: ColumnElement[bool], in_region: Any, unit_id: int | None,
-                  date_from: dt.date | None, date_to: dt.date | None, signed: ColumnElement[bool]) -> int:
-    """Distinct universities/institutes connected through agreements, projects, bases and pairings."""
-    sources = union(
-        select(AgreementParty.organisation_id.label("org_id")).join(Agreement).where(agreement_scope),
+def _university_sources(agreement_scope: ColumnElement[bool], project_scope: ColumnElement[bool],
+                        base_scope: ColumnElement[bool], in_region: Any, unit_id: int | None,
+                        date_from: dt.date | None, date_to: dt.date | None,
+                        signed: ColumnElement[bool]) -> list[Select[Any]]:
+    """The organisations that agreements, projects, bases and pairings of the scope connect, one query each."""
+    return [
+        select(AgreementParty.organisation_id).join(Agreement).where(agreement_scope),
         select(Project.partner_id).outerjoin(Agreement, Agreement.id == Project.agreement_id)
         .where(project_scope, signed),
         select(ProgrammeBase.partner_org_id).where(base_scope, _between(ProgrammeBase.plaque_on, date_from, date_to)),
         select(Pairing.university_id).where(
             in_region(Pairing.region_id), _between(Pairing.started_on, date_from, date_to) if date_from or date_to
             else true(), Pairing.lead_unit_id == unit_id if unit_id is not None else true()),
-    ).subquery()
-    stmt = (select(func.count(func.distinct(Organisation.id))).select_from(sources)
-            .join(Organisation, Organisation.id == sources.c.org_id)
-            .where(Organisation.kind.in_(_UNIVERSITY_KINDS),
-                   Organisation.id != unit_id if unit_id is not None else true()))
+    ]
+
+
+def _universities(session: Session, sources: list[Select[Any]], unit_id: int | None, *, broad: bool) -> int:
+    """Distinct universities/institutes connected through agreements, projects, bases and pairings.
+
+    ``broad`` (a whole province, every unit): count the universities for which some source has a row — one
+    short index walk per university (agreement_party.organisation_id, project.partner_id, …) that stops at the
+    first hit, instead of the union of some 60,000 source rows. Otherwise the union of the sources is small.
+    """
+    is_university = Organisation.kind.in_(_UNIVERSITY_KINDS)
+    not_unit = Organisation.id != unit_id if unit_id is not None else true()
+    if broad:
+        # (SELECT org … LIMIT 1) IS NOT NULL rather than EXISTS: PostgreSQL would hash each EXISTS's whole set
+        # (40,000 parties) instead; the first row's org is the university itself, never NULL.
+        connected = or_(*(src.where(src.selected_columns[0] == Organisation.id).limit(1).scalar_subquery()
+                          .is_not(None) for src in sources))
+        stmt = select(func.count()).select_from(Organisation).where(is_university, not_unit, connected)
+    else:
+        connections = union(*sources).subquery()
+        stmt = (select(func.count(func.distinct(Organisation.id))).select_from(connections)
+                .join(Organisation, Organisation.id == connections.c[0]).where(is_university, not_unit))
     return int(session.scalar(stmt) or 0)
 
 
