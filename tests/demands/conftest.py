@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from loop_world import World, build_world
+from tests.demands.loop_world import World, build_world
 from sqlalchemy.orm import Session
 
 

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from loop_world import build_world, draft_demand
+from tests.demands.loop_world import build_world, draft_demand
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 

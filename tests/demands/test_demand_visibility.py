@@ -4,7 +4,7 @@ for public, directed (定向) and confidential (保密) demands in each part of 
 from __future__ import annotations
 
 import pytest
-from loop_world import World, draft_demand, published_demand
+from tests.demands.loop_world import World, draft_demand, published_demand
 from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from loop_world import World
+from tests.demands.loop_world import World
 from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor, history

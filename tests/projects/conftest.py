@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy.orm import Session
 
 # The world builder lives beside the demand tests; both directories tell the same story.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "demands"))
-
-from loop_world import World, build_world
+from tests.demands.loop_world import World, build_world
 
 
 @pytest.fixture

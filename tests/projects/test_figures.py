@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from loop_world import World, published_demand
+from tests.demands.loop_world import World, published_demand
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -111,7 +111,7 @@ def ledger(session: Session, world: World, official: Actor) -> World:
     c = submit_claim(session, actor=a, demand_id=d3, claimant_org_id=wh.id, approach="方案")
     withdraw_claim(session, actor=a, claim_id=c.id, reason="撤回")  # a withdrawn claim is no take-up
     published_on(dt.date(2025, 3, 1), title="D4", kind=DemandKind.TECHNOLOGY, region_id=w.other_city.id)
-    from loop_world import draft_demand
+    from tests.demands.loop_world import draft_demand
 
     draft_demand(session, w, a, title="D5 草稿")
     session.flush()

@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from loop_world import World
+from tests.demands.loop_world import World
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_figures import ledger  # noqa: F401  (the hand-made ledger of test_figures)
+from tests.projects.test_figures import ledger  # noqa: F401  (the hand-made ledger of test_figures)
 
 import xiaodi.projects.figures as figures
 from xiaodi.core.audit import Actor

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from loop_world import build_world, draft_demand
+from tests.demands.loop_world import build_world, draft_demand
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 

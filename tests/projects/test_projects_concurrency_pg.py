@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from loop_world import build_world
+from tests.demands.loop_world import build_world
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 

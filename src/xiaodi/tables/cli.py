@@ -1,0 +1,134 @@
+"""CLI commands of the information tables: ``xiaodi tables``, ``template``, ``import``, ``export``.
+
+``register(app, engine_factory)`` mounts them on the main Typer app; each command parses, calls one service
+in one transaction, and prints the outcome in Chinese. Errors are ``XiaodiError``s, printed by ``main``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+
+from xiaodi.core.audit import Actor
+from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
+from xiaodi.tables.result import ImportFailed
+from xiaodi.tables.spec import TYPE_LABELS
+from xiaodi.tables.writers import column_help
+
+console = Console()
+err_console = Console(stderr=True)
+EngineFactory = Callable[[str | None], Engine]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
+]
+TableArg = Annotated[str, typer.Argument(help="信息表名称，如 universities、achievements（见 xiaodi tables）")]
+FileArg = Annotated[Path, typer.Argument(help=".xlsx 或 .csv 文件")]
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A rich progress bar on stderr; the callback takes (rows done, rows in total or None)."""
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console, transient=True
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def list_tables(name: str | None = None) -> None:
+    """列出信息表及其列（xiaodi tables [TABLE]）。"""
+    specs = [get_table(name)] if name else list(all_tables().values())
+    for spec in specs:
+        table = Table(title=f"{spec.name} — {spec.title}", caption=spec.description, show_lines=False)
+        for head in ("列名", "类型", "必填", "说明"):
+            table.add_column(head)
+        for col in spec.columns:
+            table.add_row(
+                col.header,
+                TYPE_LABELS[col.type],
+                "是" if col.required else "",
+                column_help(col).split("；", 2)[-1] if "；" in column_help(col)[3:] else "",
+            )
+        console.print(table)
+
+
+def template(table: str, file: Path) -> None:
+    """写出填报模板：表头、一行示例和“填写说明”工作表。"""
+    spec = get_table(table)
+    write_template(spec, file)
+    console.print(f"已生成{spec.title}模板：{file}")
+
+
+def import_(table: str, file: Path, engine: Engine, *, dry_run: bool = False, actor: Actor | None = None) -> None:
+    """导入信息表：整表校验，全部通过才写入；--dry-run 只校验并报告将新增/更新的记录。"""
+    spec = get_table(table)
+    actor = actor or Actor.system("导入")
+    try:
+        with progress_bar(f"{'校验' if dry_run else '导入'}{spec.title}") as update:
+            result = import_file(engine, spec.name, file, actor=actor, dry_run=dry_run, progress=update)
+    except ImportFailed as exc:
+        if exc.result is not None:
+            for w in exc.result.warnings:
+                err_console.print(f"[yellow]提示：[/yellow]{w}")
+        raise
+    for w in result.warnings:
+        err_console.print(f"[yellow]提示：[/yellow]{w}")
+    if result.encoding:
+        console.print(f"文件编码：{result.encoding}")
+    console.print(result.summary())
+
+
+def export(table: str, file: Path, engine: Engine) -> None:
+    """导出信息表为 .xlsx 或 .csv（可原样导回）。"""
+    spec = get_table(table)
+    with progress_bar(f"导出{spec.title}") as update:
+        n = export_file(engine, spec.name, file, progress=update)
+    console.print(f"已导出{spec.title} {n} 行：{file}")
+
+
+def register(app: typer.Typer, engine_factory: EngineFactory) -> None:
+    """Mount ``tables``, ``template``, ``import`` and ``export`` on ``app``."""
+
+    @app.command("tables")
+    def tables_cmd(table: Annotated[str | None, typer.Argument(help="只看这一张表")] = None) -> None:
+        """列出信息表及其列。"""
+        list_tables(table)
+
+    @app.command("template")
+    def template_cmd(table: TableArg, file: FileArg) -> None:
+        """写出信息表的填报模板（.xlsx 或 .csv）。"""
+        template(table, file)
+
+    @app.command("import")
+    def import_cmd(
+        table: TableArg,
+        file: FileArg,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验，报告将新增/更新/不变的记录，不写入")] = False,
+        db: DbOption = None,
+    ) -> None:
+        """导入信息表：全部校验通过才写入，重复导入不产生变化。"""
+        import_(table, file, engine_factory(db), dry_run=dry_run)
+
+    @app.command("export")
+    def export_cmd(table: TableArg, file: FileArg, db: DbOption = None) -> None:
+        """导出信息表为 .xlsx 或 .csv。"""
+        export(table, file, engine_factory(db))
+
+
+def make_app(engine_factory: EngineFactory) -> typer.Typer:
+    """A stand-alone Typer app with the four commands (for tests and embedding)."""
+    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    register(app, engine_factory)
+    return app

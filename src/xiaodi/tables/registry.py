@@ -1,0 +1,47 @@
+"""All information tables, by CLI name. Built on first use (models are imported then, not at import time)."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+
+from sqlalchemy import String
+
+from xiaodi.core.errors import NotFound
+from xiaodi.tables.spec import ColType, TableSpec
+
+
+@cache
+def all_tables() -> dict[str, TableSpec]:
+    from xiaodi.tables.catalog_tables import ACHIEVEMENTS, PLATFORMS
+    from xiaodi.tables.directory_tables import ENTERPRISES, EXPERTS, UNIVERSITIES
+    from xiaodi.tables.ledger_tables import AGREEMENTS, BASES, DEMANDS, PROJECTS
+
+    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, AGREEMENTS, PROJECTS, BASES]
+    return {s.name: _with_lengths(s) for s in specs}
+
+
+def _with_lengths(spec: TableSpec) -> TableSpec:
+    """Take each text column's maximum length from the model, so that the two never drift apart."""
+    table = spec.model.__table__
+    cols = []
+    for c in spec.columns:
+        if c.type is ColType.TEXT and c.max_length is None and not c.virtual:
+            sql_type = table.c[c.key].type
+            if isinstance(sql_type, String) and sql_type.length:
+                c = dataclasses.replace(c, max_length=sql_type.length)
+        cols.append(c)
+    spec.columns = cols
+    return spec
+
+
+def get_table(name: str) -> TableSpec:
+    """The table called ``name`` (CLI name or Chinese title); a clear error with the list otherwise."""
+    tables = all_tables()
+    if name in tables:
+        return tables[name]
+    for spec in tables.values():
+        if name in (spec.title, spec.title.removesuffix("表")):
+            return spec
+    options = "、".join(f"{s.name}（{s.title}）" for s in tables.values())
+    raise NotFound(f"没有名为“{name}”的信息表；可用：{options}")

@@ -1,0 +1,133 @@
+"""The hybrid engine (精准匹配引擎): a demand finds the right resource, with reasons, and bad input is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.matching import (
+    EmptyIndex,
+    EmptyQuery,
+    EngineConfig,
+    HybridIndex,
+    NoKnownTerms,
+    QueryContext,
+)
+from xiaodi.matching.encoders import CachedEncoder, EmbeddingCache, USEEncoder
+from xiaodi.matching.text import Tokenizer
+
+Catalog = dict[str, tuple[str, dict[str, object]]]
+
+
+@pytest.fixture(scope="module")
+def use() -> USEEncoder:
+    return USEEncoder()  # pure numpy, ships its weights; ~2 s to load, ~2 ms per short text
+
+
+@pytest.fixture()
+def engine(tokenizer: Tokenizer, use: USEEncoder, catalog: Catalog, tmp_path: Path) -> Iterator[HybridIndex]:
+    cached = CachedEncoder(use, EmbeddingCache(tmp_path / "emb.sqlite"))
+    eng = HybridIndex(tokenizer, cached, EngineConfig(background=False))
+    eng.add_many((doc_id, text, meta) for doc_id, (text, meta) in catalog.items())
+    yield eng
+    cached.cache.close()
+
+
+def test_a_steel_slag_demand_finds_the_slag_achievement_with_reasons(engine: HybridIndex) -> None:
+    results = engine.search("我公司每年产生大量钢渣，寻求固废利用技术", 3,
+                            context=QueryContext(disciplines=("冶金工程",), region="赣州市"))
+    top = results[0]
+    assert top.id == "ach-slag" and top.name == "钢渣资源化利用" and top.kind == "成果"
+    assert top.reasons[0] == "共同关键词：钢渣、固废利用"
+    assert "学科对口：冶金工程" in top.reasons and "同一地区：赣州市" in top.reasons
+    assert top.lexical_rank == 1 and top.dense_rank is not None
+    assert results.dense_used and results.warnings == []
+
+
+def test_filters_restrict_the_kind(engine: HybridIndex) -> None:
+    results = engine.search("钢渣综合利用", 3, filters={"kind": "专家"})
+    assert [r.id for r in results] == ["exp-wang"]
+
+
+def test_add_change_and_remove_are_visible_in_the_next_search(engine: HybridIndex) -> None:
+    engine.add("ach-glass", "钢渣微晶玻璃制备技术", {"name": "钢渣微晶玻璃", "kind": "成果"})
+    assert engine.search("微晶玻璃", 1)[0].id == "ach-glass"
+    engine.add("ach-glass", "赤泥陶瓷透水砖", {"name": "赤泥透水砖", "kind": "成果"})
+    top = engine.search("赤泥透水砖", 1)[0]
+    assert (top.id, top.name) == ("ach-glass", "赤泥透水砖")
+    assert engine.remove("ach-glass")
+    assert "ach-glass" not in [r.id for r in engine.search("赤泥透水砖", 10)]
+
+
+def test_background_encoding_serves_lexically_until_ready(tokenizer: Tokenizer, use: USEEncoder,
+                                                          catalog: Catalog) -> None:
+    eng = HybridIndex(tokenizer, use, EngineConfig(background=True))
+    eng.add_many((doc_id, text, meta) for doc_id, (text, meta) in catalog.items())
+    first = eng.search("钢渣", 1)
+    assert first[0].id == "ach-slag"
+    assert eng.wait_dense(timeout=30) and eng.dense_ready
+    assert eng.search("钢渣", 1).dense_used
+
+
+def test_empty_query_is_refused_in_chinese(engine: HybridIndex) -> None:
+    with pytest.raises(EmptyQuery, match="查询内容为空") as err:
+        engine.search("  \u3000 ", 5)
+    assert isinstance(err.value, ValidationFailed)
+
+
+def test_query_without_known_words_is_explained(tokenizer: Tokenizer, catalog: Catalog) -> None:
+    lexical_only = HybridIndex(tokenizer, None)
+    lexical_only.add_many((doc_id, text, meta) for doc_id, (text, meta) in catalog.items())
+    with pytest.raises(NoKnownTerms, match="都没有出现"):
+        lexical_only.search("量子通信卫星", 5)
+    with pytest.raises(NoKnownTerms, match="没有可检索的词语"):
+        lexical_only.search("的了吗？！", 5)
+
+
+def test_no_known_words_falls_back_to_semantics_with_a_warning(engine: HybridIndex) -> None:
+    results = engine.search("量子通信卫星", 3)
+    assert results and "仅基于语义相似度" in results.warnings[0]
+    assert all(r.lexical_rank is None for r in results)
+
+
+def test_empty_index_says_so(tokenizer: Tokenizer) -> None:
+    with pytest.raises(EmptyIndex, match="匹配索引为空"):
+        HybridIndex(tokenizer, None).search("钢渣", 5)
+
+
+def test_long_text_is_truncated_and_reported(engine: HybridIndex) -> None:
+    warnings = engine.add("long", "钢渣" + "冶金固废" * 2000, {"name": "长文本", "kind": "成果"})
+    assert warnings and "已截取" in warnings[0]
+    results = engine.search("钢渣" * 400, 3)
+    assert any("查询文本过长" in w for w in results.warnings)
+
+
+def test_engine_round_trips_through_disk(engine: HybridIndex, tokenizer: Tokenizer, use: USEEncoder,
+                                         tmp_path: Path) -> None:
+    expected = [r.id for r in engine.search("稀土 提取", 3)]
+    engine.save(tmp_path / "idx")
+    loaded = HybridIndex.load(tmp_path / "idx", tokenizer, use, EngineConfig(background=False))
+    assert loaded.dense_ready
+    assert [r.id for r in loaded.search("稀土 提取", 3)] == expected
+
+
+def test_dense_vectors_are_unit_length(use: USEEncoder) -> None:
+    vectors = use.encode_passages(["钢渣", "稀土永磁材料"])
+    assert vectors.dtype == np.float32 and vectors.shape == (2, use.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_batch_imports_merge_the_delta_but_single_adds_do_not(tokenizer: Tokenizer) -> None:
+    eng = HybridIndex(tokenizer, None)
+    eng.lexical.compact_min = 10
+    eng.add_many((f"a{i}", f"钢渣样品{i}号", {"kind": "成果"}) for i in range(20))
+    eng.add_many((f"b{i}", f"稀土样品{i}号", {"kind": "成果"}) for i in range(20))
+    assert eng.lexical.delta_size == 0 and len(eng.lexical) == 40
+    for i in range(15):
+        eng.add(f"c{i}", f"炭微球样品{i}号")
+    assert eng.lexical.delta_size == 15 and eng.lexical.needs_compaction
+    assert eng.search("炭微球", 20).query_terms == ["炭微球"]

@@ -1,0 +1,127 @@
+"""Fixtures for the information tables: a small database built in a temporary SQLite file.
+
+The schema comes from ``Base.metadata.create_all`` in ``build_engine`` — the one place to switch to the
+Alembic migrations when they land. Each test gets its own file, so "the database is unchanged" can be
+checked by counting rows from a fresh connection.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
+
+from xiaodi.core.audit import Actor
+from xiaodi.core.db import make_engine
+from xiaodi.core.models import Base
+
+
+def build_engine(url: str) -> Engine:
+    try:
+        importlib.import_module("xiaodi.models")
+    except ImportError:  # before the model registry existed
+        for area in ("directory", "catalog", "demands", "projects", "bases"):
+            importlib.import_module(f"xiaodi.{area}.models")
+        importlib.import_module("xiaodi.core.audit")
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def seed(session: Session) -> None:
+    """What the example rows of the templates refer to: regions, two universities, an enterprise, a county."""
+    from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseType
+    from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind, Region, RegionLevel
+    from xiaodi.projects.models import Agreement, AgreementKind
+
+    sx = Region(code="140000", name="山西省", level=RegionLevel.PROVINCE, full_name="山西省")
+    session.add(sx)
+    session.flush()
+    yc = Region(code="140800", name="运城市", level=RegionLevel.CITY, parent_id=sx.id, full_name="山西省运城市")
+    ty = Region(code="140100", name="太原市", level=RegionLevel.CITY, parent_id=sx.id, full_name="山西省太原市")
+    session.add_all([yc, ty])
+    session.flush()
+    session.add_all(
+        [
+            Region(
+                code="140882", name="河津市", level=RegionLevel.COUNTY, parent_id=yc.id, full_name="山西省运城市河津市"
+            ),
+            Region(
+                code="140105", name="小店区", level=RegionLevel.COUNTY, parent_id=ty.id, full_name="山西省太原市小店区"
+            ),
+            Region(code="210105", name="小店区", level=RegionLevel.COUNTY, parent_id=None, full_name="某省某市小店区"),
+        ]
+    )
+    sxu = Organisation(kind=OrgKind.UNIVERSITY, name="山西大学", code="4114010108", province="山西省", city="太原市")
+    tyut = Organisation(
+        kind=OrgKind.UNIVERSITY, name="太原理工大学", code="4114010112", province="山西省", city="太原市"
+    )
+    session.add_all(
+        [
+            sxu,
+            tyut,
+            Organisation(kind=OrgKind.INSTITUTE, name="中国科学院山西煤炭化学研究所"),
+            Organisation(kind=OrgKind.ENTERPRISE, name="山西示例新材料有限公司", code="91140800MA0K000001"),
+            Organisation(kind=OrgKind.GOVERNMENT, name="河津市人民政府"),
+        ]
+    )
+    session.flush()
+    session.add(OrganisationAlias(organisation_id=tyut.id, alias="太原理工", kind="简称"))
+    session.execute(
+        insert(BaseType),
+        [{"code": c, "name": n, "description": d, "sort_order": i} for i, (c, n, d) in enumerate(DEFAULT_BASE_TYPES)],
+    )
+    session.add(
+        Agreement(code="XY-2024-0001", title="山西大学—河津市校地合作框架协议", kind=AgreementKind.STRATEGIC_FRAMEWORK)
+    )
+
+
+@pytest.fixture
+def db_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = build_engine(f"sqlite:///{tmp_path / 'tables.db'}")
+    with Session(engine) as session:
+        seed(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor(name="河津市省校合作办·王敏")
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table, read on a fresh connection: equal before and after means the database is unchanged."""
+    with engine.connect() as conn:
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def counts():  # type: ignore[no-untyped-def]
+    """``counts(engine)``: rows per table, to assert that a failed import left the database unchanged."""
+    return table_counts
+
+
+@pytest.fixture
+def fresh_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``fresh_engine(name)``: another seeded database, e.g. to import an export into an empty ledger."""
+    made: list[Engine] = []
+
+    def make(name: str) -> Engine:
+        engine = build_engine(f"sqlite:///{tmp_path / name}")
+        with Session(engine) as session:
+            seed(session)
+            session.commit()
+        made.append(engine)
+        return engine
+
+    yield make
+    for e in made:
+        e.dispose()
