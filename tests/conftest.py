@@ -78,7 +78,7 @@ def postgres_reachable() -> bool:
             conn.execute(text("select 1"))
         eng.dispose()
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

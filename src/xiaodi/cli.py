@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -21,7 +22,9 @@ app.add_typer(db_app, name="db")
 console = Console()
 err_console = Console(stderr=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
+]
 
 
 def engine_for(url: str | None) -> Engine:
@@ -46,7 +49,7 @@ def db_init(db: DbOption = None) -> None:
     console.print("参考数据已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[str, int, int], None]:
     def report(step: str, done: int, total: int) -> None:
         if done == total:
             err_console.print(f"  · {step}：{total}")
@@ -64,7 +67,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("已中断。")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 — the last line of defence against tracebacks
+    except Exception as exc:
         if os.environ.get("XIAODI_DEBUG"):
             raise
         err_console.print(f"[red]内部错误：[/red]{type(exc).__name__}: {exc}（设置 XIAODI_DEBUG=1 可查看详细信息）")

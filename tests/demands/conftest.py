@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.demands.loop_world import World, build_world
 from sqlalchemy.orm import Session
+
+from tests.demands.loop_world import World, build_world
 
 
 @pytest.fixture

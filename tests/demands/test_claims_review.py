@@ -8,9 +8,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from tests.demands.loop_world import World, published_demand
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import World, published_demand
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState, ReviewStage

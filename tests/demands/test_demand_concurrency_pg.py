@@ -7,10 +7,10 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-from tests.demands.loop_world import build_world, draft_demand
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import build_world, draft_demand
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.errors import Conflict

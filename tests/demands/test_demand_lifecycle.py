@@ -7,9 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from tests.demands.loop_world import World, draft_demand, published_demand
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import World, draft_demand, published_demand
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.demands.models import ClaimState, DemandState

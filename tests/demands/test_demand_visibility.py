@@ -4,9 +4,9 @@ for public, directed (定向) and confidential (保密) demands in each part of 
 from __future__ import annotations
 
 import pytest
-from tests.demands.loop_world import World, draft_demand, published_demand
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import World, draft_demand, published_demand
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.demands.models import Demand, Visibility

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from tests.ingest.conftest import REPORTS
 
+from tests.ingest.conftest import REPORTS
 from xiaodi.ingest.clean import clean_report, detect_mojibake, repair_entities, strip_pinyin
 from xiaodi.ingest.t2s import to_simplified
 

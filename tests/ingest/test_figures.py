@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.ingest.conftest import REPORTS, SEEDS, load_labels
-
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.evaluate import Score, score
 from xiaodi.ingest.figures import extract_figures

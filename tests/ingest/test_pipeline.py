@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.ingest.conftest import REPORTS
 
+from tests.ingest.conftest import REPORTS
 from xiaodi.ingest import IngestError, clean_report, find_cooperations, find_organisations, ingest_paths, ingest_text
 from xiaodi.ingest.decode import MAX_BYTES
 

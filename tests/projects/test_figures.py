@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from tests.demands.loop_world import World, published_demand
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import World, published_demand
 from xiaodi.bases.models import BaseState, BaseType, ProgrammeBase
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed

@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from tests.demands.loop_world import World
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.projects.test_figures import ledger  # noqa: F401  (the hand-made ledger of test_figures)
 
 import xiaodi.projects.figures as figures
+from tests.demands.loop_world import World
+from tests.projects.test_figures import ledger  # noqa: F401  (the hand-made ledger of test_figures)
 from xiaodi.core.audit import Actor
 from xiaodi.core.records import retire
 from xiaodi.projects.figures import compute_figures

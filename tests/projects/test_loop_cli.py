@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import typer
-from tests.demands.loop_world import build_world, draft_demand
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from tests.demands.loop_world import build_world, draft_demand
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.migrate import upgrade

@@ -7,10 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from tests.demands.loop_world import World
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.demands.service import IllegalTransition

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from tests.demands.loop_world import build_world
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from tests.demands.loop_world import build_world
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.errors import Conflict

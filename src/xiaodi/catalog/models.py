@@ -14,7 +14,7 @@ from xiaodi.directory.models import Organisation, Person
 
 
 class Discipline(IdMixin, Base):
-    """A discipline (学科): the 2022 graduate catalogue (门类 / 一级学科 / 专业学位) or an NSFC code (基金委学科代码)."""
+    """A discipline (学科): the 2022 graduate catalogue (门类/一级学科/专业学位) or an NSFC code (基金委学科代码)."""
 
     __tablename__ = "discipline"
     __table_args__ = (UniqueConstraint("scheme", "code"),)
@@ -30,7 +30,9 @@ class OrganisationDiscipline(IdMixin, Base):
     """A discipline an organisation is strong in: Double First-Class (双一流建设学科), evaluation grade, or declared."""
 
     __tablename__ = "organisation_discipline"
-    __table_args__ = (UniqueConstraint("organisation_id", "discipline_name", "relation", name="uq_org_discipline_relation"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "discipline_name", "relation", name="uq_org_discipline_relation"),
+    )
 
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     discipline_id: Mapped[int | None] = mapped_column(ForeignKey("discipline.id"), index=True)

@@ -29,12 +29,14 @@ def get_live(session: Session, model: type[M], record_id: int, label: str) -> M:
 def check_version(obj: Any, expected_version: int | None, label: str) -> None:
     """Refuse a write made from a stale page: someone else saved the record in between."""
     if expected_version is not None and getattr(obj, "version", None) != expected_version:
-        raise Conflict(f"{label}已被他人修改（当前版本 {obj.version}，您提交的是版本 {expected_version}），请刷新后重试")
+        raise Conflict(
+            f"{label}已被他人修改（当前版本 {obj.version}，您提交的是版本 {expected_version}），请刷新后重试"
+        )
 
 
 def create(session: Session, obj: M, *, actor: Actor, reason: str | None = None) -> M:
     session.add(obj)
-    flush_or_conflict(session, f"{obj.__table__.name}")
+    flush_or_conflict(session, obj.__tablename__)
     audit.record(session, actor=actor, action="create", obj=obj, reason=reason)
     return obj
 

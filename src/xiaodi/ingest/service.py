@@ -146,7 +146,7 @@ class ReconciliationRow:
         diff = self.difference
         if diff is None:
             return self.reported is not None
-        base = max(abs(self.reported or 0), Decimal(1))
+        base = max(abs(self.reported or Decimal(0)), Decimal(1))
         return abs(diff) / base > Decimal("0.05")
 
 

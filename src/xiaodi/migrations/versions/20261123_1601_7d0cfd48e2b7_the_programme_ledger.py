@@ -1,7 +1,7 @@
 """the programme ledger
 
 Revision ID: 7d0cfd48e2b7
-Revises: 
+Revises:
 Create Date: 2026-11-23 16:01:19.262142
 """
 

@@ -7,10 +7,8 @@ Create Date: 2026-11-23 16:31:05.441803
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
-import xiaodi.core.models
 
 revision: str = 'e12db8bec8fd'
 down_revision: str | None = '7d0cfd48e2b7'
