@@ -120,7 +120,7 @@ def specs() -> list[ResourceSpec]:
         search=[Project.name, Project.code, Project.description],
         filters=[
             Filter("stage", "阶段", Project.stage, list(stage_labels.items())),
-            Filter("key", "省重点工程", Project.is_key_project, [("1", "是")]),
+            Filter("key", "省重点工程", Project.is_key_project, [("1", "是"), ("0", "否")], op="bool"),
         ],
         default_sort="-id",
         table="projects",

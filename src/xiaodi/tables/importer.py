@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,9 +33,6 @@ from xiaodi.tables.values import CellProblem, cell_text, empty_value, is_blank, 
 from xiaodi.tables.writers import EXAMPLE_MARK
 
 Progress = Callable[[int, int | None], None]
-# Key lookups differ in shape from chunk to chunk (one OR branch per owner): caching their compiled forms
-# would only fill SQLAlchemy's statement cache, and memory, as the file goes on.
-_NO_CACHE = {"compiled_cache": None}
 CHUNK_ROWS = 5_000
 _HEADER_SEARCH_ROWS = 10
 
@@ -419,7 +416,7 @@ def _check_unique(
             stmt = select(table.c[col.key], *[table.c[c.key] for c in ctx.spec.key_columns], table.c[display]).where(
                 table.c[col.key].in_(values[i : i + 1000])
             )
-            for row in ctx.session.execute(stmt, execution_options=_NO_CACHE):
+            for row in ctx.session.execute(stmt):
                 owners[row[0]] = tuple(row[1:])
         for r in list(rows):
             v = r.values.get(col.key)
@@ -444,18 +441,14 @@ def _load_existing(
     table = _table(spec)
     extra = [c for c in ("version", "retired_at") if c in table.c]
     wanted = ["id", *extra, *dict.fromkeys(c.key for c in real)]
+    key_names = [c.key for c in spec.key_columns]
+    ids = [rid for rid, _key in _ids_by_key(ctx.session, table, key_names, keys, _fixed_filters(spec))]
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
-    wanted_keys = set(keys)
-    lookup_pos = next((j for j, c in enumerate(spec.key_columns) if c.type is ColType.TEXT), 0)
-    for i in range(0, len(keys), 1000):
-        part = keys[i : i + 1000]
-        conds = [_key_condition(table, [c.key for c in spec.key_columns], lookup_pos, part)]
-        stmt = select(*[table.c[w] for w in wanted]).where(*conds, *_fixed_filters(spec))
-        for row in ctx.session.execute(stmt, execution_options=_NO_CACHE):
+    for i in range(0, len(ids), 1000):
+        stmt = select(*[table.c[w] for w in wanted]).where(table.c.id.in_(ids[i : i + 1000]))
+        for row in ctx.session.execute(stmt):
             record = dict(zip(wanted, row, strict=True))
-            key = tuple(record[c.key] for c in spec.key_columns)
-            if key not in wanted_keys:
-                continue
+            key = tuple(record[k] for k in key_names)
             if key not in out or out[key].get("retired_at") is not None:
                 out[key] = record
     return out
@@ -469,40 +462,35 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tu
     instead — those keys are unique among live records, and this transaction has just written them.
     """
     session.execute(insert(table), rows)
-    pos = next((j for j, k in enumerate(keys) if isinstance(rows[0].get(k), str)), 0)
-    found: dict[tuple[Any, ...], int] = {}
     live = [table.c.retired_at.is_(None)] if "retired_at" in table.c else []
-    for i in range(0, len(rows), 1000):
-        part = rows[i : i + 1000]
-        stmt = select(table.c.id, *[table.c[k] for k in keys]).where(
-            _key_condition(table, list(keys), pos, [tuple(r[k] for k in keys) for r in part]),
-            *live,
-            *[table.c[k] == v for k, v in fixed.items()],
-        )
-        for rid, *key in session.execute(stmt, execution_options=_NO_CACHE):
-            found[tuple(key)] = max(rid, found.get(tuple(key), 0))
+    extra = [*live, *[table.c[k] == v for k, v in fixed.items()]]
+    found: dict[tuple[Any, ...], int] = {}
+    for rid, key in _ids_by_key(session, table, list(keys), [tuple(r[k] for k in keys) for r in rows], extra):
+        found[key] = max(rid, found.get(key, 0))
     return [found[tuple(r[k] for k in keys)] for r in rows]
 
 
-def _key_condition(table: Table, keys: list[str], pos: int, part: list[tuple[Any, ...]]) -> Any:
-    """WHERE clause matching the natural keys in ``part`` through the key's index.
+def _ids_by_key(
+    session: Session, table: Table, keys: list[str], part: list[tuple[Any, ...]], extra: list[Any]
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """(id, natural key) of the records whose natural key is in ``part`` — one light query per 1,000 keys.
 
-    A row-value IN, or separate IN lists on each key column, makes SQLite scan the table or fetch every
-    record that shares a title with another owner's; grouping by the other key columns gives
-    ``(owner_id = 1 AND title IN (…)) OR (owner_id = 2 AND title IN (…))``, which both databases answer
-    from the unique index. The exact keys are still checked by the caller.
+    It selects by the key's text column alone (title, name, code: indexed) and picks the exact keys here.
+    A row-value IN, IN lists on every key column or an OR per owner make SQLite scan the table, or cost a
+    statement per owner; only ids and keys travel, so titles shared by several owners cost little.
     """
-    if len(keys) == 1:
-        return table.c[keys[0]].in_({k[0] for k in part})
-    groups: dict[tuple[Any, ...], set[Any]] = {}
-    for k in part:
-        groups.setdefault(tuple(v for j, v in enumerate(k) if j != pos), set()).add(k[pos])
-    others = [table.c[k] for j, k in enumerate(keys) if j != pos]
-    clauses = []
-    for rest, values in groups.items():
-        eqs = [c.is_(None) if v is None else c == v for c, v in zip(others, rest, strict=True)]
-        clauses.append(and_(*eqs, table.c[keys[pos]].in_(values)))
-    return or_(*clauses)
+    pos = next((j for j, k in enumerate(keys) if any(isinstance(p[j], str) for p in part[:1])), 0)
+    wanted = set(part)
+    out = []
+    for i in range(0, len(part), 1000):
+        chunk = part[i : i + 1000]
+        stmt = select(table.c.id, *[table.c[k] for k in keys]).where(
+            table.c[keys[pos]].in_({k[pos] for k in chunk}), *extra
+        )
+        for rid, *key in session.execute(stmt):
+            if tuple(key) in wanted:
+                out.append((rid, tuple(key)))
+    return out
 
 
 def _fixed_filters(spec: TableSpec) -> list[Any]:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xiaodi.core.errors import XiaodiError
@@ -71,6 +72,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         return error_response(request, 422, "validation_failed", _validation_message(exc))
+
+    @app.exception_handler(DataError)
+    async def bad_value(request: Request, exc: DataError) -> Response:
+        # The database refused a value the checks let through (a NUL byte, an out-of-range number): the
+        # request is at fault, not the server, and nothing was written (the request's transaction rolls back).
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        return error_response(request, 422, "validation_failed", "输入含有无法保存或查询的字符或数值，请检查后重试")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

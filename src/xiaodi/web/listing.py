@@ -127,7 +127,7 @@ class Filter:
     label: str
     column: Any
     choices: Sequence[tuple[str, str]] = ()
-    op: str = "eq"  # eq | year (value is a year of a date column)
+    op: str = "eq"  # eq | int | bool ("1"/"0") | year (value is a year of a date column)
 
 
 @dataclass
@@ -250,6 +250,8 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[An
             if not value.isdigit():
                 raise ValidationFailed(f"“{flt.label}”须为编号")
             stmt = stmt.where(flt.column == int(value))
+        elif flt.op == "bool":
+            stmt = stmt.where(flt.column.is_(value == "1"))
         else:
             stmt = stmt.where(flt.column == value)
     return stmt

@@ -16,7 +16,12 @@ DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 def install(app: FastAPI) -> None:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
+        if _has_nul(request):
+            from xiaodi.web.errors import error_response
+
+            response = error_response(request, 422, "validation_failed", "请求中含有非法字符（NUL），已拒绝")
+        else:
+            response = await call_next(request)
         h = response.headers
         h["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/api/docs" else CSP
         h["X-Frame-Options"] = "DENY"
@@ -27,3 +32,9 @@ def install(app: FastAPI) -> None:
         if not request.url.path.startswith("/static/"):
             h.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _has_nul(request: Request) -> bool:
+    """No text field in the ledger may hold a NUL byte (PostgreSQL refuses it); refuse it at the door."""
+    raw = request.scope.get("query_string", b"") + request.scope.get("raw_path", b"")
+    return b"%00" in raw or b"\x00" in raw or "\x00" in request.url.path

@@ -1,0 +1,354 @@
+"""Matchable documents (匹配画像) built from the ledger, one builder per target kind.
+
+A document is the text the engine indexes plus the structure its reasons draw on (学科、平台、既往合作、地区).
+Each builder reads its target with a handful of set-based queries (never one query per row), so building the
+3,000-odd university profiles of the reference data takes a few queries, not thousands. Pass ``ids`` to build
+only some records (an incremental update after a record changed).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xiaodi.catalog.models import Achievement, Discipline, OrganisationDiscipline, Platform
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.demands.models import Demand, DemandState, Visibility
+from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Person, PersonKind, Region
+from xiaodi.projects.models import Agreement, AgreementParty, Project
+
+TARGETS: dict[str, str] = {
+    "university": "高校/科研院所",
+    "achievement": "科技成果",
+    "expert": "专家",
+    "platform": "科研平台",
+    "enterprise": "企业",
+    "demand": "需求",
+}
+# The record kinds each target may hold (the ``kind`` filter's choices).
+TARGET_KINDS: dict[str, tuple[str, ...]] = {
+    "university": ("university", "institute"),
+    "achievement": ("achievement",),
+    "expert": ("expert",),
+    "platform": ("platform",),
+    "enterprise": ("enterprise",),
+    "demand": ("technology", "talent", "project"),
+}
+KIND_LABELS: dict[str, str] = {
+    "university": "高校", "institute": "科研院所", "achievement": "科技成果", "expert": "专家",
+    "platform": "科研平台", "enterprise": "企业", "technology": "技术需求", "talent": "人才需求",
+    "project": "项目需求",
+}
+MAX_ITEMS = 40  # per aggregated list (achievement titles, expert interests …) in one profile
+_OPEN_DEMAND_STATES = (DemandState.PUBLISHED, DemandState.CLAIMED, DemandState.SHORTLISTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One matchable record: its id within the target, the text to index and the meta reasons draw on."""
+
+    id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def check_target(target: str) -> str:
+    """The target, or a Chinese ValidationFailed naming the choices."""
+    key = (target or "").strip().lower()
+    if key not in TARGETS:
+        choices = "、".join(f"{k}（{v}）" for k, v in TARGETS.items())
+        raise ValidationFailed(f"未知的匹配对象“{target}”，可选：{choices}")
+    return key
+
+
+# ── shared look-ups (one query each) ────────────────────────────────────────────────────────────────────────
+
+
+class Lookups:
+    """Name tables the builders share: regions → province, discipline and industry codes → names."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._regions: dict[int, tuple[str, int | None, str]] | None = None
+        self._disciplines: dict[str, str] | None = None
+        self._industries: dict[str, str] | None = None
+
+    def province(self, region_id: int | None) -> str | None:
+        if region_id is None:
+            return None
+        if self._regions is None:
+            rows = self.session.execute(select(Region.id, Region.name, Region.parent_id, Region.level))
+            self._regions = {r.id: (r.name, r.parent_id, str(r.level)) for r in rows}
+        seen = 0
+        current: int | None = region_id
+        while current is not None and seen < 6:
+            name, parent, level = self._regions.get(current, ("", None, ""))
+            if level == "province" or parent is None:
+                return name or None
+            current, seen = parent, seen + 1
+        return None
+
+    def discipline(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        if self._disciplines is None:
+            rows = self.session.execute(select(Discipline.code, Discipline.name, Discipline.scheme))
+            table: dict[str, str] = {}
+            for r in rows:  # the graduate catalogue wins over NSFC when a code is in both
+                if r.scheme == "moe2022" or r.code not in table:
+                    table[r.code] = r.name
+            self._disciplines = table
+        return self._disciplines.get(code)
+
+    def industry(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        if self._industries is None:
+            self._industries = dict(self.session.execute(select(Industry.code, Industry.name)).all())
+        return self._industries.get(code)
+
+
+def _join(*parts: Any) -> str:
+    out: list[str] = []
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, list | tuple | set):
+            out.extend(str(p) for p in part if p)
+        elif str(part).strip():
+            out.append(str(part).strip())
+    return "；".join(out)
+
+
+_S = TypeVar("_S")
+
+
+def _only(stmt: _S, column: Any, ids: Collection[int] | None) -> _S:
+    return cast(Any, stmt).where(column.in_(ids)) if ids is not None else stmt
+
+
+def _org_province(org: Organisation | None, lookups: Lookups) -> str | None:
+    if org is None:
+        return None
+    return org.province or lookups.province(org.region_id)
+
+
+# ── one builder per target ──────────────────────────────────────────────────────────────────────────────────
+
+
+def achievement_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
+    """科技成果: title, keywords, summary, field and owner; meta owner, region, discipline, industry."""
+    stmt = _only(select(Achievement).where(Achievement.retired_at.is_(None)), Achievement.id, ids)
+    docs = []
+    for a in session.scalars(stmt).unique():
+        discipline = lookups.discipline(a.discipline_code)
+        industry = lookups.industry(a.industry_code)
+        owner = a.owner.name if a.owner else None
+        text = _join(a.title, a.keywords, a.field, a.summary, discipline, industry, owner,
+                     a.leader.name if a.leader else None, a.team)
+        docs.append(Document(str(a.id), text, {
+            "name": a.title, "kind": "achievement", "owner": owner, "owner_id": a.owner_id,
+            "region": _org_province(a.owner, lookups), "discipline": discipline,
+            "disciplines": [discipline] if discipline else [],
+            "industry": a.industry_code, "industry_name": industry, "level": str(a.maturity) if a.maturity else None,
+        }))
+    return docs
+
+
+def expert_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
+    """专家: name, organisation, title, disciplines, research interests."""
+    stmt = select(Person).where(Person.kind == PersonKind.EXPERT, Person.retired_at.is_(None),
+                                Person.merged_into_id.is_(None))
+    docs = []
+    for p in session.scalars(_only(stmt, Person.id, ids)).unique():
+        org = p.organisation.name if p.organisation else None
+        text = _join(p.name, org, p.department, p.title, p.honours, p.disciplines, p.research_interests)
+        docs.append(Document(str(p.id), text, {
+            "name": p.name, "kind": "expert", "organisation": org, "organisation_id": p.organisation_id,
+            "region": _org_province(p.organisation, lookups) or lookups.province(p.region_id),
+            "disciplines": list(p.disciplines or []), "discipline": list(p.disciplines or []),
+            "level": p.title, "industry": None,
+        }))
+    return docs
+
+
+def platform_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
+    """科研平台/重点实验室: name, field, directions and host."""
+    stmt = _only(select(Platform).where(Platform.retired_at.is_(None)), Platform.id, ids)
+    docs = []
+    for p in session.scalars(stmt).unique():
+        host = p.host_name or (p.host.name if p.host else None)
+        discipline = lookups.discipline(p.discipline_code)
+        text = _join(p.name, str(p.kind), p.field, discipline, p.directions, host, p.equipment)
+        docs.append(Document(str(p.id), text, {
+            "name": p.name, "kind": "platform", "host": host, "host_id": p.host_id,
+            "region": _org_province(p.host, lookups) or p.city, "level": p.level,
+            "discipline": [d for d in (discipline, p.field) if d], "disciplines": [discipline] if discipline else [],
+            "platforms": [p.name], "industry": None,
+        }))
+    return docs
+
+
+def _grouped(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for key, value in rows:
+        if key is not None and value and len(out[key]) < MAX_ITEMS:
+            out[key].append(value)
+    return out
+
+
+def _partners(session: Session, org_ids: Collection[int] | None) -> dict[int, list[str]]:
+    """Past cooperation partners (既往合作) of each organisation, from agreement parties and projects."""
+    parties = session.execute(select(AgreementParty.agreement_id, AgreementParty.organisation_id, AgreementParty.name)
+                              .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+                              .where(Agreement.retired_at.is_(None))).all()
+    by_agreement: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    for agreement_id, org_id, name in parties:
+        by_agreement[agreement_id].append((org_id, name))
+    partners: dict[int, list[str]] = defaultdict(list)
+    for members in by_agreement.values():
+        for org_id, _ in members:
+            if org_id is not None and (org_ids is None or org_id in org_ids):
+                partners[org_id].extend(n for o, n in members if o != org_id and n)
+    names = dict(session.execute(select(Organisation.id, Organisation.name)
+                                 .join(Project, (Project.partner_id == Organisation.id)
+                                       | (Project.enterprise_id == Organisation.id))).all())
+    for partner_id, enterprise_id in session.execute(select(Project.partner_id, Project.enterprise_id)
+                                                     .where(Project.retired_at.is_(None))):
+        if partner_id and enterprise_id:
+            partners[partner_id].append(names.get(enterprise_id, ""))
+            partners[enterprise_id].append(names.get(partner_id, ""))
+    return {k: list(dict.fromkeys(n for n in v if n))[:MAX_ITEMS] for k, v in partners.items()}
+
+
+def university_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
+    """高校/科研院所 profile: Double First-Class disciplines, hosted key labs, achievements, experts, partners."""
+    stmt = select(Organisation).where(Organisation.kind.in_((OrgKind.UNIVERSITY, OrgKind.INSTITUTE)),
+                                      Organisation.retired_at.is_(None), Organisation.merged_into_id.is_(None))
+    orgs = list(session.scalars(_only(stmt, Organisation.id, ids)).unique())
+    if not orgs:
+        return []
+    wanted = {o.id for o in orgs} if ids is not None else None
+    dfc = _grouped(session.execute(_only(select(OrganisationDiscipline.organisation_id,
+                                                OrganisationDiscipline.discipline_name)
+                                         .where(OrganisationDiscipline.relation == "double_first_class"),
+                                         OrganisationDiscipline.organisation_id, wanted)))
+    other_disc = _grouped(session.execute(_only(select(OrganisationDiscipline.organisation_id,
+                                                       OrganisationDiscipline.discipline_name)
+                                                .where(OrganisationDiscipline.relation != "double_first_class"),
+                                                OrganisationDiscipline.organisation_id, wanted)))
+    # Labs: the recorded host, plus co-hosts named in ``host_name`` ("清华大学、天津大学…").
+    name_to_id = {o.name: o.id for o in orgs}
+    labs: dict[int, list[str]] = defaultdict(list)
+    lab_fields: dict[int, list[str]] = defaultdict(list)
+    for name, host_id, host_name, lab_field, directions in session.execute(
+            select(Platform.name, Platform.host_id, Platform.host_name, Platform.field, Platform.directions)
+            .where(Platform.retired_at.is_(None))):
+        hosts = {host_id} if host_id else set()
+        for part in (host_name or "").replace("，", "、").replace(",", "、").split("、"):
+            if part.strip() in name_to_id:
+                hosts.add(name_to_id[part.strip()])
+        for h in hosts:
+            if h in name_to_id.values() and len(labs[h]) < MAX_ITEMS:
+                labs[h].append(name)
+                lab_fields[h].extend(x for x in (lab_field, directions) if x)
+    achievements = _grouped(
+        (owner, _join(title, kws)) for owner, title, kws in session.execute(
+            _only(select(Achievement.owner_id, Achievement.title, Achievement.keywords)
+                  .where(Achievement.retired_at.is_(None)), Achievement.owner_id, wanted)))
+    experts = _grouped(
+        (org, _join(interests, disc)) for org, interests, disc in session.execute(
+            _only(select(Person.organisation_id, Person.research_interests, Person.disciplines)
+                  .where(Person.kind == PersonKind.EXPERT, Person.retired_at.is_(None)),
+                  Person.organisation_id, wanted)))
+    aliases = _grouped(session.execute(_only(select(OrganisationAlias.organisation_id, OrganisationAlias.alias),
+                                             OrganisationAlias.organisation_id, wanted)))
+    partners = _partners(session, wanted)
+    docs = []
+    for o in orgs:
+        province = _org_province(o, lookups)
+        disciplines = list(dict.fromkeys(dfc.get(o.id, []) + other_disc.get(o.id, [])))
+        text = _join(o.name, aliases.get(o.id), province, o.city, o.level, o.tags, o.authority,
+                     [f"双一流建设学科{d}" for d in dfc.get(o.id, [])], other_disc.get(o.id), labs.get(o.id),
+                     list(dict.fromkeys(lab_fields.get(o.id, []))), o.description, achievements.get(o.id),
+                     experts.get(o.id), partners.get(o.id))
+        docs.append(Document(str(o.id), text, {
+            "name": o.name, "kind": str(o.kind), "region": province, "city": o.city, "level": o.level,
+            "tags": list(o.tags or []), "disciplines": disciplines, "discipline": disciplines,
+            "labs": labs.get(o.id, []), "partners": partners.get(o.id, []), "industry": None,
+        }))
+    return docs
+
+
+def enterprise_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
+    """企业: name, industry, tags, description and the titles of its demands."""
+    stmt = select(Organisation).where(Organisation.kind == OrgKind.ENTERPRISE, Organisation.retired_at.is_(None),
+                                      Organisation.merged_into_id.is_(None))
+    orgs = list(session.scalars(_only(stmt, Organisation.id, ids)).unique())
+    if not orgs:
+        return []
+    wanted = {o.id for o in orgs} if ids is not None else None
+    demands = _grouped(session.execute(_only(select(Demand.owner_id, Demand.title).where(
+        Demand.retired_at.is_(None), Demand.visibility == Visibility.PUBLIC), Demand.owner_id, wanted)))
+    partners = _partners(session, wanted)
+    docs = []
+    for o in orgs:
+        industry = lookups.industry(o.industry_code)
+        text = _join(o.name, industry, o.tags, o.description, demands.get(o.id), partners.get(o.id))
+        docs.append(Document(str(o.id), text, {
+            "name": o.name, "kind": "enterprise", "region": _org_province(o, lookups), "city": o.city,
+            "level": o.level, "tags": list(o.tags or []), "industry": o.industry_code, "industry_name": industry,
+            "partners": partners.get(o.id, []), "discipline": [],
+        }))
+    return docs
+
+
+def demand_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
+    """需求: open, publicly published demands only (title, description, keywords, qualifications)."""
+    stmt = select(Demand).where(Demand.retired_at.is_(None), Demand.visibility == Visibility.PUBLIC,
+                                Demand.state.in_(_OPEN_DEMAND_STATES))
+    docs = []
+    for d in session.scalars(_only(stmt, Demand.id, ids)).unique():
+        discipline = lookups.discipline(d.discipline_code)
+        text = _join(d.title, d.keywords, d.description, d.qualifications, lookups.industry(d.industry_code),
+                     d.owner.name if d.owner else None)
+        docs.append(Document(str(d.id), text, {
+            "name": d.title, "kind": str(d.kind), "owner": d.owner.name if d.owner else None,
+            "region": lookups.province(d.region_id) or _org_province(d.owner, lookups),
+            "industry": d.industry_code, "discipline": [discipline] if discipline else [],
+            "disciplines": [discipline] if discipline else [], "level": None,
+        }))
+    return docs
+
+
+BUILDERS: dict[str, Callable[[Session, Lookups, Collection[int] | None], list[Document]]] = {
+    "achievement": achievement_documents,
+    "expert": expert_documents,
+    "platform": platform_documents,
+    "university": university_documents,
+    "enterprise": enterprise_documents,
+    "demand": demand_documents,
+}
+
+
+def build_documents(session: Session, target: str, ids: Collection[int] | None = None,
+                    lookups: Lookups | None = None) -> list[Document]:
+    """The documents of ``target`` (all, or only ``ids``)."""
+    return BUILDERS[check_target(target)](session, lookups or Lookups(session), ids)
+
+
+def domain_words(session: Session) -> list[str]:
+    """Words the tokenizer keeps whole (领域词典): organisation and platform names, disciplines, keywords."""
+    words: set[str] = set()
+    words.update(session.scalars(select(Organisation.name).where(Organisation.retired_at.is_(None))))
+    words.update(session.scalars(select(OrganisationAlias.alias)))
+    words.update(session.scalars(select(Platform.name)))
+    words.update(session.scalars(select(Discipline.name).where(Discipline.scheme == "moe2022")))
+    for kws in session.scalars(select(Achievement.keywords)):
+        words.update(k for k in (kws or []) if isinstance(k, str) and 1 < len(k) <= 12)
+    return sorted(w for w in words if w and len(w) >= 2)

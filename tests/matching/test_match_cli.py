@@ -1,0 +1,65 @@
+"""`xiaodi index rebuild` and `xiaodi match` on the tiny ledger: a table, JSON, and a JSON Lines batch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from tests.matching.test_service_ledger import SLAG_DEMAND, build_ledger
+from xiaodi.core.db import make_engine
+from xiaodi.matching import cli as match_cli
+from xiaodi.matching import service
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-ledger") / "template.db"
+    build_ledger(path)
+    return path
+
+
+@pytest.fixture
+def run(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.delenv("XIAODI_MATCH_INDEX_DIR", raising=False)
+    shutil.copy(template, tmp_path / "xiaodi.db")
+    url = f"sqlite:///{tmp_path / 'xiaodi.db'}"
+    app = typer.Typer()
+    match_cli.register(app, lambda _url: make_engine(url))
+    runner = CliRunner()
+    yield lambda *args: runner.invoke(app, list(args), catch_exceptions=False)
+    service.reset_services()
+
+
+def test_rebuild_then_match_names_the_university_and_the_shared_terms(run, tmp_path: Path) -> None:
+    result = run("index", "rebuild")
+    assert result.exit_code == 0, result.output
+    assert "索引已重建" in result.output and "科技成果 3 条" in result.output
+    assert (tmp_path / "xiaodi-index" / "achievement" / "records.jsonl").exists()
+
+    table = run("match", SLAG_DEMAND, "--target", "university", "--top", "3")
+    assert table.exit_code == 0 and "江西理工大学" in table.output and "钢渣" in table.output
+
+    data = json.loads(run("match", SLAG_DEMAND, "--target", "achievement", "--top", "2", "--json").output)
+    assert data[0]["name"] == "钢渣绿色处理与资源化利用技术"
+    assert any("钢渣" in r for r in data[0]["reasons"])
+
+
+def test_a_batch_writes_one_line_per_row_and_a_bad_row_gets_an_error(run, tmp_path: Path) -> None:
+    source = tmp_path / "demands.csv"
+    source.write_text(f"id,text\nD1,{SLAG_DEMAND}\nD2,\nD3,炭微球 负极材料\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("match", "--batch", str(source), "--target", "achievement", "--top", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "成功 2 条，失败 1 条" in result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["D1", "D2", "D3"]
+    assert lines[0]["results"][0]["name"] == "钢渣绿色处理与资源化利用技术"
+    assert set(lines[0]["results"][0]) >= {"id", "name", "kind", "score", "reasons"}
+    assert "error" in lines[1] and "查询内容为空" in lines[1]["error"]
+    assert lines[2]["results"][0]["name"].startswith("炭微球")

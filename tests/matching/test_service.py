@@ -1,0 +1,169 @@
+"""The matching service on a tiny ledger: profiles, incremental updates, filters, demand candidates, the API."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tests.matching.test_service_ledger import SLAG_DEMAND, build_ledger
+from xiaodi.catalog.models import Achievement
+from xiaodi.core.db import make_engine
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.matching import service
+from xiaodi.matching.profiles import build_documents
+from xiaodi.matching.service import Candidate, candidates_for_demand, match_text, rebuild_index
+
+
+def _open(template: Path, folder: Path) -> tuple[Session, Engine]:
+    db = folder / "xiaodi.db"
+    shutil.copy(template, db)
+    engine = make_engine(f"sqlite:///{db}")
+    return Session(engine, expire_on_commit=False), engine
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    path = tmp_path_factory.mktemp("ledger") / "template.db"
+    return path, build_ledger(path)
+
+
+@pytest.fixture(scope="module")
+def ledger(template: tuple[Path, dict[str, int]],
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Session, dict[str, int], Path]]:
+    """A copy of the tiny ledger shared by the read-only tests; its index goes beside it (…/xiaodi-index)."""
+    folder = tmp_path_factory.mktemp("shared")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XIAODI_MATCH_ENCODER", "none")
+        mp.delenv("XIAODI_MATCH_INDEX_DIR", raising=False)
+        session, engine = _open(template[0], folder)
+        yield session, template[1], folder
+        session.close()
+        engine.dispose()
+        service.reset_services()
+
+
+@pytest.fixture
+def own_ledger(template: tuple[Path, dict[str, int]], tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Session, dict[str, int], Path]]:
+    """A private copy for a test that changes the ledger and its index."""
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.delenv("XIAODI_MATCH_INDEX_DIR", raising=False)
+    session, engine = _open(template[0], tmp_path)
+    yield session, template[1], tmp_path
+    session.close()
+    engine.dispose()
+    service.reset_services()
+
+
+def test_university_profile_aggregates_labs_disciplines_achievements_and_partners(ledger) -> None:
+    session, ids, _ = ledger
+    docs = {d.id: d for d in build_documents(session, "university")}
+    whut, jxust = docs[str(ids["whut"])], docs[str(ids["jxust"])]
+    assert "硅酸盐建筑材料国家重点实验室" in whut.text and "双一流建设学科材料科学与工程" in whut.text
+    assert whut.meta["labs"] == ["硅酸盐建筑材料国家重点实验室"]
+    assert "钢渣绿色处理与资源化利用技术" in jxust.text and "冶金渣综合利用" in jxust.text
+    assert jxust.meta["partners"] == ["山西华鑫源钢铁集团有限公司"]
+    assert docs[str(ids["semi"])].meta["kind"] == "institute"
+
+
+def test_a_steel_slag_demand_finds_the_jiangxi_university_and_its_achievement(ledger) -> None:
+    session, ids, tmp = ledger
+    universities = match_text(session, SLAG_DEMAND, "university", 3)
+    assert universities[0]["name"] == "江西理工大学"
+    assert set(universities[0]) >= {"id", "name", "kind", "score", "reasons"}
+    assert any("钢渣" in r for r in universities[0]["reasons"])
+    achievements = match_text(session, SLAG_DEMAND, "achievement", 3)
+    assert achievements[0]["id"] == ids["slag"] and achievements[0]["kind"] == "achievement"
+    assert achievements[0]["reasons"][0].startswith("共同关键词：") and "钢渣" in achievements[0]["reasons"][0]
+    assert (tmp / "xiaodi-index" / "university" / "records.jsonl").exists()  # cold start built it beside the db
+
+
+def test_incremental_add_change_and_remove_are_visible_in_the_next_query(own_ledger) -> None:
+    session, ids, _ = own_ledger
+    rebuild_index(session, "achievement")
+    query = "赤泥脱碱 建材化利用"
+    with pytest.raises(ValidationFailed):  # nothing shares a word yet
+        match_text(session, query, "achievement", 5)
+
+    new = Achievement(title="赤泥脱碱与建材化利用技术", owner_id=ids["whut"], keywords=["赤泥", "脱碱"])
+    session.add(new)
+    session.commit()
+    service.update_record(session, "achievement", new.id)
+    assert match_text(session, query, "achievement", 5)[0]["id"] == new.id
+
+    new.title = "高炉渣微粉制备技术"
+    new.keywords = ["高炉渣", "微粉"]
+    session.commit()
+    service.update_record(session, "achievement", new.id)
+    assert match_text(session, "高炉渣 微粉", "achievement", 5)[0]["name"] == "高炉渣微粉制备技术"
+    assert all(r["id"] != new.id for r in match_text(session, "钢渣", "achievement", 5))
+
+    service.remove_record(session, "achievement", new.id)
+    assert all(r["id"] != new.id for r in match_text(session, "高炉渣 微粉 钢渣", "achievement", 5))
+    # The change was written to disk: a fresh process (a new service) sees the same index.
+    service.reset_services()
+    assert all(r["id"] != new.id for r in match_text(session, "高炉渣 微粉 钢渣", "achievement", 5))
+
+
+def test_unknown_target_or_filter_is_refused_in_chinese(ledger) -> None:
+    session, _, _ = ledger
+    with pytest.raises(ValidationFailed, match="未知的匹配对象"):
+        match_text(session, "钢渣", "student", 5)
+    with pytest.raises(ValidationFailed, match="未知的筛选条件"):
+        match_text(session, "钢渣", "university", 5, {"colour": "红"})
+    with pytest.raises(ValidationFailed, match="没有类别"):
+        match_text(session, "钢渣", "university", 5, {"kind": "enterprise"})
+
+
+def test_filters_restrict_region_kind_and_discipline(ledger) -> None:
+    session, _, _ = ledger
+    text = "钢渣 光伏玻璃 煤层气 半导体 材料"
+    assert {r["name"] for r in match_text(session, text, "university", 10, {"region": "北京"})} <= {
+        "中国石油大学(北京)", "中国科学院半导体研究所"}
+    assert [r["kind"] for r in match_text(session, text, "university", 10, {"kind": "institute"})] == ["institute"]
+    assert [r["name"] for r in match_text(session, text, "university", 10,
+                                          {"discipline": "材料科学与工程"})] == ["武汉理工大学"]
+    assert match_text(session, "钢渣", "enterprise", 5, {"industry": "C"})[0]["name"] == "山西华鑫源钢铁集团有限公司"
+
+
+def test_candidates_for_a_technology_demand_mix_targets_with_reasons(ledger) -> None:
+    session, ids, _ = ledger
+    found = candidates_for_demand(session, demand_id=ids["demand"], limit=6)
+    assert found and all(isinstance(c, Candidate) and c.reasons for c in found)
+    assert {c.target for c in found} >= {"university", "achievement", "expert"}
+    top_university = next(c for c in found if c.target == "university")
+    assert top_university.record_id == ids["jxust"]
+    assert "既往合作：曾与山西华鑫源钢铁集团有限公司合作" in top_university.reasons
+    assert set(found[0].as_dict()) == {"id", "name", "kind", "kind_label", "target", "score", "reasons"}
+
+
+def test_a_talent_demand_looks_for_experts_and_universities_and_an_achievement_for_enterprises(ledger) -> None:
+    session, ids, _ = ledger
+    talent = candidates_for_demand(session, demand_id=ids["talent"], limit=5)
+    assert {c.target for c in talent} <= {"expert", "university"}
+    assert talent[0].name == "武汉理工大学"
+    pushed = service.recommend_achievement(session, achievement_id=ids["glass_ach"], limit=5)
+    assert {c.target for c in pushed} <= {"enterprise", "demand"}
+    assert pushed[0].name in {"山西日盛达太阳能股份有限公司", "招聘光伏玻璃镀膜工艺工程师"}
+
+
+def test_the_api_route_answers_with_items(ledger) -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from xiaodi.matching.api import router
+    from xiaodi.web.deps import get_session, member_viewer
+
+    session, _, _ = ledger
+    app = FastAPI()
+    app.include_router(router())
+    app.dependency_overrides[get_session] = lambda: session
+    app.dependency_overrides[member_viewer] = lambda: object()
+    client = TestClient(app)
+    body = client.get("/api/match", params={"text": SLAG_DEMAND, "target": "achievement", "top": 2}).json()
+    assert body["items"][0]["name"] == "钢渣绿色处理与资源化利用技术"
