@@ -1,13 +1,11 @@
 """Fixtures for the information tables: a small database built in a temporary SQLite file.
 
-The schema comes from ``Base.metadata.create_all`` in ``build_engine`` — the one place to switch to the
-Alembic migrations when they land. Each test gets its own file, so "the database is unchanged" can be
-checked by counting rows from a fresh connection.
+The schema comes from the Alembic migrations (``build_engine``). Each test gets its own file, so "the
+database is unchanged" can be checked by counting rows from a fresh connection.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +15,14 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine
+from xiaodi.core.migrate import upgrade
 from xiaodi.core.models import Base
 
 
 def build_engine(url: str) -> Engine:
-    try:
-        importlib.import_module("xiaodi.models")
-    except ImportError:  # before the model registry existed
-        for area in ("directory", "catalog", "demands", "projects", "bases"):
-            importlib.import_module(f"xiaodi.{area}.models")
-        importlib.import_module("xiaodi.core.audit")
+    """A database built by the Alembic migrations, as every deployment builds it."""
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 
