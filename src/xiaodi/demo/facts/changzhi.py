@@ -87,7 +87,7 @@ PEOPLE = (
     PersonFact("周明凯", PersonKind.EXPERT, WHUT, title="教授", position="长治市武理工工程技术研究院院长",
                honours=("博士生导师",), disciplines=("材料科学与工程",), interests="多固废协同制备低碳新材料"),
     PersonFact("刘立新", PersonKind.EXPERT, LIXIN, region="黎城县", title="博士", position="首席科学家",
-               interests="物理冶金法提纯太阳能级硅", note="哈尔滨工业大学刘立新博士技术团队负责人"),
+               interests="物理冶金法提纯太阳能级硅", note="技术团队负责人（哈工大）"),
     PersonFact("李晋闽", PersonKind.EXPERT, "中国科学院半导体研究所", title="研究员", position="山西中科潞安紫外光电科技有限公司董事长",
                honours=("国家科技进步奖一等奖", "何梁何利基金奖"), interests="深紫外LED芯片与器件",
                note="中国科学院大学教授"),
@@ -97,7 +97,7 @@ PEOPLE = (
                interests="林下潞党参种植技术"),
     PersonFact("韩福柱", PersonKind.EXPERT, "清华大学", department="机械工程系", title="教授", interests="激光加工、特种加工"),
     PersonFact("石军太", PersonKind.EXPERT, "中国石油大学（北京）", department="石油工程学院", title="副教授",
-               position="煤层气研究中心主任；挂职长治市科技局副局长", interests="煤层气高效开发"),
+               position="主任（煤层气研究中心）；长治市科技局挂职副局长", interests="煤层气高效开发"),
     PersonFact("王志坚", PersonKind.EXPERT, "中北大学", department="机械工程学院", title="教授",
                position="挂职长治经济技术开发区管委会副主任"),
     PersonFact("曹华", PersonKind.CONTACT, RSD, position="总经理兼技术总监"),
@@ -174,7 +174,7 @@ DEMANDS = (
 
 LIXIN_PROJECT = ProjectFact(
     "CZ-XM-2021-001", "山西立新物理冶金法年产1万吨再生硅材料项目", "黎城县", ProjectStage.STARTED,
-    "黎城县政府与哈尔滨工业大学刘立新博士技术团队合作共建；黎城县头号重点项目、2022年度山西省重点工程。",
+    "政府与哈工大刘立新团队共建；县里的头号重点项目，列入2022年度省重点工程。",
     responsible_unit=LICHENG, partner="哈尔滨工业大学", enterprise=LIXIN, leader_person="刘立新", industry_code="3218",
     is_key_project=True,
     stage_dates=((ProjectStage.SIGNED, dt.date(2021, 5, 18)), (ProjectStage.STARTED, dt.date(2021, 10, 8))),

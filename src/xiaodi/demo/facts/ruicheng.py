@@ -115,7 +115,7 @@ PAIRINGS = (
 )
 
 EVENTS = (
-    EventFact("rc-plaque", "大学生实习实训基地授牌仪式暨芮城籍重点高校大学生实习实训座谈会", EventKind.INTERNSHIP, R,
+    EventFact("rc-plaque", "芮城县实习实训基地授牌及在外学子座谈会", EventKind.INTERNSHIP, R,
               CEREMONY, "首批实习实训基地授牌；芮城籍重点高校大学生、县校合作领导组成员单位座谈。",
               SOURCE + "；日期为演示估计（报道称“近日”）", organiser=ORG_DEPT,
               participants=(
