@@ -3,13 +3,12 @@ other is told that someone else changed it — nothing is silently overwritten."
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
+from tests.concurrency import race
 from tests.demands.loop_world import build_world, draft_demand
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
@@ -18,7 +17,6 @@ from xiaodi.demands.models import DemandState
 from xiaodi.demands.service import demand_history, get_demand, transition
 
 pytestmark = pytest.mark.postgres
-Act = Callable[[Session, int], object]
 
 
 @pytest.fixture
@@ -26,30 +24,6 @@ def pg(pg_url: str) -> Iterator[Engine]:
     eng = make_engine(pg_url, pool_size=4)
     yield eng
     eng.dispose()
-
-
-def race(eng: Engine, demand_id: int, *acts: Act) -> list[str]:
-    """Each act runs in its own thread and transaction; all load the demand first, then all write at once."""
-    barrier = threading.Barrier(len(acts))
-    outcome = ["?"] * len(acts)
-
-    def run(i: int, act: Act) -> None:
-        try:
-            with transaction(eng) as session:
-                get_demand(session, demand_id=demand_id)  # the page each official has open
-                barrier.wait(timeout=10)
-                act(session, demand_id)
-        except Conflict:
-            outcome[i] = "conflict"
-        else:
-            outcome[i] = "ok"
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(acts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcome
 
 
 def submitted(eng: Engine, title: str) -> int:
@@ -63,9 +37,9 @@ def submitted(eng: Engine, title: str) -> int:
 def test_reviewing_and_rejecting_at_once_one_wins_the_other_is_told(pg: Engine) -> None:
     demand_id = submitted(pg, "并发审核需求")
     outcome = race(
-        pg, demand_id,
-        lambda s, d: transition(s, actor=Actor(name="工信局·李科长"), demand_id=d, step="review"),
-        lambda s, d: transition(s, actor=Actor(name="办公室·王敏"), demand_id=d, step="reject", reason="指标不明"),
+        pg, lambda s: get_demand(s, demand_id=demand_id),
+        lambda s: transition(s, actor=Actor(name="工信局·李科长"), demand_id=demand_id, step="review"),
+        lambda s: transition(s, actor=Actor(name="办公室·王敏"), demand_id=demand_id, step="reject", reason="指标不明"),
     )
     assert sorted(outcome) == ["conflict", "ok"]
     with transaction(pg) as session:

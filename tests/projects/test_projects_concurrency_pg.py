@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
+from tests.concurrency import race
 from tests.demands.loop_world import build_world
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
-from xiaodi.core.errors import Conflict
 from xiaodi.projects.models import FundRecord, Milestone, Project
 from xiaodi.projects.service import add_milestone, complete_milestone, correct_funds, create_project, record_funds
 
@@ -27,29 +25,6 @@ def pg(pg_url: str) -> Iterator[Engine]:
     eng = make_engine(pg_url, pool_size=4)
     yield eng
     eng.dispose()
-
-
-def race(eng: Engine, load: Callable[[Session], object], *acts: Callable[[Session], object]) -> list[str]:
-    barrier = threading.Barrier(len(acts))
-    outcome = ["?"] * len(acts)
-
-    def run(i: int, act: Callable[[Session], object]) -> None:
-        try:
-            with transaction(eng) as session:
-                load(session)
-                barrier.wait(timeout=10)
-                act(session)
-        except Conflict:
-            outcome[i] = "conflict"
-        else:
-            outcome[i] = "ok"
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(acts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcome
 
 
 def test_two_officials_completing_one_milestone_at_once(pg: Engine) -> None:
