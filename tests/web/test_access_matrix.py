@@ -70,6 +70,9 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/docs", "/api/docs", {p: OK for p in PERSONAS}),
         ("/api/docs/openapi.json", "/api/docs/openapi.json", {p: OK for p in PERSONAS}),
         ("/favicon.ico", "/favicon.ico", {p: 204 for p in PERSONAS}),
+        # report review is office work: others are refused before any lookup
+        ("/api/reports/{record_id}", "/api/reports/999999", only(set(), NO) | {p: GONE for p in everyone_office}),
+        ("/api/reconciliation", "/api/reconciliation?region=河津市", only(everyone_office, NO)),
     ]
     return rows
 
@@ -79,7 +82,8 @@ POST_ROUTES = {
     "/login", "/logout", "/account/password", "/account/tokens", "/account/tokens/{token_id}/revoke", "/import",
     "/import/confirm", "/demands/{demand_id}/transition", "/demands/{demand_id}/claims",
     "/projects/{project_id}/stage", "/api/demands/{demand_id}/transition", "/api/demands/{demand_id}/claims",
-    "/api/projects/{project_id}/stage",
+    "/api/projects/{project_id}/stage", "/api/reports", "/api/reports/{record_id}/accept",
+    "/api/reports/figures/{record_id}/review",
 }
 
 

@@ -20,7 +20,7 @@ from xiaodi.ingest.orgs import find_cooperations, find_organisations
 REPORT_SUFFIXES = frozenset({".txt", ".html", ".htm", ".md", ".text", ""})
 
 
-def _json_number(value: Decimal) -> int | float:
+def json_number(value: Decimal) -> int | float:
     """A JSON number: int when integral (23730000000), else float (12.5)."""
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -28,7 +28,7 @@ def _json_number(value: Decimal) -> int | float:
 def figure_dict(fig: StatedFigure) -> dict[str, Any]:
     """The published shape of one figure."""
     return {
-        "metric": fig.metric, "value": _json_number(fig.value), "unit": fig.unit, "approx": fig.approx,
+        "metric": fig.metric, "value": json_number(fig.value), "unit": fig.unit, "approx": fig.approx,
         "quote": fig.quote, "region": fig.region, "period": fig.period, "is_plan": fig.is_plan,
     }  # fmt: skip
 

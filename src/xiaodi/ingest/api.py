@@ -1,0 +1,123 @@
+"""Report review API (报道核对): offices upload a work report, review the figures it states, accept them, and see
+them beside the ledger's own figures (数据比对). Only cooperation offices (and administrators) take part."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.directory.service import resolve_region
+from xiaodi.ingest.decode import MAX_BYTES
+from xiaodi.ingest.models import IngestedReport, StatedFigure
+from xiaodi.ingest.pipeline import json_number
+from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
+from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+
+
+class ReviewBody(BaseModel):
+    decision: Decision
+    corrected_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e20"))
+    metric: str | None = Field(default=None, max_length=40)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+def _require_office(viewer: Viewer) -> None:
+    if not (viewer.is_office or viewer.is_admin):
+        raise Forbidden("只有校地合作办公室可以上传和核对工作报告")
+
+
+def _visible(viewer: Viewer, region_id: int | None, uploader_id: int | None) -> bool:
+    in_scope = region_id is not None and region_id in viewer.region_ids
+    return viewer.is_admin or uploader_id == viewer.user_id or in_scope
+
+
+def _report(session: SessionDep, viewer: Viewer, report_id: int) -> IngestedReport:
+    report = session.get(IngestedReport, report_id)
+    if report is None or not _visible(viewer, report.region_id, report.uploaded_by_user_id):
+        raise NotFound(f"报道（编号 {report_id}）不存在")
+    return report
+
+
+def _figure_json(f: StatedFigure) -> dict[str, Any]:
+    return {"id": f.id, "metric": f.metric, "value": json_number(f.value), "unit": f.unit, "approx": f.approx,
+            "quote": f.quote, "region": f.region_name, "region_id": f.region_id, "period": f.period_text,
+            "is_plan": f.is_plan, "state": f.state, "corrected_value": None if f.corrected_value is None
+            else json_number(f.corrected_value)}
+
+
+def _report_json(session: SessionDep, report: IngestedReport) -> dict[str, Any]:
+    figures = session.scalars(select(StatedFigure).where(StatedFigure.report_id == report.id)
+                              .order_by(StatedFigure.id)).all()
+    return {"id": report.id, "file": report.filename, "title": report.title, "state": report.state,
+            "published_on": report.published_on.isoformat() if report.published_on else None,
+            "warnings": report.warnings, "figures": [_figure_json(f) for f in figures]}
+
+
+def _number(value: Decimal | int | None) -> int | float | None:
+    return None if value is None else json_number(Decimal(value))
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix="/api", tags=["报道核对"])
+
+    @r.post("/reports", summary="上传工作报告/新闻，提取统计数字待核对")
+    async def upload(
+        session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
+        region: Annotated[str | None, Query(max_length=60, description="报道所属地区")] = None,
+    ) -> dict[str, Any]:
+        _require_office(viewer)
+        raw = await file.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise ValidationFailed(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请只上传报道正文")
+        report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
+                              region_name=region)
+        return _report_json(session, report)
+
+    @r.get("/reports/{record_id}", summary="一篇报道及其统计数字")
+    def show(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
+        _require_office(viewer)
+        return _report_json(session, _report(session, viewer, record_id))
+
+    @r.post("/reports/{record_id}/accept", summary="采信报道中全部待核对数字（计划类除外）")
+    def accept(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
+        _require_office(viewer)
+        report = _report(session, viewer, record_id)
+        accept_report(session, actor=viewer.actor, report_id=report.id)
+        return _report_json(session, report)
+
+    @r.post("/reports/figures/{record_id}/review", summary="核对一个数字：采信、更正或不采信")
+    def review(session: SessionDep, viewer: MemberUser, record_id: RecordId, body: ReviewBody) -> dict[str, Any]:
+        _require_office(viewer)
+        fig = session.get(StatedFigure, record_id)
+        if fig is None:
+            raise NotFound(f"报送数据（编号 {record_id}）不存在")
+        _report(session, viewer, fig.report_id)
+        fig = review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=body.decision,
+                            corrected_value=body.corrected_value, metric=body.metric, note=body.note)
+        return _figure_json(fig)
+
+    @r.get("/reconciliation", summary="数据比对：报道所述与台账计算并列，差异标出")
+    def reconciliation(
+        session: SessionDep, viewer: MemberUser,
+        region: Annotated[str, Query(min_length=1, max_length=60, description="地区，如 河津市")],
+        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    ) -> dict[str, Any]:
+        _require_office(viewer)
+        place = resolve_region(session, region)
+        if not (viewer.is_admin or place.id in viewer.region_ids):
+            raise NotFound(f"地区“{region}”不在您的管辖范围内")
+        rows = reconcile(session, region_id=place.id, date_from=date_from, date_to=date_to)
+        return {"region": place.full_name, "rows": [
+            {"metric": x.metric, "reported": _number(x.reported), "ledger": _number(x.ledger),
+             "difference": _number(x.difference), "flagged": x.flagged,
+             "report_ids": list(x.report_ids)} for x in rows]}
+
+    return r
