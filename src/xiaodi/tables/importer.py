@@ -29,7 +29,14 @@ from xiaodi.tables.context import ImportContext, NewPerson
 from xiaodi.tables.readers import FileProblem, open_table
 from xiaodi.tables.result import CellError, ImportFailed, ImportResult
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, column_letter, header_base, header_unit, normalise_header
-from xiaodi.tables.values import CellProblem, cell_text, empty_value, is_blank, make_plain_parser, normalise_db
+from xiaodi.tables.values import (
+    CellProblem,
+    cell_text,
+    db_normaliser,
+    empty_value,
+    is_blank,
+    make_plain_parser,
+)
 from xiaodi.tables.writers import EXAMPLE_MARK
 
 Progress = Callable[[int, int | None], None]
@@ -60,6 +67,7 @@ class _State:
         self.keys: dict[bytes, int] = {}  # digest of a natural key → first row
         self.unique: dict[str, dict[Any, int]] = {}
         self.writing = True
+        self.invalid: set[int] = set()  # rows with a cell that could not be read (value ``_INVALID``)
 
 
 def map_header(spec: TableSpec, cells: list[Any]) -> tuple[list[Mapped], list[str], list[str], int]:
@@ -130,7 +138,7 @@ def import_table(
             ):
                 result.skipped += 1
                 continue
-            values = _parse_row(ctx, parsers, number, cells, result)
+            values = _parse_row(ctx, parsers, number, cells, result, state.invalid)
             chunk.append(_Row(number, values))
             if len(chunk) >= chunk_rows:
                 _process(ctx, state, mapped, chunk, result)
@@ -232,7 +240,7 @@ def _parser(ctx: ImportContext, m: Mapped) -> Callable[[Any], Any]:
     col = m.col
     if col.type is ColType.ORG_REF:
         kinds = col.org_kinds
-        return lambda raw: ctx.resolve_org(cell_text(raw), kinds)
+        return lambda raw: ctx.resolve_org(raw.strip() if raw.__class__ is str else cell_text(raw), kinds)
     if col.type is ColType.REGION_REF:
         return lambda raw: ctx.resolve_region(cell_text(raw))
     if col.type is ColType.CODE_REF:
@@ -240,7 +248,17 @@ def _parser(ctx: ImportContext, m: Mapped) -> Callable[[Any], Any]:
         assert ref is not None
         return lambda raw: ctx.resolve_code(ref, cell_text(raw))
     if col.type is ColType.PERSON_REF:
-        return lambda raw: clean_name(cell_text(raw))  # resolved per chunk, once the org is known
+        names: dict[Any, str] = {}  # the same names recur on many rows: clean each once
+
+        def person(raw: Any) -> str:
+            found = names.get(raw) if raw.__class__ is str else None
+            if found is None:
+                found = clean_name(cell_text(raw))  # resolved per chunk, once the org is known
+                if raw.__class__ is str and len(names) < 200_000:
+                    names[raw] = found
+            return found
+
+        return person
     plain = make_plain_parser(col, m.unit)
     if col.name_like:
         return lambda raw: clean_name(plain(raw))
@@ -253,7 +271,9 @@ def _parse_row(
     number: int,
     cells: list[Any],
     result: ImportResult,
+    invalid: set[int],
 ) -> dict[str, Any]:
+    """The row's values; the row number is added to ``invalid`` when a cell cannot be read."""
     values: dict[str, Any] = {}
     width = len(cells)
     for m, fn in parsers:
@@ -269,7 +289,16 @@ def _parse_row(
         except CellProblem as problem:
             _error(ctx, result, number, m, problem.reason, problem.suggestion)
             values[col.key] = _INVALID
+            invalid.add(number)
     return values
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), list, dict})
+
+
+def _jsonable(value: Any) -> Any:
+    """``to_jsonable`` without the call for values that are plain already (most of them)."""
+    return value if value.__class__ in _PLAIN else to_jsonable(value)
 
 
 class _Invalid:
@@ -310,7 +339,7 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
     key_cols = spec.key_columns
     valid: list[_Row] = []
     for r in chunk:
-        if any(v is _INVALID for v in r.values.values()):
+        if r.number in state.invalid:
             continue
         key = tuple(r.values.get(c.key) for c in key_cols)
         if any(k is None for k in key):
@@ -339,6 +368,7 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
             e.update(loaded.get(e["id"], {}))
     creates: list[_Row] = []
     updates: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
+    compare = [(c, db_normaliser(c)) for c in real]
     for r in valid:
         r.existing = existing.get(tuple(r.values[c.key] for c in key_cols))
         if r.existing is not None and r.existing.get("retired_at") is not None:
@@ -354,8 +384,10 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
             continue
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
-        for c in real:
-            old = normalise_db(c, r.existing[c.key])
+        for c, norm in compare:
+            old = r.existing[c.key]
+            if norm is not None:
+                old = norm(old)
             new = r.values[c.key]
             if isinstance(new, NewPerson) or old != new:
                 before[c.key], after[c.key] = old, new
@@ -367,11 +399,13 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
             updates.append((r, before, after))
         else:
             result.unchanged += 1
+    # Only person columns hold NewPerson values: look there alone, in column order as before.
+    person_keys = [c.key for c in person_cols]  # mapped order, the order of each row's values
     new_people = {
         id(v): v
         for r in creates + [u[0] for u in updates]
-        for v in r.values.values()
-        if isinstance(v, NewPerson) and v.id is None
+        for k in person_keys
+        if isinstance(v := r.values.get(k), NewPerson) and v.id is None
     }
     result.people_created += len(new_people)
     result.created += len(creates)
@@ -552,15 +586,19 @@ def _write(
         defaults = {
             c.key: c.default for c in spec.columns if c.default is not None and not c.virtual and c.key not in present
         }
+        base = {**spec.fixed, **defaults}
+        fields = [(c.key, c.type is ColType.PERSON_REF) for c in real]
+        person_id = ctx.person_id
         payload: list[dict[str, Any]] = []
         for r in creates:
-            data = {
-                c.key: ctx.person_id(r.values[c.key]) if c.type is ColType.PERSON_REF else r.values[c.key] for c in real
-            }
-            payload.append({**spec.fixed, **defaults, **data})
+            vals = r.values
+            data = dict(base)
+            for k, is_person in fields:
+                data[k] = person_id(vals[k]) if is_person else vals[k]
+            payload.append(data)
         ids = _insert(session, table, payload, tuple(c.key for c in spec.key_columns), spec.fixed)
         for r, rid, data in zip(creates, ids, payload, strict=True):
-            after = {k: to_jsonable(v) for k, v in data.items()}
+            after = {k: v if v.__class__ in _PLAIN else to_jsonable(v) for k, v in data.items()}
             for c in virtual:
                 after[c.key] = r.values[c.key]
             if versioned:
@@ -585,8 +623,8 @@ def _write(
             }
             row["p_id"] = r.existing["id"]
             params.append(row)
-            b = {k: to_jsonable(ctx.person_id(v)) for k, v in before.items()}
-            a = {k: to_jsonable(ctx.person_id(v)) for k, v in after.items()}
+            b = {k: _jsonable(ctx.person_id(v)) for k, v in before.items()}
+            a = {k: _jsonable(ctx.person_id(v)) for k, v in after.items()}
             if versioned:
                 b["version"], a["version"] = r.existing["version"], r.existing["version"] + 1
             entry("update", table.name, r.existing["id"], b, a, r.number)

@@ -207,12 +207,37 @@ def make_plain_parser(col: ColumnSpec, unit: str | None = None) -> Callable[[Any
                 table.setdefault(name.replace(" ", "").lower(), choice.value)
 
         def enum(raw: Any) -> str:
-            found = table.get(cell_text(raw).replace(" ", "").lower())
+            found = table.get((raw.strip() if raw.__class__ is str else cell_text(raw)).replace(" ", "").lower())
             return found if found is not None else parse_enum(col, raw)
 
         return enum
     if t is ColType.DATE:
         return lambda raw: raw if raw.__class__ is dt.date else parse_date(raw)
+    if t is ColType.LIST:
+        list_limit = col.max_length
+        split = _LIST_SPLIT.split
+
+        def items(raw: Any) -> list[str]:
+            out: list[str] = []
+            for part in split(raw.strip() if raw.__class__ is str else cell_text(raw)):
+                part = part.strip()
+                if part and part not in out:
+                    out.append(part)
+            if list_limit and len(LIST_SEPARATOR.join(out)) > list_limit:
+                raise CellProblem(f"内容过长（最多 {list_limit} 字）")
+            return out
+
+        return items
+    if t is ColType.MONEY and (unit or col.unit) in MONEY_UNITS:
+        factor = MONEY_UNITS[unit or col.unit]
+
+        def money(raw: Any) -> Decimal:
+            cls = raw.__class__
+            if cls is float or cls is int:  # bool is neither: parse_money rejects it
+                return (_to_decimal(raw) * factor).quantize(_CENT)
+            return parse_money(col, raw, unit)
+
+        return money
     return lambda raw: parse_plain(col, raw, unit)
 
 
@@ -233,6 +258,13 @@ def normalise_db(col: ColumnSpec, value: Any) -> Any:
     if col.type is ColType.DATE and isinstance(value, dt.datetime):
         return value.date()
     return value
+
+
+def db_normaliser(col: ColumnSpec) -> Callable[[Any], Any] | None:
+    """``normalise_db`` for one column, or None where it returns the value itself (text, numbers, refs)."""
+    if col.type in (ColType.ENUM, ColType.MONEY, ColType.LIST, ColType.DATE) or empty_value(col) is not None:
+        return lambda value: normalise_db(col, value)
+    return None
 
 
 def format_cell(col: ColumnSpec, value: Any) -> Any:

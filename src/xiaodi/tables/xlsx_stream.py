@@ -144,28 +144,53 @@ class Sheet:
     def _scan(self, fh: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         current = -1
         values: list[Any] = []
+        current_s = ""
         strings = self._strings
         attr_info = self._attrs
+        attr_cache = self._attr_cache
         col_of = self._col
+        cols = self._cols
+        append = values.append
+        no_attrs = (None, False)
         opens = (f"<{self._prefix}c ", f"<{self._prefix}c>")
         for part in self._chunks(fh):
             matches = self._cell.findall(part)
             if len(matches) != part.count(opens[0]) + part.count(opens[1]):
                 raise Unsupported("cells without r attribute or unknown markup")
             for letters, row_s, attrs, v, inline, rest in matches:
-                row = int(row_s)
-                if row != current:
-                    if current > 0:
-                        yield current, values
-                    current, values = row, []
-                col = col_of(letters)
+                if row_s != current_s:  # the row number's text: int() only once per row
+                    row = int(row_s)
+                    if row != current:
+                        if current > 0:
+                            yield current, values
+                        current, values = row, []
+                        append = values.append
+                    current_s = row_s
+                col = cols.get(letters)
+                if col is None:
+                    col = col_of(letters)
                 n = len(values)
                 if col != n:
                     if col < n:
                         raise Damaged(f"单元格顺序错误：{letters}{row_s}")
                     values.extend([None] * (col - n))
-                t, is_date = attr_info(attrs) if attrs else (None, False)
+                if attrs:
+                    info = attr_cache.get(attrs)
+                    t, is_date = info if info is not None else attr_info(attrs)
+                else:
+                    t, is_date = no_attrs
                 value: Any
+                if t == "inlineStr" and not rest:  # what the tables writer and openpyxl write: plain inline text
+                    if inline and ("&" in inline or "_x" in inline):
+                        inline = _unescape(inline)
+                    append(inline or None)
+                    continue
+                if t == "s":
+                    try:
+                        append(strings[int(v)])
+                    except (ValueError, IndexError) as exc:
+                        raise Damaged(f"共享字符串编号无效：{v}") from exc
+                    continue
                 if t is None:
                     if not v:
                         value = None
@@ -189,7 +214,7 @@ class Sheet:
                     value = dt.datetime.fromisoformat(v) if v else None
                 else:
                     raise Unsupported(f"cell type {t}")
-                values.append(value)
+                append(value)
         if current > 0:
             yield current, values
 
