@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -495,6 +495,8 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tu
     not promise the order of multi-row RETURNING), five times slower; the new ids are read back by natural key
     instead — those keys are unique among live records, and this transaction has just written them.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        return _insert_sqlite(session, table, rows)
     session.execute(insert(table), rows)
     live = [table.c.retired_at.is_(None)] if "retired_at" in table.c else []
     extra = [*live, *[table.c[k] == v for k, v in fixed.items()]]
@@ -502,6 +504,17 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tu
     for rid, key in _ids_by_key(session, table, list(keys), [tuple(r[k] for k in keys) for r in rows], extra):
         found[key] = max(rid, found.get(key, 0))
     return [found[tuple(r[k] for k in keys)] for r in rows]
+
+
+def _insert_sqlite(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """On SQLite this transaction is the only writer, and an integer primary key takes max(id) + 1: the rows of
+    one executemany get consecutive ids. Checked by counting, so a surprise fails loudly instead of mislinking."""
+    before = session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+    session.execute(insert(table), rows)
+    after = session.scalar(select(func.count()).select_from(table).where(table.c.id > before))
+    if after != len(rows):
+        raise RuntimeError(f"{table.name}: expected {len(rows)} new ids after {before}, found {after}")
+    return list(range(before + 1, before + len(rows) + 1))
 
 
 def _ids_by_key(
