@@ -11,6 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tests.matching.test_service_ledger import SLAG_DEMAND, build_ledger
+from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
 from xiaodi.catalog.models import Achievement
 from xiaodi.core.db import make_engine
 from xiaodi.core.errors import ValidationFailed
@@ -163,7 +165,34 @@ def test_the_api_route_answers_with_items(ledger) -> None:
     app = FastAPI()
     app.include_router(router())
     app.dependency_overrides[get_session] = lambda: session
-    app.dependency_overrides[member_viewer] = lambda: object()
+    app.dependency_overrides[member_viewer] = lambda: Viewer(user_id=1, name="高校", roles=frozenset({Role.UNIVERSITY}))
     client = TestClient(app)
     body = client.get("/api/match", params={"text": SLAG_DEMAND, "target": "achievement", "top": 2}).json()
     assert body["items"][0]["name"] == "钢渣绿色处理与资源化利用技术"
+
+
+def test_the_api_route_shows_enterprises_only_to_those_who_may_see_them(ledger) -> None:
+    """Achievements are a public resource list; an enterprise is seen by its region's office and by itself, not by
+    a university — so /api/match drops it for the university and keeps it for the enterprise's own account."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from xiaodi.directory.models import Organisation
+    from xiaodi.matching.api import router
+    from xiaodi.web.deps import get_session, member_viewer
+
+    session, _, _ = ledger
+    glass = session.scalars(select(Organisation).where(Organisation.name == "山西日盛达太阳能股份有限公司")).one()
+    app = FastAPI()
+    app.include_router(router())
+    app.dependency_overrides[get_session] = lambda: session
+    client = TestClient(app)
+    query = {"text": "光伏玻璃 镀膜", "target": "enterprise", "top": 3}
+
+    app.dependency_overrides[member_viewer] = lambda: Viewer(user_id=1, name="高校", roles=frozenset({Role.UNIVERSITY}))
+    assert client.get("/api/match", params=query).json()["items"] == []
+    own = Viewer(user_id=2, name="企业", roles=frozenset({Role.ENTERPRISE}), organisation_ids=frozenset({glass.id}))
+    app.dependency_overrides[member_viewer] = lambda: own
+    names = [item["name"] for item in client.get("/api/match", params=query).json()["items"]]
+    assert names[0] == "山西日盛达太阳能股份有限公司"

@@ -1,16 +1,20 @@
-"""Fixtures for the information tables: a small database built in a temporary SQLite file.
+"""Fixtures for the information tables: a small committed database of their own, per test.
 
-The schema comes from the Alembic migrations (``build_engine``). Each test gets its own file, so "the
-database is unchanged" can be checked by counting rows from a fresh connection.
+The schema comes from the Alembic migrations (``build_engine``). On the default run each test gets its own
+SQLite file; when ``XIAODI_TEST_DATABASE_URL`` points at PostgreSQL (as in CI) the tests use scratch PostgreSQL
+databases beside it, emptied before each test. Imports commit, so "the database is unchanged" is checked by
+counting rows from a fresh connection.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor
@@ -74,12 +78,61 @@ def seed(session: Session) -> None:
     )
 
 
+class ScratchDatabases:
+    """Seeded databases by name: SQLite files in the test's directory, or scratch PostgreSQL databases."""
+
+    def __init__(self) -> None:
+        self.base = os.environ.get("XIAODI_TEST_DATABASE_URL", "")
+        self.built: set[str] = set()
+
+    @property
+    def on_postgresql(self) -> bool:
+        return self.base.startswith("postgresql")
+
+    def engine(self, tmp_path: Path, name: str) -> Engine:
+        engine = self._postgresql(name) if self.on_postgresql else build_engine(f"sqlite:///{tmp_path / name}")
+        with Session(engine) as session:
+            seed(session)
+            session.commit()
+        return engine
+
+    def _postgresql(self, name: str) -> Engine:
+        server, main = self.base.rsplit("/", 1)
+        db = f"{main}_{re.sub(r'[^a-z0-9]+', '_', name.lower())}"
+        if db not in self.built:
+            self._admin(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)", f"CREATE DATABASE {db}")
+            self.built.add(db)
+            return build_engine(f"{server}/{db}")
+        engine = make_engine(f"{server}/{db}")
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return engine
+
+    def _admin(self, *statements: str) -> None:
+        from tests.conftest import PG_ADMIN_URL
+
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+        admin.dispose()
+
+    def drop_all(self) -> None:
+        if self.built:
+            self._admin(*[f"DROP DATABASE IF EXISTS {db} WITH (FORCE)" for db in sorted(self.built)])
+
+
+@pytest.fixture(scope="session")
+def scratch() -> Iterator[ScratchDatabases]:
+    dbs = ScratchDatabases()
+    yield dbs
+    dbs.drop_all()
+
+
 @pytest.fixture
-def db_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = build_engine(f"sqlite:///{tmp_path / 'tables.db'}")
-    with Session(engine) as session:
-        seed(session)
-        session.commit()
+def db_engine(tmp_path: Path, scratch: ScratchDatabases) -> Iterator[Engine]:
+    engine = scratch.engine(tmp_path, "tables.db")
     yield engine
     engine.dispose()
 
@@ -104,15 +157,12 @@ def counts():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def fresh_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+def fresh_engine(tmp_path: Path, scratch: ScratchDatabases):  # type: ignore[no-untyped-def]
     """``fresh_engine(name)``: another seeded database, e.g. to import an export into an empty ledger."""
     made: list[Engine] = []
 
     def make(name: str) -> Engine:
-        engine = build_engine(f"sqlite:///{tmp_path / name}")
-        with Session(engine) as session:
-            seed(session)
-            session.commit()
+        engine = scratch.engine(tmp_path, name)
         made.append(engine)
         return engine
 

@@ -44,3 +44,78 @@ def test_only_offices_in_scope_take_part(login: Callable[[str], TestClient], wor
     assert ent.get(f"/api/reports/{report['id']}").status_code == 403
     assert login("province").get(f"/api/reports/{report['id']}").status_code == 200
     assert login("hejin").get("/api/reconciliation?region=太原市").status_code == 404
+
+
+def _form(c: TestClient, path: str, data: dict[str, str]) -> str:
+    """Post a page form as the browser does and return the page it redirects to."""
+    r = c.post(path, data={**data, "csrf_token": csrf_for(c)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])
+
+
+def test_office_reviews_a_report_in_the_browser_pages(login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    assert "上传并提取" in c.get("/reports/upload").text
+    r = c.post("/reports/upload", data={"region": "河津市", "csrf_token": csrf_for(c)},
+               files={"file": ("河津进展.txt", REPORT, "text/plain")}, follow_redirects=False)
+    assert r.status_code == 303
+    report_path = r.headers["location"]
+    page = c.get(report_path).text
+    assert "河津市校地合作进展" in page and "签订合作协议5个" in page and "1.2亿元" in page
+    report_id = int(report_path.rsplit("/", 1)[1])
+    figures = {f["metric"]: f for f in c.get(f"/api/reports/{report_id}").json()["figures"]}
+
+    # 更正: the county counts 4 agreements, not 5; typed as people write it
+    _form(c, f"/reports/figures/{figures['agreements']['id']}/review",
+          {"decision": "correct", "corrected_value": "4个", "note": "台账核实为4个"})
+    _form(c, f"/reports/{report_id}/accept", {})
+    page = c.get(report_path).text
+    assert "更正为 4" in page and "台账核实为4个" in page and "已采信" in page
+
+    page = c.get("/reconciliation?region=河津市").text
+    assert "签约协议" in page and "有差异" in page and f"/reports/{report_id}" in page
+    listing = c.get("/reports").text
+    assert "河津市校地合作进展" in listing and "上传报道" in listing
+
+
+def test_a_figure_without_a_region_gets_one_from_the_reviewer(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    raw = "校地合作简报\n截至目前，共签约项目12个。\n".encode()
+    r = c.post("/api/reports", files={"file": ("简报.txt", raw, "text/plain")}, headers={"X-CSRF-Token": csrf_for(c)})
+    fig = r.json()["figures"][0]
+    assert fig["region_id"] is None
+    _form(c, f"/reports/figures/{fig['id']}/review", {"decision": "accept", "region": "河津市"})
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["projects_signed"]["reported"] == 12
+    # a region outside the office's scope is refused, and the figure keeps its earlier decision
+    r = c.post(f"/reports/figures/{fig['id']}/review",
+               data={"decision": "reject", "region": "太原市", "csrf_token": csrf_for(c)}, follow_redirects=False)
+    assert r.status_code == 404
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["projects_signed"]["reported"] == 12
+
+
+def test_report_pages_are_office_work(login: Callable[[str], TestClient], world: World) -> None:
+    report = _upload(login("hejin"))
+    for persona in ("enterprise", "university"):
+        c = login(persona)
+        assert c.get("/reports").status_code == 403
+        assert c.get(f"/reports/{report['id']}").status_code == 403
+        assert c.get("/reports/upload").status_code == 403
+        assert c.get("/reconciliation?region=河津市").status_code == 403
+        assert "报道核对" not in c.get("/").text
+        r = c.post(f"/reports/{report['id']}/accept", data={"csrf_token": csrf_for(c)}, follow_redirects=False)
+        assert r.status_code == 403
+    assert "报道核对" in login("hejin").get("/").text
+
+
+def test_a_bad_correction_is_refused_and_nothing_changes(login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    report = _upload(c)
+    fig = next(f for f in report["figures"] if f["metric"] == "agreements")
+    r = c.post(f"/reports/figures/{fig['id']}/review",
+               data={"decision": "correct", "corrected_value": "很多", "csrf_token": csrf_for(c)})
+    assert r.status_code == 422 and "不是有效数字" in r.text
+    after = {f["id"]: f for f in c.get(f"/api/reports/{report['id']}").json()["figures"]}
+    assert after[fig["id"]]["state"] == "proposed" and after[fig["id"]]["value"] == 5

@@ -81,7 +81,7 @@ def can_claim(demand: Demand, viewer: Viewer, session: Session) -> bool:
 def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[list[Any], str | None]:
     """The demand's matching candidates with their reasons, when the matching area offers them for a demand."""
     try:
-        from xiaodi.matching import service as matching_service  # type: ignore[attr-defined]
+        from xiaodi.matching import service as matching_service
     except ImportError:
         return [], "匹配服务尚未启用"
     finder = getattr(matching_service, "candidates_for_demand", None) or getattr(

@@ -337,7 +337,7 @@ def ranking(session: Session, *, demand_id: int, stage: ReviewStage = ReviewStag
         .group_by(Claim.id, Organisation.name, Claim.state)
     )
     out = [RankedClaim(cid, name, str(state), None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01")),
-                       int(n)) for cid, name, state, avg, n in session.execute(stmt)]
+                       int(n)) for cid, name, state, avg, n in session.execute(stmt).tuples()]
     return sorted(out, key=lambda r: (r.score is None, -(r.score or 0), r.claim_id))
 
 

@@ -175,7 +175,7 @@ def _table_state(session: Session) -> dict[str, tuple[int, int]]:
     state: dict[str, tuple[int, int]] = {}
     for table in Base.metadata.sorted_tables:
         if "id" in table.c:
-            count, top = session.execute(select(func.count(), func.coalesce(func.max(table.c.id), 0))).one()
+            count, top = session.execute(select(func.count(), func.coalesce(func.max(table.c.id), 0))).tuples().one()
         else:
             count, top = session.execute(select(func.count()).select_from(table)).scalar_one(), 0
         state[table.name] = (int(count), int(top))

@@ -10,14 +10,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
 from xiaodi.ingest.decode import MAX_BYTES
 from xiaodi.ingest.models import IngestedReport, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
+from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 
 
@@ -25,24 +28,33 @@ class ReviewBody(BaseModel):
     decision: Decision
     corrected_value: Decimal | None = Field(default=None, ge=0, le=Decimal("1e20"))
     metric: str | None = Field(default=None, max_length=40)
+    region: str | None = Field(default=None, max_length=60, description="归属地区（报道中未识别时补填）")
     note: str | None = Field(default=None, max_length=2000)
 
 
 def _require_office(viewer: Viewer) -> None:
-    if not (viewer.is_office or viewer.is_admin):
+    if not reviews_reports(viewer):
         raise Forbidden("只有校地合作办公室可以上传和核对工作报告")
 
 
-def _visible(viewer: Viewer, region_id: int | None, uploader_id: int | None) -> bool:
-    in_scope = region_id is not None and region_id in viewer.region_ids
-    return viewer.is_admin or uploader_id == viewer.user_id or in_scope
-
-
 def _report(session: SessionDep, viewer: Viewer, report_id: int) -> IngestedReport:
-    report = session.get(IngestedReport, report_id)
-    if report is None or not _visible(viewer, report.region_id, report.uploaded_by_user_id):
-        raise NotFound(f"报道（编号 {report_id}）不存在")
-    return report
+    return get_visible(session, IngestedReport, report_id, viewer, "报道")
+
+
+async def read_upload(file: UploadFile) -> bytes:
+    """The uploaded report's bytes, refused whole when larger than the cleaning limit (never cut silently)."""
+    raw = await file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise ValidationFailed(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请只上传报道正文")
+    return raw
+
+
+def reconciliation_region(session: Session, viewer: Viewer, region: str) -> Region:
+    """The region an office may compare: its own or one below it (404 otherwise, so that scope does not leak)."""
+    place = resolve_region(session, region)
+    if not (viewer.is_admin or place.id in viewer.region_ids):
+        raise NotFound(f"地区“{region}”不在您的管辖范围内")
+    return place
 
 
 def _figure_json(f: StatedFigure) -> dict[str, Any]:
@@ -73,9 +85,7 @@ def router() -> APIRouter:
         region: Annotated[str | None, Query(max_length=60, description="报道所属地区")] = None,
     ) -> dict[str, Any]:
         _require_office(viewer)
-        raw = await file.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise ValidationFailed(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请只上传报道正文")
+        raw = await read_upload(file)
         report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
                               region_name=region)
         return _report_json(session, report)
@@ -99,8 +109,10 @@ def router() -> APIRouter:
         if fig is None:
             raise NotFound(f"报送数据（编号 {record_id}）不存在")
         _report(session, viewer, fig.report_id)
+        place = reconciliation_region(session, viewer, body.region) if body.region else None
         fig = review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=body.decision,
-                            corrected_value=body.corrected_value, metric=body.metric, note=body.note)
+                            corrected_value=body.corrected_value, metric=body.metric,
+                            region_id=place.id if place else None, note=body.note)
         return _figure_json(fig)
 
     @r.get("/reconciliation", summary="数据比对：报道所述与台账计算并列，差异标出")
@@ -111,9 +123,7 @@ def router() -> APIRouter:
         date_to: Annotated[dt.date | None, Query(alias="to")] = None,
     ) -> dict[str, Any]:
         _require_office(viewer)
-        place = resolve_region(session, region)
-        if not (viewer.is_admin or place.id in viewer.region_ids):
-            raise NotFound(f"地区“{region}”不在您的管辖范围内")
+        place = reconciliation_region(session, viewer, region)
         rows = reconcile(session, region_id=place.id, date_from=date_from, date_to=date_to)
         return {"region": place.full_name, "rows": [
             {"metric": x.metric, "reported": _number(x.reported), "ledger": _number(x.ledger),

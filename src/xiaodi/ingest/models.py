@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
+
+if TYPE_CHECKING:
+    from xiaodi.directory.models import Region
 
 
 class Metric(StrEnum):
@@ -115,6 +119,7 @@ class IngestedReport(RecordMixin, VersionedMixin, Base):
     figures: Mapped[list[StatedFigure]] = relationship(
         back_populates="report", lazy="raise_on_sql", order_by="StatedFigure.id"
     )
+    region: Mapped[Region | None] = relationship(lazy="joined")
 
 
 class FigureState(StrEnum):

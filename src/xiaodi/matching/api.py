@@ -9,10 +9,30 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from xiaodi.accounts.scope import Viewer
+from xiaodi.demands.models import Demand
+from xiaodi.directory.models import Organisation
 from xiaodi.matching import service
 from xiaodi.matching.profiles import TARGETS
+from xiaodi.web.access import scope_of
 from xiaodi.web.deps import MemberUser, SessionDep
+
+# Resource lists every member sees (the access helpers' catalog and organisation rules).
+PUBLIC_TARGETS = frozenset({"university", "achievement", "expert", "platform"})
+TARGET_MODELS: dict[str, type[Any]] = {"enterprise": Organisation, "demand": Demand}
+
+
+def visible_items(session: Session, viewer: Viewer, target: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop candidates outside the viewer's scope: an index holds every record, a viewer sees only some."""
+    model = TARGET_MODELS.get(target)
+    if model is None or not items:
+        return items
+    ids = [item["id"] for item in items]
+    seen: set[int] = set(session.scalars(select(model.id).where(model.id.in_(ids), scope_of(model, viewer))))
+    return [item for item in items if item["id"] in seen]
 
 
 def router() -> APIRouter:
@@ -32,7 +52,10 @@ def router() -> APIRouter:
         industry: Annotated[str | None, Query(max_length=120, description="行业代码或名称")] = None,
     ) -> dict[str, Any]:
         filters = {"region": region, "kind": kind, "level": level, "discipline": discipline, "industry": industry}
-        items = service.match_text(session, text, target, top, {k: v for k, v in filters.items() if v})
-        return {"target": target, "items": items}
+        wanted = {k: v for k, v in filters.items() if v}
+        # Enterprises and demands are not public to every member: ask for more, keep what the viewer may see.
+        ask = top if target in PUBLIC_TARGETS else min(service.MAX_TOP, top * 4)
+        items = visible_items(session, viewer, target, service.match_text(session, text, target, ask, wanted))
+        return {"target": target, "items": items[:top]}
 
     return r

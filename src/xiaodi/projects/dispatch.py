@@ -121,7 +121,7 @@ def _entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: 
         .where(Milestone.state == MilestoneState.PENDING, Milestone.due_on <= horizon, *scope)
     )
     if unit_id is None:
-        rows = list(session.execute(milestones).all())
+        rows: list[Any] = list(session.execute(milestones).all())
     else:
         # A milestone is the unit's when named for it, or when it names no unit and the project is the unit's.
         # Two indexed queries rather than one OR across both tables, which would scan every milestone.

@@ -235,12 +235,13 @@ def compute_figures(
         # Taken up, over every demand: an IN in a FILTER, so that one scan of demand serves both figures
         # (PostgreSQL hashes the claimed ids once; SQLite builds them into a list once).
         claimed = Demand.id.in_(select(Claim.demand_id).where(live_claim))
-        total, tech, talents, project, headcount, n_claimed = tuple(session.execute(
-            select(*by_kind, func.count().filter(claimed)).where(demand_scope)).one())
+        counts: Any = session.execute(select(*by_kind, func.count().filter(claimed)).where(demand_scope)).one()
+        total, tech, talents, project, headcount, n_claimed = counts
     else:
         # A smaller scope: from its demands (by region) to their claims (ix_claim_demand_state), rather than
         # reading every claim to build the list above.
-        total, tech, talents, project, headcount = tuple(session.execute(select(*by_kind).where(demand_scope)).one())
+        counts = session.execute(select(*by_kind).where(demand_scope)).one()
+        total, tech, talents, project, headcount = counts
         n_claimed = session.scalar(
             select(func.count(func.distinct(Claim.demand_id))).join(Demand, Demand.id == Claim.demand_id)
             .where(demand_scope, live_claim))

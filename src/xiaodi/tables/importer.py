@@ -488,22 +488,16 @@ def _load_existing(
     return out
 
 
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]], keys: tuple[str, ...], fixed: Any) -> list[int]:
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` with one executemany and return their ids, in order.
 
-    ``INSERT … RETURNING`` with ordered results makes SQLAlchemy send SQLite one statement per row (SQLite does
-    not promise the order of multi-row RETURNING), five times slower; the new ids are read back by natural key
-    instead — those keys are unique among live records, and this transaction has just written them.
+    ``INSERT … RETURNING`` with ordered results makes SQLAlchemy send one statement per row on SQLite (which does
+    not promise the order of multi-row RETURNING) and adds a sentinel to every row on PostgreSQL; both several
+    times slower than knowing the ids beforehand, which each database allows in its own way.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        return _insert_sqlite(session, table, rows)
-    session.execute(insert(table), rows)
-    live = [table.c.retired_at.is_(None)] if "retired_at" in table.c else []
-    extra = [*live, *[table.c[k] == v for k, v in fixed.items()]]
-    found: dict[tuple[Any, ...], int] = {}
-    for rid, key in _ids_by_key(session, table, list(keys), [tuple(r[k] for k in keys) for r in rows], extra):
-        found[key] = max(rid, found.get(key, 0))
-    return [found[tuple(r[k] for k in keys)] for r in rows]
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_postgresql(session, table, rows)
+    return _insert_sqlite(session, table, rows)
 
 
 def _insert_sqlite(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -517,6 +511,16 @@ def _insert_sqlite(session: Session, table: Table, rows: list[dict[str, Any]]) -
     return list(range(before + 1, before + len(rows) + 1))
 
 
+def _insert_postgresql(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """On PostgreSQL the ids are drawn from the table's own sequence first (concurrent writers draw others)."""
+    ids: list[int] = list(session.scalars(
+        select(func.nextval(func.pg_get_serial_sequence(table.name, "id"))).select_from(
+            func.generate_series(1, len(rows)))
+    ))
+    session.execute(insert(table), [{**row, "id": rid} for row, rid in zip(rows, ids, strict=True)])
+    return ids
+
+
 def _ids_by_key(
     session: Session, table: Table, keys: list[str], part: list[tuple[Any, ...]], extra: list[Any]
 ) -> list[tuple[int, tuple[Any, ...]]]:
@@ -528,13 +532,15 @@ def _ids_by_key(
     """
     pos = next((j for j, k in enumerate(keys) if any(isinstance(p[j], str) for p in part[:1])), 0)
     wanted = set(part)
-    out = []
+    out: list[tuple[int, tuple[Any, ...]]] = []
     for i in range(0, len(part), 1000):
         chunk = part[i : i + 1000]
         stmt = select(table.c.id, *[table.c[k] for k in keys]).where(
             table.c[keys[pos]].in_({k[pos] for k in chunk}), *extra
         )
-        for rid, *key in session.execute(stmt):
+        row: Any
+        for row in session.execute(stmt):
+            rid, *key = row
             if tuple(key) in wanted:
                 out.append((rid, tuple(key)))
     return out
@@ -587,9 +593,7 @@ def _write(
             }
             for p in people
         ]
-        ids = _insert(
-            session, person_table, people_rows, ("name", "organisation_id"), {"kind": PersonKind.EXPERT.value}
-        )
+        ids = _insert(session, person_table, people_rows)
         for p, pid, data in zip(people, ids, people_rows, strict=True):
             p.id = pid
             entry("create", "person", pid, None, {**data, "version": 1}, 0)
@@ -609,7 +613,7 @@ def _write(
             for k, is_person in fields:
                 data[k] = person_id(vals[k]) if is_person else vals[k]
             payload.append(data)
-        ids = _insert(session, table, payload, tuple(c.key for c in spec.key_columns), spec.fixed)
+        ids = _insert(session, table, payload)
         for r, rid, data in zip(creates, ids, payload, strict=True):
             after = {k: v if v.__class__ in _PLAIN else to_jsonable(v) for k, v in data.items()}
             for c in virtual:

@@ -22,6 +22,7 @@ from xiaodi.demands import service as demand_service
 from xiaodi.demands.models import Claim, Demand, Dispatch, ServiceOrder
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
+from xiaodi.ingest.models import IngestedReport
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
 M = TypeVar("M", bound=Base)
@@ -134,6 +135,21 @@ def event_scope(viewer: Viewer) -> ColumnElement[bool]:
                took_part if viewer.organisation_ids else false())
 
 
+def reviews_reports(viewer: Viewer) -> bool:
+    """Report review (报道核对) is the cooperation offices' work."""
+    return viewer.is_office or viewer.is_admin
+
+
+def report_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """A report is seen by the offices of its region and by whoever uploaded it."""
+    if viewer.is_admin:
+        return true()
+    if not reviews_reports(viewer):
+        return false()
+    mine = IngestedReport.uploaded_by_user_id == viewer.user_id if viewer.user_id is not None else false()
+    return or_(_region(IngestedReport.region_id, viewer), mine)
+
+
 SCOPES: dict[type[Any], Any] = {
     Organisation: organisation_scope,
     Person: expert_scope,
@@ -146,6 +162,7 @@ SCOPES: dict[type[Any], Any] = {
     Project: project_scope,
     ProgrammeBase: base_scope,
     Event: event_scope,
+    IngestedReport: report_scope,
 }
 
 

@@ -111,8 +111,9 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
     r.add_api_route(f"/{spec.name}", list_items, methods=["GET"], response_model=ListOut, tags=[tag],
                     summary=f"{spec.label}列表", name=f"api_{spec.name}_list",
                     openapi_extra={"parameters": filter_params} if filter_params else None)
-    r.add_api_route(f"/{spec.name}/{{record_id}}", get_item, methods=["GET"], tags=[tag],
-                    summary=f"{spec.noun}详情", name=f"api_{spec.name}_detail")
+    if spec.api_detail:
+        r.add_api_route(f"/{spec.name}/{{record_id}}", get_item, methods=["GET"], tags=[tag],
+                        summary=f"{spec.noun}详情", name=f"api_{spec.name}_detail")
     r.add_api_route(f"/{spec.name}/{{record_id}}/history", item_history, methods=["GET"],
                     response_model=list[AuditOut], tags=[tag], summary=f"{spec.noun}操作留痕",
                     name=f"api_{spec.name}_history")

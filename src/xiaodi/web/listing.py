@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.web.access import get_visible, scope_of
 
@@ -152,6 +152,11 @@ class ResourceSpec:
     # Detail pages: extra context (workflow actions, history, candidates) and the area's template that shows it.
     extras: Callable[[Session, Viewer, Any], dict[str, Any]] | None = None
     detail_partial: str | None = None
+    # Who may open the list at all (e.g. report review is office work); others get 403 before any lookup.
+    admits: Callable[[Viewer], bool] | None = None
+    refusal: str = "您的角色无权查看此清单"
+    actions: tuple[tuple[str, str], ...] = ()  # (path, label) links beside the list's title, e.g. 上传报道
+    api_detail: bool = True  # False when the area serves its own, richer ``GET /api/<name>/<id>``
 
     @property
     def entity(self) -> str:
@@ -164,8 +169,13 @@ class ResourceSpec:
                 out[col.key] = col.sort
         return out
 
+    def admit(self, viewer: Viewer) -> None:
+        if self.admits is not None and not self.admits(viewer):
+            raise Forbidden(self.refusal)
+
     def get(self, session: Session, record_id: int, viewer: Viewer) -> Any:
-        """The one access helper of this resource: 404 outside the viewer's scope."""
+        """The one access helper of this resource: 403 for a role the list is not for, 404 outside the scope."""
+        self.admit(viewer)
         return get_visible(session, self.model, record_id, viewer, self.noun)
 
     def sees_personal(self, viewer: Viewer, obj: Any) -> bool:
@@ -227,6 +237,7 @@ def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
 
 def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[Any]:
     model = spec.model
+    spec.admit(viewer)
     stmt = select(model).where(scope_of(model, viewer))
     if hasattr(model, "retired_at"):
         stmt = stmt.where(model.retired_at.is_(None))
