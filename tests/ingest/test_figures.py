@@ -93,3 +93,36 @@ def test_plans_are_flagged_in_labels():
     plans = {(f.metric, int(f.value)) for f in extract_figures(report.text) if f.is_plan}
     expected = {(i["metric"], i["value"]) for i in load_labels("own_labels.json")["r1_gbk.txt"] if i.get("is_plan")}
     assert plans == expected
+
+
+def test_parts_take_the_metric_of_their_whole():
+    text = ("张榜技术需求60项,其中41项成功揭榜。促成合作项目30个,其中已落地12个。"
+            "签下合作项目20个,协议总金额3亿元。其中研发类8个,推广类5个。")
+    assert [(f.metric, int(f.value)) for f in extract_figures(text)] == [
+        ("tech_demand", 60), ("tech_demand", 41), ("projects", 30), ("projects_landed", 12),
+        ("projects_signed", 20), ("amount_signed", 300000000), ("projects_signed", 8), ("projects_signed", 5)]
+    # a part is never larger than its whole, and a new paragraph starts afresh
+    assert pairs("征集技术需求10项,已解决12项。") == {("tech_demand", 10)}
+    assert pairs("征集技术需求10项。\n已解决6项。") == {("tech_demand", 10)}
+
+
+def test_words_after_the_classifier_durations_titles_and_uncounted_nouns():
+    assert pairs("力争新增合作高校6所以上,举办招聘活动20场次。") == {("universities", 6), ("events", 20)}
+    assert pairs("项目建设周期为两个季度,3个月内完成。") == set()
+    assert pairs("印发《校地合作项目管理办法》等文件4个。招聘会共设展位150个。") == set()
+
+
+def test_compound_nouns_and_more_vocabulary():
+    text = "为5个校企联合实验室授牌,新建研发中心2个,带动新增产值1.5亿元,撬动社会资本投入8000万元,签下项目3个。"
+    assert pairs(text) == {("bases", 5), ("bases", 2), ("output_value", 150000000), ("investment", 80000000),
+                           ("projects_signed", 3)}  # fmt: skip
+    assert pairs("与65名毕业生达成就业意向,另有9项达成合作意向,263家用人单位进场。") == {
+        ("intents", 65), ("intents", 9), ("enterprises", 263)}
+
+
+def test_plan_carries_over_clauses_until_a_result_word():
+    text = ("市长表示,下一步将围绕主导产业,力争新增落地项目40个,到位资金突破5亿元。"
+            "按照全年引进博士30名的目标,目前已引进博士18名。该项目预计总投资2亿元。")
+    got = [(f.metric, int(f.value), f.is_plan) for f in extract_figures(text)]
+    assert got == [("projects_landed", 40, True), ("funds_in_place", 500000000, True), ("talents", 30, True),
+                   ("talents", 18, False), ("investment", 200000000, False)]  # fmt: skip
