@@ -42,6 +42,17 @@ def _claim_json(claim: Any) -> dict[str, Any]:
 
 
 def router() -> APIRouter:
+    """The demands area's JSON routes: drafting (填报), the workflow below, 揭榜评审 and, beside them, orders."""
+    from xiaodi.demands import drafting, review
+
+    outer = APIRouter()
+    outer.include_router(drafting.api_router())
+    outer.include_router(_workflow())
+    outer.include_router(review.api_router())
+    return outer
+
+
+def _workflow() -> APIRouter:
     r = APIRouter(prefix="/api/demands", tags=["需求清单"])
 
     @r.post("/{demand_id}/transition", response_model=DemandStateOut, summary="需求流转（提交、审核、发榜、关闭等）")

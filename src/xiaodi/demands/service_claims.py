@@ -336,8 +336,9 @@ def ranking(session: Session, *, demand_id: int, stage: ReviewStage = ReviewStag
         .where(Claim.demand_id == demand_id, Claim.retired_at.is_(None))
         .group_by(Claim.id, Organisation.name, Claim.state)
     )
+    rows: Any = session.execute(stmt)
     out = [RankedClaim(cid, name, str(state), None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01")),
-                       int(n)) for cid, name, state, avg, n in session.execute(stmt).tuples()]
+                       int(n)) for cid, name, state, avg, n in rows]
     return sorted(out, key=lambda r: (r.score is None, -(r.score or 0), r.claim_id))
 
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -175,7 +176,8 @@ def _table_state(session: Session) -> dict[str, tuple[int, int]]:
     state: dict[str, tuple[int, int]] = {}
     for table in Base.metadata.sorted_tables:
         if "id" in table.c:
-            count, top = session.execute(select(func.count(), func.coalesce(func.max(table.c.id), 0))).tuples().one()
+            row: Any = session.execute(select(func.count(), func.coalesce(func.max(table.c.id), 0))).one()
+            count, top = row
         else:
             count, top = session.execute(select(func.count()).select_from(table)).scalar_one(), 0
         state[table.name] = (int(count), int(top))

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -378,4 +379,5 @@ def projects_with_funds(session: Session, *, region_ids: Sequence[int] | None = 
             .where(Project.retired_at.is_(None)).order_by(totals.c.total.desc(), Project.id).limit(limit))
     if region_ids is not None:
         stmt = stmt.where(Project.region_id.in_(list(region_ids)))
-    return [(p, Decimal(t).quantize(Decimal("0.01"))) for p, t in session.execute(stmt).unique().tuples()]
+    rows: Any = session.execute(stmt).unique()
+    return [(p, Decimal(t).quantize(Decimal("0.01"))) for p, t in rows]
