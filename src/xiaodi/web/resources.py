@@ -10,7 +10,9 @@ from fastapi import APIRouter
 from xiaodi.web.listing import ResourceSpec
 
 # Areas with pages; an area missing here (or whose pages module is missing) simply has no pages yet.
-AREAS: tuple[str, ...] = ("demands", "projects", "bases", "events", "directory", "catalog", "matching", "ingest")
+AREAS: tuple[str, ...] = (
+    "demands", "projects", "bases", "events", "directory", "catalog", "matching", "ingest", "accounts",
+)
 
 
 def _page_modules() -> Iterator[object]:
