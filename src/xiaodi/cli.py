@@ -78,6 +78,7 @@ def _register_areas() -> None:
     """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
     from xiaodi.accounts import cli as accounts_cli
     from xiaodi.demands import cli as demands_cli
+    from xiaodi.demands import orders_cli
     from xiaodi.demo import cli as demo_cli
     from xiaodi.ingest import cli as ingest_cli
     from xiaodi.matching import cli as matching_cli
@@ -85,7 +86,8 @@ def _register_areas() -> None:
     from xiaodi.tables import cli as tables_cli
     from xiaodi.web import cli as web_cli
 
-    for area in (tables_cli, demo_cli, demands_cli, projects_cli, ingest_cli, matching_cli, accounts_cli, web_cli):
+    for area in (tables_cli, demo_cli, demands_cli, orders_cli, projects_cli, ingest_cli, matching_cli, accounts_cli,
+                 web_cli):
         area.register(app, engine_for)
 
 

@@ -84,6 +84,11 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/reconciliation", "/api/reconciliation?region=河津市", only(everyone_office, NO)),
         ("/reconciliation", "/reconciliation?region=河津市", only(everyone_office, NO)),
     ]
+    # ── orders (点单派单): the 我要点单 form is for enterprises and offices; others 403 before any lookup ────────
+    rows += [
+        ("/orders/new", "/orders/new", only({"province", "hejin", "enterprise", "admin"}, NO)),
+    ]
+    # ── end of orders ─────────────────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -96,6 +101,15 @@ POST_ROUTES = {
     "/api/reports/figures/{record_id}/review", "/reports/upload", "/reports/{record_id}/accept",
     "/reports/figures/{record_id}/review",
 }
+# ── orders (点单派单): checked by tests/web/test_orders.py ────────────────────────────────────────────────────
+POST_ROUTES |= {
+    "/orders/new", "/orders/{order_id}/dispatch", "/orders/{order_id}/respond", "/orders/{order_id}/record",
+    "/orders/{order_id}/finish", "/orders/{order_id}/rate", "/orders/{order_id}/cancel",
+    "/api/orders", "/api/orders/{order_id}/dispatch", "/api/orders/{order_id}/respond",
+    "/api/orders/{order_id}/record", "/api/orders/{order_id}/finish", "/api/orders/{order_id}/rate",
+    "/api/orders/{order_id}/cancel",
+}
+# ── end of orders ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import service
+from xiaodi.demands import orders_pages, service
 from xiaodi.demands.models import (
     DEMAND_KIND_LABELS,
     DEMAND_STATE_LABELS,
@@ -195,6 +195,9 @@ def specs() -> list[ResourceSpec]:
         ],
         default_sort="-placed_at",
         personal_owner=lambda o: (o.enterprise_id,),
+        extras=orders_pages.order_extras,
+        detail_partial="order_detail.html",
+        actions=(("/orders/new", "我要点单"),),
     )
     return [demands, claims, orders]
 
@@ -242,4 +245,5 @@ def router() -> APIRouter:
         flash(request, "揭榜方案已提交")
         return RedirectResponse(f"/demands/{demand_id}", status_code=303)
 
+    r.include_router(orders_pages.router())  # 点单派单: the order form and the order's actions
     return r
