@@ -84,6 +84,15 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/reconciliation", "/api/reconciliation?region=河津市", only(everyone_office, NO)),
         ("/reconciliation", "/reconciliation?region=河津市", only(everyone_office, NO)),
     ]
+    # ── closed loop (projects area): 新建协议 form, a project's milestones and funds ─────────────────────────
+    # The form is office work (others 403 before any lookup); the loop reads like the project it belongs to.
+    rows += [
+        ("/agreements/new", "/agreements/new", only(everyone_office, NO)),
+        ("/api/projects/{project_id}/milestones", f"/api/projects/{w.project_id}/milestones",
+         only({"province", "hejin", "enterprise", "university", "admin"})),
+        ("/api/projects/{project_id}/funds", f"/api/projects/{w.other_project_id}/funds", only({"province", "admin"})),
+    ]
+    # ── end of closed loop ────────────────────────────────────────────────────────────────────────────────────
     # ── orders (点单派单): the 我要点单 form is for enterprises and offices; others 403 before any lookup ────────
     rows += [
         ("/orders/new", "/orders/new", only({"province", "hejin", "enterprise", "admin"}, NO)),
@@ -101,6 +110,17 @@ POST_ROUTES = {
     "/api/reports/figures/{record_id}/review", "/reports/upload", "/reports/{record_id}/accept",
     "/reports/figures/{record_id}/review",
 }
+# ── closed loop (projects area): checked by tests/web/test_loop_forms.py ─────────────────────────────────────
+POST_ROUTES |= {
+    "/agreements/new", "/agreements/{agreement_id}/projects", "/projects/{project_id}/milestones",
+    "/projects/milestones/{milestone_id}/complete", "/projects/{project_id}/funds",
+    "/projects/funds/{fund_id}/correct", "/projects/{project_id}/dispatch-meetings",
+    "/api/agreements", "/api/projects", "/api/projects/{project_id}/milestones",
+    "/api/projects/milestones/{milestone_id}/complete", "/api/projects/{project_id}/funds",
+    "/api/projects/funds/{fund_id}/correct", "/api/projects/{project_id}/dispatch-meetings",
+}
+# ── end of closed loop ────────────────────────────────────────────────────────────────────────────────────────
+
 # ── orders (点单派单): checked by tests/web/test_orders.py ────────────────────────────────────────────────────
 POST_ROUTES |= {
     "/orders/new", "/orders/{order_id}/dispatch", "/orders/{order_id}/respond", "/orders/{order_id}/record",

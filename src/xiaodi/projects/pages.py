@@ -1,41 +1,63 @@
-"""Project pages (项目清单, 签约协议): list specs, a project's closed loop (闭环) — stages, milestones, funds —
-and the stage move an office may record (节点推进)."""
+"""Project pages (项目清单, 签约协议): list specs, a project's closed loop (闭环) — stages, milestones, funds — and the
+forms an office fills in: 新建协议 (also for a selected 揭榜 claim), 新建项目 from an agreement, 节点 (倒排工期) added
+and reached, 到位资金 recorded and corrected, 调度会 decisions with new dates, 节点推进.
+
+Who may write is decided in one place (``permissions.may_manage``); the work itself is ``actions``', shared with
+the JSON API. These routes parse forms, call an action, flash the outcome and redirect (303) to the record.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.projects import service
+from xiaodi.core.numbers import format_yuan
+from xiaodi.demands.models import DEMAND_STATE_LABELS
+from xiaodi.directory.models import OrgKind, Region
+from xiaodi.projects import actions, service
+from xiaodi.projects.dispatch import AT_RISK_DAYS, LEVEL_LABELS, Decision
 from xiaodi.projects.models import (
     AGREEMENT_KIND_LABELS,
     PROJECT_STAGE_LABELS,
     Agreement,
+    AgreementKind,
     AgreementState,
+    FundSource,
     Milestone,
+    MilestoneState,
+    PartyRole,
     Project,
     ProjectStage,
 )
+from xiaodi.projects.permissions import may_manage, may_manage_project, require_office
+from xiaodi.web.access import project_scope
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ResourceSpec
-from xiaodi.web.templating import flash
+from xiaodi.web.templating import flash, render
 
 AGREEMENT_STATE_LABELS = {AgreementState.SIGNED.value: "已签约", AgreementState.IN_FORCE.value: "履行中",
                           AgreementState.FULFILLED.value: "履行完毕", AgreementState.TERMINATED.value: "已终止"}
+PARTY_ROLE_LABELS = {PartyRole.PARTY_A.value: "甲方", PartyRole.PARTY_B.value: "乙方", PartyRole.PARTY_C.value: "丙方",
+                     PartyRole.WITNESS.value: "见证方"}
+FUND_SOURCE_LABELS = {FundSource.SELF_RAISED.value: "企业自筹", FundSource.FISCAL.value: "财政资金",
+                      FundSource.BANK_LOAN.value: "银行贷款", FundSource.FUND.value: "基金",
+                      FundSource.OTHER.value: "其他"}
 OFFICE = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE)
+MILESTONE_ROWS = 5  # empty milestone rows of the 新建项目 form
+_UNIVERSITY_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
 def may_move(viewer: Viewer, project: Project) -> bool:
-    """Stage moves are recorded by the office of the project's region (调度) or an administrator."""
-    return viewer.is_admin or (viewer.is_office and viewer.in_region(project.region_id))
+    """Stage moves, like every write of the loop, are the office's of the project's region or an administrator's."""
+    return may_manage_project(viewer, project)
 
 
 def next_stages(project: Project) -> list[ProjectStage]:
@@ -52,21 +74,51 @@ def next_stages(project: Project) -> list[ProjectStage]:
 def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[str, Any]:
     today = dt.date.today()
     milestones = list(session.scalars(select(Milestone).where(Milestone.project_id == project.id)
-                                      .order_by(Milestone.due_on)))
+                                      .order_by(Milestone.due_on, Milestone.id)))
+    funds = service.fund_history(session, project_id=project.id)
+    manages = may_manage_project(viewer, project)
+    open_loop = ProjectStage(project.stage) not in service.FINAL_STAGES
     return {
         "stage_changes": service.stage_history(session, project_id=project.id),
         "milestones": milestones,
         "overdue": {m.id for m in milestones if m.is_overdue(today)},
-        "funds": service.fund_history(session, project_id=project.id),
+        "overdue_milestones": [m for m in milestones if m.is_overdue(today)],
+        "at_risk_milestones": [m for m in milestones if m.state == MilestoneState.PENDING
+                               and today <= m.due_on <= today + dt.timedelta(days=AT_RISK_DAYS)],
+        "funds": funds,
+        "superseded": {f.corrects_id for f in funds if f.corrects_id is not None},
         "funds_total": service.funds_in_place(session, project_id=project.id),
-        "may_move": may_move(viewer, project),
+        "may_move": manages,
+        "may_manage": manages,
+        "loop_open": open_loop,
         "next_stages": next_stages(project),
         "stage_labels": {k.value: v for k, v in PROJECT_STAGE_LABELS.items()},
+        "milestone_stages": [(s.value, PROJECT_STAGE_LABELS[s]) for s in service.PATH[1:]],
+        "fund_sources": FUND_SOURCE_LABELS,
+        "today": today.isoformat(),
     }
 
 
 def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> dict[str, Any]:
-    return {"parties": agreement.parties}
+    manages = may_manage(viewer, agreement.region_id)
+    projects = list(session.scalars(select(Project).where(
+        Project.agreement_id == agreement.id, Project.retired_at.is_(None), project_scope(viewer))
+        .order_by(Project.id)).unique())
+    out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PARTY_ROLE_LABELS, "projects": projects,
+                           "stage_labels": {k.value: v for k, v in PROJECT_STAGE_LABELS.items()},
+                           "may_manage": manages}
+    if manages:
+        orgs = [p.organisation for p in agreement.parties if p.organisation is not None]
+        region = session.get(Region, agreement.region_id) if agreement.region_id is not None else None
+        out["draft"] = {
+            "name": (agreement.title.removesuffix("协议").removesuffix("合同").removesuffix("合作") + "项目")[:300],
+            "region": region.name if region else "",
+            "partner": next((o.name for o in orgs if o.kind in _UNIVERSITY_KINDS), ""),
+            "enterprise": next((o.name for o in orgs if o.kind == OrgKind.ENTERPRISE), ""),
+        }
+        out["milestone_rows"] = range(MILESTONE_ROWS)
+        out["milestone_stages"] = [(s.value, PROJECT_STAGE_LABELS[s]) for s in service.PATH[1:]]
+    return out
 
 
 def specs() -> list[ResourceSpec]:
@@ -98,6 +150,7 @@ def specs() -> list[ResourceSpec]:
         table="agreements",
         extras=agreement_extras,
         detail_partial="agreement_detail.html",
+        actions=(("/agreements/new", "新建协议"),),
     )
     projects = ResourceSpec(
         name="projects", label="项目清单", noun="项目", model=Project, area="projects",
@@ -130,8 +183,132 @@ def specs() -> list[ResourceSpec]:
     return [agreements, projects]
 
 
+# ── form helpers ─────────────────────────────────────────────────────────────────────────────────────────────
+
+Text = Annotated[str, Form(max_length=300)]
+LongText = Annotated[str, Form(max_length=2000)]
+Short = Annotated[str, Form(max_length=60)]
+Texts = Annotated[list[str], Form()]
+
+
+def _id(text: str, label: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 2_147_483_647:
+        raise ValidationFailed(f"{label}编号无效")
+    return int(text)
+
+
+def _rows(*columns: list[str], limit: int, label: str) -> list[tuple[str, ...]]:
+    """Repeated form rows (the same field names on each row) as tuples; blank rows are skipped."""
+    if len({len(c) for c in columns}) > 1:
+        raise ValidationFailed(f"{label}表单不完整，请刷新页面后重试")
+    rows = [tuple(v.strip() for v in row) for row in zip(*columns, strict=True)]
+    rows = [row for row in rows if any(row)]
+    if len(rows) > limit:
+        raise ValidationFailed(f"{label}最多 {limit} 项")
+    return rows
+
+
+def _kind(text: str) -> AgreementKind:
+    try:
+        return AgreementKind(text)
+    except ValueError as exc:
+        raise ValidationFailed("请选择协议类别") from exc
+
+
+def _role(text: str) -> PartyRole:
+    try:
+        return PartyRole(text)
+    except ValueError as exc:
+        raise ValidationFailed("签约方角色无效") from exc
+
+
+def _stage(text: str) -> ProjectStage | None:
+    if not text:
+        return None
+    try:
+        return ProjectStage(text)
+    except ValueError as exc:
+        raise ValidationFailed("节点对应的阶段无效") from exc
+
+
+def _new_agreement_form(session: Session, viewer: Viewer, claim_id: int | None) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"kinds": [(k.value, v) for k, v in AGREEMENT_KIND_LABELS.items()],
+                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DEMAND_STATE_LABELS,
+                           "page_title": "新建协议"}
+    defaults = [PartyRole.PARTY_A, PartyRole.PARTY_B, PartyRole.PARTY_C]
+    rows: list[dict[str, Any]] = [{"role": r.value, "name": "", "org": ""} for r in defaults]
+    if claim_id is not None:
+        draft = actions.claim_draft(session, viewer, claim_id)
+        ctx["draft"] = draft
+        for i, p in enumerate(draft.parties):
+            rows[i] = {"role": p.role.value, "name": p.name or "", "org": p.organisation_id or ""}
+        ctx.update(title=draft.title, kind=draft.kind.value, region=draft.region.name if draft.region else "",
+                   amount=format_yuan(draft.amount) if draft.amount is not None else "")
+    else:
+        require_office(viewer, "登记签约协议")
+        only = next(iter(viewer.office_region_ids)) if len(viewer.office_region_ids) == 1 else None
+        region = session.get(Region, only) if only is not None else None
+        ctx.update(title="", kind=AgreementKind.PROJECT_COOPERATION.value, region=region.name if region else "",
+                   amount="")
+    ctx["party_rows"] = rows
+    return ctx
+
+
+# ── routes ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+
 def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
+
+    @r.get("/agreements/new")
+    def agreement_form(
+        request: Request, session: SessionDep, viewer: MemberUser,
+        claim: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    ) -> Response:
+        return render(request, "agreement_new.html", _new_agreement_form(session, viewer, claim))
+
+    @r.post("/agreements/new")
+    def agreement_create(
+        request: Request, session: SessionDep, viewer: MemberUser, title: Text, kind: Short,
+        party_role: Texts, party_name: Texts, party_org: Texts,
+        signed_on: Short = "", amount: Short = "", region: Short = "", demand_id: Short = "", claim_id: Short = "",
+    ) -> RedirectResponse:
+        parties = [actions.PartyIn(role=_role(role), organisation_id=_id(org, "签约方"), name=name[:200] or None)
+                   for role, name, org in _rows(party_role, party_name, party_org, limit=actions.MAX_PARTIES,
+                                                label="签约方")
+                   if name or org]
+        agreement, demand = actions.sign_agreement(
+            session, viewer, title=title, kind=_kind(kind), parties=parties,
+            signed_on=actions.parse_date(signed_on, "签约日期"), amount=actions.parse_money(amount, "签约金额"),
+            region=region, demand_id=_id(demand_id, "需求"), claim_id=_id(claim_id, "揭榜方案"))
+        message = f"协议“{agreement.title}”已登记（{agreement.code}）"
+        if demand is not None:
+            message += f"；需求“{demand.title}”现为“{DEMAND_STATE_LABELS.get(demand.state, demand.state)}”"
+        flash(request, message)
+        return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
+
+    @r.post("/agreements/{agreement_id}/projects")
+    def project_create(
+        request: Request, agreement_id: RecordId, session: SessionDep, viewer: MemberUser, name: Text,
+        region: Short = "", partner: Text = "", enterprise: Text = "", responsible_unit: Text = "",
+        leader_in_charge: Short = "", pledged_amount: Short = "", is_key_project: Short = "",
+        milestone_title: Texts = [], milestone_due: Texts = [], milestone_stage: Texts = [],  # noqa: B006
+    ) -> RedirectResponse:
+        specs = [service.MilestoneSpec(title=t, due_on=actions.parse_date(d, f"节点“{t}”的时限") or _missing(t),
+                                       target_stage=_stage(s))
+                 for t, d, s in _rows(milestone_title, milestone_due, milestone_stage,
+                                      limit=actions.MAX_MILESTONES, label="节点")]
+        project = actions.start_project(
+            session, viewer, name=name, agreement_id=agreement_id, region=region,
+            partner=actions.OrgRef(name=partner), enterprise=actions.OrgRef(name=enterprise),
+            responsible_unit=actions.OrgRef(name=responsible_unit), leader_in_charge=leader_in_charge,
+            pledged_amount=actions.parse_money(pledged_amount, "计划投资"), is_key_project=bool(is_key_project),
+            milestones=specs)
+        flash(request, f"项目“{project.name}”已立项（{project.code}），节点 {len(specs)} 个")
+        return RedirectResponse(f"/projects/{project.id}", status_code=303)
 
     @r.post("/projects/{project_id}/stage")
     def project_stage(
@@ -143,22 +320,91 @@ def router() -> APIRouter:
         flash(request, f"项目阶段已变更为“{PROJECT_STAGE_LABELS[ProjectStage(to)]}”")
         return RedirectResponse(f"/projects/{project_id}", status_code=303)
 
+    @r.post("/projects/{project_id}/milestones")
+    def milestone_add(
+        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, title: Text,
+        due_on: Short, target_stage: Short = "",
+    ) -> RedirectResponse:
+        ms = actions.add_milestone(session, viewer, project_id, title=title,
+                                   due_on=actions.parse_date(due_on, "完成时限") or _missing(title),
+                                   target_stage=_stage(target_stage))
+        flash(request, f"已添加节点“{ms.title}”，时限 {ms.due_on}")
+        return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
+    @r.post("/projects/milestones/{milestone_id}/complete")
+    def milestone_done(
+        request: Request, milestone_id: RecordId, session: SessionDep, viewer: MemberUser,
+        done_on: Short = "", version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+    ) -> RedirectResponse:
+        ms = actions.complete_milestone(session, viewer, milestone_id, done_on=actions.parse_date(done_on, "完成日期"),
+                                        version=version)
+        flash(request, f"节点“{ms.title}”已于 {ms.done_on} 完成")
+        return RedirectResponse(f"/projects/{ms.project_id}", status_code=303)
+
+    @r.post("/projects/{project_id}/funds")
+    def funds_add(
+        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short,
+        arrived_on: Short = "", source: Short = FundSource.SELF_RAISED.value, note: LongText = "",
+    ) -> RedirectResponse:
+        row = actions.record_funds(session, viewer, project_id, amount=actions.parse_money(amount, "到位金额"),
+                                   arrived_on=actions.parse_date(arrived_on, "到位日期"), source=source, note=note)
+        total = service.funds_in_place(session, project_id=project_id)
+        flash(request, f"已登记到位资金 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
+        return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
+    @r.post("/projects/funds/{fund_id}/correct")
+    def funds_correct(
+        request: Request, fund_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short,
+        reason: LongText, arrived_on: Short = "",
+    ) -> RedirectResponse:
+        row = actions.correct_funds(session, viewer, fund_id, amount=actions.parse_money(amount, "更正后的金额"),
+                                    reason=reason, arrived_on=actions.parse_date(arrived_on, "到位日期"))
+        total = service.funds_in_place(session, project_id=row.project_id)
+        flash(request, f"第 {fund_id} 号记录已更正为 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
+        return RedirectResponse(f"/projects/{row.project_id}", status_code=303)
+
+    @r.post("/projects/{project_id}/dispatch-meetings")
+    def dispatch_meeting(
+        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, held_on: Short,
+        title: Text = "", chaired_by: Short = "", summary: LongText = "", project_decision: LongText = "",
+        milestone_id: Texts = [], milestone_version: Texts = [],  # noqa: B006
+        decision: Texts = [], new_due_on: Texts = [],  # noqa: B006
+    ) -> RedirectResponse:
+        decisions = [
+            Decision(decision=text, milestone_id=_id(mid, "节点"), new_due_on=actions.parse_date(day, "新的完成时限"),
+                     expected_version=_id(version, "版本"))
+            for mid, version, text, day in _rows(milestone_id, milestone_version, decision, new_due_on,
+                                                 limit=actions.MAX_DECISIONS, label="调度决定")
+            if text or day
+        ]
+        if project_decision.strip():
+            decisions.append(Decision(decision=project_decision))
+        for d in decisions:
+            if not d.decision.strip():
+                raise ValidationFailed("每个调整时限的节点都要写明调度决定")
+        meeting = actions.hold_dispatch_meeting(
+            session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or dt.date.today(),
+            decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
+        moved = sum(1 for i in meeting.items if i.new_due_on is not None)
+        escalated = [i for i in meeting.items if i.escalated]
+        level = LEVEL_LABELS.get(meeting.level or "", "")
+        message = f"已记录{level}调度会（{meeting.held_on}）：{len(meeting.items)} 项决定"
+        if moved:
+            message += f"，{moved} 个节点调整了时限"
+        if escalated:
+            message += f"，{len(escalated)} 项提请{LEVEL_LABELS.get(escalated[0].escalated_to_level or '', '上级')}调度"
+        flash(request, message)
+        return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
     return r
+
+
+def _missing(title: str) -> dt.date:
+    raise ValidationFailed(f"请填写节点“{title[:60]}”的完成时限（YYYY-MM-DD）")
 
 
 def move_stage(session: Session, viewer: Viewer, project_id: int, *, to: str, reason: str | None,
                reached_on: str | None, version: int | None) -> Project:
-    """Check scope and role, then let the projects service move the project (shared by page and API)."""
-    from xiaodi.core.errors import Forbidden
-    from xiaodi.web.access import get_visible
-
-    project = get_visible(session, Project, project_id, viewer, "项目")
-    if not may_move(viewer, project):
-        raise Forbidden("只有项目所在地的办公室可以变更项目阶段")
-    try:
-        stage = ProjectStage(to)
-        day = dt.date.fromisoformat(reached_on) if reached_on else None
-    except ValueError as exc:
-        raise ValidationFailed("阶段或日期无效") from exc
-    return service.move_project(session, actor=viewer.actor, project_id=project_id, to=stage, reached_on=day,
-                                reason=reason, expected_version=version)
+    """节点推进 (kept here for callers of the page module; the work is ``actions.move_stage``)."""
+    return actions.move_stage(session, viewer, project_id, to=to, reason=reason, reached_on=reached_on,
+                              version=version)

@@ -1,0 +1,65 @@
+"""Who may write the closed loop (闭环台账): one rule, used by every page form and API route of the projects area.
+
+Agreements, projects, milestones, funds in place and 调度会 are office work: the cooperation office (省/市/县级
+办公室) of the record's region — which includes every region below its own — or an administrator. Anyone else is
+refused with 403 before any record is looked up; a record outside the office's scope answers 404 (``get_visible``),
+so that its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core.errors import Forbidden, NotFound
+from xiaodi.projects.models import FundRecord, Milestone, Project
+from xiaodi.web.access import get_visible
+
+
+def may_manage(viewer: Viewer, region_id: int | None) -> bool:
+    """THE rule: an administrator, or an office whose region (with the regions below it) holds ``region_id``."""
+    return viewer.is_admin or (viewer.is_office and viewer.in_region(region_id))
+
+
+def may_manage_project(viewer: Viewer, project: Project) -> bool:
+    return may_manage(viewer, project.region_id)
+
+
+def require_office(viewer: Viewer, doing: str) -> None:
+    """403 for a role that never does this work (enterprise, university, expert …), before any lookup."""
+    if not (viewer.is_admin or viewer.is_office):
+        raise Forbidden(f"只有校地合作办公室或管理员可以{doing}")
+
+
+def require_region(viewer: Viewer, region_id: int | None, doing: str) -> None:
+    """403 for an office acting outside its region (a visible record of another place, or a new one there)."""
+    require_office(viewer, doing)
+    if not may_manage(viewer, region_id):
+        if region_id is None:
+            raise Forbidden(f"未注明地区的记录只有管理员可以{doing}")
+        raise Forbidden(f"只有所在地的校地合作办公室可以{doing}")
+
+
+def managed_project(session: Session, viewer: Viewer, project_id: int, doing: str) -> Project:
+    """The project, when ``viewer`` may write its loop: 403 wrong role, 404 outside the scope, 403 other region."""
+    require_office(viewer, doing)
+    project = get_visible(session, Project, project_id, viewer, "项目")
+    require_region(viewer, project.region_id, doing)
+    return project
+
+
+def managed_milestone(session: Session, viewer: Viewer, milestone_id: int, doing: str) -> tuple[Milestone, Project]:
+    """A milestone is reached through its project's scope; an unknown id answers like an invisible one (404)."""
+    require_office(viewer, doing)
+    ms = session.get(Milestone, milestone_id)
+    if ms is None:
+        raise NotFound(f"节点（编号 {milestone_id}）不存在或您无权查看")
+    return ms, managed_project(session, viewer, ms.project_id, doing)
+
+
+def managed_fund(session: Session, viewer: Viewer, fund_id: int, doing: str) -> tuple[FundRecord, Project]:
+    require_office(viewer, doing)
+    row = session.get(FundRecord, fund_id)
+    if row is None:
+        raise NotFound(f"到位资金记录（编号 {fund_id}）不存在或您无权查看")
+    return row, managed_project(session, viewer, row.project_id, doing)
