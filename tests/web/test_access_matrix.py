@@ -98,6 +98,21 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/orders/new", "/orders/new", only({"province", "hejin", "enterprise", "admin"}, NO)),
     ]
     # ── end of orders ─────────────────────────────────────────────────────────────────────────────────────────
+    # ── demands: drafting (填报) and 揭榜评审, checked by tests/web/test_claim_review.py ──────────────────────────
+    rows += [
+        ("/demands/new", "/demands/new", MEMBERS),
+        ("/demands/{demand_id}/edit", f"/demands/{w.draft_id}/edit",
+         only({"province", "hejin", "enterprise", "admin"})),
+        ("/api/demands/{demand_id}/ranking", f"/api/demands/{w.demand_id}/ranking",
+         only({"province", "hejin", "enterprise", "admin"}) | {"university": NO}),
+    ]
+    # ── end of demands ────────────────────────────────────────────────────────────────────────────────────────
+    # ── accounts (账号管理): the administrator only, checked by tests/web/test_user_admin.py ─────────────────────
+    rows += [
+        ("/admin/users", "/admin/users", only({"admin"}, NO)),
+        ("/admin/users/{user_id}", "/admin/users/999999", only(set(), NO) | {"admin": GONE}),
+    ]
+    # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -130,6 +145,21 @@ POST_ROUTES |= {
     "/api/orders/{order_id}/cancel",
 }
 # ── end of orders ─────────────────────────────────────────────────────────────────────────────────────────────
+
+# ── demands: drafting and 揭榜评审, checked by tests/web/test_claim_review.py ──────────────────────────────────────
+POST_ROUTES |= {
+    "/api/demands", "/api/demands/{demand_id}", "/demands/new", "/demands/{demand_id}/edit",
+    *[f"{base}/demands/{{demand_id}}/{step}" for base in ("", "/api") for step in (
+        "claims/{claim_id}/screen", "conflict-declarations", "claims/{claim_id}/scores", "shortlist", "selection",
+        "claims/{claim_id}/withdraw")],
+}
+# ── end of demands ────────────────────────────────────────────────────────────────────────────────────────────
+
+# ── accounts (账号管理), checked by tests/web/test_user_admin.py ─────────────────────────────────────────────────
+POST_ROUTES |= {"/admin/users", "/admin/users/{user_id}/memberships",
+                "/admin/users/{user_id}/memberships/{membership_id}/revoke", "/admin/users/{user_id}/active",
+                "/admin/users/{user_id}/password"}
+# ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

@@ -174,3 +174,100 @@ def test_api_docs_render_offline(server: str, browser: object) -> None:
     _shot(page, "api-docs")
     assert not outside, outside
     ctx.close()
+
+
+def _figure(page: object, label: str) -> str:
+    """The value shown on the dashboard for one figure (工作数据), e.g. 签约协议."""
+    loc = page.locator(f".figure:has(.figure-label:text-is('{label}')) .figure-value")  # type: ignore[attr-defined]
+    return str(loc.first.inner_text())
+
+
+def _as(browser: object, server: str, username: str, errors: list[str], phone: bool = False) -> tuple[object, object]:
+    size = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True} if phone else {
+        "viewport": {"width": 1280, "height": 900}}
+    ctx = browser.new_context(locale="zh-CN", **size)  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _login(page, server, username)
+    return ctx, page
+
+
+def test_the_whole_loop_in_the_browser(server: str, browser: object) -> None:
+    """An enterprise writes and submits a new demand; the office reviews and publishes it; a university claims it;
+    the office screens, scores, shortlists and selects; signs the agreement, opens the project, records funds;
+    the office's dashboard figures change."""
+    errors: list[str] = []
+    title = "铝灰渣无害化与资源化技术"
+
+    ctx, page = _as(browser, server, "hejin", errors)
+    agreements_before, funds_before = _figure(page, "签约协议"), _figure(page, "到位资金")
+    ctx.close()  # type: ignore[attr-defined]
+
+    ctx, page = _as(browser, server, "enterprise", errors)
+    page.click("#mainnav >> text=需求清单")  # type: ignore[attr-defined]
+    page.click("text=填报需求")  # type: ignore[attr-defined]
+    page.fill("input[name=title]", title)  # type: ignore[attr-defined]
+    page.fill("textarea[name=description]", "铝灰渣含氮化铝，需无害化处置并回收氧化铝")  # type: ignore[attr-defined]
+    page.fill("input[name=keywords]", "铝灰、无害化、资源化")  # type: ignore[attr-defined]
+    page.fill("input[name=budget]", "150万元")  # type: ignore[attr-defined]
+    _shot(page, "demand-new")
+    page.click("button:has-text('保存')")  # type: ignore[attr-defined]
+    assert "已保存为草稿" in page.content()  # type: ignore[attr-defined]
+    page.click("button:has-text('提交审核')")  # type: ignore[attr-defined]
+    ctx.close()  # type: ignore[attr-defined]
+
+    ctx, page = _as(browser, server, "hejin", errors)
+    page.goto(f"{server}/demands?state=submitted")  # type: ignore[attr-defined]
+    page.click(f"text={title}")  # type: ignore[attr-defined]
+    page.click("button:has-text('审核通过')")  # type: ignore[attr-defined]
+    page.click("button:has-text('发榜')")  # type: ignore[attr-defined]
+    demand_url = page.url  # type: ignore[attr-defined]
+    ctx.close()  # type: ignore[attr-defined]
+
+    ctx, page = _as(browser, server, "university", errors)
+    page.goto(demand_url)  # type: ignore[attr-defined]
+    page.fill("textarea[name=approach]", "火法预处理脱氮，湿法回收氧化铝")  # type: ignore[attr-defined]
+    page.fill("input[name=budget]", "120万元")  # type: ignore[attr-defined]
+    page.click("button:has-text('提交揭榜方案')")  # type: ignore[attr-defined]
+    ctx.close()  # type: ignore[attr-defined]
+
+    ctx, page = _as(browser, server, "hejin", errors)
+    page.goto(demand_url)  # type: ignore[attr-defined]
+    page.click("#review button[value=pass]")  # type: ignore[attr-defined]
+    assert "通过形式审查" in page.content(), page.content()[-3000:]  # type: ignore[attr-defined]
+    page.click("#review button:has-text('提交声明')")  # type: ignore[attr-defined]
+    page.click("#review summary:has-text('打分')")  # type: ignore[attr-defined]
+    for field, value in (("技术先进性", "90"), ("实施方案可行性", "85"), ("团队实力", "80"), ("经费合理性", "75")):
+        page.fill(f"input[name='score_{field}']", value)  # type: ignore[attr-defined]
+    page.click("#review button:has-text('提交评分')")  # type: ignore[attr-defined]
+    assert "加权得分" in page.content()  # type: ignore[attr-defined]
+    page.check("#review input[name=finalist]")  # type: ignore[attr-defined]
+    page.click("#review button:has-text('确定入围名单')")  # type: ignore[attr-defined]
+    page.check("#review input[name=claim_id]")  # type: ignore[attr-defined]
+    page.fill("#review input[name=reason]", "方案成熟，报价合理")  # type: ignore[attr-defined]
+    _shot(page, "demand-review")
+    page.click("#review button:has-text('选定')")  # type: ignore[attr-defined]
+    assert "可以签订协议" in page.content()  # type: ignore[attr-defined]
+
+    page.click("a:has-text('签订协议')")  # type: ignore[attr-defined]
+    page.fill("input[name=signed_on]", "2025-03-18")  # type: ignore[attr-defined]
+    page.fill("input[name=amount]", "120万元")  # type: ignore[attr-defined]
+    page.click("button:has-text('登记协议')")  # type: ignore[attr-defined]
+    page.fill("input[name=name]", "铝灰渣资源化示范线")  # type: ignore[attr-defined]
+    page.fill("input[name=milestone_title] >> nth=0", "示范线开工")  # type: ignore[attr-defined]
+    page.fill("input[name=milestone_due] >> nth=0", "2025-06-30")  # type: ignore[attr-defined]
+    page.click("button:has-text('立项')")  # type: ignore[attr-defined]
+    page.fill("#funds input[name=amount]", "60万元")  # type: ignore[attr-defined]
+    page.fill("#funds input[name=arrived_on]", "2025-04-01")  # type: ignore[attr-defined]
+    page.click("#funds button:has-text('登记到位资金')")  # type: ignore[attr-defined]
+    _shot(page, "project-funds")
+    assert "60万元" in page.content()  # type: ignore[attr-defined]
+
+    page.goto(f"{server}/")  # type: ignore[attr-defined]
+    assert _figure(page, "签约协议") != agreements_before
+    assert _figure(page, "到位资金") != funds_before
+    _shot(page, "dashboard-after-loop")
+    page.goto(demand_url)  # type: ignore[attr-defined]
+    assert "已签约" in page.content()  # type: ignore[attr-defined]
+    ctx.close()  # type: ignore[attr-defined]
+    assert not [e for e in errors if "Content Security Policy" in e], errors

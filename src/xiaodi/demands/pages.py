@@ -95,15 +95,22 @@ def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[l
 
 
 def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str, Any]:
+    from xiaodi.demands.review import may_decide, review_context
     from xiaodi.demands.service_claims import claims_of
 
     dv = demand_viewer(viewer)
     candidates, candidates_note = candidates_for(session, demand) if viewer.has_role(
         *_MATCH_ROLES) and demand.owner_id is not None else ([], None)
+    claims = claims_of(session, demand_id=demand.id, viewer=dv)
+    selected = next((c for c in claims if c.state == "selected"), None)
     return {
+        **review_context(session, viewer, demand, claims),
+        "can_edit": demand.state in service.EDITABLE_STATES and bool(
+            service.roles_of(demand, dv) & {service.OWNER, service.OFFICE}),
+        "sign_claim": selected if demand.state == DemandState.SELECTED and may_decide(viewer, demand) else None,
         "steps": available_steps(demand, viewer),
         "transitions": service.demand_history(session, demand_id=demand.id, viewer=dv),
-        "claims": claims_of(session, demand_id=demand.id, viewer=dv),
+        "claims": claims,
         "claim_labels": _claim_labels(),
         "can_claim": can_claim(demand, viewer, session),
         "candidates": candidates,
@@ -144,6 +151,7 @@ def specs() -> list[ResourceSpec]:
         default_sort="-id",
         personal_owner=lambda d: (d.owner_id,),
         table="demands",
+        actions=(("/demands/new", "填报需求"),),
         extras=demand_extras,
         detail_partial="demand_detail.html",
     )
@@ -215,8 +223,12 @@ def _decimal(text: str | None, label: str) -> Decimal | None:
 
 
 def router() -> APIRouter:
-    """The demand workflow as HTML form posts: 流转 (submit/review/publish/…) and 揭榜."""
+    """The demand workflow as HTML form posts: 填报, 流转 (submit/review/publish/…), 揭榜 and 揭榜评审."""
+    from xiaodi.demands import drafting, review
+
     r = APIRouter(include_in_schema=False)
+    r.include_router(drafting.pages_router())
+    r.include_router(review.pages_router())
 
     @r.post("/demands/{demand_id}/transition")
     def demand_transition(

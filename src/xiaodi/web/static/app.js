@@ -25,10 +25,15 @@
         if (window.history.length > 1) { ev.preventDefault(); window.history.back(); }
       });
     });
-    // A form submits once: a double tap on a phone must not post twice.
+    // A form submits once: a double tap on a phone must not post twice. The buttons are greyed out only after
+    // the browser has read the form, so that the pressed button's own name and value (e.g. 通过/不通过) go too.
     document.querySelectorAll("form[method='post']").forEach(function (form) {
-      form.addEventListener("submit", function () {
-        form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = true; });
+      form.addEventListener("submit", function (ev) {
+        if (form.getAttribute("data-sent")) { ev.preventDefault(); return; }
+        form.setAttribute("data-sent", "1");
+        window.setTimeout(function () {
+          form.querySelectorAll("button[type='submit']").forEach(function (b) { b.disabled = true; });
+        }, 0);
       });
     });
   });
