@@ -135,3 +135,65 @@ def test_a_milestone_belongs_to_the_projects_unit_unless_named(
                           responsible_unit_id=world.office.id)
     assert own.responsible_unit_id == world.lead_unit.id and other.responsible_unit_id == world.office.id
     assert own.original_due_on == own.due_on and own.slip_count == 0
+
+
+def test_an_agreement_signed_for_a_claim_records_the_demand_it_answers(
+    session: Session, world: World, official: Actor
+) -> None:
+    from tests.demands.loop_world import published_demand
+    from xiaodi.demands.service_claims import (
+        declare_conflict,
+        score_claim,
+        screen_claim,
+        select_claim,
+        shortlist,
+        submit_claim,
+    )
+
+    demand = published_demand(session, world, official, title="铝灰渣资源化")
+    claim = submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.named_uni.id,
+                         approach="湿法回收")
+    reviewer = world.reviewers[0].id
+    declare_conflict(session, actor=official, demand_id=demand.id, reviewer_user_id=reviewer, has_conflict=False)
+    screen_claim(session, actor=official, claim_id=claim.id, reviewer_user_id=reviewer, passed=True)
+    score_claim(session, actor=official, claim_id=claim.id, reviewer_user_id=reviewer,
+                scores={"技术先进性": 90, "实施方案可行性": 85, "团队实力": 80, "经费合理性": 75})
+    shortlist(session, actor=official, demand_id=demand.id, finalist_ids=[claim.id], feedback={})
+    select_claim(session, actor=official, demand_id=demand.id, claim_id=claim.id, feedback={})
+    # only the claim is named: the agreement still records which demand it answers
+    agreement = create_agreement(
+        session, actor=official, title="铝灰渣资源化技术开发合同", kind=AgreementKind.TECH_DEVELOPMENT,
+        parties=[PartySpec("河津示例铝业有限公司", PartyRole.PARTY_A, world.enterprise.id),
+                 PartySpec("江西理工大学", PartyRole.PARTY_B, world.named_uni.id)], claim_id=claim.id)
+    assert agreement.demand_id == demand.id and agreement.claim_id == claim.id
+    assert demand.state == "contracted"
+
+
+def test_a_party_listed_twice_is_refused_before_anything_is_written(
+    session: Session, world: World, official: Actor
+) -> None:
+    with pytest.raises(ValidationFailed, match="重复"):
+        create_agreement(
+            session, actor=official, title="重复签约方", kind=AgreementKind.PROJECT_COOPERATION,
+            parties=[PartySpec("江西理工大学", PartyRole.PARTY_B, world.named_uni.id),
+                     PartySpec("江西理工大学", PartyRole.PARTY_B, world.named_uni.id)])
+
+
+def test_a_cancelled_project_takes_no_new_milestones_or_funds(
+    session: Session, world: World, official: Actor
+) -> None:
+    project = signed_project(session, world, official)
+    move_project(session, actor=official, project_id=project.id, to=P.CANCELLED, reason="企业经营调整")
+    with pytest.raises(ValidationFailed, match="不再设置节点"):
+        add_milestone(session, actor=official, project_id=project.id, title="补充节点", due_on=dt.date(2025, 12, 1))
+    with pytest.raises(ValidationFailed, match="已终止"):
+        record_funds(session, actor=official, project_id=project.id, amount=Decimal("100"),
+                     arrived_on=dt.date(2025, 12, 1))
+
+
+def test_two_records_drawing_the_same_number_get_a_conflict_not_a_crash(
+    session: Session, world: World, official: Actor
+) -> None:
+    first = signed_project(session, world, official)
+    with pytest.raises(Conflict, match="重复"):
+        create_project(session, actor=official, name="同号项目", code=first.code)

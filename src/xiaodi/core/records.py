@@ -88,6 +88,16 @@ def flush_or_conflict(session: Session, label: str) -> None:
         session.flush()
     except StaleDataError as exc:
         raise Conflict(f"{label}已被他人修改，请刷新后重试") from exc
+    except IntegrityError as exc:
+        # Two people creating at once can draw the same number (编号) or key; the second is told, not crashed.
+        if is_unique_violation(exc):
+            raise Conflict(f"{label}与已有记录重复（可能有人同时提交），请刷新后重试") from exc
+        raise
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """SQLite says "UNIQUE constraint failed"; PostgreSQL's SQLSTATE 23505 is unique_violation."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
 def repoint_references(session: Session, table: Table, old_id: int, new_id: int) -> dict[str, int]:

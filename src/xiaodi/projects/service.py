@@ -101,8 +101,12 @@ def create_agreement(
     if region_id is not None:
         get_live(session, Region, region_id, "行政区")
     demand = _answered_demand(session, demand_id, claim_id)
+    seen = [(p.organisation_id or (p.name or "").strip(), p.role) for p in parties]
+    if len(set(seen)) != len(seen):
+        raise ValidationFailed("同一单位以同一身份重复列为签约方")
     agreement = Agreement(code=code or _next_code(session, Agreement, "XY"), title=title.strip(), kind=kind,
-                          signed_on=signed_on, amount=amount, region_id=region_id, demand_id=demand_id,
+                          signed_on=signed_on, amount=amount, region_id=region_id,
+                          demand_id=demand.id if demand is not None else None,
                           claim_id=claim_id, event_id=event_id, source=source)
     for p in parties:
         if p.organisation_id is not None:
@@ -262,6 +266,8 @@ def add_milestone(
 ) -> Milestone:
     """A milestone (节点) with its deadline; the unit answerable for it defaults to the project's 责任单位."""
     project = get_live(session, Project, project_id, "项目")
+    if project.stage in FINAL_STAGES:
+        raise ValidationFailed(f"项目“{project.name}”已{stage_label(project.stage)}，不再设置节点")
     if not (title or "").strip():
         raise ValidationFailed("节点名称不能为空")
     if target_stage is not None and ProjectStage(target_stage) not in PATH[1:]:
@@ -318,6 +324,8 @@ def record_funds(
 ) -> FundRecord:
     """资金到位: an amount that arrived for a project on a day."""
     project = get_live(session, Project, project_id, "项目")
+    if project.stage == ProjectStage.CANCELLED:
+        raise ValidationFailed(f"项目“{project.name}”已终止，不能再登记到位资金")
     if Decimal(amount) <= 0:
         raise ValidationFailed("到位资金应大于 0；更正已有记录请使用更正功能")
     row = FundRecord(project_id=project.id, amount=Decimal(amount), arrived_on=arrived_on, source=FundSource(source),
