@@ -59,6 +59,9 @@ def _progress_printer() -> Callable[[str, int, int], None]:
 
 def main() -> None:
     """Entry point: a user never sees a traceback; XiaodiError messages are printed in Chinese."""
+    from xiaodi.matching.sync import install as sync_indexes
+
+    sync_indexes()  # a command's committed changes reach the matching indexes in use
     try:
         app()
     except XiaodiError as exc:

@@ -196,3 +196,45 @@ def test_the_api_route_shows_enterprises_only_to_those_who_may_see_them(ledger) 
     app.dependency_overrides[member_viewer] = lambda: own
     names = [item["name"] for item in client.get("/api/match", params=query).json()["items"]]
     assert names[0] == "山西日盛达太阳能股份有限公司"
+
+
+@pytest.fixture
+def synced(own_ledger) -> Iterator[tuple[Session, dict[str, int], Path]]:  # type: ignore[no-untyped-def]
+    from xiaodi.matching import sync
+
+    sync.install()
+    yield own_ledger
+    sync.uninstall()
+
+
+def test_a_committed_change_reaches_the_indexes_without_anyone_asking(synced) -> None:
+    """An office adds an achievement through any path that commits; the next query finds it — and finds its
+    university through the university's profile — with no explicit update call. Retiring it takes it out."""
+    import datetime as dt
+
+    session, ids, _ = synced
+    rebuild_index(session, "achievement")
+    rebuild_index(session, "university")
+    new = Achievement(title="赤泥脱碱与建材化利用技术", owner_id=ids["whut"], keywords=["赤泥", "脱碱"])
+    session.add(new)
+    session.commit()
+    assert match_text(session, "赤泥脱碱", "achievement", 3)[0]["id"] == new.id
+    assert match_text(session, "赤泥脱碱", "university", 3)[0]["id"] == ids["whut"]
+
+    new.retired_at = dt.datetime.now(dt.UTC)
+    session.commit()
+    assert all(r["id"] != new.id for r in match_text(session, "赤泥脱碱 钢渣", "achievement", 5))
+
+
+def test_an_index_nobody_uses_is_not_built_by_a_commit_and_a_bulk_change_rebuilds(synced) -> None:
+    session, ids, folder = synced
+    session.add(Achievement(title="锂渣综合利用技术", owner_id=ids["whut"], keywords=["锂渣"]))
+    session.commit()
+    assert not (folder / "xiaodi-index" / "achievement" / "records.jsonl").exists()  # still unbuilt
+    rebuild_index(session, "achievement")
+    session.add_all([Achievement(title=f"镁渣资源化技术{i}", owner_id=ids["whut"], keywords=["镁渣"])
+                     for i in range(250)])
+    session.commit()  # more than sync.BULK: the index is dropped, then rebuilt from the ledger on next use
+    assert not (folder / "xiaodi-index" / "achievement" / "records.jsonl").exists()
+    assert len(match_text(session, "镁渣 资源化", "achievement", 200)) == 200
+    assert match_text(session, "锂渣", "achievement", 3)[0]["name"] == "锂渣综合利用技术"

@@ -215,17 +215,33 @@ class MatchService:
 
     def update(self, session: Session, target: str, record_id: int) -> bool:
         """Re-read one record and replace it in the index (or drop it when it no longer qualifies)."""
+        return self.update_many(session, target, [int(record_id)]) > 0
+
+    def update_many(self, session: Session, target: str, record_ids: list[int]) -> int:
+        """Re-read records and replace them in the index; those that no longer qualify leave it. One save."""
         target = check_target(target)
         index = self.index(session, target)
-        docs = build_documents(session, target, ids=[int(record_id)])
+        docs = {str(d.id): d for d in build_documents(session, target, ids=record_ids)}
         with self._lock:
-            if docs:
-                index.tokenizer.add_words([str(docs[0].meta.get("name") or "")])
-                index.add(docs[0].id, docs[0].text, docs[0].meta)
-            else:
-                index.remove(str(record_id))
+            for rid in map(str, record_ids):
+                doc = docs.get(rid)
+                if doc is None:
+                    index.remove(rid)
+                    continue
+                index.tokenizer.add_words([str(doc.meta.get("name") or "")])
+                index.add(doc.id, doc.text, doc.meta)
             self._save(target, index)
-        return bool(docs)
+        return len(docs)
+
+    def in_use(self, target: str) -> bool:
+        """Built already (in this process or on disk): worth keeping in step; otherwise built on first use."""
+        return target in self._indexes or self._stamp(target) >= 0
+
+    def drop(self, target: str) -> None:
+        """Forget the target's index, in memory and on disk, so that its next use rebuilds it from the ledger."""
+        with self._lock:
+            self._indexes.pop(target, None)
+            (self._dir(target) / "records.jsonl").unlink(missing_ok=True)
 
     def remove(self, session: Session, target: str, record_id: int) -> bool:
         target = check_target(target)

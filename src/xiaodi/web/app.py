@@ -18,6 +18,7 @@ from starlette.responses import Response
 from xiaodi import __version__
 from xiaodi.core.db import make_engine, make_sessionmaker
 from xiaodi.core.settings import Settings, get_settings
+from xiaodi.matching.sync import install as sync_indexes
 from xiaodi.web import docs, errors, security
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
@@ -87,6 +88,7 @@ def create_app(
         return Response(status_code=204)  # browsers ask for it; nothing to fetch, nothing logged as missing
 
     docs.install(app)
+    sync_indexes()  # a committed change to an indexed record reaches the matching indexes
     specs = load_specs()
     app.state.specs = specs
 

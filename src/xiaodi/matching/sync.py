@@ -1,0 +1,119 @@
+"""Keeping the matching indexes in step with the ledger (索引同步).
+
+After a transaction that created, changed or retired an indexed record commits, the records it touched are
+re-read and replaced in the indexes that are in use (an index nobody has built yet is left to be built from the
+ledger on first use). A university's profile aggregates its achievements, experts and platforms, so a new
+achievement also refreshes its owner's profile. A bulk change (an import of thousands of rows) is not replayed
+record by record: the target's index is dropped and rebuilt from the ledger on its next use.
+
+The update runs after the commit, on a session of its own; it never fails the user's write — an error is
+logged and the next rebuild (``xiaodi index rebuild``) repairs the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from xiaodi.catalog.models import Achievement, Platform
+from xiaodi.demands.models import Demand
+from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
+
+log = logging.getLogger(__name__)
+
+# More records than this for one target in one commit: rebuild that target on next use instead.
+BULK = 200
+_PENDING = "xiaodi_matching_touched"
+_UNIVERSITY_KINDS = {OrgKind.UNIVERSITY.value, OrgKind.INSTITUTE.value}
+
+
+def touched(obj: Any) -> Iterator[tuple[str, int]]:
+    """The (target, record id) pairs whose documents a changed object is part of."""
+    if isinstance(obj, Organisation):
+        kind = str(obj.kind)
+        if kind in _UNIVERSITY_KINDS:
+            yield "university", obj.id
+        elif kind == OrgKind.ENTERPRISE.value:
+            yield "enterprise", obj.id
+    elif isinstance(obj, Achievement):
+        yield "achievement", obj.id
+        yield "university", obj.owner_id
+    elif isinstance(obj, Platform):
+        yield "platform", obj.id
+        if obj.host_id is not None:
+            yield "university", obj.host_id
+    elif isinstance(obj, Person):
+        if str(obj.kind) == PersonKind.EXPERT.value:
+            yield "expert", obj.id
+            if obj.organisation_id is not None:
+                yield "university", obj.organisation_id
+    elif isinstance(obj, Demand):
+        yield "demand", obj.id
+
+
+def _collect(session: Session, _flush_context: Any) -> None:
+    pending: set[tuple[str, int]] = session.info.setdefault(_PENDING, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        for target, record_id in touched(obj):
+            if record_id is not None:
+                pending.add((target, int(record_id)))
+
+
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _apply(session: Session) -> None:
+    pending: set[tuple[str, int]] = session.info.pop(_PENDING, set())
+    if not pending:
+        return
+    try:
+        apply_changes(session.get_bind(), pending)
+    except Exception:  # the write has committed; the index catches up at the next rebuild
+        log.exception("匹配索引同步失败，可运行 xiaodi index rebuild 重建")
+
+
+def apply_changes(bind: Any, pending: set[tuple[str, int]]) -> None:
+    """Re-index the touched records of every target whose index is in use."""
+    from xiaodi.matching.service import service_for
+
+    by_target: dict[str, set[int]] = {}
+    for target, record_id in pending:
+        by_target.setdefault(target, set()).add(record_id)
+    with Session(bind=bind) as reader:
+        svc = service_for(reader)
+        for target, ids in sorted(by_target.items()):
+            if not svc.in_use(target):
+                continue
+            if len(ids) > BULK:
+                svc.drop(target)
+                continue
+            svc.update_many(reader, target, sorted(ids))
+
+
+_INSTALLED = False
+
+
+def install() -> None:
+    """Listen to every session of the process (idempotent). Called by the app factory and the CLI."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    event.listen(Session, "after_flush", _collect)
+    event.listen(Session, "after_commit", _apply)
+    event.listen(Session, "after_rollback", _forget)
+    _INSTALLED = True
+
+
+def uninstall() -> None:
+    global _INSTALLED
+    if not _INSTALLED:
+        return
+    event.remove(Session, "after_flush", _collect)
+    event.remove(Session, "after_commit", _apply)
+    event.remove(Session, "after_rollback", _forget)
+    _INSTALLED = False
