@@ -271,3 +271,29 @@ def test_the_whole_loop_in_the_browser(server: str, browser: object) -> None:
     assert "已签约" in page.content()  # type: ignore[attr-defined]
     ctx.close()  # type: ignore[attr-defined]
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_report_review_in_the_browser(server: str, browser: object, tmp_path: Path) -> None:
+    """The county office uploads a report, corrects one figure, accepts the rest and compares with the ledger."""
+    errors: list[str] = []
+    report = tmp_path / "河津进展.txt"
+    report.write_text("河津市校地合作进展\n今年以来，河津市与8所高校签订合作协议5个，签约金额1.2亿元。\n",
+                      encoding="utf-8")
+    ctx, page = _as(browser, server, "hejin", errors)
+    page.click("#mainnav >> text=报道核对")  # type: ignore[attr-defined]
+    page.click("text=上传报道")  # type: ignore[attr-defined]
+    page.set_input_files("input[name=file]", str(report))  # type: ignore[attr-defined]
+    page.fill("input[name=region]", "河津市")  # type: ignore[attr-defined]
+    page.click("button:has-text('上传并提取')")  # type: ignore[attr-defined]
+    assert "请逐项核对" in page.content()  # type: ignore[attr-defined]
+    row = page.locator("tr:has(td[data-label='指标']:text-is('签约协议'))")  # type: ignore[attr-defined]
+    row.locator("input[name=corrected_value]").fill("4个")
+    row.locator("button[value=correct]").click()
+    assert "更正为 4" in page.content()  # type: ignore[attr-defined]
+    page.click("button:has-text('采信全部待核对数字')")  # type: ignore[attr-defined]
+    _shot(page, "report-review")
+    page.click("text=与河津市台账数据比对")  # type: ignore[attr-defined]
+    assert "有差异" in page.content()  # type: ignore[attr-defined]
+    _shot(page, "reconciliation")
+    ctx.close()  # type: ignore[attr-defined]
+    assert not [e for e in errors if "Content Security Policy" in e], errors
