@@ -86,3 +86,19 @@ def test_mojibake_is_flagged_not_repaired():
     assert detect_mojibake("高??蒲胸?责同志") and not detect_mojibake("这是什么?大家问。")
     report = clean_report(("标题\n某县建成基地3个，" + latin1 * 3).encode())
     assert "mojibake" in report.flags and "ç\x9c\x81æ" in report.text  # kept as is, not guessed
+
+
+def test_word_pinyin_inline_spam_tables_and_retypeset_copies():
+    assert strip_pinyin("共建聯合實驗室（lián hé shí yàn shì）4個")[0] == "共建聯合實驗室4個"
+    assert strip_pinyin("清华大学（Tsinghua University）")[0] == "清华大学（Tsinghua University）"
+    body = "全县新签合作协议12份，实施合作项目30个，其中已落地18个；到位资金5.6亿元。"
+    raw = (
+        "某县校地合作成效明显\n"
+        + body.replace("12份，", "12份【澳门新葡京 www.xpj1.com 注册即送88元】，")
+        + "\n序号 | 企业 | 合同金额（万元）\n1 | 甲公司 | 150\n2 | 乙公司 | 90\n"
+        + body.replace("，", ",").replace("；", ";")
+        + "\n"
+    )
+    report = clean_report(raw.encode())
+    assert report.text.count("实施合作项目30个") == 1 and "新葡京" not in report.text
+    assert "12份，实施" in report.text and "合同金额（万元）" in report.text

@@ -126,3 +126,50 @@ def test_plan_carries_over_clauses_until_a_result_word():
     got = [(f.metric, int(f.value), f.is_plan) for f in extract_figures(text)]
     assert got == [("projects_landed", 40, True), ("funds_in_place", 500000000, True), ("talents", 30, True),
                    ("talents", 18, False), ("investment", 200000000, False)]  # fmt: skip
+
+
+def test_signing_verb_is_not_an_approximation():
+    # the 约 of 签约 is not "about": 签约32个项目 are 32 signed projects, stated exactly
+    figs = extract_figures("对接会上现场签约32个项目。")
+    assert [(f.metric, int(f.value), f.approx) for f in figs] == [("projects_signed", 32, None)]
+
+
+def test_caps_thresholds_and_changes_are_not_figures():
+    text = ("每个项目最高资助200万元,单项合同额300万元以上的项目15项。签约金额9亿元,较上年增加2亿元;"
+            "新增基地8个,同比增加3个。税收4000万元。")
+    assert pairs(text) == {("projects", 15), ("amount_signed", 900000000), ("bases", 8)}
+
+
+def test_figures_beside_an_earlier_one_and_cumulative_totals():
+    assert pairs("甲县落地项目20个;乙县、丙县分别为11个、7个,其余各县合计25个。") == {
+        ("projects_landed", 20), ("projects_landed", 11), ("projects_landed", 7), ("projects_landed", 25)}
+    assert pairs("今年新建工作站6个,累计达到48个。") == {("bases", 6), ("bases", 48)}
+    assert pairs("联合申报课题30项,获批12项。") == {("projects", 30), ("projects", 12)}
+
+
+def test_a_breakdown_counts_what_its_total_counts():
+    text = "引进人才900名,其中博士40名、本科毕业生500名。签约项目16个,其中5亿元以上项目3个。"
+    assert [(f.metric, int(f.value)) for f in extract_figures(text)] == [
+        ("talents", 900), ("talents", 40), ("talents", 500), ("projects_signed", 16), ("projects_signed", 3)]
+
+
+def test_labels_glosses_dates_and_members():
+    text = ("3. 产业技术研究院:新建4个,其中省级1个。\n新建中试平台(基地)5个。"
+            "该论坛自2020年以来已举办三届。服务团共15名成员,均为博士。")
+    assert pairs(text) == {("bases", 4), ("bases", 1), ("bases", 5), ("events", 3)}
+    assert pairs("市人才办专员队伍增加到80人,学校现有在校生2.1万人,带动税收3000万元。") == set()
+
+
+def test_tables_take_noun_and_unit_from_the_column():
+    text = ("表2 重点项目\n单位:万元\n序号 项目 总投资 到位资金\n1 甲项目 5000 1200\n2 乙项目 800 300\n"
+            "序号 | 企业 | 合同金额(万元)\n1 | 甲公司 | 150\n")
+    got = {(f.metric, int(f.value)) for f in extract_figures(text)}
+    assert got == {("investment", 50000000), ("funds_in_place", 12000000), ("investment", 8000000),
+                   ("funds_in_place", 3000000), ("amount_signed", 1500000)}  # fmt: skip
+
+
+def test_more_vocabulary_second_round():
+    text = ("技术合同成交额12亿元,设立技术转移中心3家,组建智库2个,为企业解决关键技术问题25个,"
+            "发布榜单18项,推广新品种新技术40项,港澳高校设立研发机构6家。")
+    assert pairs(text) == {("amount_signed", 1200000000), ("bases", 3), ("bases", 2), ("tech_demand", 25),
+                           ("tech_demand", 18), ("achievements", 40), ("bases", 6)}  # fmt: skip

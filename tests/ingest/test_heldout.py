@@ -1,8 +1,9 @@
 """Held-out reports (heldout/, labels in heldout_labels.json): F1 floors that fail when the extractor regresses.
 
-h01–h08 (dev) were used to tune the rules; h09–h16 (test) were not. Measured when the floors were set:
-dev F1 0.996, test F1 0.886, whole held-out set 0.945 (value only 0.984). The floors sit a little below, so that a
-small change of wording in a rule does not fail them but losing a whole class of phrasing does.
+h01–h08 and d01–d14 (dev) were used to tune the rules; h09–h16 (test) were not. Measured when the floors were set
+(second round): dev F1 0.999, test F1 0.924 (value only 0.971), whole held-out set 0.982 (value only 0.993). The
+floors sit a little below, so that a small change of wording in a rule does not fail them but losing a whole class
+of phrasing does.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from xiaodi.ingest.evaluate import Score, score
 from xiaodi.ingest.figures import extract_figures
 
 HELDOUT = FIXTURES / "heldout"
-WHOLE_F1_FLOOR = 0.92
-WHOLE_VALUE_F1_FLOOR = 0.95
-TEST_F1_FLOOR = 0.85
+WHOLE_F1_FLOOR = 0.95
+WHOLE_VALUE_F1_FLOOR = 0.97
+TEST_F1_FLOOR = 0.90
 
 
 def _split(name: str) -> list[str]:
@@ -44,14 +45,15 @@ def _evaluate(names: list[str]) -> tuple[Score, Score, list[str]]:
 def test_every_labelled_report_is_present_and_split():
     labels = load_labels("heldout_labels.json")
     dev, test = _split("dev"), _split("test")
-    assert len(dev) == len(test) == 8 and not set(dev) & set(test)
+    assert len(dev) == 22 and len(test) == 8 and not set(dev) & set(test)
+    assert all(name.startswith("h") for name in test)  # the test split stays h09–h16: never tuned on
     assert set(labels) == set(dev) | set(test)
     assert all((HELDOUT / name).exists() for name in labels)
 
 
 def test_f1_floor_over_the_whole_heldout_set():
     pair, value, misses = _evaluate(_split("dev") + _split("test"))
-    assert pair.tp >= 180, "too few held-out figures found"
+    assert pair.tp >= 440, "too few held-out figures found"
     assert pair.f1 >= WHOLE_F1_FLOOR, (pair.precision, pair.recall, misses)
     assert value.f1 >= WHOLE_VALUE_F1_FLOOR, (value.precision, value.recall)
 

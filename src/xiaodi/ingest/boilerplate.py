@@ -24,10 +24,10 @@ _BOILERPLATE = re.compile(
             r"版权所有|Copyright|©|All Rights Reserved",
             r"设为首页|加入收藏|收藏本站",
             r"^(?:登录|注册|登录\s*[|｜/]\s*注册|免费注册|退出登录)$",
-            r"责任编辑|^\[?\s*编辑\s*[:：/]|^本[栏版]编辑|^(?:审核|校对|终审|初审|监制|编审|值班编辑)\s*[:：/]",
+            r"责任编辑|责编\s*[:：]|^\[?\s*编辑\s*[:：/]|^本[栏版]编辑|^(?:审核|校对|终审|初审|监制|编审|值班编辑)\s*[:：/]",
             r"^【?(?:打印|关闭|打印本页|关闭窗口|打印此文|返回顶部|我要纠错|纠错)】?$",
             r"^(?:字体|字号)\s*[:：]?\s*[【\[]?[大中小]",
-            r"^(?:关于我们|联系我们|网站地图|网站声明|免责声明|投稿邮箱|广告服务|法律声明|网站简介|隐私政策)",
+            r"^【?(?:关于我们|联系我们|网站地图|网站声明|免责声明|投稿邮箱|广告服务|法律声明|网站简介|隐私政策)",
             r"未经(?:允许|授权|书面授权|许可).{0,12}(?:转载|镜像|使用|复制)|转载目的在于|不代表本网|授权转载",
             r"^原标题\s*[:：]",
             r"^(?:首页|返回首页|网站首页)\s*[>›»]",
@@ -62,6 +62,20 @@ def is_boilerplate(line: str) -> bool:
     return bool(_BREADCRUMB.match(line)) and not line.startswith(("“", "\""))
 
 
+_CELL_SEP = re.compile(r"\s*[|｜]\s*")
+_NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def is_table_header(line: str, next_line: str) -> bool:
+    """A table's header row (序号 | 项目名称 | 金额（万元）) looks like a nav bar; the rows under it, with as many
+    cells and some of them numbers, show it is a table."""
+    cells = _CELL_SEP.split(line)
+    if len(cells) < 3:
+        return False
+    row = _CELL_SEP.split(next_line)
+    return len(row) == len(cells) and sum(bool(_NUMBER_CELL.match(c)) for c in row) >= 2
+
+
 def is_related_heading(line: str) -> bool:
     """相关链接 / 推荐阅读 headings start a list of other articles' titles."""
     return bool(_RELATED_HEADING.match(line))
@@ -89,7 +103,7 @@ def is_meta_line(line: str) -> bool:
 _SPAM_STRONG = re.compile(
     r"无码|一区二区|二区三区|在线观看|国产精品|国产高清|久久久|成人视频|成人网站|色情|黄色网站|裸聊|约炮|AV女优|"
     r"博彩|百家乐|娱乐城|真人娱乐|六合彩|时时彩|北京赛车|网上赌场|赌场|棋牌游戏|彩票平台|送彩金|首存|开户即送|"
-    r"代开发票|代开增值税|办证|代孕|私服|外挂|威尼斯人|葡京|金沙娱乐|老虎机|捕鱼游戏|刷单|网赚|日赚|信用卡套现|"
+    r"代开(?:各类|各种)?发票|代开增值税|真票|办证|代孕|私服|外挂|威尼斯人|葡京|金沙娱乐|老虎机|捕鱼游戏|刷单|网赚|日赚|信用卡套现|"
     r"贷款秒批|无抵押贷款|迷药|高仿|澳门(?:赌|娱乐|彩)",
     re.I,
 )
@@ -125,15 +139,31 @@ def may_contain_spam(text: str) -> bool:
     return bool(_URL_ONLY.search(text) or _SPAM_STRONG.search(text)) or len(_SPAM_WEAK.findall(text)) >= 3
 
 
+_BRACKETED = re.compile(r"【[^】\n]{1,80}】|\[[^\]\n]{1,80}\]|[(（][^)）\n]{1,80}[)）]")
+
+
 def strip_spam(line: str) -> tuple[str, int]:
-    """Drop spam sentences from a line; return what is left and how many sentences were dropped."""
+    """Drop spam from a line: an ad in brackets inside a sentence (…35份【澳门… 注册即送38元】，…) alone, else the
+    spam sentences; return what is left and how many pieces were dropped."""
     if _URL_ONLY.match(line):
         return "", 1
     if not (_SPAM_STRONG.search(line) or _SPAM_WEAK.search(line)) or spam_score(line) < 3:
         return line, 0
+    dropped = 0
+
+    def cut(m: re.Match[str]) -> str:
+        nonlocal dropped
+        if spam_score(m.group()) >= 3:
+            dropped += 1
+            return ""
+        return m.group()
+
+    line = _BRACKETED.sub(cut, line)
+    if spam_score(line) < 3:
+        return line.strip(), dropped
     sentences = re.findall(r"[^。！？!?]+[。！？!?]?", line)
     kept = [s for s in sentences if spam_score(s) < 3]
-    return "".join(kept).strip(), len(sentences) - len(kept)
+    return "".join(kept).strip(), dropped + len(sentences) - len(kept)
 
 
 # --- repeated body (正文重复) ----------------------------------------------------------------------------------
@@ -141,17 +171,35 @@ def strip_spam(line: str) -> tuple[str, int]:
 _DUP_MIN = 20  # a line this long repeated word for word is a copy, not a refrain
 
 
+# The second copy of a body is often re-typeset: half-width punctuation, paragraphs merged or split.
+_FULL_WIDTH = ((",", "，"), (";", "；"), (":", "："), ("!", "！"), ("?", "？"), ("(", "（"), (")", "）"))
+_DUP_SENTENCE = re.compile(r"[^。！？；]{8,}[。！？；]?")
+
+
+def _dup_key(line: str) -> str:
+    key = "".join(line.split())
+    for half, full in _FULL_WIDTH:
+        if half in key:
+            key = key.replace(half, full)
+    return key
+
+
 def drop_repeated(lines: list[str]) -> tuple[list[str], int]:
-    """Collapse a body that appears twice: drop long lines seen before, and short lines (the repeated title,
-    subheadings) that sit next to a dropped line and were also seen before. Returns kept lines and the count dropped.
+    """Collapse a body that appears twice: drop long lines seen before (also when only the punctuation's width
+    differs, or when every sentence of the line was seen before in other lines), and short lines (the repeated
+    title, subheadings) that sit next to a dropped line and were also seen before. Returns kept lines and the count
+    dropped.
     """
     seen: set[str] = set()
+    seen_sentences: set[str] = set()
     dup = [False] * len(lines)
     for i, line in enumerate(lines):
-        key = re.sub(r"\s+", "", line)
-        if len(key) >= _DUP_MIN and key in seen:
+        key = _dup_key(line)
+        sentences = _DUP_SENTENCE.findall(key) if len(key) >= _DUP_MIN else []
+        if len(key) >= _DUP_MIN and (key in seen or (sentences and seen_sentences.issuperset(sentences))):
             dup[i] = True
         seen.add(key)
+        seen_sentences.update(sentences)
     short_seen: set[str] = set()
     for i, line in enumerate(lines):
         key = re.sub(r"\s+", "", line)

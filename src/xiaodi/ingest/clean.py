@@ -40,6 +40,10 @@ class CleanedReport:
 
 # 報(bào): lower-case latin with at least one tone mark, in ASCII or full-width brackets, right after a Han char.
 _PINYIN_TONED = re.compile(rf"(?<=[{HAN}])[(（][a-z{_TONED}]{{0,6}}[{_TONED}][a-z{_TONED}]{{0,6}}[)）]")
+# A word glossed as a whole: 产学研（chǎn xué yán）— syllables split by spaces, at least one with a tone mark.
+_PINYIN_WORD = re.compile(
+    rf"(?<=[{HAN}])[(（](?=[^)）\n]{{0,60}}[{_TONED}])[a-z{_TONED}]{{1,7}}(?: [a-z{_TONED}]{{1,7}}){{1,7}}[)）]"
+)
 # Neutral-tone syllables (的(de)) carry no mark; removed only in a report that is visibly annotated.
 _PINYIN_PLAIN = re.compile(rf"(?<=[{HAN}])[(（][a-z]{{1,6}}[)）]")
 # An annotation whose "(" was swallowed by mojibake: 胸?fù)
@@ -76,6 +80,9 @@ def repair_entities(text: str) -> str:
 def strip_pinyin(text: str) -> tuple[str, int]:
     """Remove pinyin annotations after Han characters (拼音注音): 報(bào) → 報. Returns text and count removed."""
     text, toned = _PINYIN_TONED.subn("", text)
+    if "(" in text or "（" in text:
+        text, words = _PINYIN_WORD.subn("", text)
+        toned += words
     plain = broken = 0
     if toned >= 3:
         text, plain = _PINYIN_PLAIN.subn("", text)
@@ -147,7 +154,7 @@ def _author_from_byline(line: str) -> str | None:
     for i in range(1, len(parts) - 1, 2):
         if parts[i].endswith("通讯员") and i + 2 < len(parts):
             continue
-        names = parts[i + 1].strip()
+        names = parts[i + 1].strip().rstrip("）)").strip()  # "（记者 韦 宁）": the closing bracket is no name
         if not names:
             continue
         tokens = names.split()
@@ -212,7 +219,7 @@ def _clean_lines(lines: list[str], report: CleanedReport, meta: _Meta) -> list[s
     in_related = False
     dropped_boiler = dropped_spam = 0
     spam_possible = bp.may_contain_spam("\n".join(lines))
-    for raw_line in lines:
+    for i, raw_line in enumerate(lines):
         line = _SPACES.sub(" ", raw_line).strip()
         if not line:
             continue
@@ -226,7 +233,7 @@ def _clean_lines(lines: list[str], report: CleanedReport, meta: _Meta) -> list[s
         in_related = False
         if len(body) < 12 and _take_meta(line, meta):
             continue
-        if bp.is_boilerplate(line):
+        if bp.is_boilerplate(line) and not bp.is_table_header(line, _next_line(lines, i)):
             dropped_boiler += 1
             continue
         if spam_possible:
@@ -242,6 +249,17 @@ def _clean_lines(lines: list[str], report: CleanedReport, meta: _Meta) -> list[s
     return body
 
 
+def _next_line(lines: list[str], i: int) -> str:
+    for line in lines[i + 1 : i + 4]:
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+# A document number (文号) under the title of an official paper: 皖教秘〔2024〕15号.
+_DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d{1,4}\s*号$")
+
+
 def _split_title(body: list[str], meta: _Meta) -> list[str]:
     """The title is the first short line without sentence punctuation, followed by a paragraph."""
     if not body:
@@ -249,7 +267,11 @@ def _split_title(body: list[str], meta: _Meta) -> list[str]:
     if meta.title:
         stripped = re.sub(r"\s+", "", meta.title)
         return [line for line in body if re.sub(r"\s+", "", line) != stripped] or body
-    if _is_title_line(body[0]) and (len(body) == 1 or len(body[1]) > len(body[0]) or body[1].startswith("——")):
+    if len(body) > 2 and _DOC_NUMBER.match(body[2]) and body[1].startswith("关于") and _is_title_line(body[1]):
+        meta.title = body[1]  # 发文机关 / 关于…的通报 / 文号: the second line is the title
+        return [body[0], *body[2:]]
+    if _is_title_line(body[0]) and (len(body) == 1 or len(body[1]) > len(body[0]) or body[1].startswith("——")
+                                    or _DOC_NUMBER.match(body[1])):
         title = body[0]
         rest = body[1:]
         if rest and rest[0].startswith("——") and len(rest[0]) <= 48:

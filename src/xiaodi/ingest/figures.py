@@ -12,6 +12,11 @@ A number with no noun of its own that is part of an earlier figure ("技术需�
 same sentence or the one before it in the paragraph. A figure is a plan when a plan word (计划/力争/将…) stands in its
 clause, or earlier in its sentence with no result word (目前/已/累计…) in between, or when the figure is named as a
 target ("1万人的目标").
+
+A breakdown after 其中 counts what its total counts ("引进人才2146人，其中…本科毕业生1120人" are talents); a number
+with no noun beside an earlier one ("分别为64个、51个", "累计达到1126个") takes its metric. Caps, thresholds and
+changes against last year (最高不超过300万元, 10亿元以上项目, 同比增加12个) are not figures. A table copied as text
+gives the bare numbers of a column the noun and unit of its header (揭榜金额（万元）).
 """
 
 from __future__ import annotations
@@ -39,20 +44,21 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "projects_landed": ("落地项目", "项目落地", "落地转化项目", "开工项目"),
     "projects": ("科研项目", "研究项目", "项目课题", "合作项目", "课题", "项目"),
     "amount_signed": ("签约金额", "签约资金", "合同金额", "协议金额", "签约额", "合同额", "签约总额", "签约总金额",
-                      "合同总金额", "合同总额", "协议总金额"),
-    "funds_in_place": ("到位资金", "资金到位", "引入资金", "引进资金", "到位"),
+                      "合同总金额", "合同总额", "协议总金额", "成交额", "成交金额", "交易额", "交易金额", "登记额",
+                      "揭榜金额"),
+    "funds_in_place": ("到位资金", "资金到位", "引入资金", "引进资金", "到位", "落地资金", "省外资金", "实际利用"),
     "investment": ("总投资", "投资额", "投资", "基金", "融资", "社会资本"),
     "output_value": ("新增产值", "产值", "年产值"),
     "bases": ("基地", "工作站", "服务站", "平台", "挂牌", "研究院", "实验室", "工作室", "孵化器", "科技小院", "小院",
-              "研发中心", "研究中心"),
-    "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "揭榜"),
+              "研发中心", "研究中心", "研发机构", "转移机构", "示范机构", "转移中心", "智库", "示范站", "试验站"),
+    "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "揭榜", "技术问题", "难题", "榜单"),
     "talent_demand": ("人才需求", "用人需求", "用工需求"),
     "project_demand": ("项目需求",),
-    "achievements": ("科技成果", "技术成果", "成果", "专利"),
+    "achievements": ("科技成果", "技术成果", "成果", "专利", "新技术", "新品种"),
     "positions": ("岗位", "职位"),
     "experts": ("专家", "院士", "教授", "学者", "专家学者", "专家教授", "科研人员", "科技特派员"),
     "talents": ("博士", "硕士", "研究生", "人才", "高层次人才", "博士后"),
-    "students": ("大学生", "学生", "学子", "毕业生", "实习生", "学员", "本科生", "博士生", "硕士生", "在校生"),
+    "students": ("大学生", "学生", "学子", "毕业生", "实习生", "学员", "本科生", "博士生", "硕士生"),
     "events": ("活动", "对接会", "招聘会", "培训", "洽谈会", "座谈会", "论坛", "推介会", "交流会", "宣讲会", "双选会",
                "讲座", "研讨会", "比赛", "大赛"),
     "enterprises": ("企业", "公司", "市场主体", "用人单位", "合作社", "茶企", "酒企", "药企", "车企", "农企", "民企",
@@ -79,7 +85,7 @@ _KEYWORD_RE = re.compile(
 _METRIC_OF = {k: m for m, ks in _KEYWORDS.items() for k in ks}
 
 _NUMBER = re.compile(
-    r"(?P<approx>将近|接近|大约|超过|近|约|超|逾)?"
+    r"(?P<approx>将近|接近|大约|超过|近|(?<![签合预节制契公条邀相协履])约|超|逾)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
     r"(?P<tail>(?:余|多)?[万亿]?(?:余|多)?)"
     r"(?P<cls>人次|场次|亿元|万元|元|个|所|家|项|名|人|位|次|场|座|期|条|件|类|处|份|户|届)"
@@ -90,12 +96,13 @@ _PREDICATE = re.compile(
     r"与|和|及|同|跟|签约|签订|签署|达成|作为|参加|参与|开展|走进|提供|发布|在|到|对|进行|来到|亮相|深入|集结|组建|"
     r"联合|调研|选中|被|为|向|共同|共商|入驻|落户|完成|实现|建立|建成|成立|获得|获批|列入|入选|成功|分别|已|先后|"
     r"纷纷|积极|累计|达到|组织|举办|承接|带来|吸引|实施|推动|助力|研学|结对|形成|涉及|覆盖|包括|其中|进驻|前来|"
-    r"落地|开工|投产|赴|前往|来到|到场|考察"
+    r"落地|开工|投产|赴|前往|来到|到场|考察|共建|建设|孵化|报名|当年|当天|当场"
 )
 _PLAN_VERBS = r"(?:建设|新建|建成|引进|实现|完成|新增|签约|签订|投资|举办|开展|培育|打造|推动|组织|达到|于|在|到|用)"
 _PLAN = re.compile(
     rf"计划{_PLAN_VERBS}|拟{_PLAN_VERBS}|力争|目标是|目标为|预计|争取|确保|下一步|今后|将(?:建设|新建|打造|引进|实现|达到|完成|新增|签约|签订|培育|推动|"
-    r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以)|到20\d\d年|年底前|年内"
+    r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以|在|与|于|共建|联合)|到20\d\d年|年底前|年内|"
+    r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后"
 )
 _PERIOD = re.compile(
     r"(?:截至|截止|自)?20\d\d年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|至今|上半年|下半年|全年|底|末|初)?"
@@ -134,11 +141,36 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _before(text: str, start: int, lo: int) -> str:
-    """Text from the start of the clause (or the previous number) up to the figure."""
+    """Text from the start of the clause (or the previous number) up to the figure.
+
+    A year or date (自2021年以来) and an ordinal (第24批) are not a previous number, and a short bracketed gloss
+    without numbers (试验示范站（基地）5个) does not end the clause: the noun before them still governs the figure.
+    """
     i = start
-    while i > lo and text[i - 1] not in _CLAUSE_END and text[i - 1] != "、" and not text[i - 1].isdigit():
+    while i > lo:
+        c = text[i - 1]
+        if c.isdigit():
+            j = i - 1
+            while j > lo and (text[j - 1].isdigit() or text[j - 1] == "."):
+                j -= 1
+            if (i < start and text[i] in "年月日") or (j > lo and text[j - 1] == "第"):
+                i = j
+                continue
+            break
+        if c in "）)":
+            k = text.rfind("（" if c == "）" else "(", max(lo, i - 42), i - 1)
+            if k >= 0 and not _GLOSS_STOP.search(text, k + 1, i - 1):
+                i = k
+                continue
+            break
+        if c in _CLAUSE_END or c == "、":
+            break
         i -= 1
     return text[i:start]
+
+
+_GLOSS_STOP = re.compile(r"[\d。；;，,（(]")
+_ASIDE = re.compile(r"《[^》]*》|（[^（）]*）|\([^()]*\)")
 
 
 def _after(text: str, end: int, hi: int) -> str:
@@ -184,10 +216,29 @@ def _fits(keyword: str, cls: str, *, money: bool) -> str | None:
 # After the classifier, words that make the figure approximate rather than name the counted noun ("50个以上").
 _APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|以内|之多)")
 # Nouns that are counted in reports but are not programme figures; nearer to the number than a keyword, they win.
-_UNCOUNTED = re.compile(r"展位|摊位|简历|房源|公寓|窗口|选手|席位|稿件|简报")
+_UNCOUNTED = re.compile(r"展位|摊位|简历|房源|公寓|窗口|选手|席位|稿件|简报|专员|干部|书记|工作人员|教职工|在校生")
+# Money that is no programme figure (taxes, income, subsidies, fees): the keyword before it names something else.
+_UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴|补助|奖励|奖补|经费|费用|增收|成本|悬赏|资助")
+# A noun that only says "members" (28名成员): the group named before the number says who they are.
+_GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
+# Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
+_CAP = re.compile(r"(?:最高|最多|不超过|不高于|上限为?)$|(?:单个|单项|每个|每项|每家|每人|每名|每户)[^，,；;。]{0,10}?"
+                  r"(?:最高|最多|不超过|上限)")
+_DELTA = re.compile(
+    r"(?:同比|较上年|比上年|较去年|比去年|较上年同期|比上年同期|较同期)(?:增加|增长|新增|多|减少|下降|提高)了?$"
+)
+# A money amount that sorts projects by size (500万元以上的项目, 10亿元以上项目): a threshold, not a figure.
+_THRESHOLD = re.compile(r"(?:以上|以下|及以上|以内)的?[\u4e00-\u9fff]")
+# A figure that stands beside an earlier one with no noun of its own: "分别为64个、51个", "合计157个", "累计达到18家".
+_SIBLING = re.compile(r"(?:分别为|分别是|分别达到?|依次为|合计|共计|总计|累计(?:达到|达|至|为)?|总数(?:达到|达|为)?|"
+                      r"总量(?:达到|达)?)$")
+# A line that starts with a label ("2. 就业创业基地：建成3个"): the label names what its first clause counts.
+_LABEL = re.compile(r"(?:\d{1,2}[.．、]\s*|[（(][一二三四五六七八九十]{1,3}[)）]\s*)?([^：:，,。；;\n]{2,16})[：:]")
 # A figure with no noun of its own that restates part of an earlier one: "其中71项成功揭榜", "已有27项找到…".
 _PART_MARKER = re.compile(r"其中|已有|另有|还有|尚有|已")
 _ELLIPTIC = "?"  # metric to be taken from the earlier figure the number is a part of
+_ELLIPTIC_LOCAL = "?s"  # the same, but only from a figure earlier in the same sentence ("…申报项目46项，获批立项31项")
+_SIBLING_OF = "?="  # metric to be taken from the nearest earlier figure in the same classifier, whatever its value
 
 
 def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
@@ -200,8 +251,14 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     money = cls.endswith("元")
     after = _APPROX_AFTER.sub("", _after(text, m.end(), hi))
     raw_before = _before(text, m.start(), lo)
-    # keywords inside a document title (《…项目管理办法》) or before a category label (成果转化类11个) name no noun
-    before = "" if raw_before.endswith("类") else re.sub(r"《[^》]*》", "", raw_before)
+    if _CAP.search(raw_before) or _DELTA.search(raw_before) or (money and _THRESHOLD.match(text, m.end())):
+        return None
+    if after.startswith("的"):
+        after = ""  # "完成签约项目900个的目标任务": the number modifies what follows; its noun came before it
+    # keywords inside a document title (《…项目管理办法》), a bracketed gloss (平台（含企业）12个) or before a
+    # category label (成果转化类11个) name no noun
+    before = "" if raw_before.endswith("类") else _ASIDE.sub("", raw_before) if "《" in raw_before or "（" in \
+        raw_before or "(" in raw_before else raw_before
     noun_follows = bool(re.match(r"[\u4e00-\u9fff]", after)) and cls not in "名位人"
     if not money and not noun_follows and (metric := _keyword_ending(before, cls)):
         return _refine_project(metric, before, after)  # "专家教授45名": the noun comes right before the number
@@ -210,6 +267,10 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     stop = _PREDICATE.search(after)
     # "485人、技术需求24项": a list separator right after the classifier means the noun came before the number
     noun = "" if after.startswith("、") else after[: stop.start()] if stop else after
+    if _GENERIC_NOUN.match(noun):
+        noun = ""  # "共28名成员在我市挂职": who they are is said before the number
+    elif stop is not None and stop.start() == 0 and not money and (metric := _modified_noun(after, stop, cls)):
+        return _refine_project(metric, before, after)  # "23个签约项目", "5个共建基地": a verb that modifies the noun
     if noun and not money:
         if re.match(r".{0,8}?作为.{0,14}基地", after):  # "10个优质企业作为实习实训基地": they are counted as bases
             return "bases"
@@ -226,15 +287,39 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     if not money and cls == "次" and not noun and "对接" in after:
         return "contacts"  # "先后47次赴高校院所开展对接"
     found = _best_keyword_at(before, cls, money=money, rightmost=True)
-    if found and not money and _UNCOUNTED.search(before, found[2]):
-        return None  # "招聘会共设展位280个": the stall is the noun, not the 招聘会 before it
+    nearer = _UNCOUNTED_MONEY if money else _UNCOUNTED
+    if (found or money) and nearer.search(before, found[2] if found else 0):
+        return None  # "招聘会共设展位280个", "年产值15亿元、税收8000万元": the nearer noun is not a programme figure
     metric = found[0] if found else None
     if money and not metric:  # "设立…基金,首期投放规模5亿元": the money's noun is in the clause before
         metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
-    if not metric and not money and (_PART_MARKER.search(raw_before) or raw_before.endswith("类")
-                                     or "其中" in text[lo : m.start()]):
+    if not metric and not noun and (label := _line_label(text, m.start(), lo)):
+        metric = _best_keyword(label, cls, money=money, rightmost=True)  # "2. 就业创业基地：建成3个"
+    if metric or money:
+        return _refine_project(metric, before, after) if metric else None
+    if _SIBLING.search(raw_before) or (len(raw_before) <= 3 and _LIST_ITEM.search(text, max(lo, m.start() - 12),
+                                                                                   m.start())):
+        return _SIBLING_OF  # "分别为64个、51个和9个", "累计达到1126个"
+    if _PART_MARKER.search(raw_before) or raw_before.endswith("类") or "其中" in text[lo : m.start()]:
         return _ELLIPTIC
-    return _refine_project(metric, before, after) if metric else None
+    # "…申报项目46项，获批立项31项": a short clause of its own with no noun is a part of the figure before it; a list
+    # item ("成果120项、需求85项") has a noun of its own, even one that is no keyword
+    opens_clause = m.start() - len(raw_before) > lo and text[m.start() - len(raw_before) - 1] in "，,；;"
+    return _ELLIPTIC_LOCAL if not noun and opens_clause and len(raw_before) <= 6 else None
+
+
+# A number with its classifier and a list separator (…64个、): the previous item of a list of bare numbers.
+_LIST_ITEM = re.compile(r"\d(?:余|多)?[万亿]?(?:人次|场次|个|所|家|项|名|人|位|次|场|座|期|条|件|类|处|份|户|届)"
+                        r"(?:、|和|及|以及)$")
+
+
+def _line_label(text: str, start: int, lo: int) -> str | None:
+    """The label of a "label：" line when the figure is in the first clause after it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    found = _LABEL.match(text, line_start, start)
+    if not found or any(c in _CLAUSE_END for c in text[found.end() : start]):
+        return None
+    return found.group(1)
 
 
 def _fit_cls(cls: str) -> str:
@@ -250,6 +335,17 @@ def _compound_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
     return found[0] if found and found[1] - stop.end() <= 2 else None
 
 
+_MODIFIER_VERB = frozenset({"签约", "签订", "签署", "共建", "联合", "落地", "开工", "投产", "建设"})
+
+
+def _modified_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
+    """A verb right after the classifier that modifies the noun following it at once (签约项目, 共建基地)."""
+    if stop.group() not in _MODIFIER_VERB:
+        return None
+    found = _best_keyword_at(after, cls, money=False, rightmost=False)
+    return found[0] if found and found[1] <= stop.end() else None
+
+
 def _keyword_ending(before: str, cls: str) -> str | None:
     """A fitting keyword that ends exactly where the number starts (allowing 共/达/达到/为 in between)."""
     trimmed = re.sub(r"(?:共|共计|达|达到|为|总数|合计)$", "", before)
@@ -263,7 +359,7 @@ def _keyword_ending(before: str, cls: str) -> str | None:
 
 
 _LANDED = re.compile(r"落地|落户|投产")
-_SIGNED = re.compile(r"签约|签订|签署|签下|敲定")
+_SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签")
 
 
 def _refine_project(metric: str, before: str, rest: str) -> str:
@@ -272,8 +368,10 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
         return metric
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
         return "projects_landed"
-    if _SIGNED.search(before):
+    if _SIGNED.search(before) or re.match(r"(?:现场|集中|成功|正式|顺利|已)?(?:签约|签订|签署)", rest):
         return "projects_signed"
+    if re.match(r"(?:成功|已)?揭榜", rest):
+        return "tech_demand"  # "49个项目成功揭榜": the items of a 揭榜挂帅 list are technology demands
     return metric
 
 
@@ -345,7 +443,78 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
         found = _sentence_figures(text, lo, hi, mentions, quoted, report_region, previous)
         figures.extend(found)
         previous, last_hi = found, hi
+    if _TABLE_HINT.search(text):
+        figures.extend(_table_figures(text, mentions, report_region))
+        figures.sort(key=lambda f: f.start)
     return figures
+
+
+# --- tables (表格) ---------------------------------------------------------------------------------------------
+
+# A table copied as text: rows of cells split by | or by spaces, under a header that names each column and its
+# unit — in the header cell (揭榜金额（万元）) or in a 单位：万元 line just above. The numbers in the cells have no
+# classifier of their own, so the column gives them their noun and unit.
+_TABLE_HINT = re.compile(r"单位\s*[:：]|[（(](?:万元|亿元|元|个|项|家|所|名|人)[)）]")
+_CELL_SPLIT = re.compile(r"\s*[|｜]\s*")
+_HEADER_UNIT = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?(万元|亿元|元|个|项|家|所|名|人)\s*[)）]")
+_UNIT_LINE = re.compile(r"单位\s*[:：]\s*(万元|亿元|元)")
+_CELL_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_SCALE = {"万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def _cells(line: str) -> list[str]:
+    parts = _CELL_SPLIT.split(line.strip(" |｜")) if line.count("|") + line.count("｜") >= 2 else line.split(" ")
+    return [p.strip() for p in parts]
+
+
+def _table_figures(text: str, mentions: list[RegionMention], report_region: str | None) -> list[StatedFigure]:
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    out: list[StatedFigure] = []
+    i = 0
+    while i < len(lines):
+        header = _cells(lines[i][1])
+        columns = _table_columns(header, [lines[k][1] for k in range(max(0, i - 2), i)]) if len(header) >= 3 else {}
+        if not columns:
+            i += 1
+            continue
+        i += 1
+        while i < len(lines) and len(row := _cells(lines[i][1])) == len(header):
+            row_start, row_line = lines[i]
+            for col, (metric, unit, plan) in columns.items():
+                if not _CELL_NUMBER.fullmatch(row[col]):
+                    continue
+                value = Decimal(row[col].replace(",", "")) * _SCALE.get(unit, Decimal(1))
+                at = row_start + row_line.find(row[col])
+                out.append(StatedFigure(
+                    metric=metric, value=value, unit=unit, approx=None, quote=row_line.strip(),
+                    region=_region_for(mentions, row_start, at, report_region), is_plan=plan, start=at,
+                ))  # fmt: skip
+            i += 1
+    return out
+
+
+def _table_columns(header: list[str], above: list[str]) -> dict[int, tuple[str, str, bool]]:
+    """Columns of a header row that name a figure and its unit: index → (metric, unit, is_plan)."""
+    if any(_CELL_NUMBER.fullmatch(cell) for cell in header):
+        return {}  # a data row, not a header
+    default = next((m.group(1) for line in above if (m := _UNIT_LINE.search(line))), None)
+    columns: dict[int, tuple[str, str, bool]] = {}
+    for col, cell in enumerate(header):
+        found = _HEADER_UNIT.search(cell)
+        unit = found.group(1) if found else default
+        if not unit:
+            continue
+        name = _HEADER_UNIT.sub("", cell)
+        money = unit.endswith("元")
+        metric = _best_keyword(name, "元" if money else unit, money=money, rightmost=True)
+        if metric:
+            plan = bool(_PLAN.search(name)) and not (metric == "investment" and _PLANNED_INVESTMENT.search(name))
+            columns[col] = (metric, unit, plan)
+    return columns
 
 
 def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention], quoted: list[tuple[int, int]],
@@ -361,11 +530,14 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
         if not metric or not parsed:
             continue
         value, unit, approx = parsed
-        if metric == _ELLIPTIC:
-            metric = _whole_of(value, m["cls"], [*previous, *out])
+        if metric in (_ELLIPTIC, _ELLIPTIC_LOCAL, _SIBLING_OF):
+            earlier = out if metric == _ELLIPTIC_LOCAL else [*previous, *out]
+            metric = _whole_of(value, m["cls"], earlier, any_value=metric == _SIBLING_OF)
             if not metric:
                 continue
             metric = _refine_part(metric, _before(text, m.start(), lo), _after(text, m.end(), hi))
+        else:
+            metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -378,21 +550,49 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
     return out
 
 
-def _whole_of(value: Decimal, cls: str, earlier: list[StatedFigure]) -> str | None:
-    """The metric of the nearest earlier figure counted in the same classifier that can contain ``value``."""
+def _whole_of(value: Decimal, cls: str, earlier: list[StatedFigure], *, any_value: bool = False) -> str | None:
+    """The metric of the nearest earlier figure counted in the same classifier that can contain ``value`` (or of
+    any value, for a figure that stands beside it)."""
     cls = _fit_cls(cls)
     for fig in reversed(earlier):
-        if fig.metric not in _MONEY and _fit_cls(fig.unit.lstrip("万亿")) == cls and fig.value >= value:
+        if fig.metric not in _MONEY and _fit_cls(fig.unit.lstrip("万亿")) == cls and (any_value or fig.value >= value):
             return fig.metric
     return None
 
 
+_PEOPLE = frozenset({"talents", "students", "experts"})
+_SPECIFIC_PROJECTS = frozenset({"projects_signed", "projects_landed"})
+
+
+def _as_part_of_total(text: str, lo: int, start: int, value: Decimal, cls: str, metric: str,
+                      previous: list[StatedFigure], out: list[StatedFigure]) -> str:
+    """A breakdown after 其中 counts what its total counts: "引进人才2146人，其中…本科毕业生1120人" are talents,
+    "新签约项目28个，其中10亿元以上项目4个" are signed projects (a part that says more, 其中已落地42个, keeps
+    its own)."""
+    if metric not in _PEOPLE and metric != "projects":
+        return metric
+    seg = text[lo:start]
+    q = seg.rfind("其中")
+    if q < 0 or re.search(r"[；;。]", seg[q:]):
+        return metric
+    cls = _fit_cls(cls)
+    wholes = [f for f in out if f.start < lo + q] or (previous if not seg[:q].strip() else [])
+    for fig in reversed(wholes):
+        if fig.metric in _MONEY or _fit_cls(fig.unit.lstrip("万亿")) != cls:
+            continue
+        if fig.value >= value and ((metric in _PEOPLE and fig.metric in _PEOPLE)
+                                   or (metric == "projects" and fig.metric in _SPECIFIC_PROJECTS)):
+            return fig.metric
+        return metric
+    return metric
+
+
 # Words that turn a sentence back from what is planned to what has been done: "计划引进博士50名，目前已引进41名".
-_RESULT = re.compile(r"目前|已经|已|截至|截止|实际|累计|如今")
+_RESULT = re.compile(r"目前|已经|已|截至|截止|实际(?!利用|到位)|累计|如今")
 # "按照全年引进人才1万人的目标": the figure is the target named after it.
 _TARGET_AFTER = re.compile(r"(?:以上|左右)?的?(?:目标|任务)")
 # "预计总投资1.05亿元", "计划总投资12.5亿元": the planned investment of a project is its investment figure.
-_PLANNED_INVESTMENT = re.compile(r"(?:预计|计划)总?投资")
+_PLANNED_INVESTMENT = re.compile(r"(?:预计|计划)总投资")
 
 
 def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
