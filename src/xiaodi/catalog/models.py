@@ -70,6 +70,7 @@ class Achievement(RecordMixin, VersionedMixin, Base):
     __table_args__ = (
         UniqueConstraint("owner_id", "title"),
         Index("ix_achievement_discipline", "discipline_code"),
+        Index("ix_achievement_live", "retired_at", "maturity", "transfer_mode"),  # list counts without the rows
     )
 
     title: Mapped[str] = mapped_column(String(300), index=True)

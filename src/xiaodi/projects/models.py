@@ -185,7 +185,10 @@ class Milestone(IdMixin, TimestampMixin, VersionedMixin, Base):
     """A milestone (节点) with a deadline; each postponement is counted so that slipping stays visible."""
 
     __tablename__ = "milestone"
-    __table_args__ = (Index("ix_milestone_state_due", "state", "due_on"),)
+    __table_args__ = (
+        Index("ix_milestone_state_due", "state", "due_on"),
+        Index("ix_milestone_state_due_project", "state", "due_on", "project_id"),  # the dashboard's overdue count
+    )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))

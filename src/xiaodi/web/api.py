@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xiaodi.web.deps import CurrentUser, MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import MAX_PAGE_SIZE, ResourceSpec, fetch_page, parse_query
@@ -25,6 +25,8 @@ class ListOut(BaseModel):
     total: int
     page: int
     size: int
+    total_exact: bool = Field(
+        default=True, description="false 表示关键词搜索（q）命中的记录超过 total 条：搜索只计数到上限，请缩小范围")
 
 
 class MeOut(BaseModel):
@@ -93,7 +95,7 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
         lq = parse_query(spec, params)
         result = fetch_page(session, spec, viewer, lq)
         return ListOut(items=[spec.row_json(obj, viewer, spec.columns) for obj in result.items], total=result.total,
-                       page=result.page, size=result.size)
+                       page=result.page, size=result.size, total_exact=result.total_exact)
 
     def get_item(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
         obj = spec.get(session, record_id, viewer)

@@ -1,0 +1,169 @@
+"""List pages pick their rows on the list's own table, then load only those rows with their relations.
+
+``fetch_page`` must give exactly what the plain query (every row joined, sorted, cut) gives: the same rows in the
+same order on every page and for every sort, the same total, the same scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
+from xiaodi.web.listing import ListQuery, build_select, fetch_page, order_by
+from xiaodi.web.resources import load_specs
+
+from .conftest import World
+
+ADMIN = Viewer(user_id=1, name="管理员", roles=frozenset({Role.ADMIN}))
+
+
+def plain_page(session: Session, name: str, viewer: Viewer, lq: ListQuery) -> tuple[list[int], int]:
+    spec = load_specs()[name]
+    stmt = build_select(spec, viewer, lq)
+    everything = list(session.scalars(order_by(spec, stmt, lq.sort)).unique())
+    start = (lq.page - 1) * lq.size
+    return [obj.id for obj in everything[start:start + lq.size]], len(everything)
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "kind", "-kind", "id", "-id"])
+def test_pages_match_the_plain_query_for_every_sort(session: Session, sort: str) -> None:
+    spec = load_specs()["organisations"]
+    seen: list[int] = []
+    for page in (1, 2, 7):
+        lq = ListQuery(sort=sort, page=page, size=25)
+        got = fetch_page(session, spec, ADMIN, lq)
+        ids, total = plain_page(session, "organisations", ADMIN, lq)
+        assert [o.id for o in got.items] == ids
+        assert got.total == total > 100  # the reference data's universities
+        seen += ids
+    assert len(seen) == len(set(seen)), "pages overlap"
+
+
+def test_filtered_searched_and_scoped_pages_match(session: Session, world: World) -> None:
+    province = Viewer(user_id=2, name="省办", roles=frozenset({Role.PROVINCE_OFFICE}),
+                      region_ids=frozenset({world.hejin.id, world.taiyuan.id}))
+    enterprise = Viewer(user_id=3, name="企业", roles=frozenset({Role.ENTERPRISE}),
+                        organisation_ids=frozenset({world.enterprise.id}))
+    cases: list[tuple[str, Viewer, dict[str, Any]]] = [
+        ("organisations", ADMIN, {"q": "大学", "sort": "-name"}),
+        ("organisations", ADMIN, {"filters": {"kind": "university"}, "sort": "name", "page": 3}),
+        ("organisations", enterprise, {"sort": "name"}),
+        ("demands", province, {"sort": "-id"}),
+        ("demands", enterprise, {"sort": "title"}),
+        ("demands", ADMIN, {"q": "铝", "sort": "state"}),
+        ("projects", province, {"sort": "-pledged_amount"}),
+        ("agreements", enterprise, {"sort": "-signed_on"}),
+    ]
+    for name, viewer, kwargs in cases:
+        lq = ListQuery(size=10, **kwargs)
+        got = fetch_page(session, load_specs()[name], viewer, lq)
+        ids, total = plain_page(session, name, viewer, lq)
+        assert [o.id for o in got.items] == ids, (name, kwargs)
+        assert got.total == total, (name, kwargs)
+    # the enterprise sees its own demands (published and draft) but not the other enterprise's draft
+    mine = fetch_page(session, load_specs()["demands"], enterprise, ListQuery(sort="-id", size=50))
+    assert {world.demand_id, world.draft_id} <= {d.id for d in mine.items}
+    assert world.other_demand_id not in {d.id for d in mine.items}
+
+
+def test_a_page_joins_its_relations_for_its_own_rows_only(session: Session) -> None:
+    """The statement that loads the page's rows carries the sort and the LIMIT in a subquery of ids."""
+    spec = load_specs()["organisations"]
+    statements: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        page = fetch_page(session, spec, ADMIN, ListQuery(sort="-name", page=2, size=20))
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert len(page.items) == 20
+    count, rows = statements[0], statements[1]
+    assert "count(*)" in count.lower() and "region" not in count.lower()  # no join, no subquery of columns
+    outer, _, inner = rows.partition(" IN (")
+    assert "LEFT OUTER JOIN region" in outer  # the eager load, on the outer query …
+    assert "LIMIT" in inner and "JOIN" not in inner  # … the page chosen on the bare table
+
+
+def test_sorts_on_unindexed_columns_read_the_table_in_order(session: Session, world: World) -> None:
+    """Pages sorted by a column no index orders (SQLite: read in rowid order) match the plain query."""
+    from decimal import Decimal
+
+    from xiaodi.demands import service as demands
+
+    from .conftest import ACTOR
+
+    for i in range(12):
+        demands.create_demand(session, actor=ACTOR, owner_id=world.enterprise.id, title=f"排序需求{i}",
+                              kind="technology", budget=Decimal(1000 * (i % 4)) if i % 3 else None)
+    session.flush()
+    for sort in ("budget", "-budget", "kind", "-kind"):
+        for page in (1, 2, 3):
+            lq = ListQuery(sort=sort, page=page, size=5)
+            got = fetch_page(session, load_specs()["demands"], ADMIN, lq)
+            ids, total = plain_page(session, "demands", ADMIN, lq)
+            assert [d.id for d in got.items] == ids, (sort, page)
+            assert got.total == total
+
+
+def test_a_search_reads_the_table_once_and_counts_up_to_a_cap(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xiaodi.web.listing as listing
+
+    spec = load_specs()["organisations"]
+    statements: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        few = fetch_page(session, spec, ADMIN, ListQuery(q="山西大学", sort="name", size=50))
+        assert few.total == len(few.items) >= 1 and few.total_exact
+        monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 30)
+        many = fetch_page(session, spec, ADMIN, ListQuery(q="大学", sort="name", size=10))
+        assert len(many.items) == 10
+        assert many.total == 30 and not many.total_exact and many.has_next
+        # past the cap the ids follow the page, so the pager still has a next page when there is one
+        deep = fetch_page(session, spec, ADMIN, ListQuery(q="大学", sort="name", size=10, page=5))
+        assert len(deep.items) == 10 and deep.total == 50 and not deep.total_exact and deep.has_next
+        beyond = fetch_page(session, spec, ADMIN, ListQuery(q="山西大学", sort="name", size=10, page=99))
+        assert beyond.items == [] and beyond.total == few.total and beyond.total_exact
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert not any("count(" in s.lower() for s in statements), "a search is not counted separately"
+    # the pages of a search are the plain query's pages, and an exact total is what the plain query counts
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 100_000)
+    for page in (1, 3):
+        lq = ListQuery(q="大学", sort="-name", size=10, page=page)
+        got = fetch_page(session, spec, ADMIN, lq)
+        ids, total = plain_page(session, "organisations", ADMIN, lq)
+        assert [o.id for o in got.items] == ids and got.total == total and got.total_exact
+
+
+def test_search_totals_beyond_the_cap_are_shown_as_more_than(
+    login: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xiaodi.web.listing as listing
+
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 30)
+    c = login("province")
+    page = c.get("/organisations", params={"q": "大学"}).text
+    assert "超过 30 条" in page and 'rel="next"' in page and "第 1 页" in page
+    body = c.get("/api/organisations", params={"q": "大学", "size": 10}).json()
+    assert body["total"] == 30 and body["total_exact"] is False
+    body = c.get("/api/organisations", params={"q": "山西大学"}).json()
+    assert body["total_exact"] is True and body["total"] == len(body["items"])
+    assert "共 " in c.get("/organisations").text  # lists without a search keep their exact count
