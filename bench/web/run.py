@@ -367,7 +367,8 @@ def one_run(args: argparse.Namespace, db: str, url: str, index_dir: Path, worker
         t.join()
     samples = load.measured(res)
     seconds = args.duration
-    timeline = WORK / "samples" / f"{db}-{workers}w-run{run_no}.csv"
+    stamp = dt.datetime.fromtimestamp(res.epoch + res.measure_from).strftime("%Y%m%d-%H%M%S")
+    timeline = WORK / "samples" / f"{db}-{workers}w-run{run_no}-{stamp}.csv"
     timeline.parent.mkdir(exist_ok=True)
     with timeline.open("w") as fh:
         fh.write("offset_s,group,name,variant,status,ms\n")
