@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Annotated
 
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from xiaodi.cli_options import DbOption
 from xiaodi.core.db import make_engine
 from xiaodi.core.errors import XiaodiError
 
@@ -21,10 +21,6 @@ app.add_typer(db_app, name="db")
 
 console = Console()
 err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
-]
 
 
 def engine_for(url: str | None) -> Engine:

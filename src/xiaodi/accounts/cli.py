@@ -11,13 +11,13 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from xiaodi.accounts.models import ROLE_LABELS, Role
+from xiaodi.cli_options import DbOption
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
 
 console = Console()
 ACTOR = Actor.system("cli")
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL）")]
 ROLE_HELP = "角色：" + "，".join(f"{r.value}（{label}）" for r, label in ROLE_LABELS.items())
 
 

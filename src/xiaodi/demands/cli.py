@@ -5,7 +5,6 @@ machine so that the commands never drift from the rules. The command line acts a
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -13,9 +12,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
-from xiaodi.core.audit import Actor
+from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor
 from xiaodi.core.db import transaction
 from xiaodi.core.models import to_jsonable
 from xiaodi.demands.models import DEMAND_KIND_LABELS, DemandKind, DemandState
@@ -31,17 +29,9 @@ from xiaodi.demands.service import (
     visible_demands,
 )
 
-EngineFactory = Callable[[str | None], Engine]
 console = Console()
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL）")]
-AsOption = Annotated[str | None, typer.Option("--as", help="操作人姓名（默认：命令行:当前系统用户）")]
-JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 CodeArg = Annotated[str, typer.Argument(help="需求编号，如 XQ-2025-000001")]
-
-
-def cli_actor(name: str | None) -> Actor:
-    return Actor(name=name or f"命令行:{getpass.getuser()}")
 
 
 def _print_json(data: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -17,15 +17,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.records import check_version
 from xiaodi.demands import service_orders as orders
-from xiaodi.demands.cli import cli_actor
 from xiaodi.demands.models import (
     Dispatch,
     DispatchState,
@@ -39,12 +39,8 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
 
-EngineFactory = Callable[[str | None], Engine]
 console = Console()
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL）")]
-AsOption = Annotated[str | None, typer.Option("--as", help="操作人姓名，记入留痕（默认：命令行:当前系统用户）")]
-JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 CodeArg = Annotated[str, typer.Argument(help="订单编号，如 DD-2025-000001")]
 VersionOption = Annotated[int | None, typer.Option("--version", min=1, help="您看到的订单版本号，防止覆盖他人修改")]
 

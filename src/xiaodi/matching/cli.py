@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,18 +15,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from xiaodi.cli_options import DbOption, EngineFactory
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.matching import service
 from xiaodi.matching.profiles import TARGETS, check_target
 
-EngineFactory = Callable[[str | None], Engine]
 console = Console()
 err_console = Console(stderr=True)
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL）")]
 TargetOption = Annotated[str, typer.Option("--target", "-t", help="匹配对象：" + "、".join(TARGETS))]
 
 

@@ -13,19 +13,17 @@ Amounts are written as people write them ("120万元", "1.2亿", "3000"); dates 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import re
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.core.audit import Actor
+from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
@@ -49,14 +47,10 @@ from xiaodi.projects.models import (
     ProjectStage,
 )
 
-EngineFactory = Callable[[str | None], Engine]
 console = Console()
 
-DbOption = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL）")]
 RegionOption = Annotated[str | None, typer.Option("--region", help="行政区名称或代码，含下辖区县，如 运城市")]
 UnitOption = Annotated[str | None, typer.Option("--unit", help="单位名称或简称")]
-JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-AsOption = Annotated[str | None, typer.Option("--as", help="操作人姓名（默认：命令行:当前系统用户）")]
 ProjectArg = Annotated[str, typer.Argument(help="项目编号，如 XM-2025-000001")]
 AgreementArg = Annotated[str, typer.Argument(help="协议编号，如 XY-2025-000001")]
 LimitOption = Annotated[int, typer.Option("--limit", min=1, max=10_000, help="最多列出条数")]
@@ -69,10 +63,6 @@ FUND_SOURCES = {"企业自筹": FundSource.SELF_RAISED, "自筹": FundSource.SEL
                 "基金": FundSource.FUND, "其他": FundSource.OTHER} | {s.value: s for s in FundSource}
 LEVELS = {"县级": "county", "市级": "city", "省级": "province", "county": "county", "city": "city",
           "province": "province"}
-
-
-def cli_actor(name: str | None) -> Actor:
-    return Actor(name=name or f"命令行:{getpass.getuser()}")
 
 
 def _print_json(data: Any) -> None:

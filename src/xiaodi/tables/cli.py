@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
+from xiaodi.cli_options import DbOption, EngineFactory
 from xiaodi.core.audit import Actor
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.result import ImportFailed
@@ -25,10 +26,6 @@ from xiaodi.tables.writers import column_help
 
 console = Console()
 err_console = Console(stderr=True)
-EngineFactory = Callable[[str | None], Engine]
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
-]
 TableArg = Annotated[str, typer.Argument(help="信息表名称，如 universities、achievements（见 xiaodi tables）")]
 FileArg = Annotated[Path, typer.Argument(help=".xlsx 或 .csv 文件")]
 
