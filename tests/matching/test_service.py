@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +239,26 @@ def test_an_index_nobody_uses_is_not_built_by_a_commit_and_a_bulk_change_rebuild
     assert not (folder / "xiaodi-index" / "achievement" / "records.jsonl").exists()
     assert len(match_text(session, "镁渣 资源化", "achievement", 200)) == 200
     assert match_text(session, "锂渣", "achievement", 3)[0]["name"] == "锂渣综合利用技术"
+
+
+def test_a_large_loaded_index_is_kept_out_of_the_garbage_collectors_walks(own_ledger, monkeypatch) -> None:
+    # A province's index is ~0.5M objects; walking them in every full collection stalled web workers.
+    session, _, _ = own_ledger
+    rebuild_index(session, "achievement")
+    service.reset_services()
+    monkeypatch.setattr(service, "FREEZE_FROM", 1)
+    gc.unfreeze()
+    try:
+        assert match_text(session, "钢渣", "achievement", 5)  # loads the index from disk
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_small_index_is_left_to_the_collector(own_ledger) -> None:
+    session, _, _ = own_ledger
+    rebuild_index(session, "achievement")
+    service.reset_services()
+    gc.unfreeze()
+    assert match_text(session, "钢渣", "achievement", 5)
+    assert gc.get_freeze_count() == 0

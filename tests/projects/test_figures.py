@@ -20,7 +20,14 @@ from xiaodi.demands.models import DemandKind
 from xiaodi.demands.service_claims import submit_claim, withdraw_claim
 from xiaodi.directory.models import Organisation
 from xiaodi.ingest.models import Metric
-from xiaodi.projects.figures import FIGURE_KEYS, compute_figures, region_subtree_ids
+from xiaodi.projects.figures import (
+    BREAKDOWN_KEYS,
+    FIGURE_KEYS,
+    compute_figures,
+    figures_by_subregion,
+    figures_by_year,
+    region_subtree_ids,
+)
 from xiaodi.projects.models import AgreementKind, PartyRole
 from xiaodi.projects.service import (
     PartySpec,
@@ -186,3 +193,45 @@ def test_the_region_subtree_holds_the_region_and_every_descendant(session: Sessi
     assert {world.city.id, world.county.id, world.county2.id} <= ids
     assert world.other_city.id not in ids and world.province.id not in ids
     assert set(region_subtree_ids(session, world.county.id)) == {world.county.id}
+
+
+def _pick(values: dict, keys: tuple[str, ...]) -> dict:  # type: ignore[type-arg]
+    return {k: values[k] for k in keys}
+
+
+def test_the_breakdown_by_subregion_adds_up_like_each_regions_own_figures(session: Session, ledger: World) -> None:
+    rows = {r.key: r for r in figures_by_subregion(session, region_id=ledger.province.id, **YEAR_2025)}
+    assert list(rows)[:2] == ["140100", "140200"]  # every city of 山西省, by code
+    for region in (ledger.city, ledger.other_city):
+        own = compute_figures(session, region_id=region.id, **YEAR_2025).values
+        assert rows[region.code].values == _pick(own, BREAKDOWN_KEYS), region.name
+    assert not any(rows["140100"].values.values())  # 太原市: nothing in this ledger
+    city = figures_by_subregion(session, region_id=ledger.city.id)
+    by_name = {r.label: r.values for r in city}
+    assert by_name["河津市"]["agreements"] == 2 and by_name["河津市"]["funds_in_place"] == Decimal("8500000.00")
+    assert by_name["稷山县"]["agreements"] == 1 and by_name["稷山县"]["demands_published"] == 1  # A3; D3
+    assert figures_by_subregion(session, region_id=ledger.county.id) == []  # a county has no sub-regions here
+
+
+def test_the_trend_by_year_matches_each_years_figures(session: Session, ledger: World) -> None:
+    rows = figures_by_year(session, region_id=ledger.city.id, unit_id=None, first_year=2023, last_year=2025)
+    assert [r.key for r in rows] == ["2023", "2024", "2025"]
+    assert rows[0].values["agreements"] == 0 and rows[0].values["funds_in_place"] == Decimal("0.00")
+    for row in rows:
+        year = int(row.key)
+        own = compute_figures(session, region_id=ledger.city.id, date_from=dt.date(year, 1, 1),
+                              date_to=dt.date(year, 12, 31)).values
+        assert row.values == _pick(own, BREAKDOWN_KEYS), row.label
+    unit = figures_by_year(session, region_id=None, unit_id=ledger.enterprise.id, first_year=2024, last_year=2025)
+    assert [r.values["agreements"] for r in unit] == [1, 1]  # A1 (2024), A2 (2025); A5 retired
+    with pytest.raises(ValidationFailed):
+        figures_by_year(session, region_id=None, unit_id=None, first_year=2025, last_year=2024)
+
+
+def test_a_new_years_eve_demand_counts_in_the_shanghai_year(session: Session, world: World,
+                                                            official: Actor) -> None:
+    d = published_demand(session, world, official, title="元旦凌晨发榜")
+    d.published_at = dt.datetime(2024, 12, 31, 16, 30, tzinfo=UTC)  # 2025-01-01 00:30 in 北京时间
+    session.flush()
+    rows = figures_by_year(session, region_id=world.county.id, unit_id=None, first_year=2024, last_year=2025)
+    assert [r.values["demands_published"] for r in rows] == [0, 1]

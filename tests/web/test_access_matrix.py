@@ -55,11 +55,18 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         rows.append((f"/api/{name}/{{record_id}}", f"/api/{name}/{rid}", only(allowed)))
         rows.append((f"/api/{name}/{{record_id}}/history", f"/api/{name}/{rid}/history", only(allowed)))
     choosers = {"province", "hejin", "enterprise", "admin"}
+    unit_refused = {"enterprise": NO, "university": NO}
     rows += [
         ("/", "/", MEMBERS | {"outsider": OK}),  # an outsider sees "no role yet", not an error
         ("/account", "/account", {p: OK for p in PERSONAS}),
         ("/api/me", "/api/me", {p: OK for p in PERSONAS}),
         ("/api/figures", "/api/figures", MEMBERS),
+        ("/figures", "/figures", MEMBERS),
+        ("/figures/export.xlsx", "/figures/export.xlsx?year=2025", MEMBERS),
+        # 太原's figures: for the province and the administrator; 河津's office finds no such region of
+        # its own (404); units may not choose regions at all (403)
+        ("/api/figures", f"/api/figures?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
+        ("/figures", f"/figures?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
         ("/import", "/import", only(everyone_office, NO)),
         ("/api/demands/{demand_id}/steps", f"/api/demands/{w.demand_id}/steps", only(set(PERSONAS))),
         ("/api/demands/{demand_id}/claims", f"/api/demands/{w.other_demand_id}/claims", only({"province", "admin"})),

@@ -167,3 +167,17 @@ def test_search_totals_beyond_the_cap_are_shown_as_more_than(
     body = c.get("/api/organisations", params={"q": "山西大学"}).json()
     assert body["total_exact"] is True and body["total"] == len(body["items"])
     assert "共 " in c.get("/organisations").text  # lists without a search keep their exact count
+
+
+@pytest.mark.parametrize(("persona", "shown", "hidden"), [
+    ("enterprise", {"填报需求", "我要点单"}, {"新建协议"}),
+    ("university", {"填报需求"}, {"我要点单", "新建协议"}),
+    ("hejin", {"填报需求", "我要点单", "新建协议"}, set()),
+])
+def test_list_buttons_are_offered_only_to_roles_that_may_use_them(login, persona, shown, hidden) -> None:  # type: ignore[no-untyped-def]
+    c = login(persona)
+    pages = "".join(c.get(path).text for path in ("/demands", "/orders", "/agreements"))
+    for label in shown:
+        assert f">{label}</a>" in pages, label
+    for label in hidden:
+        assert f">{label}</a>" not in pages, label

@@ -40,7 +40,20 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **_postgres_options(url, kwargs))
+
+
+def _postgres_options(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Connection options for PostgreSQL: JIT off unless the URL or the caller says otherwise.
+
+    The ledger's statements are short, but the scope's per-row EXISTS clauses give them estimated costs past
+    JIT's threshold, and compiling took 178 ms of a 227 ms list count (docs/benchmarks_web.md).
+    """
+    if "options=" in url:
+        return kwargs
+    connect_args = dict(kwargs.get("connect_args") or {})
+    connect_args.setdefault("options", "-c jit=off")
+    return {**kwargs, "connect_args": connect_args}
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -17,6 +17,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands import orders_pages, service
+from xiaodi.demands.drafting import may_draft
 from xiaodi.demands.models import (
     DEMAND_KIND_LABELS,
     DEMAND_STATE_LABELS,
@@ -30,7 +31,7 @@ from xiaodi.demands.models import (
 from xiaodi.directory.models import OrgKind
 from xiaodi.web.access import demand_viewer
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash
 
 VISIBILITY_LABELS = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
@@ -151,7 +152,7 @@ def specs() -> list[ResourceSpec]:
         default_sort="-id",
         personal_owner=lambda d: (d.owner_id,),
         table="demands",
-        actions=(("/demands/new", "填报需求"),),
+        actions=(ListAction("/demands/new", "填报需求", allowed=may_draft),),
         extras=demand_extras,
         detail_partial="demand_detail.html",
     )
@@ -205,7 +206,7 @@ def specs() -> list[ResourceSpec]:
         personal_owner=lambda o: (o.enterprise_id,),
         extras=orders_pages.order_extras,
         detail_partial="order_detail.html",
-        actions=(("/orders/new", "我要点单"),),
+        actions=(ListAction("/orders/new", "我要点单", allowed=lambda v: v.has_role(*orders_pages.PLACERS)),),
     )
     return [demands, claims, orders]
 

@@ -25,7 +25,7 @@ from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
 REPORT_STATE_LABELS = {ReportState.UPLOADED.value: "待核对", ReportState.REVIEWED.value: "核对中",
@@ -84,7 +84,7 @@ def specs() -> list[ResourceSpec]:
         detail_partial="report_detail.html",
         admits=reviews_reports,
         refusal=REFUSAL,
-        actions=(("/reports/upload", "上传报道"), ("/reconciliation", "数据比对")),
+        actions=(ListAction("/reports/upload", "上传报道"), ListAction("/reconciliation", "数据比对")),
         api_detail=False,  # ingest/api.py serves the report with its figures
     )
     return [reports]

@@ -17,6 +17,7 @@ BM25 answers meanwhile; an embedding cache beside the index keeps every vector c
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -57,6 +58,8 @@ DEMAND_TARGETS: dict[str, tuple[str, ...]] = {
     "talent": ("expert", "university"),
 }
 ACHIEVEMENT_TARGETS = ("enterprise", "demand")  # 成果推介: who may want it
+# From this many records on, a freshly loaded index is frozen out of the garbage collector's reach (see below).
+FREEZE_FROM = 20_000
 
 
 @dataclass(slots=True)
@@ -180,6 +183,7 @@ class MatchService:
                 index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(),
                                          engine_config(self.encoder_name))
                 self._indexes[target] = (index, stamp)
+                _freeze_if_large(index)
                 return index
         return self.rebuild(session, target)
 
@@ -202,6 +206,7 @@ class MatchService:
                 report(f"建立{label}索引", 0, 0)
             index.compact()
             self._save(target, index)
+        _freeze_if_large(index)
         return index
 
     def _save(self, target: str, index: HybridIndex) -> None:
@@ -259,6 +264,20 @@ class MatchService:
         index = self.index(session, target)
         hits = index.search(text, top_k=top_k, filters=allow, context=context)
         return [_candidate(target, h) for h in hits]
+
+
+def _freeze_if_large(index: HybridIndex) -> None:
+    """Take a large, freshly loaded index out of the cyclic garbage collector's walks (gc.freeze).
+
+    A province's indexes hold ~0.5 million Python objects per process; every full collection walked them all,
+    stopping the web worker for 0.4–0.9 s a few times a minute (docs/benchmarks_web.md). Frozen objects are still
+    freed by reference counting when the index is replaced; only reference cycles among them would outlive it,
+    and the index holds none once its background encoding thread has finished. The collection first keeps
+    today's garbage from being frozen with it.
+    """
+    if len(index) >= FREEZE_FROM:
+        gc.collect()
+        gc.freeze()
 
 
 def _candidate(target: str, hit: MatchResult) -> Candidate:

@@ -26,16 +26,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, union
+from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, exists, extract, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from xiaodi.bases.models import BaseState, Pairing, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.models import UTCDateTime
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.ingest.models import METRIC_LABELS, Metric
@@ -306,4 +307,129 @@ def metric_label(key: str) -> str:
     return FIGURE_LABELS.get(key, key)
 
 
-__all__ = ["FIGURE_KEYS", "Figures", "Metric", "compute_figures", "metric_label", "region_subtree_ids"]
+# ── breakdowns (分地区、分年度) ──────────────────────────────────────────────────────────────────────────────
+# The four figures the reports lead with, grouped in one statement each: per sub-region for a region's table, per
+# year for its trend. Same definitions as ``compute_figures`` (a region's row equals that region's figures).
+BREAKDOWN_KEYS: tuple[str, ...] = ("agreements", "amount_signed", "projects_landed", "funds_in_place",
+                                   "demands_published")
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One line of a breakdown: a sub-region (or a year) and its figures."""
+
+    key: str  # the region's code, or the year
+    label: str  # 运城市, or 2024年
+    values: dict[str, int | Decimal]
+
+
+def subregions(session: Session, region_id: int | None) -> list[Region]:
+    """The regions one level below ``region_id`` (the provinces for the whole country), by code."""
+    parent = Region.parent_id == region_id if region_id is not None else Region.parent_id.is_(None)
+    return list(session.scalars(select(Region).where(parent).order_by(Region.code)))
+
+
+def _roots(session: Session, roots: list[Region]) -> dict[int, int]:
+    """Every region under the given ones → the given region it lies in (one recursive query)."""
+    if not roots:
+        return {}
+    tree = select(Region.id.label("id"), Region.id.label("root")).where(
+        Region.id.in_([r.id for r in roots])).cte("under", recursive=True)
+    child = aliased(Region)
+    tree = tree.union_all(select(child.id, tree.c.root).join(tree, child.parent_id == tree.c.id))
+    return {cast(int, i): cast(int, root) for i, root in session.execute(select(tree.c.id, tree.c.root))}
+
+
+def _grouped(session: Session, key: Any, *, region_ids: list[int] | None, unit_id: int | None,
+             date_from: dt.date | None, date_to: dt.date | None) -> dict[Any, dict[str, int | Decimal]]:
+    """The breakdown figures grouped by ``key(column)`` — a region column, or the year of a date column."""
+    def in_scope(column: Any) -> ColumnElement[bool]:
+        return column.in_(region_ids) if region_ids is not None else true()
+
+    out: dict[Any, dict[str, int | Decimal]] = {}
+
+    def put(rows: Any, *names: str) -> None:
+        for group, *values in rows:
+            slot = out.setdefault(group, {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS})
+            for name, value in zip(names, values, strict=True):
+                slot[name] = _money(value) if name in MONEY_KEYS else int(value or 0)
+
+    unit_agreements = select(AgreementParty.agreement_id).where(AgreementParty.organisation_id == unit_id)
+    where = [Agreement.retired_at.is_(None), in_scope(Agreement.region_id),
+             _between(Agreement.signed_on, date_from, date_to)]
+    if unit_id is not None:
+        where.append(Agreement.id.in_(unit_agreements))
+    group = key(Agreement.region_id, Agreement.signed_on)
+    put(session.execute(select(group, func.count(), func.sum(Agreement.amount)).where(*where).group_by(group)),
+        "agreements", "amount_signed")
+
+    unit_project = or_(Project.responsible_unit_id == unit_id, Project.partner_id == unit_id,
+                       Project.enterprise_id == unit_id) if unit_id is not None else true()
+    project_scope = and_(Project.retired_at.is_(None), in_scope(Project.region_id), unit_project)
+    group = key(Project.region_id, Project.landed_on)
+    put(session.execute(select(group, func.count()).where(project_scope, _between(Project.landed_on, date_from,
+                                                                                   date_to)).group_by(group)),
+        "projects_landed")
+
+    newer = aliased(FundRecord)
+    group = key(Project.region_id, FundRecord.arrived_on)
+    put(session.execute(
+        select(group, func.sum(FundRecord.amount)).join(Project, Project.id == FundRecord.project_id)
+        .where(project_scope, _between(FundRecord.arrived_on, date_from, date_to),
+               ~exists().where(newer.corrects_id == FundRecord.id))
+        .group_by(group)), "funds_in_place")
+
+    start, end = _local_bounds(date_from, date_to)
+    demand_where = [Demand.retired_at.is_(None), Demand.published_at.is_not(None), in_scope(Demand.region_id),
+                    Demand.published_at >= start if start else true(), Demand.published_at < end if end else true()]
+    if unit_id is not None:
+        demand_where.append(or_(Demand.owner_id == unit_id, Demand.lead_unit_id == unit_id))
+    group = key(Demand.region_id, Demand.published_at)
+    put(session.execute(select(group, func.count()).where(*demand_where).group_by(group)), "demands_published")
+    return out
+
+
+def figures_by_subregion(session: Session, *, region_id: int | None, date_from: dt.date | None = None,
+                         date_to: dt.date | None = None) -> list[BreakdownRow]:
+    """The breakdown figures of each region one level below ``region_id`` (分地区), each with its sub-regions."""
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed("统计起始日期不能晚于截止日期")
+    children = subregions(session, region_id)
+    root_of = _roots(session, children)
+    grouped = _grouped(session, lambda region, _date: region, region_ids=list(root_of) if region_id else None,
+                       unit_id=None, date_from=date_from, date_to=date_to)
+    totals: dict[int, dict[str, int | Decimal]] = {
+        c.id: {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS} for c in children}
+    for region, values in grouped.items():
+        root = root_of.get(region)
+        if root is None:
+            continue
+        for k, v in values.items():
+            totals[root][k] += v
+    return [BreakdownRow(c.code, c.name, totals[c.id]) for c in children]
+
+
+def figures_by_year(session: Session, *, region_id: int | None, unit_id: int | None, first_year: int,
+                    last_year: int) -> list[BreakdownRow]:
+    """The breakdown figures of each calendar year from ``first_year`` to ``last_year`` (分年度, the trend)."""
+    if first_year > last_year:
+        raise ValidationFailed("统计起始年度不能晚于截止年度")
+    region_ids = region_subtree_ids(session, region_id) if region_id is not None else None
+    date_from, date_to = dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
+    grouped = _grouped(session, lambda _region, date: _year_of(session, date), region_ids=region_ids,
+                       unit_id=unit_id, date_from=date_from, date_to=date_to)
+    empty = {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS}
+    return [BreakdownRow(str(y), f"{y}年", grouped.get(y, dict(empty))) for y in range(first_year, last_year + 1)]
+
+
+def _year_of(session: Session, column: Any) -> Any:
+    """The calendar year of a date, or of a UTC timestamp in Shanghai time (published_at)."""
+    if isinstance(column.type, UTCDateTime | DateTime):
+        if session.get_bind().dialect.name == "sqlite":
+            return func.cast(func.strftime("%Y", column, "+8 hours"), Integer)
+        return func.cast(func.extract("year", func.timezone("Asia/Shanghai", column)), Integer)
+    return func.cast(extract("year", column), Integer)
+
+
+__all__ = ["BREAKDOWN_KEYS", "FIGURE_KEYS", "BreakdownRow", "Figures", "Metric", "compute_figures",
+           "figures_by_subregion", "figures_by_year", "metric_label", "region_subtree_ids", "subregions"]

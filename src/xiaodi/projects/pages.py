@@ -40,7 +40,7 @@ from xiaodi.projects.models import (
 from xiaodi.projects.permissions import may_manage, may_manage_project, require_office
 from xiaodi.web.access import project_scope
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
 AGREEMENT_STATE_LABELS = {AgreementState.SIGNED.value: "已签约", AgreementState.IN_FORCE.value: "履行中",
@@ -150,7 +150,7 @@ def specs() -> list[ResourceSpec]:
         table="agreements",
         extras=agreement_extras,
         detail_partial="agreement_detail.html",
-        actions=(("/agreements/new", "新建协议"),),
+        actions=(ListAction("/agreements/new", "新建协议", allowed=lambda v: v.is_admin or v.is_office),),
     )
     projects = ResourceSpec(
         name="projects", label="项目清单", noun="项目", model=Project, area="projects",

@@ -6,6 +6,7 @@ Lists answer ``{"items": [...], "total": n, "page": p, "size": s}``; errors answ
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -67,14 +68,22 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         return MeOut(id=viewer.user_id or 0, name=viewer.name, roles=[str(x) for x in sorted(viewer.roles)],
                      scopes=list(viewer.scope_labels), organisation_ids=sorted(viewer.organisation_ids))
 
-    @r.get("/figures", tags=["工作台"], summary="工作数据（本辖区/本单位）")
-    def figures(session: SessionDep, viewer: MemberUser,
-                year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> dict[str, Any]:
-        from xiaodi.web.dashboard import build
+    @r.get("/figures", tags=["工作台"], summary="工作数据：本辖区/本单位，可选地区与统计期间，含分年度与分地区")
+    def figures(
+        session: SessionDep, viewer: MemberUser,
+        region: Annotated[str | None, Query(max_length=60,
+                                            description="地区代码（如 140800）或全称；办公室限本辖区")] = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100, description="统计年度")] = None,
+        date_from: Annotated[dt.date | None, Query(alias="from", description="起始日期（含），与 year 二选一")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to", description="截止日期（含）")] = None,
+    ) -> dict[str, Any]:
+        from xiaodi.web.dashboard import work_counts
+        from xiaodi.web.figures_view import build_report, parse_period
 
-        d = build(session, viewer, year=year)
-        return {"scope": d.scope, "figures": dict(d.figures), "demands_by_state": d.demand_counts,
-                "projects_by_stage": d.project_counts, "overdue_milestones": d.overdue_count}
+        report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
+        desk = work_counts(session, viewer, dt.date.today())  # the viewer's own desk, whatever region is shown
+        return {**report.as_json(), "demands_by_state": desk.demand_counts, "projects_by_stage": desk.project_counts,
+                "overdue_milestones": desk.overdue_count}
 
     for spec in specs.values():
         _resource_routes(r, spec)

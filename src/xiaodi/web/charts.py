@@ -9,6 +9,11 @@ from markupsafe import Markup, escape
 PALETTE = ("#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7ea4", "#6e7781")
 
 
+def plain(value: float) -> str:
+    """A number as written in a report: 12, 1234.5, 0.25 — never 1.23457e+06."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", width: int = 520) -> Markup:
     """A horizontal bar chart: one labelled bar per row, the value written at its end. Accessible via <title>."""
     bar_h, gap, label_w, top = 22, 8, 110, 8
@@ -25,10 +30,37 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", 
         y = top + i * (bar_h + gap)
         w = max(2, int(room * value / biggest)) if value else 0
         colour = PALETTE[i % len(PALETTE)]
-        shown = f"{value:g}{unit}"
+        shown = f"{plain(value)}{unit}"
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="chart-label">'
                      f"{escape(label)}</text>")
         parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" rx="3" fill="{colour}"/>')
         parts.append(f'<text x="{label_w + w + 6}" y="{y + 16}" class="chart-value">{escape(shown)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def column_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", width: int = 520) -> Markup:
+    """A vertical column per row (a year, a quarter), left to right, its value above it: a trend at a glance."""
+    height, top, bottom, side = 200, 22, 24, 8
+    room = height - top - bottom
+    slot = (width - 2 * side) / max(len(rows), 1)
+    bar_w = max(6.0, min(48.0, slot * 0.6))
+    biggest = max((v for _, v in rows), default=0) or 1
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{side}" y1="{top + room}" x2="{width - side}" y2="{top + room}" stroke="#d0d7de"/>',
+    ]
+    if not any(v for _, v in rows):
+        parts.append(f'<text x="{side}" y="{top + 16}" class="chart-empty">暂无数据</text>')
+    for i, (label, value) in enumerate(rows):
+        centre = side + slot * i + slot / 2
+        h = room * value / biggest if value else 0
+        parts.append(f'<rect x="{centre - bar_w / 2:.1f}" y="{top + room - h:.1f}" width="{bar_w:.1f}" '
+                     f'height="{h:.1f}" rx="2" fill="{PALETTE[0]}"/>')
+        parts.append(f'<text x="{centre:.1f}" y="{top + room - h - 5:.1f}" text-anchor="middle" '
+                     f'class="chart-value">{escape(f"{plain(value)}{unit}" if value else "")}</text>')
+        parts.append(f'<text x="{centre:.1f}" y="{height - 6}" text-anchor="middle" class="chart-label">'
+                     f"{escape(label)}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -16,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
-from xiaodi.directory.models import Region
+from xiaodi.projects.figures import compute_figures
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
 from xiaodi.web.access import demand_viewer, project_scope
 from xiaodi.web.charts import bar_chart
+from xiaodi.web.figures_view import figure_tiles, parse_period, resolve_scope
 
 
 @dataclass
@@ -34,52 +33,29 @@ class Dashboard:
     project_counts: dict[str, int] = field(default_factory=dict)
     overdue_count: int = 0
     overdue: list[tuple[Milestone, str, int]] = field(default_factory=list)
+    region_code: str = ""  # the region shown, when an office chose one
 
 
-def _figures(session: Session, viewer: Viewer, year: int | None) -> tuple[str, list[tuple[str, str]]]:
-    from xiaodi.projects.figures import FIGURE_KEYS, MONEY_KEYS, compute_figures, metric_label
+@dataclass
+class WorkCounts:
+    """What is on the viewer's desk: demands by state, projects by stage, overdue milestones (逾期节点)."""
 
-    date_from = dt.date(year, 1, 1) if year else None
-    date_to = dt.date(year, 12, 31) if year else None
-    region_id: int | None = None
-    unit_id: int | None = None
-    if viewer.is_admin:
-        scope = "全部"
-    elif viewer.is_office and viewer.office_region_ids:
-        region_id = min(viewer.office_region_ids)
-        region = session.get(Region, region_id)
-        scope = region.full_name if region else "本辖区"
-    elif viewer.organisation_ids:
-        unit_id = min(viewer.organisation_ids)
-        scope = "本单位"
-    else:
-        return "本人", []
-    figures = compute_figures(session, region_id=region_id, unit_id=unit_id, date_from=date_from, date_to=date_to)
-    out = []
-    for key in FIGURE_KEYS:
-        value = figures.values.get(key)
-        if value is None:
-            continue
-        shown = format_yuan(Decimal(value)) if key in MONEY_KEYS else f"{value}"
-        out.append((metric_label(key), shown))
-    return scope, out
+    demand_counts: dict[str, int]
+    project_counts: dict[str, int]
+    overdue_count: int
+    overdue: list[tuple[Milestone, str, int]]
 
 
-def build(session: Session, viewer: Viewer, *, year: int | None = None, today: dt.date | None = None) -> Dashboard:
+def work_counts(session: Session, viewer: Viewer, today: dt.date) -> WorkCounts:
     from xiaodi.demands.service import demand_board
 
-    today = today or dt.date.today()
-    scope, figures = _figures(session, viewer, year)
     board = demand_board(session, viewer=demand_viewer(viewer))
-    demand_rows = [(DEMAND_STATE_LABELS[DemandState(k)], float(v)) for k, v in board.items() if v]
     stage_counts: dict[str, int] = {
         str(stage): int(n) for stage, n in session.execute(
             select(Project.stage, func.count()).where(project_scope(viewer), Project.retired_at.is_(None))
             .group_by(Project.stage)
         ).all()
     }
-    project_rows = [(label, float(stage_counts.get(stage.value, 0))) for stage, label in PROJECT_STAGE_LABELS.items()
-                    if stage_counts.get(stage.value)]
     # The viewer's projects first, then their pending milestones: an enterprise's three overdue milestones are
     # found through its projects, not by checking the project of each of the ~30,000 pending milestones.
     projects_in_scope = select(Project.id).where(project_scope(viewer), Project.retired_at.is_(None))
@@ -92,16 +68,35 @@ def build(session: Session, viewer: Viewer, *, year: int | None = None, today: d
             .where(*overdue_where).order_by(Milestone.due_on).limit(10)
         ).all()
     ]
+    return WorkCounts(board, stage_counts, overdue_count, overdue)
+
+
+def build(session: Session, viewer: Viewer, *, region: str | None = None, year: int | None = None,
+          today: dt.date | None = None) -> Dashboard:
+    """The dashboard of the viewer's scope, or of a region inside an office's own, for a year or all time."""
+    today = today or dt.date.today()
+    period = parse_period(year)
+    scope = resolve_scope(session, viewer, region)
+    figures: list[tuple[str, str]] = []
+    if scope.counts:
+        figures = figure_tiles(compute_figures(
+            session, region_id=scope.region.id if scope.region else None, unit_id=scope.unit_id,
+            date_from=period.date_from, date_to=period.date_to))
+    counts = work_counts(session, viewer, today)
+    demand_rows = [(DEMAND_STATE_LABELS[DemandState(k)], float(v)) for k, v in counts.demand_counts.items() if v]
+    project_rows = [(label, float(counts.project_counts.get(stage.value, 0)))
+                    for stage, label in PROJECT_STAGE_LABELS.items() if counts.project_counts.get(stage.value)]
     return Dashboard(
-        scope=scope,
+        scope=scope.label,
         figures=figures,
         demand_chart=bar_chart(demand_rows, title="需求按状态", unit="项"),
         project_chart=bar_chart(project_rows, title="项目按阶段", unit="个"),
-        demand_counts=board,
-        project_counts=stage_counts,
-        overdue_count=overdue_count,
-        overdue=overdue,
+        demand_counts=counts.demand_counts,
+        project_counts=counts.project_counts,
+        overdue_count=counts.overdue_count,
+        overdue=counts.overdue,
+        region_code=scope.region.code if scope.region else "",
     )
 
 
-__all__ = ["Dashboard", "ProjectStage", "build"]
+__all__ = ["Dashboard", "ProjectStage", "WorkCounts", "build", "work_counts"]

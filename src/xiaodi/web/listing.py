@@ -134,6 +134,18 @@ class Filter:
     op: str = "eq"  # eq | int | bool ("1"/"0") | year (value is a year of a date column)
 
 
+@dataclass(frozen=True)
+class ListAction:
+    """A button beside a list's title (e.g. 填报需求), shown only to those whose role may use it."""
+
+    path: str
+    label: str
+    allowed: Callable[[Viewer], bool] | None = None  # None: everyone who may open the list
+
+    def shown_to(self, viewer: Viewer) -> bool:
+        return self.allowed is None or self.allowed(viewer)
+
+
 @dataclass
 class ResourceSpec:
     """A list of the programme (e.g. 需求清单) and how to show its records."""
@@ -159,7 +171,7 @@ class ResourceSpec:
     # Who may open the list at all (e.g. report review is office work); others get 403 before any lookup.
     admits: Callable[[Viewer], bool] | None = None
     refusal: str = "您的角色无权查看此清单"
-    actions: tuple[tuple[str, str], ...] = ()  # (path, label) links beside the list's title, e.g. 上传报道
+    actions: tuple[ListAction, ...] = ()  # buttons beside the list's title, e.g. 上传报道
     api_detail: bool = True  # False when the area serves its own, richer ``GET /api/<name>/<id>``
 
     @property
@@ -176,6 +188,9 @@ class ResourceSpec:
     def admit(self, viewer: Viewer) -> None:
         if self.admits is not None and not self.admits(viewer):
             raise Forbidden(self.refusal)
+
+    def actions_for(self, viewer: Viewer) -> list[ListAction]:
+        return [a for a in self.actions if a.shown_to(viewer)]
 
     def get(self, session: Session, record_id: int, viewer: Viewer) -> Any:
         """The one access helper of this resource: 403 for a role the list is not for, 404 outside the scope."""

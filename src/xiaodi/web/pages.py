@@ -18,7 +18,8 @@ from xiaodi.accounts import service as accounts
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import history
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.web import dashboard, imports
+from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
+from xiaodi.web import dashboard, figures_view, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
 from xiaodi.web.templating import flash, render
@@ -72,13 +73,31 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
     # ---- dashboard -------------------------------------------------------------------------------------------
 
     @r.get("/")
-    def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "") -> Response:
+    def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "", region: str = "") -> Response:
         if not viewer.has_access:
             return render(request, "no_role.html")
         year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-        data = dashboard.build(session, viewer, year=year_value)
+        data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value)
         return render(request, "dashboard.html", {"d": data, "year": year_value,
+                                                  "regions": figures_view.region_choices(session, viewer),
                                                   "years": list(range(dt.date.today().year, 2017, -1))})
+
+    @r.get("/figures")
+    def figures(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+        params = {k: v for k, v in request.query_params.items() if k in FIGURE_PARAMS and v}
+        report = _figures_report(session, viewer, params)
+        columns = [(k, metric_label(k)) for k in BREAKDOWN_KEYS]
+        return render(request, "figures.html", {
+            "report": report, "params": params, "regions": figures_view.region_choices(session, viewer),
+            "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
+            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text})
+
+    @r.get("/figures/export.xlsx")
+    def figures_export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+        params = {k: v for k, v in request.query_params.items() if k in FIGURE_PARAMS and v}
+        report = _figures_report(session, viewer, params)
+        name = f"工作数据-{report.scope.label}-{report.period.label}.xlsx".replace(" ", "")
+        return xlsx_response(figures_view.report_xlsx(report), name)
 
     # ---- account ---------------------------------------------------------------------------------------------
 
@@ -171,13 +190,8 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         lq = parse_query(spec, dict(request.query_params))
         items = fetch_all(session, spec, viewer, lq)
-        data = _xlsx(spec, items, viewer)
         stamp = dt.date.today().strftime("%Y%m%d")
-        filename = f"{spec.label}-{stamp}.xlsx"
-        from urllib.parse import quote
-
-        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+        return xlsx_response(_xlsx(spec, items, viewer), f"{spec.label}-{stamp}.xlsx")
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         obj = spec.get(session, record_id, viewer)
@@ -214,6 +228,22 @@ def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) 
         out.append({"at": entry.at, "actor": entry.actor, "action": AUDIT_ACTIONS.get(entry.action, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
     return out
+
+
+FIGURE_PARAMS = ("region", "year", "from", "to")
+
+
+def _figures_report(session: Session, viewer: Viewer, params: dict[str, str]) -> figures_view.FiguresReport:
+    period = figures_view.parse_period(params.get("year"), params.get("from"), params.get("to"))
+    return figures_view.build_report(session, viewer, region=params.get("region"), period=period)
+
+
+def xlsx_response(data: bytes, filename: str) -> Response:
+    """An Excel download whose Chinese file name survives every browser (RFC 5987)."""
+    from urllib.parse import quote
+
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 def _xlsx(spec: ResourceSpec, items: list[Any], viewer: Viewer) -> bytes:

@@ -26,6 +26,7 @@ WEB = Path(__file__).resolve().parent
 # The main menu: (path, label, which viewers see it). Lists every member may open come first.
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "工作台"),
+    ("/figures", "工作数据"),
     ("/demands", "需求清单"),
     ("/claims", "揭榜方案"),
     ("/orders", "点单派单"),

@@ -1,0 +1,272 @@
+"""Work figures (工作数据) of a scope, a region and a period: the page, its JSON and its Excel workbook.
+
+Offices choose a region inside their own (a city office looks at one of its counties) and a period (a year, or
+from/to dates, as reports say "今年以来" or "上半年"); each region's figures come with the breakdown by the regions
+one level below (分地区) and the trend by year (分年度). Enterprises, universities and lead units see their own
+unit's figures and trend. The numbers are ``projects.figures``' — the same definitions the dashboard and report
+reconciliation use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.numbers import format_yuan
+from xiaodi.directory.models import Region, RegionLevel
+from xiaodi.projects.figures import (
+    BREAKDOWN_KEYS,
+    FIGURE_KEYS,
+    MONEY_KEYS,
+    BreakdownRow,
+    Figures,
+    compute_figures,
+    figures_by_subregion,
+    figures_by_year,
+    metric_label,
+)
+from xiaodi.web.charts import bar_chart, column_chart
+
+TREND_YEARS = 6  # the trend shows this many calendar years, ending with the period's last year
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a statistic may cover
+
+
+@dataclass(frozen=True)
+class FigureScope:
+    """Whose figures: a region (with its sub-regions), one unit (本单位), or the whole ledger (全部)."""
+
+    label: str
+    region: Region | None = None
+    unit_id: int | None = None
+    breaks_down: bool = False  # offices and administrators see the figures by sub-region
+    counts: bool = True  # False for a person with no region or unit (an expert, a talent): nothing to count
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days counted, both inclusive; None on a side means open (全部)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        if self.date_from is None and self.date_to is None:
+            return "全部时间"
+        if (self.date_from and self.date_to and self.date_from.year == self.date_to.year
+                and (self.date_from.month, self.date_from.day, self.date_to.month, self.date_to.day) == (1, 1, 12, 31)):
+            return f"{self.date_from.year}年"
+        start = self.date_from.isoformat() if self.date_from else "开始"
+        end = self.date_to.isoformat() if self.date_to else "至今"
+        return f"{start} 至 {end}"
+
+
+@dataclass
+class FiguresReport:
+    scope: FigureScope
+    period: Period
+    figures: Figures
+    trend: list[BreakdownRow]
+    breakdown: list[BreakdownRow] = field(default_factory=list)
+
+    def tiles(self) -> list[tuple[str, str]]:
+        return figure_tiles(self.figures)
+
+    def trend_charts(self) -> list[Markup]:
+        return [column_chart([(r.key, float(r.values["agreements"])) for r in self.trend],
+                             title="各年签约协议", unit="个"),
+                column_chart([(r.key, float(r.values["funds_in_place"]) / 10_000) for r in self.trend],
+                             title="各年到位资金", unit="万元")]
+
+    def breakdown_chart(self) -> Markup:
+        rows = [(r.label, float(r.values["agreements"])) for r in self.breakdown]
+        return bar_chart(rows, title="各地签约协议", unit="个")
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scope": self.scope.label,
+            "region": self.scope.region.code if self.scope.region else None,
+            "period": {"from": _iso(self.period.date_from), "to": _iso(self.period.date_to),
+                       "label": self.period.label},
+            "figures": dict(self.tiles()),  # as people read them: {"到位资金": "150万元", …}
+            "values": {k: _number(v) for k, v in self.figures.values.items()},  # metric key → number (yuan)
+            "trend": [{"year": int(r.key), **{k: _number(v) for k, v in r.values.items()}} for r in self.trend],
+        }
+        if self.scope.breaks_down:
+            out["breakdown"] = [{"region": r.key, "name": r.label, **{k: _number(v) for k, v in r.values.items()}}
+                                for r in self.breakdown]
+        return out
+
+
+# ---- choosing the scope and the period -----------------------------------------------------------------------
+
+
+def resolve_scope(session: Session, viewer: Viewer, region: str | None = None) -> FigureScope:
+    """The viewer's scope, narrowed to ``region`` (a 6-digit code or a full name) inside it when given.
+
+    A region outside an office's own answers 404 like any record outside the scope; a unit's people cannot
+    choose regions at all (403).
+    """
+    wanted = (region or "").strip()
+    if wanted:
+        if not (viewer.is_admin or viewer.is_office):
+            raise Forbidden("只有校地合作办公室和管理员可以按地区查看工作数据")
+        found = _region_named(session, viewer, wanted)
+        return FigureScope(found.full_name, region=found, breaks_down=True)
+    if viewer.is_admin:
+        return FigureScope("全部", breaks_down=True)
+    if viewer.is_office and viewer.office_region_ids:
+        own = session.get(Region, min(viewer.office_region_ids))
+        return FigureScope(own.full_name if own else "本辖区", region=own, breaks_down=True)
+    if viewer.organisation_ids:
+        return FigureScope("本单位", unit_id=min(viewer.organisation_ids))
+    return FigureScope("本人", counts=False)
+
+
+def _region_named(session: Session, viewer: Viewer, wanted: str) -> Region:
+    """A region of the viewer's by code, full name or (when only one of the viewer's regions has it) short name."""
+    candidates = list(session.scalars(select(Region).where(
+        or_(Region.code == wanted, Region.full_name == wanted, Region.name == wanted)).limit(50)))
+    exact = [r for r in candidates if wanted in (r.code, r.full_name)]
+    mine = [r for r in (exact or candidates) if viewer.in_region(r.id)]
+    if not mine:
+        raise NotFound("地区不存在或不在您的管辖范围内")
+    if len(mine) > 1:
+        names = "、".join(r.full_name for r in mine[:5])
+        raise ValidationFailed(f"“{wanted}”对应多个地区（{names}），请使用地区代码或全称")
+    return mine[0]
+
+
+def parse_period(year: str | int | None = None, date_from: str | dt.date | None = None,
+                 date_to: str | dt.date | None = None) -> Period:
+    """A year (2025) or from/to dates (2025-01-01); a bad value is a clear error, never silently ignored."""
+    if year is not None and year != "":
+        value = _year(year)
+        if date_from or date_to:
+            raise ValidationFailed("统计年度与起止日期只能选一种")
+        return Period(dt.date(value, 1, 1), dt.date(value, 12, 31))
+    start, end = _date(date_from, "起始日期"), _date(date_to, "截止日期")
+    if start and end and start > end:
+        raise ValidationFailed("统计起始日期不能晚于截止日期")
+    return Period(start, end)
+
+
+def build_report(session: Session, viewer: Viewer, *, region: str | None = None, period: Period | None = None,
+                 today: dt.date | None = None) -> FiguresReport:
+    """The scope's figures for the period, its trend by year and (offices) its breakdown by sub-region."""
+    scope = resolve_scope(session, viewer, region)
+    period = period or Period()
+    if not scope.counts:
+        return FiguresReport(scope, period, Figures(None, None, period.date_from, period.date_to), [])
+    region_id = scope.region.id if scope.region else None
+    figures = compute_figures(session, region_id=region_id, unit_id=scope.unit_id, date_from=period.date_from,
+                              date_to=period.date_to)
+    last = (period.date_to or today or dt.date.today()).year
+    trend = figures_by_year(session, region_id=region_id, unit_id=scope.unit_id,
+                            first_year=max(FIRST_YEAR, last - TREND_YEARS + 1), last_year=last)
+    breakdown = (figures_by_subregion(session, region_id=region_id, date_from=period.date_from,
+                                      date_to=period.date_to) if scope.breaks_down else [])
+    return FiguresReport(scope, period, figures, trend, breakdown)
+
+
+def region_choices(session: Session, viewer: Viewer, limit: int = 400) -> list[tuple[str, str]]:
+    """(code, full name) of the regions an office may choose: its own and every region below, by code."""
+    if not (viewer.is_admin or viewer.is_office):
+        return []
+    stmt = select(Region.code, Region.full_name).order_by(Region.code).limit(limit)
+    if viewer.is_admin:  # the whole country: provinces and cities (a county is reached from its city's row)
+        stmt = stmt.where(Region.level.in_([RegionLevel.PROVINCE, RegionLevel.CITY]))
+    else:
+        stmt = stmt.where(Region.id.in_(sorted(viewer.region_ids)))
+    choices = [(code, name) for code, name in session.execute(stmt)]
+    return [("", "全部地区"), *choices] if viewer.is_admin else choices
+
+
+# ---- Excel -----------------------------------------------------------------------------------------------------
+
+
+def report_xlsx(report: FiguresReport) -> bytes:
+    """The figures, the breakdown and the trend as one workbook of three sheets, amounts in yuan as numbers."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    money = wb.add_format({"num_format": "#,##0.00"})
+    ws = wb.add_worksheet("工作数据")
+    ws.write_row(0, 0, ["范围", report.scope.label], head)
+    ws.write_row(1, 0, ["统计期间", report.period.label], head)
+    ws.write_row(3, 0, ["指标", "数值"], head)
+    for i, key in enumerate(FIGURE_KEYS, start=4):
+        ws.write_string(i, 0, metric_label(key))
+        ws.write_number(i, 1, float(report.figures.values[key]), money if key in MONEY_KEYS else None)
+    ws.set_column(0, 0, 20)
+    ws.set_column(1, 1, 20)
+    sheets = [("分年度", "年度", report.trend)]
+    if report.scope.breaks_down:
+        sheets.insert(0, ("分地区", "地区", report.breakdown))
+    for title, first, rows in sheets:
+        sheet = wb.add_worksheet(title)
+        sheet.write_row(0, 0, [first, *(metric_label(k) + ("（元）" if k in MONEY_KEYS else "")
+                                         for k in BREAKDOWN_KEYS)], head)
+        for r_i, row in enumerate(rows, start=1):
+            sheet.write_string(r_i, 0, row.label)
+            for c, key in enumerate(BREAKDOWN_KEYS, start=1):
+                sheet.write_number(r_i, c, float(row.values[key]), money if key in MONEY_KEYS else None)
+        sheet.set_column(0, len(BREAKDOWN_KEYS), 16)
+        sheet.freeze_panes(1, 1)
+    wb.close()
+    return buf.getvalue()
+
+
+# ---- small helpers ---------------------------------------------------------------------------------------------
+
+
+def figure_text(key: str, value: int | Decimal) -> str:
+    """A figure as a report writes it: 12 (个), 1.5亿元."""
+    return format_yuan(Decimal(value)) if key in MONEY_KEYS else f"{value}"
+
+
+def figure_tiles(figures: Figures) -> list[tuple[str, str]]:
+    """(label, text) of each figure, in the order reports give them."""
+    return [(metric_label(k), figure_text(k, figures.values[k])) for k in FIGURE_KEYS if k in figures.values]
+
+
+def _number(value: int | Decimal) -> int | float:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _year(value: str | int) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise ValidationFailed(f"统计年度“{text[:10]}”无效，应为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位年份")
+    return int(text)
+
+
+def _date(value: str | dt.date | None, label: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationFailed(f"{label}“{str(value)[:20]}”无效，格式应为 2025-01-01") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationFailed(f"{label}应在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
+    return day
+
+
+__all__ = ["FigureScope", "FiguresReport", "Period", "build_report", "figure_text", "figure_tiles", "parse_period",
+           "region_choices", "report_xlsx", "resolve_scope"]
