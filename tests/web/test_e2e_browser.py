@@ -142,6 +142,11 @@ def test_demand_story_in_the_browser(server: str, browser: object) -> None:
     page.goto(f"{server}/projects")
     page.click("text=再生铝提纯中试线")
     _shot(page, "project-detail")
+    page.click("#mainnav >> text=工作数据")
+    page.select_option("select[name=year]", "2024")
+    page.click("button:has-text('统计')")
+    assert "2024年" in page.content() and "分年度" in page.content()
+    _shot(page, "figures-county-office")
     ctx.close()
 
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,  # type: ignore[attr-defined]

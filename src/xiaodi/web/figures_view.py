@@ -81,11 +81,12 @@ class FiguresReport:
     def tiles(self) -> list[tuple[str, str]]:
         return figure_tiles(self.figures)
 
-    def trend_charts(self) -> list[Markup]:
-        return [column_chart([(r.key, float(r.values["agreements"])) for r in self.trend],
-                             title="各年签约协议", unit="个"),
-                column_chart([(r.key, float(r.values["funds_in_place"]) / 10_000) for r in self.trend],
-                             title="各年到位资金", unit="万元")]
+    def trend_charts(self) -> list[tuple[str, Markup]]:
+        """(heading, chart) of the trend: agreements signed and funds in place per year."""
+        agreements = [(r.key, float(r.values["agreements"])) for r in self.trend]
+        funds = [(r.key, float(r.values["funds_in_place"]) / 10_000) for r in self.trend]
+        return [("各年签约协议（个）", column_chart(agreements, title="各年签约协议", unit="个")),
+                ("各年到位资金（万元）", column_chart(funds, title="各年到位资金", unit="万"))]
 
     def breakdown_chart(self) -> Markup:
         rows = [(r.label, float(r.values["agreements"])) for r in self.breakdown]
