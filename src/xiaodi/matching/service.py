@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import get_settings
+from xiaodi.matching import journal
 from xiaodi.matching.encoders import Encoder, open_encoder
 from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms
 from xiaodi.matching.explain import QueryContext
@@ -60,6 +61,8 @@ DEMAND_TARGETS: dict[str, tuple[str, ...]] = {
 ACHIEVEMENT_TARGETS = ("enterprise", "demand")  # 成果推介: who may want it
 # From this many records on, a freshly loaded index is frozen out of the garbage collector's reach (see below).
 FREEZE_FROM = 20_000
+# A journal longer than this (≈ 10,000 changed records) is folded into a new snapshot (matching/journal.py).
+JOURNAL_FOLD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -122,6 +125,26 @@ def index_root(session: Session) -> Path:
 # ── the service ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
+@dataclass
+class _Loaded:
+    """An index held in memory: the snapshot it was loaded from (its mtime in ns; inf: in memory only, nothing
+    on disk) and how far this process has replayed the journal."""
+
+    index: HybridIndex
+    stamp: float
+    seen: journal.Position = field(default_factory=journal.Position)
+
+
+def _apply(index: HybridIndex, changes: Iterable[journal.Change]) -> None:
+    """Replay changes on an index: add (or replace) and remove records; idempotent."""
+    for change in changes:
+        if change.op == "remove":
+            index.remove(change.id)
+            continue
+        index.tokenizer.add_words([str((change.meta or {}).get("name") or "")])
+        index.add(change.id, change.text, change.meta)
+
+
 class MatchService:
     """The indexes under one root directory, loaded lazily, shared by every request of the process."""
 
@@ -130,7 +153,7 @@ class MatchService:
         self.encoder_name = encoder
         self._encoder: Encoder | None = None
         self._tokenizer: Tokenizer | None = None
-        self._indexes: dict[str, tuple[HybridIndex, float]] = {}
+        self._indexes: dict[str, _Loaded] = {}
         self._lock = threading.RLock()
 
     # ----- parts -----
@@ -164,28 +187,43 @@ class MatchService:
         return self.root / target
 
     def _stamp(self, target: str) -> float:
+        """The snapshot's modification time (ns), -1 when there is none on disk."""
         path = self._dir(target) / "records.jsonl"
-        return path.stat().st_mtime if path.exists() else -1.0
+        return float(path.stat().st_mtime_ns) if path.exists() else -1.0
 
     def _new_index(self, session: Session | None) -> HybridIndex:
         return HybridIndex(self.tokenizer(session), self.encoder(), engine_config(self.encoder_name))
 
     # ----- building -----
     def index(self, session: Session, target: str) -> HybridIndex:
-        """The target's index: in memory, else from disk, else built from the ledger now (cold start)."""
+        """The target's index: in memory (brought up to date with the journal), else from disk, else built from
+        the ledger now (cold start)."""
         target = check_target(target)
         with self._lock:
-            cached = self._indexes.get(target)
+            loaded = self._indexes.get(target)
             stamp = self._stamp(target)
-            if cached is not None and cached[1] >= stamp:
-                return cached[0]
+            dropped = stamp < 0 and loaded is not None and loaded.stamp != float("inf")  # by another process
+            if loaded is not None and loaded.stamp >= stamp and not dropped and self._catch_up(target, loaded):
+                return loaded.index
             if stamp >= 0:
                 index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(),
                                          engine_config(self.encoder_name))
-                self._indexes[target] = (index, stamp)
+                loaded = _Loaded(index, stamp)
+                self._catch_up(target, loaded)
+                self._indexes[target] = loaded
                 _freeze_if_large(index)
                 return index
         return self.rebuild(session, target)
+
+    def _catch_up(self, target: str, loaded: _Loaded) -> bool:
+        """Replay the journal lines this process has not seen; False when the journal was replaced meanwhile
+        (another process folded it into a new snapshot, or dropped the index): then reload."""
+        changes, seen, replaced = journal.read_new(self._dir(target), loaded.seen)
+        if replaced:
+            return False
+        _apply(loaded.index, changes)
+        loaded.seen = seen
+        return True
 
     def rebuild(self, session: Session, target: str, progress: Progress | None = None) -> HybridIndex:
         """Build the target's index from the ledger and write it to disk (重建索引)."""
@@ -210,33 +248,66 @@ class MatchService:
         return index
 
     def _save(self, target: str, index: HybridIndex) -> None:
-        if len(index) == 0:  # nothing to persist: remove a stale index so the next use rebuilds
-            for name in ("records.jsonl",):
-                (self._dir(target) / name).unlink(missing_ok=True)
-            self._indexes[target] = (index, float("inf"))
-            return
-        index.save(self._dir(target))
-        self._indexes[target] = (index, self._stamp(target))
+        """Write a new snapshot and start an empty journal (or, for an empty index, remove both)."""
+        directory = self._dir(target)
+        with journal.locked(directory):
+            if len(index) == 0:  # nothing to persist: remove a stale index so the next use rebuilds
+                (directory / "records.jsonl").unlink(missing_ok=True)
+                (directory / journal.JOURNAL).unlink(missing_ok=True)
+                self._indexes[target] = _Loaded(index, float("inf"))
+                return
+            index.save(directory)
+            seen = journal.restart(directory)
+        self._indexes[target] = _Loaded(index, self._stamp(target), seen)
 
     def update(self, session: Session, target: str, record_id: int) -> bool:
         """Re-read one record and replace it in the index (or drop it when it no longer qualifies)."""
         return self.update_many(session, target, [int(record_id)]) > 0
 
     def update_many(self, session: Session, target: str, record_ids: list[int]) -> int:
-        """Re-read records and replace them in the index; those that no longer qualify leave it. One save."""
+        """Re-read records and replace them in the index; those that no longer qualify leave it (增量更新).
+
+        The change is applied in memory and appended to the journal; the snapshot is rewritten only when the
+        journal has grown past ``JOURNAL_FOLD_BYTES``.
+        """
         target = check_target(target)
         index = self.index(session, target)
         docs = {str(d.id): d for d in build_documents(session, target, ids=record_ids)}
-        with self._lock:
-            for rid in map(str, record_ids):
-                doc = docs.get(rid)
-                if doc is None:
-                    index.remove(rid)
-                    continue
-                index.tokenizer.add_words([str(doc.meta.get("name") or "")])
-                index.add(doc.id, doc.text, doc.meta)
-            self._save(target, index)
+        changes = [journal.Change("add", rid, docs[rid].text, dict(docs[rid].meta)) if rid in docs
+                   else journal.Change("remove", rid) for rid in map(str, record_ids)]
+        self._record(target, index, changes)
         return len(docs)
+
+    def remove(self, session: Session, target: str, record_id: int) -> bool:
+        target = check_target(target)
+        index = self.index(session, target)
+        found = str(record_id) in index.records
+        self._record(target, index, [journal.Change("remove", str(record_id))])
+        return found
+
+    def _record(self, target: str, index: HybridIndex, changes: list[journal.Change]) -> None:
+        """Apply changes in memory and append them to the journal; fold the journal when it is long."""
+        with self._lock:
+            _apply(index, changes)
+            loaded = self._indexes.get(target)
+            if loaded is None or loaded.index is not index or loaded.stamp == float("inf"):
+                return  # no snapshot on disk: the next process builds this index from the ledger anyway
+            directory = self._dir(target)
+            with journal.locked(directory):
+                loaded.seen, size = journal.append(directory, changes, loaded.seen)
+                if size > JOURNAL_FOLD_BYTES:
+                    self._fold(target, loaded)
+
+    def _fold(self, target: str, loaded: _Loaded) -> None:
+        """Write the index with every journalled change as the new snapshot (caller holds the journal lock)."""
+        directory = self._dir(target)
+        changes, _, replaced = journal.read_new(directory, loaded.seen)
+        if replaced:
+            return  # folded by another process already; the next query here reloads its snapshot
+        _apply(loaded.index, changes)
+        loaded.index.save(directory)
+        loaded.seen = journal.restart(directory)
+        loaded.stamp = self._stamp(target)
 
     def in_use(self, target: str) -> bool:
         """Built already (in this process or on disk): worth keeping in step; otherwise built on first use."""
@@ -244,17 +315,11 @@ class MatchService:
 
     def drop(self, target: str) -> None:
         """Forget the target's index, in memory and on disk, so that its next use rebuilds it from the ledger."""
-        with self._lock:
+        directory = self._dir(target)
+        with self._lock, journal.locked(directory):
             self._indexes.pop(target, None)
-            (self._dir(target) / "records.jsonl").unlink(missing_ok=True)
-
-    def remove(self, session: Session, target: str, record_id: int) -> bool:
-        target = check_target(target)
-        index = self.index(session, target)
-        with self._lock:
-            found = index.remove(str(record_id))
-            self._save(target, index)
-        return found
+            (directory / "records.jsonl").unlink(missing_ok=True)
+            (directory / journal.JOURNAL).unlink(missing_ok=True)
 
     # ----- asking -----
     def search(self, session: Session, text: str, target: str, top_k: int, filters: Mapping[str, Any] | None,

@@ -72,6 +72,8 @@ class Period:
 
 @dataclass
 class FiguresReport:
+    """The figures of a scope and period (工作数据), with the trend by year and the breakdown by sub-region."""
+
     scope: FigureScope
     period: Period
     figures: Figures
