@@ -340,11 +340,10 @@ def _roots(session: Session, roots: list[Region]) -> dict[int, int]:
     return {cast(int, i): cast(int, root) for i, root in session.execute(select(tree.c.id, tree.c.root))}
 
 
-def _grouped(session: Session, key: Any, *, region_ids: list[int] | None, unit_id: int | None,
+def _grouped(session: Session, key: Any, *, in_scope: Callable[[Any], ColumnElement[bool]], unit_id: int | None,
              date_from: dt.date | None, date_to: dt.date | None) -> dict[Any, dict[str, int | Decimal]]:
-    """The breakdown figures grouped by ``key(column)`` — a region column, or the year of a date column."""
-    def in_scope(column: Any) -> ColumnElement[bool]:
-        return column.in_(region_ids) if region_ids is not None else true()
+    """The breakdown figures grouped by ``key(region column, date column)``: the region, or the date's year
+    (``key(None, date)`` is None when grouping by region). ``in_scope(region column)`` keeps the scope's rows."""
 
     out: dict[Any, dict[str, int | Decimal]] = {}
 
@@ -371,13 +370,30 @@ def _grouped(session: Session, key: Any, *, region_ids: list[int] | None, unit_i
                                                                                    date_to)).group_by(group)),
         "projects_landed")
 
-    newer = aliased(FundRecord)
-    group = key(Project.region_id, FundRecord.arrived_on)
-    put(session.execute(
-        select(group, func.sum(FundRecord.amount)).join(Project, Project.id == FundRecord.project_id)
-        .where(project_scope, _between(FundRecord.arrived_on, date_from, date_to),
-               ~exists().where(newer.corrects_id == FundRecord.id))
-        .group_by(group)), "funds_in_place")
+    # Funds in place: summed per project (and year) from the covering index (project_id, arrived_on, amount),
+    # less the records a later record corrects (a few thousand, reached from ix_fund_record_corrects_id), then
+    # grouped through the projects — rather than joining 200,000 records to their projects and testing each one
+    # for a correction (0.6 s for a province's trend).
+    arrived_on: Any = FundRecord.arrived_on
+    if session.get_bind().dialect.name == "sqlite":  # a filter on the covering index, not a walk of another one
+        arrived_on = UnaryExpression(arrived_on, operator=custom_op("+"), type_=FundRecord.arrived_on.type)
+    arrived = _between(arrived_on, date_from, date_to)
+    corrected_ids = select(FundRecord.corrects_id).where(FundRecord.corrects_id.is_not(None))
+    year = key(None, FundRecord.arrived_on)
+    by_year = year is not None
+    net: dict[Any, Decimal] = {}
+    for sign, only in ((1, true()), (-1, FundRecord.id.in_(corrected_ids))):
+        cols: list[Any] = [FundRecord.project_id.label("project_id"), func.sum(FundRecord.amount).label("amount")]
+        if by_year:
+            cols.append(year.label("year"))
+        per_project = (select(*cols).where(arrived, only)
+                       .group_by(FundRecord.project_id, *([year] if by_year else [])).subquery())
+        group = per_project.c.year if by_year else Project.region_id
+        for g, amount in session.execute(
+                select(group, func.sum(per_project.c.amount)).join(Project, Project.id == per_project.c.project_id)
+                .where(project_scope).group_by(group)):
+            net[g] = net.get(g, Decimal("0")) + sign * _money(amount)
+    put(net.items(), "funds_in_place")
 
     start, end = _local_bounds(date_from, date_to)
     demand_where = [Demand.retired_at.is_(None), Demand.published_at.is_not(None), in_scope(Demand.region_id),
@@ -396,7 +412,7 @@ def figures_by_subregion(session: Session, *, region_id: int | None, date_from: 
         raise ValidationFailed("统计起始日期不能晚于截止日期")
     children = subregions(session, region_id)
     root_of = _roots(session, children)
-    grouped = _grouped(session, lambda region, _date: region, region_ids=list(root_of) if region_id else None,
+    grouped = _grouped(session, lambda region, _date: region, in_scope=_scope_filter(session, region_id),
                        unit_id=None, date_from=date_from, date_to=date_to)
     totals: dict[int, dict[str, int | Decimal]] = {
         c.id: {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS} for c in children}
@@ -414,20 +430,30 @@ def figures_by_year(session: Session, *, region_id: int | None, unit_id: int | N
     """The breakdown figures of each calendar year from ``first_year`` to ``last_year`` (分年度, the trend)."""
     if first_year > last_year:
         raise ValidationFailed("统计起始年度不能晚于截止年度")
-    region_ids = region_subtree_ids(session, region_id) if region_id is not None else None
     date_from, date_to = dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
-    grouped = _grouped(session, lambda _region, date: _year_of(session, date), region_ids=region_ids,
-                       unit_id=unit_id, date_from=date_from, date_to=date_to)
+    grouped = _grouped(session, lambda _region, date: _year_of(session, date),
+                       in_scope=_scope_filter(session, region_id), unit_id=unit_id, date_from=date_from,
+                       date_to=date_to)
     empty = {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS}
     return [BreakdownRow(str(y), f"{y}年", grouped.get(y, dict(empty))) for y in range(first_year, last_year + 1)]
+
+
+def _scope_filter(session: Session, region_id: int | None) -> Callable[[Any], ColumnElement[bool]]:
+    """A region with its sub-regions, as ``compute_figures`` keeps it; no region: every row."""
+    return _region_filter(session, region_id)[0] if region_id is not None else (lambda _column: true())
 
 
 def _year_of(session: Session, column: Any) -> Any:
     """The calendar year of a date, or of a UTC timestamp in Shanghai time (published_at)."""
     if isinstance(column.type, UTCDateTime | DateTime):
         if session.get_bind().dialect.name == "sqlite":
-            return func.cast(func.strftime("%Y", column, "+8 hours"), Integer)
+            # Stored as "YYYY-MM-DD HH:MM:SS…" in UTC: from 12-31 16:00 UTC on it is the next year in 北京时间.
+            # Compared as text, which costs a tenth of strftime's parsing over 100,000 rows.
+            late = func.substr(column, 6, 11) >= "12-31 16:00"
+            return func.cast(func.substr(column, 1, 4), Integer) + func.cast(late, Integer)
         return func.cast(func.extract("year", func.timezone("Asia/Shanghai", column)), Integer)
+    if session.get_bind().dialect.name == "sqlite":  # dates are stored as YYYY-MM-DD: no need to parse them
+        return func.cast(func.substr(column, 1, 4), Integer)
     return func.cast(extract("year", column), Integer)
 
 
