@@ -56,7 +56,7 @@ def run(size: int, updates: int, tokenizer: Tokenizer) -> dict[str, object]:
             doc_id, text, meta = rng.choice(entries)
             change = journal.Change("add", doc_id, f"{text}（第{i}次修改）", dict(meta))
             started = time.perf_counter()
-            here._record(TARGET, index, [change])
+            here._record(TARGET, [change])
             appended.append(time.perf_counter() - started)
             started = time.perf_counter()
             there._catch_up(TARGET, other)

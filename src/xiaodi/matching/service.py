@@ -271,26 +271,28 @@ class MatchService:
         journal has grown past ``JOURNAL_FOLD_BYTES``.
         """
         target = check_target(target)
-        index = self.index(session, target)
+        self.index(session, target)  # loaded (or built) and caught up before the change is applied
         docs = {str(d.id): d for d in build_documents(session, target, ids=record_ids)}
         changes = [journal.Change("add", rid, docs[rid].text, dict(docs[rid].meta)) if rid in docs
                    else journal.Change("remove", rid) for rid in map(str, record_ids)]
-        self._record(target, index, changes)
+        self._record(target, changes)
         return len(docs)
 
     def remove(self, session: Session, target: str, record_id: int) -> bool:
         target = check_target(target)
         index = self.index(session, target)
         found = str(record_id) in index.records
-        self._record(target, index, [journal.Change("remove", str(record_id))])
+        self._record(target, [journal.Change("remove", str(record_id))])
         return found
 
-    def _record(self, target: str, index: HybridIndex, changes: list[journal.Change]) -> None:
-        """Apply changes in memory and append them to the journal; fold the journal when it is long."""
+    def _record(self, target: str, changes: list[journal.Change]) -> None:
+        """Apply changes to the index held in memory and append them to the journal; fold a long journal."""
         with self._lock:
-            _apply(index, changes)
             loaded = self._indexes.get(target)
-            if loaded is None or loaded.index is not index or loaded.stamp == float("inf"):
+            if loaded is None:
+                return  # dropped meanwhile: its next use rebuilds it from the ledger, changes included
+            _apply(loaded.index, changes)
+            if loaded.stamp == float("inf"):
                 return  # no snapshot on disk: the next process builds this index from the ledger anyway
             directory = self._dir(target)
             with journal.locked(directory):

@@ -323,6 +323,10 @@ class BreakdownRow:
     values: dict[str, int | Decimal]
 
 
+def _zeros() -> dict[str, int | Decimal]:
+    return {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS}
+
+
 def subregions(session: Session, region_id: int | None) -> list[Region]:
     """The regions one level below ``region_id`` (the provinces for the whole country), by code."""
     parent = Region.parent_id == region_id if region_id is not None else Region.parent_id.is_(None)
@@ -344,12 +348,11 @@ def _grouped(session: Session, key: Any, *, in_scope: Callable[[Any], ColumnElem
              date_from: dt.date | None, date_to: dt.date | None) -> dict[Any, dict[str, int | Decimal]]:
     """The breakdown figures grouped by ``key(region column, date column)``: the region, or the date's year
     (``key(None, date)`` is None when grouping by region). ``in_scope(region column)`` keeps the scope's rows."""
-
     out: dict[Any, dict[str, int | Decimal]] = {}
 
     def put(rows: Any, *names: str) -> None:
         for group, *values in rows:
-            slot = out.setdefault(group, {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS})
+            slot = out.setdefault(group, _zeros())
             for name, value in zip(names, values, strict=True):
                 slot[name] = _money(value) if name in MONEY_KEYS else int(value or 0)
 
@@ -414,8 +417,7 @@ def figures_by_subregion(session: Session, *, region_id: int | None, date_from: 
     root_of = _roots(session, children)
     grouped = _grouped(session, lambda region, _date: region, in_scope=_scope_filter(session, region_id),
                        unit_id=None, date_from=date_from, date_to=date_to)
-    totals: dict[int, dict[str, int | Decimal]] = {
-        c.id: {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS} for c in children}
+    totals = {c.id: _zeros() for c in children}
     for region, values in grouped.items():
         root = root_of.get(region)
         if root is None:
@@ -434,8 +436,7 @@ def figures_by_year(session: Session, *, region_id: int | None, unit_id: int | N
     grouped = _grouped(session, lambda _region, date: _year_of(session, date),
                        in_scope=_scope_filter(session, region_id), unit_id=unit_id, date_from=date_from,
                        date_to=date_to)
-    empty = {k: (Decimal("0.00") if k in MONEY_KEYS else 0) for k in BREAKDOWN_KEYS}
-    return [BreakdownRow(str(y), f"{y}年", grouped.get(y, dict(empty))) for y in range(first_year, last_year + 1)]
+    return [BreakdownRow(str(y), f"{y}年", grouped.get(y) or _zeros()) for y in range(first_year, last_year + 1)]
 
 
 def _scope_filter(session: Session, region_id: int | None) -> Callable[[Any], ColumnElement[bool]]:
