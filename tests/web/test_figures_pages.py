@@ -74,3 +74,52 @@ def test_the_dashboard_follows_the_chosen_region(login: Callable[[str], TestClie
     assert "山西省运城市河津市" in html and 'value="140882" selected' in html
     assert c.get("/", params={"region": "990000"}).status_code == 404
     assert "name=\"region\"" not in login("enterprise").get("/").text  # a unit has no regions to choose
+
+
+def test_the_dashboard_reuses_its_figures_until_something_counted_changes(
+        login: Callable[[str], TestClient], world: World, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from decimal import Decimal
+
+    from xiaodi.projects import service as projects
+    from xiaodi.web import dashboard
+
+    from .conftest import ACTOR
+
+    calls: list[int] = []
+    real = dashboard.compute_figures
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "compute_figures", counting)
+    c = login("hejin")
+    first = c.get("/").text
+    assert "数据计算于" in first and ">1</span><span class=\"figure-label\">签约协议" in first
+    c.get("/")
+    assert len(calls) == 1  # the second view of the same scope used the figures just computed
+
+    projects.create_agreement(
+        session, actor=ACTOR, title="河津第二份协议", kind="tech_development",
+        parties=[projects.PartySpec(organisation_id=world.enterprise.id, name=world.enterprise.name, role="party_a"),
+                 projects.PartySpec(organisation_id=world.university.id, name=world.university.name,
+                                    role="party_b")],
+        signed_on=dt.date(2025, 3, 1), amount=Decimal("100000"), region_id=world.hejin.id)
+    session.flush()
+    assert ">2</span><span class=\"figure-label\">签约协议" in c.get("/").text
+    assert len(calls) == 2
+
+
+def test_a_zero_second_cache_always_computes(login: Callable[[str], TestClient], world: World, app,  # type: ignore[no-untyped-def]
+                                             monkeypatch) -> None:
+    from xiaodi.web import dashboard
+
+    calls: list[int] = []
+    real = dashboard.compute_figures
+    monkeypatch.setattr(dashboard, "compute_figures", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.state.figures_cache.seconds = 0
+    c = login("hejin")
+    c.get("/")
+    c.get("/")
+    assert len(calls) == 2

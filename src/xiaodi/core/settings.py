@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(default=None, description="local sentence-transformers model directory")
     secret_key: str = Field(default="xiaodi-dev-secret-change-me", min_length=16)
     max_upload_mb: int = Field(default=50, ge=1, le=2048)
+    dashboard_cache_seconds: float = Field(default=30, ge=0, le=3600,
+                                           description="how long a dashboard keeps its figures (0: always fresh)")
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from xiaodi import __version__
 from xiaodi.core.db import make_engine, make_sessionmaker
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.matching.sync import install as sync_indexes
-from xiaodi.web import docs, errors, security
+from xiaodi.web import docs, errors, figures_cache, security
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
 from xiaodi.web.templating import make_templates
@@ -65,6 +65,8 @@ def create_app(
     app.state.session_factory = session_factory
     app.state.settings = settings
     app.state.templates = make_templates()
+    app.state.figures_cache = figures_cache.FiguresCache(settings.dashboard_cache_seconds)
+    figures_cache.install()  # a change to a counted record makes the dashboards compute their figures again
 
     security.install(app)
     app.add_middleware(

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
-from xiaodi.projects.figures import compute_figures
+from xiaodi.projects.figures import Figures, compute_figures
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
 from xiaodi.web.access import demand_viewer, project_scope
 from xiaodi.web.charts import bar_chart
+from xiaodi.web.figures_cache import FiguresCache
 from xiaodi.web.figures_view import figure_tiles, parse_period, resolve_scope
 
 
@@ -34,6 +35,7 @@ class Dashboard:
     overdue_count: int = 0
     overdue: list[tuple[Milestone, str, int]] = field(default_factory=list)
     region_code: str = ""  # the region shown, when an office chose one
+    computed_at: dt.datetime | None = None  # when the figures were computed (UTC), if they came through a cache
 
 
 @dataclass
@@ -72,16 +74,28 @@ def work_counts(session: Session, viewer: Viewer, today: dt.date) -> WorkCounts:
 
 
 def build(session: Session, viewer: Viewer, *, region: str | None = None, year: int | None = None,
-          today: dt.date | None = None) -> Dashboard:
-    """The dashboard of the viewer's scope, or of a region inside an office's own, for a year or all time."""
+          today: dt.date | None = None, cache: FiguresCache | None = None) -> Dashboard:
+    """The dashboard of the viewer's scope, or of a region inside an office's own, for a year or all time.
+    With a ``cache``, figures computed in the last seconds for the same scope and period are shown again."""
     today = today or dt.date.today()
     period = parse_period(year)
     scope = resolve_scope(session, viewer, region)
     figures: list[tuple[str, str]] = []
+    computed_at: dt.datetime | None = None
     if scope.counts:
-        figures = figure_tiles(compute_figures(
-            session, region_id=scope.region.id if scope.region else None, unit_id=scope.unit_id,
-            date_from=period.date_from, date_to=period.date_to))
+        region_id = scope.region.id if scope.region else None
+
+        def compute() -> Figures:
+            return compute_figures(session, region_id=region_id, unit_id=scope.unit_id,
+                                   date_from=period.date_from, date_to=period.date_to)
+
+        if cache is None:
+            result = compute()
+        else:
+            key = (id(session.get_bind()), region_id, scope.unit_id, period.date_from, period.date_to)
+            cached = cache.get(session, key, compute)
+            result, computed_at = cached.figures, cached.computed_at
+        figures = figure_tiles(result)
     counts = work_counts(session, viewer, today)
     demand_rows = [(DEMAND_STATE_LABELS[DemandState(k)], float(v)) for k, v in counts.demand_counts.items() if v]
     project_rows = [(label, float(counts.project_counts.get(stage.value, 0)))
@@ -96,6 +110,7 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
         overdue_count=counts.overdue_count,
         overdue=counts.overdue,
         region_code=scope.region.code if scope.region else "",
+        computed_at=computed_at,
     )
 
 

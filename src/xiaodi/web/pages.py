@@ -77,9 +77,11 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         if not viewer.has_access:
             return render(request, "no_role.html")
         year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-        data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value)
+        data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value,
+                               cache=request.app.state.figures_cache)
         return render(request, "dashboard.html", {"d": data, "year": year_value,
                                                   "regions": figures_view.region_choices(session, viewer),
+                                                  "cache_seconds": f"{request.app.state.figures_cache.seconds:g}",
                                                   "years": list(range(dt.date.today().year, 2017, -1))})
 
     @r.get("/figures")
