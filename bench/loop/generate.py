@@ -43,18 +43,20 @@ def t(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
-def bulk(engine: Engine, table: str, rows: Iterable[dict[str, Any]], batch: int = 5_000) -> int:
+def bulk(engine: Engine, table: str | Table, rows: Iterable[dict[str, Any]], batch: int = 5_000) -> int:
+    """Insert rows in batches of ``batch`` (one transaction); ``table`` by name, or any Table (staging)."""
+    target = t(table) if isinstance(table, str) else table
     n = 0
     chunk: list[dict[str, Any]] = []
     with engine.begin() as conn:
         for row in rows:
             chunk.append(row)
             if len(chunk) == batch:
-                conn.execute(insert(t(table)), chunk)
+                conn.execute(insert(target), chunk)
                 n += len(chunk)
                 chunk = []
         if chunk:
-            conn.execute(insert(t(table)), chunk)
+            conn.execute(insert(target), chunk)
             n += len(chunk)
     return n
 

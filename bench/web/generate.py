@@ -81,28 +81,12 @@ def _update_from(engine: Engine, target: str, staging: Table, rows: Iterable[dic
     cols = [c.name for c in staging.columns if c.name != "id"]
     staging.create(engine)
     try:
-        n = _bulk_into(engine, staging, rows)
+        n = loop.bulk(engine, staging, rows)
         sets = ", ".join(f"{c} = s.{c}" for c in cols)
         with engine.begin() as conn:
             conn.execute(text(f"UPDATE {target} SET {sets} FROM {staging.name} AS s WHERE {target}.id = s.id"))
     finally:
         staging.drop(engine)
-    return n
-
-
-def _bulk_into(engine: Engine, table: Table, rows: Iterable[dict[str, Any]], batch: int = 5_000) -> int:
-    n = 0
-    chunk: list[dict[str, Any]] = []
-    with engine.begin() as conn:
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == batch:
-                conn.execute(table.insert(), chunk)
-                n += len(chunk)
-                chunk = []
-        if chunk:
-            conn.execute(table.insert(), chunk)
-            n += len(chunk)
     return n
 
 

@@ -6,6 +6,8 @@ same order on every page and for every sort, the same total, the same scope.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -18,6 +20,23 @@ from xiaodi.web.listing import ListQuery, build_select, fetch_page, order_by
 from xiaodi.web.resources import load_specs
 
 from .conftest import World
+
+
+@contextmanager
+def selects(session: Session) -> Iterator[list[str]]:
+    """The SELECT statements the session's engine sends while the block runs."""
+    statements: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
 
 ADMIN = Viewer(user_id=1, name="管理员", roles=frozenset({Role.ADMIN}))
 
@@ -74,18 +93,8 @@ def test_filtered_searched_and_scoped_pages_match(session: Session, world: World
 def test_a_page_joins_its_relations_for_its_own_rows_only(session: Session) -> None:
     """The statement that loads the page's rows carries the sort and the LIMIT in a subquery of ids."""
     spec = load_specs()["organisations"]
-    statements: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with selects(session) as statements:
         page = fetch_page(session, spec, ADMIN, ListQuery(sort="-name", page=2, size=20))
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     assert len(page.items) == 20
     count, rows = statements[0], statements[1]
     assert "count(*)" in count.lower() and "region" not in count.lower()  # no join, no subquery of columns
@@ -121,15 +130,7 @@ def test_a_search_reads_the_table_once_and_counts_up_to_a_cap(
     import xiaodi.web.listing as listing
 
     spec = load_specs()["organisations"]
-    statements: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with selects(session) as statements:
         few = fetch_page(session, spec, ADMIN, ListQuery(q="山西大学", sort="name", size=50))
         assert few.total == len(few.items) >= 1 and few.total_exact
         monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 30)
@@ -141,8 +142,6 @@ def test_a_search_reads_the_table_once_and_counts_up_to_a_cap(
         assert len(deep.items) == 10 and deep.total == 50 and not deep.total_exact and deep.has_next
         beyond = fetch_page(session, spec, ADMIN, ListQuery(q="山西大学", sort="name", size=10, page=99))
         assert beyond.items == [] and beyond.total == few.total and beyond.total_exact
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     assert not any("count(" in s.lower() for s in statements), "a search is not counted separately"
     # the pages of a search are the plain query's pages, and an exact total is what the plain query counts
     monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 100_000)
