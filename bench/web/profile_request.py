@@ -8,7 +8,8 @@ PATH (e.g. ``/demands?sort=-budget``) the request is sent ``--runs`` times after
 thread (httpx's ASGI transport; the routes' thread-pool calls are made inline so that cProfile sees them; no
 network, no other load), and the median wall time is printed with the statements of the last run and their
 times. ``--plan`` prints each statement's plan (``EXPLAIN QUERY PLAN`` on SQLite,
-``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL); ``--cprofile`` prints the top functions of one more run.
+``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL); ``--cprofile`` prints the top functions of one more run;
+``--no-search-index`` makes searches read every row, as they did before ``xiaodi.core.search`` (an A/B).
 """
 
 from __future__ import annotations
@@ -108,6 +109,8 @@ def main() -> None:
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--sql", type=int, default=400, help="characters of each statement to print")
     parser.add_argument("--top", type=int, default=35, help="functions shown by --cprofile")
+    parser.add_argument("--no-search-index", action="store_true",
+                        help="searches read every row, as before the keyword search index (for an A/B)")
     args = parser.parse_args()
     asyncio.run(profile(args))
 
@@ -120,6 +123,10 @@ async def profile(args: argparse.Namespace) -> None:
     from xiaodi.web.app import create_app
 
     anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
+    if args.no_search_index:
+        from xiaodi.core import search
+
+        search.SEARCHED.clear()
     # the server's matching settings (bench/web/run.py): lexical indexes, built beside the generated ledger
     os.environ.setdefault("XIAODI_MATCH_ENCODER", "none")
     if not args.url.startswith("sqlite"):

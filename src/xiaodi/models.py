@@ -11,7 +11,7 @@ from xiaodi.accounts import models as accounts
 from xiaodi.assessment import models as assessment
 from xiaodi.bases import models as bases
 from xiaodi.catalog import models as catalog
-from xiaodi.core import audit
+from xiaodi.core import audit, search
 from xiaodi.core.models import Base
 from xiaodi.demands import models as demands
 from xiaodi.directory import models as directory
@@ -20,6 +20,6 @@ from xiaodi.ingest import models as ingest
 from xiaodi.projects import models as projects
 from xiaodi.talent import models as talent
 
-AREAS = (audit, accounts, directory, catalog, demands, projects, bases, events, talent, assessment, ingest)
+AREAS = (audit, search, accounts, directory, catalog, demands, projects, bases, events, talent, assessment, ingest)
 
 __all__ = ["AREAS", "Base"]

@@ -127,8 +127,8 @@ def test_every_row_the_demo_wrote_has_an_audit_entry(db: Session, demo: tuple[En
     audited = {(e, i) for e, i in db.execute(select(AuditEntry.entity, AuditEntry.entity_id))}
     missing: dict[str, int] = {}
     for table in Base.metadata.sorted_tables:
-        if table.name in LOG_TABLES or table.name not in summary.first_ids:
-            continue
+        if table.name in LOG_TABLES or table.name not in summary.first_ids or "id" not in table.c:
+            continue  # no id: bookkeeping, not records (the search index's pending notes)
         ids = db.scalars(select(table.c.id).where(table.c.id >= summary.first_ids[table.name])).all()
         unaudited = [i for i in ids if (table.name, i) not in audited]
         if unaudited:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import typer
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.matching.test_service_ledger import SLAG_DEMAND, build_ledger
+from xiaodi.core import search
 from xiaodi.core.db import make_engine
 from xiaodi.matching import cli as match_cli
 from xiaodi.matching import service
@@ -41,6 +43,10 @@ def test_rebuild_then_match_names_the_university_and_the_shared_terms(run, tmp_p
     assert result.exit_code == 0, result.output
     assert "索引已重建" in result.output and "科技成果 3 条" in result.output
     assert (tmp_path / "xiaodi-index" / "achievement" / "records.jsonl").exists()
+    assert "关键词检索索引已重建" in result.output  # the list searches' index is read again too
+    with Session(make_engine(f"sqlite:///{tmp_path / 'xiaodi.db'}")) as session:
+        assert search.pending_count(session) == 0
+        assert len(list(session.scalars(search.candidates(session, "achievement", "钢渣")))) == 1
 
     table = run("match", SLAG_DEMAND, "--target", "university", "--top", "3")
     assert table.exit_code == 0 and "江西理工大学" in table.output and "钢渣" in table.output

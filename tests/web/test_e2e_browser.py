@@ -104,8 +104,15 @@ def _login(page: object, base: str, username: str) -> None:
     page.goto(f"{base}/login")  # type: ignore[attr-defined]
     page.fill("input[name=username]", username)  # type: ignore[attr-defined]
     page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    _submit(page, "button[type=submit]")
     page.wait_for_url(f"{base}/")  # type: ignore[attr-defined]
+
+
+def _submit(page: object, selector: str) -> None:
+    """Click a link or a form's button and wait for the page it loads: reading the page or closing the browser
+    while the request is still in flight would race the server."""
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.click(selector)  # type: ignore[attr-defined]
 
 
 def _shot(page: object, name: str) -> None:
@@ -121,10 +128,10 @@ def test_demand_story_in_the_browser(server: str, browser: object) -> None:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _login(page, server, "enterprise")
     _shot(page, "dashboard-enterprise")
-    page.click("text=需求清单")
-    page.click("text=再生铝除杂提纯技术攻关")
+    _submit(page, "text=需求清单")
+    _submit(page, "text=再生铝除杂提纯技术攻关")
     _shot(page, "demand-draft")
-    page.click("button:has-text('提交审核')")
+    _submit(page, "button:has-text('提交审核')")
     assert "已提交审核" in page.content()
     ctx.close()
 
@@ -134,17 +141,17 @@ def test_demand_story_in_the_browser(server: str, browser: object) -> None:
     _login(page, server, "hejin")
     _shot(page, "dashboard-county-office")
     page.goto(f"{server}/demands?state=submitted")
-    page.click("text=再生铝除杂提纯技术攻关")
-    page.click("button:has-text('审核通过')")
-    page.click("button:has-text('发榜')")
+    _submit(page, "text=再生铝除杂提纯技术攻关")
+    _submit(page, "button:has-text('审核通过')")
+    _submit(page, "button:has-text('发榜')")
     assert "已发榜" in page.content()
     _shot(page, "demand-published")
     page.goto(f"{server}/projects")
-    page.click("text=再生铝提纯中试线")
+    _submit(page, "text=再生铝提纯中试线")
     _shot(page, "project-detail")
-    page.click("#mainnav >> text=工作数据")
+    _submit(page, "#mainnav >> text=工作数据")
     page.select_option("select[name=year]", "2024")
-    page.click("button:has-text('统计')")
+    _submit(page, "button:has-text('统计')")
     assert "2024年" in page.content() and "分年度" in page.content()
     _shot(page, "figures-county-office")
     ctx.close()
@@ -155,12 +162,12 @@ def test_demand_story_in_the_browser(server: str, browser: object) -> None:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _login(page, server, "university")
     page.click("button.nav-toggle")
-    page.click("#mainnav >> text=需求清单")
+    _submit(page, "#mainnav >> text=需求清单")
     _shot(page, "phone-demand-list")
-    page.click("text=再生铝除杂提纯技术攻关")
+    _submit(page, "text=再生铝除杂提纯技术攻关")
     page.fill("textarea[name=approach]", "材料学院团队采用熔体过滤与精炼联合工艺")
     page.fill("input[name=budget]", "60万元")
-    page.click("button:has-text('提交揭榜方案')")
+    _submit(page, "button:has-text('提交揭榜方案')")
     assert "揭榜方案已提交" in page.content()
     _shot(page, "phone-demand-claimed")
     # No horizontal scrolling on a phone.
@@ -209,23 +216,23 @@ def test_the_whole_loop_in_the_browser(server: str, browser: object) -> None:
     ctx.close()  # type: ignore[attr-defined]
 
     ctx, page = _as(browser, server, "enterprise", errors)
-    page.click("#mainnav >> text=需求清单")  # type: ignore[attr-defined]
-    page.click("text=填报需求")  # type: ignore[attr-defined]
+    _submit(page, "#mainnav >> text=需求清单")
+    _submit(page, "text=填报需求")
     page.fill("input[name=title]", title)  # type: ignore[attr-defined]
     page.fill("textarea[name=description]", "铝灰渣含氮化铝，需无害化处置并回收氧化铝")  # type: ignore[attr-defined]
     page.fill("input[name=keywords]", "铝灰、无害化、资源化")  # type: ignore[attr-defined]
     page.fill("input[name=budget]", "150万元")  # type: ignore[attr-defined]
     _shot(page, "demand-new")
-    page.click("button:has-text('保存')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('保存')")
     assert "已保存为草稿" in page.content()  # type: ignore[attr-defined]
-    page.click("button:has-text('提交审核')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('提交审核')")
     ctx.close()  # type: ignore[attr-defined]
 
     ctx, page = _as(browser, server, "hejin", errors)
     page.goto(f"{server}/demands?state=submitted")  # type: ignore[attr-defined]
-    page.click(f"text={title}")  # type: ignore[attr-defined]
-    page.click("button:has-text('审核通过')")  # type: ignore[attr-defined]
-    page.click("button:has-text('发榜')")  # type: ignore[attr-defined]
+    _submit(page, f"text={title}")
+    _submit(page, "button:has-text('审核通过')")
+    _submit(page, "button:has-text('发榜')")
     demand_url = page.url  # type: ignore[attr-defined]
     ctx.close()  # type: ignore[attr-defined]
 
@@ -233,38 +240,38 @@ def test_the_whole_loop_in_the_browser(server: str, browser: object) -> None:
     page.goto(demand_url)  # type: ignore[attr-defined]
     page.fill("textarea[name=approach]", "火法预处理脱氮，湿法回收氧化铝")  # type: ignore[attr-defined]
     page.fill("input[name=budget]", "120万元")  # type: ignore[attr-defined]
-    page.click("button:has-text('提交揭榜方案')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('提交揭榜方案')")
     ctx.close()  # type: ignore[attr-defined]
 
     ctx, page = _as(browser, server, "hejin", errors)
     page.goto(demand_url)  # type: ignore[attr-defined]
-    page.click("#review button[value=pass]")  # type: ignore[attr-defined]
+    _submit(page, "#review button[value=pass]")
     assert "通过形式审查" in page.content(), page.content()[-3000:]  # type: ignore[attr-defined]
-    page.click("#review button:has-text('提交声明')")  # type: ignore[attr-defined]
+    _submit(page, "#review button:has-text('提交声明')")
     page.click("#review summary:has-text('打分')")  # type: ignore[attr-defined]
     for field, value in (("技术先进性", "90"), ("实施方案可行性", "85"), ("团队实力", "80"), ("经费合理性", "75")):
         page.fill(f"input[name='score_{field}']", value)  # type: ignore[attr-defined]
-    page.click("#review button:has-text('提交评分')")  # type: ignore[attr-defined]
+    _submit(page, "#review button:has-text('提交评分')")
     assert "加权得分" in page.content()  # type: ignore[attr-defined]
     page.check("#review input[name=finalist]")  # type: ignore[attr-defined]
-    page.click("#review button:has-text('确定入围名单')")  # type: ignore[attr-defined]
+    _submit(page, "#review button:has-text('确定入围名单')")
     page.check("#review input[name=claim_id]")  # type: ignore[attr-defined]
     page.fill("#review input[name=reason]", "方案成熟，报价合理")  # type: ignore[attr-defined]
     _shot(page, "demand-review")
-    page.click("#review button:has-text('选定')")  # type: ignore[attr-defined]
+    _submit(page, "#review button:has-text('选定')")
     assert "可以签订协议" in page.content()  # type: ignore[attr-defined]
 
-    page.click("a:has-text('签订协议')")  # type: ignore[attr-defined]
+    _submit(page, "a:has-text('签订协议')")
     page.fill("input[name=signed_on]", "2025-03-18")  # type: ignore[attr-defined]
     page.fill("input[name=amount]", "120万元")  # type: ignore[attr-defined]
-    page.click("button:has-text('登记协议')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('登记协议')")
     page.fill("input[name=name]", "铝灰渣资源化示范线")  # type: ignore[attr-defined]
     page.fill("input[name=milestone_title] >> nth=0", "示范线开工")  # type: ignore[attr-defined]
     page.fill("input[name=milestone_due] >> nth=0", "2025-06-30")  # type: ignore[attr-defined]
-    page.click("button:has-text('立项')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('立项')")
     page.fill("#funds input[name=amount]", "60万元")  # type: ignore[attr-defined]
     page.fill("#funds input[name=arrived_on]", "2025-04-01")  # type: ignore[attr-defined]
-    page.click("#funds button:has-text('登记到位资金')")  # type: ignore[attr-defined]
+    _submit(page, "#funds button:has-text('登记到位资金')")
     _shot(page, "project-funds")
     assert "60万元" in page.content()  # type: ignore[attr-defined]
 
@@ -285,19 +292,20 @@ def test_report_review_in_the_browser(server: str, browser: object, tmp_path: Pa
     report.write_text("河津市校地合作进展\n今年以来，河津市与8所高校签订合作协议5个，签约金额1.2亿元。\n",
                       encoding="utf-8")
     ctx, page = _as(browser, server, "hejin", errors)
-    page.click("#mainnav >> text=报道核对")  # type: ignore[attr-defined]
-    page.click("text=上传报道")  # type: ignore[attr-defined]
+    _submit(page, "#mainnav >> text=报道核对")
+    _submit(page, "text=上传报道")
     page.set_input_files("input[name=file]", str(report))  # type: ignore[attr-defined]
     page.fill("input[name=region]", "河津市")  # type: ignore[attr-defined]
-    page.click("button:has-text('上传并提取')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('上传并提取')")
     assert "请逐项核对" in page.content()  # type: ignore[attr-defined]
     row = page.locator("tr:has(td[data-label='指标']:text-is('签约协议'))")  # type: ignore[attr-defined]
     row.locator("input[name=corrected_value]").fill("4个")
-    row.locator("button[value=correct]").click()
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        row.locator("button[value=correct]").click()
     assert "更正为 4" in page.content()  # type: ignore[attr-defined]
-    page.click("button:has-text('采信全部待核对数字')")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('采信全部待核对数字')")
     _shot(page, "report-review")
-    page.click("text=与河津市台账数据比对")  # type: ignore[attr-defined]
+    _submit(page, "text=与河津市台账数据比对")
     assert "有差异" in page.content()  # type: ignore[attr-defined]
     _shot(page, "reconciliation")
     ctx.close()  # type: ignore[attr-defined]

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=2048)
     dashboard_cache_seconds: float = Field(default=30, ge=0, le=3600,
                                            description="how long a dashboard keeps its figures (0: always fresh)")
+    search_fold_seconds: float = Field(default=2, ge=0, le=3600,
+                                       description="how often the web server folds new and changed records into the "
+                                                   "keyword search index (0: never; `xiaodi index rebuild` does)")
 
 
 @lru_cache(maxsize=1)

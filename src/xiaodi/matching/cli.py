@@ -15,9 +15,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from xiaodi.cli_options import DbOption, EngineFactory
+from xiaodi.core import search
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.matching import service
 from xiaodi.matching.profiles import TARGETS, check_target
@@ -57,6 +59,17 @@ def run_batch(session: Session, source: Path, out: Path, *, target: str, top: in
     return done, failed
 
 
+def _rebuild_search_index(engine: Engine, bar: Progress) -> int:
+    """The list searches' keyword index (``core.search``), emptied and read again from the records."""
+    with Session(engine) as session:
+        search.reindex_everything(session)
+        total = search.pending_count(session)
+        session.commit()
+    task = bar.add_task("关键词检索索引", total=max(total, 1))
+    search.fold_everything(engine, lambda done: bar.advance(task, done))
+    return total
+
+
 def register(app: typer.Typer, engine_for: EngineFactory) -> None:
     """Mount ``xiaodi index …`` and ``xiaodi match`` on ``app``."""
     index_app = typer.Typer(help="匹配索引：从名录与清单重建（精准匹配）。", no_args_is_help=True)
@@ -70,7 +83,8 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
     ) -> None:
         """重建匹配索引（全部或某一类对象），显示进度。"""
         targets = list(TARGETS) if target == "all" else [check_target(target)]
-        with Session(engine_for(db)) as session, Progress(
+        engine = engine_for(db)
+        with Session(engine) as session, Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err_console,
         ) as bar:
@@ -93,7 +107,10 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
                         bar.update(task, completed=len(index.dense) if index.dense is not None else 0)
                     bar.update(task, completed=max(len(index), 1))
                     index.save(svc.root / t)
+            searched = _rebuild_search_index(engine, bar) if target == "all" else None
         console.print("索引已重建：" + "，".join(f"{TARGETS[t]} {n} 条" for t, n in counts.items()))
+        if searched is not None:
+            console.print(f"关键词检索索引已重建：{searched} 条（需求、科技成果）")
         if svc.encoder_name and not wait_dense:
             console.print(f"语义向量（{svc.encoder_name}）在后台编码并缓存；未完成前匹配只用关键词检索。")
 

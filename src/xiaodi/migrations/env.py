@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 import xiaodi.models  # noqa: F401  (registers every area's tables)
 from xiaodi.core.db import make_engine
 from xiaodi.core.models import Base
+from xiaodi.core.search import is_search_structure
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copy
         compare_type=True,
+        include_name=lambda name, _type, _parents: not is_search_structure(name),  # built by core.search's SQL
     )
     with context.begin_transaction():
         context.run_migrations()

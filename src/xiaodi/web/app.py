@@ -6,6 +6,8 @@ Nothing is created at import time: the engine, the session factory and the templ
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -17,6 +19,7 @@ from starlette.responses import Response
 
 from xiaodi import __version__
 from xiaodi.core.db import make_engine, make_sessionmaker
+from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.matching.sync import install as sync_indexes
 from xiaodi.web import docs, errors, figures_cache, security
@@ -49,11 +52,23 @@ def create_app(
     """Build the application. ``engine`` defaults to ``XIAODI_DATABASE_URL``; tests pass a ``session_factory``
     bound to their own connection so that every request's work is rolled back with the test."""
     settings = settings or get_settings()
+    folder: SearchFolder | None = None
     if session_factory is None:
         engine = engine or make_engine(settings.database_url)
         session_factory = make_sessionmaker(engine)
+        if settings.search_fold_seconds:
+            folder = SearchFolder(engine, settings.search_fold_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if folder is not None:
+            folder.start()  # new and changed records reach the keyword search index
+        yield
+        if folder is not None:
+            folder.stop()
 
     app = FastAPI(
+        lifespan=lifespan,
         title="xiaodi 校地合作平台",
         version=__version__,
         description=DESCRIPTION,

@@ -16,12 +16,13 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, ColumnElement, Select, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, CompoundSelect, Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core import search
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.web.access import get_visible, scope_of
@@ -255,11 +256,13 @@ def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
     except ValueError as exc:
         raise ValidationFailed("页码和每页条数必须是正整数") from exc
     filters = {f.name: params[f.name] for f in spec.filters if params.get(f.name)}
-    return ListQuery(q=(params.get("q") or "").strip()[:100], sort=params.get("sort") or spec.default_sort,
+    q = (params.get("q") or "").replace("\x00", "").strip()[:100]  # a NUL is never meant (and PostgreSQL refuses it)
+    return ListQuery(q=q, sort=params.get("sort") or spec.default_sort,
                      page=page, size=size, filters=filters)
 
 
-def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: str = "") -> Select[Any]:
+def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: str = "",
+                 narrowed: CompoundSelect | None = None) -> Select[Any]:
     """The list's rows for ``viewer``: scope, live records, the spec's condition, search and filters.
 
     ``dialect`` is the session's. A search matches ``%term%`` without regard to case, with the cheapest test
@@ -275,11 +278,14 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
     if spec.where is not None:
         stmt = stmt.where(spec.where())
     if lq.q:
-        pattern = f"%{lq.q.replace('%', '').replace('_', '')}%"
+        term = search_term(lq)
+        pattern = f"%{term}%"
         if dialect == "sqlite" or pattern.lower() == pattern.upper():
             stmt = stmt.where(or_(*[col.like(pattern) for col in spec.search]))
         else:
             stmt = stmt.where(or_(*[col.ilike(pattern) for col in spec.search]))
+        if narrowed is not None:  # only these rows can match (core.search): the text test reads them alone
+            stmt = stmt.where(model.id.in_(narrowed))
     for flt in spec.filters:
         value = lq.filters.get(flt.name)
         if not value:
@@ -300,6 +306,22 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
         else:
             stmt = stmt.where(flt.column == value)
     return stmt
+
+
+def search_term(lq: ListQuery) -> str:
+    """The search's term as the text test reads it (``%`` and ``_`` are not wildcards for our users)."""
+    return lq.q.replace("%", "").replace("_", "")
+
+
+def scoped_rows(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[Any]:
+    """``build_select`` for this session's database: a search narrowed by the search index where it can be, and
+    on SQLite read in table order when the statement reads every candidate row anyway — a search the index
+    does not narrow, or a sort on a column no index orders."""
+    dialect = session.get_bind().dialect.name
+    narrowed = search.candidates(session, spec.model.__table__.name, search_term(lq)) if lq.q else None
+    stmt = build_select(spec, viewer, lq, dialect=dialect, narrowed=narrowed)
+    reads_every_row = narrowed is None if lq.q else not _leads_an_index(spec, lq.sort)
+    return in_table_order(spec, stmt) if dialect == "sqlite" and reads_every_row else stmt
 
 
 def _leads_an_index(spec: ResourceSpec, sort: str) -> bool:
@@ -361,13 +383,10 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     the total — instead of a count and a page that would each read the table. Past the cap the total is a
     lower bound (``total_exact`` False: the page says "more than").
     """
-    dialect = session.get_bind().dialect.name
-    stmt = build_select(spec, viewer, lq, dialect=dialect)
     model = spec.model
     offset = (lq.page - 1) * lq.size
-    total = None if lq.q else count_rows(session, spec, stmt)  # the plain conditions: a covering index answers
-    if dialect == "sqlite" and (lq.q or not _leads_an_index(spec, lq.sort)):
-        stmt = in_table_order(spec, stmt)
+    total = None if lq.q else count_rows(session, spec, build_select(spec, viewer, lq))  # a covering index answers
+    stmt = scoped_rows(session, spec, viewer, lq)
     ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort)
     exact = True
     if total is None:
@@ -387,9 +406,5 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
 
 def fetch_all(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> list[Any]:
     """Every row of the (filtered) list, for an export."""
-    dialect = session.get_bind().dialect.name
-    stmt = build_select(spec, viewer, lq, dialect=dialect)
-    if dialect == "sqlite" and (lq.q or not _leads_an_index(spec, lq.sort)):
-        stmt = in_table_order(spec, stmt)
-    stmt = order_by(spec, stmt, lq.sort).limit(EXPORT_LIMIT)
+    stmt = order_by(spec, scoped_rows(session, spec, viewer, lq), lq.sort).limit(EXPORT_LIMIT)
     return list(session.scalars(stmt).unique())
