@@ -241,7 +241,8 @@ def test_the_web_servers_folder_reads_new_records_in_the_background(own_engine: 
 
 
 def test_a_full_fold_gathers_the_planners_statistics(own_engine: Engine) -> None:
-    """PostgreSQL judges how common a term is by its statistics: a rebuild leaves them gathered."""
+    """PostgreSQL plans a search by its statistics: a rebuild leaves them gathered, and the folded notes gone
+    from them (else the planner expects every folded note as a candidate and reads the whole table)."""
     with Session(own_engine) as session:
         owner = create_organisation(session, actor=ACTOR, kind=OrgKind.ENTERPRISE, name="统计检索测试有限公司")
         demand_id = publish(session, owner, "盐湖提锂吸附剂", "卤水")
@@ -252,3 +253,5 @@ def test_a_full_fold_gathers_the_planners_statistics(own_engine: Engine) -> None
         if own_engine.dialect.name == "postgresql":
             gathered = session.scalar(text("SELECT count(*) FROM pg_stats WHERE tablename = 'demand_search'"))
             assert gathered
+            planned_notes = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'search_pending'"))
+            assert planned_notes == 0
