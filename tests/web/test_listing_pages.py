@@ -180,3 +180,43 @@ def test_list_buttons_are_offered_only_to_roles_that_may_use_them(login, persona
         assert f">{label}</a>" in pages, label
     for label in hidden:
         assert f">{label}</a>" not in pages, label
+
+
+def test_each_role_sees_the_claims_it_is_party_to(session: Session, world: World) -> None:
+    """The claims list (揭榜方案): the claimant, the demand's owner and lead unit, and the demand's offices see a
+    claim — a province office through every demand of its regions, a county office through its own only."""
+    from xiaodi.demands.models import Claim, Demand
+    from xiaodi.directory.models import Organisation, OrgKind
+
+    institute = Organisation(kind=OrgKind.INSTITUTE, name="太原理化研究所", region_id=world.taiyuan.id)
+    lead_unit = Organisation(kind=OrgKind.GOVERNMENT, name="河津市工信局", region_id=world.hejin.id)
+    session.add_all([institute, lead_unit])
+    session.flush()
+    session.get(Demand, world.demand_id).lead_unit_id = lead_unit.id  # type: ignore[union-attr]
+    in_hejin = Claim(demand_id=world.demand_id, claimant_org_id=world.university.id, approach="熔体过滤")
+    in_taiyuan = Claim(demand_id=world.other_demand_id, claimant_org_id=institute.id, approach="真空精炼")
+    session.add_all([in_hejin, in_taiyuan])
+    session.flush()
+
+    def org(oid: int, role: Role) -> Viewer:
+        return Viewer(user_id=9, name="单位", roles=frozenset({role}), organisation_ids=frozenset({oid}))
+
+    def office(role: Role, *regions: int) -> Viewer:
+        return Viewer(user_id=8, name="办公室", roles=frozenset({role}), region_ids=frozenset(regions))
+
+    expected = {
+        "claimant": (org(world.university.id, Role.UNIVERSITY), {in_hejin.id}),
+        "owner": (org(world.enterprise.id, Role.ENTERPRISE), {in_hejin.id}),
+        "lead unit": (org(lead_unit.id, Role.LEAD_UNIT), {in_hejin.id}),
+        "other owner": (org(world.other_enterprise.id, Role.ENTERPRISE), {in_taiyuan.id}),
+        "other claimant": (org(institute.id, Role.UNIVERSITY), {in_taiyuan.id}),
+        "county office": (office(Role.COUNTY_OFFICE, world.hejin.id), {in_hejin.id}),
+        "city office": (office(Role.CITY_OFFICE, world.taiyuan.id), {in_taiyuan.id}),
+        "province office": (office(Role.PROVINCE_OFFICE, world.hejin.id, world.taiyuan.id),
+                            {in_hejin.id, in_taiyuan.id}),
+        "administrator": (ADMIN, {in_hejin.id, in_taiyuan.id}),
+    }
+    for who, (viewer, ids) in expected.items():
+        page = fetch_page(session, load_specs()["claims"], viewer, ListQuery(sort="-id", size=50))
+        assert {c.id for c in page.items} == ids, who
+        assert page.total == len(ids), who
