@@ -33,6 +33,7 @@ DEFAULT_PAGE_SIZE = 20
 EXPORT_LIMIT = 50_000
 # A search (?q=) reads every row's text; past this many matches its total is shown as "more than" (超过 N 条).
 SEARCH_COUNT_CAP = 1_000
+WALK_ROWS = 2_000  # rows a page sorted by an index may read in the index's order before SQLite should collect and sort
 
 
 # ---- personal data (个人信息脱敏) -----------------------------------------------------------------------------
@@ -262,8 +263,11 @@ def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
 
 
 def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: str = "",
-                 narrowed: CompoundSelect | None = None) -> Select[Any]:
+                 narrowed: CompoundSelect | None = None, sorted_by_index: bool = False) -> Select[Any]:
     """The list's rows for ``viewer``: scope, live records, the spec's condition, search and filters.
+
+    ``sorted_by_index`` (SQLite): the page will be read in the order of an index, so the live-records condition
+    must not choose the index instead — see ``scoped_rows``.
 
     ``dialect`` is the session's. A search matches ``%term%`` without regard to case, with the cheapest test
     that means exactly that: SQLite's ``LIKE`` already ignores ASCII case — all that its ``lower()`` folds —
@@ -274,7 +278,8 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
     spec.admit(viewer)
     stmt = select(model).where(scope_of(model, viewer))
     if hasattr(model, "retired_at"):
-        stmt = stmt.where(model.retired_at.is_(None))
+        live = model.retired_at.is_(None)
+        stmt = stmt.where(_drives_no_index(live) if sorted_by_index else live)
     if spec.where is not None:
         stmt = stmt.where(spec.where())
     if lq.q:
@@ -313,15 +318,41 @@ def search_term(lq: ListQuery) -> str:
     return lq.q.replace("%", "").replace("_", "")
 
 
-def scoped_rows(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[Any]:
+def scoped_rows(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *,
+                wanted: int | None = None, total: int | None = None) -> Select[Any]:
     """``build_select`` for this session's database: a search narrowed by the search index where it can be, and
-    on SQLite read in table order when the statement reads every candidate row anyway — a search the index
-    does not narrow, or a sort on a column no index orders."""
+    on SQLite read in the order that stops soonest.
+
+    * A search the index does not narrow, or a sort on a column no index orders, reads every candidate row
+      anyway: in table order (``in_table_order``).
+    * Sorted by an index, a page can stop after its rows. When the selection (``total`` rows, from the list's
+      count) is common enough that walking the sort index finds the first ``wanted`` rows within ``WALK_ROWS``
+      rows, no condition may drive an index instead: SQLite, whose sampled statistics judge the scope's
+      indexes selective, would collect the whole selection through them and sort it — a city office's
+      demands by title 120 → 38 ms, achievements by title 87 → 9 ms (measured). A rare selection is still
+      collected through its indexes and sorted: walking the sort index for it would read most of the table.
+    """
     dialect = session.get_bind().dialect.name
     narrowed = search.candidates(session, spec.model.__table__.name, search_term(lq)) if lq.q else None
-    stmt = build_select(spec, viewer, lq, dialect=dialect, narrowed=narrowed)
     reads_every_row = narrowed is None if lq.q else not _leads_an_index(spec, lq.sort)
-    return in_table_order(spec, stmt) if dialect == "sqlite" and reads_every_row else stmt
+    sorted_by_index = dialect == "sqlite" and not lq.q and not reads_every_row
+    walk = sorted_by_index and _walk_is_short(session, spec, wanted, total)
+    stmt = build_select(spec, viewer, lq, dialect=dialect, narrowed=narrowed,
+                        sorted_by_index=sorted_by_index and not walk)
+    if dialect == "sqlite" and reads_every_row:
+        return in_table_order(spec, stmt)
+    if walk and stmt.whereclause is not None:
+        return select(spec.model).where(_drives_no_index(stmt.whereclause))
+    return stmt
+
+
+def _walk_is_short(session: Session, spec: ResourceSpec, wanted: int | None, total: int | None) -> bool:
+    """Whether walking the table in the sort's order meets ``wanted`` rows of a ``total``-row selection within
+    ``WALK_ROWS`` rows read (the selection spread evenly over the table)."""
+    if not wanted or not total:
+        return False
+    table_rows = session.scalar(select(func.max(spec.model.id))) or 0
+    return wanted * table_rows <= WALK_ROWS * total
 
 
 def _leads_an_index(spec: ResourceSpec, sort: str) -> bool:
@@ -347,8 +378,12 @@ def in_table_order(spec: ResourceSpec, stmt: Select[Any]) -> Select[Any]:
     model = spec.model
     if stmt.whereclause is None:
         return stmt.where(model.id > 0)
-    unindexed = UnaryExpression(stmt.whereclause.self_group(), operator=custom_op("+"), type_=Boolean())
-    return select(model).where(unindexed, model.id > 0)
+    return select(model).where(_drives_no_index(stmt.whereclause), model.id > 0)
+
+
+def _drives_no_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """SQLite: the same condition, tested on each row but never used to choose an index (a unary ``+``)."""
+    return UnaryExpression(condition.self_group(), operator=custom_op("+"), type_=Boolean())
 
 
 def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str) -> Select[Any]:
@@ -386,7 +421,7 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     model = spec.model
     offset = (lq.page - 1) * lq.size
     total = None if lq.q else count_rows(session, spec, build_select(spec, viewer, lq))  # a covering index answers
-    stmt = scoped_rows(session, spec, viewer, lq)
+    stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
     ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort)
     exact = True
     if total is None:
