@@ -71,6 +71,7 @@ class Achievement(RecordMixin, VersionedMixin, Base):
         UniqueConstraint("owner_id", "title"),
         Index("ix_achievement_discipline", "discipline_code"),
         Index("ix_achievement_live", "retired_at", "maturity", "transfer_mode"),  # list counts without the rows
+        Index("ix_achievement_price", "price"),  # the list sorted by price walks it instead of reading every row
     )
 
     title: Mapped[str] = mapped_column(String(300), index=True)

