@@ -12,6 +12,9 @@ from xiaodi.catalog.models import Discipline, OrganisationDiscipline, Platform, 
 from xiaodi.core.audit import AuditEntry
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Region, RegionLevel
 from xiaodi.reference import load_reference_data, reference_data_dir
+from xiaodi.reference.curated import former_names
+from xiaodi.reference.organisations import OrganisationNames
+from xiaodi.reference.regions import read_csv
 
 # The suite's ``engine`` fixture (tests/conftest.py) builds the database with the migrations and runs
 # ``load_reference_data`` once; ``session`` rolls back whatever a test does.
@@ -40,6 +43,9 @@ def test_counts_per_kind(session: Session) -> None:
     assert counts["lab_hosts"] == 153
     assert counts["double_first_class"] == 433
     assert counts["industries"] == 20 + 97 + 473 + 1381
+    assert counts["institutes"] == 49
+    assert counts["name_directions"] == count(session, OrganisationDiscipline.relation == "name_implied",
+                                              model=OrganisationDiscipline)
 
 
 def test_regions_cover_the_country_down_to_counties(session: Session) -> None:
@@ -100,7 +106,9 @@ def test_double_first_class(session: Session) -> None:
     whut = org(session, "武汉理工大学")
     assert "双一流" in whut.tags
     pairs = session.scalars(
-        select(OrganisationDiscipline).where(OrganisationDiscipline.organisation_id == whut.id)
+        select(OrganisationDiscipline).where(
+            OrganisationDiscipline.organisation_id == whut.id, OrganisationDiscipline.relation == "double_first_class"
+        )
     ).all()
     assert [(p.discipline_name, p.relation) for p in pairs] == [("材料科学与工程", "double_first_class")]
     assert pairs[0].discipline_id is not None
@@ -141,7 +149,7 @@ def test_lab_hosts_outside_the_moe_list(session: Session) -> None:
 
 def test_one_audit_entry_per_kind(session: Session) -> None:
     entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "reference_load")).all()
-    assert len(entries) == 8  # written by the first load only: later loads change nothing
+    assert len(entries) == 11  # written by the first load only: later loads change nothing
     assert all(e.actor == "系统:reference_load" and e.after and e.after["inserted"] > 0 for e in entries)
 
 
@@ -179,3 +187,76 @@ def test_reload_keeps_user_edits_and_restores_reference_fields(session: Session)
     assert counts["updated"] == 1
     assert "校地合作重点高校" in whut.tags and "双一流" in whut.tags
     assert (whut.website, whut.city) == ("https://www.whut.edu.cn", "武汉市")
+
+
+def directions(session: Session, name: str) -> dict[str, str]:
+    rows = session.execute(
+        select(OrganisationDiscipline.discipline_name, OrganisationDiscipline.source).where(
+            OrganisationDiscipline.organisation_id == org(session, name).id,
+            OrganisationDiscipline.relation == "name_implied",
+        )
+    )
+    return dict(rows.all())
+
+
+def test_former_and_merged_names_resolve_to_todays_school(session: Session) -> None:
+    names = OrganisationNames(session)
+    assert names.get("南方冶金学院") == org(session, "江西理工大学").id
+    assert names.get("武汉测绘科技大学") == org(session, "武汉大学").id
+    stmt = select(OrganisationAlias.alias, OrganisationAlias.kind).where(
+        OrganisationAlias.alias.in_(("南方冶金学院", "武汉测绘科技大学"))
+    )
+    kinds = dict(session.execute(stmt).all())
+    assert kinds == {"南方冶金学院": "曾用名", "武汉测绘科技大学": "并入"}
+
+
+def test_curated_names_never_shadow_a_school_of_today() -> None:
+    folder = reference_data_dir()
+    today = {
+        r["name"]
+        for f in ("universities_2025_regular.csv", "universities_2025_adult.csv")
+        for r in read_csv(folder / "moe-universities-2025" / f)
+    }
+    olds = [alias for alias, _owner, _kind in former_names(folder)]
+    assert len(olds) == len(set(olds)) and not set(olds) & today
+    assert {owner for _alias, owner, _kind in former_names(folder)} <= today
+
+
+def test_curated_institutes_are_placed_and_keep_their_fields(session: Session) -> None:
+    ganjiang = org(session, "中国科学院赣江创新研究院")
+    assert (ganjiang.kind, ganjiang.province, ganjiang.city) == (OrgKind.INSTITUTE, "江西省", "赣州市")
+    assert ganjiang.region is not None and ganjiang.region.full_name == "江西省赣州市"
+    fields = session.scalars(
+        select(OrganisationDiscipline).where(
+            OrganisationDiscipline.organisation_id == ganjiang.id, OrganisationDiscipline.relation == "curated"
+        )
+    ).all()
+    assert {f.discipline_name for f in fields} == {"冶金工程", "材料科学与工程"}
+    assert all(f.discipline_id is not None for f in fields)
+
+
+def test_a_name_states_a_direction_with_its_basis(session: Session) -> None:
+    ynau = directions(session, "云南农业大学")
+    assert ynau["植物保护"] == "校名含“农业”" and "作物学" in ynau
+    # A former name's direction; the 理工 of today's name states none (a third of all schools carry it).
+    assert directions(session, "江西理工大学") == {
+        "冶金工程": "曾用名“江西冶金学院”含“冶金”",
+        "材料科学与工程": "曾用名“江西冶金学院”含“冶金”",
+    }
+    # A merged-in school's direction, with the school it came from.
+    assert directions(session, "华中科技大学")["临床医学"] == "并入院校“同济医科大学”含“医科”"
+    assert directions(session, "清华大学") == {}
+    unlinked = (OrganisationDiscipline.relation == "name_implied", OrganisationDiscipline.discipline_id.is_(None))
+    assert count(session, *unlinked, model=OrganisationDiscipline) == 0
+
+
+def test_a_renamed_institute_loses_the_direction_its_old_name_stated(session: Session) -> None:
+    institute = Organisation(kind=OrgKind.INSTITUTE, name="某市农业科学研究所", tags=[])
+    session.add(institute)
+    session.flush()
+    load_reference_data(session)
+    assert directions(session, "某市农业科学研究所")["植物保护"] == "校名含“农业”"
+    institute.name = "某市综合研究所"
+    session.flush()
+    load_reference_data(session)
+    assert directions(session, "某市综合研究所") == {}

@@ -26,6 +26,12 @@ class Discipline(IdMixin, Base):
     parent_code: Mapped[str | None] = mapped_column(String(16))
 
 
+# OrganisationDiscipline.relation: how the organisation is known to work in the discipline.
+DOUBLE_FIRST_CLASS = "double_first_class"  # 双一流建设学科
+CURATED_FIELD = "curated"  # an institute's main disciplines (xiaodi-curated)
+NAME_IMPLIED = "name_implied"  # 办学方向 its name or a former name states (冶金 → 冶金工程); not a claim of strength
+
+
 class OrganisationDiscipline(IdMixin, Base):
     """A discipline an organisation is strong in: Double First-Class (双一流建设学科), evaluation grade, or declared."""
 
@@ -37,7 +43,7 @@ class OrganisationDiscipline(IdMixin, Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     discipline_id: Mapped[int | None] = mapped_column(ForeignKey("discipline.id"), index=True)
     discipline_name: Mapped[str] = mapped_column(String(120))
-    relation: Mapped[str] = mapped_column(String(24))  # double_first_class | evaluation | declared
+    relation: Mapped[str] = mapped_column(String(24))  # the constants above | evaluation | declared
     grade: Mapped[str | None] = mapped_column(String(8))  # A+, A, B+ … when from an evaluation
     source: Mapped[str | None] = mapped_column(String(120))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import Discipline
@@ -91,3 +92,14 @@ def load_disciplines(session: Session, data_dir: Path) -> Written:
         keys=[("scheme", "code")],
         update_cols=("name", "level", "parent_code"),
     )
+
+
+def discipline_ids(session: Session, names: list[str] | None = None) -> dict[str, int]:
+    """一级学科 ids of the 2022 catalogue by name (临床医学 is also a 专业学位类别 (1051): the 一级学科 wins)."""
+    stmt = select(Discipline.name, Discipline.id, Discipline.level).where(Discipline.scheme == "moe2022")
+    if names is not None:
+        stmt = stmt.where(Discipline.name.in_(names))
+    out: dict[str, int] = {}
+    for name, id_, _level in sorted(session.execute(stmt), key=lambda r: r[2] != "一级学科"):
+        out.setdefault(name, id_)
+    return out

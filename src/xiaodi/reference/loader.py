@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.reference.bulk import Written
 from xiaodi.reference.catalogues import load_disciplines, load_industries
+from xiaodi.reference.curated import load_institutes, load_name_directions
 from xiaodi.reference.organisations import (
     load_aliases,
     load_double_first_class,
@@ -31,13 +32,14 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 ACTOR = Actor.system("reference_load")
-STEPS = ("行政区划", "行业分类", "学科目录", "高校名单", "单位别名", "双一流", "国家重点实验室")
+STEPS = ("行政区划", "行业分类", "学科目录", "高校名单", "单位别名", "双一流", "国家重点实验室", "科研院所", "办学方向")
 
 
 def load_reference_data(
     session: Session, *, data_dir: Path | None = None, progress: Progress | None = None
 ) -> dict[str, int]:
-    """Load regions, industries, disciplines, universities, 双一流 and state key labs; return counts per kind.
+    """Load regions, industries, disciplines, universities, 双一流, state key labs, curated institutes and the
+    directions names state (办学方向); return counts per kind.
 
     The counts are the reference records of each kind (the same on every run); ``inserted`` and ``updated``
     total what this run wrote. The caller owns the transaction: nothing is committed here.
@@ -128,6 +130,16 @@ def load_reference_data(
     hosts, labs = load_state_key_labs(session, folder, regions)
     done("lab_hosts", "organisation", hosts, _total(hosts), "国家重点实验室列表 依托单位")
     done("state_key_labs", "platform", labs, _total(labs), "维基百科 中华人民共和国国家重点实验室列表 (CC BY-SA 4.0)")
+
+    step(7)
+    institutes, fields = load_institutes(session, folder, regions)
+    done("institutes", "organisation", institutes, _total(institutes), "xiaodi-curated 科研院所名单")
+    done("institute_fields", "organisation_discipline", fields, _total(fields), "xiaodi-curated 研究所主要学科领域")
+
+    step(8)
+    directions = load_name_directions(session, folder)
+    done("name_directions", "organisation_discipline", directions, _total(directions),
+         "xiaodi-curated 校名与曾用名所示办学方向")
 
     session.flush()
     counts["inserted"] = written.inserted

@@ -14,9 +14,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.catalog.models import Discipline, OrganisationDiscipline, Platform, PlatformKind
+from xiaodi.catalog.models import DOUBLE_FIRST_CLASS, OrganisationDiscipline, Platform, PlatformKind
 from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind
 from xiaodi.reference.bulk import Row, Written, upsert
+from xiaodi.reference.catalogues import discipline_ids
+from xiaodi.reference.curated import former_names
 from xiaodi.reference.regions import RegionIndex, read_csv
 
 MOE_REGULAR_NOTE = "来源:教育部全国高等学校名单(2025-06-20)"
@@ -153,13 +155,13 @@ def load_universities(session: Session, data_dir: Path, regions: RegionIndex, cu
 
 
 def load_aliases(session: Session, data_dir: Path, curated: list[Curated]) -> tuple[Written, int]:
-    """Former names (曾用名) from the curated list and bracket spellings (异写) of university names.
+    """Former names (曾用名), merged-in institutions (并入) and bracket spellings (异写) of university names.
 
     Campus qualifiers are not stripped into aliases: 中国石油大学 would name both 中国石油大学（北京） and
     中国石油大学（华东）, and 香港科技大学 is another university than 香港科技大学（广州）.
     """
     names = {name: id_ for id_, name in session.execute(select(Organisation.id, Organisation.name))}
-    wanted: list[tuple[str, str, str]] = []  # (alias, organisation name, kind)
+    wanted: list[tuple[str, str, str]] = former_names(data_dir)  # (alias, organisation name, kind)
     for c in curated:
         wanted += [(former, c.name, "曾用名") for former in c.former_names]
     folder = data_dir / "moe-universities-2025"
@@ -203,11 +205,7 @@ def _dfc_source(data_dir: Path) -> Iterable[dict[str, str]]:
 def load_double_first_class(session: Session, data_dir: Path) -> tuple[Written, list[str]]:
     """双一流 discipline rows for each school; returns the school names that resolve to no organisation."""
     orgs = OrganisationNames(session)
-    # The 2022 catalogue names 临床医学 both as 一级学科 (1002) and 专业学位类别 (1051): prefer the 一级学科.
-    disciplines: dict[str, int] = {}
-    stmt = select(Discipline.name, Discipline.id, Discipline.level).where(Discipline.scheme == "moe2022")
-    for name, id_, _level in sorted(session.execute(stmt), key=lambda r: r[2] != "一级学科"):
-        disciplines.setdefault(name, id_)
+    disciplines = discipline_ids(session)
     rows: list[Row] = []
     missing: list[str] = []
     for r in _dfc_source(data_dir):
@@ -222,7 +220,7 @@ def load_double_first_class(session: Session, data_dir: Path) -> tuple[Written, 
                 "organisation_id": org_id,
                 "discipline_name": r["discipline"],
                 "discipline_id": disciplines.get(r["discipline"]),
-                "relation": "double_first_class",
+                "relation": DOUBLE_FIRST_CLASS,
                 "source": DFC_SOURCE,
             }
         )

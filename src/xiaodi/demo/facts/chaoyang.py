@@ -50,7 +50,6 @@ IMR = "中国科学院金属研究所"
 ORGANISATIONS = (
     OrgFact(GOV, OrgKind.GOVERNMENT, R),
     OrgFact(ORG_DEPT, OrgKind.GOVERNMENT, R, tags=("牵头单位",), description="人才工作牵头部门"),
-    OrgFact(IMR, OrgKind.INSTITUTE, "沈阳市", aliases=("中科院金属所",)),
     OrgFact("辽宁省旱地农林研究所", OrgKind.INSTITUTE, R),
     OrgFact("辽宁省微生物科学研究院", OrgKind.INSTITUTE, R),
     OrgFact("朝阳重型机械有限公司", OrgKind.ENTERPRISE, R, industry_code="3511", tags=("重点产业集群",)),

@@ -25,7 +25,7 @@ REGIONS: tuple[RegionFact, ...] = (
 PROGRAMME_REGIONS: tuple[str, ...] = ("河津市", "盐湖区", "芮城县", "长治市", "朝阳市")
 
 # Short names as the reports (and offices) write them. Each must name exactly one organisation on the reference
-# list (universities, and the institutes that host state key labs).
+# list (universities, the institutes that host state key labs and the curated institutes).
 UNIVERSITY_ALIASES: tuple[UniversityAliases, ...] = (
     UniversityAliases("江西理工大学", ("江理工",)),
     UniversityAliases("武汉理工大学", ("武汉理工", "武理工")),
@@ -42,6 +42,7 @@ UNIVERSITY_ALIASES: tuple[UniversityAliases, ...] = (
     UniversityAliases("陕西师范大学", ("陕师大",)),
     UniversityAliases("中国科学院大学", ("国科大",)),
     UniversityAliases("中国科学院半导体研究所", ("中科院半导体所",)),
+    UniversityAliases("中国科学院金属研究所", ("中科院金属所",)),
     UniversityAliases("云南农业大学", ("云农大",)),
     UniversityAliases("中北大学", ("中北",)),
 )
