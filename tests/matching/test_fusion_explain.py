@@ -49,3 +49,28 @@ def test_structured_context_becomes_reasons() -> None:
 def test_never_a_bare_score() -> None:
     assert build_reasons(ReasonInput([], {})) == ["与需求文本整体相关（无单一突出理由）"]
     assert "无相同关键词" in build_reasons(ReasonInput([], {}, dense_rank=1))[0]
+
+
+# The third is an invented merger, to show a second basis.
+JXUST_DIRECTIONS = {"directions": [["冶金工程", "曾用名“江西冶金学院”含“冶金”"],
+                                   ["材料科学与工程", "曾用名“江西冶金学院”含“冶金”"],
+                                   ["矿业工程", "并入院校“赣南矿业学院”含“矿业”"]]}
+
+
+def test_a_direction_is_given_with_the_name_that_states_it() -> None:
+    by_term = build_reasons(ReasonInput(["冶金"], JXUST_DIRECTIONS, lexical_rank=3))
+    assert "办学方向：冶金工程、材料科学与工程（曾用名“江西冶金学院”含“冶金”）" in by_term
+    by_discipline = build_reasons(ReasonInput([], JXUST_DIRECTIONS, QueryContext(disciplines=("矿业工程",)),
+                                              lexical_rank=9))
+    assert "办学方向：矿业工程（并入院校“赣南矿业学院”含“矿业”）" in by_discipline
+
+
+def test_a_match_by_meaning_alone_shows_every_direction() -> None:
+    reasons = build_reasons(ReasonInput([], JXUST_DIRECTIONS, dense_rank=4))
+    assert reasons[0] == ("办学方向：冶金工程、材料科学与工程（曾用名“江西冶金学院”含“冶金”）；"
+                          "矿业工程（并入院校“赣南矿业学院”含“矿业”）")
+
+
+def test_directions_the_query_does_not_touch_are_left_out() -> None:
+    reasons = build_reasons(ReasonInput(["钢渣"], JXUST_DIRECTIONS, lexical_rank=1, dense_rank=2))
+    assert not any(r.startswith("办学方向") for r in reasons)

@@ -46,6 +46,11 @@ class EmptyIndex(XiaodiError):
     code = "index_empty"
 
 
+# Meta key of text the dense side reads and the lexical side does not: what is inferred about a record (a
+# school's 办学方向 from its name) may inform meaning, but never counts as a keyword the record contains.
+SEMANTIC_CONTEXT = "semantic_context"
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One indexed resource (资源记录): display name, kind (成果/专家/平台/高校…), indexed text and context."""
@@ -110,6 +115,8 @@ class HybridIndex:
         if len(clean) > self.config.max_chars:
             warnings.append(f"记录 {doc_id} 文本过长（{len(clean)}字），已截取前{self.config.max_chars}字建立索引。")
             clean = clean[: self.config.max_chars]
+        if meta.get(SEMANTIC_CONTEXT):
+            meta[SEMANTIC_CONTEXT] = normalise(str(meta[SEMANTIC_CONTEXT]))
         name = str(meta.pop("name", "") or clean[:30])
         kind = str(meta.pop("kind", ""))
         return Record(str(doc_id), name, kind, clean, meta), warnings
@@ -136,7 +143,7 @@ class HybridIndex:
                     self.lexical.compact()  # a batch import pays for the merge; a single add never does
             if self.dense is not None:
                 for record, _ in prepared:
-                    self._pending[record.id] = record.text[: self.config.dense_chars]
+                    self._pending[record.id] = self._dense_text(record)
         self._schedule_dense()
         return warnings
 
@@ -202,7 +209,15 @@ class HybridIndex:
 
     def _current(self, doc_id: str, text: str) -> bool:
         record = self.records.get(doc_id)
-        return record is not None and doc_id not in self._pending and record.text[: self.config.dense_chars] == text
+        return record is not None and doc_id not in self._pending and self._dense_text(record) == text
+
+    def _dense_text(self, record: Record) -> str:
+        """What the encoder reads: the start of the text, and the record's semantic context whole."""
+        limit = self.config.dense_chars
+        extra = str(record.meta.get(SEMANTIC_CONTEXT) or "")[: limit // 2]
+        if not extra:
+            return record.text[:limit]
+        return record.text[: limit - len(extra) - 1] + ";" + extra
 
     def wait_dense(self, timeout: float | None = None) -> bool:
         """Block until the dense index is complete (or ``timeout`` seconds pass); returns ``dense_ready``."""
@@ -347,7 +362,7 @@ class HybridIndex:
         if encoder is not None and saved.exists() and json.loads(saved.read_text())["name"] == encoder.name:
             engine.dense = DenseIndex.load(path / "dense")
         if engine.dense is not None:
-            engine._pending = {i: r.text[: engine.config.dense_chars] for i, r in engine.records.items()
+            engine._pending = {i: engine._dense_text(r) for i, r in engine.records.items()
                                if i not in engine.dense}
             engine._schedule_dense()
         return engine

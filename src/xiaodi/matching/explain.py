@@ -1,6 +1,6 @@
 """Explanations of matches (匹配理由), in Chinese, from shared terms and caller-supplied structured context.
 
-The lead's services feed the structure (学科、平台/重点实验室、既往合作、地区); this module only phrases it.
+The lead's services feed the structure (学科、平台/重点实验室、办学方向、既往合作、地区); this module only phrases it.
 Each reason builder is a small pure function returning ``str | None``; ``build_reasons`` runs them in order.
 """
 
@@ -78,6 +78,26 @@ def platform_reason(r: ReasonInput) -> str | None:
     return f"依托平台：{_join(platforms, 3)}" if platforms else None
 
 
+def direction_reason(r: ReasonInput) -> str | None:
+    """办学方向：冶金工程、材料科学与工程（曾用名“江西冶金学院”含“冶金”） — what the candidate's names state.
+
+    Only the directions the query touches (its disciplines, or a shared term in the discipline or its basis);
+    all of them when the candidate was found by meaning alone, since then they are what the match stands on.
+    """
+    directions = [(str(d), str(b)) for d, b in r.meta.get("directions") or []]
+    touched = [(d, b) for d, b in directions
+               if d in r.query.disciplines or any(t in d or t in b for t in r.matched_terms)]
+    if not touched and r.lexical_rank is None and r.dense_rank is not None:
+        touched = directions
+    if not touched:
+        return None
+    by_basis: dict[str, list[str]] = {}
+    for discipline, basis in touched:
+        by_basis.setdefault(basis, []).append(discipline)
+    parts = [f"{_join(ds, 4)}（{basis}）" for basis, ds in list(by_basis.items())[:2]]
+    return "办学方向：" + "；".join(parts)
+
+
 def cooperation_reason(r: ReasonInput) -> str | None:
     """既往合作 — the candidate has cooperated with the asking organisation before."""
     partners = _as_list(r.meta.get("partners"))
@@ -109,6 +129,7 @@ DEFAULT_BUILDERS: tuple[ReasonBuilder, ...] = (
     shared_terms_reason,
     discipline_reason,
     platform_reason,
+    direction_reason,
     cooperation_reason,
     region_reason,
     semantic_reason,

@@ -16,10 +16,18 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.catalog.models import Achievement, Discipline, OrganisationDiscipline, Platform
+from xiaodi.catalog.models import (
+    DOUBLE_FIRST_CLASS,
+    NAME_IMPLIED,
+    Achievement,
+    Discipline,
+    OrganisationDiscipline,
+    Platform,
+)
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands.models import Demand, DemandState, Visibility
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Person, PersonKind, Region
+from xiaodi.matching.engine import SEMANTIC_CONTEXT
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
 TARGETS: dict[str, str] = {
@@ -227,7 +235,8 @@ def _partners(session: Session, org_ids: Collection[int] | None) -> dict[int, li
 
 
 def university_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
-    """高校/科研院所 profile: Double First-Class disciplines, hosted key labs, achievements, experts, partners."""
+    """高校/科研院所 profile: Double First-Class disciplines, directions its names state (办学方向), hosted key
+    labs, achievements, experts, partners."""
     stmt = select(Organisation).where(Organisation.kind.in_((OrgKind.UNIVERSITY, OrgKind.INSTITUTE)),
                                       Organisation.retired_at.is_(None), Organisation.merged_into_id.is_(None))
     orgs = list(session.scalars(_only(stmt, Organisation.id, ids)).unique())
@@ -236,12 +245,20 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
     wanted = {o.id for o in orgs} if ids is not None else None
     dfc = _grouped(session.execute(_only(select(OrganisationDiscipline.organisation_id,
                                                 OrganisationDiscipline.discipline_name)
-                                         .where(OrganisationDiscipline.relation == "double_first_class"),
+                                         .where(OrganisationDiscipline.relation == DOUBLE_FIRST_CLASS),
                                          OrganisationDiscipline.organisation_id, wanted)))
     other_disc = _grouped(session.execute(_only(select(OrganisationDiscipline.organisation_id,
                                                        OrganisationDiscipline.discipline_name)
-                                                .where(OrganisationDiscipline.relation != "double_first_class"),
+                                                .where(OrganisationDiscipline.relation.not_in(
+                                                    (DOUBLE_FIRST_CLASS, NAME_IMPLIED))),
                                                 OrganisationDiscipline.organisation_id, wanted)))
+    # 办学方向: what the name or a former name states (冶金 → 冶金工程), with that basis for the reasons.
+    name_directions = _grouped(
+        (org, (name, basis)) for org, name, basis in session.execute(_only(
+            select(OrganisationDiscipline.organisation_id, OrganisationDiscipline.discipline_name,
+                   OrganisationDiscipline.source)
+            .where(OrganisationDiscipline.relation == NAME_IMPLIED).order_by(OrganisationDiscipline.id),
+            OrganisationDiscipline.organisation_id, wanted)))
     # Labs: the recorded host, plus co-hosts named in ``host_name`` ("清华大学、天津大学…").
     name_to_id = {o.name: o.id for o in orgs}
     labs: dict[int, list[str]] = defaultdict(list)
@@ -273,6 +290,7 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
     for o in orgs:
         province = _org_province(o, lookups)
         disciplines = list(dict.fromkeys(dfc.get(o.id, []) + other_disc.get(o.id, [])))
+        stated = [(d, basis) for d, basis in name_directions.get(o.id, []) if d not in disciplines]
         text = _join(o.name, aliases.get(o.id), province, o.city, o.level, o.tags, o.authority,
                      [f"双一流建设学科{d}" for d in dfc.get(o.id, [])], other_disc.get(o.id), labs.get(o.id),
                      list(dict.fromkeys(lab_fields.get(o.id, []))), o.description, achievements.get(o.id),
@@ -281,6 +299,8 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
             "name": o.name, "kind": str(o.kind), "region": province, "city": o.city, "level": o.level,
             "tags": list(o.tags or []), "disciplines": disciplines, "discipline": disciplines,
             "labs": labs.get(o.id, []), "partners": partners.get(o.id, []), "industry": None,
+            "directions": [list(pair) for pair in stated],
+            SEMANTIC_CONTEXT: "办学方向：" + "、".join(d for d, _ in stated) if stated else "",
         }))
     return docs
 
