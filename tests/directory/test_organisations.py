@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xiaodi.catalog.models import NAME_IMPLIED, OrganisationDiscipline
 from xiaodi.catalog.service import create_achievement
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Ambiguous, Conflict, NotFound
@@ -112,3 +114,23 @@ def test_index_resolves_many_names_without_queries(session: Session) -> None:
     index = OrganisationIndex(session, [OrgKind.UNIVERSITY])
     assert index.resolve("清华大学").matched_by == "exact"
     assert index.resolve("清华大学XX").record_id is None
+
+
+def name_directions(session: Session, org: Organisation) -> dict[str, str]:
+    rows = session.execute(
+        select(OrganisationDiscipline.discipline_name, OrganisationDiscipline.source).where(
+            OrganisationDiscipline.organisation_id == org.id, OrganisationDiscipline.relation == NAME_IMPLIED
+        )
+    )
+    return dict(rows.all())
+
+
+def test_a_registered_school_gets_the_direction_its_name_states(session: Session, official: Actor) -> None:
+    school = create_organisation(session, actor=official, kind=OrgKind.UNIVERSITY, name="某省农业职业学院")
+    assert name_directions(session, school)["植物保护"] == "校名含“农业”"
+    # Renamed, it keeps the old name as 曾用名 — and the direction that name states, with that basis.
+    update_organisation(session, actor=official, organisation_id=school.id, name="某省职业学院")
+    assert name_directions(session, school)["植物保护"] == "曾用名“某省农业职业学院”含“农业”"
+    # An enterprise's name states no 办学方向.
+    firm = create_organisation(session, actor=official, kind=OrgKind.ENTERPRISE, name="某某农业科技有限公司")
+    assert name_directions(session, firm) == {}

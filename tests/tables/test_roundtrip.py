@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from xiaodi.catalog.models import NAME_IMPLIED, OrganisationDiscipline
 from xiaodi.core.audit import Actor, AuditEntry
+from xiaodi.directory.models import Organisation
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.readers import read_all
 
@@ -166,6 +168,19 @@ def test_organisation_aliases_resolve_and_are_added(db_engine: Engine, actor: Ac
     rows = [["成果名称", "所属单位"], ["某成果", "山大"], ["另一成果", "太原理工"]]
     result = import_file(db_engine, "achievements", _csv(tmp_path / "a.csv", rows), actor=actor)
     assert result.created == 2
+
+
+def test_an_imported_school_gets_the_direction_its_name_states(db_engine: Engine, actor: Actor, tmp_path: Path) -> None:
+    rows = [["学校名称", "简称/别名"], ["某省农业职业学院", "某农职"]]
+    import_file(db_engine, "universities", _csv(tmp_path / "u.csv", rows), actor=actor)
+    with Session(db_engine) as s:
+        stmt = (
+            select(OrganisationDiscipline.discipline_name, OrganisationDiscipline.source)
+            .join(Organisation, Organisation.id == OrganisationDiscipline.organisation_id)
+            .where(Organisation.name == "某省农业职业学院", OrganisationDiscipline.relation == NAME_IMPLIED)
+        )
+        directions = dict(s.execute(stmt).all())
+    assert directions["植物保护"] == "校名含“农业”"
 
 
 def _csv(path: Path, rows: list[list[object]], encoding: str = "utf-8-sig") -> Path:

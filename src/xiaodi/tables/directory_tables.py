@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name
+from xiaodi.reference.curated import refresh_name_directions
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import Choice, ColType, ColumnSpec, TableSpec
 
@@ -86,6 +87,13 @@ def store_aliases(ctx: ImportContext, record_id: int, new: dict[str, Any], old: 
             ctx.cache.setdefault("alias_owner", {})[r["alias"]] = record_id
 
 
+def store_school(ctx: ImportContext, record_id: int, new: dict[str, Any], old: dict[str, Any] | None) -> None:
+    """A university's aliases, then the 办学方向 its name states when it is new or renamed."""
+    store_aliases(ctx, record_id, new, old)
+    if old is None or old.get("name") != new.get("name"):
+        refresh_name_directions(ctx.session, record_id)
+
+
 def _contacts(prefix: str = "") -> list[ColumnSpec]:
     return [
         ColumnSpec("contact_name", f"{prefix}联系人", example="李明", aliases=("联络人",)),
@@ -154,7 +162,7 @@ UNIVERSITIES = TableSpec(
     ],
     load_virtual=load_aliases,
     check_virtual=check_aliases,
-    store_virtual=store_aliases,
+    store_virtual=store_school,
 )
 
 EXPERTS = TableSpec(
