@@ -74,3 +74,8 @@ def test_a_match_by_meaning_alone_shows_every_direction() -> None:
 def test_directions_the_query_does_not_touch_are_left_out() -> None:
     reasons = build_reasons(ReasonInput(["钢渣"], JXUST_DIRECTIONS, lexical_rank=1, dense_rank=2))
     assert not any(r.startswith("办学方向") for r in reasons)
+
+
+def test_an_institutes_direction_is_a_research_direction() -> None:
+    meta = {"kind": "institute", "directions": [["电子科学与技术", "名称含“半导体”"]]}
+    assert build_reasons(ReasonInput(["半导体"], meta, lexical_rank=1))[1] == "研究方向：电子科学与技术（名称含“半导体”）"

@@ -245,6 +245,7 @@ def test_a_name_states_a_direction_with_its_basis(session: Session) -> None:
     }
     # A merged-in school's direction, with the school it came from.
     assert directions(session, "华中科技大学")["临床医学"] == "并入院校“同济医科大学”含“医科”"
+    assert directions(session, "中国科学院半导体研究所")["电子科学与技术"] == "名称含“半导体”"
     assert directions(session, "清华大学") == {}
     unlinked = (OrganisationDiscipline.relation == "name_implied", OrganisationDiscipline.discipline_id.is_(None))
     assert count(session, *unlinked, model=OrganisationDiscipline) == 0
@@ -255,7 +256,7 @@ def test_a_renamed_institute_loses_the_direction_its_old_name_stated(session: Se
     session.add(institute)
     session.flush()
     load_reference_data(session)
-    assert directions(session, "某市农业科学研究所")["植物保护"] == "校名含“农业”"
+    assert directions(session, "某市农业科学研究所")["植物保护"] == "名称含“农业”"
     institute.name = "某市综合研究所"
     session.flush()
     load_reference_data(session)

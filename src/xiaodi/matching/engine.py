@@ -324,7 +324,7 @@ class HybridIndex:
                 context: QueryContext | None) -> MatchResult:
         record = self.records[hit.id]
         terms = lex_terms.get(hit.id) or self.lexical.shared_terms(hit.id, tokens)
-        reason_input = ReasonInput(terms, record.meta, context or QueryContext(),
+        reason_input = ReasonInput(terms, {**record.meta, "kind": record.kind}, context or QueryContext(),
                                    hit.ranks.get(LEXICAL), hit.ranks.get(DENSE))
         return MatchResult(
             id=record.id, name=record.name, kind=record.kind, score=hit.score,

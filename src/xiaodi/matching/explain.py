@@ -79,7 +79,8 @@ def platform_reason(r: ReasonInput) -> str | None:
 
 
 def direction_reason(r: ReasonInput) -> str | None:
-    """办学方向：冶金工程、材料科学与工程（曾用名“江西冶金学院”含“冶金”） — what the candidate's names state.
+    """办学方向：冶金工程、材料科学与工程（曾用名“江西冶金学院”含“冶金”） — what the candidate's names state
+    (研究方向 for an institute).
 
     Only the directions the query touches (its disciplines, or a shared term in the discipline or its basis);
     all of them when the candidate was found by meaning alone, since then they are what the match stands on.
@@ -95,7 +96,8 @@ def direction_reason(r: ReasonInput) -> str | None:
     for discipline, basis in touched:
         by_basis.setdefault(basis, []).append(discipline)
     parts = [f"{_join(ds, 4)}（{basis}）" for basis, ds in list(by_basis.items())[:2]]
-    return "办学方向：" + "；".join(parts)
+    label = "研究方向" if r.meta.get("kind") == "institute" else "办学方向"
+    return f"{label}：" + "；".join(parts)
 
 
 def cooperation_reason(r: ReasonInput) -> str | None:

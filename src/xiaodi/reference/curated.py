@@ -35,6 +35,8 @@ RENAMED = "曾用名"
 MERGED_IN = "并入"
 INSTITUTE_NOTE = "来源:xiaodi-curated 科研院所名单（institutes.csv）"
 MAX_DIRECTIONS = 12
+# How a basis names the organisation's own name: a school's 校名, an institute's 名称.
+OWN_NAME = {OrgKind.UNIVERSITY: "校名", OrgKind.INSTITUTE: "名称"}
 
 
 def _split(value: str) -> list[str]:
@@ -133,15 +135,15 @@ def read_name_fields(data_dir: Path) -> list[NameField]:
 def directions_of(names: list[tuple[str, str]], fields: list[NameField]) -> dict[str, str]:
     """Discipline → basis (依据) for one organisation, from its (name, what the name is) pairs, own name first.
 
-    The basis reads as a person would check it: 校名含“农业”, 曾用名“南方冶金学院”含“冶金”. Fragments are taken
-    in the file's order; at most ``MAX_DIRECTIONS`` disciplines.
+    The basis reads as a person would check it: 校名含“农业”, 名称含“半导体” (an institute), 曾用名“南方冶金学院”含
+    “冶金”. Fragments are taken in the file's order; at most ``MAX_DIRECTIONS`` disciplines.
     """
     out: dict[str, str] = {}
     for f in fields:
         for name, what in names:
             if f.fragment not in name:
                 continue
-            basis = f"校名含“{f.fragment}”" if what == "校名" else f"{what}“{name}”含“{f.fragment}”"
+            basis = f"{what}含“{f.fragment}”" if what in OWN_NAME.values() else f"{what}“{name}”含“{f.fragment}”"
             for discipline in f.disciplines:
                 if len(out) < MAX_DIRECTIONS:
                     out.setdefault(discipline, basis)
@@ -156,7 +158,7 @@ def load_name_directions(session: Session, data_dir: Path) -> Written:
     """
     fields = read_name_fields(data_dir)
     orgs = session.execute(
-        select(Organisation.id, Organisation.name).where(
+        select(Organisation.id, Organisation.name, Organisation.kind).where(
             Organisation.kind.in_((OrgKind.UNIVERSITY, OrgKind.INSTITUTE)), Organisation.merged_into_id.is_(None)
         )
     ).all()
@@ -175,8 +177,8 @@ def load_name_directions(session: Session, data_dir: Path) -> Written:
             "relation": NAME_IMPLIED,
             "source": basis,
         }
-        for org_id, name in orgs
-        for discipline, basis in directions_of([(name, "校名"), *aliases.get(org_id, [])], fields).items()
+        for org_id, name, kind in orgs
+        for discipline, basis in directions_of([(name, OWN_NAME[kind]), *aliases.get(org_id, [])], fields).items()
     ]
     keys = [("organisation_id", "discipline_name", "relation")]
     written = upsert(session, OrganisationDiscipline, rows, keys=keys, update_cols=("discipline_id", "source"))
@@ -198,7 +200,7 @@ def refresh_name_directions(session: Session, org_id: int, data_dir: Path | None
         return
     aliases = session.execute(select(OrganisationAlias.alias, OrganisationAlias.kind).where(
         OrganisationAlias.organisation_id == org_id, OrganisationAlias.kind.in_((RENAMED, MERGED_IN))))
-    names = [(org.name, "校名"), *((a, "曾用名" if k == RENAMED else "并入院校") for a, k in aliases)]
+    names = [(org.name, OWN_NAME[org.kind]), *((a, "曾用名" if k == RENAMED else "并入院校") for a, k in aliases)]
     found = directions_of(names, fields)
     session.execute(delete(OrganisationDiscipline).where(OrganisationDiscipline.organisation_id == org_id,
                                                          OrganisationDiscipline.relation == NAME_IMPLIED))
