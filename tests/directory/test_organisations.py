@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import NAME_IMPLIED, OrganisationDiscipline
 from xiaodi.catalog.service import create_achievement
-from xiaodi.core.audit import Actor, history
+from xiaodi.core.audit import Actor, AuditEntry, history
 from xiaodi.core.errors import Ambiguous, Conflict, NotFound
 from xiaodi.directory.models import Organisation, OrgKind, PersonKind
 from xiaodi.directory.service import (
@@ -128,6 +128,11 @@ def name_directions(session: Session, org: Organisation) -> dict[str, str]:
 def test_a_registered_school_gets_the_direction_its_name_states(session: Session, official: Actor) -> None:
     school = create_organisation(session, actor=official, kind=OrgKind.UNIVERSITY, name="某省农业职业学院")
     assert name_directions(session, school)["植物保护"] == "校名含“农业”"
+    trail = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "organisation_discipline", AuditEntry.actor == official.name)
+    ).all()
+    assert {(e.action, e.reason) for e in trail} == {("create", "名称所示方向")}
+    assert len(trail) == len(name_directions(session, school))
     # Renamed, it keeps the old name as 曾用名 — and the direction that name states, with that basis.
     update_organisation(session, actor=official, organisation_id=school.id, name="某省职业学院")
     assert name_directions(session, school)["植物保护"] == "曾用名“某省农业职业学院”含“农业”"

@@ -78,4 +78,5 @@ def test_directions_the_query_does_not_touch_are_left_out() -> None:
 
 def test_an_institutes_direction_is_a_research_direction() -> None:
     meta = {"kind": "institute", "directions": [["电子科学与技术", "名称含“半导体”"]]}
-    assert build_reasons(ReasonInput(["半导体"], meta, lexical_rank=1))[1] == "研究方向：电子科学与技术（名称含“半导体”）"
+    reasons = build_reasons(ReasonInput(["半导体"], meta, lexical_rank=1))
+    assert reasons[1] == "研究方向：电子科学与技术（名称含“半导体”）"

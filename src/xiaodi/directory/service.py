@@ -147,7 +147,7 @@ def create_organisation(
     org = create(session, Organisation(kind=kind, name=name, **fields), actor=actor)
     for alias in aliases:
         add_alias(session, actor=actor, organisation_id=org.id, alias=alias)
-    refresh_name_directions(session, org.id)
+    refresh_name_directions(session, org.id, actor=actor)
     return org
 
 
@@ -166,7 +166,7 @@ def update_organisation(
                   expected_version=expected_version, reason=reason)
     if new_name and new_name != old_name:
         add_alias(session, actor=actor, organisation_id=org.id, alias=old_name, kind="曾用名")
-        refresh_name_directions(session, org.id)
+        refresh_name_directions(session, org.id, actor=actor)
     return org
 
 
@@ -215,7 +215,7 @@ def merge_organisations(
         if clean_name(name) != keep.name:
             add_alias(session, actor=actor, organisation_id=keep.id, alias=name, kind="曾用名")
     keep.tags = sorted(set(keep.tags or []) | set(before.get("tags") or []))
-    refresh_name_directions(session, keep.id)
+    refresh_name_directions(session, keep.id, actor=actor)
     return moved
 
 

@@ -23,7 +23,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import CURATED_FIELD, NAME_IMPLIED, OrganisationDiscipline
+from xiaodi.core import audit
+from xiaodi.core.audit import Actor
 from xiaodi.core.errors import NotFound
+from xiaodi.core.models import model_snapshot
 from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind
 from xiaodi.reference.bulk import Row, Written, upsert
 from xiaodi.reference.catalogues import discipline_ids
@@ -186,13 +189,14 @@ def load_name_directions(session: Session, data_dir: Path) -> Written:
     return written
 
 
-def refresh_name_directions(session: Session, org_id: int, data_dir: Path | None = None) -> None:
+def refresh_name_directions(session: Session, org_id: int, *, actor: Actor, data_dir: Path | None = None) -> None:
     """Re-derive one organisation's 办学方向 after it was registered, renamed or merged (db init does all).
 
-    Without reference data on this machine there is nothing to derive from, and the organisation keeps none.
+    Only what changed is written, each row with its audit entry (留痕). Without reference data on this machine
+    there is nothing to derive from, and the organisation keeps what it has.
     """
     org = session.execute(select(Organisation.name, Organisation.kind).where(Organisation.id == org_id)).one()
-    if org.kind not in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
+    if org.kind not in OWN_NAME:
         return
     try:
         fields = _name_fields(data_dir or reference_data_dir())
@@ -202,12 +206,22 @@ def refresh_name_directions(session: Session, org_id: int, data_dir: Path | None
         OrganisationAlias.organisation_id == org_id, OrganisationAlias.kind.in_((RENAMED, MERGED_IN))))
     names = [(org.name, OWN_NAME[org.kind]), *((a, "曾用名" if k == RENAMED else "并入院校") for a, k in aliases)]
     found = directions_of(names, fields)
-    session.execute(delete(OrganisationDiscipline).where(OrganisationDiscipline.organisation_id == org_id,
-                                                         OrganisationDiscipline.relation == NAME_IMPLIED))
-    ids = discipline_ids(session, list(found))
-    session.add_all(OrganisationDiscipline(organisation_id=org_id, discipline_name=d, discipline_id=ids.get(d),
-                                           relation=NAME_IMPLIED, source=basis) for d, basis in found.items())
+    have = {row.discipline_name: row for row in session.scalars(select(OrganisationDiscipline).where(
+        OrganisationDiscipline.organisation_id == org_id, OrganisationDiscipline.relation == NAME_IMPLIED))}
+    for name, row in have.items():
+        if found.get(name) != row.source:
+            audit.record(session, actor=actor, action="retire", obj=row, before=model_snapshot(row),
+                         reason="名称所示方向已变")
+            session.delete(row)
     session.flush()
+    ids = discipline_ids(session, list(found))
+    for discipline, basis in found.items():
+        if discipline in have and have[discipline].source == basis:
+            continue
+        row = OrganisationDiscipline(organisation_id=org_id, discipline_name=discipline,
+                                     discipline_id=ids.get(discipline), relation=NAME_IMPLIED, source=basis)
+        session.add(row)
+        audit.record(session, actor=actor, action="create", obj=row, reason="名称所示方向")
 
 
 @functools.lru_cache(maxsize=4)

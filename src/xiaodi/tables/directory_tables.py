@@ -91,7 +91,7 @@ def store_school(ctx: ImportContext, record_id: int, new: dict[str, Any], old: d
     """A university's aliases, then the 办学方向 its name states when it is new or renamed."""
     store_aliases(ctx, record_id, new, old)
     if old is None or old.get("name") != new.get("name"):
-        refresh_name_directions(ctx.session, record_id)
+        refresh_name_directions(ctx.session, record_id, actor=ctx.actor)
 
 
 def _contacts(prefix: str = "") -> list[ColumnSpec]:
