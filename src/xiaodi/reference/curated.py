@@ -9,7 +9,7 @@ Three files in ``data/reference/xiaodi-curated`` (their PROVENANCE.md says where
   host no state key lab; created as organisations of kind institute, with their main disciplines when the name
   does not say them.
 - ``name_fields.csv`` — what a name says about a school's direction (办学方向): 农业 → 作物学、植物保护…,
-  冶金 → 冶金工程. Applied to every university and institute through its name and its former names; see
+  冶金 → 冶金工程. Applied to every university and institute through its name, former and merged-in names; see
   :func:`load_name_directions`.
 """
 
@@ -36,6 +36,8 @@ from xiaodi.reference.regions import RegionIndex, read_csv
 CURATED = "xiaodi-curated"
 RENAMED = "曾用名"
 MERGED_IN = "并入"
+# How a basis names a former name (alias kind → words of the basis: 曾用名“…”含“冶金”, 并入院校“…”含“医科”).
+ALIAS_BASIS = {RENAMED: "曾用名", MERGED_IN: "并入院校"}
 INSTITUTE_NOTE = "来源:xiaodi-curated 科研院所名单（institutes.csv）"
 MAX_DIRECTIONS = 12
 # How a basis names the organisation's own name: a school's 校名, an institute's 名称.
@@ -167,10 +169,10 @@ def load_name_directions(session: Session, data_dir: Path) -> Written:
     ).all()
     aliases: dict[int, list[tuple[str, str]]] = {}
     stmt = select(OrganisationAlias.organisation_id, OrganisationAlias.alias, OrganisationAlias.kind).where(
-        OrganisationAlias.kind.in_((RENAMED, MERGED_IN))
+        OrganisationAlias.kind.in_(ALIAS_BASIS)
     )
     for org_id, alias, kind in session.execute(stmt):
-        aliases.setdefault(org_id, []).append((alias, "曾用名" if kind == RENAMED else "并入院校"))
+        aliases.setdefault(org_id, []).append((alias, ALIAS_BASIS[kind]))
     disciplines = discipline_ids(session)
     rows: list[Row] = [
         {
@@ -203,8 +205,8 @@ def refresh_name_directions(session: Session, org_id: int, *, actor: Actor, data
     except NotFound:
         return
     aliases = session.execute(select(OrganisationAlias.alias, OrganisationAlias.kind).where(
-        OrganisationAlias.organisation_id == org_id, OrganisationAlias.kind.in_((RENAMED, MERGED_IN))))
-    names = [(org.name, OWN_NAME[org.kind]), *((a, "曾用名" if k == RENAMED else "并入院校") for a, k in aliases)]
+        OrganisationAlias.organisation_id == org_id, OrganisationAlias.kind.in_(ALIAS_BASIS)))
+    names = [(org.name, OWN_NAME[org.kind]), *((a, ALIAS_BASIS[k]) for a, k in aliases)]
     found = directions_of(names, fields)
     have = {row.discipline_name: row for row in session.scalars(select(OrganisationDiscipline).where(
         OrganisationDiscipline.organisation_id == org_id, OrganisationDiscipline.relation == NAME_IMPLIED))}
