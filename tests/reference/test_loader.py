@@ -12,8 +12,8 @@ from xiaodi.catalog.models import Discipline, OrganisationDiscipline, Platform, 
 from xiaodi.core.audit import AuditEntry
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Region, RegionLevel
 from xiaodi.reference import load_reference_data, reference_data_dir
-from xiaodi.reference.curated import former_names
-from xiaodi.reference.organisations import OrganisationNames
+from xiaodi.reference.curated import former_names, read_institutes, read_name_fields
+from xiaodi.reference.organisations import OrganisationNames, name_key, read_curated
 from xiaodi.reference.regions import read_csv
 
 # The suite's ``engine`` fixture (tests/conftest.py) builds the database with the migrations and runs
@@ -43,7 +43,7 @@ def test_counts_per_kind(session: Session) -> None:
     assert counts["lab_hosts"] == 153
     assert counts["double_first_class"] == 433
     assert counts["industries"] == 20 + 97 + 473 + 1381
-    assert counts["institutes"] == 49
+    assert counts["institutes"] == 314  # xiaodi-curated institutes.csv, every row a new organisation
     assert counts["name_directions"] == count(session, OrganisationDiscipline.relation == "name_implied",
                                               model=OrganisationDiscipline)
 
@@ -233,6 +233,99 @@ def test_curated_institutes_are_placed_and_keep_their_fields(session: Session) -
     ).all()
     assert {f.discipline_name for f in fields} == {"冶金工程", "材料科学与工程"}
     assert all(f.discipline_id is not None for f in fields)
+
+
+def test_partners_named_in_cooperation_news_are_in_the_directory(session: Session) -> None:
+    names = OrganisationNames(session)
+    for partner, province, city in (
+        ("云南省农业科学院茶叶研究所", "云南省", "西双版纳傣族自治州"),
+        ("北京市农林科学院", "北京市", "北京市"),
+        ("江苏省海洋水产研究所", "江苏省", "南通市"),
+        ("湖南省环境保护科学研究院", "湖南省", "长沙市"),
+        ("中国林业科学研究院木材工业研究所", "北京市", "北京市"),
+        ("国家林业和草原局桉树研究开发中心", "广东省", "湛江市"),
+        ("上海市农业科学院食用菌研究所", "上海市", "上海市"),
+    ):
+        institute = org(session, partner)
+        assert (institute.kind, institute.province, institute.city) == (OrgKind.INSTITUTE, province, city)
+        assert names.get(partner) == institute.id
+    # The military university's full name, and academies merged into a university, resolve to today's record.
+    assert names.get("中国人民解放军国防科技大学") == org(session, "国防科技大学").id
+    assert names.get("山西省农业科学院") == org(session, "山西农业大学").id
+    assert names.get("山东省科学院") == org(session, "齐鲁工业大学").id
+    wood = org(session, "中国林业科学研究院木材工业研究所")
+    stmt = select(OrganisationDiscipline.discipline_name).where(
+        OrganisationDiscipline.organisation_id == wood.id, OrganisationDiscipline.relation == "curated"
+    )
+    assert set(session.scalars(stmt)) == {"林业工程", "材料科学与工程"}
+
+
+def test_every_curated_institute_sits_in_its_city(session: Session) -> None:
+    for institute in read_institutes(reference_data_dir()):
+        region = org(session, institute.name).region
+        assert region is not None, institute.name
+        assert region.full_name.startswith(institute.province) and institute.city in region.full_name, (
+            institute.name, region.full_name)
+
+
+def test_curated_institutes_are_new_organisations_with_catalogue_disciplines_and_real_places() -> None:
+    folder = reference_data_dir()
+    institutes = read_institutes(folder)
+    names = [name_key(i.name) for i in institutes]
+    assert len(names) == len(set(names)), "institutes.csv names one organisation twice"
+    # Not a school of the MOE list, a state key lab's host, a curated university or any of their other names.
+    taken = {
+        name_key(r["name"])
+        for f in ("universities_2025_regular.csv", "universities_2025_adult.csv")
+        for r in read_csv(folder / "moe-universities-2025" / f)
+    }
+    taken |= {
+        name_key(host)
+        for r in read_csv(folder / "state-key-labs-2016" / "state_key_labs_2016.csv")
+        for host in r["host_institutions"].split(";")
+    }
+    taken |= {name_key(n) for c in read_curated(folder) for n in (c.name, *c.former_names)}
+    taken |= {name_key(alias) for alias, _owner, _kind in former_names(folder)}
+    assert sorted(set(names) & taken) == []
+    catalogue = {
+        r["name"]
+        for r in read_csv(folder / "discipline-catalog-2022" / "grad_discipline_catalog_2022.csv")
+        if r["type"] == "academic"
+    }
+    unknown = [(i.name, d) for i in institutes for d in i.disciplines if d not in catalogue]
+    assert unknown == []
+    # A row leaves its disciplines empty only when its name states them (name_fields.csv: 农业, 海洋 …) or it is a
+    # comprehensive academy whose work spans too many fields to name a few.
+    fragments = [f.fragment for f in read_name_fields(folder)]
+    unstated = {i.name for i in institutes if not i.disciplines and not any(f in i.name for f in fragments)}
+    assert unstated == COMPREHENSIVE
+    places = _divisions(folder)
+    assert sorted((i.name, i.province, i.city) for i in institutes if (i.province, i.city) not in places) == []
+
+
+COMPREHENSIVE = {
+    "中国科学院上海高等研究院",
+    "中国科学院重庆绿色智能技术研究院",
+    "中国科学院烟台海岸带研究所",
+    "上海科学院",
+    "北京市科学技术研究院",
+    "重庆市科学技术研究院",
+}
+
+
+def _divisions(folder: Path) -> set[tuple[str, str]]:
+    """(province, city) pairs as written: a prefecture, a county-level city under the province, or a municipality."""
+    division = folder / "china-division-npm" / "data"
+    provinces = {r["code"]: r["name"] for r in read_csv(division / "provinces.csv")}
+    cities = list(read_csv(division / "cities.csv"))
+    direct = {c["code"] for c in cities if c["name"].endswith("直辖县级行政区划")}
+    pairs = {(provinces[c["provinceCode"]], c["name"]) for c in cities}
+    pairs |= {
+        (provinces[a["provinceCode"]], a["name"])
+        for a in read_csv(division / "areas.csv")
+        if a["cityCode"] in direct
+    }
+    return pairs | {(name, name) for name in provinces.values()}
 
 
 def test_a_name_states_a_direction_with_its_basis(session: Session) -> None:
