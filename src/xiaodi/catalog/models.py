@@ -29,6 +29,7 @@ class Discipline(IdMixin, Base):
 # OrganisationDiscipline.relation: how the organisation is known to work in the discipline.
 DOUBLE_FIRST_CLASS = "double_first_class"  # 双一流建设学科
 CURATED_FIELD = "curated"  # an institute's main disciplines (xiaodi-curated)
+EVALUATION = "evaluation"  # 第四轮学科评估 grade (A+ … C-), in ``grade``
 NAME_IMPLIED = "name_implied"  # 办学方向 its name or a former name states (冶金 → 冶金工程); not a claim of strength
 
 

@@ -18,6 +18,8 @@ from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.reference.bulk import Written
 from xiaodi.reference.catalogues import load_disciplines, load_industries
 from xiaodi.reference.curated import load_institutes, load_name_directions
+from xiaodi.reference.evaluation import SOURCE as EVALUATION_SOURCE
+from xiaodi.reference.evaluation import load_discipline_evaluation
 from xiaodi.reference.organisations import (
     load_aliases,
     load_double_first_class,
@@ -32,14 +34,15 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 ACTOR = Actor.system("reference_load")
-STEPS = ("行政区划", "行业分类", "学科目录", "高校名单", "单位别名", "双一流", "国家重点实验室", "科研院所", "办学方向")
+STEPS = ("行政区划", "行业分类", "学科目录", "高校名单", "单位别名", "双一流", "国家重点实验室", "科研院所", "办学方向",
+         "学科评估")
 
 
 def load_reference_data(
     session: Session, *, data_dir: Path | None = None, progress: Progress | None = None
 ) -> dict[str, int]:
-    """Load regions, industries, disciplines, universities, 双一流, state key labs, curated institutes and the
-    directions names state (办学方向); return counts per kind.
+    """Load regions, industries, disciplines, universities, 双一流, state key labs, curated institutes, the
+    directions names state (办学方向) and the 4th-round discipline evaluation (学科评估); return counts per kind.
 
     The counts are the reference records of each kind (the same on every run); ``inserted`` and ``updated``
     total what this run wrote. The caller owns the transaction: nothing is committed here.
@@ -140,6 +143,12 @@ def load_reference_data(
     directions = load_name_directions(session, folder)
     done("name_directions", "organisation_discipline", directions, _total(directions),
          "xiaodi-curated 校名与曾用名所示办学方向")
+
+    step(9)
+    grades, ungraded = load_discipline_evaluation(session, folder)
+    if ungraded:
+        log.info("学科评估 schools without an organisation (军队院校 and the like): %s", "、".join(ungraded))
+    done("discipline_evaluation", "organisation_discipline", grades, _total(grades), EVALUATION_SOURCE)
 
     session.flush()
     counts["inserted"] = written.inserted
