@@ -36,3 +36,6 @@ def tokenizer() -> Tokenizer:
 @pytest.fixture()
 def catalog() -> dict[str, tuple[str, dict[str, object]]]:
     return CATALOG
+
+# The tiny committed ledger's fixtures, for every module of this folder (defined beside the tests that began it).
+from tests.matching.test_service import own_ledger, template  # noqa: E402, F401

@@ -52,8 +52,10 @@ def test_rebuild_then_match_names_the_university_and_the_shared_terms(run, tmp_p
     assert table.exit_code == 0 and "江西理工大学" in table.output and "钢渣" in table.output
 
     data = json.loads(run("match", SLAG_DEMAND, "--target", "achievement", "--top", "2", "--json").output)
-    assert data[0]["name"] == "钢渣绿色处理与资源化利用技术"
-    assert any("钢渣" in r for r in data[0]["reasons"])
+    assert data["items"][0]["name"] == "钢渣绿色处理与资源化利用技术"
+    assert any("钢渣" in r for r in data["items"][0]["reasons"])
+    assert 0 <= data["items"][0]["score"] <= 100 and data["items"][0]["label"] in {"强", "中", "弱"}
+    assert data["disciplines"], "the demand's disciplines are part of the answer"
 
 
 def test_a_batch_writes_one_line_per_row_and_a_bad_row_gets_an_error(run, tmp_path: Path) -> None:

@@ -16,15 +16,32 @@ def profile(session: Session, name: str) -> tuple[str, dict[str, object]]:
     return doc.text, doc.meta
 
 
-def test_a_schools_history_is_text_and_its_direction_is_context(session: Session) -> None:
+def test_a_schools_names_are_read_for_meaning_and_its_grades_are_its_words(session: Session) -> None:
     text, meta = profile(session, "江西理工大学")
-    # Former names are what the school was called: words a report or a table may use.
-    assert "南方冶金学院" in text and "江西冶金学院" in text
-    # The direction they state is an inference: read for meaning, never indexed as the school's words.
-    assert "冶金工程" not in text
-    assert meta[SEMANTIC_CONTEXT] == "办学方向：冶金工程、材料科学与工程"
-    assert meta["directions"] == [["冶金工程", "曾用名“江西冶金学院”含“冶金”"],
-                                  ["材料科学与工程", "曾用名“江西冶金学院”含“冶金”"]]
+    # Its names — today's, former and merged-in — are not keywords: the generic words of names (理工, 学院) must
+    # not decide a ranking. The encoder reads them, and a demand that names the school finds it by name.
+    assert "江西理工大学" not in text and "南方冶金学院" not in text
+    assert {"江西理工大学", "南方冶金学院", "江西冶金学院"} <= set(meta["names"])  # type: ignore[call-overload]
+    assert "南方冶金学院" in str(meta[SEMANTIC_CONTEXT])
+    # A graded discipline is a published fact: it is a word of the profile and evidence of strength; the same
+    # direction stated by a former name (冶金) adds to that strength with its basis, and is not repeated as text.
+    assert "冶金工程" in text and meta["directions"] == []
+    strengths = {d: bases for d, _, bases in meta["strengths"]}  # type: ignore[attr-defined]
+    assert strengths["冶金工程"][0].startswith("冶金工程 ") and "第四轮学科评估" in strengths["冶金工程"][0]
+    assert any("曾用名“江西冶金学院”含“冶金”" in b for b in strengths["冶金工程"])
+
+
+def test_a_direction_only_a_name_states_is_context_not_words(session: Session) -> None:
+    text, meta = profile(session, "湖南工艺美术职业学院")
+    directions = [d for d, _ in meta["directions"]]  # type: ignore[attr-defined]
+    assert directions and all(d not in text for d in directions)
+    assert "办学方向：" + "、".join(directions) in str(meta[SEMANTIC_CONTEXT])
+
+
+def test_an_institute_is_named_for_its_field(session: Session) -> None:
+    text, meta = profile(session, "中国科学院半导体研究所")
+    assert "中国科学院半导体研究所" in text  # its name is its keywords
+    assert "电子科学与技术" in {d for d, _, _ in meta["strengths"]}  # type: ignore[attr-defined]
 
 
 def test_a_direction_already_held_as_a_discipline_is_not_repeated(session: Session) -> None:

@@ -142,7 +142,8 @@ def test_candidates_for_a_technology_demand_mix_targets_with_reasons(ledger) -> 
     top_university = next(c for c in found if c.target == "university")
     assert top_university.record_id == ids["jxust"]
     assert "既往合作：曾与山西华鑫源钢铁集团有限公司合作" in top_university.reasons
-    assert set(found[0].as_dict()) == {"id", "name", "kind", "kind_label", "target", "score", "reasons"}
+    assert set(found[0].as_dict()) == {"id", "name", "kind", "kind_label", "target", "score", "label", "url",
+                                       "verdict", "reasons"}
 
 
 def test_a_talent_demand_looks_for_experts_and_universities_and_an_achievement_for_enterprises(ledger) -> None:

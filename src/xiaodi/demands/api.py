@@ -101,8 +101,9 @@ def _workflow() -> APIRouter:
         found, note = candidates_for(session, demand)
         items = []
         for c in found:
-            items.append({k: jsonable(getattr(c, k)) for k in ("kind", "record_id", "title", "name", "score",
-                                                              "reasons") if hasattr(c, k)})
+            items.append({k: jsonable(getattr(c, k)) for k in ("kind", "kind_label", "target", "record_id", "title",
+                                                              "name", "score", "label", "url", "reasons")
+                          if hasattr(c, k)})
         return {"items": items, "note": note}
 
     return r

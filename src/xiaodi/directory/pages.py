@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
 from xiaodi.directory.models import ORG_KIND_LABELS, Organisation, OrgKind, Person, PersonKind
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
+GRADE_ORDER = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-")
+
 KIND_CHOICES = [(k.value, label) for k, label in ORG_KIND_LABELS.items()]
+
+
+def organisation_extras(session: Session, viewer: Viewer, org: Organisation) -> dict[str, Any]:
+    """A university's or institute's 学科评估 grades and the strengths matching reads (with their bases)."""
+    if org.kind not in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
+        return {}
+    from xiaodi.matching.profiles import Lookups
+    from xiaodi.matching.strength import institution_strengths
+
+    grades = session.scalars(select(OrganisationDiscipline).where(
+        OrganisationDiscipline.organisation_id == org.id, OrganisationDiscipline.relation == EVALUATION)).all()
+    evaluation = sorted(grades, key=lambda g: (GRADE_ORDER.index(g.grade) if g.grade in GRADE_ORDER else 99,
+                                               g.discipline_name))
+    found = institution_strengths(session, Lookups(session).router, {org.name: org.id}, {org.id}).get(org.id)
+    return {"evaluation": evaluation, "strengths": found.as_meta() if found else []}
 
 
 def specs() -> list[ResourceSpec]:
@@ -33,6 +57,8 @@ def specs() -> list[ResourceSpec]:
         default_sort="name",
         personal_owner=lambda o: (o.id,),
         table="organisations",
+        extras=organisation_extras,
+        detail_partial="organisation_detail.html",
     )
     experts = ResourceSpec(
         name="experts", label="专家教授", noun="专家", model=Person, area="directory",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,10 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation
 from xiaodi.matching import service
+from xiaodi.matching.feedback import FEEDBACK_TARGETS, record_feedback
+from xiaodi.matching.models import VERDICT_LABELS
 from xiaodi.matching.profiles import TARGETS
-from xiaodi.web.access import scope_of
+from xiaodi.web.access import get_visible, scope_of
 from xiaodi.web.deps import MemberUser, SessionDep
 
 # Resource lists every member sees (the access helpers' catalog and organisation rules).
@@ -35,6 +38,16 @@ def visible_items(session: Session, viewer: Viewer, target: str, items: list[dic
     return [item for item in items if item["id"] in seen]
 
 
+class FeedbackIn(BaseModel):
+    """An office's verdict on one candidate of a demand (匹配反馈)."""
+
+    demand_id: int = Field(ge=1, le=2**62, description="需求编号")
+    target: str = Field(max_length=16, description="候选类别：" + "、".join(FEEDBACK_TARGETS))
+    record_id: int = Field(ge=1, le=2**62, description="候选编号")
+    verdict: str = Field(max_length=16, description="contacted（已对接）或 unsuitable（不合适）")
+    reason: str = Field(min_length=1, max_length=500, description="理由")
+
+
 def router() -> APIRouter:
     r = APIRouter(prefix="/api/match", tags=["精准匹配"])
 
@@ -45,7 +58,8 @@ def router() -> APIRouter:
         text: Annotated[str, Query(min_length=1, max_length=2000, description="需求描述或关键词")],
         target: Annotated[str, Query(max_length=20, description="匹配对象：" + "、".join(TARGETS))] = "university",
         top: Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")] = 10,
-        region: Annotated[str | None, Query(max_length=60, description="地区，如 山西省")] = None,
+        region: Annotated[str | None, Query(max_length=60, description="按地区筛选，如 山西省")] = None,
+        place: Annotated[str | None, Query(max_length=60, description="需求所在地（就近加分，不筛选）")] = None,
         kind: Annotated[str | None, Query(max_length=20, description="类别，如 university / institute")] = None,
         level: Annotated[str | None, Query(max_length=40, description="层次/级别")] = None,
         discipline: Annotated[str | None, Query(max_length=120, description="学科")] = None,
@@ -55,7 +69,19 @@ def router() -> APIRouter:
         wanted = {k: v for k, v in filters.items() if v}
         # Enterprises and demands are not public to every member: ask for more, keep what the viewer may see.
         ask = top if target in PUBLIC_TARGETS else min(service.MAX_TOP, top * 4)
-        items = visible_items(session, viewer, target, service.match_text(session, text, target, ask, wanted))
-        return {"target": target, "items": items[:top]}
+        answer = service.match_answer(session, text, target, ask, wanted, place=place).as_dict()
+        answer["items"] = visible_items(session, viewer, target, answer["items"])[:top]
+        return {"target": target, **answer}
+
+    @r.post("/feedback", summary="标记匹配候选：已对接或不合适（附理由）", status_code=201)
+    def feedback(body: FeedbackIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+        demand = get_visible(session, Demand, body.demand_id, viewer, "需求")
+        row = record_feedback(session, viewer=viewer, actor=viewer.actor, demand=demand, target=body.target,
+                              record_id=body.record_id, verdict=body.verdict, reason=body.reason)
+        session.commit()
+        if body.target == "university":
+            service.update_record(session, "university", body.record_id)  # 已对接 is evidence from now on
+        return {"id": row.id, "demand_id": row.demand_id, "target": row.target, "record_id": row.record_id,
+                "verdict": str(row.verdict), "verdict_label": VERDICT_LABELS[str(row.verdict)], "reason": row.reason}
 
     return r

@@ -38,19 +38,25 @@ def _filters(region: str | None, kind: str | None, level: str | None, discipline
 
 def run_batch(session: Session, source: Path, out: Path, *, target: str, top: int,
               filters: dict[str, str] | None = None) -> tuple[int, int]:
-    """Match every ``id,text`` row of ``source``; one JSON line per row, a bad row gets ``{"id", "error"}``."""
+    """Match every ``id,text[,region]`` row of ``source`` (region: where the demand is, a 就近 prior); one JSON
+    line per row with its results, the disciplines it was routed to and any note; a bad row gets ``{"id", "error"}``."""
     check_target(target)
     done = failed = 0
     with source.open(encoding="utf-8-sig", newline="") as fin, out.open("w", encoding="utf-8") as fout:
         reader = csv.DictReader(fin)
         if not reader.fieldnames or not {"id", "text"} <= {f.strip() for f in reader.fieldnames}:
-            raise ValidationFailed(f"批量文件 {source.name} 需要表头 id,text")
+            raise ValidationFailed(f"批量文件 {source.name} 需要表头 id,text（可加 region 列：需求所在地）")
         for number, row in enumerate(reader, start=2):
             row = {(k or "").strip(): v for k, v in row.items()}
             row_id = (row.get("id") or "").strip() or f"第{number}行"
             line: dict[str, Any] = {"id": row_id}
             try:
-                line["results"] = service.match_text(session, row.get("text") or "", target, top, filters)
+                answer = service.match_answer(session, row.get("text") or "", target, top, filters,
+                                              place=row.get("region") or None).as_dict()
+                line["results"] = answer["items"]
+                line["disciplines"] = answer["disciplines"]
+                if answer["warnings"]:
+                    line["warnings"] = answer["warnings"]
                 done += 1
             except XiaodiError as exc:
                 line["error"] = exc.message
@@ -123,6 +129,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
         batch: Annotated[Path | None, typer.Option("--batch", help="批量匹配：CSV 文件，列 id,text")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="批量结果：JSON Lines 文件")] = None,
         region: Annotated[str | None, typer.Option("--region", help="按地区筛选，如 山西省")] = None,
+        place: Annotated[str | None, typer.Option("--place", help="需求所在地（就近加分，不筛选）")] = None,
         kind: Annotated[str | None, typer.Option("--kind", help="按类别筛选，如 university / institute")] = None,
         level: Annotated[str | None, typer.Option("--level", help="按层次/级别筛选")] = None,
         discipline: Annotated[str | None, typer.Option("--discipline", help="按学科筛选")] = None,
@@ -142,16 +149,26 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
                 return
             if not text:
                 raise ValidationFailed("请给出需求文本，或用 --batch 指定批量文件")
-            results = service.match_text(session, text, target, top, filters)
+            answer = service.match_answer(session, text, target, top, filters, place=place).as_dict()
         if as_json:
-            typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+            typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
             return
-        if not results:
-            console.print("没有找到符合条件的匹配结果。")
-            return
-        table = Table(title=f"匹配结果：{TARGETS[check_target(target)]}")
-        for header in ("名次", "名称", "类别", "匹配度", "理由"):
-            table.add_column(header)
-        for rank, r in enumerate(results, start=1):
-            table.add_row(str(rank), r["name"], r["kind_label"], f"{r['score']:.4f}", "\n".join(r["reasons"]))
-        console.print(table)
+        print_answer(answer, target)
+
+
+def print_answer(answer: dict[str, Any], target: str) -> None:
+    """The notes first (a half-built index must be said), then the demand's disciplines and the ranked table."""
+    for warning in answer["warnings"]:
+        err_console.print(f"提示：{warning}")
+    if answer["disciplines"]:
+        console.print("需求学科：" + "、".join(f"{d['name']} {d['weight']:.0%}" for d in answer["disciplines"]))
+    if not answer["items"]:
+        console.print("没有找到符合条件的匹配结果。")
+        return
+    table = Table(title=f"匹配结果：{TARGETS[check_target(target)]}")
+    for header in ("名次", "名称", "类别", "匹配度", "理由"):
+        table.add_column(header)
+    for rank, r in enumerate(answer["items"], start=1):
+        score = f"{r['score']:.0f}（{r['label']}）"
+        table.add_row(str(rank), r["name"], r["kind_label"], score, "\n".join(r["reasons"]))
+    console.print(table)

@@ -216,10 +216,13 @@ class CachedEncoder:
     """Wraps an ``Encoder`` with an ``EmbeddingCache``: only texts never seen before reach the model."""
 
     def __init__(self, encoder: Encoder, cache: EmbeddingCache, *, batch_size: int = 64) -> None:
+        from xiaodi.matching.shipped import ShippedVectors
+
         self.encoder = encoder
         self.cache = cache
         self.batch_size = batch_size
         self.name = encoder.name
+        self.shipped = ShippedVectors(encoder.name)  # the reference profiles, encoded before the package shipped
 
     @property
     def dim(self) -> int:
@@ -228,6 +231,8 @@ class CachedEncoder:
     def _encode(self, texts: list[str], side: str, fn: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         keys = [EmbeddingCache.key(self.name, side, t) for t in texts]
         found = self.cache.get_many(keys)
+        if side == "p" and len(found) < len(keys):
+            found.update(self.shipped.get_many([k for k in keys if k not in found]))
         missing = list({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]

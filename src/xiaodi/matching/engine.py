@@ -103,6 +103,7 @@ class HybridIndex:
         self._worker: threading.Thread | None = None
         self._idle = threading.Condition(self._lock)
         self.dense_error: BaseException | None = None
+        self.generation = 0  # goes up with every change, so derived tables (e.g. discipline strengths) know to refresh
 
     def __len__(self) -> int:
         return len(self.records)
@@ -131,6 +132,7 @@ class HybridIndex:
         warnings = [w for _, ws in prepared for w in ws]
         token_lists = [(r.id, self.tokenizer.tokenize(r.text, normalised=True)) for r, _ in prepared]
         with self._lock:
+            self.generation += 1
             bulk = not self.records and len(prepared) > 1
             for record, _ in prepared:
                 self.records[record.id] = record
@@ -150,6 +152,7 @@ class HybridIndex:
     def remove(self, doc_id: str) -> bool:
         """Remove one record (删除) from every part of the index; returns whether it was there."""
         with self._lock:
+            self.generation += 1
             found = self.records.pop(doc_id, None) is not None
             self.lexical.remove(doc_id)
             self._pending.pop(doc_id, None)
@@ -240,7 +243,8 @@ class HybridIndex:
         return True, []
 
     # ----- searching -----
-    def _allow(self, filters: Filters | None) -> Callable[[str], bool] | None:
+    def allow(self, filters: Filters | None) -> Callable[[str], bool] | None:
+        """The predicate on record ids that ``filters`` (kind or meta fields) stand for; None: everything."""
         if not filters:
             return None
 
@@ -281,7 +285,7 @@ class HybridIndex:
         if not known:
             warnings.append("没有与资源库相同的关键词，结果仅基于语义相似度。")
         pool = pool or self.config.pool
-        allow = self._allow(filters)
+        allow = self.allow(filters)
         rankings: dict[str, list[tuple[str, float]]] = {}
         lex_terms: dict[str, tuple[str, ...]] = {}
         qvec = self._encode_query(text) if use_dense else None

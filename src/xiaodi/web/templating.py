@@ -29,6 +29,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/figures", "工作数据"),
     ("/demands", "需求清单"),
     ("/claims", "揭榜方案"),
+    ("/match", "精准匹配"),
     ("/orders", "点单派单"),
     ("/agreements", "签约协议"),
     ("/projects", "项目清单"),

@@ -1,0 +1,36 @@
+"""What offices tell matching (匹配反馈): a candidate of a demand marked 已对接 or 不合适, with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xiaodi.core.models import Base, IdMixin, utcnow
+
+
+class Verdict(StrEnum):
+    """An office's verdict on one candidate (对接结论)."""
+
+    CONTACTED = "contacted"  # 已对接: the office has put the two sides in touch — evidence for similar demands
+    UNSUITABLE = "unsuitable"  # 不合适: not for this demand (the reason says why); it goes to the end of the list
+
+
+VERDICT_LABELS: dict[str, str] = {Verdict.CONTACTED.value: "已对接", Verdict.UNSUITABLE.value: "不合适"}
+
+
+class MatchFeedback(IdMixin, Base):
+    """One verdict on one candidate of one demand; the latest verdict of a candidate is the one that counts."""
+
+    __tablename__ = "match_feedback"
+    __table_args__ = (Index("ix_match_feedback_candidate", "demand_id", "target", "record_id"),)
+
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id"), index=True)
+    target: Mapped[str] = mapped_column(String(16))  # university | expert | achievement | platform
+    record_id: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[Verdict] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

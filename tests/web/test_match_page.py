@@ -1,0 +1,70 @@
+"""The matching page (精准匹配) as an office and an enterprise use it: free text or a demand → universities,
+experts, achievements and platforms side by side; an office marks a candidate and the list says so."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import csrf_for
+
+
+def test_an_enterprise_matches_free_text_and_reads_scores_and_reasons(login, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    ent = login("enterprise")
+    page = ent.get("/match", params={"text": "钢铁企业钢渣综合利用", "place": "山西运城"})
+    assert page.status_code == 200
+    html = page.text
+    assert "需求涉及的学科" in html and "冶金工程" in html
+    for column in ("高校/科研院所", "专家", "科技成果", "科研平台"):
+        assert column in html
+    assert "第四轮学科评估" in html
+    assert re.search(r'class="badge match-(强|中|弱)"', html)
+    assert 'href="/organisations/' in html
+    assert "精准匹配" in ent.get("/").text  # in the menu
+
+
+def test_an_office_marks_a_candidate_of_a_demand_and_the_list_says_so(login, world, monkeypatch,
+                                                                       tmp_path) -> None:
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    office = login("hejin")
+    page = office.get("/match", params={"demand": world.demand_id})
+    assert page.status_code == 200 and "铝合金废料再生提纯技术" in page.text
+    first = re.search(r'name="target" value="university">\s*<input type="hidden" name="record_id" value="(\d+)"',
+                      page.text)
+    assert first, "an office sees the marking form"
+    r = office.post("/match/feedback", data={
+        "csrf_token": csrf_for(office), "demand_id": world.demand_id, "target": "university",
+        "record_id": first.group(1), "verdict": "unsuitable", "reason": "该校无再生铝方向团队"},
+        follow_redirects=False)
+    assert r.status_code == 303
+    again = office.get("/match", params={"demand": world.demand_id}).text
+    assert "不合适：该校无再生铝方向团队" in again
+    assert "已记录对接结论" in again
+
+
+def test_an_enterprise_may_not_mark_and_an_office_sees_no_other_regions_demand(login, world, monkeypatch,
+                                                                              tmp_path) -> None:
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    ent = login("enterprise")
+    r = ent.post("/api/match/feedback", json={"demand_id": world.demand_id, "target": "university",
+                                              "record_id": world.university.id, "verdict": "contacted",
+                                              "reason": "自己标记"}, headers={"X-CSRF-Token": csrf_for(ent)})
+    assert r.status_code == 403 and "办公室" in r.json()["detail"]
+    office = login("hejin")
+    assert office.get("/match", params={"demand": world.other_demand_id}).status_code == 404
+    r = office.post("/api/match/feedback", json={"demand_id": world.other_demand_id, "target": "university",
+                                                 "record_id": world.university.id, "verdict": "contacted",
+                                                 "reason": "越权"}, headers={"X-CSRF-Token": csrf_for(office)})
+    assert r.status_code == 404
+
+
+def test_the_api_answers_with_disciplines_scores_and_the_place_prior(login, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    ent = login("enterprise")
+    body = ent.get("/api/match", params={"text": "煤矿瓦斯抽采与煤层气开发", "place": "山西晋城", "top": 5}).json()
+    assert body["target"] == "university" and body["disciplines"][0]["name"]
+    assert all(0 <= i["score"] <= 100 and i["label"] in {"强", "中", "弱"} for i in body["items"])
