@@ -188,6 +188,12 @@ def get_visible(session: Session, model: type[M], record_id: int, viewer: Viewer
     return found
 
 
+def may_write_for(viewer: Viewer, organisation_id: int | None, region_id: int | None) -> bool:
+    """Whether ``viewer`` may write in the name of (or about) an organisation: its own, or — for an office — one of
+    its region (办公室代填). Demand drafting and imports ask this; ``region_id`` is the organisation's region."""
+    return viewer.acts_for(organisation_id) or viewer.manages_region(region_id)
+
+
 def require_role(viewer: Viewer, *roles: Role, doing: str) -> None:
     """Refuse an action the user's role does not allow (403)."""
     if not viewer.has_role(*roles):
