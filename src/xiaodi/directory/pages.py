@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xiaodi.directory.models import ORG_KIND_LABELS, Organisation, OrgKind, Person, PersonKind
+from xiaodi.web.access import sees_person_data
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
 KIND_CHOICES = [(k.value, label) for k, label in ORG_KIND_LABELS.items()]
@@ -57,6 +58,7 @@ def specs() -> list[ResourceSpec]:
         default_sort="name",
         where=lambda: Person.kind == PersonKind.EXPERT,
         personal_owner=lambda p: (p.organisation_id,),
+        personal_rule=sees_person_data,
         table="experts",
     )
     return [organisations, experts]
