@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseType, ProgrammeBase
-from xiaodi.demands.models import Demand
+from xiaodi.demands.models import Demand, DemandTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person, Region
 from xiaodi.directory.service import create_organisation
-from xiaodi.projects.models import Project
+from xiaodi.projects.models import Project, ProjectStageChange
 from xiaodi.tables import get_table, import_table
 
 from .conftest import ACTOR, World, csrf_for
@@ -243,8 +243,17 @@ def test_an_allowed_import_is_confirmed_and_written(
     _confirm(c, "demands", _csv("demands", [_key("demands", "hejin", "乙", places) | {"状态": "已发榜"}]))
     _confirm(c, "projects", _csv("projects", [_key("projects", "hejin", "乙", places) | {"项目阶段": "已开工"}]))
     session.expire_all()
-    assert str(session.scalars(select(Demand.state).where(Demand.code == "XQ-T-hejin乙")).one()) == "published"
-    assert str(session.scalars(select(Project.stage).where(Project.code == "XM-T-hejin乙")).one()) == "started"
+    demand = session.scalars(select(Demand).where(Demand.code == "XQ-T-hejin乙")).one()
+    assert str(demand.state) == "published" and demand.published_at is not None  # counted from today on
+    steps = session.scalars(select(DemandTransition).where(DemandTransition.demand_id == demand.id)
+                            .order_by(DemandTransition.id)).all()
+    assert [(str(t.from_state), str(t.to_state)) for t in steps] == [
+        ("draft", "submitted"), ("submitted", "reviewed"), ("reviewed", "published")]
+    assert {t.actor for t in steps} == {"测试·hejin"} and "第 2 行" in (steps[0].reason or "")
+    project = session.scalars(select(Project).where(Project.code == "XM-T-hejin乙")).one()
+    assert str(project.stage) == "started" and project.started_on is not None
+    changes = session.scalars(select(ProjectStageChange).where(ProjectStageChange.project_id == project.id)).all()
+    assert [(str(c.from_stage), str(c.to_stage)) for c in changes] == [("signed", "started")]
 
 
 def test_unit_accounts_may_not_import_at_all(login: Callable[[str], TestClient]) -> None:

@@ -47,3 +47,7 @@ class RowGuard(Protocol):
     def refuse(self, ctx: ImportContext, rows: list[GuardRow]) -> dict[int, Refusal]:
         """The rows (by number) that may not be written, and why."""
         ...
+
+    def written(self, ctx: ImportContext, ids: dict[int, int]) -> None:
+        """After rows were written (row number → record id): what the pages' steps record beside the record."""
+        ...

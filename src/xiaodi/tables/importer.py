@@ -631,6 +631,7 @@ def _write(
             p.id = pid
             entry("create", "person", pid, None, {**data, "version": 1}, 0)
     versioned = "version" in table.c
+    written: dict[int, int] = {}  # row number → record id
     if creates:
         present = {c.key for c in real} | {c.key for c in virtual}
         defaults = {
@@ -647,6 +648,7 @@ def _write(
                 data[k] = person_id(vals[k]) if is_person else vals[k]
             payload.append(data)
         ids = _insert(session, table, payload)
+        written.update((r.number, rid) for r, rid in zip(creates, ids, strict=True))
         for r, rid, data in zip(creates, ids, payload, strict=True):
             after = {k: v if v.__class__ in _PLAIN else to_jsonable(v) for k, v in data.items()}
             for c in virtual:
@@ -672,6 +674,7 @@ def _write(
                 for c in real
             }
             row["p_id"] = r.existing["id"]
+            written[r.number] = r.existing["id"]
             params.append(row)
             b = {k: _jsonable(ctx.person_id(v)) for k, v in before.items()}
             a = {k: _jsonable(ctx.person_id(v)) for k, v in after.items()}
@@ -683,3 +686,5 @@ def _write(
         session.execute(stmt, params)
     if audit:
         session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
+    if ctx.guard is not None and written:
+        ctx.guard.written(ctx, written)

@@ -12,19 +12,22 @@ a hidden record, a visible one or a new one, so the report reveals nothing about
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select
+from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.bases.models import BaseState
 from xiaodi.core.errors import XiaodiError
+from xiaodi.core.models import utcnow
 from xiaodi.demands import service as demands
-from xiaodi.demands.models import Demand, DemandAudience, DemandState
+from xiaodi.demands.models import Demand, DemandAudience, DemandState, DemandTransition
 from xiaodi.directory.models import Organisation
 from xiaodi.projects import service as projects
-from xiaodi.projects.models import AgreementState, ProjectStage
+from xiaodi.projects.models import AgreementState, Project, ProjectStage, ProjectStageChange
 from xiaodi.projects.permissions import may_manage
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.guard import GuardRow, Refusal
@@ -37,6 +40,8 @@ NO_RIGHT = Refusal(
 CONSOLE = "如确需修改，请管理员在服务器控制台用 xiaodi import 导入"
 
 Record = dict[str, Any]
+# What a row's steps record once the row is written: plan(session, record id, viewer, reason)
+Plan = Callable[[Session, int, Viewer, str], None]
 # rule(guard, ctx, row, the record as stored (None: new), the record as the row would leave it) → refusal or None
 Rule = Callable[["ImportGuard", ImportContext, GuardRow, Record | None, Record], Refusal | None]
 
@@ -68,6 +73,16 @@ class ImportGuard:
             if refusal is not None:
                 out[r.number] = refusal
         return out
+
+    def written(self, ctx: ImportContext, ids: dict[int, int]) -> None:
+        """Record the steps the rows took, as the pages' steps do: a demand's transitions (and 发榜时间), a
+        project's stage changes (and the dates of the stages it reached)."""
+        plans: dict[int, Plan] = ctx.cache.get("guard_plans", {})
+        reason = f"导入{ctx.spec.title}（{ctx.file}）"
+        for number, rid in ids.items():
+            plan = plans.get(number)
+            if plan is not None:
+                plan(ctx.session, rid, self.viewer, f"{reason}第 {number} 行")
 
     def _stored(self, ctx: ImportContext, ids: list[int], columns: tuple[str, ...]) -> dict[int, Record]:
         """The rule's columns of the named records the importer may see, as stored (one query per 1,000)."""
@@ -152,13 +167,39 @@ def _demand(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | No
         if before is not None and content:
             demands.check_editable(_demand_like(before), viewer)
         start = DemandState(before["state"]) if before is not None else DemandState.DRAFT
+        steps: list[demands.Step] = []
         if after["state"] != start:
             moving = _demand_like(after | {"state": start})
             audience = r.existing is not None and _has_audience(ctx, r.existing["id"])
-            demands.steps_to(moving, after["state"], viewer, has_audience=audience)
+            steps = demands.steps_to(moving, after["state"], viewer, has_audience=audience)
     except XiaodiError as exc:
         return Refusal(exc.message, "已发榜的需求请在需求页面撤回或关闭", "state" if "state" in r.changed else None)
+    if steps or before is None:
+        _plan(ctx, r, _demand_steps(None if before is None else start, steps))
     return None
+
+
+def _plan(ctx: ImportContext, r: GuardRow, plan: Plan) -> None:
+    ctx.cache.setdefault("guard_plans", {})[r.number] = plan
+
+
+def _demand_steps(start: DemandState | None, steps: list[demands.Step]) -> Plan:
+    """A new demand's creation (→ 草稿) and each step taken, as ``create_demand`` and ``transition`` record them."""
+
+    def record(session: Session, demand_id: int, viewer: Viewer, reason: str) -> None:
+        moves: list[tuple[DemandState | None, DemandState]] = [(None, DemandState.DRAFT)] if start is None else []
+        here = start or DemandState.DRAFT
+        for step in steps:
+            moves.append((here, step.target))
+            here = step.target
+        session.execute(insert(DemandTransition), [
+            {"demand_id": demand_id, "from_state": a, "to_state": b, "at": utcnow(), "actor": viewer.actor.name,
+             "actor_user_id": viewer.user_id, "reason": reason} for a, b in moves])
+        if any(step.target == DemandState.PUBLISHED for step in steps):
+            session.execute(update(Demand).where(Demand.id == demand_id, Demand.published_at.is_(None))
+                            .values(published_at=utcnow()))
+
+    return record
 
 
 def _has_audience(ctx: ImportContext, demand_id: int) -> bool:
@@ -193,6 +234,8 @@ def _project(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | N
     here = ProjectStage(before["stage"]) if before is not None else ProjectStage.SIGNED
     to = ProjectStage(after["stage"])
     if to == here:
+        if before is None:
+            _plan(ctx, r, _stage_change(True, here, here, to))
         return None
     base = here
     if here == ProjectStage.STALLED and r.existing is not None:
@@ -201,7 +244,31 @@ def _project(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | N
         projects.check_move(str(after["name"]), here, to, base=base, reason=None)
     except XiaodiError as exc:
         return Refusal(exc.message, "停滞、终止须说明原因，请在项目页面办理", "stage")
+    _plan(ctx, r, _stage_change(before is None, here, base, to))
     return None
+
+
+def _stage_change(created: bool, here: ProjectStage, base: ProjectStage, to: ProjectStage) -> Plan:
+    """A new project's start (→ 已签约) and a forward move, as ``create_project`` and ``move_project`` record them:
+    the changes, and today as the date of each stage reached whose date the ledger does not have yet."""
+
+    def record(session: Session, project_id: int, viewer: Viewer, reason: str) -> None:
+        today = dt.date.today()
+        moves: list[tuple[ProjectStage | None, ProjectStage]] = [(None, ProjectStage.SIGNED)] if created else []
+        if to != here:
+            moves.append((here, to))
+        session.execute(insert(ProjectStageChange), [
+            {"project_id": project_id, "from_stage": a, "to_stage": b, "reached_on": today if a else None,
+             "at": utcnow(), "actor": viewer.actor.name, "actor_user_id": viewer.user_id, "reason": reason}
+            for a, b in moves])
+        if to == here:
+            return
+        path = projects.PATH
+        for stage in path[path.index(base) + 1 : path.index(to) + 1]:
+            column = getattr(Project, projects.STAGE_DATE[stage])
+            session.execute(update(Project).where(Project.id == project_id, column.is_(None)).values({column: today}))
+
+    return record
 
 
 DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "visibility")
