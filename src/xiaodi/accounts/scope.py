@@ -61,6 +61,11 @@ class Viewer:
     def in_region(self, region_id: int | None) -> bool:
         return self.is_admin or (region_id is not None and region_id in self.region_ids)
 
+    def manages_region(self, region_id: int | None) -> bool:
+        """Office work on a record of ``region_id`` (签约, 立项, 代填需求, 导入): an administrator, or an office whose
+        region — with the regions below it — holds it. A record without a region is the administrator's alone."""
+        return self.is_admin or (self.is_office and self.in_region(region_id))
+
     def acts_for(self, *organisation_ids: int | None) -> bool:
         return any(oid is not None and oid in self.organisation_ids for oid in organisation_ids)
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, select
+from sqlalchemy import JSON, Index, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xiaodi.core.models import Base, IdMixin, model_snapshot, utcnow
@@ -69,6 +69,20 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_reads(session: Session, *, actor: Actor, entity: str, ids: list[int], what: str, reason: str) -> None:
+    """Append one entry per record whose ``what`` (e.g. ``id_number``) was shown in full: action ``read_<what>``.
+
+    Reads change nothing, so there is no before → after; the entries make the record's trail say who saw what."""
+    if not ids:
+        return
+    now = utcnow()
+    session.execute(insert(AuditEntry), [
+        {"at": now, "actor": actor.name, "actor_user_id": actor.user_id, "action": f"read_{what}", "entity": entity,
+         "entity_id": rid, "before": None, "after": None, "reason": reason}
+        for rid in dict.fromkeys(ids)
+    ])
 
 
 def _changed_only(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -22,7 +22,7 @@ from xiaodi.core.numbers import parse_amount_yuan, parse_count
 from xiaodi.demands import service
 from xiaodi.demands.models import DEMAND_KIND_LABELS, Demand, DemandKind, Visibility
 from xiaodi.directory.models import Organisation
-from xiaodi.web.access import demand_viewer, get_visible
+from xiaodi.web.access import demand_viewer, get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
 from xiaodi.web.templating import flash, render
@@ -72,10 +72,8 @@ def owner_for(session: Session, viewer: Viewer, owner_id: int | None) -> int:
         if not viewer.organisation_ids:
             raise ValidationFailed("请指定需求单位（办公室代企业填报时须选择企业）")
         return min(viewer.organisation_ids)
-    if owner_id in viewer.organisation_ids:
-        return owner_id
     org = session.get(Organisation, owner_id)
-    if viewer.is_admin or (org is not None and viewer.is_office and viewer.in_region(org.region_id)):
+    if viewer.is_admin or may_write_for(viewer, owner_id, org.region_id if org is not None else None):
         return owner_id
     raise Forbidden("只能以本单位名义，或为本辖区单位代填需求")
 

@@ -277,14 +277,54 @@ def update_demand(
 ) -> Demand:
     """Edit a demand that has not been published yet; a published demand is changed only by withdrawing it."""
     demand = get_demand(session, demand_id=demand_id, viewer=viewer)
-    if not roles_of(demand, viewer) & {OWNER, OFFICE}:
-        raise Forbidden(f"您无权修改需求“{demand.title}”")
-    if demand.state not in EDITABLE_STATES:
-        raise IllegalTransition(f"需求“{demand.title}”已{state_label(demand.state)}，不能再修改内容")
+    check_editable(demand, viewer)
     _check_amounts(changes)
     update_fields(session, demand, changes, actor=actor, allowed=DEMAND_FIELDS, label=f"需求“{demand.title}”",
                   expected_version=expected_version, reason=reason)
     return demand
+
+
+def check_editable(demand: Demand, viewer: Viewer | None) -> None:
+    """Who may change a demand's content, and until when: its owner or its office, before it is published."""
+    if not roles_of(demand, viewer) & {OWNER, OFFICE}:
+        raise Forbidden(f"您无权修改需求“{demand.title}”")
+    if demand.state not in EDITABLE_STATES:
+        raise IllegalTransition(f"需求“{demand.title}”已{state_label(demand.state)}，不能再修改内容")
+
+
+def steps_to(demand: Demand, target: DemandState | str, viewer: Viewer | None, *, has_audience: bool) -> list[Step]:
+    """The shortest way from the demand's state to ``target`` through steps ``viewer`` may take without stating a
+    reason — what a table import (which states none) may do — or ``IllegalTransition`` saying why there is none."""
+    start, goal = DemandState(demand.state), DemandState(target)
+    roles = roles_of(demand, viewer)
+
+    def allowed(step: Step) -> bool:
+        publishable = demand.visibility == Visibility.PUBLIC or has_audience
+        return bool(roles & step.by) and not step.reason_required and (step.name != "publish" or publishable)
+
+    paths: dict[DemandState, list[Step]] = {start: []}
+    frontier = [start]
+    while frontier and goal not in paths:
+        here = frontier.pop(0)
+        for step in TRANSITIONS.values():
+            if here in step.sources and step.target not in paths and allowed(step):
+                paths[step.target] = [*paths[here], step]
+                frontier.append(step.target)
+    if goal in paths:
+        return paths[goal]
+    raise IllegalTransition(f"需求“{demand.title}”当前为“{state_label(start)}”，不能改为“{state_label(goal)}”"
+                            f"（{_why_unreachable(goal, roles, demand, has_audience)}）")
+
+
+def _why_unreachable(goal: DemandState, roles: set[str], demand: Demand, has_audience: bool) -> str:
+    into = [s for s in TRANSITIONS.values() if s.target == goal]
+    if into and all(s.by == {SYSTEM} for s in into):
+        return f"“{state_label(goal)}”随揭榜、评审和签约自动产生，不能直接填写"
+    if any(s.reason_required and roles & s.by for s in into):
+        return f"{'、'.join(s.label for s in into if s.reason_required)}须说明原因，请在需求页面办理"
+    if goal == S.PUBLISHED and demand.visibility != Visibility.PUBLIC and not has_audience:
+        return "定向或保密发榜的需求必须先在需求页面指定可见的单位"
+    return "需求状态只能按提交审核、审核通过、发榜等步骤前进"
 
 
 def set_audience(

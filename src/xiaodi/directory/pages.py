@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
 from xiaodi.directory.models import ORG_KIND_LABELS, Organisation, OrgKind, Person, PersonKind
+from xiaodi.web.access import sees_person_data
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
 GRADE_ORDER = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-")
@@ -83,6 +84,7 @@ def specs() -> list[ResourceSpec]:
         default_sort="name",
         where=lambda: Person.kind == PersonKind.EXPERT,
         personal_owner=lambda p: (p.organisation_id,),
+        personal_rule=sees_person_data,
         table="experts",
     )
     return [organisations, experts]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.core import audit
@@ -62,14 +62,17 @@ class Resolution:
 class OrganisationIndex:
     """All organisation names and aliases in memory, for resolving many names quickly (imports, reports)."""
 
-    def __init__(self, session: Session, kinds: Iterable[OrgKind] | None = None) -> None:
+    def __init__(
+        self, session: Session, kinds: Iterable[OrgKind] | None = None, *, where: ColumnElement[bool] | None = None
+    ) -> None:
+        """``where``: only the organisations a person may see (an office's import), so others read as unknown."""
         kinds = list(kinds) if kinds else list(OrgKind)
         self._by_name: dict[str, list[tuple[int, str]]] = {}
         self._by_alias: dict[str, tuple[int, str]] = {}
         self._by_code: dict[str, tuple[int, str]] = {}
         rows = session.execute(
             select(Organisation.id, Organisation.name, Organisation.code, Organisation.kind).where(
-                Organisation.kind.in_(kinds), Organisation.retired_at.is_(None)
+                Organisation.kind.in_(kinds), Organisation.retired_at.is_(None), *([] if where is None else [where])
             )
         ).all()
         names: dict[int, str] = {}

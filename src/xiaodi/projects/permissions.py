@@ -18,7 +18,7 @@ from xiaodi.web.access import get_visible
 
 def may_manage(viewer: Viewer, region_id: int | None) -> bool:
     """THE rule: an administrator, or an office whose region (with the regions below it) holds ``region_id``."""
-    return viewer.is_admin or (viewer.is_office and viewer.in_region(region_id))
+    return viewer.manages_region(region_id)
 
 
 def may_manage_project(viewer: Viewer, project: Project) -> bool:

@@ -213,19 +213,9 @@ def move_project(
     to = ProjectStage(to)
     here = ProjectStage(project.stage)
     reason = (reason or "").strip() or None
-    if here in FINAL_STAGES:
-        raise IllegalTransition(f"项目“{project.name}”已{stage_label(here)}，不能再变更阶段")
-    if to in (P.STALLED, P.CANCELLED):
-        if to == here:
-            raise IllegalTransition(f"项目“{project.name}”已是“{stage_label(here)}”")
-        if not reason:
-            raise ValidationFailed(f"项目{stage_label(to)}必须说明原因")
-    else:
-        base = _stage_before_stall(session, project) if here == P.STALLED else here
-        if PATH.index(to) <= PATH.index(base):
-            raise IllegalTransition(
-                f"项目“{project.name}”当前为“{stage_label(here)}”，不能变更为“{stage_label(to)}”（项目阶段只能向前推进）"
-            )
+    base = stage_before_stall(session, project.id) if here == P.STALLED else here
+    check_move(project.name, here, to, base=base, reason=reason)
+    if to not in (P.STALLED, P.CANCELLED):
         reached_on = reached_on or dt.date.today()
         for stage in PATH[PATH.index(base) + 1 : PATH.index(to) + 1]:
             if getattr(project, STAGE_DATE[stage]) is None:
@@ -239,9 +229,26 @@ def move_project(
     return project
 
 
-def _stage_before_stall(session: Session, project: Project) -> ProjectStage:
+def check_move(name: str, here: ProjectStage, to: ProjectStage, *, base: ProjectStage, reason: str | None) -> None:
+    """THE stage rule (used by 节点推进 and by imports): forward along ``PATH`` (``base``: where a stalled project
+    stalled), never out of a final stage, and stalling or cancelling only with a reason."""
+    if here in FINAL_STAGES:
+        raise IllegalTransition(f"项目“{name}”已{stage_label(here)}，不能再变更阶段")
+    if to in (P.STALLED, P.CANCELLED):
+        if to == here:
+            raise IllegalTransition(f"项目“{name}”已是“{stage_label(here)}”")
+        if not reason:
+            raise ValidationFailed(f"项目{stage_label(to)}必须说明原因")
+    elif PATH.index(to) <= PATH.index(base):
+        raise IllegalTransition(
+            f"项目“{name}”当前为“{stage_label(here)}”，不能变更为“{stage_label(to)}”（项目阶段只能向前推进）"
+        )
+
+
+def stage_before_stall(session: Session, project_id: int) -> ProjectStage:
+    """The stage a stalled project stalled in (where it may resume)."""
     last = session.scalar(select(ProjectStageChange.from_stage).where(
-        ProjectStageChange.project_id == project.id, ProjectStageChange.to_stage == P.STALLED,
+        ProjectStageChange.project_id == project_id, ProjectStageChange.to_stage == P.STALLED,
     ).order_by(ProjectStageChange.id.desc()).limit(1))
     return ProjectStage(last) if last in PATH else P.SIGNED
 

@@ -95,6 +95,16 @@ def export(table: str, file: Path, engine: Engine) -> None:
     console.print(f"已导出{spec.title} {n} 行：{file}")
 
 
+# The console trusts whoever runs it: holding the database URL is holding the database.
+IMPORT_HELP = (
+    "导入信息表：全部校验通过才写入，重复导入不产生变化。\n\n"
+    "这是运维人员的可信控制台：持有数据库地址（--db 或 XIAODI_DATABASE_URL）的人可以写入任何地区的记录，"
+    "状态列按表中所填直接写入，不按个人的数据权限检查。\n\n"
+    "办公室工作人员请在网页“导入信息表”（/import）导入：那里每一行只能新增或修改本人在页面上有权办理的记录，"
+    "状态只能按办理流程变更。"
+)
+
+
 def register(app: typer.Typer, engine_factory: EngineFactory) -> None:
     """Mount ``tables``, ``template``, ``import`` and ``export`` on ``app``."""
 
@@ -108,7 +118,7 @@ def register(app: typer.Typer, engine_factory: EngineFactory) -> None:
         """写出信息表的填报模板（.xlsx 或 .csv）。"""
         template(table, file)
 
-    @app.command("import")
+    @app.command("import", help=IMPORT_HELP)
     def import_cmd(
         table: TableArg,
         file: FileArg,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from xiaodi.core.audit import Actor
 from xiaodi.directory.models import ORG_KIND_LABELS, OrgKind, Person, Region
 from xiaodi.directory.service import OrganisationIndex, Resolution, clean_name
+from xiaodi.tables.guard import RowGuard
 from xiaodi.tables.spec import CodeRef, TableSpec
 from xiaodi.tables.values import CellProblem
 
@@ -30,8 +31,12 @@ class NewPerson:
 
 
 class ImportContext:
-    def __init__(self, session: Session, spec: TableSpec, *, actor: Actor, file: str, dry_run: bool) -> None:
+    def __init__(
+        self, session: Session, spec: TableSpec, *, actor: Actor, file: str, dry_run: bool,
+        guard: RowGuard | None = None,
+    ) -> None:
         self.session = session
+        self.guard = guard  # a person's import: names resolve only to what the person may see
         self.spec = spec
         self.actor = actor
         self.file = file
@@ -49,7 +54,8 @@ class ImportContext:
     def org_index(self, kinds: tuple[str, ...]) -> OrganisationIndex:
         index = self._org_indexes.get(kinds)
         if index is None:
-            index = OrganisationIndex(self.session, [OrgKind(k) for k in kinds] if kinds else None)
+            scope = self.guard.organisation_scope() if self.guard is not None else None
+            index = OrganisationIndex(self.session, [OrgKind(k) for k in kinds] if kinds else None, where=scope)
             self._org_indexes[kinds] = index
         return index
 
@@ -110,6 +116,9 @@ class ImportContext:
             stmt = select(table.c.id, *cols)
             if "retired_at" in table.c:
                 stmt = stmt.where(table.c.retired_at.is_(None))
+            scope = self.guard.code_scope(ref.table) if self.guard is not None else None
+            if scope is not None:
+                stmt = stmt.where(scope)
             for row in self.session.execute(stmt):
                 for v in row[1:]:
                     if v is not None:

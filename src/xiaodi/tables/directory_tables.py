@@ -61,7 +61,8 @@ def check_aliases(
             continue
         owner = taken.get(key)
         if owner is not None and owner != existing_id:
-            errors.append(("aliases", f"别名“{alias}”已属于另一单位（编号 {owner}）", "请删除该别名或先合并两个单位"))
+            which = "" if ctx.guard is not None else f"（编号 {owner}）"  # a person's import names no other unit
+            errors.append(("aliases", f"别名“{alias}”已属于另一单位{which}", "请删除该别名或先合并两个单位"))
             continue
         found = index.resolve(key)
         if found.matched_by == "exact" and found.record_id != existing_id:

@@ -26,6 +26,7 @@ from xiaodi.directory.models import Person, PersonKind
 from xiaodi.directory.service import clean_name
 from xiaodi.tables import xlsx_stream
 from xiaodi.tables.context import ImportContext, NewPerson
+from xiaodi.tables.guard import GuardRow, Refusal, RowGuard
 from xiaodi.tables.readers import FileProblem, open_table
 from xiaodi.tables.result import CellError, ImportFailed, ImportResult
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, column_letter, header_base, header_unit, normalise_header
@@ -107,8 +108,12 @@ def import_table(
     dry_run: bool = False,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    guard: RowGuard | None = None,
 ) -> ImportResult:
-    """Import ``path`` into ``spec``'s table (导入信息表). Raises ``ImportFailed`` listing every error."""
+    """Import ``path`` into ``spec``'s table (导入信息表). Raises ``ImportFailed`` listing every error.
+
+    ``guard``: the rules of the person importing (web); without one the import is the operator's trusted console.
+    """
     p = Path(path)
     result = ImportResult(table=spec.name, title=spec.title, file=p.name, dry_run=dry_run)
 
@@ -124,7 +129,7 @@ def import_table(
     with tf:
         rows = _guarded(tf.rows, fail)
         header_row, mapped = _find_header(spec, rows, result, fail, tf.encoding)
-        ctx = ImportContext(session, spec, actor=actor, file=p.name, dry_run=dry_run)
+        ctx = ImportContext(session, spec, actor=actor, file=p.name, dry_run=dry_run, guard=guard)
         state = _State()
         parsers = _parsers(ctx, mapped)
         chunk: list[_Row] = []
@@ -369,33 +374,30 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
     creates: list[_Row] = []
     updates: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
     compare = [(c, db_normaliser(c)) for c in real]
+    diffs: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
+    problems: dict[int, list[tuple[str, str, str | None]]] = {}
     for r in valid:
         r.existing = existing.get(tuple(r.values[c.key] for c in key_cols))
+        retired = r.existing is not None and r.existing.get("retired_at") is not None
+        if spec.check_virtual is not None and virtual and not retired:  # (it also normalises the row's values)
+            problems[r.number] = spec.check_virtual(ctx, r.number, r.values, r.existing["id"] if r.existing else None)
+        before, after = _diff(r, compare, virtual) if r.existing is not None else ({}, {})
+        diffs.append((r, before, after))
+    refused = _refused(ctx, diffs)
+    for r, before, after in diffs:
+        refusal = refused.get(r.number)
+        if refusal is not None:  # before anything that would tell what the record is (注销, 无变化 …)
+            _error(ctx, result, r.number, _mapped_for(mapped, refusal.column or ""), refusal.reason,
+                   refusal.suggestion)
+            continue
         if r.existing is not None and r.existing.get("retired_at") is not None:
             _error(ctx, result, r.number, None, "该记录已注销（或已合并到其他记录），不能通过导入恢复", "请联系管理员")
             continue
-        if spec.check_virtual is not None and virtual:
-            for col_key, reason, hint in spec.check_virtual(
-                ctx, r.number, r.values, r.existing["id"] if r.existing else None
-            ):
-                _error(ctx, result, r.number, _mapped_for(mapped, col_key), reason, hint)
+        for col_key, reason, hint in problems.get(r.number, []):
+            _error(ctx, result, r.number, _mapped_for(mapped, col_key), reason, hint)
         if r.existing is None:
             creates.append(r)
-            continue
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
-        for c, norm in compare:
-            old = r.existing[c.key]
-            if norm is not None:
-                old = norm(old)
-            new = r.values[c.key]
-            if isinstance(new, NewPerson) or old != new:
-                before[c.key], after[c.key] = old, new
-        for c in virtual:
-            old, new = r.existing.get(c.key) or [], r.values[c.key] or []
-            if (not set(new) <= set(old)) if c.add_only else (old != new):
-                before[c.key], after[c.key] = old, new
-        if before:
+        elif before:
             updates.append((r, before, after))
         else:
             result.unchanged += 1
@@ -428,6 +430,35 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
             f"写入时与数据库中已有记录冲突（唯一性约束）：{str(exc.orig).splitlines()[0][:200]}",
             "请检查编号、代码、名称是否与已有记录重复",
         )
+
+
+def _diff(
+    r: _Row, compare: list[tuple[ColumnSpec, Callable[[Any], Any] | None]], virtual: list[ColumnSpec]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(before, after) of the columns the row changes in its existing record."""
+    assert r.existing is not None
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for c, norm in compare:
+        old = r.existing[c.key]
+        if norm is not None:
+            old = norm(old)
+        new = r.values[c.key]
+        if isinstance(new, NewPerson) or old != new:
+            before[c.key], after[c.key] = old, new
+    for c in virtual:
+        old, new = r.existing.get(c.key) or [], r.values[c.key] or []
+        if (not set(new) <= set(old)) if c.add_only else (old != new):
+            before[c.key], after[c.key] = old, new
+    return before, after
+
+
+def _refused(ctx: ImportContext, diffs: list[tuple[_Row, dict[str, Any], dict[str, Any]]]) -> dict[int, Refusal]:
+    """Ask the importer's guard (a person's import) which rows it may not write; the console has none."""
+    if ctx.guard is None or not diffs:
+        return {}
+    rows = [GuardRow(r.number, r.values, r.existing, frozenset(before)) for r, before, _after in diffs]
+    return ctx.guard.refuse(ctx, rows)
 
 
 def _mapped_for(mapped: list[Mapped], key: str) -> Mapped | None:
@@ -464,7 +495,9 @@ def _check_unique(
             owner = owners.get(v)
             key = tuple(r.values[c.key] for c in ctx.spec.key_columns)
             if owner is not None and owner[:-1] != key:
-                _error(ctx, result, r.number, m, f"“{v}”已被“{owner[-1]}”使用", f"{col.header}不可重复")
+                # A person's import does not name the record (it may be another jurisdiction's).
+                holder = "其他记录" if ctx.guard is not None else f"“{owner[-1]}”"
+                _error(ctx, result, r.number, m, f"“{v}”已被{holder}使用", f"{col.header}不可重复")
                 rows.remove(r)
 
 
@@ -598,6 +631,7 @@ def _write(
             p.id = pid
             entry("create", "person", pid, None, {**data, "version": 1}, 0)
     versioned = "version" in table.c
+    written: dict[int, int] = {}  # row number → record id
     if creates:
         present = {c.key for c in real} | {c.key for c in virtual}
         defaults = {
@@ -614,6 +648,7 @@ def _write(
                 data[k] = person_id(vals[k]) if is_person else vals[k]
             payload.append(data)
         ids = _insert(session, table, payload)
+        written.update((r.number, rid) for r, rid in zip(creates, ids, strict=True))
         for r, rid, data in zip(creates, ids, payload, strict=True):
             after = {k: v if v.__class__ in _PLAIN else to_jsonable(v) for k, v in data.items()}
             for c in virtual:
@@ -639,6 +674,7 @@ def _write(
                 for c in real
             }
             row["p_id"] = r.existing["id"]
+            written[r.number] = r.existing["id"]
             params.append(row)
             b = {k: _jsonable(ctx.person_id(v)) for k, v in before.items()}
             a = {k: _jsonable(ctx.person_id(v)) for k, v in after.items()}
@@ -650,3 +686,5 @@ def _write(
         session.execute(stmt, params)
     if audit:
         session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
+    if ctx.guard is not None and written:
+        ctx.guard.written(ctx, written)

@@ -6,6 +6,9 @@ Decisions recorded here:
   cannot say when money arrived or correct an earlier record, so imports ignore the column (with a warning).
 - 状态/项目阶段 cells set the stored state directly: the tables are the offices' ledgers of record. No
   transition rows (DemandTransition, ProjectStageChange) are written; the audit trail keeps before → after.
+  That is the operator's console; a person's import on the web may only move a state along the steps of its
+  state machine that person may take, and those steps are recorded as the pages record them
+  (``web.import_rules``).
 - 签约各方 lists the parties in order: the first is 甲方, the second 乙方, the rest 丙方. A name that is not
   in the directory is kept as written (AgreementParty.name) and reported as a warning.
 """

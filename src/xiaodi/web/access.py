@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
@@ -144,6 +144,33 @@ def event_scope(viewer: Viewer) -> ColumnElement[bool]:
                took_part if viewer.organisation_ids else false())
 
 
+def sees_person_data(viewer: Viewer, person: Person) -> bool:
+    """A person's phone, e-mail and ID number (个人信息): by the viewer's relation to the person — the person
+    themself, their organisation, or the office of their own region, of their organisation's region or of a project
+    they lead. A person without a region is nobody's by default (it used to be every office's)."""
+    if viewer.is_admin or viewer.person_id == person.id or viewer.acts_for(person.organisation_id):
+        return True
+    if not viewer.is_office:
+        return False
+    org = person.organisation
+    if viewer.in_region(person.region_id) or (org is not None and viewer.in_region(org.region_id)):
+        return True
+    return person.id in _project_leaders(object_session(person), viewer)
+
+
+def _project_leaders(session: Session | None, viewer: Viewer) -> frozenset[int]:
+    """The people who lead a project of the office's region — read once per request (an export asks per row)."""
+    if session is None:
+        return frozenset()
+    key = ("project_leaders", viewer.user_id, viewer.region_ids)
+    found: frozenset[int] | None = session.info.get(key)
+    if found is None:
+        found = frozenset(session.scalars(select(Project.leader_person_id).where(
+            Project.leader_person_id.is_not(None), Project.retired_at.is_(None), _region(Project.region_id, viewer))))
+        session.info[key] = found
+    return found
+
+
 def reviews_reports(viewer: Viewer) -> bool:
     """Report review (报道核对) is the cooperation offices' work."""
     return viewer.is_office or viewer.is_admin
@@ -186,6 +213,12 @@ def get_visible(session: Session, model: type[M], record_id: int, viewer: Viewer
     if found is None or getattr(found, "retired_at", None) is not None:
         raise NotFound(f"{label}（编号 {record_id}）不存在或您无权查看")
     return found
+
+
+def may_write_for(viewer: Viewer, organisation_id: int | None, region_id: int | None) -> bool:
+    """Whether ``viewer`` may write in the name of (or about) an organisation: its own, or — for an office — one of
+    its region (办公室代填). Demand drafting and imports ask this; ``region_id`` is the organisation's region."""
+    return viewer.acts_for(organisation_id) or viewer.manages_region(region_id)
 
 
 def require_role(viewer: Viewer, *roles: Role, doing: str) -> None:

@@ -103,20 +103,25 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
         params.update({"page": str(page), "size": str(size), "q": q, "sort": sort or spec.default_sort})
         lq = parse_query(spec, params)
         result = fetch_page(session, spec, viewer, lq)
+        spec.note_id_reads(session, viewer, result.items, "接口列表", columns=spec.columns)
         return ListOut(items=[spec.row_json(obj, viewer, spec.columns) for obj in result.items], total=result.total,
                        page=result.page, size=result.size, total_exact=result.total_exact)
 
     def get_item(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
         obj = spec.get(session, record_id, viewer)
+        spec.note_id_reads(session, viewer, [obj], "接口")
         return spec.row_json(obj, viewer)
 
     def item_history(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[AuditOut]:
-        from xiaodi.web.pages import audit_trail
+        from xiaodi.web.pages import trail_of
 
         obj = spec.get(session, record_id, viewer)
+        trail, shows_id = trail_of(session, spec, obj, viewer)
+        if shows_id:
+            spec.note_id_reads(session, viewer, [obj], "操作留痕", shown=True)
         return [AuditOut(at=e["at"].isoformat(), actor=e["actor"], action=e["action"], reason=e["reason"],
                          before={k: b for k, b, _ in e["changes"]}, after={k: a for k, _, a in e["changes"]})
-                for e in audit_trail(session, spec, obj, viewer)]
+                for e in trail]
 
     tag = spec.label
     r.add_api_route(f"/{spec.name}", list_items, methods=["GET"], response_model=ListOut, tags=[tag],

@@ -1,5 +1,8 @@
 """Import pages (导入信息表): upload → validation report listing every error → confirm.
 
+Each row may create or change only what the user may create or change on the pages (``web.import_rules``): the
+check and the confirmation both run the import with the user's ``ImportGuard``.
+
 The tables area does the work (``xiaodi.tables.import_table``); the upload waits in the data directory between
 the check and the confirmation, named by a random id kept in the user's session.
 """
@@ -17,6 +20,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.settings import Settings
+from xiaodi.web.import_rules import ImportGuard
 
 IMPORTERS = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.ADMIN)
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -73,7 +77,8 @@ def check(factory: sessionmaker[Session], table: str, upload_id: str, viewer: Vi
     spec = get_table(table)
     with factory() as session:
         try:
-            result = import_table(session, spec, _path(settings, upload_id), actor=viewer.actor, dry_run=True)
+            result = import_table(session, spec, _path(settings, upload_id), actor=viewer.actor, dry_run=True,
+                                  guard=ImportGuard(viewer))
             return result, []
         except ImportFailed as exc:
             return exc.result, exc.errors
@@ -85,6 +90,6 @@ def confirm(session: Session, settings: Settings, table: str, upload_id: str, vi
     from xiaodi.tables import get_table, import_table
 
     path = _path(settings, upload_id)
-    result = import_table(session, get_table(table), path, actor=viewer.actor)
+    result = import_table(session, get_table(table), path, actor=viewer.actor, guard=ImportGuard(viewer))
     path.unlink(missing_ok=True)
     return result

@@ -23,6 +23,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import search
+from xiaodi.core.audit import record_reads
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.web.access import get_visible, scope_of
@@ -165,6 +166,8 @@ class ResourceSpec:
     title: Callable[[Any], str] = lambda obj: str(getattr(obj, "name", None) or getattr(obj, "title", obj.id))
     personal_owner: Callable[[Any], tuple[Any, ...]] = lambda obj: ()  # organisation ids whose data it is
     personal_region: Callable[[Any], int | None] = lambda obj: getattr(obj, "region_id", None)
+    # Who sees the personal data, when it is decided by relation rather than by owner and region (people).
+    personal_rule: Callable[[Viewer, Any], bool] | None = None
     table: str | None = None  # the tables package's table name for export/import, when it has one
     area: str = ""
     # Detail pages: extra context (workflow actions, history, candidates) and the area's template that shows it.
@@ -200,7 +203,18 @@ class ResourceSpec:
         return get_visible(session, self.model, record_id, viewer, self.noun)
 
     def sees_personal(self, viewer: Viewer, obj: Any) -> bool:
+        if self.personal_rule is not None:
+            return self.personal_rule(viewer, obj)
         return viewer.sees_personal_data(*self.personal_owner(obj), region_id=self.personal_region(obj))
+
+    def note_id_reads(self, session: Session, viewer: Viewer, objs: list[Any], where: str,
+                      columns: list[Column] | None = None, *, shown: bool = False) -> None:
+        """Write to the audit trail (留痕) every ID number about to be shown in full to ``viewer`` in ``columns``
+        (default: the detail's); ``shown``: the caller knows each record shows one in full (its audit trail)."""
+        cols = [c for c in (columns if columns is not None else self.detail) if c.personal == "id_number"]
+        ids = [o.id for o in objs if shown or (any(c.raw(o) for c in cols) and self.sees_personal(viewer, o))]
+        record_reads(session, actor=viewer.actor, entity=self.entity, ids=ids, what="id_number",
+                     reason=f"查看身份证号（{where}）")
 
     def cell(self, col: Column, obj: Any, viewer: Viewer, *, sees: bool | None = None) -> str:
         value = col.raw(obj)

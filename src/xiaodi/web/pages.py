@@ -25,7 +25,8 @@ from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, par
 from xiaodi.web.templating import flash, render
 
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "transition": "状态流转", "retire": "注销", "merge": "合并",
-                 "add_alias": "添加别名", "grant": "授权", "revoke": "撤销授权", "complete": "完成"}
+                 "add_alias": "添加别名", "grant": "授权", "revoke": "撤销授权", "complete": "完成",
+                 "read_id_number": "查看身份证号"}
 
 
 def safe_next(target: str | None) -> str:
@@ -193,13 +194,16 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
         lq = parse_query(spec, dict(request.query_params))
         items = fetch_all(session, spec, viewer, lq)
         stamp = dt.date.today().strftime("%Y%m%d")
-        return xlsx_response(_xlsx(spec, items, viewer), f"{spec.label}-{stamp}.xlsx")
+        data = _xlsx(spec, items, viewer)
+        spec.note_id_reads(session, viewer, items, "导出")
+        return xlsx_response(data, f"{spec.label}-{stamp}.xlsx")
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         obj = spec.get(session, record_id, viewer)
         fields = [(col.label, spec.cell(col, obj, viewer)) for col in spec.detail]
         extras = spec.extras(session, viewer, obj) if spec.extras else {}
-        trail = audit_trail(session, spec, obj, viewer)
+        trail, trail_shows_id = trail_of(session, spec, obj, viewer)
+        spec.note_id_reads(session, viewer, [obj], "详情页", shown=trail_shows_id)  # one read, whichever part
         return render(request, "detail.html", {"spec": spec, "obj": obj, "title": spec.title(obj), "fields": fields,
                                                "trail": trail, **extras})
 
@@ -210,11 +214,17 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
 
 def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> list[dict[str, Any]]:
     """The record's audit trail (操作留痕), oldest first; personal fields are masked like the record itself."""
+    return trail_of(session, spec, obj, viewer)[0]
+
+
+def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> tuple[list[dict[str, Any]], bool]:
+    """The audit trail, and whether it shows an ID number in full (a read to record)."""
     personal = {col.key: col.personal for col in spec.detail if col.personal}
     sees = spec.sees_personal(viewer, obj)
     from xiaodi.web.listing import MASKERS
 
     out = []
+    shows_id = False
     for entry in history(session, spec.entity, obj.id):
         changes = []
         keys = list(dict.fromkeys([*(entry.before or {}), *(entry.after or {})]))
@@ -226,10 +236,12 @@ def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) 
             if key in personal and not sees:
                 before = MASKERS[personal[key] or "phone"](str(before)) if before else before
                 after = MASKERS[personal[key] or "phone"](str(after)) if after else after
+            elif personal.get(key) == "id_number" and (before or after):
+                shows_id = True
             changes.append((key, display(before), display(after)))
         out.append({"at": entry.at, "actor": entry.actor, "action": AUDIT_ACTIONS.get(entry.action, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
-    return out
+    return out, shows_id
 
 
 FIGURE_PARAMS = ("region", "year", "from", "to")
