@@ -22,6 +22,7 @@ from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
 from xiaodi.web import dashboard, figures_view, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
+from xiaodi.web.table_export import table_workbook
 from xiaodi.web.templating import flash, render
 
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "transition": "状态流转", "retire": "注销", "merge": "合并",
@@ -193,7 +194,8 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
         lq = parse_query(spec, dict(request.query_params))
         items = fetch_all(session, spec, viewer, lq)
         stamp = dt.date.today().strftime("%Y%m%d")
-        return xlsx_response(_xlsx(spec, items, viewer), f"{spec.label}-{stamp}.xlsx")
+        data = table_workbook(session, spec, items, viewer) or _xlsx(spec, items, viewer)
+        return xlsx_response(data, f"{spec.label}-{stamp}.xlsx")
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         obj = spec.get(session, record_id, viewer)
