@@ -1,4 +1,4 @@
-"""Benchmark data: the CSL papers (../shared/data/csl) and synthetic catalog entries recombined from them."""
+"""Benchmark data: the CSL papers (data/benchmarks/csl) and synthetic catalog entries recombined from them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CSL_DIR = REPO.parent / "shared" / "data" / "csl"
+CSL_DIR = REPO / "data" / "benchmarks" / "csl"  # Apache-2.0, see data/benchmarks/SOURCES.md
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 
 KINDS = ("成果", "专家", "平台", "高校")

@@ -75,7 +75,7 @@ def write_report(results: dict[str, Any], path: Path, notes: str = "") -> None:
         f"{results.get('load_average', [float('nan')])[0]:.1f}），编码与 BLAS 线程数 {results.get('threads', 1)}，"
         f"Python {m['python']}，{m['date']}。"
         f"命令：`python -m bench.matching`（`--quick` 为 300 篇快速版）。", "",
-        "数据：CSL 2,000 篇（标题、摘要、关键词、学科），见 `../shared/data/csl/PROVENANCE.md`；"
+        "数据：CSL 2,000 篇（标题、摘要、关键词、学科），见 `data/benchmarks/csl/PROVENANCE.md`；"
         f"本次评测 {results['papers']} 篇。",
         "",
     ]

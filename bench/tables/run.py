@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared" / "data"
+DATA = REPO / "data"  # the MOE list of data/reference, the CSL sample of data/benchmarks
 WORK = Path(os.environ.get("XIAODI_BENCH_DIR", "/tmp/xiaodi_bench_tables"))
 SUFFIXES = [
     "",
@@ -60,7 +60,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 def universities(n: int) -> list[dict[str, str]]:
-    with (SHARED / "reference" / "moe-universities-2025" / "universities_2025_regular.csv").open(
+    with (DATA / "reference" / "moe-universities-2025" / "universities_2025_regular.csv").open(
         encoding="utf-8"
     ) as fh:
         rows = list(csv.DictReader(fh))
@@ -70,7 +70,7 @@ def universities(n: int) -> list[dict[str, str]]:
 
 
 def csl() -> list[dict[str, str]]:
-    with (SHARED / "csl" / "csl_dev_joined.csv").open(encoding="utf-8") as fh:
+    with (DATA / "benchmarks" / "csl" / "csl_dev_joined.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

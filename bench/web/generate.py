@@ -5,7 +5,7 @@ On top of the closed-loop ledger of ``bench/loop/generate.py`` (100k demands wit
 province of 11 cities and 117 counties) this adds what the pages show:
 
 * readable text: demand titles, descriptions, keywords, budgets and deadlines recombined from the CSL sample of
-  Chinese paper metadata (``/work/shared/data/csl``), university names from the MOE list, enterprise names;
+  Chinese paper metadata (``data/benchmarks/csl``), university names from the MOE list, enterprise names;
 * 100,000 achievements (科技成果) owned by the universities, led by their experts, with CSL titles, keywords and
   abstracts; 3,000 experts; 1,000 platforms;
 * one account per role, created through ``xiaodi.accounts.service`` (argon2 password hashes, memberships,

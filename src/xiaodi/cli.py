@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable
 
 import typer
-from rich.console import Console
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
 
-from xiaodi.cli_options import DbOption
+from xiaodi.cli_options import DbOption, cli_console
 from xiaodi.core.db import make_engine
 from xiaodi.core.errors import XiaodiError
 
@@ -19,12 +19,33 @@ app = typer.Typer(help="校地合作平台 xiaodi：名录、清单、匹配、�
 db_app = typer.Typer(help="数据库：建库、升级、装载参考数据。", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-console = Console()
-err_console = Console(stderr=True)
+console = cli_console()
+err_console = cli_console(stderr=True)
+
+
+_engines: list[Engine] = []  # the databases this command opened, to explain a database error
 
 
 def engine_for(url: str | None) -> Engine:
-    return make_engine(url)
+    engine = make_engine(url)
+    _engines.append(engine)
+    return engine
+
+
+def missing_schema_message(exc: DBAPIError) -> str | None:
+    """What to do when a command met a database without the ledger's tables (instead of printing the SQL)."""
+    text = str(exc.orig)
+    missing = "no such table" in text or getattr(exc.orig, "sqlstate", None) == "42P01"  # SQLite / PostgreSQL
+    if not missing:
+        return None
+    for engine in _engines:
+        try:
+            initialised = inspect(engine).has_table("alembic_version")
+        except DBAPIError:
+            continue
+        if not initialised:
+            return "数据库尚未初始化，请先运行 xiaodi db init"
+    return "数据库结构不是最新版本，请先运行 xiaodi db upgrade"
 
 
 @db_app.command("upgrade")
@@ -69,6 +90,10 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("XIAODI_DEBUG"):
             raise
+        message = missing_schema_message(exc) if isinstance(exc, DBAPIError) else None
+        if message is not None:
+            err_console.print(f"[red]错误：[/red]{message}")
+            sys.exit(2)
         err_console.print(f"[red]内部错误：[/red]{type(exc).__name__}: {exc}（设置 XIAODI_DEBUG=1 可查看详细信息）")
         sys.exit(1)
 

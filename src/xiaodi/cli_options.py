@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import os
+import sys
 from collections.abc import Callable
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from sqlalchemy import Engine
 
 from xiaodi.core.audit import Actor
@@ -23,3 +26,13 @@ AsOption = Annotated[str | None, typer.Option("--as", help="操作人姓名，�
 def cli_actor(name: str | None) -> Actor:
     """The person a command acts as (记入留痕): the ``--as`` name, else the operating-system user."""
     return Actor(name=name or f"命令行:{getpass.getuser()}")
+
+
+def cli_console(*, stderr: bool = False) -> Console:
+    """A console for a command's output. In a terminal rich wraps at the terminal's width; piped or redirected
+    it would wrap at 80 columns and break a Chinese summary mid-phrase, so lines are written whole instead
+    (``COLUMNS`` still sets a width for tables)."""
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty() or os.environ.get("COLUMNS"):
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, soft_wrap=True, width=200)

@@ -68,6 +68,7 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/figures", f"/api/figures?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
         ("/figures", f"/figures?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
         ("/import", "/import", only(everyone_office, NO)),
+        ("/import/template/{table}.xlsx", "/import/template/demands.xlsx", only(everyone_office, NO)),
         ("/api/demands/{demand_id}/steps", f"/api/demands/{w.demand_id}/steps", only(set(PERSONAS))),
         ("/api/demands/{demand_id}/claims", f"/api/demands/{w.other_demand_id}/claims", only({"province", "admin"})),
         ("/api/demands/{demand_id}/candidates", f"/api/demands/{w.demand_id}/candidates",

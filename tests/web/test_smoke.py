@@ -30,6 +30,11 @@ def test_docs_are_served_locally(client: TestClient) -> None:
     assert "<script>" not in page.text  # no inline script
 
 
+def test_the_api_docs_lead_back_to_the_platform(client: TestClient) -> None:
+    page = client.get("/api/docs").text
+    assert '<a class="xiaodi-home" href="/">← 返回校地合作平台</a>' in page
+
+
 def test_pages_use_no_remote_assets(login) -> None:  # type: ignore[no-untyped-def]
     c = login("province")
     for path in ("/", "/demands", "/login"):

@@ -6,16 +6,15 @@ from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
 
 from xiaodi.accounts.models import ROLE_LABELS, Role
-from xiaodi.cli_options import DbOption
+from xiaodi.cli_options import DbOption, cli_console
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
 
-console = Console()
+console = cli_console()
 ACTOR = Actor.system("cli")
 
 ROLE_HELP = "角色：" + "，".join(f"{r.value}（{label}）" for r, label in ROLE_LABELS.items())

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor
+from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
 from xiaodi.core.db import transaction
 from xiaodi.core.models import to_jsonable
 from xiaodi.demands.models import DEMAND_KIND_LABELS, DemandKind, DemandState
@@ -29,7 +28,7 @@ from xiaodi.demands.service import (
     visible_demands,
 )
 
-console = Console()
+console = cli_console()
 
 CodeArg = Annotated[str, typer.Argument(help="需求编号，如 XQ-2025-000001")]
 

@@ -15,12 +15,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor
+from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
@@ -39,7 +38,7 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
 
-console = Console()
+console = cli_console()
 
 CodeArg = Annotated[str, typer.Argument(help="订单编号，如 DD-2025-000001")]
 VersionOption = Annotated[int | None, typer.Option("--version", min=1, help="您看到的订单版本号，防止覆盖他人修改")]

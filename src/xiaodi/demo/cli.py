@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from xiaodi.cli_options import cli_console
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.demo.builder import MARKER_ACTION, build_demo
 
@@ -92,8 +93,8 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
     ) -> None:
         """建一个全新的演示数据库：公开参考数据 + 五篇报道所述的校地合作（河津、盐湖、芮城、长治、朝阳），
         并启动网页平台。"""
-        console = Console()
-        err = Console(stderr=True)
+        console = cli_console()
+        err = cli_console(stderr=True)
         path = database_path(db)
         if clear_previous_demo(path):
             err.print(f"已删除上一次的演示数据库 {path}")

@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from xiaodi.cli_options import cli_console
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
 from xiaodi.ingest.pipeline import ingest_paths
 
-console = Console()
+console = cli_console()
 
 
 def _directory_names(engine: Engine) -> tuple[list[str], dict[str, str]]:

@@ -12,20 +12,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import DbOption, EngineFactory
+from xiaodi.cli_options import DbOption, EngineFactory, cli_console
 from xiaodi.core import search
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.matching import service
 from xiaodi.matching.profiles import TARGETS, check_target
 
-console = Console()
-err_console = Console(stderr=True)
+console = cli_console()
+err_console = cli_console(stderr=True)
 
 TargetOption = Annotated[str, typer.Option("--target", "-t", help="匹配对象：" + "、".join(TARGETS))]
 

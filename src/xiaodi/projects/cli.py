@@ -18,12 +18,11 @@ import re
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor
+from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
@@ -47,7 +46,7 @@ from xiaodi.projects.models import (
     ProjectStage,
 )
 
-console = Console()
+console = cli_console()
 
 RegionOption = Annotated[str | None, typer.Option("--region", help="行政区名称或代码，含下辖区县，如 运城市")]
 UnitOption = Annotated[str | None, typer.Option("--unit", help="单位名称或简称")]

@@ -115,7 +115,7 @@ PLATFORMS = TableSpec(
             ColType.ENUM,
             required=True,
             example="重点实验室",
-            aliases=("类型",),
+            aliases=("类型", "类别"),
             choices=tuple(Choice(k.value, k.value) for k in PlatformKind),
         ),
         ColumnSpec(
@@ -133,7 +133,9 @@ PLATFORMS = TableSpec(
         ColumnSpec("field", "学科领域", example="化学工程与技术", aliases=("领域",)),
         ColumnSpec("directions", "研究方向", example="固废资源化；低碳建材", width=36),
         ColumnSpec("approved_by", "批准部门", example="山西省科学技术厅", aliases=("认定部门",)),
-        ColumnSpec("established_year", "成立年份", ColType.INT, example=2018, aliases=("批准年份", "获批年份")),
+        ColumnSpec(
+            "established_year", "成立年份", ColType.INT, example=2018, aliases=("批准年份", "获批年份", "建立年份")
+        ),
         ColumnSpec("city", "所在城市", example="太原市"),
         ColumnSpec(
             "equipment", "主要仪器设备", ColType.LIST, example="X射线衍射仪；扫描电子显微镜", aliases=("大型仪器",)

@@ -12,20 +12,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 
-from xiaodi.cli_options import DbOption, EngineFactory
+from xiaodi.cli_options import DbOption, EngineFactory, cli_console
 from xiaodi.core.audit import Actor
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.result import ImportFailed
 from xiaodi.tables.spec import TYPE_LABELS
 from xiaodi.tables.writers import column_help
 
-console = Console()
-err_console = Console(stderr=True)
+console = cli_console()
+err_console = cli_console(stderr=True)
 TableArg = Annotated[str, typer.Argument(help="信息表名称，如 universities、achievements（见 xiaodi tables）")]
 FileArg = Annotated[Path, typer.Argument(help=".xlsx 或 .csv 文件")]
 

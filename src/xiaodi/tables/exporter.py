@@ -6,7 +6,7 @@ streamed query plus one query per 5,000 rows for virtual columns (aliases, parti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +62,29 @@ def count_rows(session: Session, spec: TableSpec) -> int:
 
 def iter_rows(session: Session, spec: TableSpec, chunk_rows: int = CHUNK_ROWS) -> Any:
     """The table's rows as cell values in column order, chunk by chunk (a list of rows per chunk)."""
+    for part in _iter_records(session, spec, chunk_rows):
+        yield [cells for _id, cells in part]
+
+
+def _iter_records(
+    session: Session, spec: TableSpec, chunk_rows: int, ids: list[int] | None = None
+) -> Iterator[list[tuple[int, list[Any]]]]:
+    """(record id, cells) chunk by chunk: every live record, or those of ``ids`` (in id order)."""
     stmt, real = _select(spec)
+    if ids is None:
+        parts: Iterable[Any] = session.execute(stmt.execution_options(yield_per=chunk_rows)).partitions(chunk_rows)
+    else:
+        table: Table = spec.model.__table__
+        step = min(chunk_rows, 1000)
+        ordered = sorted(set(ids))
+        parts = (
+            list(session.execute(stmt.where(table.c.id.in_(ordered[i : i + step]))))
+            for i in range(0, len(ordered), step)
+        )
     positions = {c.key: i for i, c in enumerate(spec.columns)}
     real_pos = [positions[c.key] for c in real]
     virtual = [c for c in spec.columns if c.virtual]
-    result = session.execute(stmt.execution_options(yield_per=chunk_rows))
-    for part in result.partitions(chunk_rows):
+    for part in parts:
         extra = spec.load_virtual(session, [r[0] for r in part]) if virtual and spec.load_virtual else {}
         rows = []
         for r in part:
@@ -77,8 +94,31 @@ def iter_rows(session: Session, spec: TableSpec, chunk_rows: int = CHUNK_ROWS) -
             more = extra.get(r[0], {})
             for col in virtual:
                 cells[positions[col.key]] = format_cell(col, more.get(col.key))
-            rows.append(cells)
+            rows.append((r[0], cells))
         yield rows
+
+
+def export_records(
+    session: Session,
+    spec: TableSpec,
+    ids: list[int],
+    path: str | Path,
+    *,
+    redact: Callable[[int, list[Any]], list[Any]] | None = None,
+) -> int:
+    """Write the records ``ids`` of ``spec``'s table (a list page's selection, in its order) in the table's own
+    columns, so that the file imports back. ``redact(id, cells)`` may hide what the reader may not see
+    (personal data)."""
+    found = {record_id: cells for part in _iter_records(session, spec, CHUNK_ROWS, ids) for record_id, cells in part}
+    writer = open_writer(path, spec)
+    try:
+        for record_id in dict.fromkeys(ids):  # the list's order
+            cells = found.get(record_id)
+            if cells is not None:
+                writer.write_row(redact(record_id, cells) if redact else cells)
+    finally:
+        writer.close()
+    return len(found)
 
 
 def export_table(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -365,19 +365,22 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
             continue
         state.keys[digest] = r.number
         valid.append(r)
+    _keep_stored_spelling(ctx, valid)
     _check_unique(ctx, state, mapped, valid, result)
     existing = _load_existing(ctx, [tuple(r.values[c.key] for c in key_cols) for r in valid], real)
     if virtual and spec.load_virtual is not None:
         loaded = spec.load_virtual(ctx.session, [e["id"] for e in existing.values()])
         for e in existing.values():
             e.update(loaded.get(e["id"], {}))
+    for r in valid:
+        r.existing = existing.get(tuple(r.values[c.key] for c in key_cols))
+    _keep_named_people(ctx, person_cols, valid)
     creates: list[_Row] = []
     updates: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
     compare = [(c, db_normaliser(c)) for c in real]
     diffs: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
     problems: dict[int, list[tuple[str, str, str | None]]] = {}
     for r in valid:
-        r.existing = existing.get(tuple(r.values[c.key] for c in key_cols))
         retired = r.existing is not None and r.existing.get("retired_at") is not None
         if spec.check_virtual is not None and virtual and not retired:  # (it also normalises the row's values)
             problems[r.number] = spec.check_virtual(ctx, r.number, r.values, r.existing["id"] if r.existing else None)
@@ -444,6 +447,11 @@ def _diff(
         if norm is not None:
             old = norm(old)
         new = r.values[c.key]
+        if old.__class__ is str and new.__class__ is str and old != new and old.strip() == new:
+            # A cell is read without its surrounding spaces (nobody sees them in Excel); a stored value
+            # with them (the MOE list's "江西省       ") is the same value and stays as stored.
+            r.values[c.key] = old
+            continue
         if isinstance(new, NewPerson) or old != new:
             before[c.key], after[c.key] = old, new
     for c in virtual:
@@ -459,6 +467,97 @@ def _refused(ctx: ImportContext, diffs: list[tuple[_Row, dict[str, Any], dict[st
         return {}
     rows = [GuardRow(r.number, r.values, r.existing, frozenset(before)) for r, before, _after in diffs]
     return ctx.guard.refuse(ctx, rows)
+
+
+# Characters ``clean_name`` removes or rewrites; a stored name with none of them is already in its clean form.
+_UNCLEAN = (" ", "\u3000", "\xa0", "\t", "\n", "\r", "（", "）")
+
+
+def _keep_stored_spelling(ctx: ImportContext, rows: list[_Row]) -> None:
+    """Name a record by the spelling it is stored under when the file writes the same name another way.
+
+    Names are compared as the directory compares them (``clean_name``: no spaces, half-width brackets). The
+    reference lists store names as published — 中国矿业大学（北京） with full-width brackets, and the MOE list's
+    “渤海船舶职业学院 ” with a trailing space — and a cell is read stripped and cleaned. Such a record is the same
+    record: the row updates it and its stored spelling is kept, since rewriting a published name is not what an
+    import of unchanged data may do. A record stored in the clean spelling itself is preferred when both exist.
+    """
+    key_cols = ctx.spec.key_columns
+    if not any(c.name_like for c in key_cols) or not rows:
+        return
+    spellings = ctx.cache.get("stored_spellings")
+    if spellings is None:
+        spellings = ctx.cache["stored_spellings"] = _irregular_spellings(ctx)
+    if not spellings:
+        return
+    for r in rows:
+        stored = spellings.get(tuple(r.values.get(c.key) for c in key_cols))
+        if stored is not None:
+            for c, value in zip(key_cols, stored, strict=True):
+                r.values[c.key] = value
+
+
+def _irregular_spellings(ctx: ImportContext) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Clean natural key → stored natural key, for the records whose stored name is not in its clean form."""
+    table = _table(ctx.spec)
+    key_cols = ctx.spec.key_columns
+    conditions = []
+    for c in key_cols:
+        if c.name_like:
+            cleaned: Any = table.c[c.key]
+            for ch in _UNCLEAN:
+                cleaned = func.replace(cleaned, ch, "(" if ch == "（" else ")" if ch == "）" else "")
+            conditions.append(table.c[c.key] != cleaned)
+    stmt = select(*[table.c[c.key] for c in key_cols]).where(or_(*conditions), *_fixed_filters(ctx.spec))
+    found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in ctx.session.execute(stmt):
+        stored = tuple(row)
+        clean = tuple(
+            clean_name(v) if c.name_like and isinstance(v, str) else v for c, v in zip(key_cols, stored, strict=True)
+        )
+        if clean != stored:
+            found.setdefault(clean, stored)
+    if found:
+        names = [c.key for c in key_cols]
+        for _id, key in _ids_by_key(ctx.session, table, names, list(found), _fixed_filters(ctx.spec)):
+            found.pop(key, None)  # the clean spelling is a record of its own
+    return found
+
+
+def _keep_named_people(ctx: ImportContext, person_cols: list[ColumnSpec], rows: list[_Row]) -> None:
+    """A person cell that names the record's present person keeps that person.
+
+    A cell holds a name, looked up at the row's organisation (负责人 of an achievement at its 所属单位). The
+    present person may belong elsewhere (the demo's 刘立新 leads 哈尔滨工业大学's achievements from his
+    company): the exported name must then mean him again, not a new expert of the same name.
+    """
+    if not person_cols:
+        return
+    differing = [
+        (r.existing[c.key], r.values.get(c.key))
+        for r in rows
+        for c in person_cols
+        if r.existing is not None and r.existing.get(c.key) is not None and r.values.get(c.key) != r.existing[c.key]
+    ]
+    if not differing:
+        return
+    names: dict[int, str] = {}
+    ids = list({pid for pair in differing for pid in pair if isinstance(pid, int)})
+    for i in range(0, len(ids), 1000):
+        stmt = select(Person.id, Person.name).where(Person.id.in_(ids[i : i + 1000]))
+        names.update((pid, name) for pid, name in ctx.session.execute(stmt))
+    for r in rows:
+        for c in person_cols:
+            value = r.values.get(c.key)
+            pid = r.existing.get(c.key) if r.existing is not None else None
+            if pid is None or value == pid:
+                continue
+            if isinstance(value, NewPerson):
+                written: str | None = value.name
+            else:
+                written = names.get(value) if isinstance(value, int) else None
+            if written is not None and clean_name(names.get(pid, "")) == clean_name(written):
+                r.values[c.key] = pid
 
 
 def _mapped_for(mapped: list[Mapped], key: str) -> Mapped | None:

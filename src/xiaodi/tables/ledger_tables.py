@@ -58,7 +58,7 @@ DEMANDS = TableSpec(
             ColType.ENUM,
             required=True,
             example="技术需求",
-            aliases=("类型", "需求类别"),
+            aliases=("类型", "需求类别", "类别"),
             choices=choices_from_labels(
                 DEMAND_KIND_LABELS,
                 {DemandKind.TALENT: ("人才",), DemandKind.TECHNOLOGY: ("技术",), DemandKind.PROJECT: ("项目",)},
@@ -94,15 +94,18 @@ DEMANDS = TableSpec(
             aliases=("人数", "需求数量"),
             help="人才需求填写；可写“5人”“十余人”",
         ),
-        ColumnSpec("qualifications", "任职要求", aliases=("学历要求", "要求")),
+        ColumnSpec("qualifications", "任职要求", aliases=("学历要求", "要求", "资格要求")),
         ColumnSpec(
             "budget", "预算（万元）", ColType.MONEY, unit="万元", example=200, aliases=("预算", "预计投入", "经费预算")
         ),
-        ColumnSpec("deadline", "截止日期", ColType.DATE, example="2024-12-31", aliases=("揭榜截止日期", "截止时间")),
+        ColumnSpec(
+            "deadline", "截止日期", ColType.DATE, example="2024-12-31", aliases=("揭榜截止日期", "截止时间", "揭榜截止")
+        ),
         ColumnSpec(
             "visibility",
             "公开方式",
             ColType.ENUM,
+            aliases=("发榜方式",),
             default=Visibility.PUBLIC.value,
             example="公开发榜",
             choices=(
@@ -201,7 +204,7 @@ AGREEMENTS = TableSpec(
             ColType.ENUM,
             required=True,
             example="战略合作框架协议",
-            aliases=("合同类型", "类型"),
+            aliases=("合同类型", "类型", "类别"),
             choices=choices_from_labels(AGREEMENT_KIND_LABELS),
         ),
         ColumnSpec("signed_on", "签约日期", ColType.DATE, example="2024-05-20", aliases=("签订日期", "签约时间")),
@@ -304,7 +307,7 @@ PROJECTS = TableSpec(
             ColType.ENUM,
             default="signed",
             example="已开工",
-            aliases=("项目状态", "进展阶段"),
+            aliases=("项目状态", "进展阶段", "阶段"),
             choices=choices_from_labels(PROJECT_STAGE_LABELS),
         ),
         ColumnSpec(
@@ -327,7 +330,11 @@ PROJECTS = TableSpec(
         ),
         ColumnSpec("industry_code", "行业代码", example="C31", aliases=("行业",)),
         ColumnSpec(
-            "description", "项目简介", example="建设高炉渣余热回收中试线一条。", aliases=("简介", "建设内容"), width=40
+            "description",
+            "项目简介",
+            example="建设高炉渣余热回收中试线一条。",
+            aliases=("简介", "建设内容", "项目内容"),
+            width=40,
         ),
         ColumnSpec("started_on", "开工日期", ColType.DATE, example="2024-07-01", aliases=("开工时间",)),
         ColumnSpec("landed_on", "落地日期", ColType.DATE, aliases=("落地时间",)),
@@ -395,7 +402,13 @@ BASES = TableSpec(
             choices=choices_from_labels(BASE_STATE_LABELS),
         ),
         ColumnSpec("address", "地址"),
-        ColumnSpec("capacity", "年接纳能力（人次）", ColType.COUNT, example=200, aliases=("年接纳能力", "接纳人次")),
+        ColumnSpec(
+            "capacity",
+            "年接纳能力（人次）",
+            ColType.COUNT,
+            example=200,
+            aliases=("年接纳能力", "接纳人次", "年承载人次"),
+        ),
         ColumnSpec("note", "备注"),
     ],
 )

@@ -18,6 +18,13 @@ def swagger_dir() -> Path | None:
     return Path(str(swagger_ui_path))
 
 
+_BAR_CSS = (
+    ".xiaodi-bar{display:flex;gap:1.5rem;align-items:center;padding:.6rem 1rem;background:#0b3d75;color:#fff;"
+    "font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif}.xiaodi-bar a{color:#fff}"
+    ".xiaodi-home{font-weight:700;margin-right:auto}"
+)
+
+
 def install(app: FastAPI) -> None:
     folder = swagger_dir()
     if folder is not None and folder.is_dir():
@@ -35,7 +42,12 @@ def install(app: FastAPI) -> None:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             "<title>xiaodi 接口文档</title>"
             "<link rel=\"stylesheet\" href=\"/api/docs/assets/swagger-ui.css\">"
-            "</head><body><div id=\"swagger-ui\" data-url=\"/api/docs/openapi.json\"></div>"
+            f"<style>{_BAR_CSS}</style>"
+            "</head><body>"
+            # The way back: the docs are reached from the platform's pages and should not be a dead end.
+            "<header class=\"xiaodi-bar\"><a class=\"xiaodi-home\" href=\"/\">← 返回校地合作平台</a>"
+            "<span>接口文档</span><a href=\"/account\">API 令牌</a></header>"
+            "<div id=\"swagger-ui\" data-url=\"/api/docs/openapi.json\"></div>"
             "<script src=\"/api/docs/assets/swagger-ui-bundle.js\"></script>"
             "<script src=\"/static/docs.js\"></script></body></html>"
         )

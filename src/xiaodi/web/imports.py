@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,16 @@ def table_choices() -> list[tuple[str, str]]:
     except ImportError:
         return []
     return [(name, spec.title) for name, spec in all_tables().items()]
+
+
+def template(table: str) -> tuple[str, bytes]:
+    """The table's 填报模板 (.xlsx): its title and the workbook (headers, a marked example row, 填写说明)."""
+    from xiaodi.tables import get_table, write_template
+
+    spec = get_table(table)
+    with tempfile.TemporaryDirectory(prefix="xiaodi-template-") as folder:
+        path = write_template(spec, Path(folder) / f"{spec.name}.xlsx")
+        return spec.title, path.read_bytes()
 
 
 def _upload_dir(settings: Settings) -> Path:

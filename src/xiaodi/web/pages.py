@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -22,6 +23,7 @@ from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
 from xiaodi.web import dashboard, figures_view, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
+from xiaodi.web.table_export import table_workbook
 from xiaodi.web.templating import flash, render
 
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "transition": "状态流转", "retire": "注销", "merge": "合并",
@@ -143,6 +145,12 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         imports.require_importer(viewer)
         return render(request, "import.html", {"tables": imports.table_choices()})
 
+    @r.get("/import/template/{table}.xlsx")
+    def import_template(request: Request, viewer: MemberUser, table: str) -> Response:
+        imports.require_importer(viewer)
+        title, data = imports.template(table)
+        return xlsx_response(data, f"{title}-填报模板.xlsx")
+
     @r.post("/import")
     async def import_check(
         request: Request, viewer: MemberUser, table: Annotated[str, Form()],
@@ -193,8 +201,8 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         lq = parse_query(spec, dict(request.query_params))
         items = fetch_all(session, spec, viewer, lq)
-        stamp = dt.date.today().strftime("%Y%m%d")
-        data = _xlsx(spec, items, viewer)
+        stamp = request.app.state.settings.today().strftime("%Y%m%d")  # the deployment's day, not the server's
+        data = table_workbook(session, spec, items, viewer) or _xlsx(spec, items, viewer)
         spec.note_id_reads(session, viewer, items, "导出")
         return xlsx_response(data, f"{spec.label}-{stamp}.xlsx")
 
@@ -268,13 +276,19 @@ def _xlsx(spec: ResourceSpec, items: list[Any], viewer: Viewer) -> bytes:
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet(spec.label[:31])
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    wan = wb.add_format({"num_format": "0.00####"})
     for c, col in enumerate(spec.detail):
-        ws.write(0, c, col.label, head)
+        # Amounts are numbers a sheet can add up, in the unit the header names (not text like "800万元").
+        ws.write(0, c, f"{col.label}（万元）" if col.kind == "money" else col.label, head)
         ws.set_column(c, c, 18)
     for r_i, obj in enumerate(items, start=1):
         sees = spec.sees_personal(viewer, obj)
         for c, col in enumerate(spec.detail):
-            ws.write_string(r_i, c, spec.cell(col, obj, viewer, sees=sees))
+            value = col.raw(obj) if col.kind == "money" else None
+            if value is not None:
+                ws.write_number(r_i, c, float(Decimal(value) / 10_000), wan)
+            else:
+                ws.write_string(r_i, c, spec.cell(col, obj, viewer, sees=sees))
     ws.freeze_panes(1, 0)
     wb.close()
     return buf.getvalue()

@@ -1,0 +1,39 @@
+"""A school stored as the MOE list publishes it — 中国矿业大学（北京）, full-width brackets, an authority padded with
+spaces — is the same school when an office's file writes 中国矿业大学(北京): the row updates it by its name and
+leaves the published spelling as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from xiaodi.core.audit import Actor, AuditEntry
+from xiaodi.directory.models import Organisation, OrgKind
+from xiaodi.tables import import_file
+
+from .test_amounts_and_old_files import write_csv
+
+
+def test_a_name_written_another_way_updates_the_record_and_keeps_its_spelling(
+    db_engine: Engine, actor: Actor, tmp_path: Path
+) -> None:
+    with Session(db_engine) as s:
+        s.add(Organisation(kind=OrgKind.UNIVERSITY, name="中国矿业大学（北京）", code="4111011413",
+                           authority="教育部       "))
+        s.commit()
+    header = ["学校名称", "学校标识码", "主管部门", "联系人"]
+    same = write_csv(tmp_path / "same.csv", [header, ["中国矿业大学(北京)", "4111011413", "教育部", ""]])
+    unchanged = import_file(db_engine, "universities", same, actor=actor)
+    assert (unchanged.created, unchanged.updated, unchanged.unchanged) == (0, 0, 1)
+
+    contact = write_csv(tmp_path / "contact.csv", [header, ["中国 矿业大学 (北京)", "4111011413", "教育部", "李明"]])
+    updated = import_file(db_engine, "universities", contact, actor=actor)
+    assert (updated.created, updated.updated) == (0, 1)
+    with Session(db_engine) as s:
+        school = s.scalars(select(Organisation).where(Organisation.code == "4111011413")).one()
+        change = s.scalars(select(AuditEntry).where(AuditEntry.entity == "organisation",
+                                                    AuditEntry.entity_id == school.id)).one()
+    assert (school.name, school.authority, school.contact_name) == ("中国矿业大学（北京）", "教育部       ", "李明")
+    assert change.after == {"contact_name": "李明", "version": 2}
