@@ -119,3 +119,81 @@ def test_a_bad_correction_is_refused_and_nothing_changes(login: Callable[[str], 
     assert r.status_code == 422 and "不是有效数字" in r.text
     after = {f["id"]: f for f in c.get(f"/api/reports/{report['id']}").json()["figures"]}
     assert after[fig["id"]]["state"] == "proposed" and after[fig["id"]]["value"] == 5
+
+
+# --- issue 18 item 4: the reconciliation compares like with like ----------------------------------------------
+
+
+def _upload_and_accept(c: TestClient, name: str, text: str, region: str | None = "河津市") -> int:
+    query = f"?region={region}" if region else ""
+    r = c.post(f"/api/reports{query}", files={"file": (name, text.encode(), "text/plain")},
+               headers={"X-CSRF-Token": csrf_for(c)})
+    assert r.status_code == 200, r.text
+    report_id = int(r.json()["id"])
+    assert c.post(f"/api/reports/{report_id}/accept", headers={"X-CSRF-Token": csrf_for(c)}).status_code == 200
+    return report_id
+
+
+def test_a_figure_is_compared_with_the_ledger_of_the_period_it_states(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    # the world's one agreement was signed on 2024-05-10: a report on 2023 must not be compared with it
+    _upload_and_accept(c, "年报.txt", "河津市校地合作年报\n发布时间：2024-02-01\n2023年，河津市签订合作协议3个。\n")
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["agreements"]["reported"] == 3 and rows["agreements"]["ledger"] == 0
+    assert rows["agreements"]["period"] == "2023年" and rows["agreements"]["from"] == "2023-01-01"
+    page = c.get("/reconciliation?region=河津市").text
+    assert "2023年" in page
+
+    # a later report on 2024 so far is compared with 2024 up to its date, which holds the agreement
+    _upload_and_accept(c, "半年报.txt", "河津市半年报\n发布时间：2024-07-01\n今年以来，河津市签订合作协议2个。\n")
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["agreements"]["reported"] == 2 and rows["agreements"]["ledger"] == 1
+    assert rows["agreements"]["from"] == "2024-01-01" and rows["agreements"]["to"] == "2024-07-01"
+    # choosing 2023 on the page brings back the figure of 2023
+    rows = {x["metric"]: x for x in
+            c.get("/api/reconciliation?region=河津市&from=2023-01-01&to=2023-12-31").json()["rows"]}
+    assert rows["agreements"]["reported"] == 3
+
+
+def test_people_are_compared_with_people_and_demands_with_demands(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    _upload_and_accept(c, "需求.txt", "河津市需求征集\n河津市收集企业人才需求200人、技术需求6项。\n")
+    rows = {x["ledger_metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["talent_headcount"]["metric"] == "talent_demand" and rows["talent_headcount"]["reported"] == 200
+    assert rows["talent_headcount"]["label"] == "人才需求人数"
+    assert rows["tech_demand"]["reported"] == 6 and rows["tech_demand"]["ledger"] == 1  # the published demand
+    assert "talent_demand" not in rows  # 200 people are not 200 demands
+
+
+def test_metric_names_are_chinese_on_the_page(login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    _upload_and_accept(c, "进展.txt", REPORT.decode())
+    table = c.get("/reconciliation?region=河津市").text.split("<table", 1)[1]  # the navigation links /agreements
+    for key in ("demands_claimed", "demands_published", "talent_headcount", "tech_demand", "agreements"):
+        assert key not in table
+    assert "发榜需求" in table and "签约协议" in table
+    rows = c.get("/api/reconciliation?region=河津市").json()["rows"]
+    assert all(x["label"] and not x["label"].isascii() for x in rows)
+
+
+def test_blank_dates_are_no_error_and_a_bad_one_is_refused_in_chinese(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    assert c.get("/reconciliation?region=河津市&from=&to=").status_code == 200
+    assert c.get("/api/reconciliation?region=河津市&from=&to=").status_code == 200
+    r = c.get("/reconciliation?region=河津市&from=2024-13-01&to=")
+    assert r.status_code == 422 and "起始日期" in r.text and "不是有效日期" in r.text
+
+
+def test_a_report_without_a_region_takes_the_one_it_is_about_or_the_uploaders(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    about_hejin = _upload_and_accept(c, "河津.txt", "工作简报\n河津市与山西大学签订合作协议2个。\n", region=None)
+    no_region = _upload_and_accept(c, "简报.txt", "校地合作简报\n截至目前，共签约项目12个。\n", region=None)
+    province = login("province")
+    for report_id in (about_hejin, no_region):
+        assert province.get(f"/api/reports/{report_id}").status_code == 200  # the province sees both
+        assert "河津市" in province.get(f"/reports/{report_id}").text
+

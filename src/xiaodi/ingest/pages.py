@@ -7,7 +7,6 @@ redirect back to the report, like the API routes in ``ingest/api.py`` that share
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.ingest.api import read_upload, reconciliation_region
+from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
 from xiaodi.ingest.models import METRIC_LABELS, MONEY_METRICS, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
@@ -126,7 +125,7 @@ def router() -> APIRouter:
         _require_office(viewer)
         raw = await read_upload(file)
         report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                              region_name=region.strip() or None)
+                              region_name=region.strip() or None, uploader_region_id=uploader_region_id(viewer))
         flash(request, f"已读入“{report.title or report.filename}”，请逐项核对统计数字")
         return RedirectResponse(f"/reports/{report.id}", status_code=303)
 
@@ -161,11 +160,12 @@ def router() -> APIRouter:
     @r.get("/reconciliation")
     def reconciliation(
         request: Request, session: SessionDep, viewer: MemberUser, region: str = "",
-        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        date_from_text: Annotated[str, Query(alias="from", max_length=20)] = "",
+        date_to_text: Annotated[str, Query(alias="to", max_length=20)] = "",
     ) -> Response:
         _require_office(viewer)
         region = region.strip()[:60]
+        date_from, date_to = parse_day(date_from_text, "起始日期"), parse_day(date_to_text, "截止日期")
         place, rows = None, []
         if region:
             place = reconciliation_region(session, viewer, region)
