@@ -197,3 +197,40 @@ def test_a_report_without_a_region_takes_the_one_it_is_about_or_the_uploaders(
         assert province.get(f"/api/reports/{report_id}").status_code == 200  # the province sees both
         assert "河津市" in province.get(f"/reports/{report_id}").text
 
+
+# --- issue 18 item 5: the review page fits a screen -----------------------------------------------------------
+
+
+def test_the_review_page_groups_figures_by_metric_with_one_searchable_list(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    text = ("河津市校地合作进展\n今年以来，河津市与8所高校签订合作协议5个，签约金额1.2亿元。"
+            "新签约项目6个，落地项目3个。另与3所高校签订合作协议2个。\n")
+    report_id = _upload_and_accept(c, "分组.txt", text)
+    page = c.get(f"/reports/{report_id}").text
+    assert '<select name="metric"' not in page  # no 25-option select on every row
+    assert page.count("<datalist") == 1 and page.count("<option") <= len(text)  # one list for the page
+    assert page.count('list="metric-choices"') == 7  # every row searches the same list
+    group = page.split('data-metric="agreements"', 1)[1].split("</tbody>", 1)[0]
+    assert "签约协议" in group and group.count('class="figure-row') == 2  # both agreement figures under one head
+
+    # the reviewer types the metric's Chinese name, as the list offers it
+    figures = c.get(f"/api/reports/{report_id}").json()["figures"]
+    landed = next(f for f in figures if f["metric"] == "projects_landed")
+    _form(c, f"/reports/figures/{landed['id']}/review", {"decision": "correct", "metric": "签约项目"})
+    after = {f["id"]: f for f in c.get(f"/api/reports/{report_id}").json()["figures"]}
+    assert after[landed["id"]]["metric"] == "projects_signed"
+    r = c.post(f"/reports/figures/{landed['id']}/review",
+               data={"decision": "correct", "metric": "签约数", "csrf_token": csrf_for(c)})
+    assert r.status_code == 422 and "未知的统计指标“签约数”" in r.text
+
+
+def test_cleaning_notes_read_as_sentences(login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    html = ("<html><body><h1>河津市校地合作進展</h1><p>今年以來，河津市簽訂合作協議5個。</p></body></html>").encode()
+    r = c.post("/api/reports?region=河津市", files={"file": ("进展.html", html, "text/html")},
+               headers={"X-CSRF-Token": csrf_for(c)})
+    report = r.json()
+    assert len(report["warnings"]) >= 2
+    page = c.get(f"/reports/{report['id']}").text
+    assert "。；" not in page and "只保留文字。原文含繁体字" in page
