@@ -198,6 +198,14 @@ def test_a_report_without_a_region_takes_the_one_it_is_about_or_the_uploaders(
         assert "河津市" in province.get(f"/reports/{report_id}").text
 
 
+
+def test_a_total_stands_for_the_report_not_the_part_stated_after_it(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    _upload_and_accept(c, "总分.txt", "河津市进展\n河津市签订合作协议10个，其中与高校签订合作协议4个。\n")
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["agreements"]["reported"] == 10
+
 # --- issue 18 item 5: the review page fits a screen -----------------------------------------------------------
 
 

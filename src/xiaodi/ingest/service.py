@@ -202,11 +202,11 @@ def reconcile(
 ) -> list[ReconciliationRow]:
     """Accepted figures for a region beside the ledger's figures for the same region, period and thing counted.
 
-    Reports state running totals, so the newest accepted figure per compared figure stands for the region, among
-    those whose period meets the chosen one; the ledger is computed for that figure's own period (its year, the
-    range it states, or up to the report's date), not for all time. A figure whose period cannot be placed (no
-    publication date) is compared with the chosen period and says so. Ledger figures no report states are listed
-    for the chosen period.
+    Reports state running totals, so the newest report's accepted figure (its largest, when it also states parts)
+    stands for the region, among those whose period meets the chosen one; the ledger is computed for that figure's
+    own period (its year, the range it states, or up to the report's date), not for all time. A figure whose period
+    cannot be placed (no publication date) is compared with the chosen period and says so. Ledger figures no report
+    states are listed for the chosen period.
     """
     from xiaodi.projects.figures import FIGURE_KEYS, compute_figures
 
@@ -230,7 +230,9 @@ def reconcile(
         if not _overlaps(fig, date_from, date_to):
             continue
         key = ledger_key(fig.metric, fig.unit)
-        newest.setdefault(key, fig)
+        best = newest.setdefault(key, fig)
+        if best.report_id == fig.report_id and fig.effective_value > best.effective_value:
+            newest[key] = fig  # within one report the total, not a part of it stated after (其中…)
         reports.setdefault(key, set()).add(fig.report_id)
     out: list[ReconciliationRow] = []
     for key, fig in newest.items():
