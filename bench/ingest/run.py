@@ -13,6 +13,9 @@ Three scopes, scored separately:
 - **held-out test** (h09–h16): written and labelled with h01–h08, NOT used to tune the rules. Only the totals are
   printed unless ``--test-details`` is given, so that tuning does not drift towards them.
 
+- **real reports** (../shared/data/reports-dev, labels in bench/ingest/reports_dev): see ``reports_dev.py``; tune and
+  held-out split totals, "skipped" when ../shared is absent.
+
 Plan flags: among the figures found with the right (metric, value), how many have ``is_plan`` as labelled.
 
 Throughput is cleaning + extraction of every report of all scopes, median of 5 runs, single process, CPU time.
@@ -152,3 +155,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    from reports_dev import main as real_reports  # bench/ingest is the script's own folder, on sys.path
+
+    real_reports()

@@ -173,3 +173,55 @@ def test_more_vocabulary_second_round():
             "发布榜单18项,推广新品种新技术40项,港澳高校设立研发机构6家。")
     assert pairs(text) == {("amount_signed", 1200000000), ("bases", 3), ("bases", 2), ("tech_demand", 25),
                            ("tech_demand", 18), ("achievements", 40), ("bases", 6)}  # fmt: skip
+
+
+# --- issue 18 item 3: rules from the labelling rules of real reports (written here in our own words) ---------
+
+
+def test_money_agreed_in_agreements_is_the_amount_signed_not_an_investment():
+    # 协议投资额 / 合同投资 are what the agreements are worth: the labelling rules file them as 签约金额
+    assert pairs("对接会上现场签订合作协议12项,协议投资额近8亿元。") == {
+        ("agreements", 12), ("amount_signed", 800000000)}
+
+
+def test_a_total_sum_of_a_signing_is_the_amount_signed():
+    assert pairs("专场活动签约16个项目,总金额38.5亿元。") == {("projects_signed", 16), ("amount_signed", 3850000000)}
+    assert pairs("园区绿化面积扩大,总金额300万元。") == set()  # no signing or deal in the sentence: not a figure
+
+
+def test_what_happened_to_projects_after_the_noun_makes_them_signed():
+    text = "“智能传感”等5个项目完成现场签约,31个项目线上交易成功。另有9个校企合作项目在会上集中签约。"
+    assert pairs(text) == {("projects_signed", 5), ("projects_signed", 31), ("projects_signed", 9)}
+    assert pairs("7个代表性的合作项目举行签约仪式。") == {("projects_signed", 7)}
+
+
+def test_intended_projects_count_as_signed_only_with_an_amount():
+    assert pairs("筹备期间已有120项重点项目达成合作意向,总金额逾20亿元。") == {
+        ("projects_signed", 120), ("amount_signed", 2000000000)}
+    assert ("projects_signed", 40) not in pairs("洽谈中40个项目达成合作意向。")
+
+
+def test_formulas_are_not_counts():
+    # "6+1" names a group of schools; the gloss after 即 spells out the parts of "1+1+6": neither is a figure
+    assert pairs("携手“6+1”高校共建联盟。活动由“1+1+6”构成,即1个开幕式、1个成果展示和6个专场活动。") == set()
+
+
+def test_a_display_of_achievements_is_not_achievements():
+    assert pairs("现场设置各类成果展示区12个,发布科技成果300项。") == {("achievements", 300)}
+
+
+def test_the_schools_a_place_has_are_not_partner_schools():
+    assert pairs("全市现有高校9所,今年与27所高校签订合作协议。") == {("universities", 27)}
+
+
+def test_a_region_named_in_a_list_or_after_a_preposition_does_not_take_the_figure():
+    text = "银川市举办专场活动。贺兰县、平罗县分别与高校签订合作协议6项。专家团赴中宁县签约项目3个。"
+    regions = {f.metric: f.region for f in extract_figures(text)}
+    assert regions == {"agreements": "银川市", "projects_signed": "银川市"}
+
+
+def test_a_sentence_opening_with_qizhong_breaks_down_the_total_before_it():
+    figs = extract_figures("活动现场签署科技合作协议40项。其中,三个县与高校签订合作协议4项。")
+    assert [(f.metric, int(f.value), f.part_of) for f in figs] == [
+        ("agreements", 40, None), ("agreements", 4, "agreements")]
+    assert figs[0].is_total

@@ -298,7 +298,8 @@ def test_report_review_in_the_browser(server: str, browser: object, tmp_path: Pa
     page.fill("input[name=region]", "河津市")  # type: ignore[attr-defined]
     _submit(page, "button:has-text('上传并提取')")
     assert "请逐项核对" in page.content()  # type: ignore[attr-defined]
-    row = page.locator("tr:has(td[data-label='指标']:text-is('签约协议'))")  # type: ignore[attr-defined]
+    # figures are grouped by metric: the agreements' group holds the one agreement figure
+    row = page.locator("tbody[data-metric='agreements'] tr.figure-row")  # type: ignore[attr-defined]
     row.locator("input[name=corrected_value]").fill("4个")
     with page.expect_navigation():  # type: ignore[attr-defined]
         row.locator("button[value=correct]").click()

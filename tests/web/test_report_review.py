@@ -119,3 +119,126 @@ def test_a_bad_correction_is_refused_and_nothing_changes(login: Callable[[str], 
     assert r.status_code == 422 and "不是有效数字" in r.text
     after = {f["id"]: f for f in c.get(f"/api/reports/{report['id']}").json()["figures"]}
     assert after[fig["id"]]["state"] == "proposed" and after[fig["id"]]["value"] == 5
+
+
+# --- issue 18 item 4: the reconciliation compares like with like ----------------------------------------------
+
+
+def _upload_and_accept(c: TestClient, name: str, text: str, region: str | None = "河津市") -> int:
+    query = f"?region={region}" if region else ""
+    r = c.post(f"/api/reports{query}", files={"file": (name, text.encode(), "text/plain")},
+               headers={"X-CSRF-Token": csrf_for(c)})
+    assert r.status_code == 200, r.text
+    report_id = int(r.json()["id"])
+    assert c.post(f"/api/reports/{report_id}/accept", headers={"X-CSRF-Token": csrf_for(c)}).status_code == 200
+    return report_id
+
+
+def test_a_figure_is_compared_with_the_ledger_of_the_period_it_states(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    # the world's one agreement was signed on 2024-05-10: a report on 2023 must not be compared with it
+    _upload_and_accept(c, "年报.txt", "河津市校地合作年报\n发布时间：2024-02-01\n2023年，河津市签订合作协议3个。\n")
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["agreements"]["reported"] == 3 and rows["agreements"]["ledger"] == 0
+    assert rows["agreements"]["period"] == "2023年" and rows["agreements"]["from"] == "2023-01-01"
+    page = c.get("/reconciliation?region=河津市").text
+    assert "2023年" in page
+
+    # a later report on 2024 so far is compared with 2024 up to its date, which holds the agreement
+    _upload_and_accept(c, "半年报.txt", "河津市半年报\n发布时间：2024-07-01\n今年以来，河津市签订合作协议2个。\n")
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["agreements"]["reported"] == 2 and rows["agreements"]["ledger"] == 1
+    assert rows["agreements"]["from"] == "2024-01-01" and rows["agreements"]["to"] == "2024-07-01"
+    # choosing 2023 on the page brings back the figure of 2023
+    rows = {x["metric"]: x for x in
+            c.get("/api/reconciliation?region=河津市&from=2023-01-01&to=2023-12-31").json()["rows"]}
+    assert rows["agreements"]["reported"] == 3
+
+
+def test_people_are_compared_with_people_and_demands_with_demands(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    _upload_and_accept(c, "需求.txt", "河津市需求征集\n河津市收集企业人才需求200人、技术需求6项。\n")
+    rows = {x["ledger_metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["talent_headcount"]["metric"] == "talent_demand" and rows["talent_headcount"]["reported"] == 200
+    assert rows["talent_headcount"]["label"] == "人才需求人数"
+    assert rows["tech_demand"]["reported"] == 6 and rows["tech_demand"]["ledger"] == 1  # the published demand
+    assert "talent_demand" not in rows  # 200 people are not 200 demands
+
+
+def test_metric_names_are_chinese_on_the_page(login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    _upload_and_accept(c, "进展.txt", REPORT.decode())
+    table = c.get("/reconciliation?region=河津市").text.split("<table", 1)[1]  # the navigation links /agreements
+    for key in ("demands_claimed", "demands_published", "talent_headcount", "tech_demand", "agreements"):
+        assert key not in table
+    assert "发榜需求" in table and "签约协议" in table
+    rows = c.get("/api/reconciliation?region=河津市").json()["rows"]
+    assert all(x["label"] and not x["label"].isascii() for x in rows)
+
+
+def test_blank_dates_are_no_error_and_a_bad_one_is_refused_in_chinese(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    assert c.get("/reconciliation?region=河津市&from=&to=").status_code == 200
+    assert c.get("/api/reconciliation?region=河津市&from=&to=").status_code == 200
+    r = c.get("/reconciliation?region=河津市&from=2024-13-01&to=")
+    assert r.status_code == 422 and "起始日期" in r.text and "不是有效日期" in r.text
+
+
+def test_a_report_without_a_region_takes_the_one_it_is_about_or_the_uploaders(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    about_hejin = _upload_and_accept(c, "河津.txt", "工作简报\n河津市与山西大学签订合作协议2个。\n", region=None)
+    no_region = _upload_and_accept(c, "简报.txt", "校地合作简报\n截至目前，共签约项目12个。\n", region=None)
+    province = login("province")
+    for report_id in (about_hejin, no_region):
+        assert province.get(f"/api/reports/{report_id}").status_code == 200  # the province sees both
+        assert "河津市" in province.get(f"/reports/{report_id}").text
+
+
+
+def test_a_total_stands_for_the_report_not_the_part_stated_after_it(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    _upload_and_accept(c, "总分.txt", "河津市进展\n河津市签订合作协议10个，其中与高校签订合作协议4个。\n")
+    rows = {x["metric"]: x for x in c.get("/api/reconciliation?region=河津市").json()["rows"]}
+    assert rows["agreements"]["reported"] == 10
+
+# --- issue 18 item 5: the review page fits a screen -----------------------------------------------------------
+
+
+def test_the_review_page_groups_figures_by_metric_with_one_searchable_list(
+        login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    text = ("河津市校地合作进展\n今年以来，河津市与8所高校签订合作协议5个，签约金额1.2亿元。"
+            "新签约项目6个，落地项目3个。另与3所高校签订合作协议2个。\n")
+    report_id = _upload_and_accept(c, "分组.txt", text)
+    page = c.get(f"/reports/{report_id}").text
+    assert '<select name="metric"' not in page  # no 25-option select on every row
+    assert page.count("<datalist") == 1 and page.count("<option") <= len(text)  # one list for the page
+    assert page.count('list="metric-choices"') == 7  # every row searches the same list
+    group = page.split('data-metric="agreements"', 1)[1].split("</tbody>", 1)[0]
+    assert "签约协议" in group and group.count('class="figure-row') == 2  # both agreement figures under one head
+
+    # the reviewer types the metric's Chinese name, as the list offers it
+    figures = c.get(f"/api/reports/{report_id}").json()["figures"]
+    landed = next(f for f in figures if f["metric"] == "projects_landed")
+    _form(c, f"/reports/figures/{landed['id']}/review", {"decision": "correct", "metric": "签约项目"})
+    after = {f["id"]: f for f in c.get(f"/api/reports/{report_id}").json()["figures"]}
+    assert after[landed["id"]]["metric"] == "projects_signed"
+    r = c.post(f"/reports/figures/{landed['id']}/review",
+               data={"decision": "correct", "metric": "签约数", "csrf_token": csrf_for(c)})
+    assert r.status_code == 422 and "未知的统计指标“签约数”" in r.text
+
+
+def test_cleaning_notes_read_as_sentences(login: Callable[[str], TestClient], world: World) -> None:
+    c = login("hejin")
+    html = ("<html><body><h1>河津市校地合作進展</h1><p>今年以來，河津市簽訂合作協議5個。</p></body></html>").encode()
+    r = c.post("/api/reports?region=河津市", files={"file": ("进展.html", html, "text/html")},
+               headers={"X-CSRF-Token": csrf_for(c)})
+    report = r.json()
+    assert len(report["warnings"]) >= 2
+    page = c.get(f"/reports/{report['id']}").text
+    assert "。；" not in page and "只保留文字。原文含繁体字" in page

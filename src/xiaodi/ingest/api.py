@@ -19,7 +19,14 @@ from xiaodi.directory.service import resolve_region
 from xiaodi.ingest.decode import MAX_BYTES
 from xiaodi.ingest.models import IngestedReport, StatedFigure
 from xiaodi.ingest.pipeline import json_number
-from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
+from xiaodi.ingest.service import (
+    Decision,
+    ReconciliationRow,
+    accept_report,
+    reconcile,
+    review_figure,
+    store_report,
+)
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 
@@ -47,6 +54,31 @@ async def read_upload(file: UploadFile) -> bytes:
     if len(raw) > MAX_BYTES:
         raise ValidationFailed(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请只上传报道正文")
     return raw
+
+
+def uploader_region_id(viewer: Viewer) -> int | None:
+    """The office region of the uploader (the smallest id of its office memberships), for a report naming none."""
+    return min(viewer.office_region_ids) if viewer.office_region_ids else None
+
+
+def parse_day(text: str | None, label: str) -> dt.date | None:
+    """A date typed in a form or query: blank means none; anything else must be a day like 2024-05-10."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationFailed(f"{label}“{text[:20]}”不是有效日期，请写成 2024-05-10 的格式") from exc
+
+
+def reconciliation_json(place: Region, rows: list[ReconciliationRow]) -> dict[str, Any]:
+    return {"region": place.full_name, "rows": [
+        {"metric": x.metric, "label": x.label, "ledger_metric": x.ledger_metric, "period": x.period,
+         "from": x.period_from.isoformat() if x.period_from else None,
+         "to": x.period_to.isoformat() if x.period_to else None,
+         "reported": _number(x.reported), "ledger": _number(x.ledger), "difference": _number(x.difference),
+         "flagged": x.flagged, "report_ids": list(x.report_ids)} for x in rows]}
 
 
 def reconciliation_region(session: Session, viewer: Viewer, region: str) -> Region:
@@ -87,7 +119,7 @@ def router() -> APIRouter:
         _require_office(viewer)
         raw = await read_upload(file)
         report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                              region_name=region)
+                              region_name=region, uploader_region_id=uploader_region_id(viewer))
         return _report_json(session, report)
 
     @r.get("/reports/{record_id}", summary="一篇报道及其统计数字")
@@ -119,15 +151,13 @@ def router() -> APIRouter:
     def reconciliation(
         session: SessionDep, viewer: MemberUser,
         region: Annotated[str, Query(min_length=1, max_length=60, description="地区，如 河津市")],
-        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        date_from: Annotated[str, Query(alias="from", max_length=20, description="起始日期，如 2024-01-01；可空")] = "",
+        date_to: Annotated[str, Query(alias="to", max_length=20, description="截止日期，如 2024-12-31；可空")] = "",
     ) -> dict[str, Any]:
         _require_office(viewer)
         place = reconciliation_region(session, viewer, region)
-        rows = reconcile(session, region_id=place.id, date_from=date_from, date_to=date_to)
-        return {"region": place.full_name, "rows": [
-            {"metric": x.metric, "reported": _number(x.reported), "ledger": _number(x.ledger),
-             "difference": _number(x.difference), "flagged": x.flagged,
-             "report_ids": list(x.report_ids)} for x in rows]}
+        rows = reconcile(session, region_id=place.id, date_from=parse_day(date_from, "起始日期"),
+                         date_to=parse_day(date_to, "截止日期"))
+        return reconciliation_json(place, rows)
 
     return r

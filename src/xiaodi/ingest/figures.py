@@ -45,13 +45,14 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "projects": ("科研项目", "研究项目", "项目课题", "合作项目", "课题", "项目"),
     "amount_signed": ("签约金额", "签约资金", "合同金额", "协议金额", "签约额", "合同额", "签约总额", "签约总金额",
                       "合同总金额", "合同总额", "协议总金额", "成交额", "成交金额", "交易额", "交易金额", "登记额",
-                      "揭榜金额"),
+                      "揭榜金额", "协议投资", "协议投资额", "协议投资总额",
+                      "合同投资", "合同投资额", "合作金额", "技术合同成交额"),
     "funds_in_place": ("到位资金", "资金到位", "引入资金", "引进资金", "到位", "落地资金", "省外资金", "实际利用"),
     "investment": ("总投资", "投资额", "投资", "基金", "融资", "社会资本"),
     "output_value": ("新增产值", "产值", "年产值"),
     "bases": ("基地", "工作站", "服务站", "平台", "挂牌", "研究院", "实验室", "工作室", "孵化器", "科技小院", "小院",
               "研发中心", "研究中心", "研发机构", "转移机构", "示范机构", "转移中心", "智库", "示范站", "试验站"),
-    "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "揭榜", "技术问题", "难题", "榜单"),
+    "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "创新需求", "揭榜", "技术问题", "难题", "榜单"),
     "talent_demand": ("人才需求", "用人需求", "用工需求"),
     "project_demand": ("项目需求",),
     "achievements": ("科技成果", "技术成果", "成果", "专利", "新技术", "新品种"),
@@ -194,13 +195,17 @@ def _best_keyword_at(segment: str, cls: str, *, money: bool, rightmost: bool,
     for m in _KEYWORD_RE.finditer(segment):
         word = m.group(1)
         metric = _fits(word, cls, money=money)
-        if not metric or m.start() < start_from:
-            continue
         end = m.start() + len(word)
+        if not metric or m.start() < start_from or _NOT_HEAD.match(segment, end):
+            continue
         key = (end, len(word)) if rightmost else (-m.start(), len(word))
         if best is None or key > best[:2]:
             best = (*key, metric, m.start(), end)
     return (best[2], best[3], best[4]) if best else None
+
+
+# A display or show that a keyword only qualifies (成果展示区14个, 1个成果展示): what is counted is the display.
+_NOT_HEAD = re.compile(r"展示|展区|展览|展厅|展台|展馆|专区")
 
 
 def _fits(keyword: str, cls: str, *, money: bool) -> str | None:
@@ -219,6 +224,11 @@ _APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|以内|之多)")
 _UNCOUNTED = re.compile(r"展位|摊位|简历|房源|公寓|窗口|选手|席位|稿件|简报|专员|干部|书记|工作人员|教职工|在校生")
 # Money that is no programme figure (taxes, income, subsidies, fees): the keyword before it names something else.
 _UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴|补助|奖励|奖补|经费|费用|增收|成本|悬赏|资助")
+# A sum that names no noun of its own (总金额, 金额共计): in a sentence about signing or a deal it is the amount signed.
+_GENERIC_AMOUNT = re.compile(r"(?:总金额|金额|总额)(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+# What a place has (全市现有高校12所, 驻市高校8所): a stock of schools, counted before any cooperation.
+_STOCK = re.compile(r"(?:拥有|现有|驻[市县区省地]|辖区内?|境内|本地)[^，,。；;]{0,8}$")
+_DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
@@ -274,9 +284,9 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     if noun and not money:
         if re.match(r".{0,8}?作为.{0,14}基地", after):  # "10个优质企业作为实习实训基地": they are counted as bases
             return "bases"
-        metric = _best_keyword(noun, cls, money=money, rightmost=True)
-        if metric:
-            return _refine_project(metric, before, after[len(noun) :])
+        head = _best_keyword_at(noun, cls, money=money, rightmost=True)
+        if head:  # what follows the head noun says what happened to it ("44个项目线上交易成功")
+            return _refine_project(head[0], before, after[head[2] :])
         if stop and (metric := _compound_noun(after, stop, cls)):
             return _refine_project(metric, before, after)
         if re.match(r"[\u4e00-\u9fff]", noun):
@@ -293,6 +303,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     metric = found[0] if found else None
     if money and not metric:  # "设立…基金,首期投放规模5亿元": the money's noun is in the clause before
         metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
+    if money and not metric and _GENERIC_AMOUNT.search(raw_before) and _DEAL.search(text, lo, m.start()):
+        metric = "amount_signed"  # "大会签约30个项目,总金额1668.7亿元": the amount of what the sentence signed
     if not metric and not noun and (label := _line_label(text, m.start(), lo)):
         metric = _best_keyword(label, cls, money=money, rightmost=True)  # "2. 就业创业基地：建成3个"
     if metric or money:
@@ -326,15 +338,24 @@ def _fit_cls(cls: str) -> str:
     return "场" if cls == "场次" else cls
 
 
+def _item_cls(cls: str) -> str:
+    """项, 个 and 件 count the same items ("60个项目云签约,其中…30项"); other classifiers stay apart."""
+    cls = _fit_cls(cls)
+    return "项" if cls in "个件" else cls
+
+
 def _compound_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
     """A predicate word that is part of a compound noun: 校企联合实验室, 校企对接活动 — a fitting keyword starts
     within two characters of it, before the next predicate."""
+    if stop.group() in _JOINERS:
+        return None  # "三个县与高校签订协议": the counted noun ends before 与; the keyword after it is another party
     nxt = _PREDICATE.search(after, stop.end())
     extended = after[: nxt.start()] if nxt else after
     found = _best_keyword_at(extended, cls, money=False, rightmost=False, start_from=stop.start())
     return found[0] if found and found[1] - stop.end() <= 2 else None
 
 
+_JOINERS = frozenset({"与", "和", "及", "同", "跟", "向", "对", "在", "到", "为", "被"})
 _MODIFIER_VERB = frozenset({"签约", "签订", "签署", "共建", "联合", "落地", "开工", "投产", "建设"})
 
 
@@ -359,7 +380,9 @@ def _keyword_ending(before: str, cls: str) -> str | None:
 
 
 _LANDED = re.compile(r"落地|落户|投产")
-_SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签")
+_SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成")
+# What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功).
+_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
 
 
 def _refine_project(metric: str, before: str, rest: str) -> str:
@@ -368,7 +391,7 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
         return metric
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
         return "projects_landed"
-    if _SIGNED.search(before) or re.match(r"(?:现场|集中|成功|正式|顺利|已)?(?:签约|签订|签署)", rest):
+    if _SIGNED.search(before) or _SIGNED_AFTER.match(rest):
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
         return "tech_demand"  # "49个项目成功揭榜": the items of a 揭榜挂帅 list are technology demands
@@ -383,17 +406,22 @@ def _refine_part(metric: str, before: str, rest: str) -> str:
     return _refine_project(metric, before, rest)
 
 
+_FORMULA_GLOSS = re.compile(r"\d(?:[+＋]\d+)+[”\"’）)]?[^。；;\n]{0,12}即[^。；;\n]*$")
+
+
 def _skip(text: str, m: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
     """Numbers that are not figures: ordinals, ranges, vague, inside names, single 一."""
     s = m.start("num")
     prev = text[s - 1] if s else ""
-    if prev in "第数几前+×xX*/这那每各该" or (prev.isascii() and prev.isalnum()):
+    if (prev and prev in "第数几前+×xX*/这那每各该") or (prev.isascii() and prev.isalnum()):
         return True
     if prev in "—－-~～至到" and s >= 2 and text[s - 2].isdigit():
         return True  # the upper end of a range: 8000—10000元
     nxt = text[m.end("num") : m.end("num") + 1]
-    if nxt in "—－-~～":
-        return True
+    if nxt and nxt in "—－-~～+＋":
+        return True  # a range or a formula ("6+1"高校)
+    if _FORMULA_GLOSS.search(text, max(0, s - 40), s):
+        return True  # "由“1+1+9”构成,即1个开幕式、1个成果展示…": the parts of a formula, not figures
     if m["cls"] == "个" and re.match(r"(?:多|余|半)?(?:月|季度|小时|星期|工作日|年头)", text[m.end() : m.end() + 4]):
         return True  # 两个季度, 3个月: a duration
     if m["num"] in {"一", "零", "〇"}:
@@ -415,9 +443,26 @@ def _number(m: re.Match[str]) -> tuple[Decimal, str, str | None] | None:
 # --- sentence level ------------------------------------------------------------------------------------------
 
 
-def _region_for(mentions: list[RegionMention], lo: int, start: int, default: str | None) -> str | None:
-    inside = [r for r in mentions if lo <= r.start < start and r.level != "province"]
+def _region_for(mentions: list[RegionMention], lo: int, start: int, default: str | None,
+                text: str = "") -> str | None:
+    """The region a figure is about: the last one the sentence names before it as its subject, else the report's.
+
+    A region in a list (贺兰县、盐池县…分别与…) or after a preposition (与/赴/来自…) is not the subject of the
+    figure: the figure stays with the report's region.
+    """
+    inside = [r for r in mentions if lo <= r.start < start and r.level != "province"
+              and not (text and _not_subject_region(text, r, lo))]
     return inside[-1].name if inside else default
+
+
+_REGION_PREP = re.compile(r"(?:与|和|同|赴|到|往|来自|前往|走进|对口|帮扶|支援|、)$")
+
+
+def _not_subject_region(text: str, r: RegionMention, lo: int) -> bool:
+    end = r.start + len(r.name)
+    if end < len(text) and text[end] in "、和与及":
+        return True
+    return bool(_REGION_PREP.search(text, max(lo, r.start - 3), r.start))
 
 
 def _period_for(sentence: str) -> str | None:
@@ -538,24 +583,42 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _refine_part(metric, _before(text, m.start(), lo), _after(text, m.end(), hi))
         else:
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
+            if metric == "universities" and _STOCK.search(_before(text, m.start(), lo)):
+                continue  # "全市现有高校12所": the schools a place has, not the schools it works with
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
-            region=_region_for(mentions, lo, m.start(), report_region), period=_period_for(head),
+            region=_region_for(mentions, lo, m.start(), report_region, text), period=_period_for(head),
             is_plan=_is_plan(text, lo, m.start(), m.end(), metric),
             is_total=bool(_TOTAL.search(_before(text, m.start(), lo))), start=m.start(),
         )  # fmt: skip
         _link_breakdown(fig, head, lo, total_metric)
+        if fig.part_of is None and sentence.lstrip().startswith("其中"):
+            _link_to_previous(fig, previous)
         out.append(fig)
+    _sign_intended_projects(text, out)
     return out
+
+
+_INTENDED = re.compile(r"[^，,。；;]{0,14}?达成[^，,。；;]{0,6}意向")
+
+
+def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
+    """Projects that reached an intention count as signed when the sentence gives the amount they carry:
+    "298项重大项目达成合作意向,总金额逾50亿元"."""
+    for fig in out:
+        if fig.metric == "projects" and _INTENDED.match(text, fig.start) and any(
+            f.metric == "amount_signed" and f.start > fig.start for f in out
+        ):
+            fig.metric = "projects_signed"
 
 
 def _whole_of(value: Decimal, cls: str, earlier: list[StatedFigure], *, any_value: bool = False) -> str | None:
     """The metric of the nearest earlier figure counted in the same classifier that can contain ``value`` (or of
     any value, for a figure that stands beside it)."""
-    cls = _fit_cls(cls)
+    cls = _item_cls(cls)
     for fig in reversed(earlier):
-        if fig.metric not in _MONEY and _fit_cls(fig.unit.lstrip("万亿")) == cls and (any_value or fig.value >= value):
+        if fig.metric not in _MONEY and _item_cls(fig.unit.lstrip("万亿")) == cls and (any_value or fig.value >= value):
             return fig.metric
     return None
 
@@ -607,6 +670,15 @@ def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
         return False
     last = plans[-1]
     return last.start() >= clause_start or not _RESULT.search(text, last.end(), start)
+
+
+def _link_to_previous(fig: StatedFigure, previous: list[StatedFigure]) -> None:
+    """A sentence that opens with 其中 breaks down a total of the sentence before ("签署了50项协议。其中,…5项协议")."""
+    for earlier in reversed(previous):
+        if earlier.metric == fig.metric and fig.value <= earlier.value:
+            fig.part_of = fig.metric
+            earlier.is_total = True
+            return
 
 
 def _link_breakdown(fig: StatedFigure, head: str, lo: int, totals: dict[str, StatedFigure]) -> None:

@@ -121,6 +121,11 @@ class IngestedReport(RecordMixin, VersionedMixin, Base):
     )
     region: Mapped[Region | None] = relationship(lazy="joined")
 
+    @property
+    def cleaning_notes(self) -> str:
+        """What cleaning changed or could not trust, as one text: each note is a sentence of its own (。)."""
+        return "".join(n if n.endswith(("。", "！", "？")) else f"{n}。" for n in self.warnings or [])
+
 
 class FigureState(StrEnum):
     PROPOSED = "proposed"  # 待核对 (extracted by the machine)

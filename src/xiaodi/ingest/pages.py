@@ -7,7 +7,6 @@ redirect back to the report, like the API routes in ``ingest/api.py`` that share
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.ingest.api import read_upload, reconciliation_region
+from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
 from xiaodi.ingest.models import METRIC_LABELS, MONEY_METRICS, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
@@ -32,6 +31,7 @@ REPORT_STATE_LABELS = {ReportState.UPLOADED.value: "待核对", ReportState.REVI
                        ReportState.ACCEPTED.value: "已采信"}
 FIGURE_STATE_LABELS = {"proposed": "待核对", "accepted": "已采信", "rejected": "不采信", "corrected": "已更正"}
 METRIC_NAMES = {m.value: label for m, label in METRIC_LABELS.items()}
+METRIC_BY_NAME = {label: key for key, label in METRIC_NAMES.items()}
 MONEY_KEYS = frozenset(m.value for m in MONEY_METRICS)
 DECISION_DONE = {Decision.ACCEPT: "已采信", Decision.CORRECT: "已更正", Decision.REJECT: "已标为不采信"}
 REFUSAL = "只有校地合作办公室可以上传和核对工作报告"
@@ -50,8 +50,13 @@ def figure_text(value: Decimal | int | None, metric: str) -> str:
 def report_extras(session: Session, viewer: Viewer, report: IngestedReport) -> dict[str, Any]:
     figures = session.scalars(select(StatedFigure).where(StatedFigure.report_id == report.id)
                               .order_by(StatedFigure.char_start, StatedFigure.id)).all()
+    groups: dict[str, list[StatedFigure]] = {}
+    for f in figures:  # grouped by metric, the groups in the order the report first states them
+        groups.setdefault(f.metric, []).append(f)
     return {
         "figures": figures,
+        "figure_groups": list(groups.items()),
+        "metric_choices": list(METRIC_NAMES.values()),
         "metric_names": METRIC_NAMES,
         "figure_text": figure_text,
         "figure_states": FIGURE_STATE_LABELS,
@@ -73,7 +78,7 @@ def specs() -> list[ResourceSpec]:
         detail=[
             Column("title", "标题"), Column("filename", "文件"), Column("region.full_name", "地区"),
             Column("published_on", "发布日期"), Column("source", "来源"), Column("author", "作者"),
-            Column("state", "状态", labels=REPORT_STATE_LABELS), Column("warnings", "清洗提示"),
+            Column("state", "状态", labels=REPORT_STATE_LABELS), Column("cleaning_notes", "清洗提示"),
             Column("uploaded_by", "上传人"), Column("uploaded_at", "上传时间"),
         ],
         search=[IngestedReport.title, IngestedReport.filename, IngestedReport.source],
@@ -110,6 +115,17 @@ def _amount(text: str, metric: str) -> Decimal | None:
         raise ValidationFailed(f"更正值“{text}”不是有效数字") from exc
 
 
+def _metric_key(typed: str) -> str | None:
+    """The metric a reviewer chose: its Chinese name from the list (签约协议) or its key; blank keeps the metric."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    key = METRIC_BY_NAME.get(typed, typed)
+    if key not in METRIC_NAMES:
+        raise ValidationFailed(f"未知的统计指标“{typed}”，请从列表中选择，如 {'、'.join(list(METRIC_BY_NAME)[:4])}")
+    return key
+
+
 def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
@@ -126,7 +142,7 @@ def router() -> APIRouter:
         _require_office(viewer)
         raw = await read_upload(file)
         report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                              region_name=region.strip() or None)
+                              region_name=region.strip() or None, uploader_region_id=uploader_region_id(viewer))
         flash(request, f"已读入“{report.title or report.filename}”，请逐项核对统计数字")
         return RedirectResponse(f"/reports/{report.id}", status_code=303)
 
@@ -150,7 +166,8 @@ def router() -> APIRouter:
         if fig is None:
             raise NotFound(f"报送数据（编号 {record_id}）不存在")
         get_visible(session, IngestedReport, fig.report_id, viewer, "报道")
-        new_metric = metric if metric and metric != fig.metric else None
+        chosen = _metric_key(metric)
+        new_metric = chosen if chosen and chosen != fig.metric else None
         place = reconciliation_region(session, viewer, region.strip()) if region.strip() else None
         review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=decision,
                       corrected_value=_amount(corrected_value, new_metric or fig.metric), metric=new_metric,
@@ -161,11 +178,12 @@ def router() -> APIRouter:
     @r.get("/reconciliation")
     def reconciliation(
         request: Request, session: SessionDep, viewer: MemberUser, region: str = "",
-        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        date_from_text: Annotated[str, Query(alias="from", max_length=20)] = "",
+        date_to_text: Annotated[str, Query(alias="to", max_length=20)] = "",
     ) -> Response:
         _require_office(viewer)
         region = region.strip()[:60]
+        date_from, date_to = parse_day(date_from_text, "起始日期"), parse_day(date_to_text, "截止日期")
         place, rows = None, []
         if region:
             place = reconciliation_region(session, viewer, region)

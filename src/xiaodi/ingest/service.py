@@ -25,6 +25,8 @@ from xiaodi.directory.service import resolve_region
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.figures import extract_figures
 from xiaodi.ingest.models import FigureState, IngestedReport, Metric, ReportState, StatedFigure
+from xiaodi.ingest.periods import figure_period, period_label
+from xiaodi.ingest.regions import main_region
 
 
 class Decision(StrEnum):
@@ -36,18 +38,25 @@ class Decision(StrEnum):
 
 
 def store_report(
-    session: Session, *, actor: Actor, raw: bytes, filename: str, region_name: str | None = None
+    session: Session, *, actor: Actor, raw: bytes, filename: str, region_name: str | None = None,
+    uploader_region_id: int | None = None,
 ) -> IngestedReport:
-    """Clean a report and store it with its figures as proposals (待核对). The same file twice is one report."""
+    """Clean a report and store it with its figures as proposals (待核对). The same file twice is one report.
+
+    A report uploaded without a region takes the region its text is about, else the uploader's office region, so
+    that the offices above it see it too; its figures keep only the regions the text gives them.
+    """
     digest = hashlib.sha256(raw).hexdigest()
     existing = session.scalar(select(IngestedReport).where(IngestedReport.sha256 == digest))
     if existing is not None:
         return existing
     cleaned = clean_report(raw, filename=filename)
     default_region = _region_or_none(session, region_name)
+    report_region = default_region or _region_or_none(session, main_region(cleaned.text, title=cleaned.title))
+    report_region_id = report_region.id if report_region else uploader_region_id
     report = create(session, IngestedReport(
         filename=filename, sha256=digest, title=cleaned.title, published_on=cleaned.date, source=cleaned.source,
-        author=cleaned.author, region_id=default_region.id if default_region else None, raw_size=len(raw),
+        author=cleaned.author, region_id=report_region_id, raw_size=len(raw),
         clean_text=cleaned.text, warnings=list(cleaned.warnings), uploaded_by=actor.name,
         uploaded_by_user_id=actor.user_id,
     ), actor=actor)
@@ -57,11 +66,12 @@ def store_report(
         if key not in regions:
             regions[key] = _region_or_none(session, fig.region)
         region = regions[key]
+        period_from, period_to = figure_period(fig.period, fig.quote, cleaned.date)
         session.add(StatedFigure(
             report_id=report.id, metric=fig.metric, value=fig.value, value_text=None, unit=fig.unit,
             approx=fig.approx is not None, quote=fig.quote, char_start=fig.start,
             region_id=region.id if region else None, region_name=fig.region, period_text=fig.period,
-            is_plan=fig.is_plan,
+            period_from=period_from, period_to=period_to, is_plan=fig.is_plan,
         ))
     session.flush()
     return report
@@ -125,14 +135,44 @@ def _update_report_state(session: Session, report_id: int) -> None:
     session.flush()
 
 
+# A reported count of people is compared with the people the ledger's demands ask for, not with the demands.
+_PEOPLE_UNITS = frozenset({"人", "名", "位", "人次"})
+_PEOPLE_LEDGER = {"talent_demand": "talent_headcount"}
+
+
+def ledger_key(metric: str, unit: str | None) -> str:
+    """The ledger figure a stated figure is compared with: "人才需求200人" with the people asked for (人才需求人数),
+    "人才需求15项" with the talent demands published."""
+    count_unit = (unit or "").lstrip("万亿")
+    return _PEOPLE_LEDGER.get(metric, metric) if count_unit in _PEOPLE_UNITS else metric
+
+
 @dataclass(frozen=True)
 class ReconciliationRow:
-    """One metric side by side (数据比对): what reports state and what the ledger computes for the same scope."""
+    """One figure side by side (数据比对): what reports state and what the ledger computes for the same region,
+    the same period and the same thing counted (``ledger_metric``)."""
 
     metric: str
     reported: Decimal | None
     ledger: Decimal | int | None
     report_ids: tuple[int, ...]
+    ledger_metric: str = ""
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    period_known: bool = True
+
+    @property
+    def label(self) -> str:
+        """The row's name in Chinese: the ledger figure it compares (人才需求人数, 已揭榜需求…)."""
+        from xiaodi.projects.figures import FIGURE_LABELS
+
+        key = self.ledger_metric or self.metric
+        return FIGURE_LABELS.get(key) or FIGURE_LABELS.get(self.metric) or key
+
+    @property
+    def period(self) -> str:
+        """The period compared, in words: 2023年, 2024-01-01 至 2024-05-10, 截至 2024-05-10, 时期不明."""
+        return period_label(self.period_from, self.period_to) if self.period_known else "时期不明（报道无发布日期）"
 
     @property
     def difference(self) -> Decimal | None:
@@ -150,36 +190,62 @@ class ReconciliationRow:
         return abs(diff) / base > Decimal("0.05")
 
 
+def _overlaps(fig: StatedFigure, date_from: dt.date | None, date_to: dt.date | None) -> bool:
+    """A figure belongs to the chosen period when the dates it covers meet it (an unknown period meets any)."""
+    if date_to is not None and fig.period_from is not None and fig.period_from > date_to:
+        return False
+    return not (date_from is not None and fig.period_to is not None and fig.period_to < date_from)
+
+
 def reconcile(
     session: Session, *, region_id: int, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> list[ReconciliationRow]:
-    """Accepted figures for a region beside the ledger's own figures for that region and period.
+    """Accepted figures for a region beside the ledger's figures for the same region, period and thing counted.
 
-    Reports state running totals, so the newest accepted figure per metric stands for the region.
+    Reports state running totals, so the newest report's accepted figure (its largest, when it also states parts)
+    stands for the region, among those whose period meets the chosen one; the ledger is computed for that figure's
+    own period (its year, the range it states, or up to the report's date), not for all time. A figure whose period
+    cannot be placed (no publication date) is compared with the chosen period and says so. Ledger figures no report
+    states are listed for the chosen period.
     """
-    from xiaodi.projects.figures import compute_figures
+    from xiaodi.projects.figures import FIGURE_KEYS, compute_figures
 
-    ledger = compute_figures(session, region_id=region_id, date_from=date_from, date_to=date_to).values
-    rows = session.execute(
-        select(StatedFigure, IngestedReport.published_on)
+    cache: dict[tuple[dt.date | None, dt.date | None], dict[str, int | Decimal]] = {}
+
+    def ledger_for(start: dt.date | None, end: dt.date | None) -> dict[str, int | Decimal]:
+        if (start, end) not in cache:
+            cache[start, end] = compute_figures(session, region_id=region_id, date_from=start, date_to=end).values
+        return cache[start, end]
+
+    rows = session.scalars(
+        select(StatedFigure)
         .join(IngestedReport, IngestedReport.id == StatedFigure.report_id)
         .where(StatedFigure.region_id == region_id, StatedFigure.is_plan.is_(False),
                StatedFigure.state.in_([FigureState.ACCEPTED, FigureState.CORRECTED]))
         .order_by(IngestedReport.published_on.desc().nulls_last(), StatedFigure.id.desc())
     ).all()
-    reported: dict[str, tuple[Decimal, list[int]]] = {}
-    for fig, _published in rows:
-        if fig.metric not in reported:
-            reported[fig.metric] = (fig.effective_value, [fig.report_id])
-        else:
-            reported[fig.metric][1].append(fig.report_id)
-    metrics = sorted(set(reported) | {k for k in ledger if k in reported or ledger[k]})
-    return [
-        ReconciliationRow(
-            metric=m,
-            reported=reported[m][0] if m in reported else None,
-            ledger=ledger.get(m),
-            report_ids=tuple(sorted(set(reported[m][1]))) if m in reported else (),
-        )
-        for m in metrics
-    ]
+    newest: dict[str, StatedFigure] = {}
+    reports: dict[str, set[int]] = {}
+    for fig in rows:
+        if not _overlaps(fig, date_from, date_to):
+            continue
+        key = ledger_key(fig.metric, fig.unit)
+        best = newest.setdefault(key, fig)
+        if best.report_id == fig.report_id and fig.effective_value > best.effective_value:
+            newest[key] = fig  # within one report the total, not a part of it stated after (其中…)
+        reports.setdefault(key, set()).add(fig.report_id)
+    out: list[ReconciliationRow] = []
+    for key, fig in newest.items():
+        known = fig.period_from is not None or fig.period_to is not None
+        start, end = (fig.period_from, fig.period_to) if known else (date_from, date_to)
+        out.append(ReconciliationRow(
+            metric=fig.metric, reported=fig.effective_value, ledger=ledger_for(start, end).get(key),
+            report_ids=tuple(sorted(reports[key])), ledger_metric=key, period_from=start, period_to=end,
+            period_known=known,
+        ))  # fmt: skip
+    chosen = ledger_for(date_from, date_to)
+    for key in FIGURE_KEYS:
+        if key not in newest and chosen.get(key):
+            out.append(ReconciliationRow(metric=key, reported=None, ledger=chosen[key], report_ids=(),
+                                         ledger_metric=key, period_from=date_from, period_to=date_to))
+    return sorted(out, key=lambda r: r.ledger_metric)

@@ -88,7 +88,10 @@ def display(value: Any, kind: str = "text", labels: dict[Any, str] | None = None
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
-        return "；".join(str(v) for v in value)
+        items = [str(v) for v in value]
+        if all(i.endswith(("。", "！", "？")) for i in items):
+            return "".join(items)  # sentences (a report's cleaning notes) read on one after another
+        return "；".join(items)
     if isinstance(value, Enum):
         return str(value.value)
     return str(value)
