@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
 from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name
 from xiaodi.reference.curated import refresh_name_directions
@@ -36,6 +37,26 @@ def load_aliases(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
         )
         for oid, alias in session.execute(stmt):
             out.setdefault(oid, {"aliases": []})["aliases"].append(alias)
+    return out
+
+
+GRADES = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-")
+
+
+def load_school_extras(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Aliases, and the 学科评估 grades best first (read-only: exported for the office's information)."""
+    out = load_aliases(session, ids)
+    for i in range(0, len(ids), 1000):
+        stmt = select(OrganisationDiscipline.organisation_id, OrganisationDiscipline.discipline_name,
+                      OrganisationDiscipline.grade).where(
+            OrganisationDiscipline.organisation_id.in_(ids[i : i + 1000]),
+            OrganisationDiscipline.relation == EVALUATION)
+        grades: dict[int, list[tuple[int, str]]] = {}
+        for oid, name, grade in session.execute(stmt):
+            rank = GRADES.index(grade) if grade in GRADES else len(GRADES)
+            grades.setdefault(oid, []).append((rank, f"{name} {grade}"))
+        for oid, items in grades.items():
+            out.setdefault(oid, {"aliases": []})["evaluation"] = [text for _, text in sorted(items)]
     return out
 
 
@@ -160,8 +181,18 @@ UNIVERSITIES = TableSpec(
         ColumnSpec("address", "地址", example="山西省太原市小店区坞城路92号", aliases=("通讯地址",), width=30),
         ALIASES,
         ColumnSpec("note", "备注"),
+        ColumnSpec(
+            "evaluation",
+            "学科评估",
+            ColType.LIST,
+            virtual=True,
+            read_only=True,
+            aliases=("第四轮学科评估",),
+            width=40,
+            help="第四轮学科评估（2017）等级，如 冶金工程 A+；来自公开参考数据",
+        ),
     ],
-    load_virtual=load_aliases,
+    load_virtual=load_school_extras,
     check_virtual=check_aliases,
     store_virtual=store_school,
 )
