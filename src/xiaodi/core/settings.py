@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +25,23 @@ class Settings(BaseSettings):
     search_fold_seconds: float = Field(default=2, ge=0, le=3600,
                                        description="how often the web server folds new and changed records into the "
                                                    "keyword search index (0: never; `xiaodi index rebuild` does)")
+    trusted_proxies: str = Field(
+        default="", description="reverse proxies whose X-Forwarded-For/-Proto are believed: IP addresses or networks, "
+                                "comma-separated (empty: none — the connecting address is the client)")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for item in filter(None, (v.strip() for v in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"XIAODI_TRUSTED_PROXIES 须为反向代理的 IP 地址或网段（如 127.0.0.1, 10.0.0.0/8），"
+                                 f"用逗号分隔；“{item}”不是") from None
+        return value
+
+    def proxy_list(self) -> list[str]:
+        return [v.strip() for v in self.trusted_proxies.split(",") if v.strip()]
 
 
 @lru_cache(maxsize=1)

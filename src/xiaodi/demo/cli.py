@@ -124,4 +124,4 @@ def _serve(engine: Engine, *, host: str, port: int, console: Console) -> None:
     from xiaodi.web.app import create_app
 
     console.print(f"网页平台：http://{host}:{port}/ （Ctrl+C 停止）")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning", proxy_headers=False)

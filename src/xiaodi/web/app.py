@@ -93,6 +93,11 @@ def create_app(
         https_only=secure_cookies,
     )
     errors.install(app)
+    if settings.proxy_list():
+        # Outermost: the client address and scheme are known before sessions, logins and throttling read them.
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxy_list())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", include_in_schema=False)
