@@ -60,15 +60,16 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(session: Session,
                                                                personas: dict[str, int]) -> None:
     spoof = {"x-forwarded-for": "10.20.30.40"}
     untrusted = TestClient(_app(session, tmp_path, ""), client=("203.0.113.9", 40000))
-    _try_login(untrusted, "wrong-password-9", **spoof)
+    assert _try_login(untrusted, "wrong-password-9", **spoof) == 401
     assert _last_ip(session) == "203.0.113.9"
 
+    # Behind a proxy the cookies are Secure: the browser speaks HTTPS to the proxy.
     app = _app(session, tmp_path, "192.0.2.1, 192.0.2.0/28")
-    stranger = TestClient(app, client=("203.0.113.9", 40000))
-    _try_login(stranger, "wrong-password-9", **spoof)
-    assert _last_ip(session) == "203.0.113.9"
-    proxy = TestClient(app, client=("192.0.2.5", 40000))
-    _try_login(proxy, "wrong-password-9", **{"x-forwarded-for": "198.51.100.7"})
+    stranger = TestClient(app, client=("198.51.100.99", 40000), base_url="https://testserver")
+    assert _try_login(stranger, "wrong-password-9", **spoof) == 401
+    assert _last_ip(session) == "198.51.100.99"
+    proxy = TestClient(app, client=("192.0.2.5", 40000), base_url="https://testserver")
+    assert _try_login(proxy, "wrong-password-9", **{"x-forwarded-for": "198.51.100.7"}) == 401
     assert _last_ip(session) == "198.51.100.7"
 
 

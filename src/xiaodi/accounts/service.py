@@ -274,6 +274,7 @@ def reset_password(
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.must_change_password = password is None
+    user.session_generation = (user.session_generation or 0) + 1  # every session of the account ends
     _clear_failures(session, user)
     session.flush()
     audit.record(session, actor=actor, action="reset_password", obj=user, after={"username": user.username})
@@ -308,6 +309,7 @@ def change_password(session: Session, *, user_id: int, old_password: str, new_pa
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = False
+    user.session_generation = (user.session_generation or 0) + 1  # every session ends; the caller starts anew
     session.flush()
     audit.record(session, actor=Actor(name=user.display_name, user_id=user.id), action="change_password",
                  obj=user, after={"username": user.username})
@@ -318,6 +320,14 @@ def _user_snapshot(user: User) -> dict[str, object]:
     snap = model_snapshot(user)
     snap.pop("password_hash", None)  # never in the audit trail
     return snap
+
+
+def end_sessions(session: Session, *, user_id: int) -> None:
+    """登出: every session cookie issued to the user so far stops working, wherever a copy of it is."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_generation = (user.session_generation or 0) + 1
+        session.flush()
 
 
 # ---- login --------------------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET = "xiaodi-dev-secret-change-me"  # well known: ``xiaodi serve`` refuses it (web.secret)
+
 
 class Settings(BaseSettings):
     """Deployment settings. ``XIAODI_DATABASE_URL`` chooses the database (SQLite by default)."""
@@ -18,7 +20,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///./xiaodi.db", description="SQLAlchemy URL of the ledger")
     data_dir: Path = Field(default=Path("."), description="where indexes and uploads live beside the database")
     embedding_model: str | None = Field(default=None, description="local sentence-transformers model directory")
-    secret_key: str = Field(default="xiaodi-dev-secret-change-me", min_length=16)
+    secret_key: str = Field(default=DEFAULT_SECRET, min_length=16, description="signs the session cookies")
+    cookie_secure: bool | None = Field(
+        default=None, description="session cookie only over HTTPS, with HSTS (default: on when XIAODI_TRUSTED_PROXIES "
+                                  "is set, i.e. served behind an HTTPS reverse proxy)")
     max_upload_mb: int = Field(default=50, ge=1, le=2048)
     dashboard_cache_seconds: float = Field(default=30, ge=0, le=3600,
                                            description="how long a dashboard keeps its figures (0: always fresh)")
@@ -42,6 +47,9 @@ class Settings(BaseSettings):
 
     def proxy_list(self) -> list[str]:
         return [v.strip() for v in self.trusted_proxies.split(",") if v.strip()]
+
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else bool(self.proxy_list())
 
 
 @lru_cache(maxsize=1)

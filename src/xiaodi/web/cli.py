@@ -18,6 +18,9 @@ PROXY_HELP = "部署在反向代理（HTTPS）之后：相信 XIAODI_TRUSTED_PRO
 def uvicorn_options(settings: Settings, *, proxy_headers: bool) -> dict[str, Any]:
     """What uvicorn is told, checked before it starts. Forwarded headers are read by the application itself and
     only from ``XIAODI_TRUSTED_PROXIES`` — uvicorn's own reading would believe 127.0.0.1 without being asked."""
+    from xiaodi.web.secret import session_secret
+
+    session_secret(settings)  # refuses the well-known development key outside the demo
     if proxy_headers and not settings.proxy_list():
         raise ValidationFailed("使用 --proxy-headers 时须用 XIAODI_TRUSTED_PROXIES 指定反向代理的地址"
                                "（如 XIAODI_TRUSTED_PROXIES=127.0.0.1），否则任何人都能伪造 X-Forwarded-For")

@@ -66,7 +66,9 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         return RedirectResponse(safe_next(next), status_code=303)
 
     @r.post("/logout")
-    def logout(request: Request) -> Response:
+    def logout(request: Request, session: SessionDep, viewer: OptionalUser) -> Response:
+        if viewer.user_id is not None:
+            accounts.end_sessions(session, user_id=viewer.user_id)  # a copy of the cookie ends too
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -105,9 +107,7 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
 
     @r.get("/account")
     def account(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
-        tokens = accounts.list_api_tokens(session, user_id=viewer.user_id or 0)
-        return render(request, "account.html", {"user": request.state.user, "tokens": tokens,
-                                                "new_secret": request.session.pop("new_token", None)})
+        return _account_page(request, session, viewer)
 
     @r.post("/account/password")
     def change_password(
@@ -126,8 +126,11 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
     def new_token(request: Request, session: SessionDep, viewer: MemberUser, name: Annotated[str, Form()]) -> Response:
         issued = accounts.create_api_token(session, actor=viewer.actor, user_id=viewer.user_id or 0, name=name,
                                            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365))
-        request.session["new_token"] = issued.secret
-        return RedirectResponse("/account", status_code=303)
+        # Shown once, on the page that answers this request: a secret never travels in the (signed, readable)
+        # session cookie, and the page is not cached.
+        response = _account_page(request, session, viewer, new_secret=issued.secret)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @r.post("/account/tokens/{token_id}/revoke")
     def revoke_token(request: Request, token_id: RecordId, session: SessionDep, viewer: CurrentUser) -> Response:
@@ -206,6 +209,11 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     r.add_api_route(f"/{name}", list_page, methods=["GET"], name=f"{name}_list")
     r.add_api_route(f"/{name}/export.xlsx", export, methods=["GET"], name=f"{name}_export")
     r.add_api_route(f"/{name}/{{record_id}}", detail, methods=["GET"], name=f"{name}_detail")
+
+
+def _account_page(request: Request, session: Session, viewer: Viewer, new_secret: str | None = None) -> Response:
+    tokens = accounts.list_api_tokens(session, user_id=viewer.user_id or 0)
+    return render(request, "account.html", {"user": request.state.user, "tokens": tokens, "new_secret": new_secret})
 
 
 def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> list[dict[str, Any]]:
