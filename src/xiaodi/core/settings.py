@@ -24,7 +24,14 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="session cookie only over HTTPS, with HSTS (default: on when XIAODI_TRUSTED_PROXIES "
                                   "is set, i.e. served behind an HTTPS reverse proxy)")
-    max_upload_mb: int = Field(default=50, ge=1, le=2048)
+    max_upload_mb: int = Field(default=50, ge=1, le=2048, description="largest file an import accepts")
+    max_uncompressed_mb: int = Field(default=200, ge=1, le=8192,
+                                     description="largest an .xlsx may expand to when unpacked (zip bombs)")
+    max_cell_chars: int = Field(default=32_767, ge=100, le=1_000_000,
+                                description="longest cell a table may hold (Excel's own limit)")
+    max_columns: int = Field(default=1000, ge=50, le=16_384, description="widest row a table may have")
+    upload_keep_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60,
+                                       description="how long an unconfirmed import upload is kept")
     dashboard_cache_seconds: float = Field(default=30, ge=0, le=3600,
                                            description="how long a dashboard keeps its figures (0: always fresh)")
     search_fold_seconds: float = Field(default=2, ge=0, le=3600,

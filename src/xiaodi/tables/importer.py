@@ -26,7 +26,7 @@ from xiaodi.directory.models import Person, PersonKind
 from xiaodi.directory.service import clean_name
 from xiaodi.tables import xlsx_stream
 from xiaodi.tables.context import ImportContext, NewPerson
-from xiaodi.tables.readers import FileProblem, open_table
+from xiaodi.tables.readers import FileProblem, Limits, open_table
 from xiaodi.tables.result import CellError, ImportFailed, ImportResult
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, column_letter, header_base, header_unit, normalise_header
 from xiaodi.tables.values import (
@@ -107,8 +107,10 @@ def import_table(
     dry_run: bool = False,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    limits: Limits | None = None,
 ) -> ImportResult:
-    """Import ``path`` into ``spec``'s table (导入信息表). Raises ``ImportFailed`` listing every error."""
+    """Import ``path`` into ``spec``'s table (导入信息表). Raises ``ImportFailed`` listing every error.
+    ``limits`` (default: from the settings) bounds the file's unpacked size, cell length and width."""
     p = Path(path)
     result = ImportResult(table=spec.name, title=spec.title, file=p.name, dry_run=dry_run)
 
@@ -117,7 +119,7 @@ def import_table(
         return ImportFailed([CellError(p.name, row, None, None, reason, suggestion)], result)
 
     try:
-        tf = open_table(p)
+        tf = open_table(p, limits)
     except FileProblem as exc:
         raise fail(exc.message) from exc
     result.reader, result.encoding = tf.reader, tf.encoding

@@ -10,6 +10,7 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -151,10 +152,10 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         file: Annotated[UploadFile, File()],
     ) -> Response:
         imports.require_importer(viewer)
-        content = await file.read()
-        upload_id = imports.save_upload(request.app.state.settings, file.filename or "upload.xlsx", content)
-        result, errors = imports.check(request.app.state.session_factory, table, upload_id, viewer,
-                                       request.app.state.settings)
+        upload_id = await imports.receive_upload(request.app.state.settings, file)
+        # The check reads the whole file and runs every rule: in a worker thread, never on the event loop.
+        result, errors = await run_in_threadpool(imports.check, request.app.state.session_factory, table, upload_id,
+                                                 viewer, request.app.state.settings)
         request.session["import"] = {"id": upload_id, "table": table}
         return render(request, "import_report.html", {"result": result, "errors": errors, "table": table,
                                                       "upload_id": upload_id, "filename": file.filename},
