@@ -166,7 +166,7 @@ POST_ROUTES |= {
 # ── accounts (账号管理), checked by tests/web/test_user_admin.py ─────────────────────────────────────────────────
 POST_ROUTES |= {"/admin/users", "/admin/users/{user_id}/memberships",
                 "/admin/users/{user_id}/memberships/{membership_id}/revoke", "/admin/users/{user_id}/active",
-                "/admin/users/{user_id}/password"}
+                "/admin/users/{user_id}/password", "/admin/users/{user_id}/unlock"}
 # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────────
 
 

@@ -1,4 +1,4 @@
-"""``xiaodi user add/list/disable/enable/reset-password/token`` — account administration from the shell."""
+"""``xiaodi user add/list/disable/enable/reset-password/unlock/token`` — account administration from the shell."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ ROLE_HELP = "角色：" + "，".join(f"{r.value}（{label}）" for r, label in R
 
 
 def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> None:
-    user_app = typer.Typer(help="账号：新建、列出、停用、重置密码。", no_args_is_help=True)
+    user_app = typer.Typer(help="账号：新建、列出、停用、重置密码、解除锁定、生成接口令牌。", no_args_is_help=True)
     app.add_typer(user_app, name="user")
 
     @user_app.command("add")
@@ -49,7 +49,7 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
                         must_change_password=password is None)
         console.print(f"已新建账号 {username}（{ROLE_LABELS[role]}）。")
         if password is None:
-            console.print(f"初始密码：[bold]{secret}[/bold]（首次登录后请修改）")
+            _print_secret("初始密码（首次登录后请修改）：", secret)
 
     @user_app.command("list")
     def list_(db: DbOption = None) -> None:
@@ -106,7 +106,7 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
             _, secret = reset_password(session, actor=ACTOR, username=username, password=password)
         console.print(f"账号 {username} 的密码已重置。")
         if password is None:
-            console.print(f"新密码：[bold]{secret}[/bold]（下次登录后请修改）")
+            _print_secret("新密码（下次登录后请修改）：", secret)
 
     @user_app.command("token")
     def token(
@@ -119,4 +119,19 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
 
         with transaction(engine_for(db)) as session:
             issued = create_api_token(session, actor=ACTOR, user_id=get_user(session, username).id, name=name)
-        console.print(f"接口令牌（请妥善保存，只显示一次）：[bold]{issued.secret}[/bold]")
+        _print_secret("接口令牌（请妥善保存，只显示一次）：", issued.secret)
+
+    @user_app.command("unlock")
+    def unlock(username: str, db: DbOption = None) -> None:
+        """解除登录锁定与等待（含管理员账号）：此前的密码错误次数不再计算。"""
+        from xiaodi.accounts.service import unlock_user
+
+        with transaction(engine_for(db)) as session:
+            unlock_user(session, actor=ACTOR, username=username)
+        console.print(f"账号 {username} 的登录锁定已解除。")
+
+
+def _print_secret(label: str, secret: str) -> None:
+    """A secret alone on its own line, printed plainly: rich would wrap a long line and break a copy-paste."""
+    typer.echo(label)
+    typer.echo(secret)

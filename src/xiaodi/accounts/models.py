@@ -61,6 +61,9 @@ class User(RecordMixin, Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Every session cookie carries the generation it was issued in; logging out or changing the password moves
+    # it on, so a copied cookie stops working on the server, not only in the browser that cleared it.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(120), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)  # the expert/talent

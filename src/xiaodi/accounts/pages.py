@@ -1,6 +1,7 @@
 """Account administration in the browser (账号管理): the administrator lists accounts, opens one with a role and
-its scope, grants and revokes roles, disables or re-enables it and resets its password — the same services as
-``xiaodi user …``. A generated password is shown once, on the page that created it, and never stored in clear.
+its scope, grants and revokes roles, disables or re-enables it, unlocks it and resets its password — the same
+services as ``xiaodi user …``. A generated password is shown once, on the page that created it, and never
+stored in clear.
 """
 
 from __future__ import annotations
@@ -135,6 +136,13 @@ def router() -> APIRouter:
         service.set_active(session, actor=viewer.actor, username=user.username, active=active == "yes",
                            reason=reason.strip() or None)
         flash(request, "账号已启用" if active == "yes" else "账号已停用，其登录和接口令牌随即失效")
+        return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
+
+    @r.post("/{user_id}/unlock")
+    def unlock(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+        _require_admin(viewer)
+        user = service.unlock_user(session, actor=viewer.actor, username=_user(session, user_id).username)
+        flash(request, "登录锁定已解除，此前的密码错误次数不再计算")
         return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
 
     @r.post("/{user_id}/password")

@@ -10,7 +10,11 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -25,10 +29,16 @@ from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.directory.models import Organisation, Person, Region
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5  # consecutive failures before the account is locked
-LOCKOUT = dt.timedelta(minutes=15)
+MAX_REPEAT = 3  # a character repeated more often than this in a row (aaaa, 1111) is refused
+MAX_FAILED_LOGINS = 5  # consecutive failures before an account, or an account at one address, must wait
+LOCKOUT = dt.timedelta(minutes=15)  # the account's first wait for unknown addresses; doubles, up to a day
+MAX_LOCKOUT = dt.timedelta(hours=24)
+ADDRESS_DELAY = dt.timedelta(seconds=30)  # the first wait of one account at one address; doubles, up to LOCKOUT
+KNOWN_ADDRESS_DAYS = 90  # an address the user logged in from within this time is not held by the account lock
 IP_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_IP = 30  # throttles password guessing across many accounts from one address
+FAILURES = ("bad_password", "bad_password_locked")  # attempts that count; refused-while-waiting ones do not
+UNLOCKED = "unlocked"  # the login_attempt row an unlock leaves: failures before it no longer count
 TOKEN_PREFIX = "xd_"
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,60}$")
@@ -78,8 +88,23 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The common-password list shipped in ``accounts/data/common_passwords.txt`` (lower case)."""
+    text = (Path(__file__).resolve().parent / "data" / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _is_common(password: str) -> bool:
+    """One of the common passwords, or one with digits added before or after it (password2025, 2025qwerty)."""
+    lowered = password.lower()
+    words = common_passwords()
+    return any(c in words for c in (lowered, lowered.rstrip("0123456789"), lowered.lstrip("0123456789")))
+
+
 def check_password_policy(password: str, *, username: str | None = None) -> None:
-    """密码规则: at least 10 characters with both letters and digits, and not the user name."""
+    """密码规则: at least 10 characters with both letters and digits, not the user name, not a common
+    password, and no character repeated four times in a row."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
         problems.append(f"至少 {MIN_PASSWORD_LENGTH} 个字符")
@@ -87,6 +112,10 @@ def check_password_policy(password: str, *, username: str | None = None) -> None
         problems.append("须同时包含字母和数字")
     if username and username.lower() in password.lower():
         problems.append("不能包含用户名")
+    if _is_common(password):
+        problems.append("不能使用常见弱密码（如 password123、qwerty123456、woaini1314）")
+    if re.search(rf"(.)\1{{{MAX_REPEAT},}}", password, re.IGNORECASE):
+        problems.append(f"同一字符不能连续出现 {MAX_REPEAT + 1} 次以上")
     if problems:
         raise ValidationFailed("密码不符合要求：" + "；".join(problems))
 
@@ -95,8 +124,11 @@ def generate_password() -> str:
     """A random password that satisfies the policy (for resets and demo accounts)."""
     while True:
         candidate = secrets.token_urlsafe(12).replace("-", "x").replace("_", "y")
-        if re.search(r"[A-Za-z]", candidate) and re.search(r"\d", candidate):
-            return candidate
+        try:
+            check_password_policy(candidate)
+        except ValidationFailed:
+            continue
+        return candidate
 
 
 # ---- users and memberships --------------------------------------------------------------------------------
@@ -242,11 +274,26 @@ def reset_password(
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.must_change_password = password is None
-    user.failed_logins = 0
-    user.locked_until = None
+    user.session_generation = (user.session_generation or 0) + 1  # every session of the account ends
+    _clear_failures(session, user)
     session.flush()
     audit.record(session, actor=actor, action="reset_password", obj=user, after={"username": user.username})
     return user, new
+
+
+def unlock_user(session: Session, *, actor: Actor, username: str) -> User:
+    """解除锁定: the account's and every address's failures stop counting (an administrator or the console)."""
+    user = get_user(session, username)
+    _clear_failures(session, user)
+    session.flush()
+    audit.record(session, actor=actor, action="unlock", obj=user, after={"username": user.username})
+    return user
+
+
+def _clear_failures(session: Session, user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(LoginAttempt(at=utcnow(), username=user.username, user_id=user.id, success=False, reason=UNLOCKED))
 
 
 def change_password(session: Session, *, user_id: int, old_password: str, new_password: str) -> User:
@@ -262,6 +309,7 @@ def change_password(session: Session, *, user_id: int, old_password: str, new_pa
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.must_change_password = False
+    user.session_generation = (user.session_generation or 0) + 1  # every session ends; the caller starts anew
     session.flush()
     audit.record(session, actor=Actor(name=user.display_name, user_id=user.id), action="change_password",
                  obj=user, after={"username": user.username})
@@ -272,6 +320,14 @@ def _user_snapshot(user: User) -> dict[str, object]:
     snap = model_snapshot(user)
     snap.pop("password_hash", None)  # never in the audit trail
     return snap
+
+
+def end_sessions(session: Session, *, user_id: int) -> None:
+    """登出: every session cookie issued to the user so far stops working, wherever a copy of it is."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.session_generation = (user.session_generation or 0) + 1
+        session.flush()
 
 
 # ---- login --------------------------------------------------------------------------------------------------
@@ -296,8 +352,14 @@ def authenticate(
     user_agent: str | None = None,
     now: dt.datetime | None = None,
 ) -> User:
-    """Log in (登录). Five failures in a row lock the account for 15 minutes; many failures from one
-    address throttle that address. Every attempt is recorded. Raises ``LoginFailed`` or ``AccountLocked``.
+    """Log in (登录). Every attempt is recorded. Raises ``LoginFailed`` or ``AccountLocked``.
+
+    Guessing is slowed, never answered with a lock anyone could set off for someone else:
+    - one account at one address: after 5 failures in a row each try waits 30 s, doubling up to 15 minutes;
+    - one account from addresses it has not logged in from (within 90 days): after 5 failures the account is
+      locked for them for 15 minutes, doubling up to a day — its own user, at a known address, is not held;
+    - one address over all accounts: 30 failures in 15 minutes throttle that address.
+    An administrator (or ``xiaodi user unlock``) clears the failures. Attempts refused while waiting do not count.
     """
     now = now or utcnow()
     username = (username or "").strip()[:60]
@@ -322,19 +384,16 @@ def authenticate(
         _dummy_verify(password)
         attempt(None, False, "unknown_user")
         raise LoginFailed("用户名或密码不正确")
-    if user.locked_until is not None and user.locked_until > now:
+    wait = _address_wait(session, user, ip, now)
+    if wait is not None:
+        attempt(user, False, "delayed")
+        raise AccountLocked(f"该账号在此地址密码错误次数过多，请 {wait} 秒后再试")
+    if user.locked_until is not None and user.locked_until > now and not _known_address(session, user, ip, now):
         attempt(user, False, "locked")
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise AccountLocked(f"账号因多次密码错误已锁定，请 {minutes} 分钟后再试或联系管理员")
     if not verify_password(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            attempt(user, False, "bad_password_locked")
-            raise AccountLocked("密码连续错误 5 次，账号已锁定 15 分钟")
-        attempt(user, False, "bad_password")
-        raise LoginFailed("用户名或密码不正确")
+        return _failed(session, user, now, attempt)
     if not user.is_active:
         attempt(user, False, "inactive")
         raise LoginFailed("账号已停用，请联系管理员")
@@ -345,6 +404,56 @@ def authenticate(
         user.password_hash = hash_password(password)
     attempt(user, True, None)
     return user
+
+
+def _failed(session: Session, user: User, now: dt.datetime, attempt: Callable[[User, bool, str], None]) -> NoReturn:
+    """A wrong password: count it for the account; from the fifth in a row, lock it for unknown addresses."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = now + min(LOCKOUT * 2 ** (user.failed_logins - MAX_FAILED_LOGINS), MAX_LOCKOUT)
+        attempt(user, False, "bad_password_locked")
+        minutes = int((user.locked_until - now).total_seconds() // 60)
+        raise AccountLocked(f"密码连续错误 {user.failed_logins} 次，账号已锁定 {minutes} 分钟"
+                            "（在常用地址登录不受影响）")
+    attempt(user, False, "bad_password")
+    raise LoginFailed("用户名或密码不正确")
+
+
+def _recent_attempts(session: Session, user: User, now: dt.datetime) -> list[LoginAttempt]:
+    """The user's attempts of the last day since the latest success or unlock, newest first."""
+    rows = session.scalars(
+        select(LoginAttempt).where(LoginAttempt.user_id == user.id, LoginAttempt.at > now - dt.timedelta(days=1))
+        .order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc()).limit(200)
+    )
+    out = []
+    for row in rows:
+        if row.success or row.reason == UNLOCKED:
+            break
+        out.append(row)
+    return out
+
+
+def _address_wait(session: Session, user: User, ip: str | None, now: dt.datetime) -> int | None:
+    """Seconds this account must still wait at this address, or None."""
+    failures = [a for a in _recent_attempts(session, user, now) if a.ip == ip and a.reason in FAILURES]
+    if len(failures) < MAX_FAILED_LOGINS:
+        return None
+    delay = min(ADDRESS_DELAY * 2 ** (len(failures) - MAX_FAILED_LOGINS), LOCKOUT)
+    last = failures[0].at if failures[0].at.tzinfo else failures[0].at.replace(tzinfo=dt.UTC)
+    left = (last + delay - now).total_seconds()
+    return int(left) + 1 if left > 0 else None
+
+
+def _known_address(session: Session, user: User, ip: str | None, now: dt.datetime) -> bool:
+    """True when the user logged in successfully from ``ip`` within the last 90 days."""
+    if not ip:
+        return False
+    return session.scalar(
+        select(LoginAttempt.id).where(
+            LoginAttempt.user_id == user.id, LoginAttempt.ip == ip, LoginAttempt.success.is_(True),
+            LoginAttempt.at > now - dt.timedelta(days=KNOWN_ADDRESS_DAYS),
+        ).limit(1)
+    ) is not None
 
 
 # ---- API tokens (接口令牌) -----------------------------------------------------------------------------------

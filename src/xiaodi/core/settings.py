@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "xiaodi-dev-secret-change-me"  # well known: ``xiaodi serve`` refuses it (web.secret)
 
 
 class Settings(BaseSettings):
@@ -19,8 +22,18 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///./xiaodi.db", description="SQLAlchemy URL of the ledger")
     data_dir: Path = Field(default=Path("."), description="where indexes and uploads live beside the database")
     embedding_model: str | None = Field(default=None, description="local sentence-transformers model directory")
-    secret_key: str = Field(default="xiaodi-dev-secret-change-me", min_length=16)
-    max_upload_mb: int = Field(default=50, ge=1, le=2048)
+    secret_key: str = Field(default=DEFAULT_SECRET, min_length=16, description="signs the session cookies")
+    cookie_secure: bool | None = Field(
+        default=None, description="session cookie only over HTTPS, with HSTS (default: on when XIAODI_TRUSTED_PROXIES "
+                                  "is set, i.e. served behind an HTTPS reverse proxy)")
+    max_upload_mb: int = Field(default=50, ge=1, le=2048, description="largest file an import accepts")
+    max_uncompressed_mb: int = Field(default=200, ge=1, le=8192,
+                                     description="largest an .xlsx may expand to when unpacked (zip bombs)")
+    max_cell_chars: int = Field(default=32_767, ge=100, le=1_000_000,
+                                description="longest cell a table may hold (Excel's own limit)")
+    max_columns: int = Field(default=1000, ge=50, le=16_384, description="widest row a table may have")
+    upload_keep_minutes: float = Field(default=60, gt=0, le=7 * 24 * 60,
+                                       description="how long an unconfirmed import upload is kept")
     dashboard_cache_seconds: float = Field(default=30, ge=0, le=3600,
                                            description="how long a dashboard keeps its figures (0: always fresh)")
     search_fold_seconds: float = Field(default=2, ge=0, le=3600,
@@ -45,6 +58,26 @@ class Settings(BaseSettings):
     def today(self) -> dt.date:
         """Today's date where the deployment is (a server clock in UTC is still on yesterday before 8:00 in China)."""
         return dt.datetime.now(self.zone).date()
+    trusted_proxies: str = Field(
+        default="", description="reverse proxies whose X-Forwarded-For/-Proto are believed: IP addresses or networks, "
+                                "comma-separated (empty: none — the connecting address is the client)")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for item in filter(None, (v.strip() for v in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"XIAODI_TRUSTED_PROXIES 须为反向代理的 IP 地址或网段（如 127.0.0.1, 10.0.0.0/8），"
+                                 f"用逗号分隔；“{item}”不是") from None
+        return value
+
+    def proxy_list(self) -> list[str]:
+        return [v.strip() for v in self.trusted_proxies.split(",") if v.strip()]
+
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else bool(self.proxy_list())
 
 
 @lru_cache(maxsize=1)

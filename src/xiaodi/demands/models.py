@@ -85,10 +85,11 @@ class Demand(RecordMixin, VersionedMixin, Base):
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # 牵头单位
     industry_code: Mapped[str | None] = mapped_column(String(8), index=True)
     discipline_code: Mapped[str | None] = mapped_column(String(16), index=True)
-    description: Mapped[str | None] = mapped_column(Text)
+    # The limits the API and the pages use too (info: read by the tables area for imports).
+    description: Mapped[str | None] = mapped_column(Text, info={"max_length": 20000})
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     headcount: Mapped[int | None]  # talent demands: people wanted
-    qualifications: Mapped[str | None] = mapped_column(Text)  # 学历/专业/职称要求
+    qualifications: Mapped[str | None] = mapped_column(Text, info={"max_length": 4000})  # 学历/专业/职称要求
     budget: Mapped[Decimal | None]  # 预算 (元)
     deadline: Mapped[dt.date | None] = mapped_column(index=True)  # 揭榜截止日期
     state: Mapped[DemandState] = mapped_column(String(16), default=DemandState.DRAFT, index=True)

@@ -111,18 +111,26 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
         for line in summary.render_summary():
             console.print(line, highlight=False, markup=False)
         console.print(f"数据库文件：{path.resolve()}", highlight=False)
+        from xiaodi.web.secret import ensure_demo_secret
+
+        ensure_demo_secret(path)  # `xiaodi serve --db` on this demo database uses it too
         if no_serve:
             return
         if not web_available():
             console.print("网页平台尚未提供（随网页功能发布）；演示数据库已建好，可用 --db 指向它。")
             return
-        _serve(engine_for(url), host=host, port=port, console=console)
+        _serve(engine_for(url), path, host=host, port=port, console=console)
 
 
-def _serve(engine: Engine, *, host: str, port: int, console: Console) -> None:
+def _serve(engine: Engine, path: Path, *, host: str, port: int, console: Console) -> None:
+    """Serve the demo with its own session key, generated once and kept beside the database."""
     import uvicorn
 
+    from xiaodi.core.settings import Settings
     from xiaodi.web.app import create_app
+    from xiaodi.web.secret import ensure_demo_secret
 
+    settings = Settings(database_url=f"sqlite:///{path}", secret_key=ensure_demo_secret(path))
     console.print(f"网页平台：http://{host}:{port}/ （Ctrl+C 停止）")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(engine, settings=settings), host=host, port=port, log_level="warning",
+                proxy_headers=False)

@@ -27,7 +27,7 @@ from xiaodi.directory.service import clean_name
 from xiaodi.tables import xlsx_stream
 from xiaodi.tables.context import ImportContext, NewPerson
 from xiaodi.tables.guard import GuardRow, Refusal, RowGuard
-from xiaodi.tables.readers import FileProblem, open_table
+from xiaodi.tables.readers import FileProblem, Limits, open_table
 from xiaodi.tables.result import CellError, ImportFailed, ImportResult
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, column_letter, header_base, header_unit, normalise_header
 from xiaodi.tables.values import (
@@ -109,10 +109,12 @@ def import_table(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     guard: RowGuard | None = None,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Import ``path`` into ``spec``'s table (导入信息表). Raises ``ImportFailed`` listing every error.
 
     ``guard``: the rules of the person importing (web); without one the import is the operator's trusted console.
+    ``limits`` (default: from the settings) bounds the file's unpacked size, cell length and width.
     """
     p = Path(path)
     result = ImportResult(table=spec.name, title=spec.title, file=p.name, dry_run=dry_run)
@@ -122,7 +124,7 @@ def import_table(
         return ImportFailed([CellError(p.name, row, None, None, reason, suggestion)], result)
 
     try:
-        tf = open_table(p)
+        tf = open_table(p, limits)
     except FileProblem as exc:
         raise fail(exc.message) from exc
     result.reader, result.encoding = tf.reader, tf.encoding

@@ -22,14 +22,16 @@ def all_tables() -> dict[str, TableSpec]:
 
 
 def _with_lengths(spec: TableSpec) -> TableSpec:
-    """Take each text column's maximum length from the model, so that the two never drift apart."""
+    """Take each text column's maximum length from the model, so that the two never drift apart: a VARCHAR's
+    length, or for unbounded text the ``max_length`` its column declares for the API and the pages too."""
     table = spec.model.__table__
     cols = []
     for c in spec.columns:
         if c.type is ColType.TEXT and c.max_length is None and not c.virtual:
             sql_type = table.c[c.key].type
-            if isinstance(sql_type, String) and sql_type.length:
-                c = dataclasses.replace(c, max_length=sql_type.length)
+            declared = table.c[c.key].info.get("max_length")
+            if isinstance(sql_type, String) and (sql_type.length or declared):
+                c = dataclasses.replace(c, max_length=sql_type.length or declared)
         cols.append(c)
     spec.columns = cols
     return spec

@@ -3,7 +3,9 @@
 It understands what Excel, WPS, LibreOffice, openpyxl and xlsxwriter write: shared and inline strings, rich
 text, numbers, booleans, formula results, error values and date-formatted numbers (built-in and custom date
 formats, the 1904 date system). Anything else raises ``Unsupported`` before the first row is returned, and the
-caller falls back to calamine. A broken zip or missing part raises ``Damaged``.
+caller falls back to calamine. A broken zip or missing part raises ``Damaged``. A cell longer than the limit
+or a row wider than it raises ``readers.FileProblem`` as soon as it is met; a row is never buffered past
+``_ROW_BYTES`` and shared strings are parsed with expat, one piece of text at a time.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
+
+from xiaodi.tables.readers import FileProblem, Limits
 
 _CHUNK = 1 << 20
+_ROW_BYTES = 32 << 20  # no real row of an information table comes near; a longer one is refused, not buffered
 _DATE_BUILTINS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 _DATE_CODE = re.compile(r"[dmyhs]", re.I)
 _FMT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
@@ -67,8 +73,10 @@ class Sheet:
         epoch: dt.datetime,
         prefix: str,
         total_rows: int | None,
+        limits: Limits,
     ) -> None:
         self._zf = zf
+        self._limits = limits
         self._path = sheet_path
         self._strings = strings
         self._dates = date_styles
@@ -122,6 +130,8 @@ class Sheet:
             buf += chunk
             end = buf.rfind(end_tag)
             if end < 0:
+                if len(buf) > _ROW_BYTES:
+                    raise FileProblem(f"工作表中有一行超过 {_ROW_BYTES >> 20} MB，已拒绝；请检查文件是否异常")
                 continue
             end += len(end_tag)
             part, buf = buf[:end], buf[end:]
@@ -153,6 +163,8 @@ class Sheet:
         append = values.append
         no_attrs = (None, False)
         opens = (f"<{self._prefix}c ", f"<{self._prefix}c>")
+        limits = self._limits
+        max_chars, max_cols = limits.cell_chars, limits.columns
         for part in self._chunks(fh):
             matches = self._cell.findall(part)
             if len(matches) != part.count(opens[0]) + part.count(opens[1]):
@@ -169,6 +181,8 @@ class Sheet:
                 col = cols.get(letters)
                 if col is None:
                     col = col_of(letters)
+                    if col >= max_cols:
+                        raise limits.too_wide(int(row_s))
                 n = len(values)
                 if col != n:
                     if col < n:
@@ -183,6 +197,8 @@ class Sheet:
                 if t == "inlineStr" and not rest:  # what the tables writer and openpyxl write: plain inline text
                     if inline and ("&" in inline or "_x" in inline):
                         inline = _unescape(inline)
+                    if len(inline) > max_chars:
+                        raise limits.cell_too_long(int(row_s), letters, len(inline))
                     append(inline or None)
                     continue
                 if t == "s":
@@ -214,6 +230,8 @@ class Sheet:
                     value = dt.datetime.fromisoformat(v) if v else None
                 else:
                     raise Unsupported(f"cell type {t}")
+                if isinstance(value, str) and len(value) > max_chars:
+                    raise limits.cell_too_long(int(row_s), letters, len(value))
                 append(value)
         if current > 0:
             yield current, values
@@ -225,14 +243,14 @@ class Sheet:
         return value
 
 
-def open_first_sheet(path: Path) -> Sheet:
+def open_first_sheet(path: Path, limits: Limits | None = None) -> Sheet:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise Damaged("不是有效的 zip 压缩包") from exc
     try:
-        return _open(zf)
-    except (Unsupported, Damaged):
+        return _open(zf, limits or Limits.from_settings())
+    except (Unsupported, Damaged, FileProblem):
         zf.close()
         raise
     except (KeyError, ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
@@ -245,7 +263,7 @@ def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element:
         return ET.parse(fh).getroot()
 
 
-def _open(zf: zipfile.ZipFile) -> Sheet:
+def _open(zf: zipfile.ZipFile, limits: Limits) -> Sheet:
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names:
         raise Damaged("缺少 xl/workbook.xml")
@@ -269,7 +287,7 @@ def _open(zf: zipfile.ZipFile) -> Sheet:
         raise Damaged(f"缺少工作表 {sheet_path}")
     strings_path = next((t for kind, t in targets.values() if kind == "sharedStrings"), "xl/sharedStrings.xml")
     styles_path = next((t for kind, t in targets.values() if kind == "styles"), "xl/styles.xml")
-    strings = _shared_strings(zf, strings_path) if strings_path in names else []
+    strings = _shared_strings(zf, strings_path, limits.cell_chars) if strings_path in names else []
     dates = _date_styles(zf, styles_path) if styles_path in names else set()
     with zf.open(sheet_path) as fh:
         head = fh.read(4096).decode("utf-8", errors="replace")
@@ -279,24 +297,63 @@ def _open(zf: zipfile.ZipFile) -> Sheet:
     prefix = m.group(1) or ""
     dim = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
     total = int(dim.group(1)) if dim else None
-    return Sheet(zf, sheet_path, strings, dates, epoch, prefix, total)
+    return Sheet(zf, sheet_path, strings, dates, epoch, prefix, total, limits)
 
 
-def _shared_strings(zf: zipfile.ZipFile, name: str) -> list[str]:
+def _shared_strings(zf: zipfile.ZipFile, name: str, max_chars: int) -> list[str]:
+    """The shared strings, in order. Parsed with expat piece by piece, so one enormous string is refused when it
+    passes ``max_chars`` instead of being collected first; a DOCTYPE (entity expansion) is refused outright."""
     out: list[str] = []
-    with zf.open(name) as fh:
-        for _event, el in ET.iterparse(fh, events=("end",)):
-            if _local(el.tag) != "si":
-                continue
-            parts: list[str] = []
-            for child in el:
-                tag = _local(child.tag)
-                if tag == "t":
-                    parts.append(child.text or "")
-                elif tag == "r":
-                    parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    parts: list[str] = []
+    size = 0
+    depth_t = 0  # inside a <t> of the current <si> (phonetic runs <rPh> are skipped)
+    in_rph = 0
+
+    def start(tag: str, _attrs: dict[str, str]) -> None:
+        nonlocal depth_t, in_rph, size
+        local = _local(tag)
+        if local == "si":
+            parts.clear()
+            size = 0
+        elif local == "rPh":
+            in_rph += 1
+        elif local == "t" and not in_rph:
+            depth_t += 1
+
+    def end(tag: str) -> None:
+        nonlocal depth_t, in_rph
+        local = _local(tag)
+        if local == "si":
             out.append(_unescape_x("".join(parts)))
-            el.clear()
+        elif local == "rPh":
+            in_rph -= 1
+        elif local == "t" and not in_rph:
+            depth_t -= 1
+
+    def text(data: str) -> None:
+        nonlocal size
+        if depth_t > 0:
+            size += len(data)
+            if size > max_chars:
+                raise FileProblem(f"工作簿第 {len(out) + 1} 个文本超过 {max_chars} 个字符"
+                                  "（Excel 单元格的上限），已拒绝")
+            parts.append(data)
+
+    def doctype(*_args: object) -> None:
+        raise Damaged("共享字符串含有 DOCTYPE")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        with zf.open(name) as fh:
+            while chunk := fh.read(_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise Damaged(f"共享字符串：{exc}") from exc
     return out
 
 

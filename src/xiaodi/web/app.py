@@ -25,6 +25,7 @@ from xiaodi.matching.sync import install as sync_indexes
 from xiaodi.web import docs, errors, figures_cache, security
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
+from xiaodi.web.secret import session_secret
 from xiaodi.web.templating import make_templates
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -47,11 +48,14 @@ def create_app(
     *,
     session_factory: sessionmaker[Session] | None = None,
     settings: Settings | None = None,
-    secure_cookies: bool = False,
+    secure_cookies: bool | None = None,
 ) -> FastAPI:
     """Build the application. ``engine`` defaults to ``XIAODI_DATABASE_URL``; tests pass a ``session_factory``
-    bound to their own connection so that every request's work is rolled back with the test."""
+    bound to their own connection so that every request's work is rolled back with the test. It refuses to
+    start with the well-known development key (``web.secret``)."""
     settings = settings or get_settings()
+    secret = session_secret(settings)
+    secure = settings.secure_cookies() if secure_cookies is None else secure_cookies
     folder: SearchFolder | None = None
     if session_factory is None:
         engine = engine or make_engine(settings.database_url)
@@ -83,16 +87,21 @@ def create_app(
     app.state.figures_cache = figures_cache.FiguresCache(settings.dashboard_cache_seconds)
     figures_cache.install()  # a change to a counted record makes the dashboards compute their figures again
 
-    security.install(app)
+    security.install(app, hsts=secure)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key,
+        secret_key=secret,
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="lax",
-        https_only=secure_cookies,
+        https_only=secure,
     )
     errors.install(app)
+    if settings.proxy_list():
+        # Outermost: the client address and scheme are known before sessions, logins and throttling read them.
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxy_list())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine
+
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import Settings
+
+PROXY_HELP = "部署在反向代理（HTTPS）之后：相信 XIAODI_TRUSTED_PROXIES 所列代理转发的客户端地址与协议"
+
+
+def uvicorn_options(settings: Settings, *, proxy_headers: bool) -> dict[str, Any]:
+    """What uvicorn is told, checked before it starts. Forwarded headers are read by the application itself and
+    only from ``XIAODI_TRUSTED_PROXIES`` — uvicorn's own reading would believe 127.0.0.1 without being asked."""
+    from xiaodi.web.secret import session_secret
+
+    session_secret(settings)  # refuses the well-known development key outside the demo
+    if proxy_headers and not settings.proxy_list():
+        raise ValidationFailed("使用 --proxy-headers 时须用 XIAODI_TRUSTED_PROXIES 指定反向代理的地址"
+                               "（如 XIAODI_TRUSTED_PROXIES=127.0.0.1），否则任何人都能伪造 X-Forwarded-For")
+    return {"proxy_headers": False, "server_header": False, "log_level": "info"}
 
 
 def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> None:
@@ -18,16 +35,18 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
         workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="进程数（建议每核一个）")] = 1,
         db: Annotated[str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL）")] = None,
         reload: Annotated[bool, typer.Option("--reload", help="开发时代码修改后自动重启")] = False,
+        proxy_headers: Annotated[bool, typer.Option("--proxy-headers", help=PROXY_HELP)] = False,
     ) -> None:
         """启动网页与接口服务（浏览器打开 http://HOST:PORT/ ，接口文档在 /api/docs）。"""
         import uvicorn
 
+        from xiaodi.core.settings import get_settings
+
         if db:
             os.environ["XIAODI_DATABASE_URL"] = db  # each worker process builds its own engine from it
-            from xiaodi.core.settings import get_settings
-
             get_settings.cache_clear()
+        options = uvicorn_options(get_settings(), proxy_headers=proxy_headers)
         engine_for(db).dispose()  # fail early with a clear message when the URL is wrong
         typer.echo(f"校地合作平台：http://{host}:{port}/  （接口文档 /api/docs，Ctrl+C 停止）")
         uvicorn.run("xiaodi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    reload=reload, proxy_headers=True, server_header=False, log_level="info")
+                    reload=reload, **options)

@@ -11,6 +11,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterator
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
@@ -64,14 +65,16 @@ def _bearer(request: Request) -> str | None:
 
 
 async def verify_csrf(request: Request) -> None:
-    """Refuse a state-changing request without the session's CSRF token (form field or X-CSRF-Token header).
+    """Refuse a state-changing request without the session's CSRF token (form field or X-CSRF-Token header), or
+    sent from another site (``Origin``/``Referer``, a second layer should a token ever leak).
 
-    Requests authenticated by a bearer token carry no cookie authority, so they need no CSRF token.
+    Requests authenticated by a bearer token carry no cookie authority, so they need neither.
     """
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.url.path.startswith("/api/") and _bearer(request) is not None:
         return
+    _same_site(request)
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
     if not sent and request.headers.get("content-type", "").startswith(
@@ -84,8 +87,23 @@ async def verify_csrf(request: Request) -> None:
         raise Forbidden("表单已过期或缺少安全校验码（CSRF），请刷新页面后重试", code="csrf_failed")
 
 
+def _same_site(request: Request) -> None:
+    """The browser says where a form came from: ``Origin`` (or, without it, ``Referer``) must name this host.
+
+    Only the host and port are compared: behind a reverse proxy the scheme the application sees may differ from
+    the browser's. A request with neither header (old clients, privacy tools) still needs the CSRF token.
+    """
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if sent is None:
+        return
+    host = request.headers.get("host", request.url.netloc).lower()
+    if sent == "null" or urlsplit(sent).netloc.lower() != host:
+        raise Forbidden("请求来源不是本平台（跨站提交），已拒绝；请在本平台页面上操作", code="csrf_failed")
+
+
 def login_session(request: Request, user: User) -> None:
-    """Start a fresh session for ``user``: a new CSRF token, absolute and idle expiry, password stamp."""
+    """Start a fresh session for ``user``: a new CSRF token, absolute and idle expiry, password stamp and the
+    account's session generation (``accounts.service.end_sessions``)."""
     request.session.clear()
     now = int(utcnow().timestamp())
     request.session.update({
@@ -94,6 +112,7 @@ def login_session(request: Request, user: User) -> None:
         "iat": now,
         "seen": now,
         "pwd": _stamp(user.password_changed_at),
+        "gen": user.session_generation or 0,
     })
 
 
@@ -111,8 +130,9 @@ def _user_from_cookie(request: Request, session: Session) -> User | None:
         data.clear()
         return None
     user = session.get(User, int(uid))
-    # A password change or reset ends every other session of the account.
-    if user is None or not user.is_active or data.get("pwd") != _stamp(user.password_changed_at):
+    # Logout, a password change or a reset moves the generation on: every earlier cookie of the account ends.
+    if (user is None or not user.is_active or data.get("pwd") != _stamp(user.password_changed_at)
+            or data.get("gen") != (user.session_generation or 0)):
         data.clear()
         return None
     if now - int(data.get("seen", 0)) > 60:

@@ -4,17 +4,22 @@ Each row may create or change only what the user may create or change on the pag
 check and the confirmation both run the import with the user's ``ImportGuard``.
 
 The tables area does the work (``xiaodi.tables.import_table``); the upload waits in the data directory between
-the check and the confirmation, named by a random id kept in the user's session.
+the check and the confirmation, named by a random id kept in the user's session, and is deleted when confirmed or
+after ``XIAODI_UPLOAD_KEEP_MINUTES``. The upload is written to disk in pieces (never held whole in memory) and
+the check runs in a worker thread: a large or hostile file never stops the server answering others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from fastapi import UploadFile
 from sqlalchemy.orm import Session, sessionmaker
 
 from xiaodi.accounts.models import Role
@@ -57,24 +62,67 @@ def _upload_dir(settings: Settings) -> Path:
     return folder
 
 
-def save_upload(settings: Settings, filename: str, content: bytes) -> str:
+def _suffix(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationFailed(f"只能导入 Excel（.xlsx/.xls）或 CSV 文件，收到的是“{filename}”")
+    return suffix
+
+
+def save_upload(settings: Settings, filename: str, content: bytes) -> str:
+    """Keep an upload given whole (tests, small tools); the pages stream theirs (``receive_upload``)."""
+    suffix = _suffix(filename)
     if not content:
         raise ValidationFailed("上传的文件是空的")
     if len(content) > settings.max_upload_mb * 1024 * 1024:
         raise ValidationFailed(f"文件超过 {settings.max_upload_mb} MB")
+    sweep_uploads(settings)
     upload_id = secrets.token_urlsafe(18)
     (_upload_dir(settings) / f"{upload_id}{suffix}").write_bytes(content)
     return upload_id
 
 
-def _path(settings: Settings, upload_id: str) -> Path:
+async def receive_upload(settings: Settings, file: UploadFile) -> str:
+    """Write the uploaded file to the data directory 1 MB at a time, refusing it once past the size limit."""
+    suffix = _suffix(file.filename or "upload.xlsx")
+    sweep_uploads(settings)
+    limit = settings.max_upload_mb * 1024 * 1024
+    upload_id = secrets.token_urlsafe(18)
+    target = _upload_dir(settings) / f"{upload_id}{suffix}"
+    size = 0
+    try:
+        with target.open("wb") as out:
+            while chunk := await file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationFailed(f"文件超过 {settings.max_upload_mb} MB")
+                out.write(chunk)
+        if size == 0:
+            raise ValidationFailed("上传的文件是空的")
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return upload_id
+
+
+def sweep_uploads(settings: Settings) -> int:
+    """Delete the uploads nobody confirmed within ``upload_keep_minutes``; returns how many."""
+    cutoff = time.time() - settings.upload_keep_minutes * 60
+    removed = 0
+    for old in _upload_dir(settings).iterdir():
+        with contextlib.suppress(OSError):  # another worker removed it first
+            if old.is_file() and old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed += 1
+    return removed
+
+
+def upload_path(settings: Settings, upload_id: str) -> Path:
+    """The waiting upload of ``upload_id``; refused when unknown or older than the keeping time."""
     if not _ID_RE.match(upload_id):
         raise ValidationFailed("上传编号无效")
     found = sorted(_upload_dir(settings).glob(f"{upload_id}.*"))
-    if not found:
+    if not found or found[0].stat().st_mtime < time.time() - settings.upload_keep_minutes * 60:
         raise ValidationFailed("上传的文件已过期，请重新上传")
     return found[0]
 
@@ -83,13 +131,14 @@ def check(factory: sessionmaker[Session], table: str, upload_id: str, viewer: Vi
           settings: Settings | None = None) -> tuple[Any, list[Any]]:
     """A dry run in its own transaction, always rolled back: the report and every error."""
     from xiaodi.tables import ImportFailed, get_table, import_table
+    from xiaodi.tables.readers import Limits
 
     settings = settings or Settings()
     spec = get_table(table)
     with factory() as session:
         try:
-            result = import_table(session, spec, _path(settings, upload_id), actor=viewer.actor, dry_run=True,
-                                  guard=ImportGuard(viewer))
+            result = import_table(session, spec, upload_path(settings, upload_id), actor=viewer.actor, dry_run=True,
+                                  guard=ImportGuard(viewer), limits=Limits.from_settings(settings))
             return result, []
         except ImportFailed as exc:
             return exc.result, exc.errors
@@ -99,8 +148,10 @@ def check(factory: sessionmaker[Session], table: str, upload_id: str, viewer: Vi
 
 def confirm(session: Session, settings: Settings, table: str, upload_id: str, viewer: Viewer) -> Any:
     from xiaodi.tables import get_table, import_table
+    from xiaodi.tables.readers import Limits
 
-    path = _path(settings, upload_id)
-    result = import_table(session, get_table(table), path, actor=viewer.actor, guard=ImportGuard(viewer))
+    path = upload_path(settings, upload_id)
+    result = import_table(session, get_table(table), path, actor=viewer.actor, guard=ImportGuard(viewer),
+                          limits=Limits.from_settings(settings))
     path.unlink(missing_ok=True)
     return result

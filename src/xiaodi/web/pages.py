@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,7 +70,9 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         return RedirectResponse(safe_next(next), status_code=303)
 
     @r.post("/logout")
-    def logout(request: Request) -> Response:
+    def logout(request: Request, session: SessionDep, viewer: OptionalUser) -> Response:
+        if viewer.user_id is not None:
+            accounts.end_sessions(session, user_id=viewer.user_id)  # a copy of the cookie ends too
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -108,9 +111,7 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
 
     @r.get("/account")
     def account(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
-        tokens = accounts.list_api_tokens(session, user_id=viewer.user_id or 0)
-        return render(request, "account.html", {"user": request.state.user, "tokens": tokens,
-                                                "new_secret": request.session.pop("new_token", None)})
+        return _account_page(request, session, viewer)
 
     @r.post("/account/password")
     def change_password(
@@ -129,8 +130,11 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
     def new_token(request: Request, session: SessionDep, viewer: MemberUser, name: Annotated[str, Form()]) -> Response:
         issued = accounts.create_api_token(session, actor=viewer.actor, user_id=viewer.user_id or 0, name=name,
                                            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365))
-        request.session["new_token"] = issued.secret
-        return RedirectResponse("/account", status_code=303)
+        # Shown once, on the page that answers this request: a secret never travels in the (signed, readable)
+        # session cookie, and the page is not cached.
+        response = _account_page(request, session, viewer, new_secret=issued.secret)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @r.post("/account/tokens/{token_id}/revoke")
     def revoke_token(request: Request, token_id: RecordId, session: SessionDep, viewer: CurrentUser) -> Response:
@@ -157,10 +161,10 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         file: Annotated[UploadFile, File()],
     ) -> Response:
         imports.require_importer(viewer)
-        content = await file.read()
-        upload_id = imports.save_upload(request.app.state.settings, file.filename or "upload.xlsx", content)
-        result, errors = imports.check(request.app.state.session_factory, table, upload_id, viewer,
-                                       request.app.state.settings)
+        upload_id = await imports.receive_upload(request.app.state.settings, file)
+        # The check reads the whole file and runs every rule: in a worker thread, never on the event loop.
+        result, errors = await run_in_threadpool(imports.check, request.app.state.session_factory, table, upload_id,
+                                                 viewer, request.app.state.settings)
         request.session["import"] = {"id": upload_id, "table": table}
         return render(request, "import_report.html", {"result": result, "errors": errors, "table": table,
                                                       "upload_id": upload_id, "filename": file.filename},
@@ -218,6 +222,11 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     r.add_api_route(f"/{name}", list_page, methods=["GET"], name=f"{name}_list")
     r.add_api_route(f"/{name}/export.xlsx", export, methods=["GET"], name=f"{name}_export")
     r.add_api_route(f"/{name}/{{record_id}}", detail, methods=["GET"], name=f"{name}_detail")
+
+
+def _account_page(request: Request, session: Session, viewer: Viewer, new_secret: str | None = None) -> Response:
+    tokens = accounts.list_api_tokens(session, user_id=viewer.user_id or 0)
+    return render(request, "account.html", {"user": request.state.user, "tokens": tokens, "new_secret": new_secret})
 
 
 def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> list[dict[str, Any]]:

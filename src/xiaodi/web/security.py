@@ -1,4 +1,5 @@
-"""Security headers on every response: a CSP without inline script, frame denial, nosniff, referrer policy."""
+"""Security headers on every response: a CSP without inline script, frame denial, nosniff, referrer policy, and
+HSTS when the platform is served over HTTPS."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
-def install(app: FastAPI) -> None:
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def install(app: FastAPI, *, hsts: bool = False) -> None:
+    """Add the headers; ``hsts`` (served over HTTPS) also tells browsers never to use plain HTTP again."""
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if _has_nul(request):
@@ -29,6 +34,8 @@ def install(app: FastAPI) -> None:
         h["Referrer-Policy"] = "same-origin"
         h["Cross-Origin-Opener-Policy"] = "same-origin"
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if hsts:
+            h["Strict-Transport-Security"] = HSTS
         if not request.url.path.startswith("/static/"):
             h.setdefault("Cache-Control", "no-store")
         return response

@@ -1,8 +1,8 @@
 """match feedback: an office marks a demand's candidate 已对接 or 不合适 (精准匹配反馈)
 
 Revision ID: 5e1f0c2a7b90
-Revises: 7c2d9e4b1a55
-Create Date: 2026-12-06 01:30:00.000000
+Revises: 5e8a1c3f7b20
+Create Date: 2026-12-06 02:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '5e1f0c2a7b90'
-down_revision: str | None = '7c2d9e4b1a55'
+down_revision: str | None = '5e8a1c3f7b20'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
