@@ -311,3 +311,33 @@ def test_report_review_in_the_browser(server: str, browser: object, tmp_path: Pa
     _shot(page, "reconciliation")
     ctx.close()  # type: ignore[attr-defined]
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_matching_page_in_the_browser(server: str, browser: object) -> None:
+    """The county office asks the matching page about a demand it has in mind, reads the candidates side by side
+    with their scores and reasons, then opens a demand's candidates and marks one 不合适 with a reason."""
+    errors: list[str] = []
+    ctx, page = _as(browser, server, "hejin", errors)
+    _submit(page, "#mainnav >> text=精准匹配")
+    page.fill("textarea[name=text]", "钢铁企业钢渣综合利用，转炉钢渣制备建材")  # type: ignore[attr-defined]
+    page.fill("input[name=place]", "山西运城")  # type: ignore[attr-defined]
+    _submit(page, "button:has-text('匹配')")
+    html = page.content()  # type: ignore[attr-defined]
+    assert "需求涉及的学科" in html and "冶金工程" in html and "第四轮学科评估" in html
+    assert page.locator("#col-university li").count() > 0  # type: ignore[attr-defined]
+    _shot(page, "match")
+    page.goto(f"{server}/demands")  # type: ignore[attr-defined]
+    _submit(page, "text=再生铝除杂提纯技术攻关")
+    _submit(page, "text=在精准匹配页查看")
+    first = page.locator("#col-university li").first  # type: ignore[attr-defined]
+    name = first.locator("strong").inner_text()
+    first.locator("select[name=verdict]").select_option("unsuitable")
+    first.locator("input[name=reason]").fill("该校无再生铝方向团队")
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        first.locator("button:has-text('标记')").click()
+    html = page.content()  # type: ignore[attr-defined]
+    assert "已记录对接结论" in html and "不合适：该校无再生铝方向团队" in html and name in html
+    _shot(page, "match-demand")
+    ctx.close()  # type: ignore[attr-defined]
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+

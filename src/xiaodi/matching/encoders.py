@@ -249,6 +249,14 @@ class CachedEncoder:
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(list(texts), "p", self.encoder.encode_passages)
 
+    def known_passages(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The passages whose vectors are already at hand (cache or shipped), without calling the model."""
+        keys = {EmbeddingCache.key(self.name, "p", t): t for t in texts}
+        found = self.cache.get_many(list(keys))
+        if len(found) < len(keys):
+            found.update(self.shipped.get_many([k for k in keys if k not in found]))
+        return {keys[k]: v for k, v in found.items()}
+
 
 def open_encoder(name: str | None, cache_path: str | Path) -> CachedEncoder:
     """The named encoder behind an on-disk cache (e.g. ``<index dir>/embeddings.sqlite``): what services use.

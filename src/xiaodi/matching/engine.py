@@ -175,6 +175,7 @@ class HybridIndex:
     def _schedule_dense(self) -> None:
         if self.dense is None or not self._pending:
             return
+        self._take_known()
         if not self.config.background:
             self._drain()
             return
@@ -182,6 +183,25 @@ class HybridIndex:
             if self._worker is None or not self._worker.is_alive():
                 self._worker = threading.Thread(target=self._drain, name="xiaodi-dense", daemon=True)
                 self._worker.start()
+
+    def _take_known(self) -> None:
+        """Vectors already at hand (the encoder's cache, the shipped reference profiles) are added at once, so an
+        index built from known texts is semantic from its first query; only the rest waits for the model."""
+        known = getattr(self.encoder, "known_passages", None)
+        if known is None or self.dense is None:
+            return
+        with self._lock:
+            pending = list(self._pending.items())
+        found = known([text for _, text in pending])
+        if not found:
+            return
+        with self._lock:
+            ready = [(doc_id, text) for doc_id, text in pending
+                     if text in found and self._pending.get(doc_id) == text]
+            for doc_id, _ in ready:
+                del self._pending[doc_id]
+            if ready:
+                self.dense.add([doc_id for doc_id, _ in ready], np.stack([found[text] for _, text in ready]))
 
     def _next_batch(self) -> list[tuple[str, str]]:
         with self._lock:
