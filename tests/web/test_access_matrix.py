@@ -80,6 +80,8 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/docs/openapi.json", "/api/docs/openapi.json", {p: OK for p in PERSONAS}),
         ("/favicon.ico", "/favicon.ico", {p: 204 for p in PERSONAS}),
         ("/api/match", "/api/match?text=铝合金材料&target=university&top=3", MEMBERS),
+        ("/match", "/match", MEMBERS),
+        ("/match", f"/match?demand={w.other_demand_id}", only({"province", "admin"})),
         # report review is office work: others are refused before any lookup
         ("/reports", "/reports", only(everyone_office, NO)),
         ("/reports/export.xlsx", "/reports/export.xlsx", only(everyone_office, NO)),
@@ -133,6 +135,8 @@ POST_ROUTES = {
     "/api/reports/figures/{record_id}/review", "/reports/upload", "/reports/{record_id}/accept",
     "/reports/figures/{record_id}/review",
 }
+# ── matching feedback (已对接/不合适): checked by tests/web/test_match_page.py ─────────────────────────────────────
+POST_ROUTES |= {"/match/feedback", "/api/match/feedback"}
 # ── closed loop (projects area): checked by tests/web/test_loop_forms.py ─────────────────────────────────────
 POST_ROUTES |= {
     "/agreements/new", "/agreements/{agreement_id}/projects", "/projects/{project_id}/milestones",

@@ -55,14 +55,16 @@ def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
 
 
 def organisation_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Universities and institutes form the resource list every member sees; other organisations (enterprises,
+    """Universities and institutes form the resource list every member sees, and so does any organisation that
+    hosts a platform of that list (a hospital hosting a state key lab); other organisations (enterprises,
     government units) are seen by the offices of their region and by themselves."""
     if viewer.is_admin:
         return true()
     if not viewer.has_access:
         return false()
-    return or_(Organisation.kind.in_(RESOURCE_ORG_KINDS), _region(Organisation.region_id, viewer),
-               _orgs(Organisation.id, viewer=viewer))
+    hosts = select(Platform.host_id).where(Platform.retired_at.is_(None), Platform.host_id.is_not(None))
+    return or_(Organisation.kind.in_(RESOURCE_ORG_KINDS), Organisation.id.in_(hosts),
+               _region(Organisation.region_id, viewer), _orgs(Organisation.id, viewer=viewer))
 
 
 def expert_scope(viewer: Viewer) -> ColumnElement[bool]:

@@ -68,6 +68,8 @@ class ImportGuard:
             if r.existing is not None and before is None:  # hidden: refused like a new record elsewhere
                 out[r.number] = NO_RIGHT
                 continue
+            if before is not None and not r.changed:  # a visible record left as it is: 无变化, nothing is written
+                continue
             after = {k: r.values[k] if k in r.values else _default(ctx, k, before) for k in columns}
             refusal = rule(self, ctx, r, before, after)
             if refusal is not None:

@@ -206,8 +206,10 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
         lq = parse_query(spec, dict(request.query_params))
         items = fetch_all(session, spec, viewer, lq)
         stamp = request.app.state.settings.today().strftime("%Y%m%d")  # the deployment's day, not the server's
-        data = table_workbook(session, spec, items, viewer) or _xlsx(spec, items, viewer)
-        spec.note_id_reads(session, viewer, items, "导出")
+        data = table_workbook(session, spec, items, viewer)  # the 信息表's own columns: no ID number among them
+        if data is None:
+            data = _xlsx(spec, items, viewer)
+            spec.note_id_reads(session, viewer, items, "导出")
         return xlsx_response(data, f"{spec.label}-{stamp}.xlsx")
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
