@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from xiaodi.core.errors import XiaodiError
+from xiaodi.tables.formulas import restore_formula
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -193,7 +194,7 @@ def _open_csv(p: Path) -> TableFile:
         try:
             for record in csv.reader(fh, delimiter=delimiter):
                 n += 1
-                yield n, [None if v == "" else v for v in record]
+                yield n, [None if v == "" else restore_formula(v) for v in record]  # as the CSV writer escapes
         except csv.Error as exc:
             raise FileProblem(f"文件 {p.name} 第 {n + 1} 行 CSV 格式错误（{exc}），可能有未闭合的引号") from exc
 
