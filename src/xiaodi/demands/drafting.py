@@ -25,6 +25,7 @@ from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
+from xiaodi.web.params import CalendarDate
 from xiaodi.web.templating import flash, render
 
 VISIBILITY_CHOICES = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
@@ -43,7 +44,7 @@ class DemandIn(BaseModel):
     headcount: int | None = Field(default=None, ge=0, le=1_000_000)
     qualifications: str | None = Field(default=None, max_length=4000)
     budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e14"))
-    deadline: dt.date | None = None
+    deadline: CalendarDate | None = None
     visibility: Visibility = Visibility.PUBLIC
     contact_name: str | None = Field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=40)
@@ -58,7 +59,7 @@ class DemandPatch(BaseModel):
     headcount: int | None = Field(default=None, ge=0, le=1_000_000)
     qualifications: str | None = Field(default=None, max_length=4000)
     budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e14"))
-    deadline: dt.date | None = None
+    deadline: CalendarDate | None = None
     visibility: Visibility | None = None
     contact_name: str | None = Field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=40)

@@ -36,6 +36,7 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible, require_role
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.params import CalendarDate
 
 MAX_ID = 2**31 - 1
 
@@ -263,7 +264,7 @@ class RespondIn(BaseModel):
 
 
 class RecordIn(BaseModel):
-    served_on: dt.date = Field(description="服务日期")
+    served_on: CalendarDate = Field(description="服务日期")
     summary: str = Field(min_length=1, max_length=20000, description="服务内容")
     hours: Decimal | None = Field(default=None, ge=0, le=Decimal(10000), max_digits=6, decimal_places=1,
                                   allow_inf_nan=False, description="服务时长（小时）")

@@ -3,7 +3,6 @@ them beside the ledger's own figures (数据比对). Only cooperation offices (a
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -22,6 +21,8 @@ from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.figures_view import parse_period
+from xiaodi.web.params import CalendarDate
 
 
 class ReviewBody(BaseModel):
@@ -119,12 +120,13 @@ def router() -> APIRouter:
     def reconciliation(
         session: SessionDep, viewer: MemberUser,
         region: Annotated[str, Query(min_length=1, max_length=60, description="地区，如 河津市")],
-        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        date_from: Annotated[CalendarDate | None, Query(alias="from", description="起始日期（含）")] = None,
+        date_to: Annotated[CalendarDate | None, Query(alias="to", description="截止日期（含）")] = None,
     ) -> dict[str, Any]:
         _require_office(viewer)
         place = reconciliation_region(session, viewer, region)
-        rows = reconcile(session, region_id=place.id, date_from=date_from, date_to=date_to)
+        period = parse_period(None, date_from, date_to)
+        rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
         return {"region": place.full_name, "rows": [
             {"metric": x.metric, "reported": _number(x.reported), "ledger": _number(x.ledger),
              "difference": _number(x.difference), "flagged": x.flagged,

@@ -7,7 +7,6 @@ redirect back to the report, like the API routes in ``ingest/api.py`` that share
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -25,7 +24,9 @@ from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.figures_view import parse_period
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
+from xiaodi.web.params import CalendarDate
 from xiaodi.web.templating import flash, render
 
 REPORT_STATE_LABELS = {ReportState.UPLOADED.value: "待核对", ReportState.REVIEWED.value: "核对中",
@@ -161,15 +162,16 @@ def router() -> APIRouter:
     @r.get("/reconciliation")
     def reconciliation(
         request: Request, session: SessionDep, viewer: MemberUser, region: str = "",
-        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        date_from: Annotated[CalendarDate | None, Query(alias="from")] = None,
+        date_to: Annotated[CalendarDate | None, Query(alias="to")] = None,
     ) -> Response:
         _require_office(viewer)
         region = region.strip()[:60]
         place, rows = None, []
         if region:
             place = reconciliation_region(session, viewer, region)
-            rows = reconcile(session, region_id=place.id, date_from=date_from, date_to=date_to)
+            period = parse_period(None, date_from, date_to)  # the ledger's calendar: 2000–2100, from before to
+            rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
         return render(request, "reconciliation.html", {
             "page_title": "数据比对", "region": region, "place": place, "rows": rows, "metric_names": METRIC_NAMES,
             "figure_text": figure_text, "date_from": date_from, "date_to": date_to,

@@ -16,6 +16,7 @@ from xiaodi.demands.models import Demand
 from xiaodi.projects import actions
 from xiaodi.projects.models import Agreement, AgreementKind, PartyRole
 from xiaodi.web.deps import MemberUser, SessionDep
+from xiaodi.web.params import CalendarDate
 
 OptionalId = Annotated[int | None, Field(ge=1, le=2**31 - 1)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e14"), decimal_places=2, description="金额（元）")]
@@ -38,7 +39,7 @@ class PartyIn(BaseModel):
 class AgreementIn(BaseModel):
     title: str = Field(min_length=1, max_length=300, description="协议名称")
     kind: AgreementKind = Field(description="协议类别")
-    signed_on: dt.date | None = Field(default=None, description="签约日期")
+    signed_on: CalendarDate | None = Field(default=None, description="签约日期")
     amount: Money | None = None
     region_id: OptionalId = None
     region: str | None = Field(default=None, max_length=60, description="行政区名称，如 河津市（默认为需求所在地）")
