@@ -68,7 +68,8 @@ def _figure_json(f: StatedFigure) -> dict[str, Any]:
 def _report_json(session: SessionDep, report: IngestedReport) -> dict[str, Any]:
     figures = session.scalars(select(StatedFigure).where(StatedFigure.report_id == report.id)
                               .order_by(StatedFigure.id)).all()
-    return {"id": report.id, "file": report.filename, "title": report.title, "state": report.state,
+    return {"id": report.id, "version": report.version, "file": report.filename, "title": report.title,
+            "state": report.state,
             "published_on": report.published_on.isoformat() if report.published_on else None,
             "warnings": report.warnings, "figures": [_figure_json(f) for f in figures]}
 

@@ -129,7 +129,10 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
 
     def get_item(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
         obj = spec.get(session, record_id, viewer)
-        return spec.row_json(obj, viewer)
+        out = spec.row_json(obj, viewer)
+        if getattr(obj, "version", None) is not None:  # sent back as expected_version, a stale write is refused
+            out["version"] = obj.version
+        return out
 
     def item_history(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[AuditOut]:
         from xiaodi.web.pages import audit_trail
