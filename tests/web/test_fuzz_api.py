@@ -4,7 +4,7 @@ an administrator (security issue #16, item 3).
 Whatever is sent — a year of 0, a date at the end of the calendar, a page past 64 bits, ``"deadline": 0``, TRACE —
 the API answers below 500, with the statuses, headers and ``{"error", "detail"}`` body its schema declares.
 
-Each persona gets ``XIAODI_FUZZ_SECONDS`` (default 30) of the coverage phase (boundary values, wrong types,
+Each persona gets ``XIAODI_FUZZ_SECONDS`` (default 25) of the coverage phase (boundary values, wrong types,
 undeclared methods) and then random fuzzing; CI runs the suite on SQLite and on PostgreSQL, so the default costs
 about two minutes in all. Set it higher for a deeper run, e.g. ``XIAODI_FUZZ_SECONDS=600``.
 """
@@ -26,7 +26,7 @@ from xiaodi.accounts import service as accounts  # noqa: E402
 
 from .conftest import ACTOR  # noqa: E402
 
-BUDGET = float(os.environ.get("XIAODI_FUZZ_SECONDS", "30"))
+BUDGET = float(os.environ.get("XIAODI_FUZZ_SECONDS", "25"))
 
 # Every check schemathesis has. One is given a wider "accepted" set, for what a schema cannot state: a valid
 # request may still break a business rule (拒单必须说明原因, 只有高校或院所账号可以揭榜 …), answered with a Chinese

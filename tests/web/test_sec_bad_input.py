@@ -108,3 +108,15 @@ def test_the_schema_declares_the_error_body_the_api_really_sends(client: TestCli
                     for code, resp in op["responses"].items() if code.startswith(("4", "5")) and "content" in resp]
             assert all(ref.endswith("/ErrorOut") for ref in refs), (method, path, refs)
             assert "422" in op["responses"], (method, path)
+
+
+def test_a_count_sent_as_text_or_a_fraction_is_refused(login: Callable[[str], TestClient], world: object) -> None:
+    """The schema says integer; "5", 5.5 and true are not quietly read as 5, 5 and 1."""
+    ent = login("enterprise")
+    headers = {"X-CSRF-Token": csrf_for(ent)}
+    for headcount in ("5", 5.5, True):
+        r = ent.post("/api/demands", json={"title": "人数有误的需求", "kind": "talent", "headcount": headcount},
+                     headers=headers)
+        assert r.status_code == 422 and "headcount" in r.json()["detail"], (headcount, r.text[:300])
+    r = ent.post("/api/demands", json={"title": "人数正常的需求", "kind": "talent", "headcount": 5}, headers=headers)
+    assert r.status_code == 201
