@@ -157,3 +157,18 @@ def test_only_a_previous_demo_database_is_replaced(demo: tuple[Engine, DemoSumma
     with pytest.raises(Conflict):
         clear_previous_demo(text_file)
     assert not clear_previous_demo(tmp_path / "absent.db")
+
+
+def test_the_demo_goes_where_xiaodi_database_url_says(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Like every other command, ``xiaodi demo`` reads XIAODI_DATABASE_URL; it no longer writes ./xiaodi.db."""
+    from xiaodi.core.errors import ValidationFailed
+    from xiaodi.demo.cli import database_path
+
+    monkeypatch.setenv("XIAODI_DATABASE_URL", f"sqlite:///{tmp_path / 'office.db'}")
+    assert database_path(None) == tmp_path / "office.db"
+    assert database_path(str(tmp_path / "chosen.db")) == tmp_path / "chosen.db"  # --db still wins
+    monkeypatch.setenv("XIAODI_DATABASE_URL", "postgresql+psycopg://office@db.example/ledger")
+    with pytest.raises(ValidationFailed):  # refused, never built in ./xiaodi.db instead
+        database_path(None)
+    monkeypatch.delenv("XIAODI_DATABASE_URL")
+    assert database_path(None) == Path("xiaodi.db")

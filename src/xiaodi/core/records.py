@@ -34,9 +34,12 @@ def check_version(obj: Any, expected_version: int | None, label: str) -> None:
         )
 
 
-def create(session: Session, obj: M, *, actor: Actor, reason: str | None = None) -> M:
+RECORD = "该记录"  # what a conflict message calls a record when the caller names none (never its table)
+
+
+def create(session: Session, obj: M, *, actor: Actor, reason: str | None = None, label: str = RECORD) -> M:
     session.add(obj)
-    flush_or_conflict(session, obj.__tablename__)
+    flush_or_conflict(session, label)
     audit.record(session, actor=actor, action="create", obj=obj, reason=reason)
     return obj
 
@@ -71,19 +74,21 @@ def update_fields(
     return True
 
 
-def retire(session: Session, obj: Any, *, actor: Actor, reason: str, action: str = "retire") -> None:
+def retire(session: Session, obj: Any, *, actor: Actor, reason: str, action: str = "retire",
+           label: str = RECORD) -> None:
     """Mark a record as retired (注销). Nothing is ever hard deleted."""
     if not reason:
         raise ValidationFailed("注销记录必须说明原因")
     before = model_snapshot(obj)
     obj.retired_at = utcnow()
-    flush_or_conflict(session, obj.__table__.name)
+    flush_or_conflict(session, label)
     audit.record(session, actor=actor, action=action, obj=obj, before=before, after=model_snapshot(obj),
                  reason=reason)
 
 
 def flush_or_conflict(session: Session, label: str) -> None:
-    """Flush, turning a concurrent write into a clear Chinese conflict instead of a traceback."""
+    """Flush, turning a concurrent write into a clear Chinese conflict instead of a traceback. ``label`` is how a
+    person calls the record (需求“…”); a table's name is the schema's business, never the user's."""
     try:
         session.flush()
     except StaleDataError as exc:

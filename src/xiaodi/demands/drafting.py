@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
@@ -25,6 +25,7 @@ from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
+from xiaodi.web.params import CalendarDate
 from xiaodi.web.templating import flash, render
 
 VISIBILITY_CHOICES = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
@@ -37,13 +38,13 @@ class DemandIn(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     kind: DemandKind = DemandKind.TECHNOLOGY
-    owner_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="需求单位（办公室代填时必填）")
+    owner_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1, description="需求单位（办公室代填时必填）")
     description: str | None = Field(default=None, max_length=20000)
     keywords: list[str] = Field(default_factory=list, max_length=30)
-    headcount: int | None = Field(default=None, ge=0, le=1_000_000)
+    headcount: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
     qualifications: str | None = Field(default=None, max_length=4000)
     budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e14"))
-    deadline: dt.date | None = None
+    deadline: CalendarDate | None = None
     visibility: Visibility = Visibility.PUBLIC
     contact_name: str | None = Field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=40)
@@ -55,14 +56,14 @@ class DemandPatch(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20000)
     keywords: list[str] | None = Field(default=None, max_length=30)
-    headcount: int | None = Field(default=None, ge=0, le=1_000_000)
+    headcount: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
     qualifications: str | None = Field(default=None, max_length=4000)
     budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e14"))
-    deadline: dt.date | None = None
+    deadline: CalendarDate | None = None
     visibility: Visibility | None = None
     contact_name: str | None = Field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=40)
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
     reason: str | None = Field(default=None, max_length=2000)
 
 

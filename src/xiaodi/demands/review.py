@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -136,8 +136,10 @@ def review_context(session: Session, viewer: Viewer, demand: Demand, visible: li
     declared = session.scalars(select(ConflictDeclaration).where(
         ConflictDeclaration.demand_id == demand.id, ConflictDeclaration.reviewer_user_id == viewer.user_id,
         ConflictDeclaration.claim_id.is_(None))).first() if viewer.user_id else None
-    ranked = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id)}
-    final = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id, stage=ReviewStage.FINAL)}
+    seen = set(ids)  # the ranking shows only the claims this viewer may see, like the list above it
+    ranked = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id) if r.claim_id in seen}
+    final = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id, stage=ReviewStage.FINAL)
+             if r.claim_id in seen}
     return {"review": {
         "may_decide": decide, "may_score": can_score and declared is not None and not declared.has_conflict,
         "must_declare": can_score and declared is None, "conflicted": declared is not None and declared.has_conflict,
@@ -159,7 +161,7 @@ class ScreenIn(BaseModel):
 class DeclarationIn(BaseModel):
     has_conflict: bool
     statement: str | None = Field(default=None, max_length=4000)
-    claim_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="只就某个方案声明时填写")
+    claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1, description="只就某个方案声明时填写")
 
 
 class ScoresIn(BaseModel):
@@ -169,21 +171,21 @@ class ScoresIn(BaseModel):
 
 
 class ShortlistIn(BaseModel):
-    finalist_ids: list[int] = Field(min_length=1, max_length=200)
+    finalist_ids: list[StrictInt] = Field(min_length=1, max_length=200)
     feedback: dict[int, str] = Field(default_factory=dict, max_length=500, description="未入围方案 → 反馈意见")
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class SelectionIn(BaseModel):
-    claim_id: int = Field(ge=1, le=2**31 - 1)
+    claim_id: StrictInt = Field(ge=1, le=2**31 - 1)
     feedback: dict[int, str] = Field(default_factory=dict, max_length=500, description="其他入围方案 → 反馈意见")
     reason: str | None = Field(default=None, max_length=2000)
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class WithdrawIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-    expected_version: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 def _claim_out(claim: Claim) -> dict[str, Any]:
@@ -224,7 +226,8 @@ def api_router() -> APIRouter:
                     stage: Annotated[ReviewStage, Query()] = ReviewStage.ASSESS) -> list[dict[str, Any]]:
         demand = _demand(session, viewer, demand_id)
         _require(may_score(viewer, demand), "查看评审排名")
-        return [_ranked_out(x) for x in claims.ranking(session, demand_id=demand.id, stage=stage)]
+        seen = {c.id for c in claims.claims_of(session, demand_id=demand.id, viewer=demand_viewer(viewer))}
+        return [_ranked_out(x) for x in claims.ranking(session, demand_id=demand.id, stage=stage) if x.claim_id in seen]
 
     @r.post("/shortlist", summary="确定入围名单（未入围方案须逐一反馈）")
     def api_shortlist(demand_id: RecordId, body: ShortlistIn, session: SessionDep, viewer: MemberUser

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from xiaodi.cli_options import cli_console
 from xiaodi.core.errors import Conflict, ValidationFailed
+from xiaodi.core.settings import Settings
 from xiaodi.demo.builder import MARKER_ACTION, build_demo
 
 DEFAULT_DB = Path("xiaodi.db")
@@ -25,7 +26,9 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def database_path(db: str | None) -> Path:
-    """The SQLite file the demo goes to: a path, or a ``sqlite:///`` URL. Other databases are refused."""
+    """The SQLite file the demo goes to: ``--db`` (a path or a ``sqlite:///`` URL), else ``XIAODI_DATABASE_URL``
+    (as every other command reads it), else ./xiaodi.db. Other databases are refused."""
+    db = db or Settings().database_url
     if not db:
         return DEFAULT_DB
     if "://" in db:
@@ -87,7 +90,7 @@ def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> No
     @app.command("demo")
     def demo(
         no_serve: Annotated[bool, typer.Option("--no-serve", help="只建库并打印概览，不启动网页平台")] = False,
-        db: Annotated[str | None, typer.Option("--db", help="演示数据库文件（默认 ./xiaodi.db）")] = None,
+        db: Annotated[str | None, typer.Option("--db", help="演示数据库文件（默认 XIAODI_DATABASE_URL）")] = None,
         host: Annotated[str, typer.Option("--host", help="网页平台监听地址")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="网页平台端口")] = 8000,
     ) -> None:

@@ -29,6 +29,7 @@ from xiaodi.ingest.service import (
 )
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.figures_view import parse_period
 
 
 class ReviewBody(BaseModel):
@@ -99,7 +100,8 @@ def _figure_json(f: StatedFigure) -> dict[str, Any]:
 def _report_json(session: SessionDep, report: IngestedReport) -> dict[str, Any]:
     figures = session.scalars(select(StatedFigure).where(StatedFigure.report_id == report.id)
                               .order_by(StatedFigure.id)).all()
-    return {"id": report.id, "file": report.filename, "title": report.title, "state": report.state,
+    return {"id": report.id, "version": report.version, "file": report.filename, "title": report.title,
+            "state": report.state,
             "published_on": report.published_on.isoformat() if report.published_on else None,
             "warnings": report.warnings, "figures": [_figure_json(f) for f in figures]}
 
@@ -156,8 +158,8 @@ def router() -> APIRouter:
     ) -> dict[str, Any]:
         _require_office(viewer)
         place = reconciliation_region(session, viewer, region)
-        rows = reconcile(session, region_id=place.id, date_from=parse_day(date_from, "起始日期"),
-                         date_to=parse_day(date_to, "截止日期"))
+        period = parse_period(None, parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期"))
+        rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
         return reconciliation_json(place, rows)
 
     return r

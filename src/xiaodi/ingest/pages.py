@@ -24,6 +24,7 @@ from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.figures_view import parse_period
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
@@ -187,7 +188,8 @@ def router() -> APIRouter:
         place, rows = None, []
         if region:
             place = reconciliation_region(session, viewer, region)
-            rows = reconcile(session, region_id=place.id, date_from=date_from, date_to=date_to)
+            period = parse_period(None, date_from, date_to)  # the ledger's calendar: 2000–2100, from before to
+            rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
         return render(request, "reconciliation.html", {
             "page_title": "数据比对", "region": region, "place": place, "rows": rows, "metric_names": METRIC_NAMES,
             "figure_text": figure_text, "date_from": date_from, "date_to": date_to,

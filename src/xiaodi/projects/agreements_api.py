@@ -10,14 +10,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from xiaodi.demands.models import Demand
 from xiaodi.projects import actions
 from xiaodi.projects.models import Agreement, AgreementKind, PartyRole
 from xiaodi.web.deps import MemberUser, SessionDep
+from xiaodi.web.params import CalendarDate
 
-OptionalId = Annotated[int | None, Field(ge=1, le=2**31 - 1)]
+OptionalId = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e14"), decimal_places=2, description="金额（元）")]
 
 
@@ -38,7 +39,7 @@ class PartyIn(BaseModel):
 class AgreementIn(BaseModel):
     title: str = Field(min_length=1, max_length=300, description="协议名称")
     kind: AgreementKind = Field(description="协议类别")
-    signed_on: dt.date | None = Field(default=None, description="签约日期")
+    signed_on: CalendarDate | None = Field(default=None, description="签约日期")
     amount: Money | None = None
     region_id: OptionalId = None
     region: str | None = Field(default=None, max_length=60, description="行政区名称，如 河津市（默认为需求所在地）")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,15 +21,16 @@ from xiaodi.projects.dispatch import Decision
 from xiaodi.projects.models import FundRecord, FundSource, Milestone, Project, ProjectStage
 from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.params import CalendarDate
 
-OptionalId = Annotated[int | None, Field(ge=1, le=2**31 - 1)]
-Version = Annotated[int | None, Field(ge=1, le=2**31 - 1, description="您看到的版本号；已被他人修改时返回 409")]
+OptionalId = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1)]
+Version = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1, description="您看到的版本号；已被他人修改时返回 409")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e14"), decimal_places=2, description="金额（元）")]
 
 
 class StageIn(BaseModel):
     to: ProjectStage
-    reached_on: dt.date | None = None
+    reached_on: CalendarDate | None = None
     reason: str | None = Field(default=None, max_length=2000)
     expected_version: Version = None
 
@@ -42,7 +43,7 @@ class StageOut(BaseModel):
 
 class MilestoneIn(BaseModel):
     title: str = Field(min_length=1, max_length=300, description="节点名称")
-    due_on: dt.date = Field(description="完成时限（倒排工期）")
+    due_on: CalendarDate = Field(description="完成时限（倒排工期）")
     target_stage: ProjectStage | None = Field(default=None, description="完成后项目推进到的阶段：started/landed/…")
 
 
@@ -90,13 +91,13 @@ class ProjectOut(BaseModel):
 
 
 class CompleteIn(BaseModel):
-    done_on: dt.date | None = Field(default=None, description="完成日期（默认今天）")
+    done_on: CalendarDate | None = Field(default=None, description="完成日期（默认今天）")
     expected_version: Version = None
 
 
 class FundIn(BaseModel):
     amount: Annotated[Decimal, Field(gt=0, le=Decimal("1e14"), decimal_places=2, description="到位金额（元）")]
-    arrived_on: dt.date | None = Field(default=None, description="到位日期（默认今天）")
+    arrived_on: CalendarDate | None = Field(default=None, description="到位日期（默认今天）")
     source: FundSource = FundSource.SELF_RAISED
     note: str | None = Field(default=None, max_length=2000)
 
@@ -104,7 +105,7 @@ class FundIn(BaseModel):
 class FundCorrectIn(BaseModel):
     amount: Money = Field(description="更正后的金额（元）；0 表示撤销该笔记录")
     reason: str = Field(min_length=1, max_length=2000, description="更正原因")
-    arrived_on: dt.date | None = None
+    arrived_on: CalendarDate | None = None
 
 
 class FundOut(BaseModel):
@@ -127,13 +128,13 @@ class FundsOut(BaseModel):
 class DecisionIn(BaseModel):
     decision: str = Field(min_length=1, max_length=2000, description="调度决定")
     milestone_id: OptionalId = Field(default=None, description="针对的节点（不填则针对项目本身）")
-    new_due_on: dt.date | None = Field(default=None, description="节点新的完成时限")
+    new_due_on: CalendarDate | None = Field(default=None, description="节点新的完成时限")
     escalate: bool = Field(default=False, description="提请上一级调度")
     expected_version: Version = None
 
 
 class MeetingIn(BaseModel):
-    held_on: dt.date = Field(description="调度会日期")
+    held_on: CalendarDate = Field(description="调度会日期")
     title: str | None = Field(default=None, max_length=300)
     chaired_by: str | None = Field(default=None, max_length=60, description="主持人")
     summary: str | None = Field(default=None, max_length=2000, description="会议决定摘要")

@@ -425,14 +425,14 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
         return
     try:
         _write(ctx, real, virtual, list(new_people.values()), creates, updates)
-    except IntegrityError as exc:
+    except IntegrityError:
         state.writing = False
         _error(
             ctx,
             result,
             None,
             None,
-            f"写入时与数据库中已有记录冲突（唯一性约束）：{str(exc.orig).splitlines()[0][:200]}",
+            "写入时与数据库中已有记录冲突（可能有人同时写入了相同的编号、代码或名称）",  # never the table's name
             "请检查编号、代码、名称是否与已有记录重复",
         )
 

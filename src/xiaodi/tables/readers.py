@@ -33,6 +33,7 @@ from typing import Any
 
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.settings import Settings, get_settings
+from xiaodi.tables.formulas import restore_formula
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -287,7 +288,7 @@ def _open_csv(p: Path, limits: Limits) -> TableFile:
         try:
             for record in csv.reader(fh, delimiter=delimiter):
                 n += 1
-                yield n, [None if v == "" else v for v in record]
+                yield n, [None if v == "" else restore_formula(v) for v in record]  # as the CSV writer escapes
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise FileProblem(f"文件 {p.name} 第 {n + 1} 行有单元格超过 {limits.cell_chars} 个字符"

@@ -12,9 +12,11 @@ import os
 import re
 import tempfile
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from xiaodi.tables.formulas import neutralise_formula
 from xiaodi.tables.readers import FileProblem
 from xiaodi.tables.spec import TYPE_LABELS, ColType, ColumnSpec, TableSpec, column_letter
 from xiaodi.tables.values import DATE_FORMATS_HELP, LIST_SEPARATOR
@@ -207,7 +209,7 @@ def _xml_text(text: str) -> str:
 
 
 class CsvTableWriter:
-    """UTF-8 with a BOM, so that Excel and WPS open it with the Chinese intact."""
+    """UTF-8 with a BOM, so that Excel and WPS open it with the Chinese intact; formulas neutralised."""
 
     def __init__(self, path: Path, spec: TableSpec) -> None:
         self.spec = spec
@@ -234,7 +236,9 @@ def _csv_cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
-    return str(value)
+    if isinstance(value, int | Decimal):
+        return str(value)  # a number (even -5) is no formula; only text can carry one
+    return neutralise_formula(str(value))
 
 
 def open_writer(path: str | Path, spec: TableSpec, *, help_sheet: bool = True) -> RowWriter:

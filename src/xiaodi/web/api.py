@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.web.deps import CurrentUser, MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import MAX_PAGE_SIZE, ResourceSpec, fetch_page, parse_query
+from xiaodi.web.listing import MAX_PAGE, MAX_PAGE_SIZE, Filter, ResourceSpec, fetch_page, parse_query
+from xiaodi.web.params import FIRST_YEAR, LAST_YEAR, MAX_ID
 
 
 class ErrorOut(BaseModel):
@@ -54,10 +56,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "参数校验失败"},
 }
 
-Page = Annotated[int, Query(ge=1, le=100_000, description="页码，从 1 开始")]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="页码，从 1 开始")]
 Size = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数")]
 Q = Annotated[str, Query(max_length=100, description="关键词搜索")]
-Sort = Annotated[str, Query(max_length=40, description="排序字段，前加 - 为倒序，如 -id")]
 
 
 def router(specs: dict[str, ResourceSpec]) -> APIRouter:
@@ -90,17 +91,37 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
     return r
 
 
-def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
-    filter_params = [
-        {"name": f.name, "in": "query", "required": False, "description": f.label,
-         "schema": {"type": "string", **({"enum": [c for c, _ in f.choices]} if f.choices else {})}}
-        for f in spec.filters
-    ]
+def _filter_schema(f: Filter) -> dict[str, Any]:
+    """A filter's values as ``parse_query`` and ``build_select`` accept them."""
+    if f.choices:
+        return {"type": "string", "enum": [c for c, _ in f.choices]}
+    if f.op == "year":
+        return {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
+    if f.op == "int":
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    if f.op == "bool":
+        return {"type": "string", "enum": ["1", "0"]}
+    return {"type": "string", "maxLength": 100}
 
+
+def _list_params(spec: ResourceSpec) -> list[dict[str, Any]]:
+    """The list's own query parameters: its filters, and the columns it may be sorted by (``-`` for descending)."""
+    keys = list(spec.sort_columns())
+    sort = {"name": "sort", "in": "query", "required": False, "description": "排序字段，前加 - 为倒序，如 -id",
+            "schema": {"type": "string", "enum": keys + [f"-{k}" for k in keys]}}
+    return [sort, *({"name": f.name, "in": "query", "required": False, "description": f.label,
+                     "schema": _filter_schema(f)} for f in spec.filters)]
+
+
+def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
     def list_items(request: Request, session: SessionDep, viewer: MemberUser, page: Page = 1, size: Size = 20,
-                   q: Q = "", sort: Sort = "") -> ListOut:
+                   q: Q = "") -> ListOut:
         params = dict(request.query_params)
-        params.update({"page": str(page), "size": str(size), "q": q, "sort": sort or spec.default_sort})
+        blank = [name for name in ("sort", *(f.name for f in spec.filters)) if params.get(name) == ""]
+        if blank:  # a page's form sends "" for "all"; an API client leaves the parameter out (as the schema says)
+            raise ValidationFailed(f"参数 {'、'.join(blank)} 不能为空：不筛选或默认排序时请省略")
+        sort = params.get("sort") or spec.default_sort  # declared with the list's sort columns (``_list_params``)
+        params.update({"page": str(page), "size": str(size), "q": q, "sort": sort[:40]})
         lq = parse_query(spec, params)
         result = fetch_page(session, spec, viewer, lq)
         spec.note_id_reads(session, viewer, result.items, "接口列表", columns=spec.columns)
@@ -110,7 +131,10 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
     def get_item(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
         obj = spec.get(session, record_id, viewer)
         spec.note_id_reads(session, viewer, [obj], "接口")
-        return spec.row_json(obj, viewer)
+        out = spec.row_json(obj, viewer)
+        if getattr(obj, "version", None) is not None:  # sent back as expected_version, a stale write is refused
+            out["version"] = obj.version
+        return out
 
     def item_history(record_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[AuditOut]:
         from xiaodi.web.pages import trail_of
@@ -126,7 +150,7 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
     tag = spec.label
     r.add_api_route(f"/{spec.name}", list_items, methods=["GET"], response_model=ListOut, tags=[tag],
                     summary=f"{spec.label}列表", name=f"api_{spec.name}_list",
-                    openapi_extra={"parameters": filter_params} if filter_params else None)
+                    openapi_extra={"parameters": _list_params(spec)})
     if spec.api_detail:
         r.add_api_route(f"/{spec.name}/{{record_id}}", get_item, methods=["GET"], tags=[tag],
                         summary=f"{spec.noun}详情", name=f"api_{spec.name}_detail")

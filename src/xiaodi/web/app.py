@@ -22,7 +22,7 @@ from xiaodi.core.db import make_engine, make_sessionmaker
 from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.matching.sync import install as sync_indexes
-from xiaodi.web import docs, errors, figures_cache, security
+from xiaodi.web import docs, errors, figures_cache, openapi, security
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
 from xiaodi.web.secret import session_secret
@@ -126,4 +126,5 @@ def create_app(
     for r in area_routers("pages"):
         app.include_router(r)
     app.include_router(pages.router(specs))
+    openapi.install(app)  # the schema declares the error body and statuses the API really answers with
     return app

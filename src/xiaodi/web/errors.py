@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -11,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from xiaodi.core.errors import XiaodiError
 from xiaodi.web.deps import LoginRequired
@@ -33,25 +36,76 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
-def error_response(request: Request, status: int, code: str, message: str) -> Response:
+def error_response(request: Request, status: int, code: str, message: str,
+                   headers: Mapping[str, str] | None = None) -> Response:
+    """The error as JSON under /api/, as a Chinese page elsewhere; ``headers`` such as ``Allow`` go with it."""
+    extra = dict(headers or {})
+    if status == 401 and wants_json(request):
+        extra["WWW-Authenticate"] = "Bearer"
     if wants_json(request):
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse({"error": code, "detail": message}, status_code=status, headers=headers)
+        return JSONResponse({"error": code, "detail": message}, status_code=status, headers=extra or None)
     from xiaodi.web.templating import render
 
     try:
-        return render(request, "error.html", {"status": status, "code": code, "message": message}, status=status)
+        response = render(request, "error.html", {"status": status, "code": code, "message": message}, status=status)
     except Exception:
         log.exception("error page failed")
-        return Response(f"{status} {message}", status_code=status, media_type="text/plain; charset=utf-8")
+        response = Response(f"{status} {message}", status_code=status, media_type="text/plain; charset=utf-8")
+    response.headers.update(extra)
+    return response
+
+
+# pydantic's error types in Chinese; ``{…}`` are filled from the error's context (the limit that was crossed).
+PYDANTIC_MESSAGES = {
+    "missing": "必填", "extra_forbidden": "不认识这个字段",
+    "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
+    "float_parsing": "须为数字", "float_type": "须为数字", "decimal_parsing": "须为数字", "decimal_type": "须为数字",
+    "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false",
+    "string_type": "须为文字", "list_type": "须为列表", "dict_type": "须为对象", "model_type": "须为对象",
+    "json_invalid": "不是有效的 JSON", "model_attributes_type": "须为对象",
+    "date_parsing": "不是有效日期（如 2025-01-01）", "date_from_datetime_parsing": "不是有效日期（如 2025-01-01）",
+    "date_from_datetime_inexact": "不是有效日期（如 2025-01-01）", "date_type": "不是有效日期（如 2025-01-01）",
+    "datetime_parsing": "不是有效时间", "datetime_type": "不是有效时间",
+    "greater_than": "须大于 {gt}", "greater_than_equal": "不能小于 {ge}",
+    "less_than": "须小于 {lt}", "less_than_equal": "不能大于 {le}",
+    "string_too_short": "至少 {min_length} 个字", "string_too_long": "最多 {max_length} 个字",
+    "too_short": "至少 {min_length} 项", "too_long": "最多 {max_length} 项",
+    "enum": "可选：{expected}", "literal_error": "可选：{expected}",
+    "decimal_max_digits": "位数过多", "decimal_max_places": "小数位数过多", "decimal_whole_digits": "整数位数过多",
+    "finite_number": "须为有限的数字", "uuid_parsing": "格式无效", "string_pattern_mismatch": "格式无效",
+}
+
+
+def _chinese(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    if kind in ("value_error", "assertion_error"):  # our own validators already speak Chinese
+        return str(err.get("msg", "无效")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return "无效"
+    try:
+        return template.format(**{k: str(v) for k, v in (err.get("ctx") or {}).items()})
+    except (KeyError, IndexError):
+        return template.split("{", 1)[0].rstrip("：") or "无效"
 
 
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "form"))
-        parts.append(f"{where or '参数'}：{err.get('msg', '无效')}")
+        parts.append(f"{where or '参数'}：{_chinese(err)}")
     return "参数校验失败：" + "；".join(parts)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path answers (RFC 9110's ``Allow``). Starlette names only the first
+    route's, and a path often has several (``GET /api/demands`` lists, ``POST /api/demands`` drafts)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def install(app: FastAPI) -> None:
@@ -67,7 +121,10 @@ def install(app: FastAPI) -> None:
         code, message = HTTP_MESSAGES.get(exc.status_code, (f"http_{exc.status_code}", "请求失败"))
         if isinstance(exc.detail, str) and exc.detail and exc.status_code not in (404, 405):
             message = exc.detail
-        return error_response(request, exc.status_code, code, message)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        return error_response(request, exc.status_code, code, message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from xiaodi.projects.figures import (
     metric_label,
 )
 from xiaodi.web.charts import bar_chart, column_chart
+from xiaodi.web.params import plain_int
 
 TREND_YEARS = 6  # the trend shows this many calendar years, ending with the period's last year
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a statistic may cover
@@ -254,16 +256,20 @@ def _iso(day: dt.date | None) -> str | None:
 
 def _year(value: str | int) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+    year = plain_int(text, low=FIRST_YEAR, high=LAST_YEAR)
+    if year is None:
         raise ValidationFailed(f"统计年度“{text[:10]}”无效，应为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位年份")
-    return int(text)
+    return year
 
 
 def _date(value: str | dt.date | None, label: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+        text = str(value).strip()
+        if not isinstance(value, dt.date) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)  # fromisoformat would also take 20250101 or a week date
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(f"{label}“{str(value)[:20]}”无效，格式应为 2025-01-01") from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:

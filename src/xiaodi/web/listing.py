@@ -27,9 +27,11 @@ from xiaodi.core.audit import record_reads
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.web.access import get_visible, scope_of
+from xiaodi.web.params import FIRST_YEAR, LAST_YEAR, plain_int, year_of
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 100_000  # past this an offset means nothing to a person (and past 64 bits it overflows the database)
 DEFAULT_PAGE_SIZE = 20
 EXPORT_LIMIT = 50_000
 # A search (?q=) reads every row's text; past this many matches its total is shown as "more than" (超过 N 条).
@@ -268,11 +270,11 @@ class Page:
 
 
 def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
-    try:
-        page = max(1, int(params.get("page") or 1))
-        size = min(MAX_PAGE_SIZE, max(1, int(params.get("size") or DEFAULT_PAGE_SIZE)))
-    except ValueError as exc:
-        raise ValidationFailed("页码和每页条数必须是正整数") from exc
+    page = plain_int(params.get("page") or "1", high=MAX_PAGE)
+    size = plain_int(params.get("size") or str(DEFAULT_PAGE_SIZE))
+    if page is None or size is None:
+        raise ValidationFailed(f"页码须为 1–{MAX_PAGE} 之间的整数，每页条数须为 1–{MAX_PAGE_SIZE} 之间的整数")
+    page, size = max(1, page), min(MAX_PAGE_SIZE, max(1, size))
     filters = {f.name: params[f.name] for f in spec.filters if params.get(f.name)}
     q = (params.get("q") or "").replace("\x00", "").strip()[:100]  # a NUL is never meant (and PostgreSQL refuses it)
     return ListQuery(q=q, sort=params.get("sort") or spec.default_sort,
@@ -315,14 +317,15 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
         if flt.choices and value not in {c for c, _ in flt.choices}:
             raise ValidationFailed(f"“{flt.label}”没有选项“{value}”")
         if flt.op == "year":
-            if not value.isdigit():
-                raise ValidationFailed(f"“{flt.label}”须为年份")
-            year = int(value)
+            year = year_of(value)
+            if year is None:
+                raise ValidationFailed(f"“{flt.label}”须为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位年份")
             stmt = stmt.where(flt.column >= dt.date(year, 1, 1), flt.column <= dt.date(year, 12, 31))
         elif flt.op == "int":
-            if not value.isdigit():
-                raise ValidationFailed(f"“{flt.label}”须为编号")
-            stmt = stmt.where(flt.column == int(value))
+            number = plain_int(value, low=1)
+            if number is None:
+                raise ValidationFailed(f"“{flt.label}”须为编号（正整数）")
+            stmt = stmt.where(flt.column == number)
         elif flt.op == "bool":
             stmt = stmt.where(flt.column.is_(value == "1"))
         else:

@@ -24,6 +24,7 @@ from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
 from xiaodi.web import dashboard, figures_view, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
+from xiaodi.web.params import plain_int
 from xiaodi.web.table_export import table_workbook
 from xiaodi.web.templating import flash, render
 
@@ -82,7 +83,7 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
     def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "", region: str = "") -> Response:
         if not viewer.has_access:
             return render(request, "no_role.html")
-        year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+        year_value = plain_int(year, low=2000, high=2100)  # a bad year shows every year, as the form's default
         data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value,
                                cache=request.app.state.figures_cache)
         return render(request, "dashboard.html", {"d": data, "year": year_value,

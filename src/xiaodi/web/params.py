@@ -1,0 +1,47 @@
+"""What a URL, a form or a JSON body may say for a number or a date, read strictly.
+
+Python reads more than people mean: ``"²".isdigit()`` is true but ``int("²")`` fails, ``int("٢٠٢٥")`` is 2025,
+an integer of thirty digits overflows every database, and pydantic turns ``"deadline": 0`` into 1970-01-01.
+Each of these reached the database or a date constructor and answered 500; here they are the caller's mistake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years a list's year filter may name
+_PLAIN_INT = re.compile(r"[0-9]{1,18}")  # ASCII digits, small enough for a 64-bit integer
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def plain_int(text: str | None, *, low: int = 0, high: int = MAX_ID) -> int | None:
+    """``text`` as an integer when it is plain ASCII digits within ``low``–``high``; otherwise None."""
+    text = (text or "").strip()
+    if not _PLAIN_INT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def year_of(text: str | None) -> int | None:
+    """A four-digit year between ``FIRST_YEAR`` and ``LAST_YEAR``, or None."""
+    text = (text or "").strip()
+    return plain_int(text, low=FIRST_YEAR, high=LAST_YEAR) if len(text) == 4 else None
+
+
+def _iso_date_only(value: Any) -> Any:
+    """A date only as a date or as ``YYYY-MM-DD`` text — never a number read as seconds since 1970."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError("日期须写作 2025-01-01 的格式")
+
+
+# A calendar date in a JSON body or a query: "2025-01-01" (pydantic would also take 0, "1735689600" or a datetime).
+CalendarDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
