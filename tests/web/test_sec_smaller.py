@@ -79,3 +79,12 @@ def test_a_conflict_never_names_a_table(session: Session) -> None:
         create(session, Region(code=taken.code, name=taken.name, level=taken.level, full_name=taken.full_name),
                actor=ACTOR)
     assert "region" not in refused.value.message and "该记录" in refused.value.message
+
+
+def test_patching_a_required_field_to_null_is_refused(login: Callable[[str], TestClient], world: World) -> None:
+    """Found by the fuzzer: ``{"title": null}`` reached the database's NOT NULL and answered 500."""
+    ent = login("enterprise")
+    for field in ("title", "visibility", "keywords"):
+        r = ent.patch(f"/api/demands/{world.draft_id}", json={field: None}, headers={"X-CSRF-Token": csrf_for(ent)})
+        assert r.status_code == 422 and field in r.json()["detail"], (field, r.text[:300])
+    assert ent.get(f"/api/demands/{world.draft_id}").json()["title"] == "数控人才需求"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands import service
@@ -14,12 +14,13 @@ from xiaodi.demands.models import Demand
 from xiaodi.web.access import demand_viewer, get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
+from xiaodi.web.params import JsonInt
 
 
 class TransitionIn(BaseModel):
     step: str = Field(max_length=20, description="流转步骤：submit/review/reject/revise/publish/close/withdraw")
     reason: str | None = Field(default=None, max_length=2000)
-    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class ClaimIn(BaseModel):

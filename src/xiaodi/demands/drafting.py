@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
@@ -25,7 +25,7 @@ from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
-from xiaodi.web.params import CalendarDate
+from xiaodi.web.params import CalendarDate, JsonInt
 from xiaodi.web.templating import flash, render
 
 VISIBILITY_CHOICES = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
@@ -38,10 +38,10 @@ class DemandIn(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     kind: DemandKind = DemandKind.TECHNOLOGY
-    owner_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1, description="需求单位（办公室代填时必填）")
+    owner_id: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1, description="需求单位（办公室代填时必填）")
     description: str | None = Field(default=None, max_length=20000)
     keywords: list[str] = Field(default_factory=list, max_length=30)
-    headcount: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    headcount: JsonInt | None = Field(default=None, ge=0, le=1_000_000)
     qualifications: str | None = Field(default=None, max_length=4000)
     budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e14"))
     deadline: CalendarDate | None = None
@@ -56,14 +56,14 @@ class DemandPatch(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=20000)
     keywords: list[str] | None = Field(default=None, max_length=30)
-    headcount: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
+    headcount: JsonInt | None = Field(default=None, ge=0, le=1_000_000)
     qualifications: str | None = Field(default=None, max_length=4000)
     budget: Decimal | None = Field(default=None, ge=0, le=Decimal("1e14"))
     deadline: CalendarDate | None = None
     visibility: Visibility | None = None
     contact_name: str | None = Field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=40)
-    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1)
     reason: str | None = Field(default=None, max_length=2000)
 
 
@@ -141,6 +141,9 @@ def api_router() -> APIRouter:
     def patch(demand_id: RecordId, body: DemandPatch, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
         get_visible(session, Demand, demand_id, viewer, "需求")
         changes = body.model_dump(exclude={"expected_version", "reason"}, exclude_unset=True)
+        emptied = [key for key in ("title", "keywords", "visibility") if key in changes and changes[key] is None]
+        if emptied:  # null means "no value", which a demand must have: refused, not left to the database
+            raise ValidationFailed(f"{'、'.join(emptied)} 不能为 null：不修改时请省略该字段")
         demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id,
                                        expected_version=body.expected_version, viewer=demand_viewer(viewer),
                                        reason=body.reason, **changes)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,7 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible, require_role
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.params import CalendarDate
+from xiaodi.web.params import CalendarDate, JsonInt
 
 MAX_ID = 2**31 - 1
 
@@ -235,27 +235,27 @@ def service_records(session: Session, order_id: int) -> list[ServiceRecord]:
 
 # ── JSON ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-ExpectedVersion = Annotated[StrictInt | None,
+ExpectedVersion = Annotated[JsonInt | None,
                             Field(ge=1, le=MAX_ID, description="您看到的订单版本号（防止覆盖他人修改）")]
 
 
 class PlaceIn(BaseModel):
     title: str = Field(min_length=1, max_length=300, description="点单内容")
-    university_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID,
+    university_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID,
                                             description="点的高校（可不填，由办公室指定）")
-    enterprise_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID,
+    enterprise_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID,
                                       description="点单企业（企业账号不填即本企业；办公室代本辖区企业点单时必填）")
     kind: ServiceKind = Field(default=ServiceKind.CONSULTING, description="服务类别")
     description: str | None = Field(default=None, max_length=20000, description="需求描述")
-    demand_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID, description="来自本企业的哪条需求")
+    demand_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID, description="来自本企业的哪条需求")
     contact_name: str | None = Field(default=None, max_length=60)
     contact_phone: str | None = Field(default=None, max_length=40)
 
 
 class DispatchIn(BaseModel):
-    team_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID, description="服务团队（与专家二选一）")
-    expert_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID, description="专家（与服务团队二选一）")
-    university_id: StrictInt | None = Field(default=None, ge=1, le=MAX_ID, description="承接高校（订单未指定高校时）")
+    team_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID, description="服务团队（与专家二选一）")
+    expert_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID, description="专家（与服务团队二选一）")
+    university_id: JsonInt | None = Field(default=None, ge=1, le=MAX_ID, description="承接高校（订单未指定高校时）")
     expected_version: ExpectedVersion = None
 
 
@@ -279,7 +279,7 @@ class VersionIn(BaseModel):
 
 
 class RateIn(BaseModel):
-    rating: StrictInt = Field(ge=1, le=5, description="满意度 1–5 分")
+    rating: JsonInt = Field(ge=1, le=5, description="满意度 1–5 分")
     comment: str | None = Field(default=None, max_length=2000, description="评价意见")
     expected_version: ExpectedVersion = None
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from xiaodi.demands import service_claims as claims
 from xiaodi.demands.models import Claim, ClaimReview, ClaimState, ConflictDeclaration, Demand, ReviewStage
 from xiaodi.web.access import demand_viewer, get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.params import JsonInt
 from xiaodi.web.templating import flash
 
 DECIDERS = {service.OFFICE, service.LEAD, service.OWNER}
@@ -161,7 +162,7 @@ class ScreenIn(BaseModel):
 class DeclarationIn(BaseModel):
     has_conflict: bool
     statement: str | None = Field(default=None, max_length=4000)
-    claim_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1, description="只就某个方案声明时填写")
+    claim_id: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1, description="只就某个方案声明时填写")
 
 
 class ScoresIn(BaseModel):
@@ -171,21 +172,21 @@ class ScoresIn(BaseModel):
 
 
 class ShortlistIn(BaseModel):
-    finalist_ids: list[StrictInt] = Field(min_length=1, max_length=200)
+    finalist_ids: list[JsonInt] = Field(min_length=1, max_length=200)
     feedback: dict[int, str] = Field(default_factory=dict, max_length=500, description="未入围方案 → 反馈意见")
-    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class SelectionIn(BaseModel):
-    claim_id: StrictInt = Field(ge=1, le=2**31 - 1)
+    claim_id: JsonInt = Field(ge=1, le=2**31 - 1)
     feedback: dict[int, str] = Field(default_factory=dict, max_length=500, description="其他入围方案 → 反馈意见")
     reason: str | None = Field(default=None, max_length=2000)
-    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class WithdrawIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
-    expected_version: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    expected_version: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 def _claim_out(claim: Claim) -> dict[str, Any]:

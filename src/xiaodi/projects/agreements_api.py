@@ -10,15 +10,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictInt, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from xiaodi.demands.models import Demand
 from xiaodi.projects import actions
 from xiaodi.projects.models import Agreement, AgreementKind, PartyRole
 from xiaodi.web.deps import MemberUser, SessionDep
-from xiaodi.web.params import CalendarDate
+from xiaodi.web.params import CalendarDate, JsonInt
 
-OptionalId = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1)]
+OptionalId = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e14"), decimal_places=2, description="金额（元）")]
 
 

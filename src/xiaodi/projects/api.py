@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,10 +21,10 @@ from xiaodi.projects.dispatch import Decision
 from xiaodi.projects.models import FundRecord, FundSource, Milestone, Project, ProjectStage
 from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.params import CalendarDate
+from xiaodi.web.params import CalendarDate, JsonInt
 
-OptionalId = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1)]
-Version = Annotated[StrictInt | None, Field(ge=1, le=2**31 - 1, description="您看到的版本号；已被他人修改时返回 409")]
+OptionalId = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1)]
+Version = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1, description="您看到的版本号；已被他人修改时返回 409")]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e14"), decimal_places=2, description="金额（元）")]
 
 

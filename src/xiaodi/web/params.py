@@ -45,3 +45,14 @@ def _iso_date_only(value: Any) -> Any:
 
 # A calendar date in a JSON body or a query: "2025-01-01" (pydantic would also take 0, "1735689600" or a datetime).
 CalendarDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+
+
+def _number_not_text(value: Any) -> Any:
+    """An integer in JSON is a number: "5" and true are refused (pydantic would read them as 5 and 1); 5.0 is 5."""
+    if isinstance(value, str | bool):
+        raise ValueError("须为整数（不加引号）")
+    return value
+
+
+# An integer of a JSON body, as its schema says ("type": "integer"); 5.5 is refused by int itself.
+JsonInt = Annotated[int, BeforeValidator(_number_not_text)]
