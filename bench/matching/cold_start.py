@@ -138,8 +138,9 @@ def report(rows: list[dict[str, object]]) -> dict[str, dict[str, dict[str, float
     return out
 
 
-def cli_run(cases: list[dict[str, str]], work: Path, encoder: str) -> dict[str, object]:
-    """The cold start exactly as a user runs it: ``xiaodi db init``, then ``xiaodi match --batch`` at once."""
+def cli_run(cases: list[dict[str, str]], work: Path, encoder: str, source: Path | None = None) -> dict[str, object]:
+    """The cold start exactly as a user runs it: ``xiaodi db init``, then ``xiaodi match --batch`` at once.
+    ``source``: run the commands of another checkout (its ``src`` and ``data/reference``), e.g. an older commit."""
     import csv
     import shutil
     import subprocess
@@ -153,17 +154,19 @@ def cli_run(cases: list[dict[str, str]], work: Path, encoder: str) -> dict[str, 
             old.unlink(missing_ok=True)
     env = {**os.environ, "XIAODI_DATABASE_URL": f"sqlite:///{db}", "XIAODI_MATCH_ENCODER": encoder}
     env.pop("XIAODI_MATCH_INDEX_DIR", None)
+    if source is not None:
+        env.update(PYTHONPATH=str(source / "src"), XIAODI_REFERENCE_DIR=str(source / "data" / "reference"))
     xiaodi = [str(Path(sys.executable).parent / "xiaodi")]  # the command the README installs
     t0 = time.perf_counter()
     subprocess.run([*xiaodi, "db", "init"], env=env, check=True, capture_output=True)
     init_s = time.perf_counter() - t0
-    source, out = work / "cases.csv", work / "results.jsonl"
-    with source.open("w", encoding="utf-8", newline="") as f:
+    batch, out = work / "cases.csv", work / "results.jsonl"
+    with batch.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "text", "region"])
         writer.writerows([c["set"] + "/" + c["id"], c["topic"], c["region"]] for c in cases)
     t1 = time.perf_counter()
-    subprocess.run([*xiaodi, "match", "--batch", str(source), "--target", "university", "--top", "50",
+    subprocess.run([*xiaodi, "match", "--batch", str(batch), "--target", "university", "--top", "50",
                     "--out", str(out)], env=env, check=True, capture_output=True)
     match_s = time.perf_counter() - t1
     answers = {row["id"]: row for row in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
@@ -186,6 +189,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="*", type=Path, default=None)
     parser.add_argument("--rows", action="store_true", help="print every case's ranks")
     parser.add_argument("--cli", action="store_true", help="only the run as a user makes it: db init, match --batch")
+    parser.add_argument("--source", type=Path, default=None, help="with --cli: the checkout whose commands to run")
     args = parser.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="xiaodi-bench-cold-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -194,7 +198,7 @@ def main() -> None:
     paths = args.cases or [SEED_CASES, *sorted(CASE_DIR.glob("*.jsonl")), *sorted(CASE_DIR.glob("heldout/*.jsonl"))]
     cases = read_cases(paths)
     if args.cli:
-        print(json.dumps(cli_run(cases, work, args.encoder), ensure_ascii=False, indent=1))
+        print(json.dumps(cli_run(cases, work, args.encoder, args.source), ensure_ascii=False, indent=1))
         return
     t0 = time.perf_counter()
     engine = make_engine(f"sqlite:///{reference_database(work)}")

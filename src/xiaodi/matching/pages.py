@@ -56,7 +56,7 @@ def _ask(session: SessionDep, text: str, demand_id: int | None, place: str | Non
 
 
 def router() -> APIRouter:
-    r = APIRouter()
+    r = APIRouter(include_in_schema=False)  # pages, not the JSON API
 
     @r.get("/match")
     def match_page(
