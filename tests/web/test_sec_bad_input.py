@@ -120,3 +120,18 @@ def test_a_count_sent_as_text_or_a_fraction_is_refused(login: Callable[[str], Te
         assert r.status_code == 422 and "headcount" in r.json()["detail"], (headcount, r.text[:300])
     r = ent.post("/api/demands", json={"title": "人数正常的需求", "kind": "talent", "headcount": 5}, headers=headers)
     assert r.status_code == 201
+
+
+def test_form_numbers_written_in_other_digits_are_refused_in_chinese_not_a_500(login, world) -> None:  # noqa: ANN001
+    """``'²'.isdigit()`` is true but ``int('²')`` fails: every form number is read as plain ASCII digits."""
+    from tests.web.conftest import csrf_for
+
+    office = login("hejin")
+    token = csrf_for(office)
+    for path, data in (
+        (f"/demands/{world.demand_id}/selection", {"claim_id": "²", "csrf_token": token}),
+        (f"/demands/{world.demand_id}/shortlist", {"finalist": "²", "feedback_²": "无", "version": "²",
+                                                   "csrf_token": token}),
+    ):
+        r = office.post(path, data=data, follow_redirects=False)
+        assert r.status_code < 500, (path, r.status_code)

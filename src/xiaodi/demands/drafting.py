@@ -25,7 +25,7 @@ from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
-from xiaodi.web.params import CalendarDate, JsonInt
+from xiaodi.web.params import CalendarDate, JsonInt, plain_int
 from xiaodi.web.templating import flash, render
 
 VISIBILITY_CHOICES = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
@@ -193,7 +193,7 @@ def pages_router() -> APIRouter:
         kind = form.get("kind") or DemandKind.TECHNOLOGY.value
         if kind not in {k.value for k in DemandKind}:
             raise ValidationFailed("需求类别无效")
-        owner = int(form["owner_id"]) if (form.get("owner_id") or "").isdigit() else None
+        owner = plain_int(form.get("owner_id"))
         title = fields.pop("title") or ""
         demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, owner),
                                        title=title, kind=kind, viewer=demand_viewer(viewer),

@@ -26,6 +26,7 @@ from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name, resolve_organisation
 from xiaodi.web.access import require_role, scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
 PLACERS = (Role.ENTERPRISE, *OFFICE_ROLES)
@@ -114,7 +115,7 @@ def _hours(text: str) -> Decimal | None:
 def _assignee(text: str) -> tuple[int | None, int | None]:
     """``team:12`` or ``expert:34`` from the dispatch form's choice."""
     kind, _, number = text.partition(":")
-    if kind not in ("team", "expert") or not number.isdigit() or not 1 <= int(number) <= actions.MAX_ID:
+    if kind not in ("team", "expert") or plain_int(number, low=1, high=actions.MAX_ID) is None:
         raise ValidationFailed("请选择派给哪个服务团队或哪位专家")
     return (int(number), None) if kind == "team" else (None, int(number))
 

@@ -25,7 +25,7 @@ from xiaodi.demands import service_claims as claims
 from xiaodi.demands.models import Claim, ClaimReview, ClaimState, ConflictDeclaration, Demand, ReviewStage
 from xiaodi.web.access import demand_viewer, get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.params import JsonInt
+from xiaodi.web.params import JsonInt, plain_int
 from xiaodi.web.templating import flash
 
 DECIDERS = {service.OFFICE, service.LEAD, service.OWNER}
@@ -259,14 +259,15 @@ def _feedback(form: dict[str, str]) -> dict[int, str]:
     """``feedback_<claim id>`` fields → {claim id: text} (empty ones left out: the service names what is missing)."""
     out: dict[int, str] = {}
     for key, value in form.items():
-        if key.startswith("feedback_") and key[9:].isdigit() and value.strip():
-            out[int(key[9:])] = value.strip()[:4000]
+        claim_id = plain_int(key[9:]) if key.startswith("feedback_") else None
+        if claim_id is not None and value.strip():
+            out[claim_id] = value.strip()[:4000]
     return out
 
 
 def _version(form: dict[str, str]) -> int | None:
     text = form.get("version") or ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return plain_int(text, high=999_999_999)
 
 
 def _back(request: Request, demand_id: int, message: str) -> Response:
@@ -319,7 +320,7 @@ def pages_router() -> APIRouter:
     async def page_shortlist(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
                              ) -> Response:
         form = await request.form()
-        finalists = [int(str(v)) for v in form.getlist("finalist") if str(v).isdigit()]
+        finalists = [n for v in form.getlist("finalist") if (n := plain_int(str(v))) is not None]
         fields = {k: str(v) for k, v in form.items()}
         demand = choose_finalists(session, viewer, demand_id, finalist_ids=finalists, feedback=_feedback(fields),
                                   expected_version=_version(fields))
@@ -329,10 +330,10 @@ def pages_router() -> APIRouter:
     async def page_select(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
                           ) -> Response:
         form = await _form(request)
-        chosen = form.get("claim_id") or ""
-        if not chosen.isdigit():
+        chosen = plain_int(form.get("claim_id"))
+        if chosen is None:
             raise ValidationFailed("请选择中选方案")
-        claim = choose_winner(session, viewer, demand_id, claim_id=int(chosen), feedback=_feedback(form),
+        claim = choose_winner(session, viewer, demand_id, claim_id=chosen, feedback=_feedback(form),
                               reason=form.get("reason") or None, expected_version=_version(form))
         return _back(request, demand_id, f"已选定“{claim.claimant.name}”，可以签订协议")
 

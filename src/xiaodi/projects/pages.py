@@ -41,6 +41,7 @@ from xiaodi.projects.permissions import may_manage, may_manage_project, require_
 from xiaodi.web.access import project_scope
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
+from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
 AGREEMENT_STATE_LABELS = {AgreementState.SIGNED.value: "已签约", AgreementState.IN_FORCE.value: "履行中",
@@ -195,9 +196,10 @@ def _id(text: str, label: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 2_147_483_647:
+    number = plain_int(text, low=1, high=2_147_483_647)
+    if number is None:
         raise ValidationFailed(f"{label}编号无效")
-    return int(text)
+    return number
 
 
 def _rows(*columns: list[str], limit: int, label: str) -> list[tuple[str, ...]]:
