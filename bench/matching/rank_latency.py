@@ -40,16 +40,20 @@ def main() -> None:
     router = DisciplineRouter(encoder=encoder)
     queries = [" ".join(p.keywords[:2]) for p in papers[:100]] + [p.title for p in papers[100:200]]
     rank(engine, router, queries[0], weights=RESOURCES)  # builds the strength table once (per index change)
-    plain, ranked = [], []
-    for q in queries:
+    plain, ranked, again = [], [], []
+    for q in queries:  # rank first: its query is not encoded yet, as for a new demand
         t0 = time.perf_counter()
-        engine.search(q, 10)
-        t1 = time.perf_counter()
         rank(engine, router, q, weights=RESOURCES, top_k=10)
-        ranked.append(time.perf_counter() - t1)
-        plain.append(t1 - t0)
+        t1 = time.perf_counter()
+        engine.search(q, 10)
+        t2 = time.perf_counter()
+        rank(engine, router, q, weights=RESOURCES, top_k=10)
+        ranked.append(t1 - t0)
+        plain.append(t2 - t1)
+        again.append(time.perf_counter() - t2)
     print(json.dumps({"entries": args.entries, "lexical_build_s": round(facts["lexical_build_s"], 1),
-                      "search": percentiles(plain), "rank": percentiles(ranked)}, indent=1))
+                      "rank_new_query": percentiles(ranked), "search_cached_vector": percentiles(plain),
+                      "rank_cached_vector": percentiles(again)}, indent=1))
 
 
 if __name__ == "__main__":
