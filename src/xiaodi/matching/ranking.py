@@ -38,9 +38,10 @@ CONTENT_HALF_RANK = 10  # the content evidence halves at this many places below 
 POOL = 200  # candidates taken from each retriever and from the discipline route
 MIN_NAME_CHARS = 4  # a name shorter than this ("中大") is too ambiguous to count as the demand naming the school
 STRONG, MEDIUM = 60, 35  # score bands of the 强/中/弱 label
-# The discipline and region reasons are written here with their evidence; these explain the content match.
-CONTENT_BUILDERS = (explain.shared_terms_reason, explain.platform_reason, explain.direction_reason,
-                    explain.cooperation_reason, explain.semantic_reason)
+# The discipline and region reasons are written here with their evidence (a name-stated direction among them, with
+# its basis); these explain the content match.
+CONTENT_BUILDERS = (explain.shared_terms_reason, explain.platform_reason, explain.cooperation_reason,
+                    explain.semantic_reason)
 
 
 def strength_label(score: float) -> str:
