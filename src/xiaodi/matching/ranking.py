@@ -188,7 +188,8 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
 def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[Route], ranks: Mapping[str, int],
             lex_terms: Mapping[str, tuple[str, ...]], context: QueryContext) -> MatchResult:
     record = index.records[rid]
-    terms = lex_terms.get(rid, ())
+    boilerplate = route_stopwords()
+    terms = tuple(t for t in lex_terms.get(rid, ()) if t not in boilerplate)  # never only 需要、新、理工 …
     reasons = route_reasons(routes, strength_table(record.meta.get("strengths") or []))
     if evidence.named:
         reasons.insert(0, "需求中点名了该单位")
