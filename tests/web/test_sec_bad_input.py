@@ -135,3 +135,14 @@ def test_form_numbers_written_in_other_digits_are_refused_in_chinese_not_a_500(l
     ):
         r = office.post(path, data=data, follow_redirects=False)
         assert r.status_code < 500, (path, r.status_code)
+
+
+def test_a_yes_or_no_in_json_is_true_or_false_only(login, world) -> None:  # noqa: ANN001
+    """pydantic reads "yes", "1" and 1 as true; the schema says boolean, so they are refused in Chinese."""
+    from tests.web.conftest import csrf_for
+
+    office = login("hejin")
+    for value in ("yes", "1", 1):
+        r = office.post(f"/api/demands/{world.demand_id}/conflict-declarations", json={"has_conflict": value},
+                        headers={"X-CSRF-Token": csrf_for(office)})
+        assert r.status_code == 422 and "true 或 false" in r.text, (value, r.status_code, r.text[:200])

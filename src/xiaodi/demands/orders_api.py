@@ -36,7 +36,7 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation
 from xiaodi.web.access import demand_viewer, get_visible, require_role
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.params import CalendarDate, JsonInt
+from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
 MAX_ID = 2**31 - 1
 
@@ -260,7 +260,7 @@ class DispatchIn(BaseModel):
 
 
 class RespondIn(BaseModel):
-    accept: bool = Field(description="true 接单，false 拒单")
+    accept: JsonBool = Field(description="true 接单，false 拒单")
     reason: str | None = Field(default=None, max_length=2000, description="拒单原因（拒单时必填）")
     expected_version: ExpectedVersion = None
 

@@ -25,7 +25,7 @@ from xiaodi.demands import service_claims as claims
 from xiaodi.demands.models import Claim, ClaimReview, ClaimState, ConflictDeclaration, Demand, ReviewStage
 from xiaodi.web.access import demand_viewer, get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.params import JsonInt, plain_int
+from xiaodi.web.params import JsonBool, JsonInt, plain_int
 from xiaodi.web.templating import flash
 
 DECIDERS = {service.OFFICE, service.LEAD, service.OWNER}
@@ -155,12 +155,12 @@ def review_context(session: Session, viewer: Viewer, demand: Demand, visible: li
 
 
 class ScreenIn(BaseModel):
-    passed: bool
+    passed: JsonBool
     comment: str | None = Field(default=None, max_length=4000, description="不通过时必填：反馈意见")
 
 
 class DeclarationIn(BaseModel):
-    has_conflict: bool
+    has_conflict: JsonBool
     statement: str | None = Field(default=None, max_length=4000)
     claim_id: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1, description="只就某个方案声明时填写")
 

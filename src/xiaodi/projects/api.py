@@ -21,7 +21,7 @@ from xiaodi.projects.dispatch import Decision
 from xiaodi.projects.models import FundRecord, FundSource, Milestone, Project, ProjectStage
 from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.params import CalendarDate, JsonInt
+from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
 OptionalId = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1)]
 Version = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1, description="您看到的版本号；已被他人修改时返回 409")]
@@ -74,7 +74,7 @@ class ProjectIn(BaseModel):
     leader_in_charge: str | None = Field(default=None, max_length=60, description="包联领导")
     pledged_amount: Money | None = None
     industry_code: str | None = Field(default=None, max_length=8)
-    is_key_project: bool = False
+    is_key_project: JsonBool = False
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=actions.MAX_MILESTONES)
 
 
@@ -129,7 +129,7 @@ class DecisionIn(BaseModel):
     decision: str = Field(min_length=1, max_length=2000, description="调度决定")
     milestone_id: OptionalId = Field(default=None, description="针对的节点（不填则针对项目本身）")
     new_due_on: CalendarDate | None = Field(default=None, description="节点新的完成时限")
-    escalate: bool = Field(default=False, description="提请上一级调度")
+    escalate: JsonBool = Field(default=False, description="提请上一级调度")
     expected_version: Version = None
 
 

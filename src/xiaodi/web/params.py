@@ -56,3 +56,14 @@ def _number_not_text(value: Any) -> Any:
 
 # An integer of a JSON body, as its schema says ("type": "integer"); 5.5 is refused by int itself.
 JsonInt = Annotated[int, BeforeValidator(_number_not_text)]
+
+
+def _true_or_false(value: Any) -> Any:
+    """A yes/no in JSON is true or false: "yes", "1" and 1 are refused (pydantic would read them as true)."""
+    if not isinstance(value, bool):
+        raise ValueError("须为 true 或 false（不加引号）")
+    return value
+
+
+# A yes/no of a JSON body, as its schema says ("type": "boolean").
+JsonBool = Annotated[bool, BeforeValidator(_true_or_false)]
