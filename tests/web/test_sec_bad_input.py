@@ -122,7 +122,7 @@ def test_a_count_sent_as_text_or_a_fraction_is_refused(login: Callable[[str], Te
     assert r.status_code == 201
 
 
-def test_form_numbers_written_in_other_digits_are_refused_in_chinese_not_a_500(login, world) -> None:  # noqa: ANN001
+def test_form_numbers_written_in_other_digits_are_refused_in_chinese_not_a_500(login, world) -> None:
     """``'²'.isdigit()`` is true but ``int('²')`` fails: every form number is read as plain ASCII digits."""
     from tests.web.conftest import csrf_for
 
@@ -137,7 +137,7 @@ def test_form_numbers_written_in_other_digits_are_refused_in_chinese_not_a_500(l
         assert r.status_code < 500, (path, r.status_code)
 
 
-def test_a_yes_or_no_in_json_is_true_or_false_only(login, world) -> None:  # noqa: ANN001
+def test_a_yes_or_no_in_json_is_true_or_false_only(login, world) -> None:
     """pydantic reads "yes", "1" and 1 as true; the schema says boolean, so they are refused in Chinese."""
     from tests.web.conftest import csrf_for
 
