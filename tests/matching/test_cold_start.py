@@ -110,6 +110,6 @@ def test_the_shipped_vectors_cover_every_reference_profile(fresh: Session) -> No
     docs = build_documents(fresh, "university")
     index = HybridIndex()
     index.add_many([(d.id, d.text, d.meta) for d in docs])
-    keys = [EmbeddingCache.key(encoder_name, "p", index._dense_text(r)) for r in index.records.values()]
+    keys = [EmbeddingCache.key(encoder_name, "p", index.dense_text(r)) for r in index.records.values()]
     found = shipped.get_many(keys)
     assert len(found) >= 0.99 * len(keys), f"{len(keys) - len(found)} of {len(keys)} profiles are not shipped"

@@ -145,7 +145,7 @@ class HybridIndex:
                     self.lexical.compact()  # a batch import pays for the merge; a single add never does
             if self.dense is not None:
                 for record, _ in prepared:
-                    self._pending[record.id] = self._dense_text(record)
+                    self._pending[record.id] = self.dense_text(record)
         self._schedule_dense()
         return warnings
 
@@ -232,9 +232,9 @@ class HybridIndex:
 
     def _current(self, doc_id: str, text: str) -> bool:
         record = self.records.get(doc_id)
-        return record is not None and doc_id not in self._pending and self._dense_text(record) == text
+        return record is not None and doc_id not in self._pending and self.dense_text(record) == text
 
-    def _dense_text(self, record: Record) -> str:
+    def dense_text(self, record: Record) -> str:
         """What the encoder reads: the start of the text, and the record's semantic context whole."""
         limit = self.config.dense_chars
         extra = str(record.meta.get(SEMANTIC_CONTEXT) or "")[: limit // 2]
@@ -386,7 +386,7 @@ class HybridIndex:
         if encoder is not None and saved.exists() and json.loads(saved.read_text())["name"] == encoder.name:
             engine.dense = DenseIndex.load(path / "dense")
         if engine.dense is not None:
-            engine._pending = {i: engine._dense_text(r) for i, r in engine.records.items()
+            engine._pending = {i: engine.dense_text(r) for i, r in engine.records.items()
                                if i not in engine.dense}
             engine._schedule_dense()
         return engine

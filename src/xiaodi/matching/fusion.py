@@ -64,8 +64,9 @@ class MatchResults(list[MatchResult]):
     """The ranked list of one search, plus what the caller should tell the user (``warnings``, 提示)."""
 
     def __init__(self, results: Sequence[MatchResult] = (), *, warnings: Sequence[str] = (),
-                 dense_used: bool = False, query_terms: Sequence[str] = ()) -> None:
+                 dense_used: bool = False, query_terms: Sequence[str] = (), routes: Sequence[Any] = ()) -> None:
         super().__init__(results)
         self.warnings = list(warnings)
         self.dense_used = dense_used
         self.query_terms = list(query_terms)
+        self.routes = list(routes)  # the disciplines the demand was routed to (routing.Route), when ranked by them

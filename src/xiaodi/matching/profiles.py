@@ -29,7 +29,7 @@ from xiaodi.demands.models import Demand, DemandState, Visibility
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Person, PersonKind, Region
 from xiaodi.matching.engine import SEMANTIC_CONTEXT
 from xiaodi.matching.places import MUNICIPALITIES
-from xiaodi.matching.routing import DisciplineRouter
+from xiaodi.matching.routing import DisciplineRouter, words_router
 from xiaodi.matching.strength import institution_strengths
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
@@ -88,14 +88,11 @@ class Lookups:
         self._regions: dict[int, tuple[str, int | None, str]] | None = None
         self._disciplines: dict[str, str] | None = None
         self._industries: dict[str, str] | None = None
-        self._router: DisciplineRouter | None = None
 
     @property
     def router(self) -> DisciplineRouter:
-        """A words-only discipline router (学科路由) for titles of labs, achievements and projects."""
-        if self._router is None:
-            self._router = DisciplineRouter()
-        return self._router
+        """The words-only discipline router (学科路由) for titles of labs, achievements and projects."""
+        return words_router()
 
     def province(self, region_id: int | None) -> str | None:
         if region_id is None:

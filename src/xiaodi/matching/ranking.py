@@ -4,7 +4,7 @@ Keyword and semantic search over a school's profile only find a school whose pro
 the demand; from a cold start a profile is little more than its disciplines, so a strong school can be invisible.
 The ranking therefore reads three pieces of evidence, each a number in [0, 1] a person can check in the reasons:
 
-- **学科实力** (``routing.route_score``): the demand routed to its disciplines, times the school's strength in them;
+- **学科实力** (``_route_scores``): the demand routed to its disciplines, times the school's strength in them;
 - **内容相关** (content): how high the school's own profile text ranks for the demand by keywords and by meaning
   (1 at the top, ½ at rank 11), so a school with the matching achievement, expert or project comes forward;
 - **地区** (region): the same city (1) or province (0.6) as the demand — how many partnerships start (就近). In
@@ -179,10 +179,8 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
                for _, rid, ev in scored[:top_k]]
     if not results:
         warnings.append("没有找到符合条件的匹配结果。")
-    out = MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
-                       query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)))
-    out.routes = routes  # type: ignore[attr-defined]
-    return out
+    return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
+                        query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
 
 
 def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[Route], ranks: Mapping[str, int],

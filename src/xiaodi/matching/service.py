@@ -196,6 +196,7 @@ class MatchService:
         self._encoder: Encoder | None = None
         self._tokenizer: Tokenizer | None = None
         self._router: DisciplineRouter | None = None
+        self._places: Places | None = None
         self._indexes: dict[str, _Loaded] = {}
         self._lock = threading.RLock()
 
@@ -232,6 +233,14 @@ class MatchService:
             if self._router is None:
                 self._router = DisciplineRouter(encoder=self.encoder())
             return self._router
+
+    def places(self, session: Session) -> Places:
+        """The division names free-written places are read against, once per process (divisions change only with
+        the reference data)."""
+        with self._lock:
+            if self._places is None:
+                self._places = Places(session)
+            return self._places
 
     def _dir(self, target: str) -> Path:
         return self.root / target
@@ -386,8 +395,7 @@ class MatchService:
         index = self.index(session, target)
         hits = rank(index, self.router(session), text, weights=WEIGHTS[target], top_k=top_k, filters=allow,
                     context=context)
-        return MatchAnswer([_candidate(target, h) for h in hits], list(getattr(hits, "routes", [])),
-                           list(hits.warnings))
+        return MatchAnswer([_candidate(target, h) for h in hits], list(hits.routes), list(hits.warnings))
 
 
 def _freeze_if_large(index: HybridIndex) -> None:
@@ -492,7 +500,7 @@ def _top(top_k: int) -> int:
 
 def place_context(session: Session, place: str | None) -> QueryContext:
     """The asking side's place written freely ("山西运城", "深圳") as the ranking's 就近 context."""
-    found = Places(session).find(place) if place and place.strip() else Place()
+    found = service_for(session).places(session).find(place) if place and place.strip() else Place()
     return QueryContext(region=found.province, city=found.city)
 
 

