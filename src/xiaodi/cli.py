@@ -7,11 +7,10 @@ import sys
 from collections.abc import Callable
 
 import typer
-from sqlalchemy import Engine, inspect
+from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
-from xiaodi.cli_options import DbOption, cli_console
-from xiaodi.core.db import make_engine
+from xiaodi.cli_options import DbOption, cli_console, engine_for, opened_engines
 from xiaodi.core.errors import XiaodiError
 
 app = typer.Typer(help="校地合作平台 xiaodi：名录、清单、匹配、闭环管理与报告。", no_args_is_help=True,
@@ -23,22 +22,13 @@ console = cli_console()
 err_console = cli_console(stderr=True)
 
 
-_engines: list[Engine] = []  # the databases this command opened, to explain a database error
-
-
-def engine_for(url: str | None) -> Engine:
-    engine = make_engine(url)
-    _engines.append(engine)
-    return engine
-
-
 def missing_schema_message(exc: DBAPIError) -> str | None:
     """What to do when a command met a database without the ledger's tables (instead of printing the SQL)."""
     text = str(exc.orig)
     missing = "no such table" in text or getattr(exc.orig, "sqlstate", None) == "42P01"  # SQLite / PostgreSQL
     if not missing:
         return None
-    for engine in _engines:
+    for engine in opened_engines():
         try:
             initialised = inspect(engine).has_table("alembic_version")
         except DBAPIError:

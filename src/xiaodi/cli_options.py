@@ -16,6 +16,21 @@ from xiaodi.core.audit import Actor
 
 EngineFactory = Callable[[str | None], Engine]
 
+_engines: list[Engine] = []  # the databases this command opened, to explain a database error (``xiaodi.cli``)
+
+
+def engine_for(url: str | None) -> Engine:
+    """The engine of ``--db`` (or ``XIAODI_DATABASE_URL``), remembered so a missing schema can be explained."""
+    from xiaodi.core.db import make_engine
+
+    engine = make_engine(url)
+    _engines.append(engine)
+    return engine
+
+
+def opened_engines() -> list[Engine]:
+    return list(_engines)
+
 DbOption = Annotated[
     str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
 ]

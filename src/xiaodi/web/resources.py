@@ -42,7 +42,9 @@ def area_routers(kind: str) -> list[APIRouter]:
             if exc.name != f"xiaodi.{area}.{kind}":
                 raise
             continue
-        make = getattr(module, "router", None)
-        if make is not None:
-            out.append(make())
+        router = getattr(module, "router", None)
+        if isinstance(router, APIRouter):  # declared at module level (the pattern new areas follow)
+            out.append(router)
+        elif router is not None:
+            out.append(router())
     return out
