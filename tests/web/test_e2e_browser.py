@@ -341,3 +341,30 @@ def test_matching_page_in_the_browser(server: str, browser: object) -> None:
     ctx.close()  # type: ignore[attr-defined]
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
+
+
+def test_a_refused_form_keeps_what_was_typed(server: str, browser: object) -> None:
+    """The county office opens 新建项目 under an agreement and mistypes the partner: the same page comes back with
+    the message, the suggestion and everything it typed."""
+    errors: list[str] = []
+    ctx, page = _as(browser, server, "hejin", errors)
+    page.goto(f"{server}/agreements")  # type: ignore[attr-defined]
+    _submit(page, "text=再生铝技术开发合同")
+    agreement_url = page.url  # type: ignore[attr-defined]
+    form = page.locator("form[action$='/projects']")  # type: ignore[attr-defined]
+    form.locator("input[name=name]").fill("再生铝提纯二期")
+    form.locator("input[name=partner]").fill("山西大字")
+    form.locator("input[name=leader_in_charge]").fill("王副市长")
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        form.locator("button[type=submit]").click()
+    alert = page.locator("[role=alert]").inner_text()  # type: ignore[attr-defined]
+    assert "未找到合作高校“山西大字”" in alert and "山西大学" in alert
+    form = page.locator("form[action$='/projects']")  # type: ignore[attr-defined]
+    assert form.locator("input[name=name]").input_value() == "再生铝提纯二期"
+    assert form.locator("input[name=leader_in_charge]").input_value() == "王副市长"
+    _shot(page, "form-keeps-input")
+    form.locator("input[name=partner]").fill("山西大学")  # corrected, the same form now saves
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        form.locator("button[type=submit]").click()
+    assert "已立项" in page.content() and page.url != agreement_url  # type: ignore[attr-defined]
+    ctx.close()  # type: ignore[attr-defined]

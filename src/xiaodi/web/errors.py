@@ -17,6 +17,7 @@ from starlette.routing import Match
 
 from xiaodi.core.errors import XiaodiError
 from xiaodi.web.deps import LoginRequired
+from xiaodi.web.form_errors import refilled_form
 
 log = logging.getLogger("xiaodi.web")
 
@@ -114,7 +115,8 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, LoginRequired) and not wants_json(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return error_response(request, exc.status, exc.code, exc.message)
+        refilled = await refilled_form(request, exc.status, exc.message)
+        return refilled or error_response(request, exc.status, exc.code, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -128,7 +130,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return error_response(request, 422, "validation_failed", _validation_message(exc))
+        message = _validation_message(exc)
+        refilled = await refilled_form(request, 422, message)
+        return refilled or error_response(request, 422, "validation_failed", message)
 
     @app.exception_handler(DataError)
     async def bad_value(request: Request, exc: DataError) -> Response:

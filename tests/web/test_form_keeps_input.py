@@ -1,0 +1,83 @@
+"""A form refused for what was typed comes back filled, with the message and its suggestion above it (#18 item 6).
+
+The 河津 county office fills 新建项目 on an agreement's page and mistypes the 合作高校: it sees the same agreement
+page, its project name and leader still typed, and "未找到合作高校“山西大字”，您是否要找：山西大学"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from xiaodi.web.form_errors import fill_form
+
+from .conftest import World, csrf_for
+
+
+def test_a_mistyped_partner_brings_back_the_filled_form_with_the_suggestion(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    office = login("hejin")
+    page_url = f"http://testserver/agreements/{world.agreement_id}"
+    r = office.post(f"/agreements/{world.agreement_id}/projects", headers={"Referer": page_url}, data={
+        "name": "再生铝提纯二期", "partner": "山西大字", "leader_in_charge": "王副市长", "pledged_amount": "500万元",
+        "milestone_title": ["设备进场", ""], "milestone_due": ["2031-05-01", ""], "milestone_stage": ["started", ""],
+        "csrf_token": csrf_for(office),
+    })
+    assert r.status_code == 422
+    page = r.text
+    assert 'role="alert"' in page and "未找到合作高校“山西大字”" in page and "山西大学" in page
+    assert "新建项目" in page  # the agreement's page, not an error page
+    for typed in ('value="再生铝提纯二期"', 'value="山西大字"', 'value="王副市长"', 'value="500万元"',
+                  'value="设备进场"', 'value="2031-05-01"'):
+        assert typed in page, typed
+    assert page.index('role="alert"') < page.index('value="再生铝提纯二期"')  # the message sits above the form
+    assert office.get(f"/api/agreements/{world.agreement_id}").status_code == 200
+    projects = office.get("/api/projects", params={"q": "再生铝提纯二期"}).json()
+    assert projects["total"] == 0  # nothing half-written
+
+
+def test_without_a_referer_the_form_of_the_same_address_is_used(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    enterprise = login("enterprise")
+    r = enterprise.post("/demands/new", data={"title": "", "description": "高炉煤气余热回收",
+                                              "csrf_token": csrf_for(enterprise)})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    assert "高炉煤气余热回收</textarea>" in r.text
+
+
+def test_refusals_about_who_asks_keep_the_error_page(login: Callable[[str], TestClient], world: World) -> None:
+    university = login("university")
+    r = university.post(f"/agreements/{world.agreement_id}/projects", data={
+        "name": "越权项目", "csrf_token": csrf_for(university)},
+        headers={"Referer": f"http://testserver/agreements/{world.agreement_id}"})
+    assert r.status_code in (403, 404) and "越权项目" not in r.text
+
+
+PAGE = """<html><body><form method="get" action="/x"><input name="q"></form>
+<form method="post" action="/things/new">
+<input type="hidden" name="csrf_token" value="T1"><input type="hidden" name="version" value="7">
+<input name="title" value="旧"><input type="password" name="secret">
+<input type="checkbox" name="key" value="1" checked><input type="radio" name="level" value="a"><input type="radio"
+name="level" value="b">
+<select name="kind"><option value="x" selected>X</option><option value="y">Y</option></select>
+<textarea name="body">旧文</textarea><input name="row" value=""><input name="row">
+</form></body></html>"""
+
+
+def test_the_posted_values_fill_the_visible_fields_only() -> None:
+    filled = fill_form(PAGE, action="/things/new", message="名称<有误>", values={
+        "csrf_token": ["OLD"], "version": ["3"], "title": ["新名称\"引号"], "secret": ["pw"], "level": ["b"],
+        "kind": ["y"], "body": ["新的<说明>"], "row": ["第一行", "第二行"], "q": ["不该填"],
+    })
+    assert filled is not None
+    assert 'value="T1"' in filled and 'value="7"' in filled  # hidden fields keep the fresh page's values
+    assert 'value="新名称&quot;引号"' in filled and "pw" not in filled
+    assert '<input type="checkbox" name="key" value="1">' in filled  # unticked: the post did not carry it
+    assert 'value="b" checked' in filled and 'value="a" checked' not in filled
+    assert '<option value="y" selected>' in filled and '<option value="x">' in filled
+    assert "<textarea name=\"body\">新的&lt;说明&gt;</textarea>" in filled
+    assert 'value="第一行"' in filled and 'value="第二行"' in filled
+    assert "名称&lt;有误&gt;" in filled and 'name="q">' in filled  # the other form is untouched
+    assert fill_form(PAGE, action="/elsewhere", values={}, message="") is None
