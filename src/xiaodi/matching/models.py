@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xiaodi.core.models import Base, IdMixin, utcnow
@@ -34,3 +34,20 @@ class MatchFeedback(IdMixin, Base):
     reason: Mapped[str] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class IndexChange(Base):
+    """A record whose matching document changed (索引变更记录), written in the transaction that changed it.
+
+    The database is the one source of truth for every application host: each host replays the rows after the
+    last one it applied before its next query (``matching.feed``); the indexes on a host's disk are caches.
+    """
+
+    __tablename__ = "index_change"
+    __table_args__ = (Index("ix_index_change_target_id", "target", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    target: Mapped[str] = mapped_column(String(16))  # university | expert | achievement | platform | …
+    record_id: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

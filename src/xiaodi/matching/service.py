@@ -17,7 +17,9 @@ BM25 answers meanwhile; an embedding cache beside the index keeps every vector c
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -28,8 +30,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.models import utcnow
 from xiaodi.core.settings import get_settings
-from xiaodi.matching import journal
+from xiaodi.matching import feed, journal
 from xiaodi.matching.encoders import Encoder, open_encoder
 from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms
 from xiaodi.matching.explain import QueryContext
@@ -72,6 +75,8 @@ ACHIEVEMENT_TARGETS = ("enterprise", "demand")  # 成果推介: who may want it
 FREEZE_FROM = 20_000
 # A journal longer than this (≈ 10,000 changed records) is folded into a new snapshot (matching/journal.py).
 JOURNAL_FOLD_BYTES = 16 * 1024 * 1024
+FEED_POSITION = "feed.json"  # beside a snapshot: the change feed's last row it includes
+FEED_SLICE = 500  # records re-read per statement when following the feed
 
 
 @dataclass(slots=True)
@@ -170,11 +175,13 @@ def index_root(session: Session) -> Path:
 @dataclass
 class _Loaded:
     """An index held in memory: the snapshot it was loaded from (its mtime in ns; inf: in memory only, nothing
-    on disk) and how far this process has replayed the journal."""
+    on disk), how far this process has replayed the journal, and how far it has followed the database's feed."""
 
     index: HybridIndex
     stamp: float
     seen: journal.Position = field(default_factory=journal.Position)
+    feed: int = 0  # the last row of the change feed this index includes (matching.feed)
+    followed_at: dt.datetime = field(default_factory=utcnow)
 
 
 def _apply(index: HybridIndex, changes: Iterable[journal.Change]) -> None:
@@ -263,16 +270,40 @@ class MatchService:
             stamp = self._stamp(target)
             dropped = stamp < 0 and loaded is not None and loaded.stamp != float("inf")  # by another process
             if loaded is not None and loaded.stamp >= stamp and not dropped and self._catch_up(target, loaded):
-                return loaded.index
+                if self.follow(session, target, loaded):
+                    return loaded.index
+                return self.rebuild(session, target)
             if stamp >= 0:
                 index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(),
                                          engine_config(self.encoder_name))
-                loaded = _Loaded(index, stamp)
+                position, written_at = _read_position(self._dir(target))
+                loaded = _Loaded(index, stamp, feed=position, followed_at=written_at)
                 self._catch_up(target, loaded)
                 self._indexes[target] = loaded
+                if not self.follow(session, target, loaded):
+                    return self.rebuild(session, target)
                 _freeze_if_large(index)
                 return index
         return self.rebuild(session, target)
+
+    def follow(self, session: Session, target: str, loaded: _Loaded) -> bool:
+        """Re-read the records the feed names after this index's position (changes made by any process on any
+        host); False when the index is too far behind to replay and must be rebuilt from the ledger."""
+        if feed.stale(loaded.followed_at):
+            return False
+        rows = feed.since(session, target, loaded.feed)
+        if len(rows) > feed.REPLAY_MAX:
+            return False
+        ids = sorted({record_id for _, record_id in rows})
+        for start in range(0, len(ids), FEED_SLICE):
+            chunk = ids[start:start + FEED_SLICE]
+            docs = {str(d.id): d for d in build_documents(session, target, ids=chunk)}
+            _apply(loaded.index, [journal.Change("add", rid, docs[rid].text, dict(docs[rid].meta)) if rid in docs
+                                  else journal.Change("remove", rid) for rid in map(str, chunk)])
+        if rows:
+            loaded.feed = rows[-1][0]
+        loaded.followed_at = utcnow()
+        return True
 
     def _catch_up(self, target: str, loaded: _Loaded) -> bool:
         """Replay the journal lines this process has not seen; False when the journal was replaced meanwhile
@@ -290,6 +321,7 @@ class MatchService:
         report = progress or (lambda _s, _d, _t: None)
         label = TARGETS[target]
         report(f"读取{label}", 0, 1)
+        position = feed.head(session)  # read first: every change after it is replayed, none is missed
         docs = build_documents(session, target, lookups=Lookups(session))
         report(f"读取{label}", 1, 1)
         with self._lock:
@@ -302,22 +334,24 @@ class MatchService:
             if not docs:
                 report(f"建立{label}索引", 0, 0)
             index.compact()
-            self._save(target, index)
+            self._save(target, index, position)
         _freeze_if_large(index)
         return index
 
-    def _save(self, target: str, index: HybridIndex) -> None:
-        """Write a new snapshot and start an empty journal (or, for an empty index, remove both)."""
+    def _save(self, target: str, index: HybridIndex, position: int) -> None:
+        """Write a new snapshot with its feed position and start an empty journal (or, for an empty index,
+        remove both)."""
         directory = self._dir(target)
         with journal.locked(directory):
             if len(index) == 0:  # nothing to persist: remove a stale index so the next use rebuilds
                 (directory / "records.jsonl").unlink(missing_ok=True)
                 (directory / journal.JOURNAL).unlink(missing_ok=True)
-                self._indexes[target] = _Loaded(index, float("inf"))
+                self._indexes[target] = _Loaded(index, float("inf"), feed=position)
                 return
             index.save(directory)
+            _write_position(directory, position)
             seen = journal.restart(directory)
-        self._indexes[target] = _Loaded(index, self._stamp(target), seen)
+        self._indexes[target] = _Loaded(index, self._stamp(target), seen, feed=position)
 
     def update(self, session: Session, target: str, record_id: int) -> bool:
         """Re-read one record and replace it in the index (or drop it when it no longer qualifies)."""
@@ -367,6 +401,7 @@ class MatchService:
             return  # folded by another process already; the next query here reloads its snapshot
         _apply(loaded.index, changes)
         loaded.index.save(directory)
+        _write_position(directory, loaded.feed)
         loaded.seen = journal.restart(directory)
         loaded.stamp = self._stamp(target)
 
@@ -381,6 +416,7 @@ class MatchService:
             self._indexes.pop(target, None)
             (directory / "records.jsonl").unlink(missing_ok=True)
             (directory / journal.JOURNAL).unlink(missing_ok=True)
+            (directory / FEED_POSITION).unlink(missing_ok=True)
 
     # ----- asking -----
     def search(self, session: Session, text: str, target: str, top_k: int, filters: Mapping[str, Any] | None,
@@ -396,6 +432,23 @@ class MatchService:
         hits = rank(index, self.router(session), text, weights=WEIGHTS[target], top_k=top_k, filters=allow,
                     context=context)
         return MatchAnswer([_candidate(target, h) for h in hits], list(hits.routes), list(hits.warnings))
+
+
+def _read_position(directory: Path) -> tuple[int, dt.datetime]:
+    """The feed position a snapshot includes and when it was written (0 and the epoch for a snapshot written
+    before the feed existed: it replays the whole feed, or rebuilds)."""
+    try:
+        data = json.loads((directory / FEED_POSITION).read_text(encoding="utf-8"))
+        return int(data["position"]), dt.datetime.fromisoformat(data["written_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, dt.datetime.fromtimestamp(0, dt.UTC)
+
+
+def _write_position(directory: Path, position: int) -> None:
+    body = json.dumps({"position": position, "written_at": utcnow().isoformat()})
+    fresh = directory / (FEED_POSITION + ".new")
+    fresh.write_text(body, encoding="utf-8")
+    os.replace(fresh, directory / FEED_POSITION)
 
 
 def _freeze_if_large(index: HybridIndex) -> None:

@@ -8,6 +8,10 @@ record by record: the target's index is dropped and rebuilt from the ledger on i
 
 The update runs after the commit, on a session of its own; it never fails the user's write — an error is
 logged and the next rebuild (``xiaodi index rebuild``) repairs the index.
+
+Other processes and other hosts learn of the change from the feed (``matching.feed``): each flush writes the
+records it touched into ``index_change`` on the transaction's own connection, so the rows commit or roll back
+with the change itself.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from sqlalchemy.orm import Session
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
+from xiaodi.matching import feed
 
 log = logging.getLogger(__name__)
 
 # More records than this for one target in one commit: rebuild that target on next use instead.
 BULK = 200
 _PENDING = "xiaodi_matching_touched"
+_FLUSHED = "xiaodi_matching_flushed"
 _UNIVERSITY_KINDS = {OrgKind.UNIVERSITY.value, OrgKind.INSTITUTE.value}
 
 
@@ -57,14 +63,24 @@ def touched(obj: Any) -> Iterator[tuple[str, int]]:
 
 def _collect(session: Session, _flush_context: Any) -> None:
     pending: set[tuple[str, int]] = session.info.setdefault(_PENDING, set())
+    flushed: set[tuple[str, int]] = session.info.setdefault(_FLUSHED, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         for target, record_id in touched(obj):
             if record_id is not None:
                 pending.add((target, int(record_id)))
+                flushed.add((target, int(record_id)))
+
+
+def _write_feed(session: Session, _flush_context: Any) -> None:
+    """The flush's touched records into the change feed, in the same transaction as the change."""
+    flushed: set[tuple[str, int]] = session.info.pop(_FLUSHED, set())
+    if flushed:
+        feed.record(session.connection(), flushed)
 
 
 def _forget(session: Session, *_: Any) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_FLUSHED, None)
 
 
 def _apply(session: Session) -> None:
@@ -104,6 +120,7 @@ def install() -> None:
     if _INSTALLED:
         return
     event.listen(Session, "after_flush", _collect)
+    event.listen(Session, "after_flush_postexec", _write_feed)
     event.listen(Session, "after_commit", _apply)
     event.listen(Session, "after_rollback", _forget)
     _INSTALLED = True
@@ -114,6 +131,7 @@ def uninstall() -> None:
     if not _INSTALLED:
         return
     event.remove(Session, "after_flush", _collect)
+    event.remove(Session, "after_flush_postexec", _write_feed)
     event.remove(Session, "after_commit", _apply)
     event.remove(Session, "after_rollback", _forget)
     _INSTALLED = False
