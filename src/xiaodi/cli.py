@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from sqlalchemy import inspect
@@ -54,6 +56,32 @@ def db_init(db: DbOption = None) -> None:
 
     counts = init_database(engine_for(db), progress=_progress_printer())
     console.print("参考数据已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@db_app.command("backup")
+def db_backup(
+    out: Annotated[Path, typer.Option("--out", help="备份文件（新文件，不覆盖已有文件）")],
+    db: DbOption = None,
+) -> None:
+    """备份整个数据库（PostgreSQL 用 pg_dump，SQLite 用在线备份），服务不停。"""
+    from xiaodi.core.backup import backup
+    from xiaodi.core.settings import get_settings
+
+    path = backup(db or get_settings().database_url, out)
+    console.print(f"已备份到 {path}（{path.stat().st_size // 1024} KB；含个人信息，请妥善保管）")
+
+
+@db_app.command("restore")
+def db_restore(
+    source: Annotated[Path, typer.Argument(help="xiaodi db backup 写出的备份文件")],
+    db: DbOption = None,
+) -> None:
+    """把备份恢复到一个新建的空数据库（--db 指定；不覆盖已有数据）。"""
+    from xiaodi.core.backup import restore
+    from xiaodi.core.settings import get_settings
+
+    restore(source, db or get_settings().database_url)
+    console.print("已恢复。匹配索引会在首次使用时重建。")
 
 
 def _progress_printer() -> Callable[[str, int, int], None]:

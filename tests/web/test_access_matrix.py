@@ -75,6 +75,7 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
          only(choosers) | {"university": NO}),
         ("/login", "/login", {p: 303 for p in PERSONAS}),  # logged in: straight to the dashboard
         ("/healthz", "/healthz", {p: OK for p in PERSONAS}),
+        ("/readyz", "/readyz", {p: OK for p in PERSONAS}),
         ("/api/openapi.json", "/api/openapi.json", {p: OK for p in PERSONAS}),
         ("/api/docs", "/api/docs", {p: OK for p in PERSONAS}),
         ("/api/docs/openapi.json", "/api/docs/openapi.json", {p: OK for p in PERSONAS}),
@@ -211,7 +212,8 @@ def test_access_matrix(persona: str, login: Callable[[str], TestClient], world: 
 
 
 def test_anonymous_gets_nothing(client: TestClient, world: World) -> None:
-    public = {"/login", "/healthz", "/api/openapi.json", "/api/docs", "/api/docs/openapi.json", "/favicon.ico"}
+    public = {"/login", "/healthz", "/readyz", "/api/openapi.json", "/api/docs", "/api/docs/openapi.json",
+              "/favicon.ico"}
     for _template, path, _expected in matrix(world):
         r = client.get(path, follow_redirects=False)
         if path in public:

@@ -57,3 +57,13 @@ def test_unknown_api_route_is_json(client: TestClient) -> None:
     assert r.status_code == 404 and r.json() == {"error": "not_found", "detail": "页面不存在"}
     r = client.get("/nothing-here")
     assert r.status_code == 404 and "找不到" in r.text
+
+
+def test_readiness_says_whether_the_schema_is_the_codes(client, session) -> None:  # type: ignore[no-untyped-def]
+    """A load balancer sends traffic to a node only when its database answers with the schema the code expects."""
+    from sqlalchemy import text
+
+    assert client.get("/readyz").json() == {"status": "ready"}
+    session.execute(text("update alembic_version set version_num = 'older'"))
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json()["status"] == "schema_outdated" and r.json()["database"] == ["older"]

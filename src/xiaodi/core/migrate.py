@@ -29,3 +29,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def current_tables(engine: Engine) -> set[str]:
     return set(inspect(engine).get_table_names())
+
+
+def head_revisions() -> set[str]:
+    """The revisions this version of the code expects the database to be at (read once from the scripts)."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())

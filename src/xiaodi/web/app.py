@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from xiaodi import __version__
 from xiaodi.core.db import make_engine, make_sessionmaker
+from xiaodi.core.migrate import head_revisions
 from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.matching.sync import install as sync_indexes
@@ -108,6 +109,18 @@ def create_app(
     def healthz(session: SessionDep) -> dict[str, str]:
         session.execute(text("select 1"))
         return {"status": "ok"}
+
+    heads = head_revisions()
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(session: SessionDep) -> Response:
+        """Readiness, for a load balancer or an orchestrator: the database answers and its schema is the one this
+        code expects (after an upgrade of the code, before ``xiaodi db upgrade``, a node takes no traffic)."""
+        current = set(session.scalars(text("select version_num from alembic_version")))
+        if current != heads:
+            return JSONResponse({"status": "schema_outdated", "database": sorted(current), "code": sorted(heads)},
+                                status_code=503)
+        return JSONResponse({"status": "ready"})
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
