@@ -45,7 +45,8 @@ from xiaodi.demands.models import (
 )
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventParticipant, Internship
-from xiaodi.ingest.models import IngestedReport, Metric, StatedFigure
+from xiaodi.figures.metrics import Metric
+from xiaodi.ingest.models import IngestedReport, StatedFigure
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core.db import make_engine
 from xiaodi.directory.models import Organisation, Region
-from xiaodi.projects.figures import compute_figures
+from xiaodi.figures.compute import compute_figures
 
 YEAR = {"date_from": dt.date(2024, 1, 1), "date_to": dt.date(2024, 12, 31)}
 

@@ -122,14 +122,17 @@ def _register_areas() -> None:
     from xiaodi.demands import cli as demands_cli
     from xiaodi.demands import orders_cli
     from xiaodi.demo import cli as demo_cli
+    from xiaodi.figures import cli as figures_cli
     from xiaodi.ingest import cli as ingest_cli
     from xiaodi.matching import cli as matching_cli
     from xiaodi.projects import cli as projects_cli
     from xiaodi.tables import cli as tables_cli
     from xiaodi.web import cli as web_cli
 
-    for area in (tables_cli, demo_cli, demands_cli, orders_cli, projects_cli, ingest_cli, matching_cli, accounts_cli,
-                 web_cli):
+    for area in (tables_cli, demo_cli, demands_cli, orders_cli):
+        area.register(app, engine_for)
+    app.command("figures")(figures_cli.figures)
+    for area in (projects_cli, ingest_cli, matching_cli, accounts_cli, web_cli):
         area.register(app, engine_for)
 
 

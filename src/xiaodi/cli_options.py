@@ -5,7 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -19,10 +20,25 @@ EngineFactory = Callable[[str | None], Engine]
 _engines: list[Engine] = []  # the databases this command opened, to explain a database error (``xiaodi.cli``)
 
 
+_fixed: list[Engine] = []  # the engine every command uses inside ``fixed_engine``, whatever ``--db`` says
+
+
+@contextmanager
+def fixed_engine(engine: Engine) -> Iterator[Engine]:
+    """Commands run inside this block open ``engine`` (a test's ledger, a program that embeds the commands)."""
+    _fixed.append(engine)
+    try:
+        yield engine
+    finally:
+        _fixed.remove(engine)
+
+
 def engine_for(url: str | None) -> Engine:
     """The engine of ``--db`` (or ``XIAODI_DATABASE_URL``), remembered so a missing schema can be explained."""
     from xiaodi.core.db import make_engine
 
+    if _fixed:
+        return _fixed[-1]
     engine = make_engine(url)
     _engines.append(engine)
     return engine

@@ -19,7 +19,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.demands.models import Demand, DemandKind, ServiceTeam, Visibility
 from xiaodi.demands.service import Viewer, create_demand, transition
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
-from xiaodi.projects.figures import region_subtree_ids
+from xiaodi.directory.regions import region_subtree_ids
 
 
 @dataclass

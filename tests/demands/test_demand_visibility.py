@@ -19,7 +19,7 @@ from xiaodi.demands.service import (
     visible_demands,
 )
 from xiaodi.demands.service_claims import submit_claim
-from xiaodi.projects.figures import region_subtree_ids
+from xiaodi.directory.regions import region_subtree_ids
 
 PERSONAS = ("office", "owner", "lead", "named_uni", "other_uni", "outsider", "anonymous", "other_county_office",
             "province_office")

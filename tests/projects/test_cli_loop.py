@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from tests.demands.loop_world import build_world, published_demand
+from xiaodi.cli_options import fixed_engine
 from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.migrate import upgrade
@@ -28,6 +29,7 @@ from xiaodi.demands.service_claims import (
     shortlist,
     submit_claim,
 )
+from xiaodi.figures import cli as figures_cli
 from xiaodi.projects import cli as projects_cli
 
 runner = CliRunner()
@@ -60,6 +62,12 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, s
 
 def app_for(eng: Engine) -> typer.Typer:
     app = typer.Typer(pretty_exceptions_enable=False)
+
+    @app.callback()
+    def use_this_ledger(ctx: typer.Context) -> None:  # the module-level commands open this ledger
+        ctx.with_resource(fixed_engine(eng))
+
+    app.command("figures")(figures_cli.figures)
     projects_cli.register(app, lambda _url: eng)
     return app
 

@@ -14,10 +14,12 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from tests.demands.loop_world import build_world, draft_demand
+from xiaodi.cli_options import fixed_engine
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.migrate import upgrade
 from xiaodi.demands import cli as demands_cli
+from xiaodi.figures import cli as figures_cli
 from xiaodi.projects import cli as projects_cli
 from xiaodi.projects.service import add_milestone, create_project, record_funds
 
@@ -43,7 +45,13 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, s
 
 def app_for(eng: Engine) -> typer.Typer:
     app = typer.Typer(pretty_exceptions_enable=False)
+
+    @app.callback()
+    def use_this_ledger(ctx: typer.Context) -> None:  # the module-level commands open this ledger
+        ctx.with_resource(fixed_engine(eng))
+
     demands_cli.register(app, lambda _url: eng)
+    app.command("figures")(figures_cli.figures)
     projects_cli.register(app, lambda _url: eng)
     return app
 

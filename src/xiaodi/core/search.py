@@ -128,7 +128,7 @@ def bigram_keys(value: str) -> list[int]:
     return sorted(keys)
 
 
-def candidates(session: Session, table: str, term: str) -> CompoundSelect | None:
+def candidates(session: Session, table: str, term: str) -> CompoundSelect[Any] | None:
     """Ids of the records of ``table`` whose text may contain ``term``: the index's matches and the records it
     has not read yet. ``None`` when the search should read the table instead: no index, a term the index cannot
     answer, or a term so common (over ``COMMON_SHARE`` of the records) that reading the table in the list's

@@ -194,7 +194,7 @@ def _demo_accounts(session: Session) -> list[tuple[str, str, str]]:
 
 
 def _region_figures(session: Session, loader: Loader, today: dt.date) -> list[RegionFigures]:
-    from xiaodi.projects.figures import compute_figures
+    from xiaodi.figures.compute import compute_figures
 
     out: list[RegionFigures] = []
     for key in PROGRAMME_REGIONS:

@@ -392,7 +392,7 @@ class Loader:
                          source=fund.source, note=fund.note)
 
     def overdue_count(self, region_id: int | None = None) -> int:
-        from xiaodi.projects.figures import region_subtree_ids
+        from xiaodi.directory.regions import region_subtree_ids
         from xiaodi.projects.models import Project
 
         stmt = (select(func.count()).select_from(Milestone).join(Project, Project.id == Milestone.project_id)

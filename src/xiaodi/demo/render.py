@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
-from xiaodi.ingest.models import METRIC_LABELS, MONEY_METRICS, Metric
+from xiaodi.figures.metrics import MONEY_METRICS, Metric
 
 if TYPE_CHECKING:
     from xiaodi.demo.builder import DemoSummary
@@ -28,7 +28,7 @@ SHOWN_METRICS = ("universities", "agreements", "projects_signed", "projects_land
 
 def label(metric: str) -> str:
     try:
-        return METRIC_LABELS[Metric(metric)]
+        return Metric(metric).label
     except ValueError:
         return metric
 

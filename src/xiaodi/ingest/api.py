@@ -16,6 +16,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
+from xiaodi.figures.report import parse_period
 from xiaodi.ingest.decode import MAX_BYTES
 from xiaodi.ingest.models import IngestedReport, StatedFigure
 from xiaodi.ingest.pipeline import json_number
@@ -29,7 +30,6 @@ from xiaodi.ingest.service import (
 )
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.figures_view import parse_period
 
 
 class ReviewBody(BaseModel):

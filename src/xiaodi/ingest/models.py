@@ -1,8 +1,7 @@
 """Ingestion models: reports and news read into the platform (工作报告/新闻) and the figures they state (报送数据).
 
-Also the vocabulary of ledger metrics (``Metric``): report figures, event outcomes and assessment indicators use
-the same keys, so that a stated figure can be reconciled with the ledger and scored. It lives here because
-ingestion depends on ``core`` only, while events and assessment may read it.
+A stated figure's ``metric`` is a key of the ledger vocabulary, ``figures.metrics.Metric`` (ingest reads figures,
+never the reverse), so that it can be reconciled with the ledger and scored.
 """
 
 from __future__ import annotations
@@ -20,69 +19,6 @@ from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, Versi
 if TYPE_CHECKING:
     from xiaodi.directory.models import Region
 
-
-class Metric(StrEnum):
-    """A ledger metric (统计指标). Columns store the plain key (String), so a new metric needs no migration."""
-
-    UNIVERSITIES = "universities"  # 合作高校 (所)
-    AGREEMENTS = "agreements"  # 签约协议 (项)
-    PROJECTS_SIGNED = "projects_signed"  # 签约项目 (个)
-    PROJECTS_LANDED = "projects_landed"  # 落地项目 (个)
-    AMOUNT_SIGNED = "amount_signed"  # 签约金额 (元)
-    FUNDS_IN_PLACE = "funds_in_place"  # 到位资金 (元)
-    BASES = "bases"  # 共建基地 (个)
-    TECH_DEMAND = "tech_demand"  # 技术需求 (项)
-    TALENT_DEMAND = "talent_demand"  # 人才需求 (人/项)
-    PROJECT_DEMAND = "project_demand"  # 项目需求 (项)
-    ACHIEVEMENTS = "achievements"  # 转化科技成果 (项)
-    POSITIONS = "positions"  # 提供岗位 (个)
-    EXPERTS = "experts"  # 专家教授 (人)
-    TALENTS = "talents"  # 引进人才 (人)
-    STUDENTS = "students"  # 实习实训/就业学生 (人)
-    ENTERPRISES = "enterprises"  # 参与企业 (家)
-    INTENTS = "intents"  # 合作意向 (项)
-    EVENTS = "events"  # 活动 (次)
-    TRAININGS = "trainings"  # 培训 (人次)
-    PLATFORMS = "platforms"  # 共建平台 (个)
-    OUTPUT_VALUE = "output_value"  # 新增产值 (元)
-    INVESTMENT = "investment"  # 总投资/计划投资 (元)
-    CONTACTS = "contacts"  # 对接次数 (次)
-    PROJECTS = "projects"  # 项目 (个) — neither 签约 nor 落地 stated
-    TEAMS = "teams"  # 服务团队/创新团队 (个)
-
-
-METRIC_LABELS: dict[Metric, str] = {
-    Metric.UNIVERSITIES: "合作高校",
-    Metric.AGREEMENTS: "签约协议",
-    Metric.PROJECTS_SIGNED: "签约项目",
-    Metric.PROJECTS_LANDED: "落地项目",
-    Metric.AMOUNT_SIGNED: "签约金额",
-    Metric.FUNDS_IN_PLACE: "到位资金",
-    Metric.BASES: "共建基地",
-    Metric.TECH_DEMAND: "技术需求",
-    Metric.TALENT_DEMAND: "人才需求",
-    Metric.PROJECT_DEMAND: "项目需求",
-    Metric.ACHIEVEMENTS: "科技成果",
-    Metric.POSITIONS: "就业岗位",
-    Metric.EXPERTS: "专家教授",
-    Metric.TALENTS: "引进人才",
-    Metric.STUDENTS: "大学生",
-    Metric.ENTERPRISES: "企业",
-    Metric.INTENTS: "合作意向",
-    Metric.EVENTS: "活动",
-    Metric.TRAININGS: "培训人次",
-    Metric.PLATFORMS: "共建平台",
-    Metric.OUTPUT_VALUE: "新增产值",
-    Metric.INVESTMENT: "投资额",
-    Metric.CONTACTS: "对接次数",
-    Metric.PROJECTS: "合作项目",
-    Metric.TEAMS: "团队",
-}
-
-# Money metrics are stored in yuan; every other metric is a count in its own unit.
-MONEY_METRICS: frozenset[Metric] = frozenset(
-    {Metric.AMOUNT_SIGNED, Metric.FUNDS_IN_PLACE, Metric.OUTPUT_VALUE, Metric.INVESTMENT}
-)
 
 # Wide enough for any stated figure in yuan (23,730,000,000 元 and far beyond) and for counts alike.
 FigureValue = Numeric(24, 2, asdecimal=True)
@@ -145,7 +81,7 @@ class StatedFigure(IdMixin, TimestampMixin, Base):
     __table_args__ = (Index("ix_stated_figure_metric_region", "metric", "region_id"),)
 
     report_id: Mapped[int] = mapped_column(ForeignKey("ingested_report.id"), index=True)
-    metric: Mapped[str] = mapped_column(String(40))  # a Metric key
+    metric: Mapped[str] = mapped_column(String(40))  # a figures.metrics.Metric key
     value: Mapped[Decimal] = mapped_column(FigureValue)
     value_text: Mapped[str | None] = mapped_column(String(60))
     unit: Mapped[str | None] = mapped_column(String(20))

@@ -18,20 +18,21 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
+from xiaodi.figures.metrics import MONEY_METRICS, Metric
+from xiaodi.figures.report import parse_period
 from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
-from xiaodi.ingest.models import METRIC_LABELS, MONEY_METRICS, IngestedReport, ReportState, StatedFigure
+from xiaodi.ingest.models import IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.figures_view import parse_period
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
 REPORT_STATE_LABELS = {ReportState.UPLOADED.value: "待核对", ReportState.REVIEWED.value: "核对中",
                        ReportState.ACCEPTED.value: "已采信"}
 FIGURE_STATE_LABELS = {"proposed": "待核对", "accepted": "已采信", "rejected": "不采信", "corrected": "已更正"}
-METRIC_NAMES = {m.value: label for m, label in METRIC_LABELS.items()}
+METRIC_NAMES = Metric.labels()
 METRIC_BY_NAME = {label: key for key, label in METRIC_NAMES.items()}
 MONEY_KEYS = frozenset(m.value for m in MONEY_METRICS)
 DECISION_DONE = {Decision.ACCEPT: "已采信", Decision.CORRECT: "已更正", Decision.REJECT: "已标为不采信"}

@@ -22,9 +22,11 @@ from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, get_live
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
+from xiaodi.figures.compute import compute_figures
+from xiaodi.figures.metrics import FIGURE_KEYS, FIGURE_LABELS, Metric
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.figures import extract_figures
-from xiaodi.ingest.models import FigureState, IngestedReport, Metric, ReportState, StatedFigure
+from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.periods import figure_period, period_label
 from xiaodi.ingest.regions import main_region
 
@@ -164,8 +166,6 @@ class ReconciliationRow:
     @property
     def label(self) -> str:
         """The row's name in Chinese: the ledger figure it compares (人才需求人数, 已揭榜需求…)."""
-        from xiaodi.projects.figures import FIGURE_LABELS
-
         key = self.ledger_metric or self.metric
         return FIGURE_LABELS.get(key) or FIGURE_LABELS.get(self.metric) or key
 
@@ -208,8 +208,6 @@ def reconcile(
     cannot be placed (no publication date) is compared with the chosen period and says so. Ledger figures no report
     states are listed for the chosen period.
     """
-    from xiaodi.projects.figures import FIGURE_KEYS, compute_figures
-
     cache: dict[tuple[dt.date | None, dt.date | None], dict[str, int | Decimal]] = {}
 
     def ledger_for(start: dt.date | None, end: dt.date | None) -> dict[str, int | Decimal]:

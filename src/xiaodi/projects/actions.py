@@ -21,9 +21,9 @@ from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.records import get_live
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
 from xiaodi.directory.models import Organisation, Region, RegionLevel
+from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_region
 from xiaodi.projects import dispatch, service
-from xiaodi.projects.figures import region_subtree_ids
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,

@@ -1,6 +1,5 @@
 """CLI commands of the closed loop (闭环管理), acting as the office (trusted caller) under a named actor (``--as``):
 
-* ``xiaodi figures`` — the programme's figures from the ledger;
 * ``xiaodi agreement add|list|show`` — signed agreements (签约), also for a selected 揭榜 claim;
 * ``xiaodi project add|list|show|stage|milestone-add|milestone-done|funds-add|funds-correct`` — the project list
   (项目清单) with its 倒排工期 milestones and funds in place (到位资金);
@@ -29,11 +28,11 @@ from xiaodi.core.models import to_jsonable
 from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import DEMAND_STATE_LABELS, Claim, Demand
 from xiaodi.directory.models import Region
+from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.projects import service
 from xiaodi.projects.actions import parse_money
 from xiaodi.projects.dispatch import KIND_LABELS, LEVEL_LABELS, Decision, dispatch_list, hold_meeting
-from xiaodi.projects.figures import FIGURE_KEYS, MONEY_KEYS, compute_figures, metric_label, region_subtree_ids
 from xiaodi.projects.models import (
     AGREEMENT_KIND_LABELS,
     PROJECT_STAGE_LABELS,
@@ -220,39 +219,10 @@ def _project_json(session: Session, p: Project) -> dict[str, Any]:
 
 
 def register(app: typer.Typer, engine_for: EngineFactory) -> None:
-    """Mount ``figures``, ``agreement``, ``project`` and ``dispatch`` on ``app``."""
-    _figures(app, engine_for)
+    """Mount ``agreement``, ``project`` and ``dispatch`` on ``app``."""
     _agreements(app, engine_for)
     _projects(app, engine_for)
     _dispatch(app, engine_for)
-
-
-def _figures(app: typer.Typer, engine_for: EngineFactory) -> None:
-    @app.command("figures")
-    def figures_cmd(
-        region: RegionOption = None,
-        unit: UnitOption = None,
-        date_from: Annotated[str | None, typer.Option("--from", help="起始日期 YYYY-MM-DD（含）")] = None,
-        date_to: Annotated[str | None, typer.Option("--to", help="截止日期 YYYY-MM-DD（含）")] = None,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """工作数据：按台账计算合作高校、签约、项目、金额、到位资金、基地和需求等数字。"""
-        with transaction(engine_for(db)) as session:
-            region_id, unit_id = _scope(session, region, unit)
-            figures = compute_figures(session, region_id=region_id, unit_id=unit_id,
-                                      date_from=_date(date_from, "起始日期"), date_to=_date(date_to, "截止日期"))
-        if as_json:
-            typer.echo(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
-            return
-        span = f"{figures.date_from or '开始'} 至 {figures.date_to or '今'}"
-        title = f"{figures.region or '全部地区'}{'·' + figures.unit if figures.unit else ''}（{span}）"
-        table = Table("指标", "数值", "键", title=title)
-        for key in FIGURE_KEYS:
-            value = figures.values[key]
-            shown = format_yuan(value) if key in MONEY_KEYS else str(value)  # type: ignore[arg-type]
-            table.add_row(metric_label(key), shown, key)
-        console.print(table)
 
 
 def _agreements(app: typer.Typer, engine_for: EngineFactory) -> None:

@@ -23,7 +23,7 @@ from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, Region, RegionLevel
-from xiaodi.projects.figures import region_subtree_ids
+from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.projects.models import (
     DispatchItem,
     DispatchMeeting,

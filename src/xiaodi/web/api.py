@@ -78,8 +78,8 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         date_from: Annotated[dt.date | None, Query(alias="from", description="起始日期（含），与 year 二选一")] = None,
         date_to: Annotated[dt.date | None, Query(alias="to", description="截止日期（含）")] = None,
     ) -> dict[str, Any]:
+        from xiaodi.figures.report import build_report, parse_period
         from xiaodi.web.dashboard import work_counts
-        from xiaodi.web.figures_view import build_report, parse_period
 
         report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
         desk = work_counts(session, viewer, dt.date.today())  # the viewer's own desk, whatever region is shown

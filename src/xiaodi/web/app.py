@@ -22,8 +22,9 @@ from xiaodi.core.db import make_engine, make_sessionmaker
 from xiaodi.core.migrate import head_revisions
 from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
+from xiaodi.figures import cache as figures_cache
 from xiaodi.matching.sync import install as sync_indexes
-from xiaodi.web import docs, errors, figures_cache, openapi, security
+from xiaodi.web import docs, errors, openapi, security
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
 from xiaodi.web.secret import session_secret

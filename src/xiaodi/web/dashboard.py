@@ -1,7 +1,7 @@
 """The dashboard (工作台) of one scope: programme figures, demands by state, projects by stage, overdue milestones.
 
-The figures are the projects area's (``projects.figures.compute_figures``); the counts use the same access
-helpers as the lists, so a dashboard never counts what its viewer could not open.
+The figure tiles are the figures area's (``figures.tiles``); the counts use the same access helpers as the lists,
+so a dashboard never counts what its viewer could not open.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
-from xiaodi.projects.figures import Figures, compute_figures
+from xiaodi.figures.cache import FiguresCache
+from xiaodi.figures.tiles import dashboard_tiles
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
 from xiaodi.web.access import demand_viewer, project_scope
 from xiaodi.web.charts import bar_chart
-from xiaodi.web.figures_cache import FiguresCache
-from xiaodi.web.figures_view import figure_tiles, parse_period, resolve_scope
 
 
 @dataclass
@@ -78,31 +77,15 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
     """The dashboard of the viewer's scope, or of a region inside an office's own, for a year or all time.
     With a ``cache``, figures computed in the last seconds for the same scope and period are shown again."""
     today = today or dt.date.today()
-    period = parse_period(year)
-    scope = resolve_scope(session, viewer, region)
-    figures: list[tuple[str, str]] = []
-    computed_at: dt.datetime | None = None
-    if scope.counts:
-        region_id = scope.region.id if scope.region else None
-
-        def compute() -> Figures:
-            return compute_figures(session, region_id=region_id, unit_id=scope.unit_id,
-                                   date_from=period.date_from, date_to=period.date_to)
-
-        if cache is None:
-            result = compute()
-        else:
-            key = (id(session.get_bind()), region_id, scope.unit_id, period.date_from, period.date_to)
-            cached = cache.get(session, key, compute)
-            result, computed_at = cached.figures, cached.computed_at
-        figures = figure_tiles(result)
+    shown = dashboard_tiles(session, viewer, region=region, year=year, cache=cache)
+    scope = shown.scope
     counts = work_counts(session, viewer, today)
     demand_rows = [(DEMAND_STATE_LABELS[DemandState(k)], float(v)) for k, v in counts.demand_counts.items() if v]
     project_rows = [(label, float(counts.project_counts.get(stage.value, 0)))
                     for stage, label in PROJECT_STAGE_LABELS.items() if counts.project_counts.get(stage.value)]
     return Dashboard(
         scope=scope.label,
-        figures=figures,
+        figures=shown.tiles,
         demand_chart=bar_chart(demand_rows, title="需求按状态", unit="项"),
         project_chart=bar_chart(project_rows, title="项目按阶段", unit="个"),
         demand_counts=counts.demand_counts,
@@ -110,7 +93,7 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
         overdue_count=counts.overdue_count,
         overdue=counts.overdue,
         region_code=scope.region.code if scope.region else "",
-        computed_at=computed_at,
+        computed_at=shown.computed_at,
     )
 
 

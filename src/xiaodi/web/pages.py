@@ -20,11 +20,12 @@ from xiaodi.accounts import service as accounts
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import history
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
-from xiaodi.web import dashboard, figures_view, imports
+from xiaodi.figures.report import region_choices
+from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
 from xiaodi.web.params import plain_int
+from xiaodi.web.responses import xlsx_response
 from xiaodi.web.table_export import table_workbook
 from xiaodi.web.templating import flash, render
 
@@ -87,26 +88,9 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value,
                                cache=request.app.state.figures_cache)
         return render(request, "dashboard.html", {"d": data, "year": year_value,
-                                                  "regions": figures_view.region_choices(session, viewer),
+                                                  "regions": region_choices(session, viewer),
                                                   "cache_seconds": f"{request.app.state.figures_cache.seconds:g}",
                                                   "years": list(range(dt.date.today().year, 2017, -1))})
-
-    @r.get("/figures")
-    def figures(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        params = {k: v for k, v in request.query_params.items() if k in FIGURE_PARAMS and v}
-        report = _figures_report(session, viewer, params)
-        columns = [(k, metric_label(k)) for k in BREAKDOWN_KEYS]
-        return render(request, "figures.html", {
-            "report": report, "params": params, "regions": figures_view.region_choices(session, viewer),
-            "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
-            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text})
-
-    @r.get("/figures/export.xlsx")
-    def figures_export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        params = {k: v for k, v in request.query_params.items() if k in FIGURE_PARAMS and v}
-        report = _figures_report(session, viewer, params)
-        name = f"工作数据-{report.scope.label}-{report.period.label}.xlsx".replace(" ", "")
-        return xlsx_response(figures_view.report_xlsx(report), name)
 
     # ---- account ---------------------------------------------------------------------------------------------
 
@@ -262,22 +246,6 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
         out.append({"at": entry.at, "actor": entry.actor, "action": AUDIT_ACTIONS.get(entry.action, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
     return out, shows_id
-
-
-FIGURE_PARAMS = ("region", "year", "from", "to")
-
-
-def _figures_report(session: Session, viewer: Viewer, params: dict[str, str]) -> figures_view.FiguresReport:
-    period = figures_view.parse_period(params.get("year"), params.get("from"), params.get("to"))
-    return figures_view.build_report(session, viewer, region=params.get("region"), period=period)
-
-
-def xlsx_response(data: bytes, filename: str) -> Response:
-    """An Excel download whose Chinese file name survives every browser (RFC 5987)."""
-    from urllib.parse import quote
-
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 def _xlsx(spec: ResourceSpec, items: list[Any], viewer: Viewer) -> bytes:

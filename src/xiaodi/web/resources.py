@@ -11,7 +11,7 @@ from xiaodi.web.listing import ResourceSpec
 
 # Areas with pages; an area missing here (or whose pages module is missing) simply has no pages yet.
 AREAS: tuple[str, ...] = (
-    "demands", "projects", "bases", "events", "directory", "catalog", "matching", "ingest", "accounts",
+    "demands", "projects", "bases", "events", "directory", "catalog", "matching", "ingest", "accounts", "figures",
 )
 
 
@@ -27,7 +27,7 @@ def _page_modules() -> Iterator[object]:
 def load_specs() -> dict[str, ResourceSpec]:
     specs: dict[str, ResourceSpec] = {}
     for module in _page_modules():
-        for spec in module.specs():  # type: ignore[attr-defined]
+        for spec in getattr(module, "specs", list)():  # an area may have pages but no lists (figures)
             specs[spec.name] = spec
     return specs
 

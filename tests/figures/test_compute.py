@@ -19,15 +19,9 @@ from xiaodi.core.records import retire
 from xiaodi.demands.models import DemandKind
 from xiaodi.demands.service_claims import submit_claim, withdraw_claim
 from xiaodi.directory.models import Organisation
-from xiaodi.ingest.models import Metric
-from xiaodi.projects.figures import (
-    BREAKDOWN_KEYS,
-    FIGURE_KEYS,
-    compute_figures,
-    figures_by_subregion,
-    figures_by_year,
-    region_subtree_ids,
-)
+from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.figures.compute import compute_figures, figures_by_subregion, figures_by_year
+from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, Metric
 from xiaodi.projects.models import AgreementKind, PartyRole
 from xiaodi.projects.service import (
     PartySpec,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from xiaodi.bases.models import Pairing, ProgrammeBase
 from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation
-from xiaodi.projects.figures import Figures
+from xiaodi.figures.compute import Figures
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Project
 
 COUNTED = (Agreement, AgreementParty, Project, FundRecord, ProgrammeBase, Pairing, Demand, Claim, Organisation)

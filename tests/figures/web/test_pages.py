@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from python_calamine import CalamineWorkbook
 
-from .conftest import World
+from tests.web.conftest import World
 
 
 def test_a_county_office_sees_its_year_and_its_trend(login: Callable[[str], TestClient], world: World) -> None:
@@ -81,10 +81,9 @@ def test_the_dashboard_reuses_its_figures_until_something_counted_changes(
     import datetime as dt
     from decimal import Decimal
 
+    from tests.web.conftest import ACTOR
+    from xiaodi.figures import tiles as dashboard
     from xiaodi.projects import service as projects
-    from xiaodi.web import dashboard
-
-    from .conftest import ACTOR
 
     calls: list[int] = []
     real = dashboard.compute_figures
@@ -113,7 +112,7 @@ def test_the_dashboard_reuses_its_figures_until_something_counted_changes(
 
 def test_a_zero_second_cache_always_computes(login: Callable[[str], TestClient], world: World, app,  # type: ignore[no-untyped-def]
                                              monkeypatch) -> None:
-    from xiaodi.web import dashboard
+    from xiaodi.figures import tiles as dashboard
 
     calls: list[int] = []
     real = dashboard.compute_figures

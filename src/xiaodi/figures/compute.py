@@ -1,7 +1,8 @@
 """The programme's figures (工作数据) for a region, a unit and a period, computed from the ledger, never typed in.
 
-The keys are the ledger metrics of report ingestion (``ingest.models.Metric``), so that a figure a report states
-can be set beside the figure the ledger computes. What each figure counts:
+The keys are the ledger metrics (``figures.metrics.Metric``), so that a figure a report states can be set beside
+the figure the ledger computes. One function per figure (or per pair a single statement gives), each with the one
+query strategy its database needs. What each figure counts:
 
 * ``universities`` — distinct universities and institutes connected: a party to an agreement signed in the
   period, the partner of a project signed in the period, the partner of a base plaqued in the period, or the
@@ -39,18 +40,11 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import UTCDateTime
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind
 from xiaodi.directory.models import Organisation, OrgKind, Region
-from xiaodi.ingest.models import METRIC_LABELS, Metric
+from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Project
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-MONEY_KEYS = frozenset({"amount_signed", "funds_in_place"})
-FIGURE_KEYS: tuple[str, ...] = (
-    "universities", "agreements", "amount_signed", "projects_signed", "projects_landed", "funds_in_place", "bases",
-    "tech_demand", "talent_demand", "project_demand", "talent_headcount", "demands_published", "demands_claimed",
-)  # fmt: skip
-FIGURE_LABELS: dict[str, str] = {m.value: label for m, label in METRIC_LABELS.items()} | {
-    "talent_headcount": "人才需求人数", "demands_published": "发榜需求", "demands_claimed": "已揭榜需求",
-}  # fmt: skip
 _UNIVERSITY_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
@@ -75,14 +69,6 @@ class Figures:
             value = self.values[key]
             out[key] = float(value) if isinstance(value, Decimal) else value
         return out
-
-
-def region_subtree_ids(session: Session, region_id: int) -> list[int]:
-    """The region and all its descendants, in one recursive query (a city's figures include its counties)."""
-    tree = select(Region.id).where(Region.id == region_id).cte("subtree", recursive=True)
-    child = aliased(Region)
-    tree = tree.union_all(select(child.id).join(tree, child.parent_id == tree.c.id))
-    return list(session.scalars(select(tree.c.id)))
 
 
 def _between(column: Any, date_from: dt.date | None, date_to: dt.date | None) -> ColumnElement[bool]:
@@ -116,6 +102,60 @@ def _region_filter(session: Session, region_id: int) -> tuple[Callable[[Any], Co
     return (lambda column: column.in_(ids)), False
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What one computation counts: a region (with its sub-regions) or every one, one unit or every one, a period.
+
+    ``broad`` (the whole ledger: every region, every unit) takes other roads through some queries (see each)."""
+
+    in_region: Callable[[Any], ColumnElement[bool]]
+    unit_id: int | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    broad: bool
+
+    @property
+    def period(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    def agreements(self) -> ColumnElement[bool]:
+        """The scope's live agreements signed in the period. A unit's agreements are found from its parties (the
+        index on agreement_party.organisation_id), not by testing every agreement for a party."""
+        unit_agreements = select(AgreementParty.agreement_id).where(AgreementParty.organisation_id == self.unit_id)
+        return and_(Agreement.retired_at.is_(None), self.in_region(Agreement.region_id),
+                    _between(Agreement.signed_on, self.date_from, self.date_to) if self.period else true(),
+                    Agreement.id.in_(unit_agreements) if self.unit_id is not None else true())
+
+    def projects(self) -> ColumnElement[bool]:
+        """The scope's live projects, whatever their dates."""
+        unit_id = self.unit_id
+        unit_project = or_(Project.responsible_unit_id == unit_id, Project.partner_id == unit_id,
+                           Project.enterprise_id == unit_id) if unit_id is not None else true()
+        return and_(Project.retired_at.is_(None), self.in_region(Project.region_id), unit_project)
+
+    def signed(self) -> ColumnElement[bool]:
+        """A project's agreement signed in the period (with no period: every project)."""
+        return _between(Agreement.signed_on, self.date_from, self.date_to) if self.period else true()
+
+    def bases(self) -> ColumnElement[bool]:
+        """The scope's live bases, not withdrawn, whatever their dates."""
+        unit_id = self.unit_id
+        unit_base = or_(ProgrammeBase.host_org_id == unit_id, ProgrammeBase.partner_org_id == unit_id,
+                        ProgrammeBase.lead_unit_id == unit_id) if unit_id is not None else true()
+        return and_(ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.RETIRED,
+                    self.in_region(ProgrammeBase.region_id), unit_base)
+
+    def demands(self) -> ColumnElement[bool]:
+        """The scope's live demands published (发榜) in the period (Shanghai days)."""
+        start, end = _local_bounds(self.date_from, self.date_to)
+        unit_id = self.unit_id
+        return and_(
+            Demand.retired_at.is_(None), Demand.published_at.is_not(None), self.in_region(Demand.region_id),
+            Demand.published_at >= start if start else true(), Demand.published_at < end if end else true(),
+            or_(Demand.owner_id == unit_id, Demand.lead_unit_id == unit_id) if unit_id is not None else true(),
+        )
+
+
 def compute_figures(
     session: Session,
     *,
@@ -128,111 +168,135 @@ def compute_figures(
     if date_from and date_to and date_from > date_to:
         raise ValidationFailed("统计起始日期不能晚于截止日期")
     region_filter, whole = _region_filter(session, region_id) if region_id is not None else (None, True)
-    broad = whole and unit_id is None  # the whole ledger: some queries take another road (see below)
 
     def in_region(column: Any) -> ColumnElement[bool]:
         return region_filter(column) if region_filter is not None else true()
 
+    scope = _Scope(in_region, unit_id, date_from, date_to, broad=whole and unit_id is None)
     values: dict[str, int | Decimal] = {}
-    period = date_from is not None or date_to is not None
+    values["agreements"], values["amount_signed"] = agreements_signed(session, scope)
+    values["projects_signed"], values["projects_landed"] = projects_signed_and_landed(session, scope)
+    values["funds_in_place"] = funds_in_place(session, scope)
+    values["bases"] = bases_plaqued(session, scope)
+    values.update(demands_published_and_claimed(session, scope))
+    values["universities"] = universities_connected(session, scope)
+    region_name = session.get(Region, region_id).full_name if region_id is not None else None  # type: ignore[union-attr]
+    unit_name = session.get(Organisation, unit_id).name if unit_id is not None else None  # type: ignore[union-attr]
+    return Figures(region=region_name, unit=unit_name, date_from=date_from, date_to=date_to, values=values)
 
-    # Agreements (签约) and signed amount. A unit's agreements are found from its parties (the index on
-    # agreement_party.organisation_id), not by testing every agreement for a party.
-    unit_agreements = select(AgreementParty.agreement_id).where(AgreementParty.organisation_id == unit_id)
-    agreement_scope = and_(Agreement.retired_at.is_(None), in_region(Agreement.region_id),
-                           _between(Agreement.signed_on, date_from, date_to) if period else true(),
-                           Agreement.id.in_(unit_agreements) if unit_id is not None else true())
+
+def agreements_signed(session: Session, scope: _Scope) -> tuple[int, Decimal]:
+    """Agreements (签约协议) signed in the period and their signed amount (签约金额)."""
     n, amount = session.execute(
-        select(func.count(), func.coalesce(func.sum(Agreement.amount), 0)).where(agreement_scope)
+        select(func.count(), func.coalesce(func.sum(Agreement.amount), 0)).where(scope.agreements())
     ).one()
-    values["agreements"], values["amount_signed"] = int(n), _money(amount)
+    return int(n), _money(amount)
 
-    # Projects signed and landed (落地).
-    unit_project = or_(Project.responsible_unit_id == unit_id, Project.partner_id == unit_id,
-                       Project.enterprise_id == unit_id) if unit_id is not None else true()
-    project_scope = and_(Project.retired_at.is_(None), in_region(Project.region_id), unit_project)
-    signed = _between(Agreement.signed_on, date_from, date_to) if period else true()
-    landed = _between(Project.landed_on, date_from, date_to)
+
+def projects_signed_and_landed(session: Session, scope: _Scope) -> tuple[int, int]:
+    """Projects whose agreement was signed in the period, and projects that landed (落地) in it."""
+    landed = _between(Project.landed_on, scope.date_from, scope.date_to)
     n_signed, n_landed = session.execute(
-        select(func.count().filter(signed), func.count().filter(landed))
-        .select_from(Project).outerjoin(Agreement, Agreement.id == Project.agreement_id).where(project_scope)
+        select(func.count().filter(scope.signed()), func.count().filter(landed))
+        .select_from(Project).outerjoin(Agreement, Agreement.id == Project.agreement_id).where(scope.projects())
     ).one()
-    values["projects_signed"], values["projects_landed"] = int(n_signed), int(n_landed)
+    return int(n_signed), int(n_landed)
 
-    # Funds in place (到位资金): the sum over records that no later record corrects — computed as the sum over
-    # the scope's records less the sum over the corrected ones (a record is corrected at most once: UNIQUE
-    # (corrects_id)), in one statement. Records are summed from ix_fund_record_project_arrived_amount
-    # (project_id, arrived_on, amount), which covers the sum: no fund_record row is read. SQLite must not start
-    # from ix_fund_record_arrived_on instead (a year would fetch 45,000 rows from the table one by one): the
-    # unary + (a no-op) keeps the period a filter on the covering index.
-    # * A whole province: all records less those of the projects out of scope (few). The corrected records:
-    #   on SQLite, walked from the corrections (4,000) to the record each replaces; on PostgreSQL, tested in
-    #   the same pass against the hashed set of corrected ids (a lookup per correction costs ~10 µs there).
-    # * A smaller scope: two correlated sums per project of the scope, its records and those of its records
-    #   that ix_fund_record_corrects_id names. Written as joins, PostgreSQL hashes a scan of all of fund_record
-    #   even for a county's 1,500 records (1,500 heap fetches look dearer at the default random_page_cost).
+
+# Funds in place (到位资金): the sum over records that no later record corrects — computed as the sum over the
+# scope's records less the sum over the corrected ones (a record is corrected at most once: UNIQUE (corrects_id)),
+# in one statement. Records are summed from ix_fund_record_project_arrived_amount (project_id, arrived_on,
+# amount), which covers the sum: no fund_record row is read. SQLite must not start from ix_fund_record_arrived_on
+# instead (a year would fetch 45,000 rows from the table one by one): the unary + (a no-op) keeps the period a
+# filter on the covering index.
+# * A whole province: all records less those of the projects out of scope (few). The corrected records: on
+#   SQLite, walked from the corrections (4,000) to the record each replaces; on PostgreSQL, tested in the same
+#   pass against the hashed set of corrected ids (a lookup per correction costs ~10 µs there).
+# * A smaller scope: two correlated sums per project of the scope, its records and those of its records that
+#   ix_fund_record_corrects_id names. Written as joins, PostgreSQL hashes a scan of all of fund_record even for a
+#   county's 1,500 records (1,500 heap fetches look dearer at the default random_page_cost).
+
+
+def funds_in_place(session: Session, scope: _Scope) -> Decimal:
+    """Money that arrived in the period, each correction counted once (see above for the roads)."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     arrived_on: Any = FundRecord.arrived_on
     if sqlite:
         arrived_on = UnaryExpression(arrived_on, operator=custom_op("+"), type_=FundRecord.arrived_on.type)
-    arrived = _between(arrived_on, date_from, date_to)
-    newer = aliased(FundRecord)
-    if broad:
-        # (out of scope: an IN, not a join — without ANALYZE statistics SQLite would scan the 200k records and
-        # probe project for each)
-        out_of_scope = FundRecord.project_id.in_(select(Project.id).where(~project_scope))
-        summed = func.coalesce(func.sum(FundRecord.amount), 0)
-        if sqlite:
-            corrected_amount = (select(FundRecord.amount).join(Project, Project.id == FundRecord.project_id)
-                                .where(FundRecord.id == newer.corrects_id, project_scope, arrived).scalar_subquery())
-            replaced = (select(func.coalesce(func.sum(corrected_amount), 0)).select_from(newer)
-                        .where(newer.corrects_id.is_not(None)))
-            all_sum, out_sum, replaced_sum = session.execute(select(
-                select(summed).where(arrived).scalar_subquery(),
-                select(summed).where(out_of_scope, arrived).scalar_subquery(), replaced.scalar_subquery())).one()
-            gross_sum = _money(all_sum) - _money(out_sum)
-        else:
-            corrected = FundRecord.id.in_(select(newer.corrects_id).where(newer.corrects_id.is_not(None)))
-            all_sum, all_replaced, out_sum, out_replaced = session.execute(
-                select(summed, func.coalesce(func.sum(FundRecord.amount).filter(corrected), 0),
-                       func.coalesce(func.sum(FundRecord.amount).filter(out_of_scope), 0),
-                       func.coalesce(func.sum(FundRecord.amount).filter(out_of_scope, corrected), 0))
-                .where(arrived)).one()
-            gross_sum = _money(all_sum) - _money(out_sum)
-            replaced_sum = _money(all_replaced) - _money(out_replaced)
+    arrived = _between(arrived_on, scope.date_from, scope.date_to)
+    if not scope.broad:
+        gross_sum, replaced_sum = _funds_per_project(session, scope, arrived)
+    elif sqlite:
+        gross_sum, replaced_sum = _funds_whole_sqlite(session, scope, arrived)
     else:
-        of_project = and_(FundRecord.project_id == Project.id, arrived)
-        project_gross = select(func.sum(FundRecord.amount)).where(of_project).scalar_subquery()
-        project_replaced = (select(func.sum(FundRecord.amount))
-                            .where(of_project, exists().where(newer.corrects_id == FundRecord.id)).scalar_subquery())
-        gross_sum, replaced_sum = session.execute(
-            select(func.coalesce(func.sum(project_gross), 0), func.coalesce(func.sum(project_replaced), 0))
-            .select_from(Project).where(project_scope)).one()
-    values["funds_in_place"] = _money(gross_sum) - _money(replaced_sum)
+        gross_sum, replaced_sum = _funds_whole_postgresql(session, scope, arrived)
+    return _money(gross_sum) - _money(replaced_sum)
 
-    # Bases plaqued (挂牌).
-    unit_base = or_(ProgrammeBase.host_org_id == unit_id, ProgrammeBase.partner_org_id == unit_id,
-                    ProgrammeBase.lead_unit_id == unit_id) if unit_id is not None else true()
-    base_scope = and_(ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.RETIRED,
-                      in_region(ProgrammeBase.region_id), unit_base)
-    values["bases"] = int(session.scalar(
-        select(func.count()).select_from(ProgrammeBase).where(base_scope,
-                                                              _between(ProgrammeBase.plaque_on, date_from, date_to))
+
+def _funds_whole_sqlite(session: Session, scope: _Scope, arrived: ColumnElement[bool]) -> tuple[Decimal, Decimal]:
+    """Every record less those out of scope; the corrected records walked from the corrections."""
+    project_scope = scope.projects()
+    newer = aliased(FundRecord)
+    # (out of scope: an IN, not a join — without ANALYZE statistics SQLite would scan the 200k records and probe
+    # project for each)
+    out_of_scope = FundRecord.project_id.in_(select(Project.id).where(~project_scope))
+    summed = func.coalesce(func.sum(FundRecord.amount), 0)
+    corrected_amount = (select(FundRecord.amount).join(Project, Project.id == FundRecord.project_id)
+                        .where(FundRecord.id == newer.corrects_id, project_scope, arrived).scalar_subquery())
+    replaced = (select(func.coalesce(func.sum(corrected_amount), 0)).select_from(newer)
+                .where(newer.corrects_id.is_not(None)))
+    all_sum, out_sum, replaced_sum = session.execute(select(
+        select(summed).where(arrived).scalar_subquery(),
+        select(summed).where(out_of_scope, arrived).scalar_subquery(), replaced.scalar_subquery())).one()
+    return _money(all_sum) - _money(out_sum), _money(replaced_sum)
+
+
+def _funds_whole_postgresql(session: Session, scope: _Scope,
+                            arrived: ColumnElement[bool]) -> tuple[Decimal, Decimal]:
+    """Every record less those out of scope; the corrected ones tested against the hashed corrected ids."""
+    newer = aliased(FundRecord)
+    out_of_scope = FundRecord.project_id.in_(select(Project.id).where(~scope.projects()))
+    summed = func.coalesce(func.sum(FundRecord.amount), 0)
+    corrected = FundRecord.id.in_(select(newer.corrects_id).where(newer.corrects_id.is_not(None)))
+    all_sum, all_replaced, out_sum, out_replaced = session.execute(
+        select(summed, func.coalesce(func.sum(FundRecord.amount).filter(corrected), 0),
+               func.coalesce(func.sum(FundRecord.amount).filter(out_of_scope), 0),
+               func.coalesce(func.sum(FundRecord.amount).filter(out_of_scope, corrected), 0))
+        .where(arrived)).one()
+    return _money(all_sum) - _money(out_sum), _money(all_replaced) - _money(out_replaced)
+
+
+def _funds_per_project(session: Session, scope: _Scope, arrived: ColumnElement[bool]) -> tuple[Decimal, Decimal]:
+    """Two correlated sums per project of a smaller scope: its records, and those a later record corrects."""
+    newer = aliased(FundRecord)
+    of_project = and_(FundRecord.project_id == Project.id, arrived)
+    project_gross = select(func.sum(FundRecord.amount)).where(of_project).scalar_subquery()
+    project_replaced = (select(func.sum(FundRecord.amount))
+                        .where(of_project, exists().where(newer.corrects_id == FundRecord.id)).scalar_subquery())
+    gross_sum, replaced_sum = session.execute(
+        select(func.coalesce(func.sum(project_gross), 0), func.coalesce(func.sum(project_replaced), 0))
+        .select_from(Project).where(scope.projects())).one()
+    return _money(gross_sum), _money(replaced_sum)
+
+
+def bases_plaqued(session: Session, scope: _Scope) -> int:
+    """Bases plaqued (挂牌) in the period and not since withdrawn."""
+    return int(session.scalar(
+        select(func.count()).select_from(ProgrammeBase).where(
+            scope.bases(), _between(ProgrammeBase.plaque_on, scope.date_from, scope.date_to))
     ) or 0)
 
-    # Demands published (发榜) and taken up (揭榜).
-    start, end = _local_bounds(date_from, date_to)
-    demand_scope = and_(
-        Demand.retired_at.is_(None), Demand.published_at.is_not(None), in_region(Demand.region_id),
-        Demand.published_at >= start if start else true(), Demand.published_at < end if end else true(),
-        or_(Demand.owner_id == unit_id, Demand.lead_unit_id == unit_id) if unit_id is not None else true(),
-    )
+
+def demands_published_and_claimed(session: Session, scope: _Scope) -> dict[str, int]:
+    """Demands published (发榜) in the period by kind, the people the talent demands ask for, and of those
+    demands the ones taken up (揭榜) by at least one claim that was not withdrawn."""
+    demand_scope = scope.demands()
     talent = Demand.kind == DemandKind.TALENT
     live_claim = and_(Claim.retired_at.is_(None), Claim.state != ClaimState.WITHDRAWN)
     by_kind: list[Any] = [func.count(), func.count().filter(Demand.kind == DemandKind.TECHNOLOGY),
                           func.count().filter(talent), func.count().filter(Demand.kind == DemandKind.PROJECT),
                           func.coalesce(func.sum(Demand.headcount).filter(talent), 0)]
-    if broad:
+    if scope.broad:
         # Taken up, over every demand: an IN in a FILTER, so that one scan of demand serves both figures
         # (PostgreSQL hashes the claimed ids once; SQLite builds them into a list once).
         claimed = Demand.id.in_(select(Claim.demand_id).where(live_claim))
@@ -246,19 +310,20 @@ def compute_figures(
         n_claimed = session.scalar(
             select(func.count(func.distinct(Claim.demand_id))).join(Demand, Demand.id == Claim.demand_id)
             .where(demand_scope, live_claim))
-    values.update(demands_published=int(total), tech_demand=int(tech), talent_demand=int(talents),
-                  project_demand=int(project), talent_headcount=int(headcount or 0),
-                  demands_claimed=int(n_claimed or 0))
+    return dict(demands_published=int(total), tech_demand=int(tech), talent_demand=int(talents),
+                project_demand=int(project), talent_headcount=int(headcount or 0),
+                demands_claimed=int(n_claimed or 0))
 
-    sources = _university_sources(agreement_scope, project_scope, base_scope, in_region, unit_id, date_from,
-                                  date_to, signed)
-    # Over a whole province, most universities are connected many times over: asking, for each university,
-    # whether one source names it stops at the first hit. Over a smaller scope the union of the scope's sources
-    # is smaller than that.
-    values["universities"] = _universities(session, sources, unit_id, broad=broad)
-    region_name = session.get(Region, region_id).full_name if region_id is not None else None  # type: ignore[union-attr]
-    unit_name = session.get(Organisation, unit_id).name if unit_id is not None else None  # type: ignore[union-attr]
-    return Figures(region=region_name, unit=unit_name, date_from=date_from, date_to=date_to, values=values)
+
+def universities_connected(session: Session, scope: _Scope) -> int:
+    """Distinct universities and institutes the scope's agreements, projects, bases and pairings connect.
+
+    Over a whole province, most universities are connected many times over: asking, for each university, whether
+    one source names it stops at the first hit. Over a smaller scope the union of the scope's sources is smaller
+    than that."""
+    sources = _university_sources(scope.agreements(), scope.projects(), scope.bases(), scope.in_region,
+                                  scope.unit_id, scope.date_from, scope.date_to, scope.signed())
+    return _universities(session, sources, scope.unit_id, broad=scope.broad)
 
 
 def _university_sources(agreement_scope: ColumnElement[bool], project_scope: ColumnElement[bool],
@@ -303,15 +368,9 @@ def _money(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
-def metric_label(key: str) -> str:
-    return FIGURE_LABELS.get(key, key)
-
-
 # ── breakdowns (分地区、分年度) ──────────────────────────────────────────────────────────────────────────────
 # The four figures the reports lead with, grouped in one statement each: per sub-region for a region's table, per
 # year for its trend. Same definitions as ``compute_figures`` (a region's row equals that region's figures).
-BREAKDOWN_KEYS: tuple[str, ...] = ("agreements", "amount_signed", "projects_landed", "funds_in_place",
-                                   "demands_published")
 
 
 @dataclass(frozen=True)
@@ -458,5 +517,6 @@ def _year_of(session: Session, column: Any) -> Any:
     return func.cast(extract("year", column), Integer)
 
 
-__all__ = ["BREAKDOWN_KEYS", "FIGURE_KEYS", "BreakdownRow", "Figures", "Metric", "compute_figures",
-           "figures_by_subregion", "figures_by_year", "metric_label", "region_subtree_ids", "subregions"]
+__all__ = ["BreakdownRow", "Figures", "agreements_signed", "bases_plaqued", "compute_figures",
+           "demands_published_and_claimed", "figures_by_subregion", "figures_by_year", "funds_in_place",
+           "projects_signed_and_landed", "subregions", "universities_connected"]

@@ -1,9 +1,9 @@
-"""Work figures (工作数据) of a scope, a region and a period: the page, its JSON and its Excel workbook.
+"""Work figures (工作数据) of a scope, a region and a period: the report behind the page, its JSON and its workbook.
 
 Offices choose a region inside their own (a city office looks at one of its counties) and a period (a year, or
 from/to dates, as reports say "今年以来" or "上半年"); each region's figures come with the breakdown by the regions
 one level below (分地区) and the trend by year (分年度). Enterprises, universities and lead units see their own
-unit's figures and trend. The numbers are ``projects.figures``' — the same definitions the dashboard and report
+unit's figures and trend. The numbers are ``figures.compute``' — the same definitions the dashboard and report
 reconciliation use.
 """
 
@@ -24,17 +24,8 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.directory.models import Region, RegionLevel
-from xiaodi.projects.figures import (
-    BREAKDOWN_KEYS,
-    FIGURE_KEYS,
-    MONEY_KEYS,
-    BreakdownRow,
-    Figures,
-    compute_figures,
-    figures_by_subregion,
-    figures_by_year,
-    metric_label,
-)
+from xiaodi.figures.compute import BreakdownRow, Figures, compute_figures, figures_by_subregion, figures_by_year
+from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS, metric_label
 from xiaodi.web.charts import bar_chart, column_chart
 from xiaodi.web.params import plain_int
 

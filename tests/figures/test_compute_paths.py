@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import xiaodi.projects.figures as figures
+import xiaodi.figures.compute as figures
 from tests.demands.loop_world import World
-from tests.projects.test_figures import ledger  # noqa: F401  (the hand-made ledger of test_figures)
+from tests.figures.test_compute import ledger  # noqa: F401  (the hand-made ledger of test_figures)
 from xiaodi.core.audit import Actor
 from xiaodi.core.records import retire
-from xiaodi.projects.figures import compute_figures
+from xiaodi.figures.compute import compute_figures
 from xiaodi.projects.models import Project
 
 

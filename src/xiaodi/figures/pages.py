@@ -1,0 +1,48 @@
+"""The figures page (工作数据): ``/figures`` and its workbook ``/figures/export.xlsx``.
+
+Routes parse the query, ask ``figures.report`` for the viewer's report and render it; the JSON of the same report
+is ``GET /api/figures`` (the dashboard's API, ``web.api``, which adds the viewer's desk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.figures.metrics import BREAKDOWN_KEYS, metric_label
+from xiaodi.figures.report import FiguresReport, build_report, figure_text, parse_period, region_choices, report_xlsx
+from xiaodi.web.deps import MemberUser, SessionDep
+from xiaodi.web.responses import xlsx_response
+from xiaodi.web.templating import render
+
+FIGURE_PARAMS = ("region", "year", "from", "to")
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/figures")
+def figures(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    params = {k: v for k, v in request.query_params.items() if k in FIGURE_PARAMS and v}
+    report = _figures_report(session, viewer, params)
+    columns = [(k, metric_label(k)) for k in BREAKDOWN_KEYS]
+    return render(request, "figures.html", {
+        "report": report, "params": params, "regions": region_choices(session, viewer),
+        "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
+        "breakdown_labels": [label for _, label in columns], "shown": figure_text})
+
+
+@router.get("/figures/export.xlsx")
+def figures_export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    params = {k: v for k, v in request.query_params.items() if k in FIGURE_PARAMS and v}
+    report = _figures_report(session, viewer, params)
+    name = f"工作数据-{report.scope.label}-{report.period.label}.xlsx".replace(" ", "")
+    return xlsx_response(report_xlsx(report), name)
+
+
+def _figures_report(session: Session, viewer: Viewer, params: dict[str, str]) -> FiguresReport:
+    period = parse_period(params.get("year"), params.get("from"), params.get("to"))
+    return build_report(session, viewer, region=params.get("region"), period=period)

@@ -1,0 +1,14 @@
+"""Fixtures of the figures tests: the same world of 河津市 as tests/demands and tests/projects."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+# The world builder lives beside the demand tests; both directories tell the same story.
+from tests.demands.loop_world import World, build_world
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)
