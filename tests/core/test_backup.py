@@ -23,8 +23,8 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.directory.service import create_organisation
+from xiaodi.figures.compute import compute_figures
 from xiaodi.projects import service as projects
-from xiaodi.projects.figures import compute_figures
 
 ACTOR = Actor.system("backup test")
 
