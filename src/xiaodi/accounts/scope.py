@@ -7,6 +7,7 @@ administrators see everything. The web layer's access helpers turn a viewer into
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -79,8 +80,25 @@ class Viewer:
     def role_labels(self) -> list[str]:
         return [ROLE_LABELS[r] for r in sorted(self.roles, key=list(Role).index)]
 
+    @classmethod
+    def acting_for(cls, *organisation_ids: int, role: Role = Role.ENTERPRISE, name: str = "") -> Viewer:
+        """A viewer acting for organisations without a user behind it: a rule asked on an organisation's behalf
+        (may this university see the demand it claims?), a script, a test persona."""
+        return cls(user_id=None, name=name or role.value, roles=frozenset({role}),
+                   organisation_ids=frozenset(organisation_ids))
+
+    @classmethod
+    def office_of(cls, region_ids: Iterable[int], role: Role = Role.COUNTY_OFFICE, name: str = "") -> Viewer:
+        """An office whose scope is ``region_ids`` (already expanded to the regions below)."""
+        ids = frozenset(region_ids)
+        return cls(user_id=None, name=name or role.value, roles=frozenset({role}), region_ids=ids,
+                   office_region_ids=ids)
+
 
 ANONYMOUS = Viewer(user_id=None, name="访客")
+# The trusted caller of the command line and scripts (命令行以办公室身份操作): sees and may do what an
+# administrator may.
+SYSTEM = Viewer(user_id=None, name="系统", roles=frozenset({Role.ADMIN}))
 
 
 def viewer_for(session: Session, user: User) -> Viewer:

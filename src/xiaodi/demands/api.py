@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import service
+from xiaodi.demands import access, service
 from xiaodi.demands.models import Demand
-from xiaodi.web.access import demand_viewer, get_visible
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
 from xiaodi.web.params import JsonInt
@@ -63,7 +63,7 @@ def _workflow() -> APIRouter:
             raise ValidationFailed(f"没有“{body.step}”这一步，可选：{'、'.join(service.TRANSITIONS)}")
         demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=body.step,
                                     reason=body.reason, expected_version=body.expected_version,
-                                    viewer=demand_viewer(viewer))
+                                    viewer=viewer)
         return DemandStateOut(id=demand.id, state=str(demand.state), version=demand.version)
 
     @r.get("/{demand_id}/steps", summary="当前用户可执行的流转步骤")
@@ -77,7 +77,7 @@ def _workflow() -> APIRouter:
     def claims(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[dict[str, Any]]:
         from xiaodi.demands.service_claims import claims_of
 
-        return [_claim_json(c) for c in claims_of(session, demand_id=demand_id, viewer=demand_viewer(viewer))]
+        return [_claim_json(c) for c in claims_of(session, demand_id=demand_id, viewer=viewer)]
 
     @r.post("/{demand_id}/claims", status_code=201, summary="揭榜：提交揭榜方案")
     def claim(demand_id: RecordId, body: ClaimIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
@@ -87,15 +87,15 @@ def _workflow() -> APIRouter:
             raise ValidationFailed("只有高校或院所账号可以揭榜")
         row = submit_claim(session, actor=viewer.actor, demand_id=demand_id,
                            claimant_org_id=min(viewer.organisation_ids), approach=body.approach, team=body.team,
-                           budget=body.budget, schedule=body.schedule, viewer=demand_viewer(viewer))
+                           budget=body.budget, schedule=body.schedule, viewer=viewer)
         return _claim_json(row)
 
     @r.get("/{demand_id}/candidates", summary="匹配候选及理由")
     def candidates(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-        from xiaodi.demands.pages import _MATCH_ROLES, candidates_for
+        from xiaodi.demands.pages import candidates_for
 
         demand = get_visible(session, Demand, demand_id, viewer, "需求")
-        if not viewer.has_role(*_MATCH_ROLES):
+        if not access.may_see_candidates(viewer):
             from xiaodi.core.errors import Forbidden
 
             raise Forbidden("您的角色无权查看匹配候选")

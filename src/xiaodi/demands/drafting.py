@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import parse_amount_yuan, parse_count
-from xiaodi.demands import service
+from xiaodi.demands import access, service
 from xiaodi.demands.models import DEMAND_KIND_LABELS, Demand, DemandKind, Visibility
 from xiaodi.directory.models import Organisation
-from xiaodi.web.access import demand_viewer, get_visible, may_write_for
+from xiaodi.web.access import get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
 from xiaodi.web.params import CalendarDate, JsonInt, plain_int
@@ -134,7 +134,7 @@ def api_router() -> APIRouter:
             raise Forbidden("您的账号不能填报需求")
         fields = body.model_dump(exclude={"title", "kind", "owner_id"}, exclude_none=True)
         demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, body.owner_id),
-                                       title=body.title, kind=body.kind, viewer=demand_viewer(viewer), **fields)
+                                       title=body.title, kind=body.kind, viewer=viewer, **fields)
         return demand_json(demand)
 
     @r.patch("/{demand_id}", summary="修改未发榜的需求")
@@ -145,7 +145,7 @@ def api_router() -> APIRouter:
         if emptied:  # null means "no value", which a demand must have: refused, not left to the database
             raise ValidationFailed(f"{'、'.join(emptied)} 不能为 null：不修改时请省略该字段")
         demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id,
-                                       expected_version=body.expected_version, viewer=demand_viewer(viewer),
+                                       expected_version=body.expected_version, viewer=viewer,
                                        reason=body.reason, **changes)
         return demand_json(demand)
 
@@ -196,7 +196,7 @@ def pages_router() -> APIRouter:
         owner = plain_int(form.get("owner_id"))
         title = fields.pop("title") or ""
         demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, owner),
-                                       title=title, kind=kind, viewer=demand_viewer(viewer),
+                                       title=title, kind=kind, viewer=viewer,
                                        **{k: v for k, v in fields.items() if v not in (None, [])})
         flash(request, f"需求“{demand.title}”已保存为草稿，确认无误后请提交审核")
         return RedirectResponse(f"/demands/{demand.id}", status_code=303)
@@ -204,7 +204,7 @@ def pages_router() -> APIRouter:
     @r.get("/demands/{demand_id}/edit")
     def edit_form(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         demand = get_visible(session, Demand, demand_id, viewer, "需求")
-        if not (viewer.is_admin or service.roles_of(demand, demand_viewer(viewer)) & {service.OWNER, service.OFFICE}):
+        if not access.may_edit(demand, viewer):
             raise Forbidden(f"您无权修改需求“{demand.title}”")
         if demand.state not in service.EDITABLE_STATES:
             raise service.IllegalTransition(
@@ -229,7 +229,7 @@ def pages_router() -> APIRouter:
         if not fields["title"]:
             raise ValidationFailed("需求名称不能为空")
         demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id, expected_version=version,
-                                       viewer=demand_viewer(viewer), **fields)
+                                       viewer=viewer, **fields)
         flash(request, f"需求“{demand.title}”已修改")
         return RedirectResponse(f"/demands/{demand.id}", status_code=303)
 

@@ -34,7 +34,7 @@ from xiaodi.demands.models import (
 )
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation
-from xiaodi.web.access import demand_viewer, get_visible, require_role
+from xiaodi.web.access import get_visible, require_role
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
@@ -154,7 +154,7 @@ def place(
     return orders.place_order(
         session, actor=viewer.actor, enterprise_id=enterprise_id, title=title, university_id=university_id,
         kind=kind, description=_text(description), demand_id=demand_id, contact_name=_text(contact_name),
-        contact_phone=_text(contact_phone), viewer=demand_viewer(viewer))
+        contact_phone=_text(contact_phone), viewer=viewer)
 
 
 def dispatch(
@@ -168,7 +168,7 @@ def dispatch(
         get_visible(session, Organisation, university_id, viewer, "承接高校")
     return orders.dispatch_order(session, actor=viewer.actor, order_id=order.id, team_id=team_id,
                                  expert_id=expert_id, university_id=university_id,
-                                 expected_version=expected_version, viewer=demand_viewer(viewer))
+                                 expected_version=expected_version, viewer=viewer)
 
 
 def respond(
@@ -215,7 +215,7 @@ def rate(
     order = visible_order(session, order_id, viewer)
     check_version(order, expected_version, _label(order))
     return orders.rate_order(session, actor=viewer.actor, order_id=order.id, rating=rating,
-                             comment=_text(comment), viewer=demand_viewer(viewer))
+                             comment=_text(comment), viewer=viewer)
 
 
 def cancel(
@@ -225,7 +225,7 @@ def cancel(
     order = visible_order(session, order_id, viewer)
     check_version(order, expected_version, _label(order))
     return orders.cancel_order(session, actor=viewer.actor, order_id=order.id, reason=(reason or "").strip(),
-                               viewer=demand_viewer(viewer))
+                               viewer=viewer)
 
 
 def service_records(session: Session, order_id: int) -> list[ServiceRecord]:

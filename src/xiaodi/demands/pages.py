@@ -13,10 +13,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import orders_pages, service
+from xiaodi.demands import access, orders_pages, service
 from xiaodi.demands.drafting import may_draft
 from xiaodi.demands.models import (
     DEMAND_KIND_LABELS,
@@ -29,7 +28,6 @@ from xiaodi.demands.models import (
     Visibility,
 )
 from xiaodi.directory.models import OrgKind
-from xiaodi.web.access import demand_viewer
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash
@@ -42,8 +40,6 @@ SERVICE_KIND_LABELS = {
     ServiceKind.TRAINING.value: "人才培训", ServiceKind.TALENT.value: "人才招引", ServiceKind.OTHER.value: "其他",
 }
 CLAIMANT_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-# Who sees a demand's matching candidates: those who choose for it (offices, lead units, the owner).
-_MATCH_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT, Role.ENTERPRISE)
 
 
 def _claim_labels() -> dict[str, str]:
@@ -60,7 +56,7 @@ def _order_labels() -> dict[str, str]:
 
 def available_steps(demand: Demand, viewer: Viewer) -> list[service.Step]:
     """The workflow steps (流转操作) this viewer may take on this demand now."""
-    roles = service.roles_of(demand, demand_viewer(viewer))
+    roles = access.parts(demand, viewer)
     return [
         step for step in service.TRANSITIONS.values()
         if demand.state in step.sources and roles & step.by and step.by != frozenset({service.SYSTEM})
@@ -68,15 +64,12 @@ def available_steps(demand: Demand, viewer: Viewer) -> list[service.Step]:
 
 
 def can_claim(demand: Demand, viewer: Viewer, session: Session) -> bool:
-    """A university or institute may answer (揭榜) a published demand that is not its own."""
-    if demand.state not in (DemandState.PUBLISHED, DemandState.CLAIMED) or not viewer.organisation_ids:
-        return False
-    if demand.owner_id in viewer.organisation_ids:
+    """A university or institute may answer (揭榜) a published demand that is not its own (``access.may_claim``)."""
+    if not viewer.organisation_ids:
         return False
     from xiaodi.directory.models import Organisation
 
-    org = session.get(Organisation, min(viewer.organisation_ids))
-    return org is not None and org.kind in CLAIMANT_KINDS
+    return access.may_claim(demand, viewer, session.get(Organisation, min(viewer.organisation_ids)))
 
 
 def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[list[Any], str | None]:
@@ -96,21 +89,19 @@ def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[l
 
 
 def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str, Any]:
-    from xiaodi.demands.review import may_decide, review_context
+    from xiaodi.demands.review import review_context
     from xiaodi.demands.service_claims import claims_of
 
-    dv = demand_viewer(viewer)
-    candidates, candidates_note = candidates_for(session, demand) if viewer.has_role(
-        *_MATCH_ROLES) and demand.owner_id is not None else ([], None)
-    claims = claims_of(session, demand_id=demand.id, viewer=dv)
+    candidates, candidates_note = candidates_for(session, demand) if access.may_see_candidates(
+        viewer) and demand.owner_id is not None else ([], None)
+    claims = claims_of(session, demand_id=demand.id, viewer=viewer)
     selected = next((c for c in claims if c.state == "selected"), None)
     return {
         **review_context(session, viewer, demand, claims),
-        "can_edit": demand.state in service.EDITABLE_STATES and bool(
-            service.roles_of(demand, dv) & {service.OWNER, service.OFFICE}),
-        "sign_claim": selected if demand.state == DemandState.SELECTED and may_decide(viewer, demand) else None,
+        "can_edit": demand.state in access.EDITABLE_STATES and access.may_edit(demand, viewer),
+        "sign_claim": selected if demand.state == DemandState.SELECTED and access.may_decide(viewer, demand) else None,
         "steps": available_steps(demand, viewer),
-        "transitions": service.demand_history(session, demand_id=demand.id, viewer=dv),
+        "transitions": service.demand_history(session, demand_id=demand.id, viewer=viewer),
         "claims": claims,
         "claim_labels": _claim_labels(),
         "can_claim": can_claim(demand, viewer, session),
@@ -238,7 +229,7 @@ def router() -> APIRouter:
         version: Annotated[int | None, Form()] = None,
     ) -> RedirectResponse:
         demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=step, reason=reason,
-                                    expected_version=version, viewer=demand_viewer(viewer))
+                                    expected_version=version, viewer=viewer)
         flash(request, f"需求“{demand.title}”已{service.TRANSITIONS[step].label}")
         return RedirectResponse(f"/demands/{demand_id}", status_code=303)
 
@@ -254,7 +245,7 @@ def router() -> APIRouter:
             raise ValidationFailed("只有高校或院所账号可以揭榜")
         submit_claim(session, actor=viewer.actor, demand_id=demand_id, claimant_org_id=min(viewer.organisation_ids),
                      approach=approach, team=team or None, budget=_decimal(budget, "报价"),
-                     schedule=schedule or None, viewer=demand_viewer(viewer))
+                     schedule=schedule or None, viewer=viewer)
         flash(request, "揭榜方案已提交")
         return RedirectResponse(f"/demands/{demand_id}", status_code=303)
 

@@ -1,9 +1,10 @@
 """揭榜评审 through the web: screen (形式审查), conflict-of-interest declaration, weighted scoring (专家打分), ranking,
 finalists (入围) and selection (选定) — as JSON routes and as the forms of the demand page.
 
-The review rules are the claims service's (``service_claims``). Here: who may take part — the demand's deciders
-(the office of its region, its lead unit, its owner) and experts who can see the demand score; everyone else
-gets 403 — and the translation of forms and JSON into service calls. Page and API share every function below.
+The review rules are the claims service's (``service_claims``); who may take part — the demand's deciders (the
+office of its region, its lead unit, its owner) and experts who can see the demand score; everyone else gets
+403 — is ``demands.access``'s. Here: the translation of forms and JSON into service calls. Page and API share
+every function below.
 """
 
 from __future__ import annotations
@@ -17,31 +18,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
-from xiaodi.demands import service
+from xiaodi.demands import access
 from xiaodi.demands import service_claims as claims
 from xiaodi.demands.models import Claim, ClaimReview, ClaimState, ConflictDeclaration, Demand, ReviewStage
-from xiaodi.web.access import demand_viewer, get_visible
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import JsonBool, JsonInt, plain_int
 from xiaodi.web.templating import flash
-
-DECIDERS = {service.OFFICE, service.LEAD, service.OWNER}
-
-
-# ── who may take part ────────────────────────────────────────────────────────────────────────────────────
-
-
-def may_decide(viewer: Viewer, demand: Demand) -> bool:
-    """Screen, shortlist and select: the office of the demand's region, its lead unit or its owner."""
-    return viewer.is_admin or bool(service.roles_of(demand, demand_viewer(viewer)) & DECIDERS)
-
-
-def may_score(viewer: Viewer, demand: Demand) -> bool:
-    """Score (专家打分): the deciders' reviewers and expert accounts that can see the demand."""
-    return viewer.user_id is not None and (may_decide(viewer, demand) or Role.EXPERT in viewer.roles)
 
 
 def _demand(session: Session, viewer: Viewer, demand_id: int) -> Demand:
@@ -55,27 +40,22 @@ def _claim(session: Session, demand: Demand, claim_id: int) -> Claim:
     return claim
 
 
-def _require(allowed: bool, doing: str) -> None:
-    if not allowed:
-        raise Forbidden(f"您无权{doing}")
-
-
 # ── the steps (shared by page and API) ─────────────────────────────────────────────────────────────────
 
 
 def screen(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, passed: bool,
            comment: str | None) -> Claim:
     demand = _demand(session, viewer, demand_id)
-    _require(may_decide(viewer, demand), "进行形式审查")
+    access.require(access.may_decide(viewer, demand), "进行形式审查")
     claim = _claim(session, demand, claim_id)
     return claims.screen_claim(session, actor=viewer.actor, claim_id=claim.id, reviewer_user_id=_user(viewer),
-                               passed=passed, comment=comment, viewer=demand_viewer(viewer))
+                               passed=passed, comment=comment, viewer=viewer)
 
 
 def declare(session: Session, viewer: Viewer, demand_id: int, *, has_conflict: bool, statement: str | None,
             claim_id: int | None = None) -> ConflictDeclaration:
     demand = _demand(session, viewer, demand_id)
-    _require(may_score(viewer, demand), "参加该需求的评审")
+    access.require(access.may_score(viewer, demand), "参加该需求的评审")
     if claim_id is not None:
         _claim(session, demand, claim_id)
     return claims.declare_conflict(session, actor=viewer.actor, demand_id=demand.id, reviewer_user_id=_user(viewer),
@@ -85,7 +65,7 @@ def declare(session: Session, viewer: Viewer, demand_id: int, *, has_conflict: b
 def score(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, scores: dict[str, Any],
           comment: str | None, stage: ReviewStage = ReviewStage.ASSESS) -> ClaimReview:
     demand = _demand(session, viewer, demand_id)
-    _require(may_score(viewer, demand), "为该需求的揭榜方案打分")
+    access.require(access.may_score(viewer, demand), "为该需求的揭榜方案打分")
     claim = _claim(session, demand, claim_id)
     return claims.score_claim(session, actor=viewer.actor, claim_id=claim.id, reviewer_user_id=_user(viewer),
                               scores=scores, comment=comment, stage=stage)
@@ -94,18 +74,18 @@ def score(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, sc
 def choose_finalists(session: Session, viewer: Viewer, demand_id: int, *, finalist_ids: list[int],
                      feedback: dict[int, str], expected_version: int | None) -> Demand:
     demand = _demand(session, viewer, demand_id)
-    _require(may_decide(viewer, demand), "确定入围名单")
+    access.require(access.may_decide(viewer, demand), "确定入围名单")
     return claims.shortlist(session, actor=viewer.actor, demand_id=demand.id, finalist_ids=finalist_ids,
-                            feedback=feedback, expected_version=expected_version, viewer=demand_viewer(viewer))
+                            feedback=feedback, expected_version=expected_version, viewer=viewer)
 
 
 def choose_winner(session: Session, viewer: Viewer, demand_id: int, *, claim_id: int, feedback: dict[int, str],
                   reason: str | None, expected_version: int | None) -> Claim:
     demand = _demand(session, viewer, demand_id)
-    _require(may_decide(viewer, demand), "选定揭榜方")
+    access.require(access.may_decide(viewer, demand), "选定揭榜方")
     return claims.select_claim(session, actor=viewer.actor, demand_id=demand.id, claim_id=claim_id,
                                feedback=feedback, reason=reason, expected_version=expected_version,
-                               viewer=demand_viewer(viewer))
+                               viewer=viewer)
 
 
 def withdraw(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, reason: str,
@@ -113,7 +93,7 @@ def withdraw(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *,
     demand = _demand(session, viewer, demand_id)
     claim = _claim(session, demand, claim_id)
     return claims.withdraw_claim(session, actor=viewer.actor, claim_id=claim.id, reason=reason,
-                                 expected_version=expected_version, viewer=demand_viewer(viewer))
+                                 expected_version=expected_version, viewer=viewer)
 
 
 def _user(viewer: Viewer) -> int:
@@ -127,7 +107,7 @@ def _user(viewer: Viewer) -> int:
 
 def review_context(session: Session, viewer: Viewer, demand: Demand, visible: list[Claim]) -> dict[str, Any]:
     """The review panel of a demand page: criteria, ranking, my declaration and what I may do next."""
-    decide, can_score = may_decide(viewer, demand), may_score(viewer, demand)
+    decide, can_score = access.may_decide(viewer, demand), access.may_score(viewer, demand)
     if not (decide or can_score) or not visible:
         return {"review": None}
     ids = [c.id for c in visible]
@@ -226,8 +206,8 @@ def api_router() -> APIRouter:
     def api_ranking(demand_id: RecordId, session: SessionDep, viewer: MemberUser,
                     stage: Annotated[ReviewStage, Query()] = ReviewStage.ASSESS) -> list[dict[str, Any]]:
         demand = _demand(session, viewer, demand_id)
-        _require(may_score(viewer, demand), "查看评审排名")
-        seen = {c.id for c in claims.claims_of(session, demand_id=demand.id, viewer=demand_viewer(viewer))}
+        access.require(access.may_score(viewer, demand), "查看评审排名")
+        seen = {c.id for c in claims.claims_of(session, demand_id=demand.id, viewer=viewer)}
         return [_ranked_out(x) for x in claims.ranking(session, demand_id=demand.id, stage=stage) if x.claim_id in seen]
 
     @r.post("/shortlist", summary="确定入围名单（未入围方案须逐一反馈）")

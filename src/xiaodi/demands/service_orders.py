@@ -13,11 +13,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.demands.access import may_act_for
 from xiaodi.demands.models import (
     Dispatch,
     DispatchState,
@@ -27,7 +29,7 @@ from xiaodi.demands.models import (
     ServiceRecord,
     ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition, Viewer
+from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 
 OS = OrderState
@@ -52,7 +54,7 @@ def _order_move(session: Session, order: ServiceOrder, to: OrderState, *, actor:
 
 
 def _enterprise_side(order: ServiceOrder, viewer: Viewer | None, doing: str) -> None:
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != order.enterprise_id:
+    if not may_act_for(viewer, order.enterprise_id):
         raise Forbidden(f"只有点单企业可以{doing}")
 
 
@@ -72,7 +74,7 @@ def place_order(
 ) -> ServiceOrder:
     """企业点单: an enterprise orders a service, from a named university or leaving the choice to the office."""
     enterprise = get_live(session, Organisation, enterprise_id, "点单企业")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != enterprise.id:
+    if not may_act_for(viewer, enterprise.id):
         raise Forbidden("只能以本企业名义点单")
     if enterprise.kind != OrgKind.ENTERPRISE:
         raise ValidationFailed(f"“{enterprise.name}”不是企业，不能点单")
@@ -118,7 +120,7 @@ def dispatch_order(
     chosen = order.university_id or university_id
     if chosen is None:
         raise ValidationFailed("该订单未指定高校，派单时请指定承接高校")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != chosen:
+    if not may_act_for(viewer, chosen):
         raise Forbidden("只有接单高校或办公室可以派单")
     if team_id is not None:
         team = get_live(session, ServiceTeam, team_id, "服务团队")

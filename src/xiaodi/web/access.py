@@ -1,8 +1,7 @@
 """Access helpers (数据权限): one scope condition per resource, and one getter that answers 404 outside it.
 
 Every list page, detail page, export and API route asks these helpers; nothing else decides who sees what.
-The demand rules are the demands service's own (``visibility_clause``); this module only translates the
-logged-in user's ``Viewer`` into the demands service's viewer.
+The demand and claim rules are the demands area's own (``demands.access``); this module only asks them.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from xiaodi.bases.models import ProgrammeBase
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
-from xiaodi.demands import service as demand_service
+from xiaodi.demands import access as demand_access
 from xiaodi.demands.models import Claim, Demand, Dispatch, ServiceOrder
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
@@ -28,19 +27,6 @@ from xiaodi.projects.models import Agreement, AgreementParty, Project
 M = TypeVar("M", bound=Base)
 
 RESOURCE_ORG_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def demand_viewer(viewer: Viewer) -> demand_service.Viewer:
-    """The demands service's view of the same person (one organisation, or an office's region subtree)."""
-    if viewer.is_admin:
-        return demand_service.Viewer.office(None)
-    org = min(viewer.organisation_ids) if viewer.organisation_ids else None
-    role = next((r.value for r in (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT,
-                                   Role.ENTERPRISE, Role.UNIVERSITY, Role.EXPERT, Role.TALENT) if r in viewer.roles),
-                None)
-    if viewer.is_office:
-        return demand_service.Viewer(organisation_id=org, region_ids=viewer.region_ids, is_office=True, role=role)
-    return demand_service.Viewer(organisation_id=org, role=role)
 
 
 def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
@@ -81,27 +67,11 @@ def catalog_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def demand_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if not viewer.has_access:
-        return false()
-    return demand_service.visibility_clause(demand_viewer(viewer))
+    return demand_access.readable(viewer)
 
 
 def claim_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """A claim is seen by its claimant, by the demand's owner and lead unit, and by the demand's office.
-
-    How the demand is tested depends on how many demands the viewer sees (SQLite follows the statement's
-    shape). An organisation or a city/county office sees few: their demands are a subquery, found once through
-    their indexes, and their claims through ``ix_claim_demand_id`` (an enterprise's claims list 65 → 6 ms, a
-    city's 40 → 24 ms, measured). A province office sees nearly all: reading the claims and looking up each
-    one's demand (``EXISTS``) is cheaper than looking up the claims of every demand (34 against 117 ms)."""
-    if viewer.is_admin:
-        return true()
-    seen = or_(_region(Demand.region_id, viewer), _orgs(Demand.owner_id, Demand.lead_unit_id, viewer=viewer))
-    if Role.PROVINCE_OFFICE in viewer.roles:
-        on_demand: ColumnElement[bool] = exists().where(Demand.id == Claim.demand_id, seen)
-    else:
-        on_demand = Claim.demand_id.in_(select(Demand.id).where(seen))
-    return or_(_orgs(Claim.claimant_org_id, viewer=viewer), on_demand)
+    return demand_access.readable_claims(viewer)
 
 
 def order_scope(viewer: Viewer) -> ColumnElement[bool]:

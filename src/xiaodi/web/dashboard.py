@@ -18,7 +18,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
 from xiaodi.projects.figures import Figures, compute_figures
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
-from xiaodi.web.access import demand_viewer, project_scope
+from xiaodi.web.access import project_scope
 from xiaodi.web.charts import bar_chart
 from xiaodi.web.figures_cache import FiguresCache
 from xiaodi.web.figures_view import figure_tiles, parse_period, resolve_scope
@@ -51,7 +51,7 @@ class WorkCounts:
 def work_counts(session: Session, viewer: Viewer, today: dt.date) -> WorkCounts:
     from xiaodi.demands.service import demand_board
 
-    board = demand_board(session, viewer=demand_viewer(viewer))
+    board = demand_board(session, viewer=viewer)
     stage_counts: dict[str, int] = {
         str(stage): int(n) for stage, n in session.execute(
             select(Project.stage, func.count()).where(project_scope(viewer), Project.retired_at.is_(None))

@@ -31,7 +31,7 @@ from xiaodi.projects.models import AgreementState, Project, ProjectStage, Projec
 from xiaodi.projects.permissions import may_manage
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.guard import GuardRow, Refusal
-from xiaodi.web.access import agreement_scope, demand_viewer, may_write_for, organisation_scope, scope_of
+from xiaodi.web.access import agreement_scope, may_write_for, organisation_scope, scope_of
 
 NO_RIGHT = Refusal(
     "无权修改：只能导入或修改本辖区的记录",
@@ -154,7 +154,7 @@ def _demand_like(record: Record) -> Demand:
 def _demand(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
     """Demands: drafted for a unit of the importer's region, edited before publication by its owner or office, and
     moved only by the steps of the state machine that importer may take (需求填报, 需求流转)."""
-    viewer = demand_viewer(g.viewer)
+    viewer = g.viewer
     deciders = {demands.OWNER, demands.OFFICE}
     if before is None and not g.writes_for(ctx, after["owner_id"]):
         return NO_RIGHT
