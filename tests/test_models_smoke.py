@@ -35,17 +35,14 @@ from xiaodi.demands.models import (
     DemandKind,
     DemandState,
     DemandTransition,
-    Dispatch,
     ReviewCriterion,
     ReviewStage,
-    ServiceOrder,
-    ServiceRecord,
-    ServiceTeam,
     Visibility,
 )
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventParticipant, Internship
 from xiaodi.ingest.models import IngestedReport, Metric, StatedFigure
+from xiaodi.orders.models import Dispatch, ServiceOrder, ServiceRecord, ServiceTeam
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,

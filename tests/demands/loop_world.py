@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role, User
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import Actor
-from xiaodi.demands.models import Demand, DemandKind, ServiceTeam, Visibility
+from xiaodi.demands.models import Demand, DemandKind, Visibility
 from xiaodi.demands.service import create_demand, transition
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
+from xiaodi.orders.models import ServiceTeam
 from xiaodi.projects.figures import region_subtree_ids
 
 

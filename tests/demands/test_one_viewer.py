@@ -1,4 +1,5 @@
-"""One viewer for the whole demands area (唯一的 Viewer): 王经理 works for two enterprises, 河津示例铝业 and 稷山示例食品.
+"""One viewer for the whole demands area (唯一的 Viewer): 王经理 works for two enterprises, 河津示例铝业 and
+稷山示例食品.
 The service lists, the claims and the command line see what both of his organisations may see — the old adapter
 kept only the smaller organisation id for the lists while the claims used both."""
 

@@ -15,7 +15,7 @@ regions; the service, the pages, the API and the command line ask the functions 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -89,11 +89,11 @@ def can_read(session: Session, demand_id: int, viewer: Viewer) -> bool:
     return bool(session.scalar(select(exists().where(Demand.id == demand_id, readable(viewer)))))
 
 
-def _region(column: ColumnElement[int | None], viewer: Viewer) -> ColumnElement[bool]:
+def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
     return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
 
 
-def _orgs(*columns: ColumnElement[int] | ColumnElement[int | None], viewer: Viewer) -> ColumnElement[bool]:
+def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
     ids = sorted(viewer.organisation_ids)
     if not ids:
         return false()

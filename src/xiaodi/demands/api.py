@@ -43,14 +43,13 @@ def _claim_json(claim: Any) -> dict[str, Any]:
 
 
 def router() -> APIRouter:
-    """The demands area's JSON routes: drafting (填报), the workflow below, 揭榜评审 and, beside them, orders."""
-    from xiaodi.demands import drafting, orders_api, review
+    """The demands area's JSON routes: drafting (填报), the workflow below and 揭榜评审."""
+    from xiaodi.demands import drafting, review
 
     outer = APIRouter()
     outer.include_router(drafting.api_router())
     outer.include_router(_workflow())
     outer.include_router(review.api_router())
-    outer.include_router(orders_api.router())  # /api/orders: 点单, 派单, 接单, 服务记录, 评价, 取消
     return outer
 
 

@@ -1,4 +1,4 @@
-"""Demand pages (需求清单, 揭榜, 点单派单): list specs, the demand's workflow actions, claims and candidates.
+"""Demand pages (需求清单, 揭榜): list specs, the demand's workflow actions, claims and candidates.
 
 The rules are the demands service's: which step a user may take comes from ``service.TRANSITIONS`` and
 ``service.roles_of``; these routes only parse the form, call the service, and redirect back to the record.
@@ -15,18 +15,9 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import access, orders_pages, service
+from xiaodi.demands import access, service
 from xiaodi.demands.drafting import may_draft
-from xiaodi.demands.models import (
-    DEMAND_KIND_LABELS,
-    DEMAND_STATE_LABELS,
-    Claim,
-    Demand,
-    DemandState,
-    ServiceKind,
-    ServiceOrder,
-    Visibility,
-)
+from xiaodi.demands.models import DEMAND_KIND_LABELS, DEMAND_STATE_LABELS, Claim, Demand, DemandState, Visibility
 from xiaodi.directory.models import OrgKind
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -34,11 +25,6 @@ from xiaodi.web.templating import flash
 
 VISIBILITY_LABELS = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
                      Visibility.CONFIDENTIAL.value: "保密"}
-SERVICE_KIND_LABELS = {
-    ServiceKind.CONSULTING.value: "技术咨询", ServiceKind.DIAGNOSIS.value: "问题诊断",
-    ServiceKind.DEVELOPMENT.value: "技术攻关", ServiceKind.TESTING.value: "检验检测",
-    ServiceKind.TRAINING.value: "人才培训", ServiceKind.TALENT.value: "人才招引", ServiceKind.OTHER.value: "其他",
-}
 CLAIMANT_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
@@ -46,12 +32,6 @@ def _claim_labels() -> dict[str, str]:
     from xiaodi.demands.service_claims import CLAIM_STATE_LABELS
 
     return {str(k): v for k, v in CLAIM_STATE_LABELS.items()}
-
-
-def _order_labels() -> dict[str, str]:
-    from xiaodi.demands.service_orders import ORDER_STATE_LABELS
-
-    return {str(k): v for k, v in ORDER_STATE_LABELS.items()}
 
 
 def available_steps(demand: Demand, viewer: Viewer) -> list[service.Step]:
@@ -169,37 +149,7 @@ def specs() -> list[ResourceSpec]:
         personal_owner=lambda c: (c.claimant_org_id,),
         personal_region=lambda c: c.demand.region_id,
     )
-    orders = ResourceSpec(
-        name="orders", label="点单派单", noun="订单", model=ServiceOrder, area="demands",
-        columns=[
-            Column("code", "订单编号", sort=ServiceOrder.code),
-            Column("title", "服务内容", sort=ServiceOrder.title, link=True),
-            Column("kind", "类别", labels=SERVICE_KIND_LABELS),
-            Column("enterprise.name", "点单企业"),
-            Column("university.name", "服务高校"),
-            Column("placed_at", "点单时间", sort=ServiceOrder.placed_at),
-            Column("state", "状态", labels=_order_labels(), sort=ServiceOrder.state),
-        ],
-        detail=[
-            Column("code", "订单编号"), Column("title", "服务内容"), Column("kind", "类别", labels=SERVICE_KIND_LABELS),
-            Column("description", "需求描述"), Column("enterprise.name", "点单企业"),
-            Column("university.name", "服务高校"), Column("placed_at", "点单时间"),
-            Column("state", "状态", labels=_order_labels()), Column("contact_name", "联系人"),
-            Column("contact_phone", "联系电话", kind="personal:phone"), Column("rating", "评价（1–5）", kind="number"),
-            Column("rating_comment", "评价意见"),
-        ],
-        search=[ServiceOrder.title, ServiceOrder.code, ServiceOrder.description],
-        filters=[
-            Filter("state", "状态", ServiceOrder.state, list(_order_labels().items())),
-            Filter("kind", "类别", ServiceOrder.kind, list(SERVICE_KIND_LABELS.items())),
-        ],
-        default_sort="-placed_at",
-        personal_owner=lambda o: (o.enterprise_id,),
-        extras=orders_pages.order_extras,
-        detail_partial="order_detail.html",
-        actions=(ListAction("/orders/new", "我要点单", allowed=lambda v: v.has_role(*orders_pages.PLACERS)),),
-    )
-    return [demands, claims, orders]
+    return [demands, claims]
 
 
 def _decimal(text: str | None, label: str) -> Decimal | None:
@@ -248,6 +198,4 @@ def router() -> APIRouter:
                      schedule=schedule or None, viewer=viewer)
         flash(request, "揭榜方案已提交")
         return RedirectResponse(f"/demands/{demand_id}", status_code=303)
-
-    r.include_router(orders_pages.router())  # 点单派单: the order form and the order's actions
     return r

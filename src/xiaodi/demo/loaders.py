@@ -23,7 +23,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.records import create, update_fields
-from xiaodi.demands.models import ClaimState, Demand, DemandState, OrderState, ReviewStage, ServiceTeam
+from xiaodi.demands.models import ClaimState, Demand, DemandState, ReviewStage
 from xiaodi.demands.service import create_demand, transition
 from xiaodi.demands.service_claims import (
     criteria_for,
@@ -34,7 +34,6 @@ from xiaodi.demands.service_claims import (
     shortlist,
     submit_claim,
 )
-from xiaodi.demands.service_orders import dispatch_order, place_order, record_service, respond_to_dispatch
 from xiaodi.demo.schema import (
     AchievementFact,
     AgreementFact,
@@ -63,6 +62,8 @@ from xiaodi.directory.models import Region, RegionLevel
 from xiaodi.directory.service import OrganisationIndex, add_alias, create_organisation, create_person
 from xiaodi.events.models import Event, EventOutcome, EventParticipant, EventState
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
+from xiaodi.orders.models import OrderState, ServiceTeam
+from xiaodi.orders.service import dispatch_order, place_order, record_service, respond_to_dispatch
 from xiaodi.projects.dispatch import Decision, hold_meeting
 from xiaodi.projects.models import Milestone, MilestoneState, ProjectStage
 from xiaodi.projects.service import (

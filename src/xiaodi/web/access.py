@@ -18,10 +18,11 @@ from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
 from xiaodi.demands import access as demand_access
-from xiaodi.demands.models import Claim, Demand, Dispatch, ServiceOrder
+from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
 from xiaodi.ingest.models import IngestedReport
+from xiaodi.orders.models import Dispatch, ServiceOrder
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
 M = TypeVar("M", bound=Base)

@@ -15,7 +15,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 from xiaodi.catalog.models import Maturity, TransferMode
-from xiaodi.demands.models import DemandKind, DemandState, OrderState, ServiceKind
+from xiaodi.demands.models import DemandKind, DemandState
 from xiaodi.demo.schema import (
     AchievementFact,
     AgreementFact,
@@ -35,6 +35,7 @@ from xiaodi.demo.schema import (
 )
 from xiaodi.directory.models import OrgKind, PersonKind
 from xiaodi.events.models import EventKind
+from xiaodi.orders.models import OrderState, ServiceKind
 from xiaodi.projects.models import AgreementKind, PartyRole
 
 R = "朝阳市"

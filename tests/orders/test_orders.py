@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Forbidden, ValidationFailed
-from xiaodi.demands.models import DispatchState, OrderState, ServiceKind
 from xiaodi.demands.service import IllegalTransition
-from xiaodi.demands.service_orders import (
+from xiaodi.orders.models import DispatchState, OrderState, ServiceKind
+from xiaodi.orders.service import (
     cancel_order,
     dispatch_order,
     dispatches_of,

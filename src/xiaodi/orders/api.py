@@ -21,9 +21,11 @@ from xiaodi.accounts.models import OFFICE_ROLES, Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.records import check_version
-from xiaodi.demands import service_orders as orders
-from xiaodi.demands.models import (
-    Demand,
+from xiaodi.demands.models import Demand
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation
+from xiaodi.orders import service as orders
+from xiaodi.orders.models import (
     Dispatch,
     DispatchState,
     OrderState,
@@ -32,8 +34,6 @@ from xiaodi.demands.models import (
     ServiceRecord,
     ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition
-from xiaodi.directory.models import Organisation
 from xiaodi.web.access import get_visible, require_role
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonBool, JsonInt

@@ -20,7 +20,9 @@ from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
 from xiaodi.demands.access import may_act_for
-from xiaodi.demands.models import (
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation, OrgKind, Person
+from xiaodi.orders.models import (
     Dispatch,
     DispatchState,
     OrderState,
@@ -29,8 +31,6 @@ from xiaodi.demands.models import (
     ServiceRecord,
     ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition
-from xiaodi.directory.models import Organisation, OrgKind, Person
 
 OS = OrderState
 ORDER_STATE_LABELS: dict[str, str] = {

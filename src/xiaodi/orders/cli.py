@@ -24,8 +24,11 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.records import check_version
-from xiaodi.demands import service_orders as orders
-from xiaodi.demands.models import (
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation, OrgKind, Person
+from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
+from xiaodi.orders import service as orders
+from xiaodi.orders.models import (
     Dispatch,
     DispatchState,
     OrderState,
@@ -34,9 +37,6 @@ from xiaodi.demands.models import (
     ServiceRecord,
     ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition
-from xiaodi.directory.models import Organisation, OrgKind, Person
-from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
 
 console = cli_console()
 

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import OFFICE_ROLES, Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
-from xiaodi.demands import orders_api as actions
-from xiaodi.demands.models import ServiceKind, ServiceOrder, ServiceTeam
-from xiaodi.demands.service_orders import ORDER_STATE_LABELS, dispatches_of
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name, resolve_organisation
+from xiaodi.orders import api as actions
+from xiaodi.orders.models import ServiceKind, ServiceOrder, ServiceTeam
+from xiaodi.orders.service import ORDER_STATE_LABELS, dispatches_of
 from xiaodi.web.access import require_role, scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
@@ -33,10 +34,54 @@ PLACERS = (Role.ENTERPRISE, *OFFICE_ROLES)
 MAX_CHOICES = 300  # teams and experts offered in the dispatch form
 
 
-def _kind_labels() -> dict[str, str]:
-    from xiaodi.demands.pages import SERVICE_KIND_LABELS
+SERVICE_KIND_LABELS = {
+    ServiceKind.CONSULTING.value: "技术咨询", ServiceKind.DIAGNOSIS.value: "问题诊断",
+    ServiceKind.DEVELOPMENT.value: "技术攻关", ServiceKind.TESTING.value: "检验检测",
+    ServiceKind.TRAINING.value: "人才培训", ServiceKind.TALENT.value: "人才招引", ServiceKind.OTHER.value: "其他",
+}
 
+
+def _kind_labels() -> dict[str, str]:
     return SERVICE_KIND_LABELS
+
+
+def _order_labels() -> dict[str, str]:
+    return {str(k): v for k, v in ORDER_STATE_LABELS.items()}
+
+
+def specs() -> list[ResourceSpec]:
+    """The order list (点单派单) and the order detail page."""
+    orders = ResourceSpec(
+        name="orders", label="点单派单", noun="订单", model=ServiceOrder, area="demands",
+        columns=[
+            Column("code", "订单编号", sort=ServiceOrder.code),
+            Column("title", "服务内容", sort=ServiceOrder.title, link=True),
+            Column("kind", "类别", labels=SERVICE_KIND_LABELS),
+            Column("enterprise.name", "点单企业"),
+            Column("university.name", "服务高校"),
+            Column("placed_at", "点单时间", sort=ServiceOrder.placed_at),
+            Column("state", "状态", labels=_order_labels(), sort=ServiceOrder.state),
+        ],
+        detail=[
+            Column("code", "订单编号"), Column("title", "服务内容"), Column("kind", "类别", labels=SERVICE_KIND_LABELS),
+            Column("description", "需求描述"), Column("enterprise.name", "点单企业"),
+            Column("university.name", "服务高校"), Column("placed_at", "点单时间"),
+            Column("state", "状态", labels=_order_labels()), Column("contact_name", "联系人"),
+            Column("contact_phone", "联系电话", kind="personal:phone"), Column("rating", "评价（1–5）", kind="number"),
+            Column("rating_comment", "评价意见"),
+        ],
+        search=[ServiceOrder.title, ServiceOrder.code, ServiceOrder.description],
+        filters=[
+            Filter("state", "状态", ServiceOrder.state, list(_order_labels().items())),
+            Filter("kind", "类别", ServiceOrder.kind, list(SERVICE_KIND_LABELS.items())),
+        ],
+        default_sort="-placed_at",
+        personal_owner=lambda o: (o.enterprise_id,),
+        extras=order_extras,
+        detail_partial="order_detail.html",
+        actions=(ListAction("/orders/new", "我要点单", allowed=lambda v: v.has_role(*PLACERS)),),
+    )
+    return [orders]
 
 
 def dispatch_choices(session: Session, order: ServiceOrder) -> tuple[list[ServiceTeam], list[Person]]:
