@@ -42,7 +42,7 @@ from xiaodi.demands.models import (
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventParticipant, Internship
 from xiaodi.ingest.models import IngestedReport, Metric, StatedFigure
-from xiaodi.orders.models import Dispatch, ServiceOrder, ServiceRecord, ServiceTeam
+from xiaodi.orders.models import Assignment, ServiceOrder, ServiceRecord, ServiceTeam
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
@@ -178,7 +178,7 @@ def test_every_area_builds_links_and_round_trips(engine: sa.Engine, session: Ses
     session.flush()
     session.add_all(
         [
-            Dispatch(order=order, team=team, dispatched_by="芮城县校地合作办", dispatched_by_user_id=user.id),
+            Assignment(order=order, team=team, dispatched_by="芮城县校地合作办", dispatched_by_user_id=user.id),
             ServiceRecord(order=order, served_on=dt.date(2024, 6, 3), hours=Decimal("6.5"), summary="现场诊断"),
         ]
     )

@@ -1,8 +1,8 @@
 """Order API (/api/orders/…): 企业点单, 派单, 接单/拒单, 服务记录, 服务完成, 评价 and 取消, as JSON.
 
 The order is looked up with the access helper (404 outside the user's scope), then the orders service decides.
-Where the service takes no ``viewer`` (answering a dispatch, recording and finishing the service) the part the
-user plays for the order is checked here (``order_roles``), so that only the dispatched expert or team — or the
+Where the service takes no ``viewer`` (answering an assignment, recording and finishing the service) the part the
+user plays for the order is checked here (``order_roles``), so that only the assigned expert or team — or the
 university that sent them — answers and serves. The order detail page (``orders_pages``) shares these helpers.
 """
 
@@ -26,8 +26,8 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation
 from xiaodi.orders import service as orders
 from xiaodi.orders.models import (
-    Dispatch,
-    DispatchState,
+    Assignment,
+    AssignmentState,
     OrderState,
     ServiceKind,
     ServiceOrder,
@@ -46,12 +46,12 @@ ENTERPRISE, UNIVERSITY, OFFICE, ASSIGNEE = "enterprise", "university", "office",
 # Every action of an order: the states it starts from, who may take it, its Chinese name.
 ACTIONS: dict[str, tuple[frozenset[OrderState], frozenset[str], str]] = {
     "dispatch": (frozenset({OrderState.PLACED, OrderState.DECLINED}), frozenset({OFFICE, UNIVERSITY}), "派单"),
-    "respond": (frozenset({OrderState.DISPATCHED}), frozenset({ASSIGNEE, UNIVERSITY}), "接单/拒单"),
+    "respond": (frozenset({OrderState.ASSIGNED}), frozenset({ASSIGNEE, UNIVERSITY}), "接单/拒单"),
     "record": (frozenset({OrderState.ACCEPTED, OrderState.IN_SERVICE}), frozenset({ASSIGNEE, UNIVERSITY}),
                "登记服务"),
     "finish": (frozenset({OrderState.IN_SERVICE}), frozenset({ASSIGNEE, UNIVERSITY}), "完成服务"),
     "rate": (frozenset({OrderState.SERVED}), frozenset({ENTERPRISE, OFFICE}), "评价"),
-    "cancel": (frozenset({OrderState.PLACED, OrderState.DISPATCHED, OrderState.DECLINED, OrderState.ACCEPTED}),
+    "cancel": (frozenset({OrderState.PLACED, OrderState.ASSIGNED, OrderState.DECLINED, OrderState.ACCEPTED}),
                frozenset({ENTERPRISE, OFFICE}), "取消订单"),
 }
 REFUSALS = {
@@ -67,9 +67,9 @@ REFUSALS = {
 # ── who plays which part ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def latest_dispatch(session: Session, order: ServiceOrder) -> Dispatch | None:
-    """The order's current dispatch: pending while dispatched, accepted while served (a decline ends one)."""
-    found = orders.dispatches_of(session, order_id=order.id)
+def latest_assignment(session: Session, order: ServiceOrder) -> Assignment | None:
+    """The order's current assignment (派单): pending while assigned, accepted while served (a decline ends one)."""
+    found = orders.assignments_of(session, order_id=order.id)
     return found[-1] if found else None
 
 
@@ -79,13 +79,13 @@ def team_people(team: ServiceTeam) -> set[int]:
     return {p for p in people if isinstance(p, int)}
 
 
-def is_assignee(viewer: Viewer, dispatch: Dispatch | None) -> bool:
-    """The viewer is the dispatched expert, or the leader or a member of the dispatched service team."""
-    if dispatch is None or viewer.person_id is None:
+def is_assignee(viewer: Viewer, assignment: Assignment | None) -> bool:
+    """The viewer is the assigned expert, or the leader or a member of the assigned service team."""
+    if assignment is None or viewer.person_id is None:
         return False
-    if dispatch.expert_id is not None:
-        return dispatch.expert_id == viewer.person_id
-    return dispatch.team is not None and viewer.person_id in team_people(dispatch.team)
+    if assignment.expert_id is not None:
+        return assignment.expert_id == viewer.person_id
+    return assignment.team is not None and viewer.person_id in team_people(assignment.team)
 
 
 def order_roles(session: Session, order: ServiceOrder, viewer: Viewer) -> set[str]:
@@ -99,8 +99,8 @@ def order_roles(session: Session, order: ServiceOrder, viewer: Viewer) -> set[st
         roles.add(ENTERPRISE)
     if Role.UNIVERSITY in viewer.roles and viewer.acts_for(order.university_id):
         roles.add(UNIVERSITY)
-    if order.state in (OrderState.DISPATCHED, OrderState.ACCEPTED, OrderState.IN_SERVICE) and is_assignee(
-            viewer, latest_dispatch(session, order)):
+    if order.state in (OrderState.ASSIGNED, OrderState.ACCEPTED, OrderState.IN_SERVICE) and is_assignee(
+            viewer, latest_assignment(session, order)):
         roles.add(ASSIGNEE)
     return roles
 
@@ -157,16 +157,16 @@ def place(
         contact_phone=_text(contact_phone), viewer=viewer)
 
 
-def dispatch(
+def assign(
     session: Session, viewer: Viewer, order_id: int, *, team_id: int | None = None, expert_id: int | None = None,
     university_id: int | None = None, expected_version: int | None = None,
-) -> Dispatch:
+) -> Assignment:
     """派单 to a service team or an expert of the university that serves the order."""
     order = visible_order(session, order_id, viewer)
     require_part(session, order, viewer, "dispatch")
     if university_id is not None and order.university_id is None:
         get_visible(session, Organisation, university_id, viewer, "承接高校")
-    return orders.dispatch_order(session, actor=viewer.actor, order_id=order.id, team_id=team_id,
+    return orders.assign_order(session, actor=viewer.actor, order_id=order.id, team_id=team_id,
                                  expert_id=expert_id, university_id=university_id,
                                  expected_version=expected_version, viewer=viewer)
 
@@ -174,16 +174,16 @@ def dispatch(
 def respond(
     session: Session, viewer: Viewer, order_id: int, *, accept: bool, reason: str | None = None,
     expected_version: int | None = None,
-) -> Dispatch:
-    """接单 or 拒单 (with a reason): the dispatched expert or team, or the university that sent them."""
+) -> Assignment:
+    """接单 or 拒单 (with a reason): the assigned expert or team, or the university that sent them."""
     order = visible_order(session, order_id, viewer)
     require_part(session, order, viewer, "respond")
     check_version(order, expected_version, _label(order))
-    pending = latest_dispatch(session, order)
-    if pending is None or pending.state != DispatchState.PENDING:
+    pending = latest_assignment(session, order)
+    if pending is None or pending.state != AssignmentState.PENDING:
         raise IllegalTransition(
             f"{_label(order)}当前为“{orders.ORDER_STATE_LABELS[order.state]}”，没有待答复的派单")
-    return orders.respond_to_dispatch(session, actor=viewer.actor, dispatch_id=pending.id, accept=accept,
+    return orders.respond_to_assignment(session, actor=viewer.actor, assignment_id=pending.id, accept=accept,
                                       reason=_text(reason))
 
 
@@ -328,7 +328,7 @@ class OrderOut(BaseModel):
     records: list[RecordOut]
 
 
-def assignee_name(d: Dispatch) -> str:
+def assignee_name(d: Assignment) -> str:
     if d.team is not None:
         return d.team.name
     return d.expert.name if d.expert is not None else ""
@@ -337,11 +337,11 @@ def assignee_name(d: Dispatch) -> str:
 def order_out(session: Session, order: ServiceOrder) -> OrderOut:
     # 派单 may name the university just now: read it by id rather than from the relationship loaded before.
     university = session.get(Organisation, order.university_id) if order.university_id else None
-    dispatches = [
+    assignments = [
         DispatchOut(id=d.id, team_id=d.team_id, expert_id=d.expert_id, assignee=assignee_name(d),
                     dispatched_by=d.dispatched_by, at=d.at, state=str(d.state), response_reason=d.response_reason,
                     responded_at=d.responded_at)
-        for d in orders.dispatches_of(session, order_id=order.id)
+        for d in orders.assignments_of(session, order_id=order.id)
     ]
     records = [RecordOut(id=r.id, served_on=r.served_on, hours=r.hours, summary=r.summary, outcome=r.outcome,
                          recorded_by=r.recorded_by) for r in service_records(session, order.id)]
@@ -350,7 +350,7 @@ def order_out(session: Session, order: ServiceOrder) -> OrderOut:
         state_label=orders.ORDER_STATE_LABELS[order.state], version=order.version,
         enterprise_id=order.enterprise_id, enterprise=order.enterprise.name, university_id=order.university_id,
         university=university.name if university else None, rating=order.rating,
-        rating_comment=order.rating_comment, dispatches=dispatches, records=records)
+        rating_comment=order.rating_comment, dispatches=assignments, records=records)
 
 
 def router() -> APIRouter:
@@ -365,7 +365,7 @@ def router() -> APIRouter:
 
     @r.post("/{order_id}/dispatch", response_model=OrderOut, summary="派单：高校（或办公室）派给服务团队或专家")
     def dispatch_route(order_id: RecordId, body: DispatchIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = dispatch(session, viewer, order_id, team_id=body.team_id, expert_id=body.expert_id,
+        row = assign(session, viewer, order_id, team_id=body.team_id, expert_id=body.expert_id,
                        university_id=body.university_id, expected_version=body.expected_version)
         return order_out(session, row.order)
 

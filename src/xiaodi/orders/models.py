@@ -2,7 +2,8 @@
 order to a team or an expert and their answer, and the records of the service delivered.
 
 Moved out of ``demands.models`` with their tables unchanged (``service_order``, ``service_team``, ``dispatch``,
-``service_record``): no migration.
+``service_record``): no migration. 派单 is *assignment* in code (调度 keeps *dispatch*); the table, its
+columns and the stored state values keep their first names.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ class ServiceKind(StrEnum):
 
 class OrderState(StrEnum):
     PLACED = "placed"  # 已点单
-    DISPATCHED = "dispatched"  # 已派单
+    ASSIGNED = "dispatched"  # 已派单 (the value keeps its first name: stored rows)
     ACCEPTED = "accepted"  # 已接单
-    DECLINED = "declined"  # 被拒单 (all dispatches declined; the office dispatches again)
+    DECLINED = "declined"  # 被拒单 (every assignment declined; the order is assigned again)
     IN_SERVICE = "in_service"  # 服务中
     SERVED = "served"  # 已服务
     RATED = "rated"  # 已评价
@@ -43,7 +44,8 @@ class OrderState(StrEnum):
 
 
 class ServiceOrder(RecordMixin, VersionedMixin, Base):
-    """An order (企业点单): an enterprise asks a university for a service; the office dispatches (派单) it."""
+    """An order (企业点单): an enterprise asks a university for a service; the university or the office assigns
+    it (派单)."""
 
     __tablename__ = "service_order"
     __table_args__ = (CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),)
@@ -65,8 +67,8 @@ class ServiceOrder(RecordMixin, VersionedMixin, Base):
 
     enterprise: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[enterprise_id])
     university: Mapped[Organisation | None] = relationship(lazy="joined", foreign_keys=[university_id])
-    dispatches: Mapped[list[Dispatch]] = relationship(
-        back_populates="order", lazy="raise_on_sql", order_by="Dispatch.id"
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="order", lazy="raise_on_sql", order_by="Assignment.id"
     )
     records: Mapped[list[ServiceRecord]] = relationship(back_populates="order", lazy="raise_on_sql")
 
@@ -86,14 +88,14 @@ class ServiceTeam(RecordMixin, Base):
     leader: Mapped[Person | None] = relationship(lazy="raise_on_sql")
 
 
-class DispatchState(StrEnum):
+class AssignmentState(StrEnum):
     PENDING = "pending"  # 待接单
     ACCEPTED = "accepted"  # 已接单
     DECLINED = "declined"  # 已拒单 (reason required)
 
 
-class Dispatch(IdMixin, TimestampMixin, Base):
-    """One dispatch (派单) of an order to a service team or an expert, and their answer (接单/拒单)."""
+class Assignment(IdMixin, TimestampMixin, Base):
+    """One assignment (派单) of an order to a service team or an expert, and their answer (接单/拒单)."""
 
     __tablename__ = "dispatch"
     __table_args__ = (CheckConstraint("team_id IS NOT NULL OR expert_id IS NOT NULL", name="assignee"),)
@@ -104,11 +106,11 @@ class Dispatch(IdMixin, TimestampMixin, Base):
     dispatched_by: Mapped[str] = mapped_column(String(200))
     dispatched_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    state: Mapped[DispatchState] = mapped_column(String(12), default=DispatchState.PENDING, index=True)
+    state: Mapped[AssignmentState] = mapped_column(String(12), default=AssignmentState.PENDING, index=True)
     response_reason: Mapped[str | None] = mapped_column(String(2000))
     responded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
-    order: Mapped[ServiceOrder] = relationship(back_populates="dispatches")
+    order: Mapped[ServiceOrder] = relationship(back_populates="assignments")
     team: Mapped[ServiceTeam | None] = relationship(lazy="joined")
     expert: Mapped[Person | None] = relationship(lazy="joined")
 

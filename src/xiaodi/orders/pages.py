@@ -23,7 +23,7 @@ from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name, resolve_organisation
 from xiaodi.orders import api as actions
 from xiaodi.orders.models import ServiceKind, ServiceOrder, ServiceTeam
-from xiaodi.orders.service import ORDER_STATE_LABELS, dispatches_of
+from xiaodi.orders.service import ORDER_STATE_LABELS, assignments_of
 from xiaodi.web.access import require_role, scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -31,7 +31,7 @@ from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
 PLACERS = (Role.ENTERPRISE, *OFFICE_ROLES)
-MAX_CHOICES = 300  # teams and experts offered in the dispatch form
+MAX_CHOICES = 300  # teams and experts offered in the assignment (派单) form
 
 
 SERVICE_KIND_LABELS = {
@@ -84,7 +84,7 @@ def specs() -> list[ResourceSpec]:
     return [orders]
 
 
-def dispatch_choices(session: Session, order: ServiceOrder) -> tuple[list[ServiceTeam], list[Person]]:
+def assignment_choices(session: Session, order: ServiceOrder) -> tuple[list[ServiceTeam], list[Person]]:
     """The service teams and experts the order may go to: the serving university's, or every team when the
     order names no university yet (the office then chooses the university with the team)."""
     teams = select(ServiceTeam).where(ServiceTeam.retired_at.is_(None)).order_by(ServiceTeam.name).limit(MAX_CHOICES)
@@ -97,15 +97,15 @@ def dispatch_choices(session: Session, order: ServiceOrder) -> tuple[list[Servic
 
 
 def order_extras(session: Session, viewer: Viewer, order: ServiceOrder) -> dict[str, Any]:
-    """The order detail page: what the viewer may do now, the dispatches and the service records."""
+    """The order detail page: what the viewer may do now, the assignments and the service records."""
     allowed = actions.available_actions(session, order, viewer)
-    teams, experts = dispatch_choices(session, order) if "dispatch" in allowed else ([], [])
+    teams, experts = assignment_choices(session, order) if "dispatch" in allowed else ([], [])
     return {
         "order_actions": allowed,
-        "dispatches": dispatches_of(session, order_id=order.id),
+        "assignments": assignments_of(session, order_id=order.id),
         "records": actions.service_records(session, order.id),
         "assignee_name": actions.assignee_name,
-        "dispatch_states": {"pending": "待接单", "accepted": "已接单", "declined": "已拒单"},
+        "assignment_states": {"pending": "待接单", "accepted": "已接单", "declined": "已拒单"},
         "teams": teams,
         "experts": experts,
         "today": dt.date.today().isoformat(),
@@ -158,7 +158,7 @@ def _hours(text: str) -> Decimal | None:
 
 
 def _assignee(text: str) -> tuple[int | None, int | None]:
-    """``team:12`` or ``expert:34`` from the dispatch form's choice."""
+    """``team:12`` or ``expert:34`` from the assignment form's choice."""
     kind, _, number = text.partition(":")
     if kind not in ("team", "expert") or plain_int(number, low=1, high=actions.MAX_ID) is None:
         raise ValidationFailed("请选择派给哪个服务团队或哪位专家")
@@ -200,7 +200,7 @@ def router() -> APIRouter:
         return _back(request, order.id, f"已点单，订单编号 {order.code}")
 
     @r.post("/orders/{order_id}/dispatch")
-    def dispatch_order(
+    def assign_order_page(
         request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
         assignee: Annotated[str, Form(max_length=30)], version: Version = None,
     ) -> RedirectResponse:
@@ -209,7 +209,7 @@ def router() -> APIRouter:
         if team_id is not None:
             team = session.get(ServiceTeam, team_id)
             university_id = team.organisation_id if team is not None else None
-        row = actions.dispatch(session, viewer, order_id, team_id=team_id, expert_id=expert_id,
+        row = actions.assign(session, viewer, order_id, team_id=team_id, expert_id=expert_id,
                                university_id=university_id, expected_version=version)
         return _back(request, order_id, f"已派单给{actions.assignee_name(row)}")
 

@@ -22,7 +22,7 @@ from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
 from xiaodi.ingest.models import IngestedReport
-from xiaodi.orders.models import Dispatch, ServiceOrder
+from xiaodi.orders.models import Assignment, ServiceOrder
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
 M = TypeVar("M", bound=Base)
@@ -81,7 +81,7 @@ def order_scope(viewer: Viewer) -> ColumnElement[bool]:
     conds = [_region(ServiceOrder.region_id, viewer),
              _orgs(ServiceOrder.enterprise_id, ServiceOrder.university_id, viewer=viewer)]
     if viewer.person_id is not None:
-        conds.append(exists().where(Dispatch.order_id == ServiceOrder.id, Dispatch.expert_id == viewer.person_id))
+        conds.append(exists().where(Assignment.order_id == ServiceOrder.id, Assignment.expert_id == viewer.person_id))
     return or_(*conds)
 
 
