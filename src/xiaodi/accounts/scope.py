@@ -2,15 +2,17 @@
 
 Office roles (省/市/县级办公室) see the records of their region and every region below it; enterprises,
 universities and lead units see their own organisation's records; experts and talents see what concerns them;
-administrators see everything. The web layer's access helpers turn a viewer into SQL conditions.
+administrators see everything. Each area's ``access`` module turns a viewer into the SQL condition of the records
+it may read and registers it here (``register_readable``), so generic list and detail code can ask any area.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, ROLE_LABELS, Role, User
@@ -135,3 +137,26 @@ def viewer_for(session: Session, user: User) -> Viewer:
         person_id=user.person_id,
         scope_labels=tuple(labels),
     )
+
+
+# ── the readable-records rules of the areas ─────────────────────────────────────────────────────────────────
+# Each area's ``access`` module registers the SQL condition of the records a viewer may read (``readable``), so
+# that the generic list and detail machinery (``web.listing``, ``web.access.get_visible``) asks the area without
+# importing it.
+
+Readable = Callable[[Viewer], ColumnElement[bool]]
+_READABLE: dict[type[Any], Readable] = {}
+
+
+def register_readable(model: type[Any], rule: Readable) -> None:
+    """Declare ``rule`` as THE rule of which ``model`` records a viewer may read (called by ``<area>/access.py``)."""
+    _READABLE[model] = rule
+
+
+def readable(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:
+    """The registered readable-records condition of ``model`` for ``viewer``."""
+    try:
+        rule = _READABLE[model]
+    except KeyError:
+        raise LookupError(f"no access rule registered for {model.__name__} (import its area's access module)") from None
+    return rule(viewer)

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, register_readable
 from xiaodi.core.errors import Forbidden
 from xiaodi.demands.models import Claim, Demand, DemandAudience, DemandState, Visibility
 
@@ -116,6 +116,10 @@ def readable_claims(viewer: Viewer) -> ColumnElement[bool]:
     else:
         on_demand = Claim.demand_id.in_(select(Demand.id).where(seen))
     return or_(_orgs(Claim.claimant_org_id, viewer=viewer), on_demand)
+
+
+register_readable(Demand, readable)
+register_readable(Claim, readable_claims)
 
 
 def sees_all_claims(demand: Demand, viewer: Viewer | None) -> bool:

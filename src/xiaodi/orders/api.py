@@ -17,105 +17,27 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import OFFICE_ROLES, Role
+from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import Forbidden, ValidationFailed
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.records import check_version
 from xiaodi.demands.models import Demand
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation
+from xiaodi.orders import access
 from xiaodi.orders import service as orders
 from xiaodi.orders.models import (
     Assignment,
     AssignmentState,
-    OrderState,
     ServiceKind,
     ServiceOrder,
     ServiceRecord,
-    ServiceTeam,
 )
-from xiaodi.web.access import get_visible, require_role
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
 MAX_ID = 2**31 - 1
-
-# The parts a user plays for an order.
-ENTERPRISE, UNIVERSITY, OFFICE, ASSIGNEE = "enterprise", "university", "office", "assignee"
-
-# Every action of an order: the states it starts from, who may take it, its Chinese name.
-ACTIONS: dict[str, tuple[frozenset[OrderState], frozenset[str], str]] = {
-    "dispatch": (frozenset({OrderState.PLACED, OrderState.DECLINED}), frozenset({OFFICE, UNIVERSITY}), "派单"),
-    "respond": (frozenset({OrderState.ASSIGNED}), frozenset({ASSIGNEE, UNIVERSITY}), "接单/拒单"),
-    "record": (frozenset({OrderState.ACCEPTED, OrderState.IN_SERVICE}), frozenset({ASSIGNEE, UNIVERSITY}),
-               "登记服务"),
-    "finish": (frozenset({OrderState.IN_SERVICE}), frozenset({ASSIGNEE, UNIVERSITY}), "完成服务"),
-    "rate": (frozenset({OrderState.SERVED}), frozenset({ENTERPRISE, OFFICE}), "评价"),
-    "cancel": (frozenset({OrderState.PLACED, OrderState.ASSIGNED, OrderState.DECLINED, OrderState.ACCEPTED}),
-               frozenset({ENTERPRISE, OFFICE}), "取消订单"),
-}
-REFUSALS = {
-    "dispatch": "只有承接订单的高校或所在地办公室可以派单",
-    "respond": "只有被派单的专家、服务团队或其所属高校可以接单或拒单",
-    "record": "只有接单的专家、服务团队或其所属高校可以登记服务",
-    "finish": "只有接单的专家、服务团队或其所属高校可以确认服务完成",
-    "rate": "只有点单企业可以评价服务",
-    "cancel": "只有点单企业可以取消订单",
-}
-
-
-# ── who plays which part ──────────────────────────────────────────────────────────────────────────────────────
-
-
-def latest_assignment(session: Session, order: ServiceOrder) -> Assignment | None:
-    """The order's current assignment (派单): pending while assigned, accepted while served (a decline ends one)."""
-    found = orders.assignments_of(session, order_id=order.id)
-    return found[-1] if found else None
-
-
-def team_people(team: ServiceTeam) -> set[int]:
-    people = {m.get("person_id") for m in team.members or [] if isinstance(m, dict)}
-    people.add(team.leader_person_id)
-    return {p for p in people if isinstance(p, int)}
-
-
-def is_assignee(viewer: Viewer, assignment: Assignment | None) -> bool:
-    """The viewer is the assigned expert, or the leader or a member of the assigned service team."""
-    if assignment is None or viewer.person_id is None:
-        return False
-    if assignment.expert_id is not None:
-        return assignment.expert_id == viewer.person_id
-    return assignment.team is not None and viewer.person_id in team_people(assignment.team)
-
-
-def order_roles(session: Session, order: ServiceOrder, viewer: Viewer) -> set[str]:
-    """The parts ``viewer`` plays for ``order``; an administrator plays them all."""
-    if viewer.is_admin:
-        return {ENTERPRISE, UNIVERSITY, OFFICE, ASSIGNEE}
-    roles: set[str] = set()
-    if viewer.is_office and order.region_id is not None and order.region_id in viewer.region_ids:
-        roles.add(OFFICE)
-    if Role.ENTERPRISE in viewer.roles and viewer.acts_for(order.enterprise_id):
-        roles.add(ENTERPRISE)
-    if Role.UNIVERSITY in viewer.roles and viewer.acts_for(order.university_id):
-        roles.add(UNIVERSITY)
-    if order.state in (OrderState.ASSIGNED, OrderState.ACCEPTED, OrderState.IN_SERVICE) and is_assignee(
-            viewer, latest_assignment(session, order)):
-        roles.add(ASSIGNEE)
-    return roles
-
-
-def available_actions(session: Session, order: ServiceOrder, viewer: Viewer) -> list[str]:
-    """The actions this viewer may take on this order now (办理), in the order of the order's life."""
-    roles = order_roles(session, order, viewer)
-    return [name for name, (states, by, _label) in ACTIONS.items() if order.state in states and roles & by]
-
-
-def require_part(session: Session, order: ServiceOrder, viewer: Viewer, action: str) -> None:
-    """Refuse (403) a user who plays no part in ``action`` for this order, whatever its state."""
-    if not order_roles(session, order, viewer) & ACTIONS[action][1]:
-        raise Forbidden(REFUSALS[action])
-
 
 def visible_order(session: Session, order_id: int, viewer: Viewer) -> ServiceOrder:
     return get_visible(session, ServiceOrder, order_id, viewer, "订单")
@@ -139,7 +61,7 @@ def place(
     contact_phone: str | None = None,
 ) -> ServiceOrder:
     """企业点单: an enterprise in its own name, or an office for an enterprise of its region."""
-    require_role(viewer, Role.ENTERPRISE, *OFFICE_ROLES, doing="点单")
+    access.require_place(viewer)
     if enterprise_id is None:
         if Role.ENTERPRISE not in viewer.roles or not viewer.organisation_ids:
             raise ValidationFailed("请指定点单企业")
@@ -163,7 +85,7 @@ def assign(
 ) -> Assignment:
     """派单 to a service team or an expert of the university that serves the order."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "dispatch")
+    access.require_part(session, order, viewer, "dispatch")
     if university_id is not None and order.university_id is None:
         get_visible(session, Organisation, university_id, viewer, "承接高校")
     return orders.assign_order(session, actor=viewer.actor, order_id=order.id, team_id=team_id,
@@ -177,9 +99,9 @@ def respond(
 ) -> Assignment:
     """接单 or 拒单 (with a reason): the assigned expert or team, or the university that sent them."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "respond")
+    access.require_part(session, order, viewer, "respond")
     check_version(order, expected_version, _label(order))
-    pending = latest_assignment(session, order)
+    pending = access.latest_assignment(session, order)
     if pending is None or pending.state != AssignmentState.PENDING:
         raise IllegalTransition(
             f"{_label(order)}当前为“{orders.ORDER_STATE_LABELS[order.state]}”，没有待答复的派单")
@@ -193,7 +115,7 @@ def record(
 ) -> ServiceRecord:
     """服务记录: what was done and when; the first record puts the order in service."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "record")
+    access.require_part(session, order, viewer, "record")
     check_version(order, expected_version, _label(order))
     return orders.record_service(session, actor=viewer.actor, order_id=order.id, served_on=served_on,
                                  summary=summary, hours=hours, outcome=_text(outcome))
@@ -202,7 +124,7 @@ def record(
 def finish(session: Session, viewer: Viewer, order_id: int, *, expected_version: int | None = None) -> ServiceOrder:
     """服务完成: the serving side reports the service done; the enterprise can now rate it."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "finish")
+    access.require_part(session, order, viewer, "finish")
     orders.finish_service(session, actor=viewer.actor, order_id=order.id, expected_version=expected_version)
     return order
 

@@ -1,8 +1,8 @@
 """Order pages (点单派单): the "我要点单" form, and the order's actions on its detail page as form posts —
 派单, 接单/拒单, 服务记录, 服务完成, 评价, 取消.
 
-Who may do what is decided by ``orders_api`` (shared with the JSON API) and the orders service; these routes only
-parse the form, call them, and redirect back to the order with a message.
+Who may do what is decided by ``orders.access``; the actions are ``orders.api``'s (shared with the JSON API) and
+the orders service's. These routes only parse the form, call them, and redirect back to the order with a message.
 """
 
 from __future__ import annotations
@@ -16,21 +16,21 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import OFFICE_ROLES, Role
+from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name, resolve_organisation
+from xiaodi.orders import access
 from xiaodi.orders import api as actions
 from xiaodi.orders.models import ServiceKind, ServiceOrder, ServiceTeam
 from xiaodi.orders.service import ORDER_STATE_LABELS, assignments_of
-from xiaodi.web.access import require_role, scope_of
+from xiaodi.web.access import scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
-PLACERS = (Role.ENTERPRISE, *OFFICE_ROLES)
 MAX_CHOICES = 300  # teams and experts offered in the assignment (派单) form
 
 
@@ -79,7 +79,7 @@ def specs() -> list[ResourceSpec]:
         personal_owner=lambda o: (o.enterprise_id,),
         extras=order_extras,
         detail_partial="order_detail.html",
-        actions=(ListAction("/orders/new", "我要点单", allowed=lambda v: v.has_role(*PLACERS)),),
+        actions=(ListAction("/orders/new", "我要点单", allowed=access.may_place),),
     )
     return [orders]
 
@@ -98,7 +98,7 @@ def assignment_choices(session: Session, order: ServiceOrder) -> tuple[list[Serv
 
 def order_extras(session: Session, viewer: Viewer, order: ServiceOrder) -> dict[str, Any]:
     """The order detail page: what the viewer may do now, the assignments and the service records."""
-    allowed = actions.available_actions(session, order, viewer)
+    allowed = access.available_actions(session, order, viewer)
     teams, experts = assignment_choices(session, order) if "dispatch" in allowed else ([], [])
     return {
         "order_actions": allowed,
@@ -178,7 +178,7 @@ def router() -> APIRouter:
 
     @r.get("/orders/new")
     def new_order_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        require_role(viewer, *PLACERS, doing="点单")
+        access.require_place(viewer)
         return render(request, "order_new.html", {
             "kinds": _kind_labels(), "for_office": Role.ENTERPRISE not in viewer.roles, "page_title": "我要点单",
         })
@@ -191,7 +191,7 @@ def router() -> APIRouter:
         description: Annotated[str, Form(max_length=20000)] = "",
         contact_name: Annotated[str, Form(max_length=60)] = "", contact_phone: Annotated[str, Form(max_length=40)] = "",
     ) -> RedirectResponse:
-        require_role(viewer, *PLACERS, doing="点单")
+        access.require_place(viewer)
         enterprise_id = enterprise_in_scope(session, viewer, enterprise).id if enterprise.strip() else None
         university_id = university_named(session, university).id if university.strip() else None
         order = actions.place(session, viewer, title=title, enterprise_id=enterprise_id,

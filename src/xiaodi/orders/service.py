@@ -19,9 +19,9 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
-from xiaodi.demands.access import may_act_for
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
+from xiaodi.orders.access import may_act_for
 from xiaodi.orders.models import (
     Assignment,
     AssignmentState,

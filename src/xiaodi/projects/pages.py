@@ -2,7 +2,7 @@
 forms an office fills in: 新建协议 (also for a selected 揭榜 claim), 新建项目 from an agreement, 节点 (倒排工期) added
 and reached, 到位资金 recorded and corrected, 调度会 decisions with new dates, 节点推进.
 
-Who may write is decided in one place (``permissions.may_manage``); the work itself is ``actions``', shared with
+Who may write is decided in one place (``access.may_manage``); the work itself is ``actions``', shared with
 the JSON API. These routes parse forms, call an action, flash the outcome and redirect (303) to the record.
 """
 
@@ -23,6 +23,8 @@ from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import DEMAND_STATE_LABELS
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects import actions, service
+from xiaodi.projects.access import may_manage, may_manage_project, require_office
+from xiaodi.projects.access import readable as project_scope
 from xiaodi.projects.dispatch import AT_RISK_DAYS, LEVEL_LABELS, Decision
 from xiaodi.projects.models import (
     AGREEMENT_KIND_LABELS,
@@ -37,8 +39,6 @@ from xiaodi.projects.models import (
     Project,
     ProjectStage,
 )
-from xiaodi.projects.permissions import may_manage, may_manage_project, require_office
-from xiaodi.web.access import project_scope
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int

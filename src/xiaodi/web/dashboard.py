@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
+from xiaodi.projects.access import readable as project_scope
 from xiaodi.projects.figures import Figures, compute_figures
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
-from xiaodi.web.access import project_scope
 from xiaodi.web.charts import bar_chart
 from xiaodi.web.figures_cache import FiguresCache
 from xiaodi.web.figures_view import figure_tiles, parse_period, resolve_scope
