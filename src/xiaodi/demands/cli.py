@@ -18,7 +18,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
 from xiaodi.core.db import transaction
 from xiaodi.core.models import to_jsonable
-from xiaodi.demands.models import DEMAND_KIND_LABELS, DemandKind, DemandState
+from xiaodi.demands.models import DemandKind, DemandState
 from xiaodi.demands.service import (
     SYSTEM,
     TRANSITIONS,
@@ -76,7 +76,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
             return
         table = Table("编号", "名称", "类别", "状态", "需求单位", "版本")
         for row in data:
-            table.add_row(row["code"], row["title"], DEMAND_KIND_LABELS[DemandKind(row["kind"])],
+            table.add_row(row["code"], row["title"], DemandKind(row["kind"]).label,
                           state_label(row["state"]), row["owner"], str(row["version"]))
         console.print(table)
 

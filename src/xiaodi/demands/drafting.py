@@ -20,7 +20,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import parse_amount_yuan, parse_count
 from xiaodi.demands import access, service
-from xiaodi.demands.models import DEMAND_KIND_LABELS, Demand, DemandKind, Visibility
+from xiaodi.demands.models import Demand, DemandKind, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.web.access import get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
@@ -28,8 +28,7 @@ from xiaodi.web.listing import jsonable
 from xiaodi.web.params import CalendarDate, JsonInt, plain_int
 from xiaodi.web.templating import flash, render
 
-VISIBILITY_CHOICES = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
-                      Visibility.CONFIDENTIAL.value: "保密"}
+VISIBILITY_CHOICES = Visibility.labels()
 TEXT_LIMITS = {"title": 300, "description": 20000, "qualifications": 4000, "contact_name": 60, "contact_phone": 40}
 
 
@@ -174,7 +173,7 @@ def pages_router() -> APIRouter:
                   values: dict[str, Any] | None = None) -> Response:
         return render(request, "demand_form.html", {
             "page_title": "修改需求" if demand else "填报需求", "demand": demand, "values": values or {},
-            "kinds": {k.value: v for k, v in DEMAND_KIND_LABELS.items()}, "visibilities": VISIBILITY_CHOICES,
+            "kinds": DemandKind.labels(), "visibilities": VISIBILITY_CHOICES,
             "owners": _owners(session, viewer) if demand is None else [],
         })
 

@@ -4,64 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Person
 
 
-class DemandKind(StrEnum):
-    TALENT = "talent"  # 人才需求
-    TECHNOLOGY = "technology"  # 技术需求
-    PROJECT = "project"  # 项目需求
+class DemandKind(Labelled):
+    TALENT = "talent", "人才需求"
+    TECHNOLOGY = "technology", "技术需求"
+    PROJECT = "project", "项目需求"
 
 
-DEMAND_KIND_LABELS: dict[DemandKind, str] = {
-    DemandKind.TALENT: "人才需求",
-    DemandKind.TECHNOLOGY: "技术需求",
-    DemandKind.PROJECT: "项目需求",
-}
-
-
-class DemandState(StrEnum):
+class DemandState(Labelled):
     """The life of a demand, from draft to 发榜 (published), 揭榜 (claimed), selection and contract."""
 
-    DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已提交 (awaiting the office's review)
-    REVIEWED = "reviewed"  # 已审核
-    PUBLISHED = "published"  # 已发榜
-    CLAIMED = "claimed"  # 已揭榜 (at least one claim)
-    SHORTLISTED = "shortlisted"  # 入围
-    SELECTED = "selected"  # 已选定
-    CONTRACTED = "contracted"  # 已签约 (an agreement records it)
-    CLOSED = "closed"  # 已关闭
-    WITHDRAWN = "withdrawn"  # 已撤回
-    REJECTED = "rejected"  # 审核不通过
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"  # awaiting the office's review
+    REVIEWED = "reviewed", "已审核"
+    PUBLISHED = "published", "已发榜"
+    CLAIMED = "claimed", "已揭榜"  # at least one claim
+    SHORTLISTED = "shortlisted", "入围评审"
+    SELECTED = "selected", "已选定"
+    CONTRACTED = "contracted", "已签约"  # an agreement records it
+    CLOSED = "closed", "已关闭"
+    WITHDRAWN = "withdrawn", "已撤回"
+    REJECTED = "rejected", "未通过"  # 审核不通过
 
 
-DEMAND_STATE_LABELS: dict[DemandState, str] = {
-    DemandState.DRAFT: "草稿",
-    DemandState.SUBMITTED: "待审核",
-    DemandState.REVIEWED: "已审核",
-    DemandState.PUBLISHED: "已发榜",
-    DemandState.CLAIMED: "已揭榜",
-    DemandState.SHORTLISTED: "入围评审",
-    DemandState.SELECTED: "已选定",
-    DemandState.CONTRACTED: "已签约",
-    DemandState.CLOSED: "已关闭",
-    DemandState.WITHDRAWN: "已撤回",
-    DemandState.REJECTED: "未通过",
-}
-
-
-class Visibility(StrEnum):
-    PUBLIC = "public"  # 公开发榜
-    DIRECTED = "directed"  # 定向: only the named universities (DemandAudience) see it
-    CONFIDENTIAL = "confidential"  # 保密: only invited parties, and details are masked in lists
+class Visibility(Labelled):
+    PUBLIC = "public", "公开发榜"
+    DIRECTED = "directed", "定向发榜"  # only the named universities (DemandAudience) see it
+    CONFIDENTIAL = "confidential", "保密"  # only invited parties, and details are masked in lists
 
 
 class Demand(RecordMixin, VersionedMixin, Base):
@@ -140,14 +118,14 @@ class DemandTransition(IdMixin, Base):
     demand: Mapped[Demand] = relationship(back_populates="transitions")
 
 
-class ClaimState(StrEnum):
-    SUBMITTED = "submitted"  # 已揭榜
-    SCREENED_OUT = "screened_out"  # 形式审查未通过
-    UNDER_REVIEW = "under_review"  # 评审中
-    FINALIST = "finalist"  # 入围
-    SELECTED = "selected"  # 中选
-    NOT_SELECTED = "not_selected"  # 未中选 (feedback required)
-    WITHDRAWN = "withdrawn"  # 已撤回
+class ClaimState(Labelled):
+    SUBMITTED = "submitted", "已揭榜"
+    SCREENED_OUT = "screened_out", "形式审查未通过"
+    UNDER_REVIEW = "under_review", "评审中"
+    FINALIST = "finalist", "入围"
+    SELECTED = "selected", "中选"
+    NOT_SELECTED = "not_selected", "未中选"  # feedback required
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class Claim(RecordMixin, VersionedMixin, Base):
@@ -197,10 +175,10 @@ class ReviewCriterion(IdMixin, Base):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class ReviewStage(StrEnum):
-    SCREEN = "screen"  # 形式审查
-    ASSESS = "assess"  # 专家评审
-    FINAL = "final"  # 终审/答辩
+class ReviewStage(Labelled):
+    SCREEN = "screen", "形式审查"
+    ASSESS = "assess", "专家评审"
+    FINAL = "final", "终审/答辩"
 
 
 class ClaimReview(IdMixin, Base):

@@ -17,21 +17,13 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands import access, service
 from xiaodi.demands.drafting import may_draft
-from xiaodi.demands.models import DEMAND_KIND_LABELS, DEMAND_STATE_LABELS, Claim, Demand, DemandState, Visibility
+from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import OrgKind
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash
 
-VISIBILITY_LABELS = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
-                     Visibility.CONFIDENTIAL.value: "保密"}
 CLAIMANT_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def _claim_labels() -> dict[str, str]:
-    from xiaodi.demands.service_claims import CLAIM_STATE_LABELS
-
-    return {str(k): v for k, v in CLAIM_STATE_LABELS.items()}
 
 
 def available_steps(demand: Demand, viewer: Viewer) -> list[service.Step]:
@@ -83,17 +75,17 @@ def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str,
         "steps": available_steps(demand, viewer),
         "transitions": service.demand_history(session, demand_id=demand.id, viewer=viewer),
         "claims": claims,
-        "claim_labels": _claim_labels(),
+        "claim_labels": ClaimState.labels(),
         "can_claim": can_claim(demand, viewer, session),
         "candidates": candidates,
         "candidates_note": candidates_note,
-        "state_labels": {k.value: v for k, v in DEMAND_STATE_LABELS.items()},
+        "state_labels": DemandState.labels(),
     }
 
 
 def specs() -> list[ResourceSpec]:
-    state_labels = {k.value: v for k, v in DEMAND_STATE_LABELS.items()}
-    kind_labels = {k.value: v for k, v in DEMAND_KIND_LABELS.items()}
+    state_labels = DemandState.labels()
+    kind_labels = DemandKind.labels()
     demands = ResourceSpec(
         name="demands", label="需求清单", noun="需求", model=Demand, area="demands",
         columns=[
@@ -110,7 +102,7 @@ def specs() -> list[ResourceSpec]:
             Column("owner.name", "发布单位"), Column("description", "需求描述"), Column("keywords", "关键词"),
             Column("headcount", "需求人数", kind="number"), Column("qualifications", "资格要求"),
             Column("budget", "预算", kind="money"), Column("deadline", "揭榜截止"),
-            Column("state", "状态", labels=state_labels), Column("visibility", "发榜方式", labels=VISIBILITY_LABELS),
+            Column("state", "状态", labels=state_labels), Column("visibility", "发榜方式", labels=Visibility.labels()),
             Column("state_reason", "状态说明"), Column("published_at", "发榜时间"),
             Column("contact_name", "联系人"), Column("contact_phone", "联系电话", kind="personal:phone"),
             Column("source", "来源"),
@@ -134,16 +126,16 @@ def specs() -> list[ResourceSpec]:
             Column("claimant.name", "揭榜单位", link=True),
             Column("budget", "报价", kind="money", sort=Claim.budget),
             Column("submitted_at", "揭榜时间", sort=Claim.submitted_at),
-            Column("state", "状态", labels=_claim_labels(), sort=Claim.state),
+            Column("state", "状态", labels=ClaimState.labels(), sort=Claim.state),
         ],
         detail=[
             Column("demand.code", "需求编号"), Column("demand.title", "需求"), Column("claimant.name", "揭榜单位"),
             Column("team", "团队"), Column("approach", "技术路线/实施方案"), Column("budget", "报价", kind="money"),
-            Column("schedule", "进度安排"), Column("state", "状态", labels=_claim_labels()),
+            Column("schedule", "进度安排"), Column("state", "状态", labels=ClaimState.labels()),
             Column("feedback", "反馈意见"), Column("submitted_at", "揭榜时间"), Column("decided_at", "决定时间"),
         ],
         search=[Claim.approach, Claim.team],
-        filters=[Filter("state", "状态", Claim.state, list(_claim_labels().items()))],
+        filters=[Filter("state", "状态", Claim.state, list(ClaimState.labels().items()))],
         default_sort="-submitted_at",
         title=lambda c: f"{c.claimant.name} · {c.demand.title}",
         personal_owner=lambda c: (c.claimant_org_id,),

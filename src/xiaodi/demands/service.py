@@ -33,7 +33,6 @@ from xiaodi.demands.access import (
     SYSTEM,
 )
 from xiaodi.demands.models import (
-    DEMAND_STATE_LABELS,
     Claim,
     ClaimState,
     Demand,
@@ -99,7 +98,7 @@ DEMAND_FIELDS = frozenset({
 
 
 def state_label(state: str) -> str:
-    return DEMAND_STATE_LABELS[DemandState(state)]
+    return DemandState(state).label
 
 
 def roles_of(demand: Demand, viewer: Viewer | None) -> set[str]:

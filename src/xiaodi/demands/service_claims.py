@@ -44,11 +44,6 @@ S = DemandState
 CLAIMANT_KINDS = frozenset({OrgKind.UNIVERSITY, OrgKind.INSTITUTE})
 OPEN_CLAIM_STATES = (ClaimState.SUBMITTED, ClaimState.UNDER_REVIEW, ClaimState.FINALIST)
 ATTACHMENT_KEYS = frozenset({"name", "size", "sha256", "content_type"})
-CLAIM_STATE_LABELS: dict[str, str] = {
-    ClaimState.SUBMITTED: "已揭榜", ClaimState.SCREENED_OUT: "形式审查未通过", ClaimState.UNDER_REVIEW: "评审中",
-    ClaimState.FINALIST: "入围", ClaimState.SELECTED: "中选", ClaimState.NOT_SELECTED: "未中选",
-    ClaimState.WITHDRAWN: "已撤回",
-}  # fmt: skip
 
 # The default weighted criteria (评审指标) when a demand names none of its own: shares that sum to 1.
 DEFAULT_CRITERIA: tuple[tuple[str, Decimal], ...] = (
@@ -174,7 +169,7 @@ def withdraw_claim(
         raise Forbidden("只能撤回本单位的揭榜方案")
     check_version(claim, expected_version, "揭榜方案")
     if claim.state not in OPEN_CLAIM_STATES:
-        raise IllegalTransition(f"揭榜方案已{CLAIM_STATE_LABELS[claim.state]}，不能撤回")
+        raise IllegalTransition(f"揭榜方案已{ClaimState(claim.state).label}，不能撤回")
     if not (reason or "").strip():
         raise ValidationFailed("撤回揭榜方案必须说明原因")
     _claim_move(session, claim, ClaimState.WITHDRAWN, actor=actor, reason=reason)
@@ -267,7 +262,7 @@ def screen_claim(
     claim = get_live(session, Claim, claim_id, "揭榜方案")
     _decider(claim.demand, viewer, "进行形式审查")
     if claim.state != ClaimState.SUBMITTED:
-        raise IllegalTransition(f"揭榜方案当前为“{CLAIM_STATE_LABELS[claim.state]}”，不在形式审查阶段")
+        raise IllegalTransition(f"揭榜方案当前为“{ClaimState(claim.state).label}”，不在形式审查阶段")
     if not passed and not (comment or "").strip():
         raise ValidationFailed("形式审查不通过时必须写明反馈意见")
     session.add(ClaimReview(claim_id=claim.id, reviewer_user_id=reviewer_user_id, stage=ReviewStage.SCREEN,
@@ -296,7 +291,7 @@ def score_claim(
     if wanted is None:
         raise ValidationFailed("形式审查请用 screen_claim")
     if claim.state != wanted:
-        now = CLAIM_STATE_LABELS[claim.state]
+        now = ClaimState(claim.state).label
         raise IllegalTransition(f"“{claim.claimant.name}”的揭榜方案当前为“{now}”，不能进行该阶段评分")
     _check_no_conflict(session, claim, reviewer_user_id)
     criteria = criteria_for(session, demand_id=claim.demand_id)

@@ -29,6 +29,7 @@ from xiaodi.orders import service as orders
 from xiaodi.orders.models import (
     Assignment,
     AssignmentState,
+    OrderState,
     ServiceKind,
     ServiceOrder,
     ServiceRecord,
@@ -104,7 +105,7 @@ def respond(
     pending = access.latest_assignment(session, order)
     if pending is None or pending.state != AssignmentState.PENDING:
         raise IllegalTransition(
-            f"{_label(order)}当前为“{orders.ORDER_STATE_LABELS[order.state]}”，没有待答复的派单")
+            f"{_label(order)}当前为“{OrderState(order.state).label}”，没有待答复的派单")
     return orders.respond_to_assignment(session, actor=viewer.actor, assignment_id=pending.id, accept=accept,
                                       reason=_text(reason))
 
@@ -269,7 +270,7 @@ def order_out(session: Session, order: ServiceOrder) -> OrderOut:
                          recorded_by=r.recorded_by) for r in service_records(session, order.id)]
     return OrderOut(
         id=order.id, code=order.code, title=order.title, kind=str(order.kind), state=str(order.state),
-        state_label=orders.ORDER_STATE_LABELS[order.state], version=order.version,
+        state_label=OrderState(order.state).label, version=order.version,
         enterprise_id=order.enterprise_id, enterprise=order.enterprise.name, university_id=order.university_id,
         university=university.name if university else None, rating=order.rating,
         rating_comment=order.rating_comment, dispatches=assignments, records=records)

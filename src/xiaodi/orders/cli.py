@@ -43,9 +43,6 @@ console = cli_console()
 CodeArg = Annotated[str, typer.Argument(help="订单编号，如 DD-2025-000001")]
 VersionOption = Annotated[int | None, typer.Option("--version", min=1, help="您看到的订单版本号，防止覆盖他人修改")]
 
-KIND_LABELS = {"consulting": "技术咨询", "diagnosis": "问题诊断", "development": "技术攻关", "testing": "检验检测",
-               "training": "人才培训", "talent": "人才招引", "other": "其他"}
-ASSIGNMENT_LABELS = {"pending": "待接单", "accepted": "已接单", "declined": "已拒单"}
 
 
 @contextmanager
@@ -114,7 +111,7 @@ def _assignee(d: Assignment) -> str:
 
 
 def _state(order: ServiceOrder) -> str:
-    return orders.ORDER_STATE_LABELS[order.state]
+    return OrderState(order.state).label
 
 
 def order_data(session: Session, order: ServiceOrder) -> dict[str, Any]:
@@ -319,8 +316,8 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
             return
         table = Table("编号", "服务内容", "类别", "状态", "点单企业", "服务高校", "评价", "版本")
         for row in data:
-            table.add_row(row["code"], row["title"], KIND_LABELS.get(row["kind"], row["kind"]),
-                          orders.ORDER_STATE_LABELS[row["state"]], row["enterprise"], row["university"] or "—",
+            table.add_row(row["code"], row["title"], ServiceKind.labels().get(row["kind"], row["kind"]),
+                          OrderState(row["state"]).label, row["enterprise"], row["university"] or "—",
                           str(row["rating"] or ""), str(row["version"]))
         console.print(table)
 
@@ -338,7 +335,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
         assigned = Table("派给", "派单人", "时间", "答复", "原因", title="派单记录")
         for d in data["dispatches"]:
             assigned.add_row(d["to"], d["by"], f"{d['at']:%Y-%m-%d %H:%M}",
-                               ASSIGNMENT_LABELS.get(d["state"], d["state"]), d["reason"] or "")
+                               AssignmentState.labels().get(d["state"], d["state"]), d["reason"] or "")
         console.print(assigned)
         served = Table("日期", "时长", "服务内容", "成效", "登记人", title="服务记录")
         for r in data["records"]:

@@ -10,37 +10,37 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Person
 
 
-class ServiceKind(StrEnum):
+class ServiceKind(Labelled):
     """What an enterprise orders from a university (点单内容)."""
 
-    CONSULTING = "consulting"  # 技术咨询
-    DIAGNOSIS = "diagnosis"  # 问题诊断
-    DEVELOPMENT = "development"  # 技术攻关/开发
-    TESTING = "testing"  # 检验检测
-    TRAINING = "training"  # 人才培训
-    TALENT = "talent"  # 人才招引
-    OTHER = "other"
+    CONSULTING = "consulting", "技术咨询"
+    DIAGNOSIS = "diagnosis", "问题诊断"
+    DEVELOPMENT = "development", "技术攻关"  # 技术攻关/开发
+    TESTING = "testing", "检验检测"
+    TRAINING = "training", "人才培训"
+    TALENT = "talent", "人才招引"
+    OTHER = "other", "其他"
 
 
-class OrderState(StrEnum):
-    PLACED = "placed"  # 已点单
-    ASSIGNED = "dispatched"  # 已派单 (the value keeps its first name: stored rows)
-    ACCEPTED = "accepted"  # 已接单
-    DECLINED = "declined"  # 被拒单 (every assignment declined; the order is assigned again)
-    IN_SERVICE = "in_service"  # 服务中
-    SERVED = "served"  # 已服务
-    RATED = "rated"  # 已评价
-    CANCELLED = "cancelled"  # 已取消
+class OrderState(Labelled):
+    PLACED = "placed", "已点单"
+    ASSIGNED = "dispatched", "已派单"  # the value keeps its first name: stored rows
+    ACCEPTED = "accepted", "已接单"
+    DECLINED = "declined", "被拒单，待重新派单"  # every assignment declined; the order is assigned again
+    IN_SERVICE = "in_service", "服务中"
+    SERVED = "served", "已服务"
+    RATED = "rated", "已评价"
+    CANCELLED = "cancelled", "已取消"
 
 
 class ServiceOrder(RecordMixin, VersionedMixin, Base):
@@ -88,10 +88,10 @@ class ServiceTeam(RecordMixin, Base):
     leader: Mapped[Person | None] = relationship(lazy="raise_on_sql")
 
 
-class AssignmentState(StrEnum):
-    PENDING = "pending"  # 待接单
-    ACCEPTED = "accepted"  # 已接单
-    DECLINED = "declined"  # 已拒单 (reason required)
+class AssignmentState(Labelled):
+    PENDING = "pending", "待接单"
+    ACCEPTED = "accepted", "已接单"
+    DECLINED = "declined", "已拒单"  # reason required
 
 
 class Assignment(IdMixin, TimestampMixin, Base):

@@ -23,8 +23,8 @@ from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name, resolve_organisation
 from xiaodi.orders import access
 from xiaodi.orders import api as actions
-from xiaodi.orders.models import ServiceKind, ServiceOrder, ServiceTeam
-from xiaodi.orders.service import ORDER_STATE_LABELS, assignments_of
+from xiaodi.orders.models import AssignmentState, OrderState, ServiceKind, ServiceOrder, ServiceTeam
+from xiaodi.orders.service import assignments_of
 from xiaodi.web.access import scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -34,19 +34,6 @@ from xiaodi.web.templating import flash, render
 MAX_CHOICES = 300  # teams and experts offered in the assignment (派单) form
 
 
-SERVICE_KIND_LABELS = {
-    ServiceKind.CONSULTING.value: "技术咨询", ServiceKind.DIAGNOSIS.value: "问题诊断",
-    ServiceKind.DEVELOPMENT.value: "技术攻关", ServiceKind.TESTING.value: "检验检测",
-    ServiceKind.TRAINING.value: "人才培训", ServiceKind.TALENT.value: "人才招引", ServiceKind.OTHER.value: "其他",
-}
-
-
-def _kind_labels() -> dict[str, str]:
-    return SERVICE_KIND_LABELS
-
-
-def _order_labels() -> dict[str, str]:
-    return {str(k): v for k, v in ORDER_STATE_LABELS.items()}
 
 
 def specs() -> list[ResourceSpec]:
@@ -56,24 +43,25 @@ def specs() -> list[ResourceSpec]:
         columns=[
             Column("code", "订单编号", sort=ServiceOrder.code),
             Column("title", "服务内容", sort=ServiceOrder.title, link=True),
-            Column("kind", "类别", labels=SERVICE_KIND_LABELS),
+            Column("kind", "类别", labels=ServiceKind.labels()),
             Column("enterprise.name", "点单企业"),
             Column("university.name", "服务高校"),
             Column("placed_at", "点单时间", sort=ServiceOrder.placed_at),
-            Column("state", "状态", labels=_order_labels(), sort=ServiceOrder.state),
+            Column("state", "状态", labels=OrderState.labels(), sort=ServiceOrder.state),
         ],
         detail=[
-            Column("code", "订单编号"), Column("title", "服务内容"), Column("kind", "类别", labels=SERVICE_KIND_LABELS),
+            Column("code", "订单编号"), Column("title", "服务内容"),
+            Column("kind", "类别", labels=ServiceKind.labels()),
             Column("description", "需求描述"), Column("enterprise.name", "点单企业"),
             Column("university.name", "服务高校"), Column("placed_at", "点单时间"),
-            Column("state", "状态", labels=_order_labels()), Column("contact_name", "联系人"),
+            Column("state", "状态", labels=OrderState.labels()), Column("contact_name", "联系人"),
             Column("contact_phone", "联系电话", kind="personal:phone"), Column("rating", "评价（1–5）", kind="number"),
             Column("rating_comment", "评价意见"),
         ],
         search=[ServiceOrder.title, ServiceOrder.code, ServiceOrder.description],
         filters=[
-            Filter("state", "状态", ServiceOrder.state, list(_order_labels().items())),
-            Filter("kind", "类别", ServiceOrder.kind, list(SERVICE_KIND_LABELS.items())),
+            Filter("state", "状态", ServiceOrder.state, list(OrderState.labels().items())),
+            Filter("kind", "类别", ServiceOrder.kind, list(ServiceKind.labels().items())),
         ],
         default_sort="-placed_at",
         personal_owner=lambda o: (o.enterprise_id,),
@@ -105,11 +93,11 @@ def order_extras(session: Session, viewer: Viewer, order: ServiceOrder) -> dict[
         "assignments": assignments_of(session, order_id=order.id),
         "records": actions.service_records(session, order.id),
         "assignee_name": actions.assignee_name,
-        "assignment_states": {"pending": "待接单", "accepted": "已接单", "declined": "已拒单"},
+        "assignment_states": AssignmentState.labels(),
         "teams": teams,
         "experts": experts,
         "today": dt.date.today().isoformat(),
-        "order_state_label": ORDER_STATE_LABELS[order.state],
+        "order_state_label": OrderState(order.state).label,
     }
 
 
@@ -180,7 +168,7 @@ def router() -> APIRouter:
     def new_order_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         access.require_place(viewer)
         return render(request, "order_new.html", {
-            "kinds": _kind_labels(), "for_office": Role.ENTERPRISE not in viewer.roles, "page_title": "我要点单",
+            "kinds": ServiceKind.labels(), "for_office": Role.ENTERPRISE not in viewer.roles, "page_title": "我要点单",
         })
 
     @r.post("/orders/new")

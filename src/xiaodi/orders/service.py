@@ -33,10 +33,6 @@ from xiaodi.orders.models import (
 )
 
 OS = OrderState
-ORDER_STATE_LABELS: dict[str, str] = {
-    OS.PLACED: "已点单", OS.ASSIGNED: "已派单", OS.ACCEPTED: "已接单", OS.DECLINED: "被拒单，待重新派单",
-    OS.IN_SERVICE: "服务中", OS.SERVED: "已服务", OS.RATED: "已评价", OS.CANCELLED: "已取消",
-}  # fmt: skip
 
 
 def _order_move(session: Session, order: ServiceOrder, to: OrderState, *, actor: Actor, allowed: set[OrderState],
@@ -44,7 +40,7 @@ def _order_move(session: Session, order: ServiceOrder, to: OrderState, *, actor:
                 changes: dict[str, object] | None = None) -> None:
     check_version(order, expected_version, f"订单“{order.title}”")
     if order.state not in allowed:
-        raise IllegalTransition(f"订单“{order.title}”当前为“{ORDER_STATE_LABELS[order.state]}”，不能{doing}")
+        raise IllegalTransition(f"订单“{order.title}”当前为“{OrderState(order.state).label}”，不能{doing}")
     before = model_snapshot(order)
     for key, value in (changes or {}).items():
         setattr(order, key, value)
@@ -178,7 +174,7 @@ def record_service(
     """服务记录: what the team did and when; the first record puts the order in service."""
     order = get_live(session, ServiceOrder, order_id, "订单")
     if order.state not in (OS.ACCEPTED, OS.IN_SERVICE):
-        raise IllegalTransition(f"订单“{order.title}”当前为“{ORDER_STATE_LABELS[order.state]}”，不能登记服务")
+        raise IllegalTransition(f"订单“{order.title}”当前为“{OrderState(order.state).label}”，不能登记服务")
     if not (summary or "").strip():
         raise ValidationFailed("服务记录须写明服务内容")
     if hours is not None and Decimal(hours) < 0:

@@ -20,7 +20,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.demands.models import DEMAND_STATE_LABELS
+from xiaodi.demands.models import DemandState
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects import actions, service
 from xiaodi.projects.access import may_manage, may_manage_project, require_office
@@ -238,7 +238,7 @@ def _stage(text: str) -> ProjectStage | None:
 
 def _new_agreement_form(session: Session, viewer: Viewer, claim_id: int | None) -> dict[str, Any]:
     ctx: dict[str, Any] = {"kinds": [(k.value, v) for k, v in AGREEMENT_KIND_LABELS.items()],
-                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DEMAND_STATE_LABELS,
+                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DemandState.labels(),
                            "page_title": "新建协议"}
     defaults = [PartyRole.PARTY_A, PartyRole.PARTY_B, PartyRole.PARTY_C]
     rows: list[dict[str, Any]] = [{"role": r.value, "name": "", "org": ""} for r in defaults]
@@ -288,7 +288,7 @@ def router() -> APIRouter:
             region=region, demand_id=_id(demand_id, "需求"), claim_id=_id(claim_id, "揭榜方案"))
         message = f"协议“{agreement.title}”已登记（{agreement.code}）"
         if demand is not None:
-            message += f"；需求“{demand.title}”现为“{DEMAND_STATE_LABELS.get(demand.state, demand.state)}”"
+            message += f"；需求“{demand.title}”现为“{DemandState.labels().get(demand.state, demand.state)}”"
         flash(request, message)
         return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
 

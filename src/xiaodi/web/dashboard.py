@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
+from xiaodi.demands.models import DemandState
 from xiaodi.projects.access import readable as project_scope
 from xiaodi.projects.figures import Figures, compute_figures
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
@@ -97,7 +97,7 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
             result, computed_at = cached.figures, cached.computed_at
         figures = figure_tiles(result)
     counts = work_counts(session, viewer, today)
-    demand_rows = [(DEMAND_STATE_LABELS[DemandState(k)], float(v)) for k, v in counts.demand_counts.items() if v]
+    demand_rows = [(DemandState(k).label, float(v)) for k, v in counts.demand_counts.items() if v]
     project_rows = [(label, float(counts.project_counts.get(stage.value, 0)))
                     for stage, label in PROJECT_STAGE_LABELS.items() if counts.project_counts.get(stage.value)]
     return Dashboard(
