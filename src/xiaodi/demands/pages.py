@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import access, service
+from xiaodi.demands import access, drafting, review, service
 from xiaodi.demands.drafting import may_draft
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import OrgKind
@@ -156,38 +156,36 @@ def _decimal(text: str | None, label: str) -> Decimal | None:
         raise ValidationFailed(f"{label}“{text}”不是有效金额") from exc
 
 
-def router() -> APIRouter:
-    """The demand workflow as HTML form posts: 填报, 流转 (submit/review/publish/…), 揭榜 and 揭榜评审."""
-    from xiaodi.demands import drafting, review
+# The demand workflow as HTML form posts: 填报, 流转 (submit/review/publish/…), 揭榜 and 揭榜评审.
+router = APIRouter(include_in_schema=False)
+router.include_router(drafting.pages_router)
+router.include_router(review.pages_router)
 
-    r = APIRouter(include_in_schema=False)
-    r.include_router(drafting.pages_router())
-    r.include_router(review.pages_router())
 
-    @r.post("/demands/{demand_id}/transition")
-    def demand_transition(
-        request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
-        step: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
-        version: Annotated[int | None, Form()] = None,
-    ) -> RedirectResponse:
-        demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=step, reason=reason,
-                                    expected_version=version, viewer=viewer)
-        flash(request, f"需求“{demand.title}”已{service.TRANSITIONS[step].label}")
-        return RedirectResponse(f"/demands/{demand_id}", status_code=303)
+@router.post("/demands/{demand_id}/transition")
+def demand_transition(
+    request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
+    step: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+    version: Annotated[int | None, Form()] = None,
+) -> RedirectResponse:
+    demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=step, reason=reason,
+                                expected_version=version, viewer=viewer)
+    flash(request, f"需求“{demand.title}”已{service.TRANSITIONS[step].label}")
+    return RedirectResponse(f"/demands/{demand_id}", status_code=303)
 
-    @r.post("/demands/{demand_id}/claims")
-    def demand_claim(
-        request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
-        approach: Annotated[str, Form()], team: Annotated[str, Form()] = "",
-        budget: Annotated[str, Form()] = "", schedule: Annotated[str, Form()] = "",
-    ) -> RedirectResponse:
-        from xiaodi.demands.service_claims import submit_claim
 
-        if not viewer.organisation_ids:
-            raise ValidationFailed("只有高校或院所账号可以揭榜")
-        submit_claim(session, actor=viewer.actor, demand_id=demand_id, claimant_org_id=min(viewer.organisation_ids),
-                     approach=approach, team=team or None, budget=_decimal(budget, "报价"),
-                     schedule=schedule or None, viewer=viewer)
-        flash(request, "揭榜方案已提交")
-        return RedirectResponse(f"/demands/{demand_id}", status_code=303)
-    return r
+@router.post("/demands/{demand_id}/claims")
+def demand_claim(
+    request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
+    approach: Annotated[str, Form()], team: Annotated[str, Form()] = "",
+    budget: Annotated[str, Form()] = "", schedule: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    from xiaodi.demands.service_claims import submit_claim
+
+    if not viewer.organisation_ids:
+        raise ValidationFailed("只有高校或院所账号可以揭榜")
+    submit_claim(session, actor=viewer.actor, demand_id=demand_id, claimant_org_id=min(viewer.organisation_ids),
+                 approach=approach, team=team or None, budget=_decimal(budget, "报价"),
+                 schedule=schedule or None, viewer=viewer)
+    flash(request, "揭榜方案已提交")
+    return RedirectResponse(f"/demands/{demand_id}", status_code=303)

@@ -40,6 +40,7 @@ from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
 MAX_ID = 2**31 - 1
 
+
 def visible_order(session: Session, order_id: int, viewer: Viewer) -> ServiceOrder:
     return get_visible(session, ServiceOrder, order_id, viewer, "订单")
 
@@ -276,50 +277,54 @@ def order_out(session: Session, order: ServiceOrder) -> OrderOut:
         rating_comment=order.rating_comment, dispatches=assignments, records=records)
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/api/orders", tags=["点单派单"])
+router = APIRouter(prefix="/api/orders", tags=["点单派单"])
 
-    @r.post("", status_code=201, response_model=OrderOut, summary="企业点单（办公室可代本辖区企业点单）")
-    def place_route(body: PlaceIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        order = place(session, viewer, title=body.title, enterprise_id=body.enterprise_id,
-                      university_id=body.university_id, kind=body.kind, description=body.description,
-                      demand_id=body.demand_id, contact_name=body.contact_name, contact_phone=body.contact_phone)
-        return order_out(session, order)
 
-    @r.post("/{order_id}/dispatch", response_model=OrderOut, summary="派单：高校（或办公室）派给服务团队或专家")
-    def dispatch_route(order_id: RecordId, body: DispatchIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = assign(session, viewer, order_id, team_id=body.team_id, expert_id=body.expert_id,
-                       university_id=body.university_id, expected_version=body.expected_version)
-        return order_out(session, row.order)
+@router.post("", status_code=201, response_model=OrderOut, summary="企业点单（办公室可代本辖区企业点单）")
+def place_route(body: PlaceIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    order = place(session, viewer, title=body.title, enterprise_id=body.enterprise_id,
+                  university_id=body.university_id, kind=body.kind, description=body.description,
+                  demand_id=body.demand_id, contact_name=body.contact_name, contact_phone=body.contact_phone)
+    return order_out(session, order)
 
-    @r.post("/{order_id}/respond", response_model=OrderOut, summary="接单或拒单（拒单须说明原因）")
-    def respond_route(order_id: RecordId, body: RespondIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = respond(session, viewer, order_id, accept=body.accept, reason=body.reason,
-                      expected_version=body.expected_version)
-        return order_out(session, row.order)
 
-    @r.post("/{order_id}/record", response_model=OrderOut, summary="登记服务记录（首条记录使订单进入服务中）")
-    def record_route(order_id: RecordId, body: RecordIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = record(session, viewer, order_id, served_on=body.served_on, summary=body.summary, hours=body.hours,
-                     outcome=body.outcome, expected_version=body.expected_version)
-        return order_out(session, row.order)
+@router.post("/{order_id}/dispatch", response_model=OrderOut, summary="派单：高校（或办公室）派给服务团队或专家")
+def dispatch_route(order_id: RecordId, body: DispatchIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    row = assign(session, viewer, order_id, team_id=body.team_id, expert_id=body.expert_id,
+                   university_id=body.university_id, expected_version=body.expected_version)
+    return order_out(session, row.order)
 
-    @r.post("/{order_id}/finish", response_model=OrderOut, summary="服务完成")
-    def finish_route(
-        order_id: RecordId, session: SessionDep, viewer: MemberUser, body: VersionIn | None = None,
-    ) -> OrderOut:
-        order = finish(session, viewer, order_id, expected_version=body.expected_version if body else None)
-        return order_out(session, order)
 
-    @r.post("/{order_id}/rate", response_model=OrderOut, summary="企业评价服务（1–5 分）")
-    def rate_route(order_id: RecordId, body: RateIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        order = rate(session, viewer, order_id, rating=body.rating, comment=body.comment,
-                     expected_version=body.expected_version)
-        return order_out(session, order)
+@router.post("/{order_id}/respond", response_model=OrderOut, summary="接单或拒单（拒单须说明原因）")
+def respond_route(order_id: RecordId, body: RespondIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    row = respond(session, viewer, order_id, accept=body.accept, reason=body.reason,
+                  expected_version=body.expected_version)
+    return order_out(session, row.order)
 
-    @r.post("/{order_id}/cancel", response_model=OrderOut, summary="取消订单（服务开始前，须说明原因）")
-    def cancel_route(order_id: RecordId, body: CancelIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        order = cancel(session, viewer, order_id, reason=body.reason, expected_version=body.expected_version)
-        return order_out(session, order)
 
-    return r
+@router.post("/{order_id}/record", response_model=OrderOut, summary="登记服务记录（首条记录使订单进入服务中）")
+def record_route(order_id: RecordId, body: RecordIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    row = record(session, viewer, order_id, served_on=body.served_on, summary=body.summary, hours=body.hours,
+                 outcome=body.outcome, expected_version=body.expected_version)
+    return order_out(session, row.order)
+
+
+@router.post("/{order_id}/finish", response_model=OrderOut, summary="服务完成")
+def finish_route(
+    order_id: RecordId, session: SessionDep, viewer: MemberUser, body: VersionIn | None = None,
+) -> OrderOut:
+    order = finish(session, viewer, order_id, expected_version=body.expected_version if body else None)
+    return order_out(session, order)
+
+
+@router.post("/{order_id}/rate", response_model=OrderOut, summary="企业评价服务（1–5 分）")
+def rate_route(order_id: RecordId, body: RateIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    order = rate(session, viewer, order_id, rating=body.rating, comment=body.comment,
+                 expected_version=body.expected_version)
+    return order_out(session, order)
+
+
+@router.post("/{order_id}/cancel", response_model=OrderOut, summary="取消订单（服务开始前，须说明原因）")
+def cancel_route(order_id: RecordId, body: CancelIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    order = cancel(session, viewer, order_id, reason=body.reason, expected_version=body.expected_version)
+    return order_out(session, order)

@@ -161,91 +161,96 @@ def _back(request: Request, order_id: int, message: str) -> RedirectResponse:
 Version = Annotated[int | None, Form(ge=1, le=actions.MAX_ID)]
 
 
-def router() -> APIRouter:
-    r = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @r.get("/orders/new")
-    def new_order_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        access.require_place(viewer)
-        return render(request, "order_new.html", {
-            "kinds": ServiceKind.labels(), "for_office": Role.ENTERPRISE not in viewer.roles, "page_title": "我要点单",
-        })
 
-    @r.post("/orders/new")
-    def new_order(
-        request: Request, session: SessionDep, viewer: MemberUser,
-        title: Annotated[str, Form(max_length=300)], kind: Annotated[ServiceKind, Form()] = ServiceKind.CONSULTING,
-        university: Annotated[str, Form(max_length=200)] = "", enterprise: Annotated[str, Form(max_length=200)] = "",
-        description: Annotated[str, Form(max_length=20000)] = "",
-        contact_name: Annotated[str, Form(max_length=60)] = "", contact_phone: Annotated[str, Form(max_length=40)] = "",
-    ) -> RedirectResponse:
-        access.require_place(viewer)
-        enterprise_id = enterprise_in_scope(session, viewer, enterprise).id if enterprise.strip() else None
-        university_id = university_named(session, university).id if university.strip() else None
-        order = actions.place(session, viewer, title=title, enterprise_id=enterprise_id,
-                              university_id=university_id, kind=kind, description=description,
-                              contact_name=contact_name, contact_phone=contact_phone)
-        return _back(request, order.id, f"已点单，订单编号 {order.code}")
+@router.get("/orders/new")
+def new_order_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    access.require_place(viewer)
+    return render(request, "order_new.html", {
+        "kinds": ServiceKind.labels(), "for_office": Role.ENTERPRISE not in viewer.roles, "page_title": "我要点单",
+    })
 
-    @r.post("/orders/{order_id}/dispatch")
-    def assign_order_page(
-        request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
-        assignee: Annotated[str, Form(max_length=30)], version: Version = None,
-    ) -> RedirectResponse:
-        team_id, expert_id = _assignee(assignee)
-        university_id = None
-        if team_id is not None:
-            team = session.get(ServiceTeam, team_id)
-            university_id = team.organisation_id if team is not None else None
-        row = actions.assign(session, viewer, order_id, team_id=team_id, expert_id=expert_id,
-                               university_id=university_id, expected_version=version)
-        return _back(request, order_id, f"已派单给{actions.assignee_name(row)}")
 
-    @r.post("/orders/{order_id}/respond")
-    def respond(
-        request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
-        decision: Annotated[str, Form(max_length=10)], reason: Annotated[str, Form(max_length=2000)] = "",
-        version: Version = None,
-    ) -> RedirectResponse:
-        if decision not in ("accept", "decline"):
-            raise ValidationFailed("请选择接单或拒单")
-        accept = decision == "accept"
-        actions.respond(session, viewer, order_id, accept=accept, reason=reason, expected_version=version)
-        return _back(request, order_id, "已接单" if accept else "已拒单，订单退回高校重新派单")
+@router.post("/orders/new")
+def new_order(
+    request: Request, session: SessionDep, viewer: MemberUser,
+    title: Annotated[str, Form(max_length=300)], kind: Annotated[ServiceKind, Form()] = ServiceKind.CONSULTING,
+    university: Annotated[str, Form(max_length=200)] = "", enterprise: Annotated[str, Form(max_length=200)] = "",
+    description: Annotated[str, Form(max_length=20000)] = "",
+    contact_name: Annotated[str, Form(max_length=60)] = "", contact_phone: Annotated[str, Form(max_length=40)] = "",
+) -> RedirectResponse:
+    access.require_place(viewer)
+    enterprise_id = enterprise_in_scope(session, viewer, enterprise).id if enterprise.strip() else None
+    university_id = university_named(session, university).id if university.strip() else None
+    order = actions.place(session, viewer, title=title, enterprise_id=enterprise_id,
+                          university_id=university_id, kind=kind, description=description,
+                          contact_name=contact_name, contact_phone=contact_phone)
+    return _back(request, order.id, f"已点单，订单编号 {order.code}")
 
-    @r.post("/orders/{order_id}/record")
-    def record(
-        request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
-        served_on: Annotated[str, Form(max_length=20)], summary: Annotated[str, Form(max_length=20000)],
-        hours: Annotated[str, Form(max_length=20)] = "", outcome: Annotated[str, Form(max_length=20000)] = "",
-        version: Version = None,
-    ) -> RedirectResponse:
-        actions.record(session, viewer, order_id, served_on=_date(served_on), summary=summary, hours=_hours(hours),
-                       outcome=outcome, expected_version=version)
-        return _back(request, order_id, "服务记录已登记")
 
-    @r.post("/orders/{order_id}/finish")
-    def finish(
-        request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser, version: Version = None,
-    ) -> RedirectResponse:
-        actions.finish(session, viewer, order_id, expected_version=version)
-        return _back(request, order_id, "服务已完成，请点单企业评价")
+@router.post("/orders/{order_id}/dispatch")
+def assign_order_page(
+    request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
+    assignee: Annotated[str, Form(max_length=30)], version: Version = None,
+) -> RedirectResponse:
+    team_id, expert_id = _assignee(assignee)
+    university_id = None
+    if team_id is not None:
+        team = session.get(ServiceTeam, team_id)
+        university_id = team.organisation_id if team is not None else None
+    row = actions.assign(session, viewer, order_id, team_id=team_id, expert_id=expert_id,
+                           university_id=university_id, expected_version=version)
+    return _back(request, order_id, f"已派单给{actions.assignee_name(row)}")
 
-    @r.post("/orders/{order_id}/rate")
-    def rate(
-        request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
-        rating: Annotated[int, Form(ge=1, le=5)], comment: Annotated[str, Form(max_length=2000)] = "",
-        version: Version = None,
-    ) -> RedirectResponse:
-        actions.rate(session, viewer, order_id, rating=rating, comment=comment, expected_version=version)
-        return _back(request, order_id, f"已评价：{rating} 分")
 
-    @r.post("/orders/{order_id}/cancel")
-    def cancel(
-        request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
-        reason: Annotated[str, Form(max_length=2000)] = "", version: Version = None,
-    ) -> RedirectResponse:
-        actions.cancel(session, viewer, order_id, reason=reason, expected_version=version)
-        return _back(request, order_id, "订单已取消")
+@router.post("/orders/{order_id}/respond")
+def respond(
+    request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
+    decision: Annotated[str, Form(max_length=10)], reason: Annotated[str, Form(max_length=2000)] = "",
+    version: Version = None,
+) -> RedirectResponse:
+    if decision not in ("accept", "decline"):
+        raise ValidationFailed("请选择接单或拒单")
+    accept = decision == "accept"
+    actions.respond(session, viewer, order_id, accept=accept, reason=reason, expected_version=version)
+    return _back(request, order_id, "已接单" if accept else "已拒单，订单退回高校重新派单")
 
-    return r
+
+@router.post("/orders/{order_id}/record")
+def record(
+    request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
+    served_on: Annotated[str, Form(max_length=20)], summary: Annotated[str, Form(max_length=20000)],
+    hours: Annotated[str, Form(max_length=20)] = "", outcome: Annotated[str, Form(max_length=20000)] = "",
+    version: Version = None,
+) -> RedirectResponse:
+    actions.record(session, viewer, order_id, served_on=_date(served_on), summary=summary, hours=_hours(hours),
+                   outcome=outcome, expected_version=version)
+    return _back(request, order_id, "服务记录已登记")
+
+
+@router.post("/orders/{order_id}/finish")
+def finish(
+    request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser, version: Version = None,
+) -> RedirectResponse:
+    actions.finish(session, viewer, order_id, expected_version=version)
+    return _back(request, order_id, "服务已完成，请点单企业评价")
+
+
+@router.post("/orders/{order_id}/rate")
+def rate(
+    request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
+    rating: Annotated[int, Form(ge=1, le=5)], comment: Annotated[str, Form(max_length=2000)] = "",
+    version: Version = None,
+) -> RedirectResponse:
+    actions.rate(session, viewer, order_id, rating=rating, comment=comment, expected_version=version)
+    return _back(request, order_id, f"已评价：{rating} 分")
+
+
+@router.post("/orders/{order_id}/cancel")
+def cancel(
+    request: Request, order_id: RecordId, session: SessionDep, viewer: MemberUser,
+    reason: Annotated[str, Form(max_length=2000)] = "", version: Version = None,
+) -> RedirectResponse:
+    actions.cancel(session, viewer, order_id, reason=reason, expected_version=version)
+    return _back(request, order_id, "订单已取消")
