@@ -35,18 +35,15 @@ from xiaodi.demands.models import (
     DemandKind,
     DemandState,
     DemandTransition,
-    Dispatch,
     ReviewCriterion,
     ReviewStage,
-    ServiceOrder,
-    ServiceRecord,
-    ServiceTeam,
     Visibility,
 )
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventParticipant, Internship
 from xiaodi.figures.metrics import Metric
 from xiaodi.ingest.models import IngestedReport, StatedFigure
+from xiaodi.orders.models import Assignment, ServiceOrder, ServiceRecord, ServiceTeam
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
@@ -182,7 +179,7 @@ def test_every_area_builds_links_and_round_trips(engine: sa.Engine, session: Ses
     session.flush()
     session.add_all(
         [
-            Dispatch(order=order, team=team, dispatched_by="芮城县校地合作办", dispatched_by_user_id=user.id),
+            Assignment(order=order, team=team, dispatched_by="芮城县校地合作办", dispatched_by_user_id=user.id),
             ServiceRecord(order=order, served_on=dt.date(2024, 6, 3), hours=Decimal("6.5"), summary="现场诊断"),
         ]
     )

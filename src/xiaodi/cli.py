@@ -120,11 +120,11 @@ def _register_areas() -> None:
     """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
     from xiaodi.accounts import cli as accounts_cli
     from xiaodi.demands import cli as demands_cli
-    from xiaodi.demands import orders_cli
     from xiaodi.demo import cli as demo_cli
     from xiaodi.figures import cli as figures_cli
     from xiaodi.ingest import cli as ingest_cli
     from xiaodi.matching import cli as matching_cli
+    from xiaodi.orders import cli as orders_cli
     from xiaodi.projects import cli as projects_cli
     from xiaodi.tables import cli as tables_cli
     from xiaodi.web import cli as web_cli

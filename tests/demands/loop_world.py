@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import User
+from xiaodi.accounts.models import Role, User
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import Actor
-from xiaodi.demands.models import Demand, DemandKind, ServiceTeam, Visibility
-from xiaodi.demands.service import Viewer, create_demand, transition
+from xiaodi.demands.models import Demand, DemandKind, Visibility
+from xiaodi.demands.service import create_demand, transition
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region, RegionLevel
 from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.orders.models import ServiceTeam
 
 
 @dataclass
@@ -43,22 +45,22 @@ class World:
 
     # The personas of the visibility tests.
     def office_viewer(self, session: Session) -> Viewer:
-        return Viewer.office(region_subtree_ids(session, self.county.id))
+        return Viewer.office_of(region_subtree_ids(session, self.county.id))
 
     def owner_viewer(self) -> Viewer:
-        return Viewer.of(self.enterprise.id, "enterprise")
+        return Viewer.acting_for(self.enterprise.id, role=Role.ENTERPRISE)
 
     def lead_viewer(self) -> Viewer:
-        return Viewer.of(self.lead_unit.id, "lead_unit")
+        return Viewer.acting_for(self.lead_unit.id, role=Role.LEAD_UNIT)
 
     def named_uni_viewer(self) -> Viewer:
-        return Viewer.of(self.named_uni.id, "university")
+        return Viewer.acting_for(self.named_uni.id, role=Role.UNIVERSITY)
 
     def other_uni_viewer(self) -> Viewer:
-        return Viewer.of(self.other_uni.id, "university")
+        return Viewer.acting_for(self.other_uni.id, role=Role.UNIVERSITY)
 
     def outsider_viewer(self) -> Viewer:
-        return Viewer.of(self.other_enterprise.id, "enterprise")
+        return Viewer.acting_for(self.other_enterprise.id, role=Role.ENTERPRISE)
 
 
 def region(session: Session, code: str, name: str, level: RegionLevel, parent: Region | None) -> Region:

@@ -163,10 +163,10 @@ def test_only_the_right_parties_take_each_step(session: Session, world: World, o
     with pytest.raises(Forbidden):  # the first claim moves it to 已揭榜, nobody does that by hand
         transition(session, actor=official, demand_id=demand.id, step="claim", viewer=world.office_viewer(session))
     with pytest.raises(Forbidden):  # an office of another county is not this demand's office
-        from xiaodi.demands.service import Viewer
+        from xiaodi.accounts.scope import Viewer
 
         transition(session, actor=official, demand_id=demand.id, step="withdraw", reason="x",
-                   viewer=Viewer.office([world.county2.id]))
+                   viewer=Viewer.office_of([world.county2.id]))
 
 
 def test_withdrawing_a_claimed_demand_answers_every_claimant(session: Session, world: World, official: Actor) -> None:

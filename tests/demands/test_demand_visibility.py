@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tests.demands.loop_world import World, draft_demand, published_demand
+from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.demands.models import Demand, Visibility
 from xiaodi.demands.service import (
-    Viewer,
     can_view_demand,
     get_demand,
     set_audience,
@@ -33,9 +34,9 @@ def viewers(session: Session, w: World) -> dict[str, Viewer]:
         "named_uni": w.named_uni_viewer(),
         "other_uni": w.other_uni_viewer(),
         "outsider": w.outsider_viewer(),
-        "anonymous": Viewer.anonymous(),
-        "other_county_office": Viewer.office(region_subtree_ids(session, w.county2.id)),
-        "province_office": Viewer.office(),
+        "anonymous": Viewer.acting_for(role=Role.TALENT),  # a member acting for no organisation
+        "other_county_office": Viewer.office_of(region_subtree_ids(session, w.county2.id)),
+        "province_office": Viewer.office_of(region_subtree_ids(session, w.province.id), Role.PROVINCE_OFFICE),
     }
 
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
 from xiaodi.core.records import create
-from xiaodi.demands.models import ServiceTeam
 from xiaodi.directory.models import Organisation, PersonKind
 from xiaodi.directory.service import create_person
+from xiaodi.orders.models import ServiceTeam
 
 from .conftest import ACTOR, PASSWORD, World, csrf_for
 

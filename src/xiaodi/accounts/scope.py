@@ -2,14 +2,17 @@
 
 Office roles (省/市/县级办公室) see the records of their region and every region below it; enterprises,
 universities and lead units see their own organisation's records; experts and talents see what concerns them;
-administrators see everything. The web layer's access helpers turn a viewer into SQL conditions.
+administrators see everything. Each area's ``access`` module turns a viewer into the SQL condition of the records
+it may read and registers it here (``register_readable``), so generic list and detail code can ask any area.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, ROLE_LABELS, Role, User
@@ -79,8 +82,25 @@ class Viewer:
     def role_labels(self) -> list[str]:
         return [ROLE_LABELS[r] for r in sorted(self.roles, key=list(Role).index)]
 
+    @classmethod
+    def acting_for(cls, *organisation_ids: int, role: Role = Role.ENTERPRISE, name: str = "") -> Viewer:
+        """A viewer acting for organisations without a user behind it: a rule asked on an organisation's behalf
+        (may this university see the demand it claims?), a script, a test persona."""
+        return cls(user_id=None, name=name or role.value, roles=frozenset({role}),
+                   organisation_ids=frozenset(organisation_ids))
+
+    @classmethod
+    def office_of(cls, region_ids: Iterable[int], role: Role = Role.COUNTY_OFFICE, name: str = "") -> Viewer:
+        """An office whose scope is ``region_ids`` (already expanded to the regions below)."""
+        ids = frozenset(region_ids)
+        return cls(user_id=None, name=name or role.value, roles=frozenset({role}), region_ids=ids,
+                   office_region_ids=ids)
+
 
 ANONYMOUS = Viewer(user_id=None, name="访客")
+# The trusted caller of the command line and scripts (命令行以办公室身份操作): sees and may do what an
+# administrator may.
+SYSTEM = Viewer(user_id=None, name="系统", roles=frozenset({Role.ADMIN}))
 
 
 def viewer_for(session: Session, user: User) -> Viewer:
@@ -117,3 +137,26 @@ def viewer_for(session: Session, user: User) -> Viewer:
         person_id=user.person_id,
         scope_labels=tuple(labels),
     )
+
+
+# ── the readable-records rules of the areas ─────────────────────────────────────────────────────────────────
+# Each area's ``access`` module registers the SQL condition of the records a viewer may read (``readable``), so
+# that the generic list and detail machinery (``web.listing``, ``web.access.get_visible``) asks the area without
+# importing it.
+
+Readable = Callable[[Viewer], ColumnElement[bool]]
+_READABLE: dict[type[Any], Readable] = {}
+
+
+def register_readable(model: type[Any], rule: Readable) -> None:
+    """Declare ``rule`` as THE rule of which ``model`` records a viewer may read (called by ``<area>/access.py``)."""
+    _READABLE[model] = rule
+
+
+def readable(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:
+    """The registered readable-records condition of ``model`` for ``viewer``."""
+    try:
+        rule = _READABLE[model]
+    except KeyError:
+        raise LookupError(f"no access rule registered for {model.__name__} (import its area's access module)") from None
+    return rule(viewer)

@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import service
+from xiaodi.demands import access, drafting, review, service
 from xiaodi.demands.models import Demand
-from xiaodi.web.access import demand_viewer, get_visible
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
 from xiaodi.web.params import JsonInt
@@ -42,69 +42,66 @@ def _claim_json(claim: Any) -> dict[str, Any]:
             "feedback": claim.feedback, "submitted_at": jsonable(claim.submitted_at)}
 
 
-def router() -> APIRouter:
-    """The demands area's JSON routes: drafting (填报), the workflow below, 揭榜评审 and, beside them, orders."""
-    from xiaodi.demands import drafting, orders_api, review
-
-    outer = APIRouter()
-    outer.include_router(drafting.api_router())
-    outer.include_router(_workflow())
-    outer.include_router(review.api_router())
-    outer.include_router(orders_api.router())  # /api/orders: 点单, 派单, 接单, 服务记录, 评价, 取消
-    return outer
+workflow = APIRouter(prefix="/api/demands", tags=["需求清单"])
 
 
-def _workflow() -> APIRouter:
-    r = APIRouter(prefix="/api/demands", tags=["需求清单"])
+@workflow.post("/{demand_id}/transition", response_model=DemandStateOut, summary="需求流转（提交、审核、发榜、关闭等）")
+def transition(demand_id: RecordId, body: TransitionIn, session: SessionDep, viewer: MemberUser) -> DemandStateOut:
+    if body.step not in service.TRANSITIONS:
+        raise ValidationFailed(f"没有“{body.step}”这一步，可选：{'、'.join(service.TRANSITIONS)}")
+    demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=body.step,
+                                reason=body.reason, expected_version=body.expected_version,
+                                viewer=viewer)
+    return DemandStateOut(id=demand.id, state=str(demand.state), version=demand.version)
 
-    @r.post("/{demand_id}/transition", response_model=DemandStateOut, summary="需求流转（提交、审核、发榜、关闭等）")
-    def transition(demand_id: RecordId, body: TransitionIn, session: SessionDep, viewer: MemberUser) -> DemandStateOut:
-        if body.step not in service.TRANSITIONS:
-            raise ValidationFailed(f"没有“{body.step}”这一步，可选：{'、'.join(service.TRANSITIONS)}")
-        demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=body.step,
-                                    reason=body.reason, expected_version=body.expected_version,
-                                    viewer=demand_viewer(viewer))
-        return DemandStateOut(id=demand.id, state=str(demand.state), version=demand.version)
 
-    @r.get("/{demand_id}/steps", summary="当前用户可执行的流转步骤")
-    def steps(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[dict[str, str]]:
-        from xiaodi.demands.pages import available_steps
+@workflow.get("/{demand_id}/steps", summary="当前用户可执行的流转步骤")
+def steps(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[dict[str, str]]:
+    from xiaodi.demands.pages import available_steps
 
-        demand = get_visible(session, Demand, demand_id, viewer, "需求")
-        return [{"step": s.name, "label": s.label} for s in available_steps(demand, viewer)]
+    demand = get_visible(session, Demand, demand_id, viewer, "需求")
+    return [{"step": s.name, "label": s.label} for s in available_steps(demand, viewer)]
 
-    @r.get("/{demand_id}/claims", summary="需求的揭榜方案（发布方看全部，揭榜方只看自己的）")
-    def claims(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[dict[str, Any]]:
-        from xiaodi.demands.service_claims import claims_of
 
-        return [_claim_json(c) for c in claims_of(session, demand_id=demand_id, viewer=demand_viewer(viewer))]
+@workflow.get("/{demand_id}/claims", summary="需求的揭榜方案（发布方看全部，揭榜方只看自己的）")
+def claims(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> list[dict[str, Any]]:
+    from xiaodi.demands.service_claims import claims_of
 
-    @r.post("/{demand_id}/claims", status_code=201, summary="揭榜：提交揭榜方案")
-    def claim(demand_id: RecordId, body: ClaimIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-        from xiaodi.demands.service_claims import submit_claim
+    return [_claim_json(c) for c in claims_of(session, demand_id=demand_id, viewer=viewer)]
 
-        if not viewer.organisation_ids:
-            raise ValidationFailed("只有高校或院所账号可以揭榜")
-        row = submit_claim(session, actor=viewer.actor, demand_id=demand_id,
-                           claimant_org_id=min(viewer.organisation_ids), approach=body.approach, team=body.team,
-                           budget=body.budget, schedule=body.schedule, viewer=demand_viewer(viewer))
-        return _claim_json(row)
 
-    @r.get("/{demand_id}/candidates", summary="匹配候选及理由")
-    def candidates(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-        from xiaodi.demands.pages import _MATCH_ROLES, candidates_for
+@workflow.post("/{demand_id}/claims", status_code=201, summary="揭榜：提交揭榜方案")
+def claim(demand_id: RecordId, body: ClaimIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    from xiaodi.demands.service_claims import submit_claim
 
-        demand = get_visible(session, Demand, demand_id, viewer, "需求")
-        if not viewer.has_role(*_MATCH_ROLES):
-            from xiaodi.core.errors import Forbidden
+    if not viewer.organisation_ids:
+        raise ValidationFailed("只有高校或院所账号可以揭榜")
+    row = submit_claim(session, actor=viewer.actor, demand_id=demand_id,
+                       claimant_org_id=min(viewer.organisation_ids), approach=body.approach, team=body.team,
+                       budget=body.budget, schedule=body.schedule, viewer=viewer)
+    return _claim_json(row)
 
-            raise Forbidden("您的角色无权查看匹配候选")
-        found, note = candidates_for(session, demand)
-        items = []
-        for c in found:
-            items.append({k: jsonable(getattr(c, k)) for k in ("kind", "kind_label", "target", "record_id", "title",
-                                                              "name", "score", "label", "url", "reasons")
-                          if hasattr(c, k)})
-        return {"items": items, "note": note}
 
-    return r
+@workflow.get("/{demand_id}/candidates", summary="匹配候选及理由")
+def candidates(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    from xiaodi.demands.pages import candidates_for
+
+    demand = get_visible(session, Demand, demand_id, viewer, "需求")
+    if not access.may_see_candidates(viewer):
+        from xiaodi.core.errors import Forbidden
+
+        raise Forbidden("您的角色无权查看匹配候选")
+    found, note = candidates_for(session, demand)
+    items = []
+    for c in found:
+        items.append({k: jsonable(getattr(c, k)) for k in ("kind", "kind_label", "target", "record_id", "title",
+                                                          "name", "score", "label", "url", "reasons")
+                      if hasattr(c, k)})
+    return {"items": items, "note": note}
+
+
+# The demands area's JSON routes: drafting (填报), the workflow above and 揭榜评审.
+router = APIRouter()
+router.include_router(drafting.api_router)
+router.include_router(workflow)
+router.include_router(review.api_router)

@@ -11,15 +11,17 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from xiaodi.accounts.scope import SYSTEM as TRUSTED
+from xiaodi.accounts.scope import Viewer
 from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
 from xiaodi.core.db import transaction
 from xiaodi.core.models import to_jsonable
-from xiaodi.demands.models import DEMAND_KIND_LABELS, DemandKind, DemandState
+from xiaodi.demands.models import DemandKind, DemandState
 from xiaodi.demands.service import (
     SYSTEM,
     TRANSITIONS,
-    Viewer,
     demand_board,
     demand_history,
     get_demand_by_code,
@@ -37,6 +39,17 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=to_jsonable))
 
 
+def _viewer(session: Session, username: str | None) -> Viewer:
+    """The command line acts as the office (trusted); ``--user`` lists what that account sees (all its
+    organisations and office regions, as on the web)."""
+    if username is None:
+        return TRUSTED
+    from xiaodi.accounts.scope import viewer_for
+    from xiaodi.accounts.service import get_user
+
+    return viewer_for(session, get_user(session, username))
+
+
 def register(app: typer.Typer, engine_for: EngineFactory) -> None:
     """Mount ``xiaodi demand …`` on ``app``."""
     demand_app = typer.Typer(help="需求清单：发榜、揭榜与状态流转。", no_args_is_help=True)
@@ -47,13 +60,14 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
         state: Annotated[DemandState | None, typer.Option("--state", help="只看此状态")] = None,
         kind: Annotated[DemandKind | None, typer.Option("--kind", help="只看此类别")] = None,
         limit: Annotated[int, typer.Option("--limit")] = 50,
+        user: Annotated[str | None, typer.Option("--user", help="以该账号的视角列出（默认办公室视角）")] = None,
         as_json: JsonOption = False,
         db: DbOption = None,
     ) -> None:
-        """列出需求（办公室视角）。"""
+        """列出需求（办公室视角，或 --user 账号所见）。"""
         with transaction(engine_for(db)) as session:
-            rows = visible_demands(session, viewer=Viewer.office(), states=[state] if state else None, kind=kind,
-                                   limit=limit)
+            rows = visible_demands(session, viewer=_viewer(session, user), states=[state] if state else None,
+                                   kind=kind, limit=limit)
             data: list[dict[str, Any]] = [
                 {"code": d.code, "title": d.title, "kind": d.kind, "state": d.state, "owner": d.owner.name,
                  "visibility": d.visibility, "version": d.version} for d in rows]
@@ -62,7 +76,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
             return
         table = Table("编号", "名称", "类别", "状态", "需求单位", "版本")
         for row in data:
-            table.add_row(row["code"], row["title"], DEMAND_KIND_LABELS[DemandKind(row["kind"])],
+            table.add_row(row["code"], row["title"], DemandKind(row["kind"]).label,
                           state_label(row["state"]), row["owner"], str(row["version"]))
         console.print(table)
 
@@ -91,7 +105,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
     def board_cmd(as_json: JsonOption = False, db: DbOption = None) -> None:
         """各状态的需求数量。"""
         with transaction(engine_for(db)) as session:
-            board = demand_board(session, viewer=Viewer.office())
+            board = demand_board(session, viewer=TRUSTED)
         if as_json:
             _print_json(board)
             return

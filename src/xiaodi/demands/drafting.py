@@ -19,17 +19,16 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import parse_amount_yuan, parse_count
-from xiaodi.demands import service
-from xiaodi.demands.models import DEMAND_KIND_LABELS, Demand, DemandKind, Visibility
+from xiaodi.demands import access, service
+from xiaodi.demands.models import Demand, DemandKind, Visibility
 from xiaodi.directory.models import Organisation
-from xiaodi.web.access import demand_viewer, get_visible, may_write_for
+from xiaodi.web.access import get_visible, may_write_for
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
 from xiaodi.web.params import CalendarDate, JsonInt, plain_int
 from xiaodi.web.templating import flash, render
 
-VISIBILITY_CHOICES = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
-                      Visibility.CONFIDENTIAL.value: "保密"}
+VISIBILITY_CHOICES = Visibility.labels()
 TEXT_LIMITS = {"title": 300, "description": 20000, "qualifications": 4000, "contact_name": 60, "contact_phone": 40}
 
 
@@ -125,31 +124,30 @@ def demand_json(demand: Demand) -> dict[str, Any]:
             "visibility": str(demand.visibility), "keywords": list(demand.keywords or [])}
 
 
-def api_router() -> APIRouter:
-    r = APIRouter(prefix="/api/demands", tags=["需求清单"])
+api_router = APIRouter(prefix="/api/demands", tags=["需求清单"])
 
-    @r.post("", status_code=201, summary="填报需求（草稿）")
-    def create(body: DemandIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-        if not may_draft(viewer):
-            raise Forbidden("您的账号不能填报需求")
-        fields = body.model_dump(exclude={"title", "kind", "owner_id"}, exclude_none=True)
-        demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, body.owner_id),
-                                       title=body.title, kind=body.kind, viewer=demand_viewer(viewer), **fields)
-        return demand_json(demand)
 
-    @r.patch("/{demand_id}", summary="修改未发榜的需求")
-    def patch(demand_id: RecordId, body: DemandPatch, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-        get_visible(session, Demand, demand_id, viewer, "需求")
-        changes = body.model_dump(exclude={"expected_version", "reason"}, exclude_unset=True)
-        emptied = [key for key in ("title", "keywords", "visibility") if key in changes and changes[key] is None]
-        if emptied:  # null means "no value", which a demand must have: refused, not left to the database
-            raise ValidationFailed(f"{'、'.join(emptied)} 不能为 null：不修改时请省略该字段")
-        demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id,
-                                       expected_version=body.expected_version, viewer=demand_viewer(viewer),
-                                       reason=body.reason, **changes)
-        return demand_json(demand)
+@api_router.post("", status_code=201, summary="填报需求（草稿）")
+def create(body: DemandIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    if not may_draft(viewer):
+        raise Forbidden("您的账号不能填报需求")
+    fields = body.model_dump(exclude={"title", "kind", "owner_id"}, exclude_none=True)
+    demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, body.owner_id),
+                                   title=body.title, kind=body.kind, viewer=viewer, **fields)
+    return demand_json(demand)
 
-    return r
+
+@api_router.patch("/{demand_id}", summary="修改未发榜的需求")
+def patch(demand_id: RecordId, body: DemandPatch, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    get_visible(session, Demand, demand_id, viewer, "需求")
+    changes = body.model_dump(exclude={"expected_version", "reason"}, exclude_unset=True)
+    emptied = [key for key in ("title", "keywords", "visibility") if key in changes and changes[key] is None]
+    if emptied:  # null means "no value", which a demand must have: refused, not left to the database
+        raise ValidationFailed(f"{'、'.join(emptied)} 不能为 null：不修改时请省略该字段")
+    demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id,
+                                   expected_version=body.expected_version, viewer=viewer,
+                                   reason=body.reason, **changes)
+    return demand_json(demand)
 
 
 def _owners(session: Session, viewer: Viewer) -> list[Organisation]:
@@ -167,70 +165,72 @@ def _owners(session: Session, viewer: Viewer) -> list[Organisation]:
     return list(session.scalars(stmt.order_by(Organisation.kind, Organisation.name).limit(500)))
 
 
-def pages_router() -> APIRouter:
-    r = APIRouter(include_in_schema=False)
+pages_router = APIRouter(include_in_schema=False)
 
-    def form_page(request: Request, session: Session, viewer: Viewer, demand: Demand | None,
-                  values: dict[str, Any] | None = None) -> Response:
-        return render(request, "demand_form.html", {
-            "page_title": "修改需求" if demand else "填报需求", "demand": demand, "values": values or {},
-            "kinds": {k.value: v for k, v in DEMAND_KIND_LABELS.items()}, "visibilities": VISIBILITY_CHOICES,
-            "owners": _owners(session, viewer) if demand is None else [],
-        })
 
-    @r.get("/demands/new")
-    def new_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        if not may_draft(viewer):
-            raise Forbidden("您的账号不能填报需求")
-        return form_page(request, session, viewer, None)
+def form_page(request: Request, session: Session, viewer: Viewer, demand: Demand | None,
+              values: dict[str, Any] | None = None) -> Response:
+    return render(request, "demand_form.html", {
+        "page_title": "修改需求" if demand else "填报需求", "demand": demand, "values": values or {},
+        "kinds": DemandKind.labels(), "visibilities": VISIBILITY_CHOICES,
+        "owners": _owners(session, viewer) if demand is None else [],
+    })
 
-    @r.post("/demands/new")
-    async def new(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        if not may_draft(viewer):
-            raise Forbidden("您的账号不能填报需求")
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        fields = parse_form(form)
-        kind = form.get("kind") or DemandKind.TECHNOLOGY.value
-        if kind not in {k.value for k in DemandKind}:
-            raise ValidationFailed("需求类别无效")
-        owner = plain_int(form.get("owner_id"))
-        title = fields.pop("title") or ""
-        demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, owner),
-                                       title=title, kind=kind, viewer=demand_viewer(viewer),
-                                       **{k: v for k, v in fields.items() if v not in (None, [])})
-        flash(request, f"需求“{demand.title}”已保存为草稿，确认无误后请提交审核")
-        return RedirectResponse(f"/demands/{demand.id}", status_code=303)
 
-    @r.get("/demands/{demand_id}/edit")
-    def edit_form(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-        demand = get_visible(session, Demand, demand_id, viewer, "需求")
-        if not (viewer.is_admin or service.roles_of(demand, demand_viewer(viewer)) & {service.OWNER, service.OFFICE}):
-            raise Forbidden(f"您无权修改需求“{demand.title}”")
-        if demand.state not in service.EDITABLE_STATES:
-            raise service.IllegalTransition(
-                f"需求“{demand.title}”已{service.state_label(demand.state)}，不能再修改内容")
-        return form_page(request, session, viewer, demand)
+@pages_router.get("/demands/new")
+def new_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    if not may_draft(viewer):
+        raise Forbidden("您的账号不能填报需求")
+    return form_page(request, session, viewer, None)
 
-    @r.post("/demands/{demand_id}/edit")
-    def edit(
-        request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
-        title: Annotated[str, Form(max_length=300)], version: Annotated[int | None, Form()] = None,
-        description: Annotated[str, Form(max_length=20000)] = "", keywords: Annotated[str, Form(max_length=2000)] = "",
-        headcount: Annotated[str, Form(max_length=20)] = "", qualifications: Annotated[str, Form(max_length=4000)] = "",
-        budget: Annotated[str, Form(max_length=40)] = "", deadline: Annotated[str, Form(max_length=20)] = "",
-        visibility: Annotated[str, Form(max_length=20)] = "", contact_name: Annotated[str, Form(max_length=60)] = "",
-        contact_phone: Annotated[str, Form(max_length=40)] = "",
-    ) -> Response:
-        get_visible(session, Demand, demand_id, viewer, "需求")
-        fields = parse_form({"title": title, "description": description, "keywords": keywords,
-                             "headcount": headcount, "qualifications": qualifications, "budget": budget,
-                             "deadline": deadline, "visibility": visibility, "contact_name": contact_name,
-                             "contact_phone": contact_phone})
-        if not fields["title"]:
-            raise ValidationFailed("需求名称不能为空")
-        demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id, expected_version=version,
-                                       viewer=demand_viewer(viewer), **fields)
-        flash(request, f"需求“{demand.title}”已修改")
-        return RedirectResponse(f"/demands/{demand.id}", status_code=303)
 
-    return r
+@pages_router.post("/demands/new")
+async def new(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    if not may_draft(viewer):
+        raise Forbidden("您的账号不能填报需求")
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    fields = parse_form(form)
+    kind = form.get("kind") or DemandKind.TECHNOLOGY.value
+    if kind not in {k.value for k in DemandKind}:
+        raise ValidationFailed("需求类别无效")
+    owner = plain_int(form.get("owner_id"))
+    title = fields.pop("title") or ""
+    demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, owner),
+                                   title=title, kind=kind, viewer=viewer,
+                                   **{k: v for k, v in fields.items() if v not in (None, [])})
+    flash(request, f"需求“{demand.title}”已保存为草稿，确认无误后请提交审核")
+    return RedirectResponse(f"/demands/{demand.id}", status_code=303)
+
+
+@pages_router.get("/demands/{demand_id}/edit")
+def edit_form(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    demand = get_visible(session, Demand, demand_id, viewer, "需求")
+    if not access.may_edit(demand, viewer):
+        raise Forbidden(f"您无权修改需求“{demand.title}”")
+    if demand.state not in service.EDITABLE_STATES:
+        raise service.IllegalTransition(
+            f"需求“{demand.title}”已{service.state_label(demand.state)}，不能再修改内容")
+    return form_page(request, session, viewer, demand)
+
+
+@pages_router.post("/demands/{demand_id}/edit")
+def edit(
+    request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
+    title: Annotated[str, Form(max_length=300)], version: Annotated[int | None, Form()] = None,
+    description: Annotated[str, Form(max_length=20000)] = "", keywords: Annotated[str, Form(max_length=2000)] = "",
+    headcount: Annotated[str, Form(max_length=20)] = "", qualifications: Annotated[str, Form(max_length=4000)] = "",
+    budget: Annotated[str, Form(max_length=40)] = "", deadline: Annotated[str, Form(max_length=20)] = "",
+    visibility: Annotated[str, Form(max_length=20)] = "", contact_name: Annotated[str, Form(max_length=60)] = "",
+    contact_phone: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    get_visible(session, Demand, demand_id, viewer, "需求")
+    fields = parse_form({"title": title, "description": description, "keywords": keywords,
+                         "headcount": headcount, "qualifications": qualifications, "budget": budget,
+                         "deadline": deadline, "visibility": visibility, "contact_name": contact_name,
+                         "contact_phone": contact_phone})
+    if not fields["title"]:
+        raise ValidationFailed("需求名称不能为空")
+    demand = service.update_demand(session, actor=viewer.actor, demand_id=demand_id, expected_version=version,
+                                   viewer=viewer, **fields)
+    flash(request, f"需求“{demand.title}”已修改")
+    return RedirectResponse(f"/demands/{demand.id}", status_code=303)

@@ -1,67 +1,45 @@
-"""Demand models: demands (需求) and their life cycle, 揭榜 claims and reviews, 企业点单 orders and 派单 dispatch."""
+"""Demand models: demands (需求) and their life cycle, 揭榜 claims and reviews (orders are ``xiaodi.orders``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Person
 
 
-class DemandKind(StrEnum):
-    TALENT = "talent"  # 人才需求
-    TECHNOLOGY = "technology"  # 技术需求
-    PROJECT = "project"  # 项目需求
+class DemandKind(Labelled):
+    TALENT = "talent", "人才需求"
+    TECHNOLOGY = "technology", "技术需求"
+    PROJECT = "project", "项目需求"
 
 
-DEMAND_KIND_LABELS: dict[DemandKind, str] = {
-    DemandKind.TALENT: "人才需求",
-    DemandKind.TECHNOLOGY: "技术需求",
-    DemandKind.PROJECT: "项目需求",
-}
-
-
-class DemandState(StrEnum):
+class DemandState(Labelled):
     """The life of a demand, from draft to 发榜 (published), 揭榜 (claimed), selection and contract."""
 
-    DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已提交 (awaiting the office's review)
-    REVIEWED = "reviewed"  # 已审核
-    PUBLISHED = "published"  # 已发榜
-    CLAIMED = "claimed"  # 已揭榜 (at least one claim)
-    SHORTLISTED = "shortlisted"  # 入围
-    SELECTED = "selected"  # 已选定
-    CONTRACTED = "contracted"  # 已签约 (an agreement records it)
-    CLOSED = "closed"  # 已关闭
-    WITHDRAWN = "withdrawn"  # 已撤回
-    REJECTED = "rejected"  # 审核不通过
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"  # awaiting the office's review
+    REVIEWED = "reviewed", "已审核"
+    PUBLISHED = "published", "已发榜"
+    CLAIMED = "claimed", "已揭榜"  # at least one claim
+    SHORTLISTED = "shortlisted", "入围评审"
+    SELECTED = "selected", "已选定"
+    CONTRACTED = "contracted", "已签约"  # an agreement records it
+    CLOSED = "closed", "已关闭"
+    WITHDRAWN = "withdrawn", "已撤回"
+    REJECTED = "rejected", "未通过"  # 审核不通过
 
 
-DEMAND_STATE_LABELS: dict[DemandState, str] = {
-    DemandState.DRAFT: "草稿",
-    DemandState.SUBMITTED: "待审核",
-    DemandState.REVIEWED: "已审核",
-    DemandState.PUBLISHED: "已发榜",
-    DemandState.CLAIMED: "已揭榜",
-    DemandState.SHORTLISTED: "入围评审",
-    DemandState.SELECTED: "已选定",
-    DemandState.CONTRACTED: "已签约",
-    DemandState.CLOSED: "已关闭",
-    DemandState.WITHDRAWN: "已撤回",
-    DemandState.REJECTED: "未通过",
-}
-
-
-class Visibility(StrEnum):
-    PUBLIC = "public"  # 公开发榜
-    DIRECTED = "directed"  # 定向: only the named universities (DemandAudience) see it
-    CONFIDENTIAL = "confidential"  # 保密: only invited parties, and details are masked in lists
+class Visibility(Labelled):
+    PUBLIC = "public", "公开发榜"
+    DIRECTED = "directed", "定向发榜"  # only the named universities (DemandAudience) see it
+    CONFIDENTIAL = "confidential", "保密"  # only invited parties, and details are masked in lists
 
 
 class Demand(RecordMixin, VersionedMixin, Base):
@@ -140,14 +118,14 @@ class DemandTransition(IdMixin, Base):
     demand: Mapped[Demand] = relationship(back_populates="transitions")
 
 
-class ClaimState(StrEnum):
-    SUBMITTED = "submitted"  # 已揭榜
-    SCREENED_OUT = "screened_out"  # 形式审查未通过
-    UNDER_REVIEW = "under_review"  # 评审中
-    FINALIST = "finalist"  # 入围
-    SELECTED = "selected"  # 中选
-    NOT_SELECTED = "not_selected"  # 未中选 (feedback required)
-    WITHDRAWN = "withdrawn"  # 已撤回
+class ClaimState(Labelled):
+    SUBMITTED = "submitted", "已揭榜"
+    SCREENED_OUT = "screened_out", "形式审查未通过"
+    UNDER_REVIEW = "under_review", "评审中"
+    FINALIST = "finalist", "入围"
+    SELECTED = "selected", "中选"
+    NOT_SELECTED = "not_selected", "未中选"  # feedback required
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class Claim(RecordMixin, VersionedMixin, Base):
@@ -197,10 +175,10 @@ class ReviewCriterion(IdMixin, Base):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class ReviewStage(StrEnum):
-    SCREEN = "screen"  # 形式审查
-    ASSESS = "assess"  # 专家评审
-    FINAL = "final"  # 终审/答辩
+class ReviewStage(Labelled):
+    SCREEN = "screen", "形式审查"
+    ASSESS = "assess", "专家评审"
+    FINAL = "final", "终审/答辩"
 
 
 class ClaimReview(IdMixin, Base):
@@ -236,112 +214,3 @@ class ConflictDeclaration(IdMixin, Base):
     has_conflict: Mapped[bool]
     statement: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-class ServiceKind(StrEnum):
-    """What an enterprise orders from a university (点单内容)."""
-
-    CONSULTING = "consulting"  # 技术咨询
-    DIAGNOSIS = "diagnosis"  # 问题诊断
-    DEVELOPMENT = "development"  # 技术攻关/开发
-    TESTING = "testing"  # 检验检测
-    TRAINING = "training"  # 人才培训
-    TALENT = "talent"  # 人才招引
-    OTHER = "other"
-
-
-class OrderState(StrEnum):
-    PLACED = "placed"  # 已点单
-    DISPATCHED = "dispatched"  # 已派单
-    ACCEPTED = "accepted"  # 已接单
-    DECLINED = "declined"  # 被拒单 (all dispatches declined; the office dispatches again)
-    IN_SERVICE = "in_service"  # 服务中
-    SERVED = "served"  # 已服务
-    RATED = "rated"  # 已评价
-    CANCELLED = "cancelled"  # 已取消
-
-
-class ServiceOrder(RecordMixin, VersionedMixin, Base):
-    """An order (企业点单): an enterprise asks a university for a service; the office dispatches (派单) it."""
-
-    __tablename__ = "service_order"
-    __table_args__ = (CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),)
-
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    university_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)  # 点的学校
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
-    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id"), index=True)  # when from a demand
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[ServiceKind] = mapped_column(String(16), default=ServiceKind.CONSULTING)
-    state: Mapped[OrderState] = mapped_column(String(16), default=OrderState.PLACED, index=True)
-    placed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    contact_name: Mapped[str | None] = mapped_column(String(60))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
-    rating: Mapped[int | None]  # 1–5, given by the enterprise after service
-    rating_comment: Mapped[str | None] = mapped_column(String(2000))
-
-    enterprise: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[enterprise_id])
-    university: Mapped[Organisation | None] = relationship(lazy="joined", foreign_keys=[university_id])
-    dispatches: Mapped[list[Dispatch]] = relationship(
-        back_populates="order", lazy="raise_on_sql", order_by="Dispatch.id"
-    )
-    records: Mapped[list[ServiceRecord]] = relationship(back_populates="order", lazy="raise_on_sql")
-
-
-class ServiceTeam(RecordMixin, Base):
-    """A service team (服务团/专家服务团) a university sends to enterprises."""
-
-    __tablename__ = "service_team"
-
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    leader_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
-    members: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{person_id, name, title}]
-    fields: Mapped[list[str]] = mapped_column(JSON, default=list)  # 服务领域
-
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
-    leader: Mapped[Person | None] = relationship(lazy="raise_on_sql")
-
-
-class DispatchState(StrEnum):
-    PENDING = "pending"  # 待接单
-    ACCEPTED = "accepted"  # 已接单
-    DECLINED = "declined"  # 已拒单 (reason required)
-
-
-class Dispatch(IdMixin, TimestampMixin, Base):
-    """One dispatch (派单) of an order to a service team or an expert, and their answer (接单/拒单)."""
-
-    __tablename__ = "dispatch"
-    __table_args__ = (CheckConstraint("team_id IS NOT NULL OR expert_id IS NOT NULL", name="assignee"),)
-
-    order_id: Mapped[int] = mapped_column(ForeignKey("service_order.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("service_team.id"), index=True)
-    expert_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
-    dispatched_by: Mapped[str] = mapped_column(String(200))
-    dispatched_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    state: Mapped[DispatchState] = mapped_column(String(12), default=DispatchState.PENDING, index=True)
-    response_reason: Mapped[str | None] = mapped_column(String(2000))
-    responded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
-
-    order: Mapped[ServiceOrder] = relationship(back_populates="dispatches")
-    team: Mapped[ServiceTeam | None] = relationship(lazy="joined")
-    expert: Mapped[Person | None] = relationship(lazy="joined")
-
-
-class ServiceRecord(IdMixin, TimestampMixin, Base):
-    """A record of service delivered on an order (服务记录): when, how long, what was done, what came of it."""
-
-    __tablename__ = "service_record"
-
-    order_id: Mapped[int] = mapped_column(ForeignKey("service_order.id"), index=True)
-    served_on: Mapped[dt.date]
-    hours: Mapped[Decimal | None] = mapped_column(Numeric(7, 1))
-    summary: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[str | None] = mapped_column(Text)
-    recorded_by: Mapped[str | None] = mapped_column(String(200))
-
-    order: Mapped[ServiceOrder] = relationship(back_populates="records")

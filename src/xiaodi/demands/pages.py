@@ -1,4 +1,4 @@
-"""Demand pages (需求清单, 揭榜, 点单派单): list specs, the demand's workflow actions, claims and candidates.
+"""Demand pages (需求清单, 揭榜): list specs, the demand's workflow actions, claims and candidates.
 
 The rules are the demands service's: which step a user may take comes from ``service.TRANSITIONS`` and
 ``service.roles_of``; these routes only parse the form, call the service, and redirect back to the record.
@@ -13,54 +13,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands import orders_pages, service
+from xiaodi.demands import access, drafting, review, service
 from xiaodi.demands.drafting import may_draft
-from xiaodi.demands.models import (
-    DEMAND_KIND_LABELS,
-    DEMAND_STATE_LABELS,
-    Claim,
-    Demand,
-    DemandState,
-    ServiceKind,
-    ServiceOrder,
-    Visibility,
-)
+from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import OrgKind
-from xiaodi.web.access import demand_viewer
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash
 
-VISIBILITY_LABELS = {Visibility.PUBLIC.value: "公开发榜", Visibility.DIRECTED.value: "定向发榜",
-                     Visibility.CONFIDENTIAL.value: "保密"}
-SERVICE_KIND_LABELS = {
-    ServiceKind.CONSULTING.value: "技术咨询", ServiceKind.DIAGNOSIS.value: "问题诊断",
-    ServiceKind.DEVELOPMENT.value: "技术攻关", ServiceKind.TESTING.value: "检验检测",
-    ServiceKind.TRAINING.value: "人才培训", ServiceKind.TALENT.value: "人才招引", ServiceKind.OTHER.value: "其他",
-}
 CLAIMANT_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-# Who sees a demand's matching candidates: those who choose for it (offices, lead units, the owner).
-_MATCH_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT, Role.ENTERPRISE)
-
-
-def _claim_labels() -> dict[str, str]:
-    from xiaodi.demands.service_claims import CLAIM_STATE_LABELS
-
-    return {str(k): v for k, v in CLAIM_STATE_LABELS.items()}
-
-
-def _order_labels() -> dict[str, str]:
-    from xiaodi.demands.service_orders import ORDER_STATE_LABELS
-
-    return {str(k): v for k, v in ORDER_STATE_LABELS.items()}
 
 
 def available_steps(demand: Demand, viewer: Viewer) -> list[service.Step]:
     """The workflow steps (流转操作) this viewer may take on this demand now."""
-    roles = service.roles_of(demand, demand_viewer(viewer))
+    roles = access.parts(demand, viewer)
     return [
         step for step in service.TRANSITIONS.values()
         if demand.state in step.sources and roles & step.by and step.by != frozenset({service.SYSTEM})
@@ -68,15 +36,12 @@ def available_steps(demand: Demand, viewer: Viewer) -> list[service.Step]:
 
 
 def can_claim(demand: Demand, viewer: Viewer, session: Session) -> bool:
-    """A university or institute may answer (揭榜) a published demand that is not its own."""
-    if demand.state not in (DemandState.PUBLISHED, DemandState.CLAIMED) or not viewer.organisation_ids:
-        return False
-    if demand.owner_id in viewer.organisation_ids:
+    """A university or institute may answer (揭榜) a published demand that is not its own (``access.may_claim``)."""
+    if not viewer.organisation_ids:
         return False
     from xiaodi.directory.models import Organisation
 
-    org = session.get(Organisation, min(viewer.organisation_ids))
-    return org is not None and org.kind in CLAIMANT_KINDS
+    return access.may_claim(demand, viewer, session.get(Organisation, min(viewer.organisation_ids)))
 
 
 def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[list[Any], str | None]:
@@ -96,33 +61,31 @@ def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[l
 
 
 def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str, Any]:
-    from xiaodi.demands.review import may_decide, review_context
+    from xiaodi.demands.review import review_context
     from xiaodi.demands.service_claims import claims_of
 
-    dv = demand_viewer(viewer)
-    candidates, candidates_note = candidates_for(session, demand) if viewer.has_role(
-        *_MATCH_ROLES) and demand.owner_id is not None else ([], None)
-    claims = claims_of(session, demand_id=demand.id, viewer=dv)
+    candidates, candidates_note = candidates_for(session, demand) if access.may_see_candidates(
+        viewer) and demand.owner_id is not None else ([], None)
+    claims = claims_of(session, demand_id=demand.id, viewer=viewer)
     selected = next((c for c in claims if c.state == "selected"), None)
     return {
         **review_context(session, viewer, demand, claims),
-        "can_edit": demand.state in service.EDITABLE_STATES and bool(
-            service.roles_of(demand, dv) & {service.OWNER, service.OFFICE}),
-        "sign_claim": selected if demand.state == DemandState.SELECTED and may_decide(viewer, demand) else None,
+        "can_edit": demand.state in access.EDITABLE_STATES and access.may_edit(demand, viewer),
+        "sign_claim": selected if demand.state == DemandState.SELECTED and access.may_decide(viewer, demand) else None,
         "steps": available_steps(demand, viewer),
-        "transitions": service.demand_history(session, demand_id=demand.id, viewer=dv),
+        "transitions": service.demand_history(session, demand_id=demand.id, viewer=viewer),
         "claims": claims,
-        "claim_labels": _claim_labels(),
+        "claim_labels": ClaimState.labels(),
         "can_claim": can_claim(demand, viewer, session),
         "candidates": candidates,
         "candidates_note": candidates_note,
-        "state_labels": {k.value: v for k, v in DEMAND_STATE_LABELS.items()},
+        "state_labels": DemandState.labels(),
     }
 
 
 def specs() -> list[ResourceSpec]:
-    state_labels = {k.value: v for k, v in DEMAND_STATE_LABELS.items()}
-    kind_labels = {k.value: v for k, v in DEMAND_KIND_LABELS.items()}
+    state_labels = DemandState.labels()
+    kind_labels = DemandKind.labels()
     demands = ResourceSpec(
         name="demands", label="需求清单", noun="需求", model=Demand, area="demands",
         columns=[
@@ -139,7 +102,7 @@ def specs() -> list[ResourceSpec]:
             Column("owner.name", "发布单位"), Column("description", "需求描述"), Column("keywords", "关键词"),
             Column("headcount", "需求人数", kind="number"), Column("qualifications", "资格要求"),
             Column("budget", "预算", kind="money"), Column("deadline", "揭榜截止"),
-            Column("state", "状态", labels=state_labels), Column("visibility", "发榜方式", labels=VISIBILITY_LABELS),
+            Column("state", "状态", labels=state_labels), Column("visibility", "发榜方式", labels=Visibility.labels()),
             Column("state_reason", "状态说明"), Column("published_at", "发榜时间"),
             Column("contact_name", "联系人"), Column("contact_phone", "联系电话", kind="personal:phone"),
             Column("source", "来源"),
@@ -163,52 +126,22 @@ def specs() -> list[ResourceSpec]:
             Column("claimant.name", "揭榜单位", link=True),
             Column("budget", "报价", kind="money", sort=Claim.budget),
             Column("submitted_at", "揭榜时间", sort=Claim.submitted_at),
-            Column("state", "状态", labels=_claim_labels(), sort=Claim.state),
+            Column("state", "状态", labels=ClaimState.labels(), sort=Claim.state),
         ],
         detail=[
             Column("demand.code", "需求编号"), Column("demand.title", "需求"), Column("claimant.name", "揭榜单位"),
             Column("team", "团队"), Column("approach", "技术路线/实施方案"), Column("budget", "报价", kind="money"),
-            Column("schedule", "进度安排"), Column("state", "状态", labels=_claim_labels()),
+            Column("schedule", "进度安排"), Column("state", "状态", labels=ClaimState.labels()),
             Column("feedback", "反馈意见"), Column("submitted_at", "揭榜时间"), Column("decided_at", "决定时间"),
         ],
         search=[Claim.approach, Claim.team],
-        filters=[Filter("state", "状态", Claim.state, list(_claim_labels().items()))],
+        filters=[Filter("state", "状态", Claim.state, list(ClaimState.labels().items()))],
         default_sort="-submitted_at",
         title=lambda c: f"{c.claimant.name} · {c.demand.title}",
         personal_owner=lambda c: (c.claimant_org_id,),
         personal_region=lambda c: c.demand.region_id,
     )
-    orders = ResourceSpec(
-        name="orders", label="点单派单", noun="订单", model=ServiceOrder, area="demands",
-        columns=[
-            Column("code", "订单编号", sort=ServiceOrder.code),
-            Column("title", "服务内容", sort=ServiceOrder.title, link=True),
-            Column("kind", "类别", labels=SERVICE_KIND_LABELS),
-            Column("enterprise.name", "点单企业"),
-            Column("university.name", "服务高校"),
-            Column("placed_at", "点单时间", sort=ServiceOrder.placed_at),
-            Column("state", "状态", labels=_order_labels(), sort=ServiceOrder.state),
-        ],
-        detail=[
-            Column("code", "订单编号"), Column("title", "服务内容"), Column("kind", "类别", labels=SERVICE_KIND_LABELS),
-            Column("description", "需求描述"), Column("enterprise.name", "点单企业"),
-            Column("university.name", "服务高校"), Column("placed_at", "点单时间"),
-            Column("state", "状态", labels=_order_labels()), Column("contact_name", "联系人"),
-            Column("contact_phone", "联系电话", kind="personal:phone"), Column("rating", "评价（1–5）", kind="number"),
-            Column("rating_comment", "评价意见"),
-        ],
-        search=[ServiceOrder.title, ServiceOrder.code, ServiceOrder.description],
-        filters=[
-            Filter("state", "状态", ServiceOrder.state, list(_order_labels().items())),
-            Filter("kind", "类别", ServiceOrder.kind, list(SERVICE_KIND_LABELS.items())),
-        ],
-        default_sort="-placed_at",
-        personal_owner=lambda o: (o.enterprise_id,),
-        extras=orders_pages.order_extras,
-        detail_partial="order_detail.html",
-        actions=(ListAction("/orders/new", "我要点单", allowed=lambda v: v.has_role(*orders_pages.PLACERS)),),
-    )
-    return [demands, claims, orders]
+    return [demands, claims]
 
 
 def _decimal(text: str | None, label: str) -> Decimal | None:
@@ -223,40 +156,36 @@ def _decimal(text: str | None, label: str) -> Decimal | None:
         raise ValidationFailed(f"{label}“{text}”不是有效金额") from exc
 
 
-def router() -> APIRouter:
-    """The demand workflow as HTML form posts: 填报, 流转 (submit/review/publish/…), 揭榜 and 揭榜评审."""
-    from xiaodi.demands import drafting, review
+# The demand workflow as HTML form posts: 填报, 流转 (submit/review/publish/…), 揭榜 and 揭榜评审.
+router = APIRouter(include_in_schema=False)
+router.include_router(drafting.pages_router)
+router.include_router(review.pages_router)
 
-    r = APIRouter(include_in_schema=False)
-    r.include_router(drafting.pages_router())
-    r.include_router(review.pages_router())
 
-    @r.post("/demands/{demand_id}/transition")
-    def demand_transition(
-        request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
-        step: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
-        version: Annotated[int | None, Form()] = None,
-    ) -> RedirectResponse:
-        demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=step, reason=reason,
-                                    expected_version=version, viewer=demand_viewer(viewer))
-        flash(request, f"需求“{demand.title}”已{service.TRANSITIONS[step].label}")
-        return RedirectResponse(f"/demands/{demand_id}", status_code=303)
+@router.post("/demands/{demand_id}/transition")
+def demand_transition(
+    request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
+    step: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+    version: Annotated[int | None, Form()] = None,
+) -> RedirectResponse:
+    demand = service.transition(session, actor=viewer.actor, demand_id=demand_id, step=step, reason=reason,
+                                expected_version=version, viewer=viewer)
+    flash(request, f"需求“{demand.title}”已{service.TRANSITIONS[step].label}")
+    return RedirectResponse(f"/demands/{demand_id}", status_code=303)
 
-    @r.post("/demands/{demand_id}/claims")
-    def demand_claim(
-        request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
-        approach: Annotated[str, Form()], team: Annotated[str, Form()] = "",
-        budget: Annotated[str, Form()] = "", schedule: Annotated[str, Form()] = "",
-    ) -> RedirectResponse:
-        from xiaodi.demands.service_claims import submit_claim
 
-        if not viewer.organisation_ids:
-            raise ValidationFailed("只有高校或院所账号可以揭榜")
-        submit_claim(session, actor=viewer.actor, demand_id=demand_id, claimant_org_id=min(viewer.organisation_ids),
-                     approach=approach, team=team or None, budget=_decimal(budget, "报价"),
-                     schedule=schedule or None, viewer=demand_viewer(viewer))
-        flash(request, "揭榜方案已提交")
-        return RedirectResponse(f"/demands/{demand_id}", status_code=303)
+@router.post("/demands/{demand_id}/claims")
+def demand_claim(
+    request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser,
+    approach: Annotated[str, Form()], team: Annotated[str, Form()] = "",
+    budget: Annotated[str, Form()] = "", schedule: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    from xiaodi.demands.service_claims import submit_claim
 
-    r.include_router(orders_pages.router())  # 点单派单: the order form and the order's actions
-    return r
+    if not viewer.organisation_ids:
+        raise ValidationFailed("只有高校或院所账号可以揭榜")
+    submit_claim(session, actor=viewer.actor, demand_id=demand_id, claimant_org_id=min(viewer.organisation_ids),
+                 approach=approach, team=team or None, budget=_decimal(budget, "报价"),
+                 schedule=schedule or None, viewer=viewer)
+    flash(request, "揭榜方案已提交")
+    return RedirectResponse(f"/demands/{demand_id}", status_code=303)

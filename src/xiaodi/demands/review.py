@@ -1,9 +1,10 @@
 """揭榜评审 through the web: screen (形式审查), conflict-of-interest declaration, weighted scoring (专家打分), ranking,
 finalists (入围) and selection (选定) — as JSON routes and as the forms of the demand page.
 
-The review rules are the claims service's (``service_claims``). Here: who may take part — the demand's deciders
-(the office of its region, its lead unit, its owner) and experts who can see the demand score; everyone else
-gets 403 — and the translation of forms and JSON into service calls. Page and API share every function below.
+The review rules are the claims service's (``service_claims``); who may take part — the demand's deciders (the
+office of its region, its lead unit, its owner) and experts who can see the demand score; everyone else gets
+403 — is ``demands.access``'s. Here: the translation of forms and JSON into service calls. Page and API share
+every function below.
 """
 
 from __future__ import annotations
@@ -17,31 +18,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
-from xiaodi.demands import service
+from xiaodi.demands import access
 from xiaodi.demands import service_claims as claims
 from xiaodi.demands.models import Claim, ClaimReview, ClaimState, ConflictDeclaration, Demand, ReviewStage
-from xiaodi.web.access import demand_viewer, get_visible
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import JsonBool, JsonInt, plain_int
 from xiaodi.web.templating import flash
-
-DECIDERS = {service.OFFICE, service.LEAD, service.OWNER}
-
-
-# ── who may take part ────────────────────────────────────────────────────────────────────────────────────
-
-
-def may_decide(viewer: Viewer, demand: Demand) -> bool:
-    """Screen, shortlist and select: the office of the demand's region, its lead unit or its owner."""
-    return viewer.is_admin or bool(service.roles_of(demand, demand_viewer(viewer)) & DECIDERS)
-
-
-def may_score(viewer: Viewer, demand: Demand) -> bool:
-    """Score (专家打分): the deciders' reviewers and expert accounts that can see the demand."""
-    return viewer.user_id is not None and (may_decide(viewer, demand) or Role.EXPERT in viewer.roles)
 
 
 def _demand(session: Session, viewer: Viewer, demand_id: int) -> Demand:
@@ -55,27 +40,22 @@ def _claim(session: Session, demand: Demand, claim_id: int) -> Claim:
     return claim
 
 
-def _require(allowed: bool, doing: str) -> None:
-    if not allowed:
-        raise Forbidden(f"您无权{doing}")
-
-
 # ── the steps (shared by page and API) ─────────────────────────────────────────────────────────────────
 
 
 def screen(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, passed: bool,
            comment: str | None) -> Claim:
     demand = _demand(session, viewer, demand_id)
-    _require(may_decide(viewer, demand), "进行形式审查")
+    access.require(access.may_decide(viewer, demand), "进行形式审查")
     claim = _claim(session, demand, claim_id)
     return claims.screen_claim(session, actor=viewer.actor, claim_id=claim.id, reviewer_user_id=_user(viewer),
-                               passed=passed, comment=comment, viewer=demand_viewer(viewer))
+                               passed=passed, comment=comment, viewer=viewer)
 
 
 def declare(session: Session, viewer: Viewer, demand_id: int, *, has_conflict: bool, statement: str | None,
             claim_id: int | None = None) -> ConflictDeclaration:
     demand = _demand(session, viewer, demand_id)
-    _require(may_score(viewer, demand), "参加该需求的评审")
+    access.require(access.may_score(viewer, demand), "参加该需求的评审")
     if claim_id is not None:
         _claim(session, demand, claim_id)
     return claims.declare_conflict(session, actor=viewer.actor, demand_id=demand.id, reviewer_user_id=_user(viewer),
@@ -85,7 +65,7 @@ def declare(session: Session, viewer: Viewer, demand_id: int, *, has_conflict: b
 def score(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, scores: dict[str, Any],
           comment: str | None, stage: ReviewStage = ReviewStage.ASSESS) -> ClaimReview:
     demand = _demand(session, viewer, demand_id)
-    _require(may_score(viewer, demand), "为该需求的揭榜方案打分")
+    access.require(access.may_score(viewer, demand), "为该需求的揭榜方案打分")
     claim = _claim(session, demand, claim_id)
     return claims.score_claim(session, actor=viewer.actor, claim_id=claim.id, reviewer_user_id=_user(viewer),
                               scores=scores, comment=comment, stage=stage)
@@ -94,18 +74,18 @@ def score(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, sc
 def choose_finalists(session: Session, viewer: Viewer, demand_id: int, *, finalist_ids: list[int],
                      feedback: dict[int, str], expected_version: int | None) -> Demand:
     demand = _demand(session, viewer, demand_id)
-    _require(may_decide(viewer, demand), "确定入围名单")
+    access.require(access.may_decide(viewer, demand), "确定入围名单")
     return claims.shortlist(session, actor=viewer.actor, demand_id=demand.id, finalist_ids=finalist_ids,
-                            feedback=feedback, expected_version=expected_version, viewer=demand_viewer(viewer))
+                            feedback=feedback, expected_version=expected_version, viewer=viewer)
 
 
 def choose_winner(session: Session, viewer: Viewer, demand_id: int, *, claim_id: int, feedback: dict[int, str],
                   reason: str | None, expected_version: int | None) -> Claim:
     demand = _demand(session, viewer, demand_id)
-    _require(may_decide(viewer, demand), "选定揭榜方")
+    access.require(access.may_decide(viewer, demand), "选定揭榜方")
     return claims.select_claim(session, actor=viewer.actor, demand_id=demand.id, claim_id=claim_id,
                                feedback=feedback, reason=reason, expected_version=expected_version,
-                               viewer=demand_viewer(viewer))
+                               viewer=viewer)
 
 
 def withdraw(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *, reason: str,
@@ -113,7 +93,7 @@ def withdraw(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *,
     demand = _demand(session, viewer, demand_id)
     claim = _claim(session, demand, claim_id)
     return claims.withdraw_claim(session, actor=viewer.actor, claim_id=claim.id, reason=reason,
-                                 expected_version=expected_version, viewer=demand_viewer(viewer))
+                                 expected_version=expected_version, viewer=viewer)
 
 
 def _user(viewer: Viewer) -> int:
@@ -127,7 +107,7 @@ def _user(viewer: Viewer) -> int:
 
 def review_context(session: Session, viewer: Viewer, demand: Demand, visible: list[Claim]) -> dict[str, Any]:
     """The review panel of a demand page: criteria, ranking, my declaration and what I may do next."""
-    decide, can_score = may_decide(viewer, demand), may_score(viewer, demand)
+    decide, can_score = access.may_decide(viewer, demand), access.may_score(viewer, demand)
     if not (decide or can_score) or not visible:
         return {"review": None}
     ids = [c.id for c in visible]
@@ -199,57 +179,61 @@ def _ranked_out(r: claims.RankedClaim) -> dict[str, Any]:
             "score": None if r.score is None else float(r.score), "reviewers": r.reviewers}
 
 
-def api_router() -> APIRouter:
-    r = APIRouter(prefix="/api/demands/{demand_id}", tags=["揭榜评审"])
+api_router = APIRouter(prefix="/api/demands/{demand_id}", tags=["揭榜评审"])
 
-    @r.post("/claims/{claim_id}/screen", summary="形式审查：通过进入评审，不通过须写反馈")
-    def api_screen(demand_id: RecordId, claim_id: RecordId, body: ScreenIn, session: SessionDep,
-                   viewer: MemberUser) -> dict[str, Any]:
-        return _claim_out(screen(session, viewer, demand_id, claim_id, passed=body.passed, comment=body.comment))
 
-    @r.post("/conflict-declarations", status_code=201, summary="利益冲突声明（打分前必交）")
-    def api_declare(demand_id: RecordId, body: DeclarationIn, session: SessionDep, viewer: MemberUser
-                    ) -> dict[str, Any]:
-        row = declare(session, viewer, demand_id, has_conflict=body.has_conflict, statement=body.statement,
-                      claim_id=body.claim_id)
-        return {"id": row.id, "demand_id": row.demand_id, "claim_id": row.claim_id, "has_conflict": row.has_conflict}
+@api_router.post("/claims/{claim_id}/screen", summary="形式审查：通过进入评审，不通过须写反馈")
+def api_screen(demand_id: RecordId, claim_id: RecordId, body: ScreenIn, session: SessionDep,
+               viewer: MemberUser) -> dict[str, Any]:
+    return _claim_out(screen(session, viewer, demand_id, claim_id, passed=body.passed, comment=body.comment))
 
-    @r.post("/claims/{claim_id}/scores", status_code=201, summary="专家按评审指标打分（加权满分 100）")
-    def api_score(demand_id: RecordId, claim_id: RecordId, body: ScoresIn, session: SessionDep,
-                  viewer: MemberUser) -> dict[str, Any]:
-        row = score(session, viewer, demand_id, claim_id, scores=dict(body.scores), comment=body.comment,
-                    stage=body.stage)
-        return {"id": row.id, "claim_id": row.claim_id, "stage": str(row.stage),
-                "total": None if row.total is None else float(row.total)}
 
-    @r.get("/ranking", summary="评审排名（加权平均分）")
-    def api_ranking(demand_id: RecordId, session: SessionDep, viewer: MemberUser,
-                    stage: Annotated[ReviewStage, Query()] = ReviewStage.ASSESS) -> list[dict[str, Any]]:
-        demand = _demand(session, viewer, demand_id)
-        _require(may_score(viewer, demand), "查看评审排名")
-        seen = {c.id for c in claims.claims_of(session, demand_id=demand.id, viewer=demand_viewer(viewer))}
-        return [_ranked_out(x) for x in claims.ranking(session, demand_id=demand.id, stage=stage) if x.claim_id in seen]
+@api_router.post("/conflict-declarations", status_code=201, summary="利益冲突声明（打分前必交）")
+def api_declare(demand_id: RecordId, body: DeclarationIn, session: SessionDep, viewer: MemberUser
+                ) -> dict[str, Any]:
+    row = declare(session, viewer, demand_id, has_conflict=body.has_conflict, statement=body.statement,
+                  claim_id=body.claim_id)
+    return {"id": row.id, "demand_id": row.demand_id, "claim_id": row.claim_id, "has_conflict": row.has_conflict}
 
-    @r.post("/shortlist", summary="确定入围名单（未入围方案须逐一反馈）")
-    def api_shortlist(demand_id: RecordId, body: ShortlistIn, session: SessionDep, viewer: MemberUser
-                      ) -> dict[str, Any]:
-        demand = choose_finalists(session, viewer, demand_id, finalist_ids=body.finalist_ids,
-                                  feedback=body.feedback, expected_version=body.expected_version)
-        return {"id": demand.id, "state": str(demand.state), "version": demand.version}
 
-    @r.post("/selection", summary="选定揭榜方（其他入围方案须逐一反馈）")
-    def api_select(demand_id: RecordId, body: SelectionIn, session: SessionDep, viewer: MemberUser
-                   ) -> dict[str, Any]:
-        return _claim_out(choose_winner(session, viewer, demand_id, claim_id=body.claim_id, feedback=body.feedback,
-                                        reason=body.reason, expected_version=body.expected_version))
+@api_router.post("/claims/{claim_id}/scores", status_code=201, summary="专家按评审指标打分（加权满分 100）")
+def api_score(demand_id: RecordId, claim_id: RecordId, body: ScoresIn, session: SessionDep,
+              viewer: MemberUser) -> dict[str, Any]:
+    row = score(session, viewer, demand_id, claim_id, scores=dict(body.scores), comment=body.comment,
+                stage=body.stage)
+    return {"id": row.id, "claim_id": row.claim_id, "stage": str(row.stage),
+            "total": None if row.total is None else float(row.total)}
 
-    @r.post("/claims/{claim_id}/withdraw", summary="揭榜方撤回方案")
-    def api_withdraw(demand_id: RecordId, claim_id: RecordId, body: WithdrawIn, session: SessionDep,
-                     viewer: MemberUser) -> dict[str, Any]:
-        return _claim_out(withdraw(session, viewer, demand_id, claim_id, reason=body.reason,
-                                   expected_version=body.expected_version))
 
-    return r
+@api_router.get("/ranking", summary="评审排名（加权平均分）")
+def api_ranking(demand_id: RecordId, session: SessionDep, viewer: MemberUser,
+                stage: Annotated[ReviewStage, Query()] = ReviewStage.ASSESS) -> list[dict[str, Any]]:
+    demand = _demand(session, viewer, demand_id)
+    access.require(access.may_score(viewer, demand), "查看评审排名")
+    seen = {c.id for c in claims.claims_of(session, demand_id=demand.id, viewer=viewer)}
+    return [_ranked_out(x) for x in claims.ranking(session, demand_id=demand.id, stage=stage) if x.claim_id in seen]
+
+
+@api_router.post("/shortlist", summary="确定入围名单（未入围方案须逐一反馈）")
+def api_shortlist(demand_id: RecordId, body: ShortlistIn, session: SessionDep, viewer: MemberUser
+                  ) -> dict[str, Any]:
+    demand = choose_finalists(session, viewer, demand_id, finalist_ids=body.finalist_ids,
+                              feedback=body.feedback, expected_version=body.expected_version)
+    return {"id": demand.id, "state": str(demand.state), "version": demand.version}
+
+
+@api_router.post("/selection", summary="选定揭榜方（其他入围方案须逐一反馈）")
+def api_select(demand_id: RecordId, body: SelectionIn, session: SessionDep, viewer: MemberUser
+               ) -> dict[str, Any]:
+    return _claim_out(choose_winner(session, viewer, demand_id, claim_id=body.claim_id, feedback=body.feedback,
+                                    reason=body.reason, expected_version=body.expected_version))
+
+
+@api_router.post("/claims/{claim_id}/withdraw", summary="揭榜方撤回方案")
+def api_withdraw(demand_id: RecordId, claim_id: RecordId, body: WithdrawIn, session: SessionDep,
+                 viewer: MemberUser) -> dict[str, Any]:
+    return _claim_out(withdraw(session, viewer, demand_id, claim_id, reason=body.reason,
+                               expected_version=body.expected_version))
 
 
 # ── forms ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -279,70 +263,73 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: str(v) for k, v in (await request.form()).items()}
 
 
-def pages_router() -> APIRouter:
-    r = APIRouter(prefix="/demands/{demand_id}", include_in_schema=False)
+pages_router = APIRouter(prefix="/demands/{demand_id}", include_in_schema=False)
 
-    @r.post("/claims/{claim_id}/screen")
-    async def page_screen(request: Request, demand_id: RecordId, claim_id: RecordId, session: SessionDep,
-                          viewer: MemberUser) -> Response:
-        form = await _form(request)
-        passed = form.get("decision") == "pass"
-        claim = screen(session, viewer, demand_id, claim_id, passed=passed, comment=form.get("comment") or None)
-        verdict = "通过形式审查" if passed else "未通过形式审查"
-        return _back(request, demand_id, f"“{claim.claimant.name}”的方案{verdict}")
 
-    @r.post("/conflict-declarations")
-    async def page_declare(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
-                           ) -> Response:
-        form = await _form(request)
-        has_conflict = form.get("has_conflict") == "yes"
-        declare(session, viewer, demand_id, has_conflict=has_conflict, statement=form.get("statement") or None)
-        return _back(request, demand_id, "已声明存在利益冲突，您将回避本需求的评审" if has_conflict
-                     else "利益冲突声明已提交，可以开始打分")
+@pages_router.post("/claims/{claim_id}/screen")
+async def page_screen(request: Request, demand_id: RecordId, claim_id: RecordId, session: SessionDep,
+                      viewer: MemberUser) -> Response:
+    form = await _form(request)
+    passed = form.get("decision") == "pass"
+    claim = screen(session, viewer, demand_id, claim_id, passed=passed, comment=form.get("comment") or None)
+    verdict = "通过形式审查" if passed else "未通过形式审查"
+    return _back(request, demand_id, f"“{claim.claimant.name}”的方案{verdict}")
 
-    @r.post("/claims/{claim_id}/scores")
-    async def page_score(request: Request, demand_id: RecordId, claim_id: RecordId, session: SessionDep,
-                         viewer: MemberUser) -> Response:
-        form = await _form(request)
-        values: dict[str, Any] = {}
-        for key, value in form.items():
-            if key.startswith("score_"):
-                try:
-                    values[key[6:]] = Decimal(value.strip())
-                except InvalidOperation as exc:
-                    raise ValidationFailed(f"“{key[6:]}”的得分“{value}”不是数字") from exc
-        stage = ReviewStage.FINAL if form.get("stage") == "final" else ReviewStage.ASSESS
-        row = score(session, viewer, demand_id, claim_id, scores=values, comment=form.get("comment") or None,
-                    stage=stage)
-        return _back(request, demand_id, f"评分已提交，加权得分 {row.total}")
 
-    @r.post("/shortlist")
-    async def page_shortlist(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
-                             ) -> Response:
-        form = await request.form()
-        finalists = [n for v in form.getlist("finalist") if (n := plain_int(str(v))) is not None]
-        fields = {k: str(v) for k, v in form.items()}
-        demand = choose_finalists(session, viewer, demand_id, finalist_ids=finalists, feedback=_feedback(fields),
-                                  expected_version=_version(fields))
-        return _back(request, demand.id, f"已确定 {len(finalists)} 个入围方案，未入围方案已收到反馈")
+@pages_router.post("/conflict-declarations")
+async def page_declare(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
+                       ) -> Response:
+    form = await _form(request)
+    has_conflict = form.get("has_conflict") == "yes"
+    declare(session, viewer, demand_id, has_conflict=has_conflict, statement=form.get("statement") or None)
+    return _back(request, demand_id, "已声明存在利益冲突，您将回避本需求的评审" if has_conflict
+                 else "利益冲突声明已提交，可以开始打分")
 
-    @r.post("/selection")
-    async def page_select(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
-                          ) -> Response:
-        form = await _form(request)
-        chosen = plain_int(form.get("claim_id"))
-        if chosen is None:
-            raise ValidationFailed("请选择中选方案")
-        claim = choose_winner(session, viewer, demand_id, claim_id=chosen, feedback=_feedback(form),
-                              reason=form.get("reason") or None, expected_version=_version(form))
-        return _back(request, demand_id, f"已选定“{claim.claimant.name}”，可以签订协议")
 
-    @r.post("/claims/{claim_id}/withdraw")
-    async def page_withdraw(request: Request, demand_id: RecordId, claim_id: RecordId, session: SessionDep,
-                            viewer: MemberUser) -> Response:
-        form = await _form(request)
-        withdraw(session, viewer, demand_id, claim_id, reason=form.get("reason") or "",
-                 expected_version=_version(form))
-        return _back(request, demand_id, "揭榜方案已撤回")
+@pages_router.post("/claims/{claim_id}/scores")
+async def page_score(request: Request, demand_id: RecordId, claim_id: RecordId, session: SessionDep,
+                     viewer: MemberUser) -> Response:
+    form = await _form(request)
+    values: dict[str, Any] = {}
+    for key, value in form.items():
+        if key.startswith("score_"):
+            try:
+                values[key[6:]] = Decimal(value.strip())
+            except InvalidOperation as exc:
+                raise ValidationFailed(f"“{key[6:]}”的得分“{value}”不是数字") from exc
+    stage = ReviewStage.FINAL if form.get("stage") == "final" else ReviewStage.ASSESS
+    row = score(session, viewer, demand_id, claim_id, scores=values, comment=form.get("comment") or None,
+                stage=stage)
+    return _back(request, demand_id, f"评分已提交，加权得分 {row.total}")
 
-    return r
+
+@pages_router.post("/shortlist")
+async def page_shortlist(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
+                         ) -> Response:
+    form = await request.form()
+    finalists = [n for v in form.getlist("finalist") if (n := plain_int(str(v))) is not None]
+    fields = {k: str(v) for k, v in form.items()}
+    demand = choose_finalists(session, viewer, demand_id, finalist_ids=finalists, feedback=_feedback(fields),
+                              expected_version=_version(fields))
+    return _back(request, demand.id, f"已确定 {len(finalists)} 个入围方案，未入围方案已收到反馈")
+
+
+@pages_router.post("/selection")
+async def page_select(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser
+                      ) -> Response:
+    form = await _form(request)
+    chosen = plain_int(form.get("claim_id"))
+    if chosen is None:
+        raise ValidationFailed("请选择中选方案")
+    claim = choose_winner(session, viewer, demand_id, claim_id=chosen, feedback=_feedback(form),
+                          reason=form.get("reason") or None, expected_version=_version(form))
+    return _back(request, demand_id, f"已选定“{claim.claimant.name}”，可以签订协议")
+
+
+@pages_router.post("/claims/{claim_id}/withdraw")
+async def page_withdraw(request: Request, demand_id: RecordId, claim_id: RecordId, session: SessionDep,
+                        viewer: MemberUser) -> Response:
+    form = await _form(request)
+    withdraw(session, viewer, demand_id, claim_id, reason=form.get("reason") or "",
+             expected_version=_version(form))
+    return _back(request, demand_id, "揭榜方案已撤回")

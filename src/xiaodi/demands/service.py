@@ -3,7 +3,8 @@
 The life of a demand is an explicit state machine (``TRANSITIONS``): every step names the states it leaves from,
 the state it reaches, whether a reason is required and who may take it. Each step appends a
 ``DemandTransition`` (who, when, why) and an audit entry; an illegal step fails with the current state in the
-message. Claims and review live in ``service_claims``, orders and dispatch (点单/派单) in ``service_orders``.
+message. Who may see a demand and take which step is ``access``'s to say (the viewer is the accounts
+``Viewer``). Claims and review live in ``service_claims``, orders and dispatch (点单/派单) in ``service_orders``.
 """
 
 from __future__ import annotations
@@ -14,16 +15,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_fields, check_version, create, flush_or_conflict, get_live, update_fields
+from xiaodi.demands import access
+from xiaodi.demands.access import (
+    EDITABLE_STATES,
+    LEAD,
+    OFFICE,
+    OWNER,
+    SYSTEM,
+)
 from xiaodi.demands.models import (
-    DEMAND_STATE_LABELS,
     Claim,
     ClaimState,
     Demand,
@@ -44,39 +53,10 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking (or acting): built by the accounts/web layer from the logged-in user's membership.
-
-    ``region_ids`` is the office's jurisdiction *including* sub-regions (``region_subtree_ids``); ``None`` for an
-    office means the whole ledger (省级办公室). ``role`` is an ``accounts.models.Role`` value.
-    """
-
-    organisation_id: int | None = None
-    region_ids: frozenset[int] | None = None
-    is_office: bool = False
-    role: str | None = None
-
-    @classmethod
-    def office(cls, region_ids: Iterable[int] | None = None) -> Viewer:
-        return cls(region_ids=frozenset(region_ids) if region_ids is not None else None, is_office=True,
-                   role="province_office" if region_ids is None else "county_office")
-
-    @classmethod
-    def of(cls, organisation_id: int, role: str | None = None) -> Viewer:
-        return cls(organisation_id=organisation_id, role=role)
-
-    @classmethod
-    def anonymous(cls) -> Viewer:
-        return cls()
-
-
 # ── the state machine ───────────────────────────────────────────────────────────────────────────────────────
 
-# Who may take a step: the office, the demand's lead unit (牵头单位), its owner, or the system (a side effect of
-# another service: the first claim, an agreement).
-OFFICE, LEAD, OWNER, SYSTEM = "office", "lead", "owner", "system"
-
+# Who may take a step: the parts of ``access`` — the office, the demand's lead unit (牵头单位), its owner, or the
+# system (a side effect of another service: the first claim, an agreement).
 
 @dataclass(frozen=True)
 class Step:
@@ -107,8 +87,6 @@ TRANSITIONS: dict[str, Step] = {step.name: step for step in (
     Step("withdraw", "撤回", _OPEN_FOR_WITHDRAWAL, S.WITHDRAWN, True, frozenset({OWNER, OFFICE})),
 )}  # fmt: skip
 
-# States in which a demand has been published (发榜) and may be shown beyond its owner, lead unit and office.
-PUBLISHED_STATES = frozenset({S.PUBLISHED, S.CLAIMED, S.SHORTLISTED, S.SELECTED, S.CONTRACTED, S.CLOSED})
 # States reached only after somebody took the demand up (揭榜).
 TAKEN_UP_STATES = frozenset({S.CLAIMED, S.SHORTLISTED, S.SELECTED, S.CONTRACTED})
 
@@ -117,26 +95,15 @@ DEMAND_FIELDS = frozenset({
     "headcount", "qualifications", "budget", "deadline", "visibility", "contact_name", "contact_phone", "source",
     "note",
 })  # fmt: skip
-EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.REJECTED})
 
 
 def state_label(state: str) -> str:
-    return DEMAND_STATE_LABELS[DemandState(state)]
+    return DemandState(state).label
 
 
 def roles_of(demand: Demand, viewer: Viewer | None) -> set[str]:
-    """The parts ``viewer`` plays for ``demand``; ``None`` is a trusted caller (command line, demo, office script)."""
-    if viewer is None:
-        return {OFFICE, SYSTEM}
-    roles: set[str] = set()
-    if viewer.is_office and (viewer.region_ids is None or demand.region_id in viewer.region_ids):
-        roles.add(OFFICE)
-    if viewer.organisation_id is not None:
-        if viewer.organisation_id == demand.owner_id:
-            roles.add(OWNER)
-        if viewer.organisation_id == demand.lead_unit_id:
-            roles.add(LEAD)
-    return roles
+    """The parts ``viewer`` plays for ``demand`` (``access.parts``); ``None`` is a trusted caller."""
+    return access.parts(demand, viewer)
 
 
 def transition(
@@ -250,7 +217,7 @@ def create_demand(
     except ValueError as exc:
         raise ValidationFailed(f"需求类别应为：{'、'.join(k.value for k in DemandKind)}") from exc
     owner = get_live(session, Organisation, owner_id, "需求单位")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != owner.id:
+    if not access.may_act_for(viewer, owner.id):
         raise Forbidden("只能以本单位名义发布需求")
     _check_amounts(fields)
     if fields.get("region_id") is None:
@@ -286,7 +253,7 @@ def update_demand(
 
 def check_editable(demand: Demand, viewer: Viewer | None) -> None:
     """Who may change a demand's content, and until when: its owner or its office, before it is published."""
-    if not roles_of(demand, viewer) & {OWNER, OFFICE}:
+    if not access.may_edit(demand, viewer):
         raise Forbidden(f"您无权修改需求“{demand.title}”")
     if demand.state not in EDITABLE_STATES:
         raise IllegalTransition(f"需求“{demand.title}”已{state_label(demand.state)}，不能再修改内容")
@@ -332,7 +299,7 @@ def set_audience(
 ) -> list[int]:
     """Name the organisations that may see a directed (定向) or confidential (保密) demand; returns the new ids."""
     demand = get_demand(session, demand_id=demand_id, viewer=viewer)
-    if not roles_of(demand, viewer) & {OWNER, OFFICE}:
+    if not access.may_edit(demand, viewer):
         raise Forbidden(f"您无权修改需求“{demand.title}”的可见范围")
     have = {a.organisation_id for a in demand.audience}
     added = [oid for oid in dict.fromkeys(organisation_ids) if oid not in have]
@@ -373,36 +340,13 @@ def _next_code(session: Session) -> str:
 
 
 def visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
-    """The SQL condition for "``viewer`` may see this demand"; the single source of the visibility rules.
-
-    * an office sees every demand in its jurisdiction, in every state (confidential ones too);
-    * the owner sees its own demands in every state; the lead unit sees them once submitted for review;
-    * anyone sees a published public demand (公开发榜);
-    * a directed (定向) or confidential (保密) published demand is seen by the organisations named for it;
-    * an organisation that has claimed (揭榜) a demand keeps seeing it.
-    """
-    conds: list[ColumnElement[bool]] = [
-        and_(Demand.visibility == Visibility.PUBLIC, Demand.state.in_(PUBLISHED_STATES)),
-    ]
-    if viewer.is_office:
-        conds.append(true() if viewer.region_ids is None else Demand.region_id.in_(sorted(viewer.region_ids)))
-    org = viewer.organisation_id
-    if org is not None:
-        named = exists().where(DemandAudience.demand_id == Demand.id, DemandAudience.organisation_id == org)
-        claimed = exists().where(Claim.demand_id == Demand.id, Claim.claimant_org_id == org,
-                                 Claim.retired_at.is_(None))
-        conds += [
-            Demand.owner_id == org,
-            and_(Demand.lead_unit_id == org, Demand.state != S.DRAFT),
-            and_(Demand.state.in_(PUBLISHED_STATES), named),
-            claimed,
-        ]
-    return and_(Demand.retired_at.is_(None), or_(*conds) if conds else false())
+    """The SQL condition for "``viewer`` may see this demand" (``access.readable``, the single source)."""
+    return access.readable(viewer)
 
 
 def can_view_demand(session: Session, *, demand_id: int, viewer: Viewer) -> bool:
     """Whether ``viewer`` may see the demand (the same rule as the lists, evaluated by the database)."""
-    return bool(session.scalar(select(exists().where(Demand.id == demand_id, visibility_clause(viewer)))))
+    return access.can_read(session, demand_id, viewer)
 
 
 def get_demand(session: Session, *, demand_id: int, viewer: Viewer | None = None) -> Demand:

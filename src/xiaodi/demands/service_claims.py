@@ -14,11 +14,14 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.demands import access
 from xiaodi.demands.models import (
     Claim,
     ClaimReview,
@@ -30,15 +33,9 @@ from xiaodi.demands.models import (
     ReviewStage,
 )
 from xiaodi.demands.service import (
-    LEAD,
-    OFFICE,
-    OWNER,
     IllegalTransition,
-    Viewer,
     _move,
-    can_view_demand,
     get_demand,
-    roles_of,
     state_label,
 )
 from xiaodi.directory.models import Organisation, OrgKind, Person
@@ -47,11 +44,6 @@ S = DemandState
 CLAIMANT_KINDS = frozenset({OrgKind.UNIVERSITY, OrgKind.INSTITUTE})
 OPEN_CLAIM_STATES = (ClaimState.SUBMITTED, ClaimState.UNDER_REVIEW, ClaimState.FINALIST)
 ATTACHMENT_KEYS = frozenset({"name", "size", "sha256", "content_type"})
-CLAIM_STATE_LABELS: dict[str, str] = {
-    ClaimState.SUBMITTED: "已揭榜", ClaimState.SCREENED_OUT: "形式审查未通过", ClaimState.UNDER_REVIEW: "评审中",
-    ClaimState.FINALIST: "入围", ClaimState.SELECTED: "中选", ClaimState.NOT_SELECTED: "未中选",
-    ClaimState.WITHDRAWN: "已撤回",
-}  # fmt: skip
 
 # The default weighted criteria (评审指标) when a demand names none of its own: shares that sum to 1.
 DEFAULT_CRITERIA: tuple[tuple[str, Decimal], ...] = (
@@ -82,8 +74,7 @@ class RankedClaim:
 
 
 def _decider(demand: Demand, viewer: Viewer | None, what: str) -> None:
-    if not roles_of(demand, viewer) & {OFFICE, LEAD, OWNER}:
-        raise Forbidden(f"您无权对需求“{demand.title}”{what}")
+    access.require_decider(demand, viewer, what)
 
 
 def _claim_move(session: Session, claim: Claim, to: ClaimState, *, actor: Actor, feedback: str | None = None,
@@ -122,9 +113,9 @@ def submit_claim(
     """
     demand = get_demand(session, demand_id=demand_id, viewer=viewer)
     org = get_live(session, Organisation, claimant_org_id, "揭榜单位")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != org.id:
+    if not access.may_act_for(viewer, org.id):
         raise Forbidden("只能以本单位名义揭榜")
-    if not can_view_demand(session, demand_id=demand.id, viewer=Viewer.of(org.id)):
+    if not access.can_read(session, demand.id, Viewer.acting_for(org.id, role=Role.UNIVERSITY, name=org.name)):
         raise Forbidden(f"“{org.name}”不在需求“{demand.title}”的定向范围内，不能揭榜")
     if org.id == demand.owner_id:
         raise ValidationFailed("需求单位不能揭自己的榜")
@@ -174,11 +165,11 @@ def withdraw_claim(
 ) -> Claim:
     """The claimant withdraws its proposal (撤回揭榜) before a decision."""
     claim = get_live(session, Claim, claim_id, "揭榜方案")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != claim.claimant_org_id:
+    if not access.may_act_for(viewer, claim.claimant_org_id):
         raise Forbidden("只能撤回本单位的揭榜方案")
     check_version(claim, expected_version, "揭榜方案")
     if claim.state not in OPEN_CLAIM_STATES:
-        raise IllegalTransition(f"揭榜方案已{CLAIM_STATE_LABELS[claim.state]}，不能撤回")
+        raise IllegalTransition(f"揭榜方案已{ClaimState(claim.state).label}，不能撤回")
     if not (reason or "").strip():
         raise ValidationFailed("撤回揭榜方案必须说明原因")
     _claim_move(session, claim, ClaimState.WITHDRAWN, actor=actor, reason=reason)
@@ -271,7 +262,7 @@ def screen_claim(
     claim = get_live(session, Claim, claim_id, "揭榜方案")
     _decider(claim.demand, viewer, "进行形式审查")
     if claim.state != ClaimState.SUBMITTED:
-        raise IllegalTransition(f"揭榜方案当前为“{CLAIM_STATE_LABELS[claim.state]}”，不在形式审查阶段")
+        raise IllegalTransition(f"揭榜方案当前为“{ClaimState(claim.state).label}”，不在形式审查阶段")
     if not passed and not (comment or "").strip():
         raise ValidationFailed("形式审查不通过时必须写明反馈意见")
     session.add(ClaimReview(claim_id=claim.id, reviewer_user_id=reviewer_user_id, stage=ReviewStage.SCREEN,
@@ -300,7 +291,7 @@ def score_claim(
     if wanted is None:
         raise ValidationFailed("形式审查请用 screen_claim")
     if claim.state != wanted:
-        now = CLAIM_STATE_LABELS[claim.state]
+        now = ClaimState(claim.state).label
         raise IllegalTransition(f"“{claim.claimant.name}”的揭榜方案当前为“{now}”，不能进行该阶段评分")
     _check_no_conflict(session, claim, reviewer_user_id)
     criteria = criteria_for(session, demand_id=claim.demand_id)
@@ -430,6 +421,6 @@ def claims_of(session: Session, *, demand_id: int, viewer: Viewer | None = None)
     """The claims on a demand: all of them for its deciders, only the viewer's own for a claimant."""
     demand = get_demand(session, demand_id=demand_id, viewer=viewer)
     stmt = select(Claim).where(Claim.demand_id == demand.id, Claim.retired_at.is_(None)).order_by(Claim.id)
-    if viewer is not None and not roles_of(demand, viewer) & {OFFICE, LEAD, OWNER}:
-        stmt = stmt.where(Claim.claimant_org_id == viewer.organisation_id)
+    if viewer is not None and not access.sees_all_claims(demand, viewer):
+        stmt = stmt.where(Claim.claimant_org_id.in_(sorted(viewer.organisation_ids)))
     return list(session.scalars(stmt).unique())

@@ -23,7 +23,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.records import create, update_fields
-from xiaodi.demands.models import ClaimState, Demand, DemandState, OrderState, ReviewStage, ServiceTeam
+from xiaodi.demands.models import ClaimState, Demand, DemandState, ReviewStage
 from xiaodi.demands.service import create_demand, transition
 from xiaodi.demands.service_claims import (
     criteria_for,
@@ -34,7 +34,6 @@ from xiaodi.demands.service_claims import (
     shortlist,
     submit_claim,
 )
-from xiaodi.demands.service_orders import dispatch_order, place_order, record_service, respond_to_dispatch
 from xiaodi.demo.schema import (
     AchievementFact,
     AgreementFact,
@@ -63,6 +62,8 @@ from xiaodi.directory.models import Region, RegionLevel
 from xiaodi.directory.service import OrganisationIndex, add_alias, create_organisation, create_person
 from xiaodi.events.models import Event, EventOutcome, EventParticipant, EventState
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
+from xiaodi.orders.models import OrderState, ServiceTeam
+from xiaodi.orders.service import assign_order, place_order, record_service, respond_to_assignment
 from xiaodi.projects.dispatch import Decision, hold_meeting
 from xiaodi.projects.models import Milestone, MilestoneState, ProjectStage
 from xiaodi.projects.service import (
@@ -94,7 +95,7 @@ _STEPS_TO: dict[DemandState, tuple[str, ...]] = {
     DemandState.SELECTED: ("submit", "review", "publish"),
     DemandState.CONTRACTED: ("submit", "review", "publish"),
 }
-_ORDER_RANK = {OrderState.PLACED: 0, OrderState.DISPATCHED: 1, OrderState.ACCEPTED: 2, OrderState.IN_SERVICE: 3}
+_ORDER_RANK = {OrderState.PLACED: 0, OrderState.ASSIGNED: 1, OrderState.ACCEPTED: 2, OrderState.IN_SERVICE: 3}
 
 
 class Loader:
@@ -327,9 +328,9 @@ class Loader:
                                 demand_id=demand.id if demand else None)
             rank = _ORDER_RANK[f.state]
             if rank >= 1 and f.team:
-                row = dispatch_order(self.session, actor=self.actor, order_id=order.id, team_id=self._teams[f.team])
+                row = assign_order(self.session, actor=self.actor, order_id=order.id, team_id=self._teams[f.team])
                 if rank >= 2:
-                    respond_to_dispatch(self.session, actor=self.actor, dispatch_id=row.id, accept=True)
+                    respond_to_assignment(self.session, actor=self.actor, assignment_id=row.id, accept=True)
                 if rank >= 3:
                     served_on = self.when(f.service_on) or self.today
                     record_service(self.session, actor=self.actor, order_id=order.id, served_on=served_on,

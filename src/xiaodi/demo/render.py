@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from xiaodi.core.numbers import format_yuan
-from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
+from xiaodi.demands.models import DemandState
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def render_lines(summary: DemoSummary) -> list[str]:
     )
     shown = [f"{TABLE_LABELS[t]} {n}" for t, n in summary.tables.items() if t in TABLE_LABELS and n]
     lines.append("据五篇报道录入的台账记录：" + "，".join(shown) + "。")
-    states = [f"{DEMAND_STATE_LABELS[DemandState(s)]} {n}" for s, n in sorted(summary.demand_states.items())]
+    states = [f"{DemandState(s).label} {n}" for s, n in sorted(summary.demand_states.items())]
     lines.append("需求状态：" + "，".join(states) + f"；逾期节点 {summary.overdue_milestones} 个（见调度清单）。")
     lines.append("各地数字（台账 = 平台中逐条登记的记录；报道 = 报道所述总数，已人工摘录并采信，供数据比对）：")
     for r in summary.regions:

@@ -16,9 +16,10 @@ from decimal import Decimal
 
 from xiaodi.bases.models import BaseState
 from xiaodi.catalog.models import Maturity, PlatformKind, TransferMode
-from xiaodi.demands.models import ClaimState, DemandKind, DemandState, OrderState, ServiceKind
+from xiaodi.demands.models import ClaimState, DemandKind, DemandState
 from xiaodi.directory.models import OrgKind, PersonKind
 from xiaodi.events.models import EventKind
+from xiaodi.orders.models import OrderState, ServiceKind
 from xiaodi.projects.models import AgreementKind, FundSource, PartyRole, ProjectStage
 from xiaodi.talent.models import ApplicationKind, ApplicationState
 

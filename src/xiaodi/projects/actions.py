@@ -1,7 +1,7 @@
 """The closed loop's writes as the web does them (签约 → 立项 → 节点 → 到位资金 → 调度), shared by the page forms
 (``pages.py``) and the JSON API (``api.py``, ``agreements_api.py``).
 
-Each function checks the one permission rule (``permissions``), resolves what people type (names of places and
+Each function checks the one permission rule (``access``), resolves what people type (names of places and
 organisations, amounts such as "120万元") into ids and Decimal yuan, and calls the projects service, which keeps the
 rules of the ledger. Nothing here commits: the request's transaction does.
 """
@@ -24,6 +24,13 @@ from xiaodi.directory.models import Organisation, Region, RegionLevel
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_region
 from xiaodi.projects import dispatch, service
+from xiaodi.projects.access import (
+    managed_fund,
+    managed_milestone,
+    managed_project,
+    require_office,
+    require_region,
+)
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
@@ -34,13 +41,6 @@ from xiaodi.projects.models import (
     PartyRole,
     Project,
     ProjectStage,
-)
-from xiaodi.projects.permissions import (
-    managed_fund,
-    managed_milestone,
-    managed_project,
-    require_office,
-    require_region,
 )
 from xiaodi.web.access import get_visible, scope_of
 

@@ -1,7 +1,7 @@
 """Project API (/api/projects/…): the closed loop as JSON — 立项 with 倒排工期 milestones, stage moves (节点推进),
 milestones reached, funds in place (到位资金) and their corrections, and 调度会 decisions with new dates.
 
-Writing is office work in the project's region (``permissions``); reading milestones and funds follows the
+Writing is office work in the project's region (``access``); reading milestones and funds follows the
 project's visibility. The agreement routes (``/api/agreements``) live in ``agreements_api`` and are included here.
 """
 

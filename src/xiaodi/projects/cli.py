@@ -26,7 +26,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.numbers import format_yuan
-from xiaodi.demands.models import DEMAND_STATE_LABELS, Claim, Demand
+from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import resolve_organisation, resolve_region
@@ -270,7 +270,7 @@ def _agreements(app: typer.Typer, engine_for: EngineFactory) -> None:
         console.print(f"已登记协议 {data['code']} {data['title']}")
         if data["demand"]:
             d = data["demand"]
-            console.print(f"所答需求 {d['code']} {d['title']}：{DEMAND_STATE_LABELS.get(d['state'], d['state'])}")
+            console.print(f"所答需求 {d['code']} {d['title']}：{DemandState.labels().get(d['state'], d['state'])}")
 
     @agreement_app.command("list")
     def list_cmd(
@@ -316,7 +316,7 @@ def _agreements(app: typer.Typer, engine_for: EngineFactory) -> None:
                           f"{'' if p['organisation_id'] else '（未在名录中）'}")
         if data["demand"]:
             d = data["demand"]
-            console.print(f"所答需求 {d['code']} {d['title']}：{DEMAND_STATE_LABELS.get(d['state'], d['state'])}")
+            console.print(f"所答需求 {d['code']} {d['title']}：{DemandState.labels().get(d['state'], d['state'])}")
         for p in data["projects"]:
             console.print(f"项目 {p['code']} {p['name']}：{_stage_label(p['stage'])}")
 

@@ -2,7 +2,7 @@
 forms an office fills in: 新建协议 (also for a selected 揭榜 claim), 新建项目 from an agreement, 节点 (倒排工期) added
 and reached, 到位资金 recorded and corrected, 调度会 decisions with new dates, 节点推进.
 
-Who may write is decided in one place (``permissions.may_manage``); the work itself is ``actions``', shared with
+Who may write is decided in one place (``access.may_manage``); the work itself is ``actions``', shared with
 the JSON API. These routes parse forms, call an action, flash the outcome and redirect (303) to the record.
 """
 
@@ -20,9 +20,11 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.demands.models import DEMAND_STATE_LABELS
+from xiaodi.demands.models import DemandState
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects import actions, service
+from xiaodi.projects.access import may_manage, may_manage_project, require_office
+from xiaodi.projects.access import readable as project_scope
 from xiaodi.projects.dispatch import AT_RISK_DAYS, LEVEL_LABELS, Decision
 from xiaodi.projects.models import (
     AGREEMENT_KIND_LABELS,
@@ -37,8 +39,6 @@ from xiaodi.projects.models import (
     Project,
     ProjectStage,
 )
-from xiaodi.projects.permissions import may_manage, may_manage_project, require_office
-from xiaodi.web.access import project_scope
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
@@ -238,7 +238,7 @@ def _stage(text: str) -> ProjectStage | None:
 
 def _new_agreement_form(session: Session, viewer: Viewer, claim_id: int | None) -> dict[str, Any]:
     ctx: dict[str, Any] = {"kinds": [(k.value, v) for k, v in AGREEMENT_KIND_LABELS.items()],
-                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DEMAND_STATE_LABELS,
+                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DemandState.labels(),
                            "page_title": "新建协议"}
     defaults = [PartyRole.PARTY_A, PartyRole.PARTY_B, PartyRole.PARTY_C]
     rows: list[dict[str, Any]] = [{"role": r.value, "name": "", "org": ""} for r in defaults]
@@ -288,7 +288,7 @@ def router() -> APIRouter:
             region=region, demand_id=_id(demand_id, "需求"), claim_id=_id(claim_id, "揭榜方案"))
         message = f"协议“{agreement.title}”已登记（{agreement.code}）"
         if demand is not None:
-            message += f"；需求“{demand.title}”现为“{DEMAND_STATE_LABELS.get(demand.state, demand.state)}”"
+            message += f"；需求“{demand.title}”现为“{DemandState.labels().get(demand.state, demand.state)}”"
         flash(request, message)
         return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
 

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import BASE_STATE_LABELS, DEFAULT_BASE_TYPES, ProgrammeBase
-from xiaodi.demands.models import DEMAND_KIND_LABELS, DEMAND_STATE_LABELS, Demand, DemandKind, Visibility
+from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.directory.service import clean_name
 from xiaodi.projects.models import (
@@ -60,7 +60,7 @@ DEMANDS = TableSpec(
             example="技术需求",
             aliases=("类型", "需求类别", "类别"),
             choices=choices_from_labels(
-                DEMAND_KIND_LABELS,
+                DemandKind.labels(),
                 {DemandKind.TALENT: ("人才",), DemandKind.TECHNOLOGY: ("技术",), DemandKind.PROJECT: ("项目",)},
             ),
         ),
@@ -121,7 +121,7 @@ DEMANDS = TableSpec(
             default="published",
             example="已发榜",
             aliases=("需求状态",),
-            choices=choices_from_labels(DEMAND_STATE_LABELS),
+            choices=choices_from_labels(DemandState.labels()),
         ),
         ColumnSpec("contact_name", "联系人", example="王强"),
         ColumnSpec("contact_phone", "联系电话", example="13900000000", aliases=("电话",)),

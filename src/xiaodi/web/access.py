@@ -1,8 +1,9 @@
-"""Access helpers (数据权限): one scope condition per resource, and one getter that answers 404 outside it.
+"""Access helpers (数据权限): the getter that answers 404 outside a viewer's sight, and the generic role checks.
 
-Every list page, detail page, export and API route asks these helpers; nothing else decides who sees what.
-The demand rules are the demands service's own (``visibility_clause``); this module only translates the
-logged-in user's ``Viewer`` into the demands service's viewer.
+Every list page, detail page, export and API route asks ``scope_of`` / ``get_visible``; the rule of each record
+type is its area's (``<area>/access.py`` registers it with ``accounts.scope.register_readable``: demands, claims,
+orders, projects, agreements). The scopes below are the rules of the areas that have no access module yet
+(directory, catalog, bases, events, ingest); they move to their areas the same way.
 """
 
 from __future__ import annotations
@@ -13,34 +14,19 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.models import Role
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, readable, register_readable
 from xiaodi.bases.models import ProgrammeBase
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
-from xiaodi.demands import service as demand_service
-from xiaodi.demands.models import Claim, Demand, Dispatch, ServiceOrder
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
 from xiaodi.ingest.models import IngestedReport
-from xiaodi.projects.models import Agreement, AgreementParty, Project
+from xiaodi.projects.models import Project
 
 M = TypeVar("M", bound=Base)
 
 RESOURCE_ORG_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def demand_viewer(viewer: Viewer) -> demand_service.Viewer:
-    """The demands service's view of the same person (one organisation, or an office's region subtree)."""
-    if viewer.is_admin:
-        return demand_service.Viewer.office(None)
-    org = min(viewer.organisation_ids) if viewer.organisation_ids else None
-    role = next((r.value for r in (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT,
-                                   Role.ENTERPRISE, Role.UNIVERSITY, Role.EXPERT, Role.TALENT) if r in viewer.roles),
-                None)
-    if viewer.is_office:
-        return demand_service.Viewer(organisation_id=org, region_ids=viewer.region_ids, is_office=True, role=role)
-    return demand_service.Viewer(organisation_id=org, role=role)
 
 
 def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
@@ -78,55 +64,6 @@ def expert_scope(viewer: Viewer) -> ColumnElement[bool]:
 def catalog_scope(viewer: Viewer) -> ColumnElement[bool]:
     """Achievements and platforms are the published resource list: every member sees them."""
     return true() if viewer.is_admin or viewer.has_access else false()
-
-
-def demand_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if not viewer.has_access:
-        return false()
-    return demand_service.visibility_clause(demand_viewer(viewer))
-
-
-def claim_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """A claim is seen by its claimant, by the demand's owner and lead unit, and by the demand's office.
-
-    How the demand is tested depends on how many demands the viewer sees (SQLite follows the statement's
-    shape). An organisation or a city/county office sees few: their demands are a subquery, found once through
-    their indexes, and their claims through ``ix_claim_demand_id`` (an enterprise's claims list 65 → 6 ms, a
-    city's 40 → 24 ms, measured). A province office sees nearly all: reading the claims and looking up each
-    one's demand (``EXISTS``) is cheaper than looking up the claims of every demand (34 against 117 ms)."""
-    if viewer.is_admin:
-        return true()
-    seen = or_(_region(Demand.region_id, viewer), _orgs(Demand.owner_id, Demand.lead_unit_id, viewer=viewer))
-    if Role.PROVINCE_OFFICE in viewer.roles:
-        on_demand: ColumnElement[bool] = exists().where(Demand.id == Claim.demand_id, seen)
-    else:
-        on_demand = Claim.demand_id.in_(select(Demand.id).where(seen))
-    return or_(_orgs(Claim.claimant_org_id, viewer=viewer), on_demand)
-
-
-def order_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    conds = [_region(ServiceOrder.region_id, viewer),
-             _orgs(ServiceOrder.enterprise_id, ServiceOrder.university_id, viewer=viewer)]
-    if viewer.person_id is not None:
-        conds.append(exists().where(Dispatch.order_id == ServiceOrder.id, Dispatch.expert_id == viewer.person_id))
-    return or_(*conds)
-
-
-def agreement_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    party = exists().where(AgreementParty.agreement_id == Agreement.id,
-                           _orgs(AgreementParty.organisation_id, viewer=viewer))
-    return or_(_region(Agreement.region_id, viewer), party if viewer.organisation_ids else false())
-
-
-def project_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    return or_(_region(Project.region_id, viewer),
-               _orgs(Project.responsible_unit_id, Project.partner_id, Project.enterprise_id, viewer=viewer))
 
 
 def base_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -188,24 +125,15 @@ def report_scope(viewer: Viewer) -> ColumnElement[bool]:
     return or_(_region(IngestedReport.region_id, viewer), mine)
 
 
-SCOPES: dict[type[Any], Any] = {
-    Organisation: organisation_scope,
-    Person: expert_scope,
-    Achievement: catalog_scope,
-    Platform: catalog_scope,
-    Demand: demand_scope,
-    Claim: claim_scope,
-    ServiceOrder: order_scope,
-    Agreement: agreement_scope,
-    Project: project_scope,
-    ProgrammeBase: base_scope,
-    Event: event_scope,
-    IngestedReport: report_scope,
-}
+for _model, _rule in ((Organisation, organisation_scope), (Person, expert_scope), (Achievement, catalog_scope),
+                     (Platform, catalog_scope), (ProgrammeBase, base_scope), (Event, event_scope),
+                     (IngestedReport, report_scope)):
+    register_readable(_model, _rule)
 
 
 def scope_of(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:
-    return SCOPES[model](viewer)  # type: ignore[no-any-return, unused-ignore]
+    """The readable-records condition of ``model`` — the rule its area registered (``<area>/access.py``)."""
+    return readable(model, viewer)
 
 
 def get_visible(session: Session, model: type[M], record_id: int, viewer: Viewer, label: str) -> M:

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.demands.models import DEMAND_STATE_LABELS, DemandState
+from xiaodi.demands.models import DemandState
 from xiaodi.figures.cache import FiguresCache
 from xiaodi.figures.tiles import dashboard_tiles
+from xiaodi.projects.access import readable as project_scope
 from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
-from xiaodi.web.access import demand_viewer, project_scope
 from xiaodi.web.charts import bar_chart
 
 
@@ -50,7 +50,7 @@ class WorkCounts:
 def work_counts(session: Session, viewer: Viewer, today: dt.date) -> WorkCounts:
     from xiaodi.demands.service import demand_board
 
-    board = demand_board(session, viewer=demand_viewer(viewer))
+    board = demand_board(session, viewer=viewer)
     stage_counts: dict[str, int] = {
         str(stage): int(n) for stage, n in session.execute(
             select(Project.stage, func.count()).where(project_scope(viewer), Project.retired_at.is_(None))
@@ -80,7 +80,7 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
     shown = dashboard_tiles(session, viewer, region=region, year=year, cache=cache)
     scope = shown.scope
     counts = work_counts(session, viewer, today)
-    demand_rows = [(DEMAND_STATE_LABELS[DemandState(k)], float(v)) for k, v in counts.demand_counts.items() if v]
+    demand_rows = [(DemandState(k).label, float(v)) for k, v in counts.demand_counts.items() if v]
     project_rows = [(label, float(counts.project_counts.get(stage.value, 0)))
                     for stage, label in PROJECT_STAGE_LABELS.items() if counts.project_counts.get(stage.value)]
     return Dashboard(

@@ -3,7 +3,7 @@ may create or change through the pages.
 
 The rules are the pages' own: visibility from ``web.access`` (a record the importer cannot see is refused before
 anything is said about it), the organisation rule of demand drafting (``may_write_for``: an office writes for the
-units of its region), the closed-loop rule (``projects.permissions.may_manage``), the demand state machine
+units of its region), the closed-loop rule (``projects.access.may_manage``), the demand state machine
 (``demands.service.roles_of``, ``check_editable``, ``steps_to``) and the project stage rule
 (``projects.service.check_move``). Agreements and bases have no state workflow on the pages, so an import may not
 change their state. The refusal of a row outside the importer's jurisdiction reads the same whether the row names
@@ -27,11 +27,11 @@ from xiaodi.demands import service as demands
 from xiaodi.demands.models import Demand, DemandAudience, DemandState, DemandTransition
 from xiaodi.directory.models import Organisation
 from xiaodi.projects import service as projects
+from xiaodi.projects.access import may_manage, readable_agreements
 from xiaodi.projects.models import AgreementState, Project, ProjectStage, ProjectStageChange
-from xiaodi.projects.permissions import may_manage
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.guard import GuardRow, Refusal
-from xiaodi.web.access import agreement_scope, demand_viewer, may_write_for, organisation_scope, scope_of
+from xiaodi.web.access import may_write_for, organisation_scope, scope_of
 
 NO_RIGHT = Refusal(
     "无权修改：只能导入或修改本辖区的记录",
@@ -56,7 +56,7 @@ class ImportGuard:
         return organisation_scope(self.viewer)
 
     def code_scope(self, table: str) -> ColumnElement[bool] | None:
-        return agreement_scope(self.viewer) if table == "agreement" else None
+        return readable_agreements(self.viewer) if table == "agreement" else None
 
     def refuse(self, ctx: ImportContext, rows: list[GuardRow]) -> dict[int, Refusal]:
         rule, columns = RULES[ctx.spec.name]
@@ -154,7 +154,7 @@ def _demand_like(record: Record) -> Demand:
 def _demand(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
     """Demands: drafted for a unit of the importer's region, edited before publication by its owner or office, and
     moved only by the steps of the state machine that importer may take (需求填报, 需求流转)."""
-    viewer = demand_viewer(g.viewer)
+    viewer = g.viewer
     deciders = {demands.OWNER, demands.OFFICE}
     if before is None and not g.writes_for(ctx, after["owner_id"]):
         return NO_RIGHT

@@ -15,7 +15,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 from xiaodi.catalog.models import Maturity, TransferMode
-from xiaodi.demands.models import DemandKind, DemandState, OrderState, ServiceKind
+from xiaodi.demands.models import DemandKind, DemandState
 from xiaodi.demo.schema import (
     AchievementFact,
     AgreementFact,
@@ -35,6 +35,7 @@ from xiaodi.demo.schema import (
 )
 from xiaodi.directory.models import OrgKind, PersonKind
 from xiaodi.events.models import EventKind
+from xiaodi.orders.models import OrderState, ServiceKind
 from xiaodi.projects.models import AgreementKind, PartyRole
 
 R = "朝阳市"
@@ -113,7 +114,7 @@ ORDERS = (
     OrderFact("朝阳重型机械有限公司", "工艺痛点诊断与智能化改造", ServiceKind.DIAGNOSIS, "辽宁大学", OrderState.IN_SERVICE,
               "企业点单、学校派单、博士服务团接单：入企问需，聚焦工艺痛点。", team=TEAM, demand="CY-XQ-2025-001",
               service_on=OPENING, service_summary="博士服务团入企调研，梳理工艺痛点与智能化改造方向"),
-    OrderFact("金达钛业", "钛材新材料研发咨询", ServiceKind.CONSULTING, "辽宁大学", OrderState.DISPATCHED,
+    OrderFact("金达钛业", "钛材新材料研发咨询", ServiceKind.CONSULTING, "辽宁大学", OrderState.ASSIGNED,
               "新材料方向技术咨询。", team=TEAM),
     OrderFact("八方生物科技", "微生物制剂检验检测", ServiceKind.TESTING, "辽宁省微生物科学研究院", OrderState.PLACED,
               "就近利用本地科研院所资源。"),

@@ -1,8 +1,8 @@
 """Order API (/api/orders/…): 企业点单, 派单, 接单/拒单, 服务记录, 服务完成, 评价 and 取消, as JSON.
 
 The order is looked up with the access helper (404 outside the user's scope), then the orders service decides.
-Where the service takes no ``viewer`` (answering a dispatch, recording and finishing the service) the part the
-user plays for the order is checked here (``order_roles``), so that only the dispatched expert or team — or the
+Where the service takes no ``viewer`` (answering an assignment, recording and finishing the service) the part the
+user plays for the order is checked here (``order_roles``), so that only the assigned expert or team — or the
 university that sent them — answers and serves. The order detail page (``orders_pages``) shares these helpers.
 """
 
@@ -17,104 +17,28 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import OFFICE_ROLES, Role
+from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import Forbidden, ValidationFailed
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.records import check_version
-from xiaodi.demands import service_orders as orders
-from xiaodi.demands.models import (
-    Demand,
-    Dispatch,
-    DispatchState,
+from xiaodi.demands.models import Demand
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation
+from xiaodi.orders import access
+from xiaodi.orders import service as orders
+from xiaodi.orders.models import (
+    Assignment,
+    AssignmentState,
     OrderState,
     ServiceKind,
     ServiceOrder,
     ServiceRecord,
-    ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition
-from xiaodi.directory.models import Organisation
-from xiaodi.web.access import demand_viewer, get_visible, require_role
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
 MAX_ID = 2**31 - 1
-
-# The parts a user plays for an order.
-ENTERPRISE, UNIVERSITY, OFFICE, ASSIGNEE = "enterprise", "university", "office", "assignee"
-
-# Every action of an order: the states it starts from, who may take it, its Chinese name.
-ACTIONS: dict[str, tuple[frozenset[OrderState], frozenset[str], str]] = {
-    "dispatch": (frozenset({OrderState.PLACED, OrderState.DECLINED}), frozenset({OFFICE, UNIVERSITY}), "派单"),
-    "respond": (frozenset({OrderState.DISPATCHED}), frozenset({ASSIGNEE, UNIVERSITY}), "接单/拒单"),
-    "record": (frozenset({OrderState.ACCEPTED, OrderState.IN_SERVICE}), frozenset({ASSIGNEE, UNIVERSITY}),
-               "登记服务"),
-    "finish": (frozenset({OrderState.IN_SERVICE}), frozenset({ASSIGNEE, UNIVERSITY}), "完成服务"),
-    "rate": (frozenset({OrderState.SERVED}), frozenset({ENTERPRISE, OFFICE}), "评价"),
-    "cancel": (frozenset({OrderState.PLACED, OrderState.DISPATCHED, OrderState.DECLINED, OrderState.ACCEPTED}),
-               frozenset({ENTERPRISE, OFFICE}), "取消订单"),
-}
-REFUSALS = {
-    "dispatch": "只有承接订单的高校或所在地办公室可以派单",
-    "respond": "只有被派单的专家、服务团队或其所属高校可以接单或拒单",
-    "record": "只有接单的专家、服务团队或其所属高校可以登记服务",
-    "finish": "只有接单的专家、服务团队或其所属高校可以确认服务完成",
-    "rate": "只有点单企业可以评价服务",
-    "cancel": "只有点单企业可以取消订单",
-}
-
-
-# ── who plays which part ──────────────────────────────────────────────────────────────────────────────────────
-
-
-def latest_dispatch(session: Session, order: ServiceOrder) -> Dispatch | None:
-    """The order's current dispatch: pending while dispatched, accepted while served (a decline ends one)."""
-    found = orders.dispatches_of(session, order_id=order.id)
-    return found[-1] if found else None
-
-
-def team_people(team: ServiceTeam) -> set[int]:
-    people = {m.get("person_id") for m in team.members or [] if isinstance(m, dict)}
-    people.add(team.leader_person_id)
-    return {p for p in people if isinstance(p, int)}
-
-
-def is_assignee(viewer: Viewer, dispatch: Dispatch | None) -> bool:
-    """The viewer is the dispatched expert, or the leader or a member of the dispatched service team."""
-    if dispatch is None or viewer.person_id is None:
-        return False
-    if dispatch.expert_id is not None:
-        return dispatch.expert_id == viewer.person_id
-    return dispatch.team is not None and viewer.person_id in team_people(dispatch.team)
-
-
-def order_roles(session: Session, order: ServiceOrder, viewer: Viewer) -> set[str]:
-    """The parts ``viewer`` plays for ``order``; an administrator plays them all."""
-    if viewer.is_admin:
-        return {ENTERPRISE, UNIVERSITY, OFFICE, ASSIGNEE}
-    roles: set[str] = set()
-    if viewer.is_office and order.region_id is not None and order.region_id in viewer.region_ids:
-        roles.add(OFFICE)
-    if Role.ENTERPRISE in viewer.roles and viewer.acts_for(order.enterprise_id):
-        roles.add(ENTERPRISE)
-    if Role.UNIVERSITY in viewer.roles and viewer.acts_for(order.university_id):
-        roles.add(UNIVERSITY)
-    if order.state in (OrderState.DISPATCHED, OrderState.ACCEPTED, OrderState.IN_SERVICE) and is_assignee(
-            viewer, latest_dispatch(session, order)):
-        roles.add(ASSIGNEE)
-    return roles
-
-
-def available_actions(session: Session, order: ServiceOrder, viewer: Viewer) -> list[str]:
-    """The actions this viewer may take on this order now (办理), in the order of the order's life."""
-    roles = order_roles(session, order, viewer)
-    return [name for name, (states, by, _label) in ACTIONS.items() if order.state in states and roles & by]
-
-
-def require_part(session: Session, order: ServiceOrder, viewer: Viewer, action: str) -> None:
-    """Refuse (403) a user who plays no part in ``action`` for this order, whatever its state."""
-    if not order_roles(session, order, viewer) & ACTIONS[action][1]:
-        raise Forbidden(REFUSALS[action])
 
 
 def visible_order(session: Session, order_id: int, viewer: Viewer) -> ServiceOrder:
@@ -139,7 +63,7 @@ def place(
     contact_phone: str | None = None,
 ) -> ServiceOrder:
     """企业点单: an enterprise in its own name, or an office for an enterprise of its region."""
-    require_role(viewer, Role.ENTERPRISE, *OFFICE_ROLES, doing="点单")
+    access.require_place(viewer)
     if enterprise_id is None:
         if Role.ENTERPRISE not in viewer.roles or not viewer.organisation_ids:
             raise ValidationFailed("请指定点单企业")
@@ -154,36 +78,36 @@ def place(
     return orders.place_order(
         session, actor=viewer.actor, enterprise_id=enterprise_id, title=title, university_id=university_id,
         kind=kind, description=_text(description), demand_id=demand_id, contact_name=_text(contact_name),
-        contact_phone=_text(contact_phone), viewer=demand_viewer(viewer))
+        contact_phone=_text(contact_phone), viewer=viewer)
 
 
-def dispatch(
+def assign(
     session: Session, viewer: Viewer, order_id: int, *, team_id: int | None = None, expert_id: int | None = None,
     university_id: int | None = None, expected_version: int | None = None,
-) -> Dispatch:
+) -> Assignment:
     """派单 to a service team or an expert of the university that serves the order."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "dispatch")
+    access.require_part(session, order, viewer, "dispatch")
     if university_id is not None and order.university_id is None:
         get_visible(session, Organisation, university_id, viewer, "承接高校")
-    return orders.dispatch_order(session, actor=viewer.actor, order_id=order.id, team_id=team_id,
+    return orders.assign_order(session, actor=viewer.actor, order_id=order.id, team_id=team_id,
                                  expert_id=expert_id, university_id=university_id,
-                                 expected_version=expected_version, viewer=demand_viewer(viewer))
+                                 expected_version=expected_version, viewer=viewer)
 
 
 def respond(
     session: Session, viewer: Viewer, order_id: int, *, accept: bool, reason: str | None = None,
     expected_version: int | None = None,
-) -> Dispatch:
-    """接单 or 拒单 (with a reason): the dispatched expert or team, or the university that sent them."""
+) -> Assignment:
+    """接单 or 拒单 (with a reason): the assigned expert or team, or the university that sent them."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "respond")
+    access.require_part(session, order, viewer, "respond")
     check_version(order, expected_version, _label(order))
-    pending = latest_dispatch(session, order)
-    if pending is None or pending.state != DispatchState.PENDING:
+    pending = access.latest_assignment(session, order)
+    if pending is None or pending.state != AssignmentState.PENDING:
         raise IllegalTransition(
-            f"{_label(order)}当前为“{orders.ORDER_STATE_LABELS[order.state]}”，没有待答复的派单")
-    return orders.respond_to_dispatch(session, actor=viewer.actor, dispatch_id=pending.id, accept=accept,
+            f"{_label(order)}当前为“{OrderState(order.state).label}”，没有待答复的派单")
+    return orders.respond_to_assignment(session, actor=viewer.actor, assignment_id=pending.id, accept=accept,
                                       reason=_text(reason))
 
 
@@ -193,7 +117,7 @@ def record(
 ) -> ServiceRecord:
     """服务记录: what was done and when; the first record puts the order in service."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "record")
+    access.require_part(session, order, viewer, "record")
     check_version(order, expected_version, _label(order))
     return orders.record_service(session, actor=viewer.actor, order_id=order.id, served_on=served_on,
                                  summary=summary, hours=hours, outcome=_text(outcome))
@@ -202,7 +126,7 @@ def record(
 def finish(session: Session, viewer: Viewer, order_id: int, *, expected_version: int | None = None) -> ServiceOrder:
     """服务完成: the serving side reports the service done; the enterprise can now rate it."""
     order = visible_order(session, order_id, viewer)
-    require_part(session, order, viewer, "finish")
+    access.require_part(session, order, viewer, "finish")
     orders.finish_service(session, actor=viewer.actor, order_id=order.id, expected_version=expected_version)
     return order
 
@@ -215,7 +139,7 @@ def rate(
     order = visible_order(session, order_id, viewer)
     check_version(order, expected_version, _label(order))
     return orders.rate_order(session, actor=viewer.actor, order_id=order.id, rating=rating,
-                             comment=_text(comment), viewer=demand_viewer(viewer))
+                             comment=_text(comment), viewer=viewer)
 
 
 def cancel(
@@ -225,7 +149,7 @@ def cancel(
     order = visible_order(session, order_id, viewer)
     check_version(order, expected_version, _label(order))
     return orders.cancel_order(session, actor=viewer.actor, order_id=order.id, reason=(reason or "").strip(),
-                               viewer=demand_viewer(viewer))
+                               viewer=viewer)
 
 
 def service_records(session: Session, order_id: int) -> list[ServiceRecord]:
@@ -328,7 +252,7 @@ class OrderOut(BaseModel):
     records: list[RecordOut]
 
 
-def assignee_name(d: Dispatch) -> str:
+def assignee_name(d: Assignment) -> str:
     if d.team is not None:
         return d.team.name
     return d.expert.name if d.expert is not None else ""
@@ -337,66 +261,70 @@ def assignee_name(d: Dispatch) -> str:
 def order_out(session: Session, order: ServiceOrder) -> OrderOut:
     # 派单 may name the university just now: read it by id rather than from the relationship loaded before.
     university = session.get(Organisation, order.university_id) if order.university_id else None
-    dispatches = [
+    assignments = [
         DispatchOut(id=d.id, team_id=d.team_id, expert_id=d.expert_id, assignee=assignee_name(d),
                     dispatched_by=d.dispatched_by, at=d.at, state=str(d.state), response_reason=d.response_reason,
                     responded_at=d.responded_at)
-        for d in orders.dispatches_of(session, order_id=order.id)
+        for d in orders.assignments_of(session, order_id=order.id)
     ]
     records = [RecordOut(id=r.id, served_on=r.served_on, hours=r.hours, summary=r.summary, outcome=r.outcome,
                          recorded_by=r.recorded_by) for r in service_records(session, order.id)]
     return OrderOut(
         id=order.id, code=order.code, title=order.title, kind=str(order.kind), state=str(order.state),
-        state_label=orders.ORDER_STATE_LABELS[order.state], version=order.version,
+        state_label=OrderState(order.state).label, version=order.version,
         enterprise_id=order.enterprise_id, enterprise=order.enterprise.name, university_id=order.university_id,
         university=university.name if university else None, rating=order.rating,
-        rating_comment=order.rating_comment, dispatches=dispatches, records=records)
+        rating_comment=order.rating_comment, dispatches=assignments, records=records)
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/api/orders", tags=["点单派单"])
+router = APIRouter(prefix="/api/orders", tags=["点单派单"])
 
-    @r.post("", status_code=201, response_model=OrderOut, summary="企业点单（办公室可代本辖区企业点单）")
-    def place_route(body: PlaceIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        order = place(session, viewer, title=body.title, enterprise_id=body.enterprise_id,
-                      university_id=body.university_id, kind=body.kind, description=body.description,
-                      demand_id=body.demand_id, contact_name=body.contact_name, contact_phone=body.contact_phone)
-        return order_out(session, order)
 
-    @r.post("/{order_id}/dispatch", response_model=OrderOut, summary="派单：高校（或办公室）派给服务团队或专家")
-    def dispatch_route(order_id: RecordId, body: DispatchIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = dispatch(session, viewer, order_id, team_id=body.team_id, expert_id=body.expert_id,
-                       university_id=body.university_id, expected_version=body.expected_version)
-        return order_out(session, row.order)
+@router.post("", status_code=201, response_model=OrderOut, summary="企业点单（办公室可代本辖区企业点单）")
+def place_route(body: PlaceIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    order = place(session, viewer, title=body.title, enterprise_id=body.enterprise_id,
+                  university_id=body.university_id, kind=body.kind, description=body.description,
+                  demand_id=body.demand_id, contact_name=body.contact_name, contact_phone=body.contact_phone)
+    return order_out(session, order)
 
-    @r.post("/{order_id}/respond", response_model=OrderOut, summary="接单或拒单（拒单须说明原因）")
-    def respond_route(order_id: RecordId, body: RespondIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = respond(session, viewer, order_id, accept=body.accept, reason=body.reason,
-                      expected_version=body.expected_version)
-        return order_out(session, row.order)
 
-    @r.post("/{order_id}/record", response_model=OrderOut, summary="登记服务记录（首条记录使订单进入服务中）")
-    def record_route(order_id: RecordId, body: RecordIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        row = record(session, viewer, order_id, served_on=body.served_on, summary=body.summary, hours=body.hours,
-                     outcome=body.outcome, expected_version=body.expected_version)
-        return order_out(session, row.order)
+@router.post("/{order_id}/dispatch", response_model=OrderOut, summary="派单：高校（或办公室）派给服务团队或专家")
+def dispatch_route(order_id: RecordId, body: DispatchIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    row = assign(session, viewer, order_id, team_id=body.team_id, expert_id=body.expert_id,
+                   university_id=body.university_id, expected_version=body.expected_version)
+    return order_out(session, row.order)
 
-    @r.post("/{order_id}/finish", response_model=OrderOut, summary="服务完成")
-    def finish_route(
-        order_id: RecordId, session: SessionDep, viewer: MemberUser, body: VersionIn | None = None,
-    ) -> OrderOut:
-        order = finish(session, viewer, order_id, expected_version=body.expected_version if body else None)
-        return order_out(session, order)
 
-    @r.post("/{order_id}/rate", response_model=OrderOut, summary="企业评价服务（1–5 分）")
-    def rate_route(order_id: RecordId, body: RateIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        order = rate(session, viewer, order_id, rating=body.rating, comment=body.comment,
-                     expected_version=body.expected_version)
-        return order_out(session, order)
+@router.post("/{order_id}/respond", response_model=OrderOut, summary="接单或拒单（拒单须说明原因）")
+def respond_route(order_id: RecordId, body: RespondIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    row = respond(session, viewer, order_id, accept=body.accept, reason=body.reason,
+                  expected_version=body.expected_version)
+    return order_out(session, row.order)
 
-    @r.post("/{order_id}/cancel", response_model=OrderOut, summary="取消订单（服务开始前，须说明原因）")
-    def cancel_route(order_id: RecordId, body: CancelIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
-        order = cancel(session, viewer, order_id, reason=body.reason, expected_version=body.expected_version)
-        return order_out(session, order)
 
-    return r
+@router.post("/{order_id}/record", response_model=OrderOut, summary="登记服务记录（首条记录使订单进入服务中）")
+def record_route(order_id: RecordId, body: RecordIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    row = record(session, viewer, order_id, served_on=body.served_on, summary=body.summary, hours=body.hours,
+                 outcome=body.outcome, expected_version=body.expected_version)
+    return order_out(session, row.order)
+
+
+@router.post("/{order_id}/finish", response_model=OrderOut, summary="服务完成")
+def finish_route(
+    order_id: RecordId, session: SessionDep, viewer: MemberUser, body: VersionIn | None = None,
+) -> OrderOut:
+    order = finish(session, viewer, order_id, expected_version=body.expected_version if body else None)
+    return order_out(session, order)
+
+
+@router.post("/{order_id}/rate", response_model=OrderOut, summary="企业评价服务（1–5 分）")
+def rate_route(order_id: RecordId, body: RateIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    order = rate(session, viewer, order_id, rating=body.rating, comment=body.comment,
+                 expected_version=body.expected_version)
+    return order_out(session, order)
+
+
+@router.post("/{order_id}/cancel", response_model=OrderOut, summary="取消订单（服务开始前，须说明原因）")
+def cancel_route(order_id: RecordId, body: CancelIn, session: SessionDep, viewer: MemberUser) -> OrderOut:
+    order = cancel(session, viewer, order_id, reason=body.reason, expected_version=body.expected_version)
+    return order_out(session, order)

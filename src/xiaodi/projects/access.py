@@ -1,19 +1,60 @@
-"""Who may write the closed loop (闭环台账): one rule, used by every page form and API route of the projects area.
+"""Who may see and write the closed loop (闭环台账): the one place that decides it for the projects area.
+
+Reading: ``readable(viewer)`` — a project is seen by the office of its region and by its responsible unit, partner
+and enterprise; ``readable_agreements(viewer)`` — an agreement by the office of its region and by its parties.
 
 Agreements, projects, milestones, funds in place and 调度会 are office work: the cooperation office (省/市/县级
 办公室) of the record's region — which includes every region below its own — or an administrator. Anyone else is
 refused with 403 before any record is looked up; a record outside the office's scope answers 404 (``get_visible``),
-so that its existence does not leak.
+so that its existence does not leak. Every page form, API route and import asks the functions below.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
-from xiaodi.projects.models import FundRecord, Milestone, Project
+from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milestone, Project
 from xiaodi.web.access import get_visible
+
+# ── reading ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
+    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
+
+
+def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
+    ids = sorted(viewer.organisation_ids)
+    return or_(*[c.in_(ids) for c in columns]) if ids else false()
+
+
+def readable(viewer: Viewer) -> ColumnElement[bool]:
+    """The projects ``viewer`` may see: its region's (an office) and those its organisations take part in."""
+    if viewer.is_admin:
+        return true()
+    return or_(_region(Project.region_id, viewer),
+               _orgs(Project.responsible_unit_id, Project.partner_id, Project.enterprise_id, viewer=viewer))
+
+
+def readable_agreements(viewer: Viewer) -> ColumnElement[bool]:
+    """The agreements ``viewer`` may see: its region's (an office) and those its organisations are parties to."""
+    if viewer.is_admin:
+        return true()
+    party = exists().where(AgreementParty.agreement_id == Agreement.id,
+                           _orgs(AgreementParty.organisation_id, viewer=viewer))
+    return or_(_region(Agreement.region_id, viewer), party if viewer.organisation_ids else false())
+
+
+register_readable(Project, readable)
+register_readable(Agreement, readable_agreements)
+
+
+# ── writing the loop ────────────────────────────────────────────────────────────────────────────────────────
 
 
 def may_manage(viewer: Viewer, region_id: int | None) -> bool:

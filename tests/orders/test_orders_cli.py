@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from tests.demands.loop_world import build_world
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.migrate import upgrade
-from xiaodi.demands import orders_cli
+from xiaodi.orders import cli as orders_cli
 
 runner = CliRunner()
 ENTERPRISE, UNIVERSITY = "河津示例铝业有限公司", "江西理工大学"

@@ -12,17 +12,17 @@ from sqlalchemy.orm import Session
 from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Forbidden, ValidationFailed
-from xiaodi.demands.models import DispatchState, OrderState, ServiceKind
 from xiaodi.demands.service import IllegalTransition
-from xiaodi.demands.service_orders import (
+from xiaodi.orders.models import AssignmentState, OrderState, ServiceKind
+from xiaodi.orders.service import (
+    assign_order,
+    assignments_of,
     cancel_order,
-    dispatch_order,
-    dispatches_of,
     finish_service,
     place_order,
     rate_order,
     record_service,
-    respond_to_dispatch,
+    respond_to_assignment,
 )
 
 
@@ -34,14 +34,14 @@ def test_an_order_is_dispatched_declined_redispatched_served_and_rated(
                         viewer=world.owner_viewer())
     assert order.state == OrderState.PLACED and order.code.startswith("DD-")
     uni = world.named_uni_viewer()
-    first = dispatch_order(session, actor=official, order_id=order.id, team_id=world.team.id, viewer=uni)
+    first = assign_order(session, actor=official, order_id=order.id, team_id=world.team.id, viewer=uni)
     with pytest.raises(ValidationFailed, match="拒单必须说明原因"):
-        respond_to_dispatch(session, actor=official, dispatch_id=first.id, accept=False)
-    respond_to_dispatch(session, actor=Actor(name="冶金技术服务团"), dispatch_id=first.id, accept=False,
+        respond_to_assignment(session, actor=official, assignment_id=first.id, accept=False)
+    respond_to_assignment(session, actor=Actor(name="冶金技术服务团"), assignment_id=first.id, accept=False,
                         reason="团队成员本月在外地")
     assert order.state == OrderState.DECLINED
-    second = dispatch_order(session, actor=official, order_id=order.id, expert_id=world.expert.id, viewer=uni)
-    respond_to_dispatch(session, actor=Actor(name="张冶金"), dispatch_id=second.id, accept=True)
+    second = assign_order(session, actor=official, order_id=order.id, expert_id=world.expert.id, viewer=uni)
+    respond_to_assignment(session, actor=Actor(name="张冶金"), assignment_id=second.id, accept=True)
     assert order.state == OrderState.ACCEPTED
     record_service(session, actor=Actor(name="张冶金"), order_id=order.id, served_on=dt.date(2025, 6, 3),
                    hours=Decimal("6"), summary="现场测试槽电压，提出极距调整方案",
@@ -51,8 +51,8 @@ def test_an_order_is_dispatched_declined_redispatched_served_and_rated(
     rate_order(session, actor=Actor(name="河津示例铝业·赵总"), order_id=order.id, rating=5, comment="专业、及时",
                viewer=world.owner_viewer())
     assert (order.state, order.rating) == (OrderState.RATED, 5)
-    assert [(d.state, d.response_reason) for d in dispatches_of(session, order_id=order.id)] == [
-        (DispatchState.DECLINED, "团队成员本月在外地"), (DispatchState.ACCEPTED, None)]
+    assert [(d.state, d.response_reason) for d in assignments_of(session, order_id=order.id)] == [
+        (AssignmentState.DECLINED, "团队成员本月在外地"), (AssignmentState.ACCEPTED, None)]
     trail = [(e.before or {}).get("state") for e in history(session, "service_order", order.id)
              if e.action == "transition"]
     assert trail == ["placed", "dispatched", "declined", "dispatched", "accepted", "in_service", "served"]
@@ -64,12 +64,12 @@ def test_a_university_dispatches_only_to_its_own_teams_and_experts(
     order = place_order(session, actor=official, enterprise_id=world.enterprise.id, university_id=world.named_uni.id,
                         title="检测服务", kind=ServiceKind.TESTING)
     with pytest.raises(ValidationFailed, match="不属于承接该订单的高校"):
-        dispatch_order(session, actor=official, order_id=order.id, expert_id=world.other_expert.id)
+        assign_order(session, actor=official, order_id=order.id, expert_id=world.other_expert.id)
     with pytest.raises(Forbidden):
-        dispatch_order(session, actor=official, order_id=order.id, team_id=world.team.id,
+        assign_order(session, actor=official, order_id=order.id, team_id=world.team.id,
                        viewer=world.other_uni_viewer())
     with pytest.raises(ValidationFailed, match="一个服务团队或一位专家"):
-        dispatch_order(session, actor=official, order_id=order.id, team_id=world.team.id, expert_id=world.expert.id)
+        assign_order(session, actor=official, order_id=order.id, team_id=world.team.id, expert_id=world.expert.id)
 
 
 def test_an_order_without_a_university_is_placed_with_one_at_dispatch(
@@ -77,8 +77,8 @@ def test_an_order_without_a_university_is_placed_with_one_at_dispatch(
 ) -> None:
     order = place_order(session, actor=official, enterprise_id=world.enterprise.id, title="人才培训")
     with pytest.raises(ValidationFailed, match="请指定承接高校"):
-        dispatch_order(session, actor=official, order_id=order.id, team_id=world.team.id)
-    dispatch_order(session, actor=official, order_id=order.id, team_id=world.team.id, university_id=world.named_uni.id)
+        assign_order(session, actor=official, order_id=order.id, team_id=world.team.id)
+    assign_order(session, actor=official, order_id=order.id, team_id=world.team.id, university_id=world.named_uni.id)
     assert order.university_id == world.named_uni.id
 
 
@@ -89,10 +89,10 @@ def test_steps_out_of_order_and_bad_ratings_are_refused(session: Session, world:
         rate_order(session, actor=official, order_id=order.id, rating=4)
     with pytest.raises(IllegalTransition, match="不能登记服务"):
         record_service(session, actor=official, order_id=order.id, served_on=dt.date(2025, 6, 1), summary="x")
-    d = dispatch_order(session, actor=official, order_id=order.id, team_id=world.team.id)
-    respond_to_dispatch(session, actor=official, dispatch_id=d.id, accept=True)
+    d = assign_order(session, actor=official, order_id=order.id, team_id=world.team.id)
+    respond_to_assignment(session, actor=official, assignment_id=d.id, accept=True)
     with pytest.raises(IllegalTransition, match="已答复"):
-        respond_to_dispatch(session, actor=official, dispatch_id=d.id, accept=False, reason="x")
+        respond_to_assignment(session, actor=official, assignment_id=d.id, accept=False, reason="x")
     record_service(session, actor=official, order_id=order.id, served_on=dt.date(2025, 6, 1), summary="咨询")
     finish_service(session, actor=official, order_id=order.id)
     with pytest.raises(ValidationFailed, match="1 到 5"):

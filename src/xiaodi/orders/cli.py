@@ -24,28 +24,25 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.records import check_version
-from xiaodi.demands import service_orders as orders
-from xiaodi.demands.models import (
-    Dispatch,
-    DispatchState,
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation, OrgKind, Person
+from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
+from xiaodi.orders import service as orders
+from xiaodi.orders.models import (
+    Assignment,
+    AssignmentState,
     OrderState,
     ServiceKind,
     ServiceOrder,
     ServiceRecord,
     ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition
-from xiaodi.directory.models import Organisation, OrgKind, Person
-from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
 
 console = cli_console()
 
 CodeArg = Annotated[str, typer.Argument(help="订单编号，如 DD-2025-000001")]
 VersionOption = Annotated[int | None, typer.Option("--version", min=1, help="您看到的订单版本号，防止覆盖他人修改")]
 
-KIND_LABELS = {"consulting": "技术咨询", "diagnosis": "问题诊断", "development": "技术攻关", "testing": "检验检测",
-               "training": "人才培训", "talent": "人才招引", "other": "其他"}
-DISPATCH_LABELS = {"pending": "待接单", "accepted": "已接单", "declined": "已拒单"}
 
 
 @contextmanager
@@ -104,17 +101,17 @@ def expert_named(session: Session, name: str, university_id: int | None) -> Pers
         raise NotFound(f"承接高校“{university.name}”没有名为“{name}”的专家") from None
 
 
-def _latest(session: Session, order: ServiceOrder) -> Dispatch | None:
-    found = orders.dispatches_of(session, order_id=order.id)
+def _latest(session: Session, order: ServiceOrder) -> Assignment | None:
+    found = orders.assignments_of(session, order_id=order.id)
     return found[-1] if found else None
 
 
-def _assignee(d: Dispatch) -> str:
+def _assignee(d: Assignment) -> str:
     return d.team.name if d.team is not None else (d.expert.name if d.expert is not None else "")
 
 
 def _state(order: ServiceOrder) -> str:
-    return orders.ORDER_STATE_LABELS[order.state]
+    return OrderState(order.state).label
 
 
 def order_data(session: Session, order: ServiceOrder) -> dict[str, Any]:
@@ -127,7 +124,7 @@ def order_data(session: Session, order: ServiceOrder) -> dict[str, Any]:
         "university": university.name if university else None, "placed_at": order.placed_at,
         "rating": order.rating, "rating_comment": order.rating_comment,
         "dispatches": [{"to": _assignee(d), "by": d.dispatched_by, "at": d.at, "state": d.state,
-                        "reason": d.response_reason} for d in orders.dispatches_of(session, order_id=order.id)],
+                        "reason": d.response_reason} for d in orders.assignments_of(session, order_id=order.id)],
         "records": [{"served_on": r.served_on, "hours": r.hours, "summary": r.summary, "outcome": r.outcome,
                      "recorded_by": r.recorded_by} for r in records],
     }
@@ -167,7 +164,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
         typer.echo(f"已点单：{data['code']} {data['title']}（{data['enterprise']} → {to}）")
 
     @order_app.command("dispatch")
-    def dispatch_cmd(
+    def assign_cmd(
         code: CodeArg,
         team: Annotated[str | None, typer.Option("--team", help="服务团队名称（与 --expert 二选一）")] = None,
         expert: Annotated[str | None, typer.Option("--expert", help="专家姓名（与 --team 二选一）")] = None,
@@ -187,7 +184,7 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
             if team_id is not None and serving is None:
                 serving = session.get_one(ServiceTeam, team_id).organisation_id
             expert_id = expert_named(session, expert, serving).id if expert else None
-            row = orders.dispatch_order(session, actor=cli_actor(as_name), order_id=order.id, team_id=team_id,
+            row = orders.assign_order(session, actor=cli_actor(as_name), order_id=order.id, team_id=team_id,
                                         expert_id=expert_id, university_id=serving, expected_version=version)
             done = f"订单 {order.code} 已派给{_assignee(row)}：{_state(order)}"
         typer.echo(done)
@@ -208,9 +205,9 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
             order = order_by_code(session, code)
             check_version(order, version, f"订单“{order.title}”")
             pending = _latest(session, order)
-            if pending is None or pending.state != DispatchState.PENDING:
+            if pending is None or pending.state != AssignmentState.PENDING:
                 raise IllegalTransition(f"订单“{order.title}”当前为“{_state(order)}”，没有待答复的派单")
-            orders.respond_to_dispatch(session, actor=cli_actor(as_name), dispatch_id=pending.id, accept=accept,
+            orders.respond_to_assignment(session, actor=cli_actor(as_name), assignment_id=pending.id, accept=accept,
                                        reason=(reason or "").strip() or None)
             done = f"订单 {order.code}：{_assignee(pending)}{'已接单' if accept else '已拒单'}，{_state(order)}"
         typer.echo(done)
@@ -319,8 +316,8 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
             return
         table = Table("编号", "服务内容", "类别", "状态", "点单企业", "服务高校", "评价", "版本")
         for row in data:
-            table.add_row(row["code"], row["title"], KIND_LABELS.get(row["kind"], row["kind"]),
-                          orders.ORDER_STATE_LABELS[row["state"]], row["enterprise"], row["university"] or "—",
+            table.add_row(row["code"], row["title"], ServiceKind.labels().get(row["kind"], row["kind"]),
+                          OrderState(row["state"]).label, row["enterprise"], row["university"] or "—",
                           str(row["rating"] or ""), str(row["version"]))
         console.print(table)
 
@@ -335,11 +332,11 @@ def register(app: typer.Typer, engine_for: EngineFactory) -> None:
         console.print(f"[bold]{data['code']}[/bold] {data['title']}：{data['state_label']}（版本 {data['version']}）")
         console.print(f"点单企业：{data['enterprise']}；服务高校：{data['university'] or '待指定'}"
                       + (f"；评价：{data['rating']} 分 {data['rating_comment'] or ''}" if data["rating"] else ""))
-        dispatched = Table("派给", "派单人", "时间", "答复", "原因", title="派单记录")
+        assigned = Table("派给", "派单人", "时间", "答复", "原因", title="派单记录")
         for d in data["dispatches"]:
-            dispatched.add_row(d["to"], d["by"], f"{d['at']:%Y-%m-%d %H:%M}",
-                               DISPATCH_LABELS.get(d["state"], d["state"]), d["reason"] or "")
-        console.print(dispatched)
+            assigned.add_row(d["to"], d["by"], f"{d['at']:%Y-%m-%d %H:%M}",
+                               AssignmentState.labels().get(d["state"], d["state"]), d["reason"] or "")
+        console.print(assigned)
         served = Table("日期", "时长", "服务内容", "成效", "登记人", title="服务记录")
         for r in data["records"]:
             served.add_row(r["served_on"].isoformat(), str(r["hours"] or ""), r["summary"], r["outcome"] or "",

@@ -1,8 +1,8 @@
-"""Orders and dispatch (点单/派单/接单): an enterprise orders a service from a university, the university dispatches
-it to a service team or an expert, who accepts or declines; the service is recorded and the enterprise rates it.
+"""Orders and their assignment (点单/派单/接单): an enterprise orders a service from a university, the university
+assigns it to a service team or an expert, who accepts or declines; the service is recorded and the enterprise rates it.
 
-An order's life: placed → dispatched → accepted → in service → served → rated; a decline returns it to the
-university for another dispatch (declined), and an order not yet served can be cancelled with a reason.
+An order's life: placed → assigned → accepted → in service → served → rated; a decline returns it to the
+university for another assignment (declined), and an order not yet served can be cancelled with a reason.
 """
 
 from __future__ import annotations
@@ -13,28 +13,26 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
-from xiaodi.demands.models import (
-    Dispatch,
-    DispatchState,
+from xiaodi.demands.service import IllegalTransition
+from xiaodi.directory.models import Organisation, OrgKind, Person
+from xiaodi.orders.access import may_act_for
+from xiaodi.orders.models import (
+    Assignment,
+    AssignmentState,
     OrderState,
     ServiceKind,
     ServiceOrder,
     ServiceRecord,
     ServiceTeam,
 )
-from xiaodi.demands.service import IllegalTransition, Viewer
-from xiaodi.directory.models import Organisation, OrgKind, Person
 
 OS = OrderState
-ORDER_STATE_LABELS: dict[str, str] = {
-    OS.PLACED: "已点单", OS.DISPATCHED: "已派单", OS.ACCEPTED: "已接单", OS.DECLINED: "被拒单，待重新派单",
-    OS.IN_SERVICE: "服务中", OS.SERVED: "已服务", OS.RATED: "已评价", OS.CANCELLED: "已取消",
-}  # fmt: skip
 
 
 def _order_move(session: Session, order: ServiceOrder, to: OrderState, *, actor: Actor, allowed: set[OrderState],
@@ -42,7 +40,7 @@ def _order_move(session: Session, order: ServiceOrder, to: OrderState, *, actor:
                 changes: dict[str, object] | None = None) -> None:
     check_version(order, expected_version, f"订单“{order.title}”")
     if order.state not in allowed:
-        raise IllegalTransition(f"订单“{order.title}”当前为“{ORDER_STATE_LABELS[order.state]}”，不能{doing}")
+        raise IllegalTransition(f"订单“{order.title}”当前为“{OrderState(order.state).label}”，不能{doing}")
     before = model_snapshot(order)
     for key, value in (changes or {}).items():
         setattr(order, key, value)
@@ -52,7 +50,7 @@ def _order_move(session: Session, order: ServiceOrder, to: OrderState, *, actor:
 
 
 def _enterprise_side(order: ServiceOrder, viewer: Viewer | None, doing: str) -> None:
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != order.enterprise_id:
+    if not may_act_for(viewer, order.enterprise_id):
         raise Forbidden(f"只有点单企业可以{doing}")
 
 
@@ -72,7 +70,7 @@ def place_order(
 ) -> ServiceOrder:
     """企业点单: an enterprise orders a service, from a named university or leaving the choice to the office."""
     enterprise = get_live(session, Organisation, enterprise_id, "点单企业")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != enterprise.id:
+    if not may_act_for(viewer, enterprise.id):
         raise Forbidden("只能以本企业名义点单")
     if enterprise.kind != OrgKind.ENTERPRISE:
         raise ValidationFailed(f"“{enterprise.name}”不是企业，不能点单")
@@ -100,7 +98,7 @@ def _next_code(session: Session) -> str:
     return f"{prefix}{seq:06d}"
 
 
-def dispatch_order(
+def assign_order(
     session: Session,
     *,
     actor: Actor,
@@ -110,7 +108,7 @@ def dispatch_order(
     university_id: int | None = None,
     expected_version: int | None = None,
     viewer: Viewer | None = None,
-) -> Dispatch:
+) -> Assignment:
     """派单: the university (or the office) assigns the order to one of its service teams or experts."""
     order = get_live(session, ServiceOrder, order_id, "订单")
     if (team_id is None) == (expert_id is None):
@@ -118,7 +116,7 @@ def dispatch_order(
     chosen = order.university_id or university_id
     if chosen is None:
         raise ValidationFailed("该订单未指定高校，派单时请指定承接高校")
-    if viewer is not None and not viewer.is_office and viewer.organisation_id != chosen:
+    if not may_act_for(viewer, chosen):
         raise Forbidden("只有接单高校或办公室可以派单")
     if team_id is not None:
         team = get_live(session, ServiceTeam, team_id, "服务团队")
@@ -129,36 +127,37 @@ def dispatch_order(
         owner_id, who = expert.organisation_id, expert.name
     if owner_id != chosen:
         raise ValidationFailed(f"“{who}”不属于承接该订单的高校，不能派单")
-    _order_move(session, order, OS.DISPATCHED, actor=actor, allowed={OS.PLACED, OS.DECLINED}, doing="派单",
+    _order_move(session, order, OS.ASSIGNED, actor=actor, allowed={OS.PLACED, OS.DECLINED}, doing="派单",
                 reason=f"派给{who}", expected_version=expected_version, changes={"university_id": chosen})
-    row = Dispatch(order_id=order.id, team_id=team_id, expert_id=expert_id, dispatched_by=actor.name,
-                   dispatched_by_user_id=actor.user_id, state=DispatchState.PENDING)
+    row = Assignment(order_id=order.id, team_id=team_id, expert_id=expert_id, dispatched_by=actor.name,
+                   dispatched_by_user_id=actor.user_id, state=AssignmentState.PENDING)
     return create(session, row, actor=actor)
 
 
-def respond_to_dispatch(
-    session: Session, *, actor: Actor, dispatch_id: int, accept: bool, reason: str | None = None,
-) -> Dispatch:
-    """接单 or 拒单: the team or expert answers; a decline needs a reason and sends the order back for re-dispatch."""
-    row = session.get(Dispatch, dispatch_id)
+def respond_to_assignment(
+    session: Session, *, actor: Actor, assignment_id: int, accept: bool, reason: str | None = None,
+) -> Assignment:
+    """接单 or 拒单: the team or expert answers; a decline needs a reason and sends the order back to be
+    assigned again."""
+    row = session.get(Assignment, assignment_id)
     if row is None:
-        raise ValidationFailed(f"派单（编号 {dispatch_id}）不存在")
-    if row.state != DispatchState.PENDING:
+        raise ValidationFailed(f"派单（编号 {assignment_id}）不存在")
+    if row.state != AssignmentState.PENDING:
         raise IllegalTransition("该派单已答复，不能重复接单或拒单")
     if not accept and not (reason or "").strip():
         raise ValidationFailed("拒单必须说明原因")
     order = get_live(session, ServiceOrder, row.order_id, "订单")
     before = model_snapshot(row)
-    row.state = DispatchState.ACCEPTED if accept else DispatchState.DECLINED
+    row.state = AssignmentState.ACCEPTED if accept else AssignmentState.DECLINED
     row.response_reason = reason
     row.responded_at = utcnow()
     flush_or_conflict(session, "派单")
     audit.record(session, actor=actor, action="accept" if accept else "decline", obj=row, before=before,
                  reason=reason)
     if accept:
-        _order_move(session, order, OS.ACCEPTED, actor=actor, allowed={OS.DISPATCHED}, doing="接单")
+        _order_move(session, order, OS.ACCEPTED, actor=actor, allowed={OS.ASSIGNED}, doing="接单")
     else:
-        _order_move(session, order, OS.DECLINED, actor=actor, allowed={OS.DISPATCHED}, doing="拒单", reason=reason)
+        _order_move(session, order, OS.DECLINED, actor=actor, allowed={OS.ASSIGNED}, doing="拒单", reason=reason)
     return row
 
 
@@ -175,7 +174,7 @@ def record_service(
     """服务记录: what the team did and when; the first record puts the order in service."""
     order = get_live(session, ServiceOrder, order_id, "订单")
     if order.state not in (OS.ACCEPTED, OS.IN_SERVICE):
-        raise IllegalTransition(f"订单“{order.title}”当前为“{ORDER_STATE_LABELS[order.state]}”，不能登记服务")
+        raise IllegalTransition(f"订单“{order.title}”当前为“{OrderState(order.state).label}”，不能登记服务")
     if not (summary or "").strip():
         raise ValidationFailed("服务记录须写明服务内容")
     if hours is not None and Decimal(hours) < 0:
@@ -216,11 +215,11 @@ def cancel_order(
     _enterprise_side(order, viewer, "取消订单")
     if not (reason or "").strip():
         raise ValidationFailed("取消订单必须说明原因")
-    _order_move(session, order, OS.CANCELLED, actor=actor, allowed={OS.PLACED, OS.DISPATCHED, OS.DECLINED, OS.ACCEPTED},
+    _order_move(session, order, OS.CANCELLED, actor=actor, allowed={OS.PLACED, OS.ASSIGNED, OS.DECLINED, OS.ACCEPTED},
                 doing="取消", reason=reason)
     return order
 
 
-def dispatches_of(session: Session, *, order_id: int) -> list[Dispatch]:
-    return list(session.scalars(select(Dispatch).where(Dispatch.order_id == order_id).order_by(Dispatch.id))
+def assignments_of(session: Session, *, order_id: int) -> list[Assignment]:
+    return list(session.scalars(select(Assignment).where(Assignment.order_id == order_id).order_by(Assignment.id))
                 .unique())
