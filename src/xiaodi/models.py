@@ -11,7 +11,7 @@ from xiaodi.accounts import models as accounts
 from xiaodi.assessment import models as assessment
 from xiaodi.bases import models as bases
 from xiaodi.catalog import models as catalog
-from xiaodi.core import audit, search
+from xiaodi.core import audit, counters, search
 from xiaodi.core.models import Base
 from xiaodi.demands import models as demands
 from xiaodi.directory import models as directory
@@ -22,7 +22,7 @@ from xiaodi.orders import models as orders
 from xiaodi.projects import models as projects
 from xiaodi.talent import models as talent
 
-AREAS = (audit, search, accounts, directory, catalog, demands, orders, projects, bases, events, talent, assessment,
-         ingest, matching)
+AREAS = (audit, counters, search, accounts, directory, catalog, demands, orders, projects, bases, events, talent,
+         assessment, ingest, matching)
 
 __all__ = ["AREAS", "Base"]

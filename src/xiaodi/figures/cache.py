@@ -7,13 +7,16 @@ they were computed. The figures page, the API and report reconciliation always c
 
 Freshness: a process-wide generation number goes up whenever a session of this process flushes, commits or rolls
 back a change to a record the figures count; an entry of an older generation is recomputed. Only figures computed
-by a session without pending changes of its own are kept. Other worker processes, and bulk imports written with
-Core statements, are seen when the entry expires.
+by a session without pending changes of its own are kept. Other worker processes and other application hosts are
+seen through the database: a commit of a counted change bumps the shared ``figures`` counter (``core.counters``),
+and an entry computed at an older value is recomputed — one primary-key read per dashboard view. Bulk imports
+written with Core statements are seen when the entry expires.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -24,13 +27,16 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import Pairing, ProgrammeBase
+from xiaodi.core import counters
 from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation
 from xiaodi.figures.compute import Figures
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Project
 
+COUNTER = "figures"  # the shared counter (core.counters) that other processes and hosts compare
 COUNTED = (Agreement, AgreementParty, Project, FundRecord, ProgrammeBase, Pairing, Demand, Claim, Organisation)
 _TOUCHED = "xiaodi_figures_touched"
+log = logging.getLogger(__name__)
 MAX_ENTRIES = 512
 
 
@@ -39,6 +45,7 @@ class CachedFigures:
     figures: Figures
     computed_at: dt.datetime  # UTC
     generation: int
+    shared: int  # the database's figures counter when computed (changes by other processes and hosts)
     expires: float  # time.monotonic()
 
 
@@ -54,10 +61,11 @@ class FiguresCache:
         now = time.monotonic()
         with self._lock:
             hit = self._entries.get(key)
-        if hit is not None and hit.generation == _generation and hit.expires > now:
+        shared = counters.read(session, COUNTER) if self.seconds > 0 else 0
+        if hit is not None and hit.generation == _generation and hit.shared == shared and hit.expires > now:
             return hit
         generation = _generation
-        entry = CachedFigures(compute(), dt.datetime.now(dt.UTC), generation, now + self.seconds)
+        entry = CachedFigures(compute(), dt.datetime.now(dt.UTC), generation, shared, now + self.seconds)
         if self.seconds > 0 and not _has_own_changes(session):
             with self._lock:
                 if len(self._entries) >= MAX_ENTRIES:
@@ -91,6 +99,17 @@ def _ended(session: Session, *_: Any) -> None:
         _bump()
 
 
+def _committed(session: Session) -> None:
+    """After a commit of a counted change: this process's generation, and the one every host reads."""
+    if not session.info.pop(_TOUCHED, False):
+        return
+    _bump()
+    try:
+        counters.bump(session.get_bind(), COUNTER)
+    except Exception:  # the change has committed; other hosts see it when their entries expire
+        log.exception("共享计数更新失败：其他服务器的工作台数据将在缓存到期后更新")
+
+
 _INSTALLED = False
 
 
@@ -100,7 +119,7 @@ def install() -> None:
     if _INSTALLED:
         return
     event.listen(Session, "after_flush", _flushed)
-    event.listen(Session, "after_commit", _ended)
+    event.listen(Session, "after_commit", _committed)
     event.listen(Session, "after_rollback", _ended)
     _INSTALLED = True
 

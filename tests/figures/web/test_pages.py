@@ -122,3 +122,22 @@ def test_a_zero_second_cache_always_computes(login: Callable[[str], TestClient],
     c.get("/")
     c.get("/")
     assert len(calls) == 2
+
+
+def test_a_change_made_on_another_host_reaches_this_hosts_dashboard(
+        login: Callable[[str], TestClient], world: World, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Another application server committed a counted change: this process's memory knows nothing of it, but the
+    database's shared counter does, so the next view computes afresh."""
+    from xiaodi.core import counters
+    from xiaodi.figures import tiles as dashboard
+
+    calls: list[int] = []
+    real = dashboard.compute_figures
+    monkeypatch.setattr(dashboard, "compute_figures", lambda *a, **k: calls.append(1) or real(*a, **k))
+    c = login("hejin")
+    c.get("/")
+    c.get("/")
+    assert len(calls) == 1
+    counters.bump(session.connection(), "figures")  # what the other host's commit did
+    c.get("/")
+    assert len(calls) == 2
