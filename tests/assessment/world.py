@@ -15,7 +15,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment.models import Subject
 from xiaodi.assessment.service import IndicatorInput
-from xiaodi.directory.models import Organisation, OrgKind, Region
+from xiaodi.directory.models import Organisation, OrgKind, Region, RegionLevel
 from xiaodi.projects.figures import region_subtree_ids
 from xiaodi.projects.models import Agreement, AgreementKind
 
@@ -59,15 +59,24 @@ def enterprise(org_id: int) -> Viewer:
                   organisation_ids=frozenset({org_id}))
 
 
-def _region(session: Session, code: str) -> Region:
+def _region(session: Session, code: str, name: str, level: RegionLevel, parent: Region | None) -> Region:
+    """The reference region of that code, or (on a database without reference data) one made like it."""
     found = session.scalar(select(Region).where(Region.code == code))
-    assert found is not None, code
+    if found is None:
+        found = Region(code=code, name=name, level=level, parent_id=parent.id if parent else None,
+                       full_name=(parent.full_name if parent else "") + name)
+        session.add(found)
+        session.flush()
     return found
 
 
 def build_world(session: Session) -> AssessWorld:
-    world = AssessWorld(_region(session, "140000"), _region(session, "140800"), _region(session, "140882"),
-                        _region(session, "140824"), _region(session, "141002"))
+    province = _region(session, "140000", "山西省", RegionLevel.PROVINCE, None)
+    city = _region(session, "140800", "运城市", RegionLevel.CITY, province)
+    linfen = _region(session, "141000", "临汾市", RegionLevel.CITY, province)
+    world = AssessWorld(province, city, _region(session, "140882", "河津市", RegionLevel.COUNTY, city),
+                        _region(session, "140824", "稷山县", RegionLevel.COUNTY, city),
+                        _region(session, "141002", "尧都区", RegionLevel.COUNTY, linfen))
     # The ledger of 2025: 河津市 signed 2 agreements, 稷山县 5 (and one in 2024, outside the period).
     signed = [(world.hejin, dt.date(2025, 3, 1))] * 2 + [(world.jishan, dt.date(2025, 5, 1))] * 5
     signed.append((world.jishan, dt.date(2024, 6, 1)))

@@ -110,3 +110,23 @@ def require_appeal(viewer: Viewer, period: AssessmentPeriod, *, region_id: int |
     require_read(viewer, period)
     if not is_own(viewer, region_id=region_id, unit_id=unit_id):
         raise Forbidden(f"只有被考核单位“{name}”本身可以对其结果提出申诉")
+
+
+def can_brief(viewer: Viewer) -> bool:
+    """The work briefing (工作简报) is an office's document to send upward: offices and administrators."""
+    return viewer.is_admin or viewer.is_office
+
+
+def require_brief(viewer: Viewer) -> None:
+    if not can_brief(viewer):
+        raise Forbidden("工作简报仅向校地合作办公室和管理员开放")
+
+
+def require_brief_region(viewer: Viewer, region_id: int | None) -> None:
+    """A briefing covers the office's own region or one below it (a region outside answers 404, like a record);
+    the whole ledger (no region) is the administrator's."""
+    require_brief(viewer)
+    if region_id is None and not viewer.is_admin:
+        raise Forbidden("请选择本辖区内的地区")
+    if region_id is not None and not viewer.in_region(region_id):
+        raise NotFound("地区不存在或不在您的管辖范围内")
