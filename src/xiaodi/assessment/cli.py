@@ -23,7 +23,7 @@ from xiaodi.accounts.models import Role, User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.assessment import service
 from xiaodi.assessment.ledger import LEDGER_METRICS
-from xiaodi.assessment.models import AssessmentPeriod, PeriodState, ScoringRule, Subject
+from xiaodi.assessment.models import AssessmentPeriod, PeriodState
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
@@ -68,16 +68,6 @@ def _date(text: str | None, label: str) -> dt.date | None:
         raise ValidationFailed(f"{label}“{text[:20]}”无效，应为 YYYY-MM-DD") from exc
 
 
-def _indicator(text: str) -> service.IndicatorInput:
-    """``编号:名称:分值:目标值[:取数口径[:计分规则]]`` — no metric: entered with evidence (佐证认定)."""
-    parts = [p.strip() for p in text.replace("：", ":").split(":")]
-    if len(parts) < 4:
-        raise ValidationFailed(f"指标“{text[:40]}”格式应为 编号:名称:分值:目标值[:取数口径[:计分规则]]")
-    metric = parts[4] if len(parts) > 4 and parts[4] else None
-    rule = ScoringRule.from_label(parts[5]) if len(parts) > 5 and parts[5] else None
-    return service.IndicatorInput(parts[0], parts[1], parts[2], parts[3], metric=metric, rule=rule)
-
-
 @app.command("define")
 def define_cmd(
     name: Annotated[str, typer.Option("--name", help="考核名称")],
@@ -94,9 +84,9 @@ def define_cmd(
     with transaction(engine_for(db)) as session:
         viewer = _viewer(session, user, as_name)
         region_id = resolve_region(session, region).id if region else None
+        items = [service.parse_indicator(i) for i in indicator]
         made = service.define_set(session, viewer, name=name, year=year, region_id=region_id,
-                                  subject=Subject.from_label(subject), indicators=[_indicator(i) for i in indicator],
-                                  description=description)
+                                  subject=subject, indicators=items, description=description)
         console.print(f"已制定考核“{made.name}”（编号 {made.id}），{len(made.indicators)}项指标")
 
 

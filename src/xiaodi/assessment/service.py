@@ -81,6 +81,20 @@ class IndicatorInput:
     cap: Decimal | str | None = None  # the ratio's ceiling (linear), 1 unless stated
 
 
+def parse_indicator(line: str) -> IndicatorInput:
+    """An indicator as one line of a form or a ``--indicator`` option: ``编号:名称:分值:目标值[:取数口径[:计分规则]]``
+    (no metric: entered with evidence, 佐证认定)."""
+    parts = [p.strip() for p in line.replace("：", ":").split(":")]
+    if len(parts) < 4:
+        raise ValidationFailed(f"指标“{line.strip()[:40]}”格式应为 编号:名称:分值:目标值[:取数口径[:计分规则]]")
+    metric = parts[4] if len(parts) > 4 and parts[4] else None
+    try:
+        rule = ScoringRule.from_label(parts[5]) if len(parts) > 5 and parts[5] else None
+    except ValueError as exc:
+        raise ValidationFailed(f"指标“{parts[1]}”的计分规则：{exc}") from exc
+    return IndicatorInput(parts[0], parts[1], parts[2], parts[3], metric=metric, rule=rule)
+
+
 def _decimal(value: Any, what: str) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
@@ -143,19 +157,24 @@ def _checked_indicators(items: Sequence[IndicatorInput]) -> list[dict[str, Any]]
 # ── indicator sets and periods ────────────────────────────────────────────────────────────────────────────────
 
 
-def define_set(session: Session, viewer: Viewer, *, name: str, year: int, region_id: int | None, subject: Subject,
+def define_set(session: Session, viewer: Viewer, *, name: str, year: int, region_id: int | None,
+               subject: Subject | str,
                indicators: Sequence[IndicatorInput], description: str | None = None) -> IndicatorSet:
     """An office defines an indicator set (制定考核指标体系) for its region; it is in force (执行中) at once."""
     access.require_define(viewer, region_id)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("请填写考核名称")
+    try:
+        subject = Subject.from_label(str(subject))
+    except ValueError as exc:
+        raise ValidationFailed(f"考核对象：{exc}") from exc
     if not 2000 <= year <= 2100:
         raise ValidationFailed("考核年度应在2000–2100之间")
     rows = _checked_indicators(indicators)
     if session.scalar(select(IndicatorSet.id).where(IndicatorSet.name == name, IndicatorSet.year == year)):
         raise Conflict(f"{year}年已有名为“{name}”的考核")
-    indicator_set = IndicatorSet(name=name, year=year, region_id=region_id, subject=Subject(subject),
+    indicator_set = IndicatorSet(name=name, year=year, region_id=region_id, subject=subject,
                                  state=SetState.ACTIVE, description=(description or "").strip() or None)
     session.add(indicator_set)
     flush_or_conflict(session, f"考核“{name}”")
