@@ -178,12 +178,12 @@ def define_set(session: Session, viewer: Viewer, *, name: str, year: int, region
                                  state=SetState.ACTIVE, description=(description or "").strip() or None)
     session.add(indicator_set)
     flush_or_conflict(session, f"考核“{name}”")
+    audit.record(session, actor=viewer.actor, action="create", obj=indicator_set)
     for order, row in enumerate(rows, start=1):
-        session.add(Indicator(set_id=indicator_set.id, sort_order=order, **row))
-    flush_or_conflict(session, f"考核“{name}”")
-    after = model_snapshot(indicator_set) | {"indicators": [
-        {k: (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in rows]}
-    audit.record(session, actor=viewer.actor, action="create", obj=indicator_set, after=after)
+        indicator = Indicator(set_id=indicator_set.id, sort_order=order, **row)
+        session.add(indicator)
+        flush_or_conflict(session, f"考核“{name}”")
+        audit.record(session, actor=viewer.actor, action="create", obj=indicator)
     session.refresh(indicator_set)
     return indicator_set
 
