@@ -218,3 +218,25 @@ def test_outsiders_see_nothing_and_cannot_score(session: Session, world: AssessW
         service.publish(session, world.other_office(session), period_id=period.id, today=TODAY)
     assert session.scalar(select(func.count()).select_from(Score)) == scores_before
     assert period.state == PeriodState.SCORED
+
+
+def test_values_by_region_equal_the_figures(session: Session, world: AssessWorld) -> None:
+    """Scoring every county at once counts as ``compute_figures`` counts one county at a time."""
+    from xiaodi.assessment.ledger import LEDGER_METRICS, metric_values, values_by_region
+    from xiaodi.bases.models import BaseState, BaseType, ProgrammeBase
+
+    base_type = BaseType(code="kh-test", name="考核测试基地类型")
+    session.add(base_type)
+    session.flush()
+    for n, (region, day) in enumerate([(world.jishan, dt.date(2025, 9, 1)), (world.jishan, dt.date(2024, 9, 1)),
+                                       (world.hejin, dt.date(2025, 2, 1))]):
+        session.add(ProgrammeBase(name=f"考核测试基地{n}", base_type_id=base_type.id, region_id=region.id,
+                                  plaque_on=day, state=BaseState.PLAQUED))
+    session.flush()
+    metrics = set(LEDGER_METRICS) - {"universities"}
+    period = {"date_from": dt.date(YEAR, 1, 1), "date_to": dt.date(YEAR, 12, 31)}
+    grouped = values_by_region(session, metrics, [world.hejin, world.jishan, world.linfen_county], **period)
+    for region in (world.hejin, world.jishan, world.linfen_county):
+        one = metric_values(session, metrics, region_id=region.id, unit_id=None, **period)
+        assert grouped[region.id] == one, region.full_name
+    assert grouped[world.jishan.id]["bases"] == 1 and grouped[world.jishan.id]["agreements"] == 5

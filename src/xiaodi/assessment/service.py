@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Membership, Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment import access
-from xiaodi.assessment.ledger import LEDGER_METRICS, is_money, metric_values, region_subtree_ids
+from xiaodi.assessment.ledger import LEDGER_METRICS, is_money, metric_values, region_subtree_ids, values_by_region
 from xiaodi.assessment.models import (
     Appeal,
     AppealState,
@@ -392,9 +392,16 @@ def score_period(session: Session, viewer: Viewer, *, period_id: int,
                 for s in session.scalars(select(Score).where(Score.period_id == period.id))}
     now = utcnow()
     totals: dict[tuple[int | None, int | None], Decimal] = {}
+    by_region: dict[int, dict[str, Decimal]] = {}
+    if metrics and indicator_set.subject == Subject.REGION:  # every county at once, in grouped statements
+        regions = list(session.scalars(select(Region).where(Region.id.in_([u.region_id for u in units]))))
+        by_region = values_by_region(session, metrics, regions, date_from=period.starts_on, date_to=period.ends_on)
     for unit in units:
-        values = metric_values(session, metrics, region_id=unit.region_id, unit_id=unit.unit_id,
-                               date_from=period.starts_on, date_to=period.ends_on) if metrics else {}
+        if unit.region_id is not None and unit.region_id in by_region:
+            values = by_region[unit.region_id]
+        else:
+            values = metric_values(session, metrics, region_id=unit.region_id, unit_id=unit.unit_id,
+                                   date_from=period.starts_on, date_to=period.ends_on) if metrics else {}
         total = Decimal(0)
         for indicator in indicators:
             manual = indicator.metric is None
