@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 # Fonts that carry simplified Chinese, in order of preference (Debian: fonts-wqy-microhei, fonts-noto-cjk).
-CJK_FONTS = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC", "Noto Sans SC",
+# WenQuanYi first: a 5 MB font draws a chart in half the time of Noto's 20 MB collection.
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "Noto Sans SC",
              "Droid Sans Fallback", "AR PL UMing CN", "SimHei", "Microsoft YaHei")
 
 
@@ -40,7 +41,7 @@ def _figure(width: float = 6.4, height: float = 3.2) -> tuple[Any, Any, Any]:
     plt.rcParams["axes.unicode_minus"] = False
     if font:
         plt.rcParams["font.family"] = [font, "DejaVu Sans"]
-    fig, ax = plt.subplots(figsize=(width, height), dpi=150)
+    fig, ax = plt.subplots(figsize=(width, height), dpi=120)
     return plt, fig, ax
 
 

@@ -31,8 +31,15 @@ from xiaodi.bases.models import BaseState, BaseType, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.directory.models import Region
-from xiaodi.projects.dispatch import overdue_milestones
-from xiaodi.projects.models import Agreement, DispatchItem, DispatchMeeting, Milestone, Project, ProjectStage
+from xiaodi.projects.models import (
+    Agreement,
+    DispatchItem,
+    DispatchMeeting,
+    Milestone,
+    MilestoneState,
+    Project,
+    ProjectStage,
+)
 
 HEADLINE_KEYS: tuple[str, ...] = ("universities", "agreements", "amount_signed", "projects_signed",
                                   "projects_landed", "funds_in_place", "bases", "demands_published",
@@ -42,6 +49,7 @@ BREAKDOWN_COLUMNS: tuple[str, ...] = ("agreements", "amount_signed", "projects_l
 BASE_STATE_LABELS = {BaseState.PLANNED: "规划中", BaseState.BUILT: "已建成", BaseState.PLAQUED: "已挂牌",
                      BaseState.ACTIVE: "运行中", BaseState.RETIRED: "已撤销"}
 LIST_LIMIT = 20
+_CLOSED_STAGES = (ProjectStage.ACCEPTED, ProjectStage.CANCELLED)  # as projects.dispatch: no longer dispatched
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,7 @@ def build(session: Session, viewer: Viewer, *, region_id: int | None, date_from:
          for row in breakdown])
     scope_ids = region_subtree_ids(session, region_id) if region_id is not None else None
     brief.tables["bases"] = _bases(session, scope_ids)
-    brief.tables["overdue"] = _overdue(session, region_id, date_to)
+    brief.tables["overdue"] = _overdue(session, scope_ids, date_to)
     brief.tables["dispatch"] = _dispatch(session, scope_ids, date_from, date_to)
     brief.tables["ranking"] = _ranking(session, viewer, region_id)
     brief.tables["projects"] = _projects(session, scope_ids, date_from, date_to)
@@ -154,12 +162,25 @@ def _bases(session: Session, scope_ids: list[int] | None) -> Table:
                  note=None if totals[-1] else "本地区尚无登记的基地")
 
 
-def _overdue(session: Session, region_id: int | None, as_of: dt.date) -> Table:
-    entries = overdue_milestones(session, as_of=as_of, region_id=region_id, limit=LIST_LIMIT)
+def _overdue(session: Session, scope_ids: list[int] | None, as_of: dt.date) -> Table:
+    """The longest-overdue milestones (逾期节点) of the region, as ``projects.dispatch`` counts them — pending, due
+    before the day, of a live project not accepted or cancelled — read 20 at a time with their count, rather than
+    building the whole dispatch list of a province (thousands of entries) to print 20."""
+    where = [Milestone.state == MilestoneState.PENDING, Milestone.due_on < as_of, Project.retired_at.is_(None),
+             Project.stage.not_in(_CLOSED_STAGES)]
+    if scope_ids is not None:
+        where.append(Project.region_id.in_(scope_ids))
+    total = session.scalar(select(func.count()).select_from(Milestone)
+                           .join(Project, Project.id == Milestone.project_id).where(*where)) or 0
+    rows = session.execute(
+        select(Project.name, Milestone.title, Milestone.due_on, Milestone.slip_count, Project.leader_in_charge)
+        .join(Project, Project.id == Milestone.project_id).where(*where)
+        .order_by(Milestone.due_on, Milestone.id).limit(LIST_LIMIT))
+    note = f"截至{_cn_date(as_of)}共{total}个逾期节点" + ("，列出逾期最久的20个" if total > LIST_LIMIT else "")
     return Table("逾期节点", ["项目", "节点", "应完成", "逾期天数", "顺延次数", "包联领导"],
-                 [[e.project_name, e.milestone or "", e.due_on.isoformat() if e.due_on else "", e.days_overdue,
-                   e.slip_count, e.leader_in_charge or ""] for e in entries],
-                 note=None if entries else f"截至{_cn_date(as_of)}无逾期节点")
+                 [[name, title, due.isoformat(), (as_of - due).days, slips, leader or ""]
+                  for name, title, due, slips, leader in rows],
+                 note=note if total else f"截至{_cn_date(as_of)}无逾期节点")
 
 
 def _dispatch(session: Session, scope_ids: list[int] | None, date_from: dt.date, date_to: dt.date) -> Table:
