@@ -24,7 +24,7 @@ class IndicatorIn(BaseModel):
     code: str = Field(min_length=1, max_length=24, description="指标编号")
     name: str = Field(min_length=1, max_length=200, description="指标名称")
     weight: Decimal = Field(gt=0, le=100, description="分值；各项合计须为100")
-    target: Decimal = Field(description="目标值（大于0）")
+    target: Decimal = Field(ge=0, le=Decimal("1e18"), description="目标值（大于0）")
     metric: str | None = Field(default=None, max_length=40, description="台账取数口径；不填为佐证认定")
     rule: ScoringRule | None = Field(default=None, description="linear（按完成比例）/ threshold（达标得满分）")
     unit: str | None = Field(default=None, max_length=20)
@@ -151,8 +151,10 @@ def score(period_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[
 
 
 @router.post("/periods/{period_id}/publish", response_model=PeriodOut, summary="发布排名（办公室）")
-def publish(period_id: RecordId, body: PublishIn, session: SessionDep, viewer: MemberUser) -> PeriodOut:
-    return _period(service.publish(session, viewer, period_id=period_id, appeal_deadline=body.appeal_deadline))
+def publish(period_id: RecordId, session: SessionDep, viewer: MemberUser, body: PublishIn | None = None
+            ) -> PeriodOut:
+    deadline = body.appeal_deadline if body is not None else None
+    return _period(service.publish(session, viewer, period_id=period_id, appeal_deadline=deadline))
 
 
 @router.post("/periods/{period_id}/evidence", status_code=201, response_model=RecordOut,
