@@ -24,7 +24,7 @@ from xiaodi.web.listing import ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not API operations
 Text = Annotated[str, Form(max_length=300)]
 LongText = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=60)]

@@ -16,7 +16,7 @@ from xiaodi.web.deps import MemberUser, SessionDep
 from xiaodi.web.figures_view import parse_period, resolve_scope
 from xiaodi.web.listing import ResourceSpec
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not API operations
 PARAMS = ("region", "year", "from", "to")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
