@@ -240,3 +240,40 @@ def test_values_by_region_equal_the_figures(session: Session, world: AssessWorld
         one = metric_values(session, metrics, region_id=region.id, unit_id=None, **period)
         assert grouped[region.id] == one, region.full_name
     assert grouped[world.jishan.id]["bases"] == 1 and grouped[world.jishan.id]["agreements"] == 5
+
+
+def test_lead_units_are_assessed_and_see_their_own_result(session: Session, world: AssessWorld) -> None:
+    """A set over the lead units (牵头单位) working in 河津市: the units named on its bases are scored on their own
+    figures; a lead unit's people see its row and appeal for it, not for another unit."""
+    from xiaodi.accounts.models import Role
+    from xiaodi.accounts.scope import Viewer
+    from xiaodi.bases.models import BaseState, BaseType, ProgrammeBase
+    from xiaodi.directory.models import Organisation, OrgKind
+
+    office = world.hejin_office(session)
+    science, culture = (Organisation(kind=OrgKind.GOVERNMENT, name=n, region_id=world.hejin.id)
+                        for n in ("河津市科学技术局", "河津市文化和旅游局"))
+    session.add_all([science, culture])
+    base_type = BaseType(code="kh-lead", name="考核测试基地类型二")
+    session.add(base_type)
+    session.flush()
+    for n, unit in enumerate((science, science, culture)):
+        session.add(ProgrammeBase(name=f"牵头单位测试基地{n}", base_type_id=base_type.id, region_id=world.hejin.id,
+                                  lead_unit_id=unit.id, plaque_on=dt.date(YEAR, 6, 1), state=BaseState.PLAQUED))
+    session.flush()
+    made = service.define_set(session, office, name="河津市牵头单位专项考核", year=YEAR, region_id=world.hejin.id,
+                              subject="牵头单位", indicators=[IndicatorInput("JD", "基地建设", 100, 2, metric="bases")])
+    period = service.add_period(session, office, set_id=made.id, name="2025年度", starts_on=dt.date(YEAR, 1, 1),
+                                ends_on=dt.date(YEAR, 12, 31))
+    service.score_period(session, office, period_id=period.id)
+    service.publish(session, office, period_id=period.id, today=TODAY)
+
+    lead = Viewer(user_id=None, name="科技局·张", roles=frozenset({Role.LEAD_UNIT}),
+                  organisation_ids=frozenset({culture.id}))
+    result = service.period_result(session, lead, period.id)
+    assert [(r.name, r.total, r.rank, r.own) for r in result.rows] == [
+        ("河津市科学技术局", Decimal("100.000"), 1, False), ("河津市文化和旅游局", Decimal("50.000"), 2, True)]
+    appeal = service.file_appeal(session, lead, period_id=period.id, reason="另有一个基地待认定", today=TODAY)
+    assert appeal.unit_id == culture.id
+    with pytest.raises(Forbidden):
+        service.file_appeal(session, lead, period_id=period.id, reason="替人申诉", unit_id=science.id, today=TODAY)
