@@ -1,6 +1,7 @@
 """``python -m bench [AREA ...]`` (or ``make bench``): run the benchmarks of each area in turn.
 
-Areas: ingest, tables, loop, matching, web. Each writes its own section's numbers; docs/benchmarks.md records them.
+Areas: ingest, tables, loop, matching, web, assessment. Each writes its own section's numbers; docs/benchmarks.md
+records them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ AREAS: dict[str, list[str]] = {
     "loop": [sys.executable, "bench/loop/run.py"],
     "matching": [sys.executable, "-m", "bench.matching"],
     "web": [sys.executable, "bench/web/run.py"],
+    "assessment": [sys.executable, "bench/assessment/run.py"],
 }
 
 

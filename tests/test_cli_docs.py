@@ -12,7 +12,8 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _registered() -> set[str]:
     names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    names |= {g.name for g in app.registered_groups if g.name}
+    # A module-level Typer app added without a name (the area pattern) carries its name on the app itself.
+    names |= {name for g in app.registered_groups if (name := g.name or g.typer_instance.info.name)}
     return names
 
 

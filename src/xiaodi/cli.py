@@ -119,6 +119,8 @@ def main() -> None:
 def _register_areas() -> None:
     """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
     from xiaodi.accounts import cli as accounts_cli
+    from xiaodi.assessment import cli as assessment_cli
+    from xiaodi.briefing import cli as briefing_cli
     from xiaodi.demands import cli as demands_cli
     from xiaodi.demo import cli as demo_cli
     from xiaodi.figures import cli as figures_cli
@@ -134,6 +136,8 @@ def _register_areas() -> None:
     app.command("figures")(figures_cli.figures)
     for area in (projects_cli, ingest_cli, matching_cli, accounts_cli, web_cli):
         area.register(app, engine_for)
+    app.add_typer(assessment_cli.app)
+    app.add_typer(briefing_cli.app)
 
 
 _register_areas()

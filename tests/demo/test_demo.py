@@ -28,9 +28,10 @@ from xiaodi.projects.dispatch import dispatch_list
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milestone, MilestoneState
 
 # Tables whose rows a service appends as part of another record's audited change (the demand's transition, the
-# project's stage move, a screening verdict on a claim, a party listed on its agreement).
+# project's stage move, a screening verdict on a claim, a party listed on its agreement, the scores and ranks an
+# assessment's scoring computes — audited as the period's "score" entry, a corrected score on its own).
 LOG_TABLES = frozenset({"audit_entry", "demand_transition", "project_stage_change", "claim_review",
-                        "agreement_party", "organisation_alias"})
+                        "agreement_party", "organisation_alias", "score", "ranking"})
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +120,16 @@ def test_overdue_milestones_wait_on_the_dispatch_list_and_funds_arrive(
     funds = db.scalars(select(FundRecord)).all()
     assert len(funds) >= 5
     assert any(f.arrived_on > today - dt.timedelta(days=100) for f in funds)
+
+
+def test_the_county_assessment_is_scored_published_and_an_appeal_answered(db: Session) -> None:
+    from xiaodi.assessment.models import Appeal, AppealState, AssessmentPeriod, PeriodState, Ranking
+
+    period = db.scalars(select(AssessmentPeriod).where(AssessmentPeriod.state == PeriodState.PUBLISHED)).one()
+    assert period.indicator_set.name == "运城市省校合作专项考核" and period.name == "2021年度"
+    ranks = db.scalars(select(Ranking).where(Ranking.period_id == period.id).order_by(Ranking.rank)).all()
+    assert len(ranks) == 13 and ranks[0].total > 0  # every county of 运城市
+    assert [a.state for a in db.scalars(select(Appeal))] == [AppealState.UPHELD]
 
 
 def test_every_row_the_demo_wrote_has_an_audit_entry(db: Session, demo: tuple[Engine, DemoSummary, Path]) -> None:

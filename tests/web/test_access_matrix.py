@@ -124,6 +124,24 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/admin/users/{user_id}", "/admin/users/999999", only(set(), NO) | {"admin": GONE}),
     ]
     # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────
+    # ── 专项考核 and 工作简报: offices (and lead units) only; checked by tests/web/test_assessment_pages.py ──────────
+    offices_only = only(everyone_office, NO)
+    missing = only(set(), NO) | {p: GONE for p in everyone_office}
+    rows += [
+        ("/assessment", "/assessment", offices_only),
+        ("/assessment/new", "/assessment/new", offices_only),
+        ("/assessment/sets/{set_id}", "/assessment/sets/999999", missing),
+        ("/assessment/periods/{period_id}", "/assessment/periods/999999", missing),
+        ("/assessment/periods/{period_id}/export.xlsx", "/assessment/periods/999999/export.xlsx", missing),
+        ("/api/assessment/periods", "/api/assessment/periods", offices_only),
+        ("/api/assessment/periods/{period_id}", "/api/assessment/periods/999999", missing),
+        ("/api/assessment/sets/{set_id}/trend", "/api/assessment/sets/999999/trend", missing),
+        ("/figures/briefing.docx", "/figures/briefing.docx?year=2025", offices_only),
+        ("/figures/briefing.xlsx", "/figures/briefing.xlsx?year=2025", offices_only),
+        ("/figures/briefing.docx", f"/figures/briefing.docx?year=2025&region={w.taiyuan.code}",
+         only({"province", "admin"}) | unit_refused),
+    ]
+    # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -173,6 +191,19 @@ POST_ROUTES |= {"/admin/users", "/admin/users/{user_id}/memberships",
                 "/admin/users/{user_id}/memberships/{membership_id}/revoke", "/admin/users/{user_id}/active",
                 "/admin/users/{user_id}/password", "/admin/users/{user_id}/unlock"}
 # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────────
+
+# ── 专项考核: checked by tests/web/test_assessment_pages.py ─────────────────────────────────────────────────────
+POST_ROUTES |= {
+    "/assessment/new", "/assessment/sets/{set_id}/periods", "/assessment/periods/{period_id}/score",
+    "/assessment/periods/{period_id}/publish", "/assessment/periods/{period_id}/evidence",
+    "/assessment/evidence/{evidence_id}/check", "/assessment/periods/{period_id}/appeals",
+    "/assessment/appeals/{appeal_id}/answer",
+    "/api/assessment/sets", "/api/assessment/sets/{set_id}/periods", "/api/assessment/periods/{period_id}/score",
+    "/api/assessment/periods/{period_id}/publish", "/api/assessment/periods/{period_id}/evidence",
+    "/api/assessment/evidence/{evidence_id}/check", "/api/assessment/periods/{period_id}/appeals",
+    "/api/assessment/appeals/{appeal_id}/answer",
+}
+# ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Region
 
@@ -19,10 +19,17 @@ Points = Numeric(9, 3, asdecimal=True)
 FigureValue = Numeric(24, 2, asdecimal=True)
 
 
-class SetState(StrEnum):
-    DRAFT = "draft"  # 编制中: weights may change
-    ACTIVE = "active"  # 执行中: frozen, scores are computed
-    CLOSED = "closed"  # 已结束
+class SetState(Labelled):
+    DRAFT = "draft", "编制中"  # weights may change
+    ACTIVE = "active", "执行中"  # frozen, scores are computed
+    CLOSED = "closed", "已结束"
+
+
+class Subject(Labelled):
+    """Who an indicator set assesses (考核对象)."""
+
+    REGION = "region", "县（市、区）"  # every county-level region in the set's scope
+    LEAD_UNIT = "lead_unit", "牵头单位"  # the lead units of the scope's pairings and bases
 
 
 class IndicatorSet(RecordMixin, VersionedMixin, Base):
@@ -47,11 +54,19 @@ class IndicatorSet(RecordMixin, VersionedMixin, Base):
     periods: Mapped[list[AssessmentPeriod]] = relationship(back_populates="indicator_set", lazy="raise_on_sql")
 
 
-class ScoringRule(StrEnum):
-    LINEAR = "linear"  # weight × min(raw / target, cap)
-    THRESHOLD = "threshold"  # full weight when raw ≥ target, else 0 (or partial per params)
-    RANKED = "ranked"  # by rank among the units assessed
-    MANUAL = "manual"  # entered by the office (加分/扣分, qualitative items)
+class ScoringRule(Labelled):
+    LINEAR = "linear", "按完成比例"  # weight × min(raw / target, cap)
+    THRESHOLD = "threshold", "达标得满分"  # full weight when raw ≥ target, else 0
+    RANKED = "ranked", "按排名"  # by rank among the units assessed (not offered by the service)
+    MANUAL = "manual", "佐证认定"  # the value is entered with evidence and checked by the office, then as LINEAR
+
+
+class PeriodState(Labelled):
+    """Where a period's assessment stands (考核进度)."""
+
+    OPEN = "open", "待评分"
+    SCORED = "scored", "已评分"  # scores computed; the scored units see their own results
+    PUBLISHED = "published", "已发布"  # the ranking is published (通报); appeals until the deadline
 
 
 class Indicator(IdMixin, Base):
@@ -90,6 +105,11 @@ class AssessmentPeriod(IdMixin, Base):
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
     closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)  # scores frozen
+    state: Mapped[PeriodState] = mapped_column(String(12), default=PeriodState.OPEN, server_default="open",
+                                               index=True)
+    scored_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    published_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    appeal_deadline: Mapped[dt.date | None] = mapped_column(default=None)  # 申诉截止日期 (inclusive)
 
     indicator_set: Mapped[IndicatorSet] = relationship(back_populates="periods", lazy="joined")
 
@@ -116,6 +136,8 @@ class Score(IdMixin, TimestampMixin, Base):
     computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     entered_by: Mapped[str | None] = mapped_column(String(200))  # who entered a manual score
     note: Mapped[str | None] = mapped_column(String(2000))  # evidence / why a manual score
+    target: Mapped[Decimal | None] = mapped_column(FigureValue)  # the working (计分过程): the target then
+    ratio: Mapped[Decimal | None] = mapped_column(Numeric(12, 4, asdecimal=True))  # value / target, capped
 
     indicator: Mapped[Indicator] = relationship(lazy="joined")
     unit: Mapped[Organisation | None] = relationship(lazy="raise_on_sql")
@@ -140,3 +162,57 @@ class Ranking(IdMixin, Base):
     computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Organisation | None] = relationship(lazy="joined")
+
+
+class EvidenceState(Labelled):
+    SUBMITTED = "submitted", "待审核"
+    ACCEPTED = "accepted", "已认定"
+    REJECTED = "rejected", "已退回"
+
+
+class Evidence(IdMixin, TimestampMixin, Base):
+    """A value entered with its evidence (佐证材料) for a manual indicator, checked (审核认定) by the office."""
+
+    __tablename__ = "assessment_evidence"
+    __table_args__ = (CheckConstraint("unit_id IS NOT NULL OR region_id IS NOT NULL", name="subject"),)
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("assessment_period.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    value: Mapped[Decimal] = mapped_column(FigureValue)
+    evidence: Mapped[str] = mapped_column(String(2000))  # what proves it: documents, links, dates
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    state: Mapped[EvidenceState] = mapped_column(String(12), default=EvidenceState.SUBMITTED, index=True)
+    checked_by: Mapped[str | None] = mapped_column(String(200))
+    checked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    check_note: Mapped[str | None] = mapped_column(String(2000))
+
+    indicator: Mapped[Indicator] = relationship(lazy="joined")
+
+
+class AppealState(Labelled):
+    FILED = "filed", "待答复"
+    UPHELD = "upheld", "已采纳"  # the score was corrected
+    DISMISSED = "dismissed", "未采纳"
+
+
+class Appeal(IdMixin, TimestampMixin, Base):
+    """A scored unit's appeal (申诉) against its result, answered by the office; an upheld appeal corrects a score."""
+
+    __tablename__ = "assessment_appeal"
+    __table_args__ = (CheckConstraint("unit_id IS NOT NULL OR region_id IS NOT NULL", name="subject"),)
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("assessment_period.id"), index=True)
+    indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    filed_by: Mapped[str] = mapped_column(String(200))
+    state: Mapped[AppealState] = mapped_column(String(12), default=AppealState.FILED, index=True)
+    answer: Mapped[str | None] = mapped_column(String(2000))
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    corrected_value: Mapped[Decimal | None] = mapped_column(FigureValue)
+
+    indicator: Mapped[Indicator | None] = relationship(lazy="joined")

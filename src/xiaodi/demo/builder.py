@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from xiaodi.assessment import demo as assessment_demo
 from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.core.db import transaction
 from xiaodi.core.models import Base
@@ -146,6 +147,7 @@ def build_demo(
             loader.indicator_sets(p.indicator_sets)
             if p.report is not None:
                 loader.report(p.report)
+        assessment_demo.load(session, today=today)  # scored, published, an appeal answered
         step(9)
         logins = _demo_accounts(session) if accounts else []
         after = _table_state(session)

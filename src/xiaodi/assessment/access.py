@@ -1,0 +1,132 @@
+"""Who may see and do what in 专项考核 — the one place these rules live; services, pages, API and CLI ask here.
+
+* An office defines indicator sets for its own region (or a region below it), adds periods, checks evidence,
+  scores, publishes and answers appeals for the sets of its region (``can_manage``). Administrators may do all.
+* Offices and lead units see every period (a county submits evidence while a period is open); of a period that
+  is not yet published they see only their own unit's result (``sees_all_results``/``can_see_result``).
+* A scored unit — the county office of the county assessed, or a person acting for the lead unit assessed —
+  submits evidence for itself and appeals its own result (``is_own``).
+* Enterprises, universities, experts and talents have no part in the assessment (403).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, true
+
+from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
+from xiaodi.assessment.models import AssessmentPeriod, IndicatorSet, PeriodState
+from xiaodi.core.errors import Forbidden, NotFound
+
+PARTIES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT)
+
+
+def may_use(viewer: Viewer) -> bool:
+    """Offices, lead units and administrators take part in the assessment."""
+    return viewer.has_role(*PARTIES)
+
+
+def require_use(viewer: Viewer) -> None:
+    if not may_use(viewer):
+        raise Forbidden("专项考核仅向校地合作办公室和牵头单位开放")
+
+
+def can_define(viewer: Viewer, region_id: int | None) -> bool:
+    """An office may define an indicator set for its own region or one below it; no region: administrators."""
+    return viewer.manages_region(region_id)
+
+
+def require_define(viewer: Viewer, region_id: int | None) -> None:
+    require_use(viewer)
+    if not can_define(viewer, region_id):
+        raise Forbidden("只能为本辖区制定考核指标体系")
+
+
+def can_manage(viewer: Viewer, indicator_set: IndicatorSet) -> bool:
+    """Scoring, publishing, checking evidence and answering appeals: the office of the set's region."""
+    return viewer.manages_region(indicator_set.region_id)
+
+
+def readable(viewer: Viewer) -> ColumnElement[bool]:
+    """The periods a viewer may open (a condition over ``AssessmentPeriod`` joined to ``IndicatorSet``)."""
+    return true() if may_use(viewer) else AssessmentPeriod.id.is_(None)
+
+
+def can_read(viewer: Viewer, period: AssessmentPeriod) -> bool:
+    return may_use(viewer)
+
+
+def require_read(viewer: Viewer, period: AssessmentPeriod) -> None:
+    require_use(viewer)
+    if not can_read(viewer, period):
+        raise NotFound("考核周期不存在或不在您的查看范围内")
+
+
+def require_manage(viewer: Viewer, period_or_set: AssessmentPeriod | IndicatorSet) -> None:
+    """The office of the set; outside it, a period one may not even read is 404, one one may read is 403."""
+    indicator_set = period_or_set.indicator_set if isinstance(period_or_set, AssessmentPeriod) else period_or_set
+    if can_manage(viewer, indicator_set):
+        return
+    if isinstance(period_or_set, AssessmentPeriod):
+        require_read(viewer, period_or_set)
+    else:
+        require_use(viewer)
+    raise Forbidden("只有制定该考核的办公室可以进行此操作")
+
+
+def sees_all_results(viewer: Viewer, period: AssessmentPeriod) -> bool:
+    """The whole ranking: the managing office always; everyone taking part once it is published."""
+    return can_manage(viewer, period.indicator_set) or (
+        may_use(viewer) and period.state == PeriodState.PUBLISHED)
+
+
+def is_own(viewer: Viewer, *, region_id: int | None, unit_id: int | None) -> bool:
+    """The unit assessed itself: its county office (the office of exactly that region) or its own people."""
+    if region_id is not None and region_id in viewer.office_region_ids:
+        return True
+    return unit_id is not None and viewer.acts_for(unit_id)
+
+
+def can_see_result(viewer: Viewer, period: AssessmentPeriod, *, region_id: int | None, unit_id: int | None) -> bool:
+    if sees_all_results(viewer, period):
+        return True
+    if period.state == PeriodState.OPEN:
+        return False
+    return is_own(viewer, region_id=region_id, unit_id=unit_id) or (region_id is not None and viewer.is_office
+                                                                     and viewer.in_region(region_id))
+
+
+def require_evidence(viewer: Viewer, period: AssessmentPeriod, *, region_id: int | None, unit_id: int | None,
+                     name: str) -> None:
+    """Evidence for a unit: its managing office, or the unit itself; anyone else names a unit outside their scope."""
+    require_use(viewer)
+    if can_manage(viewer, period.indicator_set) or is_own(viewer, region_id=region_id, unit_id=unit_id):
+        return
+    raise Forbidden(f"“{name}”不在您的管辖范围内，不能为其提交佐证材料")
+
+
+def require_appeal(viewer: Viewer, period: AssessmentPeriod, *, region_id: int | None, unit_id: int | None,
+                   name: str) -> None:
+    require_read(viewer, period)
+    if not is_own(viewer, region_id=region_id, unit_id=unit_id):
+        raise Forbidden(f"只有被考核单位“{name}”本身可以对其结果提出申诉")
+
+
+def can_brief(viewer: Viewer) -> bool:
+    """The work briefing (工作简报) is an office's document to send upward: offices and administrators."""
+    return viewer.is_admin or viewer.is_office
+
+
+def require_brief(viewer: Viewer) -> None:
+    if not can_brief(viewer):
+        raise Forbidden("工作简报仅向校地合作办公室和管理员开放")
+
+
+def require_brief_region(viewer: Viewer, region_id: int | None) -> None:
+    """A briefing covers the office's own region or one below it (a region outside answers 404, like a record);
+    the whole ledger (no region) is the administrator's."""
+    require_brief(viewer)
+    if region_id is None and not viewer.is_admin:
+        raise Forbidden("请选择本辖区内的地区")
+    if region_id is not None and not viewer.in_region(region_id):
+        raise NotFound("地区不存在或不在您的管辖范围内")
