@@ -332,6 +332,11 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
                      [f"双一流建设学科{d}" for d in dfc.get(o.id, [])],
                      other_disc.get(o.id), labs.get(o.id), list(dict.fromkeys(lab_fields.get(o.id, []))),
                      o.description, achievements.get(o.id), experts.get(o.id), partners.get(o.id))
+        # A profile with nothing but its place, its tags and its names (most 专科 colleges from a cold start): the
+        # encoder can only match its name and the direction the name states, which the discipline strength already
+        # counts (办学方向) — so its semantic rank is no content evidence (``ranking``), or the name counts twice.
+        bare = not (disciplines or labs.get(o.id) or o.description or achievements.get(o.id) or experts.get(o.id)
+                    or partners.get(o.id) or o.kind == OrgKind.INSTITUTE)
         context = "；".join(x for x in ("、".join(names), "办学方向：" + "、".join(d for d, _ in stated)
                                         if stated else "") if x)
         docs.append(Document(str(o.id), text, {
@@ -340,7 +345,7 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
             "labs": labs.get(o.id, []), "partners": partners.get(o.id, []), "industry": None,
             "directions": [list(pair) for pair in stated], "names": names,
             "strengths": strengths[o.id].as_meta() if o.id in strengths else [],
-            SEMANTIC_CONTEXT: context,
+            SEMANTIC_CONTEXT: context, "bare": bare,
         }))
     return docs
 

@@ -10,12 +10,14 @@ The ranking therefore reads three pieces of evidence, each a number in [0, 1] a 
 - **地区** (region): the same city (1) or province (0.6) as the demand — how many partnerships start (就近). In
   the real cases of ``data/benchmarks/matching`` that state the enterprise's place, about half of the partners
   are in the same province, while a province holds a thirtieth of the institutions: a strong prior, kept bounded
-  (at most 25 points) and never a filter.
+  (at most 30 points) and never a filter.
 
-The match score is ``100 × (0.45 学科 + 0.30 内容 + 0.25 地区)``; a demand that names the school adds 50 points.
+The match score is ``100 × (0.40 学科 + 0.30 内容 + 0.30 地区)``; a demand that names the school adds 50 points.
 The weights are set by what each piece means (strength is the main evidence, content confirms it, place breaks the
-many near-ties among schools of similar strength), not fitted case by case: on the tuning cases every blend within
-±0.1 of these gave the same top-10 share within three cases. The score is an absolute number, so its 强/中/弱 label
+many near-ties among schools of similar strength), not fitted case by case. The region had 0.25 until 2026-12-06:
+on the 118 tuning cases (dev, tune, tune2) moving 0.05 from the route to the region raised the top-10 share from
+0.38 to 0.42 and 0.30–0.35 gave the same, so the smaller value was kept; a lower region weight (0.20) lost.
+The score is an absolute number, so its 强/中/弱 label
 means the same on every query.
 """
 
@@ -60,7 +62,7 @@ class Weights:
 
 # An institution is judged by its strength in the demand's disciplines; a single achievement, expert or platform by
 # what it is about (its text), its discipline confirming; the reverse searches (who may want an achievement) by text.
-INSTITUTIONS = Weights(route=0.45, content=0.30, region=0.25)
+INSTITUTIONS = Weights(route=0.40, content=0.30, region=0.30)
 RESOURCES = Weights(route=0.25, content=0.60, region=0.15)
 TEXT_ONLY = Weights(route=0.0, content=0.85, region=0.15)
 WEIGHTS: dict[str, Weights] = {"university": INSTITUTIONS, "achievement": RESOURCES, "expert": RESOURCES,
@@ -130,6 +132,19 @@ def _without_boilerplate(rankings: dict[str, list[tuple[str, float]]], terms: Ma
     return rankings, kept
 
 
+def _content_ranks(index: HybridIndex, rid: str, ranks: dict[str, int]) -> dict[str, int]:
+    """The ranks that count as content evidence: a bare profile's semantic rank only restates its name and the
+    direction the name states (办学方向), already counted as discipline strength — counting it again put
+    vocational colleges named 能源 on top of a 高炉煤气 demand."""
+    record = index.records.get(rid)
+    if IGNORE_BARE_DENSE and record is not None and record.meta.get("bare") and DENSE in ranks:
+        return {k: v for k, v in ranks.items() if k != DENSE}
+    return ranks
+
+
+IGNORE_BARE_DENSE = True
+
+
 def _content(ranks: Mapping[str, int | None]) -> float:
     best = min((r for r in ranks.values() if r is not None), default=None)
     return 0.0 if best is None else 1.0 / (1.0 + (best - 1) / CONTENT_HALF_RANK)
@@ -165,13 +180,14 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     for retriever, ranked in rankings.items():
         for position, (rid, _) in enumerate(ranked, start=1):
             ranks.setdefault(rid, {})[retriever] = position
+    content_ranks = {rid: _content_ranks(index, rid, r) for rid, r in ranks.items()}
     pool = set(ranks) | named | set(sorted(route, key=lambda rid: -route[rid])[:POOL])
     scored: list[tuple[float, str, Evidence]] = []
     for rid in pool:
         record = index.records.get(rid)
         if record is None or (allow is not None and not allow(rid)):
             continue
-        evidence = Evidence(route.get(rid, 0.0), _content(ranks.get(rid, {})), _region(record.meta, context),
+        evidence = Evidence(route.get(rid, 0.0), _content(content_ranks.get(rid, {})), _region(record.meta, context),
                             rid in named, weights)
         scored.append((evidence.score, rid, evidence))
     scored.sort(key=lambda t: (-t[0], t[1]))
