@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ class EmptyIndex(XiaodiError):
 # Meta key of text the dense side reads and the lexical side does not: what is inferred about a record (a
 # school's 办学方向 from its name) may inform meaning, but never counts as a keyword the record contains.
 SEMANTIC_CONTEXT = "semantic_context"
+CHANGE_LOG = 1024  # changes remembered for derived tables (see ``HybridIndex.changes``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,9 @@ class HybridIndex:
         self._idle = threading.Condition(self._lock)
         self.dense_error: BaseException | None = None
         self.generation = 0  # goes up with every change, so derived tables (e.g. discipline strengths) know to refresh
+        # (generation, ids) of the latest changes, so a derived table can update only those records; bounded — a table
+        # older than the oldest entry rebuilds in full.
+        self.changes: deque[tuple[int, tuple[str, ...]]] = deque(maxlen=CHANGE_LOG)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -133,6 +138,7 @@ class HybridIndex:
         token_lists = [(r.id, self.tokenizer.tokenize(r.text, normalised=True)) for r, _ in prepared]
         with self._lock:
             self.generation += 1
+            self.changes.append((self.generation, tuple(r.id for r, _ in prepared)))
             bulk = not self.records and len(prepared) > 1
             for record, _ in prepared:
                 self.records[record.id] = record
@@ -153,6 +159,7 @@ class HybridIndex:
         """Remove one record (删除) from every part of the index; returns whether it was there."""
         with self._lock:
             self.generation += 1
+            self.changes.append((self.generation, (str(doc_id),)))
             found = self.records.pop(doc_id, None) is not None
             self.lexical.remove(doc_id)
             self._pending.pop(doc_id, None)

@@ -87,12 +87,28 @@ class Evidence:
 
 
 class _Strengths:
-    """Per index: discipline → [(record id, strength)], rebuilt when the index's generation moves on."""
+    """Per index: discipline → {record id: strength}, kept in step with the index's changes."""
 
     def __init__(self) -> None:
         self.generation = -1
-        self.by_discipline: dict[str, list[tuple[str, float]]] = {}
-        self.names: list[tuple[str, str]] = []  # (name or alias, record id), for a demand that names a school
+        self.by_discipline: dict[str, dict[str, float]] = {}
+        self.of: dict[str, tuple[str, ...]] = {}  # record id → its disciplines, to take them out when it changes
+        self.names: dict[str, tuple[str, ...]] = {}  # record id → names and aliases, for a demand that names a school
+
+    def put(self, rid: str, record: object | None) -> None:
+        for d in self.of.pop(rid, ()):
+            self.by_discipline.get(d, {}).pop(rid, None)
+        self.names.pop(rid, None)
+        if record is None:
+            return
+        meta = record.meta  # type: ignore[attr-defined]
+        table = strength_table(meta.get("strengths") or [])
+        for d, (s, _) in table.items():
+            self.by_discipline.setdefault(d, {})[rid] = s
+        self.of[rid] = tuple(table)
+        named = tuple(n for n in meta.get("names") or () if len(n) >= MIN_NAME_CHARS)
+        if named:
+            self.names[rid] = named
 
 
 _TABLES: WeakKeyDictionary[HybridIndex, _Strengths] = WeakKeyDictionary()
@@ -100,23 +116,31 @@ _TABLES_LOCK = threading.Lock()
 
 
 def _table(index: HybridIndex) -> _Strengths:
+    """The strength table of ``index``: updated for the records changed since it was last read (one edit on a
+    100,000-record index touches one record), rebuilt only when it is new or older than the index's change log."""
     with _TABLES_LOCK:
-        table = _TABLES.setdefault(index, _Strengths())
-        if table.generation != index.generation:
-            by_discipline: dict[str, list[tuple[str, float]]] = {}
-            names: list[tuple[str, str]] = []
-            for rid, record in list(index.records.items()):
-                for d, (s, _) in strength_table(record.meta.get("strengths") or []).items():
-                    by_discipline.setdefault(d, []).append((rid, s))
-                names.extend((n, rid) for n in record.meta.get("names") or () if len(n) >= MIN_NAME_CHARS)
-            table.by_discipline, table.names, table.generation = by_discipline, names, index.generation
+        table = _TABLES.get(index)
+        if table is not None and table.generation == index.generation:
+            return table
+        with index._lock:  # the index's own lock: no change lands between reading the log and the records
+            log = list(index.changes)
+            if table is not None and log and log[0][0] <= table.generation + 1:
+                changed = {rid for generation, ids in log if generation > table.generation for rid in ids}
+                for rid in changed:
+                    table.put(rid, index.records.get(rid))
+            else:
+                table = _Strengths()
+                for rid, record in list(index.records.items()):
+                    table.put(rid, record)
+                _TABLES[index] = table
+            table.generation = index.generation
         return table
 
 
 def _route_scores(table: _Strengths, routes: Sequence[Route]) -> dict[str, float]:
     scores: dict[str, float] = {}
     for r in routes:
-        for rid, s in table.by_discipline.get(r.discipline, ()):
+        for rid, s in table.by_discipline.get(r.discipline, {}).items():
             scores[rid] = scores.get(rid, 0.0) + r.weight * s
     return scores
 
@@ -173,7 +197,7 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     routes = router.route(text) if weights.route else []
     table = _table(index)
     route = _route_scores(table, routes)
-    named = {rid for name, rid in table.names if name in text}
+    named = {rid for rid, names in table.names.items() if any(name in text for name in names)}
     if unknown is not None and not route and not named:
         raise unknown
     ranks: dict[str, dict[str, int]] = {}
