@@ -1,14 +1,13 @@
 """Does 已对接 feedback improve later rankings? (反馈效果基准)
 
 Simulated on the tuning cases (never the test split): for two real cases A and B whose partner P is the same
-institution, an office marks P 已对接 on demand A; then B is ranked again. ``strength.claim_and_feedback_evidence``
-turns that mark into one piece of evidence — the discipline the words of A's title route to (``_routed``, the
-words-only router, at least ``MIN_TEXT_ROUTE`` sure) with ``LEDGER_STRENGTH`` — and the profile is re-indexed; this
-benchmark adds exactly that evidence to P's record and re-ranks, so it measures the ranking effect without the
-database round trip (``tests/matching/test_feedback.py`` covers that path).
+institution, an office marks P 已对接 on demand A — a ``Demand`` titled as A and a ``MatchFeedback`` row, written in
+a transaction that is rolled back afterwards — P's profile is rebuilt by ``profiles.build_documents`` (what
+``matching.sync`` does after the commit) and re-indexed, then B is ranked again.
 
-Reported: P's rank on B before and after (related demand), how often A's title routes to no discipline at all (the
-mark then adds nothing), and as a control how often P newly enters the top 10 of the demands of *other* partners
+Reported: P's rank on B before and after (related demand), how often A's title routes to no discipline by words
+(the mark then adds no strength evidence, only the title to what BM25 reads), and as a control how often P newly
+enters the top 10 of the demands of *other* partners
 (a mark should not push a school everywhere).
 
 Run: ``PYTHONPATH=src:. python -m bench.matching.feedback_effect``.
@@ -26,26 +25,27 @@ from sqlalchemy.orm import Session
 
 from bench.matching.cold_start import CASE_DIR, read_cases, reference_database
 from xiaodi.core.db import make_engine
+from xiaodi.demands.models import Demand, DemandKind
 from xiaodi.matching.explain import QueryContext
+from xiaodi.matching.models import MatchFeedback, Verdict
 from xiaodi.matching.places import Places
+from xiaodi.matching.profiles import Document, build_documents
 from xiaodi.matching.ranking import INSTITUTIONS, rank
-from xiaodi.matching.routing import LEDGER_STRENGTH, Strengths, strength_table, words_router
-from xiaodi.matching.strength import _routed
 
 TUNE = [CASE_DIR / "news_cases_dev.jsonl", CASE_DIR / "news_cases_tune.jsonl", CASE_DIR / "news_cases_tune2.jsonl"]
 CONTROLS = 20  # unrelated demands checked per mark
 
 
-def _with_contact(meta: dict[str, object], title: str) -> tuple[dict[str, object], bool]:
-    """P's meta after an office marks it 已对接 on a demand titled ``title`` (what the profiles would build)."""
-    discipline = _routed(words_router(), title)
-    if discipline is None:
-        return meta, False
-    s = Strengths()
-    for d, (value, bases) in strength_table(meta.get("strengths") or []).items():  # type: ignore[arg-type]
-        s.add(d, value, "；".join(bases))
-    s.add(discipline, LEDGER_STRENGTH, f"已对接需求“{title}”")
-    return {**meta, "strengths": s.as_meta()}, True
+def _mark_contacted(session: Session, org_id: int, title: str, n: int) -> Document:
+    """P's profile after an office marks it 已对接 on a demand titled ``title`` (not committed)."""
+    demand = Demand(code=f"bench-feedback-{n}", title=title, kind=DemandKind.TECHNOLOGY, owner_id=org_id)
+    session.add(demand)
+    session.flush()
+    session.add(MatchFeedback(demand_id=demand.id, target="university", record_id=org_id,
+                              verdict=Verdict.CONTACTED, reason="已对接", actor="基准"))
+    session.flush()
+    (doc,) = build_documents(session, "university", ids=[org_id])
+    return doc
 
 
 def main() -> None:
@@ -86,15 +86,17 @@ def main() -> None:
                 for b in own:
                     if a is b:
                         continue
-                    meta, routed = _with_contact(dict(record.meta), a["topic"])
+                    doc = _mark_contacted(session, int(rid), a["topic"], len(pairs))
+                    routed = any(b.startswith("已对接需求") for _, _, bs in doc.meta["strengths"] for b in bs)
                     unrouted += not routed
                     before = rank_of(b, rid)
                     control = [c for c in others if str(names.get(c["partner"])) != rid][:CONTROLS]
                     top_before = [rank_of(c, rid) for c in control]
-                    index.add(rid, record.text, {**meta, "name": record.name, "kind": record.kind})
+                    index.add(rid, doc.text, doc.meta)
                     index.wait_dense()
                     after = rank_of(b, rid)
                     top_after = [rank_of(c, rid) for c in control]
+                    session.rollback()
                     index.add(rid, record.text, {**record.meta, "name": record.name, "kind": record.kind})
                     index.wait_dense()
                     record = index.records[rid]
@@ -105,7 +107,7 @@ def main() -> None:
                                   "routed": routed, "before": before, "after": after})
     better = sum(1 for p in pairs if (p["after"] or 999) < (p["before"] or 999))
     worse = sum(1 for p in pairs if (p["after"] or 999) > (p["before"] or 999))
-    print(json.dumps({"pairs": len(pairs), "mark_added_no_evidence": unrouted, "related_rank_better": better,
+    print(json.dumps({"pairs": len(pairs), "mark_added_no_strength_evidence": unrouted, "related_rank_better": better,
                       "related_rank_worse": worse, "related_rank_same": len(pairs) - better - worse,
                       "top10_before": sum(1 for p in pairs if (p["before"] or 999) <= 10),
                       "top10_after": sum(1 for p in pairs if (p["after"] or 999) <= 10),

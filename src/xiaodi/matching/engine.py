@@ -50,6 +50,9 @@ class EmptyIndex(XiaodiError):
 # Meta key of text the dense side reads and the lexical side does not: what is inferred about a record (a
 # school's 办学方向 from its name) may inform meaning, but never counts as a keyword the record contains.
 SEMANTIC_CONTEXT = "semantic_context"
+# What only BM25 reads (the words of the demands a school was marked 已对接 on): rare shared words are evidence, but
+# given to the encoder a demand-like sentence made the profile close to every demand (docs/benchmarks_matching.md).
+LEXICAL_CONTEXT = "lexical_context"
 CHANGE_LOG = 1024  # changes remembered for derived tables (see ``HybridIndex.changes``)
 
 
@@ -121,8 +124,9 @@ class HybridIndex:
         if len(clean) > self.config.max_chars:
             warnings.append(f"记录 {doc_id} 文本过长（{len(clean)}字），已截取前{self.config.max_chars}字建立索引。")
             clean = clean[: self.config.max_chars]
-        if meta.get(SEMANTIC_CONTEXT):
-            meta[SEMANTIC_CONTEXT] = normalise(str(meta[SEMANTIC_CONTEXT]))
+        for key in (SEMANTIC_CONTEXT, LEXICAL_CONTEXT):
+            if meta.get(key):
+                meta[key] = normalise(str(meta[key]))
         name = str(meta.pop("name", "") or clean[:30])
         kind = str(meta.pop("kind", ""))
         return Record(str(doc_id), name, kind, clean, meta), warnings
@@ -135,7 +139,7 @@ class HybridIndex:
         """Add or replace many records; an empty engine builds its static BM25 index in one go (批量建索引)."""
         prepared = [self._prepare(*item) for item in items]
         warnings = [w for _, ws in prepared for w in ws]
-        token_lists = [(r.id, self.tokenizer.tokenize(r.text, normalised=True)) for r, _ in prepared]
+        token_lists = [(r.id, self.tokenizer.tokenize(_lexical_text(r), normalised=True)) for r, _ in prepared]
         with self._lock:
             self.generation += 1
             self.changes.append((self.generation, tuple(r.id for r, _ in prepared)))
@@ -397,3 +401,9 @@ class HybridIndex:
                                if i not in engine.dense}
             engine._schedule_dense()
         return engine
+
+
+def _lexical_text(record: Record) -> str:
+    """What BM25 indexes: the text and the record's lexical context."""
+    extra = str(record.meta.get(LEXICAL_CONTEXT) or "")
+    return f"{record.text}；{extra}" if extra else record.text
