@@ -195,7 +195,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     os.environ["XIAODI_MATCH_ENCODER"] = args.encoder
     os.environ.pop("XIAODI_MATCH_INDEX_DIR", None)
-    paths = args.cases or [SEED_CASES, *sorted(CASE_DIR.glob("*.jsonl")), *sorted(CASE_DIR.glob("heldout/*.jsonl"))]
+    paths = args.cases or [SEED_CASES, *sorted(CASE_DIR.glob("*.jsonl")), *sorted(CASE_DIR.glob("heldout/*.jsonl")),
+                           *sorted(CASE_DIR.glob("test2/*.jsonl"))]
     cases = read_cases(paths)
     if args.cli:
         print(json.dumps(cli_run(cases, work, args.encoder, args.source), ensure_ascii=False, indent=1))

@@ -171,3 +171,27 @@ def test_a_school_direction_informs_meaning_but_is_never_a_keyword(tokenizer: To
     # A changed record is encoded again with its new context.
     eng.add("ynau", "云南农业大学；昆明市", {"name": "云南农业大学", "semantic_context": "办学方向：植物保护"})
     assert recording.passages[-1] == "云南农业大学;昆明市;办学方向:植物保护"
+
+
+def test_the_strength_table_follows_single_changes_as_a_full_rebuild_would() -> None:
+    """ranking's discipline-strength table is updated for the records an edit touched, not rebuilt: after an add,
+    a change and a removal it equals a table built from scratch."""
+    from xiaodi.matching import ranking
+
+    def meta(name: str, *rows: tuple[str, float]) -> dict[str, object]:
+        return {"name": name, "names": [name], "strengths": [[d, s, ["依据"]] for d, s in rows]}
+
+    index = HybridIndex()
+    index.add_many([("1", "钢渣 冶金", meta("江西理工大学", ("冶金工程", 0.9))),
+                    ("2", "稀土 材料", meta("北京工业大学", ("材料科学与工程", 0.7)))])
+    assert ranking._table(index).by_discipline["冶金工程"] == {"1": 0.9}
+    index.add("3", "光伏玻璃", meta("武汉理工大学", ("材料科学与工程", 0.95)))
+    index.add("1", "钢渣 冶金", meta("江西理工大学", ("矿业工程", 0.6)))
+    index.remove("2")
+    table = ranking._table(index)
+    fresh = ranking._Strengths()
+    for rid, record in index.records.items():
+        fresh.put(rid, record)
+    assert {d: r for d, r in table.by_discipline.items() if r} == {d: r for d, r in fresh.by_discipline.items() if r}
+    assert table.by_discipline["材料科学与工程"] == {"3": 0.95} and "1" not in table.by_discipline["冶金工程"]
+    assert table.names == {"1": ("江西理工大学",), "3": ("武汉理工大学",)}

@@ -65,3 +65,21 @@ def test_who_may_mark_and_what_a_mark_needs(own_ledger, viewer, verdict, reason,
     with pytest.raises(error):
         record_feedback(session, viewer=viewer, actor=viewer.actor, demand=demand, target="university",
                         record_id=ids["jxust"], verdict=verdict, reason=reason)
+
+
+def test_contacted_puts_the_demand_in_the_schools_profile_and_reindexes_it(own_ledger) -> None:
+    """The demand's title joins what keyword search reads of the school (later similar demands find it by its words),
+    and the change re-indexes that profile after the commit, not only at the next full rebuild."""
+    from xiaodi.matching.models import MatchFeedback
+    from xiaodi.matching.sync import touched
+
+    session, ids, _ = own_ledger
+    demand = session.get(Demand, ids["demand"])
+    row = record_feedback(session, viewer=OFFICE, actor=OFFICE.actor, demand=demand, target="university",
+                          record_id=ids["tyut"], verdict="contacted", reason="已对接")
+    session.commit()
+    (doc,) = build_documents(session, "university", ids=[ids["tyut"]])
+    assert "已对接需求钢渣绿色处理新技术" in doc.meta["lexical_context"] and not doc.meta["bare"]
+    assert list(touched(row)) == [("university", ids["tyut"])]
+    assert list(touched(MatchFeedback(demand_id=demand.id, target="expert", record_id=1, verdict="contacted",
+                                      reason="好", actor="李华"))) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,10 @@ class EmptyIndex(XiaodiError):
 # Meta key of text the dense side reads and the lexical side does not: what is inferred about a record (a
 # school's 办学方向 from its name) may inform meaning, but never counts as a keyword the record contains.
 SEMANTIC_CONTEXT = "semantic_context"
+# What only BM25 reads (the words of the demands a school was marked 已对接 on): rare shared words are evidence, but
+# given to the encoder a demand-like sentence made the profile close to every demand (docs/benchmarks_matching.md).
+LEXICAL_CONTEXT = "lexical_context"
+CHANGE_LOG = 1024  # changes remembered for derived tables (see ``HybridIndex.changes``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,9 @@ class HybridIndex:
         self._idle = threading.Condition(self._lock)
         self.dense_error: BaseException | None = None
         self.generation = 0  # goes up with every change, so derived tables (e.g. discipline strengths) know to refresh
+        # (generation, ids) of the latest changes, so a derived table can update only those records; bounded — a table
+        # older than the oldest entry rebuilds in full.
+        self.changes: deque[tuple[int, tuple[str, ...]]] = deque(maxlen=CHANGE_LOG)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -116,8 +124,9 @@ class HybridIndex:
         if len(clean) > self.config.max_chars:
             warnings.append(f"记录 {doc_id} 文本过长（{len(clean)}字），已截取前{self.config.max_chars}字建立索引。")
             clean = clean[: self.config.max_chars]
-        if meta.get(SEMANTIC_CONTEXT):
-            meta[SEMANTIC_CONTEXT] = normalise(str(meta[SEMANTIC_CONTEXT]))
+        for key in (SEMANTIC_CONTEXT, LEXICAL_CONTEXT):
+            if meta.get(key):
+                meta[key] = normalise(str(meta[key]))
         name = str(meta.pop("name", "") or clean[:30])
         kind = str(meta.pop("kind", ""))
         return Record(str(doc_id), name, kind, clean, meta), warnings
@@ -130,9 +139,10 @@ class HybridIndex:
         """Add or replace many records; an empty engine builds its static BM25 index in one go (批量建索引)."""
         prepared = [self._prepare(*item) for item in items]
         warnings = [w for _, ws in prepared for w in ws]
-        token_lists = [(r.id, self.tokenizer.tokenize(r.text, normalised=True)) for r, _ in prepared]
+        token_lists = [(r.id, self.tokenizer.tokenize(_lexical_text(r), normalised=True)) for r, _ in prepared]
         with self._lock:
             self.generation += 1
+            self.changes.append((self.generation, tuple(r.id for r, _ in prepared)))
             bulk = not self.records and len(prepared) > 1
             for record, _ in prepared:
                 self.records[record.id] = record
@@ -153,6 +163,7 @@ class HybridIndex:
         """Remove one record (删除) from every part of the index; returns whether it was there."""
         with self._lock:
             self.generation += 1
+            self.changes.append((self.generation, (str(doc_id),)))
             found = self.records.pop(doc_id, None) is not None
             self.lexical.remove(doc_id)
             self._pending.pop(doc_id, None)
@@ -390,3 +401,9 @@ class HybridIndex:
                                if i not in engine.dense}
             engine._schedule_dense()
         return engine
+
+
+def _lexical_text(record: Record) -> str:
+    """What BM25 indexes: the text and the record's lexical context."""
+    extra = str(record.meta.get(LEXICAL_CONTEXT) or "")
+    return f"{record.text}；{extra}" if extra else record.text

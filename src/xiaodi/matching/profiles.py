@@ -25,9 +25,10 @@ from xiaodi.catalog.models import (
     Platform,
 )
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands.models import Demand, DemandState, Visibility
+from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState, Visibility
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Person, PersonKind, Region
-from xiaodi.matching.engine import SEMANTIC_CONTEXT
+from xiaodi.matching.engine import LEXICAL_CONTEXT, SEMANTIC_CONTEXT
+from xiaodi.matching.models import MatchFeedback, Verdict
 from xiaodi.matching.places import MUNICIPALITIES
 from xiaodi.matching.routing import DisciplineRouter, words_router
 from xiaodi.matching.strength import institution_strengths
@@ -266,6 +267,30 @@ def _partners(session: Session, org_ids: Collection[int] | None) -> dict[int, li
     return {k: list(dict.fromkeys(n for n in v if n))[:MAX_ITEMS] for k, v in partners.items()}
 
 
+def _contacted(session: Session, org_ids: Collection[int] | None) -> dict[int, list[str]]:
+    """Demands each school was marked 已对接 on (the latest verdict counts) or selected for (揭榜中选), by title:
+    the school has worked on exactly this topic, so the words of later similar demands should find it (as strength
+    evidence alone, a mark moved almost no later ranking — docs/benchmarks_matching.md)."""
+    latest: dict[tuple[int, int], tuple[str, str]] = {}
+    rows = session.execute(_only(select(MatchFeedback.demand_id, MatchFeedback.record_id, MatchFeedback.verdict,
+                                        Demand.title)
+                                 .join(Demand, Demand.id == MatchFeedback.demand_id)
+                                 .where(MatchFeedback.target == "university").order_by(MatchFeedback.id),
+                                 MatchFeedback.record_id, org_ids))
+    for demand_id, org, verdict, title in rows:
+        latest[(demand_id, org)] = (str(verdict), title)
+    out: dict[int, list[str]] = defaultdict(list)
+    for (_, org), (said, title) in latest.items():
+        if said == Verdict.CONTACTED.value:
+            out[org].append(title)
+    for org, title in session.execute(_only(select(Claim.claimant_org_id, Demand.title)
+                                            .join(Demand, Demand.id == Claim.demand_id)
+                                            .where(Claim.state == ClaimState.SELECTED, Claim.retired_at.is_(None)),
+                                            Claim.claimant_org_id, org_ids)):
+        out[org].append(title)
+    return {k: list(dict.fromkeys(v))[:MAX_ITEMS] for k, v in out.items()}
+
+
 def university_documents(session: Session, lookups: Lookups, ids: Collection[int] | None = None) -> list[Document]:
     """高校/科研院所 profile: Double First-Class disciplines, directions its names state (办学方向), hosted key
     labs, achievements, experts, partners."""
@@ -319,6 +344,7 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
     aliases = _grouped(session.execute(_only(select(OrganisationAlias.organisation_id, OrganisationAlias.alias),
                                              OrganisationAlias.organisation_id, wanted)))
     partners = _partners(session, wanted)
+    contacted = _contacted(session, wanted)
     docs = []
     for o in orgs:
         province = _org_province(o, lookups)
@@ -332,6 +358,11 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
                      [f"双一流建设学科{d}" for d in dfc.get(o.id, [])],
                      other_disc.get(o.id), labs.get(o.id), list(dict.fromkeys(lab_fields.get(o.id, []))),
                      o.description, achievements.get(o.id), experts.get(o.id), partners.get(o.id))
+        # A profile with nothing but its place, its tags and its names (most 专科 colleges from a cold start): the
+        # encoder can only match its name and the direction the name states, which the discipline strength already
+        # counts (办学方向) — so its semantic rank is no content evidence (``ranking``), or the name counts twice.
+        bare = not (disciplines or labs.get(o.id) or o.description or achievements.get(o.id) or experts.get(o.id)
+                    or partners.get(o.id) or contacted.get(o.id) or o.kind == OrgKind.INSTITUTE)
         context = "；".join(x for x in ("、".join(names), "办学方向：" + "、".join(d for d, _ in stated)
                                         if stated else "") if x)
         docs.append(Document(str(o.id), text, {
@@ -340,7 +371,9 @@ def university_documents(session: Session, lookups: Lookups, ids: Collection[int
             "labs": labs.get(o.id, []), "partners": partners.get(o.id, []), "industry": None,
             "directions": [list(pair) for pair in stated], "names": names,
             "strengths": strengths[o.id].as_meta() if o.id in strengths else [],
-            SEMANTIC_CONTEXT: context,
+            SEMANTIC_CONTEXT: context, "bare": bare,
+            # The demands it was marked 已对接 on (or selected for): their rare words find it for similar demands.
+            LEXICAL_CONTEXT: _join([f"已对接需求{t}" for t in contacted.get(o.id, [])]),
         }))
     return docs
 

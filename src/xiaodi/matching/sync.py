@@ -24,9 +24,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import Achievement, Platform
-from xiaodi.demands.models import Demand
+from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.matching import feed
+from xiaodi.matching.models import MatchFeedback
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,11 @@ def touched(obj: Any) -> Iterator[tuple[str, int]]:
                 yield "university", obj.organisation_id
     elif isinstance(obj, Demand):
         yield "demand", obj.id
+    elif isinstance(obj, MatchFeedback):  # 已对接 is evidence in the school's profile (strength and text)
+        if obj.target == "university":
+            yield "university", obj.record_id
+    elif isinstance(obj, Claim):  # a selected 揭榜 claim likewise
+        yield "university", obj.claimant_org_id
 
 
 def _collect(session: Session, _flush_context: Any) -> None:
