@@ -12,8 +12,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _registered() -> set[str]:
     names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    # A module-level Typer app added without a name (the area pattern) carries its name on the app itself.
-    names |= {name for g in app.registered_groups if (name := g.name or g.typer_instance.info.name)}
+    # a group added as ``app.add_typer(area.app)`` carries its name on the area's own Typer
+    names |= {g.name or g.typer_instance.info.name for g in app.registered_groups
+              if g.name or (g.typer_instance and g.typer_instance.info.name)}
     return names
 
 

@@ -131,8 +131,10 @@ def _register_areas() -> None:
     from xiaodi.tables import cli as tables_cli
     from xiaodi.web import cli as web_cli
 
-    for area in (tables_cli, demo_cli, demands_cli, orders_cli):
+    for area in (tables_cli, demo_cli):
         area.register(app, engine_for)
+    app.add_typer(demands_cli.app)
+    app.add_typer(orders_cli.app)
     app.command("figures")(figures_cli.figures)
     for area in (projects_cli, ingest_cli, matching_cli, accounts_cli, web_cli):
         area.register(app, engine_for)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import typer
@@ -64,8 +65,9 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, i
 def test_the_command_line_lists_what_the_account_sees(cli_db: tuple[Engine, int, int]) -> None:
     eng, _first, _second = cli_db
     app = typer.Typer(pretty_exceptions_enable=False)
-    demands_cli.register(app, lambda _url: eng)
-    result = runner.invoke(app, ["demand", "list", "--user", "wang_two_orgs", "--json"])
+    app.add_typer(demands_cli.app)
+    with patch.object(demands_cli, "engine_for", lambda _url: eng):  # the test's ledger instead of --db
+        result = runner.invoke(app, ["demand", "list", "--user", "wang_two_orgs", "--json"])
     assert result.exit_code == 0, result.output
     titles = {row["title"] for row in json.loads(result.output)}
     assert {"河津铝业的草稿需求", "稷山食品的草稿需求"} <= titles

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import typer
@@ -38,8 +39,9 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 def order(eng: Engine, *args: str) -> Result:
     app = typer.Typer(pretty_exceptions_enable=False)
-    orders_cli.register(app, lambda _url: eng)
-    return runner.invoke(app, ["order", *args])
+    app.add_typer(orders_cli.app)
+    with patch.object(orders_cli, "engine_for", lambda _url: eng):  # the test's ledger instead of --db
+        return runner.invoke(app, ["order", *args])
 
 
 def ok(eng: Engine, *args: str) -> str:

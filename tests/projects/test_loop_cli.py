@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import typer
@@ -39,7 +40,8 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, s
         add_milestone(session, actor=Actor(name="测试"), project_id=p.id, title="开工", due_on=dt.date(2025, 6, 1))
         record_funds(session, actor=Actor(name="测试"), project_id=p.id, amount=Decimal(2_000_000),
                      arrived_on=dt.date(2025, 5, 1))
-    yield eng, code
+    with patch.object(demands_cli, "engine_for", lambda _url: eng):  # the demand commands read the test's ledger
+        yield eng, code
     eng.dispose()
 
 
@@ -50,7 +52,7 @@ def app_for(eng: Engine) -> typer.Typer:
     def use_this_ledger(ctx: typer.Context) -> None:  # the module-level commands open this ledger
         ctx.with_resource(fixed_engine(eng))
 
-    demands_cli.register(app, lambda _url: eng)
+    app.add_typer(demands_cli.app)
     app.command("figures")(figures_cli.figures)
     projects_cli.register(app, lambda _url: eng)
     return app

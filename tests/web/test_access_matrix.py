@@ -1,9 +1,13 @@
 """The access matrix: every role × every page and API route — allowed (200), forbidden (403), or 404 outside the
-user's scope. A route added to the app without a row here fails ``test_every_route_is_in_the_matrix``."""
+user's scope. A route added to the app without a row here fails ``test_every_route_is_in_the_matrix``; every
+state-changing route is also tried by every persona without the right, and must change nothing
+(``test_no_persona_changes_what_it_has_no_right_to``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -268,3 +272,164 @@ def test_project_stage_is_for_the_office_of_the_region(login: Callable[[str], Te
     r = c.post(f"/api/projects/{world.other_project_id}/stage", json={"to": "started"},
                headers={"X-CSRF-Token": csrf_for(c)})
     assert r.status_code == GONE  # 太原's project lies outside 河津's scope
+
+
+# ── every state-changing route, by behaviour ──────────────────────────────────────────────────────────────────
+# Each POST route of the app (enumerated from ``app.routes``, so a new route is covered the day it is added) is
+# tried by each persona against records that persona may not change: 太原's demand, project, agreement, order,
+# milestone and funds (outside 河津's office, the 河津 enterprise and 山西大学), another account's token, a user
+# administered only by the administrator. The answer must be a refusal (403, or 404 where existence must not
+# leak) and nothing may change: no audit entry is written (every write is audited) and no table gains, loses or
+# re-versions a row.
+
+ACCOUNT_ROUTES = {"/login", "/logout", "/account/password", "/account/tokens"}  # the user's own account
+ADMIN_ONLY = "/admin/"
+# Routes that create a record in no one's scope yet: refused by role (403) for the roles that never do this work.
+ROLE_REFUSED: dict[str, set[str]] = {
+    "/agreements/new": {"enterprise", "university"},
+    "/api/agreements": {"enterprise", "university"},
+    "/api/projects": {"enterprise", "university"},
+    "/import": {"enterprise", "university"},
+    "/import/confirm": {"enterprise", "university"},
+    "/api/reports": {"enterprise", "university"},
+    "/reports/upload": {"enterprise", "university"},
+    "/orders/new": {"university"},
+    "/api/orders": {"university"},
+}
+# A body that every form and JSON model of the app accepts the fields of (extra fields are ignored), so that a
+# refusal is the access rule's and not a validation error's.
+FIELDS: dict[str, Any] = {
+    "step": "withdraw", "reason": "测试", "title": "越权测试", "kind": "technology", "to": "started",
+    "reached_on": "2024-07-01", "approach": "越权方案", "passed": True, "comment": "越权", "has_conflict": False,
+    "statement": "无", "accept": True, "served_on": "2024-07-01", "summary": "越权", "rating": 5,
+    "amount": "1000", "arrived_on": "2024-07-01", "due_on": "2024-07-01", "done_on": "2024-07-01",
+    "held_on": "2024-07-01", "name": "越权", "target": "university", "verdict": "contacted", "record_id": 1,
+    "current_password": "x", "new_password": "Xiaodi2025new!", "username": "intruder", "display_name": "越权",
+    "password": "Xiaodi2025test", "role": "admin", "active": "0", "parties": [],
+    "finalist_ids": [999_999], "feedback": {}, "scores": {}, "description": "越权", "claim_id": 999_999,
+    "decisions": [{"decision": "越权"}], "decision": "reject", "table": "demands", "assignee": "team:999999",
+    "upload_id": "越权", "party_role": "party_a", "party_name": "越权甲方", "party_org": "",
+}
+FIELDS_OF: dict[str, dict[str, Any]] = {
+    "/api/agreements": {"kind": "tech_development", "parties": [{"role": "party_a", "name": "越权甲方"},
+                                                                {"role": "party_b", "name": "越权乙方"}]},
+    "/api/orders": {"kind": "consulting"}, "/orders/new": {"kind": "consulting"},
+}
+UPLOADS = {"/import", "/api/reports", "/reports/upload"}  # multipart: the file is part of the request
+
+
+def refusal(r: Any) -> bool:
+    """403 or 404 — or a rule of the route that refuses in its own words with 422 (an office account answering
+    a demand: 只有高校或院所账号可以揭榜), which is no parameter error (参数校验失败)."""
+    if r.status_code in (NO, GONE):
+        return True
+    return r.status_code == 422 and "参数校验失败" not in r.text
+
+
+@dataclass
+class Targets:
+    """Records of 太原 (outside the scope of 河津's office, enterprise and university) and of other accounts."""
+
+    ids: dict[str, int]
+    protected_user: int
+
+
+def targets(session: Any, world: World, personas: dict[str, int]) -> Targets:
+    from decimal import Decimal
+
+    from xiaodi.accounts import service as accounts
+    from xiaodi.orders import service as orders
+    from xiaodi.projects import service as projects
+
+    from .conftest import ACTOR
+
+    milestone = projects.add_milestone(session, actor=ACTOR, project_id=world.other_project_id, title="太原节点",
+                                       due_on=dt.date(2024, 9, 1))
+    fund = projects.record_funds(session, actor=ACTOR, project_id=world.other_project_id, amount=Decimal(1000),
+                                 arrived_on=dt.date(2024, 9, 1))
+    agreement = projects.create_agreement(
+        session, actor=ACTOR, title="太原焊接协议", kind="tech_development", region_id=world.taiyuan.id,
+        parties=[projects.PartySpec(organisation_id=world.other_enterprise.id, name=world.other_enterprise.name,
+                                    role="party_a"),
+                 projects.PartySpec(organisation_id=None, name="太原某研究院", role="party_b")])
+    order = orders.place_order(session, actor=ACTOR, enterprise_id=world.other_enterprise.id, title="太原焊接诊断")
+    token = accounts.create_api_token(session, actor=ACTOR, user_id=personas["admin"], name="管理员令牌")
+    session.flush()
+    ids = {"demand_id": world.other_demand_id, "project_id": world.other_project_id, "milestone_id": milestone.id,
+           "fund_id": fund.id, "agreement_id": agreement.id, "order_id": order.id, "token_id": token.token.id,
+           "record_id": 999_999, "claim_id": 999_999, "user_id": personas["admin"], "membership_id": 999_999}
+    return Targets(ids=ids, protected_user=personas["admin"])
+
+
+def ledger_state(session: Any) -> dict[str, tuple[int, int]]:
+    """Every table's row count and the sum of its versions (an edit bumps a version)."""
+    from sqlalchemy import func, select
+
+    from xiaodi.models import Base
+
+    state = {}
+    for table in Base.metadata.sorted_tables:
+        version = func.coalesce(func.sum(table.c.version), 0) if "version" in table.c else 0
+        count, versions = session.execute(select(func.count(), version).select_from(table)).one()
+        state[table.name] = (int(count), int(versions))
+    return state
+
+
+def refused_posts(persona: str, app: Any, targets: Targets) -> Iterator[tuple[str, str, str]]:
+    """(method, route template, concrete path) of every state-changing route ``persona`` must be refused on."""
+    for template, route in api_routes(app.routes):
+        if "GET" in route.methods or template in ACCOUNT_ROUTES:
+            continue
+        params = [p.split("}")[0] for p in template.split("{")[1:]]
+        if template == "/account/tokens/{token_id}/revoke" or template.startswith(ADMIN_ONLY):
+            refused = persona != "admin"  # the administrator's token; the administration of accounts
+        elif persona == "outsider":
+            refused = True  # an account without a role changes nothing
+        elif persona in ("admin", "province"):
+            refused = False  # 太原 lies in the province office's scope
+        elif not params:
+            refused = persona in ROLE_REFUSED.get(template, set())
+        else:
+            refused = True  # a record of 太原
+        if refused:
+            path = template
+            for name in params:
+                path = path.replace("{" + name + "}", str(targets.ids[name]))
+            yield sorted(route.methods)[0], template, path
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_persona_changes_what_it_has_no_right_to(  # type: ignore[no-untyped-def]
+    persona: str, login: Callable[[str], TestClient], app, session, world: World, personas: dict[str, int]
+) -> None:
+    from sqlalchemy import func, select
+
+    from xiaodi.core.audit import AuditEntry
+
+    from .conftest import csrf_for
+
+    goals = targets(session, world, personas)
+    c = login(persona)
+    token = csrf_for(c)
+    before = ledger_state(session)
+    tried, wrong = 0, []
+    for method, template, path in refused_posts(persona, app, goals):
+        audits = session.scalar(select(func.count()).select_from(AuditEntry))
+        body = FIELDS | FIELDS_OF.get(template, {})
+        form = {k: v for k, v in body.items() if not isinstance(v, list | dict)} | {"csrf_token": token}
+        if template in UPLOADS:
+            r = c.request(method, path, data=form, files={"file": ("越权.txt", "越权上传".encode(), "text/plain")},
+                          headers={"X-CSRF-Token": token}, follow_redirects=False)
+        elif template.startswith("/api/"):
+            r = c.request(method, path, json=body, headers={"X-CSRF-Token": token}, follow_redirects=False)
+        else:
+            r = c.request(method, path, data=form, follow_redirects=False)
+        tried += 1
+        if not refusal(r):
+            wrong.append(f"{template}: {r.status_code} {r.text[:120]}")
+        if session.scalar(select(func.count()).select_from(AuditEntry)) != audits:
+            wrong.append(f"{template}: wrote to the audit trail")
+    assert not wrong, f"{persona}: " + "; ".join(wrong)
+    assert ledger_state(session) == before
+    if persona != "admin":
+        assert tried >= 7, f"{persona}: only {tried} routes tried"

@@ -8,6 +8,7 @@ it may read and registers it here (``register_readable``), so generic list and d
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,9 +155,17 @@ def register_readable(model: type[Any], rule: Readable) -> None:
 
 
 def readable(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:
-    """The registered readable-records condition of ``model`` for ``viewer``."""
+    """The registered readable-records condition of ``model`` for ``viewer``. A model whose area's ``access``
+    module has not been imported yet (``xiaodi.<area>.models`` → ``xiaodi.<area>.access``) has it imported once."""
+    if model not in _READABLE:
+        area = model.__module__.rpartition(".")[0]
+        try:
+            importlib.import_module(f"{area}.access")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{area}.access":
+                raise
     try:
         rule = _READABLE[model]
     except KeyError:
-        raise LookupError(f"no access rule registered for {model.__name__} (import its area's access module)") from None
+        raise LookupError(f"no access rule registered for {model.__name__}") from None
     return rule(viewer)

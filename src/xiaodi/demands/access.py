@@ -156,6 +156,18 @@ def may_act_for(viewer: Viewer | None, organisation_id: int | None) -> bool:
     return viewer is None or viewer.is_admin or viewer.is_office or viewer.acts_for(organisation_id)
 
 
+def may_draft(viewer: Viewer) -> bool:
+    """填报需求: enterprises and other units write their own demands; offices write them for units of their
+    region (``web.access.may_write_for`` checks the unit named)."""
+    return viewer.is_admin or viewer.is_office or bool(viewer.organisation_ids)
+
+
+def may_draft_for(viewer: Viewer, organisation_id: int | None, region_id: int | None) -> bool:
+    """Write a demand in an organisation's name: its own, or — for an office — a unit of its region (办公室代填);
+    ``region_id`` is the organisation's region."""
+    return viewer.is_admin or viewer.acts_for(organisation_id) or viewer.manages_region(region_id)
+
+
 def may_edit(demand: Demand, viewer: Viewer | None) -> bool:
     """Change a demand's content or its audience: its owner or its office (``EDITABLE_STATES`` says until when)."""
     return bool(parts(demand, viewer) & EDITORS)

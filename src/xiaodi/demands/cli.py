@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import SYSTEM as TRUSTED
 from xiaodi.accounts.scope import Viewer
-from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.models import to_jsonable
 from xiaodi.demands.models import DemandKind, DemandState
@@ -50,78 +50,72 @@ def _viewer(session: Session, username: str | None) -> Viewer:
     return viewer_for(session, get_user(session, username))
 
 
-def register(app: typer.Typer, engine_for: EngineFactory) -> None:
-    """Mount ``xiaodi demand …`` on ``app``."""
-    demand_app = typer.Typer(help="需求清单：发榜、揭榜与状态流转。", no_args_is_help=True)
-    app.add_typer(demand_app, name="demand")
-
-    @demand_app.command("list")
-    def list_cmd(
-        state: Annotated[DemandState | None, typer.Option("--state", help="只看此状态")] = None,
-        kind: Annotated[DemandKind | None, typer.Option("--kind", help="只看此类别")] = None,
-        limit: Annotated[int, typer.Option("--limit")] = 50,
-        user: Annotated[str | None, typer.Option("--user", help="以该账号的视角列出（默认办公室视角）")] = None,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """列出需求（办公室视角，或 --user 账号所见）。"""
-        with transaction(engine_for(db)) as session:
-            rows = visible_demands(session, viewer=_viewer(session, user), states=[state] if state else None,
-                                   kind=kind, limit=limit)
-            data: list[dict[str, Any]] = [
-                {"code": d.code, "title": d.title, "kind": d.kind, "state": d.state, "owner": d.owner.name,
-                 "visibility": d.visibility, "version": d.version} for d in rows]
-        if as_json:
-            _print_json(data)
-            return
-        table = Table("编号", "名称", "类别", "状态", "需求单位", "版本")
-        for row in data:
-            table.add_row(row["code"], row["title"], DemandKind(row["kind"]).label,
-                          state_label(row["state"]), row["owner"], str(row["version"]))
-        console.print(table)
-
-    @demand_app.command("show")
-    def show_cmd(code: CodeArg, as_json: JsonOption = False, db: DbOption = None) -> None:
-        """显示一条需求及其状态流转记录。"""
-        with transaction(engine_for(db)) as session:
-            demand = get_demand_by_code(session, code=code)
-            steps: list[dict[str, Any]] = [
-                {"at": t.at, "from": t.from_state, "to": t.to_state, "actor": t.actor, "reason": t.reason}
-                for t in demand_history(session, demand_id=demand.id)]
-            data: dict[str, Any] = {"code": demand.code, "title": demand.title, "state": demand.state,
-                                    "version": demand.version, "history": steps}
-        if as_json:
-            _print_json(data)
-            return
-        console.print(f"[bold]{demand.code}[/bold] {demand.title}：{state_label(demand.state)}"
-                      f"（版本 {demand.version}）")
-        table = Table("时间", "从", "到", "操作人", "原因")
-        for s in steps:
-            table.add_row(f"{s['at']:%Y-%m-%d %H:%M}", state_label(s["from"]) if s["from"] else "—",
-                          state_label(s["to"]), s["actor"], s["reason"] or "")
-        console.print(table)
-
-    @demand_app.command("board")
-    def board_cmd(as_json: JsonOption = False, db: DbOption = None) -> None:
-        """各状态的需求数量。"""
-        with transaction(engine_for(db)) as session:
-            board = demand_board(session, viewer=TRUSTED)
-        if as_json:
-            _print_json(board)
-            return
-        table = Table("状态", "数量")
-        for state, n in board.items():
-            table.add_row(state_label(state), str(n))
-        console.print(table)
-
-    for step in TRANSITIONS.values():
-        if SYSTEM in step.by:
-            continue  # happens as a side effect of claims and agreements, never by hand
-        demand_app.command(step.name, help=f"{step.label}（{'须' if step.reason_required else '可'}说明原因）")(
-            _step_command(step.name, engine_for))
+app = typer.Typer(name="demand", help="需求清单：发榜、揭榜与状态流转。", no_args_is_help=True)
 
 
-def _step_command(step: str, engine_for: EngineFactory) -> Callable[..., None]:
+@app.command("list")
+def list_cmd(
+    state: Annotated[DemandState | None, typer.Option("--state", help="只看此状态")] = None,
+    kind: Annotated[DemandKind | None, typer.Option("--kind", help="只看此类别")] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 50,
+    user: Annotated[str | None, typer.Option("--user", help="以该账号的视角列出（默认办公室视角）")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """列出需求（办公室视角，或 --user 账号所见）。"""
+    with transaction(engine_for(db)) as session:
+        rows = visible_demands(session, viewer=_viewer(session, user), states=[state] if state else None,
+                               kind=kind, limit=limit)
+        data: list[dict[str, Any]] = [
+            {"code": d.code, "title": d.title, "kind": d.kind, "state": d.state, "owner": d.owner.name,
+             "visibility": d.visibility, "version": d.version} for d in rows]
+    if as_json:
+        _print_json(data)
+        return
+    table = Table("编号", "名称", "类别", "状态", "需求单位", "版本")
+    for row in data:
+        table.add_row(row["code"], row["title"], DemandKind(row["kind"]).label,
+                      state_label(row["state"]), row["owner"], str(row["version"]))
+    console.print(table)
+
+
+@app.command("show")
+def show_cmd(code: CodeArg, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """显示一条需求及其状态流转记录。"""
+    with transaction(engine_for(db)) as session:
+        demand = get_demand_by_code(session, code=code)
+        steps: list[dict[str, Any]] = [
+            {"at": t.at, "from": t.from_state, "to": t.to_state, "actor": t.actor, "reason": t.reason}
+            for t in demand_history(session, demand_id=demand.id)]
+        data: dict[str, Any] = {"code": demand.code, "title": demand.title, "state": demand.state,
+                                "version": demand.version, "history": steps}
+    if as_json:
+        _print_json(data)
+        return
+    console.print(f"[bold]{demand.code}[/bold] {demand.title}：{state_label(demand.state)}"
+                  f"（版本 {demand.version}）")
+    table = Table("时间", "从", "到", "操作人", "原因")
+    for s in steps:
+        table.add_row(f"{s['at']:%Y-%m-%d %H:%M}", state_label(s["from"]) if s["from"] else "—",
+                      state_label(s["to"]), s["actor"], s["reason"] or "")
+    console.print(table)
+
+
+@app.command("board")
+def board_cmd(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """各状态的需求数量。"""
+    with transaction(engine_for(db)) as session:
+        board = demand_board(session, viewer=TRUSTED)
+    if as_json:
+        _print_json(board)
+        return
+    table = Table("状态", "数量")
+    for state, n in board.items():
+        table.add_row(state_label(state), str(n))
+    console.print(table)
+
+
+def _step_command(step: str) -> Callable[..., None]:
     def command(
         code: CodeArg,
         reason: Annotated[str | None, typer.Option("--reason", help="原因")] = None,
@@ -137,3 +131,10 @@ def _step_command(step: str, engine_for: EngineFactory) -> Callable[..., None]:
             console.print(f"需求 {demand.code}：{state_label(before)} → {state_label(demand.state)}")
 
     return command
+
+
+for step in TRANSITIONS.values():
+    if SYSTEM in step.by:
+        continue  # happens as a side effect of claims and agreements, never by hand
+    app.command(step.name, help=f"{step.label}（{'须' if step.reason_required else '可'}说明原因）")(
+        _step_command(step.name))

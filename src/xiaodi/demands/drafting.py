@@ -22,7 +22,7 @@ from xiaodi.core.numbers import parse_amount_yuan, parse_count
 from xiaodi.demands import access, service
 from xiaodi.demands.models import Demand, DemandKind, Visibility
 from xiaodi.directory.models import Organisation
-from xiaodi.web.access import get_visible, may_write_for
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
 from xiaodi.web.params import CalendarDate, JsonInt, plain_int
@@ -73,14 +73,9 @@ def owner_for(session: Session, viewer: Viewer, owner_id: int | None) -> int:
             raise ValidationFailed("请指定需求单位（办公室代企业填报时须选择企业）")
         return min(viewer.organisation_ids)
     org = session.get(Organisation, owner_id)
-    if viewer.is_admin or may_write_for(viewer, owner_id, org.region_id if org is not None else None):
+    if access.may_draft_for(viewer, owner_id, org.region_id if org is not None else None):
         return owner_id
     raise Forbidden("只能以本单位名义，或为本辖区单位代填需求")
-
-
-def may_draft(viewer: Viewer) -> bool:
-    """Enterprises and other units write their own demands; offices write them for units of their region."""
-    return viewer.is_admin or viewer.is_office or bool(viewer.organisation_ids)
 
 
 def _keywords(text: str) -> list[str]:
@@ -129,7 +124,7 @@ api_router = APIRouter(prefix="/api/demands", tags=["需求清单"])
 
 @api_router.post("", status_code=201, summary="填报需求（草稿）")
 def create(body: DemandIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-    if not may_draft(viewer):
+    if not access.may_draft(viewer):
         raise Forbidden("您的账号不能填报需求")
     fields = body.model_dump(exclude={"title", "kind", "owner_id"}, exclude_none=True)
     demand = service.create_demand(session, actor=viewer.actor, owner_id=owner_for(session, viewer, body.owner_id),
@@ -179,14 +174,14 @@ def form_page(request: Request, session: Session, viewer: Viewer, demand: Demand
 
 @pages_router.get("/demands/new")
 def new_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-    if not may_draft(viewer):
+    if not access.may_draft(viewer):
         raise Forbidden("您的账号不能填报需求")
     return form_page(request, session, viewer, None)
 
 
 @pages_router.post("/demands/new")
 async def new(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-    if not may_draft(viewer):
+    if not access.may_draft(viewer):
         raise Forbidden("您的账号不能填报需求")
     form = {k: str(v) for k, v in (await request.form()).items()}
     fields = parse_form(form)

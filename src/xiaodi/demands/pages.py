@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands import access, drafting, review, service
-from xiaodi.demands.drafting import may_draft
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import OrgKind
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
@@ -115,7 +114,7 @@ def specs() -> list[ResourceSpec]:
         default_sort="-id",
         personal_owner=lambda d: (d.owner_id,),
         table="demands",
-        actions=(ListAction("/demands/new", "填报需求", allowed=may_draft),),
+        actions=(ListAction("/demands/new", "填报需求", allowed=access.may_draft),),
         extras=demand_extras,
         detail_partial="demand_detail.html",
     )
