@@ -394,7 +394,8 @@ def refused_posts(persona: str, app: Any, targets: Targets) -> Iterator[tuple[st
         if refused:
             path = template
             for name in params:
-                path = path.replace("{" + name + "}", str(targets.ids[name]))
+                # A parameter of an area without a 太原 record here names no record: refused as absent, unchanged.
+                path = path.replace("{" + name + "}", str(targets.ids.get(name, 999_999)))
             yield sorted(route.methods)[0], template, path
 
 
