@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import User
 from xiaodi.assessment.models import AssessmentPeriod, Indicator, IndicatorSet, ScoringRule, SetState
-from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseActivity, BaseType, Pairing, PairingBase, ProgrammeBase
+from xiaodi.bases.models import ActivityKind, BaseActivity, BaseType, Pairing, PairingBase, ProgrammeBase
 from xiaodi.catalog.service import create_achievement, create_platform
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
@@ -404,13 +404,11 @@ class Loader:
     # ── bases and 1+1+N pairings ──────────────────────────────────────────────────────────────────────────
 
     def base_types(self) -> None:
-        """The 12 base types (12大基地), unless the ledger already has them."""
-        existing = {code: id_ for code, id_ in self.session.execute(select(BaseType.code, BaseType.id))}
-        for order, (code, name, description) in enumerate(DEFAULT_BASE_TYPES, start=1):
-            if code not in existing:
-                existing[code] = create(self.session, BaseType(code=code, name=name, description=description,
-                                                               sort_order=order), actor=self.actor).id
-        self._base_types = existing
+        """The 12 base types (12大基地) of the 2021 实施方案, unless the ledger already has them."""
+        from xiaodi.bases.service import seed_base_types
+
+        seed_base_types(self.session, actor=self.actor)
+        self._base_types = {code: id_ for code, id_ in self.session.execute(select(BaseType.code, BaseType.id))}
 
     def bases(self, facts: Iterable[BaseFact]) -> None:
         for f in facts:
@@ -422,7 +420,7 @@ class Loader:
             ), actor=self.actor)
             self._bases[f.name] = base.id
             for held_on, kind, participants, summary in f.activities:
-                create(self.session, BaseActivity(base_id=base.id, held_on=held_on, kind=kind,
+                create(self.session, BaseActivity(base_id=base.id, held_on=held_on, kind=_activity_kind(kind),
                                                   participants=participants, summary=summary), actor=self.actor)
 
     def pairings(self, facts: Iterable[PairingFact]) -> None:
@@ -542,3 +540,13 @@ class Loader:
         for name, metric, value in rows:
             out.setdefault(name, {})[metric] = Decimal(value)
         return list(out.items())
+
+
+def _activity_kind(text: str) -> ActivityKind:
+    """A demo fact's activity, written as people say it (实习实训, 技术服务 …), as one of the four kinds."""
+    try:
+        return ActivityKind.from_label(text)
+    except ValueError:
+        words = {ActivityKind.INTERNSHIP: ("实习", "实训", "见习"), ActivityKind.TRAINING: ("培训", "研学"),
+                 ActivityKind.SERVICE: ("服务", "攻关", "咨询")}
+        return next((k for k, w in words.items() if any(x in text for x in w)), ActivityKind.EVENT)

@@ -213,7 +213,7 @@ def compute_figures(
     # Bases plaqued (挂牌).
     unit_base = or_(ProgrammeBase.host_org_id == unit_id, ProgrammeBase.partner_org_id == unit_id,
                     ProgrammeBase.lead_unit_id == unit_id) if unit_id is not None else true()
-    base_scope = and_(ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.RETIRED,
+    base_scope = and_(ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.REVOKED,
                       in_region(ProgrammeBase.region_id), unit_base)
     values["bases"] = int(session.scalar(
         select(func.count()).select_from(ProgrammeBase).where(base_scope,

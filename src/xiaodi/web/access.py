@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
-from xiaodi.bases.models import ProgrammeBase
+from xiaodi.bases import access as bases_access
+from xiaodi.bases.models import Duty, Pairing, ProgrammeBase
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
@@ -130,11 +131,8 @@ def project_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def base_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    return or_(_region(ProgrammeBase.region_id, viewer),
-               _orgs(ProgrammeBase.host_org_id, ProgrammeBase.partner_org_id, ProgrammeBase.lead_unit_id,
-                     viewer=viewer))
+    """Bases, pairings and duties: the bases area's own rule (``bases.access``)."""
+    return bases_access.readable_bases(viewer)
 
 
 def event_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -199,6 +197,8 @@ SCOPES: dict[type[Any], Any] = {
     Agreement: agreement_scope,
     Project: project_scope,
     ProgrammeBase: base_scope,
+    Pairing: bases_access.readable_pairings,
+    Duty: bases_access.readable_duties,
     Event: event_scope,
     IngestedReport: report_scope,
 }

@@ -283,5 +283,5 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "demands": (_demand, DEMAND_COLUMNS),
     "agreements": (_no_state_workflow(AgreementState.SIGNED.value, "协议状态"), ("region_id", "state")),
     "projects": (_project, ("region_id", "stage", "name")),
-    "bases": (_no_state_workflow(BaseState.PLANNED.value, "基地状态"), ("region_id", "state")),
+    "bases": (_no_state_workflow(BaseState.PROPOSED.value, "基地状态"), ("region_id", "state")),
 }

@@ -98,11 +98,11 @@ BASES = (
     BaseFact("大禹生物大学生实习实训基地", "internship", R, BaseState.PLAQUED, host=DAYU, partner="华中科技大学",
              lead_unit=SCIENCE, plaque_on=CEREMONY, capacity=30,
              activities=((dt.date(2021, 7, 15), "实习实训", 25, "暑期实习实训"),)),
-    BaseFact("大禹生物技术转移转化基地", "tech_transfer", R, BaseState.BUILT, host=DAYU, partner="西北农林科技大学",
+    BaseFact("大禹生物技术转移转化基地", "tech_transfer", R, BaseState.RECOGNISED, host=DAYU, partner="西北农林科技大学",
              lead_unit=MIIT),
-    BaseFact("清华大学芮城生物质能源示范基地", "research_extension", R, BaseState.PLANNED, partner="清华大学",
+    BaseFact("清华大学芮城生物质能源示范基地", "research_extension", R, BaseState.PROPOSED, partner="清华大学",
              lead_unit=AGRI, note="已筛选示范场地4处、粪污处理示范点1处"),
-    BaseFact("芮城县大学生就业见习基地", "employment", R, BaseState.ACTIVE, host=GOV, lead_unit=HRSS,
+    BaseFact("芮城县大学生就业见习基地", "employment", R, BaseState.OPERATING, host=GOV, lead_unit=HRSS,
              plaque_on=dt.date(2021, 8, 1), capacity=33, note="开发基层公共服务就业岗位33个"),
 )
 
