@@ -91,6 +91,7 @@ def main() -> None:
 def _register_areas() -> None:
     """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
     from xiaodi.accounts import cli as accounts_cli
+    from xiaodi.bases import cli as bases_cli
     from xiaodi.demands import cli as demands_cli
     from xiaodi.demands import orders_cli
     from xiaodi.demo import cli as demo_cli
@@ -103,6 +104,7 @@ def _register_areas() -> None:
     for area in (tables_cli, demo_cli, demands_cli, orders_cli, projects_cli, ingest_cli, matching_cli, accounts_cli,
                  web_cli):
         area.register(app, engine_for)
+    app.add_typer(bases_cli.app)
 
 
 _register_areas()
