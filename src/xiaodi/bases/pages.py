@@ -255,9 +255,9 @@ def base_activity(
 
 @router.get("/base-types")
 def types_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-    counts = dict(session.execute(select(ProgrammeBase.base_type_id, func.count())
-                                  .where(ProgrammeBase.retired_at.is_(None))
-                                  .group_by(ProgrammeBase.base_type_id)).tuples())
+    counts = {type_id: n for type_id, n in session.execute(
+        select(ProgrammeBase.base_type_id, func.count()).where(ProgrammeBase.retired_at.is_(None))
+        .group_by(ProgrammeBase.base_type_id))}
     return render(request, "base_types.html", {"page_title": "基地类型", "types": service.base_types(session),
                                                "counts": counts, "may_manage": access.can_manage_types(viewer)})
 

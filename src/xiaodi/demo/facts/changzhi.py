@@ -265,8 +265,9 @@ BASES = (
     BaseFact("武汉理工大学长治科研平台延伸基地", "research_extension", R, BaseState.OPERATING, host=WHUT_INSTITUTE,
              partner=WHUT, lead_unit=SCIENCE, plaque_on=dt.date(2021, 6, 1),
              activities=((dt.date(2022, 4, 1), "实习实训", 12, "武汉理工大学学生在研究院实验操作"),)),
-    BaseFact("平顺县林下潞党参种植现代农业基地", "agri_supply", "平顺县", BaseState.RECOGNISED, host=ZDDD, partner="云南农业大学",
-             activities=((dt.date(2022, 4, 12), "技术服务", 40, "林下潞党参种植技术线上培训"),)),
+    BaseFact("平顺县林下潞党参种植现代农业基地", "agri_supply", "平顺县", BaseState.PLAQUED, host=ZDDD, partner="云南农业大学",
+             plaque_on=dt.date(2022, 3, 1), ceremony="平顺县林下潞党参基地挂牌（日期为演示假定）",
+             activities=((dt.date(2022, 4, 12), "培训", 40, "林下潞党参种植技术线上培训"),), batch_days=2),
 )
 
 BENEFITS = (

@@ -19,6 +19,7 @@ from xiaodi.demo.schema import (
     BaseFact,
     ClaimFact,
     DemandFact,
+    DutyFact,
     EventFact,
     FigureFact,
     IndicatorFact,
@@ -93,11 +94,12 @@ DEMANDS = (
 
 BASES = (
     BaseFact("亚宝药业大学生实习实训基地", "internship", R, BaseState.PLAQUED, host=YABAO, partner="武汉大学",
-             lead_unit=HRSS, plaque_on=CEREMONY, capacity=40,
-             activities=((dt.date(2021, 7, 15), "实习实训", 30, "暑期实习实训"),)),
+             lead_unit=HRSS, plaque_on=CEREMONY, capacity=40, ceremony="芮城县实习实训基地授牌及在外学子座谈会",
+             activities=((dt.date(2021, 7, 15), "实习实训", 30, "暑期实习实训"),
+                         (dt.date(2022, 7, 10), "实习实训", 36, "暑期实习实训第二批（演示）")), batch_days=30),
     BaseFact("大禹生物大学生实习实训基地", "internship", R, BaseState.PLAQUED, host=DAYU, partner="华中科技大学",
-             lead_unit=SCIENCE, plaque_on=CEREMONY, capacity=30,
-             activities=((dt.date(2021, 7, 15), "实习实训", 25, "暑期实习实训"),)),
+             lead_unit=SCIENCE, plaque_on=CEREMONY, capacity=30, ceremony="芮城县实习实训基地授牌及在外学子座谈会",
+             activities=((dt.date(2021, 7, 15), "实习实训", 25, "暑期实习实训"),), batch_days=30),
     BaseFact("大禹生物技术转移转化基地", "tech_transfer", R, BaseState.RECOGNISED, host=DAYU, partner="西北农林科技大学",
              lead_unit=MIIT),
     BaseFact("清华大学芮城生物质能源示范基地", "research_extension", R, BaseState.PROPOSED, partner="清华大学",
@@ -109,7 +111,16 @@ BASES = (
 PAIRINGS = (
     PairingFact("清华大学", AGRI, R, dt.date(2021, 7, 1), ("清华大学芮城生物质能源示范基地",), PAIRING_NOTE),
     PairingFact("武汉大学", HRSS, R, dt.date(2021, 7, 1), ("亚宝药业大学生实习实训基地", "芮城县大学生就业见习基地"),
-                PAIRING_NOTE),
+                PAIRING_NOTE, members=(SCIENCE,), leader=("芮城县副县长（演示）", "县校合作领导组副组长"),
+                duties=(
+                    DutyFact(HRSS, "组织芮城籍大学生暑期实习实训", dt.date(2021, 8, 31),
+                             (("发布22类实习实训岗位", dt.date(2021, 6, 30)), ("首批学生到岗", dt.date(2021, 7, 15))),
+                             done=(dt.date(2021, 8, 30), "两个基地接收实习学生55人次", "实习实训人员名单及总结")),
+                    DutyFact(HRSS, "建成大学生就业见习基地并挂牌", Rel(-20),
+                             (("确定见习岗位", Rel(-60)), ("基地挂牌", Rel(-20)))),
+                    DutyFact(SCIENCE, "对接武汉大学科技成果在芮转化", Rel(60),
+                             (("梳理成果清单", Rel(10)), ("组织专场对接会", Rel(45)))),
+                )),
     PairingFact("华中科技大学", SCIENCE, R, dt.date(2021, 7, 1), ("大禹生物大学生实习实训基地",), PAIRING_NOTE),
     PairingFact("西北农林科技大学", MIIT, R, dt.date(2021, 7, 1), ("大禹生物技术转移转化基地",), PAIRING_NOTE),
 )
