@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.scope import Viewer
+from xiaodi.bases.figures import base_figures  # 基地统计 (bases area)
 from xiaodi.core.audit import history
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
@@ -99,7 +100,9 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         return render(request, "figures.html", {
             "report": report, "params": params, "regions": figures_view.region_choices(session, viewer),
             "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
-            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text})
+            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text,
+            "base_figures": base_figures(session, viewer=viewer,
+                                         region_id=report.scope.region.id if report.scope.region else None)})
 
     @r.get("/figures/export.xlsx")
     def figures_export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
