@@ -226,7 +226,8 @@ def base_list(region: RegionOption = None,
         if region:
             from xiaodi.projects.figures import region_subtree_ids
 
-            stmt = stmt.where(ProgrammeBase.region_id.in_(region_subtree_ids(s, service.region_id_by_name(s, region))))
+            stmt = stmt.where(ProgrammeBase.region_id.in_(region_subtree_ids(s, service.region_id_by_name(s, region)
+                                                                             or 0)))
         if state:
             try:
                 stmt = stmt.where(ProgrammeBase.state == BaseState.from_label(state))
@@ -335,7 +336,7 @@ def duty_list(user: UserOption = None, db: DbOption = None, as_json: JsonOption 
     table = Table("编号", "职责任务", "责任单位", "完成时限", "状态")
     for r in rows:
         state = "已完成" if r["state"] == "done" else ("逾期" if r["overdue"] else "推进中")
-        table.add_row(str(r["id"]), r["title"], r["unit"], str(r["due_on"]), state)
+        table.add_row(str(r["id"]), str(r["title"]), str(r["unit"]), str(r["due_on"]), state)
     console.print(table)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,12 +28,12 @@ def duty_entries(session: Session, *, as_of: dt.date, unit_id: int | None, regio
         scope.append(Pairing.region_id.in_(regions))
     base = (select(Duty.id, Duty.title, Organisation.name).join(Pairing, Pairing.id == Duty.pairing_id)
             .join(Organisation, Organisation.id == Duty.unit_id).where(*scope))
-    rows = [(did, title, unit, DEADLINE, due) for did, title, unit, due in session.execute(
-        base.add_columns(Duty.due_on).where(Duty.due_on <= horizon))]
-    rows += [(did, title, unit, mtitle, due) for did, title, unit, mtitle, due in session.execute(
+    deadlines: list[Any] = list(session.execute(base.add_columns(Duty.due_on).where(Duty.due_on <= horizon)))
+    milestones: list[Any] = list(session.execute(
         base.add_columns(DutyMilestone.title, DutyMilestone.due_on)
         .join(DutyMilestone, DutyMilestone.duty_id == Duty.id)
-        .where(DutyMilestone.done_on.is_(None), DutyMilestone.due_on <= horizon))]
+        .where(DutyMilestone.done_on.is_(None), DutyMilestone.due_on <= horizon)))
+    rows = [(r[0], r[1], r[2], DEADLINE, r[3]) for r in deadlines] + [tuple(r) for r in milestones]
     return [DispatchEntry(kind=OVERDUE if due < as_of else AT_RISK, project_id=None, project_code="职责任务",
                           project_name=f"{title}（{unit}）", leader_in_charge=None, milestone=milestone, due_on=due,
                           original_due_on=due, days_overdue=(as_of - due).days, source="duty", duty_id=did)

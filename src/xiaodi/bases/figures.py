@@ -62,15 +62,16 @@ def base_figures(session: Session, *, viewer: Viewer | None = None, region_id: i
         .join(ProgrammeBase, ProgrammeBase.base_type_id == BaseType.id)
         .where(*where).group_by(BaseType.id, BaseType.name, BaseType.sort_order)
         .order_by(BaseType.sort_order, BaseType.id))]
-    states = {state: n for state, n in session.execute(select(ProgrammeBase.state, func.count()).where(*where)
-                                                       .group_by(ProgrammeBase.state))}
+    states: dict[str, int] = {str(state): n for state, n in session.execute(
+        select(ProgrammeBase.state, func.count()).where(*where).group_by(ProgrammeBase.state))}
     out.by_state = [(s.label, int(states[s.value])) for s in BaseState if states.get(s.value)]
     out.total = sum(n for _s, n in out.by_state)
     out.by_region = [(name or "未注明", int(n)) for name, n in session.execute(
         select(Region.name, func.count(ProgrammeBase.id)).select_from(ProgrammeBase)
         .outerjoin(Region, Region.id == ProgrammeBase.region_id).where(*where)
         .group_by(Region.id, Region.name).order_by(func.count(ProgrammeBase.id).desc(), Region.name))]
-    rows = {kind: (int(b), int(p or 0), int(d or 0)) for kind, b, p, d in session.execute(
+    rows: dict[str, tuple[int, int, int]] = {
+        str(kind): (int(b), int(p or 0), int(d or 0)) for kind, b, p, d in session.execute(
         select(BaseActivity.kind, func.count(BaseActivity.id), func.sum(BaseActivity.participants),
                func.sum(BaseActivity.participants * func.coalesce(BaseActivity.days, 1)))
         .join(ProgrammeBase, ProgrammeBase.id == BaseActivity.base_id).where(*where).group_by(BaseActivity.kind))}

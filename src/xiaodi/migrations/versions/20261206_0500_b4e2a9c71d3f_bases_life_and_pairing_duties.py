@@ -11,6 +11,7 @@ Create Date: 2026-12-06 05:00:00.000000
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -61,7 +62,7 @@ programme_base = sa.table('programme_base', sa.column('base_type_id', sa.Integer
 base_activity = sa.table('base_activity', sa.column('id', sa.Integer()), sa.column('kind', sa.String()))
 
 
-def _timestamps() -> list[sa.Column]:  # type: ignore[type-arg]
+def _timestamps() -> list[sa.Column[Any]]:
     return [sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'),
                       nullable=False),
             sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'),
@@ -72,8 +73,8 @@ def _replace_types(bind: sa.Connection) -> None:
     """A ledger that has base types gets the programme's 12: same-code types renamed in place, the others added;
     bases of a type the programme does not have move to its closest type, which is then deactivated. An empty
     list stays empty (the demo or a province office seeds it)."""
-    rows = {code: (id_, name) for id_, code, name in bind.execute(sa.select(base_type.c.id, base_type.c.code,
-                                                                            base_type.c.name))}
+    found: Any = bind.execute(sa.select(base_type.c.id, base_type.c.code, base_type.c.name))
+    rows: dict[str, tuple[int, str]] = {str(code): (int(id_), str(name)) for id_, code, name in found}
     if not rows:
         return
     new_codes = {code for code, _n, _d in NEW_TYPES}
@@ -120,7 +121,8 @@ def upgrade() -> None:
     for activity_id, kind in list(bind.execute(sa.select(base_activity.c.id, base_activity.c.kind))):
         if kind in ("internship", "training", "service", "event"):
             continue
-        new = next((k for k, words in KIND_WORDS if any(w in (kind or "") for w in words)), "event")
+        text = str(kind or "")
+        new = next((k for k, words in KIND_WORDS if any(w in text for w in words)), "event")
         bind.execute(sa.update(base_activity).where(base_activity.c.id == activity_id).values(kind=new))
 
     op.create_table(
