@@ -92,7 +92,7 @@ def test_the_api_runs_a_base_life_and_reports_figures(session: Session, bw: Base
     r = c.post(f"/api/bases/{base_id}/activities", headers=h,
                json={"kind": "training", "held_on": "2025-06-01", "participants": 40, "days": 2})
     assert r.status_code == 201
-    figures = c.get("/api/bases/figures", params={"region_id": bw.web.hejin.id}).json()
+    figures = c.get("/api/base-figures", params={"region_id": bw.web.hejin.id}).json()
     assert figures["by_type"] == {"智库合作基地": 1}
     assert figures["activities"][0]["person_days"] == 80
     assert "/api/bases/{base_id}/steps" in c.get("/api/openapi.json").json()["paths"]

@@ -135,7 +135,7 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/pairings/new", "/pairings/new", only(everyone_office, NO)),
         ("/leaders", "/leaders", MEMBERS),
         ("/api/base-types", "/api/base-types", MEMBERS),
-        ("/api/bases/figures", "/api/bases/figures", MEMBERS),
+        ("/api/base-figures", "/api/base-figures", MEMBERS),
         ("/api/leaders", "/api/leaders", MEMBERS),
         ("/api/bases/{base_id}/activities", "/api/bases/999999/activities", only(set())),
         ("/api/pairings/{pairing_id}", "/api/pairings/999999", only(set())),

@@ -317,7 +317,7 @@ def type_edit(type_id: RecordId, body: TypeEdit, session: SessionDep, viewer: Me
 # ── bases ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-@router.get("/api/bases/figures", summary="基地统计：按类型、状态、地区，活动人次与人天")
+@router.get("/api/base-figures", summary="基地统计：按类型、状态、地区，活动人次与人天")
 def bases_figures(session: SessionDep, viewer: MemberUser,
                   region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Any:
     return figures.base_figures(session, viewer=viewer, region_id=region_id).as_json()
