@@ -104,7 +104,7 @@ def _register_areas() -> None:
     for area in (tables_cli, demo_cli, demands_cli, orders_cli, projects_cli, ingest_cli, matching_cli, accounts_cli,
                  web_cli):
         area.register(app, engine_for)
-    app.add_typer(bases_cli.app)
+    app.add_typer(bases_cli.app, name="base")
 
 
 _register_areas()
