@@ -135,7 +135,7 @@ def specs() -> list[ResourceSpec]:
         detail=[Column("university.name", "高校"), Column("lead_unit.name", "牵头单位"),
                 Column("region.full_name", "地区"), Column("started_on", "结对日期"), Column("ended_on", "结束日期"),
                 Column("note", "说明")],
-        search=[],
+        search=[Pairing.note],
         default_sort="-id",
         title=_pairing_title,
         extras=pairing_extras,
