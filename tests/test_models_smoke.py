@@ -276,7 +276,7 @@ def test_every_area_builds_links_and_round_trips(engine: sa.Engine, session: Ses
     session.add_all(
         [
             PairingBase(pairing_id=pairing.id, base_id=base.id),
-            BaseActivity(base=base, held_on=dt.date(2024, 7, 10), kind="实习实训", participants=22),
+            BaseActivity(base=base, held_on=dt.date(2024, 7, 10), kind="internship", participants=22),
         ]
     )
 

@@ -120,6 +120,7 @@ def _register_areas() -> None:
     """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
     from xiaodi.accounts import cli as accounts_cli
     from xiaodi.assessment import cli as assessment_cli
+    from xiaodi.bases import cli as bases_cli
     from xiaodi.briefing import cli as briefing_cli
     from xiaodi.demands import cli as demands_cli
     from xiaodi.demo import cli as demo_cli
@@ -140,6 +141,7 @@ def _register_areas() -> None:
         area.register(app, engine_for)
     app.add_typer(assessment_cli.app)
     app.add_typer(briefing_cli.app)
+    app.add_typer(bases_cli.app, name="base")
 
 
 _register_areas()

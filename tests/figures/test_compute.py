@@ -65,7 +65,7 @@ def _base(session: Session, name: str, region_id: int, partner: Organisation, pl
         session.add(kind)
         session.flush()
     session.add(ProgrammeBase(name=name, base_type_id=kind.id, region_id=region_id, partner_org_id=partner.id,
-                              plaque_on=plaque, state=BaseState.PLAQUED if plaque else BaseState.PLANNED))
+                              plaque_on=plaque, state=BaseState.PLAQUED if plaque else BaseState.PROPOSED))
     session.flush()
 
 

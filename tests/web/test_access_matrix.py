@@ -146,6 +146,25 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
          only({"province", "admin"}) | unit_refused),
     ]
     # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────
+    # ── bases (12大基地, 1+1+N): checked by tests/bases/test_web_bases.py ──────────────────────────────────────────
+    for name in ("pairings", "duties"):
+        rows += [(f"/{name}", f"/{name}", MEMBERS), (f"/{name}/export.xlsx", f"/{name}/export.xlsx", MEMBERS),
+                 (f"/api/{name}", f"/api/{name}", MEMBERS),
+                 (f"/{name}/{{record_id}}", f"/{name}/999999", only(set())),
+                 (f"/api/{name}/{{record_id}}/history", f"/api/{name}/999999/history", only(set()))]
+    rows += [
+        ("/bases/new", "/bases/new", MEMBERS),
+        ("/base-types", "/base-types", MEMBERS),
+        ("/pairings/new", "/pairings/new", only(everyone_office, NO)),
+        ("/leaders", "/leaders", MEMBERS),
+        ("/api/base-types", "/api/base-types", MEMBERS),
+        ("/api/base-figures", "/api/base-figures", MEMBERS),
+        ("/api/leaders", "/api/leaders", MEMBERS),
+        ("/api/bases/{base_id}/activities", "/api/bases/999999/activities", only(set())),
+        ("/api/pairings/{pairing_id}", "/api/pairings/999999", only(set())),
+        ("/api/duties/{duty_id}", "/api/duties/999999", only(set())),
+    ]
+    # ── end of bases ──────────────────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -208,6 +227,14 @@ POST_ROUTES |= {
     "/api/assessment/appeals/{appeal_id}/answer",
 }
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
+# ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
+POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
+                "/base-types/{type_id}", "/pairings/new", "/pairings/{pairing_id}", "/pairings/{pairing_id}/duties",
+                "/duties/{duty_id}/reports", "/leaders", "/api/base-types", "/api/base-types/{type_id}", "/api/bases",
+                "/api/bases/{base_id}", "/api/bases/{base_id}/steps", "/api/bases/{base_id}/activities",
+                "/api/pairings", "/api/pairings/{pairing_id}", "/api/pairings/{pairing_id}/duties",
+                "/api/duties/{duty_id}/reports", "/api/leaders"}
+# ── end of bases ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

@@ -82,7 +82,7 @@ def _key(table: str, place: str, tag: str, p: Places) -> dict[str, str]:
         "agreements": lambda: {"协议编号": f"XY-T-{name}", "协议名称": f"协议{name}", "协议类型": "战略合作框架协议",
                                "所在地区": PLACES[place]},
         "projects": lambda: {"项目编号": f"XM-T-{name}", "项目名称": f"项目{name}", "所在地区": PLACES[place]},
-        "bases": lambda: {"基地名称": f"基地{name}", "基地类型": "实习实训基地", "所在地区": PLACES[place]},
+        "bases": lambda: {"基地名称": f"基地{name}", "基地类型": "大学生实习实训基地", "所在地区": PLACES[place]},
     }[table]()
 
 
@@ -92,7 +92,7 @@ MOVES = {
     "demands": ("草稿", "已发榜", "草稿", "已揭榜"),  # 揭榜 happens when a claim arrives, never by hand
     "projects": ("已签约", "已验收", "已开工", "已签约"),  # stages only move forward
     "agreements": (None, None, "已签约", "履行完毕"),  # agreements have no state workflow on the pages
-    "bases": (None, None, "规划中", "已挂牌"),  # nor do bases
+    "bases": (None, None, "已申报", "已挂牌"),  # nor do bases (their life is the office's, on the base page)
 }
 EDIT = {"universities": "联系人", "enterprises": "联系人", "experts": "职称", "achievements": "团队",
         "platforms": "研究方向", "demands": "需求名称", "agreements": "协议名称", "projects": "项目名称",

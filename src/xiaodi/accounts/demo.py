@@ -89,7 +89,9 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
         elif role == Role.COUNTY_OFFICE:
             kwargs["region_id"] = county.id if county else None
         elif role == Role.LEAD_UNIT:
-            kwargs["organisation_id"] = _org(session, OrgKind.GOVERNMENT, ("山西省教育厅",)).id
+            # the lead unit of the demo's 1+1+N pairing with duties (芮城县), so the account has work to see
+            kwargs["organisation_id"] = _org(session, OrgKind.GOVERNMENT,
+                                             ("芮城县人力资源和社会保障局", "山西省教育厅")).id
         elif role == Role.ENTERPRISE:
             kwargs["organisation_id"] = _org(session, OrgKind.ENTERPRISE, region_id=county.id if county else None).id
         elif role == Role.UNIVERSITY:

@@ -79,7 +79,7 @@ def values_by_region(session: Session, metrics: set[str], regions: list[Region],
     if "bases" in metrics:
         put("bases", session.execute(
             select(ProgrammeBase.region_id, func.count()).where(
-                ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.RETIRED,
+                ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.REVOKED,
                 ProgrammeBase.region_id.in_(in_scope), ProgrammeBase.plaque_on.is_not(None),
                 ProgrammeBase.plaque_on >= date_from, ProgrammeBase.plaque_on <= date_to)
             .group_by(ProgrammeBase.region_id)))

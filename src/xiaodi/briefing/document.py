@@ -46,8 +46,6 @@ HEADLINE_KEYS: tuple[str, ...] = ("universities", "agreements", "amount_signed",
                                   "demands_claimed")
 BREAKDOWN_COLUMNS: tuple[str, ...] = ("agreements", "amount_signed", "projects_landed", "funds_in_place",
                                       "demands_published")
-BASE_STATE_LABELS = {BaseState.PLANNED: "规划中", BaseState.BUILT: "已建成", BaseState.PLAQUED: "已挂牌",
-                     BaseState.ACTIVE: "运行中", BaseState.RETIRED: "已撤销"}
 LIST_LIMIT = 20
 _CLOSED_STAGES = (ProjectStage.ACCEPTED, ProjectStage.CANCELLED)  # as projects.dispatch: no longer dispatched
 
@@ -150,7 +148,7 @@ def _bases(session: Session, scope_ids: list[int] | None) -> Table:
     for type_id, state, n in session.execute(select(ProgrammeBase.base_type_id, ProgrammeBase.state, func.count())
                                              .where(*where).group_by(ProgrammeBase.base_type_id, ProgrammeBase.state)):
         counts[(type_id, state)] = int(n)
-    states = [BaseState.PLAQUED, BaseState.ACTIVE, BaseState.BUILT, BaseState.PLANNED]
+    states = [BaseState.OPERATING, BaseState.PLAQUED, BaseState.RECOGNISED, BaseState.REVIEWED, BaseState.PROPOSED]
     rows: list[list[Any]] = []
     for base_type in session.scalars(select(BaseType).order_by(BaseType.sort_order, BaseType.id)):
         cells = [counts.get((base_type.id, s), 0) for s in states]
@@ -158,7 +156,7 @@ def _bases(session: Session, scope_ids: list[int] | None) -> Table:
             rows.append([base_type.name, *cells, sum(cells)])
     totals = [sum(r[i] for r in rows) for i in range(1, len(states) + 2)]
     rows.append(["合计", *totals])
-    return Table("基地建设（按类型）", ["基地类型", *(BASE_STATE_LABELS[s] for s in states), "合计"], rows,
+    return Table("基地建设（按类型）", ["基地类型", *(s.label for s in states), "合计"], rows,
                  note=None if totals[-1] else "本地区尚无登记的基地")
 
 

@@ -1,7 +1,7 @@
 """Labels defined once: an enum whose members carry their Chinese label (标签).
 
-``class BaseState(Labelled): PLANNED = "planned", "规划中"`` — the value is what the database and the API store,
-the label what pages, exports and the CLI print. Every interface asks the enum (``BaseState.PLANNED.label``,
+``class BaseState(Labelled): PROPOSED = "proposed", "已申报"`` — the value is what the database and the API store,
+the label what pages, exports and the CLI print. Every interface asks the enum (``BaseState.PROPOSED.label``,
 ``BaseState.labels()``, ``BaseState.from_label("规划中")``), so a label is written in one place.
 """
 

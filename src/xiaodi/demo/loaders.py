@@ -15,9 +15,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import User
+from xiaodi.accounts.models import Role, User
+from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment.models import AssessmentPeriod, Indicator, IndicatorSet, ScoringRule, SetState
-from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseActivity, BaseType, Pairing, PairingBase, ProgrammeBase
+from xiaodi.bases.models import ActivityKind, BaseState, BaseType
 from xiaodi.catalog.service import create_achievement, create_platform
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
@@ -405,35 +406,65 @@ class Loader:
     # ── bases and 1+1+N pairings ──────────────────────────────────────────────────────────────────────────
 
     def base_types(self) -> None:
-        """The 12 base types (12大基地), unless the ledger already has them."""
-        existing = {code: id_ for code, id_ in self.session.execute(select(BaseType.code, BaseType.id))}
-        for order, (code, name, description) in enumerate(DEFAULT_BASE_TYPES, start=1):
-            if code not in existing:
-                existing[code] = create(self.session, BaseType(code=code, name=name, description=description,
-                                                               sort_order=order), actor=self.actor).id
-        self._base_types = existing
+        """The 12 base types (12大基地) of the 2021 实施方案, unless the ledger already has them."""
+        from xiaodi.bases.service import seed_base_types
+
+        seed_base_types(self.session, actor=self.actor)
+        self._base_types = {code: id_ for code, id_ in self.session.execute(select(BaseType.code, BaseType.id))}
+
+    def _viewer(self) -> Viewer:
+        """The demo acts as an administrator through the bases service (its rules and audit, not raw rows)."""
+        return Viewer(user_id=None, name=self.actor.name, roles=frozenset({Role.ADMIN}))
 
     def bases(self, facts: Iterable[BaseFact]) -> None:
+        """Each base proposed (申报) and taken along its life to the fact's state, with its activities."""
+        from xiaodi.bases import service as bases
+
+        viewer = self._viewer()
+        path = {BaseState.PROPOSED: (), BaseState.REVIEWED: ("review",),
+                BaseState.RECOGNISED: ("review", "recognise"), BaseState.PLAQUED: ("review", "recognise", "plaque"),
+                BaseState.OPERATING: ("review", "recognise", "plaque", "operate"),
+                BaseState.REVOKED: ("review", "revoke")}
         for f in facts:
-            base = create(self.session, ProgrammeBase(
+            base = bases.propose_base(self.session, viewer, bases.BaseInput(
                 name=f.name, base_type_id=self._base_types[f.type_code], region_id=self.region_id(f.region),
                 host_org_id=self.opt_org(f.host), partner_org_id=self.opt_org(f.partner),
-                lead_unit_id=self.opt_org(f.lead_unit), plaque_on=f.plaque_on, state=f.state, capacity=f.capacity,
-                note=f.note,
-            ), actor=self.actor)
+                lead_unit_id=self.opt_org(f.lead_unit), capacity=f.capacity, note=f.note))
+            for step in path[f.state]:
+                bases.take_step(self.session, viewer, base.id, step, on=f.plaque_on,
+                                ceremony=f.ceremony or "挂牌仪式（演示）", reason="演示数据：据报道所述")
             self._bases[f.name] = base.id
             for held_on, kind, participants, summary in f.activities:
-                create(self.session, BaseActivity(base_id=base.id, held_on=held_on, kind=kind,
-                                                  participants=participants, summary=summary), actor=self.actor)
+                k = _activity_kind(kind)
+                days = f.batch_days if k in (ActivityKind.INTERNSHIP, ActivityKind.TRAINING) else None
+                bases.record_activity(self.session, viewer, base.id, kind=k, held_on=held_on,
+                                      participants=participants, days=days, summary=summary)
 
     def pairings(self, facts: Iterable[PairingFact]) -> None:
+        """Pairings with their member units, duties (some done, one overdue) and 领导包联, through the service."""
+        from xiaodi.bases import service as bases
+
+        viewer = self._viewer()
         for f in facts:
-            pairing = create(self.session, Pairing(
-                university_id=self.org_id(f.university), lead_unit_id=self.org_id(f.lead_unit),
-                region_id=self.region(f.region).id, started_on=f.started_on, note=f.note,
-            ), actor=self.actor)
-            for name in f.bases:
-                create(self.session, PairingBase(pairing_id=pairing.id, base_id=self._bases[name]), actor=self.actor)
+            region_id = self.region(f.region).id
+            pairing = bases.create_pairing(
+                self.session, viewer, university_id=self.org_id(f.university), lead_unit_id=self.org_id(f.lead_unit),
+                region_id=region_id, started_on=f.started_on, note=f.note,
+                base_ids=[self._bases[name] for name in f.bases], member_ids=[self.org_id(m) for m in f.members])
+            for d in f.duties:
+                due = resolve_when(d.due, self.today)
+                assert due is not None
+                duty = bases.add_duty(self.session, viewer, pairing.id, bases.DutyInput(
+                    unit_id=self.org_id(d.unit), title=d.title, due_on=due,
+                    milestones=[bases.MilestoneIn(t, resolve_when(w, self.today) or due) for t, w in d.milestones]))
+                if d.done is not None:
+                    day, note, evidence = d.done
+                    bases.report_duty(self.session, viewer, duty.id, note=note, evidence=evidence, done=True,
+                                      reported_on=resolve_when(day, self.today))
+            if f.leader is not None:
+                bases.assign_leader(self.session, viewer, university_id=self.org_id(f.university),
+                                    region_id=region_id, leader=f.leader[0], post=f.leader[1],
+                                    started_on=f.started_on)
 
     # ── talent services ───────────────────────────────────────────────────────────────────────────────────
 
@@ -543,3 +574,13 @@ class Loader:
         for name, metric, value in rows:
             out.setdefault(name, {})[metric] = Decimal(value)
         return list(out.items())
+
+
+def _activity_kind(text: str) -> ActivityKind:
+    """A demo fact's activity, written as people say it (实习实训, 技术服务 …), as one of the four kinds."""
+    try:
+        return ActivityKind.from_label(text)
+    except ValueError:
+        words = {ActivityKind.INTERNSHIP: ("实习", "实训", "见习"), ActivityKind.TRAINING: ("培训", "研学"),
+                 ActivityKind.SERVICE: ("服务", "攻关", "咨询")}
+        return next((k for k, w in words.items() if any(x in text for x in w)), ActivityKind.EVENT)

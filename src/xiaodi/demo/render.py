@@ -18,7 +18,9 @@ TABLE_LABELS: dict[str, str] = {
     "fund_record": "到位资金记录", "dispatch_meeting": "调度会", "event": "活动", "event_outcome": "活动成效",
     "programme_base": "基地", "pairing": "1+1+N结对", "base_type": "基地类型", "talent_card": "人才卡",
     "benefit": "人才待遇", "service_application": "一站式申请", "apartment": "人才公寓",
-    "talent_station": "人才工作站/驿站",
+    "talent_station": "人才工作站/驿站", "base_activity": "基地活动", "duty": "职责任务",
+    "duty_milestone": "职责任务节点", "duty_report": "进展报告", "pairing_member": "成员单位",
+    "leader_assignment": "领导包联",
     "indicator_set": "考核指标体系", "indicator": "考核指标", "ingested_report": "报道（人工摘录）",
     "stated_figure": "报道数字", "organisation_alias": "单位别名", "user_account": "账号", "audit_entry": "留痕记录",
 }  # fmt: skip

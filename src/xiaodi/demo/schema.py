@@ -244,6 +244,19 @@ class BaseFact:
     capacity: int | None = None
     note: str | None = None
     activities: tuple[tuple[dt.date, str, int | None, str], ...] = ()  # (held_on, kind, participants, summary)
+    ceremony: str | None = None  # 挂牌仪式
+    batch_days: int | None = None  # how many days each internship or training batch lasted
+
+
+@dataclass(frozen=True)
+class DutyFact:
+    """A duty (职责任务) of a pairing's lead or member unit, with its work plan; ``done`` = (day, note, evidence)."""
+
+    unit: str
+    title: str
+    due: When
+    milestones: tuple[tuple[str, When], ...] = ()
+    done: tuple[When, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +269,9 @@ class PairingFact:
     started_on: dt.date
     bases: tuple[str, ...]
     note: str
+    members: tuple[str, ...] = ()  # 成员单位
+    duties: tuple[DutyFact, ...] = ()
+    leader: tuple[str, str] | None = None  # 领导包联: (name, post)
 
 
 @dataclass(frozen=True)

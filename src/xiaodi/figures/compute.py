@@ -142,7 +142,7 @@ class _Scope:
         unit_id = self.unit_id
         unit_base = or_(ProgrammeBase.host_org_id == unit_id, ProgrammeBase.partner_org_id == unit_id,
                         ProgrammeBase.lead_unit_id == unit_id) if unit_id is not None else true()
-        return and_(ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.RETIRED,
+        return and_(ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.REVOKED,
                     self.in_region(ProgrammeBase.region_id), unit_base)
 
     def demands(self) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ is ``GET /api/figures`` (the dashboard's API, ``web.api``, which adds the viewer
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -32,7 +33,8 @@ def figures(request: Request, session: SessionDep, viewer: MemberUser) -> Respon
     return render(request, "figures.html", {
         "report": report, "params": params, "regions": region_choices(session, viewer),
         "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
-        "breakdown_labels": [label for _, label in columns], "shown": figure_text})
+        "breakdown_labels": [label for _, label in columns], "shown": figure_text,
+        **area_sections(session, viewer, report)})
 
 
 @router.get("/figures/export.xlsx")
@@ -41,6 +43,15 @@ def figures_export(request: Request, session: SessionDep, viewer: MemberUser) ->
     report = _figures_report(session, viewer, params)
     name = f"工作数据-{report.scope.label}-{report.period.label}.xlsx".replace(" ", "")
     return xlsx_response(report_xlsx(report), name)
+
+
+def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> dict[str, Any]:
+    """The figures page's sections of the programme areas (基地建设 …): each area computes its own numbers for the
+    page's region; the page's template includes each area's template."""
+    from xiaodi.bases.figures import base_figures
+
+    region_id = report.scope.region.id if report.scope.region else None
+    return {"base_figures": base_figures(session, viewer=viewer, region_id=region_id)}
 
 
 def _figures_report(session: Session, viewer: Viewer, params: dict[str, str]) -> FiguresReport:

@@ -47,7 +47,7 @@ class DispatchEntry:
     """One line of a dispatch list (调度清单): an overdue or at-risk milestone, or a stalled project."""
 
     kind: str
-    project_id: int
+    project_id: int | None  # None: a duty (职责任务) of a 1+1+N pairing, not a project
     project_code: str
     project_name: str
     leader_in_charge: str | None
@@ -59,6 +59,8 @@ class DispatchEntry:
     days_overdue: int = 0  # negative: days left
     slip_count: int = 0
     escalated_to: str | None = None
+    source: str = "project"  # project 项目节点 | duty 职责任务 (``bases.dispatch``)
+    duty_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items()}
@@ -144,7 +146,11 @@ def _entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: 
     ).all()
     entries += [DispatchEntry(kind=STALLED, project_id=pid, project_code=code, project_name=name,
                               leader_in_charge=leader) for pid, code, name, leader in stalled]
-    entries.sort(key=lambda e: ({OVERDUE: 0, AT_RISK: 1, STALLED: 2}[e.kind], -e.days_overdue, e.project_id))
+    from xiaodi.bases.dispatch import duty_entries  # the duties of 1+1+N pairings are a second source
+
+    entries += duty_entries(session, as_of=as_of, unit_id=unit_id, regions=regions, horizon=horizon)
+    entries.sort(key=lambda e: ({OVERDUE: 0, AT_RISK: 1, STALLED: 2}[e.kind], -e.days_overdue, e.project_id or 0,
+                                e.duty_id or 0))
     return entries
 
 

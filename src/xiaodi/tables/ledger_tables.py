@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from xiaodi.bases.models import BASE_STATE_LABELS, DEFAULT_BASE_TYPES, ProgrammeBase
+from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseState, ProgrammeBase
 from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.directory.service import clean_name
@@ -361,7 +361,7 @@ BASES = TableSpec(
             required=True,
             natural_key=True,
             name_like=True,
-            example="山西大学河津实习实训基地",
+            example="山西大学河津大学生实习实训基地",
             width=32,
         ),
         ColumnSpec(
@@ -369,7 +369,7 @@ BASES = TableSpec(
             "基地类型",
             ColType.CODE_REF,
             required=True,
-            example="实习实训基地",
+            example="大学生实习实训基地",
             ref=CodeRef("base_type", ("name", "code"), "name", "基地类型"),
             aliases=("类型",),
             choices=tuple(Choice(n, n) for _c, n, _d in DEFAULT_BASE_TYPES),
@@ -396,12 +396,15 @@ BASES = TableSpec(
             "state",
             "状态",
             ColType.ENUM,
-            default="planned",
+            default="proposed",
             example="已挂牌",
             aliases=("基地状态",),
-            choices=choices_from_labels(BASE_STATE_LABELS),
+            choices=choices_from_labels(BaseState.labels(), {"proposed": ("规划中",), "recognised": ("已建成",),
+                                                                   "revoked": ("已退出",)}),
         ),
         ColumnSpec("address", "地址"),
+        ColumnSpec("contact_name", "联系人"),
+        ColumnSpec("contact_phone", "联系电话", aliases=("电话",)),
         ColumnSpec(
             "capacity",
             "年接纳能力（人次）",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer, readable, register_readable
-from xiaodi.bases.models import ProgrammeBase
+from xiaodi.bases import access as bases_access
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
@@ -67,11 +67,8 @@ def catalog_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def base_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    return or_(_region(ProgrammeBase.region_id, viewer),
-               _orgs(ProgrammeBase.host_org_id, ProgrammeBase.partner_org_id, ProgrammeBase.lead_unit_id,
-                     viewer=viewer))
+    """Bases, pairings and duties: the bases area's own rule (``bases.access``)."""
+    return bases_access.readable_bases(viewer)
 
 
 def event_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -126,7 +123,7 @@ def report_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 for _model, _rule in ((Organisation, organisation_scope), (Person, expert_scope), (Achievement, catalog_scope),
-                     (Platform, catalog_scope), (ProgrammeBase, base_scope), (Event, event_scope),
+                     (Platform, catalog_scope), (Event, event_scope),
                      (IngestedReport, report_scope)):
     register_readable(_model, _rule)
 

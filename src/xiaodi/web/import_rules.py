@@ -215,15 +215,16 @@ def _managed(before: Record | None, after: Record, g: ImportGuard) -> bool:
     return all(may_manage(g.viewer, region) for region in places)
 
 
-def _no_state_workflow(initial: str, label: str) -> Rule:
-    """Agreements and bases: their state has no workflow on the pages, so an import may not set it either."""
+def _no_state_workflow(initial: str, label: str, why: str = "") -> Rule:
+    """Agreements and bases: an import may not set their state (agreements have no workflow on the pages; a base's
+    life is taken step by step on its page, by the office, with reasons)."""
 
     def rule(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
         if not _managed(before, after, g):
             return NO_RIGHT
         start = before["state"] if before is not None else initial
         if after["state"] != start:
-            return Refusal(f"{label}不能通过导入修改（网页上没有{label}的办理流程）", CONSOLE, "state")
+            return Refusal(f"{label}不能通过导入修改（{why or f'网页上没有{label}的办理流程'}）", CONSOLE, "state")
         return None
 
     return rule
@@ -283,5 +284,6 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "demands": (_demand, DEMAND_COLUMNS),
     "agreements": (_no_state_workflow(AgreementState.SIGNED.value, "协议状态"), ("region_id", "state")),
     "projects": (_project, ("region_id", "stage", "name")),
-    "bases": (_no_state_workflow(BaseState.PLANNED.value, "基地状态"), ("region_id", "state")),
+    "bases": (_no_state_workflow(BaseState.PROPOSED.value, "基地状态", "请在基地页面逐步办理审核、认定、挂牌"),
+              ("region_id", "state")),
 }

@@ -34,6 +34,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/agreements", "签约协议"),
     ("/projects", "项目清单"),
     ("/bases", "基地"),
+    ("/pairings", "1+1+N结对"),
     ("/events", "活动"),
     ("/organisations", "单位名录"),
     ("/experts", "专家教授"),

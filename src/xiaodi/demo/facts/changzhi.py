@@ -257,16 +257,17 @@ PROJECTS = (
 )
 
 BASES = (
-    BaseFact("清华大学潞城区科技成果转化基地", "tech_transfer", "潞城区", BaseState.ACTIVE, partner="清华大学",
+    BaseFact("清华大学潞城区科技成果转化基地", "tech_transfer", "潞城区", BaseState.OPERATING, partner="清华大学",
              lead_unit=SCIENCE, plaque_on=dt.date(2021, 11, 1), note="韩福柱教授团队在城南双创园区开展激光加工攻关",
              activities=((dt.date(2022, 4, 20), "技术攻关", 6, "激光加工样机设计"),)),
-    BaseFact("华境清治环境监测防治技术研发基地", "research_extension", R, BaseState.ACTIVE, host=HJQZ, partner="清华大学",
+    BaseFact("华境清治环境监测防治技术研发基地", "research_extension", R, BaseState.OPERATING, host=HJQZ, partner="清华大学",
              plaque_on=dt.date(2022, 4, 19)),
-    BaseFact("武汉理工大学长治科研平台延伸基地", "research_extension", R, BaseState.ACTIVE, host=WHUT_INSTITUTE,
+    BaseFact("武汉理工大学长治科研平台延伸基地", "research_extension", R, BaseState.OPERATING, host=WHUT_INSTITUTE,
              partner=WHUT, lead_unit=SCIENCE, plaque_on=dt.date(2021, 6, 1),
              activities=((dt.date(2022, 4, 1), "实习实训", 12, "武汉理工大学学生在研究院实验操作"),)),
-    BaseFact("平顺县林下潞党参种植现代农业基地", "agriculture", "平顺县", BaseState.BUILT, host=ZDDD, partner="云南农业大学",
-             activities=((dt.date(2022, 4, 12), "技术服务", 40, "林下潞党参种植技术线上培训"),)),
+    BaseFact("平顺县林下潞党参种植现代农业基地", "agri_supply", "平顺县", BaseState.PLAQUED, host=ZDDD, partner="云南农业大学",
+             plaque_on=dt.date(2022, 3, 1), ceremony="平顺县林下潞党参基地挂牌（日期为演示假定）",
+             activities=((dt.date(2022, 4, 12), "培训", 40, "林下潞党参种植技术线上培训"),), batch_days=2),
 )
 
 BENEFITS = (

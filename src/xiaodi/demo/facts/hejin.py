@@ -180,7 +180,7 @@ APARTMENTS = (
 )
 
 BASES = (
-    BaseFact("江西理工大学河津市钢渣资源化技术转移转化基地", "tech_transfer", R, BaseState.BUILT, host="华鑫源钢铁",
+    BaseFact("江西理工大学河津市钢渣资源化技术转移转化基地", "tech_transfer", R, BaseState.RECOGNISED, host="华鑫源钢铁",
              partner=JXUST, lead_unit=MIIT, note="依托钢渣绿色处理合作建设"),
 )
 

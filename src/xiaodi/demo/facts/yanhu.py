@@ -147,7 +147,7 @@ AGREEMENTS = (
 BASES = (
     BaseFact("北京工业大学盐湖区稀土新材料科研平台延伸基地", "research_extension", R, BaseState.PLAQUED, host="中磁科技",
              partner=BJUT, lead_unit=SCIENCE, plaque_on=dt.date(2021, 12, 20)),
-    BaseFact("盐湖区大学生实习实训基地（寰烁教育）", "internship", R, BaseState.ACTIVE, host="寰烁教育",
+    BaseFact("盐湖区大学生实习实训基地（寰烁教育）", "internship", R, BaseState.OPERATING, host="寰烁教育",
              lead_unit=EDUCATION, plaque_on=dt.date(2021, 7, 1), capacity=50),
 )
 
