@@ -51,8 +51,8 @@ def app_for(eng: Engine) -> typer.Typer:
         ctx.with_resource(fixed_engine(eng))
 
     demands_cli.register(app, lambda _url: eng)
-    app.command("figures")(figures_cli.figures)
-    projects_cli.register(app, lambda _url: eng)
+    app.add_typer(figures_cli.app)
+    app.add_typer(projects_cli.app)
     return app
 
 
