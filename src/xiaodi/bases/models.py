@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin
 from xiaodi.directory.models import Organisation, Region
 
@@ -41,21 +41,12 @@ DEFAULT_BASE_TYPES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class BaseState(StrEnum):
-    PLANNED = "planned"  # 规划中
-    BUILT = "built"  # 已建成
-    PLAQUED = "plaqued"  # 已挂牌
-    ACTIVE = "active"  # 运行中
-    RETIRED = "retired"  # 已撤销
-
-
-BASE_STATE_LABELS: dict[BaseState, str] = {
-    BaseState.PLANNED: "规划中",
-    BaseState.BUILT: "已建成",
-    BaseState.PLAQUED: "已挂牌",
-    BaseState.ACTIVE: "运行中",
-    BaseState.RETIRED: "已撤销",
-}
+class BaseState(Labelled):
+    PLANNED = "planned", "规划中"
+    BUILT = "built", "已建成"
+    PLAQUED = "plaqued", "已挂牌"
+    ACTIVE = "active", "运行中"
+    RETIRED = "retired", "已撤销"
 
 
 class ProgrammeBase(RecordMixin, VersionedMixin, Base):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from xiaodi.bases.models import BASE_STATE_LABELS, ProgrammeBase
+from xiaodi.bases.models import BaseState, ProgrammeBase
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
 
 def specs() -> list[ResourceSpec]:
-    state_labels = {k.value: v for k, v in BASE_STATE_LABELS.items()}
+    state_labels = BaseState.labels()
     bases = ResourceSpec(
         name="bases", label="基地清单", noun="基地", model=ProgrammeBase, area="bases",
         columns=[

@@ -21,7 +21,7 @@ from xiaodi.core.numbers import format_yuan
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 from xiaodi.figures.report import parse_period
 from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
-from xiaodi.ingest.models import IngestedReport, ReportState, StatedFigure
+from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
@@ -29,9 +29,6 @@ from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
-REPORT_STATE_LABELS = {ReportState.UPLOADED.value: "待核对", ReportState.REVIEWED.value: "核对中",
-                       ReportState.ACCEPTED.value: "已采信"}
-FIGURE_STATE_LABELS = {"proposed": "待核对", "accepted": "已采信", "rejected": "不采信", "corrected": "已更正"}
 METRIC_NAMES = Metric.labels()
 METRIC_BY_NAME = {label: key for key, label in METRIC_NAMES.items()}
 MONEY_KEYS = frozenset(m.value for m in MONEY_METRICS)
@@ -61,7 +58,7 @@ def report_extras(session: Session, viewer: Viewer, report: IngestedReport) -> d
         "metric_choices": list(METRIC_NAMES.values()),
         "metric_names": METRIC_NAMES,
         "figure_text": figure_text,
-        "figure_states": FIGURE_STATE_LABELS,
+        "figure_states": FigureState.labels(),
         "proposed": sum(1 for f in figures if f.state == "proposed" and not f.is_plan),
     }
 
@@ -74,17 +71,17 @@ def specs() -> list[ResourceSpec]:
             Column("filename", "文件"),
             Column("region.full_name", "地区"),
             Column("published_on", "发布日期", sort=IngestedReport.published_on),
-            Column("state", "状态", labels=REPORT_STATE_LABELS, sort=IngestedReport.state),
+            Column("state", "状态", labels=ReportState.labels(), sort=IngestedReport.state),
             Column("uploaded_at", "上传时间", sort=IngestedReport.uploaded_at),
         ],
         detail=[
             Column("title", "标题"), Column("filename", "文件"), Column("region.full_name", "地区"),
             Column("published_on", "发布日期"), Column("source", "来源"), Column("author", "作者"),
-            Column("state", "状态", labels=REPORT_STATE_LABELS), Column("cleaning_notes", "清洗提示"),
+            Column("state", "状态", labels=ReportState.labels()), Column("cleaning_notes", "清洗提示"),
             Column("uploaded_by", "上传人"), Column("uploaded_at", "上传时间"),
         ],
         search=[IngestedReport.title, IngestedReport.filename, IngestedReport.source],
-        filters=[Filter("state", "状态", IngestedReport.state, list(REPORT_STATE_LABELS.items()))],
+        filters=[Filter("state", "状态", IngestedReport.state, list(ReportState.labels().items()))],
         default_sort="-uploaded_at",
         title=lambda r: r.title or r.filename,
         extras=report_extras,

@@ -18,7 +18,7 @@ from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation
 from xiaodi.matching import service
 from xiaodi.matching.feedback import FEEDBACK_TARGETS, record_feedback
-from xiaodi.matching.models import VERDICT_LABELS
+from xiaodi.matching.models import Verdict
 from xiaodi.matching.profiles import TARGETS
 from xiaodi.web.access import get_visible, scope_of
 from xiaodi.web.deps import MemberUser, SessionDep
@@ -86,4 +86,4 @@ def feedback(body: FeedbackIn, session: SessionDep, viewer: MemberUser) -> dict[
     if body.target == "university":
         service.update_record(session, "university", body.record_id)  # 已对接 is evidence from now on
     return {"id": row.id, "demand_id": row.demand_id, "target": row.target, "record_id": row.record_id,
-            "verdict": str(row.verdict), "verdict_label": VERDICT_LABELS[str(row.verdict)], "reason": row.reason}
+            "verdict": str(row.verdict), "verdict_label": Verdict(row.verdict).label, "reason": row.reason}

@@ -34,8 +34,6 @@ from xiaodi.projects import service
 from xiaodi.projects.actions import parse_money
 from xiaodi.projects.dispatch import KIND_LABELS, LEVEL_LABELS, Decision, dispatch_list, hold_meeting
 from xiaodi.projects.models import (
-    AGREEMENT_KIND_LABELS,
-    PROJECT_STAGE_LABELS,
     Agreement,
     AgreementKind,
     FundSource,
@@ -98,7 +96,7 @@ def _choice(value: str, choices: dict[str, Any], label: str) -> Any:
 
 
 def _kind(value: str) -> AgreementKind:
-    choices: dict[str, Any] = {label: k for k, label in AGREEMENT_KIND_LABELS.items()} | {k.value: k for k in
+    choices: dict[str, Any] = {k.label: k for k in AgreementKind} | {k.value: k for k in
                                                                                         AgreementKind}
     found: AgreementKind = _choice(value, choices, "协议类别")
     return found
@@ -108,15 +106,15 @@ def _stage(value: str | None) -> ProjectStage | None:
     if value is None or not value.strip():
         return None
     choices: dict[str, Any] = {s.value: s for s in ProjectStage}
-    for stage, label in PROJECT_STAGE_LABELS.items():
-        choices[label] = stage
-        choices[label.removeprefix("已")] = stage
+    for stage in ProjectStage:
+        choices[stage.label] = stage
+        choices[stage.label.removeprefix("已")] = stage
     found: ProjectStage = _choice(value, choices, "阶段")
     return found
 
 
 def _stage_label(value: str | None) -> str:
-    return PROJECT_STAGE_LABELS[ProjectStage(value)] if value else ""
+    return ProjectStage(value).label if value else ""
 
 
 def _by_code(session: Session, model: type[Agreement] | type[Project], code: str, label: str) -> Any:
@@ -294,7 +292,7 @@ def agreement_list_cmd(
         return
     table = Table("编号", "名称", "类别", "签约日期", "金额", "签约方")
     for a in data:
-        table.add_row(a["code"], a["title"], AGREEMENT_KIND_LABELS[AgreementKind(a["kind"])],
+        table.add_row(a["code"], a["title"], AgreementKind(a["kind"]).label,
                       str(a["signed_on"] or ""), format_yuan(a["amount"]), "、".join(a["parties"]))
     console.print(table)
 
@@ -307,7 +305,7 @@ def agreement_show_cmd(code: AgreementArg, as_json: JsonOption = False, db: DbOp
     if as_json:
         _print_json(data)
         return
-    kind_label = AGREEMENT_KIND_LABELS[AgreementKind(data["kind"])]
+    kind_label = AgreementKind(data["kind"]).label
     console.print(f"[bold]{data['code']}[/bold] {data['title']}（{kind_label}）")
     console.print(f"签约日期 {data['signed_on'] or '—'} · 金额 {format_yuan(data['amount']) or '—'} · "
                   f"地区 {data['region'] or '—'}")

@@ -25,8 +25,6 @@ from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects import actions, service
 from xiaodi.projects.dispatch import AT_RISK_DAYS, LEVEL_LABELS, Decision
 from xiaodi.projects.models import (
-    AGREEMENT_KIND_LABELS,
-    PROJECT_STAGE_LABELS,
     Agreement,
     AgreementKind,
     AgreementState,
@@ -44,13 +42,6 @@ from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
-AGREEMENT_STATE_LABELS = {AgreementState.SIGNED.value: "已签约", AgreementState.IN_FORCE.value: "履行中",
-                          AgreementState.FULFILLED.value: "履行完毕", AgreementState.TERMINATED.value: "已终止"}
-PARTY_ROLE_LABELS = {PartyRole.PARTY_A.value: "甲方", PartyRole.PARTY_B.value: "乙方", PartyRole.PARTY_C.value: "丙方",
-                     PartyRole.WITNESS.value: "见证方"}
-FUND_SOURCE_LABELS = {FundSource.SELF_RAISED.value: "企业自筹", FundSource.FISCAL.value: "财政资金",
-                      FundSource.BANK_LOAN.value: "银行贷款", FundSource.FUND.value: "基金",
-                      FundSource.OTHER.value: "其他"}
 OFFICE = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE)
 MILESTONE_ROWS = 5  # empty milestone rows of the 新建项目 form
 _UNIVERSITY_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
@@ -93,9 +84,9 @@ def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[s
         "may_manage": manages,
         "loop_open": open_loop,
         "next_stages": next_stages(project),
-        "stage_labels": {k.value: v for k, v in PROJECT_STAGE_LABELS.items()},
-        "milestone_stages": [(s.value, PROJECT_STAGE_LABELS[s]) for s in service.PATH[1:]],
-        "fund_sources": FUND_SOURCE_LABELS,
+        "stage_labels": ProjectStage.labels(),
+        "milestone_stages": [(s.value, s.label) for s in service.PATH[1:]],
+        "fund_sources": FundSource.labels(),
         "today": today.isoformat(),
     }
 
@@ -105,8 +96,8 @@ def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> 
     projects = list(session.scalars(select(Project).where(
         Project.agreement_id == agreement.id, Project.retired_at.is_(None), project_scope(viewer))
         .order_by(Project.id)).unique())
-    out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PARTY_ROLE_LABELS, "projects": projects,
-                           "stage_labels": {k.value: v for k, v in PROJECT_STAGE_LABELS.items()},
+    out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PartyRole.labels(), "projects": projects,
+                           "stage_labels": ProjectStage.labels(),
                            "may_manage": manages}
     if manages:
         orgs = [p.organisation for p in agreement.parties if p.organisation is not None]
@@ -118,13 +109,13 @@ def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> 
             "enterprise": next((o.name for o in orgs if o.kind == OrgKind.ENTERPRISE), ""),
         }
         out["milestone_rows"] = range(MILESTONE_ROWS)
-        out["milestone_stages"] = [(s.value, PROJECT_STAGE_LABELS[s]) for s in service.PATH[1:]]
+        out["milestone_stages"] = [(s.value, s.label) for s in service.PATH[1:]]
     return out
 
 
 def specs() -> list[ResourceSpec]:
-    stage_labels = {k.value: v for k, v in PROJECT_STAGE_LABELS.items()}
-    kind_labels = {k.value: v for k, v in AGREEMENT_KIND_LABELS.items()}
+    stage_labels = ProjectStage.labels()
+    kind_labels = AgreementKind.labels()
     agreements = ResourceSpec(
         name="agreements", label="签约协议", noun="协议", model=Agreement, area="projects",
         columns=[
@@ -133,17 +124,17 @@ def specs() -> list[ResourceSpec]:
             Column("kind", "类别", labels=kind_labels, sort=Agreement.kind),
             Column("signed_on", "签约日期", sort=Agreement.signed_on),
             Column("amount", "签约金额", kind="money", sort=Agreement.amount),
-            Column("state", "状态", labels=AGREEMENT_STATE_LABELS, sort=Agreement.state),
+            Column("state", "状态", labels=AgreementState.labels(), sort=Agreement.state),
         ],
         detail=[
             Column("code", "协议编号"), Column("title", "协议名称"), Column("kind", "类别", labels=kind_labels),
             Column("signed_on", "签约日期"), Column("amount", "签约金额", kind="money"),
-            Column("state", "状态", labels=AGREEMENT_STATE_LABELS), Column("source", "来源"), Column("note", "备注"),
+            Column("state", "状态", labels=AgreementState.labels()), Column("source", "来源"), Column("note", "备注"),
         ],
         search=[Agreement.title, Agreement.code],
         filters=[
             Filter("kind", "类别", Agreement.kind, list(kind_labels.items())),
-            Filter("state", "状态", Agreement.state, list(AGREEMENT_STATE_LABELS.items())),
+            Filter("state", "状态", Agreement.state, list(AgreementState.labels().items())),
             Filter("year", "签约年份", Agreement.signed_on, op="year"),
         ],
         default_sort="-signed_on",
@@ -237,8 +228,8 @@ def _stage(text: str) -> ProjectStage | None:
 
 
 def _new_agreement_form(session: Session, viewer: Viewer, claim_id: int | None) -> dict[str, Any]:
-    ctx: dict[str, Any] = {"kinds": [(k.value, v) for k, v in AGREEMENT_KIND_LABELS.items()],
-                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DEMAND_STATE_LABELS,
+    ctx: dict[str, Any] = {"kinds": list(AgreementKind.labels().items()),
+                           "roles": list(PartyRole.labels().items()), "demand_states": DEMAND_STATE_LABELS,
                            "page_title": "新建协议"}
     defaults = [PartyRole.PARTY_A, PartyRole.PARTY_B, PartyRole.PARTY_C]
     rows: list[dict[str, Any]] = [{"role": r.value, "name": "", "org": ""} for r in defaults]
@@ -336,7 +327,7 @@ def project_stage(
     reached_on: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None,
 ) -> RedirectResponse:
     move_stage(session, viewer, project_id, to=to, reason=reason, reached_on=reached_on, version=version)
-    flash(request, f"项目阶段已变更为“{PROJECT_STAGE_LABELS[ProjectStage(to)]}”")
+    flash(request, f"项目阶段已变更为“{ProjectStage(to).label}”")
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
 
 
