@@ -117,7 +117,9 @@ def main() -> None:
 
 
 def _register_areas() -> None:
-    """Every area adds its commands here, in one place, so `xiaodi --help` lists them all."""
+    """Every area adds its commands here, one line each, so `xiaodi --help` lists them all. An area's module-level
+    ``app`` is named after its command group (``user``) or unnamed, when its commands sit at the top level
+    (``xiaodi tables``, ``xiaodi figures``, ``xiaodi serve``)."""
     from xiaodi.accounts import cli as accounts_cli
     from xiaodi.assessment import cli as assessment_cli
     from xiaodi.bases import cli as bases_cli
@@ -132,13 +134,16 @@ def _register_areas() -> None:
     from xiaodi.tables import cli as tables_cli
     from xiaodi.web import cli as web_cli
 
-    for area in (tables_cli, demo_cli):
-        area.register(app, engine_for)
+    app.add_typer(tables_cli.app)
+    app.add_typer(demo_cli.app)
     app.add_typer(demands_cli.app)
     app.add_typer(orders_cli.app)
-    app.command("figures")(figures_cli.figures)
-    for area in (projects_cli, ingest_cli, matching_cli, accounts_cli, web_cli):
-        area.register(app, engine_for)
+    app.add_typer(figures_cli.app)
+    app.add_typer(projects_cli.app)
+    app.add_typer(ingest_cli.app)
+    app.add_typer(matching_cli.app)
+    app.add_typer(accounts_cli.app)
+    app.add_typer(web_cli.app)
     app.add_typer(assessment_cli.app)
     app.add_typer(briefing_cli.app)
     app.add_typer(bases_cli.app, name="base")

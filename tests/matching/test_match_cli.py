@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from tests.matching.test_service_ledger import SLAG_DEMAND, build_ledger
+from xiaodi.cli_options import fixed_engine
 from xiaodi.core import search
 from xiaodi.core.db import make_engine
 from xiaodi.matching import cli as match_cli
@@ -32,7 +33,12 @@ def run(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # typ
     shutil.copy(template, tmp_path / "xiaodi.db")
     url = f"sqlite:///{tmp_path / 'xiaodi.db'}"
     app = typer.Typer()
-    match_cli.register(app, lambda _url: make_engine(url))
+
+    @app.callback()
+    def use_this_ledger(ctx: typer.Context) -> None:  # the module-level commands open this ledger
+        ctx.with_resource(fixed_engine(make_engine(url)))
+
+    app.add_typer(match_cli.app)
     runner = CliRunner()
     yield lambda *args: runner.invoke(app, list(args), catch_exceptions=False)
     service.reset_services()

@@ -67,8 +67,8 @@ def app_for(eng: Engine) -> typer.Typer:
     def use_this_ledger(ctx: typer.Context) -> None:  # the module-level commands open this ledger
         ctx.with_resource(fixed_engine(eng))
 
-    app.command("figures")(figures_cli.figures)
-    projects_cli.register(app, lambda _url: eng)
+    app.add_typer(figures_cli.app)
+    app.add_typer(projects_cli.app)
     return app
 
 

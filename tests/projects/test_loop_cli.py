@@ -53,8 +53,8 @@ def app_for(eng: Engine) -> typer.Typer:
         ctx.with_resource(fixed_engine(eng))
 
     app.add_typer(demands_cli.app)
-    app.command("figures")(figures_cli.figures)
-    projects_cli.register(app, lambda _url: eng)
+    app.add_typer(figures_cli.app)
+    app.add_typer(projects_cli.app)
     return app
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role, User
 from xiaodi.accounts.service import add_membership, create_user, generate_password, reset_password
 from xiaodi.core.audit import Actor
-from xiaodi.directory.models import ORG_KIND_LABELS, Organisation, OrgKind, Person, PersonKind, Region
+from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
 
 ACTOR = Actor.system("demo")
 
@@ -46,7 +46,7 @@ def _org(session: Session, kind: OrgKind, prefer: tuple[str, ...] = (), region_i
         return found
     from xiaodi.directory.service import create_organisation
 
-    name = prefer[0] if prefer else f"演示{ORG_KIND_LABELS[kind]}"
+    name = prefer[0] if prefer else f"演示{OrgKind(kind).label}"
     return create_organisation(session, actor=ACTOR, kind=kind, name=name, region_id=region_id)
 
 

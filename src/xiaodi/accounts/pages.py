@@ -62,98 +62,6 @@ def _role(value: str) -> Role:
         raise ValidationFailed("角色无效") from exc
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/admin/users", include_in_schema=False)
-
-    @r.get("")
-    def users(request: Request, session: SessionDep, viewer: MemberUser, q: str = "", page: int = 1) -> Response:
-        _require_admin(viewer)
-        stmt = select(User).order_by(User.username)
-        if q.strip():
-            like = f"%{q.strip()[:60]}%"
-            stmt = stmt.where(User.username.like(like) | User.display_name.like(like))
-        page = max(1, min(page, 10_000))
-        rows = list(session.scalars(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
-        return render(request, "users.html", {
-            "page_title": "账号管理", "users": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "page": page, "q": q,
-            "roles": {r.value: label for r, label in ROLE_LABELS.items()},
-        })
-
-    @r.post("")
-    def create(
-        request: Request, session: SessionDep, viewer: MemberUser,
-        username: Annotated[str, Form(max_length=60)], display_name: Annotated[str, Form(max_length=60)],
-        role: Annotated[str, Form(max_length=24)], scope: Annotated[str, Form(max_length=120)] = "",
-        phone: Annotated[str, Form(max_length=40)] = "", email: Annotated[str, Form(max_length=120)] = "",
-    ) -> Response:
-        _require_admin(viewer)
-        granted = _role(role)
-        password = service.generate_password()
-        user = service.create_user(session, actor=viewer.actor, username=username, display_name=display_name,
-                                   password=password, role=granted, **scope_of(session, granted, scope),
-                                   phone=phone.strip() or None, email=email.strip() or None,
-                                   must_change_password=True)
-        return _show_password(request, session, user, password, "账号已建立")
-
-    @r.get("/{user_id}")
-    def detail(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-        _require_admin(viewer)
-        return _detail(request, session, _user(session, user_id))
-
-    @r.post("/{user_id}/memberships")
-    def grant(
-        request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser,
-        role: Annotated[str, Form(max_length=24)], scope: Annotated[str, Form(max_length=120)] = "",
-    ) -> Response:
-        _require_admin(viewer)
-        user = _user(session, user_id)
-        granted = _role(role)
-        service.add_membership(session, actor=viewer.actor, user_id=user.id, role=granted,
-                               **scope_of(session, granted, scope))
-        flash(request, f"已授予“{ROLE_LABELS[granted]}”角色")
-        return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
-
-    @r.post("/{user_id}/memberships/{membership_id}/revoke")
-    def revoke(request: Request, user_id: RecordId, membership_id: RecordId, session: SessionDep,
-               viewer: MemberUser) -> Response:
-        _require_admin(viewer)
-        membership = session.get(Membership, membership_id)
-        if membership is None or membership.user_id != user_id:
-            raise NotFound(f"授权（编号 {membership_id}）不存在")
-        service.revoke_membership(session, actor=viewer.actor, membership_id=membership.id)
-        flash(request, "已收回该角色")
-        return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
-
-    @r.post("/{user_id}/active")
-    def set_active(
-        request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser,
-        active: Annotated[str, Form(max_length=3)], reason: Annotated[str, Form(max_length=2000)] = "",
-    ) -> Response:
-        _require_admin(viewer)
-        user = _user(session, user_id)
-        if user.id == viewer.user_id and active != "yes":
-            raise ValidationFailed("不能停用自己的账号")
-        service.set_active(session, actor=viewer.actor, username=user.username, active=active == "yes",
-                           reason=reason.strip() or None)
-        flash(request, "账号已启用" if active == "yes" else "账号已停用，其登录和接口令牌随即失效")
-        return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
-
-    @r.post("/{user_id}/unlock")
-    def unlock(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-        _require_admin(viewer)
-        user = service.unlock_user(session, actor=viewer.actor, username=_user(session, user_id).username)
-        flash(request, "登录锁定已解除，此前的密码错误次数不再计算")
-        return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
-
-    @r.post("/{user_id}/password")
-    def reset(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-        _require_admin(viewer)
-        user, password = service.reset_password(session, actor=viewer.actor, username=_user(session, user_id).username)
-        return _show_password(request, session, user, password, "密码已重置，原有登录会话随即失效")
-
-    return r
-
-
 def _detail(request: Request, session: Session, user: User, password: str | None = None) -> Response:
     return render(request, "user_detail.html", {
         "page_title": f"账号：{user.username}", "user": user, "password": password,
@@ -169,3 +77,103 @@ def _show_password(request: Request, session: Session, user: User, password: str
     response = _detail(request, session, user, password)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+router = APIRouter(prefix="/admin/users", include_in_schema=False)
+
+
+@router.get("")
+def users(request: Request, session: SessionDep, viewer: MemberUser, q: str = "", page: int = 1) -> Response:
+    _require_admin(viewer)
+    stmt = select(User).order_by(User.username)
+    if q.strip():
+        like = f"%{q.strip()[:60]}%"
+        stmt = stmt.where(User.username.like(like) | User.display_name.like(like))
+    page = max(1, min(page, 10_000))
+    rows = list(session.scalars(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return render(request, "users.html", {
+        "page_title": "账号管理", "users": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "page": page, "q": q,
+        "roles": {r.value: label for r, label in ROLE_LABELS.items()},
+    })
+
+
+@router.post("")
+def create(
+    request: Request, session: SessionDep, viewer: MemberUser,
+    username: Annotated[str, Form(max_length=60)], display_name: Annotated[str, Form(max_length=60)],
+    role: Annotated[str, Form(max_length=24)], scope: Annotated[str, Form(max_length=120)] = "",
+    phone: Annotated[str, Form(max_length=40)] = "", email: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    _require_admin(viewer)
+    granted = _role(role)
+    password = service.generate_password()
+    user = service.create_user(session, actor=viewer.actor, username=username, display_name=display_name,
+                               password=password, role=granted, **scope_of(session, granted, scope),
+                               phone=phone.strip() or None, email=email.strip() or None,
+                               must_change_password=True)
+    return _show_password(request, session, user, password, "账号已建立")
+
+
+@router.get("/{user_id}")
+def detail(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    _require_admin(viewer)
+    return _detail(request, session, _user(session, user_id))
+
+
+@router.post("/{user_id}/memberships")
+def grant(
+    request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser,
+    role: Annotated[str, Form(max_length=24)], scope: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    _require_admin(viewer)
+    user = _user(session, user_id)
+    granted = _role(role)
+    service.add_membership(session, actor=viewer.actor, user_id=user.id, role=granted,
+                           **scope_of(session, granted, scope))
+    flash(request, f"已授予“{ROLE_LABELS[granted]}”角色")
+    return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
+
+
+@router.post("/{user_id}/memberships/{membership_id}/revoke")
+def revoke(request: Request, user_id: RecordId, membership_id: RecordId, session: SessionDep,
+           viewer: MemberUser) -> Response:
+    _require_admin(viewer)
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user_id:
+        raise NotFound(f"授权（编号 {membership_id}）不存在")
+    service.revoke_membership(session, actor=viewer.actor, membership_id=membership.id)
+    flash(request, "已收回该角色")
+    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+
+
+@router.post("/{user_id}/active")
+def set_active(
+    request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser,
+    active: Annotated[str, Form(max_length=3)], reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    _require_admin(viewer)
+    user = _user(session, user_id)
+    if user.id == viewer.user_id and active != "yes":
+        raise ValidationFailed("不能停用自己的账号")
+    service.set_active(session, actor=viewer.actor, username=user.username, active=active == "yes",
+                       reason=reason.strip() or None)
+    flash(request, "账号已启用" if active == "yes" else "账号已停用，其登录和接口令牌随即失效")
+    return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
+
+
+@router.post("/{user_id}/unlock")
+def unlock(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    _require_admin(viewer)
+    user = service.unlock_user(session, actor=viewer.actor, username=_user(session, user_id).username)
+    flash(request, "登录锁定已解除，此前的密码错误次数不再计算")
+    return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
+
+
+@router.post("/{user_id}/password")
+def reset(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    _require_admin(viewer)
+    user, password = service.reset_password(session, actor=viewer.actor, username=_user(session, user_id).username)
+    return _show_password(request, session, user, password, "密码已重置，原有登录会话随即失效")

@@ -224,7 +224,7 @@ def base_list(region: RegionOption = None,
     def work(s: Session, v: Viewer) -> list[dict[str, Any]]:
         stmt = select(ProgrammeBase).where(ProgrammeBase.retired_at.is_(None), access.readable_bases(v))
         if region:
-            from xiaodi.projects.figures import region_subtree_ids
+            from xiaodi.directory.regions import region_subtree_ids
 
             stmt = stmt.where(ProgrammeBase.region_id.in_(region_subtree_ids(s, service.region_id_by_name(s, region)
                                                                              or 0)))

@@ -47,7 +47,7 @@ def _scope(session: Session, viewer: Viewer | None, region_id: int | None) -> li
     if viewer is not None:
         conds.append(access.readable_bases(viewer))
     if region_id is not None:
-        from xiaodi.projects.figures import region_subtree_ids
+        from xiaodi.directory.regions import region_subtree_ids
 
         conds.append(ProgrammeBase.region_id.in_(region_subtree_ids(session, region_id)))
     return conds or [true()]

@@ -221,9 +221,9 @@ def _projects(session: Session, scope_ids: list[int] | None, date_from: dt.date,
             .limit(10))
     if scope_ids is not None:
         stmt = stmt.where(Project.region_id.in_(scope_ids))
-    from xiaodi.projects.models import PROJECT_STAGE_LABELS
+    from xiaodi.projects.models import ProjectStage
 
-    rows = [[name, region or "", PROJECT_STAGE_LABELS.get(stage, stage), _wan(amount) if amount else "",
+    rows = [[name, region or "", ProjectStage.labels().get(stage, stage), _wan(amount) if amount else "",
              "是" if key else ""] for name, stage, amount, key, region in session.execute(stmt)]
     return Table("重点项目", ["项目", "地区", "阶段", "计划投资（万元）", "省重点工程"], rows,
                  note=None if rows else "本期无新签约或落地项目")

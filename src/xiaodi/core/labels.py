@@ -2,7 +2,7 @@
 
 ``class BaseState(Labelled): PROPOSED = "proposed", "已申报"`` — the value is what the database and the API store,
 the label what pages, exports and the CLI print. Every interface asks the enum (``BaseState.PROPOSED.label``,
-``BaseState.labels()``, ``BaseState.from_label("规划中")``), so a label is written in one place.
+``BaseState.labels()``, ``BaseState.from_label("已申报")``), so a label is written in one place.
 """
 
 from __future__ import annotations

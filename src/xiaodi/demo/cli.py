@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +15,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from xiaodi.cli_options import cli_console
+from xiaodi.cli_options import cli_console, engine_for
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.core.settings import Settings
 from xiaodi.demo.builder import MARKER_ACTION, build_demo
@@ -84,47 +83,6 @@ def web_available() -> bool:
     return hasattr(web_app, "create_app")
 
 
-def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> None:
-    """Add ``xiaodi demo`` to the command line."""
-
-    @app.command("demo")
-    def demo(
-        no_serve: Annotated[bool, typer.Option("--no-serve", help="只建库并打印概览，不启动网页平台")] = False,
-        db: Annotated[str | None, typer.Option("--db", help="演示数据库文件（默认 XIAODI_DATABASE_URL）")] = None,
-        host: Annotated[str, typer.Option("--host", help="网页平台监听地址")] = "127.0.0.1",
-        port: Annotated[int, typer.Option("--port", help="网页平台端口")] = 8000,
-    ) -> None:
-        """建一个全新的演示数据库：公开参考数据 + 五篇报道所述的校地合作（河津、盐湖、芮城、长治、朝阳），
-        并启动网页平台。"""
-        console = cli_console()
-        err = cli_console(stderr=True)
-        path = database_path(db)
-        if clear_previous_demo(path):
-            err.print(f"已删除上一次的演示数据库 {path}")
-        url = f"sqlite:///{path}"
-        engine = engine_for(url)
-
-        def progress(step: str, done: int, total: int) -> None:
-            err.print(f"  [{done}/{total}] {step}")
-
-        try:
-            summary = build_demo(engine, progress=progress)
-        finally:
-            engine.dispose()
-        for line in summary.render_summary():
-            console.print(line, highlight=False, markup=False)
-        console.print(f"数据库文件：{path.resolve()}", highlight=False)
-        from xiaodi.web.secret import ensure_demo_secret
-
-        ensure_demo_secret(path)  # `xiaodi serve --db` on this demo database uses it too
-        if no_serve:
-            return
-        if not web_available():
-            console.print("网页平台尚未提供（随网页功能发布）；演示数据库已建好，可用 --db 指向它。")
-            return
-        _serve(engine_for(url), path, host=host, port=port, console=console)
-
-
 def _serve(engine: Engine, path: Path, *, host: str, port: int, console: Console) -> None:
     """Serve the demo with its own session key, generated once and kept beside the database."""
     import uvicorn
@@ -137,3 +95,46 @@ def _serve(engine: Engine, path: Path, *, host: str, port: int, console: Console
     console.print(f"网页平台：http://{host}:{port}/ （Ctrl+C 停止）")
     uvicorn.run(create_app(engine, settings=settings), host=host, port=port, log_level="warning",
                 proxy_headers=False)
+
+
+# ── commands ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+app = typer.Typer()  # unnamed: its commands and groups sit at the top level of ``xiaodi``
+
+
+@app.command("demo")
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只建库并打印概览，不启动网页平台")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="演示数据库文件（默认 XIAODI_DATABASE_URL）")] = None,
+    host: Annotated[str, typer.Option("--host", help="网页平台监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="网页平台端口")] = 8000,
+) -> None:
+    """建一个全新的演示数据库：公开参考数据 + 五篇报道所述的校地合作（河津、盐湖、芮城、长治、朝阳），
+    并启动网页平台。"""
+    console = cli_console()
+    err = cli_console(stderr=True)
+    path = database_path(db)
+    if clear_previous_demo(path):
+        err.print(f"已删除上一次的演示数据库 {path}")
+    url = f"sqlite:///{path}"
+    engine = engine_for(url)
+
+    def progress(step: str, done: int, total: int) -> None:
+        err.print(f"  [{done}/{total}] {step}")
+
+    try:
+        summary = build_demo(engine, progress=progress)
+    finally:
+        engine.dispose()
+    for line in summary.render_summary():
+        console.print(line, highlight=False, markup=False)
+    console.print(f"数据库文件：{path.resolve()}", highlight=False)
+    from xiaodi.web.secret import ensure_demo_secret
+
+    ensure_demo_secret(path)  # `xiaodi serve --db` on this demo database uses it too
+    if no_serve:
+        return
+    if not web_available():
+        console.print("网页平台尚未提供（随网页功能发布）；演示数据库已建好，可用 --db 指向它。")
+        return
+    _serve(engine_for(url), path, host=host, port=port, console=console)

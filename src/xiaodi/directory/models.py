@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, VersionedMixin
 
 
@@ -46,23 +47,14 @@ class Industry(IdMixin, Base):
     parent_code: Mapped[str | None] = mapped_column(String(8), index=True)
 
 
-class OrgKind(StrEnum):
+class OrgKind(Labelled):
     """The kinds of organisation the programme brings together."""
 
-    UNIVERSITY = "university"  # 高校
-    INSTITUTE = "institute"  # 科研院所
-    ENTERPRISE = "enterprise"  # 企业
-    GOVERNMENT = "government"  # 政府部门/牵头单位
-    OTHER = "other"  # 协会、医院、学校等
-
-
-ORG_KIND_LABELS: dict[OrgKind, str] = {
-    OrgKind.UNIVERSITY: "高校",
-    OrgKind.INSTITUTE: "科研院所",
-    OrgKind.ENTERPRISE: "企业",
-    OrgKind.GOVERNMENT: "政府部门",
-    OrgKind.OTHER: "其他单位",
-}
+    UNIVERSITY = "university", "高校"
+    INSTITUTE = "institute", "科研院所"
+    ENTERPRISE = "enterprise", "企业"
+    GOVERNMENT = "government", "政府部门"  # 含牵头单位
+    OTHER = "other", "其他单位"  # 协会、医院、学校等
 
 
 class Organisation(RecordMixin, VersionedMixin, Base):

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
-from xiaodi.directory.models import ORG_KIND_LABELS, Organisation, OrgKind, Person, PersonKind
+from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.web.access import sees_person_data
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
 GRADE_ORDER = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-")
 
-KIND_CHOICES = [(k.value, label) for k, label in ORG_KIND_LABELS.items()]
+KIND_CHOICES = list(OrgKind.labels().items())
 
 
 def organisation_extras(session: Session, viewer: Viewer, org: Organisation) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def organisation_extras(session: Session, viewer: Viewer, org: Organisation) -> 
 
 
 def specs() -> list[ResourceSpec]:
-    org_labels = {k.value: v for k, v in ORG_KIND_LABELS.items()}
+    org_labels = OrgKind.labels()
     organisations = ResourceSpec(
         name="organisations", label="单位名录", noun="单位", model=Organisation, area="directory",
         columns=[

@@ -21,7 +21,6 @@ from xiaodi.core.errors import Ambiguous, Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_fields, create, get_live, repoint_references, retire, update_fields
 from xiaodi.directory.models import (
-    ORG_KIND_LABELS,
     Organisation,
     OrganisationAlias,
     OrgKind,
@@ -132,7 +131,7 @@ def resolve_organisation(session: Session, name: str, *, kind: OrgKind | None = 
     found = index.resolve(name)
     if found.record_id is not None:
         return session.get_one(Organisation, found.record_id)
-    label = ORG_KIND_LABELS[kind] if kind else "单位"
+    label = OrgKind(kind).label if kind else "单位"
     if found.suggestions:
         raise Ambiguous(f"未找到{label}“{name}”，您是否要找：{'、'.join(found.suggestions)}？", found.suggestions)
     raise NotFound(f"未找到{label}“{name}”")
@@ -227,7 +226,7 @@ def _ensure_name_free(session: Session, name: str, kind: OrgKind, except_id: int
     if except_id:
         stmt = stmt.where(Organisation.id != except_id)
     if session.scalar(stmt) is not None:
-        raise Conflict(f"{ORG_KIND_LABELS[kind]}“{name}”已存在")
+        raise Conflict(f"{OrgKind(kind).label}“{name}”已存在")
     owner = session.scalar(select(OrganisationAlias.organisation_id).where(OrganisationAlias.alias == name))
     if owner is not None and owner != except_id:
         raise Conflict(f"“{name}”已是另一单位（编号 {owner}）的别名")

@@ -9,39 +9,27 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin
 from xiaodi.directory.models import Organisation, Person, Region
 
 
-class EventKind(StrEnum):
-    VISIT = "visit"  # 走访/考察
-    MATCHMAKING = "matchmaking"  # 对接会/洽谈会
-    JOB_FAIR = "job_fair"  # 招聘会
-    INTERNSHIP = "internship"  # 实习实训 (a batch of students)
-    TRAINING = "training"  # 培训
-    FORUM = "forum"  # 论坛/研讨会
-    SIGNING = "signing"  # 签约仪式
-    TALENT_WEEK = "talent_week"  # 人才周
-    OTHER = "other"
+class EventKind(Labelled):
+    VISIT = "visit", "走访考察"  # 走访/考察
+    MATCHMAKING = "matchmaking", "对接会"  # 对接会/洽谈会
+    JOB_FAIR = "job_fair", "招聘会"
+    INTERNSHIP = "internship", "实习实训"  # 实习实训 (a batch of students)
+    TRAINING = "training", "培训"
+    FORUM = "forum", "论坛"  # 论坛/研讨会
+    SIGNING = "signing", "签约仪式"
+    TALENT_WEEK = "talent_week", "人才周"
+    OTHER = "other", "其他"
 
 
-EVENT_KIND_LABELS: dict[EventKind, str] = {
-    EventKind.VISIT: "走访考察",
-    EventKind.MATCHMAKING: "对接会",
-    EventKind.JOB_FAIR: "招聘会",
-    EventKind.INTERNSHIP: "实习实训",
-    EventKind.TRAINING: "培训",
-    EventKind.FORUM: "论坛",
-    EventKind.SIGNING: "签约仪式",
-    EventKind.TALENT_WEEK: "人才周",
-    EventKind.OTHER: "其他",
-}
-
-
-class EventState(StrEnum):
-    PLANNED = "planned"  # 筹备中
-    HELD = "held"  # 已举办
-    CANCELLED = "cancelled"  # 已取消
+class EventState(Labelled):
+    PLANNED = "planned", "筹备中"
+    HELD = "held", "已举办"
+    CANCELLED = "cancelled", "已取消"
 
 
 class Event(RecordMixin, VersionedMixin, Base):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from xiaodi.events.models import EVENT_KIND_LABELS, Event
+from xiaodi.events.models import Event, EventKind, EventState
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
 
 def specs() -> list[ResourceSpec]:
-    kind_labels = {k.value: v for k, v in EVENT_KIND_LABELS.items()}
-    state_labels = {"planned": "筹备中", "held": "已举办", "cancelled": "已取消"}
+    kind_labels = EventKind.labels()
+    state_labels = EventState.labels()
     events = ResourceSpec(
         name="events", label="活动", noun="活动", model=Event, area="events",
         columns=[

@@ -1,7 +1,7 @@
 """``xiaodi figures``: the programme's figures (工作数据) from the ledger, for a region, a unit and a period.
 
-A single command, not a group: ``xiaodi/cli.py`` registers ``figures`` with one line
-(``app.command("figures")(figures_cli.figures)``).
+A single command at the top level of ``xiaodi`` (the area's ``app`` is unnamed, so its command is merged into
+``xiaodi``'s); ``xiaodi/cli.py`` registers it with one line, ``app.add_typer(figures_cli.app)``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ FromOption = Annotated[str | None, typer.Option("--from", help="起始日期 YYY
 ToOption = Annotated[str | None, typer.Option("--to", help="截止日期 YYYY-MM-DD（含）")]
 
 
+app = typer.Typer()  # unnamed: its command sits at the top level of ``xiaodi``
+
+
+@app.command("figures")
 def figures(region: RegionOption = None, unit: UnitOption = None, date_from: FromOption = None,
             date_to: ToOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """工作数据：按台账计算合作高校、签约、项目、金额、到位资金、基地和需求等数字。"""
@@ -59,4 +63,4 @@ def _date(value: str | None, label: str) -> dt.date | None:
         raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{value}") from exc
 
 
-__all__ = ["figures"]
+__all__ = ["app", "figures"]

@@ -110,56 +110,61 @@ def _number(value: Decimal | int | None) -> int | float | None:
     return None if value is None else json_number(Decimal(value))
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/api", tags=["报道核对"])
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    @r.post("/reports", summary="上传工作报告/新闻，提取统计数字待核对")
-    async def upload(
-        session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
-        region: Annotated[str | None, Query(max_length=60, description="报道所属地区")] = None,
-    ) -> dict[str, Any]:
-        _require_office(viewer)
-        raw = await read_upload(file)
-        report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                              region_name=region, uploader_region_id=uploader_region_id(viewer))
-        return _report_json(session, report)
 
-    @r.get("/reports/{record_id}", summary="一篇报道及其统计数字")
-    def show(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
-        _require_office(viewer)
-        return _report_json(session, _report(session, viewer, record_id))
+router = APIRouter(prefix="/api", tags=["报道核对"])
 
-    @r.post("/reports/{record_id}/accept", summary="采信报道中全部待核对数字（计划类除外）")
-    def accept(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
-        _require_office(viewer)
-        report = _report(session, viewer, record_id)
-        accept_report(session, actor=viewer.actor, report_id=report.id)
-        return _report_json(session, report)
 
-    @r.post("/reports/figures/{record_id}/review", summary="核对一个数字：采信、更正或不采信")
-    def review(session: SessionDep, viewer: MemberUser, record_id: RecordId, body: ReviewBody) -> dict[str, Any]:
-        _require_office(viewer)
-        fig = session.get(StatedFigure, record_id)
-        if fig is None:
-            raise NotFound(f"报送数据（编号 {record_id}）不存在")
-        _report(session, viewer, fig.report_id)
-        place = reconciliation_region(session, viewer, body.region) if body.region else None
-        fig = review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=body.decision,
-                            corrected_value=body.corrected_value, metric=body.metric,
-                            region_id=place.id if place else None, note=body.note)
-        return _figure_json(fig)
+@router.post("/reports", summary="上传工作报告/新闻，提取统计数字待核对")
+async def upload(
+    session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
+    region: Annotated[str | None, Query(max_length=60, description="报道所属地区")] = None,
+) -> dict[str, Any]:
+    _require_office(viewer)
+    raw = await read_upload(file)
+    report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
+                          region_name=region, uploader_region_id=uploader_region_id(viewer))
+    return _report_json(session, report)
 
-    @r.get("/reconciliation", summary="数据比对：报道所述与台账计算并列，差异标出")
-    def reconciliation(
-        session: SessionDep, viewer: MemberUser,
-        region: Annotated[str, Query(min_length=1, max_length=60, description="地区，如 河津市")],
-        date_from: Annotated[str, Query(alias="from", max_length=20, description="起始日期，如 2024-01-01；可空")] = "",
-        date_to: Annotated[str, Query(alias="to", max_length=20, description="截止日期，如 2024-12-31；可空")] = "",
-    ) -> dict[str, Any]:
-        _require_office(viewer)
-        place = reconciliation_region(session, viewer, region)
-        period = parse_period(None, parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期"))
-        rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
-        return reconciliation_json(place, rows)
 
-    return r
+@router.get("/reports/{record_id}", summary="一篇报道及其统计数字")
+def show(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
+    _require_office(viewer)
+    return _report_json(session, _report(session, viewer, record_id))
+
+
+@router.post("/reports/{record_id}/accept", summary="采信报道中全部待核对数字（计划类除外）")
+def accept(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
+    _require_office(viewer)
+    report = _report(session, viewer, record_id)
+    accept_report(session, actor=viewer.actor, report_id=report.id)
+    return _report_json(session, report)
+
+
+@router.post("/reports/figures/{record_id}/review", summary="核对一个数字：采信、更正或不采信")
+def review(session: SessionDep, viewer: MemberUser, record_id: RecordId, body: ReviewBody) -> dict[str, Any]:
+    _require_office(viewer)
+    fig = session.get(StatedFigure, record_id)
+    if fig is None:
+        raise NotFound(f"报送数据（编号 {record_id}）不存在")
+    _report(session, viewer, fig.report_id)
+    place = reconciliation_region(session, viewer, body.region) if body.region else None
+    fig = review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=body.decision,
+                        corrected_value=body.corrected_value, metric=body.metric,
+                        region_id=place.id if place else None, note=body.note)
+    return _figure_json(fig)
+
+
+@router.get("/reconciliation", summary="数据比对：报道所述与台账计算并列，差异标出")
+def reconciliation(
+    session: SessionDep, viewer: MemberUser,
+    region: Annotated[str, Query(min_length=1, max_length=60, description="地区，如 河津市")],
+    date_from: Annotated[str, Query(alias="from", max_length=20, description="起始日期，如 2024-01-01；可空")] = "",
+    date_to: Annotated[str, Query(alias="to", max_length=20, description="截止日期，如 2024-12-31；可空")] = "",
+) -> dict[str, Any]:
+    _require_office(viewer)
+    place = reconciliation_region(session, viewer, region)
+    period = parse_period(None, parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期"))
+    rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
+    return reconciliation_json(place, rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ from rich.table import Table
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from xiaodi.cli_options import cli_console
+from xiaodi.cli_options import cli_console, engine_for
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
 from xiaodi.ingest.pipeline import ingest_paths
@@ -35,29 +34,6 @@ def _directory_names(engine: Engine) -> tuple[list[str], dict[str, str]]:
         return names, aliases
     except SQLAlchemyError:
         return [], {}
-
-
-def register(app: typer.Typer, engine_for: Callable[[str | None], Engine]) -> None:
-    @app.command("ingest")
-    def ingest(
-        paths: Annotated[list[Path], typer.Argument(help="报道文件或文件夹（.txt/.html，可多个）")],
-        as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
-        store: Annotated[bool, typer.Option("--store", help="把报道和数字存入台账，待核对")] = False,
-        region: Annotated[str | None, typer.Option("--region", help="报道所属地区（数字未写地区时归入）")] = None,
-        db: Annotated[str | None, typer.Option("--db", help="数据库 URL")] = None,
-    ) -> None:
-        """清洗工作报告/新闻，提取其中的统计数字（协议、项目、金额、基地……）。"""
-        engine = engine_for(db)
-        names, aliases = _directory_names(engine)
-        failed = total = 0
-        for result in ingest_paths(paths, known_names=names, aliases=aliases, default_region=region):
-            failed += "error" in result
-            total += 1
-            if store and "error" not in result:
-                _store(engine, Path(result["file"]), region)
-            _print(result, as_json)
-        if total and failed == total:  # some bad files in a batch are reported, not fatal
-            raise typer.Exit(code=1)
 
 
 def _store(engine: Engine, path: Path, region: str | None) -> None:
@@ -85,3 +61,30 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     console.print(table)
     for warning in result["warnings"]:
         console.print(f"[yellow]提示：{warning}[/yellow]")
+
+
+# ── commands ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+app = typer.Typer()  # unnamed: its commands and groups sit at the top level of ``xiaodi``
+
+
+@app.command("ingest")
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="报道文件或文件夹（.txt/.html，可多个）")],
+    as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON")] = False,
+    store: Annotated[bool, typer.Option("--store", help="把报道和数字存入台账，待核对")] = False,
+    region: Annotated[str | None, typer.Option("--region", help="报道所属地区（数字未写地区时归入）")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL")] = None,
+) -> None:
+    """清洗工作报告/新闻，提取其中的统计数字（协议、项目、金额、基地……）。"""
+    engine = engine_for(db)
+    names, aliases = _directory_names(engine)
+    failed = total = 0
+    for result in ingest_paths(paths, known_names=names, aliases=aliases, default_region=region):
+        failed += "error" in result
+        total += 1
+        if store and "error" not in result:
+            _store(engine, Path(result["file"]), region)
+        _print(result, as_json)
+    if total and failed == total:  # some bad files in a batch are reported, not fatal
+        raise typer.Exit(code=1)

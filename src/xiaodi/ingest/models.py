@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 
 if TYPE_CHECKING:
@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 FigureValue = Numeric(24, 2, asdecimal=True)
 
 
-class ReportState(StrEnum):
-    UPLOADED = "uploaded"  # 已上传 (cleaned, figures proposed)
-    REVIEWED = "reviewed"  # 已核对
-    ACCEPTED = "accepted"  # 已采信
+class ReportState(Labelled):
+    UPLOADED = "uploaded", "待核对"  # uploaded, cleaned, figures proposed
+    REVIEWED = "reviewed", "核对中"
+    ACCEPTED = "accepted", "已采信"
 
 
 class IngestedReport(RecordMixin, VersionedMixin, Base):
@@ -63,11 +63,11 @@ class IngestedReport(RecordMixin, VersionedMixin, Base):
         return "".join(n if n.endswith(("。", "！", "？")) else f"{n}。" for n in self.warnings or [])
 
 
-class FigureState(StrEnum):
-    PROPOSED = "proposed"  # 待核对 (extracted by the machine)
-    ACCEPTED = "accepted"  # 已采信
-    REJECTED = "rejected"  # 不采信
-    CORRECTED = "corrected"  # 已更正 (``corrected_value`` holds the reviewer's value)
+class FigureState(Labelled):
+    PROPOSED = "proposed", "待核对"  # extracted by the machine
+    ACCEPTED = "accepted", "已采信"
+    REJECTED = "rejected", "不采信"
+    CORRECTED = "corrected", "已更正"  # ``corrected_value`` holds the reviewer's value
 
 
 class StatedFigure(IdMixin, TimestampMixin, Base):

@@ -21,7 +21,7 @@ from xiaodi.core.numbers import format_yuan
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 from xiaodi.figures.report import parse_period
 from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
-from xiaodi.ingest.models import IngestedReport, ReportState, StatedFigure
+from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
 from xiaodi.web.access import get_visible, reviews_reports
@@ -29,9 +29,6 @@ from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
-REPORT_STATE_LABELS = {ReportState.UPLOADED.value: "待核对", ReportState.REVIEWED.value: "核对中",
-                       ReportState.ACCEPTED.value: "已采信"}
-FIGURE_STATE_LABELS = {"proposed": "待核对", "accepted": "已采信", "rejected": "不采信", "corrected": "已更正"}
 METRIC_NAMES = Metric.labels()
 METRIC_BY_NAME = {label: key for key, label in METRIC_NAMES.items()}
 MONEY_KEYS = frozenset(m.value for m in MONEY_METRICS)
@@ -61,7 +58,7 @@ def report_extras(session: Session, viewer: Viewer, report: IngestedReport) -> d
         "metric_choices": list(METRIC_NAMES.values()),
         "metric_names": METRIC_NAMES,
         "figure_text": figure_text,
-        "figure_states": FIGURE_STATE_LABELS,
+        "figure_states": FigureState.labels(),
         "proposed": sum(1 for f in figures if f.state == "proposed" and not f.is_plan),
     }
 
@@ -74,17 +71,17 @@ def specs() -> list[ResourceSpec]:
             Column("filename", "文件"),
             Column("region.full_name", "地区"),
             Column("published_on", "发布日期", sort=IngestedReport.published_on),
-            Column("state", "状态", labels=REPORT_STATE_LABELS, sort=IngestedReport.state),
+            Column("state", "状态", labels=ReportState.labels(), sort=IngestedReport.state),
             Column("uploaded_at", "上传时间", sort=IngestedReport.uploaded_at),
         ],
         detail=[
             Column("title", "标题"), Column("filename", "文件"), Column("region.full_name", "地区"),
             Column("published_on", "发布日期"), Column("source", "来源"), Column("author", "作者"),
-            Column("state", "状态", labels=REPORT_STATE_LABELS), Column("cleaning_notes", "清洗提示"),
+            Column("state", "状态", labels=ReportState.labels()), Column("cleaning_notes", "清洗提示"),
             Column("uploaded_by", "上传人"), Column("uploaded_at", "上传时间"),
         ],
         search=[IngestedReport.title, IngestedReport.filename, IngestedReport.source],
-        filters=[Filter("state", "状态", IngestedReport.state, list(REPORT_STATE_LABELS.items()))],
+        filters=[Filter("state", "状态", IngestedReport.state, list(ReportState.labels().items()))],
         default_sort="-uploaded_at",
         title=lambda r: r.title or r.filename,
         extras=report_extras,
@@ -128,73 +125,77 @@ def _metric_key(typed: str) -> str | None:
     return key
 
 
-def router() -> APIRouter:
-    r = APIRouter(include_in_schema=False)
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    @r.get("/reports/upload")
-    def upload_form(request: Request, viewer: MemberUser) -> Response:
-        _require_office(viewer)
-        return render(request, "report_upload.html", {"page_title": "上传报道"})
 
-    @r.post("/reports/upload")
-    async def upload(
-        request: Request, session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
-        region: Annotated[str, Form(max_length=60)] = "",
-    ) -> Response:
-        _require_office(viewer)
-        raw = await read_upload(file)
-        report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                              region_name=region.strip() or None, uploader_region_id=uploader_region_id(viewer))
-        flash(request, f"已读入“{report.title or report.filename}”，请逐项核对统计数字")
-        return RedirectResponse(f"/reports/{report.id}", status_code=303)
+router = APIRouter(include_in_schema=False)
 
-    @r.post("/reports/{record_id}/accept")
-    def accept(request: Request, session: SessionDep, viewer: MemberUser, record_id: RecordId) -> Response:
-        _require_office(viewer)
-        report = get_visible(session, IngestedReport, record_id, viewer, "报道")
-        n = accept_report(session, actor=viewer.actor, report_id=report.id)
-        flash(request, f"已采信 {n} 个数字")
-        return RedirectResponse(f"/reports/{report.id}", status_code=303)
 
-    @r.post("/reports/figures/{record_id}/review")
-    def review(
-        request: Request, session: SessionDep, viewer: MemberUser, record_id: RecordId,
-        decision: Annotated[Decision, Form()], corrected_value: Annotated[str, Form(max_length=40)] = "",
-        metric: Annotated[str, Form(max_length=40)] = "", region: Annotated[str, Form(max_length=60)] = "",
-        note: Annotated[str, Form(max_length=2000)] = "",
-    ) -> Response:
-        _require_office(viewer)
-        fig = session.get(StatedFigure, record_id)
-        if fig is None:
-            raise NotFound(f"报送数据（编号 {record_id}）不存在")
-        get_visible(session, IngestedReport, fig.report_id, viewer, "报道")
-        chosen = _metric_key(metric)
-        new_metric = chosen if chosen and chosen != fig.metric else None
-        place = reconciliation_region(session, viewer, region.strip()) if region.strip() else None
-        review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=decision,
-                      corrected_value=_amount(corrected_value, new_metric or fig.metric), metric=new_metric,
-                      region_id=place.id if place else None, note=note.strip() or None)
-        flash(request, f"“{fig.quote[:30]}”{DECISION_DONE[decision]}")
-        return RedirectResponse(f"/reports/{fig.report_id}#figure-{fig.id}", status_code=303)
+@router.get("/reports/upload")
+def upload_form(request: Request, viewer: MemberUser) -> Response:
+    _require_office(viewer)
+    return render(request, "report_upload.html", {"page_title": "上传报道"})
 
-    @r.get("/reconciliation")
-    def reconciliation(
-        request: Request, session: SessionDep, viewer: MemberUser, region: str = "",
-        date_from_text: Annotated[str, Query(alias="from", max_length=20)] = "",
-        date_to_text: Annotated[str, Query(alias="to", max_length=20)] = "",
-    ) -> Response:
-        _require_office(viewer)
-        region = region.strip()[:60]
-        date_from, date_to = parse_day(date_from_text, "起始日期"), parse_day(date_to_text, "截止日期")
-        place, rows = None, []
-        if region:
-            place = reconciliation_region(session, viewer, region)
-            period = parse_period(None, date_from, date_to)  # the ledger's calendar: 2000–2100, from before to
-            rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
-        return render(request, "reconciliation.html", {
-            "page_title": "数据比对", "region": region, "place": place, "rows": rows, "metric_names": METRIC_NAMES,
-            "figure_text": figure_text, "date_from": date_from, "date_to": date_to,
-        })
 
-    return r
+@router.post("/reports/upload")
+async def upload(
+    request: Request, session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
+    region: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    _require_office(viewer)
+    raw = await read_upload(file)
+    report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
+                          region_name=region.strip() or None, uploader_region_id=uploader_region_id(viewer))
+    flash(request, f"已读入“{report.title or report.filename}”，请逐项核对统计数字")
+    return RedirectResponse(f"/reports/{report.id}", status_code=303)
 
+
+@router.post("/reports/{record_id}/accept")
+def accept(request: Request, session: SessionDep, viewer: MemberUser, record_id: RecordId) -> Response:
+    _require_office(viewer)
+    report = get_visible(session, IngestedReport, record_id, viewer, "报道")
+    n = accept_report(session, actor=viewer.actor, report_id=report.id)
+    flash(request, f"已采信 {n} 个数字")
+    return RedirectResponse(f"/reports/{report.id}", status_code=303)
+
+
+@router.post("/reports/figures/{record_id}/review")
+def review(
+    request: Request, session: SessionDep, viewer: MemberUser, record_id: RecordId,
+    decision: Annotated[Decision, Form()], corrected_value: Annotated[str, Form(max_length=40)] = "",
+    metric: Annotated[str, Form(max_length=40)] = "", region: Annotated[str, Form(max_length=60)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    _require_office(viewer)
+    fig = session.get(StatedFigure, record_id)
+    if fig is None:
+        raise NotFound(f"报送数据（编号 {record_id}）不存在")
+    get_visible(session, IngestedReport, fig.report_id, viewer, "报道")
+    chosen = _metric_key(metric)
+    new_metric = chosen if chosen and chosen != fig.metric else None
+    place = reconciliation_region(session, viewer, region.strip()) if region.strip() else None
+    review_figure(session, actor=viewer.actor, figure_id=fig.id, decision=decision,
+                  corrected_value=_amount(corrected_value, new_metric or fig.metric), metric=new_metric,
+                  region_id=place.id if place else None, note=note.strip() or None)
+    flash(request, f"“{fig.quote[:30]}”{DECISION_DONE[decision]}")
+    return RedirectResponse(f"/reports/{fig.report_id}#figure-{fig.id}", status_code=303)
+
+
+@router.get("/reconciliation")
+def reconciliation(
+    request: Request, session: SessionDep, viewer: MemberUser, region: str = "",
+    date_from_text: Annotated[str, Query(alias="from", max_length=20)] = "",
+    date_to_text: Annotated[str, Query(alias="to", max_length=20)] = "",
+) -> Response:
+    _require_office(viewer)
+    region = region.strip()[:60]
+    date_from, date_to = parse_day(date_from_text, "起始日期"), parse_day(date_to_text, "截止日期")
+    place, rows = None, []
+    if region:
+        place = reconciliation_region(session, viewer, region)
+        period = parse_period(None, date_from, date_to)  # the ledger's calendar: 2000–2100, from before to
+        rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
+    return render(request, "reconciliation.html", {
+        "page_title": "数据比对", "region": region, "place": place, "rows": rows, "metric_names": METRIC_NAMES,
+        "figure_text": figure_text, "date_from": date_from, "date_to": date_to,
+    })

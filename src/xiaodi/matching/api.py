@@ -18,7 +18,7 @@ from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation
 from xiaodi.matching import service
 from xiaodi.matching.feedback import FEEDBACK_TARGETS, record_feedback
-from xiaodi.matching.models import VERDICT_LABELS
+from xiaodi.matching.models import Verdict
 from xiaodi.matching.profiles import TARGETS
 from xiaodi.web.access import get_visible, scope_of
 from xiaodi.web.deps import MemberUser, SessionDep
@@ -48,40 +48,42 @@ class FeedbackIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500, description="理由")
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/api/match", tags=["精准匹配"])
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    @r.get("", summary="文本匹配：高校、成果、专家、平台、企业或需求，附匹配理由")
-    def match(
-        session: SessionDep,
-        viewer: MemberUser,
-        text: Annotated[str, Query(min_length=1, max_length=2000, description="需求描述或关键词")],
-        target: Annotated[str, Query(max_length=20, description="匹配对象：" + "、".join(TARGETS))] = "university",
-        top: Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")] = 10,
-        region: Annotated[str | None, Query(max_length=60, description="按地区筛选，如 山西省")] = None,
-        place: Annotated[str | None, Query(max_length=60, description="需求所在地（就近加分，不筛选）")] = None,
-        kind: Annotated[str | None, Query(max_length=20, description="类别，如 university / institute")] = None,
-        level: Annotated[str | None, Query(max_length=40, description="层次/级别")] = None,
-        discipline: Annotated[str | None, Query(max_length=120, description="学科")] = None,
-        industry: Annotated[str | None, Query(max_length=120, description="行业代码或名称")] = None,
-    ) -> dict[str, Any]:
-        filters = {"region": region, "kind": kind, "level": level, "discipline": discipline, "industry": industry}
-        wanted = {k: v for k, v in filters.items() if v}
-        # Enterprises and demands are not public to every member: ask for more, keep what the viewer may see.
-        ask = top if target in PUBLIC_TARGETS else min(service.MAX_TOP, top * 4)
-        answer = service.match_answer(session, text, target, ask, wanted, place=place).as_dict()
-        answer["items"] = visible_items(session, viewer, target, answer["items"])[:top]
-        return {"target": target, **answer}
 
-    @r.post("/feedback", summary="标记匹配候选：已对接或不合适（附理由）", status_code=201)
-    def feedback(body: FeedbackIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-        demand = get_visible(session, Demand, body.demand_id, viewer, "需求")
-        row = record_feedback(session, viewer=viewer, actor=viewer.actor, demand=demand, target=body.target,
-                              record_id=body.record_id, verdict=body.verdict, reason=body.reason)
-        session.commit()
-        if body.target == "university":
-            service.update_record(session, "university", body.record_id)  # 已对接 is evidence from now on
-        return {"id": row.id, "demand_id": row.demand_id, "target": row.target, "record_id": row.record_id,
-                "verdict": str(row.verdict), "verdict_label": VERDICT_LABELS[str(row.verdict)], "reason": row.reason}
+router = APIRouter(prefix="/api/match", tags=["精准匹配"])
 
-    return r
+
+@router.get("", summary="文本匹配：高校、成果、专家、平台、企业或需求，附匹配理由")
+def match(
+    session: SessionDep,
+    viewer: MemberUser,
+    text: Annotated[str, Query(min_length=1, max_length=2000, description="需求描述或关键词")],
+    target: Annotated[str, Query(max_length=20, description="匹配对象：" + "、".join(TARGETS))] = "university",
+    top: Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")] = 10,
+    region: Annotated[str | None, Query(max_length=60, description="按地区筛选，如 山西省")] = None,
+    place: Annotated[str | None, Query(max_length=60, description="需求所在地（就近加分，不筛选）")] = None,
+    kind: Annotated[str | None, Query(max_length=20, description="类别，如 university / institute")] = None,
+    level: Annotated[str | None, Query(max_length=40, description="层次/级别")] = None,
+    discipline: Annotated[str | None, Query(max_length=120, description="学科")] = None,
+    industry: Annotated[str | None, Query(max_length=120, description="行业代码或名称")] = None,
+) -> dict[str, Any]:
+    filters = {"region": region, "kind": kind, "level": level, "discipline": discipline, "industry": industry}
+    wanted = {k: v for k, v in filters.items() if v}
+    # Enterprises and demands are not public to every member: ask for more, keep what the viewer may see.
+    ask = top if target in PUBLIC_TARGETS else min(service.MAX_TOP, top * 4)
+    answer = service.match_answer(session, text, target, ask, wanted, place=place).as_dict()
+    answer["items"] = visible_items(session, viewer, target, answer["items"])[:top]
+    return {"target": target, **answer}
+
+
+@router.post("/feedback", summary="标记匹配候选：已对接或不合适（附理由）", status_code=201)
+def feedback(body: FeedbackIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    demand = get_visible(session, Demand, body.demand_id, viewer, "需求")
+    row = record_feedback(session, viewer=viewer, actor=viewer.actor, demand=demand, target=body.target,
+                          record_id=body.record_id, verdict=body.verdict, reason=body.reason)
+    session.commit()
+    if body.target == "university":
+        service.update_record(session, "university", body.record_id)  # 已对接 is evidence from now on
+    return {"id": row.id, "demand_id": row.demand_id, "target": row.target, "record_id": row.record_id,
+            "verdict": str(row.verdict), "verdict_label": Verdict(row.verdict).label, "reason": row.reason}

@@ -17,7 +17,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import DbOption, EngineFactory, cli_console
+from xiaodi.cli_options import DbOption, cli_console, engine_for
 from xiaodi.core import search
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.matching import service
@@ -75,86 +75,6 @@ def _rebuild_search_index(engine: Engine, bar: Progress) -> int:
     return total
 
 
-def register(app: typer.Typer, engine_for: EngineFactory) -> None:
-    """Mount ``xiaodi index …`` and ``xiaodi match`` on ``app``."""
-    index_app = typer.Typer(help="匹配索引：从名录与清单重建（精准匹配）。", no_args_is_help=True)
-    app.add_typer(index_app, name="index")
-
-    @index_app.command("rebuild")
-    def rebuild(
-        target: Annotated[str, typer.Option("--target", "-t", help="匹配对象或 all")] = "all",
-        wait_dense: Annotated[bool, typer.Option("--wait-dense", help="等语义向量全部编码完成后再退出")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """重建匹配索引（全部或某一类对象），显示进度。"""
-        targets = list(TARGETS) if target == "all" else [check_target(target)]
-        engine = engine_for(db)
-        with Session(engine) as session, Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err_console,
-        ) as bar:
-            tasks: dict[str, Any] = {}
-
-            def report(step: str, done: int, total: int) -> None:
-                if step not in tasks:
-                    tasks[step] = bar.add_task(step, total=max(total, 1))
-                bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
-
-            svc = service.service_for(session)
-            counts = {t: len(svc.rebuild(session, t, report)) for t in targets}
-            if wait_dense and svc.encoder_name:
-                for t in targets:
-                    index = svc.index(session, t)
-                    task = bar.add_task(f"语义编码：{TARGETS[t]}", total=max(len(index), 1))
-                    while not index.wait_dense(timeout=0.5):
-                        if index.dense_error is not None:
-                            break
-                        bar.update(task, completed=len(index.dense) if index.dense is not None else 0)
-                    bar.update(task, completed=max(len(index), 1))
-                    index.save(svc.root / t)
-            searched = _rebuild_search_index(engine, bar) if target == "all" else None
-        console.print("索引已重建：" + "，".join(f"{TARGETS[t]} {n} 条" for t, n in counts.items()))
-        if searched is not None:
-            console.print(f"关键词检索索引已重建：{searched} 条（需求、科技成果）")
-        if svc.encoder_name and not wait_dense:
-            console.print(f"语义向量（{svc.encoder_name}）在后台编码并缓存；未完成前匹配只用关键词检索。")
-
-    @app.command("match")
-    def match(
-        text: Annotated[str | None, typer.Argument(help="需求描述或关键词")] = None,
-        target: TargetOption = "university",
-        top: Annotated[int, typer.Option("--top", "-n", help="返回条数")] = 10,
-        as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-        batch: Annotated[Path | None, typer.Option("--batch", help="批量匹配：CSV 文件，列 id,text")] = None,
-        out: Annotated[Path | None, typer.Option("--out", help="批量结果：JSON Lines 文件")] = None,
-        region: Annotated[str | None, typer.Option("--region", help="按地区筛选，如 山西省")] = None,
-        place: Annotated[str | None, typer.Option("--place", help="需求所在地（就近加分，不筛选）")] = None,
-        kind: Annotated[str | None, typer.Option("--kind", help="按类别筛选，如 university / institute")] = None,
-        level: Annotated[str | None, typer.Option("--level", help="按层次/级别筛选")] = None,
-        discipline: Annotated[str | None, typer.Option("--discipline", help="按学科筛选")] = None,
-        industry: Annotated[str | None, typer.Option("--industry", help="按行业代码或名称筛选")] = None,
-        db: DbOption = None,
-    ) -> None:
-        """精准匹配：把需求文本匹配到高校、成果、专家、平台、企业或需求，列出理由。"""
-        filters = _filters(region, kind, level, discipline, industry)
-        with Session(engine_for(db)) as session:
-            if batch is not None:
-                if out is None:
-                    raise ValidationFailed("批量匹配需要 --out 指定结果文件（JSON Lines）")
-                if not batch.is_file():
-                    raise NotFound(f"找不到批量文件：{batch}")
-                done, failed = run_batch(session, batch, out, target=target, top=top, filters=filters)
-                console.print(f"批量匹配完成：成功 {done} 条，失败 {failed} 条，结果已写入 {out}")
-                return
-            if not text:
-                raise ValidationFailed("请给出需求文本，或用 --batch 指定批量文件")
-            answer = service.match_answer(session, text, target, top, filters, place=place).as_dict()
-        if as_json:
-            typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
-            return
-        print_answer(answer, target)
-
-
 def print_answer(answer: dict[str, Any], target: str) -> None:
     """The notes first (a half-built index must be said), then the demand's disciplines and the ranked table."""
     for warning in answer["warnings"]:
@@ -171,3 +91,88 @@ def print_answer(answer: dict[str, Any], target: str) -> None:
         score = f"{r['score']:.0f}（{r['label']}）"
         table.add_row(str(rank), r["name"], r["kind_label"], score, "\n".join(r["reasons"]))
     console.print(table)
+
+
+# ── commands ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+app = typer.Typer()  # unnamed: its commands and groups sit at the top level of ``xiaodi``
+
+
+index_app = typer.Typer(help="匹配索引：从名录与清单重建（精准匹配）。", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("rebuild")
+def rebuild(
+    target: Annotated[str, typer.Option("--target", "-t", help="匹配对象或 all")] = "all",
+    wait_dense: Annotated[bool, typer.Option("--wait-dense", help="等语义向量全部编码完成后再退出")] = False,
+    db: DbOption = None,
+) -> None:
+    """重建匹配索引（全部或某一类对象），显示进度。"""
+    targets = list(TARGETS) if target == "all" else [check_target(target)]
+    engine = engine_for(db)
+    with Session(engine) as session, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
+
+        svc = service.service_for(session)
+        counts = {t: len(svc.rebuild(session, t, report)) for t in targets}
+        if wait_dense and svc.encoder_name:
+            for t in targets:
+                index = svc.index(session, t)
+                task = bar.add_task(f"语义编码：{TARGETS[t]}", total=max(len(index), 1))
+                while not index.wait_dense(timeout=0.5):
+                    if index.dense_error is not None:
+                        break
+                    bar.update(task, completed=len(index.dense) if index.dense is not None else 0)
+                bar.update(task, completed=max(len(index), 1))
+                index.save(svc.root / t)
+        searched = _rebuild_search_index(engine, bar) if target == "all" else None
+    console.print("索引已重建：" + "，".join(f"{TARGETS[t]} {n} 条" for t, n in counts.items()))
+    if searched is not None:
+        console.print(f"关键词检索索引已重建：{searched} 条（需求、科技成果）")
+    if svc.encoder_name and not wait_dense:
+        console.print(f"语义向量（{svc.encoder_name}）在后台编码并缓存；未完成前匹配只用关键词检索。")
+
+
+@app.command("match")
+def match(
+    text: Annotated[str | None, typer.Argument(help="需求描述或关键词")] = None,
+    target: TargetOption = "university",
+    top: Annotated[int, typer.Option("--top", "-n", help="返回条数")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    batch: Annotated[Path | None, typer.Option("--batch", help="批量匹配：CSV 文件，列 id,text")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="批量结果：JSON Lines 文件")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="按地区筛选，如 山西省")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="需求所在地（就近加分，不筛选）")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="按类别筛选，如 university / institute")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="按层次/级别筛选")] = None,
+    discipline: Annotated[str | None, typer.Option("--discipline", help="按学科筛选")] = None,
+    industry: Annotated[str | None, typer.Option("--industry", help="按行业代码或名称筛选")] = None,
+    db: DbOption = None,
+) -> None:
+    """精准匹配：把需求文本匹配到高校、成果、专家、平台、企业或需求，列出理由。"""
+    filters = _filters(region, kind, level, discipline, industry)
+    with Session(engine_for(db)) as session:
+        if batch is not None:
+            if out is None:
+                raise ValidationFailed("批量匹配需要 --out 指定结果文件（JSON Lines）")
+            if not batch.is_file():
+                raise NotFound(f"找不到批量文件：{batch}")
+            done, failed = run_batch(session, batch, out, target=target, top=top, filters=filters)
+            console.print(f"批量匹配完成：成功 {done} 条，失败 {failed} 条，结果已写入 {out}")
+            return
+        if not text:
+            raise ValidationFailed("请给出需求文本，或用 --batch 指定批量文件")
+        answer = service.match_answer(session, text, target, top, filters, place=place).as_dict()
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    print_answer(answer, target)

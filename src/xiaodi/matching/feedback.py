@@ -27,7 +27,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, Person
-from xiaodi.matching.models import VERDICT_LABELS, MatchFeedback, Verdict
+from xiaodi.matching.models import MatchFeedback, Verdict
 
 FEEDBACK_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT)
 TARGET_MODELS: dict[str, type[object]] = {"university": Organisation, "expert": Person, "achievement": Achievement,
@@ -42,7 +42,7 @@ def check_feedback(viewer: Viewer, target: str, verdict: str, reason: str) -> tu
         raise Forbidden("只有校地合作办公室和牵头单位可以标记匹配候选")
     if target not in TARGET_MODELS:
         raise ValidationFailed(f"未知的候选类别“{target}”，可选：" + "、".join(FEEDBACK_TARGETS))
-    if verdict not in VERDICT_LABELS:
+    if verdict not in Verdict.labels():
         raise ValidationFailed("对接结论应为 已对接（contacted）或 不合适（unsuitable）")
     text = (reason or "").strip()
     if not text:
@@ -92,7 +92,7 @@ def apply_verdicts(candidates: Sequence[J], verdicts: dict[tuple[str, int], Matc
     for c in candidates:
         found = verdicts.get((c.target, c.record_id))
         if found is not None:
-            c.reasons.insert(0, f"{VERDICT_LABELS[str(found.verdict)]}：{found.reason}（{found.actor}）")
+            c.reasons.insert(0, f"{Verdict(found.verdict).label}：{found.reason}（{found.actor}）")
             c.verdict = str(found.verdict)
         (last if found is not None and found.verdict == Verdict.UNSUITABLE else kept).append(c)
     return kept + last

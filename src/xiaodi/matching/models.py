@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, utcnow
 
 
-class Verdict(StrEnum):
+class Verdict(Labelled):
     """An office's verdict on one candidate (对接结论)."""
 
-    CONTACTED = "contacted"  # 已对接: the office has put the two sides in touch — evidence for similar demands
-    UNSUITABLE = "unsuitable"  # 不合适: not for this demand (the reason says why); it goes to the end of the list
-
-
-VERDICT_LABELS: dict[str, str] = {Verdict.CONTACTED.value: "已对接", Verdict.UNSUITABLE.value: "不合适"}
+    CONTACTED = "contacted", "已对接"  # the office has put the two sides in touch — evidence for similar demands
+    UNSUITABLE = "unsuitable", "不合适"  # not for this demand (the reason says why); it goes to the end of the list
 
 
 class MatchFeedback(IdMixin, Base):

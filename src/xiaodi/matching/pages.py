@@ -55,60 +55,62 @@ def _ask(session: SessionDep, text: str, demand_id: int | None, place: str | Non
     return answers, text
 
 
-def router() -> APIRouter:
-    r = APIRouter(include_in_schema=False)  # pages, not the JSON API
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    @r.get("/match")
-    def match_page(
-        request: Request,
-        session: SessionDep,
-        viewer: MemberUser,
-        text: Annotated[str, Query(max_length=2000)] = "",
-        demand: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-        place: Annotated[str, Query(max_length=60)] = "",
-        region: Annotated[str, Query(max_length=60)] = "",
-        kind: Annotated[str, Query(max_length=20)] = "",
-        level: Annotated[str, Query(max_length=40)] = "",
-    ) -> Response:
-        filters = {k: v for k, v in {"region": region, "kind": kind, "level": level}.items() if v}
-        context: dict[str, Any] = {"page_title": "精准匹配", "text": text, "demand_id": demand, "place": place,
-                                   "region": region, "kind": kind, "level": level, "targets": TARGETS,
-                                   "columns": PAGE_TARGETS, "answers": {}, "error": None}
-        if text.strip() or demand is not None:
-            try:
-                context["answers"], context["asked"] = _ask(session, text, demand, place, filters, viewer)
-            except XiaodiError as exc:
-                if exc.status == 404:
-                    raise
-                context["error"] = exc.message
-        context["may_judge"] = demand is not None and viewer.has_role(*FEEDBACK_ROLES)
-        answers = context["answers"]
-        context["routes"] = next((a.routes for a in answers.values() if a.routes), [])
-        context["warnings"] = list(dict.fromkeys(w for a in answers.values() for w in a.warnings))
-        return render(request, "match.html", context)
 
-    @r.post("/match/feedback")
-    def feedback(
-        request: Request,
-        session: SessionDep,
-        viewer: MemberUser,
-        demand_id: Annotated[int, Form(ge=1, le=2**62)],
-        target: Annotated[str, Form(max_length=16)],
-        record_id: Annotated[int, Form(ge=1, le=2**62)],
-        verdict: Annotated[str, Form(max_length=16)],
-        reason: Annotated[str, Form(max_length=500)] = "",
-    ) -> Response:
-        demand = get_visible(session, Demand, demand_id, viewer, "需求")
+router = APIRouter(include_in_schema=False)  # pages, not the JSON API
+
+
+@router.get("/match")
+def match_page(
+    request: Request,
+    session: SessionDep,
+    viewer: MemberUser,
+    text: Annotated[str, Query(max_length=2000)] = "",
+    demand: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    place: Annotated[str, Query(max_length=60)] = "",
+    region: Annotated[str, Query(max_length=60)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
+    level: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    filters = {k: v for k, v in {"region": region, "kind": kind, "level": level}.items() if v}
+    context: dict[str, Any] = {"page_title": "精准匹配", "text": text, "demand_id": demand, "place": place,
+                               "region": region, "kind": kind, "level": level, "targets": TARGETS,
+                               "columns": PAGE_TARGETS, "answers": {}, "error": None}
+    if text.strip() or demand is not None:
         try:
-            record_feedback(session, viewer=viewer, actor=viewer.actor, demand=demand, target=target,
-                            record_id=record_id, verdict=verdict, reason=reason)
-        except ValidationFailed as exc:  # a missing reason: say so on the page it came from
-            flash(request, exc.message, "error")
-        else:
-            session.commit()
-            if target == "university":
-                service.update_record(session, "university", record_id)
-            flash(request, "已记录对接结论")
-        return RedirectResponse(f"/match?demand={demand.id}#col-{target}", status_code=303)
+            context["answers"], context["asked"] = _ask(session, text, demand, place, filters, viewer)
+        except XiaodiError as exc:
+            if exc.status == 404:
+                raise
+            context["error"] = exc.message
+    context["may_judge"] = demand is not None and viewer.has_role(*FEEDBACK_ROLES)
+    answers = context["answers"]
+    context["routes"] = next((a.routes for a in answers.values() if a.routes), [])
+    context["warnings"] = list(dict.fromkeys(w for a in answers.values() for w in a.warnings))
+    return render(request, "match.html", context)
 
-    return r
+
+@router.post("/match/feedback")
+def feedback(
+    request: Request,
+    session: SessionDep,
+    viewer: MemberUser,
+    demand_id: Annotated[int, Form(ge=1, le=2**62)],
+    target: Annotated[str, Form(max_length=16)],
+    record_id: Annotated[int, Form(ge=1, le=2**62)],
+    verdict: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    demand = get_visible(session, Demand, demand_id, viewer, "需求")
+    try:
+        record_feedback(session, viewer=viewer, actor=viewer.actor, demand=demand, target=target,
+                        record_id=record_id, verdict=verdict, reason=reason)
+    except ValidationFailed as exc:  # a missing reason: say so on the page it came from
+        flash(request, exc.message, "error")
+    else:
+        session.commit()
+        if target == "university":
+            service.update_record(session, "university", record_id)
+        flash(request, "已记录对接结论")
+    return RedirectResponse(f"/match?demand={demand.id}#col-{target}", status_code=303)

@@ -1,6 +1,6 @@
 """Agreement API (/api/agreements): an office registers a signed agreement (签约), also for a selected 揭榜 claim.
 
-Included by ``projects.api.router()``; the list and detail (``GET /api/agreements…``) are the web layer's.
+Included by ``projects.api.router``; the list and detail (``GET /api/agreements…``) are the web layer's.
 """
 
 from __future__ import annotations
@@ -80,16 +80,17 @@ def agreement_out(agreement: Agreement, demand: Demand | None) -> AgreementOut:
                  for p in agreement.parties])
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/api/agreements", tags=["签约协议"])
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    @r.post("", status_code=201, response_model=AgreementOut, summary="登记签约协议（办公室；可据中选揭榜方案签约）")
-    def create(body: AgreementIn, session: SessionDep, viewer: MemberUser) -> Any:
-        agreement, demand = actions.sign_agreement(
-            session, viewer, title=body.title, kind=body.kind, signed_on=body.signed_on, amount=body.amount,
-            region_id=body.region_id, region=body.region, demand_id=body.demand_id, claim_id=body.claim_id,
-            parties=[actions.PartyIn(role=p.role, organisation_id=p.organisation_id, name=p.name)
-                     for p in body.parties])
-        return agreement_out(agreement, demand)
 
-    return r
+router = APIRouter(prefix="/api/agreements", tags=["签约协议"])
+
+
+@router.post("", status_code=201, response_model=AgreementOut, summary="登记签约协议（办公室；可据中选揭榜方案签约）")
+def create(body: AgreementIn, session: SessionDep, viewer: MemberUser) -> Any:
+    agreement, demand = actions.sign_agreement(
+        session, viewer, title=body.title, kind=body.kind, signed_on=body.signed_on, amount=body.amount,
+        region_id=body.region_id, region=body.region, demand_id=body.demand_id, claim_id=body.claim_id,
+        parties=[actions.PartyIn(role=p.role, organisation_id=p.organisation_id, name=p.name)
+                 for p in body.parties])
+    return agreement_out(agreement, demand)

@@ -177,83 +177,95 @@ def _milestones(session: Session, project_id: int) -> list[Milestone]:
                                 .order_by(Milestone.due_on, Milestone.id)))
 
 
-def router() -> APIRouter:
-    r = APIRouter(prefix="/api/projects", tags=["项目清单"])
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    @r.post("", status_code=201, response_model=ProjectOut, summary="新建项目（办公室；含倒排工期节点）")
-    def create(body: ProjectIn, session: SessionDep, viewer: MemberUser) -> Any:
-        project = actions.start_project(
-            session, viewer, name=body.name, agreement_id=body.agreement_id, region_id=body.region_id,
-            region=body.region, partner=actions.OrgRef(body.partner_id, body.partner),
-            enterprise=actions.OrgRef(body.enterprise_id, body.enterprise),
-            responsible_unit=actions.OrgRef(body.responsible_unit_id, body.responsible_unit),
-            leader_in_charge=body.leader_in_charge, pledged_amount=body.pledged_amount,
-            industry_code=body.industry_code, is_key_project=body.is_key_project,
-            milestones=[service.MilestoneSpec(title=m.title, due_on=m.due_on, target_stage=m.target_stage)
-                        for m in body.milestones])
-        return ProjectOut(id=project.id, code=project.code, name=project.name, agreement_id=project.agreement_id,
-                          region_id=project.region_id, stage=str(project.stage), pledged_amount=project.pledged_amount,
-                          version=project.version,
-                          milestones=[milestone_out(m) for m in _milestones(session, project.id)])
 
-    @r.post("/{project_id}/stage", response_model=StageOut, summary="变更项目阶段（办公室）")
-    def stage(project_id: RecordId, body: StageIn, session: SessionDep, viewer: MemberUser) -> StageOut:
-        project = actions.move_stage(session, viewer, project_id, to=body.to.value, reason=body.reason,
-                                     reached_on=body.reached_on.isoformat() if body.reached_on else None,
-                                     version=body.expected_version)
-        return StageOut(id=project.id, stage=str(project.stage), version=project.version)
+_projects = APIRouter(prefix="/api/projects", tags=["项目清单"])
 
-    @r.get("/{project_id}/milestones", response_model=list[MilestoneOut], summary="项目节点（倒排工期）")
-    def milestones(project_id: RecordId, session: SessionDep, viewer: MemberUser) -> Any:
-        project = get_visible(session, Project, project_id, viewer, "项目")
-        return [milestone_out(m) for m in _milestones(session, project.id)]
 
-    @r.post("/{project_id}/milestones", status_code=201, response_model=MilestoneOut, summary="添加节点（办公室）")
-    def add_milestone(project_id: RecordId, body: MilestoneIn, session: SessionDep, viewer: MemberUser) -> Any:
-        return milestone_out(actions.add_milestone(session, viewer, project_id, title=body.title, due_on=body.due_on,
-                                                   target_stage=body.target_stage))
+@_projects.post("", status_code=201, response_model=ProjectOut, summary="新建项目（办公室；含倒排工期节点）")
+def create(body: ProjectIn, session: SessionDep, viewer: MemberUser) -> Any:
+    project = actions.start_project(
+        session, viewer, name=body.name, agreement_id=body.agreement_id, region_id=body.region_id,
+        region=body.region, partner=actions.OrgRef(body.partner_id, body.partner),
+        enterprise=actions.OrgRef(body.enterprise_id, body.enterprise),
+        responsible_unit=actions.OrgRef(body.responsible_unit_id, body.responsible_unit),
+        leader_in_charge=body.leader_in_charge, pledged_amount=body.pledged_amount,
+        industry_code=body.industry_code, is_key_project=body.is_key_project,
+        milestones=[service.MilestoneSpec(title=m.title, due_on=m.due_on, target_stage=m.target_stage)
+                    for m in body.milestones])
+    return ProjectOut(id=project.id, code=project.code, name=project.name, agreement_id=project.agreement_id,
+                      region_id=project.region_id, stage=str(project.stage), pledged_amount=project.pledged_amount,
+                      version=project.version,
+                      milestones=[milestone_out(m) for m in _milestones(session, project.id)])
 
-    @r.post("/milestones/{milestone_id}/complete", response_model=MilestoneOut, summary="节点完成（办公室）")
-    def complete(milestone_id: RecordId, body: CompleteIn, session: SessionDep, viewer: MemberUser) -> Any:
-        return milestone_out(actions.complete_milestone(session, viewer, milestone_id, done_on=body.done_on,
-                                                        version=body.expected_version))
 
-    @r.get("/{project_id}/funds", response_model=FundsOut, summary="到位资金记录（含更正）")
-    def funds(project_id: RecordId, session: SessionDep, viewer: MemberUser) -> Any:
-        project = get_visible(session, Project, project_id, viewer, "项目")
-        total = service.funds_in_place(session, project_id=project.id)
-        return FundsOut(funds_in_place=total, records=[fund_out(f, total) for f in
-                                                       service.fund_history(session, project_id=project.id)])
+@_projects.post("/{project_id}/stage", response_model=StageOut, summary="变更项目阶段（办公室）")
+def stage(project_id: RecordId, body: StageIn, session: SessionDep, viewer: MemberUser) -> StageOut:
+    project = actions.move_stage(session, viewer, project_id, to=body.to.value, reason=body.reason,
+                                 reached_on=body.reached_on.isoformat() if body.reached_on else None,
+                                 version=body.expected_version)
+    return StageOut(id=project.id, stage=str(project.stage), version=project.version)
 
-    @r.post("/{project_id}/funds", status_code=201, response_model=FundOut, summary="登记到位资金（办公室）")
-    def record_funds(project_id: RecordId, body: FundIn, session: SessionDep, viewer: MemberUser) -> Any:
-        row = actions.record_funds(session, viewer, project_id, amount=body.amount, arrived_on=body.arrived_on,
-                                   source=body.source, note=body.note)
-        return fund_out(row, service.funds_in_place(session, project_id=row.project_id))
 
-    @r.post("/funds/{fund_id}/correct", status_code=201, response_model=FundOut, summary="更正到位资金（办公室）")
-    def correct_funds(fund_id: RecordId, body: FundCorrectIn, session: SessionDep, viewer: MemberUser) -> Any:
-        row = actions.correct_funds(session, viewer, fund_id, amount=body.amount, reason=body.reason,
-                                    arrived_on=body.arrived_on)
-        return fund_out(row, service.funds_in_place(session, project_id=row.project_id))
+@_projects.get("/{project_id}/milestones", response_model=list[MilestoneOut], summary="项目节点（倒排工期）")
+def milestones(project_id: RecordId, session: SessionDep, viewer: MemberUser) -> Any:
+    project = get_visible(session, Project, project_id, viewer, "项目")
+    return [milestone_out(m) for m in _milestones(session, project.id)]
 
-    @r.post("/{project_id}/dispatch-meetings", status_code=201, response_model=MeetingOut,
-            summary="记录调度会：逾期节点的调度决定与新时限（办公室）")
-    def dispatch_meeting(project_id: RecordId, body: MeetingIn, session: SessionDep, viewer: MemberUser) -> Any:
-        meeting = actions.hold_dispatch_meeting(
-            session, viewer, project_id, held_on=body.held_on, title=body.title, chaired_by=body.chaired_by,
-            summary=body.summary, minutes=body.minutes,
-            decisions=[Decision(decision=d.decision, milestone_id=d.milestone_id, new_due_on=d.new_due_on,
-                                escalate=d.escalate, expected_version=d.expected_version) for d in body.decisions])
-        touched = {i.milestone_id for i in meeting.items if i.milestone_id is not None}
-        return MeetingOut(
-            id=meeting.id, held_on=meeting.held_on, level=meeting.level, region_id=meeting.region_id,
-            items=[ItemOut(milestone_id=i.milestone_id, project_id=i.project_id, decision=i.decision,
-                           new_due_on=i.new_due_on, escalated=i.escalated, escalated_to_level=i.escalated_to_level)
-                   for i in meeting.items],
-            milestones=[milestone_out(m) for m in _milestones(session, project_id) if m.id in touched])
 
-    outer = APIRouter()
-    outer.include_router(r)
-    outer.include_router(agreements_api.router())
-    return outer
+@_projects.post("/{project_id}/milestones", status_code=201, response_model=MilestoneOut, summary="添加节点（办公室）")
+def add_milestone(project_id: RecordId, body: MilestoneIn, session: SessionDep, viewer: MemberUser) -> Any:
+    return milestone_out(actions.add_milestone(session, viewer, project_id, title=body.title, due_on=body.due_on,
+                                               target_stage=body.target_stage))
+
+
+@_projects.post("/milestones/{milestone_id}/complete", response_model=MilestoneOut, summary="节点完成（办公室）")
+def complete(milestone_id: RecordId, body: CompleteIn, session: SessionDep, viewer: MemberUser) -> Any:
+    return milestone_out(actions.complete_milestone(session, viewer, milestone_id, done_on=body.done_on,
+                                                    version=body.expected_version))
+
+
+@_projects.get("/{project_id}/funds", response_model=FundsOut, summary="到位资金记录（含更正）")
+def funds(project_id: RecordId, session: SessionDep, viewer: MemberUser) -> Any:
+    project = get_visible(session, Project, project_id, viewer, "项目")
+    total = service.funds_in_place(session, project_id=project.id)
+    return FundsOut(funds_in_place=total, records=[fund_out(f, total) for f in
+                                                   service.fund_history(session, project_id=project.id)])
+
+
+@_projects.post("/{project_id}/funds", status_code=201, response_model=FundOut, summary="登记到位资金（办公室）")
+def record_funds(project_id: RecordId, body: FundIn, session: SessionDep, viewer: MemberUser) -> Any:
+    row = actions.record_funds(session, viewer, project_id, amount=body.amount, arrived_on=body.arrived_on,
+                               source=body.source, note=body.note)
+    return fund_out(row, service.funds_in_place(session, project_id=row.project_id))
+
+
+@_projects.post("/funds/{fund_id}/correct", status_code=201, response_model=FundOut, summary="更正到位资金（办公室）")
+def correct_funds(fund_id: RecordId, body: FundCorrectIn, session: SessionDep, viewer: MemberUser) -> Any:
+    row = actions.correct_funds(session, viewer, fund_id, amount=body.amount, reason=body.reason,
+                                arrived_on=body.arrived_on)
+    return fund_out(row, service.funds_in_place(session, project_id=row.project_id))
+
+
+@_projects.post("/{project_id}/dispatch-meetings", status_code=201, response_model=MeetingOut,
+        summary="记录调度会：逾期节点的调度决定与新时限（办公室）")
+def dispatch_meeting(project_id: RecordId, body: MeetingIn, session: SessionDep, viewer: MemberUser) -> Any:
+    meeting = actions.hold_dispatch_meeting(
+        session, viewer, project_id, held_on=body.held_on, title=body.title, chaired_by=body.chaired_by,
+        summary=body.summary, minutes=body.minutes,
+        decisions=[Decision(decision=d.decision, milestone_id=d.milestone_id, new_due_on=d.new_due_on,
+                            escalate=d.escalate, expected_version=d.expected_version) for d in body.decisions])
+    touched = {i.milestone_id for i in meeting.items if i.milestone_id is not None}
+    return MeetingOut(
+        id=meeting.id, held_on=meeting.held_on, level=meeting.level, region_id=meeting.region_id,
+        items=[ItemOut(milestone_id=i.milestone_id, project_id=i.project_id, decision=i.decision,
+                       new_due_on=i.new_due_on, escalated=i.escalated, escalated_to_level=i.escalated_to_level)
+               for i in meeting.items],
+        milestones=[milestone_out(m) for m in _milestones(session, project_id) if m.id in touched])
+
+
+# The project routes and the agreement routes (``agreements_api``), as the one router of the area's API.
+router = APIRouter()
+router.include_router(_projects)
+router.include_router(agreements_api.router)

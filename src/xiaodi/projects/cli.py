@@ -21,7 +21,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import AsOption, DbOption, EngineFactory, JsonOption, cli_actor, cli_console
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
@@ -34,8 +34,6 @@ from xiaodi.projects import service
 from xiaodi.projects.actions import parse_money
 from xiaodi.projects.dispatch import KIND_LABELS, LEVEL_LABELS, Decision, dispatch_list, hold_meeting
 from xiaodi.projects.models import (
-    AGREEMENT_KIND_LABELS,
-    PROJECT_STAGE_LABELS,
     Agreement,
     AgreementKind,
     FundSource,
@@ -98,7 +96,7 @@ def _choice(value: str, choices: dict[str, Any], label: str) -> Any:
 
 
 def _kind(value: str) -> AgreementKind:
-    choices: dict[str, Any] = {label: k for k, label in AGREEMENT_KIND_LABELS.items()} | {k.value: k for k in
+    choices: dict[str, Any] = {k.label: k for k in AgreementKind} | {k.value: k for k in
                                                                                         AgreementKind}
     found: AgreementKind = _choice(value, choices, "协议类别")
     return found
@@ -108,15 +106,15 @@ def _stage(value: str | None) -> ProjectStage | None:
     if value is None or not value.strip():
         return None
     choices: dict[str, Any] = {s.value: s for s in ProjectStage}
-    for stage, label in PROJECT_STAGE_LABELS.items():
-        choices[label] = stage
-        choices[label.removeprefix("已")] = stage
+    for stage in ProjectStage:
+        choices[stage.label] = stage
+        choices[stage.label.removeprefix("已")] = stage
     found: ProjectStage = _choice(value, choices, "阶段")
     return found
 
 
 def _stage_label(value: str | None) -> str:
-    return PROJECT_STAGE_LABELS[ProjectStage(value)] if value else ""
+    return ProjectStage(value).label if value else ""
 
 
 def _by_code(session: Session, model: type[Agreement] | type[Project], code: str, label: str) -> Any:
@@ -218,370 +216,378 @@ def _project_json(session: Session, p: Project) -> dict[str, Any]:
 # ── commands ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def register(app: typer.Typer, engine_for: EngineFactory) -> None:
-    """Mount ``agreement``, ``project`` and ``dispatch`` on ``app``."""
-    _agreements(app, engine_for)
-    _projects(app, engine_for)
-    _dispatch(app, engine_for)
+# ── commands ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+app = typer.Typer()  # unnamed: its commands and groups sit at the top level of ``xiaodi``
 
 
-def _agreements(app: typer.Typer, engine_for: EngineFactory) -> None:
-    agreement_app = typer.Typer(help="签约协议：登记（可据中选揭榜方案签约）、列出、查看。", no_args_is_help=True)
-    app.add_typer(agreement_app, name="agreement")
-
-    @agreement_app.command("add")
-    def add_cmd(
-        title: Annotated[str, typer.Option("--title", help="协议名称")],
-        party: Annotated[list[str], typer.Option("--party", help="签约方“角色:单位名称”，可重复，如 甲方:山西大学")],
-        kind: Annotated[str, typer.Option("--kind", help="类别，如 技术开发、项目合作协议")] = "项目合作协议",
-        signed_on: Annotated[str | None, typer.Option("--signed-on", help="签约日期 YYYY-MM-DD")] = None,
-        amount: Annotated[str | None, typer.Option("--amount", help="签约金额，如 120万元")] = None,
-        region: Annotated[str | None, typer.Option("--region", help="所在行政区（默认为所答需求的地区）")] = None,
-        claim: Annotated[int | None, typer.Option("--claim", min=1, help="中选揭榜方案编号（需求随之已签约）")] = None,
-        demand: Annotated[str | None, typer.Option("--demand", help="所答需求编号，如 XQ-2025-000001")] = None,
-        as_name: AsOption = None,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """登记签约协议。"""
-        with transaction(engine_for(db)) as session:
-            parsed = [_party(session, p) for p in party]
-            demand_row = session.scalar(select(Demand).where(Demand.code == demand.strip())) if demand else None
-            if demand and demand_row is None:
-                raise NotFound(f"未找到需求“{demand}”")
-            answered = demand_row
-            if answered is None and claim is not None:
-                found = session.get(Claim, claim)
-                answered = found.demand if found is not None else None  # a missing claim: the service says so
-            region_id = resolve_region(session, region).id if region else None
-            if region_id is None and answered is not None:
-                region_id = answered.region_id
-            agreement = service.create_agreement(
-                session, actor=cli_actor(as_name), title=title, kind=_kind(kind), parties=[p for p, _ in parsed],
-                signed_on=_date(signed_on, "签约日期"), amount=parse_money(amount, "签约金额"),
-                region_id=region_id, demand_id=answered.id if answered else None, claim_id=claim)
-            data = _agreement_json(session, agreement)
-        if as_json:
-            _print_json(data)
-            return
-        for _, note in parsed:
-            if note:
-                console.print(f"[yellow]提示：[/yellow]{note}")
-        console.print(f"已登记协议 {data['code']} {data['title']}")
-        if data["demand"]:
-            d = data["demand"]
-            console.print(f"所答需求 {d['code']} {d['title']}：{DemandState.labels().get(d['state'], d['state'])}")
-
-    @agreement_app.command("list")
-    def list_cmd(
-        region: RegionOption = None,
-        limit: LimitOption = 50,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """列出签约协议（新签在前）。"""
-        with transaction(engine_for(db)) as session:
-            stmt = select(Agreement).where(Agreement.retired_at.is_(None))
-            regions = _region_ids(session, region)
-            if regions is not None:
-                stmt = stmt.where(Agreement.region_id.in_(regions))
-            rows = session.scalars(stmt.order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc())
-                                   .limit(limit)).unique()
-            data: list[dict[str, Any]] = [
-                {"code": a.code, "title": a.title, "kind": a.kind, "signed_on": a.signed_on, "amount": a.amount,
-                 "parties": [p.name for p in a.parties]} for a in rows]
-        if as_json:
-            _print_json(data)
-            return
-        table = Table("编号", "名称", "类别", "签约日期", "金额", "签约方")
-        for a in data:
-            table.add_row(a["code"], a["title"], AGREEMENT_KIND_LABELS[AgreementKind(a["kind"])],
-                          str(a["signed_on"] or ""), format_yuan(a["amount"]), "、".join(a["parties"]))
-        console.print(table)
-
-    @agreement_app.command("show")
-    def show_cmd(code: AgreementArg, as_json: JsonOption = False, db: DbOption = None) -> None:
-        """查看一份协议：签约各方、所答需求和据此立项的项目。"""
-        with transaction(engine_for(db)) as session:
-            data = _agreement_json(session, _by_code(session, Agreement, code, "协议"))
-        if as_json:
-            _print_json(data)
-            return
-        kind_label = AGREEMENT_KIND_LABELS[AgreementKind(data["kind"])]
-        console.print(f"[bold]{data['code']}[/bold] {data['title']}（{kind_label}）")
-        console.print(f"签约日期 {data['signed_on'] or '—'} · 金额 {format_yuan(data['amount']) or '—'} · "
-                      f"地区 {data['region'] or '—'}")
-        for p in data["parties"]:
-            console.print(f"  {ROLE_NAMES.get(PartyRole(p['role']), p['role'])}：{p['name']}"
-                          f"{'' if p['organisation_id'] else '（未在名录中）'}")
-        if data["demand"]:
-            d = data["demand"]
-            console.print(f"所答需求 {d['code']} {d['title']}：{DemandState.labels().get(d['state'], d['state'])}")
-        for p in data["projects"]:
-            console.print(f"项目 {p['code']} {p['name']}：{_stage_label(p['stage'])}")
+agreement_app = typer.Typer(help="签约协议：登记（可据中选揭榜方案签约）、列出、查看。", no_args_is_help=True)
+app.add_typer(agreement_app, name="agreement")
 
 
-def _projects(app: typer.Typer, engine_for: EngineFactory) -> None:
-    project_app = typer.Typer(help="项目清单：立项、倒排工期节点、到位资金、阶段推进。", no_args_is_help=True)
-    app.add_typer(project_app, name="project")
-
-    @project_app.command("add")
-    def add_cmd(
-        name: Annotated[str, typer.Option("--name", help="项目名称")],
-        agreement: Annotated[str | None, typer.Option("--agreement", help="所依据的协议编号")] = None,
-        region: Annotated[str | None, typer.Option("--region", help="所在行政区（默认为协议所在地）")] = None,
-        partner: Annotated[str | None, typer.Option("--partner", help="合作高校")] = None,
-        enterprise: Annotated[str | None, typer.Option("--enterprise", help="合作企业")] = None,
-        unit: Annotated[str | None, typer.Option("--unit", help="责任单位")] = None,
-        leader: Annotated[str | None, typer.Option("--leader", help="包联领导")] = None,
-        pledged: Annotated[str | None, typer.Option("--pledged", help="计划投资，如 500万元")] = None,
-        key: Annotated[bool, typer.Option("--key", help="省重点工程")] = False,
-        milestone: Annotated[list[str] | None, typer.Option(
-            "--milestone", help="倒排工期节点“名称,YYYY-MM-DD[,阶段]”，可重复，如 设备进场,2025-06-30,开工")] = None,
-        as_name: AsOption = None,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """立项：新建项目及其倒排工期节点。"""
-        specs = [_milestone_spec(m) for m in milestone or []]
-        with transaction(engine_for(db)) as session:
-            agreement_id = _by_code(session, Agreement, agreement, "协议").id if agreement else None
-            project = service.create_project(
-                session, actor=cli_actor(as_name), name=name, agreement_id=agreement_id,
-                region_id=resolve_region(session, region).id if region else None, partner_id=_org_id(session, partner),
-                enterprise_id=_org_id(session, enterprise), responsible_unit_id=_org_id(session, unit),
-                leader_in_charge=(leader or "").strip() or None, pledged_amount=parse_money(pledged, "计划投资"),
-                is_key_project=key, milestones=specs)
-            data = _project_json(session, project)
-        if as_json:
-            _print_json(data)
-            return
-        console.print(f"已立项 {data['code']} {data['name']}（{data['region'] or '未注明地区'}），节点 {len(specs)} 个")
-
-    @project_app.command("list")
-    def list_cmd(
-        region: RegionOption = None,
-        stage: Annotated[str | None, typer.Option("--stage", help="只看此阶段，如 已开工、stalled")] = None,
-        limit: LimitOption = 50,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """列出项目（新立在前）。"""
-        with transaction(engine_for(db)) as session:
-            stmt = select(Project).where(Project.retired_at.is_(None))
-            regions = _region_ids(session, region)
-            if regions is not None:
-                stmt = stmt.where(Project.region_id.in_(regions))
-            wanted = _stage(stage)
-            if wanted is not None:
-                stmt = stmt.where(Project.stage == wanted)
-            rows = session.scalars(stmt.order_by(Project.id.desc()).limit(limit)).unique()
-            data: list[dict[str, Any]] = [
-                {"code": p.code, "name": p.name, "stage": p.stage, "leader_in_charge": p.leader_in_charge,
-                 "pledged_amount": p.pledged_amount, "version": p.version} for p in rows]
-        if as_json:
-            _print_json(data)
-            return
-        table = Table("编号", "名称", "阶段", "包联领导", "计划投资", "版本")
-        for p in data:
-            table.add_row(p["code"], p["name"], _stage_label(p["stage"]), p["leader_in_charge"] or "",
-                          format_yuan(p["pledged_amount"]), str(p["version"]))
-        console.print(table)
-
-    @project_app.command("show")
-    def show_cmd(code: ProjectArg, as_json: JsonOption = False, db: DbOption = None) -> None:
-        """查看一个项目：节点（含编号与版本）、到位资金（含更正）和阶段变更。"""
-        with transaction(engine_for(db)) as session:
-            data = _project_json(session, _by_code(session, Project, code, "项目"))
-        if as_json:
-            _print_json(data)
-            return
-        console.print(f"[bold]{data['code']}[/bold] {data['name']}：{_stage_label(data['stage'])}"
-                      f"（版本 {data['version']}）")
-        console.print(f"地区 {data['region'] or '—'} · 协议 {data['agreement'] or '—'} · "
-                      f"合作高校 {data['partner'] or '—'} · 企业 {data['enterprise'] or '—'} · "
-                      f"包联领导 {data['leader_in_charge'] or '—'}")
-        table = Table("编号", "节点", "时限", "原定", "顺延", "状态", "版本", title="节点（倒排工期）")
-        for m in data["milestones"]:
-            table.add_row(str(m["id"]), m["title"], str(m["due_on"]), str(m["original_due_on"]), str(m["slip_count"]),
-                          f"已完成 {m['done_on']}" if m["state"] == "done" else "待完成", str(m["version"]))
-        console.print(table)
-        funds = Table("编号", "到位日期", "金额", "说明", title=f"到位资金 {format_yuan(data['funds_in_place'])}")
-        for f in data["funds"]:
-            note = (f"更正第 {f['corrects_id']} 号 " if f["corrects_id"] else "") + (f["note"] or "")
-            funds.add_row(str(f["id"]), str(f["arrived_on"]), format_yuan(f["amount"]), note)
-        console.print(funds)
-
-    @project_app.command("stage")
-    def stage_cmd(
-        code: ProjectArg,
-        to: Annotated[str, typer.Option("--to", help="新阶段：开工、落地、投产、验收、停滞、终止（或 started 等）")],
-        on: Annotated[str | None, typer.Option("--on", help="到达日期 YYYY-MM-DD（默认今天）")] = None,
-        reason: Annotated[str | None, typer.Option("--reason", help="说明（停滞、终止须写）")] = None,
-        version: Annotated[int | None, typer.Option("--version", help="您看到的版本号，防止覆盖他人修改")] = None,
-        as_name: AsOption = None,
-        db: DbOption = None,
-    ) -> None:
-        """节点推进：变更项目阶段。"""
-        stage = _stage(to)
-        if stage is None:
-            raise ValidationFailed("请写明新阶段，如 开工")
-        with transaction(engine_for(db)) as session:
-            project = _by_code(session, Project, code, "项目")
-            before = project.stage
-            service.move_project(session, actor=cli_actor(as_name), project_id=project.id, to=stage,
-                                 reached_on=_date(on, "日期"), reason=reason, expected_version=version)
-            console.print(f"项目 {project.code}：{_stage_label(before)} → {_stage_label(project.stage)}")
-
-    @project_app.command("milestone-add")
-    def milestone_add_cmd(
-        code: ProjectArg,
-        title: Annotated[str, typer.Option("--title", help="节点名称")],
-        due: Annotated[str, typer.Option("--due", help="完成时限 YYYY-MM-DD")],
-        stage: Annotated[str | None, typer.Option("--stage", help="完成后项目进入的阶段，如 开工")] = None,
-        as_name: AsOption = None,
-        db: DbOption = None,
-    ) -> None:
-        """添加节点（倒排工期）。"""
-        with transaction(engine_for(db)) as session:
-            project = _by_code(session, Project, code, "项目")
-            ms = service.add_milestone(session, actor=cli_actor(as_name), project_id=project.id, title=title,
-                                       due_on=_day(due, "完成时限"), target_stage=_stage(stage))
-            console.print(f"项目 {project.code} 添加节点 {ms.id}“{ms.title}”，时限 {ms.due_on}")
-
-    @project_app.command("milestone-done")
-    def milestone_done_cmd(
-        milestone_id: Annotated[int, typer.Argument(min=1, help="节点编号（见 xiaodi project show）")],
-        on: Annotated[str | None, typer.Option("--on", help="完成日期 YYYY-MM-DD（默认今天）")] = None,
-        version: Annotated[int | None, typer.Option("--version", help="您看到的版本号，防止覆盖他人修改")] = None,
-        as_name: AsOption = None,
-        db: DbOption = None,
-    ) -> None:
-        """节点完成；对应阶段的节点完成后项目随之推进。"""
-        with transaction(engine_for(db)) as session:
-            ms = service.complete_milestone(session, actor=cli_actor(as_name), milestone_id=milestone_id,
-                                            done_on=_date(on, "完成日期") or dt.date.today(), expected_version=version)
-            project = session.get_one(Project, ms.project_id)
-            console.print(f"节点 {ms.id}“{ms.title}”已于 {ms.done_on} 完成；项目 {project.code} 现为"
-                          f"“{_stage_label(project.stage)}”")
-
-    @project_app.command("funds-add")
-    def funds_add_cmd(
-        code: ProjectArg,
-        amount: Annotated[str, typer.Option("--amount", help="到位金额，如 120万元")],
-        on: Annotated[str | None, typer.Option("--on", help="到位日期 YYYY-MM-DD（默认今天）")] = None,
-        source: Annotated[str, typer.Option("--source", help="来源：自筹、财政、银行贷款、基金、其他")] = "自筹",
-        note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
-        as_name: AsOption = None,
-        db: DbOption = None,
-    ) -> None:
-        """登记到位资金。"""
-        with transaction(engine_for(db)) as session:
-            project = _by_code(session, Project, code, "项目")
-            value = parse_money(amount, "到位金额")
-            if value is None:
-                raise ValidationFailed("请填写到位金额")
-            row = service.record_funds(session, actor=cli_actor(as_name), project_id=project.id, amount=value,
-                                       arrived_on=_date(on, "到位日期") or dt.date.today(),
-                                       source=_choice(source, FUND_SOURCES, "资金来源"), note=note)
-            total = service.funds_in_place(session, project_id=project.id)
-            console.print(f"项目 {project.code} 到位资金记录 {row.id}：{format_yuan(row.amount)}；"
-                          f"到位资金合计 {format_yuan(total)}")
-
-    @project_app.command("funds-correct")
-    def funds_correct_cmd(
-        fund_id: Annotated[int, typer.Argument(min=1, help="到位资金记录编号（见 xiaodi project show）")],
-        amount: Annotated[str, typer.Option("--amount", help="更正后的金额，如 100万元；0 表示撤销")],
-        reason: Annotated[str, typer.Option("--reason", help="更正原因")],
-        on: Annotated[str | None, typer.Option("--on", help="更正后的到位日期 YYYY-MM-DD（默认不变）")] = None,
-        as_name: AsOption = None,
-        db: DbOption = None,
-    ) -> None:
-        """更正到位资金：新记录替代原记录，原记录留痕。"""
-        with transaction(engine_for(db)) as session:
-            value = parse_money(amount, "更正后的金额")
-            if value is None:
-                raise ValidationFailed("请填写更正后的金额（撤销该笔记录填 0）")
-            row = service.correct_funds(session, actor=cli_actor(as_name), fund_record_id=fund_id,
-                                        amount=value, reason=reason,
-                                        arrived_on=_date(on, "到位日期"))
-            total = service.funds_in_place(session, project_id=row.project_id)
-            console.print(f"记录 {fund_id} 已更正为 {format_yuan(row.amount)}（新记录 {row.id}）；"
-                          f"项目到位资金合计 {format_yuan(total)}")
+@agreement_app.command("add")
+def agreement_add_cmd(
+    title: Annotated[str, typer.Option("--title", help="协议名称")],
+    party: Annotated[list[str], typer.Option("--party", help="签约方“角色:单位名称”，可重复，如 甲方:山西大学")],
+    kind: Annotated[str, typer.Option("--kind", help="类别，如 技术开发、项目合作协议")] = "项目合作协议",
+    signed_on: Annotated[str | None, typer.Option("--signed-on", help="签约日期 YYYY-MM-DD")] = None,
+    amount: Annotated[str | None, typer.Option("--amount", help="签约金额，如 120万元")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="所在行政区（默认为所答需求的地区）")] = None,
+    claim: Annotated[int | None, typer.Option("--claim", min=1, help="中选揭榜方案编号（需求随之已签约）")] = None,
+    demand: Annotated[str | None, typer.Option("--demand", help="所答需求编号，如 XQ-2025-000001")] = None,
+    as_name: AsOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """登记签约协议。"""
+    with transaction(engine_for(db)) as session:
+        parsed = [_party(session, p) for p in party]
+        demand_row = session.scalar(select(Demand).where(Demand.code == demand.strip())) if demand else None
+        if demand and demand_row is None:
+            raise NotFound(f"未找到需求“{demand}”")
+        answered = demand_row
+        if answered is None and claim is not None:
+            found = session.get(Claim, claim)
+            answered = found.demand if found is not None else None  # a missing claim: the service says so
+        region_id = resolve_region(session, region).id if region else None
+        if region_id is None and answered is not None:
+            region_id = answered.region_id
+        agreement = service.create_agreement(
+            session, actor=cli_actor(as_name), title=title, kind=_kind(kind), parties=[p for p, _ in parsed],
+            signed_on=_date(signed_on, "签约日期"), amount=parse_money(amount, "签约金额"),
+            region_id=region_id, demand_id=answered.id if answered else None, claim_id=claim)
+        data = _agreement_json(session, agreement)
+    if as_json:
+        _print_json(data)
+        return
+    for _, note in parsed:
+        if note:
+            console.print(f"[yellow]提示：[/yellow]{note}")
+    console.print(f"已登记协议 {data['code']} {data['title']}")
+    if data["demand"]:
+        d = data["demand"]
+        console.print(f"所答需求 {d['code']} {d['title']}：{DemandState.labels().get(d['state'], d['state'])}")
 
 
-def _dispatch(app: typer.Typer, engine_for: EngineFactory) -> None:
-    dispatch_app = typer.Typer(help="调度：不带子命令时列出调度清单（逾期、临期节点和停滞项目）；record 记录调度会。",
-                               invoke_without_command=True)
-    app.add_typer(dispatch_app, name="dispatch")
+@agreement_app.command("list")
+def agreement_list_cmd(
+    region: RegionOption = None,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """列出签约协议（新签在前）。"""
+    with transaction(engine_for(db)) as session:
+        stmt = select(Agreement).where(Agreement.retired_at.is_(None))
+        regions = _region_ids(session, region)
+        if regions is not None:
+            stmt = stmt.where(Agreement.region_id.in_(regions))
+        rows = session.scalars(stmt.order_by(Agreement.signed_on.desc().nulls_last(), Agreement.id.desc())
+                               .limit(limit)).unique()
+        data: list[dict[str, Any]] = [
+            {"code": a.code, "title": a.title, "kind": a.kind, "signed_on": a.signed_on, "amount": a.amount,
+             "parties": [p.name for p in a.parties]} for a in rows]
+    if as_json:
+        _print_json(data)
+        return
+    table = Table("编号", "名称", "类别", "签约日期", "金额", "签约方")
+    for a in data:
+        table.add_row(a["code"], a["title"], AgreementKind(a["kind"]).label,
+                      str(a["signed_on"] or ""), format_yuan(a["amount"]), "、".join(a["parties"]))
+    console.print(table)
 
-    @dispatch_app.callback()
-    def dispatch_cmd(
-        ctx: typer.Context,
-        unit: UnitOption = None,
-        region: RegionOption = None,
-        as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")] = None,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """调度清单：逾期、临期节点和停滞项目。"""
-        if ctx.invoked_subcommand is not None:
-            return
-        day = _date(as_of, "截至日期") or dt.date.today()
-        with transaction(engine_for(db)) as session:
-            region_id, unit_id = _scope(session, region, unit)
-            listing = dispatch_list(session, unit_id=unit_id, region_id=region_id, as_of=day)
-        if as_json:
-            typer.echo(json.dumps({"as_of": day.isoformat(), "unit": listing.unit, "region": listing.region,
-                                   "entries": [e.as_json() for e in listing.entries]}, ensure_ascii=False, indent=2))
-            return
-        table = Table("类别", "项目", "节点", "时限", "逾期天数", "延期次数", "升级至", "包联领导",
-                      title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
-        for e in listing.entries:
-            table.add_row(KIND_LABELS[e.kind], f"{e.project_code} {e.project_name}", e.milestone or "",
-                          str(e.due_on or ""), str(max(e.days_overdue, 0)) if e.milestone else "",
-                          str(e.slip_count or ""), LEVEL_LABELS.get(e.escalated_to or "", ""),
-                          e.leader_in_charge or "")
-        console.print(table)
 
-    @dispatch_app.command("record")
-    def record_cmd(
-        decide: Annotated[list[str], typer.Option(
-            "--decide", help="调度决定“节点编号,新时限,决定”或“项目编号,,决定”，可重复")],
-        held_on: Annotated[str | None, typer.Option("--held-on", help="会议日期 YYYY-MM-DD（默认今天）")] = None,
-        region: Annotated[str | None, typer.Option("--region", help="召开调度会的行政区，如 河津市")] = None,
-        unit: Annotated[str | None, typer.Option("--unit", help="召开调度会的单位")] = None,
-        level: Annotated[str | None, typer.Option("--level", help="调度层级：县级、市级、省级（默认按行政区）")] = None,
-        title: Annotated[str | None, typer.Option("--title", help="会议名称")] = None,
-        chair: Annotated[str | None, typer.Option("--chair", help="主持人")] = None,
-        summary: Annotated[str | None, typer.Option("--summary", help="会议决定摘要")] = None,
-        as_name: AsOption = None,
-        as_json: JsonOption = False,
-        db: DbOption = None,
-    ) -> None:
-        """记录调度会：逾期节点的调度决定与新时限；同一节点第二次顺延自动提请上一级调度。"""
-        with transaction(engine_for(db)) as session:
-            region_id, unit_id = _scope(session, region, unit)
-            meeting = hold_meeting(
-                session, actor=cli_actor(as_name), held_on=_date(held_on, "会议日期") or dt.date.today(),
-                decisions=[_decision(session, d) for d in decide], region_id=region_id, unit_id=unit_id,
-                level=_choice(level, LEVELS, "调度层级") if level else None, title=title, chaired_by=chair,
-                summary=summary)
-            items: list[dict[str, Any]] = [
-                {"milestone_id": i.milestone_id, "project_id": i.project_id, "decision": i.decision,
-                 "new_due_on": i.new_due_on, "escalated_to_level": i.escalated_to_level} for i in meeting.items]
-            data: dict[str, Any] = {"id": meeting.id, "held_on": meeting.held_on, "level": meeting.level,
-                                    "items": items}
-        if as_json:
-            _print_json(data)
-            return
-        level_label = LEVEL_LABELS.get(str(data["level"]), "")
-        console.print(f"已记录{level_label}调度会（{data['held_on']}），决定 {len(items)} 项")
-        for i in items:
-            target = f"节点 {i['milestone_id']}" if i["milestone_id"] else f"项目 {i['project_id']}"
-            line = f"  {target}：{i['decision']}"
-            if i["new_due_on"]:
-                line += f"，新时限 {i['new_due_on']}"
-            if i["escalated_to_level"]:
-                line += f"，提请{LEVEL_LABELS.get(i['escalated_to_level'], '')}调度"
-            console.print(line)
+@agreement_app.command("show")
+def agreement_show_cmd(code: AgreementArg, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """查看一份协议：签约各方、所答需求和据此立项的项目。"""
+    with transaction(engine_for(db)) as session:
+        data = _agreement_json(session, _by_code(session, Agreement, code, "协议"))
+    if as_json:
+        _print_json(data)
+        return
+    kind_label = AgreementKind(data["kind"]).label
+    console.print(f"[bold]{data['code']}[/bold] {data['title']}（{kind_label}）")
+    console.print(f"签约日期 {data['signed_on'] or '—'} · 金额 {format_yuan(data['amount']) or '—'} · "
+                  f"地区 {data['region'] or '—'}")
+    for p in data["parties"]:
+        console.print(f"  {ROLE_NAMES.get(PartyRole(p['role']), p['role'])}：{p['name']}"
+                      f"{'' if p['organisation_id'] else '（未在名录中）'}")
+    if data["demand"]:
+        d = data["demand"]
+        console.print(f"所答需求 {d['code']} {d['title']}：{DemandState.labels().get(d['state'], d['state'])}")
+    for p in data["projects"]:
+        console.print(f"项目 {p['code']} {p['name']}：{_stage_label(p['stage'])}")
+
+
+project_app = typer.Typer(help="项目清单：立项、倒排工期节点、到位资金、阶段推进。", no_args_is_help=True)
+app.add_typer(project_app, name="project")
+
+
+@project_app.command("add")
+def project_add_cmd(
+    name: Annotated[str, typer.Option("--name", help="项目名称")],
+    agreement: Annotated[str | None, typer.Option("--agreement", help="所依据的协议编号")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="所在行政区（默认为协议所在地）")] = None,
+    partner: Annotated[str | None, typer.Option("--partner", help="合作高校")] = None,
+    enterprise: Annotated[str | None, typer.Option("--enterprise", help="合作企业")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="责任单位")] = None,
+    leader: Annotated[str | None, typer.Option("--leader", help="包联领导")] = None,
+    pledged: Annotated[str | None, typer.Option("--pledged", help="计划投资，如 500万元")] = None,
+    key: Annotated[bool, typer.Option("--key", help="省重点工程")] = False,
+    milestone: Annotated[list[str] | None, typer.Option(
+        "--milestone", help="倒排工期节点“名称,YYYY-MM-DD[,阶段]”，可重复，如 设备进场,2025-06-30,开工")] = None,
+    as_name: AsOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """立项：新建项目及其倒排工期节点。"""
+    specs = [_milestone_spec(m) for m in milestone or []]
+    with transaction(engine_for(db)) as session:
+        agreement_id = _by_code(session, Agreement, agreement, "协议").id if agreement else None
+        project = service.create_project(
+            session, actor=cli_actor(as_name), name=name, agreement_id=agreement_id,
+            region_id=resolve_region(session, region).id if region else None, partner_id=_org_id(session, partner),
+            enterprise_id=_org_id(session, enterprise), responsible_unit_id=_org_id(session, unit),
+            leader_in_charge=(leader or "").strip() or None, pledged_amount=parse_money(pledged, "计划投资"),
+            is_key_project=key, milestones=specs)
+        data = _project_json(session, project)
+    if as_json:
+        _print_json(data)
+        return
+    console.print(f"已立项 {data['code']} {data['name']}（{data['region'] or '未注明地区'}），节点 {len(specs)} 个")
+
+
+@project_app.command("list")
+def project_list_cmd(
+    region: RegionOption = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="只看此阶段，如 已开工、stalled")] = None,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """列出项目（新立在前）。"""
+    with transaction(engine_for(db)) as session:
+        stmt = select(Project).where(Project.retired_at.is_(None))
+        regions = _region_ids(session, region)
+        if regions is not None:
+            stmt = stmt.where(Project.region_id.in_(regions))
+        wanted = _stage(stage)
+        if wanted is not None:
+            stmt = stmt.where(Project.stage == wanted)
+        rows = session.scalars(stmt.order_by(Project.id.desc()).limit(limit)).unique()
+        data: list[dict[str, Any]] = [
+            {"code": p.code, "name": p.name, "stage": p.stage, "leader_in_charge": p.leader_in_charge,
+             "pledged_amount": p.pledged_amount, "version": p.version} for p in rows]
+    if as_json:
+        _print_json(data)
+        return
+    table = Table("编号", "名称", "阶段", "包联领导", "计划投资", "版本")
+    for p in data:
+        table.add_row(p["code"], p["name"], _stage_label(p["stage"]), p["leader_in_charge"] or "",
+                      format_yuan(p["pledged_amount"]), str(p["version"]))
+    console.print(table)
+
+
+@project_app.command("show")
+def project_show_cmd(code: ProjectArg, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """查看一个项目：节点（含编号与版本）、到位资金（含更正）和阶段变更。"""
+    with transaction(engine_for(db)) as session:
+        data = _project_json(session, _by_code(session, Project, code, "项目"))
+    if as_json:
+        _print_json(data)
+        return
+    console.print(f"[bold]{data['code']}[/bold] {data['name']}：{_stage_label(data['stage'])}"
+                  f"（版本 {data['version']}）")
+    console.print(f"地区 {data['region'] or '—'} · 协议 {data['agreement'] or '—'} · "
+                  f"合作高校 {data['partner'] or '—'} · 企业 {data['enterprise'] or '—'} · "
+                  f"包联领导 {data['leader_in_charge'] or '—'}")
+    table = Table("编号", "节点", "时限", "原定", "顺延", "状态", "版本", title="节点（倒排工期）")
+    for m in data["milestones"]:
+        table.add_row(str(m["id"]), m["title"], str(m["due_on"]), str(m["original_due_on"]), str(m["slip_count"]),
+                      f"已完成 {m['done_on']}" if m["state"] == "done" else "待完成", str(m["version"]))
+    console.print(table)
+    funds = Table("编号", "到位日期", "金额", "说明", title=f"到位资金 {format_yuan(data['funds_in_place'])}")
+    for f in data["funds"]:
+        note = (f"更正第 {f['corrects_id']} 号 " if f["corrects_id"] else "") + (f["note"] or "")
+        funds.add_row(str(f["id"]), str(f["arrived_on"]), format_yuan(f["amount"]), note)
+    console.print(funds)
+
+
+@project_app.command("stage")
+def stage_cmd(
+    code: ProjectArg,
+    to: Annotated[str, typer.Option("--to", help="新阶段：开工、落地、投产、验收、停滞、终止（或 started 等）")],
+    on: Annotated[str | None, typer.Option("--on", help="到达日期 YYYY-MM-DD（默认今天）")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="说明（停滞、终止须写）")] = None,
+    version: Annotated[int | None, typer.Option("--version", help="您看到的版本号，防止覆盖他人修改")] = None,
+    as_name: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """节点推进：变更项目阶段。"""
+    stage = _stage(to)
+    if stage is None:
+        raise ValidationFailed("请写明新阶段，如 开工")
+    with transaction(engine_for(db)) as session:
+        project = _by_code(session, Project, code, "项目")
+        before = project.stage
+        service.move_project(session, actor=cli_actor(as_name), project_id=project.id, to=stage,
+                             reached_on=_date(on, "日期"), reason=reason, expected_version=version)
+        console.print(f"项目 {project.code}：{_stage_label(before)} → {_stage_label(project.stage)}")
+
+
+@project_app.command("milestone-add")
+def milestone_add_cmd(
+    code: ProjectArg,
+    title: Annotated[str, typer.Option("--title", help="节点名称")],
+    due: Annotated[str, typer.Option("--due", help="完成时限 YYYY-MM-DD")],
+    stage: Annotated[str | None, typer.Option("--stage", help="完成后项目进入的阶段，如 开工")] = None,
+    as_name: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """添加节点（倒排工期）。"""
+    with transaction(engine_for(db)) as session:
+        project = _by_code(session, Project, code, "项目")
+        ms = service.add_milestone(session, actor=cli_actor(as_name), project_id=project.id, title=title,
+                                   due_on=_day(due, "完成时限"), target_stage=_stage(stage))
+        console.print(f"项目 {project.code} 添加节点 {ms.id}“{ms.title}”，时限 {ms.due_on}")
+
+
+@project_app.command("milestone-done")
+def milestone_done_cmd(
+    milestone_id: Annotated[int, typer.Argument(min=1, help="节点编号（见 xiaodi project show）")],
+    on: Annotated[str | None, typer.Option("--on", help="完成日期 YYYY-MM-DD（默认今天）")] = None,
+    version: Annotated[int | None, typer.Option("--version", help="您看到的版本号，防止覆盖他人修改")] = None,
+    as_name: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """节点完成；对应阶段的节点完成后项目随之推进。"""
+    with transaction(engine_for(db)) as session:
+        ms = service.complete_milestone(session, actor=cli_actor(as_name), milestone_id=milestone_id,
+                                        done_on=_date(on, "完成日期") or dt.date.today(), expected_version=version)
+        project = session.get_one(Project, ms.project_id)
+        console.print(f"节点 {ms.id}“{ms.title}”已于 {ms.done_on} 完成；项目 {project.code} 现为"
+                      f"“{_stage_label(project.stage)}”")
+
+
+@project_app.command("funds-add")
+def funds_add_cmd(
+    code: ProjectArg,
+    amount: Annotated[str, typer.Option("--amount", help="到位金额，如 120万元")],
+    on: Annotated[str | None, typer.Option("--on", help="到位日期 YYYY-MM-DD（默认今天）")] = None,
+    source: Annotated[str, typer.Option("--source", help="来源：自筹、财政、银行贷款、基金、其他")] = "自筹",
+    note: Annotated[str | None, typer.Option("--note", help="说明")] = None,
+    as_name: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """登记到位资金。"""
+    with transaction(engine_for(db)) as session:
+        project = _by_code(session, Project, code, "项目")
+        value = parse_money(amount, "到位金额")
+        if value is None:
+            raise ValidationFailed("请填写到位金额")
+        row = service.record_funds(session, actor=cli_actor(as_name), project_id=project.id, amount=value,
+                                   arrived_on=_date(on, "到位日期") or dt.date.today(),
+                                   source=_choice(source, FUND_SOURCES, "资金来源"), note=note)
+        total = service.funds_in_place(session, project_id=project.id)
+        console.print(f"项目 {project.code} 到位资金记录 {row.id}：{format_yuan(row.amount)}；"
+                      f"到位资金合计 {format_yuan(total)}")
+
+
+@project_app.command("funds-correct")
+def funds_correct_cmd(
+    fund_id: Annotated[int, typer.Argument(min=1, help="到位资金记录编号（见 xiaodi project show）")],
+    amount: Annotated[str, typer.Option("--amount", help="更正后的金额，如 100万元；0 表示撤销")],
+    reason: Annotated[str, typer.Option("--reason", help="更正原因")],
+    on: Annotated[str | None, typer.Option("--on", help="更正后的到位日期 YYYY-MM-DD（默认不变）")] = None,
+    as_name: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    """更正到位资金：新记录替代原记录，原记录留痕。"""
+    with transaction(engine_for(db)) as session:
+        value = parse_money(amount, "更正后的金额")
+        if value is None:
+            raise ValidationFailed("请填写更正后的金额（撤销该笔记录填 0）")
+        row = service.correct_funds(session, actor=cli_actor(as_name), fund_record_id=fund_id,
+                                    amount=value, reason=reason,
+                                    arrived_on=_date(on, "到位日期"))
+        total = service.funds_in_place(session, project_id=row.project_id)
+        console.print(f"记录 {fund_id} 已更正为 {format_yuan(row.amount)}（新记录 {row.id}）；"
+                      f"项目到位资金合计 {format_yuan(total)}")
+
+
+dispatch_app = typer.Typer(help="调度：不带子命令时列出调度清单（逾期、临期节点和停滞项目）；record 记录调度会。",
+                           invoke_without_command=True)
+app.add_typer(dispatch_app, name="dispatch")
+
+
+@dispatch_app.callback()
+def dispatch_cmd(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    region: RegionOption = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """调度清单：逾期、临期节点和停滞项目。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    day = _date(as_of, "截至日期") or dt.date.today()
+    with transaction(engine_for(db)) as session:
+        region_id, unit_id = _scope(session, region, unit)
+        listing = dispatch_list(session, unit_id=unit_id, region_id=region_id, as_of=day)
+    if as_json:
+        typer.echo(json.dumps({"as_of": day.isoformat(), "unit": listing.unit, "region": listing.region,
+                               "entries": [e.as_json() for e in listing.entries]}, ensure_ascii=False, indent=2))
+        return
+    table = Table("类别", "项目", "节点", "时限", "逾期天数", "延期次数", "升级至", "包联领导",
+                  title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
+    for e in listing.entries:
+        table.add_row(KIND_LABELS[e.kind], f"{e.project_code} {e.project_name}", e.milestone or "",
+                      str(e.due_on or ""), str(max(e.days_overdue, 0)) if e.milestone else "",
+                      str(e.slip_count or ""), LEVEL_LABELS.get(e.escalated_to or "", ""),
+                      e.leader_in_charge or "")
+    console.print(table)
+
+
+@dispatch_app.command("record")
+def record_cmd(
+    decide: Annotated[list[str], typer.Option(
+        "--decide", help="调度决定“节点编号,新时限,决定”或“项目编号,,决定”，可重复")],
+    held_on: Annotated[str | None, typer.Option("--held-on", help="会议日期 YYYY-MM-DD（默认今天）")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="召开调度会的行政区，如 河津市")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="召开调度会的单位")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="调度层级：县级、市级、省级（默认按行政区）")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="会议名称")] = None,
+    chair: Annotated[str | None, typer.Option("--chair", help="主持人")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="会议决定摘要")] = None,
+    as_name: AsOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """记录调度会：逾期节点的调度决定与新时限；同一节点第二次顺延自动提请上一级调度。"""
+    with transaction(engine_for(db)) as session:
+        region_id, unit_id = _scope(session, region, unit)
+        meeting = hold_meeting(
+            session, actor=cli_actor(as_name), held_on=_date(held_on, "会议日期") or dt.date.today(),
+            decisions=[_decision(session, d) for d in decide], region_id=region_id, unit_id=unit_id,
+            level=_choice(level, LEVELS, "调度层级") if level else None, title=title, chaired_by=chair,
+            summary=summary)
+        items: list[dict[str, Any]] = [
+            {"milestone_id": i.milestone_id, "project_id": i.project_id, "decision": i.decision,
+             "new_due_on": i.new_due_on, "escalated_to_level": i.escalated_to_level} for i in meeting.items]
+        data: dict[str, Any] = {"id": meeting.id, "held_on": meeting.held_on, "level": meeting.level,
+                                "items": items}
+    if as_json:
+        _print_json(data)
+        return
+    level_label = LEVEL_LABELS.get(str(data["level"]), "")
+    console.print(f"已记录{level_label}调度会（{data['held_on']}），决定 {len(items)} 项")
+    for i in items:
+        target = f"节点 {i['milestone_id']}" if i["milestone_id"] else f"项目 {i['project_id']}"
+        line = f"  {target}：{i['decision']}"
+        if i["new_due_on"]:
+            line += f"，新时限 {i['new_due_on']}"
+        if i["escalated_to_level"]:
+            line += f"，提请{LEVEL_LABELS.get(i['escalated_to_level'], '')}调度"
+        console.print(line)

@@ -9,40 +9,28 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Region
 
 
-class AgreementKind(StrEnum):
-    STRATEGIC_FRAMEWORK = "strategic_framework"  # 战略合作框架协议
-    PROJECT_COOPERATION = "project_cooperation"  # 项目合作协议
-    TECH_DEVELOPMENT = "tech_development"  # 技术开发合同
-    TECH_TRANSFER = "tech_transfer"  # 技术转让合同
-    TECH_LICENCE = "tech_licence"  # 技术许可合同
-    TALENT_SUPPLY = "talent_supply"  # 人才供给/订单培养
-    DIRECT_SUPPLY = "direct_supply"  # 直供 (毕业生直供)
-    JOINT_PLATFORM = "joint_platform"  # 共建平台/基地
-    OTHER = "other"
+class AgreementKind(Labelled):
+    STRATEGIC_FRAMEWORK = "strategic_framework", "战略合作框架协议"
+    PROJECT_COOPERATION = "project_cooperation", "项目合作协议"
+    TECH_DEVELOPMENT = "tech_development", "技术开发"  # 技术开发合同
+    TECH_TRANSFER = "tech_transfer", "技术转让"  # 技术转让合同
+    TECH_LICENCE = "tech_licence", "技术许可"  # 技术许可合同
+    TALENT_SUPPLY = "talent_supply", "人才供给"  # 人才供给/订单培养
+    DIRECT_SUPPLY = "direct_supply", "直供"  # 直供 (毕业生直供)
+    JOINT_PLATFORM = "joint_platform", "共建平台"  # 共建平台/基地
+    OTHER = "other", "其他"
 
 
-AGREEMENT_KIND_LABELS: dict[AgreementKind, str] = {
-    AgreementKind.STRATEGIC_FRAMEWORK: "战略合作框架协议",
-    AgreementKind.PROJECT_COOPERATION: "项目合作协议",
-    AgreementKind.TECH_DEVELOPMENT: "技术开发",
-    AgreementKind.TECH_TRANSFER: "技术转让",
-    AgreementKind.TECH_LICENCE: "技术许可",
-    AgreementKind.TALENT_SUPPLY: "人才供给",
-    AgreementKind.DIRECT_SUPPLY: "直供",
-    AgreementKind.JOINT_PLATFORM: "共建平台",
-    AgreementKind.OTHER: "其他",
-}
-
-
-class AgreementState(StrEnum):
-    SIGNED = "signed"  # 已签约
-    IN_FORCE = "in_force"  # 履行中
-    FULFILLED = "fulfilled"  # 履行完毕
-    TERMINATED = "terminated"  # 已终止
+class AgreementState(Labelled):
+    SIGNED = "signed", "已签约"
+    IN_FORCE = "in_force", "履行中"
+    FULFILLED = "fulfilled", "履行完毕"
+    TERMINATED = "terminated", "已终止"
 
 
 class Agreement(RecordMixin, VersionedMixin, Base):
@@ -69,11 +57,11 @@ class Agreement(RecordMixin, VersionedMixin, Base):
     projects: Mapped[list[Project]] = relationship(back_populates="agreement", lazy="raise_on_sql")
 
 
-class PartyRole(StrEnum):
-    PARTY_A = "party_a"  # 甲方
-    PARTY_B = "party_b"  # 乙方
-    PARTY_C = "party_c"  # 丙方
-    WITNESS = "witness"  # 见证方
+class PartyRole(Labelled):
+    PARTY_A = "party_a", "甲方"
+    PARTY_B = "party_b", "乙方"
+    PARTY_C = "party_c", "丙方"
+    WITNESS = "witness", "见证方"
 
 
 class AgreementParty(IdMixin, Base):
@@ -91,27 +79,16 @@ class AgreementParty(IdMixin, Base):
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
 
-class ProjectStage(StrEnum):
+class ProjectStage(Labelled):
     """The closed loop (闭环) of a project: signed → started → landed → in production → accepted."""
 
-    SIGNED = "signed"  # 已签约
-    STARTED = "started"  # 已开工
-    LANDED = "landed"  # 已落地
-    IN_PRODUCTION = "in_production"  # 已投产
-    ACCEPTED = "accepted"  # 已验收
-    STALLED = "stalled"  # 停滞 (needs 调度)
-    CANCELLED = "cancelled"  # 已终止
-
-
-PROJECT_STAGE_LABELS: dict[ProjectStage, str] = {
-    ProjectStage.SIGNED: "已签约",
-    ProjectStage.STARTED: "已开工",
-    ProjectStage.LANDED: "已落地",
-    ProjectStage.IN_PRODUCTION: "已投产",
-    ProjectStage.ACCEPTED: "已验收",
-    ProjectStage.STALLED: "停滞",
-    ProjectStage.CANCELLED: "已终止",
-}
+    SIGNED = "signed", "已签约"
+    STARTED = "started", "已开工"
+    LANDED = "landed", "已落地"
+    IN_PRODUCTION = "in_production", "已投产"
+    ACCEPTED = "accepted", "已验收"
+    STALLED = "stalled", "停滞"  # 停滞 (needs 调度)
+    CANCELLED = "cancelled", "已终止"
 
 
 class Project(RecordMixin, VersionedMixin, Base):
@@ -208,12 +185,12 @@ class Milestone(IdMixin, TimestampMixin, VersionedMixin, Base):
         return self.state == MilestoneState.PENDING and self.due_on < today
 
 
-class FundSource(StrEnum):
-    SELF_RAISED = "self_raised"  # 企业自筹
-    FISCAL = "fiscal"  # 财政资金
-    BANK_LOAN = "bank_loan"  # 银行贷款
-    FUND = "fund"  # 基金
-    OTHER = "other"
+class FundSource(Labelled):
+    SELF_RAISED = "self_raised", "企业自筹"
+    FISCAL = "fiscal", "财政资金"
+    BANK_LOAN = "bank_loan", "银行贷款"
+    FUND = "fund", "基金"
+    OTHER = "other", "其他"
 
 
 class FundRecord(IdMixin, TimestampMixin, Base):

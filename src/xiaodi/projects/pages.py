@@ -27,8 +27,6 @@ from xiaodi.projects.access import may_manage, may_manage_project, require_offic
 from xiaodi.projects.access import readable as project_scope
 from xiaodi.projects.dispatch import AT_RISK_DAYS, LEVEL_LABELS, Decision
 from xiaodi.projects.models import (
-    AGREEMENT_KIND_LABELS,
-    PROJECT_STAGE_LABELS,
     Agreement,
     AgreementKind,
     AgreementState,
@@ -44,13 +42,6 @@ from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
-AGREEMENT_STATE_LABELS = {AgreementState.SIGNED.value: "已签约", AgreementState.IN_FORCE.value: "履行中",
-                          AgreementState.FULFILLED.value: "履行完毕", AgreementState.TERMINATED.value: "已终止"}
-PARTY_ROLE_LABELS = {PartyRole.PARTY_A.value: "甲方", PartyRole.PARTY_B.value: "乙方", PartyRole.PARTY_C.value: "丙方",
-                     PartyRole.WITNESS.value: "见证方"}
-FUND_SOURCE_LABELS = {FundSource.SELF_RAISED.value: "企业自筹", FundSource.FISCAL.value: "财政资金",
-                      FundSource.BANK_LOAN.value: "银行贷款", FundSource.FUND.value: "基金",
-                      FundSource.OTHER.value: "其他"}
 OFFICE = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE)
 MILESTONE_ROWS = 5  # empty milestone rows of the 新建项目 form
 _UNIVERSITY_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
@@ -93,9 +84,9 @@ def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[s
         "may_manage": manages,
         "loop_open": open_loop,
         "next_stages": next_stages(project),
-        "stage_labels": {k.value: v for k, v in PROJECT_STAGE_LABELS.items()},
-        "milestone_stages": [(s.value, PROJECT_STAGE_LABELS[s]) for s in service.PATH[1:]],
-        "fund_sources": FUND_SOURCE_LABELS,
+        "stage_labels": ProjectStage.labels(),
+        "milestone_stages": [(s.value, s.label) for s in service.PATH[1:]],
+        "fund_sources": FundSource.labels(),
         "today": today.isoformat(),
     }
 
@@ -105,8 +96,8 @@ def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> 
     projects = list(session.scalars(select(Project).where(
         Project.agreement_id == agreement.id, Project.retired_at.is_(None), project_scope(viewer))
         .order_by(Project.id)).unique())
-    out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PARTY_ROLE_LABELS, "projects": projects,
-                           "stage_labels": {k.value: v for k, v in PROJECT_STAGE_LABELS.items()},
+    out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PartyRole.labels(), "projects": projects,
+                           "stage_labels": ProjectStage.labels(),
                            "may_manage": manages}
     if manages:
         orgs = [p.organisation for p in agreement.parties if p.organisation is not None]
@@ -118,13 +109,13 @@ def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> 
             "enterprise": next((o.name for o in orgs if o.kind == OrgKind.ENTERPRISE), ""),
         }
         out["milestone_rows"] = range(MILESTONE_ROWS)
-        out["milestone_stages"] = [(s.value, PROJECT_STAGE_LABELS[s]) for s in service.PATH[1:]]
+        out["milestone_stages"] = [(s.value, s.label) for s in service.PATH[1:]]
     return out
 
 
 def specs() -> list[ResourceSpec]:
-    stage_labels = {k.value: v for k, v in PROJECT_STAGE_LABELS.items()}
-    kind_labels = {k.value: v for k, v in AGREEMENT_KIND_LABELS.items()}
+    stage_labels = ProjectStage.labels()
+    kind_labels = AgreementKind.labels()
     agreements = ResourceSpec(
         name="agreements", label="签约协议", noun="协议", model=Agreement, area="projects",
         columns=[
@@ -133,17 +124,17 @@ def specs() -> list[ResourceSpec]:
             Column("kind", "类别", labels=kind_labels, sort=Agreement.kind),
             Column("signed_on", "签约日期", sort=Agreement.signed_on),
             Column("amount", "签约金额", kind="money", sort=Agreement.amount),
-            Column("state", "状态", labels=AGREEMENT_STATE_LABELS, sort=Agreement.state),
+            Column("state", "状态", labels=AgreementState.labels(), sort=Agreement.state),
         ],
         detail=[
             Column("code", "协议编号"), Column("title", "协议名称"), Column("kind", "类别", labels=kind_labels),
             Column("signed_on", "签约日期"), Column("amount", "签约金额", kind="money"),
-            Column("state", "状态", labels=AGREEMENT_STATE_LABELS), Column("source", "来源"), Column("note", "备注"),
+            Column("state", "状态", labels=AgreementState.labels()), Column("source", "来源"), Column("note", "备注"),
         ],
         search=[Agreement.title, Agreement.code],
         filters=[
             Filter("kind", "类别", Agreement.kind, list(kind_labels.items())),
-            Filter("state", "状态", Agreement.state, list(AGREEMENT_STATE_LABELS.items())),
+            Filter("state", "状态", Agreement.state, list(AgreementState.labels().items())),
             Filter("year", "签约年份", Agreement.signed_on, op="year"),
         ],
         default_sort="-signed_on",
@@ -237,8 +228,8 @@ def _stage(text: str) -> ProjectStage | None:
 
 
 def _new_agreement_form(session: Session, viewer: Viewer, claim_id: int | None) -> dict[str, Any]:
-    ctx: dict[str, Any] = {"kinds": [(k.value, v) for k, v in AGREEMENT_KIND_LABELS.items()],
-                           "roles": list(PARTY_ROLE_LABELS.items()), "demand_states": DemandState.labels(),
+    ctx: dict[str, Any] = {"kinds": list(AgreementKind.labels().items()),
+                           "roles": list(PartyRole.labels().items()), "demand_states": DemandState.labels(),
                            "page_title": "新建协议"}
     defaults = [PartyRole.PARTY_A, PartyRole.PARTY_B, PartyRole.PARTY_C]
     rows: list[dict[str, Any]] = [{"role": r.value, "name": "", "org": ""} for r in defaults]
@@ -262,145 +253,6 @@ def _new_agreement_form(session: Session, viewer: Viewer, claim_id: int | None) 
 # ── routes ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def router() -> APIRouter:
-    r = APIRouter(include_in_schema=False)
-
-    @r.get("/agreements/new")
-    def agreement_form(
-        request: Request, session: SessionDep, viewer: MemberUser,
-        claim: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    ) -> Response:
-        return render(request, "agreement_new.html", _new_agreement_form(session, viewer, claim))
-
-    @r.post("/agreements/new")
-    def agreement_create(
-        request: Request, session: SessionDep, viewer: MemberUser, title: Text, kind: Short,
-        party_role: Texts, party_name: Texts, party_org: Texts,
-        signed_on: Short = "", amount: Short = "", region: Short = "", demand_id: Short = "", claim_id: Short = "",
-    ) -> RedirectResponse:
-        parties = [actions.PartyIn(role=_role(role), organisation_id=_id(org, "签约方"), name=name[:200] or None)
-                   for role, name, org in _rows(party_role, party_name, party_org, limit=actions.MAX_PARTIES,
-                                                label="签约方")
-                   if name or org]
-        agreement, demand = actions.sign_agreement(
-            session, viewer, title=title, kind=_kind(kind), parties=parties,
-            signed_on=actions.parse_date(signed_on, "签约日期"), amount=actions.parse_money(amount, "签约金额"),
-            region=region, demand_id=_id(demand_id, "需求"), claim_id=_id(claim_id, "揭榜方案"))
-        message = f"协议“{agreement.title}”已登记（{agreement.code}）"
-        if demand is not None:
-            message += f"；需求“{demand.title}”现为“{DemandState.labels().get(demand.state, demand.state)}”"
-        flash(request, message)
-        return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
-
-    @r.post("/agreements/{agreement_id}/projects")
-    def project_create(
-        request: Request, agreement_id: RecordId, session: SessionDep, viewer: MemberUser, name: Text,
-        region: Short = "", partner: Text = "", enterprise: Text = "", responsible_unit: Text = "",
-        leader_in_charge: Short = "", pledged_amount: Short = "", is_key_project: Short = "",
-        milestone_title: Texts = [], milestone_due: Texts = [], milestone_stage: Texts = [],  # noqa: B006
-    ) -> RedirectResponse:
-        specs = [service.MilestoneSpec(title=t, due_on=actions.parse_date(d, f"节点“{t}”的时限") or _missing(t),
-                                       target_stage=_stage(s))
-                 for t, d, s in _rows(milestone_title, milestone_due, milestone_stage,
-                                      limit=actions.MAX_MILESTONES, label="节点")]
-        project = actions.start_project(
-            session, viewer, name=name, agreement_id=agreement_id, region=region,
-            partner=actions.OrgRef(name=partner), enterprise=actions.OrgRef(name=enterprise),
-            responsible_unit=actions.OrgRef(name=responsible_unit), leader_in_charge=leader_in_charge,
-            pledged_amount=actions.parse_money(pledged_amount, "计划投资"), is_key_project=bool(is_key_project),
-            milestones=specs)
-        flash(request, f"项目“{project.name}”已立项（{project.code}），节点 {len(specs)} 个")
-        return RedirectResponse(f"/projects/{project.id}", status_code=303)
-
-    @r.post("/projects/{project_id}/stage")
-    def project_stage(
-        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser,
-        to: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
-        reached_on: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None,
-    ) -> RedirectResponse:
-        move_stage(session, viewer, project_id, to=to, reason=reason, reached_on=reached_on, version=version)
-        flash(request, f"项目阶段已变更为“{PROJECT_STAGE_LABELS[ProjectStage(to)]}”")
-        return RedirectResponse(f"/projects/{project_id}", status_code=303)
-
-    @r.post("/projects/{project_id}/milestones")
-    def milestone_add(
-        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, title: Text,
-        due_on: Short, target_stage: Short = "",
-    ) -> RedirectResponse:
-        ms = actions.add_milestone(session, viewer, project_id, title=title,
-                                   due_on=actions.parse_date(due_on, "完成时限") or _missing(title),
-                                   target_stage=_stage(target_stage))
-        flash(request, f"已添加节点“{ms.title}”，时限 {ms.due_on}")
-        return RedirectResponse(f"/projects/{project_id}", status_code=303)
-
-    @r.post("/projects/milestones/{milestone_id}/complete")
-    def milestone_done(
-        request: Request, milestone_id: RecordId, session: SessionDep, viewer: MemberUser,
-        done_on: Short = "", version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
-    ) -> RedirectResponse:
-        ms = actions.complete_milestone(session, viewer, milestone_id, done_on=actions.parse_date(done_on, "完成日期"),
-                                        version=version)
-        flash(request, f"节点“{ms.title}”已于 {ms.done_on} 完成")
-        return RedirectResponse(f"/projects/{ms.project_id}", status_code=303)
-
-    @r.post("/projects/{project_id}/funds")
-    def funds_add(
-        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short,
-        arrived_on: Short = "", source: Short = FundSource.SELF_RAISED.value, note: LongText = "",
-    ) -> RedirectResponse:
-        row = actions.record_funds(session, viewer, project_id, amount=actions.parse_money(amount, "到位金额"),
-                                   arrived_on=actions.parse_date(arrived_on, "到位日期"), source=source, note=note)
-        total = service.funds_in_place(session, project_id=project_id)
-        flash(request, f"已登记到位资金 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
-        return RedirectResponse(f"/projects/{project_id}", status_code=303)
-
-    @r.post("/projects/funds/{fund_id}/correct")
-    def funds_correct(
-        request: Request, fund_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short,
-        reason: LongText, arrived_on: Short = "",
-    ) -> RedirectResponse:
-        row = actions.correct_funds(session, viewer, fund_id, amount=actions.parse_money(amount, "更正后的金额"),
-                                    reason=reason, arrived_on=actions.parse_date(arrived_on, "到位日期"))
-        total = service.funds_in_place(session, project_id=row.project_id)
-        flash(request, f"第 {fund_id} 号记录已更正为 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
-        return RedirectResponse(f"/projects/{row.project_id}", status_code=303)
-
-    @r.post("/projects/{project_id}/dispatch-meetings")
-    def dispatch_meeting(
-        request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, held_on: Short,
-        title: Text = "", chaired_by: Short = "", summary: LongText = "", project_decision: LongText = "",
-        milestone_id: Texts = [], milestone_version: Texts = [],  # noqa: B006
-        decision: Texts = [], new_due_on: Texts = [],  # noqa: B006
-    ) -> RedirectResponse:
-        decisions = [
-            Decision(decision=text, milestone_id=_id(mid, "节点"), new_due_on=actions.parse_date(day, "新的完成时限"),
-                     expected_version=_id(version, "版本"))
-            for mid, version, text, day in _rows(milestone_id, milestone_version, decision, new_due_on,
-                                                 limit=actions.MAX_DECISIONS, label="调度决定")
-            if text or day
-        ]
-        if project_decision.strip():
-            decisions.append(Decision(decision=project_decision))
-        for d in decisions:
-            if not d.decision.strip():
-                raise ValidationFailed("每个调整时限的节点都要写明调度决定")
-        meeting = actions.hold_dispatch_meeting(
-            session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or dt.date.today(),
-            decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
-        moved = sum(1 for i in meeting.items if i.new_due_on is not None)
-        escalated = [i for i in meeting.items if i.escalated]
-        level = LEVEL_LABELS.get(meeting.level or "", "")
-        message = f"已记录{level}调度会（{meeting.held_on}）：{len(meeting.items)} 项决定"
-        if moved:
-            message += f"，{moved} 个节点调整了时限"
-        if escalated:
-            message += f"，{len(escalated)} 项提请{LEVEL_LABELS.get(escalated[0].escalated_to_level or '', '上级')}调度"
-        flash(request, message)
-        return RedirectResponse(f"/projects/{project_id}", status_code=303)
-
-    return r
-
-
 def _missing(title: str) -> dt.date:
     raise ValidationFailed(f"请填写节点“{title[:60]}”的完成时限（YYYY-MM-DD）")
 
@@ -410,3 +262,151 @@ def move_stage(session: Session, viewer: Viewer, project_id: int, *, to: str, re
     """节点推进 (kept here for callers of the page module; the work is ``actions.move_stage``)."""
     return actions.move_stage(session, viewer, project_id, to=to, reason=reason, reached_on=reached_on,
                               version=version)
+
+
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/agreements/new")
+def agreement_form(
+    request: Request, session: SessionDep, viewer: MemberUser,
+    claim: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> Response:
+    return render(request, "agreement_new.html", _new_agreement_form(session, viewer, claim))
+
+
+@router.post("/agreements/new")
+def agreement_create(
+    request: Request, session: SessionDep, viewer: MemberUser, title: Text, kind: Short,
+    party_role: Texts, party_name: Texts, party_org: Texts,
+    signed_on: Short = "", amount: Short = "", region: Short = "", demand_id: Short = "", claim_id: Short = "",
+) -> RedirectResponse:
+    parties = [actions.PartyIn(role=_role(role), organisation_id=_id(org, "签约方"), name=name[:200] or None)
+               for role, name, org in _rows(party_role, party_name, party_org, limit=actions.MAX_PARTIES,
+                                            label="签约方")
+               if name or org]
+    agreement, demand = actions.sign_agreement(
+        session, viewer, title=title, kind=_kind(kind), parties=parties,
+        signed_on=actions.parse_date(signed_on, "签约日期"), amount=actions.parse_money(amount, "签约金额"),
+        region=region, demand_id=_id(demand_id, "需求"), claim_id=_id(claim_id, "揭榜方案"))
+    message = f"协议“{agreement.title}”已登记（{agreement.code}）"
+    if demand is not None:
+        message += f"；需求“{demand.title}”现为“{DemandState.labels().get(demand.state, demand.state)}”"
+    flash(request, message)
+    return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/projects")
+def project_create(
+    request: Request, agreement_id: RecordId, session: SessionDep, viewer: MemberUser, name: Text,
+    region: Short = "", partner: Text = "", enterprise: Text = "", responsible_unit: Text = "",
+    leader_in_charge: Short = "", pledged_amount: Short = "", is_key_project: Short = "",
+    milestone_title: Texts = [], milestone_due: Texts = [], milestone_stage: Texts = [],  # noqa: B006
+) -> RedirectResponse:
+    specs = [service.MilestoneSpec(title=t, due_on=actions.parse_date(d, f"节点“{t}”的时限") or _missing(t),
+                                   target_stage=_stage(s))
+             for t, d, s in _rows(milestone_title, milestone_due, milestone_stage,
+                                  limit=actions.MAX_MILESTONES, label="节点")]
+    project = actions.start_project(
+        session, viewer, name=name, agreement_id=agreement_id, region=region,
+        partner=actions.OrgRef(name=partner), enterprise=actions.OrgRef(name=enterprise),
+        responsible_unit=actions.OrgRef(name=responsible_unit), leader_in_charge=leader_in_charge,
+        pledged_amount=actions.parse_money(pledged_amount, "计划投资"), is_key_project=bool(is_key_project),
+        milestones=specs)
+    flash(request, f"项目“{project.name}”已立项（{project.code}），节点 {len(specs)} 个")
+    return RedirectResponse(f"/projects/{project.id}", status_code=303)
+
+
+@router.post("/projects/{project_id}/stage")
+def project_stage(
+    request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser,
+    to: Annotated[str, Form()], reason: Annotated[str, Form()] = "",
+    reached_on: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None,
+) -> RedirectResponse:
+    move_stage(session, viewer, project_id, to=to, reason=reason, reached_on=reached_on, version=version)
+    flash(request, f"项目阶段已变更为“{ProjectStage(to).label}”")
+    return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
+
+@router.post("/projects/{project_id}/milestones")
+def milestone_add(
+    request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, title: Text,
+    due_on: Short, target_stage: Short = "",
+) -> RedirectResponse:
+    ms = actions.add_milestone(session, viewer, project_id, title=title,
+                               due_on=actions.parse_date(due_on, "完成时限") or _missing(title),
+                               target_stage=_stage(target_stage))
+    flash(request, f"已添加节点“{ms.title}”，时限 {ms.due_on}")
+    return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
+
+@router.post("/projects/milestones/{milestone_id}/complete")
+def milestone_done(
+    request: Request, milestone_id: RecordId, session: SessionDep, viewer: MemberUser,
+    done_on: Short = "", version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+) -> RedirectResponse:
+    ms = actions.complete_milestone(session, viewer, milestone_id, done_on=actions.parse_date(done_on, "完成日期"),
+                                    version=version)
+    flash(request, f"节点“{ms.title}”已于 {ms.done_on} 完成")
+    return RedirectResponse(f"/projects/{ms.project_id}", status_code=303)
+
+
+@router.post("/projects/{project_id}/funds")
+def funds_add(
+    request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short,
+    arrived_on: Short = "", source: Short = FundSource.SELF_RAISED.value, note: LongText = "",
+) -> RedirectResponse:
+    row = actions.record_funds(session, viewer, project_id, amount=actions.parse_money(amount, "到位金额"),
+                               arrived_on=actions.parse_date(arrived_on, "到位日期"), source=source, note=note)
+    total = service.funds_in_place(session, project_id=project_id)
+    flash(request, f"已登记到位资金 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
+    return RedirectResponse(f"/projects/{project_id}", status_code=303)
+
+
+@router.post("/projects/funds/{fund_id}/correct")
+def funds_correct(
+    request: Request, fund_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short,
+    reason: LongText, arrived_on: Short = "",
+) -> RedirectResponse:
+    row = actions.correct_funds(session, viewer, fund_id, amount=actions.parse_money(amount, "更正后的金额"),
+                                reason=reason, arrived_on=actions.parse_date(arrived_on, "到位日期"))
+    total = service.funds_in_place(session, project_id=row.project_id)
+    flash(request, f"第 {fund_id} 号记录已更正为 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
+    return RedirectResponse(f"/projects/{row.project_id}", status_code=303)
+
+
+@router.post("/projects/{project_id}/dispatch-meetings")
+def dispatch_meeting(
+    request: Request, project_id: RecordId, session: SessionDep, viewer: MemberUser, held_on: Short,
+    title: Text = "", chaired_by: Short = "", summary: LongText = "", project_decision: LongText = "",
+    milestone_id: Texts = [], milestone_version: Texts = [],  # noqa: B006
+    decision: Texts = [], new_due_on: Texts = [],  # noqa: B006
+) -> RedirectResponse:
+    decisions = [
+        Decision(decision=text, milestone_id=_id(mid, "节点"), new_due_on=actions.parse_date(day, "新的完成时限"),
+                 expected_version=_id(version, "版本"))
+        for mid, version, text, day in _rows(milestone_id, milestone_version, decision, new_due_on,
+                                             limit=actions.MAX_DECISIONS, label="调度决定")
+        if text or day
+    ]
+    if project_decision.strip():
+        decisions.append(Decision(decision=project_decision))
+    for d in decisions:
+        if not d.decision.strip():
+            raise ValidationFailed("每个调整时限的节点都要写明调度决定")
+    meeting = actions.hold_dispatch_meeting(
+        session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or dt.date.today(),
+        decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
+    moved = sum(1 for i in meeting.items if i.new_due_on is not None)
+    escalated = [i for i in meeting.items if i.escalated]
+    level = LEVEL_LABELS.get(meeting.level or "", "")
+    message = f"已记录{level}调度会（{meeting.held_on}）：{len(meeting.items)} 项决定"
+    if moved:
+        message += f"，{moved} 个节点调整了时限"
+    if escalated:
+        message += f"，{len(escalated)} 项提请{LEVEL_LABELS.get(escalated[0].escalated_to_level or '', '上级')}调度"
+    flash(request, message)
+    return RedirectResponse(f"/projects/{project_id}", status_code=303)

@@ -27,7 +27,6 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.demands.service import transition as demand_transition
 from xiaodi.directory.models import Organisation, Region
 from xiaodi.projects.models import (
-    PROJECT_STAGE_LABELS,
     Agreement,
     AgreementKind,
     AgreementParty,
@@ -190,7 +189,7 @@ def create_project(
 
 
 def stage_label(stage: str) -> str:
-    return PROJECT_STAGE_LABELS[ProjectStage(stage)]
+    return ProjectStage(stage).label
 
 
 def move_project(

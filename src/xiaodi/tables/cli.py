@@ -1,7 +1,8 @@
 """CLI commands of the information tables: ``xiaodi tables``, ``template``, ``import``, ``export``.
 
-``register(app, engine_factory)`` mounts them on the main Typer app; each command parses, calls one service
-in one transaction, and prints the outcome in Chinese. Errors are ``XiaodiError``s, printed by ``main``.
+The module-level ``app`` (unnamed: its commands sit at the top level of ``xiaodi``) holds them; each command
+parses, calls one service in one transaction, and prints the outcome in Chinese. Errors are ``XiaodiError``s,
+printed by ``main``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from xiaodi.cli_options import DbOption, EngineFactory, cli_console
+from xiaodi.cli_options import DbOption, EngineFactory, cli_console, engine_for, fixed_engine
 from xiaodi.core.audit import Actor
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.result import ImportFailed
@@ -104,37 +105,47 @@ IMPORT_HELP = (
 )
 
 
-def register(app: typer.Typer, engine_factory: EngineFactory) -> None:
-    """Mount ``tables``, ``template``, ``import`` and ``export`` on ``app``."""
-
-    @app.command("tables")
-    def tables_cmd(table: Annotated[str | None, typer.Argument(help="只看这一张表")] = None) -> None:
-        """列出信息表及其列。"""
-        list_tables(table)
-
-    @app.command("template")
-    def template_cmd(table: TableArg, file: FileArg) -> None:
-        """写出信息表的填报模板（.xlsx 或 .csv）。"""
-        template(table, file)
-
-    @app.command("import", help=IMPORT_HELP)
-    def import_cmd(
-        table: TableArg,
-        file: FileArg,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验，报告将新增/更新/不变的记录，不写入")] = False,
-        db: DbOption = None,
-    ) -> None:
-        """导入信息表：全部校验通过才写入，重复导入不产生变化。"""
-        import_(table, file, engine_factory(db), dry_run=dry_run)
-
-    @app.command("export")
-    def export_cmd(table: TableArg, file: FileArg, db: DbOption = None) -> None:
-        """导出信息表为 .xlsx 或 .csv。"""
-        export(table, file, engine_factory(db))
-
-
 def make_app(engine_factory: EngineFactory) -> typer.Typer:
-    """A stand-alone Typer app with the four commands (for tests and embedding)."""
-    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-    register(app, engine_factory)
-    return app
+    """A stand-alone Typer app with the four commands on ``engine_factory``'s database (tests, embedding)."""
+    standalone = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+    @standalone.callback()
+    def use_this_database(ctx: typer.Context) -> None:
+        ctx.with_resource(fixed_engine(engine_factory(None)))
+
+    standalone.add_typer(app)
+    return standalone
+
+
+# ── commands ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+app = typer.Typer()  # unnamed: its commands and groups sit at the top level of ``xiaodi``
+
+
+@app.command("tables")
+def tables_cmd(table: Annotated[str | None, typer.Argument(help="只看这一张表")] = None) -> None:
+    """列出信息表及其列。"""
+    list_tables(table)
+
+
+@app.command("template")
+def template_cmd(table: TableArg, file: FileArg) -> None:
+    """写出信息表的填报模板（.xlsx 或 .csv）。"""
+    template(table, file)
+
+
+@app.command("import", help=IMPORT_HELP)
+def import_cmd(
+    table: TableArg,
+    file: FileArg,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验，报告将新增/更新/不变的记录，不写入")] = False,
+    db: DbOption = None,
+) -> None:
+    """导入信息表：全部校验通过才写入，重复导入不产生变化。"""
+    import_(table, file, engine_for(db), dry_run=dry_run)
+
+
+@app.command("export")
+def export_cmd(table: TableArg, file: FileArg, db: DbOption = None) -> None:
+    """导出信息表为 .xlsx 或 .csv。"""
+    export(table, file, engine_for(db))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor
-from xiaodi.directory.models import ORG_KIND_LABELS, OrgKind, Person, Region
+from xiaodi.directory.models import OrgKind, Person, Region
 from xiaodi.directory.service import OrganisationIndex, Resolution, clean_name
 from xiaodi.tables.guard import RowGuard
 from xiaodi.tables.spec import CodeRef, TableSpec
@@ -67,7 +67,7 @@ class ImportContext:
             self._org_memo[memo_key] = found
         if found.record_id is not None:
             return found.record_id
-        label = "、".join(ORG_KIND_LABELS[OrgKind(k)] for k in kinds) if kinds else "单位"
+        label = "、".join(OrgKind(k).label for k in kinds) if kinds else "单位"
         if found.suggestions and found.matched_by is None and any("编号" in s for s in found.suggestions):
             raise CellProblem(f"“{name}”对应多个{label}", "请写全称：" + "、".join(found.suggestions))
         hint = (

@@ -26,14 +26,14 @@ from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.directory.service import clean_name
 from xiaodi.projects.models import (
-    AGREEMENT_KIND_LABELS,
-    PROJECT_STAGE_LABELS,
     Agreement,
+    AgreementKind,
     AgreementParty,
     AgreementState,
     FundRecord,
     PartyRole,
     Project,
+    ProjectStage,
 )
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
@@ -205,7 +205,7 @@ AGREEMENTS = TableSpec(
             required=True,
             example="战略合作框架协议",
             aliases=("合同类型", "类型", "类别"),
-            choices=choices_from_labels(AGREEMENT_KIND_LABELS),
+            choices=choices_from_labels(AgreementKind.labels()),
         ),
         ColumnSpec("signed_on", "签约日期", ColType.DATE, example="2024-05-20", aliases=("签订日期", "签约时间")),
         ColumnSpec(
@@ -308,7 +308,7 @@ PROJECTS = TableSpec(
             default="signed",
             example="已开工",
             aliases=("项目状态", "进展阶段", "阶段"),
-            choices=choices_from_labels(PROJECT_STAGE_LABELS),
+            choices=choices_from_labels(ProjectStage.labels()),
         ),
         ColumnSpec(
             "pledged_amount",

@@ -177,6 +177,6 @@ def column_letter(index: int) -> str:
 def choices_from_labels(
     labels: Mapping[Any, str], aliases: Mapping[Any, tuple[str, ...]] | None = None
 ) -> tuple[Choice, ...]:
-    """Choices from an enum's label dict (e.g. ``PROJECT_STAGE_LABELS``)."""
+    """Choices from an enum's labels (e.g. ``ProjectStage.labels()``)."""
     aliases = aliases or {}
     return tuple(Choice(str(getattr(k, "value", k)), v, tuple(aliases.get(k, ()))) for k, v in labels.items())

@@ -61,36 +61,6 @@ Size = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="每页条数")]
 Q = Annotated[str, Query(max_length=100, description="关键词搜索")]
 
 
-def router(specs: dict[str, ResourceSpec]) -> APIRouter:
-    r = APIRouter(prefix="/api", responses=ERRORS)
-
-    @r.get("/me", response_model=MeOut, tags=["账号"], summary="当前用户")
-    def me(viewer: CurrentUser) -> MeOut:
-        return MeOut(id=viewer.user_id or 0, name=viewer.name, roles=[str(x) for x in sorted(viewer.roles)],
-                     scopes=list(viewer.scope_labels), organisation_ids=sorted(viewer.organisation_ids))
-
-    @r.get("/figures", tags=["工作台"], summary="工作数据：本辖区/本单位，可选地区与统计期间，含分年度与分地区")
-    def figures(
-        session: SessionDep, viewer: MemberUser,
-        region: Annotated[str | None, Query(max_length=60,
-                                            description="地区代码（如 140800）或全称；办公室限本辖区")] = None,
-        year: Annotated[int | None, Query(ge=2000, le=2100, description="统计年度")] = None,
-        date_from: Annotated[dt.date | None, Query(alias="from", description="起始日期（含），与 year 二选一")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to", description="截止日期（含）")] = None,
-    ) -> dict[str, Any]:
-        from xiaodi.figures.report import build_report, parse_period
-        from xiaodi.web.dashboard import work_counts
-
-        report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
-        desk = work_counts(session, viewer, dt.date.today())  # the viewer's own desk, whatever region is shown
-        return {**report.as_json(), "demands_by_state": desk.demand_counts, "projects_by_stage": desk.project_counts,
-                "overdue_milestones": desk.overdue_count}
-
-    for spec in specs.values():
-        _resource_routes(r, spec)
-    return r
-
-
 def _filter_schema(f: Filter) -> dict[str, Any]:
     """A filter's values as ``parse_query`` and ``build_select`` accept them."""
     if f.choices:
@@ -157,3 +127,41 @@ def _resource_routes(r: APIRouter, spec: ResourceSpec) -> None:
     r.add_api_route(f"/{spec.name}/{{record_id}}/history", item_history, methods=["GET"],
                     response_model=list[AuditOut], tags=[tag], summary=f"{spec.noun}操作留痕",
                     name=f"api_{spec.name}_history")
+
+
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+router = APIRouter(prefix="/api", responses=ERRORS)
+
+
+@router.get("/me", response_model=MeOut, tags=["账号"], summary="当前用户")
+def me(viewer: CurrentUser) -> MeOut:
+    return MeOut(id=viewer.user_id or 0, name=viewer.name, roles=[str(x) for x in sorted(viewer.roles)],
+                 scopes=list(viewer.scope_labels), organisation_ids=sorted(viewer.organisation_ids))
+
+
+@router.get("/figures", tags=["工作台"], summary="工作数据：本辖区/本单位，可选地区与统计期间，含分年度与分地区")
+def figures(
+    session: SessionDep, viewer: MemberUser,
+    region: Annotated[str | None, Query(max_length=60,
+                                        description="地区代码（如 140800）或全称；办公室限本辖区")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="统计年度")] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="起始日期（含），与 year 二选一")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="截止日期（含）")] = None,
+) -> dict[str, Any]:
+    from xiaodi.figures.report import build_report, parse_period
+    from xiaodi.web.dashboard import work_counts
+
+    report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
+    desk = work_counts(session, viewer, dt.date.today())  # the viewer's own desk, whatever region is shown
+    return {**report.as_json(), "demands_by_state": desk.demand_counts, "projects_by_stage": desk.project_counts,
+            "overdue_milestones": desk.overdue_count}
+
+
+def resource_router(specs: dict[str, ResourceSpec]) -> APIRouter:
+    """The routes of every list (``specs``, known when the app is built), after the fixed routes above."""
+    r = APIRouter(prefix="/api", responses=ERRORS)
+    for spec in specs.values():
+        _resource_routes(r, spec)
+    return r

@@ -136,9 +136,11 @@ def create_app(
 
     for r in area_routers("api"):
         app.include_router(r)
-    app.include_router(api.router(specs))
+    app.include_router(api.router)
+    app.include_router(api.resource_router(specs))
     for r in area_routers("pages"):
         app.include_router(r)
-    app.include_router(pages.router(specs))
+    app.include_router(pages.router)
+    app.include_router(pages.resource_router(specs))
     openapi.install(app)  # the schema declares the error body and statuses the API really answers with
     return app

@@ -19,7 +19,7 @@ from xiaodi.demands.models import DemandState
 from xiaodi.figures.cache import FiguresCache
 from xiaodi.figures.tiles import dashboard_tiles
 from xiaodi.projects.access import readable as project_scope
-from xiaodi.projects.models import PROJECT_STAGE_LABELS, Milestone, MilestoneState, Project, ProjectStage
+from xiaodi.projects.models import Milestone, MilestoneState, Project, ProjectStage
 from xiaodi.web.charts import bar_chart
 
 
@@ -81,8 +81,8 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
     scope = shown.scope
     counts = work_counts(session, viewer, today)
     demand_rows = [(DemandState(k).label, float(v)) for k, v in counts.demand_counts.items() if v]
-    project_rows = [(label, float(counts.project_counts.get(stage.value, 0)))
-                    for stage, label in PROJECT_STAGE_LABELS.items() if counts.project_counts.get(stage.value)]
+    project_rows = [(stage.label, float(counts.project_counts.get(stage.value, 0)))
+                    for stage in ProjectStage if counts.project_counts.get(stage.value)]
     return Dashboard(
         scope=scope.label,
         figures=shown.tiles,

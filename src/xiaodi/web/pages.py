@@ -41,140 +41,6 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def router(specs: dict[str, ResourceSpec]) -> APIRouter:
-    r = APIRouter(include_in_schema=False)
-
-    # ---- login -----------------------------------------------------------------------------------------------
-
-    @r.get("/login")
-    def login_form(request: Request, viewer: OptionalUser, next: str = "/") -> Response:
-        if viewer.user_id is not None:
-            return RedirectResponse(safe_next(next), status_code=303)
-        return render(request, "login.html", {"next": safe_next(next)})
-
-    @r.post("/login")
-    def login(
-        request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
-        next: Annotated[str, Form()] = "/",
-    ) -> Response:
-        try:
-            user = accounts.authenticate(session, username=username, password=password,
-                                         ip=request.client.host if request.client else None,
-                                         user_agent=request.headers.get("user-agent"))
-        except (accounts.LoginFailed, accounts.AccountLocked) as exc:
-            # Rendered, not raised: the failed attempt and the lock-out must be committed.
-            return render(request, "login.html", {"next": safe_next(next), "error": exc.message,
-                                                  "username": username[:60]}, status=exc.status)
-        login_session(request, user)
-        if user.must_change_password:
-            flash(request, "请先修改初始密码", "warn")
-            return RedirectResponse("/account", status_code=303)
-        return RedirectResponse(safe_next(next), status_code=303)
-
-    @r.post("/logout")
-    def logout(request: Request, session: SessionDep, viewer: OptionalUser) -> Response:
-        if viewer.user_id is not None:
-            accounts.end_sessions(session, user_id=viewer.user_id)  # a copy of the cookie ends too
-        request.session.clear()
-        return RedirectResponse("/login", status_code=303)
-
-    # ---- dashboard -------------------------------------------------------------------------------------------
-
-    @r.get("/")
-    def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "", region: str = "") -> Response:
-        if not viewer.has_access:
-            return render(request, "no_role.html")
-        year_value = plain_int(year, low=2000, high=2100)  # a bad year shows every year, as the form's default
-        data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value,
-                               cache=request.app.state.figures_cache)
-        return render(request, "dashboard.html", {"d": data, "year": year_value,
-                                                  "regions": region_choices(session, viewer),
-                                                  "cache_seconds": f"{request.app.state.figures_cache.seconds:g}",
-                                                  "years": list(range(dt.date.today().year, 2017, -1))})
-
-    # ---- account ---------------------------------------------------------------------------------------------
-
-    @r.get("/account")
-    def account(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
-        return _account_page(request, session, viewer)
-
-    @r.post("/account/password")
-    def change_password(
-        request: Request, session: SessionDep, viewer: CurrentUser, old_password: Annotated[str, Form()],
-        new_password: Annotated[str, Form()], confirm: Annotated[str, Form()],
-    ) -> Response:
-        if new_password != confirm:
-            raise ValidationFailed("两次输入的新密码不一致")
-        user = accounts.change_password(session, user_id=viewer.user_id or 0, old_password=old_password,
-                                        new_password=new_password)
-        login_session(request, user)  # the other sessions of this account end; this one goes on
-        flash(request, "密码已修改")
-        return RedirectResponse("/account", status_code=303)
-
-    @r.post("/account/tokens")
-    def new_token(request: Request, session: SessionDep, viewer: MemberUser, name: Annotated[str, Form()]) -> Response:
-        issued = accounts.create_api_token(session, actor=viewer.actor, user_id=viewer.user_id or 0, name=name,
-                                           expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365))
-        # Shown once, on the page that answers this request: a secret never travels in the (signed, readable)
-        # session cookie, and the page is not cached.
-        response = _account_page(request, session, viewer, new_secret=issued.secret)
-        response.headers["Cache-Control"] = "no-store"
-        return response
-
-    @r.post("/account/tokens/{token_id}/revoke")
-    def revoke_token(request: Request, token_id: RecordId, session: SessionDep, viewer: CurrentUser) -> Response:
-        accounts.revoke_api_token(session, actor=viewer.actor, token_id=token_id, user_id=viewer.user_id)
-        flash(request, "令牌已撤销")
-        return RedirectResponse("/account", status_code=303)
-
-    # ---- import (导入信息表) -----------------------------------------------------------------------------------
-
-    @r.get("/import")
-    def import_form(request: Request, viewer: MemberUser) -> Response:
-        imports.require_importer(viewer)
-        return render(request, "import.html", {"tables": imports.table_choices()})
-
-    @r.get("/import/template/{table}.xlsx")
-    def import_template(request: Request, viewer: MemberUser, table: str) -> Response:
-        imports.require_importer(viewer)
-        title, data = imports.template(table)
-        return xlsx_response(data, f"{title}-填报模板.xlsx")
-
-    @r.post("/import")
-    async def import_check(
-        request: Request, viewer: MemberUser, table: Annotated[str, Form()],
-        file: Annotated[UploadFile, File()],
-    ) -> Response:
-        imports.require_importer(viewer)
-        upload_id = await imports.receive_upload(request.app.state.settings, file)
-        # The check reads the whole file and runs every rule: in a worker thread, never on the event loop.
-        result, errors = await run_in_threadpool(imports.check, request.app.state.session_factory, table, upload_id,
-                                                 viewer, request.app.state.settings)
-        request.session["import"] = {"id": upload_id, "table": table}
-        return render(request, "import_report.html", {"result": result, "errors": errors, "table": table,
-                                                      "upload_id": upload_id, "filename": file.filename},
-                      status=200 if not errors else 422)
-
-    @r.post("/import/confirm")
-    def import_confirm(
-        request: Request, session: SessionDep, viewer: MemberUser, upload_id: Annotated[str, Form()],
-    ) -> Response:
-        imports.require_importer(viewer)
-        pending = request.session.get("import") or {}
-        if pending.get("id") != upload_id:
-            raise ValidationFailed("导入已过期，请重新上传文件")
-        result = imports.confirm(session, request.app.state.settings, pending["table"], upload_id, viewer)
-        request.session.pop("import", None)
-        flash(request, result.summary())
-        return RedirectResponse("/import", status_code=303)
-
-    # ---- lists and records -----------------------------------------------------------------------------------
-
-    for spec in specs.values():
-        _list_routes(r, spec)
-    return r
-
-
 def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     name = spec.name
 
@@ -279,3 +145,154 @@ def count_visible(session: Session, model: type[Any], viewer: Viewer) -> int:
 
     return int(session.scalar(select(func.count()).select_from(model).where(scope_of(model, viewer))) or 0)
 
+
+# ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+router = APIRouter(include_in_schema=False)
+
+# ---- login -----------------------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, viewer: OptionalUser, next: str = "/") -> Response:
+    if viewer.user_id is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "login.html", {"next": safe_next(next)})
+
+
+@router.post("/login")
+def login(
+    request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        user = accounts.authenticate(session, username=username, password=password,
+                                     ip=request.client.host if request.client else None,
+                                     user_agent=request.headers.get("user-agent"))
+    except (accounts.LoginFailed, accounts.AccountLocked) as exc:
+        # Rendered, not raised: the failed attempt and the lock-out must be committed.
+        return render(request, "login.html", {"next": safe_next(next), "error": exc.message,
+                                              "username": username[:60]}, status=exc.status)
+    login_session(request, user)
+    if user.must_change_password:
+        flash(request, "请先修改初始密码", "warn")
+        return RedirectResponse("/account", status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, viewer: OptionalUser) -> Response:
+    if viewer.user_id is not None:
+        accounts.end_sessions(session, user_id=viewer.user_id)  # a copy of the cookie ends too
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+# ---- dashboard -------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "", region: str = "") -> Response:
+    if not viewer.has_access:
+        return render(request, "no_role.html")
+    year_value = plain_int(year, low=2000, high=2100)  # a bad year shows every year, as the form's default
+    data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value,
+                           cache=request.app.state.figures_cache)
+    return render(request, "dashboard.html", {"d": data, "year": year_value,
+                                              "regions": region_choices(session, viewer),
+                                              "cache_seconds": f"{request.app.state.figures_cache.seconds:g}",
+                                              "years": list(range(dt.date.today().year, 2017, -1))})
+
+# ---- account ---------------------------------------------------------------------------------------------
+
+
+@router.get("/account")
+def account(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
+    return _account_page(request, session, viewer)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request, session: SessionDep, viewer: CurrentUser, old_password: Annotated[str, Form()],
+    new_password: Annotated[str, Form()], confirm: Annotated[str, Form()],
+) -> Response:
+    if new_password != confirm:
+        raise ValidationFailed("两次输入的新密码不一致")
+    user = accounts.change_password(session, user_id=viewer.user_id or 0, old_password=old_password,
+                                    new_password=new_password)
+    login_session(request, user)  # the other sessions of this account end; this one goes on
+    flash(request, "密码已修改")
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/tokens")
+def new_token(request: Request, session: SessionDep, viewer: MemberUser, name: Annotated[str, Form()]) -> Response:
+    issued = accounts.create_api_token(session, actor=viewer.actor, user_id=viewer.user_id or 0, name=name,
+                                       expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=365))
+    # Shown once, on the page that answers this request: a secret never travels in the (signed, readable)
+    # session cookie, and the page is not cached.
+    response = _account_page(request, session, viewer, new_secret=issued.secret)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: RecordId, session: SessionDep, viewer: CurrentUser) -> Response:
+    accounts.revoke_api_token(session, actor=viewer.actor, token_id=token_id, user_id=viewer.user_id)
+    flash(request, "令牌已撤销")
+    return RedirectResponse("/account", status_code=303)
+
+# ---- import (导入信息表) -----------------------------------------------------------------------------------
+
+
+@router.get("/import")
+def import_form(request: Request, viewer: MemberUser) -> Response:
+    imports.require_importer(viewer)
+    return render(request, "import.html", {"tables": imports.table_choices()})
+
+
+@router.get("/import/template/{table}.xlsx")
+def import_template(request: Request, viewer: MemberUser, table: str) -> Response:
+    imports.require_importer(viewer)
+    title, data = imports.template(table)
+    return xlsx_response(data, f"{title}-填报模板.xlsx")
+
+
+@router.post("/import")
+async def import_check(
+    request: Request, viewer: MemberUser, table: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    imports.require_importer(viewer)
+    upload_id = await imports.receive_upload(request.app.state.settings, file)
+    # The check reads the whole file and runs every rule: in a worker thread, never on the event loop.
+    result, errors = await run_in_threadpool(imports.check, request.app.state.session_factory, table, upload_id,
+                                             viewer, request.app.state.settings)
+    request.session["import"] = {"id": upload_id, "table": table}
+    return render(request, "import_report.html", {"result": result, "errors": errors, "table": table,
+                                                  "upload_id": upload_id, "filename": file.filename},
+                  status=200 if not errors else 422)
+
+
+@router.post("/import/confirm")
+def import_confirm(
+    request: Request, session: SessionDep, viewer: MemberUser, upload_id: Annotated[str, Form()],
+) -> Response:
+    imports.require_importer(viewer)
+    pending = request.session.get("import") or {}
+    if pending.get("id") != upload_id:
+        raise ValidationFailed("导入已过期，请重新上传文件")
+    result = imports.confirm(session, request.app.state.settings, pending["table"], upload_id, viewer)
+    request.session.pop("import", None)
+    flash(request, result.summary())
+    return RedirectResponse("/import", status_code=303)
+
+# ---- lists and records -----------------------------------------------------------------------------------
+
+
+def resource_router(specs: dict[str, ResourceSpec]) -> APIRouter:
+    """The routes of every list (``specs``, known when the app is built), after the fixed routes above."""
+    r = APIRouter(include_in_schema=False)
+    for spec in specs.values():
+        _list_routes(r, spec)
+    return r

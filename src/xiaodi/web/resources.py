@@ -1,51 +1,61 @@
-"""The lists the web serves, gathered from each area's ``pages.py`` (``specs()``), in menu order."""
+"""The areas the web serves, named one by one, in menu order: their lists (``specs()``) and their routes.
+
+An area's ``pages`` module gives its lists (``specs()``) and, when it has form posts, a module-level ``router``;
+its ``api`` module a module-level ``router`` of JSON actions. An area is added here with one line in each tuple
+it has a module for; a missing module is an import error, never a silently absent area.
+"""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
+from types import ModuleType
 
 from fastapi import APIRouter
 
+from xiaodi.accounts import pages as accounts_pages
+from xiaodi.assessment import api as assessment_api
+from xiaodi.assessment import pages as assessment_pages
+from xiaodi.bases import api as bases_api
+from xiaodi.bases import pages as bases_pages
+from xiaodi.briefing import pages as briefing_pages
+from xiaodi.catalog import pages as catalog_pages
+from xiaodi.demands import api as demands_api
+from xiaodi.demands import pages as demands_pages
+from xiaodi.directory import pages as directory_pages
+from xiaodi.events import pages as events_pages
+from xiaodi.figures import pages as figures_pages
+from xiaodi.ingest import api as ingest_api
+from xiaodi.ingest import pages as ingest_pages
+from xiaodi.matching import api as matching_api
+from xiaodi.matching import pages as matching_pages
+from xiaodi.orders import api as orders_api
+from xiaodi.orders import pages as orders_pages
+from xiaodi.projects import api as projects_api
+from xiaodi.projects import pages as projects_pages
 from xiaodi.web.listing import ResourceSpec
 
-# Areas with pages; an area missing here (or whose pages module is missing) simply has no pages yet.
-AREAS: tuple[str, ...] = (
-    "demands", "orders", "projects", "bases", "events", "directory", "catalog", "matching", "ingest", "accounts",
-    "figures", "assessment", "briefing",
+PAGES: tuple[ModuleType, ...] = (
+    demands_pages, orders_pages, projects_pages, bases_pages, events_pages, directory_pages, catalog_pages,
+    matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages, briefing_pages,
 )
-
-
-def _page_modules() -> Iterator[object]:
-    for area in AREAS:
-        try:
-            yield importlib.import_module(f"xiaodi.{area}.pages")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"xiaodi.{area}.pages":
-                raise
+APIS: tuple[ModuleType, ...] = (demands_api, orders_api, projects_api, bases_api, matching_api, ingest_api,
+                                assessment_api)
 
 
 def load_specs() -> dict[str, ResourceSpec]:
     specs: dict[str, ResourceSpec] = {}
-    for module in _page_modules():
+    for module in PAGES:
         for spec in getattr(module, "specs", list)():  # an area may have pages but no lists (figures)
             specs[spec.name] = spec
     return specs
 
 
 def area_routers(kind: str) -> list[APIRouter]:
-    """Each area's extra routes: ``pages.router()`` (form posts) and ``api.router()`` (JSON actions)."""
+    """Each area's extra routes: its pages' ``router`` (form posts) or its API's ``router`` (JSON actions)."""
     out: list[APIRouter] = []
-    for area in AREAS:
-        try:
-            module = importlib.import_module(f"xiaodi.{area}.{kind}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"xiaodi.{area}.{kind}":
-                raise
-            continue
+    for module in APIS if kind == "api" else PAGES:
         router = getattr(module, "router", None)
-        if isinstance(router, APIRouter):  # declared at module level (the pattern new areas follow)
+        if isinstance(router, APIRouter):  # declared at module level (the pattern every area follows)
             out.append(router)
-        elif router is not None:
+        elif router is not None:  # a factory still (demands, until it is moved to the pattern)
             out.append(router())
     return out
