@@ -138,7 +138,7 @@ def period_page(request: Request, period_id: RecordId, session: SessionDep, view
 
 @router.get("/assessment/periods/{period_id}/export.xlsx")
 def period_export(period_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-    from xiaodi.web.pages import xlsx_response
+    from xiaodi.web.responses import xlsx_response
 
     result = service.period_result(session, viewer, period_id)
     return xlsx_response(service.result_xlsx(result), f"考核排名-{result.period.indicator_set.name}-"

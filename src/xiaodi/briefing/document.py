@@ -221,7 +221,6 @@ def _projects(session: Session, scope_ids: list[int] | None, date_from: dt.date,
             .limit(10))
     if scope_ids is not None:
         stmt = stmt.where(Project.region_id.in_(scope_ids))
-    from xiaodi.projects.models import ProjectStage
 
     rows = [[name, region or "", ProjectStage.labels().get(stage, stage), _wan(amount) if amount else "",
              "是" if key else ""] for name, stage, amount, key, region in session.execute(stmt)]

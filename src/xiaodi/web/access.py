@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer, readable, register_readable
-from xiaodi.bases import access as bases_access
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
@@ -64,11 +63,6 @@ def expert_scope(viewer: Viewer) -> ColumnElement[bool]:
 def catalog_scope(viewer: Viewer) -> ColumnElement[bool]:
     """Achievements and platforms are the published resource list: every member sees them."""
     return true() if viewer.is_admin or viewer.has_access else false()
-
-
-def base_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Bases, pairings and duties: the bases area's own rule (``bases.access``)."""
-    return bases_access.readable_bases(viewer)
 
 
 def event_scope(viewer: Viewer) -> ColumnElement[bool]:
