@@ -18,10 +18,11 @@ from xiaodi.directory import models as directory
 from xiaodi.events import models as events
 from xiaodi.ingest import models as ingest
 from xiaodi.matching import models as matching
+from xiaodi.notifications import models as notifications
 from xiaodi.projects import models as projects
 from xiaodi.talent import models as talent
 
 AREAS = (audit, search, accounts, directory, catalog, demands, projects, bases, events, talent, assessment, ingest,
-         matching)
+         matching, notifications)
 
 __all__ = ["AREAS", "Base"]

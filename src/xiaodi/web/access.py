@@ -21,7 +21,8 @@ from xiaodi.core.models import Base
 from xiaodi.demands import service as demand_service
 from xiaodi.demands.models import Claim, Demand, Dispatch, ServiceOrder
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
-from xiaodi.events.models import Event, EventParticipant
+from xiaodi.events import access as events_access
+from xiaodi.events.models import ContactLog, Event, Secondment
 from xiaodi.ingest.models import IngestedReport
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
@@ -138,12 +139,8 @@ def base_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 def event_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    took_part = exists().where(EventParticipant.event_id == Event.id,
-                               _orgs(EventParticipant.organisation_id, viewer=viewer))
-    return or_(_region(Event.region_id, viewer), _orgs(Event.organiser_id, viewer=viewer),
-               took_part if viewer.organisation_ids else false())
+    """The events area's own rule (``events.access.readable``)."""
+    return events_access.readable(viewer)
 
 
 def sees_person_data(viewer: Viewer, person: Person) -> bool:
@@ -200,6 +197,8 @@ SCOPES: dict[type[Any], Any] = {
     Project: project_scope,
     ProgrammeBase: base_scope,
     Event: event_scope,
+    Secondment: events_access.readable_secondments,
+    ContactLog: events_access.readable_contacts,
     IngestedReport: report_scope,
 }
 
