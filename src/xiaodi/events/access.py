@@ -1,8 +1,8 @@
 """Who may see and do what with events (活动), 挂职 and the contact log (对接记录): the one place of these rules.
 
 * **See** an event: an administrator; an office whose region (with the regions below it) holds the event; the
-  organiser; an organisation that took part. 挂职 and contacts follow the same shape: their region's office, or an
-  organisation named on them (the recorder of a contact sees it too).
+  organiser; an organisation that took part or signed an agreement at it. 挂职 and contacts follow the same
+  shape: their region's office, or an organisation named on them (the recorder of a contact sees it too).
 * **Run** an event (create it, add participants, agenda, outcomes, agreements signed at it, 挂职): an office of
   the event's region, the lead unit (牵头单位) that organises it, or an administrator. An office recording an
   outcome for an event of another region is refused (403) — it may see the event (a province office sees a
@@ -24,6 +24,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.events.models import ContactLog, Event, EventParticipant, Secondment
+from xiaodi.projects.models import Agreement, AgreementParty
 
 
 def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
@@ -46,10 +47,14 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
+    if not viewer.organisation_ids:
+        return or_(_region(Event.region_id, viewer), false())
     took_part = exists().where(EventParticipant.event_id == Event.id,
                                _orgs(EventParticipant.organisation_id, viewer=viewer))
-    return or_(_region(Event.region_id, viewer), _orgs(Event.organiser_id, viewer=viewer),
-               took_part if viewer.organisation_ids else false())
+    # A party to an agreement signed at the event sees the event it signed at.
+    signed_there = exists().where(Agreement.event_id == Event.id, exists().where(
+        AgreementParty.agreement_id == Agreement.id, _orgs(AgreementParty.organisation_id, viewer=viewer)))
+    return or_(_region(Event.region_id, viewer), _orgs(Event.organiser_id, viewer=viewer), took_part, signed_there)
 
 
 def readable_secondments(viewer: Viewer) -> ColumnElement[bool]:

@@ -380,4 +380,4 @@ def contact_counts(session: Session, *, region_ids: Iterable[int] | None, start:
     rows = session.execute(select(Region.name, month, func.count()).select_from(ContactLog)
                            .outerjoin(Region, Region.id == ContactLog.region_id).where(*cond)
                            .group_by(Region.name, month).order_by(month, func.count().desc())).all()
-    return [(name or "未注明地区", str(m), int(n)) for name, m, n in rows]
+    return [(str(name or "未注明地区"), str(m), int(str(n))) for name, m, n in rows]

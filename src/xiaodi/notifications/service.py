@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Membership, User
@@ -40,7 +40,7 @@ def recipients(session: Session, *, user_ids: Iterable[int] = (), organisation_i
     wanted = set(user_ids)
     orgs = sorted({o for o in organisation_ids if o is not None})
     regions = sorted({r for r in region_ids if r is not None})
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if orgs:
         conds.append(Membership.organisation_id.in_(orgs))
     if regions:

@@ -156,6 +156,10 @@ def optional_viewer(request: Request, session: SessionDep) -> Viewer:
     elif "session" in request.scope:
         user = _user_from_cookie(request, session)
     viewer = viewer_for(session, user) if user is not None else ANONYMOUS
+    if user is not None and token is None:  # a page: the header shows the unread count (one indexed count)
+        from xiaodi.notifications.service import unread_count
+
+        request.state.unread = unread_count(session, user.id)
     request.state.viewer = viewer
     request.state.user = user
     return viewer
