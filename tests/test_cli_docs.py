@@ -12,7 +12,10 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _registered() -> set[str]:
     names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    names |= {g.name for g in app.registered_groups if g.name}
+    for g in app.registered_groups:  # a module-level Typer app names itself (``typer.Typer(name=…)``)
+        name = g.name if isinstance(g.name, str) else g.typer_instance.info.name if g.typer_instance else None
+        if isinstance(name, str) and name:
+            names.add(name)
     return names
 
 
