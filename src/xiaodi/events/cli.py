@@ -84,7 +84,8 @@ def event_add(
         with _session(db) as s:
             viewer = operator(s, user, as_)
             event = service.create_event(
-                s, viewer, name=name, kind=kind, starts_on=_day(starts_on, "开始日期"), ends_on=_day(ends_on, "结束日期"),
+                s, viewer, name=name, kind=kind, starts_on=_day(starts_on, "开始日期"),
+                ends_on=_day(ends_on, "结束日期"),
                 region_id=forms.region(s, viewer, region), organiser_id=forms.org(s, viewer, organiser, "主办单位"),
                 venue=venue, agenda="\n".join(p.strip() for p in (agenda or "").split(";")) or None, state=state)
             return {"id": event.id, "name": event.name}
@@ -206,7 +207,8 @@ def contact_add(
             viewer = operator(s, user, as_)
             row = service.record_contact(
                 s, viewer, contacted_on=_day(contacted_on, "对接日期"), channel=channel, summary=summary,
-                from_org_id=forms.org(s, viewer, from_org, "发起单位"), to_org_id=forms.org(s, viewer, to_org, "对接单位"),
+                from_org_id=forms.org(s, viewer, from_org, "发起单位"),
+                to_org_id=forms.org(s, viewer, to_org, "对接单位"),
                 university_id=forms.org(s, viewer, university, "对接高校"), demand_id=demand,
                 region_id=forms.region(s, viewer, region), follow_up=follow_up)
             return {"id": row.id}
