@@ -74,7 +74,7 @@ def load(session: Session, *, today: dt.date) -> dict[str, int]:
     written["events"] += 1
 
     for day, channel, summary, follow in (
-        (dt.date(2025, 3, 20), "visit", "回访招聘会参会企业宏达钢铁，了解冶金专业毕业生到岗情况", "4月底前汇总到岗人数"),
+        (dt.date(2025, 3, 20), "visit", "回访招聘会参会企业宏达钢铁，了解毕业生到岗情况", "4月底前汇总到岗人数"),
         (dt.date(2025, 4, 8), "video", "与江西理工大学视频会商钢渣综合利用中试方案", "双方5月上旬现场踏勘"),
         (dt.date(2025, 5, 12), "call", "电话对接山西大学，推介河津铝镁新材料需求", "邀请专家团队来河津考察"),
     ):
