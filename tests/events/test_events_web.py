@@ -149,3 +149,23 @@ def test_contacts_are_recorded_and_counted(login: Callable[[str], TestClient], w
     assert login("enterprise").get("/api/contact-counts").status_code == 403
     # the enterprise that was party to it sees it in its list
     assert "赴山西大学走访" in login("enterprise").get("/contacts").text
+
+
+def test_the_figures_page_shows_events_posts_intents_and_contacts(
+        login: Callable[[str], TestClient], session: Session, world: World) -> None:
+    c = login("hejin")
+    token = csrf_for(c)
+    eid = c.post("/api/events", json={"name": "河津数据招聘会", "kind": "job_fair", "starts_on": "2025-03-15",
+                                      "state": "held", "region_id": world.hejin.id},
+                 headers={"X-CSRF-Token": token}).json()["id"]
+    for metric, value in (("positions", 2135), ("intent_people", 148)):
+        assert c.post(f"/api/events/{eid}/outcomes", json={"metric": metric, "value": value},
+                      headers={"X-CSRF-Token": token}).status_code == 201
+    page = c.get("/figures?year=2025").text
+    section = page[page.index('id="event-figures"'):]
+    assert "2135个" in section and "148人" in section and "1场" in section
+    # the other year's figures do not count it
+    other = c.get("/figures?year=2024").text
+    assert "2135个" not in other[other.index('id="event-figures"'):]
+    # a unit's own figures page has no region to count events in
+    assert 'id="event-figures"' not in login("enterprise").get("/figures").text

@@ -229,6 +229,16 @@ def _no_state_workflow(initial: str, label: str) -> Rule:
     return rule
 
 
+def _event(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
+    """活动: the rule of the events area (``events.access.can_create``) for the row as stored and as imported."""
+    from xiaodi.events.access import can_create
+
+    states = [after] + ([before] if before is not None else [])
+    if all(can_create(g.viewer, region_id=s["region_id"], organiser_id=s["organiser_id"]) for s in states):
+        return None
+    return NO_RIGHT
+
+
 def _project(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
     """Projects: the office of the region, and stages only along the closed loop (节点推进)."""
     if not _managed(before, after, g):
@@ -284,4 +294,5 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "agreements": (_no_state_workflow(AgreementState.SIGNED.value, "协议状态"), ("region_id", "state")),
     "projects": (_project, ("region_id", "stage", "name")),
     "bases": (_no_state_workflow(BaseState.PLANNED.value, "基地状态"), ("region_id", "state")),
+    "events": (_event, ("region_id", "organiser_id")),
 }
