@@ -44,7 +44,7 @@ KIT_MAY_USE = ("xiaodi.accounts.models", "xiaodi.accounts.scope", "xiaodi.accoun
 #   rules into each area's access.py and makes the demand pages stop reaching into the web kit's access module.
 ARCH_B_EDGES = {
     *(("xiaodi.web.access", f"xiaodi.{area}") for area in (
-        "catalog.models", "directory.models", "events.models", "ingest.models", "projects.models")),
+        "catalog.models", "directory.models", "ingest.models", "projects.models")),
     *(("xiaodi.demands.drafting", f"xiaodi.web.{kit}")
       for kit in ("access", "deps", "listing", "params", "templating")),
     *(("xiaodi.demands.review", f"xiaodi.web.{kit}") for kit in ("access", "deps", "params", "templating")),

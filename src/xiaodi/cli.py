@@ -149,4 +149,12 @@ def _register_areas() -> None:
     app.add_typer(bases_cli.app, name="base")
 
 
+    from xiaodi.events import cli as events_cli
+    from xiaodi.notifications import cli as notifications_cli
+
+    app.add_typer(events_cli.app)
+    app.add_typer(events_cli.contact_app)
+    app.add_typer(notifications_cli.app)
+
+
 _register_areas()

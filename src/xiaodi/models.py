@@ -18,11 +18,12 @@ from xiaodi.directory import models as directory
 from xiaodi.events import models as events
 from xiaodi.ingest import models as ingest
 from xiaodi.matching import models as matching
+from xiaodi.notifications import models as notifications
 from xiaodi.orders import models as orders
 from xiaodi.projects import models as projects
 from xiaodi.talent import models as talent
 
 AREAS = (audit, counters, search, accounts, directory, catalog, demands, orders, projects, bases, events, talent,
-         assessment, ingest, matching)
+         assessment, ingest, matching, notifications)
 
 __all__ = ["AREAS", "Base"]

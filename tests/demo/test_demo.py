@@ -31,7 +31,8 @@ from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milest
 # project's stage move, a screening verdict on a claim, a party listed on its agreement, the scores and ranks an
 # assessment's scoring computes — audited as the period's "score" entry, a corrected score on its own).
 LOG_TABLES = frozenset({"audit_entry", "demand_transition", "project_stage_change", "claim_review",
-                        "agreement_party", "organisation_alias", "score", "ranking"})
+                        "agreement_party", "organisation_alias", "score", "ranking", "notification",
+                        "notification_outbox"})
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +184,17 @@ def test_the_demo_goes_where_xiaodi_database_url_says(monkeypatch: pytest.Monkey
         database_path(None)
     monkeypatch.delenv("XIAODI_DATABASE_URL")
     assert database_path(None) == Path("xiaodi.db")
+
+
+def test_hejin_ran_a_job_fair_and_signed_at_a_matchmaking_meeting(db: Session) -> None:
+    from xiaodi.events.models import ContactLog, Secondment
+
+    fair = db.scalars(select(Event).where(Event.name == "河津市2025年春季校地人才招聘会")).one()
+    outcomes = {o.metric: o.value for o in db.scalars(select(EventOutcome).where(EventOutcome.event_id == fair.id))}
+    assert outcomes == {"positions": Decimal(2135), "intent_people": Decimal(148)}
+    meeting = db.scalars(select(Event).where(Event.kind == EventKind.MATCHMAKING,
+                                             Event.name == "河津市钢铁企业与江西理工大学技术对接会")).one()
+    signed = db.scalars(select(Agreement.title).where(Agreement.event_id == meeting.id)).all()
+    assert signed == ["钢渣处理与综合利用技术合作协议"]
+    assert db.scalar(select(func.count()).select_from(Secondment)) == 2
+    assert db.scalar(select(func.count()).select_from(ContactLog)) == 3

@@ -19,7 +19,7 @@ from .conftest import PERSONAS, World
 OK, NO, GONE = 200, 403, 404
 MEMBERS = {p: OK for p in PERSONAS if p != "outsider"} | {"outsider": NO}
 LISTS = ("demands", "claims", "orders", "agreements", "projects", "bases", "events", "organisations", "experts",
-         "achievements", "platforms")
+         "achievements", "platforms", "secondments", "contacts")
 
 
 def only(allowed: set[str], otherwise: int = GONE) -> dict[str, int]:
@@ -51,6 +51,8 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("orders", 999_999, set()),
         ("bases", 999_999, set()),
         ("events", 999_999, set()),
+        ("secondments", 999_999, set()),
+        ("contacts", 999_999, set()),
         ("achievements", 999_999, set()),
         ("platforms", 999_999, set()),
     ]
@@ -108,6 +110,19 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/projects/{project_id}/funds", f"/api/projects/{w.other_project_id}/funds", only({"province", "admin"})),
     ]
     # ── end of closed loop ────────────────────────────────────────────────────────────────────────────────────
+    # ── events, contacts and the inbox: checked by tests/events/test_events_web.py ──────────────────────────
+    # Registering events and contacts is for offices, lead units and administrators (others 403 before any
+    # lookup); the contact counts are office figures; every account, with or without a role, has an inbox.
+    rows += [
+        ("/events/new", "/events/new", only(everyone_office, NO)),
+        ("/contacts/new", "/contacts/new", only(everyone_office, NO)),
+        ("/api/events/{event_id}/outcomes", "/api/events/999999/outcomes", only(set())),
+        ("/api/contact-counts", "/api/contact-counts", only(everyone_office, NO)),
+        ("/inbox", "/inbox", {p: OK for p in PERSONAS}),
+        ("/inbox/{notification_id}", "/inbox/999999", {p: GONE for p in PERSONAS}),
+        ("/api/notifications", "/api/notifications", {p: OK for p in PERSONAS}),
+    ]
+    # ── end of events ─────────────────────────────────────────────────────────────────────────────────────────
     # ── orders (点单派单): the 我要点单 form is for enterprises and offices; others 403 before any lookup ────────
     rows += [
         ("/orders/new", "/orders/new", only({"province", "hejin", "enterprise", "admin"}, NO)),
@@ -235,6 +250,14 @@ POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activi
                 "/api/pairings", "/api/pairings/{pairing_id}", "/api/pairings/{pairing_id}/duties",
                 "/api/duties/{duty_id}/reports", "/api/leaders"}
 # ── end of bases ──────────────────────────────────────────────────────────────────────────────────────────────
+# ── events, contacts and the inbox: checked by tests/events/test_events_web.py ─────────────────────────────────
+POST_ROUTES |= {
+    "/events/new", "/events/{event_id}/participants", "/events/{event_id}/outcomes", "/events/{event_id}/agreements",
+    "/events/{event_id}/agreements/new", "/events/{event_id}/secondments", "/contacts/new", "/inbox/read",
+    "/api/events", "/api/events/{event_id}/participants", "/api/events/{event_id}/outcomes",
+    "/api/events/{event_id}/agreements", "/api/secondments", "/api/contacts", "/api/notifications/read",
+}
+# ── end of events ─────────────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

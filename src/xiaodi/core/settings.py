@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     search_fold_seconds: float = Field(default=2, ge=0, le=3600,
                                        description="how often the web server folds new and changed records into the "
                                                    "keyword search index (0: never; `xiaodi index rebuild` does)")
+    smtp_host: str | None = Field(default=None, description="SMTP server for e-mail copies of notifications "
+                                                             "(empty: in-app inbox only)")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")
+    smtp_user: str | None = Field(default=None, description="SMTP login (empty: no login)")
+    smtp_password: str | None = Field(default=None, description="SMTP password")
+    smtp_from: str = Field(default="xiaodi@localhost", description="sender address of notification e-mails")
+    smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_timeout: float = Field(default=10, gt=0, le=120, description="seconds to wait for the SMTP server")
     timezone: str = Field(default="Asia/Shanghai",
                           description="the deployment's time zone: the calendar day of file names and pages")
 

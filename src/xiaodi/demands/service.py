@@ -163,6 +163,11 @@ def _move(
     audit.record(session, actor=actor, action="transition", obj=demand, before=before, reason=reason)
     if step.target in {S.WITHDRAWN, S.CLOSED}:
         _answer_open_claims(session, demand, actor=actor, why=f"需求已{step.label}：{reason}")
+    if step.target == S.PUBLISHED:
+        from xiaodi.notifications.service import notify  # (notifications read accounts; imported when needed)
+
+        notify(session, kind="demand_published", title=f"需求“{demand.title}”已发榜", link=f"/demands/{demand.id}",
+               organisation_ids=[demand.owner_id, demand.lead_unit_id], exclude_user_id=actor.user_id)
     return demand
 
 

@@ -142,6 +142,11 @@ def submit_claim(
     create(session, claim, actor=actor)
     if demand.state == S.PUBLISHED:
         _move(session, demand, "claim", actor=actor, reason=f"{org.name}揭榜")
+    from xiaodi.notifications.service import notify
+
+    notify(session, kind="demand_claimed", title=f"“{org.name}”揭榜了需求“{demand.title}”",
+           link=f"/demands/{demand.id}", organisation_ids=[demand.owner_id, demand.lead_unit_id],
+           region_ids=[demand.region_id], exclude_user_id=actor.user_id)
     return claim
 
 
@@ -396,6 +401,10 @@ def select_claim(
     _claim_move(session, chosen, ClaimState.SELECTED, actor=actor, reason=reason)
     for c in others:
         _claim_move(session, c, ClaimState.NOT_SELECTED, actor=actor, feedback=feedback[c.id].strip())
+    from xiaodi.notifications.service import notify
+
+    notify(session, kind="claim_selected", title=f"您单位的揭榜方案已被需求“{demand.title}”选定",
+           link=f"/claims/{chosen.id}", organisation_ids=[chosen.claimant_org_id], exclude_user_id=actor.user_id)
     return chosen
 
 

@@ -150,6 +150,9 @@ def build_demo(
         assessment_demo.load(session, today=today)  # scored, published, an appeal answered
         step(9)
         logins = _demo_accounts(session) if accounts else []
+        from xiaodi.demo import event_stories  # events, 挂职, contacts and inboxes, through the services
+
+        event_stories.load(session, today=today)
         after = _table_state(session)
         summary = DemoSummary(
             today=today,

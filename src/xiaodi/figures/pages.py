@@ -49,9 +49,14 @@ def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> di
     """The figures page's sections of the programme areas (基地建设 …): each area computes its own numbers for the
     page's region; the page's template includes each area's template."""
     from xiaodi.bases.figures import base_figures
+    from xiaodi.events.figures import event_tiles
 
     region_id = report.scope.region.id if report.scope.region else None
-    return {"base_figures": base_figures(session, viewer=viewer, region_id=region_id)}
+    return {
+        "base_figures": base_figures(session, viewer=viewer, region_id=region_id),
+        "event_tiles": event_tiles(session, region_id=region_id, whole_ledger=viewer.is_admin and region_id is None,
+                                   date_from=report.period.date_from, date_to=report.period.date_to),
+    }
 
 
 def _figures_report(session: Session, viewer: Viewer, params: dict[str, str]) -> FiguresReport:

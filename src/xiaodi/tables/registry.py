@@ -15,9 +15,11 @@ from xiaodi.tables.spec import ColType, TableSpec
 def all_tables() -> dict[str, TableSpec]:
     from xiaodi.tables.catalog_tables import ACHIEVEMENTS, PLATFORMS
     from xiaodi.tables.directory_tables import ENTERPRISES, EXPERTS, UNIVERSITIES
+    from xiaodi.tables.event_tables import EVENTS
     from xiaodi.tables.ledger_tables import AGREEMENTS, BASES, DEMANDS, PROJECTS
 
-    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, AGREEMENTS, PROJECTS, BASES]
+    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, AGREEMENTS, PROJECTS, BASES,
+             EVENTS]
     return {s.name: _with_lengths(s) for s in specs}
 
 

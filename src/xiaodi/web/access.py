@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.models import Role
@@ -19,7 +19,6 @@ from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
-from xiaodi.events.models import Event, EventParticipant
 from xiaodi.ingest.models import IngestedReport
 from xiaodi.projects.models import Project
 
@@ -65,15 +64,6 @@ def catalog_scope(viewer: Viewer) -> ColumnElement[bool]:
     return true() if viewer.is_admin or viewer.has_access else false()
 
 
-def event_scope(viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_admin:
-        return true()
-    took_part = exists().where(EventParticipant.event_id == Event.id,
-                               _orgs(EventParticipant.organisation_id, viewer=viewer))
-    return or_(_region(Event.region_id, viewer), _orgs(Event.organiser_id, viewer=viewer),
-               took_part if viewer.organisation_ids else false())
-
-
 def sees_person_data(viewer: Viewer, person: Person) -> bool:
     """A person's phone, e-mail and ID number (个人信息): by the viewer's relation to the person — the person
     themself, their organisation, or the office of their own region, of their organisation's region or of a project
@@ -117,7 +107,7 @@ def report_scope(viewer: Viewer) -> ColumnElement[bool]:
 
 
 for _model, _rule in ((Organisation, organisation_scope), (Person, expert_scope), (Achievement, catalog_scope),
-                     (Platform, catalog_scope), (Event, event_scope),
+                     (Platform, catalog_scope),
                      (IngestedReport, report_scope)):
     register_readable(_model, _rule)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -140,6 +140,11 @@ def _user_from_cookie(request: Request, session: Session) -> User | None:
     return user
 
 
+# What an area adds to every page request of a logged-in person (the header's unread count: ``notifications``).
+# The kit knows no area: an area registers its hook when its pages module is imported.
+PAGE_HOOKS: list[Callable[[Request, Session, User], None]] = []
+
+
 def optional_viewer(request: Request, session: SessionDep) -> Viewer:
     """The viewer, or ``ANONYMOUS`` when nobody is logged in."""
     cached = getattr(request.state, "viewer", None)
@@ -156,6 +161,9 @@ def optional_viewer(request: Request, session: SessionDep) -> Viewer:
     elif "session" in request.scope:
         user = _user_from_cookie(request, session)
     viewer = viewer_for(session, user) if user is not None else ANONYMOUS
+    if user is not None and token is None:  # a page: what the header shows (the inbox's unread count …)
+        for hook in PAGE_HOOKS:
+            hook(request, session, user)
     request.state.viewer = viewer
     request.state.user = user
     return viewer

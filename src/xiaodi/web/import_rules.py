@@ -230,6 +230,16 @@ def _no_state_workflow(initial: str, label: str, why: str = "") -> Rule:
     return rule
 
 
+def _event(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
+    """活动: the rule of the events area (``events.access.can_create``) for the row as stored and as imported."""
+    from xiaodi.events.access import can_create
+
+    states = [after] + ([before] if before is not None else [])
+    if all(can_create(g.viewer, region_id=s["region_id"], organiser_id=s["organiser_id"]) for s in states):
+        return None
+    return NO_RIGHT
+
+
 def _project(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
     """Projects: the office of the region, and stages only along the closed loop (节点推进)."""
     if not _managed(before, after, g):
@@ -286,4 +296,5 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "projects": (_project, ("region_id", "stage", "name")),
     "bases": (_no_state_workflow(BaseState.PROPOSED.value, "基地状态", "请在基地页面逐步办理审核、认定、挂牌"),
               ("region_id", "state")),
+    "events": (_event, ("region_id", "organiser_id")),
 }

@@ -21,12 +21,15 @@ from xiaodi.catalog import pages as catalog_pages
 from xiaodi.demands import api as demands_api
 from xiaodi.demands import pages as demands_pages
 from xiaodi.directory import pages as directory_pages
+from xiaodi.events import api as events_api
 from xiaodi.events import pages as events_pages
 from xiaodi.figures import pages as figures_pages
 from xiaodi.ingest import api as ingest_api
 from xiaodi.ingest import pages as ingest_pages
 from xiaodi.matching import api as matching_api
 from xiaodi.matching import pages as matching_pages
+from xiaodi.notifications import api as notifications_api
+from xiaodi.notifications import pages as notifications_pages
 from xiaodi.orders import api as orders_api
 from xiaodi.orders import pages as orders_pages
 from xiaodi.projects import api as projects_api
@@ -36,9 +39,10 @@ from xiaodi.web.listing import ResourceSpec
 PAGES: tuple[ModuleType, ...] = (
     demands_pages, orders_pages, projects_pages, bases_pages, events_pages, directory_pages, catalog_pages,
     matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages, briefing_pages,
+    notifications_pages,
 )
-APIS: tuple[ModuleType, ...] = (demands_api, orders_api, projects_api, bases_api, matching_api, ingest_api,
-                                assessment_api)
+APIS: tuple[ModuleType, ...] = (demands_api, orders_api, projects_api, bases_api, events_api, matching_api, ingest_api,
+                                assessment_api, notifications_api)
 
 
 def load_specs() -> dict[str, ResourceSpec]:
