@@ -103,6 +103,11 @@ def _register_areas() -> None:
     for area in (tables_cli, demo_cli, demands_cli, orders_cli, projects_cli, ingest_cli, matching_cli, accounts_cli,
                  web_cli):
         area.register(app, engine_for)
+    from xiaodi.budgets import cli as budgets_cli
+    from xiaodi.intents import cli as intents_cli
+
+    app.add_typer(intents_cli.app)
+    app.add_typer(budgets_cli.app)
 
 
 _register_areas()

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, object_session
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.bases.models import ProgrammeBase
+from xiaodi.budgets import access as budgets_access
+from xiaodi.budgets.models import BudgetLine
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
@@ -23,6 +25,8 @@ from xiaodi.demands.models import Claim, Demand, Dispatch, ServiceOrder
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
 from xiaodi.ingest.models import IngestedReport
+from xiaodi.intents import access as intents_access
+from xiaodi.intents.models import Intent
 from xiaodi.projects.models import Agreement, AgreementParty, Project
 
 M = TypeVar("M", bound=Base)
@@ -201,6 +205,8 @@ SCOPES: dict[type[Any], Any] = {
     ProgrammeBase: base_scope,
     Event: event_scope,
     IngestedReport: report_scope,
+    Intent: intents_access.readable,  # the areas of the pattern (#17) decide in their own access.py
+    BudgetLine: budgets_access.readable,
 }
 
 

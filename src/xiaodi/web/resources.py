@@ -11,7 +11,8 @@ from xiaodi.web.listing import ResourceSpec
 
 # Areas with pages; an area missing here (or whose pages module is missing) simply has no pages yet.
 AREAS: tuple[str, ...] = (
-    "demands", "projects", "bases", "events", "directory", "catalog", "matching", "ingest", "accounts",
+    "demands", "intents", "projects", "budgets", "bases", "events", "directory", "catalog", "matching", "ingest",
+    "accounts",
 )
 
 
