@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import Session
@@ -67,3 +68,15 @@ def for_viewer(session: Session, viewer: Viewer, *, region_id: int | None = None
     if not access.sees_money(viewer):
         return None
     return budget_vs_spending(session, region_id=region_id, year=year, where=access.readable(viewer))
+
+
+def for_report(session: Session, viewer: Viewer, report: Any) -> list[MoneyRow] | None:
+    """The figures page's table: budget against spending of the page's region, in the years its period covers
+    (every year when the period is open); None for a viewer who never sees money."""
+    if not access.sees_money(viewer):
+        return None
+    region = getattr(report.scope, "region", None)
+    start, end = report.period.date_from, report.period.date_to
+    rows = budget_vs_spending(session, region_id=region.id if region is not None else None,
+                              where=access.readable(viewer))
+    return [r for r in rows if (start is None or r.year >= start.year) and (end is None or r.year <= end.year)]

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.scope import Viewer
+from xiaodi.budgets import figures as budget_figures
 from xiaodi.core.audit import history
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.intents import figures as intent_figures
 from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
 from xiaodi.web import dashboard, figures_view, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
@@ -99,7 +101,9 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         return render(request, "figures.html", {
             "report": report, "params": params, "regions": figures_view.region_choices(session, viewer),
             "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
-            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text})
+            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text,
+            "intent_figures": intent_figures.for_report(session, viewer, report),  # 合作意向 (#18 item 11)
+            "money_rows": budget_figures.for_report(session, viewer, report)})  # 预算与支出 (#18 item 12)
 
     @r.get("/figures/export.xlsx")
     def figures_export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
