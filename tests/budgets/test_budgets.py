@@ -126,6 +126,13 @@ def test_pages_api_and_figures_page(session: Session, world: World, personas: di
     assert "再生铝提纯中试线" in page and "剩余 70万元" in page
     figures = office.get("/figures?year=2025").text
     assert "预算与支出" in figures and "30万元" in figures
+    allocation_id = session.scalars(select(Allocation.id)).one()
+    r = office.post(f"/budgets/allocations/{allocation_id}/withdraw", data={"csrf_token": token, "reason": ""})
+    assert r.status_code == 422 and "必须说明原因" in r.text
+    r = login("enterprise").post(f"/budgets/allocations/{allocation_id}/withdraw",
+                                 data={"csrf_token": token, "reason": "x"})
+    assert r.status_code in (403, 400)  # another session's token, or the role: never written
+    assert session.get(Allocation, allocation_id).retired_at is None  # type: ignore[union-attr]
 
     headers = {"X-CSRF-Token": csrf_for(office)}
     r = office.post(f"/api/budgets/{line_id}/allocations", headers=headers, json={

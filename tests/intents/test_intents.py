@@ -179,6 +179,13 @@ def test_api_records_converts_and_refuses(session: Session, world: World, person
                     headers=headers)
     assert r.status_code == 200 and r.json()["state"] == "signed"
     assert office.get("/api/intents/figures").json()["intents_converted"] == 1
+    r = office.patch(f"/api/intents/{created['id']}", json={"topic": "铝灰资源化利用", "expected_version": 1},
+                     headers=headers)
+    assert r.status_code == 409  # converted since: version 2
+    r = office.patch(f"/api/intents/{created['id']}", json={"topic": "铝灰资源化利用"}, headers=headers)
+    assert r.status_code == 200 and r.json()["topic"] == "铝灰资源化利用"
+    figures_page = office.get("/figures?year=2025").text
+    assert "合作意向" in figures_page and "100.0%" in figures_page
     assert office.get(f"/api/intents/{created['id']}").status_code == 200
 
     enterprise = login("enterprise")

@@ -123,6 +123,20 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/admin/users/{user_id}", "/admin/users/999999", only(set(), NO) | {"admin": GONE}),
     ]
     # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────
+
+    # ── intents (合作意向) and programme money (经费预算), checked by tests/intents and tests/budgets ─────────────
+    # Intents: every member opens the list (a unit sees those it is party to); recording is office work.
+    # Money: offices only, refused before any lookup.
+    for name in ("intents", "budgets"):
+        lists = MEMBERS if name == "intents" else only(everyone_office, NO)
+        missing = only(set()) if name == "intents" else only(set(), NO) | {p: GONE for p in everyone_office}
+        rows += [(f"/{name}", f"/{name}", lists), (f"/{name}/export.xlsx", f"/{name}/export.xlsx", lists),
+                 (f"/api/{name}", f"/api/{name}", lists), (f"/{name}/new", f"/{name}/new", only(everyone_office, NO))]
+        rows += [(f"{base}/{name}/{{record_id}}{tail}", f"{base}/{name}/999999{tail}", missing)
+                 for base, tail in (("", ""), ("/api", ""), ("/api", "/history"))]
+    rows += [("/api/intents/figures", "/api/intents/figures", only(everyone_office, NO)),
+             ("/api/budgets/summary", "/api/budgets/summary", only(everyone_office, NO))]
+    # ── end of intents and money ──────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -172,6 +186,14 @@ POST_ROUTES |= {"/admin/users", "/admin/users/{user_id}/memberships",
                 "/admin/users/{user_id}/memberships/{membership_id}/revoke", "/admin/users/{user_id}/active",
                 "/admin/users/{user_id}/password", "/admin/users/{user_id}/unlock"}
 # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────────
+
+
+# ── intents and programme money: checked by tests/intents/test_intents.py and tests/budgets/test_budgets.py ────
+POST_ROUTES |= {"/intents/new", "/intents/{intent_id}/convert", "/intents/{intent_id}/close", "/api/intents",
+                "/api/intents/{intent_id}", "/api/intents/{intent_id}/convert", "/api/intents/{intent_id}/close",
+                "/budgets/new", "/budgets/{line_id}/allocations", "/budgets/allocations/{allocation_id}/withdraw",
+                "/api/budgets", "/api/budgets/{line_id}/allocations"}
+# ── end of intents and money ──────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
