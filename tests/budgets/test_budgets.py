@@ -138,14 +138,14 @@ def test_pages_api_and_figures_page(session: Session, world: World, personas: di
     r = office.post(f"/api/budgets/{line_id}/allocations", headers=headers, json={
         "amount": "800000", "paid_on": "2025-04-01", "target": "other", "description": "人才补贴"})
     assert r.status_code == 422 and "超出预算" in r.json()["detail"]
-    summary = office.get("/api/budgets/summary").json()
+    summary = office.get("/api/figures/budgets").json()
     assert [(s["year"], s["budget"], s["spent"]) for s in summary] == [(2025, "1000000.00", "300000.00")]
 
     enterprise = login("enterprise")
     assert enterprise.get("/budgets").status_code == 403
     assert enterprise.get(f"/budgets/{line_id}").status_code == 403
     assert enterprise.get("/api/budgets").status_code == 403
-    assert enterprise.get("/api/budgets/summary").status_code == 403
+    assert enterprise.get("/api/figures/budgets").status_code == 403
     r = enterprise.post(f"/api/budgets/{line_id}/allocations", headers={"X-CSRF-Token": csrf_for(enterprise)},
                         json={"amount": "1", "paid_on": "2025-04-01", "target": "other", "description": "x"})
     assert r.status_code == 403

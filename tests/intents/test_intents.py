@@ -178,7 +178,7 @@ def test_api_records_converts_and_refuses(session: Session, world: World, person
     r = office.post(f"/api/intents/{created['id']}/convert", json={"agreement_id": world.agreement_id},
                     headers=headers)
     assert r.status_code == 200 and r.json()["state"] == "signed"
-    assert office.get("/api/intents/figures").json()["intents_converted"] == 1
+    assert office.get("/api/figures/intents").json()["intents_converted"] == 1
     r = office.patch(f"/api/intents/{created['id']}", json={"topic": "铝灰资源化利用", "expected_version": 1},
                      headers=headers)
     assert r.status_code == 409  # converted since: version 2
@@ -192,7 +192,7 @@ def test_api_records_converts_and_refuses(session: Session, world: World, person
     r = enterprise.post("/api/intents", json=body, headers={"X-CSRF-Token": csrf_for(enterprise)})
     assert r.status_code == 403 and "校地合作办公室" in r.json()["detail"]
     assert enterprise.get("/api/intents").json()["total"] == 1
-    assert enterprise.get("/api/intents/figures").status_code == 403
+    assert enterprise.get("/api/figures/intents").status_code == 403
 
 
 def test_cli_acts_with_the_accounts_rights(session: Session, world: World, personas: dict[str, int],

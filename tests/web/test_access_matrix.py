@@ -134,8 +134,8 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
                  (f"/api/{name}", f"/api/{name}", lists), (f"/{name}/new", f"/{name}/new", only(everyone_office, NO))]
         rows += [(f"{base}/{name}/{{record_id}}{tail}", f"{base}/{name}/999999{tail}", missing)
                  for base, tail in (("", ""), ("/api", ""), ("/api", "/history"))]
-    rows += [("/api/intents/figures", "/api/intents/figures", only(everyone_office, NO)),
-             ("/api/budgets/summary", "/api/budgets/summary", only(everyone_office, NO))]
+    rows += [("/api/figures/intents", "/api/figures/intents", only(everyone_office, NO)),
+             ("/api/figures/budgets", "/api/figures/budgets", only(everyone_office, NO))]
     # ── end of intents and money ──────────────────────────────────────────────────────────────────────────────
     return rows
 

@@ -1,5 +1,6 @@
 """Budget API (/api/budgets): offices record budget lines (经费预算) and allocations (拨付), and read budget against
-spending per region and year. The list and ``GET /api/budgets/{id}`` are the web layer's (from the list spec)."""
+spending per region and year
+(``GET /api/figures/budgets``). The list and ``GET /api/budgets/{id}`` are the web layer's (from the list spec)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from xiaodi.budgets.models import Allocation, AllocationTarget, BudgetKind, Budg
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonInt
 
-router = APIRouter(prefix="/api/budgets", tags=["经费预算"])
+router = APIRouter(tags=["经费预算"])
 
 Id = Annotated[JsonInt, Field(ge=1, le=2**31 - 1)]
 OptionalId = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1)]
@@ -90,12 +91,12 @@ def allocation_out(row: Allocation) -> AllocationOut:
                          description=row.description, override_reason=row.override_reason)
 
 
-@router.post("", status_code=201, response_model=LineOut, summary="登记经费预算（办公室）")
+@router.post("/api/budgets", status_code=201, response_model=LineOut, summary="登记经费预算（办公室）")
 def create(body: LineIn, session: SessionDep, viewer: MemberUser) -> Any:
     return line_out(session, service.create_line(session, viewer, **body.model_dump()))
 
 
-@router.get("/summary", response_model=list[MoneyRowOut], summary="预算与支出：按地区和年度（办公室）")
+@router.get("/api/figures/budgets", response_model=list[MoneyRowOut], summary="预算与支出：按地区和年度（办公室）")
 def summary(
     session: SessionDep, viewer: MemberUser,
     region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="地区编号（含下辖区县）")] = None,
@@ -107,7 +108,7 @@ def summary(
                         remaining=r.remaining) for r in rows]
 
 
-@router.post("/{line_id}/allocations", status_code=201, response_model=AllocationOut,
+@router.post("/api/budgets/{line_id}/allocations", status_code=201, response_model=AllocationOut,
              summary="拨付经费：项目、基地或其他用途（超出预算须说明）")
 def allocate(line_id: RecordId, body: AllocationIn, session: SessionDep, viewer: MemberUser) -> Any:
     return allocation_out(service.allocate(session, viewer, line_id, **body.model_dump()))

@@ -1,6 +1,7 @@
 """Intent API (/api/intents): an office records a cooperation intent (合作意向), converts it to the agreement the
 parties signed, or closes it with a reason. The list and ``GET /api/intents/{id}`` are the web layer's (from the
-list spec); the figures are ``GET /api/intents/figures``."""
+list spec); the figures are ``GET /api/figures/intents`` (beside the
+programme's ``/api/figures``, not under ``/api/intents/{id}``, where PATCH would read “figures” as an id)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from xiaodi.intents.models import Intent
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonInt
 
-router = APIRouter(prefix="/api/intents", tags=["合作意向"])
+router = APIRouter(tags=["合作意向"])
 
 Id = Annotated[JsonInt, Field(ge=1, le=2**31 - 1)]
 OptionalId = Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1)]
@@ -90,12 +91,12 @@ def intent_out(intent: Intent) -> IntentOut:
                      close_reason=intent.close_reason, closed_on=intent.closed_on, version=intent.version)
 
 
-@router.post("", status_code=201, response_model=IntentOut, summary="登记合作意向（办公室）")
+@router.post("/api/intents", status_code=201, response_model=IntentOut, summary="登记合作意向（办公室）")
 def create(body: IntentIn, session: SessionDep, viewer: MemberUser) -> Any:
     return intent_out(service.record_intent(session, viewer, **body.model_dump()))
 
 
-@router.get("/figures", response_model=FiguresOut, summary="合作意向统计：登记数、已签约数、转化率（本辖区）")
+@router.get("/api/figures/intents", response_model=FiguresOut, summary="合作意向统计：登记数、已签约数、转化率")
 def figures(
     session: SessionDep, viewer: MemberUser,
     region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="地区编号（办公室限本辖区）")] = None,
@@ -115,7 +116,7 @@ def figures(
     return FiguresOut(intents=found.recorded, intents_converted=found.converted, conversion_rate=found.rate)
 
 
-@router.patch("/{intent_id}", response_model=IntentOut, summary="修改合作意向（办公室）")
+@router.patch("/api/intents/{intent_id}", response_model=IntentOut, summary="修改合作意向（办公室）")
 def patch(intent_id: RecordId, body: IntentPatch, session: SessionDep, viewer: MemberUser) -> Any:
     changes = body.model_dump(exclude_unset=True)
     version = changes.pop("expected_version", None)
@@ -127,13 +128,13 @@ def patch(intent_id: RecordId, body: IntentPatch, session: SessionDep, viewer: M
     return intent_out(service.update_intent(session, viewer, intent_id, changes, expected_version=version))
 
 
-@router.post("/{intent_id}/convert", response_model=IntentOut, summary="合作意向转为协议（签约）")
+@router.post("/api/intents/{intent_id}/convert", response_model=IntentOut, summary="合作意向转为协议（签约）")
 def convert(intent_id: RecordId, body: ConvertIn, session: SessionDep, viewer: MemberUser) -> Any:
     return intent_out(service.convert_to_agreement(session, viewer, intent_id, body.agreement_id,
                                                    expected_version=body.expected_version))
 
 
-@router.post("/{intent_id}/close", response_model=IntentOut, summary="终止合作意向（须说明原因）")
+@router.post("/api/intents/{intent_id}/close", response_model=IntentOut, summary="终止合作意向（须说明原因）")
 def close(intent_id: RecordId, body: CloseIn, session: SessionDep, viewer: MemberUser) -> Any:
     return intent_out(service.close_intent(session, viewer, intent_id, body.reason, closed_on=body.closed_on,
                                            expected_version=body.expected_version))
