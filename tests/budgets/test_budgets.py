@@ -126,6 +126,10 @@ def test_pages_api_and_figures_page(session: Session, world: World, personas: di
     assert "再生铝提纯中试线" in page and "剩余 70万元" in page
     figures = office.get("/figures?year=2025").text
     assert "预算与支出" in figures and "30万元" in figures
+    r = office.post(f"/budgets/{line_id}/edit", data={"csrf_token": token, "name": "人才工作经费", "amount": "20万元"})
+    assert r.status_code == 422 and "不能低于已拨付的 30万元" in r.text
+    r = office.patch(f"/api/budgets/{line_id}", json={"amount": "1200000"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json()["amount"] == "1200000.00"
     allocation_id = session.scalars(select(Allocation.id)).one()
     r = office.post(f"/budgets/allocations/{allocation_id}/withdraw", data={"csrf_token": token, "reason": ""})
     assert r.status_code == 422 and "必须说明原因" in r.text
@@ -136,10 +140,10 @@ def test_pages_api_and_figures_page(session: Session, world: World, personas: di
 
     headers = {"X-CSRF-Token": csrf_for(office)}
     r = office.post(f"/api/budgets/{line_id}/allocations", headers=headers, json={
-        "amount": "800000", "paid_on": "2025-04-01", "target": "other", "description": "人才补贴"})
+        "amount": "1000000", "paid_on": "2025-04-01", "target": "other", "description": "人才补贴"})
     assert r.status_code == 422 and "超出预算" in r.json()["detail"]
     summary = office.get("/api/figures/budgets").json()
-    assert [(s["year"], s["budget"], s["spent"]) for s in summary] == [(2025, "1000000.00", "300000.00")]
+    assert [(s["year"], s["budget"], s["spent"]) for s in summary] == [(2025, "1200000.00", "300000.00")]
 
     enterprise = login("enterprise")
     assert enterprise.get("/budgets").status_code == 403

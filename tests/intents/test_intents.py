@@ -143,6 +143,13 @@ def test_pages_list_detail_and_forms(session: Session, world: World, personas: d
     assert "转为协议" in page and f"/agreements/{world.agreement_id}" not in page.split("操作留痕")[1]
     intent_id = int(r.headers["location"].rsplit("/", 1)[1])
     assert "河津再生铝技术合作协议" in page  # offered: the agreement both parties signed
+    r = office.post(f"/intents/{intent_id}/edit", data={"csrf_token": token, "topic": "再生铝提纯与铝灰利用",
+                                                         "agreed_on": "2025-03-13", "version": "1"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    r = office.post(f"/intents/{intent_id}/edit", data={"csrf_token": token, "topic": "旧页面",
+                                                         "agreed_on": "2025-03-13", "version": "1"})
+    assert r.status_code == 409 and "已被他人修改" in r.text
     r = office.post(f"/intents/{intent_id}/close", data={"csrf_token": token, "reason": ""})
     assert r.status_code == 422 and "终止合作意向必须说明原因" in r.text
     r = office.post(f"/intents/{intent_id}/convert", data={"csrf_token": token, "agreement_id": world.agreement_id},
@@ -152,9 +159,9 @@ def test_pages_list_detail_and_forms(session: Session, world: World, personas: d
     assert "已签约" in detail and f'href="/agreements/{world.agreement_id}"' in detail
 
     listing = office.get("/intents").text
-    assert "再生铝提纯技术合作" in listing and "河津市" in listing
+    assert "再生铝提纯与铝灰利用" in listing and "河津市" in listing
     enterprise = login("enterprise")
-    assert "再生铝提纯技术合作" in enterprise.get("/intents").text
+    assert "再生铝提纯与铝灰利用" in enterprise.get("/intents").text
     assert enterprise.get(f"/intents/{intent_id}").status_code == 200
     assert enterprise.get("/intents/new").status_code == 403
     assert enterprise.post("/intents/new", data={"csrf_token": csrf_for(enterprise), "topic": "x"}).status_code == 403

@@ -192,7 +192,8 @@ POST_ROUTES |= {"/admin/users", "/admin/users/{user_id}/memberships",
 POST_ROUTES |= {"/intents/new", "/intents/{intent_id}/convert", "/intents/{intent_id}/close", "/api/intents",
                 "/api/intents/{intent_id}", "/api/intents/{intent_id}/convert", "/api/intents/{intent_id}/close",
                 "/budgets/new", "/budgets/{line_id}/allocations", "/budgets/allocations/{allocation_id}/withdraw",
-                "/api/budgets", "/api/budgets/{line_id}/allocations"}
+                "/api/budgets", "/api/budgets/{line_id}/allocations", "/intents/{intent_id}/edit",
+                "/budgets/{line_id}/edit", "/api/budgets/{line_id}"}
 # ── end of intents and money ──────────────────────────────────────────────────────────────────────────────────
 
 

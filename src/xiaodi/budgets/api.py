@@ -96,6 +96,28 @@ def create(body: LineIn, session: SessionDep, viewer: MemberUser) -> Any:
     return line_out(session, service.create_line(session, viewer, **body.model_dump()))
 
 
+class LinePatch(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: BudgetKind | None = None
+    amount: Money | None = None
+    source_document: str | None = Field(default=None, max_length=300)
+    note: str | None = Field(default=None, max_length=2000)
+    expected_version: Annotated[JsonInt | None, Field(ge=1, le=2**31 - 1)] = Field(
+        default=None, description="读取时的版本号（防止覆盖他人修改）")
+
+
+@router.patch("/api/budgets/{line_id}", response_model=LineOut, summary="修改经费预算（办公室；不能低于已拨付）")
+def patch(line_id: RecordId, body: LinePatch, session: SessionDep, viewer: MemberUser) -> Any:
+    from xiaodi.core.errors import ValidationFailed
+
+    changes = body.model_dump(exclude_unset=True)
+    version = changes.pop("expected_version", None)
+    for key in ("name", "kind", "amount"):
+        if key in changes and changes[key] is None:
+            raise ValidationFailed(f"“{key}”不能为空")
+    return line_out(session, service.update_line(session, viewer, line_id, changes, expected_version=version))
+
+
 @router.get("/api/figures/budgets", response_model=list[MoneyRowOut], summary="预算与支出：按地区和年度（办公室）")
 def summary(
     session: SessionDep, viewer: MemberUser,

@@ -132,6 +132,17 @@ def budget_create(
     return RedirectResponse(f"/budgets/{line.id}", status_code=303)
 
 
+@router.post("/budgets/{line_id}/edit")
+def budget_edit(request: Request, line_id: RecordId, session: SessionDep, viewer: MemberUser, name: Text = "",
+                amount: Short = "", source_document: Text = "", note: LongText = "", version: Short = "") -> Response:
+    line = service.update_line(session, viewer, line_id, {
+        "name": name.strip(), "amount": parse_money(amount, "预算金额"),
+        "source_document": source_document.strip() or None, "note": note.strip() or None,
+    }, expected_version=forms.record_id(version, "版本"))
+    flash(request, f"经费预算“{line.name}”已保存，预算 {format_yuan(line.amount)}")
+    return RedirectResponse(f"/budgets/{line_id}", status_code=303)
+
+
 @router.post("/budgets/{line_id}/allocations")
 def allocation_create(
     request: Request, line_id: RecordId, session: SessionDep, viewer: MemberUser, amount: Short = "",

@@ -135,6 +135,19 @@ def intent_create(
     return RedirectResponse(f"/intents/{intent.id}", status_code=303)
 
 
+@router.post("/intents/{intent_id}/edit")
+def intent_edit(request: Request, intent_id: RecordId, session: SessionDep, viewer: MemberUser, topic: Text = "",
+                agreed_on: Short = "", source: Text = "", note: LongText = "", version: Short = "") -> Response:
+    changes: dict[str, Any] = {"topic": topic, "agreed_on": forms.day(agreed_on, "达成日期"),
+                               "source": source.strip() or None, "note": note.strip() or None}
+    if changes["agreed_on"] is None:
+        raise ValidationFailed("请填写达成意向的日期（YYYY-MM-DD）")
+    intent = service.update_intent(session, viewer, intent_id, changes,
+                                   expected_version=forms.record_id(version, "版本"))
+    flash(request, f"合作意向“{intent.topic}”已保存")
+    return RedirectResponse(f"/intents/{intent_id}", status_code=303)
+
+
 @router.post("/intents/{intent_id}/convert")
 def intent_convert(request: Request, intent_id: RecordId, session: SessionDep, viewer: MemberUser,
                    agreement_id: Short = "", version: Short = "") -> Response:
