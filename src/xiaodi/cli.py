@@ -155,6 +155,11 @@ def _register_areas() -> None:
     app.add_typer(events_cli.app)
     app.add_typer(events_cli.contact_app)
     app.add_typer(notifications_cli.app)
+    from xiaodi.budgets import cli as budgets_cli
+    from xiaodi.intents import cli as intents_cli
+
+    app.add_typer(intents_cli.app)
+    app.add_typer(budgets_cli.app)
 
 
 _register_areas()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from xiaodi.accounts import models as accounts
 from xiaodi.assessment import models as assessment
 from xiaodi.bases import models as bases
+from xiaodi.budgets import models as budgets
 from xiaodi.catalog import models as catalog
 from xiaodi.core import audit, counters, search
 from xiaodi.core.models import Base
@@ -17,6 +18,7 @@ from xiaodi.demands import models as demands
 from xiaodi.directory import models as directory
 from xiaodi.events import models as events
 from xiaodi.ingest import models as ingest
+from xiaodi.intents import models as intents
 from xiaodi.matching import models as matching
 from xiaodi.notifications import models as notifications
 from xiaodi.orders import models as orders
@@ -24,6 +26,6 @@ from xiaodi.projects import models as projects
 from xiaodi.talent import models as talent
 
 AREAS = (audit, counters, search, accounts, directory, catalog, demands, orders, projects, bases, events, talent,
-         assessment, ingest, matching, notifications)
+         assessment, ingest, matching, notifications, intents, budgets)
 
 __all__ = ["AREAS", "Base"]

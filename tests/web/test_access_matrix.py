@@ -180,6 +180,20 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/duties/{duty_id}", "/api/duties/999999", only(set())),
     ]
     # ── end of bases ──────────────────────────────────────────────────────────────────────────────────────────
+
+    # ── intents (合作意向) and programme money (经费预算), checked by tests/intents and tests/budgets ─────────────
+    # Intents: every member opens the list (a unit sees those it is party to); recording is office work.
+    # Money: offices only, refused before any lookup.
+    for name in ("intents", "budgets"):
+        lists = MEMBERS if name == "intents" else only(everyone_office, NO)
+        missing = only(set()) if name == "intents" else only(set(), NO) | {p: GONE for p in everyone_office}
+        rows += [(f"/{name}", f"/{name}", lists), (f"/{name}/export.xlsx", f"/{name}/export.xlsx", lists),
+                 (f"/api/{name}", f"/api/{name}", lists), (f"/{name}/new", f"/{name}/new", only(everyone_office, NO))]
+        rows += [(f"{base}/{name}/{{record_id}}{tail}", f"{base}/{name}/999999{tail}", missing)
+                 for base, tail in (("", ""), ("/api", ""), ("/api", "/history"))]
+    rows += [("/api/figures/intents", "/api/figures/intents", only(everyone_office, NO)),
+             ("/api/figures/budgets", "/api/figures/budgets", only(everyone_office, NO))]
+    # ── end of intents and money ──────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -258,6 +272,15 @@ POST_ROUTES |= {
     "/api/events/{event_id}/agreements", "/api/secondments", "/api/contacts", "/api/notifications/read",
 }
 # ── end of events ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+# ── intents and programme money: checked by tests/intents/test_intents.py and tests/budgets/test_budgets.py ────
+POST_ROUTES |= {"/intents/new", "/intents/{intent_id}/convert", "/intents/{intent_id}/close", "/api/intents",
+                "/api/intents/{intent_id}", "/api/intents/{intent_id}/convert", "/api/intents/{intent_id}/close",
+                "/budgets/new", "/budgets/{line_id}/allocations", "/budgets/allocations/{allocation_id}/withdraw",
+                "/api/budgets", "/api/budgets/{line_id}/allocations", "/intents/{intent_id}/edit",
+                "/budgets/{line_id}/edit", "/api/budgets/{line_id}"}
+# ── end of intents and money ──────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

@@ -26,7 +26,9 @@ from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.core.db import transaction
 from xiaodi.core.models import Base
 from xiaodi.demo.facts import PROGRAMME_REGIONS, PROGRAMMES, REGIONS, TALENT_TIERS, UNIVERSITY_ALIASES
+from xiaodi.demo.facts.intents_money import BUDGETS, INTENTS
 from xiaodi.demo.loaders import Loader
+from xiaodi.demo.loop_gaps import load_budgets, load_intents
 
 Progress = Callable[[str, int, int], None]
 
@@ -136,6 +138,8 @@ def build_demo(
         for p in PROGRAMMES:
             loader.bases(p.bases)
             loader.pairings(p.pairings)
+        load_intents(loader, INTENTS)  # 合作意向 and 经费预算 (#18 items 11, 12), through their services
+        load_budgets(loader, BUDGETS)
         step(7)
         for p in PROGRAMMES:
             loader.benefits(p.benefits)

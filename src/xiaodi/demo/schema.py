@@ -424,3 +424,44 @@ class RegionProgramme:
     stations: tuple[StationFact, ...] = ()
     indicator_sets: tuple[IndicatorSetFact, ...] = ()
     report: ReportFact | None = None
+
+
+@dataclass(frozen=True)
+class IntentFact:
+    """A cooperation intent (合作意向) and what became of it: signed as ``agreement`` or closed with ``closed``."""
+
+    topic: str
+    enterprise: str
+    university: str
+    region: str
+    agreed_on: When
+    event: str | None = None  # an EventFact key
+    demand: str | None = None  # a DemandFact code
+    agreement: str | None = None  # an AgreementFact code: the intent was signed
+    closed: str | None = None  # the reason it was closed
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class AllocationFact:
+    """Money paid from a budget line: to a project (code), a base (name) or other work (its description)."""
+
+    amount: Decimal
+    days_ago: int  # paid this many days before the build, within the budget's year
+    project: str | None = None
+    base: str | None = None
+    other: str | None = None
+    override: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetFact:
+    """A budget line of a region for the build's year (人才工作经费, 引导基金, 专项扶持资金)."""
+
+    name: str
+    kind: str  # a budgets.models.BudgetKind value
+    region: str
+    amount: Decimal
+    source_document: str
+    allocations: tuple[AllocationFact, ...] = ()
+    note: str | None = None

@@ -161,7 +161,7 @@ def event_list(
     user: UserOption = None, db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """列出活动（按日期倒序）及其岗位、达成意向人数。"""
-    from xiaodi.projects.figures import region_subtree_ids
+    from xiaodi.directory.regions import region_subtree_ids
 
     def work() -> list[dict[str, Any]]:
         with _session(db) as s:
@@ -224,7 +224,7 @@ def contact_counts(
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """对接次数：按地区、月份。"""
-    from xiaodi.projects.figures import region_subtree_ids
+    from xiaodi.directory.regions import region_subtree_ids
 
     def work() -> list[tuple[str, str, int]]:
         with _session(db) as s:

@@ -16,7 +16,7 @@ def event_tiles(session: Session, *, region_id: int | None, whole_ledger: bool, 
     """(label, "2135个") tiles of the scope; empty for a scope without a region (a unit's own figures)."""
     if region_id is None and not whole_ledger:
         return []
-    from xiaodi.projects.figures import region_subtree_ids
+    from xiaodi.directory.regions import region_subtree_ids
 
     regions = None if region_id is None else region_subtree_ids(session, region_id)
     values = event_figures(session, region_ids=regions, start=date_from, end=date_to)

@@ -49,13 +49,17 @@ def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> di
     """The figures page's sections of the programme areas (基地建设 …): each area computes its own numbers for the
     page's region; the page's template includes each area's template."""
     from xiaodi.bases.figures import base_figures
+    from xiaodi.budgets import figures as budget_figures
     from xiaodi.events.figures import event_tiles
+    from xiaodi.intents import figures as intent_figures
 
     region_id = report.scope.region.id if report.scope.region else None
     return {
         "base_figures": base_figures(session, viewer=viewer, region_id=region_id),
         "event_tiles": event_tiles(session, region_id=region_id, whole_ledger=viewer.is_admin and region_id is None,
                                    date_from=report.period.date_from, date_to=report.period.date_to),
+        "intent_figures": intent_figures.for_report(session, viewer, report),  # 合作意向
+        "money_rows": budget_figures.for_report(session, viewer, report),  # 预算与支出
     }
 
 

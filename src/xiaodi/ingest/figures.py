@@ -251,6 +251,11 @@ _ELLIPTIC_LOCAL = "?s"  # the same, but only from a figure earlier in the same s
 _SIBLING_OF = "?="  # metric to be taken from the nearest earlier figure in the same classifier, whatever its value
 
 
+# The counted noun is an intent (12项合作意向, 3份投资意向), not an intended project (意向合作项目) or one that 意向
+# only qualifies (意向书 is a document: 签订意向书5份 counts agreements-to-be, left to the keyword before it).
+_INTENT_NOUN = re.compile(r"(?:初步|合作|签约|投资|战略|就业)?(?:合作)?意向(?!书|合作|项目|性)")
+
+
 def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     """Metric of one number: the noun after the classifier, else the keyword before the number.
 
@@ -274,6 +279,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         return _refine_project(metric, before, after)  # "专家教授45名": the noun comes right before the number
     if not money and cls in "人名位" and re.match(r"[^，,。；;]{0,16}?达成[^，,。；;]{0,8}意向", after):
         return "intents"  # "与812名高校毕业生达成就业意向": the people counted are the intents
+    if not money and cls in _CLASSIFIERS["intents"] and _INTENT_NOUN.match(after):
+        return "intents"  # "双方达成12项合作意向": the 向 of 意向 is no preposition (向) ending the noun
     stop = _PREDICATE.search(after)
     # "485人、技术需求24项": a list separator right after the classifier means the noun came before the number
     noun = "" if after.startswith("、") else after[: stop.start()] if stop else after

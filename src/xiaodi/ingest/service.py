@@ -208,11 +208,16 @@ def reconcile(
     cannot be placed (no publication date) is compared with the chosen period and says so. Ledger figures no report
     states are listed for the chosen period.
     """
+    from xiaodi.intents.figures import intent_figures
+
     cache: dict[tuple[dt.date | None, dt.date | None], dict[str, int | Decimal]] = {}
 
     def ledger_for(start: dt.date | None, end: dt.date | None) -> dict[str, int | Decimal]:
         if (start, end) not in cache:
-            cache[start, end] = compute_figures(session, region_id=region_id, date_from=start, date_to=end).values
+            values = dict(compute_figures(session, region_id=region_id, date_from=start, date_to=end).values)
+            # 达成合作意向N项 against the intents recorded in the same region and period (the intents area's count)
+            values["intents"] = intent_figures(session, region_id=region_id, date_from=start, date_to=end).recorded
+            cache[start, end] = values
         return cache[start, end]
 
     rows = session.scalars(
@@ -242,7 +247,7 @@ def reconcile(
             period_known=known,
         ))  # fmt: skip
     chosen = ledger_for(date_from, date_to)
-    for key in FIGURE_KEYS:
+    for key in (*FIGURE_KEYS, "intents"):
         if key not in newest and chosen.get(key):
             out.append(ReconciliationRow(metric=key, reported=None, ledger=chosen[key], report_ids=(),
                                          ledger_metric=key, period_from=date_from, period_to=date_to))

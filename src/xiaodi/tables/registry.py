@@ -17,9 +17,10 @@ def all_tables() -> dict[str, TableSpec]:
     from xiaodi.tables.directory_tables import ENTERPRISES, EXPERTS, UNIVERSITIES
     from xiaodi.tables.event_tables import EVENTS
     from xiaodi.tables.ledger_tables import AGREEMENTS, BASES, DEMANDS, PROJECTS
+    from xiaodi.tables.programme_tables import BUDGET_LINES, INTENTS
 
-    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, AGREEMENTS, PROJECTS, BASES,
-             EVENTS]
+    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, INTENTS, AGREEMENTS, PROJECTS,
+             BASES, EVENTS, BUDGET_LINES]
     return {s.name: _with_lengths(s) for s in specs}
 
 

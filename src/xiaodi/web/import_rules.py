@@ -26,6 +26,7 @@ from xiaodi.core.models import utcnow
 from xiaodi.demands import service as demands
 from xiaodi.demands.models import Demand, DemandAudience, DemandState, DemandTransition
 from xiaodi.directory.models import Organisation
+from xiaodi.intents.models import IntentState
 from xiaodi.projects import service as projects
 from xiaodi.projects.access import may_manage, readable_agreements
 from xiaodi.projects.models import AgreementState, Project, ProjectStage, ProjectStageChange
@@ -240,6 +241,12 @@ def _event(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | Non
     return NO_RIGHT
 
 
+def _managed_only(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None,
+                  after: Record) -> Refusal | None:
+    """Budget lines: the office of the line's region, before and after the row; nothing else to check."""
+    return None if _managed(before, after, g) else NO_RIGHT
+
+
 def _project(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record) -> Refusal | None:
     """Projects: the office of the region, and stages only along the closed loop (节点推进)."""
     if not _managed(before, after, g):
@@ -297,4 +304,7 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "bases": (_no_state_workflow(BaseState.PROPOSED.value, "基地状态", "请在基地页面逐步办理审核、认定、挂牌"),
               ("region_id", "state")),
     "events": (_event, ("region_id", "organiser_id")),
+    # 签约 and 终止 of an intent are done on its page (the agreement's parties are checked there)
+    "intents": (_no_state_workflow(IntentState.OPEN.value, "意向状态"), ("region_id", "state")),
+    "budget_lines": (_managed_only, ("region_id",)),  # the office of the line's region (budgets.access)
 }

@@ -17,6 +17,8 @@ from xiaodi.assessment import pages as assessment_pages
 from xiaodi.bases import api as bases_api
 from xiaodi.bases import pages as bases_pages
 from xiaodi.briefing import pages as briefing_pages
+from xiaodi.budgets import api as budgets_api
+from xiaodi.budgets import pages as budgets_pages
 from xiaodi.catalog import pages as catalog_pages
 from xiaodi.demands import api as demands_api
 from xiaodi.demands import pages as demands_pages
@@ -26,6 +28,8 @@ from xiaodi.events import pages as events_pages
 from xiaodi.figures import pages as figures_pages
 from xiaodi.ingest import api as ingest_api
 from xiaodi.ingest import pages as ingest_pages
+from xiaodi.intents import api as intents_api
+from xiaodi.intents import pages as intents_pages
 from xiaodi.matching import api as matching_api
 from xiaodi.matching import pages as matching_pages
 from xiaodi.notifications import api as notifications_api
@@ -37,12 +41,12 @@ from xiaodi.projects import pages as projects_pages
 from xiaodi.web.listing import ResourceSpec
 
 PAGES: tuple[ModuleType, ...] = (
-    demands_pages, orders_pages, projects_pages, bases_pages, events_pages, directory_pages, catalog_pages,
-    matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages, briefing_pages,
-    notifications_pages,
+    demands_pages, intents_pages, orders_pages, projects_pages, budgets_pages, bases_pages, events_pages,
+    directory_pages, catalog_pages, matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages,
+    briefing_pages, notifications_pages,
 )
-APIS: tuple[ModuleType, ...] = (demands_api, orders_api, projects_api, bases_api, events_api, matching_api, ingest_api,
-                                assessment_api, notifications_api)
+APIS: tuple[ModuleType, ...] = (demands_api, intents_api, orders_api, projects_api, budgets_api, bases_api, events_api,
+                                matching_api, ingest_api, assessment_api, notifications_api)
 
 
 def load_specs() -> dict[str, ResourceSpec]:

@@ -31,6 +31,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/claims", "揭榜方案"),
     ("/match", "精准匹配"),
     ("/orders", "点单派单"),
+    ("/intents", "合作意向"),
     ("/agreements", "签约协议"),
     ("/projects", "项目清单"),
     ("/bases", "基地"),
