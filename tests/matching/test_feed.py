@@ -96,3 +96,21 @@ def test_an_index_that_may_have_missed_pruned_rows_is_rebuilt_from_the_ledger(tw
     assert session.scalar(select(func.count()).select_from(IndexChange)) == 0
     host_b._indexes["achievement"].followed_at = long_ago  # … and host B has not asked for a month
     assert _names(host_b, session, "镁渣")[0] == "镁渣资源化技术"  # so it rebuilt from the ledger
+
+
+def test_the_prune_command_keeps_the_retention(two_hosts) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from xiaodi.cli import app
+    from xiaodi.cli_options import fixed_engine
+
+    session, ids, _, _ = two_hosts
+    session.add(Achievement(title="钛渣资源化技术", owner_id=ids["whut"], keywords=["钛渣"]))
+    session.commit()
+    rows = session.scalar(select(func.count()).select_from(IndexChange))
+    with fixed_engine(session.get_bind()):
+        too_short = CliRunner().invoke(app, ["index", "prune", "--days", "3"])
+        kept = CliRunner().invoke(app, ["index", "prune"])
+    assert too_short.exit_code != 0  # fewer days than a host may go without asking: refused
+    assert kept.exit_code == 0 and "已清理 0 条" in kept.output
+    assert session.scalar(select(func.count()).select_from(IndexChange)) == rows  # recent rows stay

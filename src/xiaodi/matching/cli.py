@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from xiaodi.cli_options import DbOption, cli_console, engine_for
 from xiaodi.core import search
+from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
-from xiaodi.matching import service
+from xiaodi.matching import feed, service
+from xiaodi.matching.feed import RETENTION_DAYS
 from xiaodi.matching.profiles import TARGETS, check_target
 
 console = cli_console()
@@ -140,6 +142,19 @@ def rebuild(
         console.print(f"关键词检索索引已重建：{searched} 条（需求、科技成果）")
     if svc.encoder_name and not wait_dense:
         console.print(f"语义向量（{svc.encoder_name}）在后台编码并缓存；未完成前匹配只用关键词检索。")
+
+
+@index_app.command("prune")
+def prune(
+    # Never fewer days than a host may go without asking before it rebuilds (feed.RETENTION_DAYS).
+    days: Annotated[int, typer.Option("--days", min=RETENTION_DAYS, max=3650,
+                                      help="保留最近多少天的索引变更记录（至少 30 天）")] = RETENTION_DAYS,
+    db: DbOption = None,
+) -> None:
+    """清理旧的索引变更记录（多台服务器据此同步匹配索引；落后更久的服务器会从台账重建索引）。"""
+    with transaction(engine_for(db)) as session:
+        pruned = feed.prune(session, days)
+    console.print(f"已清理 {pruned} 条 {days} 天前的索引变更记录。")
 
 
 @app.command("match")
