@@ -29,10 +29,11 @@ from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milest
 
 # Tables whose rows a service appends as part of another record's audited change (the demand's transition, the
 # project's stage move, a screening verdict on a claim, a party listed on its agreement, the scores and ranks an
-# assessment's scoring computes — audited as the period's "score" entry, a corrected score on its own).
+# assessment's scoring computes — audited as the period's "score" entry, a corrected score on its own; the
+# matching change feed and the shared counters, which record that something changed, not what).
 LOG_TABLES = frozenset({"audit_entry", "demand_transition", "project_stage_change", "claim_review",
                         "agreement_party", "organisation_alias", "score", "ranking", "notification",
-                        "notification_outbox"})
+                        "notification_outbox", "index_change", "shared_counter"})
 
 
 @pytest.fixture(scope="module")
