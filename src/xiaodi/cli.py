@@ -98,11 +98,13 @@ def _register_areas() -> None:
     from xiaodi.matching import cli as matching_cli
     from xiaodi.projects import cli as projects_cli
     from xiaodi.tables import cli as tables_cli
+    from xiaodi.talent import cli as talent_cli
     from xiaodi.web import cli as web_cli
 
     for area in (tables_cli, demo_cli, demands_cli, orders_cli, projects_cli, ingest_cli, matching_cli, accounts_cli,
                  web_cli):
         area.register(app, engine_for)
+    app.add_typer(talent_cli.app)
 
 
 _register_areas()

@@ -54,6 +54,10 @@ def _staff(name: str, org: Organisation) -> Viewer:
 
 @pytest.fixture
 def tw(session: Session) -> TalentWorld:
+    return build_talent_world(session)
+
+
+def build_talent_world(session: Session) -> TalentWorld:
     hejin, taiyuan = _region(session, "140882"), _region(session, "140100")
     office = Viewer(user_id=None, name="河津市办公室·王敏", roles=frozenset({Role.COUNTY_OFFICE}),
                     region_ids=frozenset({hejin.id}))

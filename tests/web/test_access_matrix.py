@@ -123,6 +123,21 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/admin/users/{user_id}", "/admin/users/999999", only(set(), NO) | {"admin": GONE}),
     ]
     # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────
+    # ── talent services (人才服务), checked by tests/web/test_talent_pages.py and tests/talent ───────────────────────
+    for name in ("talents", "talent-cards", "talent-applications", "internships"):
+        rows.append((f"/{name}", f"/{name}", MEMBERS))
+        rows.append((f"/{name}/export.xlsx", f"/{name}/export.xlsx", MEMBERS))
+        rows.append((f"/api/{name}", f"/api/{name}", MEMBERS))
+        for template in (f"/{name}/{{record_id}}", f"/api/{name}/{{record_id}}", f"/api/{name}/{{record_id}}/history"):
+            rows.append((template, template.replace("{record_id}", "999999"), only(set())))
+    rows += [
+        ("/talent/me", "/talent/me", MEMBERS),
+        ("/talent/steps", "/talent/steps", MEMBERS),
+        ("/api/talent/cards/{card_id}", "/api/talent/cards/999999", only(set())),
+        ("/api/talent/applications/{application_id}", "/api/talent/applications/999999", only(set())),
+        ("/api/talent/subsidy-totals", "/api/talent/subsidy-totals", MEMBERS),
+    ]
+    # ── end of talent services ────────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -172,6 +187,17 @@ POST_ROUTES |= {"/admin/users", "/admin/users/{user_id}/memberships",
                 "/admin/users/{user_id}/memberships/{membership_id}/revoke", "/admin/users/{user_id}/active",
                 "/admin/users/{user_id}/password", "/admin/users/{user_id}/unlock"}
 # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────────
+
+# ── talent services (人才服务), checked by tests/web/test_talent_pages.py and tests/talent ───────────────────────────
+POST_ROUTES |= {
+    "/talent/cards/apply", "/talent/cards/{card_id}/decide", "/talent/applications", "/talent/steps/{step_id}/answer",
+    *[f"/api/talent/{p}" for p in (
+        "talents", "cards", "cards/{card_id}/issue", "cards/{card_id}/refuse", "cards/{card_id}/renew",
+        "cards/{card_id}/revoke", "benefits", "applications", "steps/{step_id}/answer",
+        "apartments/{apartment_id}/units", "allocations", "allocations/{allocation_id}/check-out", "subsidies",
+        "subsidies/{grant_id}/payments", "internship-posts", "internships")],
+}
+# ── end of talent services ────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

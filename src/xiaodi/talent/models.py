@@ -258,7 +258,7 @@ class SubsidyGrant(RecordMixin, Base):
 
     @property
     def total(self) -> Decimal:
-        return self.instalment_amount * self.instalments
+        return (Decimal(self.instalment_amount) * self.instalments).quantize(Decimal("0.01"))
 
 
 class Subsidy(IdMixin, TimestampMixin, Base):

@@ -24,6 +24,7 @@ from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.events.models import Event, EventParticipant
 from xiaodi.ingest.models import IngestedReport
 from xiaodi.projects.models import Agreement, AgreementParty, Project
+from xiaodi.talent import access as talent_access
 
 M = TypeVar("M", bound=Base)
 
@@ -202,6 +203,10 @@ SCOPES: dict[type[Any], Any] = {
     Event: event_scope,
     IngestedReport: report_scope,
 }
+
+
+# Talent services and internships decide their own scopes (talent.access), like every area following #17.
+SCOPES.update(talent_access.SCOPES)
 
 
 def scope_of(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ from xiaodi.web.listing import ResourceSpec
 
 # Areas with pages; an area missing here (or whose pages module is missing) simply has no pages yet.
 AREAS: tuple[str, ...] = (
-    "demands", "projects", "bases", "events", "directory", "catalog", "matching", "ingest", "accounts",
+    "demands", "projects", "bases", "events", "talent", "directory", "catalog", "matching", "ingest", "accounts",
 )
 
 

@@ -35,6 +35,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/projects", "项目清单"),
     ("/bases", "基地"),
     ("/events", "活动"),
+    ("/talents", "人才服务"),
     ("/organisations", "单位名录"),
     ("/experts", "专家教授"),
     ("/achievements", "科技成果"),
