@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.core.db import transaction
 from xiaodi.core.models import Base
+from xiaodi.demo import talent_services
 from xiaodi.demo.facts import PROGRAMME_REGIONS, PROGRAMMES, REGIONS, TALENT_TIERS, UNIVERSITY_ALIASES
 from xiaodi.demo.loaders import Loader
 
@@ -141,6 +142,7 @@ def build_demo(
             loader.apartments(p.apartments)
             loader.stations(p.stations)
             loader.cards(p.cards)
+        talent_services.load(session, actor=ACTOR, today=today)
         step(8)
         for p in PROGRAMMES:
             loader.indicator_sets(p.indicator_sets)
