@@ -204,3 +204,20 @@ def test_card_refuse_renew_revoke_on_the_api(login: Callable[[str], TestClient],
     assert office.post("/api/talent/benefits", headers=h, json={
         "code": "YL", "name": "医疗保健绿色通道", "department_id": tw.police.id, "region_id": tw.hejin.id,
         "kind": "medical", "time_limit_days": 7}).status_code == 201
+
+
+def test_figures_page_counts_talents_and_interns(login: Callable[[str], TestClient], tw: TalentWorld,
+                                                 world: World) -> None:
+    office = login("hejin")
+    h = {"X-CSRF-Token": csrf_for(office)}
+    post = office.post("/api/talent/internship-posts", headers=h, json={
+        "title": "质检实习", "host_org_id": tw.employer.id, "places": 3, "starts_on": "2026-07-01",
+        "ends_on": "2026-07-10"}).json()
+    for name in ("学生甲", "学生乙"):
+        office.post("/api/talent/internships", headers=h, json={
+            "post_id": post["id"], "student_name": name, "university_id": world.university.id})
+    page = office.get("/figures").text
+    assert "人才与实习实训" in page and "实习实训·分地区" in page and "山西省运城市河津市" in page
+    section = page.split('id="talent-figures"')[1].split("</section>\n{% ")[0]
+    assert '<span class="figure-value">20</span><span class="figure-label">实习天数' in section
+    assert "人才与实习实训" not in login("enterprise").get("/figures").text  # a unit's own figures: none

@@ -85,3 +85,27 @@ def internships_by_base(session: Session, *, regions: Sequence[int] | None = Non
         .where(_in(Internship.region_id, regions), *_placed(date_from, date_to))
         .group_by(ProgrammeBase.name).order_by(func.count().desc(), ProgrammeBase.name)).all()
     return [InternshipRow(name or "基地外", int(n), int(d or 0)) for name, n, d in rows]
+
+
+@dataclass(frozen=True)
+class TalentSection:
+    """The figures page's 人才与实习实训 section for one scope and period."""
+
+    total: TalentFigures
+    by_region: list[InternshipRow]
+    by_base: list[InternshipRow]
+
+
+def section(session: Session, *, region_id: int | None, unit_id: int | None, counts: bool,
+            date_from: dt.date | None, date_to: dt.date | None) -> TalentSection | None:
+    """The section for the figures page's scope: a region with its sub-regions, or the whole ledger; a unit's own
+    figures (本单位) and viewers with nothing to count get none."""
+    if unit_id is not None or not counts:
+        return None
+    from xiaodi.projects.figures import region_subtree_ids
+
+    regions = region_subtree_ids(session, region_id) if region_id is not None else None
+    return TalentSection(
+        total=talent_figures(session, regions=regions, date_from=date_from, date_to=date_to),
+        by_region=internships_by_region(session, regions=regions, date_from=date_from, date_to=date_to),
+        by_base=internships_by_base(session, regions=regions, date_from=date_from, date_to=date_to))

@@ -22,6 +22,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import history
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.projects.figures import BREAKDOWN_KEYS, metric_label
+from xiaodi.talent import figures as talent_figures
 from xiaodi.web import dashboard, figures_view, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
@@ -104,7 +105,11 @@ def router(specs: dict[str, ResourceSpec]) -> APIRouter:
         return render(request, "figures.html", {
             "report": report, "params": params, "regions": figures_view.region_choices(session, viewer),
             "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
-            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text})
+            "breakdown_labels": [label for _, label in columns], "shown": figures_view.figure_text,
+            "talent": talent_figures.section(
+                session, region_id=report.scope.region.id if report.scope.region else None,
+                unit_id=report.scope.unit_id, counts=report.scope.counts, date_from=report.period.date_from,
+                date_to=report.period.date_to)})
 
     @r.get("/figures/export.xlsx")
     def figures_export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
