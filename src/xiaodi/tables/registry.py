@@ -16,8 +16,10 @@ def all_tables() -> dict[str, TableSpec]:
     from xiaodi.tables.catalog_tables import ACHIEVEMENTS, PLATFORMS
     from xiaodi.tables.directory_tables import ENTERPRISES, EXPERTS, UNIVERSITIES
     from xiaodi.tables.ledger_tables import AGREEMENTS, BASES, DEMANDS, PROJECTS
+    from xiaodi.tables.talent_tables import INTERNSHIPS, TALENTS
 
-    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, AGREEMENTS, PROJECTS, BASES]
+    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, AGREEMENTS, PROJECTS, BASES,
+             TALENTS, INTERNSHIPS]
     return {s.name: _with_lengths(s) for s in specs}
 
 

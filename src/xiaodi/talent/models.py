@@ -38,6 +38,7 @@ class Talent(RecordMixin, VersionedMixin, Base):
 
     __tablename__ = "talent"
 
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # 登记编号: RC140882-000001
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
     tier_id: Mapped[int | None] = mapped_column(ForeignKey("talent_tier.id"), index=True)  # 人才层次
     category: Mapped[str | None] = mapped_column(String(60))  # 人才类别: 高层次人才, 青年博士, 技能人才 …

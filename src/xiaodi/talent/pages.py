@@ -71,6 +71,7 @@ def specs() -> list[ResourceSpec]:
         name="talents", label="人才登记", noun="人才", model=Talent, area="talent",
         columns=[
             Column("person.name", "姓名", link=True),
+            Column("code", "登记编号", sort=Talent.code),
             Column("tier.name", "层次"),
             Column("category", "类别"),
             Column("employer.name", "用人单位"),
@@ -80,18 +81,20 @@ def specs() -> list[ResourceSpec]:
             Column("person.phone", "手机", kind="personal:phone"),
         ],
         detail=[
-            Column("person.name", "姓名"), Column("person.id_number", "身份证号", kind="personal:id_number"),
+            Column("person.name", "姓名"), Column("code", "登记编号"),
+            Column("person.id_number", "身份证号", kind="personal:id_number"),
             Column("person.phone", "手机", kind="personal:phone"), Column("tier.name", "人才层次"),
             Column("category", "人才类别"), Column("employer.name", "用人单位"), Column("university.name", "来源高校"),
             Column("introduced_on", "引进日期"), Column("mode", "引进方式", labels=TalentMode.labels()),
             Column("evidence", "证明材料"), Column("note", "备注"),
         ],
-        search=[Talent.category],
+        search=[Talent.code, Talent.category],
         filters=[Filter("mode", "引进方式", Talent.mode, list(TalentMode.labels().items())),
                  Filter("year", "引进年份", Talent.introduced_on, op="year")],
         default_sort="-introduced_on",
         title=lambda t: t.person.name,
         personal_rule=_sees,
+        table="talents",
     )
     cards = ResourceSpec(
         name="talent-cards", label="人才卡", noun="人才卡", model=TalentCard, area="talent",
@@ -162,6 +165,7 @@ def specs() -> list[ResourceSpec]:
         default_sort="-starts_on",
         title=lambda i: f"{i.student_name}·{i.position or '实习'}",
         personal_owner=lambda i: (i.host_org_id, i.university_id),
+        table="internships",
     )
     return [talents, cards, applications, interns]
 

@@ -116,10 +116,20 @@ def register_talent(
         person = create(session, Person(kind=PersonKind.TALENT, name=name, organisation_id=employer_id,
                                         id_number=number, phone=_clean(phone) or None, region_id=region_id),
                         actor=viewer.actor, label=f"人员“{name}”")
-    talent = Talent(person_id=person.id, tier_id=tier_row.id if tier_row else None, category=_clean(category) or None,
+    talent = Talent(code=next_talent_code(session, region_id), person_id=person.id,
+                    tier_id=tier_row.id if tier_row else None, category=_clean(category) or None,
                     employer_id=employer_id, region_id=region_id, university_id=university_id,
                     introduced_on=introduced_on, mode=mode, evidence=_evidence(evidence))
     return create(session, talent, actor=viewer.actor, label=f"人才“{person.name}”")
+
+
+def next_talent_code(session: Session, region_id: int | None) -> str:
+    """The next registration number of a region: RC140882-000001 …"""
+    region = session.get(Region, region_id) if region_id is not None else None
+    stem = f"RC{region.code if region else '000000'}-"
+    last = session.scalar(select(func.max(Talent.code)).where(Talent.code.like(stem + "%")))
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    return f"{stem}{seq:06d}"
 
 
 def talent_of(session: Session, viewer: Viewer) -> Talent | None:

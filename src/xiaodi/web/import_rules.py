@@ -31,6 +31,7 @@ from xiaodi.projects.models import AgreementState, Project, ProjectStage, Projec
 from xiaodi.projects.permissions import may_manage
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.guard import GuardRow, Refusal
+from xiaodi.talent import access as talent_access
 from xiaodi.web.access import agreement_scope, demand_viewer, may_write_for, organisation_scope, scope_of
 
 NO_RIGHT = Refusal(
@@ -273,6 +274,21 @@ def _stage_change(created: bool, here: ProjectStage, base: ProjectStage, to: Pro
     return record
 
 
+def _talent(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record
+            ) -> Refusal | None:
+    """Talents: registered by the offices of their region, before and after (talent.access.can_register)."""
+    places = [after["region_id"]] + ([before["region_id"]] if before is not None else [])
+    return None if all(talent_access.can_register(g.viewer, p) for p in places) else NO_RIGHT
+
+
+def _internship(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record
+                ) -> Refusal | None:
+    """Internships: by the host unit, the sending university or the region's office (talent.access.can_place)."""
+    rows = [after] + ([before] if before is not None else [])
+    ok = all(talent_access.can_place(g.viewer, x["host_org_id"], x["university_id"], x["region_id"]) for x in rows)
+    return None if ok else NO_RIGHT
+
+
 DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "visibility")
 RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "universities": (_organisation, ("region_id",)),
@@ -284,4 +300,6 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "agreements": (_no_state_workflow(AgreementState.SIGNED.value, "协议状态"), ("region_id", "state")),
     "projects": (_project, ("region_id", "stage", "name")),
     "bases": (_no_state_workflow(BaseState.PLANNED.value, "基地状态"), ("region_id", "state")),
+    "talents": (_talent, ("region_id",)),
+    "internships": (_internship, ("region_id", "host_org_id", "university_id")),
 }

@@ -59,6 +59,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_internship_post_region_id'), ['region_id'], unique=False)
 
     op.create_table('talent',
+    sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('tier_id', sa.Integer(), nullable=True),
     sa.Column('category', sa.String(length=60), nullable=True),
@@ -80,6 +81,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tier_id'], ['talent_tier.id'], name=op.f('fk_talent_tier_id_talent_tier')),
     sa.ForeignKeyConstraint(['university_id'], ['organisation.id'], name=op.f('fk_talent_university_id_organisation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_talent')),
+    sa.UniqueConstraint('code', name=op.f('uq_talent_code')),
     sa.UniqueConstraint('person_id', name=op.f('uq_talent_person_id'))
     )
     with op.batch_alter_table('talent', schema=None) as batch_op:
