@@ -92,6 +92,7 @@ def register_talent(
 ) -> Talent:
     """Register a talent brought in or served (引进人才登记), with a person record of kind 引进人才."""
     access.require(access.can_register(viewer, region_id), "登记该地区的人才")
+    get_live(session, Region, region_id, "行政区")
     name = _clean(name)
     if not name and person_id is None:
         raise ValidationFailed("姓名不能为空")
@@ -278,6 +279,7 @@ def add_benefit(
 ) -> Benefit:
     """Add a benefit to a region's catalogue: its level, the granting department and the time limit (办理时限)."""
     access.require(access.can_keep_catalogue(viewer, region_id), "维护该地区的优惠条件")
+    get_live(session, Region, region_id, "行政区")
     if not _clean(code) or not _clean(name):
         raise ValidationFailed("优惠条件须有编号和名称")
     if not 1 <= time_limit_days <= 365:
