@@ -53,11 +53,13 @@ ARCH_B_EDGES = {
 #   reads the directory and catalog models: the rule belongs in directory (or catalog), not in the reference
 #   loaders. Not moved in this change.
 # * The dispatch list (调度清单) gathers every area's late deadlines — project milestones, and the duties of 1+1+N
-#   pairings (bases.dispatch) — so projects.dispatch asks bases for its entries while bases builds them from
-#   projects' entry type. The fix is a dispatch package of its own that the areas feed; not moved in this change.
+#   pairings (bases.dispatch), the overdue steps of talents' one-stop applications (talent.service) — so
+#   projects.dispatch asks those areas for their entries while they build on projects' models and entry type. The
+#   fix is a dispatch package of its own that the areas feed; not moved in this change.
 KNOWN_EDGES = {
     ("xiaodi.directory.service", "xiaodi.reference.curated"),
     ("xiaodi.projects.dispatch", "xiaodi.bases.dispatch"),
+    ("xiaodi.projects.dispatch", "xiaodi.talent.service"),
 }
 ALLOWED = ARCH_B_EDGES | KNOWN_EDGES
 

@@ -132,6 +132,7 @@ def _register_areas() -> None:
     from xiaodi.orders import cli as orders_cli
     from xiaodi.projects import cli as projects_cli
     from xiaodi.tables import cli as tables_cli
+    from xiaodi.talent import cli as talent_cli
     from xiaodi.web import cli as web_cli
 
     app.add_typer(tables_cli.app)
@@ -160,6 +161,7 @@ def _register_areas() -> None:
 
     app.add_typer(intents_cli.app)
     app.add_typer(budgets_cli.app)
+    app.add_typer(talent_cli.app)
 
 
 _register_areas()

@@ -199,3 +199,32 @@ def test_hejin_ran_a_job_fair_and_signed_at_a_matchmaking_meeting(db: Session) -
     assert signed == ["钢渣处理与综合利用技术合作协议"]
     assert db.scalar(select(func.count()).select_from(Secondment)) == 2
     assert db.scalar(select(func.count()).select_from(ContactLog)) == 3
+
+
+def test_hejin_talent_services_in_every_state(db: Session) -> None:
+    """人才服务: talents registered, cards issued/waiting/refused/revoked, one-stop applications finished, in progress
+    and overdue (on 河津's dispatch list), apartment stays with a check-out, subsidies paid, internships at 芮城."""
+    from xiaodi.projects.dispatch import OVERDUE_STEP
+    from xiaodi.talent.figures import internships_by_base, talent_figures
+    from xiaodi.talent.models import (
+        ApartmentAllocation,
+        ApplicationState,
+        CardState,
+        ServiceApplication,
+        Subsidy,
+        Talent,
+        TalentCard,
+    )
+
+    hejin = region(db, "山西省运城市河津市")
+    assert db.scalar(select(func.count()).select_from(Talent).where(Talent.region_id == hejin.id)) >= 6
+    states = set(db.scalars(select(TalentCard.state).where(TalentCard.talent_id.is_not(None))))
+    assert {CardState.ACTIVE, CardState.APPLIED, CardState.REFUSED, CardState.REVOKED} <= states
+    app_states = set(db.scalars(select(ServiceApplication.state).where(ServiceApplication.kind == "one_stop")))
+    assert {ApplicationState.FULFILLED, ApplicationState.ACCEPTED} <= app_states
+    listing = dispatch_list(db, region_id=hejin.id, as_of=dt.date.today())
+    assert any(e.kind == OVERDUE_STEP for e in listing.entries)
+    assert db.scalar(select(func.count()).select_from(ApartmentAllocation).where(
+        ApartmentAllocation.vacated_on.is_not(None))) >= 1
+    assert db.scalar(select(func.count()).select_from(Subsidy).where(Subsidy.grant_id.is_not(None))) >= 9
+    assert talent_figures(db).interns >= 16 and any(r.label != "基地外" for r in internships_by_base(db))

@@ -194,6 +194,21 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
     rows += [("/api/figures/intents", "/api/figures/intents", only(everyone_office, NO)),
              ("/api/figures/budgets", "/api/figures/budgets", only(everyone_office, NO))]
     # ── end of intents and money ──────────────────────────────────────────────────────────────────────────────
+    # ── talent services (人才服务), checked by tests/web/test_talent_pages.py and tests/talent ───────────────────────
+    for name in ("talents", "talent-cards", "talent-applications", "internships"):
+        rows.append((f"/{name}", f"/{name}", MEMBERS))
+        rows.append((f"/{name}/export.xlsx", f"/{name}/export.xlsx", MEMBERS))
+        rows.append((f"/api/{name}", f"/api/{name}", MEMBERS))
+        for template in (f"/{name}/{{record_id}}", f"/api/{name}/{{record_id}}", f"/api/{name}/{{record_id}}/history"):
+            rows.append((template, template.replace("{record_id}", "999999"), only(set())))
+    rows += [
+        ("/talent/me", "/talent/me", MEMBERS),
+        ("/talent/steps", "/talent/steps", MEMBERS),
+        ("/api/talent/cards/{card_id}", "/api/talent/cards/999999", only(set())),
+        ("/api/talent/applications/{application_id}", "/api/talent/applications/999999", only(set())),
+        ("/api/talent/subsidy-totals", "/api/talent/subsidy-totals", MEMBERS),
+    ]
+    # ── end of talent services ────────────────────────────────────────────────────────────────────────────────
     return rows
 
 
@@ -281,6 +296,16 @@ POST_ROUTES |= {"/intents/new", "/intents/{intent_id}/convert", "/intents/{inten
                 "/api/budgets", "/api/budgets/{line_id}/allocations", "/intents/{intent_id}/edit",
                 "/budgets/{line_id}/edit", "/api/budgets/{line_id}"}
 # ── end of intents and money ──────────────────────────────────────────────────────────────────────────────────
+# ── talent services (人才服务), checked by tests/web/test_talent_pages.py and tests/talent ───────────────────────────
+POST_ROUTES |= {
+    "/talent/cards/apply", "/talent/cards/{card_id}/decide", "/talent/applications", "/talent/steps/{step_id}/answer",
+    *[f"/api/talent/{p}" for p in (
+        "talents", "cards", "cards/{card_id}/issue", "cards/{card_id}/refuse", "cards/{card_id}/renew",
+        "cards/{card_id}/revoke", "benefits", "applications", "steps/{step_id}/answer",
+        "apartments/{apartment_id}/units", "allocations", "allocations/{allocation_id}/check-out", "subsidies",
+        "subsidies/{grant_id}/payments", "internship-posts", "internships")],
+}
+# ── end of talent services ────────────────────────────────────────────────────────────────────────────────────
 
 
 def api_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:

@@ -25,6 +25,7 @@ from xiaodi.assessment import demo as assessment_demo
 from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.core.db import transaction
 from xiaodi.core.models import Base
+from xiaodi.demo import talent_services
 from xiaodi.demo.facts import PROGRAMME_REGIONS, PROGRAMMES, REGIONS, TALENT_TIERS, UNIVERSITY_ALIASES
 from xiaodi.demo.facts.intents_money import BUDGETS, INTENTS
 from xiaodi.demo.loaders import Loader
@@ -146,6 +147,7 @@ def build_demo(
             loader.apartments(p.apartments)
             loader.stations(p.stations)
             loader.cards(p.cards)
+        talent_services.load(session, actor=ACTOR, today=today)
         step(8)
         for p in PROGRAMMES:
             loader.indicator_sets(p.indicator_sets)

@@ -217,6 +217,13 @@ class Internship(IdMixin, TimestampMixin, Base):
     ends_on: Mapped[dt.date | None]
     state: Mapped[InternshipState] = mapped_column(String(12), default=InternshipState.PLANNED, index=True)
     note: Mapped[str | None] = mapped_column(String(2000))
+    # 实习实训 placements (talent.internships): the post, the region counted, days, subsidy, 拎包入住, insurance.
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("internship_post.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    days: Mapped[int | None]
+    subsidy_amount: Mapped[Decimal | None]
+    accommodation: Mapped[bool] = mapped_column(default=False, server_default="0")
+    insured: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     university: Mapped[Organisation | None] = relationship(lazy="joined", foreign_keys=[university_id])
     host: Mapped[Organisation | None] = relationship(lazy="joined", foreign_keys=[host_org_id])

@@ -52,6 +52,7 @@ def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> di
     from xiaodi.budgets import figures as budget_figures
     from xiaodi.events.figures import event_tiles
     from xiaodi.intents import figures as intent_figures
+    from xiaodi.talent import figures as talent_figures
 
     region_id = report.scope.region.id if report.scope.region else None
     return {
@@ -60,6 +61,9 @@ def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> di
                                    date_from=report.period.date_from, date_to=report.period.date_to),
         "intent_figures": intent_figures.for_report(session, viewer, report),  # 合作意向
         "money_rows": budget_figures.for_report(session, viewer, report),  # 预算与支出
+        "talent": talent_figures.section(session, region_id=region_id, unit_id=report.scope.unit_id,
+                                         counts=report.scope.counts, date_from=report.period.date_from,
+                                         date_to=report.period.date_to),  # 人才与实习实训
     }
 
 

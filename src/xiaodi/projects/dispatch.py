@@ -38,7 +38,8 @@ AT_RISK_DAYS = 14  # a milestone due within this many days is at risk
 LEVELS: tuple[str, ...] = (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE)
 LEVEL_LABELS: dict[str, str] = {RegionLevel.COUNTY: "县级", RegionLevel.CITY: "市级", RegionLevel.PROVINCE: "省级"}
 OVERDUE, AT_RISK, STALLED = "overdue", "at_risk", "stalled"
-KIND_LABELS = {OVERDUE: "已逾期", AT_RISK: "临期", STALLED: "停滞"}
+OVERDUE_STEP = "overdue_step"  # a department's step of a talent's one-stop application past its time limit
+KIND_LABELS = {OVERDUE: "已逾期", AT_RISK: "临期", STALLED: "停滞", OVERDUE_STEP: "人才事项逾期"}
 _CLOSED_STAGES = (ProjectStage.ACCEPTED, ProjectStage.CANCELLED)
 
 
@@ -47,7 +48,7 @@ class DispatchEntry:
     """One line of a dispatch list (调度清单): an overdue or at-risk milestone, or a stalled project."""
 
     kind: str
-    project_id: int | None  # None: a duty (职责任务) of a 1+1+N pairing, not a project
+    project_id: int | None  # None: a duty (职责任务) of a 1+1+N pairing, or a talent service step (application_id)
     project_code: str
     project_name: str
     leader_in_charge: str | None
@@ -61,6 +62,7 @@ class DispatchEntry:
     escalated_to: str | None = None
     source: str = "project"  # project 项目节点 | duty 职责任务 (``bases.dispatch``)
     duty_id: int | None = None
+    application_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items()}
@@ -105,6 +107,8 @@ def dispatch_list(
         raise ValidationFailed("请指定责任单位或行政区")
     regions = region_subtree_ids(session, region_id) if region_id is not None else None
     entries = _entries(session, as_of=as_of, unit_id=unit_id, regions=regions, at_risk_days=at_risk_days)
+    if unit_id is None:
+        entries += _talent_steps(session, as_of=as_of, regions=regions)
     unit = session.get(Organisation, unit_id).name if unit_id is not None else None  # type: ignore[union-attr]
     region = session.get(Region, region_id).full_name if region_id is not None else None  # type: ignore[union-attr]
     return DispatchList(as_of=as_of, unit=unit, region=region, entries=entries)
@@ -152,6 +156,18 @@ def _entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: 
     entries.sort(key=lambda e: ({OVERDUE: 0, AT_RISK: 1, STALLED: 2}[e.kind], -e.days_overdue, e.project_id or 0,
                                 e.duty_id or 0))
     return entries
+
+
+def _talent_steps(session: Session, *, as_of: dt.date, regions: Sequence[int] | None) -> list[DispatchEntry]:
+    """Steps of one-stop talent applications (一件事) a department has let pass its time limit: the region's
+    office chases them at its dispatch like an overdue milestone."""
+    from xiaodi.talent.service import overdue_steps
+
+    return [DispatchEntry(kind=OVERDUE_STEP, project_id=None, project_code=f"一件事{s.application_id}",
+                          project_name=f"{s.talent}·{s.benefit}", leader_in_charge=s.department,
+                          milestone=f"{s.department}办理“{s.benefit}”", due_on=s.due_on, days_overdue=s.days_overdue,
+                          application_id=s.application_id)
+            for s in overdue_steps(session, as_of=as_of, regions=regions)]
 
 
 def _escalations(session: Session, milestone_ids: Sequence[int]) -> dict[int, str]:

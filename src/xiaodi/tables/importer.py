@@ -718,7 +718,7 @@ def _write(
         person_table: Table = Person.__table__  # type: ignore[assignment]
         people_rows: list[dict[str, Any]] = [
             {
-                "kind": PersonKind.EXPERT.value,
+                "kind": PersonKind(spec.person_kind).value,
                 "name": p.name,
                 "organisation_id": p.organisation_id,
                 "honours": [],

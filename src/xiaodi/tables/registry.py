@@ -18,9 +18,10 @@ def all_tables() -> dict[str, TableSpec]:
     from xiaodi.tables.event_tables import EVENTS
     from xiaodi.tables.ledger_tables import AGREEMENTS, BASES, DEMANDS, PROJECTS
     from xiaodi.tables.programme_tables import BUDGET_LINES, INTENTS
+    from xiaodi.tables.talent_tables import INTERNSHIPS, TALENTS
 
     specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, INTENTS, AGREEMENTS, PROJECTS,
-             BASES, EVENTS, BUDGET_LINES]
+             BASES, EVENTS, TALENTS, INTERNSHIPS, BUDGET_LINES]
     return {s.name: _with_lengths(s) for s in specs}
 
 

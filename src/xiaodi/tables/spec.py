@@ -116,6 +116,7 @@ class TableSpec:
     ) = None
     store_virtual: Callable[[ImportContext, int, dict[str, Any], dict[str, Any] | None], None] | None = None
     sheet_name: str = ""
+    person_kind: str = "expert"  # the kind of a person a person-ref cell creates (talents: 引进人才)
 
     def __post_init__(self) -> None:
         if not self.sheet_name:

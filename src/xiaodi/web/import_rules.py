@@ -32,6 +32,7 @@ from xiaodi.projects.access import may_manage, readable_agreements
 from xiaodi.projects.models import AgreementState, Project, ProjectStage, ProjectStageChange
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.guard import GuardRow, Refusal
+from xiaodi.talent import access as talent_access
 from xiaodi.web.access import may_write_for, organisation_scope, scope_of
 
 NO_RIGHT = Refusal(
@@ -291,6 +292,21 @@ def _stage_change(created: bool, here: ProjectStage, base: ProjectStage, to: Pro
     return record
 
 
+def _talent(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record
+            ) -> Refusal | None:
+    """Talents: registered by the offices of their region, before and after (talent.access.can_register)."""
+    places = [after["region_id"]] + ([before["region_id"]] if before is not None else [])
+    return None if all(talent_access.can_register(g.viewer, p) for p in places) else NO_RIGHT
+
+
+def _internship(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record
+                ) -> Refusal | None:
+    """Internships: by the host unit, the sending university or the region's office (talent.access.can_place)."""
+    rows = [after] + ([before] if before is not None else [])
+    ok = all(talent_access.can_place(g.viewer, x["host_org_id"], x["university_id"], x["region_id"]) for x in rows)
+    return None if ok else NO_RIGHT
+
+
 DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "visibility")
 RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "universities": (_organisation, ("region_id",)),
@@ -307,4 +323,6 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     # 签约 and 终止 of an intent are done on its page (the agreement's parties are checked there)
     "intents": (_no_state_workflow(IntentState.OPEN.value, "意向状态"), ("region_id", "state")),
     "budget_lines": (_managed_only, ("region_id",)),  # the office of the line's region (budgets.access)
+    "talents": (_talent, ("region_id",)),
+    "internships": (_internship, ("region_id", "host_org_id", "university_id")),
 }

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts import service as accounts
+from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import history
 from xiaodi.core.errors import ValidationFailed
@@ -195,6 +196,10 @@ def logout(request: Request, session: SessionDep, viewer: OptionalUser) -> Respo
 def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str = "", region: str = "") -> Response:
     if not viewer.has_access:
         return render(request, "no_role.html")
+    if viewer.roles == {Role.TALENT}:  # a talent's home is their own services, not an enterprise dashboard
+        from xiaodi.talent.pages import home_page
+
+        return home_page(request, session, viewer)
     year_value = plain_int(year, low=2000, high=2100)  # a bad year shows every year, as the form's default
     data = dashboard.build(session, viewer, region=region[:60] or None, year=year_value,
                            cache=request.app.state.figures_cache)

@@ -37,6 +37,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/bases", "基地"),
     ("/pairings", "1+1+N结对"),
     ("/events", "活动"),
+    ("/talents", "人才服务"),
     ("/organisations", "单位名录"),
     ("/experts", "专家教授"),
     ("/achievements", "科技成果"),

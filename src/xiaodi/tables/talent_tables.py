@@ -1,0 +1,70 @@
+"""Talent and internship information tables (引进人才登记表, 实习实训信息表).
+
+Talents are keyed by their registration number (登记编号); the person is named with the employer, and a name
+the directory does not know becomes a new person of kind 引进人才. ID numbers and phones stay out of the table:
+they are personal data, entered on the register's pages with their check. Internships are keyed by the student,
+the university and the start date.
+"""
+
+from __future__ import annotations
+
+from xiaodi.events.models import Internship
+from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec
+from xiaodi.talent.models import Talent, TalentMode
+
+INTERNSHIP_STATES = (("planned", "已安排"), ("ongoing", "实习中"), ("completed", "已结束"), ("hired", "留用"),
+                     ("cancelled", "已取消"))
+
+TALENTS = TableSpec(
+    name="talents",
+    title="引进人才登记表",
+    model=Talent,
+    description="引进和服务的人才：层次、用人单位、来源高校、引进日期与方式；登记编号识别一名人才。",
+    person_kind="talent",
+    columns=[
+        ColumnSpec("code", "登记编号", required=True, natural_key=True, example="RC140882-000001",
+                   aliases=("人才编号",), width=18),
+        ColumnSpec("person_id", "姓名", ColType.PERSON_REF, required=True, person_org="employer_id", example="王晓燕",
+                   help="用人单位的人员；名录中没有时按姓名新建引进人才记录"),
+        ColumnSpec("employer_id", "用人单位", ColType.ORG_REF, example="山西示例新材料有限公司", aliases=("工作单位",)),
+        ColumnSpec("tier_id", "人才层次", ColType.CODE_REF, help="人才层次代码 A/B/C/D 或名称",
+                   ref=CodeRef("talent_tier", ("code", "name"), "code", "人才层次"), aliases=("层次",)),
+        ColumnSpec("category", "人才类别", example="青年博士", aliases=("类别",)),
+        ColumnSpec("region_id", "所在地区", ColType.REGION_REF, required=True, example="山西省运城市河津市",
+                   aliases=("地区",)),
+        ColumnSpec("university_id", "来源高校", ColType.ORG_REF, org_kinds=("university", "institute"),
+                   example="山西大学", aliases=("毕业院校", "高校")),
+        ColumnSpec("introduced_on", "引进日期", ColType.DATE, example="2025-07-01", aliases=("引进时间",)),
+        ColumnSpec("mode", "引进方式", ColType.ENUM, default=TalentMode.FULL_TIME.value, example="全职引进",
+                   choices=tuple(Choice(k, v) for k, v in TalentMode.labels().items())),
+        ColumnSpec("evidence", "证明材料", ColType.LIST, example="博士学位证书；劳动合同"),
+        ColumnSpec("note", "备注"),
+    ],
+)
+
+INTERNSHIPS = TableSpec(
+    name="internships",
+    title="实习实训信息表",
+    model=Internship,
+    description="实习实训学生：高校、接收单位与基地、起止日期、天数、实习补贴、拎包入住与保险；学生、高校和开始日期识别一条实习。",
+    columns=[
+        ColumnSpec("student_name", "学生姓名", required=True, natural_key=True, example="张同学", aliases=("姓名",)),
+        ColumnSpec("university_id", "高校", ColType.ORG_REF, required=True, natural_key=True,
+                   org_kinds=("university", "institute"), example="山西大学", aliases=("所在高校",)),
+        ColumnSpec("starts_on", "开始日期", ColType.DATE, required=True, natural_key=True, example="2025-07-01"),
+        ColumnSpec("ends_on", "结束日期", ColType.DATE, example="2025-08-14"),
+        ColumnSpec("major", "专业", example="药学"),
+        ColumnSpec("host_org_id", "接收单位", ColType.ORG_REF, example="山西示例新材料有限公司"),
+        ColumnSpec("base_id", "实习基地", ColType.CODE_REF, help="基地清单中的基地名称",
+                   ref=CodeRef("programme_base", ("name",), "name", "基地"), aliases=("基地",)),
+        ColumnSpec("region_id", "所在地区", ColType.REGION_REF, example="山西省运城市河津市", aliases=("地区",)),
+        ColumnSpec("position", "岗位", example="质检实习"),
+        ColumnSpec("days", "天数", ColType.INT, example=45, aliases=("实习天数",)),
+        ColumnSpec("subsidy_amount", "实习补贴（元）", ColType.MONEY, example=2700, aliases=("补贴",)),
+        ColumnSpec("accommodation", "拎包入住", ColType.BOOL, default=False, example="是"),
+        ColumnSpec("insured", "实习保险", ColType.BOOL, default=False, example="是", aliases=("保险",)),
+        ColumnSpec("state", "状态", ColType.ENUM, default="planned", example="已结束",
+                   choices=tuple(Choice(k, v) for k, v in INTERNSHIP_STATES)),
+        ColumnSpec("note", "备注"),
+    ],
+)

@@ -1,0 +1,199 @@
+"""Who may see and do what in talent services and internships (人才服务、实习实训的数据权限) — the one place.
+
+* A talent (人才, the account's ``person_id``) sees their own register entry, cards, applications and every step,
+  applies for a card and for one-stop services on their own card.
+* A department (职能部门: 公安/教育/卫健/住建/人社 …) is an ``Organisation`` of kind 政府部门 whose staff hold a
+  membership of it; its accounts see the applications with a step routed to it and answer those steps only.
+* The offices (省/市/县级办公室) of the talent's region see everything there, register talents, review, issue,
+  renew and revoke cards, keep the benefits catalogue, allocate apartments and decide and pay subsidies.
+* A talent's employer sees its talents (without their personal data); internships are seen by the host unit,
+  the university that sent the student and the offices of the region.
+
+Lists use the ``*_scope`` conditions; actions the ``can_*`` checks; services call ``require_*``.
+ID numbers and phones are shown in full only to the talent, the offices of the region and a department that
+handles one of the talent's steps (``sees_personal``); everyone else sees them masked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.core.errors import Forbidden, NotFound
+from xiaodi.events.models import Internship
+from xiaodi.talent.models import (
+    ApplicationStep,
+    ServiceApplication,
+    SubsidyGrant,
+    Talent,
+    TalentCard,
+)
+
+
+def _regions(column: Any, viewer: Viewer) -> ColumnElement[bool]:
+    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
+
+
+def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
+    ids = sorted(viewer.organisation_ids)
+    return or_(*[c.in_(ids) for c in columns]) if ids else false()
+
+
+def _own_person(column: Any, viewer: Viewer) -> ColumnElement[bool]:
+    return column == viewer.person_id if viewer.person_id is not None else false()
+
+
+def _step_for_me(viewer: Viewer) -> ColumnElement[bool]:
+    """An application with a step routed to one of the viewer's departments."""
+    if not viewer.organisation_ids:
+        return false()
+    return exists().where(ApplicationStep.application_id == ServiceApplication.id,
+                          ApplicationStep.department_id.in_(sorted(viewer.organisation_ids)))
+
+
+# ---- lists --------------------------------------------------------------------------------------------------
+
+
+def talent_scope(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    return or_(_regions(Talent.region_id, viewer), _own_person(Talent.person_id, viewer),
+               _orgs(Talent.employer_id, viewer=viewer))
+
+
+def card_scope(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    return or_(_regions(TalentCard.region_id, viewer), _own_person(TalentCard.person_id, viewer))
+
+
+def application_scope(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    card = select(TalentCard.id).where(or_(_regions(TalentCard.region_id, viewer),
+                                           _own_person(TalentCard.person_id, viewer)))
+    return or_(ServiceApplication.card_id.in_(card), _step_for_me(viewer))
+
+
+def grant_scope(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    mine = select(Talent.id).where(_own_person(Talent.person_id, viewer))
+    return or_(_regions(SubsidyGrant.region_id, viewer), SubsidyGrant.talent_id.in_(mine))
+
+
+def internship_scope(viewer: Viewer) -> ColumnElement[bool]:
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    return or_(_regions(Internship.region_id, viewer),
+               _orgs(Internship.host_org_id, Internship.university_id, viewer=viewer))
+
+
+SCOPES: dict[type[Any], Any] = {
+    Talent: talent_scope,
+    TalentCard: card_scope,
+    ServiceApplication: application_scope,
+    SubsidyGrant: grant_scope,
+    Internship: internship_scope,
+}
+
+
+def get_visible(session: Session, model: type[Any], record_id: int, viewer: Viewer, label: str) -> Any:
+    """The record when ``viewer`` may see it; otherwise 404, so that existence does not leak."""
+    found = session.scalar(select(model).where(model.id == record_id, SCOPES[model](viewer)))
+    if found is None or getattr(found, "retired_at", None) is not None:
+        raise NotFound(f"{label}（编号 {record_id}）不存在或您无权查看")
+    return found
+
+
+# ---- actions ------------------------------------------------------------------------------------------------
+
+
+def is_talent(viewer: Viewer, talent: Talent) -> bool:
+    return viewer.person_id is not None and viewer.person_id == talent.person_id
+
+
+def can_register(viewer: Viewer, region_id: int | None) -> bool:
+    """Registering a talent (人才登记) and deciding about them is the work of the offices of the region."""
+    return viewer.manages_region(region_id)
+
+
+def can_apply_card(viewer: Viewer, talent: Talent) -> bool:
+    """The talent applies; an office of the region may apply on their behalf (代办)."""
+    return is_talent(viewer, talent) or viewer.manages_region(talent.region_id)
+
+
+def can_decide_card(viewer: Viewer, card: TalentCard) -> bool:
+    """Review, issue, renew, revoke (审核、发卡、续期、撤销): the offices of the issuing region."""
+    return viewer.manages_region(card.region_id)
+
+
+def can_apply_service(viewer: Viewer, card: TalentCard) -> bool:
+    """A one-stop application is made by the card's holder (or an office of the region for them)."""
+    return (viewer.person_id is not None and viewer.person_id == card.person_id) or viewer.manages_region(
+        card.region_id)
+
+
+def can_answer_step(viewer: Viewer, step: ApplicationStep) -> bool:
+    """A step is answered by the department it was routed to (and an administrator), nobody else."""
+    return viewer.is_admin or viewer.acts_for(step.department_id)
+
+
+def can_keep_catalogue(viewer: Viewer, region_id: int | None) -> bool:
+    return viewer.manages_region(region_id)
+
+
+def can_manage_apartments(viewer: Viewer, region_id: int | None) -> bool:
+    return viewer.manages_region(region_id)
+
+
+def can_decide_subsidy(viewer: Viewer, region_id: int | None) -> bool:
+    return viewer.manages_region(region_id)
+
+
+def can_offer_post(viewer: Viewer, host_org_id: int | None, region_id: int | None) -> bool:
+    """An internship post is offered by its host unit, or recorded by an office of its region."""
+    return viewer.acts_for(host_org_id) or viewer.manages_region(region_id)
+
+
+def can_place(viewer: Viewer, host_org_id: int | None, university_id: int | None, region_id: int | None) -> bool:
+    """A student is placed by the host unit, the sending university or an office of the region."""
+    return viewer.acts_for(host_org_id, university_id) or viewer.manages_region(region_id)
+
+
+def require(allowed: bool, doing: str) -> None:
+    """Refuse (403) an action the viewer may not take, saying which."""
+    if not allowed:
+        raise Forbidden(f"您无权{doing}")
+
+
+def sees_personal(session: Session | None, viewer: Viewer, talent: Talent) -> bool:
+    """ID number and phone in full: the talent, the offices of the region, a department handling their step."""
+    if viewer.is_admin or is_talent(viewer, talent) or (viewer.is_office and viewer.in_region(talent.region_id)):
+        return True
+    if session is None or not viewer.organisation_ids:
+        return False
+    handled = (select(ApplicationStep.id)
+               .join(ServiceApplication, ServiceApplication.id == ApplicationStep.application_id)
+               .join(TalentCard, TalentCard.id == ServiceApplication.card_id)
+               .where(TalentCard.person_id == talent.person_id,
+                      ApplicationStep.department_id.in_(sorted(viewer.organisation_ids))).limit(1))
+    return session.scalar(handled) is not None
+
+
+# The area's reading rules are THE rules every list, page, API route and export asks (accounts.scope.readable).
+for _model, _rule in SCOPES.items():
+    register_readable(_model, _rule)

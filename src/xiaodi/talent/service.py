@@ -1,0 +1,571 @@
+"""Talent services (人才服务): the register, talent cards (人才卡), the benefits catalogue (优惠条件), one-stop
+applications routed to departments (一件事), talent apartments (人才公寓) and subsidies (人才补贴).
+
+Every function takes the acting ``Viewer``, asks ``talent.access`` whether it may act, checks every rule before
+writing anything (so a refusal leaves nothing half-written) and audits each write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
+from xiaodi.core import audit
+from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
+from xiaodi.core.models import model_snapshot, utcnow
+from xiaodi.core.records import create, flush_or_conflict, get_live
+from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
+from xiaodi.talent import access
+from xiaodi.talent.identity import validate_id_number
+from xiaodi.talent.models import (
+    Apartment,
+    ApartmentAllocation,
+    ApartmentUnit,
+    ApplicationKind,
+    ApplicationState,
+    ApplicationStep,
+    Benefit,
+    CardState,
+    ServiceApplication,
+    StepState,
+    Subsidy,
+    SubsidyGrant,
+    SubsidyKind,
+    Talent,
+    TalentCard,
+    TalentMode,
+    TalentTier,
+)
+
+CARD_YEARS = 3  # a card is valid three years from issue (or renewal)
+CARD_NAME = "人才卡"
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def _evidence(items: Sequence[str] | None) -> list[str]:
+    return [s for s in (_clean(i) for i in (items or ())) if s]
+
+
+def _tier(session: Session, code_or_id: str | int | None) -> TalentTier | None:
+    if code_or_id is None or code_or_id == "":
+        return None
+    if isinstance(code_or_id, int):
+        found = session.get(TalentTier, code_or_id)
+    else:
+        found = session.scalar(select(TalentTier).where(
+            or_(TalentTier.code == code_or_id.strip(), TalentTier.name == code_or_id.strip())))
+    if found is None:
+        raise ValidationFailed(f"没有人才层次“{code_or_id}”")
+    return found
+
+
+def region_chain(session: Session, region_id: int | None) -> list[int]:
+    """The region and every region above it (a county's card holds the benefits its city and province publish)."""
+    out: list[int] = []
+    while region_id is not None and region_id not in out:
+        out.append(region_id)
+        region = session.get(Region, region_id)
+        region_id = region.parent_id if region is not None else None
+    return out
+
+
+# ---- the register (人才登记) ---------------------------------------------------------------------------------
+
+
+def register_talent(
+    session: Session, viewer: Viewer, *, name: str, region_id: int, id_number: str | None = None,
+    phone: str | None = None, tier: str | int | None = None, category: str | None = None,
+    employer_id: int | None = None, university_id: int | None = None, introduced_on: dt.date | None = None,
+    mode: TalentMode | str = TalentMode.FULL_TIME, evidence: Sequence[str] | None = None,
+    person_id: int | None = None,
+) -> Talent:
+    """Register a talent brought in or served (引进人才登记), with a person record of kind 引进人才."""
+    access.require(access.can_register(viewer, region_id), "登记该地区的人才")
+    get_live(session, Region, region_id, "行政区")
+    name = _clean(name)
+    if not name and person_id is None:
+        raise ValidationFailed("姓名不能为空")
+    number = validate_id_number(id_number) if id_number else None
+    tier_row = _tier(session, tier)
+    try:
+        mode = TalentMode(mode) if not isinstance(mode, TalentMode) else mode
+    except ValueError:
+        mode = TalentMode.from_label(str(mode))
+    for oid, label in ((employer_id, "用人单位"), (university_id, "来源高校")):
+        if oid is not None:
+            get_live(session, Organisation, oid, label)
+    if number is not None:
+        holder = session.scalar(select(Person.id).where(Person.id_number == number, Person.retired_at.is_(None)))
+        if holder is not None and holder != person_id:
+            raise Conflict("该身份证号码已登记在另一人员名下，请核对")
+    if person_id is not None:
+        person = get_live(session, Person, person_id, "人员")
+        if session.scalar(select(Talent.id).where(Talent.person_id == person_id)) is not None:
+            raise Conflict(f"“{person.name}”已在人才登记中")
+    else:
+        person = create(session, Person(kind=PersonKind.TALENT, name=name, organisation_id=employer_id,
+                                        id_number=number, phone=_clean(phone) or None, region_id=region_id),
+                        actor=viewer.actor, label=f"人员“{name}”")
+    talent = Talent(code=next_talent_code(session, region_id), person_id=person.id,
+                    tier_id=tier_row.id if tier_row else None, category=_clean(category) or None,
+                    employer_id=employer_id, region_id=region_id, university_id=university_id,
+                    introduced_on=introduced_on, mode=mode, evidence=_evidence(evidence))
+    return create(session, talent, actor=viewer.actor, label=f"人才“{person.name}”")
+
+
+def next_talent_code(session: Session, region_id: int | None) -> str:
+    """The next registration number of a region: RC140882-000001 …"""
+    region = session.get(Region, region_id) if region_id is not None else None
+    stem = f"RC{region.code if region else '000000'}-"
+    last = session.scalar(select(func.max(Talent.code)).where(Talent.code.like(stem + "%")))
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    return f"{stem}{seq:06d}"
+
+
+def talent_of(session: Session, viewer: Viewer) -> Talent | None:
+    """The viewer's own register entry (a talent account), if any."""
+    if viewer.person_id is None:
+        return None
+    return session.scalar(select(Talent).where(Talent.person_id == viewer.person_id, Talent.retired_at.is_(None)))
+
+
+# ---- talent cards (人才卡) -----------------------------------------------------------------------------------
+
+
+def apply_for_card(
+    session: Session, viewer: Viewer, *, talent_id: int, tier: str | int | None = None,
+    evidence: Sequence[str] | None = None, card_name: str | None = None,
+) -> TalentCard:
+    """Apply for a talent card with evidence (申领人才卡). Without evidence the application is refused."""
+    talent = access.get_visible(session, Talent, talent_id, viewer, "人才")
+    access.require(access.can_apply_card(viewer, talent), "为该人才申领人才卡")
+    items = _evidence(evidence) or list(talent.evidence)
+    if not items:
+        raise ValidationFailed("申领人才卡须提交证明材料（如学历学位证书、劳动合同、职称证书），当前没有任何材料")
+    tier_row = _tier(session, tier) or talent.tier
+    if tier_row is None:
+        raise ValidationFailed("请选择申领的人才层次")
+    open_card = session.scalar(select(TalentCard.id).where(
+        TalentCard.person_id == talent.person_id, TalentCard.retired_at.is_(None),
+        TalentCard.state.in_((CardState.APPLIED, CardState.ACTIVE))))
+    if open_card is not None:
+        raise Conflict("该人才已有待审核或有效的人才卡，不能重复申领")
+    card = TalentCard(person_id=talent.person_id, talent_id=talent.id, tier_id=tier_row.id, region_id=talent.region_id,
+                      employer_id=talent.employer_id, state=CardState.APPLIED, evidence=items,
+                      card_name=_clean(card_name) or CARD_NAME, applied_at=utcnow())
+    return create(session, card, actor=viewer.actor, label="人才卡申请")
+
+
+def _card_for_decision(session: Session, viewer: Viewer, card_id: int, expected_version: int | None) -> TalentCard:
+    card = access.get_visible(session, TalentCard, card_id, viewer, "人才卡")
+    access.require(access.can_decide_card(viewer, card), "审核该地区的人才卡")
+    if expected_version is not None and card.version != expected_version:
+        raise Conflict("人才卡已被他人修改，请刷新后重试")
+    return card
+
+
+def _change(session: Session, viewer: Viewer, card: TalentCard, action: str, why: str | None,
+            **values: Any) -> TalentCard:
+    before = model_snapshot(card)
+    for key, value in values.items():
+        setattr(card, key, value)
+    card.decided_by = viewer.name
+    flush_or_conflict(session, "人才卡")
+    audit.record(session, actor=viewer.actor, action=action, obj=card, before=before, reason=why)
+    return card
+
+
+def next_card_no(session: Session, year: int, prefix: str = "RC") -> str:
+    """The next card number of a year: RC2026-00001 …"""
+    stem = f"{prefix}{year}-"
+    last = session.scalar(select(func.max(TalentCard.card_no)).where(TalentCard.card_no.like(stem + "%")))
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
+    return f"{stem}{seq:05d}"
+
+
+def issue_card(
+    session: Session, viewer: Viewer, *, card_id: int, issued_on: dt.date | None = None, tier: str | int | None = None,
+    years: int = CARD_YEARS, expected_version: int | None = None,
+) -> TalentCard:
+    """Approve an application and issue the card (审核通过、发卡): a number, the level granted and a validity."""
+    card = _card_for_decision(session, viewer, card_id, expected_version)
+    if card.state != CardState.APPLIED:
+        raise Conflict(f"人才卡当前为“{CardState(card.state).label}”，只能审核待审核的申请")
+    if not card.evidence:
+        raise ValidationFailed("申请缺少证明材料，不能发卡")
+    if not 1 <= years <= 10:
+        raise ValidationFailed("有效期应为1–10年")
+    day = issued_on or dt.date.today()
+    tier_row = _tier(session, tier)
+    return _change(session, viewer, card, "issue", None, state=CardState.ACTIVE,
+                   card_no=next_card_no(session, day.year), issued_on=day, expires_on=_add_years(day, years),
+                   tier_id=tier_row.id if tier_row else card.tier_id, reason=None)
+
+
+def refuse_card(session: Session, viewer: Viewer, *, card_id: int, reason: str,
+                expected_version: int | None = None) -> TalentCard:
+    """Refuse an application (审核不通过); the reason is required and shown to the talent."""
+    card = _card_for_decision(session, viewer, card_id, expected_version)
+    if card.state != CardState.APPLIED:
+        raise Conflict(f"人才卡当前为“{CardState(card.state).label}”，只能审核待审核的申请")
+    if not _clean(reason):
+        raise ValidationFailed("不予通过须说明理由")
+    return _change(session, viewer, card, "refuse", reason, state=CardState.REFUSED, reason=_clean(reason))
+
+
+def renew_card(session: Session, viewer: Viewer, *, card_id: int, years: int = CARD_YEARS,
+               expected_version: int | None = None) -> TalentCard:
+    """Renew a card (续期): a valid or expired card gets ``years`` more from its expiry (or today when later)."""
+    card = _card_for_decision(session, viewer, card_id, expected_version)
+    if card.state not in (CardState.ACTIVE, CardState.EXPIRED):
+        raise Conflict(f"人才卡当前为“{CardState(card.state).label}”，不能续期")
+    if not 1 <= years <= 10:
+        raise ValidationFailed("续期年限应为1–10年")
+    start = max(card.expires_on or dt.date.today(), dt.date.today())
+    return _change(session, viewer, card, "renew", None, state=CardState.ACTIVE, expires_on=_add_years(start, years))
+
+
+def revoke_card(session: Session, viewer: Viewer, *, card_id: int, reason: str,
+                expected_version: int | None = None) -> TalentCard:
+    """Revoke a card (撤销); its holder can no longer apply with it."""
+    card = _card_for_decision(session, viewer, card_id, expected_version)
+    if card.state not in (CardState.ACTIVE, CardState.SUSPENDED, CardState.EXPIRED):
+        raise Conflict(f"人才卡当前为“{CardState(card.state).label}”，不能撤销")
+    if not _clean(reason):
+        raise ValidationFailed("撤销人才卡须说明理由")
+    return _change(session, viewer, card, "revoke", reason, state=CardState.REVOKED, reason=_clean(reason))
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def card_is_valid(card: TalentCard, on: dt.date | None = None) -> bool:
+    on = on or dt.date.today()
+    return card.state == CardState.ACTIVE and (card.expires_on is None or card.expires_on >= on)
+
+
+def card_benefits(session: Session, card: TalentCard) -> list[Benefit]:
+    """The benefits the card's level grants (享受的优惠条件): those of its region and the regions above, whose
+    lowest tier is the card's or below it (tier rank 1 is the highest)."""
+    stmt = select(Benefit).where(Benefit.retired_at.is_(None),
+                                 or_(Benefit.region_id.is_(None),
+                                     Benefit.region_id.in_(region_chain(session, card.region_id))))
+    rank = card.tier.rank
+    return [b for b in session.scalars(stmt.order_by(Benefit.id)) if b.min_tier is None or rank <= b.min_tier.rank]
+
+
+# ---- the benefits catalogue (优惠条件) -------------------------------------------------------------------------
+
+
+def add_benefit(
+    session: Session, viewer: Viewer, *, code: str, name: str, department_id: int, region_id: int,
+    kind: ApplicationKind | str = ApplicationKind.BENEFIT, min_tier: str | int | None = None,
+    time_limit_days: int = 15, amount: Decimal | None = None, description: str | None = None,
+) -> Benefit:
+    """Add a benefit to a region's catalogue: its level, the granting department and the time limit (办理时限)."""
+    access.require(access.can_keep_catalogue(viewer, region_id), "维护该地区的优惠条件")
+    get_live(session, Region, region_id, "行政区")
+    if not _clean(code) or not _clean(name):
+        raise ValidationFailed("优惠条件须有编号和名称")
+    if not 1 <= time_limit_days <= 365:
+        raise ValidationFailed("办理时限应为1–365天")
+    dept = _department(session, department_id)
+    tier_row = _tier(session, min_tier)
+    benefit = Benefit(code=_clean(code), name=_clean(name), kind=ApplicationKind(kind), region_id=region_id,
+                      min_tier_id=tier_row.id if tier_row else None, provider_unit_id=dept.id,
+                      provider_name=dept.name, time_limit_days=time_limit_days, amount=amount,
+                      description=_clean(description) or None)
+    return create(session, benefit, actor=viewer.actor, label=f"优惠条件“{name}”")
+
+
+def _department(session: Session, department_id: int) -> Organisation:
+    dept = get_live(session, Organisation, department_id, "部门")
+    if dept.kind != OrgKind.GOVERNMENT:
+        raise ValidationFailed(f"“{dept.name}”不是政府职能部门，不能办理人才待遇")
+    return dept
+
+
+# ---- one-stop applications (一件事) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One benefit asked for in a one-stop application, and (optionally) the department the talent addressed."""
+
+    benefit_id: int
+    department_id: int | None = None
+
+
+def apply_one_stop(
+    session: Session, viewer: Viewer, *, card_id: int, items: Sequence[Item], details: dict[str, Any] | None = None,
+    on: dt.date | None = None,
+) -> ServiceApplication:
+    """Apply once (一次申请) for several benefits; the application is routed to each granting department with its
+    time limit. Every item is checked before anything is written."""
+    card = access.get_visible(session, TalentCard, card_id, viewer, "人才卡")
+    access.require(access.can_apply_service(viewer, card), "用这张人才卡申请")
+    day = on or dt.date.today()
+    if not card_is_valid(card, day):
+        raise ValidationFailed(f"人才卡当前为“{CardState(card.state).label}”或已过有效期，不能申请")
+    if not items:
+        raise ValidationFailed("请至少选择一项待遇")
+    granted = {b.id: b for b in card_benefits(session, card)}
+    seen: set[int] = set()
+    routes: list[tuple[Benefit, int]] = []
+    for item in items:
+        benefit = session.get(Benefit, item.benefit_id)
+        if benefit is None or benefit.retired_at is not None:
+            raise NotFound(f"优惠条件（编号 {item.benefit_id}）不存在")
+        if benefit.id in seen:
+            raise ValidationFailed(f"“{benefit.name}”重复申请")
+        seen.add(benefit.id)
+        if benefit.id not in granted:
+            raise ValidationFailed(f"“{benefit.name}”不在您人才卡等级（{card.tier.name}）可享受的范围内")
+        if benefit.provider_unit_id is None:
+            raise ValidationFailed(f"“{benefit.name}”尚未指定办理部门，请联系办公室")
+        if item.department_id is not None and item.department_id != benefit.provider_unit_id:
+            dept = session.get(Organisation, item.department_id)
+            raise ValidationFailed(f"“{dept.name if dept else item.department_id}”不办理“{benefit.name}”，"
+                                   f"该事项由“{benefit.provider_name}”办理")
+        routes.append((benefit, benefit.provider_unit_id))
+    app = ServiceApplication(card_id=card.id, kind=ApplicationKind.ONE_STOP, state=ApplicationState.ACCEPTED,
+                             details=dict(details or {}), submitted_at=utcnow())
+    create(session, app, actor=viewer.actor, label="一件事申请")
+    for benefit, dept_id in routes:
+        step = ApplicationStep(application_id=app.id, benefit_id=benefit.id, department_id=dept_id,
+                               due_on=day + dt.timedelta(days=benefit.time_limit_days))
+        create(session, step, actor=viewer.actor, label="办理事项")
+    session.refresh(app)
+    return app
+
+
+def answer_step(session: Session, viewer: Viewer, *, step_id: int, approve: bool, answer: str | None = None
+                ) -> ApplicationStep:
+    """A department answers its step (办结 or 不予办理, with the reason); when every step is answered the
+    application is finished (已办结, or 未批准 when every step was refused)."""
+    step = session.get(ApplicationStep, step_id)
+    if step is None:
+        raise NotFound(f"办理事项（编号 {step_id}）不存在")
+    access.get_visible(session, ServiceApplication, step.application_id, viewer, "办理事项")
+    access.require(access.can_answer_step(viewer, step), "办理其他部门的事项")
+    if step.state != StepState.PENDING:
+        raise Conflict("该事项已答复，不能重复答复")
+    if not approve and not _clean(answer):
+        raise ValidationFailed("不予办理须说明理由")
+    before = model_snapshot(step)
+    step.state = StepState.APPROVED if approve else StepState.REJECTED
+    step.answer = _clean(answer) or None
+    step.answered_at = utcnow()
+    step.answered_by = viewer.name
+    flush_or_conflict(session, "办理事项")
+    audit.record(session, actor=viewer.actor, action="answer", obj=step, before=before, reason=step.answer)
+    app = step.application
+    if all(s.state != StepState.PENDING for s in app.steps):
+        before_app = model_snapshot(app)
+        done = any(s.state == StepState.APPROVED for s in app.steps)
+        app.state = ApplicationState.FULFILLED if done else ApplicationState.REJECTED
+        app.decided_at = utcnow()
+        app.decided_by = viewer.name
+        flush_or_conflict(session, "一件事申请")
+        audit.record(session, actor=viewer.actor, action="finish", obj=app, before=before_app)
+    return step
+
+
+@dataclass(frozen=True)
+class OverdueStep:
+    step_id: int
+    application_id: int
+    talent: str
+    benefit: str
+    department: str
+    due_on: dt.date
+    days_overdue: int
+
+
+def overdue_steps(session: Session, *, as_of: dt.date, regions: Sequence[int] | None = None) -> list[OverdueStep]:
+    """Steps past their time limit and still unanswered (逾期未办结), most late first — for the dispatch list."""
+    stmt = (select(ApplicationStep.id, ApplicationStep.application_id, Person.name, Benefit.name, Organisation.name,
+                   ApplicationStep.due_on)
+            .join(ServiceApplication, ServiceApplication.id == ApplicationStep.application_id)
+            .join(TalentCard, TalentCard.id == ServiceApplication.card_id)
+            .join(Person, Person.id == TalentCard.person_id)
+            .join(Benefit, Benefit.id == ApplicationStep.benefit_id)
+            .join(Organisation, Organisation.id == ApplicationStep.department_id)
+            .where(ApplicationStep.state == StepState.PENDING, ApplicationStep.due_on < as_of)
+            .order_by(ApplicationStep.due_on, ApplicationStep.id))
+    if regions is not None:
+        stmt = stmt.where(TalentCard.region_id.in_(list(regions)))
+    return [OverdueStep(sid, aid, who, what, dept, due, (as_of - due).days)
+            for sid, aid, who, what, dept, due in session.execute(stmt).all()]
+
+
+# ---- apartments (人才公寓) ----------------------------------------------------------------------------------
+
+
+def add_unit(session: Session, viewer: Viewer, *, apartment_id: int, unit_no: str, layout: str | None = None,
+             area_m2: Decimal | None = None) -> ApartmentUnit:
+    apartment = get_live(session, Apartment, apartment_id, "人才公寓")
+    access.require(access.can_manage_apartments(viewer, apartment.region_id), "管理该地区的人才公寓")
+    if not _clean(unit_no):
+        raise ValidationFailed("房号不能为空")
+    unit = ApartmentUnit(apartment_id=apartment.id, unit_no=_clean(unit_no), layout=_clean(layout) or None,
+                         area_m2=area_m2)
+    return create(session, unit, actor=viewer.actor, label=f"房间“{unit_no}”")
+
+
+def _stay_end(a: ApartmentAllocation) -> dt.date | None:
+    return a.vacated_on or a.to_on
+
+
+def allocate(
+    session: Session, viewer: Viewer, *, apartment_id: int, unit_no: str, talent_id: int, from_on: dt.date,
+    to_on: dt.date | None = None, application_id: int | None = None,
+) -> ApartmentAllocation:
+    """Allocate a unit to a talent for a stay (分配入住). A stay overlapping another of the same unit is refused
+    here on every database; on PostgreSQL the exclusion constraint refuses it even for two writers at once."""
+    apartment = get_live(session, Apartment, apartment_id, "人才公寓")
+    access.require(access.can_manage_apartments(viewer, apartment.region_id), "分配该地区的人才公寓")
+    talent = get_live(session, Talent, talent_id, "人才")
+    unit_no = _clean(unit_no)
+    if to_on is not None and to_on <= from_on:
+        raise ValidationFailed("退房日期应晚于入住日期")
+    units = set(session.scalars(select(ApartmentUnit.unit_no).where(ApartmentUnit.apartment_id == apartment.id)))
+    if units and unit_no not in units:
+        raise ValidationFailed(f"“{apartment.name}”没有房间“{unit_no}”")
+    others = session.scalars(select(ApartmentAllocation).where(
+        ApartmentAllocation.apartment_id == apartment.id, ApartmentAllocation.unit_no == unit_no))
+    for other in others:
+        end = _stay_end(other)
+        if (end is None or end > from_on) and (to_on is None or to_on > other.from_on):
+            raise Conflict(f"“{apartment.name}”{unit_no} 在 {other.from_on} 至 {end or '长期'} 已有人入住，"
+                           "分配时间重叠")
+    allocation = ApartmentAllocation(apartment_id=apartment.id, unit_no=unit_no, talent_id=talent.id,
+                                     application_id=application_id, from_on=from_on, to_on=to_on)
+    session.add(allocation)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "23P01":  # exclusion_violation: a concurrent overlapping stay
+            raise Conflict(f"“{apartment.name}”{unit_no} 同一时间已有人入住，分配时间重叠") from exc
+        raise
+    audit.record(session, actor=viewer.actor, action="create", obj=allocation)
+    return allocation
+
+
+def check_out(session: Session, viewer: Viewer, *, allocation_id: int, on: dt.date) -> ApartmentAllocation:
+    """Record the move-out (退房); the unit is free from that day."""
+    allocation = session.get(ApartmentAllocation, allocation_id)
+    if allocation is None:
+        raise NotFound(f"入住记录（编号 {allocation_id}）不存在")
+    access.require(access.can_manage_apartments(viewer, allocation.apartment.region_id), "办理该公寓的退房")
+    if allocation.vacated_on is not None:
+        raise Conflict("已办理退房")
+    if on < allocation.from_on:
+        raise ValidationFailed("退房日期不能早于入住日期")
+    before = model_snapshot(allocation)
+    allocation.vacated_on = on
+    flush_or_conflict(session, "入住记录")
+    audit.record(session, actor=viewer.actor, action="check_out", obj=allocation, before=before)
+    return allocation
+
+
+# ---- subsidies (人才补贴) ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubsidyRule:
+    """A published rule (补贴政策): what each instalment pays, how many, and who qualifies."""
+
+    code: str
+    kind: SubsidyKind
+    name: str
+    instalment_amount: Decimal
+    instalments: int
+    max_rank: int | None = None  # the lowest tier that qualifies (rank; None: any registered talent)
+    full_time_only: bool = False
+
+
+SUBSIDY_RULES: dict[str, SubsidyRule] = {r.code: r for r in (
+    SubsidyRule("living_top", SubsidyKind.LIVING, "高层次人才生活补贴（A、B类）", Decimal("5000"), 36, max_rank=2),
+    SubsidyRule("living", SubsidyKind.LIVING, "引进人才生活补贴", Decimal("1000"), 24, max_rank=4),
+    SubsidyRule("employment", SubsidyKind.EMPLOYMENT, "全职引进就业奖励", Decimal("30000"), 1, full_time_only=True),
+    SubsidyRule("social_security", SubsidyKind.SOCIAL_SECURITY, "社保补贴", Decimal("800"), 12),
+    SubsidyRule("internship", SubsidyKind.INTERNSHIP, "实习补贴", Decimal("1500"), 3),
+)}
+
+
+def decide_subsidy(session: Session, viewer: Viewer, *, talent_id: int, rule: str, decided_on: dt.date | None = None
+                   ) -> SubsidyGrant:
+    """Decide a subsidy by a rule (补贴认定): the rule fixes the amount and instalments; who qualifies is checked."""
+    talent = access.get_visible(session, Talent, talent_id, viewer, "人才")
+    access.require(access.can_decide_subsidy(viewer, talent.region_id), "认定该地区的人才补贴")
+    r = SUBSIDY_RULES.get(rule)
+    if r is None:
+        raise ValidationFailed(f"没有补贴政策“{rule}”，可选：{'、'.join(x.name for x in SUBSIDY_RULES.values())}")
+    if r.max_rank is not None and (talent.tier is None or talent.tier.rank > r.max_rank):
+        raise ValidationFailed(f"“{talent.person.name}”的人才层次不符合“{r.name}”的条件")
+    if r.full_time_only and talent.mode != TalentMode.FULL_TIME:
+        raise ValidationFailed(f"“{r.name}”只适用于全职引进人才")
+    dup = session.scalar(select(SubsidyGrant.id).where(SubsidyGrant.talent_id == talent.id, SubsidyGrant.rule == r.code,
+                                                       SubsidyGrant.retired_at.is_(None)))
+    if dup is not None:
+        raise Conflict(f"“{talent.person.name}”已认定“{r.name}”")
+    grant = SubsidyGrant(talent_id=talent.id, kind=r.kind, rule=r.code, instalment_amount=r.instalment_amount,
+                         instalments=r.instalments, region_id=talent.region_id,
+                         decided_on=decided_on or dt.date.today(), decided_by=viewer.name)
+    return create(session, grant, actor=viewer.actor, label="补贴认定")
+
+
+def pay_instalment(session: Session, viewer: Viewer, *, grant_id: int, period: str, paid_on: dt.date
+                   ) -> Subsidy:
+    """Pay one instalment (按期发放) for a period (2026-03); never more instalments than decided, one per period."""
+    grant = access.get_visible(session, SubsidyGrant, grant_id, viewer, "补贴认定")
+    access.require(access.can_decide_subsidy(viewer, grant.region_id), "发放该地区的人才补贴")
+    period = _clean(period)
+    if not period or len(period) > 20:
+        raise ValidationFailed("请填写发放期次，如 2026-03")
+    if len(grant.payments) >= grant.instalments:
+        raise Conflict(f"该补贴共 {grant.instalments} 期，已全部发放")
+    if any(p.period == period for p in grant.payments):
+        raise Conflict(f"期次“{period}”已发放")
+    payment = Subsidy(grant_id=grant.id, amount=grant.instalment_amount, paid_on=paid_on, period=period,
+                      paid_by=viewer.name)
+    create(session, payment, actor=viewer.actor, label="补贴发放")
+    session.refresh(grant)
+    return payment
+
+
+@dataclass(frozen=True)
+class SubsidyTotal:
+    period: str
+    kind: SubsidyKind
+    payments: int
+    amount: Decimal
+
+
+def subsidy_totals(session: Session, viewer: Viewer, *, period_prefix: str | None = None) -> list[SubsidyTotal]:
+    """Totals paid per period and kind (按期统计) within what the viewer may see; ``2026`` matches 2026-01 …"""
+    stmt = (select(Subsidy.period, SubsidyGrant.kind, func.count(), func.sum(Subsidy.amount))
+            .join(SubsidyGrant, SubsidyGrant.id == Subsidy.grant_id)
+            .where(access.grant_scope(viewer))
+            .group_by(Subsidy.period, SubsidyGrant.kind).order_by(Subsidy.period, SubsidyGrant.kind))
+    if period_prefix:
+        stmt = stmt.where(Subsidy.period.like(f"{_clean(period_prefix)}%"))
+    return [SubsidyTotal(p, SubsidyKind(k), int(n), Decimal(a or 0).quantize(Decimal("0.01")))
+            for p, k, n, a in session.execute(stmt).all()]

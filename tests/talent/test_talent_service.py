@@ -1,0 +1,213 @@
+"""Talent services as the people involved live them: a talent applies for a card with evidence, the office of
+河津 issues it, the talent applies once for 落户 and 子女入学, each department answers its own step, an overdue
+step reaches the dispatch list; apartments never double-booked; subsidies paid by instalments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xiaodi.talent import service
+from xiaodi.talent.access import sees_personal
+from xiaodi.talent.identity import validate_id_number
+from xiaodi.talent.models import (
+    ApartmentAllocation,
+    ApplicationState,
+    ApplicationStep,
+    CardState,
+    Person,
+    StepState,
+    SubsidyKind,
+    Talent,
+    TalentCard,
+)
+
+from .conftest import TalentWorld
+
+
+def _issued_card(session: Session, tw: TalentWorld) -> TalentCard:
+    card = service.apply_for_card(session, tw.talent_viewer, talent_id=tw.talent.id, card_name="河东英才卡")
+    return service.issue_card(session, tw.office, card_id=card.id, issued_on=dt.date(2026, 4, 1))
+
+
+def test_card_applied_issued_renewed_and_revoked(session: Session, tw: TalentWorld) -> None:
+    card = service.apply_for_card(session, tw.talent_viewer, talent_id=tw.talent.id, evidence=["博士学位证书"])
+    assert card.state == CardState.APPLIED and card.card_no is None
+
+    # the talent cannot issue their own card; another region's office does not even see it
+    with pytest.raises(Forbidden):
+        service.issue_card(session, tw.talent_viewer, card_id=card.id)
+    with pytest.raises(NotFound):
+        service.issue_card(session, tw.taiyuan_office, card_id=card.id)
+
+    service.issue_card(session, tw.office, card_id=card.id, issued_on=dt.date(2026, 4, 1))
+    assert card.state == CardState.ACTIVE and card.card_no == "RC2026-00001"
+    assert card.expires_on == dt.date(2029, 4, 1)
+    names = [b.name for b in service.card_benefits(session, card)]
+    assert "落户" in names and "子女入学" in names and "安家补助（A类）" not in names  # a C card, not an A card
+
+    service.renew_card(session, tw.office, card_id=card.id, years=2)
+    assert card.expires_on == dt.date(2031, 4, 1)
+    with pytest.raises(ValidationFailed, match="理由"):
+        service.revoke_card(session, tw.office, card_id=card.id, reason=" ")
+    service.revoke_card(session, tw.office, card_id=card.id, reason="离职离晋")
+    assert card.state == CardState.REVOKED
+
+
+def test_a_card_without_evidence_is_refused_and_nothing_is_written(session: Session, tw: TalentWorld) -> None:
+    bare = service.register_talent(session, tw.office, name="无材料", region_id=tw.hejin.id, tier="D")
+    before = session.scalar(select(func.count()).select_from(TalentCard))
+    with pytest.raises(ValidationFailed, match="证明材料"):
+        service.apply_for_card(session, tw.office, talent_id=bare.id, evidence=["  "])
+    assert session.scalar(select(func.count()).select_from(TalentCard)) == before
+
+
+def test_one_stop_application_routed_to_each_department(session: Session, tw: TalentWorld) -> None:
+    card = _issued_card(session, tw)
+    app = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, on=dt.date(2026, 5, 1),
+                                 items=[service.Item(tw.settle_id, tw.police.id), service.Item(tw.school_id)])
+    assert app.state == ApplicationState.ACCEPTED
+    steps = {s.department_id: s for s in app.steps}
+    assert steps[tw.police.id].due_on == dt.date(2026, 5, 6) and steps[tw.education.id].due_on == dt.date(2026, 5, 11)
+
+    # a department answers only its own step; the employer sees nothing
+    with pytest.raises(Forbidden):
+        service.answer_step(session, tw.education_staff, step_id=steps[tw.police.id].id, approve=True)
+    with pytest.raises(NotFound):
+        service.answer_step(session, tw.employer_staff, step_id=steps[tw.police.id].id, approve=True)
+    with pytest.raises(ValidationFailed, match="理由"):
+        service.answer_step(session, tw.education_staff, step_id=steps[tw.education.id].id, approve=False)
+
+    # the step past its limit appears on the office's dispatch list
+    late = service.overdue_steps(session, as_of=dt.date(2026, 5, 8), regions=[tw.hejin.id])
+    assert [(s.department, s.days_overdue) for s in late] == [("河津市公安局测试", 2)]
+    from xiaodi.projects.dispatch import OVERDUE_STEP, dispatch_list
+    listing = dispatch_list(session, region_id=tw.hejin.id, as_of=dt.date(2026, 5, 8))
+    assert any(e.kind == OVERDUE_STEP and e.application_id == app.id for e in listing.entries)
+
+    service.answer_step(session, tw.police_staff, step_id=steps[tw.police.id].id, approve=True, answer="已办理落户")
+    assert app.state == ApplicationState.ACCEPTED
+    service.answer_step(session, tw.education_staff, step_id=steps[tw.education.id].id, approve=True)
+    assert app.state == ApplicationState.FULFILLED
+    with pytest.raises(Conflict):
+        service.answer_step(session, tw.police_staff, step_id=steps[tw.police.id].id, approve=True)
+    assert all(s.state == StepState.APPROVED for s in app.steps)
+
+
+def test_application_to_a_department_that_does_not_grant_the_benefit_is_refused(
+        session: Session, tw: TalentWorld) -> None:
+    card = _issued_card(session, tw)
+    steps_before = session.scalar(select(func.count()).select_from(ApplicationStep))
+    with pytest.raises(ValidationFailed, match="不办理“子女入学”"):
+        service.apply_one_stop(session, tw.talent_viewer, card_id=card.id,
+                               items=[service.Item(tw.settle_id), service.Item(tw.school_id, tw.police.id)])
+    with pytest.raises(ValidationFailed, match="不在您人才卡等级"):
+        service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.top_only_id)])
+    assert session.scalar(select(func.count()).select_from(ApplicationStep)) == steps_before
+
+
+def test_no_one_else_applies_with_my_card(session: Session, tw: TalentWorld) -> None:
+    card = _issued_card(session, tw)
+    with pytest.raises(NotFound):
+        service.apply_one_stop(session, tw.employer_staff, card_id=card.id, items=[service.Item(tw.settle_id)])
+
+
+def test_overlapping_apartment_allocation_refused(session: Session, tw: TalentWorld) -> None:
+    service.add_unit(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1203", layout="两室一厅")
+    first = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1203",
+                             talent_id=tw.talent.id, from_on=dt.date(2026, 5, 1), to_on=dt.date(2027, 5, 1))
+    other = service.register_talent(session, tw.office, name="李测才", region_id=tw.hejin.id, tier="D")
+    with pytest.raises(Conflict, match="重叠"):
+        service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1203", talent_id=other.id,
+                         from_on=dt.date(2026, 12, 1), to_on=dt.date(2027, 12, 1))
+    with pytest.raises(ValidationFailed, match="没有房间"):
+        service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="9-9999", talent_id=other.id,
+                         from_on=dt.date(2026, 12, 1))
+    with pytest.raises(Forbidden):
+        service.allocate(session, tw.taiyuan_office, apartment_id=tw.apartment.id, unit_no="3-1203",
+                         talent_id=other.id, from_on=dt.date(2028, 1, 1))
+    # after check-out the unit is free from that day
+    service.check_out(session, tw.office, allocation_id=first.id, on=dt.date(2026, 11, 30))
+    second = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1203",
+                              talent_id=other.id, from_on=dt.date(2026, 12, 1), to_on=dt.date(2027, 12, 1))
+    assert second.id != first.id
+    assert session.scalar(select(func.count()).select_from(ApartmentAllocation).where(
+        ApartmentAllocation.apartment_id == tw.apartment.id)) == 2
+
+
+def test_subsidy_decided_by_rule_paid_in_instalments(session: Session, tw: TalentWorld) -> None:
+    with pytest.raises(ValidationFailed, match="人才层次不符合"):
+        service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living_top")
+    grant = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="employment")
+    assert grant.total == Decimal("30000") and grant.instalments == 1
+    service.pay_instalment(session, tw.office, grant_id=grant.id, period="2026-06", paid_on=dt.date(2026, 6, 10))
+    with pytest.raises(Conflict, match="已全部发放"):
+        service.pay_instalment(session, tw.office, grant_id=grant.id, period="2026-07", paid_on=dt.date(2026, 7, 10))
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living")
+    for month in ("2026-06", "2026-07"):
+        service.pay_instalment(session, tw.office, grant_id=living.id, period=month, paid_on=dt.date(2026, 7, 1))
+    with pytest.raises(Conflict, match="已发放"):
+        service.pay_instalment(session, tw.office, grant_id=living.id, period="2026-07", paid_on=dt.date(2026, 7, 2))
+    with pytest.raises(Forbidden):
+        service.pay_instalment(session, tw.talent_viewer, grant_id=living.id, period="2026-08",
+                               paid_on=dt.date(2026, 8, 1))
+    totals = {(t.period, t.kind): t.amount for t in service.subsidy_totals(session, tw.office, period_prefix="2026")}
+    assert totals == {("2026-06", SubsidyKind.EMPLOYMENT): Decimal("30000.00"),
+                      ("2026-06", SubsidyKind.LIVING): Decimal("1000.00"),
+                      ("2026-07", SubsidyKind.LIVING): Decimal("1000.00")}
+    assert service.subsidy_totals(session, tw.taiyuan_office) == []
+
+
+@pytest.mark.parametrize("bad, why", [
+    ("11010519491231002", "格式"), ("110105194912310021", "校验位"), ("110105194913310029", "出生日期"),
+    ("1101051949123100２X", "格式"),
+])
+def test_malformed_id_numbers_refused_in_chinese(session: Session, tw: TalentWorld, bad: str, why: str) -> None:
+    people = session.scalar(select(func.count()).select_from(Person))
+    with pytest.raises(ValidationFailed, match=why):
+        service.register_talent(session, tw.office, name="错号", region_id=tw.hejin.id, id_number=bad)
+    assert session.scalar(select(func.count()).select_from(Person)) == people
+    assert validate_id_number("11010519491231002x") == "11010519491231002X"
+
+
+def test_personal_data_seen_only_by_those_who_need_it(session: Session, tw: TalentWorld) -> None:
+    assert sees_personal(session, tw.office, tw.talent) and sees_personal(session, tw.talent_viewer, tw.talent)
+    assert not sees_personal(session, tw.employer_staff, tw.talent)
+    assert not sees_personal(session, tw.police_staff, tw.talent)  # no step of theirs yet
+    card = _issued_card(session, tw)
+    service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
+    assert sees_personal(session, tw.police_staff, tw.talent)
+    assert not sees_personal(session, tw.education_staff, tw.talent)
+
+
+def test_register_is_office_work(session: Session, tw: TalentWorld) -> None:
+    with pytest.raises(Forbidden):
+        service.register_talent(session, tw.employer_staff, name="自登记", region_id=tw.hejin.id)
+    with pytest.raises(Forbidden):
+        service.register_talent(session, tw.taiyuan_office, name="跨区", region_id=tw.hejin.id)
+    assert session.scalar(select(func.count()).select_from(Talent).where(Talent.person_id == tw.talent.person_id)) == 1
+
+
+def test_database_refuses_overlap_on_postgresql(session: Session, tw: TalentWorld) -> None:
+    """Two writers that both passed the service's check (simulated by writing rows directly): PostgreSQL's
+    exclusion constraint still refuses the second stay, and the service turns it into the Chinese conflict."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the exclusion constraint is PostgreSQL's; SQLite relies on the service's check above")
+    from sqlalchemy.exc import IntegrityError
+
+    session.add(ApartmentAllocation(apartment_id=tw.apartment.id, unit_no="1-101", talent_id=tw.talent.id,
+                                    from_on=dt.date(2026, 1, 1), to_on=dt.date(2026, 12, 31)))
+    session.flush()
+    with pytest.raises(IntegrityError, match="ex_apartment_allocation_no_overlap"), session.begin_nested():
+        session.add(ApartmentAllocation(apartment_id=tw.apartment.id, unit_no="1-101", talent_id=tw.talent.id,
+                                        from_on=dt.date(2026, 6, 1), to_on=None))
+        session.flush()
+    # a stay that starts the day the other ends does not overlap ('[)' ranges)
+    session.add(ApartmentAllocation(apartment_id=tw.apartment.id, unit_no="1-101", talent_id=tw.talent.id,
+                                    from_on=dt.date(2026, 12, 31), to_on=None))
+    session.flush()

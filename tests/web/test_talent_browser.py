@@ -1,0 +1,120 @@
+"""Browser story (headless Chromium via Playwright): a talent applies for a card and a one-stop service and follows
+it to the end — 河津's office issues the card, the police and the education bureau answer their steps, and the
+talent's own page shows every step done. Screenshots go to docs/screenshots/.
+
+Skipped when /usr/bin/chromium or the playwright package is missing (no browser is ever downloaded).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from .test_e2e_browser import ARGS, _free_port, _shot, _submit  # noqa: E402
+
+PASSWORD = "Xiaodi2025e2e"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from tests.talent.conftest import ACTOR, build_talent_world
+    from xiaodi.accounts import service as accounts
+    from xiaodi.accounts.models import Role
+    from xiaodi.bootstrap import init_database
+    from xiaodi.core.db import make_engine, transaction
+    from xiaodi.core.settings import Settings
+    from xiaodi.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("e2e-talent")
+    engine = make_engine(f"sqlite:///{folder / 'e2e.db'}")
+    init_database(engine)
+    with transaction(engine) as s:
+        tw = build_talent_world(s)
+        for username, display, kwargs in (
+            ("talent", "王测才", {"role": Role.TALENT, "person_id": tw.talent.person_id}),
+            ("hejin", "王敏", {"role": Role.COUNTY_OFFICE, "region_id": tw.hejin.id}),
+            ("police", "公安局·李", {"role": Role.LEAD_UNIT, "organisation_id": tw.police.id}),
+            ("schools", "教育局·张", {"role": Role.LEAD_UNIT, "organisation_id": tw.education.id}),
+        ):
+            accounts.create_user(s, actor=ACTOR, username=username, display_name=display, password=PASSWORD,
+                                 **kwargs)  # type: ignore[arg-type]
+    app = create_app(engine, settings=Settings(data_dir=folder, secret_key="e2e-secret-key-0123456789"))
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def _as(browser: object, base: str, username: str) -> object:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = ctx.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    _submit(page, "button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_talent_card_and_one_stop_to_the_end(server: str, browser: object) -> None:
+    me = _as(browser, server, "talent")
+    assert "我的人才服务" in me.content()  # type: ignore[attr-defined]
+    me.fill("textarea[name=evidence]", "博士学位证书\n劳动合同")  # type: ignore[attr-defined]
+    me.fill("input[name=card_name]", "太行英才卡")  # type: ignore[attr-defined]
+    _submit(me, "button:has-text('申领人才卡')")
+    assert "等待办公室审核" in me.content() and "待审核" in me.content()  # type: ignore[attr-defined]
+    _shot(me, "talent-card-applied")
+
+    office = _as(browser, server, "hejin")
+    office.goto(f"{server}/talent-cards?state=applied")  # type: ignore[attr-defined]
+    _submit(office, "a:has-text('王测才')")
+    _submit(office, "#decide button:has-text('确定')")  # 审核通过并发卡 is the first choice
+    assert "已发卡" in office.content()  # type: ignore[attr-defined]
+    _shot(office, "talent-card-issued")
+
+    me.goto(f"{server}/")  # type: ignore[attr-defined]
+    me.check("label:has-text('落户') input[name=benefit]")  # type: ignore[attr-defined]
+    me.check("label:has-text('子女入学') input[name=benefit]")  # type: ignore[attr-defined]
+    _submit(me, "button:has-text('提交一件事申请')")
+    assert "已分送 2 个部门" in me.content()  # type: ignore[attr-defined]
+
+    for username in ("police", "schools"):
+        dept = _as(browser, server, username)
+        dept.goto(f"{server}/talent/steps")  # type: ignore[attr-defined]
+        assert "王测才" in dept.content()  # type: ignore[attr-defined]
+        _submit(dept, "a:has-text('一件事申请')")
+        dept.fill("#steps input[name=answer]", f"{username} 已办结")  # type: ignore[attr-defined]
+        _submit(dept, "#steps button:has-text('提交答复')")
+        assert "已答复" in dept.content()  # type: ignore[attr-defined]
+
+    me.goto(f"{server}/")  # type: ignore[attr-defined]
+    page = me.content()  # type: ignore[attr-defined]
+    assert "police 已办结" in page and "schools 已办结" in page and "待办理" not in page
+    _shot(me, "talent-home-done")
