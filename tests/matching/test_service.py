@@ -165,7 +165,7 @@ def test_the_api_route_answers_with_items(ledger) -> None:
 
     session, _, _ = ledger
     app = FastAPI()
-    app.include_router(router())
+    app.include_router(router)
     app.dependency_overrides[get_session] = lambda: session
     app.dependency_overrides[member_viewer] = lambda: Viewer(user_id=1, name="高校", roles=frozenset({Role.UNIVERSITY}))
     client = TestClient(app)
@@ -187,7 +187,7 @@ def test_the_api_route_shows_enterprises_only_to_those_who_may_see_them(ledger) 
     session, _, _ = ledger
     glass = session.scalars(select(Organisation).where(Organisation.name == "山西日盛达太阳能股份有限公司")).one()
     app = FastAPI()
-    app.include_router(router())
+    app.include_router(router)
     app.dependency_overrides[get_session] = lambda: session
     client = TestClient(app)
     query = {"text": "光伏玻璃 镀膜", "target": "enterprise", "top": 3}

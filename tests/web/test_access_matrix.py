@@ -380,7 +380,8 @@ def test_project_stage_is_for_the_office_of_the_region(login: Callable[[str], Te
 # leak) and nothing may change: no audit entry is written (every write is audited) and no table gains, loses or
 # re-versions a row.
 
-ACCOUNT_ROUTES = {"/login", "/logout", "/account/password", "/account/tokens"}  # the user's own account
+# The user's own account and inbox (every account has one, with or without a role).
+ACCOUNT_ROUTES = {"/login", "/logout", "/account/password", "/account/tokens", "/inbox/read", "/api/notifications/read"}
 ADMIN_ONLY = "/admin/"
 # Routes that create a record in no one's scope yet: refused by role (403) for the roles that never do this work.
 ROLE_REFUSED: dict[str, set[str]] = {
@@ -412,6 +413,34 @@ FIELDS_OF: dict[str, dict[str, Any]] = {
     "/api/agreements": {"kind": "tech_development", "parties": [{"role": "party_a", "name": "越权甲方"},
                                                                 {"role": "party_b", "name": "越权乙方"}]},
     "/api/orders": {"kind": "consulting"}, "/orders/new": {"kind": "consulting"},
+    # the areas of bases, assessment, events, talent, intents and budgets: a valid body, so the access rule answers
+    "/api/intents/{intent_id}/convert": {"agreement_id": 999_999},
+    "/api/budgets/{line_id}": {"kind": "other"},
+    "/api/budgets/{line_id}/allocations": {"paid_on": "2024-07-01", "target": "other"},
+    "/api/bases/{base_id}/activities": {"kind": "internship"},
+    "/api/pairings/{pairing_id}/duties": {"unit_id": 999_999},
+    "/pairings/{pairing_id}/duties": {"unit_id": "999999"},
+    "/api/duties/{duty_id}/reports": {"note": "越权"}, "/duties/{duty_id}/reports": {"note": "越权"},
+    "/api/events/{event_id}/participants": {"role": "guest"},
+    "/api/events/{event_id}/outcomes": {"metric": "positions", "value": 1},
+    "/events/{event_id}/outcomes": {"metric": "positions", "value": "1"},
+    "/events/{event_id}/agreements": {"agreement": "999999"},
+    "/events/{event_id}/agreements/new": {"party_a": "越权甲方", "party_b": "越权乙方"},
+    "/events/{event_id}/secondments": {"person_name": "越权", "unit": "越权", "post": "越权",
+                                       "starts_on": "2024-07-01"},
+    "/api/events/{event_id}/agreements": {"agreement_id": 999_999},
+    "/api/assessment/sets/{set_id}/periods": {"starts_on": "2024-01-01", "ends_on": "2024-12-31"},
+    "/assessment/sets/{set_id}/periods": {"starts_on": "2024-01-01", "ends_on": "2024-12-31"},
+    "/assessment/periods/{period_id}/evidence": {"subject": "999999", "indicator_id": "999999", "value": "1",
+                                                 "evidence": "越权"},
+    "/assessment/appeals/{appeal_id}/answer": {"answer": "越权"},
+    "/talent/cards/{card_id}/decide": {"action": "revoke"},
+    "/api/assessment/periods/{period_id}/evidence": {"indicator_id": 999_999, "value": "1", "evidence": "越权"},
+    "/api/assessment/appeals/{appeal_id}/answer": {"uphold": False, "answer": "越权"},
+    "/api/talent/steps/{step_id}/answer": {"approve": False},
+    "/api/talent/apartments/{apartment_id}/units": {"unit_no": "101"},
+    "/api/talent/allocations/{allocation_id}/check-out": {"on": "2024-07-01"},
+    "/api/talent/subsidies/{grant_id}/payments": {"period": "2024-07", "paid_on": "2024-07-01"},
 }
 UPLOADS = {"/import", "/api/reports", "/reports/upload"}  # multipart: the file is part of the request
 

@@ -218,8 +218,8 @@ def record_contact(body: ContactIn, session: SessionDep, viewer: MemberUser) -> 
 @router.get("/contact-counts", response_model=list[ContactCount], summary="对接次数：按地区、月份")
 def contact_counts(
     session: SessionDep, viewer: MemberUser,
-    start: Annotated[dt.date | None, Query(description="起始日期 YYYY-MM-DD")] = None,
-    end: Annotated[dt.date | None, Query(description="截止日期 YYYY-MM-DD")] = None,
+    start: Annotated[CalendarDate | None, Query(description="起始日期 YYYY-MM-DD")] = None,
+    end: Annotated[CalendarDate | None, Query(description="截止日期 YYYY-MM-DD")] = None,
 ) -> list[ContactCount]:
     regions = None if viewer.is_admin else sorted(viewer.region_ids)
     if not viewer.is_admin and not viewer.is_office:

@@ -34,7 +34,7 @@ from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 from xiaodi.web.templating import flash, render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 Short = Annotated[str, Form(max_length=200)]
 LongText = Annotated[str, Form(max_length=4000)]
