@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import shutil
 from collections.abc import Iterator
@@ -106,6 +107,8 @@ def test_incremental_add_change_and_remove_are_visible_in_the_next_query(own_led
     assert match_text(session, "高炉渣 微粉", "achievement", 5)[0]["name"] == "高炉渣微粉制备技术"
     assert all(r["id"] != new.id for r in match_text(session, "钢渣", "achievement", 5))
 
+    new.retired_at = dt.datetime.now(dt.UTC)  # the record leaves the ledger, then the index
+    session.commit()
     service.remove_record(session, "achievement", new.id)
     assert all(r["id"] != new.id for r in match_text(session, "高炉渣 微粉 钢渣", "achievement", 5))
     # The change was written to disk: a fresh process (a new service) sees the same index.
