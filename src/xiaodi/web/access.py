@@ -2,8 +2,9 @@
 
 Every list page, detail page, export and API route asks ``scope_of`` / ``get_visible``; the rule of each record
 type is its area's (``<area>/access.py`` registers it with ``accounts.scope.register_readable``: demands, claims,
-orders, projects, agreements). The scopes below are the rules of the areas that have no access module yet
-(directory, catalog, bases, events, ingest); they move to their areas the same way.
+orders, projects, agreements, bases, pairings, duties, events, 挂职, contacts, talents and their services,
+intents, budget lines). The scopes below are the rules of the areas that have no access module yet (directory,
+catalog, ingest); they move to their areas the same way.
 """
 
 from __future__ import annotations
