@@ -194,6 +194,13 @@ def _apply(index: HybridIndex, changes: Iterable[journal.Change]) -> None:
         index.add(change.id, change.text, change.meta)
 
 
+def _reread(session: Session, target: str, record_ids: list[int]) -> list[journal.Change]:
+    """The records' documents read again from the ledger: an add for each that still qualifies, else a remove."""
+    docs = {str(d.id): d for d in build_documents(session, target, ids=record_ids)}
+    return [journal.Change("add", rid, docs[rid].text, dict(docs[rid].meta)) if rid in docs
+            else journal.Change("remove", rid) for rid in map(str, record_ids)]
+
+
 class MatchService:
     """The indexes under one root directory, loaded lazily, shared by every request of the process."""
 
@@ -297,9 +304,7 @@ class MatchService:
         ids = sorted({record_id for _, record_id in rows})
         for start in range(0, len(ids), FEED_SLICE):
             chunk = ids[start:start + FEED_SLICE]
-            docs = {str(d.id): d for d in build_documents(session, target, ids=chunk)}
-            _apply(loaded.index, [journal.Change("add", rid, docs[rid].text, dict(docs[rid].meta)) if rid in docs
-                                  else journal.Change("remove", rid) for rid in map(str, chunk)])
+            _apply(loaded.index, _reread(session, target, chunk))
         if rows:
             loaded.feed = rows[-1][0]
         loaded.followed_at = utcnow()
@@ -365,11 +370,9 @@ class MatchService:
         """
         target = check_target(target)
         self.index(session, target)  # loaded (or built) and caught up before the change is applied
-        docs = {str(d.id): d for d in build_documents(session, target, ids=record_ids)}
-        changes = [journal.Change("add", rid, docs[rid].text, dict(docs[rid].meta)) if rid in docs
-                   else journal.Change("remove", rid) for rid in map(str, record_ids)]
+        changes = _reread(session, target, record_ids)
         self._record(target, changes)
-        return len(docs)
+        return len({c.id for c in changes if c.op == "add"})
 
     def remove(self, session: Session, target: str, record_id: int) -> bool:
         target = check_target(target)
