@@ -1,20 +1,28 @@
-"""Real public reports (../shared/data/reports-dev): (metric, value) precision/recall/F1 per split.
+"""Real public reports: (metric, value) precision/recall/F1 per split, for both labelled batches.
 
     PYTHONPATH=src python bench/ingest/reports_dev.py [--details]
 
-The labels (metric, value, unit, approx; no text) are shipped in ``reports_dev/labels.json``; the texts are read
-from ``../shared/data/reports-dev/reports.jsonl`` and the bench says "skipped" when that file is absent. The split
-(``reports_dev/split.json``, seed 18) was committed before the held-out texts were read: rules are tuned on ``tune``
-only. Labelled metrics are the 11 keys of the labelling rules; the reader's figures in other metrics (experts,
-enterprises, events …), its plans and its breakdowns of a total (其中…, ``part_of``) are not compared, as the
-labelling rules skip them.
+Two batches of real Chinese news pages and work reports on 校地合作, labelled with the same 11 keys:
 
-``--details`` prints the misses of the tune split only; the held-out split is printed as totals.
+- ``reports_dev/``: the 19 reports of ``../shared/data/reports-dev`` (texts from its ``reports.jsonl``); split
+  ``tune`` / ``heldout`` with seed 18, committed before the held-out texts were read;
+- ``reports_news/``: 35 more public pages found through the stored pages of the search tool (texts from
+  ``../shared/data/reports-news/reports.jsonl`` or ``$XIAODI_REPORTS_NEWS``); split ``tune`` / ``test`` by
+  sha256(url), committed with the labels before the reader was run on them.
+
+Only labels (metric, value, unit, approx, a few words of context) are shipped; a batch whose texts are absent is
+reported as "skipped". Labelled metrics are the 11 keys of the labelling rules; the reader's figures in other
+metrics (experts, enterprises, events …), its plans and its breakdowns of a total (其中…, ``part_of``) are not
+compared, as the labelling rules skip them.
+
+``--details`` prints the misses of the tune splits only; the untouched splits (reports-dev ``heldout``, reports-news
+``test``) are printed as totals.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +35,15 @@ from xiaodi.ingest.clean import clean_report  # noqa: E402
 from xiaodi.ingest.evaluate import Score, score  # noqa: E402
 from xiaodi.ingest.figures import extract_figures  # noqa: E402
 
-HERE = Path(__file__).resolve().parent / "reports_dev"
-TEXTS = ROOT / ".." / "shared" / "data" / "reports-dev" / "reports.jsonl"
+HERE = Path(__file__).resolve().parent
+SHARED = ROOT / ".." / "shared" / "data"
+# batch name → (labels folder, texts file, the tune split's name, the untouched split's name)
+BATCHES = {
+    "reports-dev": (HERE / "reports_dev", SHARED / "reports-dev" / "reports.jsonl", "tune", "heldout"),
+    "reports-news": (HERE / "reports_news",
+                     Path(os.environ.get("XIAODI_REPORTS_NEWS", SHARED / "reports-news" / "reports.jsonl")),
+                     "tune", "test"),
+}
 LABELLED = frozenset({
     "universities", "agreements", "projects_signed", "projects_landed", "amount_signed", "funds_in_place", "bases",
     "tech_demand", "talent_demand", "achievements", "positions",
@@ -37,10 +52,10 @@ LABELLED = frozenset({
 LABEL_OF = {"project_demand": "tech_demand"}
 
 
-def _texts() -> dict[str, str] | None:
-    if not TEXTS.is_file():
+def _texts(path: Path) -> dict[str, str] | None:
+    if not path.is_file():
         return None
-    rows = (json.loads(line) for line in TEXTS.read_text(encoding="utf-8").splitlines() if line.strip())
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return {r["id"]: r["text"] for r in rows}
 
 
@@ -74,23 +89,33 @@ def _row(label: str, n: int, figures: int, s: Score, v: Score) -> str:
 
 
 def main() -> int:
-    texts = _texts()
-    if texts is None:
-        print(f"reports-dev: skipped ({TEXTS} is not present)")
-        return 0
-    labels = json.loads((HERE / "labels.json").read_text(encoding="utf-8"))
-    split = json.loads((HERE / "split.json").read_text(encoding="utf-8"))
-    print("\n### real reports (reports-dev), labelled metrics only\n")
+    print("\n### real reports, labelled metrics only\n")
     print("| split | reports | labelled figures | TP | FP | FN | precision | recall | F1 | F1 value only |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    details = {}
-    for name in ("tune", "heldout"):
-        ids = split[name]
-        pair, value, misses = evaluate(ids, texts, labels)
-        n_fig = sum(len(labels[i]["facts"]) for i in ids)
-        print(_row(name, len(ids), n_fig, pair, value))
-        if name == "tune":
-            details = misses
+    details: dict[str, tuple] = {}
+    totals = {"tune": [Score(), Score(), 0, 0], "untouched": [Score(), Score(), 0, 0]}
+    for batch, (folder, text_file, tune, untouched) in BATCHES.items():
+        texts = _texts(text_file)
+        if texts is None:
+            print(f"| {batch}: skipped ({text_file} is not present) | | | | | | | | | |")
+            continue
+        labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+        split = json.loads((folder / "split.json").read_text(encoding="utf-8"))
+        for name, kind in ((tune, "tune"), (untouched, "untouched")):
+            ids = split[name]
+            pair, value, misses = evaluate(ids, texts, labels)
+            n_fig = sum(len(labels[i]["facts"]) for i in ids)
+            print(_row(f"{batch} {name}", len(ids), n_fig, pair, value))
+            total = totals[kind]
+            total[0].add(pair)
+            total[1].add(value)
+            total[2] += len(ids)
+            total[3] += n_fig
+            if kind == "tune":
+                details.update(misses)
+    for kind, (pair, value, n, n_fig) in totals.items():
+        if n:
+            print(_row(f"**all {kind}**", n, n_fig, pair, value))
     if "--details" in sys.argv[1:]:
         for rid, (fp, fn) in details.items():
             print(f"{rid}: FP {fp} FN {fn}")
