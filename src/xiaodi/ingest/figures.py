@@ -228,6 +228,8 @@ _UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴
 _GENERIC_AMOUNT = re.compile(r"(?:总金额|金额|总额)(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
 # What a place has (全市现有高校12所, 驻市高校8所): a stock of schools, counted before any cooperation.
 _STOCK = re.compile(r"(?:拥有|现有|驻[市县区省地]|辖区内?|境内|本地)[^，,。；;]{0,8}$")
+# The same after the classifier (21所驻地高校, 11所在晋高校): the schools hosted by the place, not its partners.
+_STOCK_AFTER = re.compile(r"(?:驻[市县区省地]|在[市县区省]|本地|辖区内?)")
 _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
@@ -281,6 +283,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         return "intents"  # "与812名高校毕业生达成就业意向": the people counted are the intents
     if not money and cls in _CLASSIFIERS["intents"] and _INTENT_NOUN.match(after):
         return "intents"  # "双方达成12项合作意向": the 向 of 意向 is no preposition (向) ending the noun
+    if after and after[0] in "“\"‘" and not money:
+        return _quoted_name(after, cls)  # 16所“高校人才工作联络站”: a name counts what its last word names
     stop = _PREDICATE.search(after)
     # "485人、技术需求24项": a list separator right after the classifier means the noun came before the number
     noun = "" if after.startswith("、") else after[: stop.start()] if stop else after
@@ -325,6 +329,22 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     # item ("成果120项、需求85项") has a noun of its own, even one that is no keyword
     opens_clause = m.start() - len(raw_before) > lo and text[m.start() - len(raw_before) - 1] in "，,；;"
     return _ELLIPTIC_LOCAL if not noun and opens_clause and len(raw_before) <= 6 else None
+
+
+_QUOTED = re.compile(r"[“\"‘]([^”\"’\n]{1,30})[”\"’]")
+
+
+def _quoted_name(after: str, cls: str) -> str | None:
+    """The metric of a quoted name right after the classifier (3个“科技小院”): the keyword that ends the name, or none.
+
+    "16所“高校人才工作联络站”" counts liaison stations, not schools: 高校 only qualifies the name.
+    """
+    found = _QUOTED.match(after)
+    if not found:
+        return None
+    name = found.group(1)
+    head = _best_keyword_at(name, cls, money=False, rightmost=True)
+    return head[0] if head and head[2] == len(name) else None
 
 
 # A number with its classifier and a list separator (…64个、): the previous item of a list of bare numbers.
@@ -387,7 +407,8 @@ def _keyword_ending(before: str, cls: str) -> str | None:
 
 
 _LANDED = re.compile(r"落地|落户|投产")
-_SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成")
+# 促成/达成 (brought about) projects are signed ones, as the labelling rules of real reports have it
+_SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成|促成")
 # What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功).
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
 
@@ -498,7 +519,28 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
     if _TABLE_HINT.search(text):
         figures.extend(_table_figures(text, mentions, report_region))
         figures.sort(key=lambda f: f.start)
-    return figures
+    return _without_rounded_restatements(text, figures)
+
+
+# "more than" approximations: 百余所, 60多个, 超过50所
+_AT_LEAST = frozenset({"余", "多", "超", "超过", "逾"})
+
+
+def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> list[StatedFigure]:
+    """A rounded figure that restates an exact one of the same metric in the same paragraph is dropped (一个数字只记
+    一次): "组织百余所高校…。…101所高校参加" states 101 schools once, not 100 and 101. The exact figure must lie in the
+    rounded one's range: above it by less than one step of its last non-zero digit (百余 → 101…199, 60余 → 61…69).
+    In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接高校22所)."""
+    exact = [f for f in figures if f.approx is None and not f.is_plan]
+
+    def restated(f: StatedFigure) -> bool:
+        if f.approx not in _AT_LEAST or f.value <= 0 or f.value != f.value.to_integral_value():
+            return False
+        step = Decimal(10) ** (len(str(int(f.value))) - len(str(int(f.value)).rstrip("0")))
+        return any(e.metric == f.metric and f.value < e.value < f.value + step
+                   and "\n" not in text[min(e.start, f.start) : max(e.start, f.start)] for e in exact)
+
+    return [f for f in figures if not restated(f)]
 
 
 # --- tables (表格) ---------------------------------------------------------------------------------------------
@@ -590,8 +632,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _refine_part(metric, _before(text, m.start(), lo), _after(text, m.end(), hi))
         else:
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
-            if metric == "universities" and _STOCK.search(_before(text, m.start(), lo)):
-                continue  # "全市现有高校12所": the schools a place has, not the schools it works with
+            if metric == "universities" and _not_partner_schools(text, m, lo):
+                continue
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -605,6 +647,12 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
         out.append(fig)
     _sign_intended_projects(text, out)
     return out
+
+
+def _not_partner_schools(text: str, m: re.Match[str], lo: int) -> bool:
+    """Schools that are no partners of the report's place (合作高校): those it has or hosts ("全市现有高校12所",
+    "21所驻地高校", "驻市高校8所")."""
+    return bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
 
 
 _INTENDED = re.compile(r"[^，,。；;]{0,14}?达成[^，,。；;]{0,6}意向")
