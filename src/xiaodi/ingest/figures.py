@@ -295,7 +295,11 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     if noun and not money:
         if re.match(r".{0,8}?作为.{0,14}基地", after):  # "10个优质企业作为实习实训基地": they are counted as bases
             return "bases"
-        head = _best_keyword_at(noun, cls, money=money, rightmost=True)
+        de = noun.find("的")
+        head = _best_keyword_at(noun[:de], cls, money=money, rightmost=True) if de > 0 else None
+        # "24个工作岗位的入围人员…来自…高校": a noun that names something countable ends at 的; what follows it is
+        # another noun the counted one qualifies
+        head = head or _best_keyword_at(noun, cls, money=money, rightmost=True)
         if head:  # what follows the head noun says what happened to it ("44个项目线上交易成功")
             return _refine_project(head[0], before, after[head[2] :])
         if stop and (metric := _compound_noun(after, stop, cls)):
@@ -634,6 +638,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
             if metric == "universities" and _not_partner_schools(text, m, lo):
                 continue
+            if metric == "bases" and _participant_bases(text, m, lo, hi):
+                continue
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -646,13 +652,57 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             _link_to_previous(fig, previous)
         out.append(fig)
     _sign_intended_projects(text, out)
+    _signed_investment(text, out)
     return out
+
+
+_INVESTMENT_TOTAL = re.compile(r"(?:总投资额?|投资总额|协议总投资)(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+
+
+def _signed_investment(text: str, out: list[StatedFigure]) -> None:
+    """The total investment of the projects a sentence has just signed is the amount signed (签约金额), as the real
+    reports' labels have it: "签约项目20个,投资总额约57.91亿元", "5个重大项目签约,总投资4.36亿元". A project's
+    own investment (该项目总投资…) and a planned one stay investments."""
+    for fig in out:
+        if fig.metric != "investment" or fig.is_plan:
+            continue
+        if not _INVESTMENT_TOTAL.search(text, max(0, fig.start - 12), fig.start):
+            continue
+        if any(f.metric == "projects_signed" and f.part_of is None and f.start < fig.start for f in out):
+            fig.metric = "amount_signed"
 
 
 def _not_partner_schools(text: str, m: re.Match[str], lo: int) -> bool:
     """Schools that are no partners of the report's place (合作高校): those it has or hosts ("全市现有高校12所",
     "21所驻地高校", "驻市高校8所")."""
     return bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
+
+
+# What the participants of an event do: present themselves (推介, 参展…) or, as the other party, meet (对接, 洽谈…).
+_PRESENTER = re.compile(r"推介|参会|参展|参加|参与|亮相|路演|发言")
+_MEETING = re.compile(r"对接|洽谈|交流|座谈")
+_COUNTERPART = re.compile(r"(?:与|同|和)[^，,；;。]*$")
+
+
+def _participant_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """Platforms or labs counted as the participants of an event, not bases built (基地/平台): those that present
+    themselves ("4家创新平台…进行了现场推介") and those met as the other party ("与…28个开放实验室…进行了现场对接").
+    A place's own bases that go and meet others ("推动全县5家创业创新基地与高校开展对接") stay bases."""
+    rest = _clause_after(text, m.end(), hi)
+    if _PRESENTER.search(rest):
+        return True
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    return bool(_MEETING.search(rest) and _COUNTERPART.search(text, clause_start, m.start()))
+_CREATED = re.compile(r"建|设立|成立|揭牌|授牌|挂牌|认定|获批|入选|命名|落户|入驻")
+
+
+def _clause_after(text: str, end: int, hi: int) -> str:
+    """The rest of the figure's clause, numbers included, unless the clause says the thing was built or named."""
+    j = end
+    while j < hi and text[j] not in "，,；;。！？!?\n":
+        j += 1
+    rest = text[end:j]
+    return "" if _CREATED.search(rest) else rest
 
 
 _INTENDED = re.compile(r"[^，,。；;]{0,14}?达成[^，,。；;]{0,6}意向")
