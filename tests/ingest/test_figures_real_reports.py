@@ -1,0 +1,58 @@
+"""Rules of the report reader learnt from real public reports (issue 18, item 3): a sentence in, figures out.
+
+Each sentence is written for the test in the genre of the reports (no quotation from them); each rule is the
+explainable reason a figure is read, or left out, the way the real reports' labelling rules have it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from xiaodi.ingest.figures import extract_figures
+
+
+def pairs(text: str) -> set[tuple[str, Decimal]]:
+    return {(f.metric, f.value) for f in extract_figures(text) if not f.is_plan}
+
+
+def test_schools_a_place_hosts_are_not_its_partner_schools():
+    # 驻市/驻地 after the classifier says the same as 现有 before it: the stock of schools, not the partners
+    assert pairs("全市集聚12所驻市高校、20万名师生,今年与8所高校签订合作协议。") == {("universities", 8)}
+    assert pairs("晋中现有驻地高校11所。") == set()
+
+
+def test_a_quoted_name_counts_what_its_last_word_names():
+    # "校地人才工作联络站" names stations: 高校 inside the name is no count of schools; "科技小院" are bases
+    assert pairs("大会为12所“高校人才工作联络站”授牌,新建3个“科技小院”。") == {("bases", 3)}
+
+
+def test_a_rounded_figure_restating_an_exact_one_is_read_once():
+    text = "行动组织全省百余所高校参与。此次行动共有107所高校参加,覆盖96个县。"
+    assert {f.value for f in extract_figures(text) if f.metric == "universities"} == {107}
+
+
+def test_a_near_figure_in_another_paragraph_is_another_statement():
+    text = "我县先后与20余所高校开展对接。\n截至目前,全县共对接高校23所。"
+    assert {f.value for f in extract_figures(text) if f.metric == "universities"} == {20, 23}
+
+
+def test_projects_brought_about_are_signed_projects():
+    assert pairs("去年以来促成校企合作项目48个。") == {("projects_signed", 48)}
+
+
+def test_a_countable_noun_ends_at_de():
+    # the number counts 工作岗位; 高校 is where the shortlisted people come from
+    assert pairs("公示名单显示,18个工作岗位的入围人员均来自知名高校。") == {("positions", 18)}
+
+
+def test_the_total_investment_of_signed_projects_is_the_amount_signed():
+    assert pairs("大会现场签约项目12个,投资总额36.5亿元。") == {
+        ("projects_signed", 12), ("amount_signed", Decimal("3650000000"))}
+    # one project's own investment stays an investment
+    assert pairs("该中试基地项目总投资5亿元。") == {("investment", Decimal("500000000"))}
+
+
+def test_platforms_taking_part_in_an_event_are_not_bases_built():
+    text = ("活动中,3家新型研发平台进行了现场推介;企业代表与高校的7个开放实验室进行了对接;"
+            "全县4家创业基地与高校开展对接,新建实训基地2个。")
+    assert {f.value for f in extract_figures(text) if f.metric == "bases"} == {4, 2}
