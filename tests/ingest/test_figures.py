@@ -99,7 +99,7 @@ def test_parts_take_the_metric_of_their_whole():
     text = ("张榜技术需求60项,其中41项成功揭榜。促成合作项目30个,其中已落地12个。"
             "签下合作项目20个,协议总金额3亿元。其中研发类8个,推广类5个。")
     assert [(f.metric, int(f.value)) for f in extract_figures(text)] == [
-        ("tech_demand", 60), ("tech_demand", 41), ("projects", 30), ("projects_landed", 12),
+        ("tech_demand", 60), ("tech_demand", 41), ("projects_signed", 30), ("projects_landed", 12),
         ("projects_signed", 20), ("amount_signed", 300000000), ("projects_signed", 8), ("projects_signed", 5)]
     # a part is never larger than its whole, and a new paragraph starts afresh
     assert pairs("征集技术需求10项,已解决12项。") == {("tech_demand", 10)}
