@@ -55,7 +55,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "创新需求", "揭榜", "技术问题", "难题", "榜单"),
     "talent_demand": ("人才需求", "用人需求", "用工需求"),
     "project_demand": ("项目需求",),
-    "achievements": ("科技成果", "技术成果", "成果", "专利", "新技术", "新品种"),
+    "achievements": ("科技成果", "技术成果", "成果", "专利", "新技术", "新品种", "新工艺", "新装备", "新模式",
+                     "实用技术", "先进技术", "适用技术"),
     "positions": ("岗位", "职位"),
     "experts": ("专家", "院士", "教授", "学者", "专家学者", "专家教授", "科研人员", "科技特派员"),
     "talents": ("博士", "硕士", "研究生", "人才", "高层次人才", "博士后"),
@@ -231,6 +232,9 @@ _STOCK = re.compile(r"(?:拥有|现有|驻[市县区省地]|辖区内?|境内|�
 # The same after the classifier (21所驻地高校, 11所在晋高校): the schools hosted by the place, not its partners.
 _STOCK_AFTER = re.compile(r"(?:驻[市县区省地]|在[市县区省]|本地|辖区内?)")
 _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
+# Money right after the verb that signs it, or the investment of the projects signed (签约项目投资, 签约总投资).
+_SIGNED_MONEY = re.compile(r"(?:签约|签下|签订)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
+                           r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
@@ -320,6 +324,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
     if money and not metric and _GENERIC_AMOUNT.search(raw_before) and _DEAL.search(text, lo, m.start()):
         metric = "amount_signed"  # "大会签约30个项目,总金额1668.7亿元": the amount of what the sentence signed
+    if money and metric in (None, "investment") and _SIGNED_MONEY.search(raw_before):
+        metric = "amount_signed"  # "累计签约1676亿元", "共签约项目投资1676亿元": the money the verb 签约 signed
     if not metric and not noun and (label := _line_label(text, m.start(), lo)):
         metric = _best_keyword(label, cls, money=money, rightmost=True)  # "2. 就业创业基地：建成3个"
     if metric or money:
@@ -531,20 +537,54 @@ _AT_LEAST = frozenset({"余", "多", "超", "超过", "逾"})
 
 
 def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> list[StatedFigure]:
-    """A rounded figure that restates an exact one of the same metric in the same paragraph is dropped (一个数字只记
-    一次): "组织百余所高校…。…101所高校参加" states 101 schools once, not 100 and 101. The exact figure must lie in the
-    rounded one's range: above it by less than one step of its last non-zero digit (百余 → 101…199, 60余 → 61…69).
-    In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接高校22所)."""
-    exact = [f for f in figures if f.approx is None and not f.is_plan]
+    """A rounded figure that restates a more precise one of the same metric is dropped (一个数字只记一次).
+
+    In the same paragraph, an approximation restates an exact figure in its range: "组织百余所高校…。…101所高校参加"
+    states 101 schools once, not 100 and 101 (百余 → 101…199, 60余 → 61…69; 近/约 either side). A headline (a short
+    line without a full stop) restates the body in round numbers, approximate or not: "湖大校友签约1124亿元" over
+    "签约额1124.7亿元". In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接
+    高校22所).
+    """
+    precise = [f for f in figures if not f.is_plan]
 
     def restated(f: StatedFigure) -> bool:
-        if f.approx not in _AT_LEAST or f.value <= 0 or f.value != f.value.to_integral_value():
+        step = _step(f)
+        if step is None:
             return False
-        step = Decimal(10) ** (len(str(int(f.value))) - len(str(int(f.value)).rstrip("0")))
-        return any(e.metric == f.metric and f.value < e.value < f.value + step
-                   and "\n" not in text[min(e.start, f.start) : max(e.start, f.start)] for e in exact)
+        headline = _in_headline(text, f.start)
+        if f.approx is None and not headline:
+            return False
+        for e in precise:
+            if e is f or e.metric != f.metric or e.value == f.value or (e.approx is not None and e.approx != f.approx):
+                continue
+            low, high = (f.value, f.value + step) if f.approx in _AT_LEAST else (f.value - step, f.value + step)
+            near = low < e.value < high and (_step(e) or step) < step
+            if near and (headline or "\n" not in text[min(e.start, f.start) : max(e.start, f.start)]):
+                return True
+        return False
 
     return [f for f in figures if not restated(f)]
+
+
+_SCALE_OF_UNIT = {"万": Decimal(10000), "亿": Decimal(100000000)}
+
+
+def _step(f: StatedFigure) -> Decimal | None:
+    """One unit of the last digit the figure was written with: 1124亿元 → 1亿, 1124.7亿元 → 0.1亿, 百余 → 100."""
+    if f.value <= 0:
+        return None
+    scale = _SCALE_OF_UNIT.get(f.unit[:1], Decimal(1))
+    written = (f.value / scale).normalize()
+    exponent = written.as_tuple().exponent
+    return scale * Decimal(10) ** exponent if isinstance(exponent, int) else None
+
+
+def _in_headline(text: str, at: int) -> bool:
+    """The figure stands in a headline: a line of at most 40 characters with no full stop."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)]
+    return len(line.strip()) <= 40 and not re.search(r"[。！？!?]", line)
 
 
 # --- tables (表格) ---------------------------------------------------------------------------------------------
@@ -648,6 +688,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             is_total=bool(_TOTAL.search(_before(text, m.start(), lo))), start=m.start(),
         )  # fmt: skip
         _link_breakdown(fig, head, lo, total_metric)
+        if fig.part_of is None and metric in _PROJECT_COUNTS and _size_class(text, lo, m.start(), m.end(), hi):
+            fig.part_of = metric  # "签约百亿元以上投资项目达9个": the projects of one size, a part of those signed
         if fig.part_of is None and sentence.lstrip().startswith("其中"):
             _link_to_previous(fig, previous)
         out.append(fig)
@@ -705,6 +747,17 @@ def _clause_after(text: str, end: int, hi: int) -> str:
     return "" if _CREATED.search(rest) else rest
 
 
+_PROJECT_COUNTS = frozenset({"projects", "projects_signed", "projects_landed"})
+_SIZE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)[万亿]?元(?:及)?以上")
+
+
+def _size_class(text: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """Projects counted by a size threshold in their own clause (10亿元以上项目4个, 投资百亿元以上的9个): a breakdown."""
+    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
+    return bool(_SIZE.search(text, clause_start, clause_end))
+
+
 _INTENDED = re.compile(r"[^，,。；;]{0,14}?达成[^，,。；;]{0,6}意向")
 
 
@@ -712,10 +765,17 @@ def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
     """Projects that reached an intention count as signed when the sentence gives the amount they carry:
     "298项重大项目达成合作意向,总金额逾50亿元"."""
     for fig in out:
-        if fig.metric == "projects" and _INTENDED.match(text, fig.start) and any(
-            f.metric == "amount_signed" and f.start > fig.start for f in out
-        ):
+        if fig.metric != "projects":
+            continue
+        later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
+        if later and _INTENDED.match(text, fig.start):
             fig.metric = "projects_signed"
+        elif later and _SIGNED_AMOUNT_NOUN.search(text, fig.start, later[0].start):
+            fig.metric = "projects_signed"  # "带来34个大项目,签约额1124.7亿元": the projects carry the amount signed
+
+
+# The amount a sentence names as signed (签约额, 签约金额…) after its projects.
+_SIGNED_AMOUNT_NOUN = re.compile(r"签约(?:总)?(?:额|金额)")
 
 
 def _whole_of(value: Decimal, cls: str, earlier: list[StatedFigure], *, any_value: bool = False) -> str | None:
