@@ -56,3 +56,34 @@ def test_platforms_taking_part_in_an_event_are_not_bases_built():
     text = ("活动中,3家新型研发平台进行了现场推介;企业代表与高校的7个开放实验室进行了对接;"
             "全县4家创业基地与高校开展对接,新建实训基地2个。")
     assert {f.value for f in extract_figures(text) if f.metric == "bases"} == {4, 2}
+
+
+def test_money_signed_by_the_verb_is_the_amount_signed():
+    assert pairs("本轮活动累计签约860亿元。") == {("amount_signed", Decimal("86000000000"))}
+    assert pairs("专场共签约项目投资320亿元。") == {("amount_signed", Decimal("32000000000"))}
+
+
+def test_projects_that_carry_the_amount_signed_are_signed():
+    assert pairs("此次校友回乡,带来27个项目,签约额356.2亿元。") == {
+        ("projects_signed", 27), ("amount_signed", Decimal("35620000000"))}
+
+
+def test_a_headline_restates_the_body_in_round_numbers():
+    text = "校友专场签约金额356亿元\n此次专场共签约项目27个,签约金额356.2亿元。"
+    assert {f.value for f in extract_figures(text) if f.metric == "amount_signed"} == {Decimal("35620000000")}
+    text = "某市与高校签订逾百亿元合作项目\n双方现场签约项目12个,签约金额138亿元。"
+    assert {f.value for f in extract_figures(text) if f.metric == "amount_signed"} == {Decimal("13800000000")}
+
+
+def test_projects_of_one_size_are_a_breakdown_of_the_signed_ones():
+    for text in ("大会签约项目25个,签约金额80亿元;签约10亿元以上项目达3个。",
+                 "大会签约项目25个,签约金额80亿元;其中投资百亿元以上的项目3个。"):
+        figures = extract_figures(text)
+        assert [(f.metric, f.value) for f in figures if f.part_of is None] == [
+            ("projects_signed", 25), ("amount_signed", Decimal("8000000000"))]
+        assert [f.value for f in figures if f.part_of is not None] == [3]
+
+
+def test_new_processes_and_practical_techniques_are_achievements():
+    assert pairs("科技特派员推广新技术、新工艺、新装备及新模式等120余项。") == {("achievements", 120)}
+    assert pairs("全年推广先进实用技术85项。") == {("achievements", 85)}
