@@ -752,7 +752,7 @@ _SIZE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)[�
 
 
 def _size_class(text: str, lo: int, start: int, end: int, hi: int) -> bool:
-    """Projects counted by a size threshold in their own clause (10亿元以上项目4个, 投资百亿元以上的9个): a breakdown."""
+    """Projects counted by a size threshold in their clause (10亿元以上项目4个, 投资百亿元以上的9个): a breakdown."""
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
     return bool(_SIZE.search(text, clause_start, clause_end))
