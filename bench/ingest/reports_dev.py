@@ -113,6 +113,10 @@ def main() -> int:
             total[3] += n_fig
             if kind == "tune":
                 details.update(misses)
+        if "fresh" in split:  # reports added after the rules were frozen: never tuned on, whatever their split
+            pair, value, _misses = evaluate(split["fresh"], texts, labels)
+            n_fig = sum(len(labels[i]["facts"]) for i in split["fresh"])
+            print(_row(f"{batch} fresh (after the rules were frozen)", len(split["fresh"]), n_fig, pair, value))
     for kind, (pair, value, n, n_fig) in totals.items():
         if n:
             print(_row(f"**all {kind}**", n, n_fig, pair, value))
