@@ -13,8 +13,9 @@ Three scopes, scored separately:
 - **held-out test** (h09–h16): written and labelled with h01–h08, NOT used to tune the rules. Only the totals are
   printed unless ``--test-details`` is given, so that tuning does not drift towards them.
 
-- **real reports** (../shared/data/reports-dev, labels in bench/ingest/reports_dev): see ``reports_dev.py``; tune and
-  held-out split totals, "skipped" when ../shared is absent.
+- **real reports** (texts in ../shared/data/reports-dev and ../shared/data/reports-news or $XIAODI_REPORTS_NEWS; labels
+  in bench/ingest/reports_dev and bench/ingest/reports_news): see ``reports_dev.py``; tune and untouched split totals,
+  "skipped" for a batch whose texts are absent.
 
 Plan flags: among the figures found with the right (metric, value), how many have ``is_plan`` as labelled.
 
