@@ -277,3 +277,38 @@ def test_lead_units_are_assessed_and_see_their_own_result(session: Session, worl
     assert appeal.unit_id == culture.id
     with pytest.raises(Forbidden):
         service.file_appeal(session, lead, period_id=period.id, reason="替人申诉", unit_id=science.id, today=TODAY)
+
+
+def test_an_appeal_reaches_the_inbox_of_the_office_that_answers_it(session: Session, world: AssessWorld) -> None:
+    """稷山县 appeals; 运城市's office (which defined and scores the set) finds it in its inbox, once, with a link
+    to the period; the county that appealed and another county's office are not told."""
+    from xiaodi.accounts.models import Role
+    from xiaodi.accounts.service import create_user
+    from xiaodi.core.audit import Actor
+    from xiaodi.notifications.models import Notification
+
+    admin = Actor("测试")
+    city_user = create_user(session, actor=admin, username="yuncheng_office", display_name="运城市校地合作办·李芳",
+                            password="Xiaodi-Pass-2026!", role=Role.CITY_OFFICE, region_id=world.city.id)
+    jishan_user = create_user(session, actor=admin, username="jishan_office", display_name="稷山县校地合作办·赵强",
+                              password="Xiaodi-Pass-2026!", role=Role.COUNTY_OFFICE, region_id=world.jishan.id)
+    hejin_user = create_user(session, actor=admin, username="hejin_office", display_name="河津市校地合作办·王敏",
+                             password="Xiaodi-Pass-2026!", role=Role.COUNTY_OFFICE, region_id=world.hejin.id)
+    indicator_set, period = _scored(session, world)
+    service.publish(session, world.city_office(session), period_id=period.id, today=TODAY)
+    bases = next(i for i in indicator_set.indicators if i.code == "JD")
+    assert session.scalar(select(func.count()).select_from(Notification)) == 0
+
+    appeal = service.file_appeal(session, world.jishan_office(session), period_id=period.id, indicator_id=bases.id,
+                                 reason="稷山县板枣实习实训基地已挂牌，台账漏录", today=TODAY)
+
+    inbox = list(session.scalars(select(Notification).where(Notification.user_id == city_user.id)))
+    assert len(inbox) == 1
+    message = inbox[0]
+    assert message.kind == "appeal" and message.read_at is None
+    assert "山西省运城市稷山县" in message.title and "申诉" in message.title and bases.name in message.title
+    assert message.link == f"/assessment/periods/{period.id}#appeals"
+    assert message.key == f"assessment_appeal:{appeal.id}"
+    others = select(func.count()).select_from(Notification).where(
+        Notification.user_id.in_([jishan_user.id, hejin_user.id]))
+    assert session.scalar(others) == 0

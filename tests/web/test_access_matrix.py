@@ -159,6 +159,11 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/figures/briefing.xlsx", "/figures/briefing.xlsx?year=2025", offices_only),
         ("/figures/briefing.docx", f"/figures/briefing.docx?year=2025&region={w.taiyuan.code}",
          only({"province", "admin"}) | unit_refused),
+        ("/api/briefing.docx", "/api/briefing.docx?year=2025", offices_only),
+        ("/api/briefing.xlsx", "/api/briefing.xlsx?year=2025", offices_only),
+        # the API names a region by its public code: outside the county office's it is refused (403), not hidden
+        ("/api/briefing.docx", f"/api/briefing.docx?year=2025&region={w.taiyuan.code}",
+         only({"province", "admin"}, NO)),
     ]
     # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────
     # ── bases (12大基地, 1+1+N): checked by tests/bases/test_web_bases.py ──────────────────────────────────────────
@@ -176,6 +181,7 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/base-figures", "/api/base-figures", MEMBERS),
         ("/api/leaders", "/api/leaders", MEMBERS),
         ("/api/bases/{base_id}/activities", "/api/bases/999999/activities", only(set())),
+        ("/bases/{base_id}/edit", "/bases/999999/edit", only(set())),  # checked by tests/bases/test_base_edit.py
         ("/api/pairings/{pairing_id}", "/api/pairings/999999", only(set())),
         ("/api/duties/{duty_id}", "/api/duties/999999", only(set())),
     ]
@@ -273,6 +279,7 @@ POST_ROUTES |= {
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
 # ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
+                "/bases/{base_id}/edit",
                 "/base-types/{type_id}", "/pairings/new", "/pairings/{pairing_id}", "/pairings/{pairing_id}/duties",
                 "/duties/{duty_id}/reports", "/leaders", "/api/base-types", "/api/base-types/{type_id}", "/api/bases",
                 "/api/bases/{base_id}", "/api/bases/{base_id}/steps", "/api/bases/{base_id}/activities",

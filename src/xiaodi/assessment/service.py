@@ -510,9 +510,28 @@ def file_appeal(session: Session, viewer: Viewer, *, period_id: int, reason: str
             Appeal.unit_id.is_(unit_id) if unit_id is None else Appeal.unit_id == unit_id,
             Appeal.indicator_id.is_(None) if indicator is None else Appeal.indicator_id == indicator.id)):
         raise Conflict("该项已有待答复的申诉，请等待办公室答复")
-    return create(session, Appeal(period_id=period.id, indicator_id=indicator.id if indicator else None,
-                                  region_id=region_id, unit_id=unit_id, reason=text[:2000], filed_by=viewer.name,
-                                  state=AppealState.FILED), actor=viewer.actor, label="申诉")
+    appeal = create(session, Appeal(period_id=period.id, indicator_id=indicator.id if indicator else None,
+                                    region_id=region_id, unit_id=unit_id, reason=text[:2000], filed_by=viewer.name,
+                                    state=AppealState.FILED), actor=viewer.actor, label="申诉")
+    _tell_the_answering_office(session, viewer, period, appeal, name=name,
+                               indicator=indicator.name if indicator else None)
+    return appeal
+
+
+def _tell_the_answering_office(session: Session, viewer: Viewer, period: AssessmentPeriod, appeal: Appeal, *,
+                               name: str, indicator: str | None) -> None:
+    """待答复诉求: the office that answers the appeal — the office of the indicator set's region (the managing one;
+    for a set over the whole ledger, the administrators) — finds it in its inbox, in the same transaction."""
+    from xiaodi.notifications.service import notify
+
+    region_id = period.indicator_set.region_id
+    admins: list[int] = [] if region_id is not None else list(session.scalars(
+        select(Membership.user_id).where(Membership.role == Role.ADMIN, Membership.retired_at.is_(None))))
+    about = f"（{indicator}）" if indicator else ""
+    notify(session, kind="appeal", title=f"“{name}”对“{period.indicator_set.name}·{period.name}”的考核结果提出申诉"
+           f"{about}，请在申诉处理中答复", link=f"/assessment/periods/{period.id}#appeals",
+           region_ids=[region_id], user_ids=admins, key=f"assessment_appeal:{appeal.id}",
+           exclude_user_id=viewer.user_id)
 
 
 def answer_appeal(session: Session, viewer: Viewer, *, appeal_id: int, uphold: bool, answer: str,
