@@ -241,7 +241,7 @@ def _named(resolve: Any, label: str) -> int | None:
     """A name typed in the form resolved to an id; an unknown name is the typist's mistake (the form comes back
     filled, with the message), not a missing record."""
     try:
-        return resolve()  # type: ignore[no-any-return]
+        return resolve()
     except NotFound as exc:
         raise ValidationFailed(f"{label}：{exc.message}") from exc
 
