@@ -281,7 +281,8 @@ POST_ROUTES |= {
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
                 "/bases/{base_id}/edit",
                 "/base-types/{type_id}", "/pairings/new", "/pairings/{pairing_id}", "/pairings/{pairing_id}/duties",
-                "/duties/{duty_id}/reports", "/leaders", "/api/base-types", "/api/base-types/{type_id}", "/api/bases",
+                "/duties/{duty_id}/reports", "/duties/{duty_id}/dispatch", "/api/duties/{duty_id}/dispatch",
+                "/leaders", "/api/base-types", "/api/base-types/{type_id}", "/api/bases",
                 "/api/bases/{base_id}", "/api/bases/{base_id}/steps", "/api/bases/{base_id}/activities",
                 "/api/pairings", "/api/pairings/{pairing_id}", "/api/pairings/{pairing_id}/duties",
                 "/api/duties/{duty_id}/reports", "/api/leaders"}
@@ -428,6 +429,8 @@ FIELDS_OF: dict[str, dict[str, Any]] = {
     "/api/pairings/{pairing_id}/duties": {"unit_id": 999_999},
     "/pairings/{pairing_id}/duties": {"unit_id": "999999"},
     "/api/duties/{duty_id}/reports": {"note": "越权"}, "/duties/{duty_id}/reports": {"note": "越权"},
+    "/api/duties/{duty_id}/dispatch": {"decisions": [{"milestone_id": 999_999, "decision": "越权"}]},
+    "/duties/{duty_id}/dispatch": {"milestone_id": ["999999"], "decision": ["越权"], "new_due_on": [""]},
     "/api/events/{event_id}/participants": {"role": "guest"},
     "/api/events/{event_id}/outcomes": {"metric": "positions", "value": 1},
     "/events/{event_id}/outcomes": {"metric": "positions", "value": "1"},

@@ -81,6 +81,8 @@ def duty_extras(session: Session, viewer: Viewer, duty: Duty) -> dict[str, Any]:
         "pairing": pairing,
         "reports": service.duty_reports(session, duty.id),
         "may_report": access.can_report_duty(viewer, duty, pairing) and duty.state != DutyState.DONE,
+        "may_dispatch": access.can_manage_pairing(viewer, pairing) and duty.state != DutyState.DONE
+        and any(m.done_on is None for m in duty.milestones),
         "overdue": service.is_overdue(duty, dt.date.today()),
         "today": dt.date.today().isoformat(),
         "duty_states": DutyState.labels(),
@@ -414,6 +416,32 @@ def duty_report(
                         milestone_ids=ids, expected_version=version)
     flash(request, "已报告完成" if done == "1" else "已报告进展")
     return RedirectResponse(f"/duties/{duty_id}", status_code=303)
+
+
+@router.post("/duties/{duty_id}/dispatch")
+def duty_dispatch(
+    request: Request, duty_id: RecordId, session: SessionDep, viewer: MemberUser, held_on: Short = "",
+    title: Text = "", chaired_by: Short = "", milestone_id: Texts = [], decision: Texts = [],  # noqa: B006
+    new_due_on: Texts = [],  # noqa: B006
+) -> RedirectResponse:
+    """调度会 on a duty's milestones: one row per pending milestone; rows without a decision are not recorded."""
+    if not len(milestone_id) == len(decision) == len(new_due_on):
+        raise ValidationFailed("调度会表单不完整，请刷新页面后重试")
+    decisions = []
+    for mid, text, day in zip(milestone_id, decision, new_due_on, strict=True):
+        if not text.strip():
+            if day.strip():
+                raise ValidationFailed("确定新的时限须同时写明调度决定")
+            continue
+        decisions.append(service.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
+                                              new_due_on=parse_date(day, "新的时限")))
+    meeting = service.hold_duty_dispatch(session, viewer, duty_id, decisions=decisions,
+                                         held_on=parse_date(held_on, "会议日期") or dt.date.today(),
+                                         title=title, chaired_by=chaired_by)
+    escalated = sum(1 for i in meeting.items if i.escalated)
+    upward = f"，{escalated} 项提请上一级调度" if escalated else ""
+    flash(request, f"已记录调度会，决定 {len(meeting.items)} 项{upward}")
+    return RedirectResponse(f"/duties/{duty_id}#dispatch", status_code=303)
 
 
 @router.get("/leaders")
