@@ -426,6 +426,7 @@ FIELDS_OF: dict[str, dict[str, Any]] = {
     "/api/budgets/{line_id}": {"kind": "other"},
     "/api/budgets/{line_id}/allocations": {"paid_on": "2024-07-01", "target": "other"},
     "/api/bases/{base_id}/activities": {"kind": "internship"},
+    "/bases/{base_id}/edit": {"base_type_id": "1"},
     "/api/pairings/{pairing_id}/duties": {"unit_id": 999_999},
     "/pairings/{pairing_id}/duties": {"unit_id": "999999"},
     "/api/duties/{duty_id}/reports": {"note": "越权"}, "/duties/{duty_id}/reports": {"note": "越权"},

@@ -255,6 +255,7 @@ def base_edit(
     address: Text = "", contact_name: Short = "", contact_phone: Short = "", note: LongText = "",
     reason: LongText = "", version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
 ) -> RedirectResponse:
+    _edit_context(session, viewer, base_id)  # who may edit, before any name typed in the form is looked up
     changes: dict[str, Any] = {
         "name": name, "base_type_id": _int(base_type_id, "基地类型"),
         "region_id": _named(lambda: service.region_id_by_name(session, region), "所在地区"),
