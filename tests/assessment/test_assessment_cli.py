@@ -119,3 +119,27 @@ def test_a_bad_indicator_set_is_refused_with_nothing_written(ledger: tuple[Engin
     with transaction(eng) as session:
         assert session.scalar(select(func.count()).select_from(IndicatorSet).where(
             IndicatorSet.name == "错误的考核")) == 0
+
+
+def test_a_ranked_indicator_from_the_console_shows_its_working(ledger: tuple[Engine, str]) -> None:
+    """按排名 offered on the console: defined without a target, scored, and the working says which place and how."""
+    eng, url = ledger
+    code, out = run(url, "assessment", "define", "--name", "运城市排名考核", "--year", "2025", "--region", "运城市",
+                    "--indicator", "XY:签约协议:60::agreements:按排名", "--indicator", "XC:宣传工作:40:10",
+                    "--user", "yco")
+    assert code == 0, out
+    with transaction(eng) as session:
+        set_id = session.scalar(select(IndicatorSet.id).where(IndicatorSet.name == "运城市排名考核"))
+    code, out = run(url, "assessment", "period-add", str(set_id), "--name", "2025年度", "--from", "2025-01-01",
+                    "--to", "2025-12-31", "--user", "yco")
+    period = out.split("编号 ")[1].split("）")[0]
+    assert run(url, "assessment", "score", period, "--user", "yco")[0] == 0
+    code, out = run(url, "assessment", "show", period, "--json", "--user", "yco")
+    rows = {r["name"]: r for r in json.loads(out)["rows"]}  # this ledger has two counties: 5 and 2 agreements
+    jishan, hejin = rows["山西省运城市稷山县"]["working"][0], rows["山西省运城市河津市"]["working"][0]
+    assert (jishan["rule"], jishan["value"], jishan["target"], jishan["points"]) == ("按排名", 5.0, None, 60.0)
+    assert jishan["note"] == "第1名（共2个单位）：得分 = 分值60 × (2−1)÷(2−1) = 60"
+    assert (hejin["value"], hejin["points"]) == (2.0, 0.0)  # linearly down to the last place
+    assert hejin["note"] == "第2名（共2个单位）：得分 = 分值60 × (2−2)÷(2−1) = 0"
+    code, out = run(url, "assessment", "show", period, "--working", "--user", "yco")
+    assert code == 0 and "计分过程" in out and "按排名" in out and "第1名" in out

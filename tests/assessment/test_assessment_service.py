@@ -141,7 +141,8 @@ def _nothing_defined(session: Session) -> None:
      "各项指标分值合计应为100分（100%），现为90分"),
     ([IndicatorInput("A", "签约协议", 100, 0, metric="agreements")], "指标“签约协议”的目标值必须大于0"),
     ([IndicatorInput("A", "签约协议", 100, 4, metric="signatures")], "取数口径“signatures”无效"),
-    ([IndicatorInput("A", "签约协议", 100, 4, metric="agreements", rule=ScoringRule.RANKED)], "暂不支持"),
+    ([IndicatorInput("A", "签约协议", 100, 4, metric="agreements", rule=ScoringRule.RANKED, cap="1.5")],
+     "按排名计分，不设封顶系数"),
     ([IndicatorInput("A", "签约协议", "一百", 4, metric="agreements")], "不是有效的数字"),
     ([], "至少要有一项指标"),
 ])
@@ -277,3 +278,119 @@ def test_lead_units_are_assessed_and_see_their_own_result(session: Session, worl
     assert appeal.unit_id == culture.id
     with pytest.raises(Forbidden):
         service.file_appeal(session, lead, period_id=period.id, reason="替人申诉", unit_id=science.id, today=TODAY)
+
+
+def test_an_appeal_reaches_the_inbox_of_the_office_that_answers_it(session: Session, world: AssessWorld) -> None:
+    """稷山县 appeals; 运城市's office (which defined and scores the set) finds it in its inbox, once, with a link
+    to the period; the county that appealed and another county's office are not told."""
+    from xiaodi.accounts.models import Role
+    from xiaodi.accounts.service import create_user
+    from xiaodi.core.audit import Actor
+    from xiaodi.notifications.models import Notification
+
+    admin = Actor("测试")
+    city_user = create_user(session, actor=admin, username="yuncheng_office", display_name="运城市校地合作办·李芳",
+                            password="Xiaodi-Pass-2026!", role=Role.CITY_OFFICE, region_id=world.city.id)
+    jishan_user = create_user(session, actor=admin, username="jishan_office", display_name="稷山县校地合作办·赵强",
+                              password="Xiaodi-Pass-2026!", role=Role.COUNTY_OFFICE, region_id=world.jishan.id)
+    hejin_user = create_user(session, actor=admin, username="hejin_office", display_name="河津市校地合作办·王敏",
+                             password="Xiaodi-Pass-2026!", role=Role.COUNTY_OFFICE, region_id=world.hejin.id)
+    indicator_set, period = _scored(session, world)
+    service.publish(session, world.city_office(session), period_id=period.id, today=TODAY)
+    bases = next(i for i in indicator_set.indicators if i.code == "JD")
+    assert session.scalar(select(func.count()).select_from(Notification)) == 0
+
+    appeal = service.file_appeal(session, world.jishan_office(session), period_id=period.id, indicator_id=bases.id,
+                                 reason="稷山县板枣实习实训基地已挂牌，台账漏录", today=TODAY)
+
+    inbox = list(session.scalars(select(Notification).where(Notification.user_id == city_user.id)))
+    assert len(inbox) == 1
+    message = inbox[0]
+    assert message.kind == "appeal" and message.read_at is None
+    assert "山西省运城市稷山县" in message.title and "申诉" in message.title and bases.name in message.title
+    assert message.link == f"/assessment/periods/{period.id}#appeals"
+    assert message.key == f"assessment_appeal:{appeal.id}"
+    others = select(func.count()).select_from(Notification).where(
+        Notification.user_id.in_([jishan_user.id, hejin_user.id]))
+    assert session.scalar(others) == 0
+
+
+RANKED = [
+    IndicatorInput("XY", "签约协议", 40, None, metric="agreements", rule=ScoringRule.RANKED, unit="项"),
+    IndicatorInput("JD", "挂牌基地", 30, 2, metric="bases", unit="个"),
+    IndicatorInput("XC", "宣传工作", 30, 10, unit="篇"),
+]
+
+
+def _ranked_period(session: Session, world: AssessWorld):  # type: ignore[no-untyped-def]
+    office = world.city_office(session)
+    indicator_set = define(session, world, RANKED)
+    period = service.add_period(session, office, set_id=indicator_set.id, name="2025年度",
+                                starts_on=dt.date(YEAR, 1, 1), ends_on=dt.date(YEAR, 12, 31))
+    return indicator_set, period
+
+
+def test_ranked_scoring_gives_full_marks_to_the_first_and_less_down_the_ranks(session: Session,
+                                                                               world: AssessWorld) -> None:
+    """按排名 among the 13 counties of 运城市: 稷山县 (5 agreements) first, 40 points; 河津市 (2) second,
+    40 × (13−2)÷(13−1); the eleven counties without an agreement share the last places and score nothing."""
+    indicator_set, period = _ranked_period(session, world)
+    assert indicator_set.indicators[0].scoring_rule == ScoringRule.RANKED and indicator_set.indicators[0].target is None
+    service.score_period(session, world.city_office(session), period_id=period.id)
+    rows = {r.name: r for r in service.period_result(session, world.city_office(session), period.id).rows}
+
+    first, second = rows["山西省运城市稷山县"].working[0], rows["山西省运城市河津市"].working[0]
+    assert (first.value, first.target, first.ratio, first.points) == (Decimal(5), None, Decimal(1), Decimal(40))
+    assert first.rule == "按排名" and first.note == "第1名（共13个单位）：得分 = 分值40 × (13−1)÷(13−1) = 40"
+    assert (second.value, second.ratio, second.points) == (Decimal(2), Decimal("0.9167"), Decimal("36.667"))
+    assert second.note == "第2名（共13个单位）：得分 = 分值40 × (13−2)÷(13−1) = 36.667"
+    last = rows["山西省运城市盐湖区"].working[0] if "山西省运城市盐湖区" in rows else next(
+        r.working[0] for name, r in rows.items() if name not in ("山西省运城市稷山县", "山西省运城市河津市"))
+    assert last.points == 0 and last.note == "第3名（共13个单位）：完成值为0，不得分"
+    assert rows["山西省运城市河津市"].total == Decimal("36.667")
+
+
+def test_ranked_ties_share_the_higher_score(session: Session, world: AssessWorld) -> None:
+    from xiaodi.projects.models import Agreement, AgreementKind
+
+    for n in range(3):  # 河津市 signs three more: 5 each with 稷山县
+        session.add(Agreement(code=f"KH-TIE-{n}", title=f"并列协议{n}", kind=AgreementKind.PROJECT_COOPERATION,
+                              signed_on=dt.date(2025, 8, 1), amount=Decimal(100000), region_id=world.hejin.id))
+    session.flush()
+    _, period = _ranked_period(session, world)
+    service.score_period(session, world.city_office(session), period_id=period.id)
+    rows = {r.name: r for r in service.period_result(session, world.city_office(session), period.id).rows}
+    for county in ("山西省运城市稷山县", "山西省运城市河津市"):
+        working = rows[county].working[0]
+        assert working.points == Decimal(40)
+        assert working.note == "第1名（共13个单位），与1个单位并列：得分 = 分值40 × (13−1)÷(13−1) = 40"
+
+
+def test_an_upheld_appeal_on_a_ranked_indicator_reranks_everyone(session: Session, world: AssessWorld) -> None:
+    indicator_set, period = _ranked_period(session, world)
+    office = world.city_office(session)
+    service.score_period(session, office, period_id=period.id)
+    service.publish(session, office, period_id=period.id, today=TODAY)
+    agreements = indicator_set.indicators[0]
+    appeal = service.file_appeal(session, world.hejin_office(session), period_id=period.id, reason="漏录4项协议",
+                                 indicator_id=agreements.id, today=TODAY)
+    service.answer_appeal(session, office, appeal_id=appeal.id, uphold=True, corrected_value="6",
+                          answer="经核实协议文本，更正为6项")
+    rows = {r.name: r for r in service.period_result(session, office, period.id).rows}
+    assert rows["山西省运城市河津市"].working[0].points == Decimal(40) and rows["山西省运城市河津市"].rank == 1
+    assert rows["山西省运城市稷山县"].working[0].points == Decimal("36.667") and rows["山西省运城市稷山县"].rank == 2
+    moved = session.scalars(select(AuditEntry).where(AuditEntry.entity == "score", AuditEntry.action == "rerank"))
+    entry = moved.one()  # 稷山县's points moved from first to second place; the zeros stay as they were
+    assert Decimal(str(entry.before["score"])) == Decimal(40)
+    assert Decimal(str(entry.after["score"])) == Decimal("36.667")
+
+
+def test_a_ranked_indicator_needs_a_ledger_metric_and_takes_no_cap(session: Session, world: AssessWorld) -> None:
+    with pytest.raises(ValidationFailed, match="没有取数口径，只能设为佐证认定"):
+        define(session, world, [IndicatorInput("XC", "宣传工作", 100, None, rule=ScoringRule.RANKED)])
+    with pytest.raises(ValidationFailed, match="按排名计分，不设封顶系数"):
+        define(session, world, [IndicatorInput("XY", "签约协议", 100, None, metric="agreements",
+                                               rule=ScoringRule.RANKED, cap="1.2")])
+    with pytest.raises(ValidationFailed, match="缺少目标值"):  # the other rules still need a target
+        define(session, world, [IndicatorInput("XY", "签约协议", 100, None, metric="agreements")])
+    assert service.parse_indicator("PM:落地项目:100::projects_landed:按排名").rule == ScoringRule.RANKED

@@ -150,3 +150,29 @@ def test_the_office_plaques_a_base_and_the_lead_unit_reports_its_duty_done(
     assert "实习人员名单.xlsx" in page.inner_text("#reports")
     assert "已完成" in page.content()
     context.close()
+
+
+def test_the_office_edits_the_base_and_a_mistake_keeps_what_was_typed(
+    server: tuple[str, int, int], browser: object
+) -> None:
+    url, base_id, _duty_id = server
+    context = browser.new_context(locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    _login(page, url, "hejin")
+    page.goto(f"{url}/bases/{base_id}")
+    _submit(page, f"a[href='/bases/{base_id}/edit']")
+    form = "form[aria-label=修改基地信息]"
+    assert page.input_value(f"{form} input[name=name]") == "山西大学河津大学生实习实训基地"
+    page.fill(f"{form} input[name=capacity]", "二百")  # not a number: the form comes back as typed
+    page.fill(f"{form} input[name=contact_name]", "李工")
+    _submit(page, f"{form} button[type=submit]")
+    assert "年承载人次应为整数" in page.content()
+    assert page.input_value(f"{form} input[name=contact_name]") == "李工"
+    page.fill(f"{form} input[name=capacity]", "200")
+    page.fill(f"{form} input[name=contact_phone]", "0359-5012345")
+    page.fill(f"{form} input[name=reason]", "明确年接纳能力和联系人")
+    _submit(page, f"{form} button[type=submit]")
+    assert "的信息已保存" in page.content()
+    detail = page.inner_text("main")
+    assert "200" in detail and "李工" in detail
+    context.close()

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
+from xiaodi.accounts.scope import Viewer
 from xiaodi.bases import service
 from xiaodi.bases.models import BaseState, Duty, DutyState, Pairing, ProgrammeBase
 from xiaodi.cli import app
@@ -125,3 +126,47 @@ def test_the_type_list_is_the_province_offices(ledger: tuple[Engine, str]) -> No
     run(url, "base", "type-add", "乡村振兴示范基地", "--code", "rural")
     assert "已停用" in run(url, "base", "type-edit", "rural", "--inactive", "--reason", "试行结束")
     assert "乡村振兴示范基地" in run(url, "base", "types")
+
+
+def test_the_dispatch_meeting_decides_on_a_duty_milestone_from_the_console(ledger: tuple[Engine, str]) -> None:
+    """``xiaodi dispatch`` lists the duty's overdue milestone as ZR…; ``dispatch record --decide ZR…`` moves it;
+    the second postponement is escalated to the city, as a project milestone's is."""
+    import datetime as dt
+
+    from xiaodi.bases.models import DutyMilestone
+
+    eng, url = ledger
+    today = dt.date.today()
+    with transaction(eng) as s:
+        hejin = s.scalars(select(Region).where(Region.code == "140882")).one()
+        edu = Organisation(kind=OrgKind.GOVERNMENT, name="河津市教育局", region_id=hejin.id)
+        s.add(edu)
+        s.flush()
+        office = Viewer(user_id=None, name="河津市办", roles=frozenset({Role.COUNTY_OFFICE}),
+                                region_ids=frozenset({hejin.id}), office_region_ids=frozenset({hejin.id}))
+        uni = s.scalars(select(Organisation).where(Organisation.name == "山西大学")).one()
+        pairing = service.create_pairing(s, office, university_id=uni.id, lead_unit_id=edu.id, region_id=hejin.id)
+        service.add_duty(s, office, pairing.id, service.DutyInput(
+            unit_id=edu.id, title="共建研学实践课程", due_on=today + dt.timedelta(days=90),
+            milestones=[service.MilestoneIn("课程方案定稿", today - dt.timedelta(days=5))]))
+    with Session(eng) as s:
+        milestone_id = s.scalars(select(DutyMilestone.id).where(DutyMilestone.title == "课程方案定稿")).one()
+    listed = json.loads(run(url, "dispatch", "--region", "河津市", "--json"))
+    entry = next(e for e in listed["entries"] if e["duty_milestone_id"] == milestone_id)
+    assert (entry["kind"], entry["source"], entry["days_overdue"]) == ("overdue", "duty", 5)
+    assert f"ZR{milestone_id}" in run(url, "dispatch", "--region", "河津市")
+
+    later = (today + dt.timedelta(days=10)).isoformat()
+    out = run(url, "dispatch", "record", "--region", "河津市", "--decide", f"ZR{milestone_id},{later},教育局十日内定稿",
+              "--json")
+    first = json.loads(out)["items"][0]
+    assert (first["duty_milestone_id"], first["new_due_on"], first["escalated_to_level"]) == (
+        milestone_id, later, None)
+    latest = (today + dt.timedelta(days=12)).isoformat()
+    out = run(url, "dispatch", "record", "--region", "河津市", "--decide", f"ZR{milestone_id},{latest},再延两日")
+    assert f"职责任务节点 ZR{milestone_id}" in out and "提请市级调度" in out
+    with Session(eng) as s:
+        ms = s.get(DutyMilestone, milestone_id)
+        assert ms is not None and (ms.slip_count, ms.due_on) == (2, today + dt.timedelta(days=12))
+    assert isinstance(refused(url, "dispatch", "record", "--region", "河津市", "--decide", "ZR999999,,无此节点"),
+                      NotFound)

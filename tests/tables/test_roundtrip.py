@@ -16,6 +16,14 @@ from xiaodi.tables import all_tables, export_file, get_table, import_file, write
 from xiaodi.tables.readers import read_all
 
 TABLES = list(all_tables())
+# Tables whose rows name records of another table (基地活动 → 基地清单): that table's example is loaded first.
+PARENTS: dict[str, tuple[str, ...]] = {"base_activities": ("bases",)}
+
+
+def _load_parents(name: str, engine: Engine, actor: Actor, folder: Path) -> None:
+    for parent in PARENTS.get(name, ()):
+        example = write_template(get_table(parent), folder / f"{parent}_parent.xlsx", mark_example=False)
+        import_file(engine, parent, example, actor=actor)
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
@@ -24,6 +32,7 @@ def test_template_example_imports_and_round_trips(
     name: str, suffix: str, db_engine: Engine, actor: Actor, tmp_path: Path, counts: Any
 ) -> None:
     spec = get_table(name)
+    _load_parents(name, db_engine, actor, tmp_path)
     marked = write_template(spec, tmp_path / f"{name}_template{suffix}")
     before = counts(db_engine)
     skipped = import_file(db_engine, name, marked, actor=actor)
@@ -262,3 +271,37 @@ def test_leaders_not_in_the_directory_are_created_once(db_engine: Engine, actor:
     assert (again.unchanged, again.people_created) == (3, 0)
     with Session(db_engine) as s:
         assert s.scalar(select(AuditEntry.id).where(AuditEntry.entity == "person")) is not None
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_base_activities_export_import_export_is_byte_identical(
+    suffix: str, db_engine: Engine, actor: Actor, tmp_path: Path, fresh_engine: Any
+) -> None:
+    """基地活动信息表: batches at a plaqued base, exported, imported into an empty ledger (with the same base),
+    exported again — the same bytes (CSV), the same cells (a workbook, whose zip entries are time-stamped)."""
+    _load_parents("base_activities", db_engine, actor, tmp_path)
+    base = "山西大学河津大学生实习实训基地"
+    rows = [[base, "2025-07-01", "实习实训", 30, 20, "暑期实习实训（化工、材料专业）"],
+            [base, "2025-07-01", "培训", "40人次", None, "安全生产培训"],
+            [base, "2025-09-12", "技术服务", None, 3, "=检测设备调试"],  # a formula-like cell stays text
+            [base, "2025-10-08", "活动", 120, 1, None]]
+    src = _write(tmp_path / f"in{suffix}", "base_activities", rows)
+    result = import_file(db_engine, "base_activities", src, actor=actor)
+    assert result.created == 4
+    first = tmp_path / f"first{suffix}"
+    assert export_file(db_engine, "base_activities", first) == 4
+
+    other = fresh_engine("empty.db")
+    _load_parents("base_activities", other, actor, tmp_path)
+    assert import_file(other, "base_activities", first, actor=actor).created == 4
+    second = tmp_path / f"second{suffix}"
+    export_file(other, "base_activities", second)
+    if suffix == ".csv":
+        assert first.read_bytes() == second.read_bytes()
+    else:  # a workbook's zip entries carry the time they were written: the same cells, value for value
+        assert read_all(first) == read_all(second)
+    exported = read_all(first)
+    assert exported[0][:5] == ["基地名称", "活动日期", "活动类别", "参加人次", "天数"]
+    assert [r[2] for r in exported[1:]] == ["实习实训", "培训", "服务", "活动"]
+    again = import_file(other, "base_activities", second, actor=actor)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)

@@ -159,6 +159,11 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/figures/briefing.xlsx", "/figures/briefing.xlsx?year=2025", offices_only),
         ("/figures/briefing.docx", f"/figures/briefing.docx?year=2025&region={w.taiyuan.code}",
          only({"province", "admin"}) | unit_refused),
+        ("/api/briefing.docx", "/api/briefing.docx?year=2025", offices_only),
+        ("/api/briefing.xlsx", "/api/briefing.xlsx?year=2025", offices_only),
+        # the API names a region by its public code: outside the county office's it is refused (403), not hidden
+        ("/api/briefing.docx", f"/api/briefing.docx?year=2025&region={w.taiyuan.code}",
+         only({"province", "admin"}, NO)),
     ]
     # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────
     # ── bases (12大基地, 1+1+N): checked by tests/bases/test_web_bases.py ──────────────────────────────────────────
@@ -176,6 +181,7 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/base-figures", "/api/base-figures", MEMBERS),
         ("/api/leaders", "/api/leaders", MEMBERS),
         ("/api/bases/{base_id}/activities", "/api/bases/999999/activities", only(set())),
+        ("/bases/{base_id}/edit", "/bases/999999/edit", only(set())),  # checked by tests/bases/test_base_edit.py
         ("/api/pairings/{pairing_id}", "/api/pairings/999999", only(set())),
         ("/api/duties/{duty_id}", "/api/duties/999999", only(set())),
     ]
@@ -273,8 +279,10 @@ POST_ROUTES |= {
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
 # ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
+                "/bases/{base_id}/edit",
                 "/base-types/{type_id}", "/pairings/new", "/pairings/{pairing_id}", "/pairings/{pairing_id}/duties",
-                "/duties/{duty_id}/reports", "/leaders", "/api/base-types", "/api/base-types/{type_id}", "/api/bases",
+                "/duties/{duty_id}/reports", "/duties/{duty_id}/dispatch", "/api/duties/{duty_id}/dispatch",
+                "/leaders", "/api/base-types", "/api/base-types/{type_id}", "/api/bases",
                 "/api/bases/{base_id}", "/api/bases/{base_id}/steps", "/api/bases/{base_id}/activities",
                 "/api/pairings", "/api/pairings/{pairing_id}", "/api/pairings/{pairing_id}/duties",
                 "/api/duties/{duty_id}/reports", "/api/leaders"}
@@ -418,9 +426,12 @@ FIELDS_OF: dict[str, dict[str, Any]] = {
     "/api/budgets/{line_id}": {"kind": "other"},
     "/api/budgets/{line_id}/allocations": {"paid_on": "2024-07-01", "target": "other"},
     "/api/bases/{base_id}/activities": {"kind": "internship"},
+    "/bases/{base_id}/edit": {"base_type_id": "1"},
     "/api/pairings/{pairing_id}/duties": {"unit_id": 999_999},
     "/pairings/{pairing_id}/duties": {"unit_id": "999999"},
     "/api/duties/{duty_id}/reports": {"note": "越权"}, "/duties/{duty_id}/reports": {"note": "越权"},
+    "/api/duties/{duty_id}/dispatch": {"decisions": [{"milestone_id": 999_999, "decision": "越权"}]},
+    "/duties/{duty_id}/dispatch": {"milestone_id": ["999999"], "decision": ["越权"], "new_due_on": [""]},
     "/api/events/{event_id}/participants": {"role": "guest"},
     "/api/events/{event_id}/outcomes": {"metric": "positions", "value": 1},
     "/events/{event_id}/outcomes": {"metric": "positions", "value": "1"},

@@ -106,3 +106,24 @@ def test_bad_sets_are_refused_with_nothing_written(login: Callable[[str], TestCl
     assert login("enterprise").get("/assessment").status_code == 403
     assert login("university").get("/api/assessment/periods").status_code == 403
     assert session.scalar(select(func.count()).select_from(AssessmentPeriod)) == 0
+
+
+def test_a_ranked_indicator_is_offered_on_the_form_and_its_working_shown(login: Callable[[str], TestClient],
+                                                                         world: World) -> None:
+    office = login("province")
+    assert "按排名" in office.get("/assessment/new").text
+    r = _define(office, name="运城市排名考核", indicators="XY:签约协议:60::agreements:按排名\nXC:宣传工作:40:10")
+    assert r.status_code == 303, r.text
+    set_id = int(r.headers["location"].rsplit("/", 1)[1])
+    r = office.post(f"/assessment/sets/{set_id}/periods", data={
+        "csrf_token": csrf_for(office), "name": "2024年度", "starts_on": "2024-01-01", "ends_on": "2024-12-31"},
+        follow_redirects=False)
+    period_url = r.headers["location"]
+    assert office.post(f"{period_url}/score", data={"csrf_token": csrf_for(office)}).status_code == 200
+    page = office.get(period_url).text
+    assert "按排名" in page and "第1名（共13个单位）：得分 = 分值60 × (13−1)÷(13−1) = 60" in page
+    api = office.post("/api/assessment/sets", headers={"x-csrf-token": csrf_for(office)}, json={
+        "name": "接口排名考核", "year": 2024, "region_id": world.hejin.id, "subject": "region",
+        "indicators": [{"code": "XY", "name": "签约协议", "weight": 100, "metric": "agreements", "rule": "ranked"}]})
+    assert api.status_code == 201, api.text
+    assert api.json()["indicators"][0]["rule"] == "ranked" and api.json()["indicators"][0]["target"] is None

@@ -83,6 +83,9 @@ def _key(table: str, place: str, tag: str, p: Places) -> dict[str, str]:
                                "所在地区": PLACES[place]},
         "projects": lambda: {"项目编号": f"XM-T-{name}", "项目名称": f"项目{name}", "所在地区": PLACES[place]},
         "bases": lambda: {"基地名称": f"基地{name}", "基地类型": "大学生实习实训基地", "所在地区": PLACES[place]},
+        # an activity is the base's: the base of the place (plaqued), a day per tag
+        "base_activities": lambda: {"基地名称": f"活动基地{place}", "活动类别": "实习实训", "参加人次": "10",
+                                    "活动日期": {"甲": "2025-07-01", "新": "2025-08-01"}.get(tag, "2025-09-01")},
     }[table]()
 
 
@@ -96,7 +99,7 @@ MOVES = {
 }
 EDIT = {"universities": "联系人", "enterprises": "联系人", "experts": "职称", "achievements": "团队",
         "platforms": "研究方向", "demands": "需求名称", "agreements": "协议名称", "projects": "项目名称",
-        "bases": "地址"}
+        "bases": "地址", "base_activities": "活动内容"}
 
 
 @pytest.fixture
@@ -125,6 +128,10 @@ def places(session: Session, world: World, tmp_path) -> Places:  # type: ignore[
         if table == "demands":
             rows = [r | {STATE[table]: r.get(STATE[table], "草稿")} for r in rows]
         _trusted_import(session, tmp_path, table, rows)
+    _trusted_import(session, tmp_path, "bases", [
+        {"基地名称": f"活动基地{place}", "基地类型": "大学生实习实训基地", "所在地区": PLACES[place], "状态": "已挂牌"}
+        for place in PLACES])
+    _trusted_import(session, tmp_path, "base_activities", [_key("base_activities", place, "甲", p) for place in PLACES])
     return p
 
 
@@ -159,7 +166,7 @@ def _check(c: TestClient, table: str, content: bytes) -> tuple[int, str, dict[in
 
 
 TABLES = ("universities", "experts", "achievements", "platforms", "enterprises", "demands", "agreements",
-          "projects", "bases")
+          "projects", "bases", "base_activities")
 
 
 @pytest.mark.parametrize("persona", sorted(MANAGES))
@@ -254,6 +261,33 @@ def test_an_allowed_import_is_confirmed_and_written(
     assert str(project.stage) == "started" and project.started_on is not None
     changes = session.scalars(select(ProjectStageChange).where(ProjectStageChange.project_id == project.id)).all()
     assert [(str(c.from_stage), str(c.to_stage)) for c in changes] == [("signed", "started")]
+
+
+def test_the_office_enters_its_bases_batches_on_the_import_page(
+    session: Session, places: Places, login: Callable[[str], TestClient]
+) -> None:
+    """基地活动信息表 on /import: 河津's office downloads the template, fills in a batch at its plaqued base and
+    confirms; the batch is on the base page."""
+    from openpyxl import load_workbook
+
+    from xiaodi.bases.models import BaseActivity
+
+    c = login("hejin")
+    assert ("base_activities", "基地活动信息表") in [
+        (m.group(1), m.group(2)) for m in re.finditer(r'<option value="(\w+)"[^>]*>([^<]+)</option>',
+                                                      c.get("/import").text)]
+    template = c.get("/import/template/base_activities.xlsx")
+    assert template.status_code == 200
+    headers = [cell.value for cell in next(load_workbook(io.BytesIO(template.content)).active.iter_rows())]
+    assert headers[:3] == ["基地名称", "活动日期", "活动类别"]
+    batch = _key("base_activities", "hejin", "新", places) | {"参加人次": "25", "天数": "30", "活动内容": "暑期实训"}
+    _confirm(c, "base_activities", _csv("base_activities", [batch]))
+    session.expire_all()
+    base = session.scalars(select(ProgrammeBase).where(ProgrammeBase.name == "活动基地hejin")).one()
+    row = session.scalars(select(BaseActivity).where(BaseActivity.base_id == base.id,
+                                                     BaseActivity.summary == "暑期实训")).one()
+    assert (row.participants, row.days, str(row.kind)) == (25, 30, "internship")
+    assert "暑期实训" in c.get(f"/bases/{base.id}").text
 
 
 def test_unit_accounts_may_not_import_at_all(login: Callable[[str], TestClient]) -> None:

@@ -122,11 +122,14 @@ def require_brief(viewer: Viewer) -> None:
         raise Forbidden("工作简报仅向校地合作办公室和管理员开放")
 
 
-def require_brief_region(viewer: Viewer, region_id: int | None) -> None:
-    """A briefing covers the office's own region or one below it (a region outside answers 404, like a record);
-    the whole ledger (no region) is the administrator's."""
+def require_brief_region(viewer: Viewer, region_id: int | None, *, region_name: str | None = None) -> None:
+    """A briefing covers the office's own region or one below it; the whole ledger (no region) is the
+    administrator's. A region outside answers 404 like a record on the pages, which find it by the viewer's own
+    regions; the API names a region by its public code (``region_name`` given), so it is refused with 403."""
     require_brief(viewer)
     if region_id is None and not viewer.is_admin:
         raise Forbidden("请选择本辖区内的地区")
     if region_id is not None and not viewer.in_region(region_id):
+        if region_name is not None:
+            raise Forbidden(f"“{region_name}”不在您的管辖范围内，不能生成该地区的工作简报")
         raise NotFound("地区不存在或不在您的管辖范围内")

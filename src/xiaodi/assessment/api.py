@@ -24,9 +24,11 @@ class IndicatorIn(BaseModel):
     code: str = Field(min_length=1, max_length=24, description="指标编号")
     name: str = Field(min_length=1, max_length=200, description="指标名称")
     weight: Decimal = Field(gt=0, le=100, description="分值；各项合计须为100")
-    target: Decimal = Field(ge=0, le=Decimal("1e18"), description="目标值（大于0）")
+    target: Decimal | None = Field(default=None, ge=0, le=Decimal("1e18"),
+                                   description="目标值（大于0）；按排名计分的指标可不填")
     metric: str | None = Field(default=None, max_length=40, description="台账取数口径；不填为佐证认定")
-    rule: ScoringRule | None = Field(default=None, description="linear（按完成比例）/ threshold（达标得满分）")
+    rule: ScoringRule | None = Field(default=None, description="linear（按完成比例）/ threshold（达标得满分）/ "
+                                     "ranked（按排名：第一名满分，依次线性递减至末位0分，并列取高分）")
     unit: str | None = Field(default=None, max_length=20)
     cap: Decimal | None = Field(default=None, ge=1, le=2, description="完成比例封顶系数，默认1")
 
@@ -121,7 +123,8 @@ def define(body: SetIn, session: SessionDep, viewer: MemberUser) -> SetOut:
                                            unit=i.unit, cap=i.cap) for i in body.indicators])
     return SetOut(id=made.id, name=made.name, year=made.year, indicators=[
         {"id": i.id, "code": i.code, "name": i.name, "weight": float(i.weight), "metric": i.metric,
-         "target": float(i.target or 0), "rule": i.scoring_rule} for i in made.indicators])
+         "target": None if i.target is None else float(i.target), "rule": i.scoring_rule}
+        for i in made.indicators])
 
 
 @router.post("/sets/{set_id}/periods", status_code=201, response_model=PeriodOut, summary="新增考核周期（办公室）")

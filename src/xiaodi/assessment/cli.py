@@ -74,13 +74,14 @@ def define_cmd(
     year: Annotated[int, typer.Option("--year", help="考核年度")],
     indicator: Annotated[list[str], typer.Option(
         "--indicator", help="指标 编号:名称:分值:目标值[:取数口径[:计分规则]]，可重复；分值合计须为100。"
-        f"取数口径：{'、'.join(LEDGER_METRICS)}；不填为佐证认定")],
+        f"取数口径：{'、'.join(LEDGER_METRICS)}；不填为佐证认定。计分规则：按完成比例（默认）、达标得满分、"
+        "按排名（第一名满分，线性递减至末位0分，并列取高分；目标值可不填）")],
     region: Annotated[str | None, typer.Option("--region", help="考核范围（行政区名称或代码）")] = None,
     subject: Annotated[str, typer.Option("--subject", help="考核对象：县（市、区） 或 牵头单位")] = "县（市、区）",
     description: Annotated[str | None, typer.Option("--description", help="说明")] = None,
     user: UserOption = None, as_name: AsOption = None, db: DbOption = None,
 ) -> None:
-    """制定考核指标体系（分值合计100分，目标值大于0）。"""
+    """制定考核指标体系（分值合计100分，目标值大于0；按排名计分的指标可不填目标值）。"""
     with transaction(engine_for(db)) as session:
         viewer = _viewer(session, user, as_name)
         region_id = resolve_region(session, region).id if region else None
@@ -188,12 +189,13 @@ def show_cmd(period_id: PeriodArg, working: Annotated[bool, typer.Option("--work
             table.add_row(str(row.rank), row.name, f"{row.total:.2f}", row.grade or "")
         console.print(table)
         if working:
-            detail = Table("单位", "指标", "取数", "完成值", "目标值", "完成比例", "分值", "得分", title="计分过程")
+            detail = Table("单位", "指标", "取数", "计分规则", "完成值", "目标值", "比例", "分值", "得分", "说明",
+                           title="计分过程（按排名的指标，比例为排名系数 (n−名次)÷(n−1)）")
             for row in result.rows:
                 for w in row.working:
-                    detail.add_row(row.name, w.indicator, w.measured, w.text(w.value), w.text(w.target),
+                    detail.add_row(row.name, w.indicator, w.measured, w.rule, w.text(w.value), w.text(w.target),
                                    f"{w.ratio:.2%}" if w.ratio is not None else "—", f"{w.weight:g}",
-                                   f"{w.points:.2f}")
+                                   f"{w.points:.2f}", w.note or "")
             console.print(detail)
 
 

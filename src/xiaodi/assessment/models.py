@@ -57,7 +57,7 @@ class IndicatorSet(RecordMixin, VersionedMixin, Base):
 class ScoringRule(Labelled):
     LINEAR = "linear", "按完成比例"  # weight × min(raw / target, cap)
     THRESHOLD = "threshold", "达标得满分"  # full weight when raw ≥ target, else 0
-    RANKED = "ranked", "按排名"  # by rank among the units assessed (not offered by the service)
+    RANKED = "ranked", "按排名"  # by rank among the units assessed: weight × (n − rank) ÷ (n − 1)
     MANUAL = "manual", "佐证认定"  # the value is entered with evidence and checked by the office, then as LINEAR
 
 

@@ -8,6 +8,10 @@ How a score is computed (计分规则), per indicator and unit:
 * 按完成比例 (linear): ratio = value ÷ target, capped at the indicator's cap (1 unless stated, e.g. 1.2 for
   over-fulfilment); points = weight × ratio.
 * 达标得满分 (threshold): points = weight when value ≥ target, else 0.
+* 按排名 (ranked): the units assessed are ranked by their value on the indicator (equal values share the better
+  rank, so ties share the higher score); points = weight × (n − rank) ÷ (n − 1) for n units — full marks to the
+  first, linearly down to 0 for the last; a value of 0 scores 0; a lone unit with a value scores full marks. No
+  target is needed (one given is shown for reference).
 * 佐证认定 (manual): the value is the one the office accepted from the unit's evidence (none accepted: 0), then
   scored as linear.
 
@@ -127,19 +131,19 @@ def _checked_indicators(items: Sequence[IndicatorInput]) -> list[dict[str, Any]]
             choices = "、".join(f"{k}（{v}）" for k, v in LEDGER_METRICS.items())
             raise ValidationFailed(f"指标“{name}”的取数口径“{metric}”无效，可选：{choices}")
         rule = item.rule or (ScoringRule.LINEAR if metric else ScoringRule.MANUAL)
-        if rule == ScoringRule.RANKED:
-            raise ValidationFailed(
-                f"指标“{name}”：暂不支持“{ScoringRule.RANKED.label}”计分，请用按完成比例或达标得满分")
         if rule == ScoringRule.MANUAL and metric is not None:
             raise ValidationFailed(f"指标“{name}”从台账取数，不能同时设为佐证认定")
         if rule != ScoringRule.MANUAL and metric is None:
             raise ValidationFailed(f"指标“{name}”没有取数口径，只能设为佐证认定")
-        if item.target is None or str(item.target).strip() == "":
+        no_target = item.target is None or str(item.target).strip() == ""
+        if no_target and rule != ScoringRule.RANKED:
             raise ValidationFailed(f"指标“{name}”缺少目标值")
-        target = _decimal(item.target, f"指标“{name}”的目标值")
-        if target <= 0:
+        target = None if no_target else _decimal(item.target, f"指标“{name}”的目标值")
+        if target is not None and target <= 0:
             raise ValidationFailed(f"指标“{name}”的目标值必须大于0（目标为0无法计算完成比例）")
         params: dict[str, Any] = {}
+        if item.cap is not None and str(item.cap).strip() and rule == ScoringRule.RANKED:
+            raise ValidationFailed(f"指标“{name}”按排名计分，不设封顶系数")
         if item.cap is not None and str(item.cap).strip():
             cap = _decimal(item.cap, f"指标“{name}”的封顶系数")
             if not Decimal(1) <= cap <= Decimal(2):
@@ -363,6 +367,43 @@ def _points(indicator: Indicator, value: Decimal) -> tuple[Decimal, Decimal]:
     return ratio.quantize(_RATIO, ROUND_HALF_UP), points.quantize(_POINTS, ROUND_HALF_UP)
 
 
+def _indicator_points(indicator: Indicator, values: dict[tuple[int | None, int | None], Decimal]
+                      ) -> dict[tuple[int | None, int | None], tuple[Decimal, Decimal, str | None]]:
+    """(ratio, points, working note) of every unit's value on one indicator: by the unit's own value, or — 按排名 —
+    by its rank among all the units assessed."""
+    if indicator.scoring_rule != ScoringRule.RANKED:
+        return {key: (*_points(indicator, value), None) for key, value in values.items()}
+    return _ranked_points(Decimal(indicator.weight), values)
+
+
+def _ranked_points(weight: Decimal, values: dict[tuple[int | None, int | None], Decimal]
+                   ) -> dict[tuple[int | None, int | None], tuple[Decimal, Decimal, str | None]]:
+    """按排名: the rank of each value among ``values`` (equal values share the better rank), and weight × (n − rank)
+    ÷ (n − 1) — full marks to the first, linearly down to 0 for the last; a value of 0 earns nothing. The factor
+    (n − rank) ÷ (n − 1) is kept as the score's ratio and the sum written out as its working."""
+    n = len(values)
+    ordered = sorted(values.values(), reverse=True)
+    rank_of: dict[Decimal, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        rank_of.setdefault(value, position)
+    out: dict[tuple[int | None, int | None], tuple[Decimal, Decimal, str | None]] = {}
+    for key, value in values.items():
+        rank = rank_of[value]
+        place = f"第{rank}名（共{n}个单位）"
+        if value <= 0:
+            factor, note = Decimal(0), f"{place}：完成值为0，不得分"
+        elif n == 1:
+            factor, note = Decimal(1), f"{place}：唯一被考核单位，得满分"
+        else:
+            factor = Decimal(n - rank) / Decimal(n - 1)
+            points = (weight * factor).quantize(_POINTS, ROUND_HALF_UP)
+            tie = f"，与{ordered.count(value) - 1}个单位并列" if ordered.count(value) > 1 else ""
+            note = (f"{place}{tie}：得分 = 分值{_plain(weight)} × ({n}−{rank})÷({n}−1) = {_plain(points)}")
+        out[key] = (factor.quantize(_RATIO, ROUND_HALF_UP), (weight * factor).quantize(_POINTS, ROUND_HALF_UP),
+                    note)
+    return out
+
+
 def _accepted_values(session: Session, period: AssessmentPeriod) -> dict[tuple[int, int | None, int | None], Decimal]:
     """(indicator, region, unit) → the latest accepted evidence value."""
     out: dict[tuple[int, int | None, int | None], Decimal] = {}
@@ -396,33 +437,35 @@ def score_period(session: Session, viewer: Viewer, *, period_id: int,
     if metrics and indicator_set.subject == Subject.REGION:  # every county at once, in grouped statements
         regions = list(session.scalars(select(Region).where(Region.id.in_([u.region_id for u in units]))))
         by_region = values_by_region(session, metrics, regions, date_from=period.starts_on, date_to=period.ends_on)
+    measured: dict[int, dict[tuple[int | None, int | None], tuple[Decimal, str | None]]] = {
+        i.id: {} for i in indicators}
     for unit in units:
         if unit.region_id is not None and unit.region_id in by_region:
             values = by_region[unit.region_id]
         else:
             values = metric_values(session, metrics, region_id=unit.region_id, unit_id=unit.unit_id,
                                    date_from=period.starts_on, date_to=period.ends_on) if metrics else {}
-        total = Decimal(0)
         for indicator in indicators:
-            manual = indicator.metric is None
-            if manual:
+            if indicator.metric is None:
                 value = accepted.get((indicator.id, unit.region_id, unit.unit_id), Decimal(0))
                 note = None if (indicator.id, unit.region_id, unit.unit_id) in accepted else "无已认定的佐证材料"
             else:
                 value, note = values.get(indicator.metric or "", Decimal(0)), None
-            ratio, points = _points(indicator, value)
-            score = existing.get((indicator.id, unit.region_id, unit.unit_id))
-            if score is None:
-                score = Score(period_id=period.id, indicator_id=indicator.id, region_id=unit.region_id,
-                              unit_id=unit.unit_id)
-                session.add(score)
-            score.raw_value, score.target, score.ratio, score.score = value, indicator.target, ratio, points
-            score.manual, score.note, score.computed_at = manual, note, now
-            score.entered_by = viewer.name
-            total += points
-        totals[unit.key] = total
+            measured[indicator.id][unit.key] = (value, note)
         if progress is not None:
             progress()
+    for indicator in indicators:
+        values_of = {key: value for key, (value, _note) in measured[indicator.id].items()}
+        for key, (ratio, points, working) in _indicator_points(indicator, values_of).items():
+            score = existing.get((indicator.id, *key))
+            if score is None:
+                score = Score(period_id=period.id, indicator_id=indicator.id, region_id=key[0], unit_id=key[1])
+                session.add(score)
+            score.raw_value, score.target, score.ratio, score.score = values_of[key], indicator.target, ratio, points
+            score.manual, score.computed_at = indicator.metric is None, now
+            score.note = "；".join(n for n in (measured[indicator.id][key][1], working) if n) or None
+            score.entered_by = viewer.name
+            totals[key] = totals.get(key, Decimal(0)) + points
     rankings = _rank(session, period, totals)
     before = model_snapshot(period)
     period.state, period.scored_at = PeriodState.SCORED, now
@@ -510,9 +553,28 @@ def file_appeal(session: Session, viewer: Viewer, *, period_id: int, reason: str
             Appeal.unit_id.is_(unit_id) if unit_id is None else Appeal.unit_id == unit_id,
             Appeal.indicator_id.is_(None) if indicator is None else Appeal.indicator_id == indicator.id)):
         raise Conflict("该项已有待答复的申诉，请等待办公室答复")
-    return create(session, Appeal(period_id=period.id, indicator_id=indicator.id if indicator else None,
-                                  region_id=region_id, unit_id=unit_id, reason=text[:2000], filed_by=viewer.name,
-                                  state=AppealState.FILED), actor=viewer.actor, label="申诉")
+    appeal = create(session, Appeal(period_id=period.id, indicator_id=indicator.id if indicator else None,
+                                    region_id=region_id, unit_id=unit_id, reason=text[:2000], filed_by=viewer.name,
+                                    state=AppealState.FILED), actor=viewer.actor, label="申诉")
+    _tell_the_answering_office(session, viewer, period, appeal, name=name,
+                               indicator=indicator.name if indicator else None)
+    return appeal
+
+
+def _tell_the_answering_office(session: Session, viewer: Viewer, period: AssessmentPeriod, appeal: Appeal, *,
+                               name: str, indicator: str | None) -> None:
+    """待答复诉求: the office that answers the appeal — the office of the indicator set's region (the managing one;
+    for a set over the whole ledger, the administrators) — finds it in its inbox, in the same transaction."""
+    from xiaodi.notifications.service import notify
+
+    region_id = period.indicator_set.region_id
+    admins: list[int] = [] if region_id is not None else list(session.scalars(
+        select(Membership.user_id).where(Membership.role == Role.ADMIN, Membership.retired_at.is_(None))))
+    about = f"（{indicator}）" if indicator else ""
+    notify(session, kind="appeal", title=f"“{name}”对“{period.indicator_set.name}·{period.name}”的考核结果提出申诉"
+           f"{about}，请在申诉处理中答复", link=f"/assessment/periods/{period.id}#appeals",
+           region_ids=[region_id], user_ids=admins, key=f"assessment_appeal:{appeal.id}",
+           exclude_user_id=viewer.user_id)
 
 
 def answer_appeal(session: Session, viewer: Viewer, *, appeal_id: int, uphold: bool, answer: str,
@@ -559,9 +621,13 @@ def _correct_score(session: Session, viewer: Viewer, period: AssessmentPeriod, a
         raise ValidationFailed("该单位在此指标上尚无得分，无法更正")
     before = model_snapshot(score)
     score.raw_value = value
-    score.ratio, score.score = _points(score.indicator, value)
+    correction = f"申诉更正（申诉编号 {appeal.id}）：{appeal.answer}"
+    if score.indicator.scoring_rule == ScoringRule.RANKED:
+        _rerank_indicator(session, viewer, period, score, appeal=appeal, correction=correction)
+    else:
+        score.ratio, score.score = _points(score.indicator, value)
+        score.note = correction[:2000]
     score.manual, score.entered_by = True, viewer.name
-    score.note = f"申诉更正（申诉编号 {appeal.id}）：{appeal.answer}"[:2000]
     score.computed_at = utcnow()
     flush_or_conflict(session, "得分")
     audit.record(session, actor=viewer.actor, action="correct", obj=score, before=before,
@@ -570,6 +636,28 @@ def _correct_score(session: Session, viewer: Viewer, period: AssessmentPeriod, a
     for s in session.scalars(select(Score).where(Score.period_id == period.id)):
         totals[(s.region_id, s.unit_id)] = totals.get((s.region_id, s.unit_id), Decimal(0)) + Decimal(s.score)
     _rank(session, period, totals)
+
+
+def _rerank_indicator(session: Session, viewer: Viewer, period: AssessmentPeriod, corrected: Score, *,
+                      appeal: Appeal, correction: str) -> None:
+    """A corrected value on a 按排名 indicator moves the ranks of the others too: every unit's points on that
+    indicator are worked out again from the values (the others' changes audited as 重新排名)."""
+    scores = list(session.scalars(select(Score).where(Score.period_id == period.id,
+                                                      Score.indicator_id == corrected.indicator_id)))
+    values = {(s.region_id, s.unit_id): Decimal(s.raw_value or 0) for s in scores}
+    worked = _ranked_points(Decimal(corrected.indicator.weight), values)
+    for s in scores:
+        ratio, points, note = worked[(s.region_id, s.unit_id)]
+        if s is corrected:
+            s.ratio, s.score, s.note = ratio, points, f"{correction}；{note}"[:2000]
+            continue
+        if Decimal(s.score) == points and s.note == note:
+            continue
+        before = model_snapshot(s)
+        s.ratio, s.score, s.note, s.computed_at = ratio, points, note, utcnow()
+        flush_or_conflict(session, "得分")
+        audit.record(session, actor=viewer.actor, action="rerank", obj=s, before=before,
+                     reason=f"申诉编号 {appeal.id} 更正后重新排名")
 
 
 def list_appeals(session: Session, viewer: Viewer, period_id: int) -> list[Appeal]:

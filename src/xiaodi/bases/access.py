@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer, register_readable
-from xiaodi.bases.models import Duty, Pairing, PairingBase, PairingMember, ProgrammeBase
+from xiaodi.bases.models import BaseActivity, Duty, Pairing, PairingBase, PairingMember, ProgrammeBase
 from xiaodi.core.errors import Forbidden, NotFound
 
 PROPOSER_ROLES = (Role.ENTERPRISE, Role.UNIVERSITY, Role.LEAD_UNIT)  # plus offices and administrators
@@ -78,6 +78,13 @@ def readable_duties(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_admin:
         return true()
     return Duty.pairing_id.in_(select(Pairing.id).where(readable_pairings(viewer)))
+
+
+def readable_activities(viewer: Viewer) -> ColumnElement[bool]:
+    """Activities (基地活动) of the bases the viewer sees."""
+    if viewer.is_admin:
+        return true()
+    return BaseActivity.base_id.in_(select(ProgrammeBase.id).where(readable_bases(viewer)))
 
 
 # ── checks ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -151,3 +158,4 @@ def visible_duty(session: Session, viewer: Viewer, duty_id: int) -> tuple[Duty, 
 register_readable(ProgrammeBase, readable_bases)
 register_readable(Pairing, readable_pairings)
 register_readable(Duty, readable_duties)
+register_readable(BaseActivity, readable_activities)

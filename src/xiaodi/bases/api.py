@@ -225,6 +225,38 @@ class ReportOut(BaseModel):
     duty: DutyOut
 
 
+class DutyDecisionIn(BaseModel):
+    milestone_id: Id = Field(description="该职责任务工作计划中的节点编号")
+    decision: str = Field(min_length=1, max_length=2000, description="调度决定")
+    new_due_on: CalendarDate | None = Field(default=None, description="新的完成时限；第二次顺延提请上一级调度")
+    expected_version: Version = None
+
+
+class DutyMeetingIn(BaseModel):
+    held_on: CalendarDate | None = Field(default=None, description="会议日期（默认今天）")
+    title: str | None = Field(default=None, max_length=300)
+    chaired_by: str | None = Field(default=None, max_length=60)
+    summary: str | None = Field(default=None, max_length=2000)
+    decisions: list[DutyDecisionIn] = Field(min_length=1, max_length=service.MAX_DECISIONS)
+
+
+class DispatchItemOut(BaseModel):
+    duty_milestone_id: int | None
+    decision: str
+    new_due_on: dt.date | None
+    escalated: bool
+    escalated_to_level: str | None
+
+
+class DutyMeetingOut(BaseModel):
+    id: int
+    held_on: dt.date
+    level: str | None
+    region_id: int | None
+    items: list[DispatchItemOut]
+    duty: DutyOut
+
+
 class LeaderIn(BaseModel):
     university_id: Id
     region_id: Id
@@ -400,6 +432,23 @@ def duty_report(duty_id: RecordId, body: ReportIn, session: SessionDep, viewer: 
     duty = session.get_one(Duty, duty_id)
     return ReportOut(id=row.id, duty_id=row.duty_id, reported_on=row.reported_on, note=row.note,
                      evidence=row.evidence, done=row.done, reporter=row.reporter, duty=duty_out(duty))
+
+
+@router.post("/api/duties/{duty_id}/dispatch", status_code=201, response_model=DutyMeetingOut,
+             summary="调度会：对职责任务逾期节点作出决定、确定新时限（结对所在地区办公室）；同一节点第二次顺延提请上一级调度")
+def duty_dispatch(duty_id: RecordId, body: DutyMeetingIn, session: SessionDep, viewer: MemberUser) -> Any:
+    meeting = service.hold_duty_dispatch(
+        session, viewer, duty_id, held_on=body.held_on or dt.date.today(), title=body.title,
+        chaired_by=body.chaired_by, summary=body.summary,
+        decisions=[service.DutyDecision(milestone_id=d.milestone_id, decision=d.decision, new_due_on=d.new_due_on,
+                                        expected_version=d.expected_version) for d in body.decisions])
+    duty = session.get_one(Duty, duty_id)
+    session.refresh(duty)
+    return DutyMeetingOut(id=meeting.id, held_on=meeting.held_on, level=meeting.level, region_id=meeting.region_id,
+                          items=[DispatchItemOut(duty_milestone_id=i.duty_milestone_id, decision=i.decision,
+                                                 new_due_on=i.new_due_on, escalated=bool(i.escalated),
+                                                 escalated_to_level=i.escalated_to_level) for i in meeting.items],
+                          duty=duty_out(duty))
 
 
 @router.get("/api/leaders", response_model=list[LeaderOut], summary="领导包联")

@@ -190,7 +190,9 @@ class Duty(IdMixin, TimestampMixin, VersionedMixin, Base):
 
 
 class DutyMilestone(IdMixin, VersionedMixin, Base):
-    """A milestone of a duty's work plan (节点): the dispatch lists show it when it is late or due soon."""
+    """A milestone of a duty's work plan (节点): the dispatch lists show it when it is late or due soon. As a
+    project milestone, its date moves only by a 调度会 decision; each later date is a slip (``slip_count``) and the
+    first deadline stays in ``original_due_on``."""
 
     __tablename__ = "duty_milestone"
 
@@ -199,6 +201,8 @@ class DutyMilestone(IdMixin, VersionedMixin, Base):
     due_on: Mapped[dt.date] = mapped_column(index=True)
     done_on: Mapped[dt.date | None]
     note: Mapped[str | None] = mapped_column(String(2000))
+    original_due_on: Mapped[dt.date | None] = mapped_column(default=None)  # the first deadline, once moved
+    slip_count: Mapped[int] = mapped_column(default=0, server_default="0")  # 延期次数
 
     duty: Mapped[Duty] = relationship(back_populates="milestones")
 

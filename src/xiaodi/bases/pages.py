@@ -26,8 +26,8 @@ from xiaodi.bases.models import (
     ProgrammeBase,
     ReviewResult,
 )
-from xiaodi.core.errors import ValidationFailed
-from xiaodi.directory.models import OrgKind
+from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects.actions import parse_date
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -46,6 +46,7 @@ def base_extras(session: Session, viewer: Viewer, base: ProgrammeBase) -> dict[s
     return {
         "steps": service.next_steps(base) if decides else [],
         "may_decide": decides,
+        "may_edit": decides and BaseState(base.state) != BaseState.REVOKED,
         "may_record": access.can_record_activity(viewer, base)
         and BaseState(base.state) in (BaseState.PLAQUED, BaseState.OPERATING),
         "activities": service.activities(session, base.id),
@@ -80,6 +81,8 @@ def duty_extras(session: Session, viewer: Viewer, duty: Duty) -> dict[str, Any]:
         "pairing": pairing,
         "reports": service.duty_reports(session, duty.id),
         "may_report": access.can_report_duty(viewer, duty, pairing) and duty.state != DutyState.DONE,
+        "may_dispatch": access.can_manage_pairing(viewer, pairing) and duty.state != DutyState.DONE
+        and any(m.done_on is None for m in duty.milestones),
         "overdue": service.is_overdue(duty, dt.date.today()),
         "today": dt.date.today().isoformat(),
         "duty_states": DutyState.labels(),
@@ -219,6 +222,52 @@ def base_create(
     base = service.propose_base(session, viewer, data)
     flash(request, f"基地“{base.name}”已申报，待所在地区校地合作办公室审核")
     return RedirectResponse(f"/bases/{base.id}", status_code=303)
+
+
+def _edit_context(session: Session, viewer: Viewer, base_id: int) -> dict[str, Any]:
+    base = access.visible_base(session, viewer, base_id)
+    access.require(access.can_decide(viewer, base), "修改基地信息")
+    types = [t for t in service.base_types(session) if t.is_active or t.id == base.base_type_id]
+    region = session.get(Region, base.region_id) if base.region_id is not None else None
+    return {"page_title": f"修改基地信息：{base.name}", "obj": base, "types": types,
+            "region_name": region.full_name if region is not None else ""}
+
+
+@router.get("/bases/{base_id}/edit")
+def base_edit_form(request: Request, base_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    """修改基地信息 (the office of the base's region or above)."""
+    return render(request, "base_edit.html", _edit_context(session, viewer, base_id))
+
+
+def _named(resolve: Any, label: str) -> int | None:
+    """A name typed in the form resolved to an id; an unknown name is the typist's mistake (the form comes back
+    filled, with the message), not a missing record."""
+    try:
+        return resolve()
+    except NotFound as exc:
+        raise ValidationFailed(f"{label}：{exc.message}") from exc
+
+
+@router.post("/bases/{base_id}/edit")
+def base_edit(
+    request: Request, base_id: RecordId, session: SessionDep, viewer: MemberUser, name: Text, base_type_id: Short,
+    region: Short = "", host: Text = "", partner: Text = "", lead_unit: Text = "", capacity: Short = "",
+    address: Text = "", contact_name: Short = "", contact_phone: Short = "", note: LongText = "",
+    reason: LongText = "", version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
+) -> RedirectResponse:
+    _edit_context(session, viewer, base_id)  # who may edit, before any name typed in the form is looked up
+    changes: dict[str, Any] = {
+        "name": name, "base_type_id": _int(base_type_id, "基地类型"),
+        "region_id": _named(lambda: service.region_id_by_name(session, region), "所在地区"),
+        "host_org_id": _named(lambda: service.org_id_by_name(session, host), "依托单位"),
+        "partner_org_id": _named(lambda: service.org_id_by_name(session, partner), "合作高校"),
+        "lead_unit_id": _named(lambda: service.org_id_by_name(session, lead_unit, OrgKind.GOVERNMENT), "牵头单位"),
+        "capacity": _int(capacity, "年承载人次"), "address": address, "contact_name": contact_name,
+        "contact_phone": contact_phone, "note": note}
+    base = service.update_base(session, viewer, base_id, changes, expected_version=version,
+                               reason=reason.strip() or None)
+    flash(request, f"基地“{base.name}”的信息已保存")
+    return RedirectResponse(f"/bases/{base_id}", status_code=303)
 
 
 @router.post("/bases/{base_id}/steps")
@@ -368,6 +417,32 @@ def duty_report(
                         milestone_ids=ids, expected_version=version)
     flash(request, "已报告完成" if done == "1" else "已报告进展")
     return RedirectResponse(f"/duties/{duty_id}", status_code=303)
+
+
+@router.post("/duties/{duty_id}/dispatch")
+def duty_dispatch(
+    request: Request, duty_id: RecordId, session: SessionDep, viewer: MemberUser, held_on: Short = "",
+    title: Text = "", chaired_by: Short = "", milestone_id: Texts = [], decision: Texts = [],  # noqa: B006
+    new_due_on: Texts = [],  # noqa: B006
+) -> RedirectResponse:
+    """调度会 on a duty's milestones: one row per pending milestone; rows without a decision are not recorded."""
+    if not len(milestone_id) == len(decision) == len(new_due_on):
+        raise ValidationFailed("调度会表单不完整，请刷新页面后重试")
+    decisions = []
+    for mid, text, day in zip(milestone_id, decision, new_due_on, strict=True):
+        if not text.strip():
+            if day.strip():
+                raise ValidationFailed("确定新的时限须同时写明调度决定")
+            continue
+        decisions.append(service.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
+                                              new_due_on=parse_date(day, "新的时限")))
+    meeting = service.hold_duty_dispatch(session, viewer, duty_id, decisions=decisions,
+                                         held_on=parse_date(held_on, "会议日期") or dt.date.today(),
+                                         title=title, chaired_by=chaired_by)
+    escalated = sum(1 for i in meeting.items if i.escalated)
+    upward = f"，{escalated} 项提请上一级调度" if escalated else ""
+    flash(request, f"已记录调度会，决定 {len(meeting.items)} 项{upward}")
+    return RedirectResponse(f"/duties/{duty_id}#dispatch", status_code=303)
 
 
 @router.get("/leaders")

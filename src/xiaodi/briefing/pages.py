@@ -35,7 +35,7 @@ def _brief(request: Request, session: Session, viewer: Viewer) -> document.Brief
     return document.build(session, viewer, region_id=region_id, date_from=period.date_from, date_to=period.date_to)
 
 
-def _download(data: bytes, media_type: str, name: str) -> Response:
+def download(data: bytes, media_type: str, name: str) -> Response:
     return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
@@ -44,11 +44,11 @@ def _download(data: bytes, media_type: str, name: str) -> Response:
 def briefing_docx(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     """工作简报（Word）。"""
     brief = _brief(request, session, viewer)
-    return _download(document.to_docx(brief), DOCX, document.filename(brief, "docx"))
+    return download(document.to_docx(brief), DOCX, document.filename(brief, "docx"))
 
 
 @router.get("/figures/briefing.xlsx")
 def briefing_xlsx(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     """工作简报的表格（Excel）。"""
     brief = _brief(request, session, viewer)
-    return _download(document.to_xlsx(brief), XLSX, document.filename(brief, "xlsx"))
+    return download(document.to_xlsx(brief), XLSX, document.filename(brief, "xlsx"))

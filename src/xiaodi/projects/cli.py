@@ -158,14 +158,18 @@ def _milestone_spec(text: str) -> service.MilestoneSpec:
 
 
 def _decision(session: Session, text: str) -> Decision:
-    """"节点编号,新时限,决定" or "XM-…,,决定" (a decision on the project itself)."""
+    """"节点编号,新时限,决定", "ZR节点编号,新时限,决定" (a milestone of a 1+1+N duty's work plan, 职责任务节点) or
+    "XM-…,,决定" (a decision on the project itself)."""
     parts = re.split("[,，]", text, maxsplit=2)
     if len(parts) != 3 or not parts[0].strip() or not parts[2].strip():
-        raise ValidationFailed(f"调度决定应写作“节点编号,新时限,决定”或“项目编号,,决定”（收到：{text}）")
+        raise ValidationFailed(f"调度决定应写作“节点编号,新时限,决定”“ZR职责任务节点编号,新时限,决定”或“项目编号,,决定”"
+                               f"（收到：{text}）")
     target, day, decision = (p.strip() for p in parts)
     new_due_on = _date(day, "新的完成时限") if day else None
     if target.isdigit():
         return Decision(decision=decision, milestone_id=int(target), new_due_on=new_due_on)
+    if target.upper().startswith("ZR") and target[2:].isdigit():
+        return Decision(decision=decision, duty_milestone_id=int(target[2:]), new_due_on=new_due_on)
     project = _by_code(session, Project, target, "项目")
     return Decision(decision=decision, project_id=project.id, new_due_on=new_due_on)
 
@@ -543,7 +547,8 @@ def dispatch_cmd(
     table = Table("类别", "项目", "节点", "时限", "逾期天数", "延期次数", "升级至", "包联领导",
                   title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
     for e in listing.entries:
-        table.add_row(KIND_LABELS[e.kind], f"{e.project_code} {e.project_name}", e.milestone or "",
+        milestone = f"ZR{e.duty_milestone_id} {e.milestone}" if e.duty_milestone_id else e.milestone or ""
+        table.add_row(KIND_LABELS[e.kind], f"{e.project_code} {e.project_name}", milestone,
                       str(e.due_on or ""), str(max(e.days_overdue, 0)) if e.milestone else "",
                       str(e.slip_count or ""), LEVEL_LABELS.get(e.escalated_to or "", ""),
                       e.leader_in_charge or "")
@@ -553,7 +558,8 @@ def dispatch_cmd(
 @dispatch_app.command("record")
 def record_cmd(
     decide: Annotated[list[str], typer.Option(
-        "--decide", help="调度决定“节点编号,新时限,决定”或“项目编号,,决定”，可重复")],
+        "--decide", help="调度决定“节点编号,新时限,决定”、职责任务节点“ZR节点编号,新时限,决定”或“项目编号,,决定”，"
+                         "可重复")],
     held_on: Annotated[str | None, typer.Option("--held-on", help="会议日期 YYYY-MM-DD（默认今天）")] = None,
     region: Annotated[str | None, typer.Option("--region", help="召开调度会的行政区，如 河津市")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="召开调度会的单位")] = None,
@@ -574,8 +580,9 @@ def record_cmd(
             level=_choice(level, LEVELS, "调度层级") if level else None, title=title, chaired_by=chair,
             summary=summary)
         items: list[dict[str, Any]] = [
-            {"milestone_id": i.milestone_id, "project_id": i.project_id, "decision": i.decision,
-             "new_due_on": i.new_due_on, "escalated_to_level": i.escalated_to_level} for i in meeting.items]
+            {"milestone_id": i.milestone_id, "project_id": i.project_id, "duty_milestone_id": i.duty_milestone_id,
+             "decision": i.decision, "new_due_on": i.new_due_on, "escalated_to_level": i.escalated_to_level}
+            for i in meeting.items]
         data: dict[str, Any] = {"id": meeting.id, "held_on": meeting.held_on, "level": meeting.level,
                                 "items": items}
     if as_json:
@@ -584,7 +591,8 @@ def record_cmd(
     level_label = LEVEL_LABELS.get(str(data["level"]), "")
     console.print(f"已记录{level_label}调度会（{data['held_on']}），决定 {len(items)} 项")
     for i in items:
-        target = f"节点 {i['milestone_id']}" if i["milestone_id"] else f"项目 {i['project_id']}"
+        target = (f"节点 {i['milestone_id']}" if i["milestone_id"] else
+                  f"职责任务节点 ZR{i['duty_milestone_id']}" if i["duty_milestone_id"] else f"项目 {i['project_id']}")
         line = f"  {target}：{i['decision']}"
         if i["new_due_on"]:
             line += f"，新时限 {i['new_due_on']}"

@@ -62,6 +62,7 @@ class DispatchEntry:
     escalated_to: str | None = None
     source: str = "project"  # project 项目节点 | duty 职责任务 (``bases.dispatch``)
     duty_id: int | None = None
+    duty_milestone_id: int | None = None  # a duty's milestone: a 调度会 may decide on it (``bases.dispatch``)
     application_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -81,11 +82,13 @@ class DispatchList:
 
 @dataclass(frozen=True)
 class Decision:
-    """One decision of a 调度会: about a milestone (with a new due date) or a project; ``escalate`` forces it up."""
+    """One decision of a 调度会: about a milestone (with a new due date), a project, or a milestone of a 1+1+N
+    duty's work plan (``duty_milestone_id``, decided by ``bases.dispatch``); ``escalate`` forces it up."""
 
     decision: str
     milestone_id: int | None = None
     project_id: int | None = None
+    duty_milestone_id: int | None = None
     new_due_on: dt.date | None = None
     escalate: bool = False
     expected_version: int | None = None
@@ -238,8 +241,15 @@ def _level_of(session: Session, region_id: int | None, unit_id: int | None) -> s
 def _decide(session: Session, meeting: DispatchMeeting, d: Decision, *, actor: Actor) -> DispatchItem:
     if not d.decision.strip():
         raise ValidationFailed("调度决定不能为空")
+    if d.duty_milestone_id is not None:  # a duty's milestone: the bases area moves its deadline
+        from xiaodi.bases.dispatch import decide_on_duty_milestone
+
+        escalated = decide_on_duty_milestone(session, d, held_on=meeting.held_on, actor=actor) or d.escalate
+        return DispatchItem(duty_milestone_id=d.duty_milestone_id, decision=d.decision.strip(),
+                            new_due_on=d.new_due_on, escalated=escalated,
+                            escalated_to_level=next_level(str(meeting.level)) if escalated else None)
     if d.milestone_id is None and d.project_id is None:
-        raise ValidationFailed("调度决定须针对某个项目或节点")
+        raise ValidationFailed("调度决定须针对某个项目、节点或职责任务节点")
     escalated = d.escalate
     project_id = d.project_id
     if d.milestone_id is not None:

@@ -241,11 +241,13 @@ class DispatchMeeting(IdMixin, TimestampMixin, Base):
 
 
 class DispatchItem(IdMixin, Base):
-    """One decision of a 调度会 about a project or milestone: a new deadline, or escalation one level up."""
+    """One decision of a 调度会 about a project or milestone — or a milestone of a 1+1+N duty's work plan
+    (职责任务节点, ``duty_milestone_id``): a new deadline, or escalation one level up."""
 
     __tablename__ = "dispatch_item"
     __table_args__ = (
-        CheckConstraint("project_id IS NOT NULL OR milestone_id IS NOT NULL", name="target"),
+        CheckConstraint("project_id IS NOT NULL OR milestone_id IS NOT NULL OR duty_milestone_id IS NOT NULL",
+                        name="target"),
         CheckConstraint(
             "escalated_to_level IS NULL OR escalated_to_level IN ('city', 'province')", name="escalation_level"
         ),
@@ -254,6 +256,8 @@ class DispatchItem(IdMixin, Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("dispatch_meeting.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"), index=True)
     milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id"), index=True)
+    duty_milestone_id: Mapped[int | None] = mapped_column(ForeignKey("duty_milestone.id"), index=True,
+                                                          default=None)  # a duty's milestone (bases)
     decision: Mapped[str] = mapped_column(Text)
     new_due_on: Mapped[dt.date | None]
     escalated: Mapped[bool] = mapped_column(default=False, server_default="0", index=True)

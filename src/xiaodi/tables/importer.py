@@ -386,6 +386,9 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
         retired = r.existing is not None and r.existing.get("retired_at") is not None
         if spec.check_virtual is not None and virtual and not retired:  # (it also normalises the row's values)
             problems[r.number] = spec.check_virtual(ctx, r.number, r.values, r.existing["id"] if r.existing else None)
+        if spec.check_row is not None and not retired:
+            problems.setdefault(r.number, []).extend(
+                spec.check_row(ctx, r.number, r.values, r.existing["id"] if r.existing else None))
         before, after = _diff(r, compare, virtual) if r.existing is not None else ({}, {})
         diffs.append((r, before, after))
     refused = _refused(ctx, diffs)

@@ -13,6 +13,7 @@ from xiaodi.tables.spec import ColType, TableSpec
 
 @cache
 def all_tables() -> dict[str, TableSpec]:
+    from xiaodi.tables.base_tables import BASE_ACTIVITIES
     from xiaodi.tables.catalog_tables import ACHIEVEMENTS, PLATFORMS
     from xiaodi.tables.directory_tables import ENTERPRISES, EXPERTS, UNIVERSITIES
     from xiaodi.tables.event_tables import EVENTS
@@ -21,7 +22,7 @@ def all_tables() -> dict[str, TableSpec]:
     from xiaodi.tables.talent_tables import INTERNSHIPS, TALENTS
 
     specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, INTENTS, AGREEMENTS, PROJECTS,
-             BASES, EVENTS, TALENTS, INTERNSHIPS, BUDGET_LINES]
+             BASES, BASE_ACTIVITIES, EVENTS, TALENTS, INTERNSHIPS, BUDGET_LINES]
     return {s.name: _with_lengths(s) for s in specs}
 
 

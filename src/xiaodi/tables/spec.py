@@ -115,6 +115,11 @@ class TableSpec:
         Callable[[ImportContext, int, dict[str, Any], int | None], list[tuple[str, str, str | None]]] | None
     ) = None
     store_virtual: Callable[[ImportContext, int, dict[str, Any], dict[str, Any] | None], None] | None = None
+    # check_row(ctx, row number, row values, existing id) → [(column key, reason, suggestion)]: the rules of a
+    # whole row that no single cell states (a batch's 人次 when it is 实习实训; a base that is not plaqued yet)
+    check_row: (
+        Callable[[ImportContext, int, dict[str, Any], int | None], list[tuple[str, str, str | None]]] | None
+    ) = None
     sheet_name: str = ""
     person_kind: str = "expert"  # the kind of a person a person-ref cell creates (talents: 引进人才)
 

@@ -307,6 +307,22 @@ def _internship(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record 
     return None if ok else NO_RIGHT
 
 
+def _base_activity(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record
+                   ) -> Refusal | None:
+    """基地活动: recorded by the office of the base's region (or above) or by the base's own units, at the base the
+    row names and — when it moves a row to another base — at the base it was recorded at
+    (``bases.access.can_record_activity``, the rule of the base page's form)."""
+    from xiaodi.bases.access import can_record_activity
+    from xiaodi.bases.models import ProgrammeBase
+
+    base_ids = {after["base_id"]} | ({before["base_id"]} if before is not None else set())
+    for base_id in base_ids:
+        base = ctx.session.get(ProgrammeBase, base_id)
+        if base is None or not can_record_activity(g.viewer, base):
+            return NO_RIGHT
+    return None
+
+
 DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "visibility")
 RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "universities": (_organisation, ("region_id",)),
@@ -325,4 +341,5 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "budget_lines": (_managed_only, ("region_id",)),  # the office of the line's region (budgets.access)
     "talents": (_talent, ("region_id",)),
     "internships": (_internship, ("region_id", "host_org_id", "university_id")),
+    "base_activities": (_base_activity, ("base_id",)),
 }

@@ -16,6 +16,7 @@ from xiaodi.assessment import api as assessment_api
 from xiaodi.assessment import pages as assessment_pages
 from xiaodi.bases import api as bases_api
 from xiaodi.bases import pages as bases_pages
+from xiaodi.briefing import api as briefing_api
 from xiaodi.briefing import pages as briefing_pages
 from xiaodi.budgets import api as budgets_api
 from xiaodi.budgets import pages as budgets_pages
@@ -48,7 +49,7 @@ PAGES: tuple[ModuleType, ...] = (
     briefing_pages, notifications_pages, talent_pages,
 )
 APIS: tuple[ModuleType, ...] = (demands_api, intents_api, orders_api, projects_api, budgets_api, bases_api, events_api,
-                                matching_api, ingest_api, assessment_api, notifications_api, talent_api)
+                                matching_api, ingest_api, assessment_api, briefing_api, notifications_api, talent_api)
 
 
 def load_specs() -> dict[str, ResourceSpec]:
