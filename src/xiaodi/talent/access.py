@@ -25,6 +25,8 @@ from xiaodi.accounts.scope import Viewer, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.events.models import Internship
 from xiaodi.talent.models import (
+    Apartment,
+    ApartmentAllocation,
     ApplicationStep,
     ServiceApplication,
     SubsidyGrant,
@@ -93,6 +95,26 @@ def grant_scope(viewer: Viewer) -> ColumnElement[bool]:
     return or_(_regions(SubsidyGrant.region_id, viewer), SubsidyGrant.talent_id.in_(mine))
 
 
+def apartment_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """Talent apartments (人才公寓) are the offices' of their region: they keep the units and allocate them."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    return _regions(Apartment.region_id, viewer)
+
+
+def allocation_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """A stay is seen by the offices of the apartment's region and by the talent who lives there."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    apartments = select(Apartment.id).where(_regions(Apartment.region_id, viewer))
+    mine = select(Talent.id).where(_own_person(Talent.person_id, viewer))
+    return or_(ApartmentAllocation.apartment_id.in_(apartments), ApartmentAllocation.talent_id.in_(mine))
+
+
 def internship_scope(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_admin:
         return true()
@@ -107,6 +129,8 @@ SCOPES: dict[type[Any], Any] = {
     TalentCard: card_scope,
     ServiceApplication: application_scope,
     SubsidyGrant: grant_scope,
+    Apartment: apartment_scope,
+    ApartmentAllocation: allocation_scope,
     Internship: internship_scope,
 }
 
@@ -162,6 +186,12 @@ def can_manage_apartments(viewer: Viewer, region_id: int | None) -> bool:
 
 def can_decide_subsidy(viewer: Viewer, region_id: int | None) -> bool:
     return viewer.manages_region(region_id)
+
+
+def keeps_talent_services(viewer: Viewer) -> bool:
+    """Whether the apartments and subsidies pages offer their forms: an office (of some region) or an
+    administrator; each action still asks the rule of its own record's region."""
+    return viewer.is_admin or (viewer.is_office and bool(viewer.region_ids))
 
 
 def can_offer_post(viewer: Viewer, host_org_id: int | None, region_id: int | None) -> bool:

@@ -209,6 +209,15 @@ class ApartmentUnit(IdMixin, Base):
     apartment: Mapped[Apartment] = relationship(lazy="joined")
 
 
+class StayState(Labelled):
+    """Where a stay stands on a day (入住状态), computed from its dates: not stored."""
+
+    COMING = "coming", "待入住"
+    STAYING = "staying", "入住中"
+    ENDED = "ended", "已到期"
+    VACATED = "vacated", "已退房"
+
+
 class ApartmentAllocation(IdMixin, TimestampMixin, Base):
     """A unit of an apartment allocated to a talent (入住) from a date, planned to a date, vacated on check-out.
 
@@ -231,6 +240,16 @@ class ApartmentAllocation(IdMixin, TimestampMixin, Base):
     vacated_on: Mapped[dt.date | None]  # actual move-out
 
     apartment: Mapped[Apartment] = relationship(lazy="joined")
+    talent: Mapped[Talent | None] = relationship(lazy="joined")
+
+    def state_on(self, day: dt.date) -> StayState:
+        if self.vacated_on is not None:
+            return StayState.VACATED
+        if self.from_on > day:
+            return StayState.COMING
+        if self.to_on is not None and self.to_on < day:
+            return StayState.ENDED
+        return StayState.STAYING
 
 
 class SubsidyKind(Labelled):
