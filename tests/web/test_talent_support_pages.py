@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from tests.talent.conftest import TalentWorld
 from tests.web.test_talent_pages import tw  # noqa: F401
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
+from xiaodi.core.errors import NotFound
 from xiaodi.talent import service
 from xiaodi.talent.models import ApartmentAllocation, Subsidy, SubsidyGrant
 
@@ -144,10 +146,6 @@ def test_office_decides_a_subsidy_pays_instalments_and_reads_totals(
 
 def test_a_stay_for_a_talent_of_another_region_is_not_found(tw: TalentWorld, session: Session) -> None:  # noqa: F811
     other = service.register_talent(session, tw.taiyuan_office, name="太原才", region_id=tw.taiyuan.id)
-    try:
+    with pytest.raises(NotFound, match="不存在或您无权查看"):
         service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1", talent_id=other.id,
                          from_on=tw.talent.introduced_on)  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001
-        assert "不存在或您无权查看" in str(exc)
-    else:
-        raise AssertionError("河津's office allocated a room to a talent of 太原")

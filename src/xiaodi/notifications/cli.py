@@ -23,7 +23,8 @@ from xiaodi.talent.service import notify_overdue_steps
 console = cli_console()
 err = cli_console(stderr=True)
 
-app = typer.Typer(name="notify", help="待办与提醒：节点到期与一件事逾期提醒、发送通知邮件、查看消息。", no_args_is_help=True)
+app = typer.Typer(name="notify", help="待办与提醒：节点到期与一件事逾期提醒、发送通知邮件、查看消息。",
+                  no_args_is_help=True)
 
 
 @app.command("due")

@@ -116,6 +116,11 @@ def register_talent(
         person = get_live(session, Person, person_id, "人员")
         if session.scalar(select(Talent.id).where(Talent.person_id == person_id)) is not None:
             raise Conflict(f"“{person.name}”已在人才登记中")
+        if number is None and person.id_number:
+            try:  # a person of the directory brings the number it holds: it must pass the same check
+                validate_id_number(person.id_number)
+            except ValidationFailed as exc:
+                raise ValidationFailed(f"人员“{person.name}”的身份证号码有误，请先更正：{exc}") from None
     else:
         person = create(session, Person(kind=PersonKind.TALENT, name=name, organisation_id=employer_id,
                                         id_number=number, phone=_clean(phone) or None, region_id=region_id),
