@@ -568,7 +568,7 @@ def apartments_of(session: Session, viewer: Viewer, *, on: dt.date, region_id: i
             ApartmentAllocation.from_on <= on,
             or_(ApartmentAllocation.to_on.is_(None), ApartmentAllocation.to_on >= on))):
         staying[(stay.apartment_id, stay.unit_no)] = stay
-    return [ApartmentView(a, names.get(a.region_id, ""), [
+    return [ApartmentView(a, names.get(a.region_id or 0, ""), [
         UnitView(a, u.unit_no, u.layout, staying.get((a.id, u.unit_no))) for u in units[a.id]])
         for a in apartments]
 
