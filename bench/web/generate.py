@@ -426,7 +426,8 @@ def add_talent_services(url: str, *, scale: float = 1.0, seed: int = 15) -> dict
         card_of = [card0 + (i % 50 if i % 40 == 0 else rng.randrange(n["cards"])) for i in range(n["applications"])]
         states = ("accepted", "accepted", "fulfilled", "rejected")
         put(conn, ServiceApplication.__table__, ({
-            "id": app0 + i, "card_id": card_of[i], "kind": "one_stop", "state": states[i % 4], "details": {},
+            "id": app0 + i, "card_id": card_of[i], "region_id": region_of[card_of[i] - card0],
+            "kind": "one_stop", "state": states[i % 4], "details": {},
             "submitted_at": now - dt.timedelta(minutes=i * 3)} for i in range(n["applications"])))
 
         def steps() -> Iterator[dict[str, Any]]:

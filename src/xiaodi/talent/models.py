@@ -136,9 +136,12 @@ class ServiceApplication(RecordMixin, VersionedMixin, Base):
     """A one-stop application (一站式申请) by a card holder: a benefit, an apartment, a subsidy, 落户, 入学 …"""
 
     __tablename__ = "service_application"
-    __table_args__ = (Index("ix_service_application_state_kind", "state", "kind"),)
+    __table_args__ = (Index("ix_service_application_state_kind", "state", "kind"),
+                      Index("ix_service_application_scope", "region_id", "retired_at", "state"))
 
     card_id: Mapped[int] = mapped_column(ForeignKey("talent_card.id"), index=True)
+    # the card's issuing region, copied when the application is made: the offices' lists read it by index
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     kind: Mapped[ApplicationKind] = mapped_column(String(16))
     benefit_id: Mapped[int | None] = mapped_column(ForeignKey("benefit.id"), index=True)
     state: Mapped[ApplicationState] = mapped_column(String(12), default=ApplicationState.SUBMITTED)
@@ -167,7 +170,8 @@ class ApplicationStep(IdMixin, TimestampMixin, Base):
     its answer. The talent sees every step; the department answers its own."""
 
     __tablename__ = "application_step"
-    __table_args__ = (Index("ix_application_step_dept_state", "department_id", "state", "due_on"),)
+    __table_args__ = (Index("ix_application_step_dept_state", "department_id", "state", "due_on"),
+                      Index("ix_application_step_dept_application", "department_id", "application_id"))
 
     application_id: Mapped[int] = mapped_column(ForeignKey("service_application.id"), index=True)
     benefit_id: Mapped[int] = mapped_column(ForeignKey("benefit.id"), index=True)

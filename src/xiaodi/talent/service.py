@@ -351,7 +351,8 @@ def apply_one_stop(
             raise ValidationFailed(f"“{dept.name if dept else item.department_id}”不办理“{benefit.name}”，"
                                    f"该事项由“{benefit.provider_name}”办理")
         routes.append((benefit, benefit.provider_unit_id))
-    app = ServiceApplication(card_id=card.id, kind=ApplicationKind.ONE_STOP, state=ApplicationState.ACCEPTED,
+    app = ServiceApplication(card_id=card.id, region_id=card.region_id, kind=ApplicationKind.ONE_STOP,
+                             state=ApplicationState.ACCEPTED,
                              details=dict(details or {}), submitted_at=utcnow())
     create(session, app, actor=viewer.actor, label="一件事申请")
     for benefit, dept_id in routes:
