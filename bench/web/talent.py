@@ -73,7 +73,9 @@ def prepare(url: str, scale: float, fresh: bool) -> None:
 
 async def user(base: str, username: str, index: int, measure_from: float, end_at: float,
                think: tuple[float, float], samples: dict[str, list[float]], errors: list[str]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as c:
+    # keep-alive connections expire after 4 s, before uvicorn's 5 s, as browsers retry that race (bench/web/load.py)
+    limits = httpx.Limits(max_connections=2, keepalive_expiry=4.0)
+    async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False, limits=limits) as c:
         r = await c.get("/login")
         token = CSRF_RE.search(r.text).group(1)  # type: ignore[union-attr]
         r = await c.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
@@ -84,7 +86,11 @@ async def user(base: str, username: str, index: int, measure_from: float, end_at
         while time.perf_counter() < end_at:
             name, path = PATHS[rng.randrange(len(PATHS))]
             t0 = time.perf_counter()
-            r = await c.get(path)
+            try:
+                r = await c.get(path)
+            except httpx.HTTPError as exc:
+                errors.append(f"{username} {path}: {type(exc).__name__}")
+                continue
             ms = (time.perf_counter() - t0) * 1000
             if r.status_code != 200:
                 errors.append(f"{username} {path}: {r.status_code}")

@@ -1,6 +1,6 @@
 """one-stop applications carry their card's region, for the list's scope: an office's applications are counted
 and read through one index instead of testing every application's card (issue 15, performance); a department's
-steps are found by an index that holds the application
+steps are found by an index that holds the application; a card holder's applications by card and state
 
 Revision ID: 9c4e7a2b5d16
 Revises: 8a3d5c1e9f42
@@ -32,12 +32,15 @@ def upgrade() -> None:
                "(SELECT talent_card.region_id FROM talent_card WHERE talent_card.id = service_application.card_id)")
     op.create_index('ix_service_application_scope', 'service_application', ['region_id', 'retired_at', 'state'],
                     unique=False)
+    # a card holder's list filtered by state: otherwise SQLite reads every application of that state
+    op.create_index('ix_service_application_card_state', 'service_application', ['card_id', 'state'], unique=False)
     op.create_index('ix_application_step_dept_application', 'application_step', ['department_id', 'application_id'],
                     unique=False)
 
 
 def downgrade() -> None:
     op.drop_index('ix_application_step_dept_application', table_name='application_step')
+    op.drop_index('ix_service_application_card_state', table_name='service_application')
     op.drop_index('ix_service_application_scope', table_name='service_application')
     if op.get_bind().dialect.name == 'sqlite':
         op.execute('ALTER TABLE service_application DROP COLUMN region_id')
