@@ -308,11 +308,174 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("url", nargs="?", default="sqlite:////tmp/xiaodi-web-bench.db")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--talent", action="store_true",
+                        help="also add the talent services of issue 15 (100k talents, 200k applications, inbox)")
     args = parser.parse_args()
     info = generate(args.url, scale=args.scale)
     print({k: v for k, v in info.items() if k != "accounts"})
     print(info["accounts"])
+    if args.talent:
+        added = add_talent_services(args.url, scale=args.scale)
+        print({k: v for k, v in added.items() if k != "accounts"})
 
 
 if __name__ == "__main__":
     main()
+
+
+# ---- talent services (issue 15): 100k talents, 200k one-stop applications, the inbox ---------------------------
+
+TALENT_SIZES = {"talents": 100_000, "cards": 60_000, "applications": 200_000, "messages": 200_000,
+                "departments": 10, "talent_accounts": 10}
+
+
+def _id_number(n: int, rng: random.Random) -> str:
+    from xiaodi.talent.identity import check_digit
+
+    first17 = f"140882{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{n % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def add_talent_services(url: str, *, scale: float = 1.0, seed: int = 15) -> dict[str, Any]:
+    """Add to a generated ledger what issue 15's performance target names: 100,000 talents (with persons, ID
+    numbers and phones) spread over the counties, 60,000 talent cards, 200,000 one-stop applications over
+    them with 1–2 department steps each, 200 benefits of the province granted by the first government units,
+    and 200,000 inbox messages. Accounts (through the accounts service): ``bench_dept0…`` (staff of the
+    departments with the most steps), ``bench_talent0…`` (the card holders with the most applications);
+    the messages are spread over every bench account. Returns the counts and the accounts."""
+    from sqlalchemy import func, insert
+
+    from xiaodi.accounts import service as accounts
+    from xiaodi.accounts.models import Role, User
+    from xiaodi.core.audit import Actor
+    from xiaodi.directory.models import Person
+    from xiaodi.notifications.models import Notification
+    from xiaodi.talent.models import (
+        ApplicationStep,
+        Benefit,
+        ServiceApplication,
+        Talent,
+        TalentCard,
+        TalentTier,
+    )
+
+    n = {k: max(1, int(v * scale)) if k not in ("departments", "talent_accounts") else v
+         for k, v in TALENT_SIZES.items()}
+    rng = random.Random(seed)
+    engine = make_engine(url)
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    began = time.perf_counter()
+    with engine.connect() as conn:
+        counties = [r for (r,) in conn.execute(text("SELECT id FROM region WHERE level = 'county' ORDER BY id"))]
+        province = conn.execute(text("SELECT id FROM region WHERE level = 'province' ORDER BY id")).scalar_one()
+        units = [r for (r,) in conn.execute(text("SELECT id FROM organisation WHERE kind = 'government' ORDER BY id"))]
+        ents = [r for (r,) in conn.execute(text("SELECT id FROM organisation WHERE kind = 'enterprise' ORDER BY id"))]
+
+    def next_id(conn: Any, table: str) -> int:
+        return int(conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()) + 1
+
+    def put(conn: Any, table: Any, rows: Iterable[dict[str, Any]]) -> int:
+        batch: list[dict[str, Any]] = []
+        count = 0
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 5000:
+                conn.execute(insert(table), batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            conn.execute(insert(table), batch)
+            count += len(batch)
+        return count
+
+    with engine.begin() as conn:
+        tiers = {}
+        named = (("A", "顶尖人才", 1), ("B", "领军人才", 2), ("C", "拔尖人才", 3), ("D", "优秀人才", 4))
+        for code, name, rank in named:
+            found = conn.execute(select(TalentTier.id).where(TalentTier.code == code)).scalar()
+            if found is None:
+                found = conn.execute(insert(TalentTier).values(code=code, name=name, rank=rank)
+                                     .returning(TalentTier.id)).scalar_one()
+            tiers[code] = found
+        person0, talent0, card0 = next_id(conn, "person"), next_id(conn, "talent"), next_id(conn, "talent_card")
+        benefit0, app0 = next_id(conn, "benefit"), next_id(conn, "service_application")
+        region_of = [counties[(i * 7919) % len(counties)] if rng.random() < 0.9 else counties[0]
+                     for i in range(n["talents"])]  # the first county holds ~10 %: its office's lists are long
+        put(conn, Person.__table__, ({
+            "id": person0 + i, "kind": "talent", "name": person_name(rng), "phone": phone(rng),
+            "id_number": _id_number(i, rng), "region_id": region_of[i], "honours": [], "disciplines": [],
+            "extra": {}, "organisation_id": ents[i % len(ents)]} for i in range(n["talents"])))
+        put(conn, Talent.__table__, ({
+            "id": talent0 + i, "code": f"RC-B{i + 1:07d}", "person_id": person0 + i,
+            "tier_id": tiers["ABCD"[min(3, int(rng.random() * 4))]], "category": "引进人才",
+            "employer_id": ents[i % len(ents)], "region_id": region_of[i],
+            "introduced_on": dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(2500)),
+            "mode": "full_time" if rng.random() < 0.7 else "flexible", "evidence": ["学位证书"]}
+            for i in range(n["talents"])))
+        put(conn, TalentCard.__table__, ({
+            "id": card0 + i, "person_id": person0 + i, "talent_id": talent0 + i, "card_no": f"RCB-{i + 1:07d}",
+            "tier_id": tiers["C"], "region_id": region_of[i], "state": "active", "card_name": "人才卡",
+            "issued_on": dt.date(2024, 1, 1), "expires_on": dt.date(2027, 1, 1), "evidence": ["学位证书"],
+            "applied_at": now} for i in range(n["cards"])))
+        departments = units[:max(n["departments"], 20)]
+        put(conn, Benefit.__table__, ({
+            "id": benefit0 + i, "code": f"B{i:03d}", "name": f"人才待遇{i:03d}", "kind": "benefit",
+            "region_id": province, "provider_unit_id": departments[i % len(departments)],
+            "provider_name": f"部门{i % len(departments)}", "time_limit_days": 15} for i in range(200)))
+        # applications: card holders apply a few times each; the first cards (the talent accounts) most often
+        card_of = [card0 + (i % 50 if i % 40 == 0 else rng.randrange(n["cards"])) for i in range(n["applications"])]
+        states = ("accepted", "accepted", "fulfilled", "rejected")
+        put(conn, ServiceApplication.__table__, ({
+            "id": app0 + i, "card_id": card_of[i], "region_id": region_of[card_of[i] - card0],
+            "kind": "one_stop", "state": states[i % 4], "details": {},
+            "submitted_at": now - dt.timedelta(minutes=i * 3)} for i in range(n["applications"])))
+
+        def steps() -> Iterator[dict[str, Any]]:
+            for i in range(n["applications"]):
+                for k in range(1 + (i % 2)):
+                    b = (i * 13 + k * 101) % 200
+                    yield {"application_id": app0 + i, "benefit_id": benefit0 + b,
+                           "department_id": departments[b % len(departments)],
+                           "state": "pending" if i % 4 < 2 else "approved",
+                           "due_on": dt.date(2026, 11, 1) + dt.timedelta(days=(i % 60) - 30)}
+        n_steps = put(conn, ApplicationStep.__table__, steps())
+        if engine.dialect.name == "postgresql":
+            for table in ("person", "talent", "talent_card", "benefit", "service_application"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
+
+    actor = Actor.system("bench-talent")
+    made: dict[str, dict[str, Any]] = {}
+    with Session(engine) as session:
+        for i, dept in enumerate(departments[:n["departments"]]):
+            user = accounts.create_user(session, actor=actor, username=f"bench_dept{i}", display_name=f"压测·部门{i}",
+                                        password=PASSWORD, role=Role.LEAD_UNIT, organisation_id=dept)
+            made[f"dept{i}"] = {"username": user.username, "user_id": user.id, "organisation_id": dept}
+        for i in range(n["talent_accounts"]):
+            user = accounts.create_user(session, actor=actor, username=f"bench_talent{i}",
+                                        display_name=f"压测·人才{i}", password=PASSWORD, role=Role.TALENT,
+                                        person_id=person0 + i)
+            made[f"talent{i}"] = {"username": user.username, "user_id": user.id, "person_id": person0 + i}
+        session.commit()
+        bench_users = list(session.scalars(select(User.id).where(User.username.like("bench_%")).order_by(User.id)))
+        have = session.scalar(select(func.count()).select_from(Notification)) or 0
+
+    with engine.begin() as conn:
+        kinds = ("application_waiting", "demand_published", "milestone_due", "demand_claimed")
+        put(conn, Notification.__table__, ({
+            "user_id": bench_users[i % len(bench_users)], "kind": kinds[i % 4],
+            "title": f"一件事申请待办理：第{i}号申请，请于时限内答复",
+            "link": f"/talent-applications/{app0 + i % 1000}",
+            "created_at": now - dt.timedelta(seconds=i), "read_at": now if rng.random() < 0.7 else None}
+            for i in range(n["messages"])))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in ("person", "talent", "talent_card", "service_application", "application_step",
+                          "notification"):
+                conn.execute(text(f"VACUUM (ANALYZE) {table}"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return {"talents": n["talents"], "cards": n["cards"], "applications": n["applications"], "steps": n_steps,
+            "messages": n["messages"] + have, "seconds": round(time.perf_counter() - began, 1), "accounts": made}

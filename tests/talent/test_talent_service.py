@@ -211,3 +211,28 @@ def test_database_refuses_overlap_on_postgresql(session: Session, tw: TalentWorl
     session.add(ApartmentAllocation(apartment_id=tw.apartment.id, unit_no="1-101", talent_id=tw.talent.id,
                                     from_on=dt.date(2026, 12, 31), to_on=None))
     session.flush()
+
+
+def test_who_lists_an_application_the_region_its_departments_and_its_holder(session: Session,
+                                                                             tw: TalentWorld) -> None:
+    from xiaodi.accounts.models import Role
+    from xiaodi.accounts.scope import Viewer
+    from xiaodi.talent.access import application_scope
+    from xiaodi.talent.models import ServiceApplication
+
+    card = service.apply_for_card(session, tw.talent_viewer, talent_id=tw.talent.id)
+    service.issue_card(session, tw.office, card_id=card.id)
+    app = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
+    assert app.region_id == card.region_id == tw.hejin.id  # the offices' lists read the region it carries
+    province = Viewer(user_id=None, name="省办", roles=frozenset({Role.PROVINCE_OFFICE}),
+                      region_ids=frozenset({tw.hejin.id, tw.taiyuan.id}))
+
+    def lists(viewer: Viewer) -> bool:
+        return session.scalar(select(ServiceApplication.id).where(
+            ServiceApplication.id == app.id, application_scope(viewer))) is not None
+
+    seen = {name: lists(v) for name, v in (
+        ("office", tw.office), ("province", province), ("police", tw.police_staff), ("talent", tw.talent_viewer),
+        ("education", tw.education_staff), ("taiyuan", tw.taiyuan_office), ("employer", tw.employer_staff))}
+    assert seen == {"office": True, "province": True, "police": True, "talent": True, "education": False,
+                    "taiyuan": False, "employer": False}

@@ -213,6 +213,13 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/api/talent/cards/{card_id}", "/api/talent/cards/999999", only(set())),
         ("/api/talent/applications/{application_id}", "/api/talent/applications/999999", only(set())),
         ("/api/talent/subsidy-totals", "/api/talent/subsidy-totals", MEMBERS),
+        # apartments and subsidies: every member opens them and sees what its scope holds (an office its region's,
+        # a talent their own stay and subsidies, others nothing); the forms are the offices'
+        ("/talent/apartments", "/talent/apartments", MEMBERS),
+        ("/talent/subsidies", "/talent/subsidies", MEMBERS),
+        ("/api/talent/apartments", "/api/talent/apartments", MEMBERS),
+        ("/api/talent/allocations", "/api/talent/allocations", MEMBERS),
+        ("/api/talent/subsidies", "/api/talent/subsidies", MEMBERS),
     ]
     # ── end of talent services ────────────────────────────────────────────────────────────────────────────────
     return rows
@@ -312,6 +319,9 @@ POST_ROUTES |= {
         "cards/{card_id}/revoke", "benefits", "applications", "steps/{step_id}/answer",
         "apartments/{apartment_id}/units", "allocations", "allocations/{allocation_id}/check-out", "subsidies",
         "subsidies/{grant_id}/payments", "internship-posts", "internships")],
+    # apartments and subsidies on the pages (tests/web/test_talent_support_pages.py)
+    "/talent/apartments/allocate", "/talent/apartments/{apartment_id}/units",
+    "/talent/allocations/{allocation_id}/check-out", "/talent/subsidies/decide", "/talent/subsidies/{grant_id}/pay",
 }
 # ── end of talent services ────────────────────────────────────────────────────────────────────────────────────
 
@@ -402,6 +412,8 @@ ROLE_REFUSED: dict[str, set[str]] = {
     "/reports/upload": {"enterprise", "university"},
     "/orders/new": {"university"},
     "/api/orders": {"university"},
+    "/talent/apartments/allocate": {"enterprise", "university"},  # office work (talent.access)
+    "/talent/subsidies/decide": {"enterprise", "university"},
 }
 # A body that every form and JSON model of the app accepts the fields of (extra fields are ignored), so that a
 # refusal is the access rule's and not a validation error's.
@@ -452,6 +464,12 @@ FIELDS_OF: dict[str, dict[str, Any]] = {
     "/api/talent/apartments/{apartment_id}/units": {"unit_no": "101"},
     "/api/talent/allocations/{allocation_id}/check-out": {"on": "2024-07-01"},
     "/api/talent/subsidies/{grant_id}/payments": {"period": "2024-07", "paid_on": "2024-07-01"},
+    "/talent/apartments/allocate": {"apartment_id": "999999", "unit_no": "101", "talent": "越权",
+                                    "from_on": "2024-07-01"},
+    "/talent/apartments/{apartment_id}/units": {"unit_no": "101"},
+    "/talent/allocations/{allocation_id}/check-out": {"on": "2024-07-01"},
+    "/talent/subsidies/decide": {"talent": "越权", "rule": "living"},
+    "/talent/subsidies/{grant_id}/pay": {"period": "2024-07"},
 }
 UPLOADS = {"/import", "/api/reports", "/reports/upload"}  # multipart: the file is part of the request
 

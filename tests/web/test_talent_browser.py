@@ -118,3 +118,40 @@ def test_talent_card_and_one_stop_to_the_end(server: str, browser: object) -> No
     page = me.content()  # type: ignore[attr-defined]
     assert "police 已办结" in page and "schools 已办结" in page and "待办理" not in page
     _shot(me, "talent-home-done")
+
+
+def test_office_allocates_an_apartment_in_the_browser(server: str, browser: object) -> None:
+    """河津's office opens 人才公寓 from the talent register, registers a room, allocates it to 王测才 for a year,
+    is refused an overlapping stay (the form keeps what was typed) and checks the talent out."""
+    office = _as(browser, server, "hejin")
+    office.goto(f"{server}/talents")  # type: ignore[attr-defined]
+    _submit(office, "a.button:has-text('人才公寓')")
+    assert "河津人才公寓测试" in office.content()  # type: ignore[attr-defined]
+    office.fill("form[aria-label=登记房间] input[name=unit_no]", "5-1201")  # type: ignore[attr-defined]
+    office.fill("form[aria-label=登记房间] input[name=layout]", "两室一厅")  # type: ignore[attr-defined]
+    _submit(office, "form[aria-label=登记房间] button")
+    assert "已登记房间 5-1201" in office.content()  # type: ignore[attr-defined]
+
+    def allocate(from_on: str, to_on: str) -> None:
+        office.fill("#allocate input[name=unit_no]", "5-1201")  # type: ignore[attr-defined]
+        office.fill("#allocate input[name=talent]", "王测才")  # type: ignore[attr-defined]
+        office.fill("#allocate input[name=from_on]", from_on)  # type: ignore[attr-defined]
+        office.fill("#allocate input[name=to_on]", to_on)  # type: ignore[attr-defined]
+        _submit(office, "#allocate button:has-text('分配')")
+
+    allocate("2026-05-01", "2027-04-30")
+    page = office.content()  # type: ignore[attr-defined]
+    assert "已分配" in page and "5-1201" in page and "2027-04-30" in page
+    _shot(office, "talent-apartment-allocated")
+
+    allocate("2026-10-01", "2026-12-31")
+    page = office.content()  # type: ignore[attr-defined]  # refused: the same page, the form as typed
+    assert "分配时间重叠" in page
+    assert office.input_value("#allocate input[name=from_on]") == "2026-10-01"  # type: ignore[attr-defined]
+    assert office.input_value("#allocate input[name=talent]") == "王测才"  # type: ignore[attr-defined]
+    _shot(office, "talent-apartment-overlap-refused")
+
+    office.goto(f"{server}/talent/apartments")  # type: ignore[attr-defined]
+    office.fill("#stays input[name=on]", "2026-09-30")  # type: ignore[attr-defined]
+    _submit(office, "#stays button:has-text('办理退房')")
+    assert "已办理退房" in office.content() and "已退房" in office.content()  # type: ignore[attr-defined]

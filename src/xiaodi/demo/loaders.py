@@ -500,7 +500,8 @@ class Loader:
                     # a card of a county holds the benefits its city publishes (太行英才卡 in 黎城县)
                     benefit_id = next((v for (_r, c), v in self._benefits.items() if c == benefit_code), None)
                 create(self.session, ServiceApplication(
-                    card_id=card.id, kind=kind, benefit_id=benefit_id, state=state, details={"事项": summary},
+                    card_id=card.id, region_id=card.region_id, kind=kind, benefit_id=benefit_id, state=state,
+                    details={"事项": summary},
                     decided_at=utcnow() if decided else None, decided_by=self.actor.name if decided else None,
                 ), actor=self.actor)
 

@@ -20,6 +20,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Ambiguous, Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_fields, create, get_live, repoint_references, retire, update_fields
+from xiaodi.directory.identity import validate_id_number
 from xiaodi.directory.models import (
     Organisation,
     OrganisationAlias,
@@ -236,6 +237,15 @@ def _ensure_name_free(session: Session, name: str, kind: OrgKind, except_id: int
 # ---- people (专家/联系人) -------------------------------------------------------------------------------
 
 
+def _checked_id_number(kind: PersonKind | str, fields: dict[str, Any]) -> None:
+    """A talent's ID number in its canonical form, or a Chinese refusal of a malformed one (GB 11643): the
+    talent register's rule holds however a talent's person is written. (Other people's numbers are checked
+    nowhere yet; the earlier expert records hold numbers that would fail it.)"""
+    number = fields.get("id_number")
+    if PersonKind(kind) == PersonKind.TALENT and isinstance(number, str):
+        fields["id_number"] = validate_id_number(number) if number.strip() else None
+
+
 def create_person(
     session: Session, *, actor: Actor, kind: PersonKind, name: str, organisation_id: int | None = None,
     **fields: Any,
@@ -245,6 +255,7 @@ def create_person(
     if not name:
         raise ValidationFailed("姓名不能为空")
     check_fields(fields, PERSON_FIELDS, "人员")
+    _checked_id_number(kind, fields)
     dup = session.scalar(
         select(Person.id).where(Person.name == name, Person.organisation_id == organisation_id,
                                 Person.retired_at.is_(None))
@@ -259,6 +270,7 @@ def update_person(
     reason: str | None = None, **changes: Any,
 ) -> Person:
     person = get_live(session, Person, person_id, "人员")
+    _checked_id_number(person.kind, changes)
     update_fields(session, person, changes, actor=actor, allowed=PERSON_FIELDS, label=f"人员“{person.name}”",
                   expected_version=expected_version, reason=reason)
     return person

@@ -18,11 +18,13 @@ from xiaodi.core.settings import get_settings
 from xiaodi.notifications import service
 from xiaodi.notifications.models import NoticeKind
 from xiaodi.projects import reminders
+from xiaodi.talent.service import notify_overdue_steps
 
 console = cli_console()
 err = cli_console(stderr=True)
 
-app = typer.Typer(name="notify", help="待办与提醒：节点到期提醒、发送通知邮件、查看消息。", no_args_is_help=True)
+app = typer.Typer(name="notify", help="待办与提醒：节点到期与一件事逾期提醒、发送通知邮件、查看消息。",
+                  no_args_is_help=True)
 
 
 @app.command("due")
@@ -31,7 +33,7 @@ def due(
     days: Annotated[int, typer.Option("--days", min=1, max=60, help="提前天数")] = reminders.DUE_DAYS,
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
-    """节点到期提醒：每天运行一次（如 cron），同一节点同一期限只提醒一次。"""
+    """节点到期提醒与一件事逾期提醒：每天运行一次（如 cron），同一节点同一期限、同一事项只提醒一次。"""
     try:
         day = dt.date.fromisoformat(today) if today else get_settings().today()
     except ValueError:
@@ -39,10 +41,11 @@ def due(
         raise typer.Exit(2) from None
     with transaction(engine_for(db)) as s:
         count = reminders.notify_due_milestones(s, today=day, days=days)
+        overdue = notify_overdue_steps(s, today=day)
     if as_json:
-        typer.echo(json.dumps({"today": day.isoformat(), "sent": count}))
+        typer.echo(json.dumps({"today": day.isoformat(), "sent": count, "overdue_steps": overdue}))
     else:
-        console.print(f"{day}：发出节点到期提醒 {count} 条")
+        console.print(f"{day}：发出节点到期提醒 {count} 条，一件事逾期提醒 {overdue} 条")
     with transaction(engine_for(db)) as s:
         service.send_pending(s)
 

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.events.models import Internship
 from xiaodi.talent.models import (
+    Apartment,
+    ApartmentAllocation,
     ApplicationStep,
     ServiceApplication,
     SubsidyGrant,
@@ -47,11 +49,13 @@ def _own_person(column: Any, viewer: Viewer) -> ColumnElement[bool]:
 
 
 def _step_for_me(viewer: Viewer) -> ColumnElement[bool]:
-    """An application with a step routed to one of the viewer's departments."""
+    """An application with a step routed to one of the viewer's departments: the applications are collected
+    from the department's steps (index ``ix_application_step_dept_application``), not every application
+    tested for a step — a department's list of 200k applications read in 1 s that way (docs/benchmarks_web.md)."""
     if not viewer.organisation_ids:
         return false()
-    return exists().where(ApplicationStep.application_id == ServiceApplication.id,
-                          ApplicationStep.department_id.in_(sorted(viewer.organisation_ids)))
+    return ServiceApplication.id.in_(select(ApplicationStep.application_id).where(
+        ApplicationStep.department_id.in_(sorted(viewer.organisation_ids))))
 
 
 # ---- lists --------------------------------------------------------------------------------------------------
@@ -79,9 +83,13 @@ def application_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    card = select(TalentCard.id).where(or_(_regions(TalentCard.region_id, viewer),
-                                           _own_person(TalentCard.person_id, viewer)))
-    return or_(ServiceApplication.card_id.in_(card), _step_for_me(viewer))
+    # the offices by the region the application carries (its card's), the holder by their cards, a department
+    # by its steps — each through its own index
+    conds = [_regions(ServiceApplication.region_id, viewer), _step_for_me(viewer)]
+    if viewer.person_id is not None:
+        conds.append(ServiceApplication.card_id.in_(select(TalentCard.id).where(
+            TalentCard.person_id == viewer.person_id)))
+    return or_(*conds)
 
 
 def grant_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -91,6 +99,26 @@ def grant_scope(viewer: Viewer) -> ColumnElement[bool]:
         return false()
     mine = select(Talent.id).where(_own_person(Talent.person_id, viewer))
     return or_(_regions(SubsidyGrant.region_id, viewer), SubsidyGrant.talent_id.in_(mine))
+
+
+def apartment_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """Talent apartments (人才公寓) are the offices' of their region: they keep the units and allocate them."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    return _regions(Apartment.region_id, viewer)
+
+
+def allocation_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """A stay is seen by the offices of the apartment's region and by the talent who lives there."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.has_access:
+        return false()
+    apartments = select(Apartment.id).where(_regions(Apartment.region_id, viewer))
+    mine = select(Talent.id).where(_own_person(Talent.person_id, viewer))
+    return or_(ApartmentAllocation.apartment_id.in_(apartments), ApartmentAllocation.talent_id.in_(mine))
 
 
 def internship_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -107,6 +135,8 @@ SCOPES: dict[type[Any], Any] = {
     TalentCard: card_scope,
     ServiceApplication: application_scope,
     SubsidyGrant: grant_scope,
+    Apartment: apartment_scope,
+    ApartmentAllocation: allocation_scope,
     Internship: internship_scope,
 }
 
@@ -162,6 +192,12 @@ def can_manage_apartments(viewer: Viewer, region_id: int | None) -> bool:
 
 def can_decide_subsidy(viewer: Viewer, region_id: int | None) -> bool:
     return viewer.manages_region(region_id)
+
+
+def keeps_talent_services(viewer: Viewer) -> bool:
+    """Whether the apartments and subsidies pages offer their forms: an office (of some region) or an
+    administrator; each action still asks the rule of its own record's region."""
+    return viewer.is_admin or (viewer.is_office and bool(viewer.region_ids))
 
 
 def can_offer_post(viewer: Viewer, host_org_id: int | None, region_id: int | None) -> bool:

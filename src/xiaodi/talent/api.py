@@ -19,6 +19,7 @@ from xiaodi.talent import access, internships, service
 from xiaodi.talent.models import (
     ApplicationKind,
     ServiceApplication,
+    StayState,
     SubsidyGrant,
     TalentCard,
     TalentMode,
@@ -172,6 +173,31 @@ class AllocationOut(BaseModel):
     vacated_on: dt.date | None
 
 
+class StayOut(AllocationOut):
+    apartment: str
+    region_id: int | None
+    talent: str | None
+    state: str
+    state_label: str
+
+
+class UnitOut(BaseModel):
+    unit_no: str
+    layout: str | None
+    occupant: str | None
+    occupied_until: dt.date | None
+
+
+class ApartmentOut(BaseModel):
+    id: int
+    name: str
+    region_id: int | None
+    region: str
+    units_planned: int
+    occupied: int
+    units: list[UnitOut]
+
+
 class GrantIn(BaseModel):
     talent_id: Id
     rule: str = Field(min_length=1, max_length=40, description="补贴政策：" + "、".join(service.SUBSIDY_RULES))
@@ -191,6 +217,7 @@ class GrantOut(BaseModel):
     instalment_amount: Decimal
     instalments: int
     paid: int
+    paid_amount: Decimal
     total: Decimal
 
 
@@ -260,7 +287,9 @@ def application_out(app: ServiceApplication) -> ApplicationOut:
 def grant_out(grant: SubsidyGrant) -> GrantOut:
     return GrantOut(id=grant.id, talent_id=grant.talent_id, kind=str(grant.kind), rule=grant.rule,
                     instalment_amount=Decimal(grant.instalment_amount).quantize(Decimal("0.01")),
-                    instalments=grant.instalments, paid=len(grant.payments), total=grant.total)
+                    instalments=grant.instalments, paid=len(grant.payments),
+                    paid_amount=sum((Decimal(p.amount) for p in grant.payments), Decimal(0)).quantize(Decimal("0.01")),
+                    total=grant.total)
 
 
 def _card(session: Any, viewer: Viewer, card_id: int) -> TalentCard:
@@ -364,6 +393,31 @@ def add_unit(apartment_id: RecordId, body: UnitIn, session: SessionDep, viewer: 
                                           layout=body.layout).id)
 
 
+@router.get("/apartments", response_model=list[ApartmentOut], summary="人才公寓：房间与今日入住（所辖地区）")
+def apartments(session: SessionDep, viewer: MemberUser,
+               region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Any:
+    today = dt.date.today()
+    return [ApartmentOut(id=v.apartment.id, name=v.apartment.name, region_id=v.apartment.region_id, region=v.region,
+                         units_planned=v.apartment.units, occupied=v.occupied,
+                         units=[UnitOut(unit_no=u.unit_no, layout=u.layout,
+                                        occupant=u.occupant.talent.person.name if u.occupant and u.occupant.talent
+                                        else None, occupied_until=u.occupant.to_on if u.occupant else None)
+                                for u in v.units])
+            for v in service.apartments_of(session, viewer, on=today, region_id=region_id)]
+
+
+@router.get("/allocations", response_model=list[StayOut], summary="入住记录（可按地区、入住状态筛选）")
+def allocations(session: SessionDep, viewer: MemberUser,
+                region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+                state: Annotated[StayState | None, Query(description="入住状态")] = None) -> Any:
+    today = dt.date.today()
+    return [StayOut(id=a.id, apartment_id=a.apartment_id, unit_no=a.unit_no, talent_id=a.talent_id,
+                    from_on=a.from_on, to_on=a.to_on, vacated_on=a.vacated_on, apartment=a.apartment.name,
+                    region_id=a.apartment.region_id, talent=a.talent.person.name if a.talent else None,
+                    state=a.state_on(today).value, state_label=a.state_on(today).label)
+            for a in service.allocations_of(session, viewer, on=today, state=state, region_id=region_id)]
+
+
 @router.post("/allocations", status_code=201, response_model=AllocationOut,
              summary="分配人才公寓（同一房间入住时间不得重叠）")
 def allocate(body: AllocationIn, session: SessionDep, viewer: MemberUser) -> Any:
@@ -378,6 +432,12 @@ def check_out(allocation_id: RecordId, body: CheckOutIn, session: SessionDep, vi
     a = service.check_out(session, viewer, allocation_id=allocation_id, on=body.on)
     return AllocationOut(id=a.id, apartment_id=a.apartment_id, unit_no=a.unit_no, talent_id=a.talent_id,
                          from_on=a.from_on, to_on=a.to_on, vacated_on=a.vacated_on)
+
+
+@router.get("/subsidies", response_model=list[GrantOut], summary="补贴认定及已发放期数")
+def grants(session: SessionDep, viewer: MemberUser,
+           region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Any:
+    return [grant_out(g) for g in service.grants_of(session, viewer, region_id=region_id)]
 
 
 @router.post("/subsidies", status_code=201, response_model=GrantOut, summary="按政策认定人才补贴（办公室）")

@@ -1,35 +1,8 @@
-"""Resident ID numbers (公民身份号码, GB 11643-1999): 18 characters, the last a check digit over the first 17.
-
-A malformed number is refused with a Chinese message before anything is written; shown numbers are masked by
-``web.listing.mask_id_number`` for every viewer who does not need them (``talent.access.sees_personal``).
-"""
+"""Resident ID numbers (公民身份号码, GB 11643-1999) of talents: the check lives with people in the directory
+(``directory.identity``), which refuses a malformed number wherever a person is written."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
+from xiaodi.directory.identity import check_digit, validate_id_number
 
-from xiaodi.core.errors import ValidationFailed
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"  # ISO 7064 MOD 11-2: the sum's remainder 0…10 → check character
-_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII digits: \d also matches full-width ２
-
-
-def check_digit(first17: str) -> str:
-    """The check character of the first 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
-
-
-def validate_id_number(value: str) -> str:
-    """The number in its canonical form (upper-case X), or ``ValidationFailed`` saying what is wrong."""
-    text = value.strip().upper()
-    if not _SHAPE.match(text):
-        raise ValidationFailed("身份证号码格式不正确：应为18位，前17位为数字，最后一位为数字或X")
-    try:
-        dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
-    except ValueError:
-        raise ValidationFailed(f"身份证号码中的出生日期“{text[6:14]}”不是有效日期") from None
-    if check_digit(text[:17]) != text[17]:
-        raise ValidationFailed("身份证号码校验位不正确，请核对后重新填写")
-    return text
+__all__ = ["check_digit", "validate_id_number"]

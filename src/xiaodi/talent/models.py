@@ -136,9 +136,13 @@ class ServiceApplication(RecordMixin, VersionedMixin, Base):
     """A one-stop application (一站式申请) by a card holder: a benefit, an apartment, a subsidy, 落户, 入学 …"""
 
     __tablename__ = "service_application"
-    __table_args__ = (Index("ix_service_application_state_kind", "state", "kind"),)
+    __table_args__ = (Index("ix_service_application_state_kind", "state", "kind"),
+                      Index("ix_service_application_scope", "region_id", "retired_at", "state"),
+                      Index("ix_service_application_card_state", "card_id", "state"))
 
     card_id: Mapped[int] = mapped_column(ForeignKey("talent_card.id"), index=True)
+    # the card's issuing region, copied when the application is made: the offices' lists read it by index
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     kind: Mapped[ApplicationKind] = mapped_column(String(16))
     benefit_id: Mapped[int | None] = mapped_column(ForeignKey("benefit.id"), index=True)
     state: Mapped[ApplicationState] = mapped_column(String(12), default=ApplicationState.SUBMITTED)
@@ -167,7 +171,8 @@ class ApplicationStep(IdMixin, TimestampMixin, Base):
     its answer. The talent sees every step; the department answers its own."""
 
     __tablename__ = "application_step"
-    __table_args__ = (Index("ix_application_step_dept_state", "department_id", "state", "due_on"),)
+    __table_args__ = (Index("ix_application_step_dept_state", "department_id", "state", "due_on"),
+                      Index("ix_application_step_dept_application", "department_id", "application_id"))
 
     application_id: Mapped[int] = mapped_column(ForeignKey("service_application.id"), index=True)
     benefit_id: Mapped[int] = mapped_column(ForeignKey("benefit.id"), index=True)
@@ -209,6 +214,15 @@ class ApartmentUnit(IdMixin, Base):
     apartment: Mapped[Apartment] = relationship(lazy="joined")
 
 
+class StayState(Labelled):
+    """Where a stay stands on a day (入住状态), computed from its dates: not stored."""
+
+    COMING = "coming", "待入住"
+    STAYING = "staying", "入住中"
+    ENDED = "ended", "已到期"
+    VACATED = "vacated", "已退房"
+
+
 class ApartmentAllocation(IdMixin, TimestampMixin, Base):
     """A unit of an apartment allocated to a talent (入住) from a date, planned to a date, vacated on check-out.
 
@@ -231,6 +245,16 @@ class ApartmentAllocation(IdMixin, TimestampMixin, Base):
     vacated_on: Mapped[dt.date | None]  # actual move-out
 
     apartment: Mapped[Apartment] = relationship(lazy="joined")
+    talent: Mapped[Talent | None] = relationship(lazy="joined")
+
+    def state_on(self, day: dt.date) -> StayState:
+        if self.vacated_on is not None:
+            return StayState.VACATED
+        if self.from_on > day:
+            return StayState.COMING
+        if self.to_on is not None and self.to_on < day:
+            return StayState.ENDED
+        return StayState.STAYING
 
 
 class SubsidyKind(Labelled):

@@ -31,7 +31,7 @@ from xiaodi.talent.models import (
     TalentMode,
 )
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -95,6 +95,9 @@ def specs() -> list[ResourceSpec]:
         title=lambda t: t.person.name,
         personal_rule=_sees,
         table="talents",
+        actions=(ListAction("/talent/apartments", "人才公寓", allowed=access.keeps_talent_services),
+                 ListAction("/talent/subsidies", "人才补贴", allowed=access.keeps_talent_services),
+                 ListAction("/talent/steps", "待办事项")),
     )
     cards = ResourceSpec(
         name="talent-cards", label="人才卡", noun="人才卡", model=TalentCard, area="talent",

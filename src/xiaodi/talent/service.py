@@ -23,6 +23,8 @@ from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, flush_or_conflict, get_live
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
+from xiaodi.notifications.models import NoticeKind
+from xiaodi.notifications.service import notify
 from xiaodi.talent import access
 from xiaodi.talent.identity import validate_id_number
 from xiaodi.talent.models import (
@@ -35,6 +37,7 @@ from xiaodi.talent.models import (
     Benefit,
     CardState,
     ServiceApplication,
+    StayState,
     StepState,
     Subsidy,
     SubsidyGrant,
@@ -113,6 +116,11 @@ def register_talent(
         person = get_live(session, Person, person_id, "人员")
         if session.scalar(select(Talent.id).where(Talent.person_id == person_id)) is not None:
             raise Conflict(f"“{person.name}”已在人才登记中")
+        if number is None and person.id_number:
+            try:  # a person of the directory brings the number it holds: it must pass the same check
+                validate_id_number(person.id_number)
+            except ValidationFailed as exc:
+                raise ValidationFailed(f"人员“{person.name}”的身份证号码有误，请先更正：{exc}") from None
     else:
         person = create(session, Person(kind=PersonKind.TALENT, name=name, organisation_id=employer_id,
                                         id_number=number, phone=_clean(phone) or None, region_id=region_id),
@@ -343,15 +351,26 @@ def apply_one_stop(
             raise ValidationFailed(f"“{dept.name if dept else item.department_id}”不办理“{benefit.name}”，"
                                    f"该事项由“{benefit.provider_name}”办理")
         routes.append((benefit, benefit.provider_unit_id))
-    app = ServiceApplication(card_id=card.id, kind=ApplicationKind.ONE_STOP, state=ApplicationState.ACCEPTED,
+    app = ServiceApplication(card_id=card.id, region_id=card.region_id, kind=ApplicationKind.ONE_STOP,
+                             state=ApplicationState.ACCEPTED,
                              details=dict(details or {}), submitted_at=utcnow())
     create(session, app, actor=viewer.actor, label="一件事申请")
     for benefit, dept_id in routes:
         step = ApplicationStep(application_id=app.id, benefit_id=benefit.id, department_id=dept_id,
                                due_on=day + dt.timedelta(days=benefit.time_limit_days))
         create(session, step, actor=viewer.actor, label="办理事项")
+        _tell_department(session, viewer, card, step, benefit)
     session.refresh(app)
     return app
+
+
+def _tell_department(session: Session, viewer: Viewer, card: TalentCard, step: ApplicationStep,
+                     benefit: Benefit) -> None:
+    """待办申请: the accounts of the department a step is routed to find it in their inbox (once per step)."""
+    notify(session, kind=NoticeKind.APPLICATION_WAITING,
+           title=f"一件事申请待办理：{card.person.name}申请“{benefit.name}”，请于 {step.due_on} 前答复",
+           link=f"/talent-applications/{step.application_id}", organisation_ids=[step.department_id],
+           key=f"step:{step.id}", exclude_user_id=viewer.user_id)
 
 
 def answer_step(session: Session, viewer: Viewer, *, step_id: int, approve: bool, answer: str | None = None
@@ -395,12 +414,13 @@ class OverdueStep:
     department: str
     due_on: dt.date
     days_overdue: int
+    region_id: int | None = None  # the issuing region of the talent's card: its office follows the step up
 
 
 def overdue_steps(session: Session, *, as_of: dt.date, regions: Sequence[int] | None = None) -> list[OverdueStep]:
     """Steps past their time limit and still unanswered (逾期未办结), most late first — for the dispatch list."""
     stmt = (select(ApplicationStep.id, ApplicationStep.application_id, Person.name, Benefit.name, Organisation.name,
-                   ApplicationStep.due_on)
+                   ApplicationStep.due_on, TalentCard.region_id)
             .join(ServiceApplication, ServiceApplication.id == ApplicationStep.application_id)
             .join(TalentCard, TalentCard.id == ServiceApplication.card_id)
             .join(Person, Person.id == TalentCard.person_id)
@@ -410,8 +430,22 @@ def overdue_steps(session: Session, *, as_of: dt.date, regions: Sequence[int] | 
             .order_by(ApplicationStep.due_on, ApplicationStep.id))
     if regions is not None:
         stmt = stmt.where(TalentCard.region_id.in_(list(regions)))
-    return [OverdueStep(sid, aid, who, what, dept, due, (as_of - due).days)
-            for sid, aid, who, what, dept, due in session.execute(stmt).all()]
+    return [OverdueStep(sid, aid, who, what, dept, due, (as_of - due).days, region)
+            for sid, aid, who, what, dept, due, region in session.execute(stmt).all()]
+
+
+def notify_overdue_steps(session: Session, *, today: dt.date) -> int:
+    """逾期提醒: a step still unanswered past its time limit tells the office of the card's region (its dispatch
+    list shows it too), once per step. Run daily by ``xiaodi notify due``; returns the messages written."""
+    count = 0
+    for late in overdue_steps(session, as_of=today):
+        made = notify(session, kind=NoticeKind.APPLICATION_WAITING,
+                      title=f"一件事申请逾期：{late.department}办理{late.talent}的“{late.benefit}”已超时限"
+                            f"（{late.due_on} 到期，逾期 {late.days_overdue} 天）",
+                      link=f"/talent-applications/{late.application_id}", region_ids=[late.region_id],
+                      key=f"step-overdue:{late.step_id}")
+        count += len(made)
+    return count
 
 
 # ---- apartments (人才公寓) ----------------------------------------------------------------------------------
@@ -440,7 +474,7 @@ def allocate(
     here on every database; on PostgreSQL the exclusion constraint refuses it even for two writers at once."""
     apartment = get_live(session, Apartment, apartment_id, "人才公寓")
     access.require(access.can_manage_apartments(viewer, apartment.region_id), "分配该地区的人才公寓")
-    talent = get_live(session, Talent, talent_id, "人才")
+    talent = access.get_visible(session, Talent, talent_id, viewer, "人才")
     unit_no = _clean(unit_no)
     if to_on is not None and to_on <= from_on:
         raise ValidationFailed("退房日期应晚于入住日期")
@@ -470,9 +504,8 @@ def allocate(
 
 def check_out(session: Session, viewer: Viewer, *, allocation_id: int, on: dt.date) -> ApartmentAllocation:
     """Record the move-out (退房); the unit is free from that day."""
-    allocation = session.get(ApartmentAllocation, allocation_id)
-    if allocation is None:
-        raise NotFound(f"入住记录（编号 {allocation_id}）不存在")
+    allocation: ApartmentAllocation = access.get_visible(session, ApartmentAllocation, allocation_id, viewer,
+                                                         "入住记录")
     access.require(access.can_manage_apartments(viewer, allocation.apartment.region_id), "办理该公寓的退房")
     if allocation.vacated_on is not None:
         raise Conflict("已办理退房")
@@ -483,6 +516,103 @@ def check_out(session: Session, viewer: Viewer, *, allocation_id: int, on: dt.da
     flush_or_conflict(session, "入住记录")
     audit.record(session, actor=viewer.actor, action="check_out", obj=allocation, before=before)
     return allocation
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """One unit of an apartment and who lives there on the day (房间与当前入住)."""
+
+    apartment: Apartment
+    unit_no: str
+    layout: str | None
+    occupant: ApartmentAllocation | None
+
+
+@dataclass(frozen=True)
+class ApartmentView:
+    """An apartment the viewer manages, its units and how many are occupied on the day."""
+
+    apartment: Apartment
+    region: str
+    units: list[UnitView]
+
+    @property
+    def occupied(self) -> int:
+        return sum(1 for u in self.units if u.occupant is not None)
+
+
+def region_names(session: Session, region_ids: set[int | None]) -> dict[int, str]:
+    ids = sorted(r for r in region_ids if r is not None)
+    if not ids:
+        return {}
+    return {rid: name for rid, name in session.execute(select(Region.id, Region.name).where(Region.id.in_(ids)))}
+
+
+def apartments_of(session: Session, viewer: Viewer, *, on: dt.date, region_id: int | None = None
+                  ) -> list[ApartmentView]:
+    """The apartments of the viewer's regions (人才公寓台账) with their units and each unit's present occupant."""
+    stmt = select(Apartment).where(Apartment.retired_at.is_(None), access.apartment_scope(viewer))
+    if region_id is not None:
+        stmt = stmt.where(Apartment.region_id == region_id)
+    apartments = list(session.scalars(stmt.order_by(Apartment.region_id, Apartment.name)))
+    ids = [a.id for a in apartments]
+    if not ids:
+        return []
+    names = region_names(session, {a.region_id for a in apartments})
+    units: dict[int, list[ApartmentUnit]] = {i: [] for i in ids}
+    for unit in session.scalars(select(ApartmentUnit).where(ApartmentUnit.apartment_id.in_(ids))
+                                .order_by(ApartmentUnit.unit_no)):
+        units[unit.apartment_id].append(unit)
+    staying: dict[tuple[int, str], ApartmentAllocation] = {}
+    for stay in session.scalars(select(ApartmentAllocation).where(
+            ApartmentAllocation.apartment_id.in_(ids), ApartmentAllocation.vacated_on.is_(None),
+            ApartmentAllocation.from_on <= on,
+            or_(ApartmentAllocation.to_on.is_(None), ApartmentAllocation.to_on >= on))):
+        staying[(stay.apartment_id, stay.unit_no)] = stay
+    return [ApartmentView(a, names.get(a.region_id or 0, ""), [
+        UnitView(a, u.unit_no, u.layout, staying.get((a.id, u.unit_no))) for u in units[a.id]])
+        for a in apartments]
+
+
+def allocations_of(session: Session, viewer: Viewer, *, on: dt.date, state: StayState | None = None,
+                   region_id: int | None = None, limit: int = 500) -> list[ApartmentAllocation]:
+    """The stays the viewer may see (入住记录), newest first, optionally of one state on the day or one region."""
+    stmt = (select(ApartmentAllocation).join(Apartment, Apartment.id == ApartmentAllocation.apartment_id)
+            .where(access.allocation_scope(viewer)))
+    if region_id is not None:
+        stmt = stmt.where(Apartment.region_id == region_id)
+    open_ = ApartmentAllocation.vacated_on.is_(None)
+    if state == StayState.VACATED:
+        stmt = stmt.where(ApartmentAllocation.vacated_on.is_not(None))
+    elif state == StayState.COMING:
+        stmt = stmt.where(open_, ApartmentAllocation.from_on > on)
+    elif state == StayState.ENDED:
+        stmt = stmt.where(open_, ApartmentAllocation.to_on < on)
+    elif state == StayState.STAYING:
+        stmt = stmt.where(open_, ApartmentAllocation.from_on <= on,
+                          or_(ApartmentAllocation.to_on.is_(None), ApartmentAllocation.to_on >= on))
+    return list(session.scalars(stmt.order_by(ApartmentAllocation.from_on.desc(), ApartmentAllocation.id.desc())
+                                .limit(limit)))
+
+
+def find_talent(session: Session, viewer: Viewer, text: str) -> Talent:
+    """The talent a form names by registration number (登记编号) or by name, among those the viewer may see; a
+    name shared by several asks for the number."""
+    text = _clean(text)
+    if not text:
+        raise ValidationFailed("请填写人才的登记编号或姓名")
+    visible = select(Talent).join(Person, Person.id == Talent.person_id).where(
+        Talent.retired_at.is_(None), access.talent_scope(viewer))
+    found = session.scalar(visible.where(Talent.code == text))
+    if found is not None:
+        return found
+    named = list(session.scalars(visible.where(Person.name == text).limit(5)))
+    if len(named) == 1:
+        return named[0]
+    if named:
+        codes = "、".join(t.code for t in named)
+        raise ValidationFailed(f"有多位名为“{text}”的人才（{codes}），请填写登记编号")
+    raise ValidationFailed(f"没有找到人才“{text}”（请填写登记编号或姓名，且须为您所辖地区的人才）")
 
 
 # ---- subsidies (人才补贴) ----------------------------------------------------------------------------------
@@ -549,6 +679,15 @@ def pay_instalment(session: Session, viewer: Viewer, *, grant_id: int, period: s
     create(session, payment, actor=viewer.actor, label="补贴发放")
     session.refresh(grant)
     return payment
+
+
+def grants_of(session: Session, viewer: Viewer, *, region_id: int | None = None, limit: int = 500
+              ) -> list[SubsidyGrant]:
+    """The subsidies the viewer may see (补贴认定), newest first, with their payments."""
+    stmt = select(SubsidyGrant).where(SubsidyGrant.retired_at.is_(None), access.grant_scope(viewer))
+    if region_id is not None:
+        stmt = stmt.where(SubsidyGrant.region_id == region_id)
+    return list(session.scalars(stmt.order_by(SubsidyGrant.decided_on.desc(), SubsidyGrant.id.desc()).limit(limit)))
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,13 @@ from xiaodi.projects import api as projects_api
 from xiaodi.projects import pages as projects_pages
 from xiaodi.talent import api as talent_api
 from xiaodi.talent import pages as talent_pages
+from xiaodi.talent import support_pages as talent_support_pages
 from xiaodi.web.listing import ResourceSpec
 
 PAGES: tuple[ModuleType, ...] = (
     demands_pages, intents_pages, orders_pages, projects_pages, budgets_pages, bases_pages, events_pages,
     directory_pages, catalog_pages, matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages,
-    briefing_pages, notifications_pages, talent_pages,
+    briefing_pages, notifications_pages, talent_pages, talent_support_pages,
 )
 APIS: tuple[ModuleType, ...] = (demands_api, intents_api, orders_api, projects_api, budgets_api, bases_api, events_api,
                                 matching_api, ingest_api, assessment_api, briefing_api, notifications_api, talent_api)
