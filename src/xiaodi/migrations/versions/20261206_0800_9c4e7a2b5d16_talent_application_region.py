@@ -3,7 +3,7 @@ and read through one index instead of testing every application's card (issue 15
 steps are found by an index that holds the application; a card holder's applications by card and state
 
 Revision ID: 9c4e7a2b5d16
-Revises: 8a3d5c1e9f42
+Revises: c5d1e7a9b3f2
 Create Date: 2026-12-06 08:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '9c4e7a2b5d16'
-down_revision: str | None = '8a3d5c1e9f42'
+down_revision: str | None = 'c5d1e7a9b3f2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
