@@ -43,17 +43,12 @@ KIT_MAY_USE = ("xiaodi.accounts.models", "xiaodi.accounts.scope", "xiaodi.accoun
 
 # Edges that still close a cycle, each named with the reason it is allowed for now. Remove an edge when its cycle
 # is gone; the test fails on a listed edge that no longer exists, so this list only shrinks.
-# * directory.service keeps a university's name-implied disciplines current through reference.curated, which
-#   reads the directory and catalog models: the rule belongs in directory (or catalog), not in the reference
-#   loaders. Not moved in this change.
-# * The dispatch list (调度清单) gathers every area's late deadlines — project milestones, and the duties of 1+1+N
-#   pairings (bases.dispatch), the overdue steps of talents' one-stop applications (talent.service) — so
-#   projects.dispatch asks those areas for their entries while they build on projects' models and entry type. The
-#   fix is a dispatch package of its own that the areas feed; not moved in this change.
+# * directory.service keeps a university's name-implied disciplines current through reference.curated: registering,
+#   renaming or merging an organisation re-derives its OrganisationDiscipline rows (catalog) from the curated
+#   reference files, so the lowest area calls up into catalog and reference. Removing it needs the directory to
+#   announce name changes to a listener that catalog/reference register and every process is sure to install.
 KNOWN_EDGES = {
     ("xiaodi.directory.service", "xiaodi.reference.curated"),
-    ("xiaodi.projects.dispatch", "xiaodi.bases.dispatch"),
-    ("xiaodi.projects.dispatch", "xiaodi.talent.service"),
 }
 ALLOWED = KNOWN_EDGES
 
