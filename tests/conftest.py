@@ -100,3 +100,12 @@ def pg_url() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium for a module's browser stories (the harness: tests/browser.py); skips without it."""
+    from tests.browser import chromium
+
+    with chromium() as b:
+        yield b

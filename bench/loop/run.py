@@ -28,8 +28,8 @@ from generate import SIZES, generate
 
 from xiaodi.core.db import make_engine
 from xiaodi.directory.models import Region
+from xiaodi.dispatch.service import dispatch_list
 from xiaodi.figures.compute import compute_figures
-from xiaodi.projects.dispatch import dispatch_list
 
 PG_ADMIN = os.environ.get("XIAODI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 AS_OF = dt.date(2025, 6, 30)

@@ -19,7 +19,7 @@ from xiaodi.bases.models import BaseActivity, BaseState, BaseType, Duty, DutySta
 from xiaodi.core.db import make_engine
 from xiaodi.demo.builder import build_demo
 from xiaodi.directory.models import Region
-from xiaodi.projects.dispatch import dispatch_list
+from xiaodi.dispatch.service import dispatch_list
 
 
 @pytest.fixture(scope="module")

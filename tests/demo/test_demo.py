@@ -22,9 +22,9 @@ from xiaodi.demo.builder import DemoSummary, build_demo
 from xiaodi.demo.cli import clear_previous_demo, is_demo_database
 from xiaodi.directory.models import Organisation, Region
 from xiaodi.directory.service import resolve_organisation
+from xiaodi.dispatch.service import dispatch_list
 from xiaodi.events.models import Event, EventKind, EventOutcome
 from xiaodi.ingest.models import FigureState, StatedFigure
-from xiaodi.projects.dispatch import dispatch_list
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milestone, MilestoneState
 
 # Tables whose rows a service appends as part of another record's audited change (the demand's transition, the

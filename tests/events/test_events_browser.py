@@ -5,36 +5,20 @@ inbox opens. Skipped when /usr/bin/chromium or playwright is missing (no browser
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser import PASSWORD, chromium, logged_in, serving
+from tests.browser import shot as _shot
+from tests.browser import submit as _submit
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "Xiaodi2025e2e"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 AGREEMENT_CODE = "XY-2025-800001"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
     from sqlalchemy import select
 
     from xiaodi.accounts import service as accounts
@@ -68,43 +52,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         notify(s, kind="milestone_due", title="项目“再生铝提纯中试线”的节点“中试线开工”将于 5 天后到期",
                link="/projects", user_ids=[office.id])
     app = create_app(engine, settings=Settings(data_dir=folder, secret_key="e2e-secret-key-0123456789"))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def page(server: str) -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        p = ctx.new_page()
-        p.goto(f"{server}/login")
-        p.fill("input[name=username]", "hejin")
-        p.fill("input[name=password]", PASSWORD)
-        _submit(p, "button[type=submit]")
+    """The 河津 office, logged in, for every story of the module."""
+    with chromium() as browser:
+        p = logged_in(browser, server, "hejin")
         yield p
-        ctx.close()
-        browser.close()
-
-
-def _submit(page: object, selector: str) -> None:
-    with page.expect_navigation():  # type: ignore[attr-defined]
-        page.click(selector)  # type: ignore[attr-defined]
-
-
-def _shot(page: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+        p.context.close()
 
 
 def _new_event(page: object, server: str, name: str, kind: str, day: str) -> None:

@@ -86,7 +86,8 @@ def test_one_stop_application_routed_to_each_department(session: Session, tw: Ta
     # the step past its limit appears on the office's dispatch list
     late = service.overdue_steps(session, as_of=dt.date(2026, 5, 8), regions=[tw.hejin.id])
     assert [(s.department, s.days_overdue) for s in late] == [("河津市公安局测试", 2)]
-    from xiaodi.projects.dispatch import OVERDUE_STEP, dispatch_list
+    from xiaodi.dispatch.service import dispatch_list
+    from xiaodi.projects.dispatch import OVERDUE_STEP
     listing = dispatch_list(session, region_id=tw.hejin.id, as_of=dt.date(2026, 5, 8))
     assert any(e.kind == OVERDUE_STEP and e.application_id == app.id for e in listing.entries)
 

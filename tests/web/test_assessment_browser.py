@@ -6,36 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser import logged_in, serving
+from tests.browser import submit as _submit
 
 PASSWORD = "Xiaodi2025kaohe"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A server over a fresh ledger: two agreements in 河津市 in 2024, the city's assessment defined with its
     2024 period (not yet scored), and the two offices' accounts."""
-    import uvicorn
     from sqlalchemy import select
 
     from xiaodi.accounts import service as accounts
@@ -80,41 +66,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
                                     ends_on=dt.date(2024, 12, 31))
         period_id = period.id
     app = create_app(engine, settings=Settings(data_dir=folder, secret_key="e2e-secret-key-0123456789"))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", period_id
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url, period_id
     engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def _submit(page: object, selector: str) -> None:
-    with page.expect_navigation():  # type: ignore[attr-defined]
-        page.click(selector)  # type: ignore[attr-defined]
-
-
 def _login(browser: object, base: str, username: str) -> object:
-    page = browser.new_page(accept_downloads=True)  # type: ignore[attr-defined]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    _submit(page, "button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
+    return logged_in(browser, base, username, password=PASSWORD, accept_downloads=True)
 
 
 def test_score_publish_appeal_and_download_the_briefing(server: tuple[str, int], browser: object) -> None:

@@ -7,27 +7,18 @@ Skipped when /usr/bin/chromium or the playwright package is missing (no browser 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-from .test_e2e_browser import ARGS, _free_port, _shot, _submit  # noqa: E402
-
-PASSWORD = "Xiaodi2025e2e"
+from tests.browser import PASSWORD, serving
+from tests.browser import logged_in as _as
+from tests.browser import shot as _shot
+from tests.browser import submit as _submit
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from tests.talent.conftest import ACTOR, build_talent_world
     from xiaodi.accounts import service as accounts
     from xiaodi.accounts.models import Role
@@ -50,37 +41,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             accounts.create_user(s, actor=ACTOR, username=username, display_name=display, password=PASSWORD,
                                  **kwargs)  # type: ignore[arg-type]
     app = create_app(engine, settings=Settings(data_dir=folder, secret_key="e2e-secret-key-0123456789"))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def _as(browser: object, base: str, username: str) -> object:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
-    page = ctx.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    _submit(page, "button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def test_talent_card_and_one_stop_to_the_end(server: str, browser: object) -> None:

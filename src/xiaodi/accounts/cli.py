@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from xiaodi.accounts.models import ROLE_LABELS, Role
+from xiaodi.accounts.models import Role
 from xiaodi.cli_options import DbOption, cli_console, engine_for
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
@@ -15,7 +15,7 @@ from xiaodi.core.db import transaction
 console = cli_console()
 ACTOR = Actor.system("cli")
 
-ROLE_HELP = "角色：" + "，".join(f"{r.value}（{label}）" for r, label in ROLE_LABELS.items())
+ROLE_HELP = "角色：" + "，".join(f"{r.value}（{r.label}）" for r in Role)
 
 
 def _print_secret(label: str, secret: str) -> None:
@@ -54,7 +54,7 @@ def add(
         create_user(session, actor=ACTOR, username=username, display_name=name or username, password=secret,
                     role=role, region_id=region_id, organisation_id=org_id, email=email, phone=phone,
                     must_change_password=password is None)
-    console.print(f"已新建账号 {username}（{ROLE_LABELS[role]}）。")
+    console.print(f"已新建账号 {username}（{role.label}）。")
     if password is None:
         _print_secret("初始密码（首次登录后请修改）：", secret)
 
@@ -71,7 +71,7 @@ def list_(db: DbOption = None) -> None:
             for m in user.memberships:
                 if m.retired_at is None:
                     where = m.region.full_name if m.region else (m.organisation.name if m.organisation else "")
-                    scopes.append(f"{ROLE_LABELS[Role(m.role)]}{'·' + where if where else ''}")
+                    scopes.append(f"{Role(m.role).label}{'·' + where if where else ''}")
             state = "正常" if user.is_active else "已停用"
             if user.locked_until is not None:
                 state += "（曾锁定）"

@@ -3,40 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, utcnow
 from xiaodi.directory.models import Organisation, Region
 
 
-class Role(StrEnum):
+class Role(Labelled):
     """What a user does in the programme. A user may hold several roles through several memberships."""
 
-    PROVINCE_OFFICE = "province_office"  # 省级办公室 (省校合作办)
-    CITY_OFFICE = "city_office"  # 市级办公室
-    COUNTY_OFFICE = "county_office"  # 县级办公室
-    LEAD_UNIT = "lead_unit"  # 牵头单位 (a provincial department leading a base type or a pairing)
-    ENTERPRISE = "enterprise"  # 企业
-    UNIVERSITY = "university"  # 高校/院所
-    EXPERT = "expert"  # 专家 (reviews claims, serves orders)
-    TALENT = "talent"  # 人才 (holds a talent card)
-    ADMIN = "admin"  # 管理员
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.PROVINCE_OFFICE: "省级办公室",
-    Role.CITY_OFFICE: "市级办公室",
-    Role.COUNTY_OFFICE: "县级办公室",
-    Role.LEAD_UNIT: "牵头单位",
-    Role.ENTERPRISE: "企业",
-    Role.UNIVERSITY: "高校/院所",
-    Role.EXPERT: "专家",
-    Role.TALENT: "人才",
-    Role.ADMIN: "管理员",
-}
+    PROVINCE_OFFICE = "province_office", "省级办公室"  # 省校合作办
+    CITY_OFFICE = "city_office", "市级办公室"
+    COUNTY_OFFICE = "county_office", "县级办公室"
+    LEAD_UNIT = "lead_unit", "牵头单位"  # a provincial department leading a base type or a pairing
+    ENTERPRISE = "enterprise", "企业"
+    UNIVERSITY = "university", "高校/院所"
+    EXPERT = "expert", "专家"  # reviews claims, serves orders
+    TALENT = "talent", "人才"  # holds a talent card
+    ADMIN = "admin", "管理员"
 
 # The office roles see everything inside their region's subtree; the others see what their organisation owns.
 OFFICE_ROLES: frozenset[Role] = frozenset({Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE})

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts import service
-from xiaodi.accounts.models import ROLE_LABELS, Membership, Role, User
+from xiaodi.accounts.models import Membership, Role, User
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.directory.service import resolve_organisation, resolve_region
@@ -46,11 +46,11 @@ def scope_of(session: Session, role: Role, scope: str) -> dict[str, int | None]:
     scope = scope.strip()
     if role in service.REGION_ROLES:
         if not scope:
-            raise ValidationFailed(f"{ROLE_LABELS[role]}账号须填写辖区，如 河津市")
+            raise ValidationFailed(f"{role.label}账号须填写辖区，如 河津市")
         return {"region_id": resolve_region(session, scope).id, "organisation_id": None}
     if role in service.ORG_ROLES or (role in (Role.EXPERT, Role.TALENT) and scope):
         if not scope:
-            raise ValidationFailed(f"{ROLE_LABELS[role]}账号须填写所属单位全称")
+            raise ValidationFailed(f"{role.label}账号须填写所属单位全称")
         return {"region_id": None, "organisation_id": resolve_organisation(session, scope).id}
     return {"region_id": None, "organisation_id": None}
 
@@ -66,7 +66,7 @@ def _detail(request: Request, session: Session, user: User, password: str | None
     return render(request, "user_detail.html", {
         "page_title": f"账号：{user.username}", "user": user, "password": password,
         "memberships": [m for m in user.memberships if m.retired_at is None],
-        "roles": {r.value: label for r, label in ROLE_LABELS.items()},
+        "roles": Role.labels(),
         "phone": mask_phone(user.phone), "email": mask_email(user.email),
     })
 
@@ -96,7 +96,7 @@ def users(request: Request, session: SessionDep, viewer: MemberUser, q: str = ""
     rows = list(session.scalars(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return render(request, "users.html", {
         "page_title": "账号管理", "users": rows[:PAGE_SIZE], "more": len(rows) > PAGE_SIZE, "page": page, "q": q,
-        "roles": {r.value: label for r, label in ROLE_LABELS.items()},
+        "roles": Role.labels(),
     })
 
 
@@ -133,7 +133,7 @@ def grant(
     granted = _role(role)
     service.add_membership(session, actor=viewer.actor, user_id=user.id, role=granted,
                            **scope_of(session, granted, scope))
-    flash(request, f"已授予“{ROLE_LABELS[granted]}”角色")
+    flash(request, f"已授予“{granted.label}”角色")
     return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
 
 

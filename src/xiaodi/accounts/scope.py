@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import OFFICE_ROLES, ROLE_LABELS, Role, User
+from xiaodi.accounts.models import OFFICE_ROLES, Role, User
 from xiaodi.core.audit import Actor
 from xiaodi.directory.models import Region
 
@@ -81,7 +81,7 @@ class Viewer:
 
     @property
     def role_labels(self) -> list[str]:
-        return [ROLE_LABELS[r] for r in sorted(self.roles, key=list(Role).index)]
+        return [r.label for r in sorted(self.roles, key=list(Role).index)]
 
     @classmethod
     def acting_for(cls, *organisation_ids: int, role: Role = Role.ENTERPRISE, name: str = "") -> Viewer:
@@ -120,7 +120,7 @@ def viewer_for(session: Session, user: User) -> Viewer:
         if role in OFFICE_ROLES and m.region_id is not None:
             office_regions.add(m.region_id)
         scope = m.region.full_name if m.region else (m.organisation.name if m.organisation else "")
-        labels.append(f"{ROLE_LABELS[role]}{'·' + scope if scope else ''}")
+        labels.append(f"{role.label}{'·' + scope if scope else ''}")
     region_ids: set[int] = set()
     if office_regions:
         prefixes = [

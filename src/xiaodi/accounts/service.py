@@ -21,12 +21,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import OFFICE_ROLES, ROLE_LABELS, ApiToken, LoginAttempt, Membership, Role, User
+from xiaodi.accounts.models import OFFICE_ROLES, ApiToken, LoginAttempt, Membership, Role, User
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import model_snapshot, utcnow
-from xiaodi.directory.models import Organisation, Person, Region
+from xiaodi.directory.models import Organisation, Person, Region, RegionLevel
 
 MIN_PASSWORD_LENGTH = 10
 MAX_REPEAT = 3  # a character repeated more often than this in a row (aaaa, 1111) is refused
@@ -45,8 +45,9 @@ _USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,60}$")
 # Roles that act for an organisation, and roles that act for a region (an office); experts/talents are people.
 ORG_ROLES: frozenset[Role] = frozenset({Role.LEAD_UNIT, Role.ENTERPRISE, Role.UNIVERSITY})
 REGION_ROLES: frozenset[Role] = OFFICE_ROLES
-_OFFICE_LEVELS: dict[Role, tuple[str, str]] = {
-    Role.PROVINCE_OFFICE: ("province", "省"), Role.CITY_OFFICE: ("city", "市"), Role.COUNTY_OFFICE: ("county", "县"),
+_OFFICE_LEVELS: dict[Role, RegionLevel] = {
+    Role.PROVINCE_OFFICE: RegionLevel.PROVINCE, Role.CITY_OFFICE: RegionLevel.CITY,
+    Role.COUNTY_OFFICE: RegionLevel.COUNTY,
 }
 
 
@@ -205,16 +206,16 @@ def add_membership(
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"用户（编号 {user_id}）不存在")
-    label = ROLE_LABELS[role]
+    label = role.label
     if role in REGION_ROLES:
         if region_id is None:
             raise ValidationFailed(f"{label}账号必须指定辖区（行政区划）")
         region = session.get(Region, region_id)
         if region is None:
             raise NotFound(f"行政区（编号 {region_id}）不存在")
-        expected, level_label = _OFFICE_LEVELS[role]
+        expected = _OFFICE_LEVELS[role]
         if region.level != expected:
-            raise ValidationFailed(f"{label}的辖区必须是{level_label}级行政区")
+            raise ValidationFailed(f"{label}的辖区必须是{expected.label}行政区")
     if role in ORG_ROLES and organisation_id is None:
         raise ValidationFailed(f"{label}账号必须指定所属单位")
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:

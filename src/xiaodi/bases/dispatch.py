@@ -1,5 +1,5 @@
 """Duties on the dispatch lists (调度清单): the milestones of a duty's work plan (职责任务的时间表) and its final
-deadline, when late or due soon, join the project milestones on a unit's or region's list (``projects.dispatch``);
+deadline, when late or due soon, join the project milestones on a unit's or region's list (``xiaodi.dispatch``);
 a 调度会 decides on a duty's milestone as on a project's — a new deadline, a slip counted, and from the second
 slip on the item escalated one level up (``decide_on_duty_milestone``).
 """

@@ -28,6 +28,14 @@ class Labelled(StrEnum):
         return {m.value: m.label for m in cls}
 
     @classmethod
+    def label_of(cls, value: str) -> str:
+        """The label of a stored value; a value that is none of the members is shown as it is."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
+
+    @classmethod
     def from_label(cls, text: str) -> Self:
         """The member whose label or value is ``text`` (a table cell may hold either); ``ValueError`` otherwise."""
         text = text.strip()

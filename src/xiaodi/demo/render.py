@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from xiaodi.core.labels import Labelled
 from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import DemandState
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
@@ -12,18 +13,47 @@ from xiaodi.figures.metrics import MONEY_METRICS, Metric
 if TYPE_CHECKING:
     from xiaodi.demo.builder import DemoSummary
 
-TABLE_LABELS: dict[str, str] = {
-    "organisation": "单位", "person": "人员", "achievement": "科技成果", "platform": "科研平台", "demand": "需求",
-    "claim": "揭榜方案", "service_order": "企业点单", "agreement": "协议", "project": "项目", "milestone": "节点",
-    "fund_record": "到位资金记录", "dispatch_meeting": "调度会", "event": "活动", "event_outcome": "活动成效",
-    "programme_base": "基地", "pairing": "1+1+N结对", "base_type": "基地类型", "talent_card": "人才卡",
-    "benefit": "人才待遇", "service_application": "一站式申请", "apartment": "人才公寓",
-    "talent_station": "人才工作站/驿站", "base_activity": "基地活动", "duty": "职责任务",
-    "duty_milestone": "职责任务节点", "duty_report": "进展报告", "pairing_member": "成员单位",
-    "leader_assignment": "领导包联",
-    "indicator_set": "考核指标体系", "indicator": "考核指标", "ingested_report": "报道（人工摘录）",
-    "stated_figure": "报道数字", "organisation_alias": "单位别名", "user_account": "账号", "audit_entry": "留痕记录",
-}  # fmt: skip
+
+class LedgerTable(Labelled):
+    """The ledger tables the summary counts, by the name of their records (台账记录)."""
+
+    ORGANISATION = "organisation", "单位"
+    PERSON = "person", "人员"
+    ACHIEVEMENT = "achievement", "科技成果"
+    PLATFORM = "platform", "科研平台"
+    DEMAND = "demand", "需求"
+    CLAIM = "claim", "揭榜方案"
+    SERVICE_ORDER = "service_order", "企业点单"
+    AGREEMENT = "agreement", "协议"
+    PROJECT = "project", "项目"
+    MILESTONE = "milestone", "节点"
+    FUND_RECORD = "fund_record", "到位资金记录"
+    DISPATCH_MEETING = "dispatch_meeting", "调度会"
+    EVENT = "event", "活动"
+    EVENT_OUTCOME = "event_outcome", "活动成效"
+    PROGRAMME_BASE = "programme_base", "基地"
+    PAIRING = "pairing", "1+1+N结对"
+    BASE_TYPE = "base_type", "基地类型"
+    TALENT_CARD = "talent_card", "人才卡"
+    BENEFIT = "benefit", "人才待遇"
+    SERVICE_APPLICATION = "service_application", "一站式申请"
+    APARTMENT = "apartment", "人才公寓"
+    TALENT_STATION = "talent_station", "人才工作站/驿站"
+    BASE_ACTIVITY = "base_activity", "基地活动"
+    DUTY = "duty", "职责任务"
+    DUTY_MILESTONE = "duty_milestone", "职责任务节点"
+    DUTY_REPORT = "duty_report", "进展报告"
+    PAIRING_MEMBER = "pairing_member", "成员单位"
+    LEADER_ASSIGNMENT = "leader_assignment", "领导包联"
+    INDICATOR_SET = "indicator_set", "考核指标体系"
+    INDICATOR = "indicator", "考核指标"
+    INGESTED_REPORT = "ingested_report", "报道（人工摘录）"
+    STATED_FIGURE = "stated_figure", "报道数字"
+    ORGANISATION_ALIAS = "organisation_alias", "单位别名"
+    USER_ACCOUNT = "user_account", "账号"
+    AUDIT_ENTRY = "audit_entry", "留痕记录"
+
+
 SHOWN_METRICS = ("universities", "agreements", "projects_signed", "projects_landed", "amount_signed", "funds_in_place",
                  "bases", "tech_demand", "talent_demand", "project_demand")  # fmt: skip
 
@@ -53,7 +83,8 @@ def render_lines(summary: DemoSummary) -> list[str]:
         "行业分类 {industries}。".format(**{k: ref.get(k, 0) for k in (
             "regions", "universities", "state_key_labs", "disciplines", "industries")})
     )
-    shown = [f"{TABLE_LABELS[t]} {n}" for t, n in summary.tables.items() if t in TABLE_LABELS and n]
+    names = LedgerTable.labels()
+    shown = [f"{names[t]} {n}" for t, n in summary.tables.items() if t in names and n]
     lines.append("据五篇报道录入的台账记录：" + "，".join(shown) + "。")
     states = [f"{DemandState(s).label} {n}" for s, n in sorted(summary.demand_states.items())]
     lines.append("需求状态：" + "，".join(states) + f"；逾期节点 {summary.overdue_milestones} 个（见调度清单）。")

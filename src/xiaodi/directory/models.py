@@ -12,12 +12,12 @@ from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, VersionedMixin
 
 
-class RegionLevel(StrEnum):
-    """省级 / 地级 / 县级 — the three levels a cooperation office works at."""
+class RegionLevel(Labelled):
+    """省级 / 地级 / 县级 — the three levels a cooperation office works at (and a 调度会 is held at)."""
 
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
 
 
 class Region(IdMixin, Base):

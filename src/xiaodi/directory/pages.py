@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
+from xiaodi.directory.access import sees_person_data
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
-from xiaodi.web.access import sees_person_data
 from xiaodi.web.listing import Column, Filter, ResourceSpec
 
 GRADE_ORDER = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-")

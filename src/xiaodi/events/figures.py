@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from xiaodi.events.service import FIGURE_LABELS, event_figures
+from xiaodi.events.service import EventFigure, event_figures
 
 
 def event_tiles(session: Session, *, region_id: int | None, whole_ledger: bool, date_from: dt.date | None,
@@ -20,7 +20,7 @@ def event_tiles(session: Session, *, region_id: int | None, whole_ledger: bool, 
 
     regions = None if region_id is None else region_subtree_ids(session, region_id)
     values = event_figures(session, region_ids=regions, start=date_from, end=date_to)
-    return [(label, f"{_plain(values[key])}{unit}") for key, (label, unit) in FIGURE_LABELS.items()]
+    return [(f.label, f"{_plain(values[f])}{f.unit}") for f in EventFigure]
 
 
 def _plain(value: Decimal) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import create, flush_or_conflict, get_live, update_fields
 from xiaodi.directory.models import Organisation, Person, Region
@@ -364,10 +365,24 @@ def event_figures(session: Session, *, region_ids: Iterable[int] | None, start: 
     }
 
 
-FIGURE_LABELS: dict[str, tuple[str, str]] = {
-    "events": ("活动", "场"), "positions": ("活动提供岗位", "个"), "intent_people": ("达成意向", "人"),
-    "intents": ("活动合作意向", "项"), "contacts": ("对接记录", "次"), "secondments": ("挂职", "人"),
-}
+class EventFigure(Labelled):
+    """A figure of the area on the figures page (活动与对接), in the order shown; the keys of ``event_figures``."""
+
+    EVENTS = "events", "活动"
+    POSITIONS = "positions", "活动提供岗位"
+    INTENT_PEOPLE = "intent_people", "达成意向"
+    INTENTS = "intents", "活动合作意向"
+    CONTACTS = "contacts", "对接记录"
+    SECONDMENTS = "secondments", "挂职"
+
+    @property
+    def unit(self) -> str:
+        """What the figure counts in: 场, 个, 人, 项, 次."""
+        return _FIGURE_UNITS[self]
+
+
+_FIGURE_UNITS = {EventFigure.EVENTS: "场", EventFigure.POSITIONS: "个", EventFigure.INTENT_PEOPLE: "人",
+                 EventFigure.INTENTS: "项", EventFigure.CONTACTS: "次", EventFigure.SECONDMENTS: "人"}
 
 
 def contact_counts(session: Session, *, region_ids: Iterable[int] | None, start: dt.date | None = None,

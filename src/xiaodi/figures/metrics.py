@@ -41,6 +41,14 @@ class Metric(Labelled):
     TEAMS = "teams", "团队"  # 服务团队/创新团队 (个)
 
 
+class LedgerFigure(Labelled):
+    """A figure only the ledger counts: no report states it as such, so no stated figure carries it."""
+
+    TALENT_HEADCOUNT = "talent_headcount", "人才需求人数"
+    DEMANDS_PUBLISHED = "demands_published", "发榜需求"
+    DEMANDS_CLAIMED = "demands_claimed", "已揭榜需求"
+
+
 # Money metrics are stored in yuan; every other metric is a count in its own unit.
 MONEY_METRICS: frozenset[Metric] = frozenset(
     {Metric.AMOUNT_SIGNED, Metric.FUNDS_IN_PLACE, Metric.OUTPUT_VALUE, Metric.INVESTMENT}
@@ -52,10 +60,6 @@ FIGURE_KEYS: tuple[str, ...] = (
     "universities", "agreements", "amount_signed", "projects_signed", "projects_landed", "funds_in_place", "bases",
     "tech_demand", "talent_demand", "project_demand", "talent_headcount", "demands_published", "demands_claimed",
 )  # fmt: skip
-LEDGER_ONLY_LABELS: dict[str, str] = {
-    "talent_headcount": "人才需求人数", "demands_published": "发榜需求", "demands_claimed": "已揭榜需求",
-}  # fmt: skip
-FIGURE_LABELS: dict[str, str] = Metric.labels() | LEDGER_ONLY_LABELS
 MONEY_KEYS: frozenset[str] = frozenset({"amount_signed", "funds_in_place"})
 
 # The four figures the reports lead with, broken down by sub-region (分地区) and by year (分年度).
@@ -63,10 +67,20 @@ BREAKDOWN_KEYS: tuple[str, ...] = ("agreements", "amount_signed", "projects_land
                                    "demands_published")
 
 
+def figure_label(key: str) -> str | None:
+    """The Chinese name of a metric or a ledger-only figure key; None for any other key."""
+    for vocabulary in (Metric, LedgerFigure):
+        try:
+            return vocabulary(key).label
+        except ValueError:
+            continue
+    return None
+
+
 def metric_label(key: str) -> str:
     """The Chinese name of a figure or metric key; an unknown key is shown as it is."""
-    return FIGURE_LABELS.get(key, key)
+    return figure_label(key) or key
 
 
-__all__ = ["BREAKDOWN_KEYS", "FIGURE_KEYS", "FIGURE_LABELS", "MONEY_KEYS", "MONEY_METRICS", "Metric",
-           "metric_label"]
+__all__ = ["BREAKDOWN_KEYS", "FIGURE_KEYS", "MONEY_KEYS", "MONEY_METRICS", "LedgerFigure", "Metric",
+           "figure_label", "metric_label"]

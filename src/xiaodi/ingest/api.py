@@ -17,6 +17,7 @@ from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.report import parse_period
+from xiaodi.ingest.access import reviews_reports
 from xiaodi.ingest.decode import MAX_BYTES
 from xiaodi.ingest.models import IngestedReport, StatedFigure
 from xiaodi.ingest.pipeline import json_number
@@ -28,7 +29,7 @@ from xiaodi.ingest.service import (
     review_figure,
     store_report,
 )
-from xiaodi.web.access import get_visible, reviews_reports
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 
 

@@ -20,11 +20,12 @@ from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 from xiaodi.figures.report import parse_period
+from xiaodi.ingest.access import reviews_reports
 from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
-from xiaodi.web.access import get_visible, reviews_reports
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash, render

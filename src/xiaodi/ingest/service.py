@@ -23,7 +23,7 @@ from xiaodi.core.records import create, get_live
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.compute import compute_figures
-from xiaodi.figures.metrics import FIGURE_KEYS, FIGURE_LABELS, Metric
+from xiaodi.figures.metrics import FIGURE_KEYS, Metric, figure_label
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.figures import extract_figures
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
@@ -167,7 +167,7 @@ class ReconciliationRow:
     def label(self) -> str:
         """The row's name in Chinese: the ledger figure it compares (人才需求人数, 已揭榜需求…)."""
         key = self.ledger_metric or self.metric
-        return FIGURE_LABELS.get(key) or FIGURE_LABELS.get(self.metric) or key
+        return figure_label(key) or figure_label(self.metric) or key
 
     @property
     def period(self) -> str:

@@ -25,7 +25,8 @@ from xiaodi.catalog.models import (
     Platform,
 )
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState, Visibility
+from xiaodi.core.labels import Labelled
+from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Industry, Organisation, OrganisationAlias, OrgKind, Person, PersonKind, Region
 from xiaodi.matching.engine import LEXICAL_CONTEXT, SEMANTIC_CONTEXT
 from xiaodi.matching.models import MatchFeedback, Verdict
@@ -51,11 +52,21 @@ TARGET_KINDS: dict[str, tuple[str, ...]] = {
     "enterprise": ("enterprise",),
     "demand": ("technology", "talent", "project"),
 }
-KIND_LABELS: dict[str, str] = {
-    "university": "高校", "institute": "科研院所", "achievement": "科技成果", "expert": "专家",
-    "platform": "科研平台", "enterprise": "企业", "technology": "技术需求", "talent": "人才需求",
-    "project": "项目需求",
-}
+
+
+class RecordKind(Labelled):
+    """What a matchable record is (候选类型); an organisation's or a demand's kind keeps its own area's label."""
+
+    UNIVERSITY = OrgKind.UNIVERSITY.value, OrgKind.UNIVERSITY.label
+    INSTITUTE = OrgKind.INSTITUTE.value, OrgKind.INSTITUTE.label
+    ACHIEVEMENT = "achievement", "科技成果"
+    EXPERT = "expert", "专家"
+    PLATFORM = "platform", "科研平台"
+    ENTERPRISE = OrgKind.ENTERPRISE.value, OrgKind.ENTERPRISE.label
+    TECHNOLOGY = DemandKind.TECHNOLOGY.value, DemandKind.TECHNOLOGY.label
+    TALENT = DemandKind.TALENT.value, DemandKind.TALENT.label
+    PROJECT = DemandKind.PROJECT.value, DemandKind.PROJECT.label
+
 MAX_ITEMS = 40  # per aggregated list (achievement titles, expert interests …) in one profile
 _OPEN_DEMAND_STATES = (DemandState.PUBLISHED, DemandState.CLAIMED, DemandState.SHORTLISTED)
 

@@ -40,10 +40,10 @@ from xiaodi.matching.feedback import apply_verdicts, latest_verdicts
 from xiaodi.matching.fusion import MatchResult
 from xiaodi.matching.places import Place, Places
 from xiaodi.matching.profiles import (
-    KIND_LABELS,
     TARGET_KINDS,
     TARGETS,
     Lookups,
+    RecordKind,
     build_documents,
     check_target,
     domain_words,
@@ -98,7 +98,7 @@ class Candidate:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return RecordKind.label_of(self.kind)
 
     @property
     def label(self) -> str:

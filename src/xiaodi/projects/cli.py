@@ -30,9 +30,11 @@ from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import resolve_organisation, resolve_region
+from xiaodi.dispatch.service import dispatch_list
 from xiaodi.projects import service
 from xiaodi.projects.actions import parse_money
-from xiaodi.projects.dispatch import KIND_LABELS, LEVEL_LABELS, Decision, dispatch_list, hold_meeting
+from xiaodi.projects.dispatch import LEVELS as DISPATCH_LEVELS
+from xiaodi.projects.dispatch import Decision, hold_meeting, level_label
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
@@ -57,8 +59,7 @@ ROLE_NAMES = {r: name for name, r in PARTY_ROLES.items() if not name.isascii()}
 FUND_SOURCES = {"企业自筹": FundSource.SELF_RAISED, "自筹": FundSource.SELF_RAISED, "财政资金": FundSource.FISCAL,
                 "财政": FundSource.FISCAL, "银行贷款": FundSource.BANK_LOAN, "贷款": FundSource.BANK_LOAN,
                 "基金": FundSource.FUND, "其他": FundSource.OTHER} | {s.value: s for s in FundSource}
-LEVELS = {"县级": "county", "市级": "city", "省级": "province", "county": "county", "city": "city",
-          "province": "province"}
+LEVELS = {level_label(level): level for level in DISPATCH_LEVELS} | {str(level): level for level in DISPATCH_LEVELS}
 
 
 def _print_json(data: Any) -> None:
@@ -548,9 +549,9 @@ def dispatch_cmd(
                   title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
     for e in listing.entries:
         milestone = f"ZR{e.duty_milestone_id} {e.milestone}" if e.duty_milestone_id else e.milestone or ""
-        table.add_row(KIND_LABELS[e.kind], f"{e.project_code} {e.project_name}", milestone,
+        table.add_row(e.kind.label, f"{e.project_code} {e.project_name}", milestone,
                       str(e.due_on or ""), str(max(e.days_overdue, 0)) if e.milestone else "",
-                      str(e.slip_count or ""), LEVEL_LABELS.get(e.escalated_to or "", ""),
+                      str(e.slip_count or ""), level_label(e.escalated_to),
                       e.leader_in_charge or "")
     console.print(table)
 
@@ -588,8 +589,8 @@ def record_cmd(
     if as_json:
         _print_json(data)
         return
-    level_label = LEVEL_LABELS.get(str(data["level"]), "")
-    console.print(f"已记录{level_label}调度会（{data['held_on']}），决定 {len(items)} 项")
+    level_name = level_label(str(data["level"]))
+    console.print(f"已记录{level_name}调度会（{data['held_on']}），决定 {len(items)} 项")
     for i in items:
         target = (f"节点 {i['milestone_id']}" if i["milestone_id"] else
                   f"职责任务节点 ZR{i['duty_milestone_id']}" if i["duty_milestone_id"] else f"项目 {i['project_id']}")
@@ -597,5 +598,5 @@ def record_cmd(
         if i["new_due_on"]:
             line += f"，新时限 {i['new_due_on']}"
         if i["escalated_to_level"]:
-            line += f"，提请{LEVEL_LABELS.get(i['escalated_to_level'], '')}调度"
+            line += f"，提请{level_label(i['escalated_to_level'])}调度"
         console.print(line)

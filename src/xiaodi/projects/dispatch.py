@@ -1,5 +1,6 @@
-"""Deadlines and dispatch (调度): each unit's list of overdue and at-risk milestones and stalled projects, the
-调度会 that decides on them, and escalation to the next level when a deadline slips again.
+"""Deadlines and dispatch (调度): the overdue and at-risk milestones and stalled projects of a unit or a region (the
+projects' part of the 调度清单, which ``xiaodi.dispatch`` gathers with the other areas' deadlines), the 调度会 that
+decides on them, and escalation to the next level when a deadline slips again.
 
 A milestone's due date moves only by a meeting decision; each later date counts as one slip (``slip_count``),
 the first deadline stays in ``original_due_on``. From the second slip on, the item is escalated one level above
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
@@ -19,11 +20,11 @@ from sqlalchemy.orm import Session
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.core.labels import Labelled
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, Region, RegionLevel
-from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.projects.models import (
     DispatchItem,
     DispatchMeeting,
@@ -36,18 +37,35 @@ from xiaodi.projects.models import (
 ESCALATE_AFTER_SLIPS = 2  # the second postponement goes one level up
 AT_RISK_DAYS = 14  # a milestone due within this many days is at risk
 LEVELS: tuple[str, ...] = (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE)
-LEVEL_LABELS: dict[str, str] = {RegionLevel.COUNTY: "县级", RegionLevel.CITY: "市级", RegionLevel.PROVINCE: "省级"}
-OVERDUE, AT_RISK, STALLED = "overdue", "at_risk", "stalled"
-OVERDUE_STEP = "overdue_step"  # a department's step of a talent's one-stop application past its time limit
-KIND_LABELS = {OVERDUE: "已逾期", AT_RISK: "临期", STALLED: "停滞", OVERDUE_STEP: "人才事项逾期"}
+
+
+class EntryKind(Labelled):
+    """What a line of the dispatch list (调度清单) is."""
+
+    OVERDUE = "overdue", "已逾期"
+    AT_RISK = "at_risk", "临期"
+    STALLED = "stalled", "停滞"
+    OVERDUE_STEP = "overdue_step", "人才事项逾期"  # a department's step of a one-stop application past its limit
+
+
+OVERDUE, AT_RISK, STALLED = EntryKind.OVERDUE, EntryKind.AT_RISK, EntryKind.STALLED
+OVERDUE_STEP = EntryKind.OVERDUE_STEP
 _CLOSED_STAGES = (ProjectStage.ACCEPTED, ProjectStage.CANCELLED)
+
+
+def level_label(level: str | None, default: str = "") -> str:
+    """县级 / 市级 / 省级 of a stored dispatch level (a 调度会's, or the one an item was escalated to)."""
+    try:
+        return RegionLevel(level).label if level else default
+    except ValueError:
+        return default
 
 
 @dataclass(frozen=True)
 class DispatchEntry:
     """One line of a dispatch list (调度清单): an overdue or at-risk milestone, or a stalled project."""
 
-    kind: str
+    kind: EntryKind
     project_id: int | None  # None: a duty (职责任务) of a 1+1+N pairing, or a talent service step (application_id)
     project_code: str
     project_name: str
@@ -70,17 +88,6 @@ class DispatchEntry:
 
 
 @dataclass(frozen=True)
-class DispatchList:
-    as_of: dt.date
-    unit: str | None
-    region: str | None
-    entries: list[DispatchEntry] = field(default_factory=list)
-
-    def count(self, kind: str) -> int:
-        return sum(1 for e in self.entries if e.kind == kind)
-
-
-@dataclass(frozen=True)
 class Decision:
     """One decision of a 调度会: about a milestone (with a new due date), a project, or a milestone of a 1+1+N
     duty's work plan (``duty_milestone_id``, decided by ``bases.dispatch``); ``escalate`` forces it up."""
@@ -94,35 +101,12 @@ class Decision:
     expected_version: int | None = None
 
 
-def dispatch_list(
-    session: Session,
-    *,
-    as_of: dt.date,
-    unit_id: int | None = None,
-    region_id: int | None = None,
-    at_risk_days: int = AT_RISK_DAYS,
-) -> DispatchList:
-    """The dispatch list of a unit (its milestones) or a region (its projects, sub-regions included), as of a day.
-
-    Overdue first (most days late first), then at-risk milestones, then stalled projects.
-    """
-    if unit_id is None and region_id is None:
-        raise ValidationFailed("请指定责任单位或行政区")
-    regions = region_subtree_ids(session, region_id) if region_id is not None else None
-    entries = _entries(session, as_of=as_of, unit_id=unit_id, regions=regions, at_risk_days=at_risk_days)
-    if unit_id is None:
-        entries += _talent_steps(session, as_of=as_of, regions=regions)
-    unit = session.get(Organisation, unit_id).name if unit_id is not None else None  # type: ignore[union-attr]
-    region = session.get(Region, region_id).full_name if region_id is not None else None  # type: ignore[union-attr]
-    return DispatchList(as_of=as_of, unit=unit, region=region, entries=entries)
-
-
-def _entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: Sequence[int] | None,
-             at_risk_days: int) -> list[DispatchEntry]:
+def milestone_entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: Sequence[int] | None,
+                      horizon: dt.date) -> list[DispatchEntry]:
+    """Pending milestones due by ``horizon`` and stalled projects, of a unit (its milestones) or of regions."""
     scope: list[ColumnElement[bool]] = [Project.retired_at.is_(None), Project.stage.not_in(_CLOSED_STAGES)]
     if regions is not None:
         scope.append(Project.region_id.in_(regions))
-    horizon = as_of + dt.timedelta(days=at_risk_days)
     milestones = (
         select(Milestone.id, Milestone.title, Milestone.version, Milestone.due_on, Milestone.original_due_on,
                Milestone.slip_count, Project.id, Project.code, Project.name, Project.leader_in_charge)
@@ -153,24 +137,7 @@ def _entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: 
     ).all()
     entries += [DispatchEntry(kind=STALLED, project_id=pid, project_code=code, project_name=name,
                               leader_in_charge=leader) for pid, code, name, leader in stalled]
-    from xiaodi.bases.dispatch import duty_entries  # the duties of 1+1+N pairings are a second source
-
-    entries += duty_entries(session, as_of=as_of, unit_id=unit_id, regions=regions, horizon=horizon)
-    entries.sort(key=lambda e: ({OVERDUE: 0, AT_RISK: 1, STALLED: 2}[e.kind], -e.days_overdue, e.project_id or 0,
-                                e.duty_id or 0))
     return entries
-
-
-def _talent_steps(session: Session, *, as_of: dt.date, regions: Sequence[int] | None) -> list[DispatchEntry]:
-    """Steps of one-stop talent applications (一件事) a department has let pass its time limit: the region's
-    office chases them at its dispatch like an overdue milestone."""
-    from xiaodi.talent.service import overdue_steps
-
-    return [DispatchEntry(kind=OVERDUE_STEP, project_id=None, project_code=f"一件事{s.application_id}",
-                          project_name=f"{s.talent}·{s.benefit}", leader_in_charge=s.department,
-                          milestone=f"{s.department}办理“{s.benefit}”", due_on=s.due_on, days_overdue=s.days_overdue,
-                          application_id=s.application_id)
-            for s in overdue_steps(session, as_of=as_of, regions=regions)]
 
 
 def _escalations(session: Session, milestone_ids: Sequence[int]) -> dict[int, str]:
@@ -292,11 +259,3 @@ def resolve_items(session: Session, *, milestone_id: int, resolved_on: dt.date) 
         .values(resolved_on=resolved_on)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def overdue_milestones(session: Session, *, as_of: dt.date, region_id: int | None = None, limit: int = 50
-                       ) -> list[DispatchEntry]:
-    """Overdue milestones across a region, or the whole ledger (the demo's "逾期节点" panel), most late first."""
-    regions = region_subtree_ids(session, region_id) if region_id is not None else None
-    entries = _entries(session, as_of=as_of, unit_id=None, regions=regions, at_risk_days=0)
-    return [e for e in entries if e.kind == OVERDUE][:limit]

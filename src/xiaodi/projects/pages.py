@@ -25,7 +25,7 @@ from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects import actions, service
 from xiaodi.projects.access import may_manage, may_manage_project, require_office
 from xiaodi.projects.access import readable as project_scope
-from xiaodi.projects.dispatch import AT_RISK_DAYS, LEVEL_LABELS, Decision
+from xiaodi.projects.dispatch import AT_RISK_DAYS, Decision, level_label
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
@@ -402,11 +402,11 @@ def dispatch_meeting(
         decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
     moved = sum(1 for i in meeting.items if i.new_due_on is not None)
     escalated = [i for i in meeting.items if i.escalated]
-    level = LEVEL_LABELS.get(meeting.level or "", "")
+    level = level_label(meeting.level)
     message = f"已记录{level}调度会（{meeting.held_on}）：{len(meeting.items)} 项决定"
     if moved:
         message += f"，{moved} 个节点调整了时限"
     if escalated:
-        message += f"，{len(escalated)} 项提请{LEVEL_LABELS.get(escalated[0].escalated_to_level or '', '上级')}调度"
+        message += f"，{len(escalated)} 项提请{level_label(escalated[0].escalated_to_level, '上级')}调度"
     flash(request, message)
     return RedirectResponse(f"/projects/{project_id}", status_code=303)

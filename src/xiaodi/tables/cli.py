@@ -21,7 +21,6 @@ from xiaodi.cli_options import DbOption, EngineFactory, cli_console, engine_for,
 from xiaodi.core.audit import Actor
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.result import ImportFailed
-from xiaodi.tables.spec import TYPE_LABELS
 from xiaodi.tables.writers import column_help
 
 console = cli_console()
@@ -54,7 +53,7 @@ def list_tables(name: str | None = None) -> None:
         for col in spec.columns:
             table.add_row(
                 col.header,
-                TYPE_LABELS[col.type],
+                col.type.label,
                 "是" if col.required else "",
                 column_help(col).split("；", 2)[-1] if "；" in column_help(col)[3:] else "",
             )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from xiaodi.core.labels import Labelled
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -19,26 +20,22 @@ if TYPE_CHECKING:
     from xiaodi.tables.context import ImportContext
 
 
-class ColType(StrEnum):
-    TEXT = "text"
-    INT = "int"
-    COUNT = "count"  # a count as people write it: "近40个", "十二个", "2000余人"
-    MONEY = "money"  # Decimal yuan in the database, shown in the header's unit (元/万元/亿元)
-    DATE = "date"
-    ENUM = "enum"
-    LIST = "list"  # several values in one cell, separated by ；
-    BOOL = "bool"
-    ORG_REF = "org-ref"
-    REGION_REF = "region-ref"
-    PERSON_REF = "person-ref"
-    CODE_REF = "code-ref"  # a record of another table named by its code or name (协议编号, 基地类型)
+class ColType(Labelled):
+    """What a column holds; the label is what the template's hint row and ``xiaodi tables`` print (类型)."""
 
+    TEXT = "text", "文本"
+    INT = "int", "整数"
+    COUNT = "count", "数量"  # a count as people write it: "近40个", "十二个", "2000余人"
+    MONEY = "money", "金额"  # Decimal yuan in the database, shown in the header's unit (元/万元/亿元)
+    DATE = "date", "日期"
+    ENUM = "enum", "选项"
+    LIST = "list", "多项（用；分隔）"  # several values in one cell, separated by ；
+    BOOL = "bool", "是/否"
+    ORG_REF = "org-ref", "单位名称"
+    REGION_REF = "region-ref", "行政区划"
+    PERSON_REF = "person-ref", "人员姓名"
+    CODE_REF = "code-ref", "编号/名称"  # a record of another table named by its code or name (协议编号, 基地类型)
 
-TYPE_LABELS: dict[ColType, str] = {
-    ColType.TEXT: "文本", ColType.INT: "整数", ColType.COUNT: "数量", ColType.MONEY: "金额", ColType.DATE: "日期",
-    ColType.ENUM: "选项", ColType.LIST: "多项（用；分隔）", ColType.BOOL: "是/否", ColType.ORG_REF: "单位名称",
-    ColType.REGION_REF: "行政区划", ColType.PERSON_REF: "人员姓名", ColType.CODE_REF: "编号/名称",
-}  # fmt: skip
 
 MONEY_UNITS: dict[str, int] = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from xiaodi.tables.formulas import neutralise_formula
 from xiaodi.tables.readers import FileProblem
-from xiaodi.tables.spec import TYPE_LABELS, ColType, ColumnSpec, TableSpec, column_letter
+from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, column_letter
 from xiaodi.tables.values import DATE_FORMATS_HELP, LIST_SEPARATOR
 
 EXAMPLE_MARK = "【示例】"
@@ -31,7 +31,7 @@ class RowWriter(Protocol):
 
 
 def column_help(col: ColumnSpec) -> str:
-    parts = [f"{'必填' if col.required else '选填'}；{TYPE_LABELS[col.type]}"]
+    parts = [f"{'必填' if col.required else '选填'}；{col.type.label}"]
     if col.type is ColType.MONEY:
         parts.append(f"单位：{col.unit}；也可写“500万元”“1.2亿元”")
     if col.type is ColType.DATE:

@@ -3,114 +3,23 @@
 Every list page, detail page, export and API route asks ``scope_of`` / ``get_visible``; the rule of each record
 type is its area's (``<area>/access.py`` registers it with ``accounts.scope.register_readable``: demands, claims,
 orders, projects, agreements, bases, pairings, duties, events, 挂职, contacts, talents and their services,
-intents, budget lines). The scopes below are the rules of the areas that have no access module yet (directory,
-catalog, ingest); they move to their areas the same way.
+intents, budget lines, organisations, experts, achievements, platforms, reports). This module only asks: it
+imports no area.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
-from xiaodi.accounts.scope import Viewer, readable, register_readable
-from xiaodi.catalog.models import Achievement, Platform
+from xiaodi.accounts.scope import Viewer, readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.core.models import Base
-from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
-from xiaodi.ingest.models import IngestedReport
-from xiaodi.projects.models import Project
 
 M = TypeVar("M", bound=Base)
-
-RESOURCE_ORG_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
-
-
-def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
-    ids = sorted(viewer.organisation_ids)
-    if not ids:
-        return false()
-    return or_(*[c.in_(ids) for c in columns])
-
-
-def organisation_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Universities and institutes form the resource list every member sees, and so does any organisation that
-    hosts a platform of that list (a hospital hosting a state key lab); other organisations (enterprises,
-    government units) are seen by the offices of their region and by themselves."""
-    if viewer.is_admin:
-        return true()
-    if not viewer.has_access:
-        return false()
-    hosts = select(Platform.host_id).where(Platform.retired_at.is_(None), Platform.host_id.is_not(None))
-    return or_(Organisation.kind.in_(RESOURCE_ORG_KINDS), Organisation.id.in_(hosts),
-               _region(Organisation.region_id, viewer), _orgs(Organisation.id, viewer=viewer))
-
-
-def expert_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Experts (专家教授) are a resource: every member sees them; personal data stays masked."""
-    base = Person.kind == PersonKind.EXPERT
-    if viewer.is_admin:
-        return base
-    return and_(base, true() if viewer.has_access else false())
-
-
-def catalog_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Achievements and platforms are the published resource list: every member sees them."""
-    return true() if viewer.is_admin or viewer.has_access else false()
-
-
-def sees_person_data(viewer: Viewer, person: Person) -> bool:
-    """A person's phone, e-mail and ID number (个人信息): by the viewer's relation to the person — the person
-    themself, their organisation, or the office of their own region, of their organisation's region or of a project
-    they lead. A person without a region is nobody's by default (it used to be every office's)."""
-    if viewer.is_admin or viewer.person_id == person.id or viewer.acts_for(person.organisation_id):
-        return True
-    if not viewer.is_office:
-        return False
-    org = person.organisation
-    if viewer.in_region(person.region_id) or (org is not None and viewer.in_region(org.region_id)):
-        return True
-    return person.id in _project_leaders(object_session(person), viewer)
-
-
-def _project_leaders(session: Session | None, viewer: Viewer) -> frozenset[int]:
-    """The people who lead a project of the office's region — read once per request (an export asks per row)."""
-    if session is None:
-        return frozenset()
-    key = ("project_leaders", viewer.user_id, viewer.region_ids)
-    found: frozenset[int] | None = session.info.get(key)
-    if found is None:
-        found = frozenset(session.scalars(select(Project.leader_person_id).where(
-            Project.leader_person_id.is_not(None), Project.retired_at.is_(None), _region(Project.region_id, viewer))))
-        session.info[key] = found
-    return found
-
-
-def reviews_reports(viewer: Viewer) -> bool:
-    """Report review (报道核对) is the cooperation offices' work."""
-    return viewer.is_office or viewer.is_admin
-
-
-def report_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """A report is seen by the offices of its region and by whoever uploaded it."""
-    if viewer.is_admin:
-        return true()
-    if not reviews_reports(viewer):
-        return false()
-    mine = IngestedReport.uploaded_by_user_id == viewer.user_id if viewer.user_id is not None else false()
-    return or_(_region(IngestedReport.region_id, viewer), mine)
-
-
-for _model, _rule in ((Organisation, organisation_scope), (Person, expert_scope), (Achievement, catalog_scope),
-                     (Platform, catalog_scope),
-                     (IngestedReport, report_scope)):
-    register_readable(_model, _rule)
 
 
 def scope_of(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:

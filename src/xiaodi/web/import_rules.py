@@ -25,6 +25,7 @@ from xiaodi.core.errors import XiaodiError
 from xiaodi.core.models import utcnow
 from xiaodi.demands import service as demands
 from xiaodi.demands.models import Demand, DemandAudience, DemandState, DemandTransition
+from xiaodi.directory.access import organisation_scope
 from xiaodi.directory.models import Organisation
 from xiaodi.intents.models import IntentState
 from xiaodi.projects import service as projects
@@ -33,7 +34,7 @@ from xiaodi.projects.models import AgreementState, Project, ProjectStage, Projec
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.guard import GuardRow, Refusal
 from xiaodi.talent import access as talent_access
-from xiaodi.web.access import may_write_for, organisation_scope, scope_of
+from xiaodi.web.access import may_write_for, scope_of
 
 NO_RIGHT = Refusal(
     "无权修改：只能导入或修改本辖区的记录",
