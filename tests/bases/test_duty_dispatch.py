@@ -17,7 +17,8 @@ from xiaodi.bases import service
 from xiaodi.bases.models import Duty, DutyMilestone
 from xiaodi.core.audit import AuditEntry
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
-from xiaodi.projects.dispatch import OVERDUE, dispatch_list
+from xiaodi.dispatch.service import dispatch_list
+from xiaodi.projects.dispatch import OVERDUE
 from xiaodi.projects.models import DispatchItem, DispatchMeeting
 
 TODAY = dt.date.today()
