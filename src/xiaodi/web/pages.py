@@ -223,11 +223,13 @@ def change_password(
 ) -> Response:
     if new_password != confirm:
         raise ValidationFailed("两次输入的新密码不一致")
+    forced = bool(request.state.user and request.state.user.must_change_password)
     user = accounts.change_password(session, user_id=viewer.user_id or 0, old_password=old_password,
                                     new_password=new_password)
     login_session(request, user)  # the other sessions of this account end; this one goes on
     flash(request, "密码已修改")
-    return RedirectResponse("/account", status_code=303)
+    # an initial password changed: on to the work the person logged in for
+    return RedirectResponse("/" if forced else "/account", status_code=303)
 
 
 @router.post("/account/tokens")
