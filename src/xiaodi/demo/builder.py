@@ -157,7 +157,7 @@ def build_demo(
         step(9)
         logins = _demo_accounts(session) if accounts else []
         if logins:
-            _invite_demo_expert(session, loader)
+            invite_demo_expert(session)
         from xiaodi.demo import event_stories  # events, 挂职, contacts and inboxes, through the services
 
         event_stories.load(session, today=today)
@@ -210,15 +210,17 @@ def _demo_accounts(session: Session) -> list[tuple[str, str, str]]:
 REVIEWED_BY_DEMO_EXPERT = ("RC-XQ-2021-002",)
 
 
-def _invite_demo_expert(session: Session, loader: Loader) -> None:
+def invite_demo_expert(session: Session) -> None:
+    """The demo's expert account is invited to review (邀请评审专家) the claims of ``REVIEWED_BY_DEMO_EXPERT``."""
     from xiaodi.accounts.models import User
+    from xiaodi.demands.models import Demand
     from xiaodi.demands.service_claims import invite_reviewer
 
     expert = session.scalar(select(User).where(User.username == "expert"))
     if expert is None:
         return
-    for code in REVIEWED_BY_DEMO_EXPERT:
-        invite_reviewer(session, actor=ACTOR, demand_id=loader.demand(code).id, reviewer_user_id=expert.id)
+    for demand_id in session.scalars(select(Demand.id).where(Demand.code.in_(REVIEWED_BY_DEMO_EXPERT))):
+        invite_reviewer(session, actor=ACTOR, demand_id=demand_id, reviewer_user_id=expert.id)
 
 
 def _region_figures(session: Session, loader: Loader, today: dt.date) -> list[RegionFigures]:

@@ -301,10 +301,6 @@ class Loader:
                      reason="专家评审确定")
         self._selected_claims[f.code] = chosen[0]
 
-    def demand(self, code: str) -> Demand:
-        """A demand the facts loaded, by its code."""
-        return self._demands[code]
-
     def check_demand_states(self, facts: Iterable[DemandFact]) -> None:
         """Each demand must have reached the state its fact describes — through the services' own steps."""
         for f in facts:
