@@ -16,12 +16,12 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, ColumnElement, CompoundSelect, Select, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, CompoundSelect, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, region_choices_for, region_names, regions_under
 from xiaodi.core import search
 from xiaodi.core.audit import record_reads
 from xiaodi.core.errors import Forbidden, ValidationFailed
@@ -183,6 +183,15 @@ class ResourceSpec:
     refusal: str = "您的角色无权查看此清单"
     actions: tuple[ListAction, ...] = ()  # buttons beside the list's title, e.g. 上传报道
     api_detail: bool = True  # False when the area serves its own, richer ``GET /api/<name>/<id>``
+    # The column holding a record's region (地区): the 地区 column and filter of the list, and an office's own
+    # region first. None: the model's ``region_id`` when it has one; False: the list has no region.
+    region: Any = None
+
+    @property
+    def region_column(self) -> Any:
+        if self.region is False:
+            return None
+        return self.region if self.region is not None else getattr(self.model, "region_id", None)
 
     @property
     def entity(self) -> str:
@@ -276,6 +285,8 @@ def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
         raise ValidationFailed(f"页码须为 1–{MAX_PAGE} 之间的整数，每页条数须为 1–{MAX_PAGE_SIZE} 之间的整数")
     page, size = max(1, page), min(MAX_PAGE_SIZE, max(1, size))
     filters = {f.name: params[f.name] for f in spec.filters if params.get(f.name)}
+    if spec.region_column is not None and params.get(REGION_FILTER) and REGION_FILTER not in filters:
+        filters[REGION_FILTER] = params[REGION_FILTER].strip()
     q = (params.get("q") or "").replace("\x00", "").strip()[:100]  # a NUL is never meant (and PostgreSQL refuses it)
     return ListQuery(q=q, sort=params.get("sort") or spec.default_sort,
                      page=page, size=size, filters=filters)
@@ -310,6 +321,7 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
             stmt = stmt.where(or_(*[col.ilike(pattern) for col in spec.search]))
         if narrowed is not None:  # only these rows can match (core.search): the text test reads them alone
             stmt = stmt.where(model.id.in_(narrowed))
+    stmt = _in_region(spec, stmt, lq)
     for flt in spec.filters:
         value = lq.filters.get(flt.name)
         if not value:
@@ -331,6 +343,16 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
         else:
             stmt = stmt.where(flt.column == value)
     return stmt
+
+
+def _in_region(spec: ResourceSpec, stmt: Select[Any], lq: ListQuery) -> Select[Any]:
+    """The 地区 filter (``?region=<行政区划代码>``): the region's records and those of the regions below it."""
+    code = lq.filters.get(REGION_FILTER)
+    if not code or spec.region_column is None or any(f.name == REGION_FILTER for f in spec.filters):
+        return stmt
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
+        raise ValidationFailed("“地区”须为行政区划代码（如 140882）")
+    return stmt.where(spec.region_column.in_(regions_under(code)))
 
 
 def search_term(lq: ListQuery) -> str:
@@ -406,13 +428,16 @@ def _drives_no_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return UnaryExpression(condition.self_group(), operator=custom_op("+"), type_=Boolean())
 
 
-def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str) -> Select[Any]:
+def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str, *, first: Any = None) -> Select[Any]:
+    """The list's order; ``first`` (``own_region_first``) puts an office's own region before the others."""
     desc = sort.startswith("-")
     key = sort.lstrip("-")
     columns = spec.sort_columns()
     if key not in columns:
         raise ValidationFailed(f"不能按“{key}”排序，可选：{'、'.join(columns)}")
     col = columns[key]
+    if first is not None:
+        stmt = stmt.order_by(first)
     stmt = stmt.order_by(col.desc() if desc else col.asc())
     if key != "id":
         # Ties in the sort's direction: an index on the column keeps equal values in id order, so it serves
@@ -445,7 +470,8 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     offset = (lq.page - 1) * lq.size
     total = None if lq.q else count_rows(session, spec, build_select(spec, viewer, lq))  # a covering index answers
     stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
-    ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort)
+    first = own_region_first(spec, viewer)
+    ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort, first=first)
     exact = True
     if total is None:
         limit = max(SEARCH_COUNT_CAP, offset + lq.size) + 1
@@ -457,12 +483,82 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
         page_ids = ids.limit(lq.size).offset(offset)
     items: list[Any] = []
     if total:
-        rows = session.scalars(order_by(spec, select(model).where(model.id.in_(page_ids)), lq.sort))
+        rows = session.scalars(order_by(spec, select(model).where(model.id.in_(page_ids)), lq.sort, first=first))
         items = list(rows.unique())
     return Page(items=items, total=total, page=lq.page, size=lq.size, total_exact=exact)
 
 
 def fetch_all(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> list[Any]:
     """Every row of the (filtered) list, for an export."""
-    stmt = order_by(spec, scoped_rows(session, spec, viewer, lq), lq.sort).limit(EXPORT_LIMIT)
+    stmt = order_by(spec, scoped_rows(session, spec, viewer, lq), lq.sort,
+                    first=own_region_first(spec, viewer)).limit(EXPORT_LIMIT)
     return list(session.scalars(stmt).unique())
+
+
+# ---- regions (地区): the column, the filter's choices, the office's own region first, the scope stated ------------
+
+REGION_FILTER = "region"
+REGION_LABEL = "地区"
+
+
+def own_region_first(spec: ResourceSpec, viewer: Viewer) -> Any:
+    """For an office, its own region's records (with those below it) before the public records of other regions
+    that the list also shows (本辖区在前); None for everyone else and for lists without a region."""
+    column = spec.region_column
+    if column is None or not viewer.is_office or viewer.is_admin or not viewer.region_ids:
+        return None
+    return case((column.in_(sorted(viewer.region_ids)), 0), else_=1)
+
+
+def list_columns(spec: ResourceSpec) -> list[Column]:
+    """The list page's columns: the spec's, with a 地区 column after the record's name when the records have a
+    region and the spec shows none of its own (a ``region.…`` column, such as 所在地, is one)."""
+    if spec.region_column is None or any(c.label == REGION_LABEL or c.key.startswith("region.")
+                                         for c in spec.columns):
+        return list(spec.columns)
+    at = next((i + 1 for i, c in enumerate(spec.columns) if c.link), len(spec.columns))
+    return [*spec.columns[:at], Column("__region__", REGION_LABEL, kind="region"), *spec.columns[at:]]
+
+
+def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer,
+              columns: list[Column]) -> list[tuple[Any, list[str]]]:
+    """Each record with its cells; the 地区 cells named in one statement for the page."""
+    names: dict[int, str] = {}
+    if any(c.kind == "region" for c in columns):
+        key = spec.region_column.key
+        names = region_names(session, (getattr(o, key, None) for o in items))
+    out = []
+    for obj in items:
+        cells = [names.get(getattr(obj, spec.region_column.key, None), "") if c.kind == "region"
+                 else spec.cell(c, obj, viewer) for c in columns]
+        out.append((obj, cells))
+    return out
+
+
+def region_filter(session: Session, spec: ResourceSpec, viewer: Viewer) -> list[tuple[str, str]] | None:
+    """The 地区 filter's choices for this viewer (None: the list has no region, or declares its own filter)."""
+    column = spec.region_column
+    if column is None or any(f.name == REGION_FILTER for f in spec.filters):
+        return None
+    present: list[int | None] = []
+    if not (viewer.is_office and not viewer.is_admin):  # the regions of what this viewer sees, at most 300
+        stmt = build_select(spec, viewer, ListQuery()).with_only_columns(column).distinct().limit(300)
+        present = list(session.scalars(stmt))
+    return region_choices_for(session, viewer, present)
+
+
+def scope_note(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> str | None:
+    """What the list covers, said on the page: an office's 本辖区 (and 全省公开 when public records of other regions
+    are shown too, after its own); an administrator's 全部地区."""
+    column = spec.region_column
+    if column is None:
+        return None
+    if viewer.is_admin:
+        return "范围：全部地区"
+    if not viewer.is_office:
+        return None
+    own = "、".join(region_names(session, viewer.office_region_ids).values()) or "本辖区"
+    outside = build_select(spec, viewer, lq).where(or_(column.is_(None), column.not_in(sorted(viewer.region_ids))))
+    if session.scalar(select(outside.with_only_columns(spec.model.id).exists())):
+        return f"范围：本辖区（{own}）在前，其后为其他地区全省公开的记录"
+    return f"范围：本辖区（{own}）"

@@ -24,7 +24,17 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.figures.report import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
-from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
+from xiaodi.web.listing import (
+    ResourceSpec,
+    display,
+    fetch_all,
+    fetch_page,
+    list_columns,
+    page_rows,
+    parse_query,
+    region_filter,
+    scope_note,
+)
 from xiaodi.web.params import plain_int
 from xiaodi.web.responses import xlsx_response
 from xiaodi.web.table_export import table_workbook
@@ -49,10 +59,11 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
         params = dict(request.query_params)
         lq = parse_query(spec, params)
         page = fetch_page(session, spec, viewer, lq)
-        rows = [
-            (obj, [spec.cell(col, obj, viewer) for col in spec.columns]) for obj in page.items
-        ]
-        return render(request, "list.html", {"spec": spec, "page": page, "rows": rows, "lq": lq, "params": params})
+        columns = list_columns(spec)
+        rows = page_rows(session, spec, page.items, viewer, columns)
+        return render(request, "list.html", {
+            "spec": spec, "page": page, "rows": rows, "lq": lq, "params": params, "columns": columns,
+            "regions": region_filter(session, spec, viewer), "scope_note": scope_note(session, spec, viewer, lq)})
 
     def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         lq = parse_query(spec, dict(request.query_params))
