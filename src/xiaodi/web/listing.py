@@ -119,6 +119,21 @@ class Column:
     labels: dict[Any, str] | None = None  # enum value → Chinese label
     sort: Any = None  # a column expression to sort by (None: not sortable)
     link: bool = False  # link to the record's detail page
+    # link to a related record's page, its ids named from the record: "/demands/{demand_id}" (项目 → 协议 → 需求)
+    href: str | None = None
+
+    def url(self, obj: Any) -> str | None:
+        """The related record's page, or None when the record names none."""
+        if self.href is None:
+            return None
+        names = re.findall(r"{([\w.]+)}", self.href)
+        values = {n: Column(n, "").raw(obj) for n in names}
+        if any(v is None for v in values.values()):
+            return None
+        out = self.href
+        for n, v in values.items():
+            out = out.replace("{" + n + "}", str(int(v)))
+        return out
 
     def raw(self, obj: Any) -> Any:
         value = obj

@@ -77,7 +77,7 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         obj = spec.get(session, record_id, viewer)
-        fields = [(col.label, spec.cell(col, obj, viewer)) for col in spec.detail]
+        fields = [(col.label, spec.cell(col, obj, viewer), col.url(obj)) for col in spec.detail]
         extras = spec.extras(session, viewer, obj) if spec.extras else {}
         trail, trail_shows_id = trail_of(session, spec, obj, viewer)
         spec.note_id_reads(session, viewer, [obj], "详情页", shown=trail_shows_id)  # one read, whichever part
