@@ -247,7 +247,8 @@ def test_the_demo_accounts_can_dispatch_and_review_and_change_their_passwords_fi
     from xiaodi.orders.pages import assignment_choices
 
     logins = create_demo_accounts(db)
-    invite_demo_expert(db)
+    demand = db.scalars(select(Demand).where(Demand.title == "生物医药领域科研成果转化")).one()  # 芮城, two claims
+    invite_demo_expert(db, [demand.id])
     db.flush()
     users = {u.username: u for u in db.scalars(select(User).where(User.username.in_([n for n, _, _ in logins])))}
     assert all(u.must_change_password for u in users.values())
@@ -260,11 +261,28 @@ def test_the_demo_accounts_can_dispatch_and_review_and_change_their_passwords_fi
     assert teams, "the demo university has a service team to assign it to"
 
     expert = viewer_for(db, users["expert"])
-    demand = db.scalars(select(Demand).where(Demand.code == "RC-XQ-2021-002")).one()
     assert demand_access.may_score(expert, demand)
     claimants = {c.claimant.name for c in claims_of(db, demand_id=demand.id, viewer=expert)}
     assert claimants == {"西北农林科技大学", "西北大学"}
 
     summary = dataclasses.replace(demo[1], accounts=[(n, p, str(r)) for n, p, r in logins])
     assert any("首次登录须修改密码" in line for line in render_lines(summary))
+    db.rollback()
+
+
+def test_demo_records_are_numbered_like_new_ones(db: Session) -> None:
+    """One code scheme (类别-年份-六位序号) for the demo's demands, agreements and projects and for new records."""
+    import re
+
+    from xiaodi.core.audit import Actor
+    from xiaodi.demands.service import create_demand
+    from xiaodi.projects.models import Project
+
+    for model, prefix in ((Demand, "XQ"), (Agreement, "XY"), (Project, "XM")):
+        codes = db.scalars(select(model.code)).all()
+        assert codes and all(re.fullmatch(rf"{prefix}-20\d\d-\d{{6}}", c) for c in codes), (prefix, codes[:5])
+    assert "XQ-2021-000001" in db.scalars(select(Demand.code)).all()  # the year the fact names
+    owner = db.scalars(select(Organisation).where(Organisation.name == "华鑫源钢铁")).one()
+    new = create_demand(db, actor=Actor.system("test"), owner_id=owner.id, title="新需求", kind="technology")
+    assert re.fullmatch(rf"XQ-{dt.date.today().year}-\d{{6}}", new.code)
     db.rollback()
