@@ -538,14 +538,14 @@ def list_columns(spec: ResourceSpec) -> list[Column]:
 def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer,
               columns: list[Column]) -> list[tuple[Any, list[str]]]:
     """Each record with its cells; the 地区 cells named in one statement for the page."""
-    names: dict[int, str] = {}
-    if any(c.kind == "region" for c in columns):
-        key = spec.region_column.key
-        names = region_names(session, (getattr(o, key, None) for o in items))
+    key = spec.region_column.key if spec.region_column is not None else ""
+    names: dict[int | None, str] = {}
+    if key and any(c.kind == "region" for c in columns):
+        names = {**region_names(session, (getattr(o, key, None) for o in items))}
     out = []
     for obj in items:
-        cells = [names.get(getattr(obj, spec.region_column.key, None), "") if c.kind == "region"
-                 else spec.cell(c, obj, viewer) for c in columns]
+        cells = [names.get(getattr(obj, key, None), "") if c.kind == "region" else spec.cell(c, obj, viewer)
+                 for c in columns]
         out.append((obj, cells))
     return out
 
