@@ -539,13 +539,14 @@ def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Vi
               columns: list[Column]) -> list[tuple[Any, list[str]]]:
     """Each record with its cells; the 地区 cells named in one statement for the page."""
     key = spec.region_column.key if spec.region_column is not None else ""
-    names: dict[int | None, str] = {}
+    names: dict[int, str] = {}
     if key and any(c.kind == "region" for c in columns):
-        names = {**region_names(session, (getattr(o, key, None) for o in items))}
+        names = region_names(session, (getattr(o, key, None) for o in items))
     out = []
     for obj in items:
-        cells = [names.get(getattr(obj, key, None), "") if c.kind == "region" else spec.cell(c, obj, viewer)
-                 for c in columns]
+        region_id = getattr(obj, key, None)
+        cells = [(names.get(region_id, "") if region_id is not None else "") if c.kind == "region"
+                 else spec.cell(c, obj, viewer) for c in columns]
         out.append((obj, cells))
     return out
 
