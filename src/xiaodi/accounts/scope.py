@@ -189,15 +189,26 @@ def regions_under(code: str) -> Any:
     return select(Region.id).where(Region.code.like(region_code_prefix(code) + "%")).scalar_subquery()
 
 
+def office_regions(session: Session, viewer: Viewer, *, also: Any = None,
+                   limit: int = 400) -> tuple[list[tuple[int, str, str]], Any]:
+    """(id, code, full name) of an office's regions and every region below them, by code; ``also``, a scalar
+    (an EXISTS), is answered by the same statement (a list page counts its statements)."""
+    columns: list[Any] = [Region.id, Region.code, Region.full_name]
+    if also is not None:
+        columns.append(also)
+    stmt = select(*columns).where(Region.id.in_(sorted(viewer.region_ids))).order_by(Region.code).limit(limit)
+    rows = session.execute(stmt).all()
+    return [(r[0], r[1], r[2]) for r in rows], (rows[0][3] if rows and also is not None else None)
+
+
 def region_choices_for(session: Session, viewer: Viewer, present: Iterable[int | None] = (),
                        limit: int = 400) -> list[tuple[str, str]]:
-    """(code, full name) of the regions a list offers in its 地区 filter: an office's own regions and those below
-    them, else the regions of the records the viewer sees (``present``) with the cities and provinces above them."""
-    if viewer.is_office and not viewer.is_admin:
-        stmt = select(Region.code, Region.full_name).where(Region.id.in_(sorted(viewer.region_ids)))
-    else:
-        codes = list(session.scalars(select(Region.code).where(
-            Region.id.in_(sorted({i for i in present if i is not None})))))
-        wanted = {c for code in codes for c in (code[:2] + "0000", code[:4] + "00", code)}
-        stmt = select(Region.code, Region.full_name).where(Region.code.in_(sorted(wanted)))
+    """(code, full name) of the regions a list offers in its 地区 filter: the regions of the records the viewer
+    sees (``present``) with the cities and provinces above them (an office's are ``office_regions``)."""
+    ids = sorted({i for i in present if i is not None})
+    if not ids:
+        return []
+    codes = list(session.scalars(select(Region.code).where(Region.id.in_(ids))))
+    wanted = {c for code in codes for c in (code[:2] + "0000", code[:4] + "00", code)}
+    stmt = select(Region.code, Region.full_name).where(Region.code.in_(sorted(wanted)))
     return [(code, name) for code, name in session.execute(stmt.order_by(Region.code).limit(limit))]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from xiaodi.accounts.scope import Viewer, region_choices_for, region_names, regions_under
+from xiaodi.accounts.scope import Viewer, office_regions, region_choices_for, region_names, regions_under
 from xiaodi.core import search
 from xiaodi.core.audit import record_reads
 from xiaodi.core.errors import Forbidden, ValidationFailed
@@ -535,13 +535,47 @@ def list_columns(spec: ResourceSpec) -> list[Column]:
     return [*spec.columns[:at], Column("__region__", REGION_LABEL, kind="region"), *spec.columns[at:]]
 
 
-def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer,
-              columns: list[Column]) -> list[tuple[Any, list[str]]]:
-    """Each record with its cells; the 地区 cells named in one statement for the page."""
+@dataclass
+class RegionView:
+    """What a list page shows of regions for one viewer: the 地区 filter's choices (None: no filter), the names
+    it already knows (id → full name) and, for an office, its own regions' names."""
+
+    choices: list[tuple[str, str]] | None
+    names: dict[int, str]
+    own: str = ""
+    others: bool = False  # an office's list shows records of other regions too (全省公开)
+
+
+def region_view(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> RegionView:
+    """The regions of the list page, in one statement for an office (its regions are the filter, name its own
+    records, and whether the list shows others' too); for others the regions of what they see (at most 300),
+    then their names."""
+    column = spec.region_column
+    if column is None:
+        return RegionView(None, {})
+    own_filter = any(f.name == REGION_FILTER for f in spec.filters)
+    if viewer.is_office and not viewer.is_admin:
+        outside = build_select(spec, viewer, lq).where(or_(column.is_(None), column.not_in(sorted(viewer.region_ids))))
+        rows, others = office_regions(session, viewer, also=outside.with_only_columns(spec.model.id).exists())
+        names = {rid: name for rid, _code, name in rows}
+        own = "、".join(names[r] for r in sorted(viewer.office_region_ids) if r in names)
+        return RegionView(None if own_filter else [(code, name) for _rid, code, name in rows], names, own,
+                          bool(others))
+    if own_filter:
+        return RegionView(None, {})
+    stmt = build_select(spec, viewer, ListQuery()).with_only_columns(column).distinct().limit(300)
+    return RegionView(region_choices_for(session, viewer, session.scalars(stmt)), {})
+
+
+def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer, columns: list[Column],
+              regions: RegionView | None = None) -> list[tuple[Any, list[str]]]:
+    """Each record with its cells; the 地区 cells from the names the page knows, the others in one statement."""
     key = spec.region_column.key if spec.region_column is not None else ""
-    names: dict[int, str] = {}
+    names: dict[int, str] = dict(regions.names) if regions is not None else {}
     if key and any(c.kind == "region" for c in columns):
-        names = region_names(session, (getattr(o, key, None) for o in items))
+        missing = {getattr(o, key, None) for o in items} - set(names) - {None}
+        if missing:
+            names.update(region_names(session, missing))
     out = []
     for obj in items:
         region_id = getattr(obj, key, None)
@@ -551,30 +585,16 @@ def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Vi
     return out
 
 
-def region_filter(session: Session, spec: ResourceSpec, viewer: Viewer) -> list[tuple[str, str]] | None:
-    """The 地区 filter's choices for this viewer (None: the list has no region, or declares its own filter)."""
-    column = spec.region_column
-    if column is None or any(f.name == REGION_FILTER for f in spec.filters):
-        return None
-    present: list[int | None] = []
-    if not (viewer.is_office and not viewer.is_admin):  # the regions of what this viewer sees, at most 300
-        stmt = build_select(spec, viewer, ListQuery()).with_only_columns(column).distinct().limit(300)
-        present = list(session.scalars(stmt))
-    return region_choices_for(session, viewer, present)
-
-
-def scope_note(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> str | None:
+def scope_note(spec: ResourceSpec, viewer: Viewer, regions: RegionView) -> str | None:
     """What the list covers, said on the page: an office's 本辖区 (and 全省公开 when public records of other regions
     are shown too, after its own); an administrator's 全部地区."""
-    column = spec.region_column
-    if column is None:
+    if spec.region_column is None:
         return None
     if viewer.is_admin:
         return "范围：全部地区"
     if not viewer.is_office:
         return None
-    own = "、".join(region_names(session, viewer.office_region_ids).values()) or "本辖区"
-    outside = build_select(spec, viewer, lq).where(or_(column.is_(None), column.not_in(sorted(viewer.region_ids))))
-    if session.scalar(select(outside.with_only_columns(spec.model.id).exists())):
+    own = regions.own or "本辖区"
+    if regions.others:
         return f"范围：本辖区（{own}）在前，其后为其他地区全省公开的记录"
     return f"范围：本辖区（{own}）"

@@ -32,7 +32,7 @@ from xiaodi.web.listing import (
     list_columns,
     page_rows,
     parse_query,
-    region_filter,
+    region_view,
     scope_note,
 )
 from xiaodi.web.params import plain_int
@@ -60,10 +60,11 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
         lq = parse_query(spec, params)
         page = fetch_page(session, spec, viewer, lq)
         columns = list_columns(spec)
-        rows = page_rows(session, spec, page.items, viewer, columns)
+        regions = region_view(session, spec, viewer, lq)
+        rows = page_rows(session, spec, page.items, viewer, columns, regions)
         return render(request, "list.html", {
             "spec": spec, "page": page, "rows": rows, "lq": lq, "params": params, "columns": columns,
-            "regions": region_filter(session, spec, viewer), "scope_note": scope_note(session, spec, viewer, lq)})
+            "regions": regions.choices, "scope_note": scope_note(spec, viewer, regions)})
 
     def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         lq = parse_query(spec, dict(request.query_params))
