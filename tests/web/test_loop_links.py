@@ -50,3 +50,7 @@ def test_project_agreement_demand_and_claim_name_each_other(
     assert f"需求 {demand.id}<" not in page
     assert f'<a href="/demands/{demand.id}">{demand.title}</a>' in office.get("/claims").text
     assert f'<a href="/demands/{demand.id}">{demand.code}</a>' in office.get(f"/claims/{claim.id}").text
+    # and back: the demand and the claim name the agreement signed on them and its project
+    for page in (office.get(f"/demands/{demand.id}").text, office.get(f"/claims/{claim.id}").text):
+        assert f'<a href="/agreements/{agreement.id}">{agreement.code} 再生铝提纯技术开发合同</a>' in page
+        assert f'<a href="/projects/{project.id}">{project.code} 再生铝提纯产业化</a>' in page

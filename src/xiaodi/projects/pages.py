@@ -39,7 +39,7 @@ from xiaodi.projects.models import (
 )
 from xiaodi.web.access import scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec, register_related
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
@@ -83,6 +83,24 @@ def loop_links(session: Session, viewer: Viewer, *, agreement: Agreement | None 
         out.append(("中选揭榜方案", f"{claim.claimant.name}的揭榜方案",
                     f"/claims/{claim.id}" if seen(Claim, claim.id) else None))
     return out
+
+
+def signed_on_demand(session: Session, viewer: Viewer, record: Demand | Claim) -> list[tuple[str, str, str | None]]:
+    """关联记录 of a demand or a claim page: the agreements signed on it, and their projects the viewer sees."""
+    column = Agreement.claim_id if isinstance(record, Claim) else Agreement.demand_id
+    agreements = session.scalars(select(Agreement).where(column == record.id, Agreement.retired_at.is_(None),
+                                                         scope_of(Agreement, viewer)).order_by(Agreement.id)).all()
+    out: list[tuple[str, str, str | None]] = []
+    for a in agreements:
+        out.append(("签约协议", f"{a.code} {a.title}", f"/agreements/{a.id}"))
+        for p in session.scalars(select(Project).where(Project.agreement_id == a.id, Project.retired_at.is_(None),
+                                                       project_scope(viewer)).order_by(Project.id)).unique():
+            out.append(("合作项目", f"{p.code} {p.name}", f"/projects/{p.id}"))
+    return out
+
+
+register_related("demands", signed_on_demand)
+register_related("claims", signed_on_demand)
 
 
 def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[str, Any]:

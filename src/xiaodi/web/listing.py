@@ -267,6 +267,22 @@ class ResourceSpec:
         return out
 
 
+# Records of other areas that a detail page links to (关联记录), e.g. the agreements signed on a demand: the area
+# that holds them registers a function for the list's name (``register_related("demands", …)``), so that the
+# demand's area need not import the projects area. Each function gives (what, name, link or None).
+Related = Callable[[Session, Viewer, Any], list[tuple[str, str, str | None]]]
+RELATED: dict[str, list[Related]] = {}
+
+
+def register_related(list_name: str, finder: Related) -> None:
+    if finder not in RELATED.setdefault(list_name, []):
+        RELATED[list_name].append(finder)
+
+
+def related_of(session: Session, spec: ResourceSpec, viewer: Viewer, obj: Any) -> list[tuple[str, str, str | None]]:
+    return [link for finder in RELATED.get(spec.name, []) for link in finder(session, viewer, obj)]
+
+
 @dataclass(frozen=True)
 class ListQuery:
     q: str = ""

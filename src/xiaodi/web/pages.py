@@ -33,6 +33,7 @@ from xiaodi.web.listing import (
     page_rows,
     parse_query,
     region_view,
+    related_of,
     scope_note,
 )
 from xiaodi.web.params import plain_int
@@ -82,6 +83,7 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
         extras = spec.extras(session, viewer, obj) if spec.extras else {}
         trail, trail_shows_id = trail_of(session, spec, obj, viewer)
         spec.note_id_reads(session, viewer, [obj], "详情页", shown=trail_shows_id)  # one read, whichever part
+        extras.setdefault("related", related_of(session, spec, viewer, obj))
         return render(request, "detail.html", {"spec": spec, "obj": obj, "title": spec.title(obj), "fields": fields,
                                                "trail": trail, **extras})
 
