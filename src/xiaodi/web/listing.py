@@ -485,7 +485,8 @@ def count_rows(session: Session, spec: ResourceSpec, stmt: Select[Any]) -> int:
     return int(session.scalar(counted) or 0)
 
 
-def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Page:
+def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *,
+               own_first: bool = True) -> Page:
     """One page of the list: two statements (count and rows) plus the model's eager loads.
 
     The page is chosen on the list's own table first — its ids sorted and cut by LIMIT/OFFSET in a subquery —
@@ -496,12 +497,15 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     ids of the matches up to ``SEARCH_COUNT_CAP`` (or the page's end, when further) — which gives the page and
     the total — instead of a count and a page that would each read the table. Past the cap the total is a
     lower bound (``total_exact`` False: the page says "more than").
+
+    An office's own region comes first (``own_region_first``); ``own_first=False`` says the caller knows the
+    list shows nothing else (``RegionView.others``), so that an index can still serve the sort.
     """
     model = spec.model
     offset = (lq.page - 1) * lq.size
     total = None if lq.q else count_rows(session, spec, build_select(spec, viewer, lq))  # a covering index answers
     stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
-    first = own_region_first(spec, viewer)
+    first = own_region_first(spec, viewer) if own_first else None
     ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort, first=first)
     exact = True
     if total is None:

@@ -59,9 +59,10 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     def list_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         params = dict(request.query_params)
         lq = parse_query(spec, params)
-        page = fetch_page(session, spec, viewer, lq)
-        columns = list_columns(spec)
         regions = region_view(session, spec, viewer, lq)
+        # an office whose list shows only its own region needs no 本辖区-first order (the sort's index serves)
+        page = fetch_page(session, spec, viewer, lq, own_first=regions.others or not viewer.is_office)
+        columns = list_columns(spec)
         rows = page_rows(session, spec, page.items, viewer, columns, regions)
         return render(request, "list.html", {
             "spec": spec, "page": page, "rows": rows, "lq": lq, "params": params, "columns": columns,
