@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
@@ -228,3 +229,60 @@ def test_hejin_talent_services_in_every_state(db: Session) -> None:
         ApartmentAllocation.vacated_on.is_not(None))) >= 1
     assert db.scalar(select(func.count()).select_from(Subsidy).where(Subsidy.grant_id.is_not(None))) >= 9
     assert talent_figures(db).interns >= 16 and any(r.label != "基地外" for r in internships_by_base(db))
+
+
+def test_the_demo_accounts_can_dispatch_and_review_and_change_their_passwords_first(
+        db: Session, demo: tuple[Engine, DemoSummary, Path]) -> None:
+    """From the demo's own accounts: the university assigns (派单) an order to its service team, the expert
+    reviews the claims it was invited to score, and every account must change its printed password first."""
+    from xiaodi.accounts.demo import create_demo_accounts
+    from xiaodi.accounts.models import User
+    from xiaodi.accounts.scope import viewer_for
+    from xiaodi.demands import access as demand_access
+    from xiaodi.demands.service_claims import claims_of
+    from xiaodi.demo.builder import invite_demo_expert
+    from xiaodi.demo.render import render_lines
+    from xiaodi.orders import access as order_access
+    from xiaodi.orders.models import OrderState, ServiceOrder
+    from xiaodi.orders.pages import assignment_choices
+
+    logins = create_demo_accounts(db)
+    demand = db.scalars(select(Demand).where(Demand.title == "生物医药领域科研成果转化")).one()  # 芮城, two claims
+    invite_demo_expert(db, [demand.id])
+    db.flush()
+    users = {u.username: u for u in db.scalars(select(User).where(User.username.in_([n for n, _, _ in logins])))}
+    assert all(u.must_change_password for u in users.values())
+
+    university = viewer_for(db, users["university"])
+    waiting = [o for o in db.scalars(select(ServiceOrder).where(ServiceOrder.state == OrderState.PLACED))
+               if "dispatch" in order_access.available_actions(db, o, university)]
+    assert waiting, "the demo university has an order to assign"
+    teams, _experts = assignment_choices(db, waiting[0])
+    assert teams, "the demo university has a service team to assign it to"
+
+    expert = viewer_for(db, users["expert"])
+    assert demand_access.may_score(expert, demand)
+    claimants = {c.claimant.name for c in claims_of(db, demand_id=demand.id, viewer=expert)}
+    assert claimants == {"西北农林科技大学", "西北大学"}
+
+    summary = dataclasses.replace(demo[1], accounts=[(n, p, str(r)) for n, p, r in logins])
+    assert any("首次登录须修改密码" in line for line in render_lines(summary))
+    db.rollback()
+
+
+def test_demo_records_are_numbered_like_new_ones(db: Session) -> None:
+    """One code scheme (类别-年份-六位序号) for the demo's demands, agreements and projects and for new records."""
+    import re
+
+    from xiaodi.core.audit import Actor
+    from xiaodi.demands.service import create_demand
+    from xiaodi.projects.models import Project
+
+    for model, prefix in ((Demand, "XQ"), (Agreement, "XY"), (Project, "XM")):
+        codes = db.scalars(select(model.code)).all()
+        assert codes and all(re.fullmatch(rf"{prefix}-20\d\d-\d{{6}}", c) for c in codes), (prefix, codes[:5])
+    assert "XQ-2021-000001" in db.scalars(select(Demand.code)).all()  # the year the fact names
+    owner = db.scalars(select(Organisation).where(Organisation.name == "华鑫源钢铁")).one()
+    new = create_demand(db, actor=Actor.system("test"), owner_id=owner.id, title="新需求", kind="technology")
+    assert re.fullmatch(rf"XQ-{dt.date.today().year}-\d{{6}}", new.code)
+    db.rollback()

@@ -155,3 +155,12 @@ def login(app, personas) -> Callable[[str], TestClient]:  # type: ignore[no-unty
 
 def csrf_for(c: TestClient) -> str:
     return csrf_of(c.get("/account").text)
+
+
+def change_initial_password(c: TestClient, old: str, new: str = "Changed2025first") -> str:
+    """What a person whose password someone else set (a demo account, one the administrator created or reset)
+    does after logging in: change it on the account page. Returns the new password."""
+    r = c.post("/account/password", data={"old_password": old, "new_password": new, "confirm": new,
+                                          "csrf_token": csrf_for(c)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
+    return new

@@ -262,6 +262,7 @@ POST_ROUTES |= {
     "/api/demands", "/api/demands/{demand_id}", "/demands/new", "/demands/{demand_id}/edit",
     *[f"{base}/demands/{{demand_id}}/{step}" for base in ("", "/api") for step in (
         "claims/{claim_id}/screen", "conflict-declarations", "claims/{claim_id}/scores", "shortlist", "selection",
+        "reviewers",
         "claims/{claim_id}/withdraw")],
 }
 # ── end of demands ────────────────────────────────────────────────────────────────────────────────────────────
@@ -433,6 +434,8 @@ FIELDS_OF: dict[str, dict[str, Any]] = {
     "/api/agreements": {"kind": "tech_development", "parties": [{"role": "party_a", "name": "越权甲方"},
                                                                 {"role": "party_b", "name": "越权乙方"}]},
     "/api/orders": {"kind": "consulting"}, "/orders/new": {"kind": "consulting"},
+    "/api/demands/{demand_id}/reviewers": {"reviewer_user_id": 999_999},
+    "/demands/{demand_id}/reviewers": {"reviewer_user_id": "999999"},
     # the areas of bases, assessment, events, talent, intents and budgets: a valid body, so the access rule answers
     "/api/intents/{intent_id}/convert": {"agreement_id": 999_999},
     "/api/budgets/{line_id}": {"kind": "other"},

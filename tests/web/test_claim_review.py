@@ -167,3 +167,51 @@ def test_a_claimant_withdraws_its_claim(login: Callable[[str], TestClient], worl
     r = ent.post(f"/api/demands/{d}/claims/{cid}/withdraw", json={"reason": "x"},
                  headers={"X-CSRF-Token": csrf_for(ent)})
     assert r.status_code in (403, 409)
+
+
+def test_an_invited_expert_reads_the_claims_and_scores_them(
+        session: Session, login: Callable[[str], TestClient], world: World) -> None:
+    """The county office invites an expert to review; the expert sees the claims, declares and scores. An expert
+    who was not invited sees neither the claims nor a score form."""
+    d = world.demand_id
+    uni = login("university")
+    _post(uni, f"/demands/{d}/claims", {"approach": "真空蒸馏提纯方案"})
+    cid = uni.get(f"/api/demands/{d}/claims").json()[0]["id"]
+    office = login("hejin")
+    _post(office, f"/demands/{d}/claims/{cid}/screen", {"decision": "pass"})
+    for name in ("expert", "bystander"):
+        accounts.create_user(session, actor=ACTOR, username=name, display_name=f"{name}·专家", password=PASSWORD,
+                             role=Role.EXPERT, person_id=world.expert_id)
+    session.flush()
+    expert, bystander = login("expert"), login("bystander")
+    assert expert.get(f"/claims/{cid}").status_code == 404  # not invited: the claim is not the expert's to read
+    r = expert.post(f"/api/demands/{d}/conflict-declarations", json={"has_conflict": False},
+                    headers={"X-CSRF-Token": csrf_for(expert)})
+    assert r.status_code == 403
+
+    page = office.get(f"/demands/{d}").text
+    assert "邀请评审" in page and "expert·专家（expert）" in page
+    expert_id = expert.get("/api/me").json()["id"]
+    _post(office, f"/demands/{d}/reviewers", {"reviewer_user_id": str(expert_id)})
+    assert "已邀请：expert·专家" in office.get(f"/demands/{d}").text
+    assert any(f"/demands/{d}" in (n["link"] or "") for n in expert.get("/api/notifications").json()["items"])
+
+    assert expert.get(f"/claims/{cid}").status_code == 200
+    page = expert.get(f"/demands/{d}").text
+    assert "山西大学" in page and "利益冲突声明" in page
+    _post(expert, f"/demands/{d}/conflict-declarations", {"has_conflict": "no"})
+    assert "提交评分" in expert.get(f"/demands/{d}").text
+    _post(expert, f"/demands/{d}/claims/{cid}/scores", {f"score_{k}": v for k, v in SCORES.items()})
+    ranking = office.get(f"/api/demands/{d}/ranking").json()
+    assert ranking[0]["score"] == 82.75 and ranking[0]["reviewers"] == 1
+
+    # the expert who was not invited still cannot take part
+    assert bystander.get(f"/claims/{cid}").status_code == 404
+    assert "提交评分" not in bystander.get(f"/demands/{d}").text
+    r = bystander.post(f"/api/demands/{d}/claims/{cid}/scores", json={"scores": dict(SCORES)},
+                       headers={"X-CSRF-Token": csrf_for(bystander)})
+    assert r.status_code == 403
+    # and only the demand's deciders invite
+    r = uni.post(f"/api/demands/{d}/reviewers", json={"reviewer_user_id": expert_id},
+                 headers={"X-CSRF-Token": csrf_for(uni)})
+    assert r.status_code == 403

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
-from xiaodi.web.listing import ListQuery, build_select, fetch_page, order_by
+from xiaodi.web.listing import ListQuery, build_select, fetch_page, order_by, own_region_first
 from xiaodi.web.resources import load_specs
 
 from .conftest import World
@@ -44,7 +44,8 @@ ADMIN = Viewer(user_id=1, name="管理员", roles=frozenset({Role.ADMIN}))
 def plain_page(session: Session, name: str, viewer: Viewer, lq: ListQuery) -> tuple[list[int], int]:
     spec = load_specs()[name]
     stmt = build_select(spec, viewer, lq)
-    everything = list(session.scalars(order_by(spec, stmt, lq.sort)).unique())
+    # an office's own region first (本辖区在前), then the sort
+    everything = list(session.scalars(order_by(spec, stmt, lq.sort, first=own_region_first(spec, viewer))).unique())
     start = (lq.page - 1) * lq.size
     return [obj.id for obj in everything[start:start + lq.size]], len(everything)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from .conftest import World, csrf_for
+from .conftest import World, change_initial_password, csrf_for
 
 
 def _one_time_password(html: str) -> str:
@@ -41,6 +41,12 @@ def test_the_administrator_opens_resets_and_disables_an_account(
     assert first not in admin.get(user_path).text
 
     official = _login(app, "hejin.zhang", first)
+    # a password the administrator chose is changed first: every page leads to the account page until then
+    r = official.get("/demands", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/account")
+    assert "请先修改" in official.get("/account").text
+    assert official.get("/api/me").json()["error"] == "password_change_required"
+    change_initial_password(official, first)
     assert official.get("/api/me").json()["roles"]
     assert official.get(f"/api/demands/{world.demand_id}").status_code == 200  # a 河津 demand: in scope
 
@@ -50,6 +56,9 @@ def test_the_administrator_opens_resets_and_disables_an_account(
     # the old session ends with the old password
     assert official.get("/api/me").status_code == 401
     official = _login(app, "hejin.zhang", second)
+    assert official.get("/demands", follow_redirects=False).status_code == 303  # a reset password: changed again
+    change_initial_password(official, second, "Changed2025second")
+    assert official.get("/demands").status_code == 200
 
     admin.post(f"{user_path}/active", data={"active": "no", "reason": "调离", "csrf_token": csrf_for(admin)})
     assert official.get("/api/me").status_code == 401

@@ -51,8 +51,9 @@ def _org(session: Session, kind: OrgKind, prefer: tuple[str, ...] = (), region_i
 
 
 def _person(session: Session, kind: PersonKind, organisation_id: int | None) -> Person:
-    found = session.scalar(select(Person).where(Person.kind == kind, Person.retired_at.is_(None))
-                           .order_by(Person.id))
+    live = select(Person).where(Person.kind == kind, Person.retired_at.is_(None)).order_by(Person.id)
+    # one of the university's own people first: the demo expert is then a member of its service team
+    found = session.scalar(live.where(Person.organisation_id == organisation_id)) or session.scalar(live)
     if found is not None:
         return found
     from xiaodi.directory.service import create_person
@@ -66,7 +67,7 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
 
     Scopes: the province office of 山西省, the city office of 运城市, the county office of 河津市, an enterprise of
     河津市 when there is one, 山西大学 (or the first university), an expert and a talent from the directory.
-    Running it again resets the passwords.
+    Running it again resets the passwords. Every demo account must change its password at first login.
     """
     province = _region(session, "140000")
     city = _region(session, "140800")
@@ -75,8 +76,7 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
     for username, display, role in DEMO_ACCOUNTS:
         existing = session.scalar(select(User).where(User.username == username))
         if existing is not None:
-            _, password = reset_password(session, actor=ACTOR, username=username)
-            existing.must_change_password = False
+            _, password = reset_password(session, actor=ACTOR, username=username)  # must be changed again
             out.append((username, password, role))
             continue
         password = generate_password()
@@ -102,8 +102,9 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, Role]]:
             person = _person(session, kind, uni.id)
             person_id = person.id
             kwargs["organisation_id"] = person.organisation_id
+        # a printed password is known to everyone who saw the summary: changed at first login (首次登录须修改)
         user = create_user(session, actor=ACTOR, username=username, display_name=display, password=password,
-                           person_id=person_id)
+                           person_id=person_id, must_change_password=True)
         office = role in (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE)
         if not (office and kwargs.get("region_id") is None):  # without reference regions an office has no scope
             add_membership(session, actor=ACTOR, user_id=user.id, role=role, **kwargs)

@@ -169,3 +169,46 @@ def readable(model: type[Any], viewer: Viewer) -> ColumnElement[bool]:
     except KeyError:
         raise LookupError(f"no access rule registered for {model.__name__}") from None
     return rule(viewer)
+
+
+# ── regions as the lists show and filter them (地区) ─────────────────────────────────────────────────────────
+# The generic lists (``web.listing``) name and filter records by region without importing the directory area;
+# the scope is built from regions here already.
+
+
+def region_names(session: Session, region_ids: Iterable[int | None]) -> dict[int, str]:
+    """Region id → full name (山西省运城市河津市), in one statement for a page of records."""
+    ids = sorted({i for i in region_ids if i is not None})
+    if not ids:
+        return {}
+    return {rid: name for rid, name in session.execute(select(Region.id, Region.full_name).where(Region.id.in_(ids)))}
+
+
+def regions_under(code: str) -> Any:
+    """The ids of the region with ``code`` and every region below it (a city's counties), as a subquery."""
+    return select(Region.id).where(Region.code.like(region_code_prefix(code) + "%")).scalar_subquery()
+
+
+def office_regions(session: Session, viewer: Viewer, *, also: Any = None,
+                   limit: int = 400) -> tuple[list[tuple[int, str, str]], Any]:
+    """(id, code, full name) of an office's regions and every region below them, by code; ``also``, a scalar
+    (an EXISTS), is answered by the same statement (a list page counts its statements)."""
+    columns: list[Any] = [Region.id, Region.code, Region.full_name]
+    if also is not None:
+        columns.append(also)
+    stmt = select(*columns).where(Region.id.in_(sorted(viewer.region_ids))).order_by(Region.code).limit(limit)
+    rows = session.execute(stmt).all()
+    return [(r[0], r[1], r[2]) for r in rows], (rows[0][3] if rows and also is not None else None)
+
+
+def region_choices_for(session: Session, viewer: Viewer, present: Iterable[int | None] = (),
+                       limit: int = 400) -> list[tuple[str, str]]:
+    """(code, full name) of the regions a list offers in its 地区 filter: the regions of the records the viewer
+    sees (``present``) with the cities and provinces above them (an office's are ``office_regions``)."""
+    ids = sorted({i for i in present if i is not None})
+    if not ids:
+        return []
+    codes = list(session.scalars(select(Region.code).where(Region.id.in_(ids))))
+    wanted = {c for code in codes for c in (code[:2] + "0000", code[:4] + "00", code)}
+    stmt = select(Region.code, Region.full_name).where(Region.code.in_(sorted(wanted)))
+    return [(code, name) for code, name in session.execute(stmt.order_by(Region.code).limit(limit))]

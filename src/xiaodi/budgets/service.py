@@ -21,7 +21,7 @@ from xiaodi.budgets import access
 from xiaodi.budgets.models import Allocation, AllocationTarget, BudgetKind, BudgetLine
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.core.records import create, get_live, retire, update_fields
+from xiaodi.core.records import create, get_live, next_code, retire, update_fields
 from xiaodi.directory.models import Region
 from xiaodi.intents.figures import subtree_ids
 from xiaodi.projects.models import Project
@@ -49,10 +49,7 @@ def _kind(value: BudgetKind | str) -> BudgetKind:
 
 
 def _next_code(session: Session, year: int) -> str:
-    prefix = f"YS-{year}-"
-    last = session.scalar(select(func.max(BudgetLine.code)).where(BudgetLine.code.like(f"{prefix}%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{seq:06d}"
+    return next_code(session, BudgetLine.code, "YS", year)
 
 
 def create_line(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import Column, Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -148,3 +148,18 @@ def check_fields(fields: Mapping[str, Any], allowed: frozenset[str], label: str)
     unknown = sorted(set(fields) - allowed)
     if unknown:
         raise ValidationFailed(f"{label}没有这些字段：{'、'.join(unknown)}")
+
+
+# The one code scheme of the ledger's numbered records (编号), new and demo alike: 类别-年份-六位序号, as
+# XQ-2025-000001 (需求), XY (协议), XM (项目), DD (点单), YX (合作意向).
+CODE_DIGITS = 6
+
+
+def next_code(session: Session, column: Any, prefix: str, year: int) -> str:
+    """The next free code ``PREFIX-YEAR-NNNNNN`` of ``column`` (a model's ``code``); two records numbered at the
+    same moment may collide, and the second gets a conflict from the unique key."""
+    head = f"{prefix}-{year}-"
+    last = session.scalar(select(func.max(column)).where(column.like(f"{head}%")))
+    tail = last.rsplit("-", 1)[1] if last else ""
+    seq = int(tail) + 1 if tail.isdigit() else 1
+    return f"{head}{seq:0{CODE_DIGITS}d}"

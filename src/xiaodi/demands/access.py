@@ -8,6 +8,7 @@ regions; the service, the pages, the API and the command line ask the functions 
 * **the parts a viewer plays** for one demand — office (办公室), lead unit (牵头单位), owner (需求单位) —
   ``parts(demand, viewer)``; every step of the state machine names the parts that may take it;
 * **actions** — ``may_edit`` (修改内容/可见范围), ``may_decide`` (形式审查、入围、选定), ``may_score`` (专家打分),
+  ``may_invite`` (邀请评审专家),
   ``may_act_for`` (以本单位名义填报/揭榜), ``may_claim`` (揭榜按钮), ``may_see_candidates`` (匹配候选).
 
 ``viewer=None`` in a rule is the trusted caller (command line, demo loader, an office script): it plays the office.
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer, register_readable
 from xiaodi.core.errors import Forbidden
-from xiaodi.demands.models import Claim, Demand, DemandAudience, DemandState, Visibility
+from xiaodi.demands.models import Claim, Demand, DemandAudience, DemandState, ReviewInvitation, Visibility
 
 if TYPE_CHECKING:
     from xiaodi.directory.models import Organisation
@@ -59,7 +60,8 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
       demands it leads once submitted for review;
     * anyone sees a published public demand (公开发榜);
     * a directed (定向) or confidential (保密) published demand is seen by the organisations named for it;
-    * an organisation that has claimed (揭榜) a demand keeps seeing it.
+    * an organisation that has claimed (揭榜) a demand keeps seeing it;
+    * an expert invited to review its claims (邀请评审) sees it.
     """
     if not viewer.has_access:
         return false()
@@ -81,7 +83,14 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
             and_(Demand.state.in_(PUBLISHED_STATES), named),
             claimed,
         ]
+    if viewer.user_id is not None:
+        conds.append(_invited(Demand.id, viewer.user_id))
     return and_(Demand.retired_at.is_(None), or_(*conds))
+
+
+def _invited(demand_id: Any, user_id: int) -> ColumnElement[bool]:
+    """The account was invited to review the demand's claims (邀请评审专家)."""
+    return exists().where(ReviewInvitation.demand_id == demand_id, ReviewInvitation.reviewer_user_id == user_id)
 
 
 def can_read(session: Session, demand_id: int, viewer: Viewer) -> bool:
@@ -101,7 +110,8 @@ def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
 
 
 def readable_claims(viewer: Viewer) -> ColumnElement[bool]:
-    """A claim is seen by its claimant, by the demand's owner and lead unit, and by the demand's office.
+    """A claim is seen by its claimant, by the demand's owner and lead unit, by the demand's office and by the
+    experts invited to review the demand's claims.
 
     How the demand is tested depends on how many demands the viewer sees (SQLite follows the statement's
     shape). An organisation or a city/county office sees few: their demands are a subquery, found once through
@@ -115,7 +125,10 @@ def readable_claims(viewer: Viewer) -> ColumnElement[bool]:
         on_demand: ColumnElement[bool] = exists().where(Demand.id == Claim.demand_id, seen)
     else:
         on_demand = Claim.demand_id.in_(select(Demand.id).where(seen))
-    return or_(_orgs(Claim.claimant_org_id, viewer=viewer), on_demand)
+    conds = [_orgs(Claim.claimant_org_id, viewer=viewer), on_demand]
+    if viewer.user_id is not None:
+        conds.append(_invited(Claim.demand_id, viewer.user_id))
+    return or_(*conds)
 
 
 register_readable(Demand, readable)
@@ -123,8 +136,14 @@ register_readable(Claim, readable_claims)
 
 
 def sees_all_claims(demand: Demand, viewer: Viewer | None) -> bool:
-    """A demand's deciders see every claim on it; a claimant sees only its own (``claims_of``)."""
-    return viewer is None or bool(parts(demand, viewer) & DECIDERS)
+    """A demand's deciders and its invited reviewers see every claim on it; a claimant sees only its own
+    (``claims_of``)."""
+    return viewer is None or bool(parts(demand, viewer) & DECIDERS) or is_invited(viewer, demand)
+
+
+def is_invited(viewer: Viewer, demand: Demand) -> bool:
+    """The viewer's account was invited to review this demand's claims (邀请评审专家)."""
+    return viewer.user_id is not None and any(i.reviewer_user_id == viewer.user_id for i in demand.invitations)
 
 
 # ── the parts a viewer plays ────────────────────────────────────────────────────────────────────────────────
@@ -180,8 +199,14 @@ def may_decide(viewer: Viewer, demand: Demand) -> bool:
 
 
 def may_score(viewer: Viewer, demand: Demand) -> bool:
-    """Score (专家打分): the deciders' reviewers and expert accounts that can see the demand."""
-    return viewer.user_id is not None and (may_decide(viewer, demand) or Role.EXPERT in viewer.roles)
+    """Score (专家打分): the deciders themselves and the experts they invited to review this demand (an expert
+    account that was not invited does not score, however public the demand)."""
+    return viewer.user_id is not None and (may_decide(viewer, demand) or is_invited(viewer, demand))
+
+
+def may_invite(viewer: Viewer, demand: Demand) -> bool:
+    """Invite an expert to review (邀请评审专家): the demand's deciders."""
+    return may_decide(viewer, demand)
 
 
 def may_see_candidates(viewer: Viewer) -> bool:

@@ -87,6 +87,8 @@ class Demand(RecordMixin, VersionedMixin, Base):
         back_populates="demand", lazy="raise_on_sql", order_by="DemandTransition.id"
     )
     claims: Mapped[list[Claim]] = relationship(back_populates="demand", lazy="raise_on_sql")
+    # Loaded only when a review rule asks (a detail page), never by the lists.
+    invitations: Mapped[list[ReviewInvitation]] = relationship(back_populates="demand", lazy="select")
 
 
 class DemandAudience(IdMixin, TimestampMixin, Base):
@@ -214,3 +216,18 @@ class ConflictDeclaration(IdMixin, Base):
     has_conflict: Mapped[bool]
     statement: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReviewInvitation(IdMixin, Base):
+    """An expert invited to review a demand's claims (邀请评审专家): the demand's deciders invite; the invited
+    account then sees the demand and its claims and may score them."""
+
+    __tablename__ = "review_invitation"
+    __table_args__ = (UniqueConstraint("demand_id", "reviewer_user_id"),)
+
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id"), index=True)
+    reviewer_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    demand: Mapped[Demand] = relationship(back_populates="invitations")

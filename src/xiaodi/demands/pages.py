@@ -121,14 +121,15 @@ def specs() -> list[ResourceSpec]:
     claims = ResourceSpec(
         name="claims", label="揭榜方案", noun="揭榜方案", model=Claim, area="demands",
         columns=[
-            Column("demand.title", "需求"),
+            Column("demand.title", "需求", href="/demands/{demand_id}"),
             Column("claimant.name", "揭榜单位", link=True),
             Column("budget", "报价", kind="money", sort=Claim.budget),
             Column("submitted_at", "揭榜时间", sort=Claim.submitted_at),
             Column("state", "状态", labels=ClaimState.labels(), sort=Claim.state),
         ],
         detail=[
-            Column("demand.code", "需求编号"), Column("demand.title", "需求"), Column("claimant.name", "揭榜单位"),
+            Column("demand.code", "需求编号", href="/demands/{demand_id}"),
+            Column("demand.title", "需求", href="/demands/{demand_id}"), Column("claimant.name", "揭榜单位"),
             Column("team", "团队"), Column("approach", "技术路线/实施方案"), Column("budget", "报价", kind="money"),
             Column("schedule", "进度安排"), Column("state", "状态", labels=ClaimState.labels()),
             Column("feedback", "反馈意见"), Column("submitted_at", "揭榜时间"), Column("decided_at", "决定时间"),

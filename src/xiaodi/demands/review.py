@@ -18,11 +18,20 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.models import User
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.demands import access
 from xiaodi.demands import service_claims as claims
-from xiaodi.demands.models import Claim, ClaimReview, ClaimState, ConflictDeclaration, Demand, ReviewStage
+from xiaodi.demands.models import (
+    Claim,
+    ClaimReview,
+    ClaimState,
+    ConflictDeclaration,
+    Demand,
+    ReviewInvitation,
+    ReviewStage,
+)
 from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import JsonBool, JsonInt, plain_int
@@ -96,6 +105,13 @@ def withdraw(session: Session, viewer: Viewer, demand_id: int, claim_id: int, *,
                                  expected_version=expected_version, viewer=viewer)
 
 
+def invite(session: Session, viewer: Viewer, demand_id: int, *, reviewer_user_id: int) -> ReviewInvitation:
+    demand = _demand(session, viewer, demand_id)
+    access.require(access.may_invite(viewer, demand), "邀请评审专家")
+    return claims.invite_reviewer(session, actor=viewer.actor, demand_id=demand.id,
+                                  reviewer_user_id=reviewer_user_id, viewer=viewer)
+
+
 def _user(viewer: Viewer) -> int:
     if viewer.user_id is None:
         raise Forbidden("请使用个人账号参加评审")
@@ -121,7 +137,10 @@ def review_context(session: Session, viewer: Viewer, demand: Demand, visible: li
     ranked = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id) if r.claim_id in seen}
     final = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id, stage=ReviewStage.FINAL)
              if r.claim_id in seen}
+    invited = claims.invitations_of(session, demand_id=demand.id) if decide else []
     return {"review": {
+        "invited": invited, "reviewer_names": _names(session, [i.reviewer_user_id for i in invited]),
+        "experts": claims.expert_accounts(session) if decide else [],
         "may_decide": decide, "may_score": can_score and declared is not None and not declared.has_conflict,
         "must_declare": can_score and declared is None, "conflicted": declared is not None and declared.has_conflict,
         "criteria": claims.criteria_for(session, demand_id=demand.id), "ranked": ranked, "final": final,
@@ -129,6 +148,13 @@ def review_context(session: Session, viewer: Viewer, demand: Demand, visible: li
         "under_review": [c for c in visible if c.state == ClaimState.UNDER_REVIEW],
         "finalists": [c for c in visible if c.state == ClaimState.FINALIST],
     }}
+
+
+def _names(session: Session, user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
+    return {uid: name for uid, name in rows}
 
 
 # ── JSON ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -143,6 +169,10 @@ class DeclarationIn(BaseModel):
     has_conflict: JsonBool
     statement: str | None = Field(default=None, max_length=4000)
     claim_id: JsonInt | None = Field(default=None, ge=1, le=2**31 - 1, description="只就某个方案声明时填写")
+
+
+class InvitationIn(BaseModel):
+    reviewer_user_id: JsonInt = Field(ge=1, le=2**31 - 1, description="被邀请的专家账号编号")
 
 
 class ScoresIn(BaseModel):
@@ -194,6 +224,12 @@ def api_declare(demand_id: RecordId, body: DeclarationIn, session: SessionDep, v
     row = declare(session, viewer, demand_id, has_conflict=body.has_conflict, statement=body.statement,
                   claim_id=body.claim_id)
     return {"id": row.id, "demand_id": row.demand_id, "claim_id": row.claim_id, "has_conflict": row.has_conflict}
+
+
+@api_router.post("/reviewers", status_code=201, summary="邀请评审专家（需求的审核方）")
+def api_invite(demand_id: RecordId, body: InvitationIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    row = invite(session, viewer, demand_id, reviewer_user_id=body.reviewer_user_id)
+    return {"id": row.id, "demand_id": row.demand_id, "reviewer_user_id": row.reviewer_user_id}
 
 
 @api_router.post("/claims/{claim_id}/scores", status_code=201, summary="专家按评审指标打分（加权满分 100）")
@@ -284,6 +320,16 @@ async def page_declare(request: Request, demand_id: RecordId, session: SessionDe
     declare(session, viewer, demand_id, has_conflict=has_conflict, statement=form.get("statement") or None)
     return _back(request, demand_id, "已声明存在利益冲突，您将回避本需求的评审" if has_conflict
                  else "利益冲突声明已提交，可以开始打分")
+
+
+@pages_router.post("/reviewers")
+async def page_invite(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    form = await _form(request)
+    chosen = plain_int(form.get("reviewer_user_id"))
+    if chosen is None:
+        raise ValidationFailed("请选择要邀请的评审专家")
+    invite(session, viewer, demand_id, reviewer_user_id=chosen)
+    return _back(request, demand_id, "已邀请评审专家，对方会在站内消息中收到邀请")
 
 
 @pages_router.post("/claims/{claim_id}/scores")

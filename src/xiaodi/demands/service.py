@@ -23,7 +23,15 @@ from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
-from xiaodi.core.records import check_fields, check_version, create, flush_or_conflict, get_live, update_fields
+from xiaodi.core.records import (
+    check_fields,
+    check_version,
+    create,
+    flush_or_conflict,
+    get_live,
+    next_code,
+    update_fields,
+)
 from xiaodi.demands import access
 from xiaodi.demands.access import (
     EDITABLE_STATES,
@@ -333,12 +341,8 @@ def _check_amounts(fields: dict[str, Any]) -> None:
 
 
 def _next_code(session: Session) -> str:
-    """需求编号 XQ-年份-序号, unique; two drafts saved at once may collide and the second gets a conflict."""
-    year = dt.date.today().year
-    prefix = f"XQ-{year}-"
-    last = session.scalar(select(func.max(Demand.code)).where(Demand.code.like(f"{prefix}%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{seq:06d}"
+    """需求编号 XQ-年份-序号 (``core.records.next_code``: the one scheme of new and demo records)."""
+    return next_code(session, Demand.code, "XQ", dt.date.today().year)
 
 
 # ── who may see a demand ────────────────────────────────────────────────────────────────────────────────────

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role
+from xiaodi.accounts.models import Membership, Role, User
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
@@ -30,6 +30,7 @@ from xiaodi.demands.models import (
     Demand,
     DemandState,
     ReviewCriterion,
+    ReviewInvitation,
     ReviewStage,
 )
 from xiaodi.demands.service import (
@@ -242,6 +243,46 @@ def declare_conflict(
     row = ConflictDeclaration(demand_id=demand.id, claim_id=claim_id, reviewer_user_id=reviewer_user_id,
                               has_conflict=has_conflict, statement=statement)
     return create(session, row, actor=actor)
+
+
+def invite_reviewer(session: Session, *, actor: Actor, demand_id: int, reviewer_user_id: int,
+                    viewer: Viewer | None = None) -> ReviewInvitation:
+    """邀请评审专家: a decider invites an expert account to review the demand's claims; the expert hears of it in
+    the inbox. Inviting the same account twice keeps the first invitation."""
+    demand = get_demand(session, demand_id=demand_id)
+    _decider(demand, viewer, "邀请评审专家")
+    user = session.get(User, reviewer_user_id)
+    expert = session.scalar(select(Membership.id).where(
+        Membership.user_id == reviewer_user_id, Membership.role == Role.EXPERT, Membership.retired_at.is_(None)))
+    if user is None or not user.is_active or expert is None:
+        raise ValidationFailed("只能邀请在用的专家账号参加评审")
+    found = session.scalar(select(ReviewInvitation).where(ReviewInvitation.demand_id == demand.id,
+                                                          ReviewInvitation.reviewer_user_id == user.id))
+    if found is not None:
+        return found
+    row = create(session, ReviewInvitation(demand_id=demand.id, reviewer_user_id=user.id,
+                                           invited_by_user_id=actor.user_id), actor=actor)
+    session.expire(demand, ["invitations"])
+    from xiaodi.notifications.service import notify
+
+    notify(session, kind="review_invited", title=f"邀请您评审需求“{demand.title}”的揭榜方案",
+           link=f"/demands/{demand.id}#review", user_ids=[user.id])
+    return row
+
+
+def invitations_of(session: Session, *, demand_id: int) -> list[ReviewInvitation]:
+    """The experts invited to review a demand (评审专家名单), in the order they were invited."""
+    return list(session.scalars(select(ReviewInvitation).where(ReviewInvitation.demand_id == demand_id)
+                                .order_by(ReviewInvitation.id)))
+
+
+def expert_accounts(session: Session, *, limit: int = 300) -> list[tuple[int, str]]:
+    """The active expert accounts a decider may invite: (user id, display name and login)."""
+    rows = session.execute(select(User.id, User.display_name, User.username).join(
+        Membership, Membership.user_id == User.id).where(
+        Membership.role == Role.EXPERT, Membership.retired_at.is_(None), User.is_active.is_(True))
+        .distinct().order_by(User.display_name, User.id).limit(limit)).all()
+    return [(uid, f"{name}（{login}）") for uid, name, login in rows]
 
 
 def _check_no_conflict(session: Session, claim: Claim, reviewer_user_id: int) -> None:

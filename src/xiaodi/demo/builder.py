@@ -156,6 +156,8 @@ def build_demo(
         assessment_demo.load(session, today=today)  # scored, published, an appeal answered
         step(9)
         logins = _demo_accounts(session) if accounts else []
+        if logins:
+            invite_demo_expert(session, [loader.demand_id(k) for k in REVIEWED_BY_DEMO_EXPERT])
         from xiaodi.demo import event_stories  # events, 挂职, contacts and inboxes, through the services
 
         event_stories.load(session, today=today)
@@ -202,6 +204,22 @@ def _demo_accounts(session: Session) -> list[tuple[str, str, str]]:
     except ImportError:  # the accounts area is not installed: the demo still builds
         return []
     return [(username, password, str(role)) for username, password, role in create_demo_accounts(session)]
+
+
+# The demands (fact keys) whose claims the demo's expert account is invited to review (揭榜评审).
+REVIEWED_BY_DEMO_EXPERT = ("RC-XQ-2021-002",)
+
+
+def invite_demo_expert(session: Session, demand_ids: list[int]) -> None:
+    """The demo's expert account is invited to review (邀请评审专家) the claims of these demands."""
+    from xiaodi.accounts.models import User
+    from xiaodi.demands.service_claims import invite_reviewer
+
+    expert = session.scalar(select(User).where(User.username == "expert"))
+    if expert is None:
+        return
+    for demand_id in demand_ids:
+        invite_reviewer(session, actor=ACTOR, demand_id=demand_id, reviewer_user_id=expert.id)
 
 
 def _region_figures(session: Session, loader: Loader, today: dt.date) -> list[RegionFigures]:

@@ -8,9 +8,11 @@ message — the facts are ours to fix, never silently guessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,7 +25,7 @@ from xiaodi.catalog.service import create_achievement, create_platform
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import utcnow
-from xiaodi.core.records import create, update_fields
+from xiaodi.core.records import create, next_code, update_fields
 from xiaodi.demands.models import ClaimState, Demand, DemandState, ReviewStage
 from xiaodi.demands.service import create_demand, transition
 from xiaodi.demands.service_claims import (
@@ -66,7 +68,7 @@ from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, State
 from xiaodi.orders.models import OrderState, ServiceTeam
 from xiaodi.orders.service import assign_order, place_order, record_service, respond_to_assignment
 from xiaodi.projects.dispatch import Decision, hold_meeting
-from xiaodi.projects.models import Milestone, MilestoneState, ProjectStage
+from xiaodi.projects.models import Agreement, Milestone, MilestoneState, Project, ProjectStage
 from xiaodi.projects.service import (
     PartySpec,
     add_milestone,
@@ -119,6 +121,8 @@ class Loader:
         self._benefits: dict[tuple[str, str], int] = {}
         self._teams: dict[str, int] = {}
         self._reviewer_id: int | None = None
+        self._agreements: dict[str, int] = {}  # fact key → agreement id (the record's code is the ledger's own)
+        self._projects: dict[str, int] = {}  # fact key → project id
 
     # ── names ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -261,7 +265,8 @@ class Loader:
                 deadline = None  # a built-in "today" before the real date must not close the 揭榜 window
             demand = create_demand(
                 self.session, actor=self.actor, owner_id=self.org_id(f.owner), title=f.title, kind=f.kind,
-                code=f.code, region_id=self.region_id(f.region), lead_unit_id=self.opt_org(f.lead_unit),
+                code=self.code(Demand.code, "XQ", f.code), region_id=self.region_id(f.region),
+                lead_unit_id=self.opt_org(f.lead_unit),
                 industry_code=f.industry_code, description=f.description, keywords=list(f.keywords),
                 headcount=f.headcount, qualifications=f.qualifications, budget=f.budget, deadline=deadline,
                 source=f.source,
@@ -300,6 +305,21 @@ class Loader:
         select_claim(self.session, actor=self.actor, demand_id=demand.id, claim_id=chosen[0], feedback={},
                      reason="专家评审确定")
         self._selected_claims[f.code] = chosen[0]
+
+    def code(self, column: Any, prefix: str, key: str) -> str:
+        """The ledger's code of a demo record (the one scheme of new records, ``core.records.next_code``), in the
+        year its fact key names (HJ-XQ-2021-001 → XQ-2021-000001); the key stays the facts' own reference."""
+        found = re.search(r"-((?:19|20)\d\d)-", key)
+        return next_code(self.session, column, prefix, int(found.group(1)) if found else self.today.year)
+
+    def agreement_id(self, key: str) -> int:
+        return self._agreements[key]
+
+    def project_id(self, key: str) -> int:
+        return self._projects[key]
+
+    def demand_id(self, key: str) -> int:
+        return self._demands[key].id
 
     def check_demand_states(self, facts: Iterable[DemandFact]) -> None:
         """Each demand must have reached the state its fact describes — through the services' own steps."""
@@ -347,8 +367,10 @@ class Loader:
                 self.session, actor=self.actor, title=f.title, kind=f.kind, parties=parties, signed_on=f.signed_on,
                 amount=f.amount, region_id=self.region_id(f.region), demand_id=demand.id if demand else None,
                 claim_id=self._selected_claims.get(f.demand) if f.demand else None,
-                event_id=self._events[f.event] if f.event else None, code=f.code, source=f.source,
+                event_id=self._events[f.event] if f.event else None, code=self.code(Agreement.code, "XY", f.code),
+                source=f.source,
             )
+            self._agreements[f.code] = agreement.id
             if f.note:
                 update_fields(self.session, agreement, {"note": f.note}, actor=self.actor, allowed={"note"},
                               label=f"协议“{agreement.title}”")
@@ -365,8 +387,10 @@ class Loader:
             responsible_unit_id=self.opt_org(f.responsible_unit), partner_id=self.opt_org(f.partner),
             enterprise_id=self.opt_org(f.enterprise), leader_in_charge=f.leader_in_charge,
             leader_person_id=self.opt_person(f.leader_person), pledged_amount=f.pledged_amount,
-            industry_code=f.industry_code, is_key_project=f.is_key_project, code=f.code, source=source,
+            industry_code=f.industry_code, is_key_project=f.is_key_project, code=self.code(Project.code, "XM", f.code),
+            source=source,
         )
+        self._projects[f.code] = project.id
         update_fields(self.session, project, {"description": f.description}, actor=self.actor,
                       allowed={"description"}, label=f"项目“{project.name}”")
         for stage, when in f.stage_dates:
@@ -395,7 +419,6 @@ class Loader:
 
     def overdue_count(self, region_id: int | None = None) -> int:
         from xiaodi.directory.regions import region_subtree_ids
-        from xiaodi.projects.models import Project
 
         stmt = (select(func.count()).select_from(Milestone).join(Project, Project.id == Milestone.project_id)
                 .where(Milestone.state == MilestoneState.PENDING, Milestone.due_on < self.today))

@@ -16,7 +16,6 @@ from xiaodi.budgets.models import AllocationTarget
 from xiaodi.demo.loaders import Loader
 from xiaodi.demo.schema import BudgetFact, IntentFact, resolve_when
 from xiaodi.intents import service as intents
-from xiaodi.projects.models import Agreement, Project
 
 
 def _viewer(loader: Loader) -> Viewer:
@@ -34,9 +33,7 @@ def load_intents(loader: Loader, facts: Iterable[IntentFact]) -> None:
             university_id=loader.org_id(f.university), agreed_on=agreed_on, region_id=loader.region_id(f.region),
             event_id=loader._events[f.event] if f.event else None, demand_id=demand_id, source=f.source)
         if f.agreement:
-            agreement_id = session.scalar(select(Agreement.id).where(Agreement.code == f.agreement))
-            assert agreement_id is not None, f.agreement
-            intents.convert_to_agreement(session, viewer, intent.id, agreement_id)
+            intents.convert_to_agreement(session, viewer, intent.id, loader.agreement_id(f.agreement))
         elif f.closed:
             intents.close_intent(session, viewer, intent.id, f.closed, closed_on=agreed_on + dt.timedelta(days=90))
 
@@ -48,7 +45,7 @@ def load_budgets(loader: Loader, facts: Iterable[BudgetFact]) -> None:
         line = budgets.create_line(session, viewer, name=f.name, kind=f.kind, region_id=loader.region(f.region).id,
                                    year=today.year, amount=f.amount, source_document=f.source_document, note=f.note)
         for a in f.allocations:
-            project_id = session.scalar(select(Project.id).where(Project.code == a.project)) if a.project else None
+            project_id = loader.project_id(a.project) if a.project else None
             base_id = session.scalar(select(ProgrammeBase.id).where(ProgrammeBase.name == a.base)) if a.base else None
             target = (AllocationTarget.PROJECT if a.project else AllocationTarget.BASE if a.base
                       else AllocationTarget.OTHER)

@@ -100,6 +100,6 @@ def render_lines(summary: DemoSummary) -> list[str]:
             shown_outcomes = "，".join(f"{label(m)} {show(m, v)}" for m, v in outcomes.items())
             lines.append(f"    活动成效 · {name}：{shown_outcomes}")
     if summary.accounts:
-        lines.append("演示账号（首次登录后请修改密码）：")
+        lines.append("演示账号（首次登录须修改密码，修改后才能使用平台）：")
         lines.extend(f"  {username}  {password}  （{role}）" for username, password, role in summary.accounts)
     return lines

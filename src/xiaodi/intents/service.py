@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import model_snapshot
-from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, update_fields
+from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code, update_fields
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.events.models import Event
@@ -59,10 +58,7 @@ def _links(session: Session, viewer: Viewer, event_id: int | None, demand_id: in
 
 
 def _next_code(session: Session, year: int) -> str:
-    prefix = f"YX-{year}-"
-    last = session.scalar(select(func.max(Intent.code)).where(Intent.code.like(f"{prefix}%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{seq:06d}"
+    return next_code(session, Intent.code, "YX", year)
 
 
 def record_intent(

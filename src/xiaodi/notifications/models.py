@@ -17,6 +17,7 @@ class NoticeKind(Labelled):
     DEMAND_PUBLISHED = "demand_published", "需求发榜"
     DEMAND_CLAIMED = "demand_claimed", "需求被揭榜"
     CLAIM_SELECTED = "claim_selected", "揭榜方案选定"
+    REVIEW_INVITED = "review_invited", "评审邀请"
     MILESTONE_DUE = "milestone_due", "节点即将到期"
     APPLICATION_WAITING = "application_waiting", "待办申请"
     APPEAL = "appeal", "待答复诉求"

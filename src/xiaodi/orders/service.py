@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
@@ -18,7 +18,7 @@ from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
-from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.orders.access import may_act_for
@@ -92,10 +92,7 @@ def place_order(
 
 
 def _next_code(session: Session) -> str:
-    prefix = f"DD-{dt.date.today().year}-"
-    last = session.scalar(select(func.max(ServiceOrder.code)).where(ServiceOrder.code.like(f"{prefix}%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{seq:06d}"
+    return next_code(session, ServiceOrder.code, "DD", dt.date.today().year)
 
 
 def assign_order(

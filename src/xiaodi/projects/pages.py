@@ -20,7 +20,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.demands.models import DemandState
+from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.projects import actions, service
 from xiaodi.projects.access import may_manage, may_manage_project, require_office
@@ -37,8 +37,9 @@ from xiaodi.projects.models import (
     Project,
     ProjectStage,
 )
+from xiaodi.web.access import scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec, register_related
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
@@ -63,6 +64,45 @@ def next_stages(project: Project) -> list[ProjectStage]:
     return forward + extra
 
 
+def loop_links(session: Session, viewer: Viewer, *, agreement: Agreement | None = None,
+               demand_id: int | None = None, claim_id: int | None = None) -> list[tuple[str, str, str | None]]:
+    """The records of the loop around a project or an agreement (需求 → 揭榜 → 协议 → 项目), named by code and
+    title: (what, name, link). A record the viewer may not read is named without a link."""
+    def seen(model: Any, record_id: int) -> bool:
+        return session.scalar(select(model.id).where(model.id == record_id, scope_of(model, viewer))) is not None
+
+    out: list[tuple[str, str, str | None]] = []
+    if agreement is not None:
+        out.append(("签约协议", f"{agreement.code} {agreement.title}",
+                    f"/agreements/{agreement.id}" if seen(Agreement, agreement.id) else None))
+        demand_id, claim_id = demand_id or agreement.demand_id, claim_id or agreement.claim_id
+    if demand_id is not None and (demand := session.get(Demand, demand_id)) is not None:
+        out.append(("所答需求", f"{demand.code} {demand.title}",
+                    f"/demands/{demand.id}" if seen(Demand, demand.id) else None))
+    if claim_id is not None and (claim := session.get(Claim, claim_id)) is not None:
+        out.append(("中选揭榜方案", f"{claim.claimant.name}的揭榜方案",
+                    f"/claims/{claim.id}" if seen(Claim, claim.id) else None))
+    return out
+
+
+def signed_on_demand(session: Session, viewer: Viewer, record: Demand | Claim) -> list[tuple[str, str, str | None]]:
+    """关联记录 of a demand or a claim page: the agreements signed on it, and their projects the viewer sees."""
+    column = Agreement.claim_id if isinstance(record, Claim) else Agreement.demand_id
+    agreements = session.scalars(select(Agreement).where(column == record.id, Agreement.retired_at.is_(None),
+                                                         scope_of(Agreement, viewer)).order_by(Agreement.id)).all()
+    out: list[tuple[str, str, str | None]] = []
+    for a in agreements:
+        out.append(("签约协议", f"{a.code} {a.title}", f"/agreements/{a.id}"))
+        for p in session.scalars(select(Project).where(Project.agreement_id == a.id, Project.retired_at.is_(None),
+                                                       project_scope(viewer)).order_by(Project.id)).unique():
+            out.append(("合作项目", f"{p.code} {p.name}", f"/projects/{p.id}"))
+    return out
+
+
+register_related("demands", signed_on_demand)
+register_related("claims", signed_on_demand)
+
+
 def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[str, Any]:
     today = dt.date.today()
     milestones = list(session.scalars(select(Milestone).where(Milestone.project_id == project.id)
@@ -70,7 +110,9 @@ def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[s
     funds = service.fund_history(session, project_id=project.id)
     manages = may_manage_project(viewer, project)
     open_loop = ProjectStage(project.stage) not in service.FINAL_STAGES
+    agreement = session.get(Agreement, project.agreement_id) if project.agreement_id is not None else None
     return {
+        "links": loop_links(session, viewer, agreement=agreement),
         "stage_changes": service.stage_history(session, project_id=project.id),
         "milestones": milestones,
         "overdue": {m.id for m in milestones if m.is_overdue(today)},
@@ -97,6 +139,8 @@ def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> 
         Project.agreement_id == agreement.id, Project.retired_at.is_(None), project_scope(viewer))
         .order_by(Project.id)).unique())
     out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PartyRole.labels(), "projects": projects,
+                           "links": loop_links(session, viewer, demand_id=agreement.demand_id,
+                                               claim_id=agreement.claim_id),
                            "stage_labels": ProjectStage.labels(),
                            "may_manage": manages}
     if manages:

@@ -21,7 +21,7 @@ from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.core.models import model_snapshot
-from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.demands.service import transition as demand_transition
@@ -103,7 +103,8 @@ def create_agreement(
     seen = [(p.organisation_id or (p.name or "").strip(), p.role) for p in parties]
     if len(set(seen)) != len(seen):
         raise ValidationFailed("同一单位以同一身份重复列为签约方")
-    agreement = Agreement(code=code or _next_code(session, Agreement, "XY"), title=title.strip(), kind=kind,
+    code = code or _next_code(session, Agreement, "XY", signed_on.year if signed_on else None)
+    agreement = Agreement(code=code, title=title.strip(), kind=kind,
                           signed_on=signed_on, amount=amount, region_id=region_id,
                           demand_id=demand.id if demand is not None else None,
                           claim_id=claim_id, event_id=event_id, source=source)
@@ -134,11 +135,11 @@ def _answered_demand(session: Session, demand_id: int | None, claim_id: int | No
     return get_live(session, Demand, demand_id, "需求") if demand_id is not None else None
 
 
-def _next_code(session: Session, model: type[Agreement] | type[Project], prefix: str) -> str:
-    prefix = f"{prefix}-{dt.date.today().year}-"
-    last = session.scalar(select(func.max(model.code)).where(model.code.like(f"{prefix}%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{seq:06d}"
+def _next_code(session: Session, model: type[Agreement] | type[Project], prefix: str,
+               year: int | None = None) -> str:
+    """协议编号 XY-年份-序号, 项目编号 XM-…: the year the agreement was signed, else this year
+    (``core.records.next_code``: the one scheme of new and demo records)."""
+    return next_code(session, model.code, prefix, year or dt.date.today().year)
 
 
 # ── projects and stages ──────────────────────────────────────────────────────────────────────────────────

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
-PALETTE = ("#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7ea4", "#6e7781")
+# Colours say what a bar means, never where it stands: bars of one measure (the regions' agreements) share the
+# neutral blue; red is kept for what needs action (停滞, 未通过), green for what is done, amber for waiting.
+TONES = {"neutral": "#1f6feb", "good": "#2da44e", "waiting": "#bf8700", "alarm": "#cf222e", "closed": "#6e7781"}
 
 
 def plain(value: float) -> str:
@@ -14,8 +16,11 @@ def plain(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", width: int = 520) -> Markup:
-    """A horizontal bar chart: one labelled bar per row, the value written at its end. Accessible via <title>."""
+def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", width: int = 520,
+              tones: Mapping[str, str] | None = None) -> Markup:
+    """A horizontal bar chart: one labelled bar per row, the value written at its end. Accessible via <title>.
+
+    Every bar is neutral unless ``tones`` gives its label a meaning (``TONES``: good, waiting, alarm, closed)."""
     bar_h, gap, label_w, top = 22, 8, 110, 8
     height = top + len(rows) * (bar_h + gap) + 4
     biggest = max((v for _, v in rows), default=0) or 1
@@ -29,7 +34,7 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "", 
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_h + gap)
         w = max(2, int(room * value / biggest)) if value else 0
-        colour = PALETTE[i % len(PALETTE)]
+        colour = TONES.get((tones or {}).get(label, "neutral"), TONES["neutral"])
         shown = f"{plain(value)}{unit}"
         parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" class="chart-label">'
                      f"{escape(label)}</text>")
@@ -57,7 +62,7 @@ def column_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "
         centre = side + slot * i + slot / 2
         h = room * value / biggest if value else 0
         parts.append(f'<rect x="{centre - bar_w / 2:.1f}" y="{top + room - h:.1f}" width="{bar_w:.1f}" '
-                     f'height="{h:.1f}" rx="2" fill="{PALETTE[0]}"/>')
+                     f'height="{h:.1f}" rx="2" fill="{TONES["neutral"]}"/>')
         parts.append(f'<text x="{centre:.1f}" y="{top + room - h - 5:.1f}" text-anchor="middle" '
                      f'class="chart-value">{escape(f"{plain(value)}{unit}" if value else "")}</text>')
         parts.append(f'<text x="{centre:.1f}" y="{height - 6}" text-anchor="middle" class="chart-label">'

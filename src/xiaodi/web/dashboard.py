@@ -72,6 +72,18 @@ def work_counts(session: Session, viewer: Viewer, today: dt.date) -> WorkCounts:
     return WorkCounts(board, stage_counts, overdue_count, overdue)
 
 
+# What each state means on the dashboard's charts (colours by meaning, ``web.charts.TONES``).
+DEMAND_TONES = {
+    DemandState.SUBMITTED.label: "waiting", DemandState.CONTRACTED.label: "good", DemandState.SELECTED.label: "good",
+    DemandState.REJECTED.label: "alarm", DemandState.WITHDRAWN.label: "closed", DemandState.CLOSED.label: "closed",
+    DemandState.DRAFT.label: "closed",
+}
+PROJECT_TONES = {
+    ProjectStage.IN_PRODUCTION.label: "good", ProjectStage.ACCEPTED.label: "good", ProjectStage.LANDED.label: "good",
+    ProjectStage.STALLED.label: "alarm", ProjectStage.CANCELLED.label: "closed",
+}
+
+
 def build(session: Session, viewer: Viewer, *, region: str | None = None, year: int | None = None,
           today: dt.date | None = None, cache: FiguresCache | None = None) -> Dashboard:
     """The dashboard of the viewer's scope, or of a region inside an office's own, for a year or all time.
@@ -86,8 +98,8 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
     return Dashboard(
         scope=scope.label,
         figures=shown.tiles,
-        demand_chart=bar_chart(demand_rows, title="需求按状态", unit="项"),
-        project_chart=bar_chart(project_rows, title="项目按阶段", unit="个"),
+        demand_chart=bar_chart(demand_rows, title="需求按状态", unit="项", tones=DEMAND_TONES),
+        project_chart=bar_chart(project_rows, title="项目按阶段", unit="个", tones=PROJECT_TONES),
         demand_counts=counts.demand_counts,
         project_counts=counts.project_counts,
         overdue_count=counts.overdue_count,

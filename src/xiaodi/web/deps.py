@@ -34,6 +34,18 @@ class LoginRequired(XiaodiError):
     code = "not_authenticated"
 
 
+class PasswordChangeRequired(XiaodiError):
+    """The account must change its initial or reset password before anything else (请先修改初始密码)."""
+
+    status = 403
+    code = "password_change_required"
+
+
+# What an account that must change its password may still open in the browser: the account page where it
+# changes it, logging out, and the page assets.
+PASSWORD_CHANGE_PATHS = ("/account", "/account/password", "/logout", "/login")
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit after the route returned, roll back on any error."""
     with request.app.state.session_factory() as session:
@@ -160,6 +172,8 @@ def optional_viewer(request: Request, session: SessionDep) -> Viewer:
             raise LoginRequired("接口令牌无效、已过期或已撤销")
     elif "session" in request.scope:
         user = _user_from_cookie(request, session)
+    if user is not None and token is None and user.must_change_password:
+        _require_changed_password(request)
     viewer = viewer_for(session, user) if user is not None else ANONYMOUS
     if user is not None and token is None:  # a page: what the header shows (the inbox's unread count …)
         for hook in PAGE_HOOKS:
@@ -167,6 +181,15 @@ def optional_viewer(request: Request, session: SessionDep) -> Viewer:
     request.state.viewer = viewer
     request.state.user = user
     return viewer
+
+
+def _require_changed_password(request: Request) -> None:
+    """A logged-in person whose password was set by someone else (a demo account, one created or reset by the
+    administrator) changes it before doing anything else; API tokens, issued by the person, are not affected."""
+    path = request.url.path
+    if path in PASSWORD_CHANGE_PATHS or path.startswith("/static/"):
+        return
+    raise PasswordChangeRequired("请先修改初始密码：该密码由他人设置，修改后才能继续使用平台")
 
 
 def current_viewer(viewer: Annotated[Viewer, Depends(optional_viewer)]) -> Viewer:

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from xiaodi.core.errors import XiaodiError
-from xiaodi.web.deps import LoginRequired
+from xiaodi.web.deps import LoginRequired, PasswordChangeRequired
 from xiaodi.web.form_errors import refilled_form
 
 log = logging.getLogger("xiaodi.web")
@@ -115,6 +115,11 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, LoginRequired) and not wants_json(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
+            from xiaodi.web.templating import flash
+
+            flash(request, exc.message, "warn")
+            return RedirectResponse("/account#password", status_code=303)
         refilled = await refilled_form(request, exc.status, exc.message)
         return refilled or error_response(request, exc.status, exc.code, exc.message)
 

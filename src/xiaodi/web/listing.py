@@ -16,12 +16,12 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, ColumnElement, CompoundSelect, Select, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, CompoundSelect, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, office_regions, region_choices_for, region_names, regions_under
 from xiaodi.core import search
 from xiaodi.core.audit import record_reads
 from xiaodi.core.errors import Forbidden, ValidationFailed
@@ -119,6 +119,21 @@ class Column:
     labels: dict[Any, str] | None = None  # enum value → Chinese label
     sort: Any = None  # a column expression to sort by (None: not sortable)
     link: bool = False  # link to the record's detail page
+    # link to a related record's page, its ids named from the record: "/demands/{demand_id}" (项目 → 协议 → 需求)
+    href: str | None = None
+
+    def url(self, obj: Any) -> str | None:
+        """The related record's page, or None when the record names none."""
+        if self.href is None:
+            return None
+        names = re.findall(r"{([\w.]+)}", self.href)
+        values = {n: Column(n, "").raw(obj) for n in names}
+        if any(v is None for v in values.values()):
+            return None
+        out = self.href
+        for n, v in values.items():
+            out = out.replace("{" + n + "}", str(int(v)))
+        return out
 
     def raw(self, obj: Any) -> Any:
         value = obj
@@ -183,6 +198,15 @@ class ResourceSpec:
     refusal: str = "您的角色无权查看此清单"
     actions: tuple[ListAction, ...] = ()  # buttons beside the list's title, e.g. 上传报道
     api_detail: bool = True  # False when the area serves its own, richer ``GET /api/<name>/<id>``
+    # The column holding a record's region (地区): the 地区 column and filter of the list, and an office's own
+    # region first. None: the model's ``region_id`` when it has one; False: the list has no region.
+    region: Any = None
+
+    @property
+    def region_column(self) -> Any:
+        if self.region is False:
+            return None
+        return self.region if self.region is not None else getattr(self.model, "region_id", None)
 
     @property
     def entity(self) -> str:
@@ -243,6 +267,22 @@ class ResourceSpec:
         return out
 
 
+# Records of other areas that a detail page links to (关联记录), e.g. the agreements signed on a demand: the area
+# that holds them registers a function for the list's name (``register_related("demands", …)``), so that the
+# demand's area need not import the projects area. Each function gives (what, name, link or None).
+Related = Callable[[Session, Viewer, Any], list[tuple[str, str, str | None]]]
+RELATED: dict[str, list[Related]] = {}
+
+
+def register_related(list_name: str, finder: Related) -> None:
+    if finder not in RELATED.setdefault(list_name, []):
+        RELATED[list_name].append(finder)
+
+
+def related_of(session: Session, spec: ResourceSpec, viewer: Viewer, obj: Any) -> list[tuple[str, str, str | None]]:
+    return [link for finder in RELATED.get(spec.name, []) for link in finder(session, viewer, obj)]
+
+
 @dataclass(frozen=True)
 class ListQuery:
     q: str = ""
@@ -276,6 +316,8 @@ def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
         raise ValidationFailed(f"页码须为 1–{MAX_PAGE} 之间的整数，每页条数须为 1–{MAX_PAGE_SIZE} 之间的整数")
     page, size = max(1, page), min(MAX_PAGE_SIZE, max(1, size))
     filters = {f.name: params[f.name] for f in spec.filters if params.get(f.name)}
+    if spec.region_column is not None and params.get(REGION_FILTER) and REGION_FILTER not in filters:
+        filters[REGION_FILTER] = params[REGION_FILTER].strip()
     q = (params.get("q") or "").replace("\x00", "").strip()[:100]  # a NUL is never meant (and PostgreSQL refuses it)
     return ListQuery(q=q, sort=params.get("sort") or spec.default_sort,
                      page=page, size=size, filters=filters)
@@ -310,6 +352,7 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
             stmt = stmt.where(or_(*[col.ilike(pattern) for col in spec.search]))
         if narrowed is not None:  # only these rows can match (core.search): the text test reads them alone
             stmt = stmt.where(model.id.in_(narrowed))
+    stmt = _in_region(spec, stmt, lq)
     for flt in spec.filters:
         value = lq.filters.get(flt.name)
         if not value:
@@ -331,6 +374,16 @@ def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: 
         else:
             stmt = stmt.where(flt.column == value)
     return stmt
+
+
+def _in_region(spec: ResourceSpec, stmt: Select[Any], lq: ListQuery) -> Select[Any]:
+    """The 地区 filter (``?region=<行政区划代码>``): the region's records and those of the regions below it."""
+    code = lq.filters.get(REGION_FILTER)
+    if not code or spec.region_column is None or any(f.name == REGION_FILTER for f in spec.filters):
+        return stmt
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
+        raise ValidationFailed("“地区”须为行政区划代码（如 140882）")
+    return stmt.where(spec.region_column.in_(regions_under(code)))
 
 
 def search_term(lq: ListQuery) -> str:
@@ -406,13 +459,16 @@ def _drives_no_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return UnaryExpression(condition.self_group(), operator=custom_op("+"), type_=Boolean())
 
 
-def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str) -> Select[Any]:
+def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str, *, first: Any = None) -> Select[Any]:
+    """The list's order; ``first`` (``own_region_first``) puts an office's own region before the others."""
     desc = sort.startswith("-")
     key = sort.lstrip("-")
     columns = spec.sort_columns()
     if key not in columns:
         raise ValidationFailed(f"不能按“{key}”排序，可选：{'、'.join(columns)}")
     col = columns[key]
+    if first is not None:
+        stmt = stmt.order_by(first)
     stmt = stmt.order_by(col.desc() if desc else col.asc())
     if key != "id":
         # Ties in the sort's direction: an index on the column keeps equal values in id order, so it serves
@@ -429,7 +485,8 @@ def count_rows(session: Session, spec: ResourceSpec, stmt: Select[Any]) -> int:
     return int(session.scalar(counted) or 0)
 
 
-def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Page:
+def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *,
+               own_first: bool = True) -> Page:
     """One page of the list: two statements (count and rows) plus the model's eager loads.
 
     The page is chosen on the list's own table first — its ids sorted and cut by LIMIT/OFFSET in a subquery —
@@ -440,12 +497,16 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     ids of the matches up to ``SEARCH_COUNT_CAP`` (or the page's end, when further) — which gives the page and
     the total — instead of a count and a page that would each read the table. Past the cap the total is a
     lower bound (``total_exact`` False: the page says "more than").
+
+    An office's own region comes first (``own_region_first``); ``own_first=False`` says the caller knows the
+    list shows nothing else (``RegionView.others``), so that an index can still serve the sort.
     """
     model = spec.model
     offset = (lq.page - 1) * lq.size
     total = None if lq.q else count_rows(session, spec, build_select(spec, viewer, lq))  # a covering index answers
     stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
-    ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort)
+    first = own_region_first(spec, viewer) if own_first else None
+    ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort, first=first)
     exact = True
     if total is None:
         limit = max(SEARCH_COUNT_CAP, offset + lq.size) + 1
@@ -457,12 +518,103 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
         page_ids = ids.limit(lq.size).offset(offset)
     items: list[Any] = []
     if total:
-        rows = session.scalars(order_by(spec, select(model).where(model.id.in_(page_ids)), lq.sort))
+        rows = session.scalars(order_by(spec, select(model).where(model.id.in_(page_ids)), lq.sort, first=first))
         items = list(rows.unique())
     return Page(items=items, total=total, page=lq.page, size=lq.size, total_exact=exact)
 
 
 def fetch_all(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> list[Any]:
     """Every row of the (filtered) list, for an export."""
-    stmt = order_by(spec, scoped_rows(session, spec, viewer, lq), lq.sort).limit(EXPORT_LIMIT)
+    stmt = order_by(spec, scoped_rows(session, spec, viewer, lq), lq.sort,
+                    first=own_region_first(spec, viewer)).limit(EXPORT_LIMIT)
     return list(session.scalars(stmt).unique())
+
+
+# ---- regions (地区): the column, the filter's choices, the office's own region first, the scope stated ------------
+
+REGION_FILTER = "region"
+REGION_LABEL = "地区"
+
+
+def own_region_first(spec: ResourceSpec, viewer: Viewer) -> Any:
+    """For an office, its own region's records (with those below it) before the public records of other regions
+    that the list also shows (本辖区在前); None for everyone else and for lists without a region."""
+    column = spec.region_column
+    if column is None or not viewer.is_office or viewer.is_admin or not viewer.region_ids:
+        return None
+    return case((column.in_(sorted(viewer.region_ids)), 0), else_=1)
+
+
+def list_columns(spec: ResourceSpec) -> list[Column]:
+    """The list page's columns: the spec's, with a 地区 column after the record's name when the records have a
+    region and the spec shows none of its own (a ``region.…`` column, such as 所在地, is one)."""
+    if spec.region_column is None or any(c.label == REGION_LABEL or c.key.startswith("region.")
+                                         for c in spec.columns):
+        return list(spec.columns)
+    at = next((i + 1 for i, c in enumerate(spec.columns) if c.link), len(spec.columns))
+    return [*spec.columns[:at], Column("__region__", REGION_LABEL, kind="region"), *spec.columns[at:]]
+
+
+@dataclass
+class RegionView:
+    """What a list page shows of regions for one viewer: the 地区 filter's choices (None: no filter), the names
+    it already knows (id → full name) and, for an office, its own regions' names."""
+
+    choices: list[tuple[str, str]] | None
+    names: dict[int, str]
+    own: str = ""
+    others: bool = False  # an office's list shows records of other regions too (全省公开)
+
+
+def region_view(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> RegionView:
+    """The regions of the list page, in one statement for an office (its regions are the filter, name its own
+    records, and whether the list shows others' too); for others the regions of what they see (at most 300),
+    then their names."""
+    column = spec.region_column
+    if column is None:
+        return RegionView(None, {})
+    own_filter = any(f.name == REGION_FILTER for f in spec.filters)
+    if viewer.is_office and not viewer.is_admin:
+        outside = build_select(spec, viewer, lq).where(or_(column.is_(None), column.not_in(sorted(viewer.region_ids))))
+        rows, others = office_regions(session, viewer, also=outside.with_only_columns(spec.model.id).exists())
+        names = {rid: name for rid, _code, name in rows}
+        own = "、".join(names[r] for r in sorted(viewer.office_region_ids) if r in names)
+        return RegionView(None if own_filter else [(code, name) for _rid, code, name in rows], names, own,
+                          bool(others))
+    if own_filter:
+        return RegionView(None, {})
+    stmt = build_select(spec, viewer, ListQuery()).with_only_columns(column).distinct().limit(300)
+    return RegionView(region_choices_for(session, viewer, session.scalars(stmt)), {})
+
+
+def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer, columns: list[Column],
+              regions: RegionView | None = None) -> list[tuple[Any, list[str]]]:
+    """Each record with its cells; the 地区 cells from the names the page knows, the others in one statement."""
+    key = spec.region_column.key if spec.region_column is not None else ""
+    names: dict[int, str] = dict(regions.names) if regions is not None else {}
+    if key and any(c.kind == "region" for c in columns):
+        missing = {getattr(o, key, None) for o in items} - set(names) - {None}
+        if missing:
+            names.update(region_names(session, missing))
+    out = []
+    for obj in items:
+        region_id = getattr(obj, key, None)
+        cells = [(names.get(region_id, "") if region_id is not None else "") if c.kind == "region"
+                 else spec.cell(c, obj, viewer) for c in columns]
+        out.append((obj, cells))
+    return out
+
+
+def scope_note(spec: ResourceSpec, viewer: Viewer, regions: RegionView) -> str | None:
+    """What the list covers, said on the page: an office's 本辖区 (and 全省公开 when public records of other regions
+    are shown too, after its own); an administrator's 全部地区."""
+    if spec.region_column is None:
+        return None
+    if viewer.is_admin:
+        return "范围：全部地区"
+    if not viewer.is_office:
+        return None
+    own = regions.own or "本辖区"
+    if regions.others:
+        return f"范围：本辖区（{own}）在前，其后为其他地区全省公开的记录"
+    return f"范围：本辖区（{own}）"

@@ -24,7 +24,18 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.figures.report import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
-from xiaodi.web.listing import ResourceSpec, display, fetch_all, fetch_page, parse_query
+from xiaodi.web.listing import (
+    ResourceSpec,
+    display,
+    fetch_all,
+    fetch_page,
+    list_columns,
+    page_rows,
+    parse_query,
+    region_view,
+    related_of,
+    scope_note,
+)
 from xiaodi.web.params import plain_int
 from xiaodi.web.responses import xlsx_response
 from xiaodi.web.table_export import table_workbook
@@ -48,11 +59,14 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
     def list_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         params = dict(request.query_params)
         lq = parse_query(spec, params)
-        page = fetch_page(session, spec, viewer, lq)
-        rows = [
-            (obj, [spec.cell(col, obj, viewer) for col in spec.columns]) for obj in page.items
-        ]
-        return render(request, "list.html", {"spec": spec, "page": page, "rows": rows, "lq": lq, "params": params})
+        regions = region_view(session, spec, viewer, lq)
+        # an office whose list shows only its own region needs no 本辖区-first order (the sort's index serves)
+        page = fetch_page(session, spec, viewer, lq, own_first=regions.others or not viewer.is_office)
+        columns = list_columns(spec)
+        rows = page_rows(session, spec, page.items, viewer, columns, regions)
+        return render(request, "list.html", {
+            "spec": spec, "page": page, "rows": rows, "lq": lq, "params": params, "columns": columns,
+            "regions": regions.choices, "scope_note": scope_note(spec, viewer, regions)})
 
     def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
         lq = parse_query(spec, dict(request.query_params))
@@ -66,10 +80,11 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         obj = spec.get(session, record_id, viewer)
-        fields = [(col.label, spec.cell(col, obj, viewer)) for col in spec.detail]
+        fields = [(col.label, spec.cell(col, obj, viewer), col.url(obj)) for col in spec.detail]
         extras = spec.extras(session, viewer, obj) if spec.extras else {}
         trail, trail_shows_id = trail_of(session, spec, obj, viewer)
         spec.note_id_reads(session, viewer, [obj], "详情页", shown=trail_shows_id)  # one read, whichever part
+        extras.setdefault("related", related_of(session, spec, viewer, obj))
         return render(request, "detail.html", {"spec": spec, "obj": obj, "title": spec.title(obj), "fields": fields,
                                                "trail": trail, **extras})
 
@@ -223,11 +238,13 @@ def change_password(
 ) -> Response:
     if new_password != confirm:
         raise ValidationFailed("两次输入的新密码不一致")
+    forced = bool(request.state.user and request.state.user.must_change_password)
     user = accounts.change_password(session, user_id=viewer.user_id or 0, old_password=old_password,
                                     new_password=new_password)
     login_session(request, user)  # the other sessions of this account end; this one goes on
     flash(request, "密码已修改")
-    return RedirectResponse("/account", status_code=303)
+    # an initial password changed: on to the work the person logged in for
+    return RedirectResponse("/" if forced else "/account", status_code=303)
 
 
 @router.post("/account/tokens")

@@ -28,6 +28,7 @@ from xiaodi.demo.schema import (
     FigureFact,
     FundFact,
     MilestoneFact,
+    OrderFact,
     OrgFact,
     OutcomeFact,
     ParticipantFact,
@@ -36,10 +37,12 @@ from xiaodi.demo.schema import (
     RegionProgramme,
     Rel,
     ReportFact,
+    ServiceTeamFact,
     StationFact,
 )
 from xiaodi.directory.models import OrgKind, PersonKind
 from xiaodi.events.models import EventKind
+from xiaodi.orders.models import OrderState, ServiceKind
 from xiaodi.projects.models import AgreementKind, FundSource, PartyRole, ProjectStage
 
 R = "河津市"
@@ -184,9 +187,26 @@ BASES = (
              partner=JXUST, lead_unit=MIIT, note="依托钢渣绿色处理合作建设"),
 )
 
+SXU = "山西大学"  # the demo's university account acts for it (xiaodi.accounts.demo)
+SXU_EXPERT = "山西大学服务团专家（演示）"
+SXU_TEAM = "山西大学校地合作服务团（演示）"
+
 PEOPLE = (
     PersonFact("高层次人才（演示）甲", PersonKind.TALENT, "华鑫源钢铁", region=R, title="工程师",
                note="演示人物：报道称为人才颁发“人才身份证”，未列姓名"),
+    PersonFact(SXU_EXPERT, PersonKind.EXPERT, SXU, department="材料科学研究所", title="教授",
+               interests="冶金固废资源化、材料表征", note="演示人物：演示专家账号所代表的专家，非报道人物"),
+)
+
+# The demo university's service team and an order waiting for it, so 派单 can be tried from the demo accounts
+# (the enterprise account orders, the university account assigns, the expert account answers).
+SERVICE_TEAMS = (
+    ServiceTeamFact(SXU_TEAM, SXU, SXU_EXPERT, (SXU_EXPERT,), ("冶金固废", "材料检测", "技术咨询")),
+)
+
+ORDERS = (
+    OrderFact("华鑫源钢铁", "钢渣微粉活性检测与配比咨询", ServiceKind.TESTING, SXU, OrderState.PLACED,
+              "演示订单：企业向山西大学点单，等待学校派单给服务团。"),
 )
 
 CARDS = (
@@ -222,4 +242,5 @@ REPORT = ReportFact(
 PROGRAMME = RegionProgramme(
     region=R, organisations=ORGANISATIONS, people=PEOPLE, achievements=ACHIEVEMENTS, demands=DEMANDS, agreements=AGREEMENTS,
     events=EVENTS, stations=STATIONS, apartments=APARTMENTS, bases=BASES, cards=CARDS, report=REPORT,
+    service_teams=SERVICE_TEAMS, orders=ORDERS,
 )

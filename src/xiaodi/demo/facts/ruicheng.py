@@ -82,8 +82,9 @@ DEMANDS = (
     DemandFact("RC-XQ-2021-002", "生物医药领域科研成果转化", DemandKind.TECHNOLOGY, DAYU, R, DemandState.CLAIMED,
                "引进高校生物医药领域科研成果在芮城转化。", ("生物医药", "成果转化"), "县校合作需求清单",
                lead_unit=SCIENCE, industry_code="2761", deadline=Rel(30),
-               claims=(ClaimFact("西北农林科技大学", "动物生物制品成果转化方案"),
-                       ClaimFact("西北大学", "生物医药成果在芮中试与转化方案"))),
+               # under review: the demo's expert account is invited to score them (xiaodi.demo.builder)
+               claims=(ClaimFact("西北农林科技大学", "动物生物制品成果转化方案", outcome=ClaimState.UNDER_REVIEW),
+                       ClaimFact("西北大学", "生物医药成果在芮中试与转化方案", outcome=ClaimState.UNDER_REVIEW))),
     DemandFact("RC-XQ-2021-003", "暑期实习实训岗位（22类）", DemandKind.TALENT, HRSS, R, DemandState.PUBLISHED,
                "为重点高校大学生提供22类暑期实习实训岗位。", ("实习实训", "暑期实践"), "县校合作需求清单",
                lead_unit=HRSS, headcount=200, deadline=Rel(90)),
