@@ -1,7 +1,7 @@
 """review invitations: experts invited to review a demand's 揭榜 claims (邀请评审专家)
 
 Revision ID: 3f7b2c9e5a61
-Revises: 8a3d5c1e9f42
+Revises: 9c4e7a2b5d16
 Create Date: 2026-12-06 07:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '3f7b2c9e5a61'
-down_revision: str | None = '8a3d5c1e9f42'
+down_revision: str | None = '9c4e7a2b5d16'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
