@@ -287,6 +287,10 @@ def import_confirm(
     pending = request.session.get("import") or {}
     if pending.get("id") != upload_id:
         raise ValidationFailed("导入已过期，请重新上传文件")
+    run_id = imports.submit_confirmed(session, request.app.state.settings, pending["table"], upload_id, viewer)
+    if run_id is not None:  # PostgreSQL: the queue's worker imports; this page shows its progress
+        request.session.pop("import", None)
+        return RedirectResponse(f"/jobs/{run_id}", status_code=303)
     result = imports.confirm(session, request.app.state.settings, pending["table"], upload_id, viewer)
     request.session.pop("import", None)
     flash(request, result.summary())
