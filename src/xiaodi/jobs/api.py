@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from xiaodi.core import jobs
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.jobs import access
-from xiaodi.web.deps import CurrentUser, RecordId, SessionDep
+from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 
 router = APIRouter(prefix="/api/jobs", tags=["后台任务"])
 
@@ -25,7 +25,7 @@ def parse_states(state: str | None) -> tuple[jobs.JobState, ...] | None:
 
 
 @router.get("", summary="后台任务列表（管理员）")
-def list_jobs(session: SessionDep, viewer: CurrentUser,
+def list_jobs(session: SessionDep, viewer: MemberUser,
               state: Annotated[str | None, Query(max_length=80, description="状态，逗号分隔：queued,running,"
                                                                              "retrying,done,failed")] = None,
               ) -> dict[str, Any]:
@@ -35,5 +35,5 @@ def list_jobs(session: SessionDep, viewer: CurrentUser,
 
 
 @router.get("/{run_id}", summary="后台任务进度")
-def job_progress(session: SessionDep, viewer: CurrentUser, run_id: RecordId) -> dict[str, Any]:
+def job_progress(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> dict[str, Any]:
     return jobs.as_dict(access.visible_run(session, viewer, run_id))

@@ -15,7 +15,7 @@ from xiaodi.core import jobs
 from xiaodi.core.errors import NotFound
 from xiaodi.jobs import access
 from xiaodi.jobs.api import parse_states
-from xiaodi.web.deps import CurrentUser, RecordId, SessionDep
+from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +26,7 @@ def specs() -> list[Any]:
 
 
 @router.get("/admin/jobs")
-def jobs_page(request: Request, session: SessionDep, viewer: CurrentUser,
+def jobs_page(request: Request, session: SessionDep, viewer: MemberUser,
               state: Annotated[str | None, Query(max_length=80)] = None) -> Response:
     access.require_admin(viewer)
     states = parse_states(state) or (*jobs.OPEN_STATES, jobs.JobState.FAILED)
@@ -35,13 +35,13 @@ def jobs_page(request: Request, session: SessionDep, viewer: CurrentUser,
 
 
 @router.get("/jobs/{run_id}")
-def job_page(request: Request, session: SessionDep, viewer: CurrentUser, run_id: RecordId) -> Response:
+def job_page(request: Request, session: SessionDep, viewer: MemberUser, run_id: RecordId) -> Response:
     run = access.visible_run(session, viewer, run_id)
     return render(request, "job.html", {"run": run, "state_label": jobs.JobState(run.state).label})
 
 
 @router.get("/jobs/{run_id}/download")
-def job_download(session: SessionDep, viewer: CurrentUser, run_id: RecordId) -> Response:
+def job_download(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> Response:
     access.visible_run(session, viewer, run_id)
     run = session.scalars(select(jobs.JobRun).where(jobs.JobRun.id == run_id)
                           .options(undefer(jobs.JobRun.output_data))).one()
