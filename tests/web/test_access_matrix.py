@@ -281,6 +281,8 @@ POST_ROUTES |= {
     "/api/assessment/appeals/{appeal_id}/answer",
 }
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
+# ── 工作简报 as a background job: offices only, checked by tests/web/test_jobs_pages.py ──────────────────────────
+POST_ROUTES |= {"/figures/briefing/jobs"}
 # ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
                 "/base-types/{type_id}", "/pairings/new", "/pairings/{pairing_id}", "/pairings/{pairing_id}/duties",
@@ -402,6 +404,7 @@ ROLE_REFUSED: dict[str, set[str]] = {
     "/import/confirm": {"enterprise", "university"},
     "/api/reports": {"enterprise", "university"},
     "/reports/upload": {"enterprise", "university"},
+    "/figures/briefing/jobs": {"enterprise", "university"},
     "/orders/new": {"university"},
     "/api/orders": {"university"},
 }

@@ -7,9 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from xiaodi.core.jobs import JobRun, JobState
+from xiaodi.briefing.jobs import build_briefing
+from xiaodi.core.jobs import JobContext, JobRun, JobState
+
+from .conftest import World, csrf_for
 
 
 def _run(session: Session, user_id: int, **values: object) -> int:
@@ -63,3 +67,28 @@ def test_a_finished_job_offers_its_result_file(
     assert "filename*=UTF-8''" in r.headers["content-disposition"]
     nothing = _run(session, personas["province"], state=JobState.DONE)
     assert province.get(f"/jobs/{nothing}/download").status_code == 404
+
+
+def test_an_office_builds_its_briefing_in_the_background_and_downloads_it(
+        login: Callable[[str], TestClient], world: World, session: Session, engine: Engine) -> None:
+    hejin = login("hejin")
+    assert 'action="/figures/briefing/jobs"' in hejin.get("/figures?year=2025").text
+    r = hejin.post("/figures/briefing/jobs", data={"year": "2025", "csrf_token": csrf_for(hejin)},
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+    run_id = int(r.headers["location"].rsplit("/", 1)[1])
+    run = session.get(JobRun, run_id)
+    assert run is not None and run.kind == "briefing.build" and run.label == "生成工作简报（山西省运城市河津市）"
+    assert (run.args, run.state) == ({"params": {"year": "2025"}, "format": "docx"}, JobState.QUEUED)
+    # what the worker (or, on SQLite, the thread) does with it, here in the test's transaction
+    ctx = JobContext(engine, run_id, run.args, run.user_id)
+    ctx.progress = lambda done, total=None: None  # type: ignore[method-assign]
+    assert build_briefing(session, ctx).endswith("已生成")
+    assert ctx.output_name and ctx.output_name.endswith(".docx") and ctx.output_data
+    assert ctx.output_data[:2] == b"PK"
+    enterprise = login("enterprise")
+    assert enterprise.post("/figures/briefing/jobs", data={"year": "2025", "csrf_token": csrf_for(enterprise)},
+                           follow_redirects=False).status_code == 403
+    assert hejin.post("/figures/briefing/jobs", data={"year": "2025", "region": world.taiyuan.code,
+                                                       "csrf_token": csrf_for(hejin)},
+                      follow_redirects=False).status_code == 404  # 太原 is outside 河津's figures

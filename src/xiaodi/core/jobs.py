@@ -156,6 +156,41 @@ def set_deferrer(deferrer: Deferrer | None) -> None:
     _deferrer = deferrer
 
 
+def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[str, Any] | None = None,
+                label: str | None = None) -> int:
+    """Record a run of ``kind`` in the caller's transaction and start it once that commits (a request's job exists
+    exactly when the request succeeded); its id."""
+    from sqlalchemy import event
+
+    run = JobRun(kind=kind, label=label or REGISTRY[kind].label, user_id=user_id, args=args or {})
+    session.add(run)
+    session.flush()
+    run_id = run.id
+    bind = session.get_bind()
+    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+
+    def _start(_: Session) -> None:
+        start(engine, run_id)
+
+    event.listen(session, "after_commit", _start, once=True)
+    return run_id
+
+
+def start(engine: Engine, run_id: int, *, inline: bool | None = None) -> None:
+    """Hand a recorded run to the queue (PostgreSQL) or to a thread of this process (SQLite)."""
+    if inline is None:
+        inline = not queue_enabled(engine)
+    if inline:
+        threading.Thread(target=run_with_retries, args=(engine, run_id), daemon=True,
+                         name=f"xiaodi-job-{run_id}").start()
+        return
+    from xiaodi.core import queue
+
+    queue_job_id = (_deferrer or queue.defer)(engine, run_id)
+    with engine.begin() as conn:
+        conn.execute(update(JobRun).where(JobRun.id == run_id).values(queue_job_id=queue_job_id))
+
+
 def submit(engine: Engine, kind: str, *, user_id: int | None, args: dict[str, Any] | None = None,
            label: str | None = None, input_name: str | None = None, input_data: bytes | None = None,
            inline: bool | None = None) -> int:
@@ -167,17 +202,7 @@ def submit(engine: Engine, kind: str, *, user_id: int | None, args: dict[str, An
         session.add(run)
         session.commit()
         run_id = run.id
-    if inline is None:
-        inline = not queue_enabled(engine)
-    if inline:
-        threading.Thread(target=run_with_retries, args=(engine, run_id), daemon=True,
-                         name=f"xiaodi-job-{run_id}").start()
-    else:
-        from xiaodi.core import queue
-
-        queue_job_id = (_deferrer or queue.defer)(engine, run_id)
-        with engine.begin() as conn:
-            conn.execute(update(JobRun).where(JobRun.id == run_id).values(queue_job_id=queue_job_id))
+    start(engine, run_id, inline=inline)
     return run_id
 
 
