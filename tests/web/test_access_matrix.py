@@ -282,7 +282,7 @@ POST_ROUTES |= {
 }
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
 # ── 工作简报 as a background job: offices only, checked by tests/web/test_jobs_pages.py ──────────────────────────
-POST_ROUTES |= {"/figures/briefing/jobs"}
+POST_ROUTES |= {"/figures/briefing/jobs", "/exports"}
 # ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
                 "/base-types/{type_id}", "/pairings/new", "/pairings/{pairing_id}", "/pairings/{pairing_id}/duties",

@@ -92,3 +92,22 @@ def test_an_office_builds_its_briefing_in_the_background_and_downloads_it(
     assert hejin.post("/figures/briefing/jobs", data={"year": "2025", "region": world.taiyuan.code,
                                                        "csrf_token": csrf_for(hejin)},
                       follow_redirects=False).status_code == 404  # 太原 is outside 河津's figures
+
+
+def test_a_large_list_is_exported_in_the_background_within_the_officials_scope(
+        login: Callable[[str], TestClient], world: World, session: Session, engine: Engine) -> None:
+    from xiaodi.web.pages import _export_job
+
+    hejin = login("hejin")
+    r = hejin.post("/exports", data={"list": "demands", "q": "", "csrf_token": csrf_for(hejin)},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    run = session.get(JobRun, int(r.headers["location"].rsplit("/", 1)[1]))
+    assert run is not None and (run.kind, run.label, run.args) == ("lists.export", "导出需求清单",
+                                                                    {"list": "demands", "params": {}})
+    ctx = JobContext(engine, run.id, run.args, run.user_id)
+    ctx.progress = lambda done, total=None: None  # type: ignore[method-assign]
+    assert _export_job(session, ctx) == "已导出需求清单"
+    assert ctx.output_name and ctx.output_name.startswith("需求清单-") and ctx.output_data[:2] == b"PK"
+    assert hejin.post("/exports", data={"list": "nothing", "csrf_token": csrf_for(hejin)},
+                      follow_redirects=False).status_code == 404
