@@ -104,7 +104,7 @@ def test_a_failing_job_is_retried_with_back_off_and_keeps_its_reason(engine: Eng
     CALLS.clear()
     assert jobs.run_with_retries(engine, run_id, sleep=waits.append) is False
     assert CALLS == ["flaky"] * jobs.MAX_ATTEMPTS
-    assert waits == [4, 8, 16, 32]
+    assert waits == [2, 4, 8, 16]
     run = _run_row(engine, run_id)
     assert run.state == jobs.JobState.FAILED and run.attempts == jobs.MAX_ATTEMPTS
     assert run.error == "ConnectionError: 数据库连接中断" and run.finished_at is not None

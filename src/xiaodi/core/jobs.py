@@ -34,7 +34,7 @@ from xiaodi.core.models import Base, IdMixin, utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5  # the first run and four retries, waiting 4, 8, 16, 32 s (``core.queue.RETRY``)
+MAX_ATTEMPTS = 5  # the first run and four retries, waiting 2, 4, 8, 16 s (procrastinate's exponential wait)
 
 
 class JobState(Labelled):
@@ -245,8 +245,9 @@ def _failed(engine: Engine, run_id: int, exc: BaseException, *, final: bool) -> 
 
 
 def backoff(attempt: int) -> float:
-    """Seconds before retry ``attempt`` (1, 2, …): 4, 8, 16, 32 — the queue's ``RetryStrategy`` too."""
-    return float(2 ** (attempt + 1))
+    """Seconds before retry ``attempt`` (1, 2, …): 2, 4, 8, 16 — as the queue's ``RetryStrategy(exponential_wait=2)``
+    waits ``2 ** (attempts before + 1)``."""
+    return float(2**attempt)
 
 
 def run_with_retries(engine: Engine, run_id: int, *, sleep: Callable[[float], None] = time.sleep) -> bool:
