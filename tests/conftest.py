@@ -19,6 +19,10 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine
 from xiaodi.core.migrate import upgrade
 
+# Jobs run in the process, as on SQLite, even when the suite runs on PostgreSQL: no test but the multi-host one
+# (which starts `xiaodi worker` and says XIAODI_JOBS=queue) has a worker to run queued jobs.
+os.environ.setdefault("XIAODI_JOBS", "inline")
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 PG_ADMIN_URL = os.environ.get("XIAODI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -12,7 +12,7 @@ from xiaodi.assessment import models as assessment
 from xiaodi.bases import models as bases
 from xiaodi.budgets import models as budgets
 from xiaodi.catalog import models as catalog
-from xiaodi.core import audit, counters, search
+from xiaodi.core import audit, counters, jobs, search
 from xiaodi.core.models import Base
 from xiaodi.demands import models as demands
 from xiaodi.directory import models as directory
@@ -25,7 +25,7 @@ from xiaodi.orders import models as orders
 from xiaodi.projects import models as projects
 from xiaodi.talent import models as talent
 
-AREAS = (audit, counters, search, accounts, directory, catalog, demands, orders, projects, bases, events, talent,
+AREAS = (audit, counters, jobs, search, accounts, directory, catalog, demands, orders, projects, bases, events, talent,
          assessment, ingest, matching, notifications, intents, budgets)
 
 __all__ = ["AREAS", "Base"]

@@ -143,6 +143,16 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/admin/users/{user_id}", "/admin/users/999999", only(set(), NO) | {"admin": GONE}),
     ]
     # ── end of accounts ───────────────────────────────────────────────────────────────────────────────────────
+    # ── background jobs (后台任务): the administrator's list; a job's page only for who started it (or the
+    # administrator); checked by tests/web/test_jobs_pages.py ─────────────────────────────────────────────────
+    rows += [
+        ("/admin/jobs", "/admin/jobs", only({"admin"}, NO)),
+        ("/jobs/{run_id}", "/jobs/999999", only(set())),
+        ("/jobs/{run_id}/download", "/jobs/999999/download", only(set())),
+        ("/api/jobs", "/api/jobs", only({"admin"}, NO)),
+        ("/api/jobs/{run_id}", "/api/jobs/999999", only(set())),
+    ]
+    # ── end of background jobs ────────────────────────────────────────────────────────────────────────────────
     # ── 专项考核 and 工作简报: offices (and lead units) only; checked by tests/web/test_assessment_pages.py ──────────
     offices_only = only(everyone_office, NO)
     missing = only(set(), NO) | {p: GONE for p in everyone_office}
@@ -285,6 +295,8 @@ POST_ROUTES |= {
     "/api/assessment/appeals/{appeal_id}/answer",
 }
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
+# ── 工作简报 as a background job: offices only, checked by tests/web/test_jobs_pages.py ──────────────────────────
+POST_ROUTES |= {"/figures/briefing/jobs", "/exports"}
 # ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
                 "/bases/{base_id}/edit",
@@ -411,6 +423,7 @@ ROLE_REFUSED: dict[str, set[str]] = {
     "/import/confirm": {"enterprise", "university"},
     "/api/reports": {"enterprise", "university"},
     "/reports/upload": {"enterprise", "university"},
+    "/figures/briefing/jobs": {"enterprise", "university"},
     "/orders/new": {"university"},
     "/api/orders": {"university"},
     "/talent/apartments/allocate": {"enterprise", "university"},  # office work (talent.access)

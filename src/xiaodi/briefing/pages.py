@@ -7,11 +7,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment import access
-from xiaodi.briefing import document
+from xiaodi.briefing import document, jobs
+from xiaodi.core.jobs import submit_with
 from xiaodi.figures.report import parse_period, resolve_scope
 from xiaodi.web.deps import MemberUser, SessionDep
 from xiaodi.web.listing import ResourceSpec
@@ -52,3 +54,18 @@ def briefing_xlsx(request: Request, session: SessionDep, viewer: MemberUser) -> 
     """工作简报的表格（Excel）。"""
     brief = _brief(request, session, viewer)
     return download(document.to_xlsx(brief), XLSX, document.filename(brief, "xlsx"))
+
+
+@router.post("/figures/briefing/jobs")
+async def briefing_job(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    """后台生成工作简报: the same parameters and rules as the download; the page that follows shows its progress
+    (on PostgreSQL the queue's worker builds it, on SQLite a thread of this process)."""
+    access.require_brief(viewer)
+    form = await request.form()
+    params = {k: str(form[k]) for k in PARAMS if form.get(k)}
+    parse_period(params.get("year"), params.get("from"), params.get("to"))  # refused here, not in the job
+    scope = resolve_scope(session, viewer, params.get("region"))
+    fmt = "xlsx" if form.get("format") == "xlsx" else "docx"
+    run_id = submit_with(session, jobs.BRIEFING, user_id=viewer.user_id, args={"params": params, "format": fmt},
+                         label=f"生成工作简报（{scope.label}）")
+    return RedirectResponse(f"/jobs/{run_id}", status_code=303)

@@ -20,11 +20,16 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database at ``engine`` to ``revision`` inside one connection."""
+    """Bring the database at ``engine`` to ``revision`` inside one connection; on PostgreSQL the job queue's
+    tables too (procrastinate's own schema, ``core.queue.ensure_schema``), in the same transaction."""
+    from xiaodi.core.queue import ensure_schema
+
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+        if revision == "head":
+            ensure_schema(connection)
 
 
 def current_tables(engine: Engine) -> set[str]:

@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -39,6 +40,13 @@ class Settings(BaseSettings):
     search_fold_seconds: float = Field(default=2, ge=0, le=3600,
                                        description="how often the web server folds new and changed records into the "
                                                    "keyword search index (0: never; `xiaodi index rebuild` does)")
+    jobs: Literal["auto", "inline", "queue"] = Field(
+        default="auto", description="where background jobs run: auto — on PostgreSQL in the queue run by "
+                                    "`xiaodi worker`, on SQLite in the process as before; inline — always in the "
+                                    "process; queue — in the queue (PostgreSQL only)")
+    worker_stalled_seconds: float = Field(default=30, ge=2, le=3600,
+                                          description="a worker silent this long is taken for dead and its "
+                                                      "running job queued again")
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail copies of notifications "
                                                              "(empty: in-app inbox only)")
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Membership, User
+from xiaodi.core import jobs
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.settings import Settings, get_settings
@@ -214,8 +215,17 @@ def _send_after_commit(session: Session) -> None:
 
     def _after_commit(_: Session) -> None:
         session.info.pop("xiaodi_mail_hook", None)
-        if engine is not None:
-            threading.Thread(target=_deliver, args=(engine,), daemon=True, name="xiaodi-mail").start()
+        if engine is None:
+            return
+        if jobs.queue_enabled(engine):  # PostgreSQL: the queue's worker sends, and a restart loses nothing
+            from xiaodi.notifications.jobs import SEND
+
+            try:
+                jobs.submit(engine, SEND, user_id=None)
+            except Exception:  # the outbox keeps the mails for the next run or `xiaodi notify send`
+                log.exception("通知邮件任务未能排队")
+            return
+        threading.Thread(target=_deliver, args=(engine,), daemon=True, name="xiaodi-mail").start()
 
     def _after_rollback(_: Session) -> None:
         session.info.pop("xiaodi_mail_hook", None)

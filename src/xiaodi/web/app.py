@@ -19,7 +19,9 @@ from starlette.responses import JSONResponse, Response
 
 from xiaodi import __version__
 from xiaodi.core.db import make_engine, make_sessionmaker
+from xiaodi.core.jobs import queue_enabled
 from xiaodi.core.migrate import head_revisions
+from xiaodi.core.queue import reachable as queue_reachable
 from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.figures import cache as figures_cache
@@ -62,7 +64,8 @@ def create_app(
     if session_factory is None:
         engine = engine or make_engine(settings.database_url)
         session_factory = make_sessionmaker(engine)
-        if settings.search_fold_seconds:
+        if settings.search_fold_seconds and not queue_enabled(engine, settings.jobs):
+            # on the queue (PostgreSQL) `xiaodi worker` folds; the web processes only serve
             folder = SearchFolder(engine, settings.search_fold_seconds)
 
     @asynccontextmanager
@@ -121,6 +124,10 @@ def create_app(
         if current != heads:
             return JSONResponse({"status": "schema_outdated", "database": sorted(current), "code": sorted(heads)},
                                 status_code=503)
+        connection = session.connection()
+        if queue_enabled(connection.engine, settings.jobs) and not queue_reachable(connection):
+            # the jobs this node defers would be lost: out of the pool until the queue's tables answer
+            return JSONResponse({"status": "queue_unreachable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     @app.get("/favicon.ico", include_in_schema=False)

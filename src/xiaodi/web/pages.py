@@ -20,7 +20,8 @@ from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import history
-from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.core.jobs import JobContext, job, submit_with
 from xiaodi.figures.report import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
@@ -69,14 +70,9 @@ def _list_routes(r: APIRouter, spec: ResourceSpec) -> None:
             "regions": regions.choices, "scope_note": scope_note(spec, viewer, regions)})
 
     def export(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-        lq = parse_query(spec, dict(request.query_params))
-        items = fetch_all(session, spec, viewer, lq)
-        stamp = request.app.state.settings.today().strftime("%Y%m%d")  # the deployment's day, not the server's
-        data = table_workbook(session, spec, items, viewer)  # the 信息表's own columns: no ID number among them
-        if data is None:
-            data = _xlsx(spec, items, viewer)
-            spec.note_id_reads(session, viewer, items, "导出")
-        return xlsx_response(data, f"{spec.label}-{stamp}.xlsx")
+        data, filename = list_workbook(session, spec, viewer, dict(request.query_params),
+                                       request.app.state.settings.today())
+        return xlsx_response(data, filename)
 
     def detail(request: Request, record_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
         obj = spec.get(session, record_id, viewer)
@@ -128,6 +124,19 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
         out.append({"at": entry.at, "actor": entry.actor, "action": AUDIT_ACTIONS.get(entry.action, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
     return out, shows_id
+
+
+def list_workbook(session: Session, spec: ResourceSpec, viewer: Viewer, params: dict[str, str],
+                  today: dt.date) -> tuple[bytes, str]:
+    """A list's Excel export (the page's filters and search, the viewer's scope) and its file name."""
+    lq = parse_query(spec, params)
+    items = fetch_all(session, spec, viewer, lq)
+    stamp = today.strftime("%Y%m%d")  # the deployment's day, not the server's
+    data = table_workbook(session, spec, items, viewer)  # the 信息表's own columns: no ID number among them
+    if data is None:
+        data = _xlsx(spec, items, viewer)
+        spec.note_id_reads(session, viewer, items, "导出")
+    return data, f"{spec.label}-{stamp}.xlsx"
 
 
 def _xlsx(spec: ResourceSpec, items: list[Any], viewer: Viewer) -> bytes:
@@ -304,6 +313,10 @@ def import_confirm(
     pending = request.session.get("import") or {}
     if pending.get("id") != upload_id:
         raise ValidationFailed("导入已过期，请重新上传文件")
+    run_id = imports.submit_confirmed(session, request.app.state.settings, pending["table"], upload_id, viewer)
+    if run_id is not None:  # PostgreSQL: the queue's worker imports; this page shows its progress
+        request.session.pop("import", None)
+        return RedirectResponse(f"/jobs/{run_id}", status_code=303)
     result = imports.confirm(session, request.app.state.settings, pending["table"], upload_id, viewer)
     request.session.pop("import", None)
     flash(request, result.summary())
@@ -318,3 +331,47 @@ def resource_router(specs: dict[str, ResourceSpec]) -> APIRouter:
     for spec in specs.values():
         _list_routes(r, spec)
     return r
+
+
+# ---- a list's export as a background job --------------------------------------------------------------------
+
+EXPORT_JOB = "lists.export"
+
+
+@router.post("/exports")
+async def export_job(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
+    """后台导出: a large list's export as a background job; the page that follows shows its progress and offers
+    the file. The same rules as the download: the list must admit the viewer, the filters must parse."""
+    form = await request.form()
+    specs: dict[str, ResourceSpec] = request.app.state.specs
+    spec = specs.get(str(form.get("list") or ""))
+    if spec is None:
+        raise NotFound("没有这个列表")
+    spec.admit(viewer)
+    params = {k: str(v) for k, v in form.items() if k not in ("list", "csrf_token") and isinstance(v, str) and v}
+    parse_query(spec, params)  # refused here, not in the job
+    run_id = submit_with(session, EXPORT_JOB, user_id=viewer.user_id, args={"list": spec.name, "params": params},
+                         label=f"导出{spec.label}")
+    return RedirectResponse(f"/jobs/{run_id}", status_code=303)
+
+
+@job(EXPORT_JOB, "导出列表")
+def _export_job(session: Session, ctx: JobContext) -> str:
+    """The export, with the scope of the user who asked for it (safe to run twice: it only reads the ledger)."""
+    from xiaodi.accounts.models import User
+    from xiaodi.accounts.scope import viewer_for
+    from xiaodi.core.settings import get_settings
+    from xiaodi.web.resources import load_specs
+
+    user = session.get(User, ctx.user_id) if ctx.user_id else None
+    if user is None or not user.is_active:
+        raise NotFound("提交导出的账号不存在或已停用")
+    viewer = viewer_for(session, user)
+    spec = load_specs()[ctx.args["list"]]
+    spec.admit(viewer)
+    ctx.progress(0, 2)
+    data, filename = list_workbook(session, spec, viewer, dict(ctx.args.get("params") or {}),
+                                   get_settings().today())
+    ctx.output(filename, data)
+    ctx.progress(2, 2)
+    return f"已导出{spec.label}"

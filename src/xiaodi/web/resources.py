@@ -31,6 +31,8 @@ from xiaodi.ingest import api as ingest_api
 from xiaodi.ingest import pages as ingest_pages
 from xiaodi.intents import api as intents_api
 from xiaodi.intents import pages as intents_pages
+from xiaodi.jobs import api as jobs_api
+from xiaodi.jobs import pages as jobs_pages
 from xiaodi.matching import api as matching_api
 from xiaodi.matching import pages as matching_pages
 from xiaodi.notifications import api as notifications_api
@@ -47,10 +49,11 @@ from xiaodi.web.listing import ResourceSpec
 PAGES: tuple[ModuleType, ...] = (
     demands_pages, intents_pages, orders_pages, projects_pages, budgets_pages, bases_pages, events_pages,
     directory_pages, catalog_pages, matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages,
-    briefing_pages, notifications_pages, talent_pages, talent_support_pages,
+    briefing_pages, notifications_pages, talent_pages, talent_support_pages, jobs_pages,
 )
 APIS: tuple[ModuleType, ...] = (demands_api, intents_api, orders_api, projects_api, budgets_api, bases_api, events_api,
-                                matching_api, ingest_api, assessment_api, briefing_api, notifications_api, talent_api)
+                                matching_api, ingest_api, assessment_api, briefing_api, notifications_api, talent_api,
+                                jobs_api)
 
 
 def load_specs() -> dict[str, ResourceSpec]:

@@ -40,5 +40,29 @@
         }, 0);
       });
     });
+    // A background job's progress bar (/jobs/{id}): poll its JSON every two seconds until it has ended.
+    document.querySelectorAll("[data-job-progress]").forEach(function (card) {
+      var url = card.getAttribute("data-job-progress");
+      function show(sel, text) { var el = card.querySelector(sel); if (el) { el.textContent = text; } }
+      function poll() {
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (job) {
+            if (!job) { return; }
+            var bar = card.querySelector("[data-job-bar]");
+            if (bar) { bar.value = job.percent; }
+            show("[data-job-state]", job.state_label);
+            show("[data-job-percent]", job.percent + "%");
+            show("[data-job-summary]", job.summary || "");
+            var err = card.querySelector("[data-job-error]");
+            if (err) { err.textContent = job.error || ""; err.hidden = !job.error; }
+            var dl = card.querySelector("[data-job-download]");
+            if (dl) { dl.hidden = !job.output; }
+            if (job.state !== "done" && job.state !== "failed") { window.setTimeout(poll, 2000); }
+          })
+          .catch(function () { window.setTimeout(poll, 5000); });
+      }
+      window.setTimeout(poll, 1000);
+    });
   });
 })();

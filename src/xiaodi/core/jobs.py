@@ -1,0 +1,286 @@
+"""Background jobs (后台任务): the work a request or a command should not wait for, run where it survives restarts.
+
+A job is a named function registered here by the area that owns the work (``@job("tables.import", "导入信息表")``)
+and one row in ``job_run``: who started it, its arguments and input file, its state (排队中 → 运行中 → 已完成, or
+重试中 / 失败 with the reason), its progress (done of total) and its result (a summary, an output file).
+
+Where it runs is the deployment's choice (``XIAODI_JOBS``, ``queue_enabled``): on PostgreSQL the run is deferred to
+the procrastinate queue in the same database and ``xiaodi worker`` runs it (``core.queue``); on SQLite — the
+embedded default — the callers keep doing the work in-process exactly as before, and a submitted run executes in
+a thread of the process.
+
+**Exactly once.** The function does its writes in the session it is given, and the run is marked 已完成 in that
+same transaction: a worker killed mid-run leaves nothing half-written and the run not done, so the retry does it
+again from the start; a run already done is skipped. Progress is written on a connection of its own so that the
+page of the user who started it sees it move while the work's transaction is still open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import JSON, Engine, ForeignKey, Index, LargeBinary, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from xiaodi.core.errors import XiaodiError
+from xiaodi.core.labels import Labelled
+from xiaodi.core.models import Base, IdMixin, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # the first run and four retries, waiting 2, 4, 8, 16 s (procrastinate's exponential wait)
+
+
+class JobState(Labelled):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "运行中"
+    RETRYING = "retrying", "等待重试"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+OPEN_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING)
+
+
+class JobRun(IdMixin, Base):
+    """One run of a background job (后台任务): what, for whom, how far, and how it ended."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (Index("ix_job_run_state", "state", "id"), Index("ix_job_run_user_id", "user_id", "id"))
+
+    kind: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    state: Mapped[JobState] = mapped_column(String(12), default=JobState.QUEUED)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    input_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    input_data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    output_name: Mapped[str | None] = mapped_column(String(255), default=None)
+    output_data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    queue_job_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return max(0, min(99, int(100 * self.done / self.total)))
+
+
+@dataclass
+class JobContext:
+    """What a job function receives besides its session: its run, its arguments and input, and a progress callback."""
+
+    engine: Engine
+    run_id: int
+    args: dict[str, Any]
+    user_id: int | None
+    input_name: str | None = None
+    input_data: bytes | None = None
+    output_name: str | None = None
+    output_data: bytes | None = None
+    _last: float = field(default=0.0, repr=False)
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Record how far the run is, at most about twice a second (its own short transaction, seen at once)."""
+        now = time.monotonic()
+        if now - self._last < 0.5 and (total is None or done < total):
+            return
+        self._last = now
+        with self.engine.begin() as conn:
+            conn.execute(update(JobRun).where(JobRun.id == self.run_id).values(done=done, total=total))
+
+    def output(self, name: str, data: bytes) -> None:
+        """The run's result file (an export, a briefing), kept with the run for the user who started it."""
+        self.output_name, self.output_data = name, data
+
+
+JobFunction = Callable[[Session, JobContext], str | None]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str
+    function: JobFunction
+
+
+REGISTRY: dict[str, JobKind] = {}
+
+
+def job(name: str, label: str) -> Callable[[JobFunction], JobFunction]:
+    """Register ``function`` as the job ``name`` (任务名称 ``label``); it returns the run's summary or None."""
+
+    def register(function: JobFunction) -> JobFunction:
+        REGISTRY[name] = JobKind(name, label, function)
+        return function
+
+    return register
+
+
+# ---- where jobs run ------------------------------------------------------------------------------------------
+
+
+def queue_enabled(engine: Engine, mode: str | None = None) -> bool:
+    """Whether jobs go to the PostgreSQL queue: ``XIAODI_JOBS=queue``, or ``auto`` on PostgreSQL; SQLite never."""
+    if mode is None:
+        from xiaodi.core.settings import get_settings
+
+        mode = get_settings().jobs
+    return engine.dialect.name == "postgresql" and mode in ("auto", "queue")
+
+
+Deferrer = Callable[[Engine, int], int | None]
+_deferrer: Deferrer | None = None
+
+
+def set_deferrer(deferrer: Deferrer | None) -> None:
+    """``core.queue`` installs how a run is handed to the queue (kept out of this module: no procrastinate import
+    for the embedded default)."""
+    global _deferrer
+    _deferrer = deferrer
+
+
+def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[str, Any] | None = None,
+                label: str | None = None) -> int:
+    """Record a run of ``kind`` in the caller's transaction and start it once that commits (a request's job exists
+    exactly when the request succeeded); its id."""
+    from sqlalchemy import event
+
+    run = JobRun(kind=kind, label=label or REGISTRY[kind].label, user_id=user_id, args=args or {})
+    session.add(run)
+    session.flush()
+    run_id = run.id
+    bind = session.get_bind()
+    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+
+    def _start(_: Session) -> None:
+        start(engine, run_id)
+
+    event.listen(session, "after_commit", _start, once=True)
+    return run_id
+
+
+def start(engine: Engine, run_id: int, *, inline: bool | None = None) -> None:
+    """Hand a recorded run to the queue (PostgreSQL) or to a thread of this process (SQLite)."""
+    if inline is None:
+        inline = not queue_enabled(engine)
+    if inline:
+        threading.Thread(target=run_with_retries, args=(engine, run_id), daemon=True,
+                         name=f"xiaodi-job-{run_id}").start()
+        return
+    from xiaodi.core import queue
+
+    queue_job_id = (_deferrer or queue.defer)(engine, run_id)
+    with engine.begin() as conn:
+        conn.execute(update(JobRun).where(JobRun.id == run_id).values(queue_job_id=queue_job_id))
+
+
+def submit(engine: Engine, kind: str, *, user_id: int | None, args: dict[str, Any] | None = None,
+           label: str | None = None, input_name: str | None = None, input_data: bytes | None = None,
+           inline: bool | None = None) -> int:
+    """Record a run of ``kind`` and start it: deferred to the queue, or in a thread of this process; its id."""
+    spec = REGISTRY[kind]
+    with Session(engine) as session:
+        run = JobRun(kind=kind, label=label or spec.label, user_id=user_id, args=args or {},
+                     input_name=input_name, input_data=input_data)
+        session.add(run)
+        session.commit()
+        run_id = run.id
+    start(engine, run_id, inline=inline)
+    return run_id
+
+
+def run(engine: Engine, run_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> bool:
+    """Run ``run_id`` once; True when it is done (now or before). A failure is recorded on the run and raised,
+    except a ``XiaodiError`` (bad input, refused access: another attempt cannot mend it), which ends the run."""
+    with Session(engine) as session:
+        found = session.get(JobRun, run_id)
+        if found is None or found.state in (JobState.DONE, JobState.FAILED):
+            return found is not None and found.state == JobState.DONE  # done already: running it again does nothing
+        found.state, found.started_at, found.attempts = JobState.RUNNING, utcnow(), found.attempts + 1
+        found.error = None
+        ctx = JobContext(engine, run_id, dict(found.args or {}), found.user_id, found.input_name, found.input_data)
+        kind = REGISTRY[found.kind]
+        final_attempt = found.attempts >= max_attempts
+        session.commit()
+    try:
+        with Session(engine) as session:
+            summary = kind.function(session, ctx)
+            # the run is marked done in the work's own transaction: both commit, or neither
+            session.execute(update(JobRun).where(JobRun.id == run_id).values(
+                state=JobState.DONE, summary=summary, finished_at=utcnow(), output_name=ctx.output_name,
+                output_data=ctx.output_data, done=func.coalesce(JobRun.total, JobRun.done)))
+            session.commit()
+        return True
+    except XiaodiError as exc:
+        _failed(engine, run_id, exc, final=True)
+        return False
+    except Exception as exc:
+        _failed(engine, run_id, exc, final=final_attempt)
+        raise
+
+
+def _failed(engine: Engine, run_id: int, exc: BaseException, *, final: bool) -> None:
+    reason = str(exc) if isinstance(exc, XiaodiError) else f"{type(exc).__name__}: {exc}"
+    with engine.begin() as conn:
+        conn.execute(update(JobRun).where(JobRun.id == run_id).values(
+            state=JobState.FAILED if final else JobState.RETRYING, error=reason[:4000],
+            finished_at=utcnow() if final else None))
+
+
+def backoff(attempt: int) -> float:
+    """Seconds before retry ``attempt`` (1, 2, …): 2, 4, 8, 16 — as the queue's ``RetryStrategy(exponential_wait=2)``
+    waits ``2 ** (attempts before + 1)``."""
+    return float(2**attempt)
+
+
+def run_with_retries(engine: Engine, run_id: int, *, sleep: Callable[[float], None] = time.sleep) -> bool:
+    """In-process (SQLite): the same run and the same back-off as the queue's worker."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return run(engine, run_id)
+        except Exception:
+            log.exception("后台任务 %s 第 %s 次运行失败", run_id, attempt)
+            if attempt < MAX_ATTEMPTS:
+                sleep(backoff(attempt))
+    return False
+
+
+# ---- reading ---------------------------------------------------------------------------------------------------
+
+
+def runs(session: Session, *, states: tuple[JobState, ...] | None = None, user_id: int | None = None,
+         limit: int = 200) -> list[JobRun]:
+    """The newest runs first, optionally of some states or one user."""
+    stmt = select(JobRun).order_by(JobRun.id.desc()).limit(limit)
+    if states:
+        stmt = stmt.where(JobRun.state.in_([s.value for s in states]))
+    if user_id is not None:
+        stmt = stmt.where(JobRun.user_id == user_id)
+    return list(session.scalars(stmt))
+
+
+def as_dict(run: JobRun) -> dict[str, Any]:
+    """The run as the API and the progress bar read it."""
+    return {"id": run.id, "kind": run.kind, "label": run.label, "state": run.state.value if isinstance(
+        run.state, JobState) else run.state, "state_label": JobState(run.state).label, "done": run.done,
+        "total": run.total, "percent": run.percent, "attempts": run.attempts, "error": run.error,
+        "summary": run.summary, "user_id": run.user_id, "output": run.output_name,
+        "created_at": run.created_at.isoformat(), "finished_at": run.finished_at.isoformat()
+        if run.finished_at else None}
