@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -188,6 +189,7 @@ def _standings(index: HybridIndex, dense: Sequence[tuple[str, float]]) -> dict[s
 
 
 _ENCODING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xiaodi-query-encoder")
+OVERLAP_ENCODING = True
 
 
 def _vector(future: Future[np.ndarray | None] | None) -> np.ndarray | None:
@@ -221,7 +223,11 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     unknown: NoKnownTerms | None = None
     # The query is encoded once, in another thread (the model releases the GIL), while the keyword search, the
     # router's words and the strength table run here; the semantic search and the router read the same vector.
-    vector = _ENCODING.submit(index.query_vector, text) if index.encoder is not None else None
+    vector: Future[np.ndarray | None] | None = None
+    if index.encoder is not None:
+        vector = _ENCODING.submit(index.query_vector, text)
+        if not OVERLAP_ENCODING:  # the serial order of before 2026-12-06, kept for the latency benchmark's baseline
+            futures_wait([vector])
     words = router.by_words(text) if weights.route else []
     table = _table(index)
     try:
