@@ -327,7 +327,7 @@ def route_reasons(routes: Sequence[Route], table: Mapping[str, tuple[float, list
     out = []
     for _, r in parts:
         facts = _facts(r.discipline, table[r.discipline][1])
-        words = [t for t in r.terms if t not in explain.GENERIC_TERMS and explain._checkable(t)]
+        words = [t for t in r.terms if t not in explain.GENERIC_TERMS]  # one character only from route_terms.txt (茶)
         why = f"；需求涉及{r.discipline}（{'、'.join(words[:4])}）" if words else f"；需求与{r.discipline}语义相近"
         out.append(f"学科对口：{facts}{why}")
     return out
