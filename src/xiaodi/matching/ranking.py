@@ -171,14 +171,14 @@ def _content_ranks(index: HybridIndex, rid: str, ranks: dict[str, int], standing
     demand. Any semantic rank is read as the share of the index it beats, placed on a population of
     ``SEMANTIC_POPULATION`` records: the first of ten experts is only in the top tenth (rank 350 of 3,500) — a
     semantic search always has a first, even when nothing in the index is about the demand (the demo's
-    fruit-supply demand got a rare-earth achievement at 60 points) — while on the ~3,500 reference profiles of a
-    cold start a rank keeps its value.
+    fruit-supply demand got a rare-earth achievement at 60 points) — while in an index of 3,500 records or more
+    (the reference profiles of a cold start and up) a rank keeps its value.
     """
     record = index.records.get(rid)
     if record is not None and record.meta.get("bare") and DENSE in ranks:
         return {k: v for k, v in ranks.items() if k != DENSE}
-    if DENSE in ranks and rid in standings:
-        return {**ranks, DENSE: max(1, round(standings[rid] * SEMANTIC_POPULATION))}
+    if DENSE in ranks and rid in standings:  # only ever lowered: an index of 3,500 or more keeps its ranks
+        return {**ranks, DENSE: max(ranks[DENSE], round(standings[rid] * SEMANTIC_POPULATION))}
     return ranks
 
 
