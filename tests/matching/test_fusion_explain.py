@@ -43,12 +43,14 @@ def test_structured_context_becomes_reasons() -> None:
     assert "同一地区：赣州市" in reasons
     assert "依托平台：稀土工程中心" in reasons
     assert "既往合作：曾与赣州某钢铁公司合作" in reasons
-    assert "语义相近（语义检索第2名）" in reasons
+    assert "内容与需求意思相近（语义检索第2名）" in reasons
 
 
 def test_never_a_bare_score() -> None:
     assert build_reasons(ReasonInput([], {})) == ["与需求文本整体相关（无单一突出理由）"]
-    assert "无相同关键词" in build_reasons(ReasonInput([], {}, dense_rank=1))[0]
+    assert build_reasons(ReasonInput([], {}, dense_rank=1)) == ["内容与需求意思相近（语义检索第1名）"]
+    # a rank deep in the semantic list is no reason a person can use
+    assert build_reasons(ReasonInput([], {}, dense_rank=156)) == ["与需求文本整体相关（无单一突出理由）"]
 
 
 # The third is an invented merger, to show a second basis.

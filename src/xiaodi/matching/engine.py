@@ -11,6 +11,7 @@ import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -302,9 +303,20 @@ class HybridIndex:
             return text[: self.config.max_query_chars], [note]
         return text, []
 
-    def retrieve(self, query: str, pool: int | None = None, filters: Filters | None = None,
+    def query_vector(self, query: str) -> np.ndarray | None:
+        """The encoder's vector of ``query`` as ``retrieve`` reads it (normalised, cut to ``dense_chars``), or None
+        when the semantic side cannot answer; the caller may share it (the discipline router reads the same)."""
+        text, _ = self._check_query(query)
+        with self._lock:
+            use_dense, _ = self._dense_usable()
+        return self._encode_query(text) if use_dense else None
+
+    def retrieve(self, query: str, pool: int | None = None, filters: Filters | None = None, *,
+                 vector: np.ndarray | Future[np.ndarray | None] | None = None,
                  ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, tuple[str, ...]], list[str], list[str]]:
-        """Per-retriever rankings before fusion: ``(rankings, lexical matched terms, query tokens, warnings)``."""
+        """Per-retriever rankings before fusion: ``(rankings, lexical matched terms, query tokens, warnings)``;
+        ``vector``: the query's vector when the caller already has it (``query_vector``), or a future of it being
+        encoded in another thread — the keyword search runs meanwhile."""
         text, warnings = self._check_query(query)
         tokens = self.tokenizer.tokenize(text, normalised=True)
         with self._lock:
@@ -319,12 +331,17 @@ class HybridIndex:
         allow = self.allow(filters)
         rankings: dict[str, list[tuple[str, float]]] = {}
         lex_terms: dict[str, tuple[str, ...]] = {}
-        qvec = self._encode_query(text) if use_dense else None
-        with self._lock:
-            if known:
+        if known:
+            with self._lock:
                 hits = self.lexical.search(tokens, pool, allow=allow)
-                rankings[LEXICAL] = [(h.id, h.score) for h in hits]
-                lex_terms = {h.id: h.matched_terms for h in hits}
+            rankings[LEXICAL] = [(h.id, h.score) for h in hits]
+            lex_terms = {h.id: h.matched_terms for h in hits}
+        qvec: np.ndarray | None = None
+        if use_dense:
+            qvec = vector.result() if isinstance(vector, Future) else vector
+            if qvec is None:
+                qvec = self._encode_query(text)
+        with self._lock:
             if qvec is not None and self.dense is not None:
                 rankings[DENSE] = [(h.id, h.score) for h in self.dense.search(qvec, pool, allow=allow)]
         return rankings, lex_terms, tokens, warnings

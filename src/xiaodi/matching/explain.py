@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_TERMS = 6
+# A semantic similarity is a reason only when it is strong: among the first ten of the semantic ranking and in the
+# top 0.3 % of the index (the first ten of the ~3,500 reference profiles of a cold start; never the first of ten).
+SEMANTIC_REASON_RANK = 10
+SEMANTIC_REASON_SHARE = 0.003
+KIND_PLURAL = {"university": "高校院所", "institute": "高校院所", "expert": "专家", "achievement": "成果",
+               "platform": "平台", "enterprise": "企业", "demand": "需求"}
+# Words that say nothing a person can check on their own (重点 and 实验室 are in every key lab's name, 本科 and 专业 in
+# every job demand, 加工 and 性能 in demands of every field); a shared-terms reason made only of them, or of single
+# characters, is not shown. Field words (材料, 节能) stay: they are weak, but they say what is shared.
+GENERIC_TERMS = frozenset({"重点", "实验室", "国家", "本科", "研究所", "研究院", "单位", "人才", "毕业生", "专业",
+                           "岗位", "转化", "成果", "科研", "科学", "加工", "性能", "模式", "中间"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +44,8 @@ class ReasonInput:
     query: QueryContext = field(default_factory=QueryContext)
     lexical_rank: int | None = None
     dense_rank: int | None = None
+    # The semantic rank as a share of the index (0.002 = in the top 0.2 %); None: not measured.
+    semantic_share: float | None = None
 
 
 ReasonBuilder = Callable[[ReasonInput], str | None]
@@ -58,12 +71,21 @@ def _contained(term: str, others: Sequence[str]) -> bool:
     return any(term != o and term in o for o in others)
 
 
+def _checkable(term: str) -> bool:
+    """A term a person can check as a reason: not a single Chinese character (源, 相: pieces of a longer word)."""
+    return len(term) >= 2 or term.isascii()
+
+
 def shared_terms_reason(r: ReasonInput) -> str | None:
-    """共同关键词：钢渣、固废利用 — longest terms first, sub-tokens of a listed term dropped."""
-    terms = sorted(dict.fromkeys(r.matched_terms), key=len, reverse=True)
+    """共同关键词：钢渣、固废利用 — longest terms first, sub-tokens of a listed term dropped; never only generic
+    words (材料、重点、实验室) or single characters."""
+    terms = sorted(dict.fromkeys(t for t in r.matched_terms if _checkable(t) and t not in GENERIC_TERMS),
+                   key=len, reverse=True)
     kept = [t for t in terms if not _contained(t, terms)]
+    if not kept:
+        return None
     kept.sort(key=list(r.matched_terms).index)  # back to query order
-    return f"共同关键词：{_join(kept)}" if kept else None
+    return f"共同关键词：{_join(kept)}"
 
 
 def discipline_reason(r: ReasonInput) -> str | None:
@@ -74,7 +96,11 @@ def discipline_reason(r: ReasonInput) -> str | None:
 
 
 def platform_reason(r: ReasonInput) -> str | None:
-    """依托平台：…重点实验室 — the research platforms or key labs behind the candidate."""
+    """依托平台：…重点实验室 — the research platforms or key labs behind the candidate (the caller keeps only those
+    relevant to the demand); for a platform itself, the unit it belongs to (依托单位)."""
+    if r.meta.get("kind") == "platform":
+        host = r.meta.get("host")
+        return f"依托单位：{host}" if host else None
     platforms = _as_list(r.meta.get("platforms")) + _as_list(r.meta.get("labs"))
     return f"依托平台：{_join(platforms, 3)}" if platforms else None
 
@@ -120,12 +146,17 @@ def region_reason(r: ReasonInput) -> str | None:
 
 
 def semantic_reason(r: ReasonInput) -> str | None:
-    """语义相近 — said when the dense retriever found it, most useful when no keyword is shared."""
-    if r.dense_rank is None:
+    """内容与需求意思相近 — only when the semantic similarity is strong: among the first few of the semantic ranking
+    and, where the index's size is known, closer to the demand than 99.7 % of its records (the first of ten
+    experts is no reason a person can use; neither is the 156th of 3,500)."""
+    if r.dense_rank is None or r.dense_rank > SEMANTIC_REASON_RANK:
         return None
-    if r.matched_terms:
-        return f"语义相近（语义检索第{r.dense_rank}名）"
-    return f"内容语义相近（无相同关键词，语义检索第{r.dense_rank}名）"
+    if r.semantic_share is None:
+        return f"内容与需求意思相近（语义检索第{r.dense_rank}名）"
+    if r.semantic_share > SEMANTIC_REASON_SHARE:
+        return None
+    beaten = int(1000 * (1 - r.semantic_share)) / 10
+    return f"内容与需求意思相近（语义比对：比{beaten:g}%的{KIND_PLURAL.get(str(r.meta.get('kind')), '候选')}更接近）"
 
 
 DEFAULT_BUILDERS: tuple[ReasonBuilder, ...] = (
@@ -139,9 +170,14 @@ DEFAULT_BUILDERS: tuple[ReasonBuilder, ...] = (
 )
 
 
-def build_reasons(r: ReasonInput, builders: Sequence[ReasonBuilder] = DEFAULT_BUILDERS) -> list[str]:
-    """All reasons that apply, in builder order; falls back to a generic sentence, never a bare score."""
+NO_SINGLE_REASON = "与需求文本整体相关（无单一突出理由）"
+
+
+def build_reasons(r: ReasonInput, builders: Sequence[ReasonBuilder] = DEFAULT_BUILDERS, *,
+                  fallback: bool = True) -> list[str]:
+    """All reasons that apply, in builder order; falls back to a generic sentence (unless the caller has reasons of
+    its own), never a bare score."""
     reasons = [text for build in builders if (text := build(r))]
     extra = _as_list(r.meta.get("reasons"))  # caller-written reasons (e.g. "已签约项目2个")
     reasons.extend(extra)
-    return reasons or ["与需求文本整体相关（无单一突出理由）"]
+    return reasons or ([NO_SINGLE_REASON] if fallback else [])

@@ -25,9 +25,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+import numpy as np
+
+from xiaodi.core.errors import XiaodiError
 from xiaodi.matching import explain
 from xiaodi.matching.engine import HybridIndex, NoKnownTerms
 from xiaodi.matching.explain import QueryContext, ReasonInput, build_reasons
@@ -38,6 +43,7 @@ NAMED_BONUS = 0.5
 SAME_CITY, SAME_PROVINCE = 1.0, 0.6
 CONTENT_HALF_RANK = 10  # the content evidence halves at this many places below the top
 POOL = 200  # candidates taken from each retriever and from the discipline route
+SEMANTIC_POPULATION = 3500  # ~ the universities and institutes of a cold start: what a semantic rank is read against
 MIN_NAME_CHARS = 4  # a name shorter than this ("中大") is too ambiguous to count as the demand naming the school
 STRONG, MEDIUM = 60, 35  # score bands of the 强/中/弱 label
 # The discipline and region reasons are written here with their evidence (a name-stated direction among them, with
@@ -156,17 +162,44 @@ def _without_boilerplate(rankings: dict[str, list[tuple[str, float]]], terms: Ma
     return rankings, kept
 
 
-def _content_ranks(index: HybridIndex, rid: str, ranks: dict[str, int]) -> dict[str, int]:
-    """The ranks that count as content evidence: a bare profile's semantic rank only restates its name and the
-    direction the name states (办学方向), already counted as discipline strength — counting it again put
-    vocational colleges named 能源 on top of a 高炉煤气 demand."""
+def _content_ranks(index: HybridIndex, rid: str, ranks: dict[str, int], standings: Mapping[str, float],
+                   ) -> dict[str, int]:
+    """The ranks that count as content evidence.
+
+    A bare profile's semantic rank only restates its name and the direction the name states (办学方向), already
+    counted as discipline strength — counting it again put vocational colleges named 能源 on top of a 高炉煤气
+    demand. Any semantic rank is read as the share of the index it beats, placed on a population of
+    ``SEMANTIC_POPULATION`` records: the first of ten experts is only in the top tenth (rank 350 of 3,500) — a
+    semantic search always has a first, even when nothing in the index is about the demand (the demo's
+    fruit-supply demand got a rare-earth achievement at 60 points) — while in an index of 3,500 records or more
+    (the reference profiles of a cold start and up) a rank keeps its value.
+    """
     record = index.records.get(rid)
-    if IGNORE_BARE_DENSE and record is not None and record.meta.get("bare") and DENSE in ranks:
+    if record is not None and record.meta.get("bare") and DENSE in ranks:
         return {k: v for k, v in ranks.items() if k != DENSE}
+    if DENSE in ranks and rid in standings:  # only ever lowered: an index of 3,500 or more keeps its ranks
+        return {**ranks, DENSE: max(ranks[DENSE], round(standings[rid] * SEMANTIC_POPULATION))}
     return ranks
 
 
-IGNORE_BARE_DENSE = True
+def _standings(index: HybridIndex, dense: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """Record id → its semantic rank as a share of the index (0.001 = the top 0.1 %)."""
+    population = max(1, len(index.records))
+    return {rid: position / population for position, (rid, _) in enumerate(dense, start=1)}
+
+
+_ENCODING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xiaodi-query-encoder")
+OVERLAP_ENCODING = True
+
+
+def _vector(future: Future[np.ndarray | None] | None) -> np.ndarray | None:
+    """The query's vector, or None when it could not be made (the router then encodes for itself or reads words)."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except XiaodiError:  # an empty query or index: ``retrieve`` has said so already
+        return None
 
 
 def _content(ranks: Mapping[str, int | None]) -> float:
@@ -188,14 +221,24 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     """Candidates of one index for a demand, best first, each with its 0–100 score and Chinese reasons."""
     context = context or QueryContext()
     unknown: NoKnownTerms | None = None
+    # The query is encoded once, in another thread (the model releases the GIL), while the keyword search, the
+    # router's words and the strength table run here; the semantic search and the router read the same vector.
+    vector: Future[np.ndarray | None] | None = None
+    if index.encoder is not None:
+        vector = _ENCODING.submit(index.query_vector, text)
+        if not OVERLAP_ENCODING:  # the serial order of before 2026-12-06, kept for the latency benchmark's baseline
+            futures_wait([vector])
+    words = router.by_words(text) if weights.route else []
+    table = _table(index)
     try:
-        rankings, lex_terms, _tokens, warnings = index.retrieve(text, POOL, filters)
+        rankings, lex_terms, _tokens, warnings = index.retrieve(text, POOL, filters, vector=vector)
     except NoKnownTerms as exc:  # no shared word and no semantic side: the disciplines may still answer
         rankings, lex_terms, warnings, unknown = {}, {}, [], exc
     rankings, lex_terms = _without_boilerplate(rankings, lex_terms)
     allow = index.allow(filters)
-    routes = router.route(text) if weights.route else []
-    table = _table(index)
+    shared = router.encoder is not None and index.encoder is not None and router.encoder.name == index.encoder.name
+    qvec = _vector(vector) if shared else None
+    routes = router.route(text, qvec, words) if weights.route else []
     route = _route_scores(table, routes)
     named = {rid for rid, names in table.names.items() if any(name in text for name in names)}
     if unknown is not None and not route and not named:
@@ -204,7 +247,8 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     for retriever, ranked in rankings.items():
         for position, (rid, _) in enumerate(ranked, start=1):
             ranks.setdefault(rid, {})[retriever] = position
-    content_ranks = {rid: _content_ranks(index, rid, r) for rid, r in ranks.items()}
+    standings = _standings(index, rankings.get(DENSE, []))
+    content_ranks = {rid: _content_ranks(index, rid, r, standings) for rid, r in ranks.items()}
     pool = set(ranks) | named | set(sorted(route, key=lambda rid: -route[rid])[:POOL])
     scored: list[tuple[float, str, Evidence]] = []
     for rid in pool:
@@ -215,8 +259,13 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
                             rid in named, weights)
         scored.append((evidence.score, rid, evidence))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    results = [_result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context)
-               for _, rid, ev in scored[:top_k]]
+    results: list[MatchResult] = []
+    for _, rid, ev in scored:
+        if len(results) == top_k:
+            break
+        result = _result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context, standings.get(rid))
+        if result.reasons != [explain.NO_SINGLE_REASON]:  # nothing a person could check: not worth a call
+            results.append(result)
     if not results:
         warnings.append("没有找到符合条件的匹配结果。")
     return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
@@ -224,24 +273,50 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
 
 
 def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[Route], ranks: Mapping[str, int],
-            lex_terms: Mapping[str, tuple[str, ...]], context: QueryContext) -> MatchResult:
+            lex_terms: Mapping[str, tuple[str, ...]], context: QueryContext, standing: float | None,
+            ) -> MatchResult:
     record = index.records[rid]
     boilerplate = route_stopwords()
     terms = tuple(t for t in lex_terms.get(rid, ()) if t not in boilerplate)  # never only 需要、新、理工 …
-    reasons = route_reasons(routes, strength_table(record.meta.get("strengths") or []))
+    table = strength_table(record.meta.get("strengths") or [])
+    reasons = route_reasons(routes, table)
     if evidence.named:
         reasons.insert(0, "需求中点名了该单位")
     if evidence.region:
         place = record.meta.get("city") if evidence.region == SAME_CITY else record.meta.get("region")
         reasons.append(f"{'同市' if evidence.region == SAME_CITY else '同省'}（{place}），就近合作")
     meta = {k: v for k, v in record.meta.items() if k != "strengths"}
-    others = build_reasons(ReasonInput(terms, {**meta, "kind": record.kind}, context, ranks.get(LEXICAL),
-                                       ranks.get(DENSE)), builders=CONTENT_BUILDERS)
+    if meta.get("labs"):
+        meta["labs"] = relevant_labs(meta["labs"], routes, table, terms, said=" ".join(reasons))
+    dense_rank = None if meta.get("bare") else ranks.get(DENSE)  # a bare profile's meaning is only its name
+    reason_input = ReasonInput(terms, {**meta, "kind": record.kind}, context, ranks.get(LEXICAL), dense_rank,
+                               standing)
+    others = build_reasons(reason_input, builders=CONTENT_BUILDERS, fallback=not reasons)
     reasons.extend(r for r in others if r not in reasons)
     score = round(evidence.score, 1)
     return MatchResult(id=rid, name=record.name, kind=record.kind, score=score, reasons=reasons,
                        lexical_rank=ranks.get(LEXICAL), dense_rank=ranks.get(DENSE), matched_terms=list(terms),
                        meta={**meta, "evidence": evidence, "label": strength_label(score)})
+
+
+def relevant_labs(labs: Sequence[str], routes: Sequence[Route], table: Mapping[str, tuple[float, list[str]]],
+                  terms: Sequence[str], said: str = "") -> list[str]:
+    """The candidate's key labs that bear on the demand (依托平台): a lab that is evidence of a routed discipline,
+    or whose name holds a word the demand shares — not every lab of the school; none already named in ``said``."""
+    routed = {b for r in routes if r.discipline in table for b in table[r.discipline][1]}
+    words = [t for t in terms if len(t) >= 2 and t not in explain.GENERIC_TERMS]
+    return [lab for lab in labs if (lab in routed or any(t in lab for t in words)) and lab not in said]
+
+
+def _facts(discipline: str, bases: Sequence[str], limit: int = 3) -> str:
+    """冶金工程 A+（第四轮学科评估）、双一流建设学科、钢铁冶金新技术国家重点实验室 — the discipline named once: the
+    bases after the first drop its name ("冶金工程（双一流建设学科）" → "双一流建设学科")."""
+    out: list[str] = []
+    for basis in bases[:limit]:
+        if out and basis.startswith(discipline + "（") and basis.endswith("）"):
+            basis = basis[len(discipline) + 1:-1]
+        out.append(basis)
+    return "、".join(dict.fromkeys(out))
 
 
 def route_reasons(routes: Sequence[Route], table: Mapping[str, tuple[float, list[str]]], limit: int = 2) -> list[str]:
@@ -251,8 +326,9 @@ def route_reasons(routes: Sequence[Route], table: Mapping[str, tuple[float, list
                    key=lambda t: -t[0])[:limit]
     out = []
     for _, r in parts:
-        facts = "、".join(table[r.discipline][1][:3])
-        why = f"；需求涉及{r.discipline}（{'、'.join(r.terms[:4])}）" if r.terms else f"；需求与{r.discipline}语义相近"
+        facts = _facts(r.discipline, table[r.discipline][1])
+        words = [t for t in r.terms if t not in explain.GENERIC_TERMS]  # one character only from route_terms.txt (茶)
+        why = f"；需求涉及{r.discipline}（{'、'.join(words[:4])}）" if words else f"；需求与{r.discipline}语义相近"
         out.append(f"学科对口：{facts}{why}")
     return out
 

@@ -11,6 +11,8 @@ a person can check:
    discipline covers (``data/disciplines.json``: its NSFC topic names, name fragments and CSL keywords, see
    ``route_data``), scored by BM25 (which confirms, and names the words for the reasons). On the tuning cases
    the encoder alone routed as well as both; the words alone were clearly worse (see docs/benchmarks_matching.md).
+   A short curated map (``route_terms.txt``: 茶 → 园艺学、食品科学与工程, each line with its reason) corrects the
+   misroutes found on the tuning cases, where the encoder and the vocabulary agree on the wrong field.
 2. ``Strengths``: an institution's strength in a discipline in [0, 1], combining independent pieces of evidence
    by noisy-or (two B+ facts make more than one, never more than 1), each with its basis for the reasons.
 
@@ -131,6 +133,45 @@ def route_stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
+CURATED_TERMS = Path(__file__).with_name("route_terms.txt")
+CURATED_SHARE = 0.5  # the part of a demand's route that the curated words it contains take together
+
+
+@dataclass(frozen=True, slots=True)
+class CuratedTerm:
+    """One line of the curated map (学科路由人工词表): a word, its disciplines and why."""
+
+    term: str
+    disciplines: tuple[str, ...]
+    basis: str
+
+
+@cache
+def curated_terms(path: Path = CURATED_TERMS) -> tuple[CuratedTerm, ...]:
+    """``route_terms.txt``: word → disciplines with the reason, written so that a person can check each line."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, disciplines, basis = line.split("\t")
+            rows.append(CuratedTerm(term.strip(), tuple(d.strip() for d in disciplines.split(";")), basis.strip()))
+    return tuple(rows)
+
+
+def curated_routes(text: str) -> list[Route]:
+    """The disciplines the curated words in ``text`` name, weights summing to 1 (each word an equal share, split
+    over its disciplines); a word inside a longer word that is also present does not count (葡萄 in 葡萄酒)."""
+    body = normalise(text)
+    found = [c for c in curated_terms() if c.term in body]
+    found = [c for c in found if not any(c.term != o.term and c.term in o.term for o in found)]
+    weight: dict[str, float] = {}
+    terms: dict[str, list[str]] = {}
+    for c in found:
+        for d in c.disciplines:
+            weight[d] = weight.get(d, 0.0) + 1.0 / len(found) / len(c.disciplines)
+            terms.setdefault(d, []).append(c.term)
+    return [Route(d, w, tuple(terms[d])) for d, w in sorted(weight.items(), key=lambda kv: -kv[1])]
+
+
 @cache
 def _route_tokenizer() -> Tokenizer:
     """The disciplines' own terms kept whole (and their parts, for recall), demand boilerplate dropped."""
@@ -166,33 +207,42 @@ class DisciplineRouter:
         total = sum(w for _, w in sharp)
         return [Route(h.id, w / total, tuple(h.matched_terms)) for h, w in sharp]
 
-    def by_meaning(self, text: str) -> list[Route]:
-        """Disciplines closest in meaning (the encoder's cosine to each centroid, as a softmax)."""
+    def by_meaning(self, text: str, vector: np.ndarray | None = None) -> list[Route]:
+        """Disciplines closest in meaning (the encoder's cosine to each centroid, as a softmax); ``vector``: the
+        text's query vector when the caller already has it (the same encoder's)."""
         vectors = self.vectors()
         if vectors is None or self.encoder is None:
             return []
-        query = l2_normalise(self.encoder.encode_queries([normalise(text)[:512]]))[0]
+        raw = vector[None, :] if vector is not None else self.encoder.encode_queries([normalise(text)[:512]])
+        query = l2_normalise(np.asarray(raw, dtype=np.float32))[0]
         cosines = vectors @ query
         best = np.argsort(-cosines)[: MAX_ROUTES * 2]
         logits = (cosines[best] - cosines[best[0]]) / DENSE_TEMPERATURE
         weights = np.exp(logits) / np.exp(logits).sum()
         return [Route(self.names[i], float(w)) for i, w in zip(best, weights, strict=True)]
 
-    def route(self, text: str) -> list[Route]:
+    def route(self, text: str, vector: np.ndarray | None = None, words: list[Route] | None = None) -> list[Route]:
         """The demand's disciplines (需求学科路由), the top ``MAX_ROUTES`` renormalised.
 
         Meaning proposes, words confirm: each discipline the encoder finds close gets its weight multiplied by
         ``1 + words weight``, so shared words can reorder plausible disciplines but cannot bring in one that only
         shares a word by accident ("太阳发电机" makes 发电 a word of 天文学). Without an encoder, words alone.
         """
-        words = self.by_words(text)
-        meaning = self.by_meaning(text)
+        words = self.by_words(text) if words is None else words
+        meaning = self.by_meaning(text, vector)
         terms = {r.discipline: r.terms for r in words}
         if meaning:
             said = {r.discipline: r.weight for r in words}
             weight = {r.discipline: r.weight * (1.0 + said.get(r.discipline, 0.0)) for r in meaning}
         else:
             weight = {r.discipline: r.weight for r in words}
+        curated = curated_routes(text)
+        if curated:  # the curated words take their share, and their words lead the reasons
+            total = sum(weight.values()) or 1.0
+            weight = {d: (1.0 - CURATED_SHARE) * w / total for d, w in weight.items()}
+            for r in curated:
+                weight[r.discipline] = weight.get(r.discipline, 0.0) + CURATED_SHARE * r.weight
+                terms[r.discipline] = tuple(dict.fromkeys([*r.terms, *terms.get(r.discipline, ())]))
         return _normalised(weight, terms)
 
     # ----- the centroids -----

