@@ -85,6 +85,12 @@ class Plan:
     timeout: float = 60.0
     workers: int = 1
     prime: list[str] = field(default_factory=list)  # paths each priming client fetches before the run
+    # several app processes (bench/scale/hosts.py): user i talks to base_urls[i % len] all along, as behind a
+    # sticky load balancer; empty: every user talks to base_url
+    base_urls: list[str] = field(default_factory=list)
+
+    def url_of(self, index: int) -> str:
+        return self.base_urls[index % len(self.base_urls)] if self.base_urls else self.base_url
 
 
 @dataclass
@@ -151,7 +157,7 @@ async def _user(index: int, plan: Plan, res: Result, start_at: float, end_at: fl
     # uvicorn closes a keep-alive connection after 5 idle seconds; a client that reuses it just then gets a reset
     # (browsers retry those silently). Expiring idle connections at 4 s keeps that race out of the numbers.
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=4.0)
-    async with httpx.AsyncClient(base_url=plan.base_url, follow_redirects=False, timeout=plan.timeout,
+    async with httpx.AsyncClient(base_url=plan.url_of(index), follow_redirects=False, timeout=plan.timeout,
                                  limits=limits) as client:
         await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
         await _login(client, plan.accounts[role], plan.password, res)
@@ -221,12 +227,12 @@ async def prime(plan: Plan, workers: int, paths: list[str]) -> None:
     Several clients at once, each on its own connection, so that every worker gets some of them."""
 
     async def one(i: int) -> None:
-        async with httpx.AsyncClient(base_url=plan.base_url, follow_redirects=False, timeout=120) as client:
+        async with httpx.AsyncClient(base_url=plan.url_of(i), follow_redirects=False, timeout=120) as client:
             await _login(client, plan.accounts["province"], plan.password, Result())
             for path in paths[i % len(paths):] + paths[:i % len(paths)]:
                 await client.get(path)
 
-    await asyncio.gather(*(one(i) for i in range(4 * workers)))
+    await asyncio.gather(*(one(i) for i in range(4 * workers * max(1, len(plan.base_urls)))))
 
 
 async def _run(plan: Plan) -> Result:
