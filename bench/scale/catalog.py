@@ -153,13 +153,13 @@ def connect(url: str) -> Any:
 
 
 @contextlib.contextmanager
-def scratch_database(base_url: str, keep: bool) -> Iterator[str]:
+def scratch_database(base_url: str, keep: bool, name: str = DB_NAME) -> Iterator[str]:
     """A fresh database with the vector extension; dropped afterwards unless ``keep``."""
     base = base_url.rstrip("/")
     with connect(base + "/postgres") as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
-    url = f"{base}/{DB_NAME}"
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = f"{base}/{name}"
     with connect(url) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -168,7 +168,7 @@ def scratch_database(base_url: str, keep: bool) -> Iterator[str]:
     finally:
         if not keep:
             with connect(base + "/postgres") as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def tsvector_literal(tokens: Sequence[str]) -> str:
@@ -335,6 +335,7 @@ def run_quality(url: str, papers: list[Paper], tokenizer: Tokenizer, encoder: En
     rankings["fused in-process (bm25 + dense)"] = fuse("bm25 (in-process)", "dense int8 exact (in-process)")
     rankings["fused PostgreSQL (ts_rank + HNSW)"] = fuse("PostgreSQL ts_rank", "pgvector HNSW")
     rankings["fused PostgreSQL (ts_rank_cd + HNSW)"] = fuse("PostgreSQL ts_rank_cd", "pgvector HNSW")
+    rankings["fused PostgreSQL (ts_rank_len + HNSW)"] = fuse("PostgreSQL ts_rank_len", "pgvector HNSW")
     return {"documents": len(papers), "queries": len(queries),
             "methods": {m: scores([rank_of(str(i), r) for (i, _), r in zip(queries, rs, strict=True)])
                         for m, rs in rankings.items()}}
@@ -405,7 +406,7 @@ def run_scale(url: str, n: int, papers: list[Paper], tokenizer: Tokenizer, base:
         fts_top = [[i for i, _ in pg_fulltext(conn, "s_fts", t, 10)] for t in q_tokens]
         # how many of BM25's top 10 the full-text ranking also puts in its top 10 (the same documents, two rankings)
         out["pg_fts_vs_bm25_top10_overlap"] = round(statistics.fmean(
-            len({int(x) for x in b} & set(a)) / max(len(b), 1) for a, b in zip(fts_top, bm25_top, strict=True)), 3)
+            len(set(b) & set(a)) / max(len(b), 1) for a, b in zip(fts_top, bm25_top, strict=True)), 3)
         print(f"[scale {n}] full text: {out['pg_fts_top100']}", flush=True)
         conn.execute("SET hnsw.ef_search = 100")
         rng = np.random.default_rng(9)
@@ -432,6 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200, help="test queries timed per pass")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--db-name", default=DB_NAME, help="the scratch database (dropped and created)")
     parser.add_argument("--tiny", action="store_true", help="200 papers, hashed vectors, sizes 2000: a smoke run")
     parser.add_argument("--out", default=str(OUT / "catalog.json"))
     args = parser.parse_args(argv)
@@ -450,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(), "scale": {}}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with scratch_database(pg, args.keep_db) as url:
+    with scratch_database(pg, args.keep_db, args.db_name) as url:
         with connect(url) as conn:
             results["pgvector"] = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'"
                                                ).fetchone()[0]

@@ -8,12 +8,14 @@ The ledger is ``bench/web/generate.py``'s province at ``--scale`` in the scratch
 (kept and reused while its scale matches; ``--fresh`` rebuilds it), with its lexical matching indexes built once
 and copied to each process's own ``XIAODI_MATCH_INDEX_DIR`` (as separate hosts have separate disks). Each
 process is ``xiaodi serve --workers 1`` on its own loopback port; virtual user *i* stays with process *i mod N*
-(a sticky balancer). The users are ``bench/web/load.py``'s: they log in (argon2), then browse lists, API lists,
-detail pages and the dashboard with a think time of 1–5 s.
+(a sticky balancer). The users are ``bench/web/load.py``'s: they browse lists, API lists, detail pages and the
+dashboard with a think time of 1–5 s, each on its role's session on its process, logged in once before the level
+starts (``--login-each``: every user logs in itself, an argon2 hash each — 500 of them starve 2 cores for a
+minute, a login storm rather than the steady state of a campaign week).
 
 Per repeat, for each process count (1, 2, 3 — so the configurations are compared within the same minutes), the
-processes are started and primed once, then each user level runs in turn: a warm-up long enough for the logins
-(10 s + 0.1 s per user), then ``--duration`` measured seconds. Reported per run: requests/s (total and per
+processes are started and primed once, then each user level runs in turn: a warm-up that ramps the users in
+(10 s + 0.08 s per user), then ``--duration`` measured seconds. Reported per run: requests/s (total and per
 process), p50/p95 of every non-login request, errors, the CPU seconds of the servers, the database backends and
 the load generator (which shares the 2 cores), the machine's load average; then the median over the repeats.
 """
@@ -73,7 +75,7 @@ def host_dirs(index_dir: Path, n: int) -> list[Path]:
 
 
 def warmup_for(users: int) -> float:
-    return 10.0 + 0.1 * users  # the logins (argon2, ~0.1 s of CPU each) land in the warm-up, not the measure
+    return 10.0 + 0.08 * users  # the ramp (and with --login-each the logins) lands in the warm-up, not the measure
 
 
 def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
@@ -129,6 +131,8 @@ def one_repeat(args: argparse.Namespace, url: str, dirs: list[Path], info: dict[
                                  password=PASSWORD, tokens=tokens, search_terms=terms, shapes=shapes,
                                  seed=run_no * 100 + users, workers=1, prime=[] if primed else web.PRIME)
                 primed = True
+                if args.shared_sessions:
+                    plan.sessions = load.login_once(plan)
                 r = {"processes": n, "users": users, "run": run_no, **measure(url, procs, plan)}
                 print(f"  [run {run_no}] {n} process(es), {users} users: {r['rps']} req/s "
                       f"({r['rps_per_process']}/process), p50 {r['p50']} ms, p95 {r['p95']} ms, errors "
@@ -170,10 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--procs", type=ints, default=[1, 2, 3])
     parser.add_argument("--users", type=ints, default=[50, 200, 500])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=30.0, help="measured seconds per user level")
+    parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per user level")
     parser.add_argument("--think", type=lambda s: tuple(float(x) for x in s.split(",")), default=(1.0, 5.0))
     parser.add_argument("--scale", type=float, default=0.1, help="ledger size; 1 = the province of issue 5")
     parser.add_argument("--fresh", action="store_true", help="rebuild the ledger even if a kept one matches")
+    parser.add_argument("--login-each", dest="shared_sessions", action="store_false",
+                        help="every virtual user logs in itself (argon2 each) instead of reusing its role's session")
     parser.add_argument("--ignore-lock", action="store_true", help=f"do not wait while {web.OTHER_LOCK} exists")
     args = parser.parse_args(argv)
     pg = os.environ.get("XIAODI_BENCH_PG_URL")
