@@ -15,7 +15,7 @@ minute, a login storm rather than the steady state of a campaign week).
 
 Per repeat, for each process count (1, 2, 3 — so the configurations are compared within the same minutes), the
 processes are started and primed once, then each user level runs in turn: a warm-up that ramps the users in
-(10 s + 0.08 s per user), then ``--duration`` measured seconds. Reported per run: requests/s (total and per
+(15 s + 0.03 s per user), then ``--duration`` measured seconds. Reported per run: requests/s (total and per
 process), p50/p95 of every non-login request, errors, the CPU seconds of the servers, the database backends and
 the load generator (which shares the 2 cores), the machine's load average; then the median over the repeats.
 """
@@ -74,8 +74,10 @@ def host_dirs(index_dir: Path, n: int) -> list[Path]:
     return out
 
 
-def warmup_for(users: int) -> float:
-    return 10.0 + 0.08 * users  # the ramp (and with --login-each the logins) lands in the warm-up, not the measure
+def warmup_for(users: int, *, login_each: bool = False) -> float:
+    """The ramp (users start over 10 s) and the first think times settle before the measure; logging every user
+    in (argon2, ~0.1 s of CPU each) needs longer."""
+    return 10.0 + 0.1 * users if login_each else 15.0 + 0.03 * users
 
 
 def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
@@ -125,8 +127,9 @@ def one_repeat(args: argparse.Namespace, url: str, dirs: list[Path], info: dict[
             bases, procs = [b for b, _ in started], [p for _, p in started]
             primed = False
             for users in args.users:
-                plan = load.Plan(base_url=bases[0], base_urls=bases, users=users, warmup=warmup_for(users),
-                                 duration=args.duration, think=args.think,
+                warmup = warmup_for(users, login_each=not args.shared_sessions)
+                plan = load.Plan(base_url=bases[0], base_urls=bases, users=users, warmup=warmup, duration=args.duration,
+                                 think=args.think,
                                  accounts={r: a["username"] for r, a in info["accounts"].items()},
                                  password=PASSWORD, tokens=tokens, search_terms=terms, shapes=shapes,
                                  seed=run_no * 100 + users, workers=1, prime=[] if primed else web.PRIME)
