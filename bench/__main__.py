@@ -1,7 +1,7 @@
 """``python -m bench [AREA ...]`` (or ``make bench``): run the benchmarks of each area in turn.
 
-Areas: ingest, tables, loop, matching, web, assessment. Each writes its own section's numbers; docs/benchmarks.md
-records them.
+Areas: ingest, tables, loop, matching, web, assessment, scale, hosts. Each writes its own section's numbers;
+docs/benchmarks.md records them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ AREAS: dict[str, list[str]] = {
     "matching": [sys.executable, "-m", "bench.matching"],
     "web": [sys.executable, "bench/web/run.py"],
     "assessment": [sys.executable, "bench/assessment/run.py"],
+    "scale": [sys.executable, "bench/scale/catalog.py"],  # PostgreSQL (+ pgvector) only: XIAODI_BENCH_PG_URL
+    "hosts": [sys.executable, "bench/scale/hosts.py"],  # PostgreSQL only: XIAODI_BENCH_PG_URL
 }
 
 

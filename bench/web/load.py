@@ -85,6 +85,14 @@ class Plan:
     timeout: float = 60.0
     workers: int = 1
     prime: list[str] = field(default_factory=list)  # paths each priming client fetches before the run
+    # several app processes (bench/scale/hosts.py): user i talks to base_urls[i % len] all along, as behind a
+    # sticky load balancer; empty: every user talks to base_url
+    base_urls: list[str] = field(default_factory=list)
+    # (base url, role) → session cookies logged in once beforehand (``login_once``); empty: every user logs in
+    sessions: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    def url_of(self, index: int) -> str:
+        return self.base_urls[index % len(self.base_urls)] if self.base_urls else self.base_url
 
 
 @dataclass
@@ -151,10 +159,14 @@ async def _user(index: int, plan: Plan, res: Result, start_at: float, end_at: fl
     # uvicorn closes a keep-alive connection after 5 idle seconds; a client that reuses it just then gets a reset
     # (browsers retry those silently). Expiring idle connections at 4 s keeps that race out of the numbers.
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=4.0)
-    async with httpx.AsyncClient(base_url=plan.base_url, follow_redirects=False, timeout=plan.timeout,
+    async with httpx.AsyncClient(base_url=plan.url_of(index), follow_redirects=False, timeout=plan.timeout,
                                  limits=limits) as client:
         await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
-        await _login(client, plan.accounts[role], plan.password, res)
+        session = plan.sessions.get((plan.url_of(index), role))
+        if session is not None:
+            client.cookies.update(session)
+        else:
+            await _login(client, plan.accounts[role], plan.password, res)
         groups, weights = list(MIX), list(MIX.values())
         while time.perf_counter() < end_at:
             group = rng.choices(groups, weights)[0]
@@ -221,12 +233,28 @@ async def prime(plan: Plan, workers: int, paths: list[str]) -> None:
     Several clients at once, each on its own connection, so that every worker gets some of them."""
 
     async def one(i: int) -> None:
-        async with httpx.AsyncClient(base_url=plan.base_url, follow_redirects=False, timeout=120) as client:
+        async with httpx.AsyncClient(base_url=plan.url_of(i), follow_redirects=False, timeout=120) as client:
             await _login(client, plan.accounts["province"], plan.password, Result())
             for path in paths[i % len(paths):] + paths[:i % len(paths)]:
                 await client.get(path)
 
-    await asyncio.gather(*(one(i) for i in range(4 * workers)))
+    await asyncio.gather(*(one(i) for i in range(4 * workers * max(1, len(plan.base_urls)))))
+
+
+async def _login_once(plan: Plan) -> dict[tuple[str, str], dict[str, str]]:
+    sessions: dict[tuple[str, str], dict[str, str]] = {}
+    for url in plan.base_urls or [plan.base_url]:
+        for role, username in plan.accounts.items():
+            async with httpx.AsyncClient(base_url=url, follow_redirects=False, timeout=120) as client:
+                await _login(client, username, plan.password, Result())
+                sessions[(url, role)] = dict(client.cookies.items())
+    return sessions
+
+
+def login_once(plan: Plan) -> dict[tuple[str, str], dict[str, str]]:
+    """One session per role and process, for users that share it (a long-lived browser session each): a login
+    storm of hundreds of argon2 hashes is not the steady state a campaign week is measured in."""
+    return asyncio.run(_login_once(plan))
 
 
 async def _run(plan: Plan) -> Result:
