@@ -142,3 +142,8 @@ def test_the_first_of_ten_experts_is_not_close_in_meaning_just_for_being_first()
     assert all(c.score < 35 for c in unrelated), [(c.name, c.score, c.reasons) for c in unrelated]
     related = rank(index, router, "钢渣综合利用", weights=RESOURCES, top_k=3)
     assert related[0].name == "王教授"
+
+
+def test_a_word_the_tokenizer_split_into_characters_is_shown_whole() -> None:
+    """锂渣 is not in the tokenizer's dictionary: its characters match one by one, and the reason names the word."""
+    assert shared_terms_reason(ReasonInput(["锂", "渣", "综合利用"], {})) == "共同关键词：锂渣、综合利用"

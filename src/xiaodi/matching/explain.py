@@ -76,15 +76,33 @@ def _checkable(term: str) -> bool:
     return len(term) >= 2 or term.isascii()
 
 
+def _rejoined(terms: Sequence[str]) -> list[str]:
+    """The matched terms with each run of single Chinese characters joined again: the tokenizer splits a word it
+    does not know (锂渣 → 锂、渣), and the word, not its characters, is what a person can check."""
+    out: list[str] = []
+    run = ""
+    for term in [*terms, ""]:
+        if len(term) == 1 and not term.isascii():
+            run += term
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if term:
+            out.append(term)
+    return out
+
+
 def shared_terms_reason(r: ReasonInput) -> str | None:
     """共同关键词：钢渣、固废利用 — longest terms first, sub-tokens of a listed term dropped; never only generic
-    words (材料、重点、实验室) or single characters."""
-    terms = sorted(dict.fromkeys(t for t in r.matched_terms if _checkable(t) and t not in GENERIC_TERMS),
+    words (材料、重点、实验室) or lone single characters (a run of them is the word the tokenizer split)."""
+    matched = _rejoined(r.matched_terms)
+    terms = sorted(dict.fromkeys(t for t in matched if _checkable(t) and t not in GENERIC_TERMS),
                    key=len, reverse=True)
     kept = [t for t in terms if not _contained(t, terms)]
     if not kept:
         return None
-    kept.sort(key=list(r.matched_terms).index)  # back to query order
+    kept.sort(key=matched.index)  # back to query order
     return f"共同关键词：{_join(kept)}"
 
 
