@@ -16,7 +16,7 @@ from .conftest import ACTOR, World
 
 
 def _selected(html: str) -> str:
-    form = html.split('name="year"', 1)[1].split("</select>", 1)[0]
+    form = html.split('<select name="year"', 1)[1].split("</select>", 1)[0]
     return re.search(r"<option[^>]*selected[^>]*>([^<]+)</option>", form).group(1)  # type: ignore[union-attr]
 
 
