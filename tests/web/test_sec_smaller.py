@@ -14,7 +14,7 @@ from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
 from xiaodi.core.errors import Conflict
 from xiaodi.core.records import create
-from xiaodi.demands.service_claims import submit_claim
+from xiaodi.demands.service_claims import invite_reviewer, submit_claim
 from xiaodi.directory.models import Organisation, Region
 
 from .conftest import ACTOR, PASSWORD, World, csrf_for
@@ -35,14 +35,17 @@ def _two_claims(session: Session, world: World) -> dict[str, int]:
 def test_an_expert_sees_in_the_ranking_only_the_claims_he_may_see(
         login: Callable[[str], TestClient], session: Session, world: World, personas: dict[str, int]) -> None:
     claims = _two_claims(session, world)
-    accounts.create_user(session, actor=ACTOR, username="reviewer", display_name="评审专家·钱", password=PASSWORD,
-                         role=Role.EXPERT, person_id=world.expert_id)  # 李测试 of 山西大学
+    reviewer = accounts.create_user(session, actor=ACTOR, username="reviewer", display_name="评审专家·钱",
+                                    password=PASSWORD, role=Role.EXPERT, person_id=world.expert_id)  # 李测试 of 山西大学
     session.flush()
-    expert = login("reviewer")
+    expert = login("reviewer")  # not invited: neither the other university's claim nor the ranking
+    assert claims["太原理工大学"] not in {c["id"] for c in expert.get(f"/api/demands/{world.demand_id}/claims").json()}
+    assert expert.get(f"/api/demands/{world.demand_id}/ranking").status_code == 403
+    invite_reviewer(session, actor=ACTOR, demand_id=world.demand_id, reviewer_user_id=reviewer.id)
+    session.flush()  # invited: the ranking never shows more than the claims list does
     visible = {c["id"] for c in expert.get(f"/api/demands/{world.demand_id}/claims").json()}
     ranking = expert.get(f"/api/demands/{world.demand_id}/ranking")
     assert ranking.status_code == 200
-    assert claims["太原理工大学"] not in visible
     assert {r["claim_id"] for r in ranking.json()} <= visible
 
     office = login("hejin")  # the demand's office decides: it sees every claim, in the list and in the ranking
