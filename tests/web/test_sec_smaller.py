@@ -36,7 +36,7 @@ def test_an_expert_sees_in_the_ranking_only_the_claims_he_may_see(
         login: Callable[[str], TestClient], session: Session, world: World, personas: dict[str, int]) -> None:
     claims = _two_claims(session, world)
     reviewer = accounts.create_user(session, actor=ACTOR, username="reviewer", display_name="评审专家·钱",
-                                    password=PASSWORD, role=Role.EXPERT, person_id=world.expert_id)  # 李测试 of 山西大学
+                                    password=PASSWORD, role=Role.EXPERT, person_id=world.expert_id)  # 李测试, 山西大学
     session.flush()
     expert = login("reviewer")  # not invited: neither the other university's claim nor the ranking
     assert claims["太原理工大学"] not in {c["id"] for c in expert.get(f"/api/demands/{world.demand_id}/claims").json()}
