@@ -58,7 +58,8 @@ def test_a_base_goes_from_proposal_to_operation_each_step_by_the_office(session:
     service.take_step(session, hejin, base.id, "revoke", reason="企业停产")
     assert base.state == BaseState.REVOKED
     actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "programme_base",
-                                                              AuditEntry.entity_id == base.id)).all()
+                                                              AuditEntry.entity_id == base.id)
+                              .order_by(AuditEntry.id)).all()  # PostgreSQL returns rows in no promised order
     assert actions == ["create", "base_review", "base_recognise", "base_plaque", "base_operate", "base_revoke"]
     reasons = session.scalars(select(AuditEntry.reason).where(AuditEntry.action == "base_revoke")).all()
     assert reasons == ["企业停产"]
