@@ -303,7 +303,7 @@ def relevant_labs(labs: Sequence[str], routes: Sequence[Route], table: Mapping[s
                   terms: Sequence[str], said: str = "") -> list[str]:
     """The candidate's key labs that bear on the demand (依托平台): a lab that is evidence of a routed discipline,
     or whose name holds a word the demand shares — not every lab of the school; none already named in ``said``."""
-    routed = {b for r in routes if r.discipline in table for b in table[r.discipline][1]}
+    routed = {b for r in shown_routes(routes, table) for b in table[r.discipline][1]}
     words = [t for t in terms if len(t) >= 2 and t not in explain.GENERIC_TERMS]
     return [lab for lab in labs if (lab in routed or any(t in lab for t in words)) and lab not in said]
 
@@ -319,13 +319,21 @@ def _facts(discipline: str, bases: Sequence[str], limit: int = 3) -> str:
     return "、".join(dict.fromkeys(out))
 
 
+def shown_routes(routes: Sequence[Route], table: Mapping[str, tuple[float, list[str]]], limit: int = 2,
+                 ) -> list[Route]:
+    """The routed disciplines the reasons name: those that carry most of the candidate's score. A lab is a reason
+    (依托平台) only as evidence of one of them — a lab of a discipline the reasons do not name says nothing a person
+    can check."""
+    parts = sorted(((r.weight * table[r.discipline][0], r) for r in routes if r.discipline in table),
+                   key=lambda t: -t[0])
+    return [r for _, r in parts[:limit]]
+
+
 def route_reasons(routes: Sequence[Route], table: Mapping[str, tuple[float, list[str]]], limit: int = 2) -> list[str]:
     """学科对口：冶金工程 A+（第四轮学科评估）、钢铁冶金国家重点实验室（需求涉及冶金工程：钢渣） — the routed
     disciplines that carry most of the candidate's score, with the facts behind its strength."""
-    parts = sorted(((r.weight * table[r.discipline][0], r) for r in routes if r.discipline in table),
-                   key=lambda t: -t[0])[:limit]
     out = []
-    for _, r in parts:
+    for r in shown_routes(routes, table, limit):
         facts = _facts(r.discipline, table[r.discipline][1])
         words = [t for t in r.terms if t not in explain.GENERIC_TERMS]  # one character only from route_terms.txt (茶)
         why = f"；需求涉及{r.discipline}（{'、'.join(words[:4])}）" if words else f"；需求与{r.discipline}语义相近"
