@@ -7,39 +7,23 @@ Skipped when /usr/bin/chromium or the playwright package is missing (no browser 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser import SHOTS, serving
+from tests.browser import submit as _submit
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "Xiaodi2025given"  # set by the office: the expert must change it
 NEW_PASSWORD = "Xiaodi2025mine"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 TITLE = "铝灰渣无害化处置技术攻关"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server over a fresh SQLite ledger: a published 河津 demand with one screened claim of 山西大学 and an
     expert account (password set by the office) invited to review it."""
-    import uvicorn
     from sqlalchemy import select
 
     from xiaodi.accounts import service as accounts
@@ -78,32 +62,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                       role=Role.EXPERT, person_id=person.id, must_change_password=True)
         claims.invite_reviewer(s, actor=actor, demand_id=demand.id, reviewer_user_id=expert.id)
     app = create_app(engine, settings=Settings(data_dir=folder, secret_key="e2e-secret-key-0123456789"))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-def _submit(page: object, selector: str) -> None:
-    """Click and wait for the page it loads (reading mid-flight would race the server)."""
-    with page.expect_navigation():  # type: ignore[attr-defined]
-        page.click(selector)  # type: ignore[attr-defined]
 
 
 def test_an_invited_expert_reviews_a_claim_in_the_browser(server: str, browser: object) -> None:
