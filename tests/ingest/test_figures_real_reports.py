@@ -21,6 +21,16 @@ def test_schools_a_place_hosts_are_not_its_partner_schools():
     assert pairs("晋中现有驻地高校11所。") == set()
 
 
+def test_hosted_schools_the_place_signs_with_are_its_partners():
+    # the hosted schools are the other party of the clause's signing: partners, whatever else the place hosts
+    assert pairs("与甲大学、乙学院等5所驻地高校战略合作集中签约。") == {("universities", 5)}
+    assert pairs("全县8所驻县高校与县政府签订校地合作协议。") == {("universities", 8)}
+    assert pairs("我市与驻地12所高校签订战略合作协议。") == {("universities", 12)}
+    # met, or present at a ceremony, but not signed with: still the stock of schools
+    assert pairs("市政府与21所驻地高校负责人座谈交流。") == set()
+    assert pairs("全市21所驻地高校参加签约仪式。") == set()
+
+
 def test_a_quoted_name_counts_what_its_last_word_names():
     # "校地人才工作联络站" names stations: 高校 inside the name is no count of schools; "科技小院" are bases
     assert pairs("大会为12所“高校人才工作联络站”授牌,新建3个“科技小院”。") == {("bases", 3)}

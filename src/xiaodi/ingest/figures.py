@@ -676,7 +676,7 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _refine_part(metric, _before(text, m.start(), lo), _after(text, m.end(), hi))
         else:
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
-            if metric == "universities" and _not_partner_schools(text, m, lo):
+            if metric == "universities" and _not_partner_schools(text, m, lo, hi):
                 continue
             if metric == "bases" and _participant_bases(text, m, lo, hi):
                 continue
@@ -714,10 +714,25 @@ def _signed_investment(text: str, out: list[StatedFigure]) -> None:
             fig.metric = "amount_signed"
 
 
-def _not_partner_schools(text: str, m: re.Match[str], lo: int) -> bool:
+def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """Schools that are no partners of the report's place (合作高校): those it has or hosts ("全市现有高校12所",
-    "21所驻地高校", "驻市高校8所")."""
-    return bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
+    "21所驻地高校", "驻市高校8所") — unless the same clause signs or cooperates with them, as the other party
+    ("与甲大学等5所驻地高校战略合作集中签约") or as the ones that sign ("8所驻市高校与县政府签订协议"): hosted
+    schools a place signs with are its partners."""
+    hosted = bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
+    return hosted and not _signs_with(text, m, lo, hi)
+
+
+# A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
+_WITH = re.compile(r"与|同")
+_SIGNS = re.compile(r"签约|签订|签署|合作协议|战略合作|开展合作|建立合作|达成合作")
+
+
+def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    after = text[m.end() : clause_end]
+    return bool(_SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)))
 
 
 # What the participants of an event do: present themselves (推介, 参展…) or, as the other party, meet (对接, 洽谈…).
