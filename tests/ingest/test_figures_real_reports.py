@@ -97,3 +97,12 @@ def test_projects_of_one_size_are_a_breakdown_of_the_signed_ones():
 def test_new_processes_and_practical_techniques_are_achievements():
     assert pairs("科技特派员推广新技术、新工艺、新装备及新模式等120余项。") == {("achievements", 120)}
     assert pairs("全年推广先进实用技术85项。") == {("achievements", 85)}
+
+
+def test_the_places_economy_as_a_whole_is_no_programme_figure():
+    # all-source investment promotion (招商引资) is a statistic of the place: the reader abstains; money signed at the
+    # event, and a technology-market total, stay figures
+    assert pairs("截至目前,全市招商引资签约项目投资1200亿元。") == set()
+    assert pairs("全市招商引资签约项目56个。") == set()
+    assert pairs("大会现场签约项目12个,签约金额36.5亿元;全年技术合同成交额52亿元。") == {
+        ("projects_signed", 12), ("amount_signed", Decimal("3650000000")), ("amount_signed", Decimal("5200000000"))}

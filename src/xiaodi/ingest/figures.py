@@ -680,6 +680,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
                 continue
             if metric == "bases" and _participant_bases(text, m, lo, hi):
                 continue
+            if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
+                continue
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -733,6 +735,19 @@ def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
     after = text[m.end() : clause_end]
     return bool(_SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)))
+
+
+# A place's economy as a whole: its investment promotion from every source (招商引资) is a statistic of the place, not
+# deals of the cooperation the report is about. (The flows of a technology market, 吸纳/输出技术合同成交额, were tried
+# too and left: the synthetic dev labels count them, "高校院所输出技术合同成交额" among them.)
+_ECONOMY_WIDE = re.compile(r"招商引资")
+
+
+def _economy_wide(text: str, start: int, lo: int) -> bool:
+    """Money or projects that the clause counts under the place's economy as a whole ("武汉招商引资签约项目投资19430亿元"):
+    the reader abstains rather than file them as the programme's figures."""
+    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
+    return bool(_ECONOMY_WIDE.search(text, clause_start, start))
 
 
 # What the participants of an event do: present themselves (推介, 参展…) or, as the other party, meet (对接, 洽谈…).
