@@ -744,8 +744,8 @@ _ECONOMY_WIDE = re.compile(r"招商引资")
 
 
 def _economy_wide(text: str, start: int, lo: int) -> bool:
-    """Money or projects that the clause counts under the place's economy as a whole ("武汉招商引资签约项目投资19430亿元"):
-    the reader abstains rather than file them as the programme's figures."""
+    """Money or projects that the clause counts under the place's economy as a whole
+    ("武汉招商引资签约项目投资19430亿元"): the reader abstains rather than file them as the programme's figures."""
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     return bool(_ECONOMY_WIDE.search(text, clause_start, start))
 
