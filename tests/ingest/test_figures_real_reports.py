@@ -106,3 +106,11 @@ def test_the_places_economy_as_a_whole_is_no_programme_figure():
     assert pairs("全市招商引资签约项目56个。") == set()
     assert pairs("大会现场签约项目12个,签约金额36.5亿元;全年技术合同成交额52亿元。") == {
         ("projects_signed", 12), ("amount_signed", Decimal("3650000000")), ("amount_signed", Decimal("5200000000"))}
+
+
+def test_projects_a_programme_decided_on_are_signed_projects():
+    # 确定 in the projects' own clause: decided on, as 促成 brought about; 揭榜 after them still says demands
+    assert pairs("此次行动共确定了150个高校服务乡村振兴科技项目。") == {("projects_signed", 150)}
+    assert pairs("经评审,确定12个项目成功揭榜。") == {("tech_demand", 12)}
+    # a decision in another clause says nothing of the projects
+    assert pairs("会议确定,今年实施项目30个。") == {("projects", 30)}

@@ -419,6 +419,9 @@ def _keyword_ending(before: str, cls: str) -> str | None:
 _LANDED = re.compile(r"落地|落户|投产")
 # 促成/达成 (brought about) projects are signed ones, as the labelling rules of real reports have it
 _SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成|促成")
+# Projects a programme has decided on (共确定了1502个…项目, 确定校地合作项目30个) are signed ones too, as the labelling
+# conventions of the real reports have them (bench/ingest/reports_news/README.md); only in the verb's own clause.
+_DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 # What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功).
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
 
@@ -433,7 +436,7 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
         return "tech_demand"  # "49个项目成功揭榜": the items of a 揭榜挂帅 list are technology demands
-    return metric
+    return "projects_signed" if _DECIDED.search(before) else metric
 
 
 def _refine_part(metric: str, before: str, rest: str) -> str:
