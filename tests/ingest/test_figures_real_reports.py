@@ -114,3 +114,24 @@ def test_projects_a_programme_decided_on_are_signed_projects():
     assert pairs("经评审,确定12个项目成功揭榜。") == {("tech_demand", 12)}
     # a decision in another clause says nothing of the projects
     assert pairs("会议确定,今年实施项目30个。") == {("projects", 30)}
+
+
+def test_a_space_between_digits_and_their_classifier_is_typesetting():
+    assert pairs("会上发布技术难题35 个,企业与高校签订了12 个合作项目。") == {
+        ("tech_demand", 35), ("projects_signed", 12)}
+
+
+def test_the_rest_of_a_set_already_counted_is_no_figure_of_its_own():
+    text = "全市与6所高校签署战略合作协议。其中,市政府与甲大学签署全面合作协议,还与另外五所高校签署了框架协议。"
+    assert {f.value for f in extract_figures(text) if f.metric == "universities"} == {6}
+
+
+def test_schools_still_being_negotiated_with_are_not_partners_yet():
+    assert pairs("全县先后与40所高校签署了合作协议,正在洽谈的还有15所。") == {("universities", 40)}
+
+
+def test_technology_needs_counted_together_with_financing_needs_are_a_mixed_count():
+    assert pairs("洽谈会发布了300多项企业技术需求和融资需求信息。") == set()
+    assert pairs("累计推出企业技术需求与融资需求2000项。") == set()
+    # counted apart, the technology needs are a figure
+    assert pairs("发布技术难题45个、融资需求20项。") == {("tech_demand", 45)}

@@ -89,6 +89,7 @@ _METRIC_OF = {k: m for m, ks in _KEYWORDS.items() for k in ks}
 _NUMBER = re.compile(
     r"(?P<approx>将近|接近|大约|超过|近|(?<![签合预节制契公条邀相协履])约|超|逾)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+    r"(?:(?<=\d)[ \u3000])?"  # typesetting: a space between digits and their classifier ("技术难题80 个")
     r"(?P<tail>(?:余|多)?[万亿]?(?:余|多)?)"
     r"(?P<cls>人次|场次|亿元|万元|元|个|所|家|项|名|人|位|次|场|座|期|条|件|类|处|份|户|届)"
 )
@@ -685,6 +686,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
                 continue
             if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
                 continue
+        if _not_own_figure(text, m, lo, hi, metric):
+            continue
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -751,6 +754,28 @@ def _economy_wide(text: str, start: int, lo: int) -> bool:
     ("武汉招商引资签约项目投资19430亿元"): the reader abstains rather than file them as the programme's figures."""
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     return bool(_ECONOMY_WIDE.search(text, clause_start, start))
+
+
+# The rest of a set already counted ("还与另外四所高校签署了…协议", "其余3所"): no figure of its own.
+_REST_OF = re.compile(r"(?:另外|其余|其他|其它)$")
+# Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
+_NEGOTIATING = re.compile(r"正在洽谈|正在商谈|正在对接|洽谈中|商谈中")
+_DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amount_signed"})
+# Two kinds of need counted as one ("600多项企业技术需求和融资项目需求", "技术需求与融资需求6824项"): a mixed count,
+# which the labelling rules leave out; needs counted apart ("技术难题80个、融资需求60项") are not mixed.
+_MIXED_NEEDS = re.compile(r"需求[^\d，,。；;]{0,8}?(?:和|与|及|以及)[^\d，,。；;]{0,6}?(?:融资|资金)")
+
+
+def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) -> bool:
+    """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, or a
+    count of technology needs mixed with needs of another kind."""
+    if _REST_OF.search(text, max(lo, m.start() - 3), m.start()):
+        return True
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    if metric in _DEAL_METRICS and _NEGOTIATING.search(text, clause_start, m.start()):
+        return True
+    return metric == "tech_demand" and bool(_MIXED_NEEDS.search(text, clause_start, clause_end))
 
 
 # What the participants of an event do: present themselves (推介, 参展…) or, as the other party, meet (对接, 洽谈…).
