@@ -11,7 +11,8 @@ Two batches of real Chinese news pages and work reports on 校地合作, labelle
   sha256(url), committed with the labels before the reader was run on them.
 
 Only labels (metric, value, unit, approx, a few words of context) are shipped; a batch whose texts are absent is
-reported as "skipped". Labelled metrics are the 11 keys of the labelling rules; the reader's figures in other
+reported as "skipped", and a texts file that holds only part of a batch is scored on the reports it holds (the row
+says "texts of N of M"). Labelled metrics are the 11 keys of the labelling rules; the reader's figures in other
 metrics (experts, enterprises, events …), its plans and its breakdowns of a total (其中…, ``part_of``) are not
 compared, as the labelling rules skip them.
 
