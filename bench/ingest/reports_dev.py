@@ -11,7 +11,8 @@ Two batches of real Chinese news pages and work reports on 校地合作, labelle
   sha256(url), committed with the labels before the reader was run on them.
 
 Only labels (metric, value, unit, approx, a few words of context) are shipped; a batch whose texts are absent is
-reported as "skipped". Labelled metrics are the 11 keys of the labelling rules; the reader's figures in other
+reported as "skipped", and a texts file that holds only part of a batch is scored on the reports it holds (the row
+says "texts of N of M"). Labelled metrics are the 11 keys of the labelling rules; the reader's figures in other
 metrics (experts, enterprises, events …), its plans and its breakdowns of a total (其中…, ``part_of``) are not
 compared, as the labelling rules skip them.
 
@@ -83,6 +84,15 @@ def evaluate(ids: list[str], texts: dict[str, str], labels: dict) -> tuple[Score
     return pair, value, misses
 
 
+def _present(ids: list[str], texts: dict[str, str]) -> list[str]:
+    """The reports of a split whose text is at hand (a texts file may hold only part of a batch)."""
+    return [i for i in ids if i in texts]
+
+
+def _partial(present: list[str], ids: list[str]) -> str:
+    return "" if len(present) == len(ids) else f" (texts of {len(present)} of {len(ids)})"
+
+
 def _row(label: str, n: int, figures: int, s: Score, v: Score) -> str:
     return (f"| {label} | {n} | {figures} | {s.tp} | {s.fp} | {s.fn} | {s.precision:.3f} | {s.recall:.3f} | "
             f"{s.f1:.3f} | {v.f1:.3f} |")
@@ -102,10 +112,10 @@ def main() -> int:
         labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
         split = json.loads((folder / "split.json").read_text(encoding="utf-8"))
         for name, kind in ((tune, "tune"), (untouched, "untouched")):
-            ids = split[name]
+            ids = _present(split[name], texts)
             pair, value, misses = evaluate(ids, texts, labels)
             n_fig = sum(len(labels[i]["facts"]) for i in ids)
-            print(_row(f"{batch} {name}", len(ids), n_fig, pair, value))
+            print(_row(f"{batch} {name}{_partial(ids, split[name])}", len(ids), n_fig, pair, value))
             total = totals[kind]
             total[0].add(pair)
             total[1].add(value)
@@ -114,9 +124,11 @@ def main() -> int:
             if kind == "tune":
                 details.update(misses)
         if "fresh" in split:  # reports added after the rules were frozen: never tuned on, whatever their split
-            pair, value, _misses = evaluate(split["fresh"], texts, labels)
-            n_fig = sum(len(labels[i]["facts"]) for i in split["fresh"])
-            print(_row(f"{batch} fresh (after the rules were frozen)", len(split["fresh"]), n_fig, pair, value))
+            ids = _present(split["fresh"], texts)
+            pair, value, _misses = evaluate(ids, texts, labels)
+            n_fig = sum(len(labels[i]["facts"]) for i in ids)
+            print(_row(f"{batch} fresh (after the rules were frozen){_partial(ids, split['fresh'])}", len(ids), n_fig,
+                       pair, value))
     for kind, (pair, value, n, n_fig) in totals.items():
         if n:
             print(_row(f"**all {kind}**", n, n_fig, pair, value))

@@ -21,6 +21,16 @@ def test_schools_a_place_hosts_are_not_its_partner_schools():
     assert pairs("晋中现有驻地高校11所。") == set()
 
 
+def test_hosted_schools_the_place_signs_with_are_its_partners():
+    # the hosted schools are the other party of the clause's signing: partners, whatever else the place hosts
+    assert pairs("与甲大学、乙学院等5所驻地高校战略合作集中签约。") == {("universities", 5)}
+    assert pairs("全县8所驻县高校与县政府签订校地合作协议。") == {("universities", 8)}
+    assert pairs("我市与驻地12所高校签订战略合作协议。") == {("universities", 12)}
+    # met, or present at a ceremony, but not signed with: still the stock of schools
+    assert pairs("市政府与21所驻地高校负责人座谈交流。") == set()
+    assert pairs("全市21所驻地高校参加签约仪式。") == set()
+
+
 def test_a_quoted_name_counts_what_its_last_word_names():
     # "校地人才工作联络站" names stations: 高校 inside the name is no count of schools; "科技小院" are bases
     assert pairs("大会为12所“高校人才工作联络站”授牌,新建3个“科技小院”。") == {("bases", 3)}
@@ -87,3 +97,41 @@ def test_projects_of_one_size_are_a_breakdown_of_the_signed_ones():
 def test_new_processes_and_practical_techniques_are_achievements():
     assert pairs("科技特派员推广新技术、新工艺、新装备及新模式等120余项。") == {("achievements", 120)}
     assert pairs("全年推广先进实用技术85项。") == {("achievements", 85)}
+
+
+def test_the_places_economy_as_a_whole_is_no_programme_figure():
+    # all-source investment promotion (招商引资) is a statistic of the place: the reader abstains; money signed at the
+    # event, and a technology-market total, stay figures
+    assert pairs("截至目前,全市招商引资签约项目投资1200亿元。") == set()
+    assert pairs("全市招商引资签约项目56个。") == set()
+    assert pairs("大会现场签约项目12个,签约金额36.5亿元;全年技术合同成交额52亿元。") == {
+        ("projects_signed", 12), ("amount_signed", Decimal("3650000000")), ("amount_signed", Decimal("5200000000"))}
+
+
+def test_projects_a_programme_decided_on_are_signed_projects():
+    # 确定 in the projects' own clause: decided on, as 促成 brought about; 揭榜 after them still says demands
+    assert pairs("此次行动共确定了150个高校服务乡村振兴科技项目。") == {("projects_signed", 150)}
+    assert pairs("经评审,确定12个项目成功揭榜。") == {("tech_demand", 12)}
+    # a decision in another clause says nothing of the projects
+    assert pairs("会议确定,今年实施项目30个。") == {("projects", 30)}
+
+
+def test_a_space_between_digits_and_their_classifier_is_typesetting():
+    assert pairs("会上发布技术难题35 个,企业与高校签订了12 个合作项目。") == {
+        ("tech_demand", 35), ("projects_signed", 12)}
+
+
+def test_the_rest_of_a_set_already_counted_is_no_figure_of_its_own():
+    text = "全市与6所高校签署战略合作协议。其中,市政府与甲大学签署全面合作协议,还与另外五所高校签署了框架协议。"
+    assert {f.value for f in extract_figures(text) if f.metric == "universities"} == {6}
+
+
+def test_schools_still_being_negotiated_with_are_not_partners_yet():
+    assert pairs("全县先后与40所高校签署了合作协议,正在洽谈的还有15所。") == {("universities", 40)}
+
+
+def test_technology_needs_counted_together_with_financing_needs_are_a_mixed_count():
+    assert pairs("洽谈会发布了300多项企业技术需求和融资需求信息。") == set()
+    assert pairs("累计推出企业技术需求与融资需求2000项。") == set()
+    # counted apart, the technology needs are a figure
+    assert pairs("发布技术难题45个、融资需求20项。") == {("tech_demand", 45)}

@@ -89,6 +89,7 @@ _METRIC_OF = {k: m for m, ks in _KEYWORDS.items() for k in ks}
 _NUMBER = re.compile(
     r"(?P<approx>将近|接近|大约|超过|近|(?<![签合预节制契公条邀相协履])约|超|逾)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+    r"(?:(?<=\d)[ \u3000])?"  # typesetting: a space between digits and their classifier ("技术难题80 个")
     r"(?P<tail>(?:余|多)?[万亿]?(?:余|多)?)"
     r"(?P<cls>人次|场次|亿元|万元|元|个|所|家|项|名|人|位|次|场|座|期|条|件|类|处|份|户|届)"
 )
@@ -419,6 +420,9 @@ def _keyword_ending(before: str, cls: str) -> str | None:
 _LANDED = re.compile(r"落地|落户|投产")
 # 促成/达成 (brought about) projects are signed ones, as the labelling rules of real reports have it
 _SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成|促成")
+# Projects a programme has decided on (共确定了1502个…项目, 确定校地合作项目30个) are signed ones too, as the labelling
+# conventions of the real reports have them (bench/ingest/reports_news/README.md); only in the verb's own clause.
+_DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 # What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功).
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
 
@@ -433,7 +437,7 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
         return "tech_demand"  # "49个项目成功揭榜": the items of a 揭榜挂帅 list are technology demands
-    return metric
+    return "projects_signed" if _DECIDED.search(before) else metric
 
 
 def _refine_part(metric: str, before: str, rest: str) -> str:
@@ -676,10 +680,14 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _refine_part(metric, _before(text, m.start(), lo), _after(text, m.end(), hi))
         else:
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
-            if metric == "universities" and _not_partner_schools(text, m, lo):
+            if metric == "universities" and _not_partner_schools(text, m, lo, hi):
                 continue
             if metric == "bases" and _participant_bases(text, m, lo, hi):
                 continue
+            if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
+                continue
+        if _not_own_figure(text, m, lo, hi, metric):
+            continue
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -714,10 +722,60 @@ def _signed_investment(text: str, out: list[StatedFigure]) -> None:
             fig.metric = "amount_signed"
 
 
-def _not_partner_schools(text: str, m: re.Match[str], lo: int) -> bool:
+def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """Schools that are no partners of the report's place (合作高校): those it has or hosts ("全市现有高校12所",
-    "21所驻地高校", "驻市高校8所")."""
-    return bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
+    "21所驻地高校", "驻市高校8所") — unless the same clause signs or cooperates with them, as the other party
+    ("与甲大学等5所驻地高校战略合作集中签约") or as the ones that sign ("8所驻市高校与县政府签订协议"): hosted
+    schools a place signs with are its partners."""
+    hosted = bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
+    return hosted and not _signs_with(text, m, lo, hi)
+
+
+# A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
+_WITH = re.compile(r"与|同")
+_SIGNS = re.compile(r"签约|签订|签署|合作协议|战略合作|开展合作|建立合作|达成合作")
+
+
+def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    after = text[m.end() : clause_end]
+    return bool(_SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)))
+
+
+# A place's economy as a whole: its investment promotion from every source (招商引资) is a statistic of the place, not
+# deals of the cooperation the report is about. (The flows of a technology market, 吸纳/输出技术合同成交额, were tried
+# too and left: the synthetic dev labels count them, "高校院所输出技术合同成交额" among them.)
+_ECONOMY_WIDE = re.compile(r"招商引资")
+
+
+def _economy_wide(text: str, start: int, lo: int) -> bool:
+    """Money or projects that the clause counts under the place's economy as a whole
+    ("武汉招商引资签约项目投资19430亿元"): the reader abstains rather than file them as the programme's figures."""
+    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
+    return bool(_ECONOMY_WIDE.search(text, clause_start, start))
+
+
+# The rest of a set already counted ("还与另外四所高校签署了…协议", "其余3所"): no figure of its own.
+_REST_OF = re.compile(r"(?:另外|其余|其他|其它)$")
+# Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
+_NEGOTIATING = re.compile(r"正在洽谈|正在商谈|正在对接|洽谈中|商谈中")
+_DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amount_signed"})
+# Two kinds of need counted as one ("600多项企业技术需求和融资项目需求", "技术需求与融资需求6824项"): a mixed count,
+# which the labelling rules leave out; needs counted apart ("技术难题80个、融资需求60项") are not mixed.
+_MIXED_NEEDS = re.compile(r"需求[^\d，,。；;]{0,8}?(?:和|与|及|以及)[^\d，,。；;]{0,6}?(?:融资|资金)")
+
+
+def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) -> bool:
+    """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, or a
+    count of technology needs mixed with needs of another kind."""
+    if _REST_OF.search(text, max(lo, m.start() - 3), m.start()):
+        return True
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    if metric in _DEAL_METRICS and _NEGOTIATING.search(text, clause_start, m.start()):
+        return True
+    return metric == "tech_demand" and bool(_MIXED_NEEDS.search(text, clause_start, clause_end))
 
 
 # What the participants of an event do: present themselves (推介, 参展…) or, as the other party, meet (对接, 洽谈…).
