@@ -41,6 +41,8 @@ def test_the_route_takes_the_same_candidates_as_the_dict_sums_through_edits() ->
         assert scores.as_dict() == expected and list(scores.as_dict()) == list(expected)
         assert scores.top(50) == sorted(expected, key=lambda rid: -expected[rid])[:50]
         assert all(scores.get(rid) == value for rid, value in expected.items())
+        asked = [*expected, "removed-or-unknown", *map(str, range(600, 610))]
+        assert scores.values(asked) == [expected.get(rid, 0.0) for rid in asked]
         assert scores.get("removed-or-unknown") == 0.0
 
 
