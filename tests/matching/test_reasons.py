@@ -147,3 +147,18 @@ def test_the_first_of_ten_experts_is_not_close_in_meaning_just_for_being_first()
 def test_a_word_the_tokenizer_split_into_characters_is_shown_whole() -> None:
     """锂渣 is not in the tokenizer's dictionary: its characters match one by one, and the reason names the word."""
     assert shared_terms_reason(ReasonInput(["锂", "渣", "综合利用"], {})) == "共同关键词：锂渣、综合利用"
+
+
+def test_a_key_labs_name_routes_by_its_field_not_by_the_words_every_lab_name_has() -> None:
+    """Every state key lab's name ends in 国家重点实验室: those words routed 49 labs to 国家安全学 and others to
+    天文学 (实验室天体物理), so the lab counted as evidence in the wrong discipline and none in its own."""
+    from xiaodi.matching.routing import words_router
+
+    def top(title: str) -> str:
+        return words_router().by_words(title)[0].discipline
+
+    assert top("灾害天气国家重点实验室") == "大气科学"
+    assert top("岩石圈演化国家重点实验室") == "地质学"
+    assert top("现代配位化学国家重点实验室") == "化学"
+    for title in ("化学工程联合国家重点实验室", "煤转化国家重点实验室", "遥感科学国家重点实验室"):
+        assert top(title) not in ("国家安全学", "天文学"), title
