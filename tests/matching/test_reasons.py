@@ -162,3 +162,16 @@ def test_a_key_labs_name_routes_by_its_field_not_by_the_words_every_lab_name_has
     assert top("现代配位化学国家重点实验室") == "化学"
     for title in ("化学工程联合国家重点实验室", "煤转化国家重点实验室", "遥感科学国家重点实验室"):
         assert top(title) not in ("国家安全学", "天文学"), title
+
+
+def test_a_machining_demand_is_not_split_between_mechanical_engineering_and_its_twin() -> None:
+    """仪器科学与技术 had every NSFC topic of 机械工程 (E05) as its words, so 数控、机械、传动 routed to both alike and
+    the mechanical key labs counted for 仪器; now it has the measurement topics (E0511, B0506, F0123)."""
+    from xiaodi.matching.routing import vocabulary, words_router
+
+    assert "数控技术与装备" in vocabulary()["机械工程"] and "数控技术与装备" not in vocabulary()["仪器科学与技术"]
+    assert "机械测试理论与技术" in vocabulary()["仪器科学与技术"]
+    words = {r.discipline: r.weight for r in words_router().by_words("五轴联动数控机床")}
+    assert words.get("机械工程", 0) > 2 * words.get("仪器科学与技术", 0), words
+    for lab in ("机械传动国家重点实验室", "机械系统与振动国家重点实验室", "摩擦学国家重点实验室"):
+        assert words_router().by_words(lab)[0].discipline == "机械工程", lab
