@@ -175,3 +175,13 @@ def test_a_machining_demand_is_not_split_between_mechanical_engineering_and_its_
     assert words.get("机械工程", 0) > 2 * words.get("仪器科学与技术", 0), words
     for lab in ("机械传动国家重点实验室", "机械系统与振动国家重点实验室", "摩擦学国家重点实验室"):
         assert words_router().by_words(lab)[0].discipline == "机械工程", lab
+
+
+def test_a_market_word_does_not_take_half_of_the_route(fresh: Session) -> None:
+    """航空 names whom a composite or a bearing is for, not the discipline of the work: the curated map must not send
+    half of such a demand to 航空宇航科学与技术."""
+    from xiaodi.matching.routing import curated_routes
+
+    assert curated_routes("航空复合材料与结构") == []
+    answer = service.match_answer(fresh, "航空复合材料与结构", "university", 10)
+    assert answer.routes[0].discipline == "材料科学与工程", answer.routes
