@@ -146,7 +146,33 @@ def test_the_first_of_ten_experts_is_not_close_in_meaning_just_for_being_first()
 
 def test_a_word_the_tokenizer_split_into_characters_is_shown_whole() -> None:
     """锂渣 is not in the tokenizer's dictionary: its characters match one by one, and the reason names the word."""
-    assert shared_terms_reason(ReasonInput(["锂", "渣", "综合利用"], {})) == "共同关键词：锂渣、综合利用"
+    said = ReasonInput(["锂", "渣", "综合利用"], {}, query_text="锂渣综合利用", candidate_text="锂渣综合利用技术")
+    assert shared_terms_reason(said) == "共同关键词：锂渣、综合利用"
+
+
+def test_characters_are_joined_only_where_they_stand_together_in_both_texts() -> None:
+    """锂 from 锂电池 and 渣 from 钢渣 are no word 锂渣: characters apart in the demand, or apart in the candidate's
+    text, stay apart (and lone characters are not shown); without the texts nothing is joined."""
+    terms = ["锂", "渣", "综合利用"]
+    apart_in_demand = ReasonInput(terms, {}, query_text="锂电池厂钢渣综合利用", candidate_text="锂渣综合利用技术")
+    assert shared_terms_reason(apart_in_demand) == "共同关键词：综合利用"
+    apart_in_candidate = ReasonInput(terms, {}, query_text="锂渣综合利用", candidate_text="锂电池；钢渣综合利用")
+    assert shared_terms_reason(apart_in_candidate) == "共同关键词：综合利用"
+    assert shared_terms_reason(ReasonInput(terms, {})) == "共同关键词：综合利用"
+    # a run of three: only the adjacent pair is joined, the third character (apart in the demand) is dropped
+    three = ReasonInput(["锂", "渣", "砖"], {}, query_text="锂渣制砖", candidate_text="锂渣砖")
+    assert shared_terms_reason(three) == "共同关键词：锂渣"
+
+
+def test_a_ranked_candidate_shows_a_split_word_only_when_it_is_in_the_demand() -> None:
+    """End to end through ``rank``: an achievement about 锂渣 and a demand that names 锂 and 渣 apart."""
+    index = HybridIndex()
+    index.add("a1", "锂渣综合利用技术：锂渣制备建材", {"name": "锂渣综合利用技术", "kind": "achievement"})
+    router = DisciplineRouter()
+    together = rank(index, router, "锂渣综合利用", weights=RESOURCES, top_k=1)
+    assert any("锂渣" in r for r in together[0].reasons), together[0].reasons
+    apart = rank(index, router, "锂和渣的综合利用", weights=RESOURCES, top_k=1)  # matches 锂, 渣 one by one
+    assert not any("锂渣" in r for c in apart for r in c.reasons), [c.reasons for c in apart]
 
 
 def test_a_key_labs_name_routes_by_its_field_not_by_the_words_every_lab_name_has() -> None:

@@ -46,6 +46,10 @@ class ReasonInput:
     dense_rank: int | None = None
     # The semantic rank as a share of the index (0.002 = in the top 0.2 %); None: not measured.
     semantic_share: float | None = None
+    # The demand's text and the candidate's indexed text: single characters the tokenizer split are joined into a
+    # word only where they stand side by side in both (without the texts they are never joined).
+    query_text: str = ""
+    candidate_text: str = ""
 
 
 ReasonBuilder = Callable[[ReasonInput], str | None]
@@ -76,14 +80,33 @@ def _checkable(term: str) -> bool:
     return len(term) >= 2 or term.isascii()
 
 
-def _rejoined(terms: Sequence[str]) -> list[str]:
-    """The matched terms with each run of single Chinese characters joined again: the tokenizer splits a word it
-    does not know (锂渣 → 锂、渣), and the word, not its characters, is what a person can check."""
+def _rejoined(terms: Sequence[str], query_text: str = "", candidate_text: str = "") -> list[str]:
+    """The matched terms with each run of single Chinese characters joined again where the characters stand side by
+    side in the demand *and* in the candidate's text: the tokenizer splits a word it does not know (锂渣 → 锂、渣),
+    and the word, not its characters, is what a person can check. Characters that are not adjacent in both (锂 from
+    锂电池 and 渣 from 钢渣) stay apart, and single characters are not shown."""
+    texts: tuple[str, str] | None = None
+
+    def adjacent(word: str) -> bool:
+        nonlocal texts
+        if not query_text or not candidate_text:
+            return False
+        if texts is None:
+            from xiaodi.matching.text import normalise
+
+            texts = (normalise(query_text).lower(), normalise(candidate_text).lower())
+        return word in texts[0] and word in texts[1]
+
     out: list[str] = []
     run = ""
     for term in [*terms, ""]:
         if len(term) == 1 and not term.isascii():
-            run += term
+            if run and adjacent(run + term):
+                run += term
+                continue
+            if run:
+                out.append(run)
+            run = term
             continue
         if run:
             out.append(run)
@@ -96,7 +119,7 @@ def _rejoined(terms: Sequence[str]) -> list[str]:
 def shared_terms_reason(r: ReasonInput) -> str | None:
     """共同关键词：钢渣、固废利用 — longest terms first, sub-tokens of a listed term dropped; never only generic
     words (材料、重点、实验室) or lone single characters (a run of them is the word the tokenizer split)."""
-    matched = _rejoined(r.matched_terms)
+    matched = _rejoined(r.matched_terms, r.query_text, r.candidate_text)
     terms = sorted(dict.fromkeys(t for t in matched if _checkable(t) and t not in GENERIC_TERMS),
                    key=len, reverse=True)
     kept = [t for t in terms if not _contained(t, terms)]

@@ -34,7 +34,7 @@ import numpy as np
 
 from xiaodi.core.errors import XiaodiError
 from xiaodi.matching import explain
-from xiaodi.matching.engine import HybridIndex, NoKnownTerms
+from xiaodi.matching.engine import HybridIndex, NoKnownTerms, _lexical_text
 from xiaodi.matching.explain import QueryContext, ReasonInput, build_reasons
 from xiaodi.matching.fusion import DENSE, LEXICAL, MatchResult, MatchResults
 from xiaodi.matching.routing import DisciplineRouter, Route, route_stopwords, strength_table
@@ -263,7 +263,7 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     for _, rid, ev in scored:
         if len(results) == top_k:
             break
-        result = _result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context, standings.get(rid))
+        result = _result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context, standings.get(rid), text)
         if result.reasons != [explain.NO_SINGLE_REASON]:  # nothing a person could check: not worth a call
             results.append(result)
     if not results:
@@ -274,7 +274,7 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
 
 def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[Route], ranks: Mapping[str, int],
             lex_terms: Mapping[str, tuple[str, ...]], context: QueryContext, standing: float | None,
-            ) -> MatchResult:
+            text: str = "") -> MatchResult:
     record = index.records[rid]
     boilerplate = route_stopwords()
     terms = tuple(t for t in lex_terms.get(rid, ()) if t not in boilerplate)  # never only 需要、新、理工 …
@@ -290,7 +290,7 @@ def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[R
         meta["labs"] = relevant_labs(meta["labs"], routes, table, terms, said=" ".join(reasons))
     dense_rank = None if meta.get("bare") else ranks.get(DENSE)  # a bare profile's meaning is only its name
     reason_input = ReasonInput(terms, {**meta, "kind": record.kind}, context, ranks.get(LEXICAL), dense_rank,
-                               standing)
+                               standing, query_text=text, candidate_text=_lexical_text(record))
     others = build_reasons(reason_input, builders=CONTENT_BUILDERS, fallback=not reasons)
     reasons.extend(r for r in others if r not in reasons)
     score = round(evidence.score, 1)
