@@ -228,3 +228,30 @@ def test_the_semantic_route_discounts_centroids_close_to_everything() -> None:
     assert abs(shipped - hubness(router.encoder, vectors, router.names)).max() < 1e-3  # type: ignore[arg-type]
     assert router.by_meaning("大开口铸件变形控制（精密铸造）")[0].discipline == "机械工程"
     assert router.by_meaning("电-氢融合技术研发（氢电融合联合创新实验室）")[0].discipline != "核科学与技术"
+
+
+def test_ten_tuning_demands_give_only_reasons_a_person_can_check(fresh: Session) -> None:
+    """Read on ten tuning demands: vocational schools listed only for being in the same city (30 points, nothing
+    about the demand), 共同关键词：保护 for a plant-protection institute on an antenna radome, 控制 keeping every lab
+    with 控制 in its name, and the fragments 多斯、鄂尔多 of 鄂尔多斯."""
+    radome = _reasons(fresh, "龙伯透镜天线保护罩制造材料研究", "广东佛山")
+    assert radome
+    for name, reasons in radome:
+        assert not all(r.endswith("就近合作") for r in reasons), (name, reasons)
+        assert "共同关键词：保护" not in reasons, (name, reasons)
+    casting = _reasons(fresh, "大开口铸件变形控制（精密铸造）", "广东汕尾陆河县")
+    for name, reasons in casting:
+        assert not any("环境模拟与污染控制" in r for r in reasons), (name, reasons)
+    basin = _reasons(fresh, "鄂尔多斯盆地致密油-页岩油富集与高效开发关键技术", None)
+    shared = [r for _, reasons in basin for r in reasons if r.startswith("共同关键词：")]
+    assert all("多斯" not in r or "鄂尔多斯" in r for r in shared), shared
+    assert not any("鄂尔多、" in r or r.endswith("鄂尔多") for r in shared), shared
+
+
+def test_fragments_of_one_word_are_shown_as_the_word() -> None:
+    both = {"query_text": "鄂尔多斯盆地致密油", "candidate_text": "内蒙古自治区鄂尔多斯市"}
+    assert shared_terms_reason(ReasonInput(["多斯", "鄂尔多"], {}, **both)) == "共同关键词：鄂尔多斯"
+    # two real words that happen to overlap are joined only if the joined word is in both texts
+    apart = {"query_text": "钢渣与渣土", "candidate_text": "钢渣；渣土"}
+    assert shared_terms_reason(ReasonInput(["钢渣", "渣土"], {}, **apart)) == "共同关键词：钢渣、渣土"
+    assert shared_terms_reason(ReasonInput(["保护", "控制", "制造"], {})) is None

@@ -21,7 +21,10 @@ KIND_PLURAL = {"university": "高校院所", "institute": "高校院所", "exper
 # every job demand, 加工 and 性能 in demands of every field); a shared-terms reason made only of them, or of single
 # characters, is not shown. Field words (材料, 节能) stay: they are weak, but they say what is shared.
 GENERIC_TERMS = frozenset({"重点", "实验室", "国家", "本科", "研究所", "研究院", "单位", "人才", "毕业生", "专业",
-                           "岗位", "转化", "成果", "科研", "科学", "加工", "性能", "模式", "中间"})
+                           "岗位", "转化", "成果", "科研", "科学", "加工", "性能", "模式", "中间",
+                           # in demands of every field and in school names (制造, 工艺, 保护: issue 13's examples)
+                           "制造", "工艺", "保护", "控制", "技术", "资源", "利用", "综合", "开发", "应用", "研究",
+                           "新型", "高效", "系统", "工程", "经济", "产业", "生产", "产品", "质量", "品质", "创新"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +119,44 @@ def _rejoined(terms: Sequence[str], query_text: str = "", candidate_text: str = 
     return out
 
 
+def _overlaps_joined(terms: list[str], query_text: str, candidate_text: str) -> list[str]:
+    """Fragments the tokenizer cut out of one word (鄂尔多 and 多斯 of 鄂尔多斯) joined where they overlap and the
+    joined word stands in both texts; without the texts nothing is joined."""
+    if not query_text or not candidate_text or len(terms) < 2:
+        return terms
+    from xiaodi.matching.text import normalise
+
+    query, candidate = normalise(query_text).lower(), normalise(candidate_text).lower()
+    out = list(terms)
+    joined = True
+    while joined:
+        joined = False
+        for i, a in enumerate(out):
+            for j, b in enumerate(out):
+                word = _overlap(a, b) if i != j else None
+                if word and word in query and word in candidate:
+                    out[min(i, j)] = word
+                    del out[max(i, j)]
+                    joined = True
+                    break
+            if joined:
+                break
+    return out
+
+
+def _overlap(a: str, b: str) -> str | None:
+    """``a`` followed by ``b`` sharing at least one character (鄂尔多 + 多斯 → 鄂尔多斯); None if they do not overlap."""
+    for k in range(min(len(a), len(b)) - 1, 0, -1):
+        if a.endswith(b[:k]):
+            return a + b[k:]
+    return None
+
+
 def shared_terms_reason(r: ReasonInput) -> str | None:
     """共同关键词：钢渣、固废利用 — longest terms first, sub-tokens of a listed term dropped; never only generic
     words (材料、重点、实验室) or lone single characters (a run of them is the word the tokenizer split)."""
-    matched = _rejoined(r.matched_terms, r.query_text, r.candidate_text)
+    matched = _overlaps_joined(_rejoined(r.matched_terms, r.query_text, r.candidate_text), r.query_text,
+                               r.candidate_text)
     terms = sorted(dict.fromkeys(t for t in matched if _checkable(t) and t not in GENERIC_TERMS),
                    key=len, reverse=True)
     kept = [t for t in terms if not _contained(t, terms)]

@@ -264,12 +264,21 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
         if len(results) == top_k:
             break
         result = _result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context, standings.get(rid), text)
-        if result.reasons != [explain.NO_SINGLE_REASON]:  # nothing a person could check: not worth a call
+        if not _nothing_about_the_demand(result.reasons):  # not worth a call
             results.append(result)
     if not results:
         warnings.append("没有找到符合条件的匹配结果。")
     return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
                         query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
+
+
+NEARBY = "，就近合作"  # the end of the proximity reason
+
+
+def _nothing_about_the_demand(reasons: Sequence[str]) -> bool:
+    """No reason a person could check, or only that the candidate is near (同市/同省): proximity is a prior on top
+    of evidence, not a reason to call a school that has nothing to do with the demand."""
+    return all(r == explain.NO_SINGLE_REASON or r.endswith(NEARBY) for r in reasons)
 
 
 def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[Route], ranks: Mapping[str, int],
@@ -284,7 +293,7 @@ def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[R
         reasons.insert(0, "需求中点名了该单位")
     if evidence.region:
         place = record.meta.get("city") if evidence.region == SAME_CITY else record.meta.get("region")
-        reasons.append(f"{'同市' if evidence.region == SAME_CITY else '同省'}（{place}），就近合作")
+        reasons.append(f"{'同市' if evidence.region == SAME_CITY else '同省'}（{place}）{NEARBY}")
     meta = {k: v for k, v in record.meta.items() if k != "strengths"}
     if meta.get("labs"):
         meta["labs"] = relevant_labs(meta["labs"], routes, table, terms, said=" ".join(reasons))
