@@ -145,7 +145,7 @@ def _overlaps_joined(terms: list[str], query_text: str, candidate_text: str) -> 
 
 
 def _overlap(a: str, b: str) -> str | None:
-    """``a`` followed by ``b`` sharing at least one character (鄂尔多 + 多斯 → 鄂尔多斯); None if they do not overlap."""
+    """``a`` then ``b`` sharing at least one character (鄂尔多 + 多斯 → 鄂尔多斯); None if they do not overlap."""
     for k in range(min(len(a), len(b)) - 1, 0, -1):
         if a.endswith(b[:k]):
             return a + b[k:]
