@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 MAX_TERMS = 6
@@ -49,8 +50,8 @@ class ReasonInput:
     dense_rank: int | None = None
     # The semantic rank as a share of the index (0.002 = in the top 0.2 %); None: not measured.
     semantic_share: float | None = None
-    # The demand's text and the candidate's indexed text: single characters the tokenizer split are joined into a
-    # word only where they stand side by side in both (without the texts they are never joined).
+    # The demand's text and the candidate's indexed text (already normalised by the index): single characters the
+    # tokenizer split are joined into a word only where they stand side by side in both (without the texts, never).
     query_text: str = ""
     candidate_text: str = ""
 
@@ -95,9 +96,7 @@ def _rejoined(terms: Sequence[str], query_text: str = "", candidate_text: str = 
         if not query_text or not candidate_text:
             return False
         if texts is None:
-            from xiaodi.matching.text import normalise
-
-            texts = (normalise(query_text).lower(), normalise(candidate_text).lower())
+            texts = (_query_form(query_text), candidate_text.lower())
         return word in texts[0] and word in texts[1]
 
     out: list[str] = []
@@ -119,14 +118,23 @@ def _rejoined(terms: Sequence[str], query_text: str = "", candidate_text: str = 
     return out
 
 
+@lru_cache(maxsize=64)
+def _query_form(query_text: str) -> str:
+    """The demand as the index reads it (normalised, lower case); once per query, not once per candidate."""
+    from xiaodi.matching.text import normalise
+
+    return normalise(query_text).lower()
+
+
 def _overlaps_joined(terms: list[str], query_text: str, candidate_text: str) -> list[str]:
     """Fragments the tokenizer cut out of one word (鄂尔多 and 多斯 of 鄂尔多斯) joined where they overlap and the
     joined word stands in both texts; without the texts nothing is joined."""
     if not query_text or not candidate_text or len(terms) < 2:
         return terms
-    from xiaodi.matching.text import normalise
-
-    query, candidate = normalise(query_text).lower(), normalise(candidate_text).lower()
+    firsts = {t[0] for t in terms if t}
+    if not any(c in firsts for t in terms for c in t[1:]):
+        return terms  # the common case: no term goes on where another begins, so nothing to join (and no copying)
+    query, candidate = _query_form(query_text), candidate_text.lower()
     out = list(terms)
     joined = True
     while joined:
