@@ -352,7 +352,7 @@ class HybridIndex:
         rankings, lex_terms, tokens, warnings = self.retrieve(query, max(self.config.pool, top_k), filters)
         fused = reciprocal_rank_fusion(rankings, k=self.config.rrf_k, weights=self.config.weights, top_k=top_k)
         with self._lock:
-            results = [self._result(h, lex_terms, tokens, context) for h in fused if h.id in self.records]
+            results = [self._result(h, lex_terms, tokens, context, query) for h in fused if h.id in self.records]
         if not results:
             warnings.append("没有找到符合条件的匹配结果。")
         known = self.lexical.known_terms(tokens)
@@ -373,11 +373,12 @@ class HybridIndex:
         return f"查询中的词语（{shown}）在资源库中都没有出现，且语义检索不可用；请换一种说法或检查错别字。"
 
     def _result(self, hit: Any, lex_terms: Mapping[str, tuple[str, ...]], tokens: Sequence[str],
-                context: QueryContext | None) -> MatchResult:
+                context: QueryContext | None, query: str = "") -> MatchResult:
         record = self.records[hit.id]
         terms = lex_terms.get(hit.id) or self.lexical.shared_terms(hit.id, tokens)
         reason_input = ReasonInput(terms, {**record.meta, "kind": record.kind}, context or QueryContext(),
-                                   hit.ranks.get(LEXICAL), hit.ranks.get(DENSE))
+                                   hit.ranks.get(LEXICAL), hit.ranks.get(DENSE), query_text=query,
+                                   candidate_text=_lexical_text(record))
         return MatchResult(
             id=record.id, name=record.name, kind=record.kind, score=hit.score,
             reasons=build_reasons(reason_input), lexical_rank=hit.ranks.get(LEXICAL),

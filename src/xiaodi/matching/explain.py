@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 MAX_TERMS = 6
@@ -21,7 +22,10 @@ KIND_PLURAL = {"university": "高校院所", "institute": "高校院所", "exper
 # every job demand, 加工 and 性能 in demands of every field); a shared-terms reason made only of them, or of single
 # characters, is not shown. Field words (材料, 节能) stay: they are weak, but they say what is shared.
 GENERIC_TERMS = frozenset({"重点", "实验室", "国家", "本科", "研究所", "研究院", "单位", "人才", "毕业生", "专业",
-                           "岗位", "转化", "成果", "科研", "科学", "加工", "性能", "模式", "中间"})
+                           "岗位", "转化", "成果", "科研", "科学", "加工", "性能", "模式", "中间",
+                           # in demands of every field and in school names (制造, 工艺, 保护: issue 13's examples)
+                           "制造", "工艺", "保护", "控制", "技术", "资源", "利用", "综合", "开发", "应用", "研究",
+                           "新型", "高效", "系统", "工程", "经济", "产业", "生产", "产品", "质量", "品质", "创新"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,10 @@ class ReasonInput:
     dense_rank: int | None = None
     # The semantic rank as a share of the index (0.002 = in the top 0.2 %); None: not measured.
     semantic_share: float | None = None
+    # The demand's text and the candidate's indexed text (already normalised by the index): single characters the
+    # tokenizer split are joined into a word only where they stand side by side in both (without the texts, never).
+    query_text: str = ""
+    candidate_text: str = ""
 
 
 ReasonBuilder = Callable[[ReasonInput], str | None]
@@ -76,14 +84,31 @@ def _checkable(term: str) -> bool:
     return len(term) >= 2 or term.isascii()
 
 
-def _rejoined(terms: Sequence[str]) -> list[str]:
-    """The matched terms with each run of single Chinese characters joined again: the tokenizer splits a word it
-    does not know (锂渣 → 锂、渣), and the word, not its characters, is what a person can check."""
+def _rejoined(terms: Sequence[str], query_text: str = "", candidate_text: str = "") -> list[str]:
+    """The matched terms with each run of single Chinese characters joined again where the characters stand side by
+    side in the demand *and* in the candidate's text: the tokenizer splits a word it does not know (锂渣 → 锂、渣),
+    and the word, not its characters, is what a person can check. Characters that are not adjacent in both (锂 from
+    锂电池 and 渣 from 钢渣) stay apart, and single characters are not shown."""
+    texts: tuple[str, str] | None = None
+
+    def adjacent(word: str) -> bool:
+        nonlocal texts
+        if not query_text or not candidate_text:
+            return False
+        if texts is None:
+            texts = (_query_form(query_text), candidate_text.lower())
+        return word in texts[0] and word in texts[1]
+
     out: list[str] = []
     run = ""
     for term in [*terms, ""]:
         if len(term) == 1 and not term.isascii():
-            run += term
+            if run and adjacent(run + term):
+                run += term
+                continue
+            if run:
+                out.append(run)
+            run = term
             continue
         if run:
             out.append(run)
@@ -93,10 +118,53 @@ def _rejoined(terms: Sequence[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _query_form(query_text: str) -> str:
+    """The demand as the index reads it (normalised, lower case); once per query, not once per candidate."""
+    from xiaodi.matching.text import normalise
+
+    return normalise(query_text).lower()
+
+
+def _overlaps_joined(terms: list[str], query_text: str, candidate_text: str) -> list[str]:
+    """Fragments the tokenizer cut out of one word (鄂尔多 and 多斯 of 鄂尔多斯) joined where they overlap and the
+    joined word stands in both texts; without the texts nothing is joined."""
+    if not query_text or not candidate_text or len(terms) < 2:
+        return terms
+    firsts = {t[0] for t in terms if t}
+    if not any(c in firsts for t in terms for c in t[1:]):
+        return terms  # the common case: no term goes on where another begins, so nothing to join (and no copying)
+    query, candidate = _query_form(query_text), candidate_text.lower()
+    out = list(terms)
+    joined = True
+    while joined:
+        joined = False
+        for i, a in enumerate(out):
+            for j, b in enumerate(out):
+                word = _overlap(a, b) if i != j else None
+                if word and word in query and word in candidate:
+                    out[min(i, j)] = word
+                    del out[max(i, j)]
+                    joined = True
+                    break
+            if joined:
+                break
+    return out
+
+
+def _overlap(a: str, b: str) -> str | None:
+    """``a`` then ``b`` sharing at least one character (鄂尔多 + 多斯 → 鄂尔多斯); None if they do not overlap."""
+    for k in range(min(len(a), len(b)) - 1, 0, -1):
+        if a.endswith(b[:k]):
+            return a + b[k:]
+    return None
+
+
 def shared_terms_reason(r: ReasonInput) -> str | None:
     """共同关键词：钢渣、固废利用 — longest terms first, sub-tokens of a listed term dropped; never only generic
     words (材料、重点、实验室) or lone single characters (a run of them is the word the tokenizer split)."""
-    matched = _rejoined(r.matched_terms)
+    matched = _overlaps_joined(_rejoined(r.matched_terms, r.query_text, r.candidate_text), r.query_text,
+                               r.candidate_text)
     terms = sorted(dict.fromkeys(t for t in matched if _checkable(t) and t not in GENERIC_TERMS),
                    key=len, reverse=True)
     kept = [t for t in terms if not _contained(t, terms)]

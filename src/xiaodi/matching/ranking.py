@@ -34,7 +34,7 @@ import numpy as np
 
 from xiaodi.core.errors import XiaodiError
 from xiaodi.matching import explain
-from xiaodi.matching.engine import HybridIndex, NoKnownTerms
+from xiaodi.matching.engine import HybridIndex, NoKnownTerms, _lexical_text
 from xiaodi.matching.explain import QueryContext, ReasonInput, build_reasons
 from xiaodi.matching.fusion import DENSE, LEXICAL, MatchResult, MatchResults
 from xiaodi.matching.routing import DisciplineRouter, Route, route_stopwords, strength_table
@@ -349,8 +349,8 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
         if len(results) == top_k:
             break
         ev = Evidence(route_score, content_score, region_score, rid in named, weights)
-        result = _result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context, standings.get(rid))
-        if result.reasons != [explain.NO_SINGLE_REASON]:  # nothing a person could check: not worth a call
+        result = _result(index, rid, ev, routes, ranks.get(rid, {}), lex_terms, context, standings.get(rid), text)
+        if not _nothing_about_the_demand(result.reasons):  # not worth a call
             results.append(result)
     if not results:
         warnings.append("没有找到符合条件的匹配结果。")
@@ -358,9 +358,18 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
                         query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
 
 
+NEARBY = "，就近合作"  # the end of the proximity reason
+
+
+def _nothing_about_the_demand(reasons: Sequence[str]) -> bool:
+    """No reason a person could check, or only that the candidate is near (同市/同省): proximity is a prior on top
+    of evidence, not a reason to call a school that has nothing to do with the demand."""
+    return all(r == explain.NO_SINGLE_REASON or r.endswith(NEARBY) for r in reasons)
+
+
 def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[Route], ranks: Mapping[str, int],
             lex_terms: Mapping[str, tuple[str, ...]], context: QueryContext, standing: float | None,
-            ) -> MatchResult:
+            text: str = "") -> MatchResult:
     record = index.records[rid]
     boilerplate = route_stopwords()
     terms = tuple(t for t in lex_terms.get(rid, ()) if t not in boilerplate)  # never only 需要、新、理工 …
@@ -370,13 +379,13 @@ def _result(index: HybridIndex, rid: str, evidence: Evidence, routes: Sequence[R
         reasons.insert(0, "需求中点名了该单位")
     if evidence.region:
         place = record.meta.get("city") if evidence.region == SAME_CITY else record.meta.get("region")
-        reasons.append(f"{'同市' if evidence.region == SAME_CITY else '同省'}（{place}），就近合作")
+        reasons.append(f"{'同市' if evidence.region == SAME_CITY else '同省'}（{place}）{NEARBY}")
     meta = {k: v for k, v in record.meta.items() if k != "strengths"}
     if meta.get("labs"):
         meta["labs"] = relevant_labs(meta["labs"], routes, table, terms, said=" ".join(reasons))
     dense_rank = None if meta.get("bare") else ranks.get(DENSE)  # a bare profile's meaning is only its name
     reason_input = ReasonInput(terms, {**meta, "kind": record.kind}, context, ranks.get(LEXICAL), dense_rank,
-                               standing)
+                               standing, query_text=text, candidate_text=_lexical_text(record))
     others = build_reasons(reason_input, builders=CONTENT_BUILDERS, fallback=not reasons)
     reasons.extend(r for r in others if r not in reasons)
     score = round(evidence.score, 1)

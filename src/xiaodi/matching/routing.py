@@ -44,6 +44,12 @@ MIN_WEIGHT = 0.06  # a route lighter than this is dropped (and the rest renormal
 # Softmax temperature of the encoder's cosine similarities: e5 cosines of one query to different disciplines lie
 # within a few hundredths of each other, so a small temperature is what turns them into a usable distribution.
 DENSE_TEMPERATURE = 0.01
+# Hubness correction (CSLS, Conneau et al. 2018, "Word translation without parallel data"): some centroids lie close
+# to every text (纺织科学与工程, 兵器科学与技术 and 核科学与技术 came second or third for food, machining and power
+# demands), so a demand's cosine to a centroid is taken minus half that centroid's mean cosine to background queries
+# (CSLS's 2·cos − r_query − r_centroid, of which r_query is the same for every discipline of one demand).
+HUB_SHARE = 0.5
+HUB_QUERIES_PER_DISCIPLINE = 3  # background queries: each discipline's first CSL paper titles
 
 # Strength of each kind of evidence (证据强度). An evaluation grade is placed by how selective it is: A+ is the top
 # 2 % of the units evaluated, C- the 60–70 % band; the strength falls with the log of the band's middle percentile
@@ -191,6 +197,7 @@ class DisciplineRouter:
         self.lexical = LexicalIndex()
         self.lexical.build((d, self._tokens(d + "；" + "；".join(terms))) for d, terms in vocabulary().items())
         self._vectors: np.ndarray | None = None
+        self._hubness: np.ndarray | None = None
         self._lock = threading.Lock()
 
     def _tokens(self, text: str) -> list[str]:
@@ -215,7 +222,7 @@ class DisciplineRouter:
             return []
         raw = vector[None, :] if vector is not None else self.encoder.encode_queries([normalise(text)[:512]])
         query = l2_normalise(np.asarray(raw, dtype=np.float32))[0]
-        cosines = vectors @ query
+        cosines = vectors @ query - HUB_SHARE * self.hubness()
         best = np.argsort(-cosines)[: MAX_ROUTES * 2]
         logits = (cosines[best] - cosines[best[0]]) / DENSE_TEMPERATURE
         weights = np.exp(logits) / np.exp(logits).sum()
@@ -257,6 +264,17 @@ class DisciplineRouter:
                 self._vectors = shipped if shipped is not None else self._encode_words()
             return self._vectors
 
+    def hubness(self) -> np.ndarray:
+        """Each centroid's mean cosine to background queries (中心的“普适度”): shipped with the default encoder's
+        centroids, else computed once from the vocabulary's paper titles."""
+        vectors = self.vectors()
+        assert vectors is not None and self.encoder is not None
+        with self._lock:
+            if self._hubness is None:
+                shipped = _shipped_hubness(self.encoder.name, self.names)
+                self._hubness = shipped if shipped is not None else hubness(self.encoder, vectors, self.names)
+            return self._hubness
+
     def _encode_words(self) -> np.ndarray:
         assert self.encoder is not None
         rows = []
@@ -284,6 +302,35 @@ def words_router() -> DisciplineRouter:
     """The words-only router (no encoder), built once per process: profiles route lab, achievement and project
     titles with it on every incremental update, and building its index takes ~0.1 s."""
     return DisciplineRouter()
+
+
+def background_queries(names: Sequence[str], path: Path = VOCABULARY) -> list[tuple[str, str]]:
+    """(discipline, query) pairs the hubness is measured on: the first CSL paper titles of every discipline
+    (papers are stored as "title：keywords"), so the background spans all fields evenly."""
+    raw = json.loads(path.read_text(encoding="utf-8"))["disciplines"]
+    return [(d, paper.split("：")[0]) for d in names
+            for paper in raw.get(d, {}).get("papers", [])[:HUB_QUERIES_PER_DISCIPLINE]]
+
+
+def hubness(encoder: Encoder, vectors: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Each centroid's mean cosine to all background queries (CSLS's r over the whole background; leaving out a
+    discipline's own papers was tried and routed the tuning cases slightly worse)."""
+    pairs = background_queries(names)
+    if not pairs:
+        return np.zeros(len(names), dtype=np.float32)
+    queries = l2_normalise(np.asarray(encoder.encode_queries([q for _, q in pairs]), dtype=np.float32))
+    return (queries @ vectors.T).mean(axis=0).astype(np.float32)
+
+
+def _shipped_hubness(encoder_name: str, names: list[str]) -> np.ndarray | None:
+    """The hubness ``route_data`` wrote next to the centroids (same vocabulary hash), if any."""
+    path = DATA / f"disciplines.{encoder_name}.npz"
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        if "hub" not in data or str(data["hash"]) != _vocabulary_hash() or list(data["names"]) != names:
+            return None
+        return np.asarray(data["hub"], dtype=np.float32)
 
 
 def _shipped_vectors(encoder_name: str, names: list[str]) -> np.ndarray | None:
