@@ -18,6 +18,7 @@ from xiaodi.core import jobs, queue
 from xiaodi.core.db import make_engine
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.migrate import upgrade
+from xiaodi.tables import jobs as _console_jobs  # noqa: F401  (registers tables.import_console)
 
 CALLS: list[str] = []
 
@@ -284,6 +285,55 @@ def test_on_the_queue_a_stop_asked_on_another_host_is_seen_at_the_jobs_next_prog
             jobs.retry(s, run)
             s.commit()
         assert deferred == [run_id, run_id]  # retried: deferred to the queue again
+    finally:
+        jobs.set_deferrer(None)
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        eng.dispose()
+
+
+# ---- xiaodi import --background: the console's import on the queue --------------------------------------------
+
+
+def test_the_console_import_goes_to_the_queue_only_on_postgresql(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from xiaodi.cli import app
+
+    file = tmp_path / "成果.csv"
+    file.write_text("成果名称,所属单位\n测试成果,山西大学\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "achievements", str(file), "--background",
+                                      "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code != 0
+    assert "需要 PostgreSQL 任务队列" in str(result.exception) + result.output
+
+
+@pytest.mark.skipif(not os.environ.get("XIAODI_TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="the queue lives in PostgreSQL")
+def test_the_console_import_runs_on_the_worker_and_its_row_errors_come_back_to_the_terminal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xiaodi.core.errors import ValidationFailed
+    from xiaodi.core.settings import get_settings
+    from xiaodi.tables.cli import import_in_background
+
+    monkeypatch.setenv("XIAODI_JOBS", "queue")
+    get_settings.cache_clear()
+    eng = make_engine(os.environ["XIAODI_TEST_DATABASE_URL"])
+    upgrade(eng)
+    # the worker, here: the deferred run is run at once (as `xiaodi worker` would take it)
+    jobs.set_deferrer(lambda engine, run_id: (jobs.run(engine, run_id), None)[1])
+    file = tmp_path / "成果.csv"
+    file.write_text("成果名称,所属单位\n后台导入测试成果,没有这个单位的大学\n", encoding="utf-8")
+    try:
+        with pytest.raises(ValidationFailed) as failed:
+            import_in_background("achievements", file, eng, poll=0.01)
+        assert "失败" in str(failed.value) and "第 2 行" in str(failed.value)
+        with Session(eng) as s:
+            run = s.scalars(select(jobs.JobRun).where(jobs.JobRun.kind == "tables.import_console")
+                            .order_by(jobs.JobRun.id.desc())).first()
+            assert run is not None and run.label == "导入新科技成果信息表（成果.csv，控制台）"
+            assert run.state == jobs.JobState.FAILED and "数据库未作任何修改" in (run.error or "")
+            assert s.scalar(text("select count(*) from achievement where title = '后台导入测试成果'")) == 0
     finally:
         jobs.set_deferrer(None)
         monkeypatch.undo()
