@@ -316,3 +316,27 @@ def test_a_worker_killed_in_the_middle_of_an_import_finishes_it_once_when_starte
     finally:
         engine.dispose()
     assert queue_job.status == "succeeded"
+
+
+def test_an_administrator_on_another_host_stops_a_running_import_and_retries_it(
+    servers: list[str], worker: Worker | None, database: str,
+) -> None:
+    """停止 on host B reaches the worker through the run's row: the import stops at its next thousand rows, rolls
+    back and ends 已取消; 重新运行 then imports the file once."""
+    if worker is None:
+        pytest.skip("SQLite has no queue and no worker")
+    host_a, host_b = servers
+    with closing(_logged_in(host_a)) as on_a, closing(_logged_in(host_b)) as on_b:
+        run_id = _confirm_import(on_a, "临汾")
+        _wait(on_b, run_id, lambda j: j["state"] == "running" and 0 < int(j["done"]) < IMPORT_ROWS, 120)
+        r = on_b.post(f"/api/jobs/{run_id}/cancel", headers={"X-CSRF-Token": _csrf(on_b, "/import")})
+        assert r.status_code == 200 and r.json()["state"] in ("cancelling", "cancelled"), r.text
+        job = _wait(on_b, run_id, lambda j: j["state"] in ("cancelled", "done", "failed"), 60)
+        assert job["state"] == "cancelled", job
+        assert _imported(database, "临汾") == 0  # stopped where it checked: nothing half-written
+
+        r = on_a.post(f"/api/jobs/{run_id}/retry", headers={"X-CSRF-Token": _csrf(on_a, "/import")})
+        assert r.status_code == 200, r.text
+        job = _wait(on_a, run_id, lambda j: j["state"] in ("done", "failed"), 120)
+    assert job["state"] == "done", job
+    assert _imported(database, "临汾") == IMPORT_ROWS

@@ -297,6 +297,9 @@ POST_ROUTES |= {
 # ── end of 专项考核 ────────────────────────────────────────────────────────────────────────────────────────────
 # ── 工作简报 as a background job: offices only, checked by tests/web/test_jobs_pages.py ──────────────────────────
 POST_ROUTES |= {"/figures/briefing/jobs", "/exports"}
+# ── an administrator retries or cancels a job: checked by tests/web/test_jobs_pages.py ─────────────────────────────
+POST_ROUTES |= {"/jobs/{run_id}/retry", "/jobs/{run_id}/cancel",
+                "/api/jobs/{run_id}/retry", "/api/jobs/{run_id}/cancel"}
 # ── bases (12大基地, 1+1+N), checked by tests/bases/test_web_bases.py and test_browser_bases.py ───────────────────
 POST_ROUTES |= {"/bases/new", "/bases/{base_id}/steps", "/bases/{base_id}/activities", "/base-types",
                 "/bases/{base_id}/edit",

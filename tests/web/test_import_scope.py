@@ -325,3 +325,57 @@ def test_a_hidden_unit_reads_like_an_unknown_one(places: Places, login: Callable
     assert errors[2] == f"未找到单位“{hidden}”"
     assert errors[3] == "未找到单位“太原测试重工集团有限公司”"
     assert page.count(hidden) == 1  # in row 2's own words only: no suggestion names it
+
+
+
+# ── a large import as a background job (后台任务), also on SQLite ────────────────────────────────────────────────
+
+def test_a_large_import_runs_as_a_job_with_its_progress_and_its_row_errors_on_the_progress_page(
+    session: Session, places: Places, login: Callable[[str], TestClient], app,  # type: ignore[no-untyped-def]
+    engine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above XIAODI_IMPORT_JOB_ROWS the confirmed import leaves the request: the office is sent to the job's page,
+    the job imports with the office's rules, all or nothing, moving the bar; a refused row fails the job with the
+    same Chinese row error, shown on the progress page."""
+    from xiaodi.catalog.models import Achievement
+    from xiaodi.core import jobs
+    from xiaodi.web.imports import _import_job
+
+    started: list[int] = []  # the thread (SQLite) or the queue (PostgreSQL) it would go to
+    monkeypatch.setattr(jobs, "start", lambda _engine, run_id, **_: started.append(run_id))
+    app.state.settings.import_job_rows = 2
+    rows = [{"成果名称": f"大批成果{i}", "所属单位": places.university["hejin"]} for i in range(3)]
+    c = login("hejin")
+    r = c.post("/import", data={"table": "achievements", "csrf_token": csrf_for(c)},
+               files={"file": ("成果.csv", _csv("achievements", rows), "text/csv")})
+    upload = re.search(r'name="upload_id" value="([^"]+)"', r.text)
+    assert r.status_code == 200 and upload
+    r = c.post("/import/confirm", data={"upload_id": upload.group(1), "csrf_token": csrf_for(c)},
+               follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/jobs/{started[0]}"
+    run = session.get(jobs.JobRun, started[0])
+    assert run is not None and (run.kind, run.label, run.state) == (
+        "tables.import", "导入新科技成果信息表（成果.csv）", jobs.JobState.QUEUED)
+    assert session.scalar(select(Achievement.id).where(Achievement.title == "大批成果0")) is None  # not yet
+    # what the thread (or the worker) does, here in the test's transaction
+    moves: list[tuple[int, int | None]] = []
+    ctx = jobs.JobContext(engine, run.id, run.args, run.user_id, run.input_name, run.input_data)
+    ctx.progress = lambda done, total=None: moves.append((done, total))  # type: ignore[method-assign]
+    assert "新增 3" in _import_job(session, ctx)
+    assert moves[-1] == (3, 3)
+    assert len(session.scalars(select(Achievement.id).where(Achievement.title.like("大批成果%"))).all()) == 3
+    # the same file naming 太原's university in its second row: refused as on the page, nothing written
+    bad = [rows[0] | {"成果名称": "大批成果甲"}, {"成果名称": "大批成果乙", "所属单位": places.university["taiyuan"]}]
+    ctx = jobs.JobContext(engine, run.id, {"table": "achievements"}, run.user_id, "成果.csv",
+                          _csv("achievements", bad))
+    ctx.progress = lambda done, total=None: None  # type: ignore[method-assign]
+    with pytest.raises(Exception) as failed:
+        _import_job(session, ctx)
+    assert "第 3 行" in str(failed.value) and REFUSED in str(failed.value)
+    assert session.scalar(select(Achievement.id).where(Achievement.title == "大批成果甲")) is None
+    failed_run = jobs.JobRun(kind="tables.import", label="导入新科技成果信息表（成果.csv）", user_id=run.user_id,
+                             state=jobs.JobState.FAILED, error=str(failed.value))
+    session.add(failed_run)
+    session.flush()
+    page = c.get(f"/jobs/{failed_run.id}").text
+    assert "失败" in page and "第 3 行" in page and REFUSED in page and "数据库未作任何修改" in page

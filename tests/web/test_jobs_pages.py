@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -111,3 +112,57 @@ def test_a_large_list_is_exported_in_the_background_within_the_officials_scope(
     assert ctx.output_name and ctx.output_name.startswith("需求清单-") and ctx.output_data[:2] == b"PK"
     assert hejin.post("/exports", data={"list": "nothing", "csrf_token": csrf_for(hejin)},
                       follow_redirects=False).status_code == 404
+
+
+def test_the_administrator_retries_a_failed_job_and_cancels_a_waiting_one_with_a_trail(
+        login: Callable[[str], TestClient], personas: dict[str, int], session: Session,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from xiaodi.core import jobs
+    from xiaodi.core.audit import history
+
+    started: list[int] = []  # where the retried run goes once the request commits (the queue, or a thread)
+    monkeypatch.setattr(jobs, "start", lambda _engine, run_id, **_: started.append(run_id))
+
+    failed = _run(session, personas["hejin"], state=JobState.FAILED, attempts=5, error="OperationalError: 连接中断")
+    waiting = _run(session, personas["hejin"], state=JobState.QUEUED)
+    admin = login("admin")
+    page = admin.get("/admin/jobs").text
+    assert f'action="/jobs/{failed}/retry"' in page and f'action="/jobs/{waiting}/cancel"' in page
+    r = admin.post(f"/jobs/{waiting}/cancel", data={"csrf_token": csrf_for(admin), "reason": "重复提交"},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    session.expire_all()
+    run = session.get(JobRun, waiting)
+    assert run is not None and (run.state, run.error) == (JobState.CANCELLED, "任务已被管理员取消，数据未作任何修改")
+    [entry] = history(session, "job_run", waiting)
+    assert (entry.action, entry.actor_user_id, entry.reason) == ("cancel", personas["admin"], "重复提交")
+    assert entry.before["state"] == "queued" and entry.after["state"] == "cancelled"
+    # the API: retry the failed one (it goes back in the queue from its first attempt); a second cancel conflicts
+    retried = admin.post(f"/api/jobs/{failed}/retry", headers={"X-CSRF-Token": csrf_for(admin)})
+    assert retried.status_code == 200, retried.text
+    assert (retried.json()["attempts"], retried.json()["error"]) == (0, None)
+    assert [e.action for e in history(session, "job_run", failed)] == ["retry"] and started == [failed]
+    again = admin.post(f"/api/jobs/{waiting}/cancel", headers={"X-CSRF-Token": csrf_for(admin)})
+    assert again.status_code == 409 and "只有排队、等待重试或运行中的任务可以取消" in again.json()["detail"]
+
+
+def test_nobody_but_the_administrator_retries_or_cancels_a_job_not_even_who_started_it(
+        login: Callable[[str], TestClient], personas: dict[str, int], session: Session) -> None:
+    from xiaodi.core.audit import history
+
+    failed = _run(session, personas["hejin"], state=JobState.FAILED, attempts=1, error="第 3 行“所属单位”不存在")
+    waiting = _run(session, personas["hejin"], state=JobState.QUEUED)
+    hejin = login("hejin")
+    assert f'action="/jobs/{failed}/retry"' not in hejin.get(f"/jobs/{failed}").text  # the page offers no button
+    for persona in ("hejin", "province", "enterprise"):
+        c = login(persona)
+        token = csrf_for(c)
+        assert c.post(f"/jobs/{failed}/retry", data={"csrf_token": token}, follow_redirects=False).status_code == 403
+        assert c.post(f"/jobs/{waiting}/cancel", data={"csrf_token": token},
+                      follow_redirects=False).status_code == 403
+        assert c.post(f"/api/jobs/{failed}/retry", headers={"X-CSRF-Token": token}).status_code == 403
+        assert c.post(f"/api/jobs/{waiting}/cancel", headers={"X-CSRF-Token": token}).status_code == 403
+    session.expire_all()
+    assert (session.get(JobRun, failed).state, session.get(JobRun, waiting).state) == (  # type: ignore[union-attr]
+        JobState.FAILED, JobState.QUEUED)
+    assert history(session, "job_run", failed) == [] and history(session, "job_run", waiting) == []

@@ -43,9 +43,29 @@ class JobState(Labelled):
     RETRYING = "retrying", "等待重试"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    CANCELLING = "cancelling", "正在停止"
+    CANCELLED = "cancelled", "已取消"
 
 
-OPEN_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING)
+OPEN_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING, JobState.CANCELLING)
+ENDED_STATES = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+
+class JobCancelled(XiaodiError):
+    """An administrator asked the run to stop (停止任务); the job stops where it checks, leaving nothing written."""
+
+    code = "job_cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("任务已被管理员取消，数据未作任何修改")
+
+
+# Where a run stands while its work's transaction is open, for this process's pages. On SQLite the database has one
+# writer: a progress row written beside an import's open transaction would wait for it (and time out), so there the
+# progress lives in memory — SQLite is one host, and its jobs run in the process that serves their pages.
+_LIVE: dict[int, tuple[int, int | None]] = {}
+# Runs an administrator of this process asked to stop: seen at the job's next check without reading the database.
+_STOP: set[int] = set()
 
 
 class JobRun(IdMixin, Base):
@@ -75,11 +95,7 @@ class JobRun(IdMixin, Base):
 
     @property
     def percent(self) -> int:
-        if self.state == JobState.DONE:
-            return 100
-        if not self.total:
-            return 0
-        return max(0, min(99, int(100 * self.done / self.total)))
+        return progress_of(self)[2]
 
 
 @dataclass
@@ -97,13 +113,22 @@ class JobContext:
     _last: float = field(default=0.0, repr=False)
 
     def progress(self, done: int, total: int | None = None) -> None:
-        """Record how far the run is, at most about twice a second (its own short transaction, seen at once)."""
+        """Record how far the run is, at most about twice a second (its own short transaction, seen at once), and
+        stop the run when an administrator asked it to (``JobCancelled``)."""
+        if self.run_id in _STOP:
+            raise JobCancelled()
         now = time.monotonic()
         if now - self._last < 0.5 and (total is None or done < total):
             return
         self._last = now
+        _LIVE[self.run_id] = (done, total)
+        if self.engine.dialect.name == "sqlite":
+            return  # the page reads _LIVE (see above)
         with self.engine.begin() as conn:
-            conn.execute(update(JobRun).where(JobRun.id == self.run_id).values(done=done, total=total))
+            state = conn.scalar(update(JobRun).where(JobRun.id == self.run_id).values(done=done, total=total)
+                                .returning(JobRun.state))
+        if state == JobState.CANCELLING:
+            raise JobCancelled()
 
     def output(self, name: str, data: bytes) -> None:
         """The run's result file (an export, a briefing), kept with the run for the user who started it."""
@@ -157,12 +182,13 @@ def set_deferrer(deferrer: Deferrer | None) -> None:
 
 
 def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[str, Any] | None = None,
-                label: str | None = None) -> int:
+                label: str | None = None, input_name: str | None = None, input_data: bytes | None = None) -> int:
     """Record a run of ``kind`` in the caller's transaction and start it once that commits (a request's job exists
     exactly when the request succeeded); its id."""
     from sqlalchemy import event
 
-    run = JobRun(kind=kind, label=label or REGISTRY[kind].label, user_id=user_id, args=args or {})
+    run = JobRun(kind=kind, label=label or REGISTRY[kind].label, user_id=user_id, args=args or {},
+                 input_name=input_name, input_data=input_data)
     session.add(run)
     session.flush()
     run_id = run.id
@@ -211,8 +237,12 @@ def run(engine: Engine, run_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> boo
     except a ``XiaodiError`` (bad input, refused access: another attempt cannot mend it), which ends the run."""
     with Session(engine) as session:
         found = session.get(JobRun, run_id)
-        if found is None or found.state in (JobState.DONE, JobState.FAILED):
+        if found is None or found.state in ENDED_STATES:
             return found is not None and found.state == JobState.DONE  # done already: running it again does nothing
+        if found.state == JobState.CANCELLING or run_id in _STOP:  # asked to stop before this attempt began
+            found.state, found.finished_at, found.error = JobState.CANCELLED, utcnow(), str(JobCancelled())
+            session.commit()
+            return False
         found.state, found.started_at, found.attempts = JobState.RUNNING, utcnow(), found.attempts + 1
         found.error = None
         ctx = JobContext(engine, run_id, dict(found.args or {}), found.user_id, found.input_name, found.input_data)
@@ -222,25 +252,34 @@ def run(engine: Engine, run_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> boo
     try:
         with Session(engine) as session:
             summary = kind.function(session, ctx)
+            live = _LIVE.get(run_id)  # SQLite: the progress known only to memory until now
+            total = live[1] if live else JobRun.total
             # the run is marked done in the work's own transaction: both commit, or neither
             session.execute(update(JobRun).where(JobRun.id == run_id).values(
                 state=JobState.DONE, summary=summary, finished_at=utcnow(), output_name=ctx.output_name,
-                output_data=ctx.output_data, done=func.coalesce(JobRun.total, JobRun.done)))
+                output_data=ctx.output_data, total=total,
+                done=func.coalesce(total, live[0] if live else JobRun.done)))
             session.commit()
         return True
+    except JobCancelled as exc:
+        _failed(engine, run_id, exc, final=True, state=JobState.CANCELLED)
+        return False
     except XiaodiError as exc:
         _failed(engine, run_id, exc, final=True)
         return False
     except Exception as exc:
         _failed(engine, run_id, exc, final=final_attempt)
         raise
+    finally:
+        _LIVE.pop(run_id, None)
+        _STOP.discard(run_id)
 
 
-def _failed(engine: Engine, run_id: int, exc: BaseException, *, final: bool) -> None:
+def _failed(engine: Engine, run_id: int, exc: BaseException, *, final: bool, state: JobState | None = None) -> None:
     reason = str(exc) if isinstance(exc, XiaodiError) else f"{type(exc).__name__}: {exc}"
     with engine.begin() as conn:
         conn.execute(update(JobRun).where(JobRun.id == run_id).values(
-            state=JobState.FAILED if final else JobState.RETRYING, error=reason[:4000],
+            state=state or (JobState.FAILED if final else JobState.RETRYING), error=reason[:4000],
             finished_at=utcnow() if final else None))
 
 
@@ -262,6 +301,49 @@ def run_with_retries(engine: Engine, run_id: int, *, sleep: Callable[[float], No
     return False
 
 
+# ---- an administrator's actions (the rules and the audit are the jobs area's: ``xiaodi.jobs.service``) ----------
+
+
+def retry(session: Session, run: JobRun) -> None:
+    """Put a failed or cancelled run back in the queue from its first attempt (重新运行); it starts once the caller
+    commits. Its work is idempotent, as every run's: a run is done at most once."""
+    run.state, run.attempts, run.error, run.finished_at = JobState.QUEUED, 0, None, None
+    run.done, run.total, run.started_at = 0, None, None
+    session.flush()
+    run_id = run.id
+    bind = session.get_bind()
+    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+    from sqlalchemy import event
+
+    def _start(_: Session) -> None:
+        start(engine, run_id)
+
+    event.listen(session, "after_commit", _start, once=True)
+
+
+def cancel(session: Session, run: JobRun) -> None:
+    """Cancel a waiting run (取消: it will never start) or ask a running one to stop (停止: it stops at its next
+    progress check, its transaction rolled back, and ends 已取消)."""
+    if run.state == JobState.RUNNING:
+        _STOP.add(run.id)  # this process's jobs see it at once (on SQLite before the row can be written)
+        # only if still running: a run that stopped meanwhile (已取消, 已完成) keeps its end
+        session.execute(update(JobRun).where(JobRun.id == run.id, JobRun.state == JobState.RUNNING)
+                        .values(state=JobState.CANCELLING).execution_options(synchronize_session=False))
+        session.refresh(run)
+    else:
+        run.state, run.finished_at, run.error = JobState.CANCELLED, utcnow(), str(JobCancelled())
+    session.flush()
+
+
+def progress_of(run: JobRun) -> tuple[int, int | None, int]:
+    """Rows done, total and percent of a run, as this process knows them best (a SQLite run in flight: memory)."""
+    done, total = _LIVE.get(run.id, (run.done, run.total)) if run.state == JobState.RUNNING else (run.done, run.total)
+    if run.state == JobState.DONE:
+        return done, total, 100
+    percent = max(0, min(99, int(100 * done / total))) if total else 0
+    return done, total, percent
+
+
 # ---- reading ---------------------------------------------------------------------------------------------------
 
 
@@ -278,9 +360,10 @@ def runs(session: Session, *, states: tuple[JobState, ...] | None = None, user_i
 
 def as_dict(run: JobRun) -> dict[str, Any]:
     """The run as the API and the progress bar read it."""
+    done, total, percent = progress_of(run)
     return {"id": run.id, "kind": run.kind, "label": run.label, "state": run.state.value if isinstance(
-        run.state, JobState) else run.state, "state_label": JobState(run.state).label, "done": run.done,
-        "total": run.total, "percent": run.percent, "attempts": run.attempts, "error": run.error,
+        run.state, JobState) else run.state, "state_label": JobState(run.state).label, "done": done,
+        "total": total, "percent": percent, "attempts": run.attempts, "error": run.error,
         "summary": run.summary, "user_id": run.user_id, "output": run.output_name,
         "created_at": run.created_at.isoformat(), "finished_at": run.finished_at.isoformat()
         if run.finished_at else None}

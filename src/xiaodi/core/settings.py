@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         default="auto", description="where background jobs run: auto — on PostgreSQL in the queue run by "
                                     "`xiaodi worker`, on SQLite in the process as before; inline — always in the "
                                     "process; queue — in the queue (PostgreSQL only)")
+    import_job_rows: int = Field(default=2000, ge=0, le=10_000_000,
+                                 description="an import confirmed on /import with more rows than this runs as a "
+                                             "background job with a progress bar, also on SQLite (0: always)")
     worker_stalled_seconds: float = Field(default=30, ge=2, le=3600,
                                           description="a worker silent this long is taken for dead and its "
                                                       "running job queued again")

@@ -1,5 +1,5 @@
-"""The jobs API: ``GET /api/jobs`` (administrator: every job, filtered by state) and ``GET /api/jobs/{id}`` (the
-progress the page of the user who started it polls)."""
+"""The jobs API: ``GET /api/jobs`` (administrator: every job, filtered by state), ``POST /api/jobs/{id}/retry|cancel``
+(administrator) and ``GET /api/jobs/{id}`` (the progress the page of the user who started it polls)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from xiaodi.core import jobs
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.jobs import access
+from xiaodi.jobs import access, service
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 
 router = APIRouter(prefix="/api/jobs", tags=["后台任务"])
@@ -37,3 +37,13 @@ def list_jobs(session: SessionDep, viewer: MemberUser,
 @router.get("/{run_id}", summary="后台任务进度")
 def job_progress(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> dict[str, Any]:
     return jobs.as_dict(access.visible_run(session, viewer, run_id))
+
+
+@router.post("/{run_id}/retry", summary="重新运行失败或已取消的后台任务（管理员）")
+def retry_job(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> dict[str, Any]:
+    return jobs.as_dict(service.retry(session, viewer, run_id))
+
+
+@router.post("/{run_id}/cancel", summary="取消排队中的后台任务，或请运行中的任务停止（管理员）")
+def cancel_job(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> dict[str, Any]:
+    return jobs.as_dict(service.cancel(session, viewer, run_id))

@@ -220,10 +220,52 @@ class EmbeddingCache:
             self._db.close()
 
 
-class CachedEncoder:
-    """Wraps an ``Encoder`` with an ``EmbeddingCache``: only texts never seen before reach the model."""
+class SharedVectors:
+    """The passage vectors in the database (``passage_vector``), keyed like ``EmbeddingCache``: on the queue the
+    worker writes them (``matching.encode``) and every application host reads them instead of calling the model."""
 
-    def __init__(self, encoder: Encoder, cache: EmbeddingCache, *, batch_size: int = 64) -> None:
+    def __init__(self, bind: Any) -> None:
+        self.bind = bind  # an Engine (a host reading), or the job's Connection (its own transaction)
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        from contextlib import nullcontext
+
+        from sqlalchemy import Connection, select
+
+        from xiaodi.matching.models import PassageVector
+
+        found: dict[bytes, np.ndarray] = {}
+        opened = nullcontext(self.bind) if isinstance(self.bind, Connection) else self.bind.connect()
+        with opened as conn:
+            for start in range(0, len(keys), 500):
+                chunk = list(keys[start : start + 500])
+                rows = conn.execute(select(PassageVector.key, PassageVector.data).where(PassageVector.key.in_(chunk)))
+                for key, data in rows:
+                    found[bytes(key)] = np.frombuffer(data, dtype=np.float32)
+        return found
+
+    @staticmethod
+    def put_many(connection: Any, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
+        """Add vectors on ``connection`` (the job's transaction); a key already there is kept (same text, same
+        vector)."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        from xiaodi.core.models import utcnow
+        from xiaodi.matching.models import PassageVector
+
+        rows = [{"key": k, "dim": int(v.size), "data": np.asarray(v, np.float32).tobytes(), "created_at": utcnow()}
+                for k, v in items]
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        if rows:
+            connection.execute(insert(PassageVector).values(rows).on_conflict_do_nothing(index_elements=["key"]))
+
+
+class CachedEncoder:
+    """Wraps an ``Encoder`` with an ``EmbeddingCache``: only texts never seen before reach the model. With
+    ``shared`` (on the queue), the vectors the worker stored in the database count as seen."""
+
+    def __init__(self, encoder: Encoder, cache: EmbeddingCache, *, batch_size: int = 64,
+                 shared: SharedVectors | None = None) -> None:
         from xiaodi.matching.shipped import ShippedVectors
 
         self.encoder = encoder
@@ -231,6 +273,19 @@ class CachedEncoder:
         self.batch_size = batch_size
         self.name = encoder.name
         self.shipped = ShippedVectors(encoder.name)  # the reference profiles, encoded before the package shipped
+        self.shared = shared
+
+    def _from_shared(self, keys: list[bytes], found: dict[bytes, np.ndarray]) -> None:
+        """Fill ``found`` from the database's vectors for keys this host lacks, keeping them in the local cache."""
+        if self.shared is None:
+            return
+        missing = [k for k in keys if k not in found]
+        if not missing:
+            return
+        shared = self.shared.get_many(missing)
+        if shared:
+            self.cache.put_many(list(shared.items()))
+            found.update(shared)
 
     @property
     def dim(self) -> int:
@@ -241,6 +296,7 @@ class CachedEncoder:
         found = self.cache.get_many(keys)
         if side == "p" and len(found) < len(keys):
             found.update(self.shipped.get_many([k for k in keys if k not in found]))
+            self._from_shared(keys, found)
         missing = list({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
@@ -263,12 +319,13 @@ class CachedEncoder:
         found = self.cache.get_many(list(keys))
         if len(found) < len(keys):
             found.update(self.shipped.get_many([k for k in keys if k not in found]))
+            self._from_shared(list(keys), found)
         return {keys[k]: v for k, v in found.items()}
 
 
-def open_encoder(name: str | None, cache_path: str | Path) -> CachedEncoder:
+def open_encoder(name: str | None, cache_path: str | Path, shared: SharedVectors | None = None) -> CachedEncoder:
     """The named encoder behind an on-disk cache (e.g. ``<index dir>/embeddings.sqlite``): what services use.
 
     Stored demands are re-matched often; with the cache their query vector is a lookup, not a model call.
     """
-    return CachedEncoder(get_encoder(name), EmbeddingCache(cache_path))
+    return CachedEncoder(get_encoder(name), EmbeddingCache(cache_path), shared=shared)

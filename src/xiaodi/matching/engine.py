@@ -80,6 +80,9 @@ class EngineConfig:
     weights: Mapping[str, float] | None = None
     storage: Storage = "int8"
     background: bool = True  # encode passages in a background thread
+    # False: another process encodes the passages (on the queue, ``xiaodi worker``'s ``matching.encode`` job) and
+    # this index takes their vectors from the encoder's shared store (``known_passages``) as they arrive
+    encode_here: bool = True
     batch_size: int = 64
     stale_tolerance: float = 0.01  # use dense while at most this share of records (min 50) awaits encoding
 
@@ -119,18 +122,7 @@ class HybridIndex:
 
     # ----- writing -----
     def _prepare(self, doc_id: str, text: str, meta: Mapping[str, Any] | None) -> tuple[Record, list[str]]:
-        meta = dict(meta or {})
-        clean = normalise(text)
-        warnings: list[str] = []
-        if len(clean) > self.config.max_chars:
-            warnings.append(f"记录 {doc_id} 文本过长（{len(clean)}字），已截取前{self.config.max_chars}字建立索引。")
-            clean = clean[: self.config.max_chars]
-        for key in (SEMANTIC_CONTEXT, LEXICAL_CONTEXT):
-            if meta.get(key):
-                meta[key] = normalise(str(meta[key]))
-        name = str(meta.pop("name", "") or clean[:30])
-        kind = str(meta.pop("kind", ""))
-        return Record(str(doc_id), name, kind, clean, meta), warnings
+        return prepare_record(doc_id, text, meta, self.config)
 
     def add(self, doc_id: str, text: str, meta: Mapping[str, Any] | None = None) -> list[str]:
         """Add or replace one record (新增/更新); returns warnings (e.g. text truncated)."""
@@ -188,6 +180,8 @@ class HybridIndex:
         if self.dense is None or not self._pending:
             return
         self._take_known()
+        if not self.config.encode_here:
+            return  # the queue's worker encodes them; _dense_usable takes its vectors when they are there
         if not self.config.background:
             self._drain()
             return
@@ -248,11 +242,7 @@ class HybridIndex:
 
     def dense_text(self, record: Record) -> str:
         """What the encoder reads: the start of the text, and the record's semantic context whole."""
-        limit = self.config.dense_chars
-        extra = str(record.meta.get(SEMANTIC_CONTEXT) or "")[: limit // 2]
-        if not extra:
-            return record.text[:limit]
-        return record.text[: limit - len(extra) - 1] + ";" + extra
+        return dense_text(record, self.config)
 
     def wait_dense(self, timeout: float | None = None) -> bool:
         """Block until the dense index is complete (or ``timeout`` seconds pass); returns ``dense_ready``."""
@@ -266,6 +256,8 @@ class HybridIndex:
             return False, []
         if self.dense_error is not None:
             return False, [f"语义检索暂不可用（{self.dense_error}），本次结果仅基于关键词检索。"]
+        if not self.config.encode_here and self._pending:
+            self._take_known()  # what the worker has encoded since the last query
         waiting = len(self._pending) + self._in_flight
         tolerance = max(50, int(self.config.stale_tolerance * len(self.records)))
         if len(self.dense) == 0 or waiting > tolerance:
@@ -419,6 +411,33 @@ class HybridIndex:
                                if i not in engine.dense}
             engine._schedule_dense()
         return engine
+
+
+def prepare_record(doc_id: str, text: str, meta: Mapping[str, Any] | None,
+                   config: EngineConfig) -> tuple[Record, list[str]]:
+    """The record an index holds for a document (normalised, cut to ``max_chars``), and the warnings."""
+    meta = dict(meta or {})
+    clean = normalise(text)
+    warnings: list[str] = []
+    if len(clean) > config.max_chars:
+        warnings.append(f"记录 {doc_id} 文本过长（{len(clean)}字），已截取前{config.max_chars}字建立索引。")
+        clean = clean[: config.max_chars]
+    for key in (SEMANTIC_CONTEXT, LEXICAL_CONTEXT):
+        if meta.get(key):
+            meta[key] = normalise(str(meta[key]))
+    name = str(meta.pop("name", "") or clean[:30])
+    kind = str(meta.pop("kind", ""))
+    return Record(str(doc_id), name, kind, clean, meta), warnings
+
+
+def dense_text(record: Record, config: EngineConfig) -> str:
+    """What the encoder reads of a record (its passage): the start of the text, and the semantic context whole.
+    The passage is the key of its vector (``EmbeddingCache.key``): the same text is never encoded twice."""
+    limit = config.dense_chars
+    extra = str(record.meta.get(SEMANTIC_CONTEXT) or "")[: limit // 2]
+    if not extra:
+        return record.text[:limit]
+    return record.text[: limit - len(extra) - 1] + ";" + extra
 
 
 def _lexical_text(record: Record) -> str:

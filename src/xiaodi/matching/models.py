@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xiaodi.core.labels import Labelled
@@ -48,3 +48,19 @@ class IndexChange(Base):
     target: Mapped[str] = mapped_column(String(16))  # university | expert | achievement | platform | …
     record_id: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PassageVector(Base):
+    """A passage's vector (段落向量), keyed by sha256 of encoder, side and text (``EmbeddingCache.key``): what the
+    queue's worker encoded, for every application host to take instead of encoding it again.
+
+    Written by the ``matching.encode`` job on the queue (PostgreSQL) only; the embedded default keeps its vectors in
+    each index directory's ``embeddings.sqlite``, as before.
+    """
+
+    __tablename__ = "passage_vector"
+
+    key: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -17,6 +17,7 @@ BM25 answers meanwhile; an embedding cache beside the index keeps every vector c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -27,13 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from xiaodi.core import jobs
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.settings import get_settings
 from xiaodi.matching import feed, journal
-from xiaodi.matching.encoders import Encoder, open_encoder
+from xiaodi.matching.encoders import Encoder, SharedVectors, open_encoder
 from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms
 from xiaodi.matching.explain import QueryContext
 from xiaodi.matching.feedback import apply_verdicts, latest_verdicts
@@ -204,9 +207,12 @@ def _reread(session: Session, target: str, record_ids: list[int]) -> list[journa
 class MatchService:
     """The indexes under one root directory, loaded lazily, shared by every request of the process."""
 
-    def __init__(self, root: Path, encoder: str | None) -> None:
+    def __init__(self, root: Path, encoder: str | None, queued: Engine | None = None) -> None:
         self.root = Path(root)
         self.encoder_name = encoder
+        # On the queue (PostgreSQL with ``xiaodi worker``): the worker encodes the passages (``matching.jobs``) and
+        # this process takes their vectors from the database; it never runs the model on a document.
+        self.queued = queued
         self._encoder: Encoder | None = None
         self._tokenizer: Tokenizer | None = None
         self._router: DisciplineRouter | None = None
@@ -238,7 +244,8 @@ class MatchService:
         with self._lock:
             if self._encoder is None:
                 self.root.mkdir(parents=True, exist_ok=True)
-                self._encoder = open_encoder(self.encoder_name, self.root / "embeddings.sqlite")
+                shared = SharedVectors(self.queued) if self.queued is not None else None
+                self._encoder = open_encoder(self.encoder_name, self.root / "embeddings.sqlite", shared)
             return self._encoder
 
     def router(self, session: Session | None = None) -> DisciplineRouter:
@@ -264,8 +271,20 @@ class MatchService:
         path = self._dir(target) / "records.jsonl"
         return float(path.stat().st_mtime_ns) if path.exists() else -1.0
 
+    def config(self) -> EngineConfig:
+        config = engine_config(self.encoder_name)
+        return dataclasses.replace(config, encode_here=False) if self.queued is not None else config
+
     def _new_index(self, session: Session | None) -> HybridIndex:
-        return HybridIndex(self.tokenizer(session), self.encoder(), engine_config(self.encoder_name))
+        return HybridIndex(self.tokenizer(session), self.encoder(), self.config())
+
+    def _request_encoding(self, target: str, index: HybridIndex) -> None:
+        """On the queue: ask the worker to encode the passages this index still waits for (the whole target: the
+        job skips every passage already stored, so asking twice costs a lookup)."""
+        if self.queued is not None and not index.dense_ready and index.dense is not None:
+            from xiaodi.matching import jobs as matching_jobs
+
+            matching_jobs.request_encoding(self.queued, target=target)
 
     # ----- building -----
     def index(self, session: Session, target: str) -> HybridIndex:
@@ -281,8 +300,8 @@ class MatchService:
                     return loaded.index
                 return self.rebuild(session, target)
             if stamp >= 0:
-                index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(),
-                                         engine_config(self.encoder_name))
+                index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(), self.config())
+                self._request_encoding(target, index)
                 position, written_at = _read_position(self._dir(target))
                 loaded = _Loaded(index, stamp, feed=position, followed_at=written_at)
                 self._catch_up(target, loaded)
@@ -340,6 +359,7 @@ class MatchService:
                 report(f"建立{label}索引", 0, 0)
             index.compact()
             self._save(target, index, position)
+        self._request_encoding(target, index)
         _freeze_if_large(index)
         return index
 
@@ -473,16 +493,19 @@ def _candidate(target: str, hit: MatchResult) -> Candidate:
                      reasons=list(hit.reasons) or ["与需求文本整体相关"], matched_terms=list(hit.matched_terms))
 
 
-_SERVICES: dict[tuple[str, str | None], MatchService] = {}
+_SERVICES: dict[tuple[str, str | None, bool], MatchService] = {}
 _SERVICES_LOCK = threading.Lock()
 
 
 def service_for(session: Session) -> MatchService:
     """The process-wide service for this database's index directory and the configured encoder."""
-    key = (str(index_root(session)), encoder_name())
+    bind = session.get_bind()
+    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+    queued = engine if jobs.queue_enabled(engine) else None
+    key = (str(index_root(session)), encoder_name(), queued is not None)
     with _SERVICES_LOCK:
         if key not in _SERVICES:
-            _SERVICES[key] = MatchService(Path(key[0]), key[1])
+            _SERVICES[key] = MatchService(Path(key[0]), key[1], queued)
         return _SERVICES[key]
 
 

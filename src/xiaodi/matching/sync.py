@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import Achievement, Platform
@@ -97,6 +97,23 @@ def _apply(session: Session) -> None:
         apply_changes(session.get_bind(), pending)
     except Exception:  # the write has committed; the index catches up at the next rebuild
         log.exception("匹配索引同步失败，可运行 xiaodi index rebuild 重建")
+    try:
+        request_encoding(session.get_bind())
+    except Exception:  # the feed keeps the work: the next change (or index load) asks again
+        log.exception("语义编码任务提交失败")
+
+
+def request_encoding(bind: Any) -> None:
+    """On the queue, the worker encodes the changed records' passages (``matching.jobs``); nothing on SQLite, where
+    each index encodes in its own thread."""
+    from xiaodi.core import jobs
+    from xiaodi.matching.service import encoder_name
+
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if jobs.queue_enabled(engine) and encoder_name() is not None:
+        from xiaodi.matching import jobs as matching_jobs
+
+        matching_jobs.request_encoding(engine)
 
 
 def apply_changes(bind: Any, pending: set[tuple[str, int]]) -> None:

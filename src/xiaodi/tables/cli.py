@@ -86,6 +86,42 @@ def import_(table: str, file: Path, engine: Engine, *, dry_run: bool = False, ac
     console.print(result.summary())
 
 
+def import_in_background(table: str, file: Path, engine: Engine, *, poll: float = 0.5) -> int:
+    """``--background``: hand the file to the queue's worker and follow its progress here; Ctrl+C stops following,
+    not the job (the administrator sees it on 后台任务). The run id."""
+    import time
+
+    from sqlalchemy.orm import Session
+
+    from xiaodi.core import jobs
+    from xiaodi.core.errors import ValidationFailed
+    from xiaodi.tables.jobs import CONSOLE_IMPORT_JOB
+
+    spec = get_table(table)
+    if not jobs.queue_enabled(engine):
+        raise ValidationFailed("--background 需要 PostgreSQL 任务队列（XIAODI_JOBS=auto 或 queue，"
+                               "并运行 xiaodi worker）；SQLite 上请直接导入（本进程内完成，显示进度条）")
+    if not file.is_file():
+        raise ValidationFailed(f"文件不存在：{file}")
+    run_id = jobs.submit(engine, CONSOLE_IMPORT_JOB, user_id=None, args={"table": spec.name},
+                         label=f"导入{spec.title}（{file.name}，控制台）", input_name=file.name,
+                         input_data=file.read_bytes())
+    err_console.print(f"已提交后台任务 {run_id}（/jobs/{run_id}）；按 Ctrl+C 只停止查看，任务继续运行。")
+    with progress_bar(f"导入{spec.title}") as update, Session(engine) as session:
+        while True:
+            run = session.get(jobs.JobRun, run_id)
+            assert run is not None
+            update(run.done, run.total)
+            if run.state in jobs.ENDED_STATES:
+                break
+            session.expire_all()
+            time.sleep(poll)
+    if run.state != jobs.JobState.DONE:
+        raise ValidationFailed(f"后台任务 {run_id} {jobs.JobState.label_of(run.state)}：{run.error or ''}")
+    console.print(run.summary or "")
+    return run_id
+
+
 def export(table: str, file: Path, engine: Engine) -> None:
     """导出信息表为 .xlsx 或 .csv（可原样导回）。"""
     spec = get_table(table)
@@ -138,9 +174,15 @@ def import_cmd(
     table: TableArg,
     file: FileArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验，报告将新增/更新/不变的记录，不写入")] = False,
+    background: Annotated[bool, typer.Option(
+        "--background", help="交给后台任务队列（PostgreSQL + xiaodi worker）导入：在此显示进度，关闭终端不中断",
+    )] = False,
     db: DbOption = None,
 ) -> None:
     """导入信息表：全部校验通过才写入，重复导入不产生变化。"""
+    if background and not dry_run:
+        import_in_background(table, file, engine_for(db))
+        return
     import_(table, file, engine_for(db), dry_run=dry_run)
 
 

@@ -58,7 +58,9 @@ def serve(
 def load_jobs() -> None:
     """Import every module that registers a background job, so the worker knows them all (one line each)."""
     from xiaodi.briefing import jobs as _briefing  # noqa: F401  生成工作简报
+    from xiaodi.matching import jobs as _matching  # noqa: F401  语义编码
     from xiaodi.notifications import jobs as _notifications  # noqa: F401  发送通知邮件
+    from xiaodi.tables import jobs as _tables  # noqa: F401  导入信息表（控制台）
     from xiaodi.web import imports as _imports  # noqa: F401  导入信息表
     from xiaodi.web import pages as _pages  # noqa: F401  导出列表
 

@@ -157,15 +157,28 @@ def confirm(session: Session, settings: Settings, table: str, upload_id: str, vi
     return result
 
 
-# ---- the import as a background job (PostgreSQL: the queue's worker) ----------------------------------------
+# ---- the import as a background job (PostgreSQL: the queue's worker; SQLite: a large file, in a thread) --------------
 
 IMPORT_JOB = "tables.import"
 JOB_CHUNK_ROWS = 1000  # the progress bar moves every thousand rows (the console's import: every 5,000)
 
 
-def submit_confirmed(session: Session, settings: Settings, table: str, upload_id: str, viewer: Viewer) -> int | None:
-    """On the queue (PostgreSQL), hand the confirmed upload to a job and return its run id: the file travels in
-    the run's row, so the worker need not share this host's disk. None: run it here, as before (SQLite)."""
+def runs_as_job(engine: Any, settings: Settings, rows: int | None) -> bool:
+    """Whether a confirmed import becomes a job: always on the queue (PostgreSQL); in-process (SQLite, inline) when
+    the checked file has more than ``XIAODI_IMPORT_JOB_ROWS`` rows — a request would wait minutes for it, and the
+    user would see no progress."""
+    from xiaodi.core import jobs
+
+    if jobs.queue_enabled(engine):
+        return True
+    return rows is not None and rows > settings.import_job_rows
+
+
+def submit_confirmed(session: Session, settings: Settings, table: str, upload_id: str, viewer: Viewer,
+                     rows: int | None = None, filename: str | None = None) -> int | None:
+    """Hand the confirmed upload to a job and return its run id — on the queue (PostgreSQL), or in a thread of this
+    process for a large file (``runs_as_job``); the file travels in the run's row, so the worker need not share this
+    host's disk. None: import it in the request, as before (a small file on SQLite)."""
     from sqlalchemy import Engine
 
     from xiaodi.core import jobs
@@ -173,13 +186,15 @@ def submit_confirmed(session: Session, settings: Settings, table: str, upload_id
 
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    if not jobs.queue_enabled(engine):
+    if not runs_as_job(engine, settings, rows):
         return None
     spec = get_table(table)
     path = upload_path(settings, upload_id)
-    run_id = jobs.submit(engine, IMPORT_JOB, user_id=viewer.user_id,
-                         args={"table": table}, label=f"导入{spec.title}（{path.name}）",
-                         input_name=path.name, input_data=path.read_bytes())
+    shown = Path(filename).name if filename else path.name
+    # recorded in the request's transaction (on SQLite the one writer), started once it commits
+    run_id = jobs.submit_with(session, IMPORT_JOB, user_id=viewer.user_id, args={"table": table},
+                              label=f"导入{spec.title}（{shown}）", input_name=path.name,
+                              input_data=path.read_bytes())
     path.unlink(missing_ok=True)
     return run_id
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -299,7 +300,8 @@ async def import_check(
     # The check reads the whole file and runs every rule: in a worker thread, never on the event loop.
     result, errors = await run_in_threadpool(imports.check, request.app.state.session_factory, table, upload_id,
                                              viewer, request.app.state.settings)
-    request.session["import"] = {"id": upload_id, "table": table}
+    request.session["import"] = {"id": upload_id, "table": table, "rows": result.rows if result else None,
+                                 "filename": Path(file.filename or "").name[:120] or None}
     return render(request, "import_report.html", {"result": result, "errors": errors, "table": table,
                                                   "upload_id": upload_id, "filename": file.filename},
                   status=200 if not errors else 422)
@@ -313,8 +315,10 @@ def import_confirm(
     pending = request.session.get("import") or {}
     if pending.get("id") != upload_id:
         raise ValidationFailed("导入已过期，请重新上传文件")
-    run_id = imports.submit_confirmed(session, request.app.state.settings, pending["table"], upload_id, viewer)
-    if run_id is not None:  # PostgreSQL: the queue's worker imports; this page shows its progress
+    run_id = imports.submit_confirmed(session, request.app.state.settings, pending["table"], upload_id, viewer,
+                                      rows=pending.get("rows"), filename=pending.get("filename"))
+    if run_id is not None:  # the queue's worker (or, for a large file on SQLite, a thread) imports; this page
+        # shows its progress
         request.session.pop("import", None)
         return RedirectResponse(f"/jobs/{run_id}", status_code=303)
     result = imports.confirm(session, request.app.state.settings, pending["table"], upload_id, viewer)

@@ -58,7 +58,7 @@
             if (err) { err.textContent = job.error || ""; err.hidden = !job.error; }
             var dl = card.querySelector("[data-job-download]");
             if (dl) { dl.hidden = !job.output; }
-            if (job.state !== "done" && job.state !== "failed") { window.setTimeout(poll, 2000); }
+            if (["done", "failed", "cancelled"].indexOf(job.state) < 0) { window.setTimeout(poll, 2000); }
           })
           .catch(function () { window.setTimeout(poll, 5000); });
       }
