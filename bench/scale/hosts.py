@@ -30,8 +30,6 @@ import os
 import shutil
 import statistics
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -82,24 +80,9 @@ def warmup_for(users: int, *, login_each: bool = False) -> float:
 
 
 def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
-    """One load run against the running processes; CPU and load sampled around the measured period."""
-    marks: dict[str, Any] = {}
-
-    def sample(tag: str) -> None:
-        pids = [p for proc in procs for p in web.process_tree(proc.pid)]
-        marks[tag] = {"server": web.cpu_seconds(pids), "pg": web.cpu_seconds(web.pg_backends(url)),
-                      "load": os.getloadavg(), "rss": [web.rss_mb(web.process_tree(p.pid)) for p in procs]}
-
-    def sampler() -> None:
-        time.sleep(plan.warmup)
-        sample("from")
-        time.sleep(plan.duration)
-        sample("to")
-
-    thread = threading.Thread(target=sampler, daemon=True)
-    thread.start()
-    res = load.run(plan)
-    thread.join()
+    """One load run against the running processes; CPU and load sampled around the measured period (the web
+    benchmark's ``run_sampled``)."""
+    res, marks = web.run_sampled(plan, url, procs)
     # the requests that *completed* in the measured period (an overloaded server's answers take longer than the
     # period: counting only those that also started in it would report no throughput at all)
     samples = [s for s in res.samples if s.group != "login"
@@ -115,6 +98,7 @@ def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
         "rps_per_process": round(len(samples) / plan.duration / len(procs), 1),
         "p50": round(load.pct(ms, 50), 1), "p95": round(load.pct(ms, 95), 1), "p99": round(load.pct(ms, 99), 1),
         "errors": sum(1 for s in samples if not 200 <= s.status < 400), "failures": len(res.failures),
+        "shed": sum(1 for s in samples if s.status == 503),  # told to come back (web.admission), among the errors
         "groups": load.summarise(samples, lambda s: s.group, plan.duration),
         "cpu_s": {"servers": delta("server"), "pg_backends": delta("pg"), "load_generator": round(res.client_cpu_s, 1)},
         "loadavg_from": [round(x, 2) for x in a["load"]], "loadavg_to": [round(x, 2) for x in b["load"]],
@@ -143,8 +127,9 @@ def one_repeat(args: argparse.Namespace, url: str, dirs: list[Path], info: dict[
                 r = {"processes": n, "users": users, "run": run_no, **measure(url, procs, plan)}
                 print(f"  [run {run_no}] {n} process(es), {users} users: {r['rps']} req/s "
                       f"({r['rps_per_process']}/process), p50 {r['p50']} ms, p95 {r['p95']} ms, errors "
-                      f"{r['errors']}, failures {r['failures']}, CPU servers {r['cpu_s']['servers']} s / PG "
-                      f"{r['cpu_s']['pg_backends']} s / generator {r['cpu_s']['load_generator']} s, load "
+                      f"{r['errors']} (503 {r['shed']}), failures {r['failures']}, CPU servers "
+                      f"{r['cpu_s']['servers']} s / PG {r['cpu_s']['pg_backends']} s / generator "
+                      f"{r['cpu_s']['load_generator']} s, load "
                       f"{r['loadavg_from'][0]}→{r['loadavg_to'][0]}", flush=True)
                 out.append(r)
                 with (WORK / "hosts-runs.jsonl").open("a") as fh:
