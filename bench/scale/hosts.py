@@ -46,19 +46,19 @@ WORK = Path(os.environ.get("XIAODI_BENCH_DIR", "/tmp/xiaodi_bench_scale"))
 DB_NAME = "xiaodi_bench_scale_web"
 
 
-def database(base_url: str, fresh: bool) -> str:
+def database(base_url: str, fresh: bool, name: str = DB_NAME) -> str:
     """The scratch database's URL, created when missing (or dropped and created when ``fresh``)."""
     from sqlalchemy import create_engine, text
 
     base = base_url.rstrip("/").replace("postgresql://", "postgresql+psycopg://", 1)
     admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DB_NAME}).first()
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
         if fresh or exists is None:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    return f"{base}/{DB_NAME}"
+    return f"{base}/{name}"
 
 
 def host_dirs(index_dir: Path, n: int) -> list[Path]:
@@ -103,6 +103,7 @@ def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
         "cpu_s": {"servers": delta("server"), "pg_backends": delta("pg"), "load_generator": round(res.client_cpu_s, 1)},
         "loadavg_from": [round(x, 2) for x in a["load"]], "loadavg_to": [round(x, 2) for x in b["load"]],
         "rss_mb_per_process": b["rss"],
+        "pg_states_at_end": b["pg_states"],
     }
 
 
@@ -145,6 +146,7 @@ def medians(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for m in ("rps", "rps_per_process", "p50", "p95", "p99"):
             row[m] = round(statistics.median(r[m] for r in rows), 1)
         row["errors"] = sum(r["errors"] + r["failures"] for r in rows)
+        row["shed"] = sum(r.get("shed", 0) for r in rows)  # 503: told to come back (among the errors)
         row["loadavg"] = [r["loadavg_from"][0] for r in rows]
         table.append(row)
     return table
@@ -152,12 +154,13 @@ def medians(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def print_table(table: list[dict[str, Any]]) -> None:
     base = {t["users"]: t["rps"] for t in table if t["processes"] == 1}
-    print("| processes | users | req/s | req/s per process | × 1 process | p50 ms | p95 ms | errors | load avg |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| processes | users | req/s | req/s per process | × 1 process | p50 ms | p95 ms | errors | of them 503 "
+          "| load avg |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for t in table:
         ratio = t["rps"] / base[t["users"]] if base.get(t["users"]) else float("nan")
         print(f"| {t['processes']} | {t['users']} | {t['rps']} | {t['rps_per_process']} | {ratio:.2f} | {t['p50']} "
-              f"| {t['p95']} | {t['errors']} | {', '.join(f'{x:.1f}' for x in t['loadavg'])} |")
+              f"| {t['p95']} | {t['errors']} | {t.get('shed', 0)} | {', '.join(f'{x:.1f}' for x in t['loadavg'])} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="rebuild the ledger even if a kept one matches")
     parser.add_argument("--login-each", dest="shared_sessions", action="store_false",
                         help="every virtual user logs in itself (argon2 each) instead of reusing its role's session")
+    parser.add_argument("--db-name", default=DB_NAME, help="the scratch database (kept between runs)")
     parser.add_argument("--ignore-lock", action="store_true", help=f"do not wait while {web.OTHER_LOCK} exists")
     args = parser.parse_args(argv)
     pg = os.environ.get("XIAODI_BENCH_PG_URL")
@@ -182,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     web.IGNORE_LOCK = args.ignore_lock
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"machine: {web.machine()}; load average {os.getloadavg()}", flush=True)
-    url = database(pg, args.fresh)
+    url = database(pg, args.fresh, args.db_name)
     index_dir = WORK / "ledger" / "xiaodi-index"
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     info = web.prepare(url, index_dir, args.scale, reuse=not args.fresh)

@@ -336,7 +336,7 @@ def run_sampled(plan: load.Plan, url: str, procs: list[subprocess.Popen[bytes]]
         trees = [process_tree(p.pid) for p in procs]
         marks[tag] = {"server": cpu_seconds([pid for tree in trees for pid in tree]),
                       "pg": cpu_seconds(pg_backends(url)), "sys": system_cpu(), "load": os.getloadavg(),
-                      "rss": [rss_mb(t) for t in trees]}
+                      "rss": [rss_mb(t) for t in trees], "pg_states": pg_states(url)}
 
     def sampler() -> None:
         time.sleep(plan.warmup)
@@ -349,6 +349,23 @@ def run_sampled(plan: load.Plan, url: str, procs: list[subprocess.Popen[bytes]]
     res = load.run(plan)
     thread.join()
     return res, marks
+
+
+def pg_states(url: str) -> dict[str, int]:
+    """How many of the database's connections are in each state (``idle in transaction``: held by a request that
+    is not using it)."""
+    if not url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return {str(state): int(n) for state, n in conn.execute(text(
+                "SELECT coalesce(state, '?'), count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() GROUP BY 1"))}
+    finally:
+        engine.dispose()
 
 
 def pg_backends(url: str) -> list[int]:
