@@ -99,6 +99,7 @@ def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
         "p50": round(load.pct(ms, 50), 1), "p95": round(load.pct(ms, 95), 1), "p99": round(load.pct(ms, 99), 1),
         "errors": sum(1 for s in samples if not 200 <= s.status < 400), "failures": len(res.failures),
         "shed": sum(1 for s in samples if s.status == 503),  # told to come back (web.admission), among the errors
+        "failure_examples": res.failures[:5],
         "groups": load.summarise(samples, lambda s: s.group, plan.duration),
         "cpu_s": {"servers": delta("server"), "pg_backends": delta("pg"), "load_generator": round(res.client_cpu_s, 1)},
         "loadavg_from": [round(x, 2) for x in a["load"]], "loadavg_to": [round(x, 2) for x in b["load"]],
