@@ -30,8 +30,6 @@ import os
 import shutil
 import statistics
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -48,19 +46,19 @@ WORK = Path(os.environ.get("XIAODI_BENCH_DIR", "/tmp/xiaodi_bench_scale"))
 DB_NAME = "xiaodi_bench_scale_web"
 
 
-def database(base_url: str, fresh: bool) -> str:
+def database(base_url: str, fresh: bool, name: str = DB_NAME) -> str:
     """The scratch database's URL, created when missing (or dropped and created when ``fresh``)."""
     from sqlalchemy import create_engine, text
 
     base = base_url.rstrip("/").replace("postgresql://", "postgresql+psycopg://", 1)
     admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DB_NAME}).first()
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
         if fresh or exists is None:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {DB_NAME}"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    return f"{base}/{DB_NAME}"
+    return f"{base}/{name}"
 
 
 def host_dirs(index_dir: Path, n: int) -> list[Path]:
@@ -82,24 +80,9 @@ def warmup_for(users: int, *, login_each: bool = False) -> float:
 
 
 def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
-    """One load run against the running processes; CPU and load sampled around the measured period."""
-    marks: dict[str, Any] = {}
-
-    def sample(tag: str) -> None:
-        pids = [p for proc in procs for p in web.process_tree(proc.pid)]
-        marks[tag] = {"server": web.cpu_seconds(pids), "pg": web.cpu_seconds(web.pg_backends(url)),
-                      "load": os.getloadavg(), "rss": [web.rss_mb(web.process_tree(p.pid)) for p in procs]}
-
-    def sampler() -> None:
-        time.sleep(plan.warmup)
-        sample("from")
-        time.sleep(plan.duration)
-        sample("to")
-
-    thread = threading.Thread(target=sampler, daemon=True)
-    thread.start()
-    res = load.run(plan)
-    thread.join()
+    """One load run against the running processes; CPU and load sampled around the measured period (the web
+    benchmark's ``run_sampled``)."""
+    res, marks = web.run_sampled(plan, url, procs)
     # the requests that *completed* in the measured period (an overloaded server's answers take longer than the
     # period: counting only those that also started in it would report no throughput at all)
     samples = [s for s in res.samples if s.group != "login"
@@ -115,10 +98,13 @@ def measure(url: str, procs: list[Any], plan: load.Plan) -> dict[str, Any]:
         "rps_per_process": round(len(samples) / plan.duration / len(procs), 1),
         "p50": round(load.pct(ms, 50), 1), "p95": round(load.pct(ms, 95), 1), "p99": round(load.pct(ms, 99), 1),
         "errors": sum(1 for s in samples if not 200 <= s.status < 400), "failures": len(res.failures),
+        "shed": sum(1 for s in samples if s.status == 503),  # told to come back (web.admission), among the errors
+        "failure_examples": res.failures[:5],
         "groups": load.summarise(samples, lambda s: s.group, plan.duration),
         "cpu_s": {"servers": delta("server"), "pg_backends": delta("pg"), "load_generator": round(res.client_cpu_s, 1)},
         "loadavg_from": [round(x, 2) for x in a["load"]], "loadavg_to": [round(x, 2) for x in b["load"]],
         "rss_mb_per_process": b["rss"],
+        "pg_states_at_end": b["pg_states"],
     }
 
 
@@ -143,8 +129,9 @@ def one_repeat(args: argparse.Namespace, url: str, dirs: list[Path], info: dict[
                 r = {"processes": n, "users": users, "run": run_no, **measure(url, procs, plan)}
                 print(f"  [run {run_no}] {n} process(es), {users} users: {r['rps']} req/s "
                       f"({r['rps_per_process']}/process), p50 {r['p50']} ms, p95 {r['p95']} ms, errors "
-                      f"{r['errors']}, failures {r['failures']}, CPU servers {r['cpu_s']['servers']} s / PG "
-                      f"{r['cpu_s']['pg_backends']} s / generator {r['cpu_s']['load_generator']} s, load "
+                      f"{r['errors']} (503 {r['shed']}), failures {r['failures']}, CPU servers "
+                      f"{r['cpu_s']['servers']} s / PG {r['cpu_s']['pg_backends']} s / generator "
+                      f"{r['cpu_s']['load_generator']} s, load "
                       f"{r['loadavg_from'][0]}→{r['loadavg_to'][0]}", flush=True)
                 out.append(r)
                 with (WORK / "hosts-runs.jsonl").open("a") as fh:
@@ -160,6 +147,7 @@ def medians(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for m in ("rps", "rps_per_process", "p50", "p95", "p99"):
             row[m] = round(statistics.median(r[m] for r in rows), 1)
         row["errors"] = sum(r["errors"] + r["failures"] for r in rows)
+        row["shed"] = sum(r.get("shed", 0) for r in rows)  # 503: told to come back (among the errors)
         row["loadavg"] = [r["loadavg_from"][0] for r in rows]
         table.append(row)
     return table
@@ -167,12 +155,13 @@ def medians(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def print_table(table: list[dict[str, Any]]) -> None:
     base = {t["users"]: t["rps"] for t in table if t["processes"] == 1}
-    print("| processes | users | req/s | req/s per process | × 1 process | p50 ms | p95 ms | errors | load avg |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| processes | users | req/s | req/s per process | × 1 process | p50 ms | p95 ms | errors | of them 503 "
+          "| load avg |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for t in table:
         ratio = t["rps"] / base[t["users"]] if base.get(t["users"]) else float("nan")
         print(f"| {t['processes']} | {t['users']} | {t['rps']} | {t['rps_per_process']} | {ratio:.2f} | {t['p50']} "
-              f"| {t['p95']} | {t['errors']} | {', '.join(f'{x:.1f}' for x in t['loadavg'])} |")
+              f"| {t['p95']} | {t['errors']} | {t.get('shed', 0)} | {', '.join(f'{x:.1f}' for x in t['loadavg'])} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="rebuild the ledger even if a kept one matches")
     parser.add_argument("--login-each", dest="shared_sessions", action="store_false",
                         help="every virtual user logs in itself (argon2 each) instead of reusing its role's session")
+    parser.add_argument("--db-name", default=DB_NAME, help="the scratch database (kept between runs)")
     parser.add_argument("--ignore-lock", action="store_true", help=f"do not wait while {web.OTHER_LOCK} exists")
     args = parser.parse_args(argv)
     pg = os.environ.get("XIAODI_BENCH_PG_URL")
@@ -197,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     web.IGNORE_LOCK = args.ignore_lock
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"machine: {web.machine()}; load average {os.getloadavg()}", flush=True)
-    url = database(pg, args.fresh)
+    url = database(pg, args.fresh, args.db_name)
     index_dir = WORK / "ledger" / "xiaodi-index"
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     info = web.prepare(url, index_dir, args.scale, reuse=not args.fresh)

@@ -322,6 +322,52 @@ def server(url: str, index_dir: Path, workers: int, log: Path) -> Iterator[tuple
             proc.wait()
 
 
+def run_sampled(plan: load.Plan, url: str, procs: list[subprocess.Popen[bytes]]
+                ) -> tuple[load.Result, dict[str, dict[str, Any]]]:
+    """Run the load ``plan`` against the started ``procs`` (``server``), sampling around its measured period —
+    after the warm-up and at its end — the CPU seconds of the servers and of the database backends, the machine's
+    CPU and load average and each server's memory (MB, one per process). Returns the load's result and the
+    samples ``from`` and ``to`` (CPU per pid: subtract ``from`` from ``to``). Shared by ``bench/scale/hosts.py``."""
+    import threading
+
+    marks: dict[str, dict[str, Any]] = {}
+
+    def sample(tag: str) -> None:
+        trees = [process_tree(p.pid) for p in procs]
+        marks[tag] = {"server": cpu_seconds([pid for tree in trees for pid in tree]),
+                      "pg": cpu_seconds(pg_backends(url)), "sys": system_cpu(), "load": os.getloadavg(),
+                      "rss": [rss_mb(t) for t in trees], "pg_states": pg_states(url)}
+
+    def sampler() -> None:
+        time.sleep(plan.warmup)
+        sample("from")
+        time.sleep(plan.duration)
+        sample("to")
+
+    thread = threading.Thread(target=sampler, daemon=True)
+    thread.start()
+    res = load.run(plan)
+    thread.join()
+    return res, marks
+
+
+def pg_states(url: str) -> dict[str, int]:
+    """How many of the database's connections are in each state (``idle in transaction``: held by a request that
+    is not using it)."""
+    if not url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return {str(state): int(n) for state, n in conn.execute(text(
+                "SELECT coalesce(state, '?'), count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() GROUP BY 1"))}
+    finally:
+        engine.dispose()
+
+
 def pg_backends(url: str) -> list[int]:
     if not url.startswith("postgresql"):
         return []
@@ -345,26 +391,7 @@ def one_run(args: argparse.Namespace, db: str, url: str, index_dir: Path, worker
                          think=args.think, accounts={r: a["username"] for r, a in info["accounts"].items()},
                          password=PASSWORD, tokens=tokens, search_terms=terms, shapes=shapes, seed=run_no,
                          workers=workers, prime=PRIME)
-        # CPU of the server and the database backends over the measured period, sampled around it.
-        marks: dict[str, Any] = {}
-
-        def sample(tag: str) -> None:
-            pids = process_tree(proc.pid)
-            marks[tag] = {"server": cpu_seconds(pids), "pg": cpu_seconds(pg_backends(url)), "sys": system_cpu(),
-                          "load": os.getloadavg(), "rss": rss_mb(pids)}
-
-        import threading
-
-        def sampler() -> None:
-            time.sleep(args.warmup)
-            sample("from")
-            time.sleep(args.duration)
-            sample("to")
-
-        t = threading.Thread(target=sampler, daemon=True)
-        t.start()
-        res = load.run(plan)
-        t.join()
+        res, marks = run_sampled(plan, url, [proc])
     samples = load.measured(res)
     seconds = args.duration
     stamp = dt.datetime.fromtimestamp(res.epoch + res.measure_from).strftime("%Y%m%d-%H%M%S")
@@ -397,7 +424,7 @@ def one_run(args: argparse.Namespace, db: str, url: str, index_dir: Path, worker
                 "steal_pct": round(100 * steal, 1),
                 "cores": os.cpu_count()},
         "loadavg_from": [round(x, 2) for x in a["load"]], "loadavg_to": [round(x, 2) for x in b["load"]],
-        "server_rss_mb": b["rss"],
+        "server_rss_mb": b["rss"][0],
     }
     return out
 

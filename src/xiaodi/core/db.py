@@ -40,7 +40,17 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, **_postgres_options(url, kwargs))
+    return create_engine(url, pool_pre_ping=True, **_postgres_options(url, _pool_options(kwargs)))
+
+
+def _pool_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The connection pool's size and wait (``XIAODI_DB_POOL_SIZE``, ``…_MAX_OVERFLOW``, ``…_POOL_TIMEOUT``); what
+    the caller passes wins. The web app admits no more requests at once than the pool holds (``web.admission``)."""
+    if "poolclass" in kwargs or "pool" in kwargs:
+        return kwargs
+    settings = get_settings()
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout, **kwargs}
 
 
 def _postgres_options(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,19 @@ class Settings(BaseSettings):
     worker_stalled_seconds: float = Field(default=30, ge=2, le=3600,
                                           description="a worker silent this long is taken for dead and its "
                                                       "running job queued again")
+    db_pool_size: int = Field(default=5, ge=1, le=500,
+                              description="PostgreSQL connections each process keeps open (SQLite: unchanged)")
+    db_max_overflow: int = Field(default=10, ge=0, le=500,
+                                 description="connections a process may open beyond XIAODI_DB_POOL_SIZE at a peak")
+    db_pool_timeout: float = Field(default=10, gt=0, le=300,
+                                   description="seconds a request waits for a free connection before it fails")
+    web_max_requests: int = Field(
+        default=0, ge=0, le=10_000,
+        description="requests one process serves at once, the rest queue (0: the connection pool's size "
+                    "XIAODI_DB_POOL_SIZE + XIAODI_DB_MAX_OVERFLOW less 2 kept for the process's background work)")
+    web_queue_seconds: float = Field(default=10, ge=0, le=300,
+                                     description="how long a request past XIAODI_WEB_MAX_REQUESTS waits for its "
+                                                 "turn before it is answered 503 (繁忙，请稍后重试)")
     smtp_host: str | None = Field(default=None, description="SMTP server for e-mail copies of notifications "
                                                              "(empty: in-app inbox only)")
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port")

@@ -27,6 +27,7 @@ from xiaodi.core.settings import Settings, get_settings
 from xiaodi.figures import cache as figures_cache
 from xiaodi.matching.sync import install as sync_indexes
 from xiaodi.web import docs, errors, openapi, security
+from xiaodi.web.admission import Admission, admitted_limit
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
 from xiaodi.web.secret import session_secret
@@ -61,8 +62,10 @@ def create_app(
     secret = session_secret(settings)
     secure = settings.secure_cookies() if secure_cookies is None else secure_cookies
     folder: SearchFolder | None = None
+    admit: int | None = None
     if session_factory is None:
         engine = engine or make_engine(settings.database_url)
+        admit = admitted_limit(engine, settings.web_max_requests)
         session_factory = make_sessionmaker(engine)
         if settings.search_fold_seconds and not queue_enabled(engine, settings.jobs):
             # on the queue (PostgreSQL) `xiaodi worker` folds; the web processes only serve
@@ -92,6 +95,11 @@ def create_app(
     app.state.figures_cache = figures_cache.FiguresCache(settings.dashboard_cache_seconds)
     figures_cache.install()  # a change to a counted record makes the dashboards compute their figures again
 
+    if admit is not None:
+        # innermost of the middleware: a request waits for its turn before it can hold a connection, and a 503
+        # still carries the security headers
+        app.add_middleware(Admission, limit=admit, wait_seconds=settings.web_queue_seconds)
+    app.state.admission_limit = admit
     security.install(app, hsts=secure)
     app.add_middleware(
         SessionMiddleware,

@@ -192,13 +192,15 @@ def _require_changed_password(request: Request) -> None:
     raise PasswordChangeRequired("请先修改初始密码：该密码由他人设置，修改后才能继续使用平台")
 
 
-def current_viewer(viewer: Annotated[Viewer, Depends(optional_viewer)]) -> Viewer:
+# The two checks below are ``async``: they do no I/O, and a sync dependency costs a hop through the thread pool while
+# the request holds its connection (the hops were half of issue 19's deadlock, ``web.admission``).
+async def current_viewer(viewer: Annotated[Viewer, Depends(optional_viewer)]) -> Viewer:
     if viewer.user_id is None:
         raise LoginRequired("请先登录")
     return viewer
 
 
-def member_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+async def member_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
     """A logged-in user with at least one role; an account without a role (an outsider) is refused."""
     if not viewer.has_access:
         raise Forbidden("您的账号尚未分配角色，请联系管理员")
