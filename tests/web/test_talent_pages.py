@@ -45,6 +45,8 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
     me = login("talent1")
     home = me.get("/").text
     assert "我的人才服务" in home and "申领人才卡" in home and "工作台" not in home.split("<main")[1]
+    menu = home.split('id="mainnav"')[1].split("</nav>")[0]  # the talent's own menu, not an enterprise's
+    assert 'href="/talent-applications"' in menu and 'href="/demands"' not in menu and "工作台" not in menu
 
     r = me.post("/talent/cards/apply", data={"talent_id": tw.talent.id, "card_name": "河东英才卡",
                                              "evidence": "博士学位证书\n劳动合同", "csrf_token": csrf_for(me)})
@@ -75,6 +77,8 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
         select(ApplicationStep).where(ApplicationStep.application_id == app.id))}
 
     police = login("police")
+    desk = police.get("/").text  # the department's dashboard points at what waits for it
+    assert "一件事待办理" in desk and "有 1 项等待本部门办理" in desk and 'href="/talent/steps"' in desk
     assert "王测才" in police.get("/talent/steps").text
     # the police may not answer the schools' step; the employer sees nothing of the application
     assert _post(police, f"/talent/steps/{steps[tw.education.id]}/answer",
@@ -88,7 +92,8 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
     assert r.status_code == 200 and r.json()["state_label"] == "已办结"
 
     home = me.get("/talent/me").text
-    assert "已落户" in home and home.count("已办结") >= 3  # both steps and the application
+    assert "已落户" in home and "已办结" in home and home.count("已办结") >= 3  # both steps and the application
+    assert "一件事待办理" not in police.get("/").text  # nothing waits any more
 
 
 def test_application_to_the_wrong_department_refused_in_chinese(login: Callable[[str], TestClient],
