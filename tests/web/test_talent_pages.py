@@ -94,6 +94,8 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
     home = me.get("/talent/me").text
     assert "已落户" in home and "已办结" in home and home.count("已办结") >= 3  # both steps and the application
     assert "一件事待办理" not in police.get("/").text  # nothing waits any more
+    trail = office.get(f"/talent-applications/{app.id}").text.split("操作留痕")[1]
+    assert "<strong>办结</strong>" in trail and "finish" not in trail
 
 
 def test_application_to_the_wrong_department_refused_in_chinese(login: Callable[[str], TestClient],
@@ -203,6 +205,10 @@ def test_card_refuse_renew_revoke_on_the_api(login: Callable[[str], TestClient],
                    headers={"X-CSRF-Token": csrf_for(me)}).status_code == 403
     assert office.post(f"/api/talent/cards/{issued['id']}/revoke", json={"reason": "离晋"},
                        headers=h).json()["state"] == "revoked"
+    trail = office.get(f"/talent-cards/{issued['id']}").text.split("操作留痕")[1]  # the card's history in Chinese
+    assert "审核通过并发卡" in trail and "续期" in trail and "撤销人才卡" in trail and "撤销授权" not in trail
+    assert not any(f"<strong>{word}</strong>" in trail for word in ("issue", "renew", "revoke"))
+    assert "不予通过" in office.get(f"/talent-cards/{card['id']}").text.split("操作留痕")[1]
     bad = office.post("/api/talent/benefits", headers=h, json={
         "code": "X", "name": "错部门", "department_id": tw.employer.id, "region_id": tw.hejin.id})
     assert bad.status_code == 422 and "不是政府职能部门" in bad.json()["detail"]
