@@ -91,3 +91,30 @@ def test_an_overdue_step_tells_the_office_of_the_region_once(
     assert _waiting(session, personas["province"]) == []
     assert [m.title for m in _waiting(session, police) if "逾期" in m.title] == []
     assert [m.title for m in _waiting(session, schools) if "逾期" in m.title] == []
+
+
+def test_the_talent_hears_of_each_decision_on_their_card_and_each_answer(
+        session: Session, tw: TalentWorld, personas: dict[str, int]) -> None:
+    """办理进展: the talent's account (not the employer's, not the department's) is told when the card is issued,
+    and when each department answers — approved or refused with its reason."""
+    talent = _account(session, "talent1", role=Role.TALENT, person_id=tw.talent.person_id)
+    employer = _account(session, "employer", role=Role.ENTERPRISE, organisation_id=tw.employer.id)
+    police_staff = _account(session, "police", role=Role.LEAD_UNIT, organisation_id=tw.police.id)
+    app = _apply(session, tw)
+    steps = {s.department_id: s for s in session.scalars(
+        select(ApplicationStep).where(ApplicationStep.application_id == app.id))}
+    service.answer_step(session, tw.police_staff, step_id=steps[tw.police.id].id, approve=True, answer="已落户")
+    service.answer_step(session, tw.education_staff, step_id=steps[tw.education.id].id, approve=False,
+                        answer="学位已满，请选择其他学校")
+
+    def news(uid: int) -> list[str]:
+        return list(session.scalars(select(Notification.title).where(
+            Notification.user_id == uid, Notification.kind == NoticeKind.APPLICATION_ANSWERED)
+            .order_by(Notification.id)))
+
+    issued, settled, refused = news(talent)
+    assert "审核通过，已发卡" in issued and "有效期至" in issued
+    assert "河津市公安局测试" in settled and "“落户”" in settled and "已办结" in settled
+    assert "不予办理：学位已满，请选择其他学校" in refused
+    assert news(employer) == [] and news(police_staff) == [] and news(personas["hejin"]) == []
+    assert inbox.unread_count(session, talent) == 3

@@ -90,7 +90,8 @@ def test_drafting_through_the_api_and_who_may_write_for_whom(
 def test_the_office_reviews_claims_and_selects_one_in_the_browser(
         login: Callable[[str], TestClient], session: Session, world: World) -> None:
     d = world.demand_id
-    for uni in (login("university"), _second_university(session, login)):
+    universities = (login("university"), _second_university(session, login))
+    for uni in universities:
         _post(uni, f"/demands/{d}/claims", {"approach": "熔体过滤与在线除气联合工艺", "budget": "60万元"})
     office = login("hejin")
     claims = {c["claimant"]: c["id"] for c in office.get(f"/api/demands/{d}/claims").json()}
@@ -122,6 +123,9 @@ def test_the_office_reviews_claims_and_selects_one_in_the_browser(
     assert states["太原理工大学"] == ("not_selected", "方案可行但报价偏高")
     page = office.get(f"/demands/{d}").text
     assert "已选定" in page and f"/agreements/new?claim={sxu}" in page
+    # the selected university hears of it in its inbox (揭榜方案选定); the other claimant does not
+    chosen, other = (uni.get("/inbox").text for uni in universities)
+    assert "您单位的揭榜方案已被需求" in chosen and "您单位的揭榜方案已被需求" not in other
 
 
 def test_review_is_for_the_demand_s_deciders(login: Callable[[str], TestClient], world: World) -> None:

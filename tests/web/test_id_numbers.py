@@ -19,8 +19,8 @@ from xiaodi.projects import service as projects
 
 from .conftest import ACTOR, World
 
-TSINGHUA_ID = "110108197001019876"
-HEJIN_ID = "140882198505051111"
+TSINGHUA_ID = "110108197001019875"  # valid GB 11643 numbers: every person's is checked
+HEJIN_ID = "140882198505051117"
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def people(session: Session, world: World) -> dict[str, int]:
     near = create_person(session, actor=ACTOR, kind=PersonKind.EXPERT, name="王近", organisation_id=world.enterprise.id,
                          id_number=HEJIN_ID)
     leader = create_person(session, actor=ACTOR, kind=PersonKind.EXPERT, name="刘领", organisation_id=tsinghua.id,
-                           id_number="110108197202023333")
+                           id_number="110108197202023336")
     project = projects.create_project(session, actor=ACTOR, name="清华河津联合中试", region_id=world.hejin.id,
                                       partner_id=tsinghua.id)
     project.leader_person_id = leader.id
@@ -73,7 +73,7 @@ def test_the_office_reads_the_id_numbers_of_its_units_and_projects_and_each_read
 ) -> None:
     c = login("hejin")
     assert c.get(f"/api/experts/{people['near']}").json()["id_number"] == HEJIN_ID  # an expert of a 河津 unit
-    assert c.get(f"/api/experts/{people['leader']}").json()["id_number"] == "110108197202023333"  # leads a 河津 project
+    assert c.get(f"/api/experts/{people['leader']}").json()["id_number"] == "110108197202023336"  # leads a 河津 project
     reads = _reads(session, people["near"])
     assert len(reads) == 1 and reads[0].actor == "测试·hejin" and reads[0].actor_user_id is not None
     assert "身份证号" in (reads[0].reason or "")

@@ -45,6 +45,8 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
     me = login("talent1")
     home = me.get("/").text
     assert "我的人才服务" in home and "申领人才卡" in home and "工作台" not in home.split("<main")[1]
+    menu = home.split('id="mainnav"')[1].split("</nav>")[0]  # the talent's own menu, not an enterprise's
+    assert 'href="/talent-applications"' in menu and 'href="/demands"' not in menu and "工作台" not in menu
 
     r = me.post("/talent/cards/apply", data={"talent_id": tw.talent.id, "card_name": "河东英才卡",
                                              "evidence": "博士学位证书\n劳动合同", "csrf_token": csrf_for(me)})
@@ -75,6 +77,8 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
         select(ApplicationStep).where(ApplicationStep.application_id == app.id))}
 
     police = login("police")
+    desk = police.get("/").text  # the department's dashboard points at what waits for it
+    assert "一件事待办理" in desk and "有 1 项等待本部门办理" in desk and 'href="/talent/steps"' in desk
     assert "王测才" in police.get("/talent/steps").text
     # the police may not answer the schools' step; the employer sees nothing of the application
     assert _post(police, f"/talent/steps/{steps[tw.education.id]}/answer",
@@ -88,7 +92,10 @@ def test_talent_story_card_then_one_stop(login: Callable[[str], TestClient], tw:
     assert r.status_code == 200 and r.json()["state_label"] == "已办结"
 
     home = me.get("/talent/me").text
-    assert "已落户" in home and home.count("已办结") >= 3  # both steps and the application
+    assert "已落户" in home and "已办结" in home and home.count("已办结") >= 3  # both steps and the application
+    assert "一件事待办理" not in police.get("/").text  # nothing waits any more
+    trail = office.get(f"/talent-applications/{app.id}").text.split("操作留痕")[1]
+    assert "<strong>办结</strong>" in trail and "finish" not in trail
 
 
 def test_application_to_the_wrong_department_refused_in_chinese(login: Callable[[str], TestClient],
@@ -198,6 +205,10 @@ def test_card_refuse_renew_revoke_on_the_api(login: Callable[[str], TestClient],
                    headers={"X-CSRF-Token": csrf_for(me)}).status_code == 403
     assert office.post(f"/api/talent/cards/{issued['id']}/revoke", json={"reason": "离晋"},
                        headers=h).json()["state"] == "revoked"
+    trail = office.get(f"/talent-cards/{issued['id']}").text.split("操作留痕")[1]  # the card's history in Chinese
+    assert "审核通过并发卡" in trail and "续期" in trail and "撤销人才卡" in trail and "撤销授权" not in trail
+    assert not any(f"<strong>{word}</strong>" in trail for word in ("issue", "renew", "revoke"))
+    assert "不予通过" in office.get(f"/talent-cards/{card['id']}").text.split("操作留痕")[1]
     bad = office.post("/api/talent/benefits", headers=h, json={
         "code": "X", "name": "错部门", "department_id": tw.employer.id, "region_id": tw.hejin.id})
     assert bad.status_code == 422 and "不是政府职能部门" in bad.json()["detail"]

@@ -14,18 +14,21 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.talent.conftest import ACTOR, ID_WANG, TalentWorld
 from tests.web.test_talent_pages import tw  # noqa: F401
+from xiaodi.accounts import service as accounts
+from xiaodi.accounts.models import Role
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.demands import service as demands
 from xiaodi.directory.models import Person, PersonKind
 from xiaodi.directory.service import create_person, update_person
 from xiaodi.talent import service
 from xiaodi.talent.models import Talent
 
-from .conftest import csrf_for
+from .conftest import PASSWORD, csrf_for
 
 PHONE = "13912340000"
 MASKED_PHONE = "139****0000"
@@ -90,8 +93,11 @@ def test_a_malformed_id_number_is_refused_however_a_talent_is_written(
     assert session.get(Person, tw.talent.person_id).id_number == ID_WANG  # type: ignore[union-attr]
     assert create_person(session, actor=ACTOR, kind=PersonKind.TALENT, name="对号", id_number="11010519491231002x"
                          ).id_number == "11010519491231002X"  # canonical form
-    # a person already in the directory with a bad number (an expert, unchecked) cannot become a talent so
-    expert = create_person(session, actor=ACTOR, kind=PersonKind.EXPERT, name="旧号专家", id_number=BAD_ID)
+    # an earlier directory record holding a number the rule refuses (written before numbers were checked)
+    # cannot become a talent so
+    expert = create_person(session, actor=ACTOR, kind=PersonKind.EXPERT, name="旧号专家")
+    expert.id_number = BAD_ID
+    session.flush()
     with pytest.raises(ValidationFailed, match=r"旧号专家.*身份证号码有误"):
         service.register_talent(session, tw.office, name="", region_id=tw.hejin.id, person_id=expert.id)
     assert session.scalar(select(Talent.id).where(Talent.person_id == expert.id)) is None
@@ -113,3 +119,49 @@ def test_the_talents_table_stores_no_id_numbers(login: Callable[[str], TestClien
     person = session.scalars(select(Person).join(Talent, Talent.person_id == Person.id)
                              .where(Talent.code == "RC140882-900001")).one()
     assert person.id_number is None
+
+
+@pytest.mark.parametrize("bad, why", [
+    ("11010519491231002", "18位"), ("110105194912310021", "校验位"), ("110105194913310029", "出生日期"),
+    ("990105194912310023", "省级行政区划代码"), ("110105289912310028", "合理范围"),
+])
+def test_every_persons_id_number_is_checked_when_entered_or_changed(
+        session: Session, tw: TalentWorld, bad: str, why: str) -> None:  # noqa: F811
+    """An expert's or a contact's number follows the talent's rule (GB 11643: format, province, birth date,
+    check digit); a record written before, holding a refused number, keeps its other fields editable."""
+    people = session.scalar(select(func.count()).select_from(Person))
+    for kind in (PersonKind.EXPERT, PersonKind.CONTACT):
+        with pytest.raises(ValidationFailed, match=why):
+            create_person(session, actor=ACTOR, kind=kind, name="错号专家", id_number=bad)
+    assert session.scalar(select(func.count()).select_from(Person)) == people
+    expert = create_person(session, actor=ACTOR, kind=PersonKind.EXPERT, name="对号专家",
+                           id_number="11010519491231002x")
+    assert expert.id_number == "11010519491231002X"
+    with pytest.raises(ValidationFailed, match=why):
+        update_person(session, actor=ACTOR, person_id=expert.id, id_number=bad)
+    assert expert.id_number == "11010519491231002X"
+    expert.id_number = BAD_ID  # an earlier record
+    session.flush()
+    update_person(session, actor=ACTOR, person_id=expert.id, id_number=BAD_ID, title="教授")
+    assert (expert.id_number, expert.title) == (BAD_ID, "教授")
+
+
+def test_a_talent_account_naming_its_employer_does_not_act_for_it(
+        login: Callable[[str], TestClient], tw: TalentWorld, session: Session) -> None:  # noqa: F811
+    """The demo's talent account is scoped to its employer (where the talent works): it still sees only what is
+    the talent's own — not the employer's other talents and their phones, not the employer's draft demands."""
+    accounts.create_user(session, actor=ACTOR, username="talent-at-work", display_name="王测才",
+                         password=PASSWORD, person_id=tw.talent.person_id, role=Role.TALENT,
+                         organisation_id=tw.employer.id)
+    colleague = service.register_talent(session, tw.office, name="李同事", region_id=tw.hejin.id,
+                                        phone="13955556666", employer_id=tw.employer.id)
+    draft = demands.create_demand(session, actor=ACTOR, owner_id=tw.employer.id, title="企业草稿需求",
+                                  kind="technology")
+    session.flush()
+    me = login("talent-at-work")
+    assert [t["code"] for t in me.get("/api/talents").json()["items"]] == [tw.talent.code]
+    assert me.get(f"/api/talents/{colleague.id}").status_code == 404
+    assert "李同事" not in me.get("/talents").text and "13955556666" not in me.get("/talents").text
+    assert me.get(f"/api/demands/{draft.id}").status_code == 404
+    assert "我的人才服务" in me.get("/").text  # and lands on the talent's own page
+    assert "李同事" in login("employer").get("/talents").text  # the employer itself does see its colleague

@@ -115,7 +115,9 @@ def viewer_for(session: Session, user: User) -> Viewer:
             continue
         role = Role(m.role)
         roles.add(role)
-        if m.organisation_id is not None:
+        if m.organisation_id is not None and role != Role.TALENT:
+            # a talent's membership names their employer to say where they work, not that they act for it:
+            # acting for it would show them its demands, its talents and its people's personal data
             orgs.add(m.organisation_id)
         if role in OFFICE_ROLES and m.region_id is not None:
             office_regions.add(m.region_id)

@@ -237,13 +237,20 @@ def _ensure_name_free(session: Session, name: str, kind: OrgKind, except_id: int
 # ---- people (专家/联系人) -------------------------------------------------------------------------------
 
 
-def _checked_id_number(kind: PersonKind | str, fields: dict[str, Any]) -> None:
-    """A talent's ID number in its canonical form, or a Chinese refusal of a malformed one (GB 11643): the
-    talent register's rule holds however a talent's person is written. (Other people's numbers are checked
-    nowhere yet; the earlier expert records hold numbers that would fail it.)"""
+def _checked_id_number(fields: dict[str, Any], stored: str | None = None) -> None:
+    """Every person's ID number — a talent's, an expert's, a contact's — in its canonical form, or a Chinese
+    refusal of a malformed one (GB 11643), however the person is written. A number only checked when it is
+    entered or changed: an earlier record that holds a number the rule refuses stays readable and editable in
+    its other fields (the talent register refuses to adopt such a person until it is corrected)."""
     number = fields.get("id_number")
-    if PersonKind(kind) == PersonKind.TALENT and isinstance(number, str):
-        fields["id_number"] = validate_id_number(number) if number.strip() else None
+    if not isinstance(number, str):
+        return
+    if not number.strip():
+        fields["id_number"] = None
+    elif number.strip().upper() == (stored or ""):
+        fields["id_number"] = stored  # unchanged: kept as stored, not re-checked
+    else:
+        fields["id_number"] = validate_id_number(number)
 
 
 def create_person(
@@ -255,7 +262,7 @@ def create_person(
     if not name:
         raise ValidationFailed("姓名不能为空")
     check_fields(fields, PERSON_FIELDS, "人员")
-    _checked_id_number(kind, fields)
+    _checked_id_number(fields)
     dup = session.scalar(
         select(Person.id).where(Person.name == name, Person.organisation_id == organisation_id,
                                 Person.retired_at.is_(None))
@@ -270,7 +277,7 @@ def update_person(
     reason: str | None = None, **changes: Any,
 ) -> Person:
     person = get_live(session, Person, person_id, "人员")
-    _checked_id_number(person.kind, changes)
+    _checked_id_number(changes, person.id_number)
     update_fields(session, person, changes, actor=actor, allowed=PERSON_FIELDS, label=f"人员“{person.name}”",
                   expected_version=expected_version, reason=reason)
     return person

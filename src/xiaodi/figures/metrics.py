@@ -47,6 +47,7 @@ class LedgerFigure(Labelled):
     TALENT_HEADCOUNT = "talent_headcount", "人才需求人数"
     DEMANDS_PUBLISHED = "demands_published", "发榜需求"
     DEMANDS_CLAIMED = "demands_claimed", "已揭榜需求"
+    CARD_HOLDERS = "card_holders", "持卡人才"
 
 
 # Money metrics are stored in yuan; every other metric is a count in its own unit.

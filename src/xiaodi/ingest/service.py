@@ -197,6 +197,28 @@ def _overlaps(fig: StatedFigure, date_from: dt.date | None, date_to: dt.date | N
     return not (date_from is not None and fig.period_to is not None and fig.period_to < date_from)
 
 
+# The talent and event figures a report states (引进人才、实习实训大学生、活动场次、岗位、对接次数) and the one
+# only the ledger counts (持卡人才), compared like the others; in the order the reconciliation lists them.
+TALENT_EVENT_KEYS: tuple[str, ...] = ("talents", "card_holders", "students", "events", "positions", "contacts")
+
+
+def _talent_and_event_figures(session: Session, region_id: int, start: dt.date | None,
+                              end: dt.date | None) -> dict[str, int | Decimal]:
+    """The talent area's and the events area's figures of the region (with the regions below it) and period:
+    talents brought in, card holders, interns placed (``students``), events held, posts offered at events and
+    contacts logged."""
+    from xiaodi.directory.regions import region_subtree_ids
+    from xiaodi.events.service import event_figures
+    from xiaodi.talent.figures import talent_figures
+
+    regions = region_subtree_ids(session, region_id)
+    talent = talent_figures(session, regions=regions, date_from=start, date_to=end)
+    events = event_figures(session, region_ids=regions, start=start, end=end)
+    return {"talents": talent.talents, "card_holders": talent.card_holders, "students": talent.interns,
+            "events": int(events["events"]), "positions": int(events["positions"]),
+            "contacts": int(events["contacts"])}
+
+
 def reconcile(
     session: Session, *, region_id: int, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> list[ReconciliationRow]:
@@ -217,6 +239,7 @@ def reconcile(
             values = dict(compute_figures(session, region_id=region_id, date_from=start, date_to=end).values)
             # 达成合作意向N项 against the intents recorded in the same region and period (the intents area's count)
             values["intents"] = intent_figures(session, region_id=region_id, date_from=start, date_to=end).recorded
+            values.update(_talent_and_event_figures(session, region_id, start, end))
             cache[start, end] = values
         return cache[start, end]
 
@@ -247,7 +270,7 @@ def reconcile(
             period_known=known,
         ))  # fmt: skip
     chosen = ledger_for(date_from, date_to)
-    for key in (*FIGURE_KEYS, "intents"):
+    for key in (*FIGURE_KEYS, "intents", *TALENT_EVENT_KEYS):
         if key not in newest and chosen.get(key):
             out.append(ReconciliationRow(metric=key, reported=None, ledger=chosen[key], report_ids=(),
                                          ledger_metric=key, period_from=date_from, period_to=date_to))

@@ -20,6 +20,7 @@ class NoticeKind(Labelled):
     REVIEW_INVITED = "review_invited", "评审邀请"
     MILESTONE_DUE = "milestone_due", "节点即将到期"
     APPLICATION_WAITING = "application_waiting", "待办申请"
+    APPLICATION_ANSWERED = "application_answered", "办理进展"  # a talent's card decided or step answered
     APPEAL = "appeal", "待答复诉求"
     EVENT = "event", "活动"
     OTHER = "other", "其他"

@@ -191,7 +191,30 @@ def _change(session: Session, viewer: Viewer, card: TalentCard, action: str, why
     card.decided_by = viewer.name
     flush_or_conflict(session, "人才卡")
     audit.record(session, actor=viewer.actor, action=action, obj=card, before=before, reason=why)
+    _tell_holder(session, viewer, card.person_id, f"{card.card_name or '人才卡'}{_CARD_NEWS[action](card)}",
+                 f"/talent-cards/{card.id}")
     return card
+
+
+# What the holder reads in the inbox after each decision on their card (办理进展).
+_CARD_NEWS: dict[str, Any] = {
+    "issue": lambda c: f"审核通过，已发卡（卡号 {c.card_no}，有效期至 {c.expires_on}）",
+    "refuse": lambda c: f"申请未通过审核：{c.reason}",
+    "renew": lambda c: f"已续期，有效期至 {c.expires_on}",
+    "revoke": lambda c: f"已撤销：{c.reason}",
+}
+
+
+def _tell_holder(session: Session, viewer: Viewer, person_id: int | None, title: str, link: str) -> None:
+    """办理进展: the talent's own accounts learn of a decision on their card or an answer to their step in the
+    inbox (and by e-mail when configured) — the talent need not keep checking their page."""
+    if person_id is None:
+        return
+    from xiaodi.accounts.models import User
+
+    users = session.scalars(select(User.id).where(User.person_id == person_id, User.is_active.is_(True))).all()
+    notify(session, kind=NoticeKind.APPLICATION_ANSWERED, title=title, link=link, user_ids=users,
+           exclude_user_id=viewer.user_id)
 
 
 def next_card_no(session: Session, year: int, prefix: str = "RC") -> str:
@@ -394,6 +417,10 @@ def answer_step(session: Session, viewer: Viewer, *, step_id: int, approve: bool
     flush_or_conflict(session, "办理事项")
     audit.record(session, actor=viewer.actor, action="answer", obj=step, before=before, reason=step.answer)
     app = step.application
+    verdict = "已办结" if approve else f"不予办理：{step.answer}"
+    _tell_holder(session, viewer, app.card.person_id,
+                 f"一件事申请 {app.id}：{step.department.name}答复“{step.benefit.name}”——{verdict}",
+                 "/talent/me")
     if all(s.state != StepState.PENDING for s in app.steps):
         before_app = model_snapshot(app)
         done = any(s.state == StepState.APPROVED for s in app.steps)
@@ -432,6 +459,17 @@ def overdue_steps(session: Session, *, as_of: dt.date, regions: Sequence[int] | 
         stmt = stmt.where(TalentCard.region_id.in_(list(regions)))
     return [OverdueStep(sid, aid, who, what, dept, due, (as_of - due).days, region)
             for sid, aid, who, what, dept, due, region in session.execute(stmt).all()]
+
+
+def waiting_steps(session: Session, viewer: Viewer, *, today: dt.date) -> tuple[int, int]:
+    """(pending, of which overdue) one-stop steps routed to the departments the viewer acts for (本部门待办理),
+    for the department's dashboard; (0, 0) for a viewer who acts for no organisation."""
+    if not viewer.organisation_ids:
+        return 0, 0
+    pending, late = session.execute(select(func.count(), func.count().filter(ApplicationStep.due_on < today)).where(
+        ApplicationStep.state == StepState.PENDING,
+        ApplicationStep.department_id.in_(sorted(viewer.organisation_ids)))).one()
+    return int(pending), int(late)
 
 
 def notify_overdue_steps(session: Session, *, today: dt.date) -> int:

@@ -35,6 +35,8 @@ class Dashboard:
     overdue: list[tuple[Milestone, str, int]] = field(default_factory=list)
     region_code: str = ""  # the region shown, when an office chose one
     computed_at: dt.datetime | None = None  # when the figures were computed (UTC), if they came through a cache
+    steps_waiting: int = 0  # one-stop steps waiting for the viewer's department (一件事待办理)
+    steps_overdue: int = 0  # of which past their time limit
 
 
 @dataclass
@@ -92,6 +94,9 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
     shown = dashboard_tiles(session, viewer, region=region, year=year, cache=cache)
     scope = shown.scope
     counts = work_counts(session, viewer, today)
+    from xiaodi.talent.service import waiting_steps
+
+    steps_waiting, steps_overdue = waiting_steps(session, viewer, today=today)
     demand_rows = [(DemandState(k).label, float(v)) for k, v in counts.demand_counts.items() if v]
     project_rows = [(stage.label, float(counts.project_counts.get(stage.value, 0)))
                     for stage in ProjectStage if counts.project_counts.get(stage.value)]
@@ -106,6 +111,8 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
         overdue=counts.overdue,
         region_code=scope.region.code if scope.region else "",
         computed_at=shown.computed_at,
+        steps_waiting=steps_waiting,
+        steps_overdue=steps_overdue,
     )
 
 

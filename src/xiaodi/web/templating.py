@@ -44,6 +44,15 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/platforms", "科研平台"),
 )
 
+# A talent's menu (人才账号): their own services and the events they may join — the programme's lists are not
+# their work, and an enterprise's menu made the talent account look like one.
+TALENT_NAV: tuple[tuple[str, str], ...] = (
+    ("/", "我的人才服务"),
+    ("/talent-cards", "人才卡"),
+    ("/talent-applications", "一件事申请"),
+    ("/events", "活动"),
+)
+
 
 def _local(value: dt.datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
@@ -70,6 +79,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["yuan"] = _yuan
     env.filters["show"] = display
     env.globals["NAV"] = NAV
+    env.globals["TALENT_NAV"] = TALENT_NAV
     env.globals["urlencode"] = urlencode
     return templates
 
