@@ -28,6 +28,7 @@ from xiaodi.bases.models import (
 )
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.models import OrgKind, Region
+from xiaodi.dispatch import meetings
 from xiaodi.projects.actions import parse_date
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -434,9 +435,9 @@ def duty_dispatch(
             if day.strip():
                 raise ValidationFailed("确定新的时限须同时写明调度决定")
             continue
-        decisions.append(service.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
-                                              new_due_on=parse_date(day, "新的时限")))
-    meeting = service.hold_duty_dispatch(session, viewer, duty_id, decisions=decisions,
+        decisions.append(meetings.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
+                                               new_due_on=parse_date(day, "新的时限")))
+    meeting = meetings.hold_duty_meeting(session, viewer, duty_id, decisions=decisions,
                                          held_on=parse_date(held_on, "会议日期") or dt.date.today(),
                                          title=title, chaired_by=chaired_by)
     escalated = sum(1 for i in meeting.items if i.escalated)

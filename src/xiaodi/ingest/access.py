@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, register_readable
 from xiaodi.ingest.models import IngestedReport
 
 
@@ -23,9 +23,7 @@ def report_scope(viewer: Viewer) -> ColumnElement[bool]:
     if not reviews_reports(viewer):
         return false()
     mine = IngestedReport.uploaded_by_user_id == viewer.user_id if viewer.user_id is not None else false()
-    region = (IngestedReport.region_id.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids
-              else false())
-    return or_(region, mine)
+    return or_(in_office_regions(IngestedReport.region_id, viewer), mine)
 
 
 register_readable(IngestedReport, report_scope)

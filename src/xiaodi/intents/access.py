@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.intents.models import Intent
 
@@ -21,13 +21,8 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
     """The intents ``viewer`` may see, as an SQL condition on ``Intent``."""
     if viewer.is_admin:
         return true()
-    conds: list[ColumnElement[bool]] = []
-    if viewer.is_office and viewer.region_ids:
-        conds.append(Intent.region_id.in_(sorted(viewer.region_ids)))
-    if viewer.organisation_ids:
-        ids = sorted(viewer.organisation_ids)
-        conds += [Intent.enterprise_id.in_(ids), Intent.university_id.in_(ids)]
-    return or_(*conds) if conds else false()
+    return or_(in_office_regions(Intent.region_id, viewer),
+               of_own_organisations(Intent.enterprise_id, Intent.university_id, viewer=viewer))
 
 
 def can_manage(viewer: Viewer, region_id: int | None) -> bool:

@@ -26,6 +26,7 @@ from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.figures import cache as figures_cache
 from xiaodi.matching.sync import install as sync_indexes
+from xiaodi.reference.curated import install as name_directions
 from xiaodi.web import docs, errors, openapi, security
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
 from xiaodi.web.resources import area_routers, load_specs
@@ -136,6 +137,7 @@ def create_app(
 
     docs.install(app)
     sync_indexes()  # a committed change to an indexed record reaches the matching indexes
+    name_directions()  # a registered, renamed or merged school's names keep its 办学方向 current
     specs = load_specs()
     app.state.specs = specs
 
