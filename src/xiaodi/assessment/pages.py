@@ -56,14 +56,14 @@ def periods_page(request: Request, session: SessionDep, viewer: MemberUser) -> R
     """考核周期 list: the periods one may open, with their state."""
     periods = service.list_periods(session, viewer)
     return render(request, "assessment_periods.html", {
-        "periods": periods, "states": PeriodState, "may_define": viewer.is_office or viewer.is_admin,
+        "periods": periods, "states": PeriodState, "may_define": access.defines_sets(viewer),
         "manages": {p.id: access.can_manage(viewer, p.indicator_set) for p in periods}})
 
 
 @router.get("/assessment/new")
 def define_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     access.require_use(viewer)
-    if not (viewer.is_office or viewer.is_admin):
+    if not access.defines_sets(viewer):
         access.require_define(viewer, None)
     return _define_form(request, session, viewer, {})
 

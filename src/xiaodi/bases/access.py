@@ -97,6 +97,12 @@ def can_record_activity(viewer: Viewer, base: ProgrammeBase) -> bool:
     return can_decide(viewer, base) or viewer.acts_for(base.host_org_id, base.partner_org_id, base.lead_unit_id)
 
 
+def does_office_work(viewer: Viewer) -> bool:
+    """The area's office work — the base types (基地类型), setting up 1+1+N pairings (建立结对), the leaders' list
+    (领导包联) — is offered to offices and administrators."""
+    return viewer.is_admin or viewer.is_office
+
+
 def can_manage_pairing(viewer: Viewer, pairing: Pairing) -> bool:
     return manages(viewer, pairing.region_id)
 

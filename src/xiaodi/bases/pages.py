@@ -38,10 +38,6 @@ from xiaodi.web.templating import flash, render
 router = APIRouter(include_in_schema=False)
 
 
-def _office(viewer: Viewer) -> bool:
-    return viewer.is_admin or viewer.is_office
-
-
 def base_extras(session: Session, viewer: Viewer, base: ProgrammeBase) -> dict[str, Any]:
     decides = access.can_decide(viewer, base)
     return {
@@ -125,7 +121,8 @@ def specs() -> list[ResourceSpec]:
         table="bases",
         extras=base_extras,
         detail_partial="base_detail.html",
-        actions=(ListAction("/bases/new", "申报基地"), ListAction("/base-types", "基地类型", allowed=_office),
+        actions=(ListAction("/bases/new", "申报基地"),
+                 ListAction("/base-types", "基地类型", allowed=access.does_office_work),
                  ListAction("/pairings", "1+1+N结对")),
     )
     pairings = ResourceSpec(
@@ -145,8 +142,8 @@ def specs() -> list[ResourceSpec]:
         extras=pairing_extras,
         detail_partial="pairing_detail.html",
         api_detail=False,
-        actions=(ListAction("/pairings/new", "新建结对", allowed=_office), ListAction("/duties", "职责任务"),
-                 ListAction("/leaders", "领导包联")),
+        actions=(ListAction("/pairings/new", "新建结对", allowed=access.does_office_work),
+                 ListAction("/duties", "职责任务"), ListAction("/leaders", "领导包联")),
     )
     duties = ResourceSpec(
         name="duties", label="职责任务", noun="职责任务", model=Duty, area="bases",
@@ -336,7 +333,7 @@ def type_edit(request: Request, type_id: RecordId, session: SessionDep, viewer: 
 
 @router.get("/pairings/new")
 def pairing_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-    access.require(_office(viewer), "建立1+1+N结对")
+    access.require(access.does_office_work(viewer), "建立1+1+N结对")
     return render(request, "pairing_new.html", {"page_title": "新建1+1+N结对"})
 
 
@@ -449,7 +446,7 @@ def duty_dispatch(
 @router.get("/leaders")
 def leaders_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     return render(request, "leaders.html", {"page_title": "领导包联", "leaders": service.leaders(session, viewer),
-                                            "may_manage": _office(viewer)})
+                                            "may_manage": access.does_office_work(viewer)})
 
 
 @router.post("/leaders")

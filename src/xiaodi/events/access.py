@@ -132,6 +132,14 @@ def records_contacts(viewer: Viewer) -> bool:
     return runs_events(viewer)
 
 
+def contact_count_regions(viewer: Viewer) -> list[int] | None:
+    """The regions whose contact counts (对接次数统计) the viewer may read: every region for an administrator (None),
+    an office's own regions; refused (403) to everyone else."""
+    if not viewer.is_admin and not viewer.is_office:
+        raise Forbidden("对接次数统计只对校地合作办公室和管理员开放")
+    return None if viewer.is_admin else sorted(viewer.region_ids)
+
+
 def can_record_contact(viewer: Viewer, *, region_id: int | None, org_ids: tuple[int | None, ...]) -> bool:
     if viewer.is_admin:
         return True

@@ -40,6 +40,17 @@ def require_office(viewer: Viewer, doing: str) -> None:
         raise Forbidden(f"只有校地合作办公室或管理员可以{doing}")
 
 
+def figures_region(viewer: Viewer, region_id: int | None) -> int | None:
+    """The region whose intent figures (合作意向统计) an office reads: the one asked for, or its own; 403 for a role
+    that records no intents, 404 for a region outside the office's (so that scope does not leak)."""
+    require_office(viewer, "查看合作意向统计")
+    if region_id is None and not viewer.is_admin:
+        region_id = min(viewer.office_region_ids) if viewer.office_region_ids else None
+    if not viewer.is_admin and not viewer.in_region(region_id):
+        raise NotFound("地区不存在或不在您的辖区内")
+    return region_id
+
+
 def require_manage(viewer: Viewer, region_id: int | None, doing: str) -> None:
     """403 unless ``viewer`` may write intents of ``region_id``."""
     require_office(viewer, doing)

@@ -217,6 +217,16 @@ def sees_personal(session: Session | None, viewer: Viewer, talent: Talent) -> bo
     return session.scalar(handled) is not None
 
 
+def steps_to_do(viewer: Viewer) -> ColumnElement[bool] | None:
+    """A department's to-do list (待办事项): the steps routed to the viewer's departments (an administrator: every
+    department's); None for a viewer acting for no department, who has no list."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.organisation_ids:
+        return None
+    return of_own_organisations(ApplicationStep.department_id, viewer=viewer)
+
+
 # The area's reading rules are THE rules every list, page, API route and export asks (accounts.scope.readable).
 for _model, _rule in SCOPES.items():
     register_readable(_model, _rule)

@@ -205,10 +205,9 @@ def me(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
 def department_steps(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     """A department's to-do list (待办事项): the pending steps routed to it, most urgent first."""
     steps: list[ApplicationStep] = []
-    if viewer.organisation_ids or viewer.is_admin:
-        stmt = select(ApplicationStep).where(ApplicationStep.state == StepState.PENDING)
-        if not viewer.is_admin:
-            stmt = stmt.where(ApplicationStep.department_id.in_(sorted(viewer.organisation_ids)))
+    mine = access.steps_to_do(viewer)
+    if mine is not None:
+        stmt = select(ApplicationStep).where(ApplicationStep.state == StepState.PENDING, mine)
         steps = list(session.scalars(stmt.order_by(ApplicationStep.due_on, ApplicationStep.id).limit(500)))
     return render(request, "talent_steps.html", {"steps": steps, "today": dt.date.today()})
 
