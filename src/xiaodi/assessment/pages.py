@@ -18,7 +18,7 @@ from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AppealState, EvidenceState, PeriodState, ScoringRule, Subject
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.directory.service import resolve_region
-from xiaodi.figures.report import region_choices
+from xiaodi.figures.access import region_choices
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import ResourceSpec
 from xiaodi.web.params import plain_int
