@@ -18,6 +18,10 @@ from sqlalchemy.orm import Session
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine
 from xiaodi.core.migrate import upgrade
+from xiaodi.reference.curated import install as install_name_directions
+
+# As the app factory and the CLI do: a registered, renamed or merged school's names keep its 办学方向 current.
+install_name_directions()
 
 # Jobs run in the process, as on SQLite, even when the suite runs on PostgreSQL: no test but the multi-host one
 # (which starts `xiaodi worker` and says XIAODI_JOBS=queue) has a worker to run queued jobs.

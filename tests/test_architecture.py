@@ -41,20 +41,6 @@ INTERFACES = ("pages", "api", "cli")  # a module named so, or ending in _pages, 
 # What the web kit may import besides core and itself: who is asking (the user, their memberships, the Viewer).
 KIT_MAY_USE = ("xiaodi.accounts.models", "xiaodi.accounts.scope", "xiaodi.accounts.service")
 
-# Edges that still close a cycle, each named with the reason it is allowed for now. Remove an edge when its cycle
-# is gone; the test fails on a listed edge that no longer exists, so this list only shrinks.
-# * directory.service keeps a university's name-implied disciplines current through reference.curated: registering,
-#   renaming or merging an organisation re-derives its OrganisationDiscipline rows (catalog) from the curated
-#   reference files, so the lowest area calls up into catalog and reference. Removing it needs the directory to
-#   announce name changes to a listener that catalog/reference register and every process is sure to install.
-# * projects.dispatch hands a 调度会's decision on a duty's milestone (职责任务节点, ZR…) to bases.dispatch: one
-#   meeting decides on project and duty milestones alike, and the duty's rescheduling lives with the duties. Removing
-#   it means moving the meeting itself into the `dispatch` package above both areas.
-KNOWN_EDGES = {
-    ("xiaodi.directory.service", "xiaodi.reference.curated"),
-    ("xiaodi.projects.dispatch", "xiaodi.bases.dispatch"),
-}
-ALLOWED = KNOWN_EDGES
 
 
 def module_name(path: Path) -> str:
@@ -159,7 +145,9 @@ def test_the_import_graph_is_read_from_the_source_including_imports_inside_funct
 
 
 def test_no_cycle_between_packages() -> None:
-    between = {(unit(a), unit(b)): (a, b) for a, b in EDGES - ALLOWED if unit(a) != unit(b)}
+    """No edge is allowed to close a cycle: the 调度会 is ``xiaodi.dispatch``'s (above projects and bases), and the
+    directory announces name changes to the listener reference.curated installs instead of calling it."""
+    between = {(unit(a), unit(b)): (a, b) for a, b in EDGES if unit(a) != unit(b)}
     found = [group for group in cycles(between) if not one_area(group)]
     detail = [[f"{a} -> {b}" for (ua, ub), (a, b) in between.items() if ua in group and ub in group]
               for group in found]
@@ -174,12 +162,7 @@ def test_core_imports_nothing_above_it() -> None:
 def test_the_web_kit_imports_no_area() -> None:
     kit = {m for m in KNOWN if m.startswith("xiaodi.web.") and unit(m) == "web"}
     assert {"xiaodi.web.listing", "xiaodi.web.templating", "xiaodi.web.deps", "xiaodi.web.params"} <= kit
-    wrong = sorted((a, b) for a, b in EDGES - ALLOWED
+    wrong = sorted((a, b) for a, b in EDGES
                    if a in kit and not b.startswith(("xiaodi.core", "xiaodi.web.", *KIT_MAY_USE)))
     assert wrong == []
     assert not [(a, b) for a, b in EDGES if a in kit and unit(b) == "assembly"]
-
-
-def test_every_allowed_edge_still_exists() -> None:
-    """An allowance outlives its cycle only by mistake: remove it with the import."""
-    assert sorted(ALLOWED - EDGES) == []

@@ -95,8 +95,10 @@ def _progress_printer() -> Callable[[str, int, int], None]:
 def main() -> None:
     """Entry point: a user never sees a traceback; XiaodiError messages are printed in Chinese."""
     from xiaodi.matching.sync import install as sync_indexes
+    from xiaodi.reference.curated import install as name_directions
 
     sync_indexes()  # a command's committed changes reach the matching indexes in use
+    name_directions()  # a registered, renamed or merged school's names keep its 办学方向 current
     try:
         app()
     except XiaodiError as exc:

@@ -17,6 +17,7 @@ from xiaodi.bases import service
 from xiaodi.bases.models import Duty, DutyMilestone
 from xiaodi.core.audit import AuditEntry
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.dispatch import meetings
 from xiaodi.dispatch.service import dispatch_list
 from xiaodi.projects.dispatch import OVERDUE
 from xiaodi.projects.models import DispatchItem, DispatchMeeting
@@ -39,10 +40,10 @@ def _duty(session: Session, bw: BasesWorld) -> Duty:
 
 def _decide(session: Session, bw: BasesWorld, duty: Duty, days: int, who: str = "hejin"):  # type: ignore[no-untyped-def]
     posts = duty.milestones[0]
-    return service.hold_duty_dispatch(
+    return meetings.hold_duty_meeting(
         session, bw.viewers[who], duty.id, held_on=TODAY, title="河津市1+1+N推进调度会",
-        decisions=[service.DutyDecision(milestone_id=posts.id, decision="人社局一周内发布岗位",
-                                        new_due_on=TODAY + dt.timedelta(days=days))])
+        decisions=[meetings.DutyDecision(milestone_id=posts.id, decision="人社局一周内发布岗位",
+                                         new_due_on=TODAY + dt.timedelta(days=days))])
 
 
 def test_a_second_postponement_of_a_duty_milestone_goes_up_to_the_city(session: Session, bw: BasesWorld) -> None:
@@ -104,8 +105,8 @@ def test_only_the_pairings_office_decides_and_bad_decisions_write_nothing(sessio
     other = session.scalars(select(DutyMilestone).where(DutyMilestone.duty_id != duty.id)).first()
     assert other is None
     try:
-        service.hold_duty_dispatch(session, bw.viewers["hejin"], duty.id, held_on=TODAY, decisions=[
-            service.DutyDecision(milestone_id=999_999, decision="越界")])
+        meetings.hold_duty_meeting(session, bw.viewers["hejin"], duty.id, held_on=TODAY, decisions=[
+            meetings.DutyDecision(milestone_id=999_999, decision="越界")])
         raise AssertionError("a milestone of another duty")
     except NotFound as exc:
         assert "不属于职责任务" in exc.message

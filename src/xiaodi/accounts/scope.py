@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Role, User
@@ -140,6 +140,29 @@ def viewer_for(session: Session, user: User) -> Viewer:
         person_id=user.person_id,
         scope_labels=tuple(labels),
     )
+
+
+# ── the conditions the areas' rules are made of ────────────────────────────────────────────────────────────────
+# Every area's ``access`` module says who may read its records in the same few words — an office sees its regions'
+# records, an organisation the records it is named on, a person their own — so those words are defined once, here.
+
+
+def in_office_regions(column: Any, viewer: Viewer) -> ColumnElement[bool]:
+    """``column`` (a region id) is one of the office's regions or a region below them (本辖区); false for a viewer
+    who is no office."""
+    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
+
+
+def of_own_organisations(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
+    """One of ``columns`` (organisation ids) names an organisation the viewer acts for (本单位); false for a viewer
+    acting for none."""
+    ids = sorted(viewer.organisation_ids)
+    return or_(*[c.in_(ids) for c in columns]) if ids else false()
+
+
+def is_own_person(column: Any, viewer: Viewer) -> ColumnElement[bool]:
+    """``column`` (a person id) is the viewer themself (本人); false for a viewer who is no person of the ledger."""
+    return column == viewer.person_id if viewer.person_id is not None else false()
 
 
 # ── the readable-records rules of the areas ─────────────────────────────────────────────────────────────────

@@ -31,6 +31,11 @@ def require_use(viewer: Viewer) -> None:
         raise Forbidden("专项考核仅向校地合作办公室和牵头单位开放")
 
 
+def defines_sets(viewer: Viewer) -> bool:
+    """Whether the viewer's role defines indicator sets at all (the 制定指标体系 link): offices and administrators."""
+    return viewer.is_office or viewer.is_admin
+
+
 def can_define(viewer: Viewer, region_id: int | None) -> bool:
     """An office may define an indicator set for its own region or one below it; no region: administrators."""
     return viewer.manages_region(region_id)

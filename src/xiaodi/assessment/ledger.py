@@ -26,11 +26,12 @@ from xiaodi.demands.models import Claim, ClaimState, Demand
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.figures.compute import BreakdownRow, Figures, compute_figures, figures_by_subregion
-from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS, metric_label
+from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS, Metric, metric_label
 from xiaodi.projects.models import Agreement, Project
 from xiaodi.talent.models import TalentCard
 
-EXTRA_METRICS: dict[str, str] = {"talents": "引进人才", "students": "实习实训人次"}
+# Talents keep the vocabulary's label; students are counted here as internship participants (人次), so they say so.
+EXTRA_METRICS: dict[str, str] = {Metric.TALENTS.value: Metric.TALENTS.label, Metric.STUDENTS.value: "实习实训人次"}
 # Metric key → Chinese label, for the indicator forms and the working of a score.
 LEDGER_METRICS: dict[str, str] = {k: metric_label(k) for k in FIGURE_KEYS} | EXTRA_METRICS
 

@@ -18,7 +18,7 @@ from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AppealState, EvidenceState, PeriodState, ScoringRule, Subject
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.directory.service import resolve_region
-from xiaodi.figures.report import region_choices
+from xiaodi.figures.access import region_choices
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import ResourceSpec
 from xiaodi.web.params import plain_int
@@ -56,14 +56,14 @@ def periods_page(request: Request, session: SessionDep, viewer: MemberUser) -> R
     """考核周期 list: the periods one may open, with their state."""
     periods = service.list_periods(session, viewer)
     return render(request, "assessment_periods.html", {
-        "periods": periods, "states": PeriodState, "may_define": viewer.is_office or viewer.is_admin,
+        "periods": periods, "states": PeriodState, "may_define": access.defines_sets(viewer),
         "manages": {p.id: access.can_manage(viewer, p.indicator_set) for p in periods}})
 
 
 @router.get("/assessment/new")
 def define_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     access.require_use(viewer)
-    if not (viewer.is_office or viewer.is_admin):
+    if not access.defines_sets(viewer):
         access.require_define(viewer, None)
     return _define_form(request, session, viewer, {})
 

@@ -15,36 +15,24 @@ Outside the scope a record answers 404 (its existence does not leak); inside it,
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.bases.models import BaseActivity, Duty, Pairing, PairingBase, PairingMember, ProgrammeBase
 from xiaodi.core.errors import Forbidden, NotFound
 
 PROPOSER_ROLES = (Role.ENTERPRISE, Role.UNIVERSITY, Role.LEAD_UNIT)  # plus offices and administrators
 
 
-def _in_regions(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    if viewer.is_office and viewer.region_ids:
-        return column.in_(sorted(viewer.region_ids))  # type: ignore[no-any-return, unused-ignore]
-    return false()
-
-
-def _ids(viewer: Viewer) -> list[int]:
-    return sorted(viewer.organisation_ids)
-
-
 def pairing_units(viewer: Viewer) -> ColumnElement[bool]:
     """Pairings the viewer's organisation leads or is a member unit of."""
-    ids = _ids(viewer)
-    if not ids:
+    if not viewer.organisation_ids:
         return false()
-    member = exists().where(PairingMember.pairing_id == Pairing.id, PairingMember.organisation_id.in_(ids))
-    return or_(Pairing.lead_unit_id.in_(ids), member)
+    member = exists().where(PairingMember.pairing_id == Pairing.id,
+                            of_own_organisations(PairingMember.organisation_id, viewer=viewer))
+    return or_(of_own_organisations(Pairing.lead_unit_id, viewer=viewer), member)
 
 
 def readable_bases(viewer: Viewer) -> ColumnElement[bool]:
@@ -53,11 +41,10 @@ def readable_bases(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    conds = [_in_regions(ProgrammeBase.region_id, viewer)]
-    ids = _ids(viewer)
-    if ids:
-        conds += [ProgrammeBase.host_org_id.in_(ids), ProgrammeBase.partner_org_id.in_(ids),
-                  ProgrammeBase.lead_unit_id.in_(ids),
+    conds = [in_office_regions(ProgrammeBase.region_id, viewer)]
+    if viewer.organisation_ids:
+        conds += [of_own_organisations(ProgrammeBase.host_org_id, ProgrammeBase.partner_org_id,
+                                       ProgrammeBase.lead_unit_id, viewer=viewer),
                   ProgrammeBase.id.in_(select(PairingBase.base_id).join(Pairing, Pairing.id == PairingBase.pairing_id)
                                        .where(pairing_units(viewer)))]
     return or_(*conds)
@@ -68,9 +55,8 @@ def readable_pairings(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    ids = _ids(viewer)
-    return or_(_in_regions(Pairing.region_id, viewer), pairing_units(viewer),
-               Pairing.university_id.in_(ids) if ids else false())
+    return or_(in_office_regions(Pairing.region_id, viewer), pairing_units(viewer),
+               of_own_organisations(Pairing.university_id, viewer=viewer))
 
 
 def readable_duties(viewer: Viewer) -> ColumnElement[bool]:
@@ -109,6 +95,12 @@ def can_decide(viewer: Viewer, base: ProgrammeBase) -> bool:
 
 def can_record_activity(viewer: Viewer, base: ProgrammeBase) -> bool:
     return can_decide(viewer, base) or viewer.acts_for(base.host_org_id, base.partner_org_id, base.lead_unit_id)
+
+
+def does_office_work(viewer: Viewer) -> bool:
+    """The area's office work — the base types (基地类型), setting up 1+1+N pairings (建立结对), the leaders' list
+    (领导包联) — is offered to offices and administrators."""
+    return viewer.is_admin or viewer.is_office
 
 
 def can_manage_pairing(viewer: Viewer, pairing: Pairing) -> bool:

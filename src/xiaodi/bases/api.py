@@ -25,6 +25,7 @@ from xiaodi.bases.models import (
     ReviewResult,
 )
 from xiaodi.core.errors import NotFound
+from xiaodi.dispatch import meetings
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
 
@@ -237,7 +238,7 @@ class DutyMeetingIn(BaseModel):
     title: str | None = Field(default=None, max_length=300)
     chaired_by: str | None = Field(default=None, max_length=60)
     summary: str | None = Field(default=None, max_length=2000)
-    decisions: list[DutyDecisionIn] = Field(min_length=1, max_length=service.MAX_DECISIONS)
+    decisions: list[DutyDecisionIn] = Field(min_length=1, max_length=meetings.MAX_DUTY_DECISIONS)
 
 
 class DispatchItemOut(BaseModel):
@@ -437,11 +438,11 @@ def duty_report(duty_id: RecordId, body: ReportIn, session: SessionDep, viewer: 
 @router.post("/api/duties/{duty_id}/dispatch", status_code=201, response_model=DutyMeetingOut,
              summary="调度会：对职责任务逾期节点作出决定、确定新时限（结对所在地区办公室）；同一节点第二次顺延提请上一级调度")
 def duty_dispatch(duty_id: RecordId, body: DutyMeetingIn, session: SessionDep, viewer: MemberUser) -> Any:
-    meeting = service.hold_duty_dispatch(
+    meeting = meetings.hold_duty_meeting(
         session, viewer, duty_id, held_on=body.held_on or dt.date.today(), title=body.title,
         chaired_by=body.chaired_by, summary=body.summary,
-        decisions=[service.DutyDecision(milestone_id=d.milestone_id, decision=d.decision, new_due_on=d.new_due_on,
-                                        expected_version=d.expected_version) for d in body.decisions])
+        decisions=[meetings.DutyDecision(milestone_id=d.milestone_id, decision=d.decision, new_due_on=d.new_due_on,
+                                         expected_version=d.expected_version) for d in body.decisions])
     duty = session.get_one(Duty, duty_id)
     session.refresh(duty)
     return DutyMeetingOut(id=meeting.id, held_on=meeting.held_on, level=meeting.level, region_id=meeting.region_id,

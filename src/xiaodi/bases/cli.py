@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role, User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.bases import access, figures, service
-from xiaodi.bases.models import ActivityKind, BaseState, ProgrammeBase, ReviewResult
+from xiaodi.bases.models import ActivityKind, BaseState, DutyState, ProgrammeBase, ReviewResult
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
@@ -335,7 +335,8 @@ def duty_list(user: UserOption = None, db: DbOption = None, as_json: JsonOption 
         return
     table = Table("编号", "职责任务", "责任单位", "完成时限", "状态")
     for r in rows:
-        state = "已完成" if r["state"] == "done" else ("逾期" if r["overdue"] else "推进中")
+        done = r["state"] == DutyState.DONE
+        state = DutyState.DONE.label if done else ("逾期" if r["overdue"] else DutyState.OPEN.label)
         table.add_row(str(r["id"]), str(r["title"]), str(r["unit"]), str(r["due_on"]), state)
     console.print(table)
 

@@ -28,6 +28,7 @@ from xiaodi.bases.models import (
 )
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.models import OrgKind, Region
+from xiaodi.dispatch import meetings
 from xiaodi.projects.actions import parse_date
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -35,10 +36,6 @@ from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _office(viewer: Viewer) -> bool:
-    return viewer.is_admin or viewer.is_office
 
 
 def base_extras(session: Session, viewer: Viewer, base: ProgrammeBase) -> dict[str, Any]:
@@ -124,7 +121,8 @@ def specs() -> list[ResourceSpec]:
         table="bases",
         extras=base_extras,
         detail_partial="base_detail.html",
-        actions=(ListAction("/bases/new", "申报基地"), ListAction("/base-types", "基地类型", allowed=_office),
+        actions=(ListAction("/bases/new", "申报基地"),
+                 ListAction("/base-types", "基地类型", allowed=access.does_office_work),
                  ListAction("/pairings", "1+1+N结对")),
     )
     pairings = ResourceSpec(
@@ -144,8 +142,8 @@ def specs() -> list[ResourceSpec]:
         extras=pairing_extras,
         detail_partial="pairing_detail.html",
         api_detail=False,
-        actions=(ListAction("/pairings/new", "新建结对", allowed=_office), ListAction("/duties", "职责任务"),
-                 ListAction("/leaders", "领导包联")),
+        actions=(ListAction("/pairings/new", "新建结对", allowed=access.does_office_work),
+                 ListAction("/duties", "职责任务"), ListAction("/leaders", "领导包联")),
     )
     duties = ResourceSpec(
         name="duties", label="职责任务", noun="职责任务", model=Duty, area="bases",
@@ -335,7 +333,7 @@ def type_edit(request: Request, type_id: RecordId, session: SessionDep, viewer: 
 
 @router.get("/pairings/new")
 def pairing_form(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
-    access.require(_office(viewer), "建立1+1+N结对")
+    access.require(access.does_office_work(viewer), "建立1+1+N结对")
     return render(request, "pairing_new.html", {"page_title": "新建1+1+N结对"})
 
 
@@ -434,9 +432,9 @@ def duty_dispatch(
             if day.strip():
                 raise ValidationFailed("确定新的时限须同时写明调度决定")
             continue
-        decisions.append(service.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
-                                              new_due_on=parse_date(day, "新的时限")))
-    meeting = service.hold_duty_dispatch(session, viewer, duty_id, decisions=decisions,
+        decisions.append(meetings.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
+                                               new_due_on=parse_date(day, "新的时限")))
+    meeting = meetings.hold_duty_meeting(session, viewer, duty_id, decisions=decisions,
                                          held_on=parse_date(held_on, "会议日期") or dt.date.today(),
                                          title=title, chaired_by=chaired_by)
     escalated = sum(1 for i in meeting.items if i.escalated)
@@ -448,7 +446,7 @@ def duty_dispatch(
 @router.get("/leaders")
 def leaders_page(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     return render(request, "leaders.html", {"page_title": "领导包联", "leaders": service.leaders(session, viewer),
-                                            "may_manage": _office(viewer)})
+                                            "may_manage": access.does_office_work(viewer)})
 
 
 @router.post("/leaders")

@@ -39,11 +39,9 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, update_fields
-from xiaodi.directory.models import Organisation, OrgKind, Region, RegionLevel
-from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.directory.service import resolve_organisation, resolve_region
-from xiaodi.projects.dispatch import Decision, hold_meeting
-from xiaodi.projects.models import DispatchItem, DispatchMeeting
+from xiaodi.projects.models import DispatchItem
 
 MAX_MILESTONES = 20
 MAX_PEOPLE = 1_000_000
@@ -548,62 +546,6 @@ def report_duty(
         flush_or_conflict(session, f"职责任务“{duty.title}”")
         audit.record(session, actor=viewer.actor, action="duty_done", obj=duty, before=before, reason=note)
     return report
-
-
-MAX_DECISIONS = 20
-
-
-@dataclass(frozen=True)
-class DutyDecision:
-    """A 调度会's decision on one milestone of a duty's work plan: what was decided and, perhaps, a new deadline."""
-
-    milestone_id: int
-    decision: str
-    new_due_on: dt.date | None = None
-    expected_version: int | None = None
-
-
-def hold_duty_dispatch(
-    session: Session, viewer: Viewer, duty_id: int, *, held_on: dt.date, decisions: Sequence[DutyDecision],
-    title: str | None = None, chaired_by: str | None = None, summary: str | None = None,
-) -> DispatchMeeting:
-    """调度会 on a duty (职责任务): decisions on its (overdue) milestones with new deadlines, by the office of the
-    pairing's region; a second postponement of a milestone goes one level up, as a project milestone's does."""
-    duty, pairing = access.visible_duty(session, viewer, duty_id)
-    access.require(access.can_manage_pairing(viewer, pairing), "召开职责任务的调度会")
-    if not decisions:
-        raise ValidationFailed("调度会至少应有一项决定")
-    if len(decisions) > MAX_DECISIONS:
-        raise ValidationFailed(f"一次调度最多 {MAX_DECISIONS} 项决定")
-    if duty.state == DutyState.DONE:
-        raise ValidationFailed(f"职责任务“{duty.title}”已完成，不再调度")
-    own = {m.id: m for m in duty.milestones}
-    for d in decisions:  # every decision checked before the meeting is written
-        if d.milestone_id not in own:
-            raise NotFound(f"节点（编号 {d.milestone_id}）不属于职责任务“{duty.title}”")
-        if not d.decision.strip() or len(d.decision.strip()) > 2000:
-            raise ValidationFailed("请写明调度决定（最多 2000 个字）")
-        if d.new_due_on is not None and own[d.milestone_id].done_on is not None:
-            raise ValidationFailed(f"节点“{own[d.milestone_id].title}”已完成，不能再调整时限")
-    return hold_meeting(
-        session, actor=viewer.actor, held_on=held_on, region_id=_meeting_region(session, viewer, pairing.region_id),
-        decisions=[Decision(decision=d.decision, duty_milestone_id=d.milestone_id, new_due_on=d.new_due_on,
-                            expected_version=d.expected_version) for d in decisions],
-        title=(title or "").strip() or None, chaired_by=(chaired_by or "").strip() or None,
-        summary=(summary or "").strip() or None)
-
-
-def _meeting_region(session: Session, viewer: Viewer, region_id: int) -> int:
-    """The office's own region that holds the pairing, the nearest one (a county meeting escalates to the city);
-    an administrator's meeting is the pairing region's."""
-    if not viewer.is_office:
-        return region_id
-    holding = [r for r in session.scalars(select(Region).where(Region.id.in_(sorted(viewer.office_region_ids))))
-               if region_id in region_subtree_ids(session, r.id)]
-    if not holding:
-        return region_id
-    order = {RegionLevel.COUNTY: 0, RegionLevel.CITY: 1, RegionLevel.PROVINCE: 2}
-    return min(holding, key=lambda r: (order.get(RegionLevel(r.level), 3), r.id)).id
 
 
 def duty_reports(session: Session, duty_id: int) -> list[DutyReport]:

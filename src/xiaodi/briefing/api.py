@@ -19,7 +19,8 @@ from xiaodi.briefing import document
 from xiaodi.briefing.pages import DOCX, XLSX, download
 from xiaodi.core.errors import NotFound
 from xiaodi.directory.models import Region
-from xiaodi.figures.report import parse_period, resolve_scope
+from xiaodi.figures.access import resolve_scope
+from xiaodi.figures.report import parse_period
 from xiaodi.web.deps import MemberUser, SessionDep
 
 router = APIRouter(tags=["工作简报"])

@@ -31,6 +31,7 @@ from xiaodi.bases.models import BaseState, BaseType, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.directory.models import Region
+from xiaodi.projects.dispatch import level_label
 from xiaodi.projects.models import (
     Agreement,
     DispatchItem,
@@ -192,9 +193,8 @@ def _dispatch(session: Session, scope_ids: list[int] | None, date_from: dt.date,
             .order_by(DispatchMeeting.held_on.desc(), DispatchItem.id).limit(LIST_LIMIT))
     if scope_ids is not None:
         stmt = stmt.where(DispatchMeeting.region_id.in_(scope_ids))
-    levels = {"county": "县级", "city": "市级", "province": "省级"}
     rows = [[held.isoformat(), title or "调度会", project or "", milestone or "", decision,
-             new_due.isoformat() if new_due else "", levels.get(level or "", "")]
+             new_due.isoformat() if new_due else "", level_label(level)]
             for held, title, project, milestone, decision, new_due, level in session.execute(stmt)]
     return Table("调度决定", ["日期", "会议", "项目", "节点", "决定", "新时限", "提请上级"], rows,
                  note=None if rows else "本期无调度会决定")

@@ -25,7 +25,8 @@ def build_briefing(session: Session, ctx: JobContext) -> str:
     from xiaodi.accounts.scope import viewer_for
     from xiaodi.assessment import access
     from xiaodi.briefing import document
-    from xiaodi.figures.report import parse_period, resolve_scope
+    from xiaodi.figures.access import resolve_scope
+    from xiaodi.figures.report import parse_period
 
     user = session.get(User, ctx.user_id) if ctx.user_id else None
     if user is None or not user.is_active:

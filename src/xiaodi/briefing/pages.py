@@ -14,7 +14,8 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment import access
 from xiaodi.briefing import document, jobs
 from xiaodi.core.jobs import submit_with
-from xiaodi.figures.report import parse_period, resolve_scope
+from xiaodi.figures.access import resolve_scope
+from xiaodi.figures.report import parse_period
 from xiaodi.web.deps import MemberUser, SessionDep
 from xiaodi.web.listing import ResourceSpec
 

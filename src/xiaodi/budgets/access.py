@@ -7,10 +7,10 @@ experts and talents never see them (403 on the list, before any lookup); a line 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, register_readable
 from xiaodi.budgets.models import BudgetLine
 from xiaodi.core.errors import Forbidden, NotFound
 
@@ -24,9 +24,7 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
     """The budget lines ``viewer`` may see, as an SQL condition on ``BudgetLine``."""
     if viewer.is_admin:
         return true()
-    if not viewer.is_office or not viewer.region_ids:
-        return false()
-    return BudgetLine.region_id.in_(sorted(viewer.region_ids))
+    return in_office_regions(BudgetLine.region_id, viewer)
 
 
 def can_manage(viewer: Viewer, region_id: int | None) -> bool:

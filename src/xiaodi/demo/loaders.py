@@ -63,11 +63,12 @@ from xiaodi.demo.schema import (
 )
 from xiaodi.directory.models import Region, RegionLevel
 from xiaodi.directory.service import OrganisationIndex, add_alias, create_organisation, create_person
+from xiaodi.dispatch.meetings import hold_meeting
 from xiaodi.events.models import Event, EventOutcome, EventParticipant, EventState
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.orders.models import OrderState, ServiceTeam
 from xiaodi.orders.service import assign_order, place_order, record_service, respond_to_assignment
-from xiaodi.projects.dispatch import Decision, hold_meeting
+from xiaodi.projects.dispatch import Decision
 from xiaodi.projects.models import Agreement, Milestone, MilestoneState, Project, ProjectStage
 from xiaodi.projects.service import (
     PartySpec,

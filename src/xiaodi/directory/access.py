@@ -12,12 +12,10 @@ leader): an area's access rules sit above its models, so nothing else of the dir
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.catalog.models import Platform
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.projects.models import Project
@@ -25,15 +23,8 @@ from xiaodi.projects.models import Project
 RESOURCE_ORG_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
-def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
 
 
-def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
-    ids = sorted(viewer.organisation_ids)
-    if not ids:
-        return false()
-    return or_(*[c.in_(ids) for c in columns])
 
 
 def organisation_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -46,7 +37,7 @@ def organisation_scope(viewer: Viewer) -> ColumnElement[bool]:
         return false()
     hosts = select(Platform.host_id).where(Platform.retired_at.is_(None), Platform.host_id.is_not(None))
     return or_(Organisation.kind.in_(RESOURCE_ORG_KINDS), Organisation.id.in_(hosts),
-               _region(Organisation.region_id, viewer), _orgs(Organisation.id, viewer=viewer))
+               in_office_regions(Organisation.region_id, viewer), of_own_organisations(Organisation.id, viewer=viewer))
 
 
 def expert_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -79,7 +70,8 @@ def _project_leaders(session: Session | None, viewer: Viewer) -> frozenset[int]:
     found: frozenset[int] | None = session.info.get(key)
     if found is None:
         found = frozenset(session.scalars(select(Project.leader_person_id).where(
-            Project.leader_person_id.is_not(None), Project.retired_at.is_(None), _region(Project.region_id, viewer))))
+            Project.leader_person_id.is_not(None), Project.retired_at.is_(None),
+            in_office_regions(Project.region_id, viewer))))
         session.info[key] = found
     return found
 

@@ -7,7 +7,7 @@ suggestions — a name is never silently guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,6 @@ from xiaodi.directory.models import (
     PersonKind,
     Region,
 )
-from xiaodi.reference.curated import refresh_name_directions
 
 ORG_FIELDS = frozenset({
     "name", "code", "level", "region_id", "province", "city", "authority", "industry_code", "tags", "website",
@@ -39,6 +38,25 @@ PERSON_FIELDS = frozenset({
     "name", "organisation_id", "department", "title", "position", "honours", "disciplines", "research_interests",
     "phone", "email", "id_number", "region_id", "extra", "note",
 })  # fmt: skip
+
+# What other areas derive from an organisation's names (reference.curated: the 办学方向 a school's name states) is
+# theirs to keep current: they register a listener here, called in the writer's transaction after an organisation
+# is registered, renamed or merged, so that the directory — the lowest area — never imports them. The app factory
+# and the CLI install the listeners (``reference.curated.install``).
+NamesChanged = Callable[[Session, int, Actor], None]
+_NAME_LISTENERS: list[NamesChanged] = []
+
+
+def on_names_changed(listener: NamesChanged) -> None:
+    """Call ``listener(session, organisation_id, actor)`` whenever an organisation's names change (idempotent)."""
+    if listener not in _NAME_LISTENERS:
+        _NAME_LISTENERS.append(listener)
+
+
+def _names_changed(session: Session, organisation_id: int, actor: Actor) -> None:
+    for listener in _NAME_LISTENERS:
+        listener(session, organisation_id, actor)
+
 
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 
@@ -150,7 +168,7 @@ def create_organisation(
     org = create(session, Organisation(kind=kind, name=name, **fields), actor=actor)
     for alias in aliases:
         add_alias(session, actor=actor, organisation_id=org.id, alias=alias)
-    refresh_name_directions(session, org.id, actor=actor)
+    _names_changed(session, org.id, actor)
     return org
 
 
@@ -169,7 +187,7 @@ def update_organisation(
                   expected_version=expected_version, reason=reason)
     if new_name and new_name != old_name:
         add_alias(session, actor=actor, organisation_id=org.id, alias=old_name, kind="曾用名")
-        refresh_name_directions(session, org.id, actor=actor)
+        _names_changed(session, org.id, actor)
     return org
 
 
@@ -218,7 +236,7 @@ def merge_organisations(
         if clean_name(name) != keep.name:
             add_alias(session, actor=actor, organisation_id=keep.id, alias=name, kind="曾用名")
     keep.tags = sorted(set(keep.tags or []) | set(before.get("tags") or []))
-    refresh_name_directions(session, keep.id, actor=actor)
+    _names_changed(session, keep.id, actor)
     return moved
 
 

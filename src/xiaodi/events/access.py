@@ -15,28 +15,14 @@ viewer's scope, so that existence does not leak.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.events.models import ContactLog, Event, EventParticipant, Secondment
 from xiaodi.projects.models import Agreement, AgreementParty
-
-
-def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
-
-
-def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
-    ids = sorted(viewer.organisation_ids)
-    if not ids:
-        return false()
-    return or_(*[c.in_(ids) for c in columns])
-
 
 # ── reading ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -48,13 +34,15 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
     if not viewer.has_access:
         return false()
     if not viewer.organisation_ids:
-        return or_(_region(Event.region_id, viewer), false())
+        return or_(in_office_regions(Event.region_id, viewer), false())
     took_part = exists().where(EventParticipant.event_id == Event.id,
-                               _orgs(EventParticipant.organisation_id, viewer=viewer))
+                               of_own_organisations(EventParticipant.organisation_id, viewer=viewer))
     # A party to an agreement signed at the event sees the event it signed at.
     signed_there = exists().where(Agreement.event_id == Event.id, exists().where(
-        AgreementParty.agreement_id == Agreement.id, _orgs(AgreementParty.organisation_id, viewer=viewer)))
-    return or_(_region(Event.region_id, viewer), _orgs(Event.organiser_id, viewer=viewer), took_part, signed_there)
+        AgreementParty.agreement_id == Agreement.id,
+        of_own_organisations(AgreementParty.organisation_id, viewer=viewer)))
+    return or_(in_office_regions(Event.region_id, viewer), of_own_organisations(Event.organiser_id, viewer=viewer),
+               took_part, signed_there)
 
 
 def readable_secondments(viewer: Viewer) -> ColumnElement[bool]:
@@ -62,8 +50,8 @@ def readable_secondments(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    return or_(_region(Secondment.region_id, viewer),
-               _orgs(Secondment.home_org_id, Secondment.unit_id, viewer=viewer))
+    return or_(in_office_regions(Secondment.region_id, viewer),
+               of_own_organisations(Secondment.home_org_id, Secondment.unit_id, viewer=viewer))
 
 
 def readable_contacts(viewer: Viewer) -> ColumnElement[bool]:
@@ -72,8 +60,9 @@ def readable_contacts(viewer: Viewer) -> ColumnElement[bool]:
     if not viewer.has_access:
         return false()
     mine = ContactLog.recorded_by_user_id == viewer.user_id if viewer.user_id is not None else false()
-    return or_(_region(ContactLog.region_id, viewer), mine,
-               _orgs(ContactLog.from_org_id, ContactLog.to_org_id, ContactLog.university_id, viewer=viewer))
+    return or_(in_office_regions(ContactLog.region_id, viewer), mine,
+               of_own_organisations(ContactLog.from_org_id, ContactLog.to_org_id, ContactLog.university_id,
+                                    viewer=viewer))
 
 
 def get_event(session: Session, viewer: Viewer, event_id: int) -> Event:
@@ -141,6 +130,14 @@ def managed_event(session: Session, viewer: Viewer, event_id: int, doing: str) -
 
 def records_contacts(viewer: Viewer) -> bool:
     return runs_events(viewer)
+
+
+def contact_count_regions(viewer: Viewer) -> list[int] | None:
+    """The regions whose contact counts (对接次数统计) the viewer may read: every region for an administrator (None),
+    an office's own regions; refused (403) to everyone else."""
+    if not viewer.is_admin and not viewer.is_office:
+        raise Forbidden("对接次数统计只对校地合作办公室和管理员开放")
+    return None if viewer.is_admin else sorted(viewer.region_ids)
 
 
 def can_record_contact(viewer: Viewer, *, region_id: int | None, org_ids: tuple[int | None, ...]) -> bool:

@@ -221,10 +221,6 @@ def contact_counts(
     start: Annotated[CalendarDate | None, Query(description="起始日期 YYYY-MM-DD")] = None,
     end: Annotated[CalendarDate | None, Query(description="截止日期 YYYY-MM-DD")] = None,
 ) -> list[ContactCount]:
-    regions = None if viewer.is_admin else sorted(viewer.region_ids)
-    if not viewer.is_admin and not viewer.is_office:
-        from xiaodi.core.errors import Forbidden
-
-        raise Forbidden("对接次数统计只对校地合作办公室和管理员开放")
+    regions = access.contact_count_regions(viewer)
     return [ContactCount(region=r, month=m, count=n)
             for r, m, n in service.contact_counts(session, region_ids=regions, start=start, end=end)]

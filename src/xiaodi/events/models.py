@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -191,12 +190,14 @@ class ContactLog(RecordMixin, VersionedMixin, Base):
     university: Mapped[Organisation | None] = relationship(lazy="joined", foreign_keys=[university_id])
 
 
-class InternshipState(StrEnum):
-    PLANNED = "planned"  # 已安排
-    ONGOING = "ongoing"  # 实习中
-    COMPLETED = "completed"  # 已结束
-    HIRED = "hired"  # 留用/转就业
-    CANCELLED = "cancelled"
+class InternshipState(Labelled):
+    """A student's internship placement (实习实训) from arrangement to its end."""
+
+    PLANNED = "planned", "已安排"
+    ONGOING = "ongoing", "实习中"
+    COMPLETED = "completed", "已结束"
+    HIRED = "hired", "留用"  # 留用/转就业
+    CANCELLED = "cancelled", "已取消"
 
 
 class Internship(IdMixin, TimestampMixin, Base):

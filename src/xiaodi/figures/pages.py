@@ -14,8 +14,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.figures.access import region_choices
 from xiaodi.figures.metrics import BREAKDOWN_KEYS, metric_label
-from xiaodi.figures.report import FiguresReport, build_report, figure_text, parse_period, region_choices, report_xlsx
+from xiaodi.figures.report import FiguresReport, build_report, figure_text, parse_period, report_xlsx
 from xiaodi.web.deps import MemberUser, SessionDep
 from xiaodi.web.responses import xlsx_response
 from xiaodi.web.templating import render

@@ -17,13 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
-from xiaodi.directory.models import Region, RegionLevel
+from xiaodi.figures.access import FigureScope, resolve_scope
 from xiaodi.figures.compute import BreakdownRow, Figures, compute_figures, figures_by_subregion, figures_by_year
 from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS, metric_label
 from xiaodi.web.charts import bar_chart, column_chart
@@ -31,17 +30,6 @@ from xiaodi.web.params import plain_int
 
 TREND_YEARS = 6  # the trend shows this many calendar years, ending with the period's last year
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a statistic may cover
-
-
-@dataclass(frozen=True)
-class FigureScope:
-    """Whose figures: a region (with its sub-regions), one unit (本单位), or the whole ledger (全部)."""
-
-    label: str
-    region: Region | None = None
-    unit_id: int | None = None
-    breaks_down: bool = False  # offices and administrators see the figures by sub-region
-    counts: bool = True  # False for a person with no region or unit (an expert, a talent): nothing to count
 
 
 @dataclass(frozen=True)
@@ -106,42 +94,6 @@ class FiguresReport:
 # ---- choosing the scope and the period -----------------------------------------------------------------------
 
 
-def resolve_scope(session: Session, viewer: Viewer, region: str | None = None) -> FigureScope:
-    """The viewer's scope, narrowed to ``region`` (a 6-digit code or a full name) inside it when given.
-
-    A region outside an office's own answers 404 like any record outside the scope; a unit's people cannot
-    choose regions at all (403).
-    """
-    wanted = (region or "").strip()
-    if wanted:
-        if not (viewer.is_admin or viewer.is_office):
-            raise Forbidden("只有校地合作办公室和管理员可以按地区查看工作数据")
-        found = _region_named(session, viewer, wanted)
-        return FigureScope(found.full_name, region=found, breaks_down=True)
-    if viewer.is_admin:
-        return FigureScope("全部", breaks_down=True)
-    if viewer.is_office and viewer.office_region_ids:
-        own = session.get(Region, min(viewer.office_region_ids))
-        return FigureScope(own.full_name if own else "本辖区", region=own, breaks_down=True)
-    if viewer.organisation_ids:
-        return FigureScope("本单位", unit_id=min(viewer.organisation_ids))
-    return FigureScope("本人", counts=False)
-
-
-def _region_named(session: Session, viewer: Viewer, wanted: str) -> Region:
-    """A region of the viewer's by code, full name or (when only one of the viewer's regions has it) short name."""
-    candidates = list(session.scalars(select(Region).where(
-        or_(Region.code == wanted, Region.full_name == wanted, Region.name == wanted)).limit(50)))
-    exact = [r for r in candidates if wanted in (r.code, r.full_name)]
-    mine = [r for r in (exact or candidates) if viewer.in_region(r.id)]
-    if not mine:
-        raise NotFound("地区不存在或不在您的管辖范围内")
-    if len(mine) > 1:
-        names = "、".join(r.full_name for r in mine[:5])
-        raise ValidationFailed(f"“{wanted}”对应多个地区（{names}），请使用地区代码或全称")
-    return mine[0]
-
-
 def parse_period(year: str | int | None = None, date_from: str | dt.date | None = None,
                  date_to: str | dt.date | None = None) -> Period:
     """A year (2025) or from/to dates (2025-01-01); a bad value is a clear error, never silently ignored."""
@@ -172,19 +124,6 @@ def build_report(session: Session, viewer: Viewer, *, region: str | None = None,
     breakdown = (figures_by_subregion(session, region_id=region_id, date_from=period.date_from,
                                       date_to=period.date_to) if scope.breaks_down else [])
     return FiguresReport(scope, period, figures, trend, breakdown)
-
-
-def region_choices(session: Session, viewer: Viewer, limit: int = 400) -> list[tuple[str, str]]:
-    """(code, full name) of the regions an office may choose: its own and every region below, by code."""
-    if not (viewer.is_admin or viewer.is_office):
-        return []
-    stmt = select(Region.code, Region.full_name).order_by(Region.code).limit(limit)
-    if viewer.is_admin:  # the whole country: provinces and cities (a county is reached from its city's row)
-        stmt = stmt.where(Region.level.in_([RegionLevel.PROVINCE, RegionLevel.CITY]))
-    else:
-        stmt = stmt.where(Region.id.in_(sorted(viewer.region_ids)))
-    choices = [(code, name) for code, name in session.execute(stmt)]
-    return [("", "全部地区"), *choices] if viewer.is_admin else choices
 
 
 # ---- Excel -----------------------------------------------------------------------------------------------------
@@ -268,5 +207,4 @@ def _date(value: str | dt.date | None, label: str) -> dt.date | None:
     return day
 
 
-__all__ = ["FigureScope", "FiguresReport", "Period", "build_report", "figure_text", "figure_tiles", "parse_period",
-           "region_choices", "report_xlsx", "resolve_scope"]
+__all__ = ["FiguresReport", "Period", "build_report", "figure_text", "figure_tiles", "parse_period", "report_xlsx"]

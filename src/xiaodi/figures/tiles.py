@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.figures.access import FigureScope, resolve_scope
 from xiaodi.figures.cache import FiguresCache
 from xiaodi.figures.compute import Figures, compute_figures
-from xiaodi.figures.report import FigureScope, figure_tiles, parse_period, resolve_scope
+from xiaodi.figures.report import figure_tiles, parse_period
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,30 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, register_readable
+from xiaodi.core.errors import Forbidden, NotFound
+from xiaodi.directory.models import Region
 from xiaodi.ingest.models import IngestedReport
+
+REFUSAL = "只有校地合作办公室可以上传和核对工作报告"
 
 
 def reviews_reports(viewer: Viewer) -> bool:
     """Report review (报道核对) is the cooperation offices' work."""
     return viewer.is_office or viewer.is_admin
+
+
+def require_reviewer(viewer: Viewer) -> None:
+    """Uploading and reviewing reports: refused (403) to anyone but an office or an administrator."""
+    if not reviews_reports(viewer):
+        raise Forbidden(REFUSAL)
+
+
+def require_reconciliation_region(viewer: Viewer, place: Region, name: str) -> None:
+    """An office compares the reports and the ledger of its own region or one below it (404 otherwise, so that
+    scope does not leak)."""
+    if not (viewer.is_admin or place.id in viewer.region_ids):
+        raise NotFound(f"地区“{name}”不在您的管辖范围内")
 
 
 def report_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -23,9 +40,7 @@ def report_scope(viewer: Viewer) -> ColumnElement[bool]:
     if not reviews_reports(viewer):
         return false()
     mine = IngestedReport.uploaded_by_user_id == viewer.user_id if viewer.user_id is not None else false()
-    region = (IngestedReport.region_id.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids
-              else false())
-    return or_(region, mine)
+    return or_(in_office_regions(IngestedReport.region_id, viewer), mine)
 
 
 register_readable(IngestedReport, report_scope)

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.report import parse_period
-from xiaodi.ingest.access import reviews_reports
+from xiaodi.ingest.access import require_reconciliation_region, require_reviewer
 from xiaodi.ingest.decode import MAX_BYTES
 from xiaodi.ingest.models import IngestedReport, StatedFigure
 from xiaodi.ingest.pipeline import json_number
@@ -39,11 +39,6 @@ class ReviewBody(BaseModel):
     metric: str | None = Field(default=None, max_length=40)
     region: str | None = Field(default=None, max_length=60, description="归属地区（报道中未识别时补填）")
     note: str | None = Field(default=None, max_length=2000)
-
-
-def _require_office(viewer: Viewer) -> None:
-    if not reviews_reports(viewer):
-        raise Forbidden("只有校地合作办公室可以上传和核对工作报告")
 
 
 def _report(session: SessionDep, viewer: Viewer, report_id: int) -> IngestedReport:
@@ -86,8 +81,7 @@ def reconciliation_json(place: Region, rows: list[ReconciliationRow]) -> dict[st
 def reconciliation_region(session: Session, viewer: Viewer, region: str) -> Region:
     """The region an office may compare: its own or one below it (404 otherwise, so that scope does not leak)."""
     place = resolve_region(session, region)
-    if not (viewer.is_admin or place.id in viewer.region_ids):
-        raise NotFound(f"地区“{region}”不在您的管辖范围内")
+    require_reconciliation_region(viewer, place, region)
     return place
 
 
@@ -122,7 +116,7 @@ async def upload(
     session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
     region: Annotated[str | None, Query(max_length=60, description="报道所属地区")] = None,
 ) -> dict[str, Any]:
-    _require_office(viewer)
+    require_reviewer(viewer)
     raw = await read_upload(file)
     report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
                           region_name=region, uploader_region_id=uploader_region_id(viewer))
@@ -131,13 +125,13 @@ async def upload(
 
 @router.get("/reports/{record_id}", summary="一篇报道及其统计数字")
 def show(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
-    _require_office(viewer)
+    require_reviewer(viewer)
     return _report_json(session, _report(session, viewer, record_id))
 
 
 @router.post("/reports/{record_id}/accept", summary="采信报道中全部待核对数字（计划类除外）")
 def accept(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict[str, Any]:
-    _require_office(viewer)
+    require_reviewer(viewer)
     report = _report(session, viewer, record_id)
     accept_report(session, actor=viewer.actor, report_id=report.id)
     return _report_json(session, report)
@@ -145,7 +139,7 @@ def accept(session: SessionDep, viewer: MemberUser, record_id: RecordId) -> dict
 
 @router.post("/reports/figures/{record_id}/review", summary="核对一个数字：采信、更正或不采信")
 def review(session: SessionDep, viewer: MemberUser, record_id: RecordId, body: ReviewBody) -> dict[str, Any]:
-    _require_office(viewer)
+    require_reviewer(viewer)
     fig = session.get(StatedFigure, record_id)
     if fig is None:
         raise NotFound(f"报送数据（编号 {record_id}）不存在")
@@ -164,7 +158,7 @@ def reconciliation(
     date_from: Annotated[str, Query(alias="from", max_length=20, description="起始日期，如 2024-01-01；可空")] = "",
     date_to: Annotated[str, Query(alias="to", max_length=20, description="截止日期，如 2024-12-31；可空")] = "",
 ) -> dict[str, Any]:
-    _require_office(viewer)
+    require_reviewer(viewer)
     place = reconciliation_region(session, viewer, region)
     period = parse_period(None, parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期"))
     rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)

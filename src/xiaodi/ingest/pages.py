@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 from xiaodi.figures.report import parse_period
-from xiaodi.ingest.access import reviews_reports
+from xiaodi.ingest.access import REFUSAL, require_reviewer, reviews_reports
 from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
@@ -34,7 +34,6 @@ METRIC_NAMES = Metric.labels()
 METRIC_BY_NAME = {label: key for key, label in METRIC_NAMES.items()}
 MONEY_KEYS = frozenset(m.value for m in MONEY_METRICS)
 DECISION_DONE = {Decision.ACCEPT: "已采信", Decision.CORRECT: "已更正", Decision.REJECT: "已标为不采信"}
-REFUSAL = "只有校地合作办公室可以上传和核对工作报告"
 
 
 def figure_text(value: Decimal | int | None, metric: str) -> str:
@@ -95,11 +94,6 @@ def specs() -> list[ResourceSpec]:
     return [reports]
 
 
-def _require_office(viewer: Viewer) -> None:
-    if not reviews_reports(viewer):
-        raise Forbidden(REFUSAL)
-
-
 def _amount(text: str, metric: str) -> Decimal | None:
     """A corrected value as a reviewer types it: "237.3亿元", "56", "2000余"."""
     text = text.strip()
@@ -134,7 +128,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/reports/upload")
 def upload_form(request: Request, viewer: MemberUser) -> Response:
-    _require_office(viewer)
+    require_reviewer(viewer)
     return render(request, "report_upload.html", {"page_title": "上传报道"})
 
 
@@ -143,7 +137,7 @@ async def upload(
     request: Request, session: SessionDep, viewer: MemberUser, file: Annotated[UploadFile, File()],
     region: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
-    _require_office(viewer)
+    require_reviewer(viewer)
     raw = await read_upload(file)
     report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
                           region_name=region.strip() or None, uploader_region_id=uploader_region_id(viewer))
@@ -153,7 +147,7 @@ async def upload(
 
 @router.post("/reports/{record_id}/accept")
 def accept(request: Request, session: SessionDep, viewer: MemberUser, record_id: RecordId) -> Response:
-    _require_office(viewer)
+    require_reviewer(viewer)
     report = get_visible(session, IngestedReport, record_id, viewer, "报道")
     n = accept_report(session, actor=viewer.actor, report_id=report.id)
     flash(request, f"已采信 {n} 个数字")
@@ -167,7 +161,7 @@ def review(
     metric: Annotated[str, Form(max_length=40)] = "", region: Annotated[str, Form(max_length=60)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    _require_office(viewer)
+    require_reviewer(viewer)
     fig = session.get(StatedFigure, record_id)
     if fig is None:
         raise NotFound(f"报送数据（编号 {record_id}）不存在")
@@ -188,7 +182,7 @@ def reconciliation(
     date_from_text: Annotated[str, Query(alias="from", max_length=20)] = "",
     date_to_text: Annotated[str, Query(alias="to", max_length=20)] = "",
 ) -> Response:
-    _require_office(viewer)
+    require_reviewer(viewer)
     region = region.strip()[:60]
     date_from, date_to = parse_day(date_from_text, "起始日期"), parse_day(date_to_text, "截止日期")
     place, rows = None, []

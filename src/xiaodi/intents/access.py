@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.intents.models import Intent
 
@@ -21,13 +21,8 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
     """The intents ``viewer`` may see, as an SQL condition on ``Intent``."""
     if viewer.is_admin:
         return true()
-    conds: list[ColumnElement[bool]] = []
-    if viewer.is_office and viewer.region_ids:
-        conds.append(Intent.region_id.in_(sorted(viewer.region_ids)))
-    if viewer.organisation_ids:
-        ids = sorted(viewer.organisation_ids)
-        conds += [Intent.enterprise_id.in_(ids), Intent.university_id.in_(ids)]
-    return or_(*conds) if conds else false()
+    return or_(in_office_regions(Intent.region_id, viewer),
+               of_own_organisations(Intent.enterprise_id, Intent.university_id, viewer=viewer))
 
 
 def can_manage(viewer: Viewer, region_id: int | None) -> bool:
@@ -43,6 +38,17 @@ def can_record(viewer: Viewer) -> bool:
 def require_office(viewer: Viewer, doing: str) -> None:
     if not can_record(viewer):
         raise Forbidden(f"只有校地合作办公室或管理员可以{doing}")
+
+
+def figures_region(viewer: Viewer, region_id: int | None) -> int | None:
+    """The region whose intent figures (合作意向统计) an office reads: the one asked for, or its own; 403 for a role
+    that records no intents, 404 for a region outside the office's (so that scope does not leak)."""
+    require_office(viewer, "查看合作意向统计")
+    if region_id is None and not viewer.is_admin:
+        region_id = min(viewer.office_region_ids) if viewer.office_region_ids else None
+    if not viewer.is_admin and not viewer.in_region(region_id):
+        raise NotFound("地区不存在或不在您的辖区内")
+    return region_id
 
 
 def require_manage(viewer: Viewer, region_id: int | None, doing: str) -> None:

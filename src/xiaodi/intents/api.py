@@ -104,13 +104,7 @@ def figures(
 ) -> Any:
     from xiaodi.intents import access
 
-    access.require_office(viewer, "查看合作意向统计")
-    if region_id is None and not viewer.is_admin:
-        region_id = min(viewer.office_region_ids) if viewer.office_region_ids else None
-    if not viewer.is_admin and not viewer.in_region(region_id):
-        from xiaodi.core.errors import NotFound
-
-        raise NotFound("地区不存在或不在您的辖区内")
+    region_id = access.figures_region(viewer, region_id)
     start, end = (dt.date(year, 1, 1), dt.date(year, 12, 31)) if year else (None, None)
     found = intent_figures(session, region_id=region_id, date_from=start, date_to=end)
     return FiguresOut(intents=found.recorded, intents_converted=found.converted, conversion_rate=found.rate)

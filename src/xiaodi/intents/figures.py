@@ -21,8 +21,6 @@ from xiaodi.directory.models import Region
 from xiaodi.intents import access
 from xiaodi.intents.models import Intent, IntentState
 
-LABELS = {"intents": "合作意向", "intents_converted": "意向转签约", "intents_conversion_rate": "意向转化率"}
-
 
 @dataclass(frozen=True)
 class IntentFigures:

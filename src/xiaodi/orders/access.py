@@ -14,13 +14,11 @@ below and never re-state a rule.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Role
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden
 from xiaodi.orders.models import Assignment, OrderState, ServiceOrder, ServiceTeam
 
@@ -60,17 +58,14 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_admin:
         return true()
     conds: list[ColumnElement[bool]] = [
-        ServiceOrder.region_id.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false(),
-        _orgs(ServiceOrder.enterprise_id, ServiceOrder.university_id, viewer=viewer),
+        in_office_regions(ServiceOrder.region_id, viewer),
+        of_own_organisations(ServiceOrder.enterprise_id, ServiceOrder.university_id, viewer=viewer),
     ]
     if viewer.person_id is not None:
         conds.append(exists().where(Assignment.order_id == ServiceOrder.id, Assignment.expert_id == viewer.person_id))
     return or_(*conds)
 
 
-def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
-    ids = sorted(viewer.organisation_ids)
-    return or_(*[c.in_(ids) for c in columns]) if ids else false()
 
 
 register_readable(ServiceOrder, readable)

@@ -11,12 +11,10 @@ so that its existence does not leak. Every page form, API route and import asks 
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Milestone, Project
 from xiaodi.web.access import get_visible
@@ -24,21 +22,17 @@ from xiaodi.web.access import get_visible
 # ── reading ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _region(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
 
 
-def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
-    ids = sorted(viewer.organisation_ids)
-    return or_(*[c.in_(ids) for c in columns]) if ids else false()
 
 
 def readable(viewer: Viewer) -> ColumnElement[bool]:
     """The projects ``viewer`` may see: its region's (an office) and those its organisations take part in."""
     if viewer.is_admin:
         return true()
-    return or_(_region(Project.region_id, viewer),
-               _orgs(Project.responsible_unit_id, Project.partner_id, Project.enterprise_id, viewer=viewer))
+    return or_(in_office_regions(Project.region_id, viewer),
+               of_own_organisations(Project.responsible_unit_id, Project.partner_id, Project.enterprise_id,
+                                    viewer=viewer))
 
 
 def readable_agreements(viewer: Viewer) -> ColumnElement[bool]:
@@ -46,8 +40,8 @@ def readable_agreements(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_admin:
         return true()
     party = exists().where(AgreementParty.agreement_id == Agreement.id,
-                           _orgs(AgreementParty.organisation_id, viewer=viewer))
-    return or_(_region(Agreement.region_id, viewer), party if viewer.organisation_ids else false())
+                           of_own_organisations(AgreementParty.organisation_id, viewer=viewer))
+    return or_(in_office_regions(Agreement.region_id, viewer), party if viewer.organisation_ids else false())
 
 
 register_readable(Project, readable)

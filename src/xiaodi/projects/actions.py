@@ -20,10 +20,9 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.records import get_live
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
-from xiaodi.directory.models import Organisation, Region, RegionLevel
-from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.directory.models import Organisation, Region
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_region
-from xiaodi.projects import dispatch, service
+from xiaodi.projects import service
 from xiaodi.projects.access import (
     managed_fund,
     managed_milestone,
@@ -34,7 +33,6 @@ from xiaodi.projects.access import (
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
-    DispatchMeeting,
     FundRecord,
     FundSource,
     Milestone,
@@ -46,7 +44,6 @@ from xiaodi.web.access import get_visible, scope_of
 
 MAX_PARTIES = 10
 MAX_MILESTONES = 50
-MAX_DECISIONS = 50
 
 
 # ── what people type ─────────────────────────────────────────────────────────────────────────────────────────
@@ -337,45 +334,3 @@ def correct_funds(session: Session, viewer: Viewer, fund_id: int, *, amount: Dec
         raise ValidationFailed("请填写更正后的金额（撤销该笔记录填 0）")
     return service.correct_funds(session, actor=viewer.actor, fund_record_id=fund_id, amount=amount,
                                  reason=reason, arrived_on=arrived_on)
-
-
-# ── 调度会 ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-
-def meeting_region(session: Session, viewer: Viewer, project: Project) -> int | None:
-    """The region whose 调度会 this is: the office's own region that holds the project (the nearest one when the
-    user serves several levels), so that a county meeting escalates to the city; an administrator's is the
-    project's region."""
-    if not viewer.is_office or project.region_id is None:
-        return project.region_id
-    order = {RegionLevel.COUNTY: 0, RegionLevel.CITY: 1, RegionLevel.PROVINCE: 2}
-    holding = [r for r in session.scalars(select(Region).where(Region.id.in_(sorted(viewer.office_region_ids))))
-               if project.region_id in region_subtree_ids(session, r.id)]
-    if not holding:
-        return project.region_id
-    return min(holding, key=lambda r: (order.get(RegionLevel(r.level), 3), r.id)).id
-
-
-def hold_dispatch_meeting(
-    session: Session, viewer: Viewer, project_id: int, *, held_on: dt.date, decisions: Sequence[dispatch.Decision],
-    title: str | None = None, chaired_by: str | None = None, summary: str | None = None,
-    minutes: str | None = None,
-) -> DispatchMeeting:
-    """A 调度会 on one project: decisions on its (overdue) milestones with new dates, or on the project itself."""
-    project = managed_project(session, viewer, project_id, "记录调度会")
-    if len(decisions) > MAX_DECISIONS:
-        raise ValidationFailed(f"一次调度最多 {MAX_DECISIONS} 项决定")
-    own = set(session.scalars(select(Milestone.id).where(Milestone.project_id == project.id)))
-    checked: list[dispatch.Decision] = []
-    for d in decisions:
-        if d.milestone_id is not None and d.milestone_id not in own:
-            raise NotFound(f"节点（编号 {d.milestone_id}）不属于项目“{project.name}”")
-        checked.append(dispatch.Decision(decision=d.decision, milestone_id=d.milestone_id,
-                                         project_id=None if d.milestone_id is not None else project.id,
-                                         new_due_on=d.new_due_on, escalate=d.escalate,
-                                         expected_version=d.expected_version))
-    return dispatch.hold_meeting(session, actor=viewer.actor, held_on=held_on, decisions=checked,
-                                 region_id=meeting_region(session, viewer, project),
-                                 title=(title or "").strip() or None,
-                                 chaired_by=(chaired_by or "").strip() or None,
-                                 summary=(summary or "").strip() or None, minutes=(minutes or "").strip() or None)

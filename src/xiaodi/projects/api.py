@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xiaodi.dispatch import meetings
 from xiaodi.projects import actions, agreements_api, service
 from xiaodi.projects.dispatch import Decision
 from xiaodi.projects.models import FundRecord, FundSource, Milestone, Project, ProjectStage
@@ -139,7 +140,7 @@ class MeetingIn(BaseModel):
     chaired_by: str | None = Field(default=None, max_length=60, description="主持人")
     summary: str | None = Field(default=None, max_length=2000, description="会议决定摘要")
     minutes: str | None = Field(default=None, max_length=20000, description="会议纪要")
-    decisions: list[DecisionIn] = Field(min_length=1, max_length=actions.MAX_DECISIONS)
+    decisions: list[DecisionIn] = Field(min_length=1, max_length=meetings.MAX_PROJECT_DECISIONS)
 
 
 class ItemOut(BaseModel):
@@ -251,7 +252,7 @@ def correct_funds(fund_id: RecordId, body: FundCorrectIn, session: SessionDep, v
 @_projects.post("/{project_id}/dispatch-meetings", status_code=201, response_model=MeetingOut,
         summary="记录调度会：逾期节点的调度决定与新时限（办公室）")
 def dispatch_meeting(project_id: RecordId, body: MeetingIn, session: SessionDep, viewer: MemberUser) -> Any:
-    meeting = actions.hold_dispatch_meeting(
+    meeting = meetings.hold_project_meeting(
         session, viewer, project_id, held_on=body.held_on, title=body.title, chaired_by=body.chaired_by,
         summary=body.summary, minutes=body.minutes,
         decisions=[Decision(decision=d.decision, milestone_id=d.milestone_id, new_due_on=d.new_due_on,

@@ -30,11 +30,12 @@ from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import resolve_organisation, resolve_region
+from xiaodi.dispatch.meetings import hold_meeting
 from xiaodi.dispatch.service import dispatch_list
 from xiaodi.projects import service
 from xiaodi.projects.actions import parse_money
 from xiaodi.projects.dispatch import LEVELS as DISPATCH_LEVELS
-from xiaodi.projects.dispatch import Decision, hold_meeting, level_label
+from xiaodi.projects.dispatch import Decision, level_label
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,

@@ -1,6 +1,8 @@
 """Deadlines and dispatch (调度): the overdue and at-risk milestones and stalled projects of a unit or a region (the
-projects' part of the 调度清单, which ``xiaodi.dispatch`` gathers with the other areas' deadlines), the 调度会 that
-decides on them, and escalation to the next level when a deadline slips again.
+projects' part of the 调度清单, which ``xiaodi.dispatch`` gathers with the other areas' deadlines), what a 调度会
+decides on a project milestone (``decide_on_milestone``; the meeting itself is ``xiaodi.dispatch.meetings``), and
+escalation to the next level when a deadline slips again. The list's vocabulary (``EntryKind``, ``DispatchEntry``,
+``Decision``, the levels) is here, where the areas with deadlines read it.
 
 A milestone's due date moves only by a meeting decision; each later date counts as one slip (``slip_count``),
 the first deadline stays in ``original_due_on``. From the second slip on, the item is escalated one level above
@@ -22,12 +24,11 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import model_snapshot
-from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.core.records import check_version, flush_or_conflict, get_live
 from xiaodi.demands.service import IllegalTransition
-from xiaodi.directory.models import Organisation, Region, RegionLevel
+from xiaodi.directory.models import RegionLevel
 from xiaodi.projects.models import (
     DispatchItem,
-    DispatchMeeting,
     Milestone,
     MilestoneState,
     Project,
@@ -166,76 +167,24 @@ def next_level(level: str) -> str:
     return LEVELS[min(i + 1, len(LEVELS) - 1)]
 
 
-def hold_meeting(
-    session: Session,
-    *,
-    actor: Actor,
-    held_on: dt.date,
-    decisions: Sequence[Decision],
-    unit_id: int | None = None,
-    region_id: int | None = None,
-    level: str | None = None,
-    title: str | None = None,
-    chaired_by: str | None = None,
-    summary: str | None = None,
-    minutes: str | None = None,
-) -> DispatchMeeting:
-    """Record a 调度会: its decisions, the new due dates they set, and the escalations repeated slips cause."""
-    if not decisions:
-        raise ValidationFailed("调度会至少应有一项决定")
-    level = level or _level_of(session, region_id, unit_id)
-    if level not in LEVELS:
-        raise ValidationFailed("调度层级应为县级、市级或省级")
-    meeting = DispatchMeeting(region_id=region_id, unit_id=unit_id, level=level, title=title, held_on=held_on,
-                              chaired_by=chaired_by, decisions=summary, minutes=minutes)
-    create(session, meeting, actor=actor)
-    for d in decisions:
-        meeting.items.append(_decide(session, meeting, d, actor=actor))
-    flush_or_conflict(session, "调度会")
-    for item in meeting.items:
-        audit.record(session, actor=actor, action="create", obj=item)
-    return meeting
-
-
-def _level_of(session: Session, region_id: int | None, unit_id: int | None) -> str:
-    if region_id is None and unit_id is not None:
-        region_id = get_live(session, Organisation, unit_id, "责任单位").region_id
-    if region_id is None:
-        raise ValidationFailed("请写明调度层级（县级/市级/省级）或调度的行政区")
-    return str(get_live(session, Region, region_id, "行政区").level)
-
-
-def _decide(session: Session, meeting: DispatchMeeting, d: Decision, *, actor: Actor) -> DispatchItem:
-    if not d.decision.strip():
-        raise ValidationFailed("调度决定不能为空")
-    if d.duty_milestone_id is not None:  # a duty's milestone: the bases area moves its deadline
-        from xiaodi.bases.dispatch import decide_on_duty_milestone
-
-        escalated = decide_on_duty_milestone(session, d, held_on=meeting.held_on, actor=actor) or d.escalate
-        return DispatchItem(duty_milestone_id=d.duty_milestone_id, decision=d.decision.strip(),
-                            new_due_on=d.new_due_on, escalated=escalated,
-                            escalated_to_level=next_level(str(meeting.level)) if escalated else None)
-    if d.milestone_id is None and d.project_id is None:
-        raise ValidationFailed("调度决定须针对某个项目、节点或职责任务节点")
+def decide_on_milestone(session: Session, d: Decision, *, held_on: dt.date, actor: Actor) -> tuple[int, bool]:
+    """A 调度会's decision on a project milestone or a project (``xiaodi.dispatch.meetings`` holds the meeting):
+    with a new due date the milestone moves (a later date is a slip). The project decided on, and whether the
+    item goes one level up (asked for, or the second slip)."""
     escalated = d.escalate
-    project_id = d.project_id
     if d.milestone_id is not None:
         ms = session.get(Milestone, d.milestone_id)
         if ms is None:
             raise NotFound(f"节点（编号 {d.milestone_id}）不存在")
-        project_id = ms.project_id
         if d.new_due_on is not None:
-            escalated = _reschedule(session, ms, d, meeting=meeting, actor=actor) or escalated
-    elif d.new_due_on is not None:
+            escalated = _reschedule(session, ms, d, held_on=held_on, actor=actor) or escalated
+        return ms.project_id, escalated
+    if d.new_due_on is not None:
         raise ValidationFailed("新的完成时限只能定在节点上")
-    else:
-        get_live(session, Project, d.project_id or 0, "项目")
-    return DispatchItem(milestone_id=d.milestone_id, project_id=project_id, decision=d.decision.strip(),
-                        new_due_on=d.new_due_on, escalated=escalated,
-                        escalated_to_level=next_level(str(meeting.level)) if escalated else None)
+    return get_live(session, Project, d.project_id or 0, "项目").id, escalated
 
 
-def _reschedule(session: Session, ms: Milestone, d: Decision, *, meeting: DispatchMeeting, actor: Actor) -> bool:
+def _reschedule(session: Session, ms: Milestone, d: Decision, *, held_on: dt.date, actor: Actor) -> bool:
     """Move a milestone's due date; a later date is a slip. True when this slip escalates the milestone."""
     check_version(ms, d.expected_version, f"节点“{ms.title}”")
     if ms.state == MilestoneState.DONE:
@@ -248,7 +197,7 @@ def _reschedule(session: Session, ms: Milestone, d: Decision, *, meeting: Dispat
         ms.slip_count += 1
     flush_or_conflict(session, f"节点“{ms.title}”")
     audit.record(session, actor=actor, action="reschedule", obj=ms, before=before,
-                 reason=f"{meeting.held_on:%Y-%m-%d} 调度会：{d.decision}")
+                 reason=f"{held_on:%Y-%m-%d} 调度会：{d.decision}")
     return slipped and ms.slip_count >= ESCALATE_AFTER_SLIPS
 
 

@@ -22,6 +22,7 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import OrgKind, Region
+from xiaodi.dispatch import meetings
 from xiaodi.projects import actions, service
 from xiaodi.projects.access import may_manage, may_manage_project, require_office
 from xiaodi.projects.access import readable as project_scope
@@ -433,7 +434,7 @@ def dispatch_meeting(
         Decision(decision=text, milestone_id=_id(mid, "节点"), new_due_on=actions.parse_date(day, "新的完成时限"),
                  expected_version=_id(version, "版本"))
         for mid, version, text, day in _rows(milestone_id, milestone_version, decision, new_due_on,
-                                             limit=actions.MAX_DECISIONS, label="调度决定")
+                                             limit=meetings.MAX_PROJECT_DECISIONS, label="调度决定")
         if text or day
     ]
     if project_decision.strip():
@@ -441,7 +442,7 @@ def dispatch_meeting(
     for d in decisions:
         if not d.decision.strip():
             raise ValidationFailed("每个调整时限的节点都要写明调度决定")
-    meeting = actions.hold_dispatch_meeting(
+    meeting = meetings.hold_project_meeting(
         session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or dt.date.today(),
         decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
     moved = sum(1 for i in meeting.items if i.new_due_on is not None)

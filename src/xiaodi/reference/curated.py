@@ -28,6 +28,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import NotFound
 from xiaodi.core.models import model_snapshot
 from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind
+from xiaodi.directory.service import on_names_changed
 from xiaodi.reference.bulk import Row, Written, upsert
 from xiaodi.reference.catalogues import discipline_ids
 from xiaodi.reference.paths import reference_data_dir
@@ -224,6 +225,17 @@ def refresh_name_directions(session: Session, org_id: int, *, actor: Actor, data
                                      discipline_id=ids.get(discipline), relation=NAME_IMPLIED, source=basis)
         session.add(row)
         audit.record(session, actor=actor, action="create", obj=row, reason="名称所示方向")
+
+
+def _names_changed(session: Session, org_id: int, actor: Actor) -> None:
+    refresh_name_directions(session, org_id, actor=actor)
+
+
+def install() -> None:
+    """Keep name-implied directions current as the directory registers, renames and merges organisations (the
+    directory calls this listener; it never imports this module). Idempotent; called by the app factory, the CLI
+    and the test fixtures."""
+    on_names_changed(_names_changed)
 
 
 @functools.lru_cache(maxsize=4)

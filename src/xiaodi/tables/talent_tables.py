@@ -8,12 +8,9 @@ the university and the start date.
 
 from __future__ import annotations
 
-from xiaodi.events.models import Internship
-from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec
+from xiaodi.events.models import Internship, InternshipState
+from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
 from xiaodi.talent.models import Talent, TalentMode
-
-INTERNSHIP_STATES = (("planned", "已安排"), ("ongoing", "实习中"), ("completed", "已结束"), ("hired", "留用"),
-                     ("cancelled", "已取消"))
 
 TALENTS = TableSpec(
     name="talents",
@@ -64,7 +61,7 @@ INTERNSHIPS = TableSpec(
         ColumnSpec("accommodation", "拎包入住", ColType.BOOL, default=False, example="是"),
         ColumnSpec("insured", "实习保险", ColType.BOOL, default=False, example="是", aliases=("保险",)),
         ColumnSpec("state", "状态", ColType.ENUM, default="planned", example="已结束",
-                   choices=tuple(Choice(k, v) for k, v in INTERNSHIP_STATES)),
+                   choices=choices_from_labels(InternshipState.labels())),
         ColumnSpec("note", "备注"),
     ],
 )

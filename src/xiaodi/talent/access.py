@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer, register_readable
+from xiaodi.accounts.scope import Viewer, in_office_regions, is_own_person, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.events.models import Internship
 from xiaodi.talent.models import (
@@ -33,19 +33,6 @@ from xiaodi.talent.models import (
     Talent,
     TalentCard,
 )
-
-
-def _regions(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    return column.in_(sorted(viewer.region_ids)) if viewer.is_office and viewer.region_ids else false()
-
-
-def _orgs(*columns: Any, viewer: Viewer) -> ColumnElement[bool]:
-    ids = sorted(viewer.organisation_ids)
-    return or_(*[c.in_(ids) for c in columns]) if ids else false()
-
-
-def _own_person(column: Any, viewer: Viewer) -> ColumnElement[bool]:
-    return column == viewer.person_id if viewer.person_id is not None else false()
 
 
 def _step_for_me(viewer: Viewer) -> ColumnElement[bool]:
@@ -66,8 +53,8 @@ def talent_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    return or_(_regions(Talent.region_id, viewer), _own_person(Talent.person_id, viewer),
-               _orgs(Talent.employer_id, viewer=viewer))
+    return or_(in_office_regions(Talent.region_id, viewer), is_own_person(Talent.person_id, viewer),
+               of_own_organisations(Talent.employer_id, viewer=viewer))
 
 
 def card_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -75,7 +62,7 @@ def card_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    return or_(_regions(TalentCard.region_id, viewer), _own_person(TalentCard.person_id, viewer))
+    return or_(in_office_regions(TalentCard.region_id, viewer), is_own_person(TalentCard.person_id, viewer))
 
 
 def application_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -85,7 +72,7 @@ def application_scope(viewer: Viewer) -> ColumnElement[bool]:
         return false()
     # the offices by the region the application carries (its card's), the holder by their cards, a department
     # by its steps — each through its own index
-    conds = [_regions(ServiceApplication.region_id, viewer), _step_for_me(viewer)]
+    conds = [in_office_regions(ServiceApplication.region_id, viewer), _step_for_me(viewer)]
     if viewer.person_id is not None:
         conds.append(ServiceApplication.card_id.in_(select(TalentCard.id).where(
             TalentCard.person_id == viewer.person_id)))
@@ -97,8 +84,8 @@ def grant_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    mine = select(Talent.id).where(_own_person(Talent.person_id, viewer))
-    return or_(_regions(SubsidyGrant.region_id, viewer), SubsidyGrant.talent_id.in_(mine))
+    mine = select(Talent.id).where(is_own_person(Talent.person_id, viewer))
+    return or_(in_office_regions(SubsidyGrant.region_id, viewer), SubsidyGrant.talent_id.in_(mine))
 
 
 def apartment_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -107,7 +94,7 @@ def apartment_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    return _regions(Apartment.region_id, viewer)
+    return in_office_regions(Apartment.region_id, viewer)
 
 
 def allocation_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -116,8 +103,8 @@ def allocation_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    apartments = select(Apartment.id).where(_regions(Apartment.region_id, viewer))
-    mine = select(Talent.id).where(_own_person(Talent.person_id, viewer))
+    apartments = select(Apartment.id).where(in_office_regions(Apartment.region_id, viewer))
+    mine = select(Talent.id).where(is_own_person(Talent.person_id, viewer))
     return or_(ApartmentAllocation.apartment_id.in_(apartments), ApartmentAllocation.talent_id.in_(mine))
 
 
@@ -126,8 +113,8 @@ def internship_scope(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     if not viewer.has_access:
         return false()
-    return or_(_regions(Internship.region_id, viewer),
-               _orgs(Internship.host_org_id, Internship.university_id, viewer=viewer))
+    return or_(in_office_regions(Internship.region_id, viewer),
+               of_own_organisations(Internship.host_org_id, Internship.university_id, viewer=viewer))
 
 
 SCOPES: dict[type[Any], Any] = {
@@ -228,6 +215,16 @@ def sees_personal(session: Session | None, viewer: Viewer, talent: Talent) -> bo
                .where(TalentCard.person_id == talent.person_id,
                       ApplicationStep.department_id.in_(sorted(viewer.organisation_ids))).limit(1))
     return session.scalar(handled) is not None
+
+
+def steps_to_do(viewer: Viewer) -> ColumnElement[bool] | None:
+    """A department's to-do list (待办事项): the steps routed to the viewer's departments (an administrator: every
+    department's); None for a viewer acting for no department, who has no list."""
+    if viewer.is_admin:
+        return true()
+    if not viewer.organisation_ids:
+        return None
+    return of_own_organisations(ApplicationStep.department_id, viewer=viewer)
 
 
 # The area's reading rules are THE rules every list, page, API route and export asks (accounts.scope.readable).

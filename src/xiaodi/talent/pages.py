@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.events.models import Internship
+from xiaodi.events.models import Internship, InternshipState
 from xiaodi.talent import access, service
 from xiaodi.talent.models import (
     ApplicationState,
@@ -38,8 +38,6 @@ router = APIRouter(include_in_schema=False)
 
 Short = Annotated[str, Form(max_length=200)]
 LongText = Annotated[str, Form(max_length=4000)]
-INTERNSHIP_STATES = {"planned": "已安排", "ongoing": "实习中", "completed": "已结束", "hired": "留用",
-                     "cancelled": "已取消"}
 
 
 def _lines(text: str) -> list[str]:
@@ -160,10 +158,10 @@ def specs() -> list[ResourceSpec]:
             Column("host.name", "接收单位"), Column("position", "岗位"), Column("starts_on", "开始日期"),
             Column("ends_on", "结束日期"), Column("days", "天数", kind="number"),
             Column("subsidy_amount", "实习补贴", kind="money"), Column("accommodation", "拎包入住"),
-            Column("insured", "实习保险"), Column("state", "状态", labels=INTERNSHIP_STATES),
+            Column("insured", "实习保险"), Column("state", "状态", labels=InternshipState.labels()),
         ],
         search=[Internship.student_name, Internship.position, Internship.major],
-        filters=[Filter("state", "状态", Internship.state, list(INTERNSHIP_STATES.items())),
+        filters=[Filter("state", "状态", Internship.state, list(InternshipState.labels().items())),
                  Filter("year", "年份", Internship.starts_on, op="year")],
         default_sort="-starts_on",
         title=lambda i: f"{i.student_name}·{i.position or '实习'}",
@@ -207,10 +205,9 @@ def me(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
 def department_steps(request: Request, session: SessionDep, viewer: MemberUser) -> Response:
     """A department's to-do list (待办事项): the pending steps routed to it, most urgent first."""
     steps: list[ApplicationStep] = []
-    if viewer.organisation_ids or viewer.is_admin:
-        stmt = select(ApplicationStep).where(ApplicationStep.state == StepState.PENDING)
-        if not viewer.is_admin:
-            stmt = stmt.where(ApplicationStep.department_id.in_(sorted(viewer.organisation_ids)))
+    mine = access.steps_to_do(viewer)
+    if mine is not None:
+        stmt = select(ApplicationStep).where(ApplicationStep.state == StepState.PENDING, mine)
         steps = list(session.scalars(stmt.order_by(ApplicationStep.due_on, ApplicationStep.id).limit(500)))
     return render(request, "talent_steps.html", {"steps": steps, "today": dt.date.today()})
 

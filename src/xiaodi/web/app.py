@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +26,7 @@ from xiaodi.core.search import SearchFolder
 from xiaodi.core.settings import Settings, get_settings
 from xiaodi.figures import cache as figures_cache
 from xiaodi.matching.sync import install as sync_indexes
+from xiaodi.reference.curated import install as name_directions
 from xiaodi.web import docs, errors, openapi, security
 from xiaodi.web.admission import Admission, admitted_limit
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
@@ -46,6 +47,37 @@ DESCRIPTION = """校地合作平台的 JSON 接口。
 
 出错时返回 `{"error": 错误代码, "detail": 中文说明}`，只返回您数据范围内的记录，范围外的记录一律为 404。
 """
+
+
+# The operator's routes: liveness, readiness, and the icon browsers ask for.
+health = APIRouter(include_in_schema=False)
+
+
+@health.get("/healthz")
+def healthz(session: SessionDep) -> dict[str, str]:
+    session.execute(text("select 1"))
+    return {"status": "ok"}
+
+
+@health.get("/readyz")
+def readyz(request: Request, session: SessionDep) -> Response:
+    """Readiness, for a load balancer or an orchestrator: the database answers and its schema is the one this
+    code expects (after an upgrade of the code, before ``xiaodi db upgrade``, a node takes no traffic)."""
+    current = set(session.scalars(text("select version_num from alembic_version")))
+    heads = request.app.state.schema_heads
+    if current != heads:
+        return JSONResponse({"status": "schema_outdated", "database": sorted(current), "code": sorted(heads)},
+                            status_code=503)
+    connection = session.connection()
+    if queue_enabled(connection.engine, request.app.state.settings.jobs) and not queue_reachable(connection):
+        # the jobs this node defers would be lost: out of the pool until the queue's tables answer
+        return JSONResponse({"status": "queue_unreachable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+@health.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)  # browsers ask for it; nothing to fetch, nothing logged as missing
 
 
 def create_app(
@@ -91,6 +123,7 @@ def create_app(
     )
     app.state.session_factory = session_factory
     app.state.settings = settings
+    app.state.schema_heads = head_revisions()  # the schema this code expects (/readyz)
     app.state.templates = make_templates()
     app.state.figures_cache = figures_cache.FiguresCache(settings.dashboard_cache_seconds)
     figures_cache.install()  # a change to a counted record makes the dashboards compute their figures again
@@ -117,33 +150,10 @@ def create_app(
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxy_list())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz(session: SessionDep) -> dict[str, str]:
-        session.execute(text("select 1"))
-        return {"status": "ok"}
-
-    heads = head_revisions()
-
-    @app.get("/readyz", include_in_schema=False)
-    def readyz(session: SessionDep) -> Response:
-        """Readiness, for a load balancer or an orchestrator: the database answers and its schema is the one this
-        code expects (after an upgrade of the code, before ``xiaodi db upgrade``, a node takes no traffic)."""
-        current = set(session.scalars(text("select version_num from alembic_version")))
-        if current != heads:
-            return JSONResponse({"status": "schema_outdated", "database": sorted(current), "code": sorted(heads)},
-                                status_code=503)
-        connection = session.connection()
-        if queue_enabled(connection.engine, settings.jobs) and not queue_reachable(connection):
-            # the jobs this node defers would be lost: out of the pool until the queue's tables answer
-            return JSONResponse({"status": "queue_unreachable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
-
-    @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> Response:
-        return Response(status_code=204)  # browsers ask for it; nothing to fetch, nothing logged as missing
-
+    app.include_router(health)
     docs.install(app)
     sync_indexes()  # a committed change to an indexed record reaches the matching indexes
+    name_directions()  # a registered, renamed or merged school's names keep its 办学方向 current
     specs = load_specs()
     app.state.specs = specs
 

@@ -25,38 +25,42 @@ _BAR_CSS = (
 )
 
 
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/api/docs")
+def docs(request: Request) -> Response:
+    if swagger_dir() is None:
+        from xiaodi.web.templating import render
+
+        return render(request, "api_reference.html", {"schema": request.app.openapi()})
+    return HTMLResponse(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>xiaodi 接口文档</title>"
+        "<link rel=\"stylesheet\" href=\"/api/docs/assets/swagger-ui.css\">"
+        f"<style>{_BAR_CSS}</style>"
+        "</head><body>"
+        # The way back: the docs are reached from the platform's pages and should not be a dead end.
+        "<header class=\"xiaodi-bar\"><a class=\"xiaodi-home\" href=\"/\">← 返回校地合作平台</a>"
+        "<span>接口文档</span><a href=\"/account\">API 令牌</a></header>"
+        "<div id=\"swagger-ui\" data-url=\"/api/docs/openapi.json\"></div>"
+        "<script src=\"/api/docs/assets/swagger-ui-bundle.js\"></script>"
+        "<script src=\"/static/docs.js\"></script></body></html>"
+    )
+
+
+@router.get("/api/docs/openapi.json")
+def docs_schema(request: Request) -> JSONResponse:
+    """The schema as Swagger UI 4 reads it: it renders nothing for version 3.1, and 3.0 fits what we use."""
+    schema = dict(request.app.openapi())
+    schema["openapi"] = "3.0.3"
+    return JSONResponse(schema)
+
+
 def install(app: FastAPI) -> None:
+    """Serve Swagger UI's files (when the package is installed) and the two documentation routes."""
     folder = swagger_dir()
     if folder is not None and folder.is_dir():
         app.mount("/api/docs/assets", StaticFiles(directory=folder), name="swagger")
-    r = APIRouter(include_in_schema=False)
-
-    @r.get("/api/docs")
-    def docs(request: Request) -> Response:
-        if folder is None:
-            from xiaodi.web.templating import render
-
-            return render(request, "api_reference.html", {"schema": request.app.openapi()})
-        return HTMLResponse(
-            "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>xiaodi 接口文档</title>"
-            "<link rel=\"stylesheet\" href=\"/api/docs/assets/swagger-ui.css\">"
-            f"<style>{_BAR_CSS}</style>"
-            "</head><body>"
-            # The way back: the docs are reached from the platform's pages and should not be a dead end.
-            "<header class=\"xiaodi-bar\"><a class=\"xiaodi-home\" href=\"/\">← 返回校地合作平台</a>"
-            "<span>接口文档</span><a href=\"/account\">API 令牌</a></header>"
-            "<div id=\"swagger-ui\" data-url=\"/api/docs/openapi.json\"></div>"
-            "<script src=\"/api/docs/assets/swagger-ui-bundle.js\"></script>"
-            "<script src=\"/static/docs.js\"></script></body></html>"
-        )
-
-    @r.get("/api/docs/openapi.json")
-    def docs_schema(request: Request) -> JSONResponse:
-        """The schema as Swagger UI 4 reads it: it renders nothing for version 3.1, and 3.0 fits what we use."""
-        schema = dict(request.app.openapi())
-        schema["openapi"] = "3.0.3"
-        return JSONResponse(schema)
-
-    app.include_router(r)
+    app.include_router(router)

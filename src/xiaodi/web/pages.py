@@ -23,7 +23,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import history
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.jobs import JobContext, job, submit_with
-from xiaodi.figures.report import region_choices
+from xiaodi.figures.access import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
 from xiaodi.web.listing import (

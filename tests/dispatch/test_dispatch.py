@@ -13,14 +13,9 @@ from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.demands.service import IllegalTransition
+from xiaodi.dispatch.meetings import hold_meeting
 from xiaodi.dispatch.service import dispatch_list, overdue_milestones
-from xiaodi.projects.dispatch import (
-    AT_RISK,
-    OVERDUE,
-    STALLED,
-    Decision,
-    hold_meeting,
-)
+from xiaodi.projects.dispatch import AT_RISK, OVERDUE, STALLED, Decision
 from xiaodi.projects.models import DispatchItem, Milestone, Project, ProjectStage
 from xiaodi.projects.service import add_milestone, complete_milestone, create_project, move_project
 
