@@ -67,7 +67,8 @@ def _race(tmp_path: Path, *, write: bool) -> tuple[list[str], int]:
     engine = make_engine(url)
     with transaction(engine) as session:
         session.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)"))
-    read_done, go, errors = threading.Event(), threading.Event(), []
+    read_done, go = threading.Event(), threading.Event()
+    errors: list[str] = []
     threads = [threading.Thread(target=_read_then_write, args=(engine,),
                                 kwargs={"write": write, "read_done": read_done, "go": go, "errors": errors}),
                threading.Thread(target=_other_process_writes, args=(url, read_done, go))]
@@ -76,7 +77,7 @@ def _race(tmp_path: Path, *, write: bool) -> tuple[list[str], int]:
     for t in threads:
         t.join(timeout=20)
     with engine.connect() as conn:
-        notes = conn.execute(text("SELECT count(*) FROM note")).scalar_one()
+        notes: int = conn.execute(text("SELECT count(*) FROM note")).scalar_one()
     engine.dispose()
     return errors, notes
 

@@ -575,8 +575,8 @@ def _own_region_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: L
     counted = _part_count(session, spec, viewer, lq, own if few else others,
                           unless=None if few else _nothing_outside(spec, viewer))
     total_count = count_statement(build_select(spec, viewer, lq))
-    total, part = session.execute(select(total_count.scalar_subquery(), counted.scalar_subquery())).one()
-    total, part = int(total or 0), int(part or 0)
+    row = session.execute(select(total_count.scalar_subquery(), counted.scalar_subquery())).one()
+    total, part = int(row[0] or 0), int(row[1] or 0)
     own_total = part if few else total - part
     arms = []
     if offset < own_total:
