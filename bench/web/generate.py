@@ -319,10 +319,6 @@ def main() -> None:
         print({k: v for k, v in added.items() if k != "accounts"})
 
 
-if __name__ == "__main__":
-    main()
-
-
 # ---- talent services (issue 15): 100k talents, 200k one-stop applications, the inbox ---------------------------
 
 TALENT_SIZES = {"talents": 100_000, "cards": 60_000, "applications": 200_000, "messages": 200_000,
@@ -479,3 +475,7 @@ def add_talent_services(url: str, *, scale: float = 1.0, seed: int = 15) -> dict
     engine.dispose()
     return {"talents": n["talents"], "cards": n["cards"], "applications": n["applications"], "steps": n_steps,
             "messages": n["messages"] + have, "seconds": round(time.perf_counter() - began, 1), "accounts": made}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,11 @@
-"""Engine and sessions. SQLite runs in WAL mode with foreign keys on; PostgreSQL uses psycopg 3."""
+"""Engine and sessions. SQLite runs in WAL mode with foreign keys on; PostgreSQL uses psycopg 3.
+
+On SQLite the engine begins its own transactions (the SQLAlchemy recipe for pysqlite: the driver's implicit BEGIN
+off, a ``begin`` listener emits it): deferred by default, ``BEGIN IMMEDIATE`` for a unit of work that will write
+(``begin_write``). A deferred transaction that has read and then writes must upgrade its lock, and when another
+process wrote meanwhile SQLite answers "database is locked" at once — the busy timeout does not cover the upgrade
+(6–7 logins per 50-user run failed so). An immediate transaction takes the write lock first and waits for it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from xiaodi.core.settings import get_settings
@@ -31,6 +38,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA analysis_limit=400")
     cursor.execute("PRAGMA optimize=0x10002")
     cursor.close()
+    dbapi_connection.isolation_level = None  # pysqlite's own BEGIN off: _sqlite_begin emits it
+
+
+SQLITE_BEGIN = "sqlite_begin"  # execution option: "IMMEDIATE" for a unit of work that will write
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    mode = options.get(SQLITE_BEGIN)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Say that ``session``'s unit of work will write, before its first statement: on SQLite its transaction
+    will begin IMMEDIATE (at its first statement, which waits on the busy timeout for other writers, instead of
+    failing later when it upgrades from reading to writing); on PostgreSQL nothing changes. A session whose
+    transaction has already begun keeps it."""
+    bind = session.get_bind()
+    if session.in_transaction() or not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return  # a session on a caller's connection (a test's) runs in the caller's transaction
+    session.bind = bind.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -39,6 +69,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **_postgres_options(url, _pool_options(kwargs)))
 
@@ -71,9 +102,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back everything on any error."""
+def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back everything on any error. It writes (``begin_write``)
+    unless ``write=False`` says it only reads."""
     with make_sessionmaker(engine)() as session:
+        if write:
+            begin_write(session)
         try:
             yield session
             session.commit()

@@ -36,7 +36,7 @@ app = typer.Typer()  # unnamed: its command sits at the top level of ``xiaodi``
 def figures(region: RegionOption = None, unit: UnitOption = None, date_from: FromOption = None,
             date_to: ToOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """工作数据：按台账计算合作高校、签约、项目、金额、到位资金、基地和需求等数字。"""
-    with transaction(engine_for(db)) as session:
+    with transaction(engine_for(db), write=False) as session:
         region_id = resolve_region(session, region).id if region else None
         unit_id = resolve_organisation(session, unit).id if unit else None
         computed = compute_figures(session, region_id=region_id, unit_id=unit_id,

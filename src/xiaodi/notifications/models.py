@@ -39,6 +39,7 @@ class Notification(IdMixin, Base):
     __tablename__ = "notification"
     __table_args__ = (
         Index("ix_notification_user_unread", "user_id", "read_at", "id"),
+        Index("ix_notification_user_id_id", "user_id", "id"),  # the inbox's page, newest first
         Index("ix_notification_user_key", "user_id", "key", unique=True),
     )
 

@@ -50,5 +50,5 @@ def import_file(
 
 def export_file(engine: Engine, table: str, path: str | Path, *, progress: Progress | None = None) -> int:
     spec = get_table(table)
-    with transaction(engine) as session:
+    with transaction(engine, write=False) as session:
         return export_table(session, spec, path, progress=progress)

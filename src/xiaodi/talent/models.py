@@ -138,7 +138,9 @@ class ServiceApplication(RecordMixin, VersionedMixin, Base):
     __tablename__ = "service_application"
     __table_args__ = (Index("ix_service_application_state_kind", "state", "kind"),
                       Index("ix_service_application_scope", "region_id", "retired_at", "state"),
-                      Index("ix_service_application_card_state", "card_id", "state"))
+                      Index("ix_service_application_card_state", "card_id", "state"),
+                      # a department's applications (ids from its steps) tested for live and region in the index
+                      Index("ix_service_application_live", "id", "retired_at", "region_id"))
 
     card_id: Mapped[int] = mapped_column(ForeignKey("talent_card.id"), index=True)
     # the card's issuing region, copied when the application is made: the offices' lists read it by index

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import User
 from xiaodi.accounts.scope import ANONYMOUS, Viewer, viewer_for
+from xiaodi.core.db import begin_write
 from xiaodi.core.errors import Forbidden, XiaodiError
 from xiaodi.core.models import utcnow
 
 SESSION_MAX_AGE = 8 * 3600  # absolute: a login lasts one working day
 SESSION_IDLE = 2 * 3600  # idle: two hours without a request ends the session
 CSRF_FIELD = "csrf_token"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
 
 
@@ -47,8 +49,12 @@ PASSWORD_CHANGE_PATHS = ("/account", "/account/password", "/logout", "/login")
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One request, one transaction: commit after the route returned, roll back on any error."""
+    """One request, one transaction: commit after the route returned, roll back on any error. A request that may
+    write (every method but GET, HEAD and OPTIONS: a login, a form, an API change) begins its transaction for
+    writing, so that on SQLite it waits for another process's write instead of failing ("database is locked")."""
     with request.app.state.session_factory() as session:
+        if request.method not in READ_METHODS:
+            begin_write(session)
         try:
             yield session
             session.commit()

@@ -198,8 +198,10 @@ def login(
     request: Request, session: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    with request.app.state.session_factory() as reading:  # the costly verification holds no write lock
+        checked = accounts.check_password(reading, username=username, password=password)
     try:
-        user = accounts.authenticate(session, username=username, password=password,
+        user = accounts.authenticate(session, username=username, password=password, checked=checked,
                                      ip=request.client.host if request.client else None,
                                      user_agent=request.headers.get("user-agent"))
     except (accounts.LoginFailed, accounts.AccountLocked) as exc:
