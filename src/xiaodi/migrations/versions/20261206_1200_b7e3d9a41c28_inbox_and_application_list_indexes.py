@@ -2,7 +2,7 @@
 beside its id
 
 Revision ID: b7e3d9a41c28
-Revises: 9c4f2b7d1e63
+Revises: 7e2a9c4d1b58
 Create Date: 2026-12-06 12:00:00.000000
 
 * ``ix_notification_user_id_id (user_id, id)``: the inbox's page (``WHERE user_id = ? ORDER BY id DESC LIMIT 20``)
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = 'b7e3d9a41c28'
-down_revision: str | None = '9c4f2b7d1e63'
+down_revision: str | None = '7e2a9c4d1b58'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
