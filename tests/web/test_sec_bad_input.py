@@ -6,6 +6,7 @@ an epoch number, a TRACE request: each is answered with a Chinese 4xx — never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -83,7 +84,7 @@ def test_a_date_sent_as_a_number_is_refused_not_read_as_1970(login: Callable[[st
         r = ent.post("/api/demands", json={"title": "时间戳截止日期", "kind": "technology", "deadline": deadline},
                      headers=headers)
         assert r.status_code == 422, (deadline, r.text[:300])
-        assert set(r.json()) == {"error", "detail"} and "deadline" in r.json()["detail"]
+        assert set(r.json()) == {"error", "detail"} and "截止日期" in r.json()["detail"]
     r = ent.post("/api/demands", json={"title": "正常截止日期", "kind": "technology", "deadline": "2026-12-31"},
                  headers=headers)
     assert r.status_code == 201 and r.json()["deadline"] == "2026-12-31"
@@ -117,7 +118,7 @@ def test_a_count_sent_as_text_or_a_fraction_is_refused(login: Callable[[str], Te
     for headcount in ("5", 5.5, True):
         r = ent.post("/api/demands", json={"title": "人数有误的需求", "kind": "talent", "headcount": headcount},
                      headers=headers)
-        assert r.status_code == 422 and "headcount" in r.json()["detail"], (headcount, r.text[:300])
+        assert r.status_code == 422 and "需求人数" in r.json()["detail"], (headcount, r.text[:300])
     r = ent.post("/api/demands", json={"title": "人数正常的需求", "kind": "talent", "headcount": 5}, headers=headers)
     assert r.status_code == 201
 
@@ -146,3 +147,17 @@ def test_a_yes_or_no_in_json_is_true_or_false_only(login, world) -> None:
         r = office.post(f"/api/demands/{world.demand_id}/conflict-declarations", json={"has_conflict": value},
                         headers={"X-CSRF-Token": csrf_for(office)})
         assert r.status_code == 422 and "true 或 false" in r.text, (value, r.status_code, r.text[:200])
+
+
+def test_a_refused_field_is_named_in_chinese_not_by_its_code_name(login: Callable[[str], TestClient],
+                                                                 world: object) -> None:
+    """An office reads 签约金额 and 截止日期, not pledged_amount and deadline (#18 item 4): the route's own description
+    of the field, else the information tables' header for it."""
+    ent = login("enterprise")
+    headers = {"X-CSRF-Token": csrf_for(ent)}
+    r = ent.post("/api/demands", json={"title": "金额有误的需求", "kind": "technology", "budget": "八百万",
+                                       "deadline": "2025-13-45"}, headers=headers)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert "预算" in detail and "截止日期" in detail, detail
+    assert not re.search(r"[a-z]{3,}", detail), detail  # no code name and no English left

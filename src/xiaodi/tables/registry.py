@@ -52,3 +52,15 @@ def get_table(name: str) -> TableSpec:
             return spec
     options = "、".join(f"{s.name}（{s.title}）" for s in tables.values())
     raise NotFound(f"没有名为“{name}”的信息表；可用：{options}")
+
+
+def field_labels() -> dict[str, str]:
+    """Model attribute → its Chinese name (the column header without its unit: pledged_amount → 签约金额), for the
+    attributes every table that has them names alike; a name tables disagree on (name: 高校名称/企业名称…) is left
+    out, so that an error message never names a field wrongly."""
+    seen: dict[str, set[str]] = {}
+    for spec in all_tables().values():
+        for column in spec.columns:
+            if not column.virtual:
+                seen.setdefault(column.key, set()).add(column.base_header)
+    return {key: next(iter(headers)) for key, headers in seen.items() if len(headers) == 1}

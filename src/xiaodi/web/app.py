@@ -27,6 +27,7 @@ from xiaodi.core.settings import Settings, get_settings
 from xiaodi.figures import cache as figures_cache
 from xiaodi.matching.sync import install as sync_indexes
 from xiaodi.reference.curated import install as name_directions
+from xiaodi.tables.registry import field_labels as table_field_labels
 from xiaodi.web import docs, errors, openapi, security
 from xiaodi.web.admission import Admission, admitted_limit
 from xiaodi.web.deps import SESSION_MAX_AGE, SessionDep, verify_csrf
@@ -143,6 +144,7 @@ def create_app(
         https_only=secure,
     )
     errors.install(app)
+    errors.register_field_labels(table_field_labels())
     if settings.proxy_list():
         # Outermost: the client address and scheme are known before sessions, logins and throttling read them.
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware

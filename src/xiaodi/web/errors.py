@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -90,11 +91,68 @@ def _chinese(err: Mapping[str, Any]) -> str:
         return template.split("{", 1)[0].rstrip("：") or "无效"
 
 
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path", "form"))
-        parts.append(f"{where or '参数'}：{_chinese(err)}")
+# Field name → its Chinese name, for the fields no route describes: filled by the application assembly from the
+# information tables' column headers (``app.py``), so that an error names 签约金额, not ``pledged_amount``.
+FIELD_LABELS: dict[str, str] = {
+    "version": "版本号", "expected_version": "版本号", "reason": "理由", "note": "备注", "remark": "备注",
+    "page": "页码", "per_page": "每页条数", "q": "关键词", "sort": "排序", "year": "年份",
+    "name": "名称", "title": "名称", "code": "编号", "kind": "类别", "state": "状态", "amount": "金额",
+    "description": "内容", "region_id": "地区", "date": "日期", "password": "密码", "username": "用户名",
+}
+_PARAM_LISTS = {"query": "query_params", "path": "path_params", "header": "header_params", "cookie": "cookie_params",
+                "body": "body_params"}
+
+
+def register_field_labels(labels: Mapping[str, str]) -> None:
+    """Add Chinese names of fields (the first name registered for a field stays)."""
+    for name, label in labels.items():
+        FIELD_LABELS.setdefault(name, label)
+
+
+def _short(text: str | None) -> str | None:
+    """A field's description as a name: "完成日期（默认今天）" → "完成日期"; an English one is no name for users."""
+    if not text:
+        return None
+    name = re.split(r"[（(，,；;。:：]", text, maxsplit=1)[0].strip()
+    return name if name and re.search(r"[\u4e00-\u9fff]", name) else None
+
+
+def _params(dependant: Any, kind: str) -> Iterator[Any]:
+    """The route's parameters of one kind, its dependencies' included."""
+    yield from getattr(dependant, kind, ())
+    for sub in getattr(dependant, "dependencies", ()):
+        yield from _params(sub, kind)
+
+
+def _declared(request: Request, loc: Sequence[object]) -> str | None:
+    """The title or description the route declares for the field at ``loc`` (a parameter, or a body model's field)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None or len(loc) < 2 or str(loc[0]) not in _PARAM_LISTS:
+        return None
+    params = list(_params(dependant, _PARAM_LISTS[str(loc[0])]))
+    name = str(loc[1])
+    for param in params:
+        if name in (param.alias, param.name):
+            return _short(param.field_info.title) or _short(param.field_info.description)
+    for param in params:  # a body model: loc is ("body", field, …)
+        fields = getattr(param.field_info.annotation, "model_fields", {})
+        if name in fields:
+            return _short(fields[name].title) or _short(fields[name].description)
+    return None
+
+
+def _field_name(request: Request, loc: Sequence[object]) -> str:
+    """The Chinese name of the field at ``loc``; its code name only when nothing names it."""
+    named = [str(x) for x in loc if isinstance(x, str) and x not in _PARAM_LISTS and x != "form"]
+    if not named:
+        return "参数"
+    label = _declared(request, loc) or FIELD_LABELS.get(named[-1]) or FIELD_LABELS.get(named[0])
+    rows = [f"第{x + 1}项" for x in loc if isinstance(x, int)]
+    return (label or ".".join(named)) + ("".join(rows) if label and rows else "")
+
+
+def _validation_message(request: Request, exc: RequestValidationError) -> str:
+    parts = [f"{_field_name(request, err.get('loc', ()))}：{_chinese(err)}" for err in exc.errors()[:5]]
     return "参数校验失败：" + "；".join(parts)
 
 
@@ -135,7 +193,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        message = _validation_message(exc)
+        message = _validation_message(request, exc)
         refilled = await refilled_form(request, 422, message)
         return refilled or error_response(request, 422, "validation_failed", message)
 
