@@ -102,7 +102,11 @@ def test_a_page_joins_its_relations_for_its_own_rows_only(session: Session) -> N
     assert "count(*)" in count.lower() and "region" not in count.lower()  # no join, no subquery of columns
     outer, _, inner = rows.partition(" IN (")
     assert "LEFT OUTER JOIN region" in outer  # the eager load, on the outer query …
-    assert "LIMIT" in inner and "JOIN" not in inner  # … the page chosen on the bare table
+    if session.get_bind().dialect.name == "postgresql":  # … the page chosen on the bare table, read first
+        ids = next(s for s in statements if "LIMIT" in s)
+        assert "JOIN" not in ids and "LIMIT" not in rows and statements.index(ids) < statements.index(rows)
+    else:  # … the page chosen on the bare table, in a subquery
+        assert "LIMIT" in inner and "JOIN" not in inner
 
 
 def test_sorts_on_unindexed_columns_read_the_table_in_order(session: Session, world: World) -> None:

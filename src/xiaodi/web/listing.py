@@ -552,6 +552,12 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     else:
         stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
         page_ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort).limit(lq.size).offset(offset)
+        if session.get_bind().dialect.name == "postgresql":
+            # The page's ids are read first, then their rows: given the ids as a subquery, PostgreSQL joined every
+            # row of the list with its eager loads before keeping twenty (a hash semi join: 200,000 one-stop
+            # applications read for each page, 790 of an 880 ms page on the benchmark ledger; 82 ms after).
+            # SQLite reads the subquery first by itself, and is spared the round trip.
+            page_ids = list(session.scalars(page_ids))
     items: list[Any] = []
     if total:
         rows = session.scalars(order_by(spec, select(model).where(model.id.in_(page_ids)), lq.sort, first=first))
