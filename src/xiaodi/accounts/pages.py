@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts import service
+from xiaodi.accounts.access import require_account_admin
 from xiaodi.accounts.models import Membership, Role, User
-from xiaodi.accounts.scope import Viewer
-from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import mask_email, mask_phone
@@ -27,11 +27,6 @@ PAGE_SIZE = 50
 
 def specs() -> list[Any]:
     return []  # accounts are not one of the programme's lists; their pages are below
-
-
-def _require_admin(viewer: Viewer) -> None:
-    if not viewer.is_admin:
-        raise Forbidden("只有管理员可以管理账号")
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -87,7 +82,7 @@ router = APIRouter(prefix="/admin/users", include_in_schema=False)
 
 @router.get("")
 def users(request: Request, session: SessionDep, viewer: MemberUser, q: str = "", page: int = 1) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     stmt = select(User).order_by(User.username)
     if q.strip():
         like = f"%{q.strip()[:60]}%"
@@ -107,7 +102,7 @@ def create(
     role: Annotated[str, Form(max_length=24)], scope: Annotated[str, Form(max_length=120)] = "",
     phone: Annotated[str, Form(max_length=40)] = "", email: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     granted = _role(role)
     password = service.generate_password()
     user = service.create_user(session, actor=viewer.actor, username=username, display_name=display_name,
@@ -119,7 +114,7 @@ def create(
 
 @router.get("/{user_id}")
 def detail(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     return _detail(request, session, _user(session, user_id))
 
 
@@ -128,7 +123,7 @@ def grant(
     request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser,
     role: Annotated[str, Form(max_length=24)], scope: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     user = _user(session, user_id)
     granted = _role(role)
     service.add_membership(session, actor=viewer.actor, user_id=user.id, role=granted,
@@ -140,7 +135,7 @@ def grant(
 @router.post("/{user_id}/memberships/{membership_id}/revoke")
 def revoke(request: Request, user_id: RecordId, membership_id: RecordId, session: SessionDep,
            viewer: MemberUser) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     membership = session.get(Membership, membership_id)
     if membership is None or membership.user_id != user_id:
         raise NotFound(f"授权（编号 {membership_id}）不存在")
@@ -154,7 +149,7 @@ def set_active(
     request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser,
     active: Annotated[str, Form(max_length=3)], reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     user = _user(session, user_id)
     if user.id == viewer.user_id and active != "yes":
         raise ValidationFailed("不能停用自己的账号")
@@ -166,7 +161,7 @@ def set_active(
 
 @router.post("/{user_id}/unlock")
 def unlock(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     user = service.unlock_user(session, actor=viewer.actor, username=_user(session, user_id).username)
     flash(request, "登录锁定已解除，此前的密码错误次数不再计算")
     return RedirectResponse(f"/admin/users/{user.id}", status_code=303)
@@ -174,6 +169,6 @@ def unlock(request: Request, user_id: RecordId, session: SessionDep, viewer: Mem
 
 @router.post("/{user_id}/password")
 def reset(request: Request, user_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
-    _require_admin(viewer)
+    require_account_admin(viewer)
     user, password = service.reset_password(session, actor=viewer.actor, username=_user(session, user_id).username)
     return _show_password(request, session, user, password, "密码已重置，原有登录会话随即失效")

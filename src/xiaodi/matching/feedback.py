@@ -19,7 +19,6 @@ from typing import Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.catalog.models import Achievement, Platform
 from xiaodi.core import audit
@@ -27,9 +26,9 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, Person
+from xiaodi.matching.access import may_give_feedback
 from xiaodi.matching.models import MatchFeedback, Verdict
 
-FEEDBACK_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT)
 TARGET_MODELS: dict[str, type[object]] = {"university": Organisation, "expert": Person, "achievement": Achievement,
                                           "platform": Platform}
 FEEDBACK_TARGETS = tuple(TARGET_MODELS)
@@ -38,7 +37,7 @@ MAX_REASON = 500
 
 def check_feedback(viewer: Viewer, target: str, verdict: str, reason: str) -> tuple[Verdict, str]:
     """The verdict and the trimmed reason, or a Chinese error saying what is wrong."""
-    if not viewer.has_role(*FEEDBACK_ROLES):
+    if not may_give_feedback(viewer):
         raise Forbidden("只有校地合作办公室和牵头单位可以标记匹配候选")
     if target not in TARGET_MODELS:
         raise ValidationFailed(f"未知的候选类别“{target}”，可选：" + "、".join(FEEDBACK_TARGETS))

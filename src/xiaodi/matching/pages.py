@@ -15,8 +15,9 @@ from fastapi.responses import RedirectResponse, Response
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.demands.models import Demand
 from xiaodi.matching import service
+from xiaodi.matching.access import may_give_feedback
 from xiaodi.matching.engine import EmptyIndex, NoKnownTerms
-from xiaodi.matching.feedback import FEEDBACK_ROLES, record_feedback
+from xiaodi.matching.feedback import record_feedback
 from xiaodi.matching.profiles import TARGETS
 from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, SessionDep
@@ -84,7 +85,7 @@ def match_page(
             if exc.status == 404:
                 raise
             context["error"] = exc.message
-    context["may_judge"] = demand is not None and viewer.has_role(*FEEDBACK_ROLES)
+    context["may_judge"] = demand is not None and may_give_feedback(viewer)
     answers = context["answers"]
     context["routes"] = next((a.routes for a in answers.values() if a.routes), [])
     context["warnings"] = list(dict.fromkeys(w for a in answers.values() for w in a.warnings))
