@@ -48,6 +48,10 @@ def _sqlite_begin(conn: Connection) -> None:
     options = conn.get_execution_options()
     if options.get("isolation_level") == "AUTOCOMMIT":
         return
+    if getattr(conn.connection.dbapi_connection, "in_transaction", False):
+        # One DBAPI connection under two sessions (an in-memory database's single connection): the transaction
+        # the first began is the one both use, as pysqlite's own BEGIN had it.
+        return
     mode = options.get(SQLITE_BEGIN)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
