@@ -88,7 +88,8 @@ def logged_in(browser: Any, base: str, username: str, *, password: str = PASSWOR
     return page
 
 
-def shot(page: Any, name: str) -> None:
-    """A full-page screenshot into docs/screenshots/."""
+def shot(page: Any, name: str, *, full_page: bool = True) -> None:
+    """A screenshot into docs/screenshots/: the whole page, or what the window shows (a page as long as the API
+    reference would be megabytes of picture)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)

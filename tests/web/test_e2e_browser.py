@@ -131,7 +131,7 @@ def test_api_docs_render_offline(server: str, browser: object) -> None:
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
     page.goto(f"{server}/api/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=15000)
-    _shot(page, "api-docs")
+    _shot(page, "api-docs", full_page=False)
     assert not outside, outside
     ctx.close()
 
