@@ -185,13 +185,19 @@ def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[
                 label: str | None = None, input_name: str | None = None, input_data: bytes | None = None) -> int:
     """Record a run of ``kind`` in the caller's transaction and start it once that commits (a request's job exists
     exactly when the request succeeded); its id."""
-    from sqlalchemy import event
 
     run = JobRun(kind=kind, label=label or REGISTRY[kind].label, user_id=user_id, args=args or {},
                  input_name=input_name, input_data=input_data)
     session.add(run)
     session.flush()
-    run_id = run.id
+    _start_after_commit(session, run.id)
+    return run.id
+
+
+def _start_after_commit(session: Session, run_id: int) -> None:
+    """Start the run once the caller's transaction commits (never for a transaction that rolls back)."""
+    from sqlalchemy import event
+
     bind = session.get_bind()
     engine: Engine = bind if isinstance(bind, Engine) else bind.engine
 
@@ -199,7 +205,6 @@ def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[
         start(engine, run_id)
 
     event.listen(session, "after_commit", _start, once=True)
-    return run_id
 
 
 def start(engine: Engine, run_id: int, *, inline: bool | None = None) -> None:
@@ -310,15 +315,7 @@ def retry(session: Session, run: JobRun) -> None:
     run.state, run.attempts, run.error, run.finished_at = JobState.QUEUED, 0, None, None
     run.done, run.total, run.started_at = 0, None, None
     session.flush()
-    run_id = run.id
-    bind = session.get_bind()
-    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
-    from sqlalchemy import event
-
-    def _start(_: Session) -> None:
-        start(engine, run_id)
-
-    event.listen(session, "after_commit", _start, once=True)
+    _start_after_commit(session, run.id)
 
 
 def cancel(session: Session, run: JobRun) -> None:

@@ -4,6 +4,8 @@ trail (留痕) in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
@@ -14,24 +16,23 @@ from xiaodi.jobs import access
 
 def retry(session: Session, viewer: Viewer, run_id: int, reason: str | None = None) -> jobs.JobRun:
     """Put the run back in the queue; it starts after the caller's commit."""
-    access.require_manage(viewer)
-    run = access.visible_run(session, viewer, run_id)
-    access.require_retryable(run)
-    before = _snapshot(run)
-    jobs.retry(session, run)
-    audit.record(session, actor=viewer.actor, action="retry", obj=run, before=before, after=_snapshot(run),
-                 reason=reason)
-    return run
+    return _act(session, viewer, run_id, reason, "retry", access.require_retryable, jobs.retry)
 
 
 def cancel(session: Session, viewer: Viewer, run_id: int, reason: str | None = None) -> jobs.JobRun:
     """Cancel a waiting run, or ask a running one to stop where it checks (正在停止 → 已取消)."""
+    return _act(session, viewer, run_id, reason, "cancel", access.require_cancellable, jobs.cancel)
+
+
+def _act(session: Session, viewer: Viewer, run_id: int, reason: str | None, action: str,
+         allowed: Callable[[jobs.JobRun], None], do: Callable[[Session, jobs.JobRun], None]) -> jobs.JobRun:
+    """An administrator's action on a run: who may, whether the run's state allows it, then the change, audited."""
     access.require_manage(viewer)
     run = access.visible_run(session, viewer, run_id)
-    access.require_cancellable(run)
+    allowed(run)
     before = _snapshot(run)
-    jobs.cancel(session, run)
-    audit.record(session, actor=viewer.actor, action="cancel", obj=run, before=before, after=_snapshot(run),
+    do(session, run)
+    audit.record(session, actor=viewer.actor, action=action, obj=run, before=before, after=_snapshot(run),
                  reason=reason)
     return run
 
