@@ -66,6 +66,17 @@ def test_a_page_number_past_64_bits_is_refused_on_every_list(app, login: Callabl
         assert r.status_code == 422 and set(r.json()) == {"error", "detail"}, name
 
 
+def test_an_unknown_sort_is_refused_on_every_list_even_an_empty_one(app, login: Callable[[str], TestClient]) -> None:  # type: ignore[no-untyped-def]
+    """An empty list never reaches its ORDER BY, so the sort is checked when the query is read (the fuzzer found
+    ``/api/talent-applications?sort=AAA`` answered 200 on a ledger without applications)."""
+    admin = login("admin")
+    for name in app.state.specs:
+        for path in (f"/{name}", f"/api/{name}"):
+            r = admin.get(path, params={"sort": "AAA", "q": "不会有这样的记录zzz"})
+            assert r.status_code == 422, (path, r.status_code, r.text[:300])
+            assert "不能按“AAA”排序" in r.text, path
+
+
 @pytest.mark.parametrize("value", ["²", HUGE, "1" * 5000])
 def test_an_absurd_number_filter_is_refused(login: Callable[[str], TestClient], value: str) -> None:
     office = login("province")

@@ -333,8 +333,9 @@ def parse_query(spec: ResourceSpec, params: dict[str, str]) -> ListQuery:
     if spec.region_column is not None and params.get(REGION_FILTER) and REGION_FILTER not in filters:
         filters[REGION_FILTER] = params[REGION_FILTER].strip()
     q = (params.get("q") or "").replace("\x00", "").strip()[:100]  # a NUL is never meant (and PostgreSQL refuses it)
-    return ListQuery(q=q, sort=params.get("sort") or spec.default_sort,
-                     page=page, size=size, filters=filters)
+    sort = params.get("sort") or spec.default_sort
+    sort_column(spec, sort)  # refused here, not at the first ORDER BY: an empty list never reaches one
+    return ListQuery(q=q, sort=sort, page=page, size=size, filters=filters)
 
 
 def build_select(spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *, dialect: str = "",
@@ -481,14 +482,19 @@ def _drives_no_index(condition: ColumnElement[bool]) -> ColumnElement[bool]:
     return UnaryExpression(condition.self_group(), operator=custom_op("+"), type_=Boolean())
 
 
-def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str, *, first: Any = None) -> Select[Any]:
-    """The list's order; ``first`` (``own_region_first``) puts an office's own region before the others."""
-    desc = sort.startswith("-")
-    key = sort.lstrip("-")
+def sort_column(spec: ResourceSpec, sort: str) -> Any:
+    """The column ``sort`` names (``-`` for descending), or a Chinese refusal listing the list's sort columns."""
+    key = sort[1:] if sort.startswith("-") else sort
     columns = spec.sort_columns()
     if key not in columns:
         raise ValidationFailed(f"不能按“{key}”排序，可选：{'、'.join(columns)}")
-    col = columns[key]
+    return columns[key]
+
+
+def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str, *, first: Any = None) -> Select[Any]:
+    """The list's order; ``first`` (``own_region_first``) puts an office's own region before the others."""
+    desc = sort.startswith("-")
+    key, col = (sort[1:] if desc else sort), sort_column(spec, sort)
     if first is not None:
         stmt = stmt.order_by(first)
     stmt = stmt.order_by(col.desc() if desc else col.asc())
