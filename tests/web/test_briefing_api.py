@@ -10,6 +10,9 @@ from collections.abc import Callable
 from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from xiaodi.projects.models import Project
 
 from .conftest import World
 
@@ -57,3 +60,18 @@ def test_the_briefing_routes_are_documented(login: Callable[[str], TestClient]) 
         assert any(media in kind for kind in operation["responses"]["200"]["content"])
         assert {p["name"] for p in operation["parameters"]} >= {"region", "year", "from", "to"}
         assert "403" in operation["responses"]
+
+
+def test_a_name_with_an_invisible_control_character_still_makes_a_briefing(
+        login: Callable[[str], TestClient], world: World, session: Session) -> None:
+    """A project named with a form feed pasted from a PDF: the Word briefing leaves the character out (XML cannot
+    hold it) instead of failing with a 500; the ledger keeps the name as typed."""
+    project = session.get(Project, world.project_id)
+    assert project is not None
+    project.name = "高炉煤气\x0c余热回收项目"
+    session.flush()
+    r = login("hejin").get(f"/api/briefing.docx?region={world.hejin.code}&from=2020-01-01&to=2030-12-31")
+    assert r.status_code == 200, r.text[:300]
+    cells = [c.text for t in Document(io.BytesIO(r.content)).tables for row in t.rows for c in row.cells]
+    assert "高炉煤气余热回收项目" in cells
+    assert session.get(Project, world.project_id).name == "高炉煤气\x0c余热回收项目"  # type: ignore[union-attr]

@@ -242,3 +242,16 @@ def test_cleaning_notes_read_as_sentences(login: Callable[[str], TestClient], wo
     assert len(report["warnings"]) >= 2
     page = c.get(f"/reports/{report['id']}").text
     assert "。；" not in page and "只保留文字。原文含繁体字" in page
+
+
+def test_a_file_without_chinese_text_is_refused_and_nothing_stored(login: Callable[[str], TestClient],
+                                                                   world: World) -> None:
+    """The fuzzer uploaded a file holding only ``-239``: not a report, refused in Chinese, nothing stored."""
+    c = login("hejin")
+    before = c.get("/api/reports").json()["total"]
+    for content in (b"-239", b"1.5e+100\n2, 3", b"<html><body>12</body></html>"):
+        r = c.post("/api/reports", files={"file": ("file", content, "text/plain")},
+                   headers={"X-CSRF-Token": csrf_for(c)})
+        assert r.status_code == 422, r.text
+        assert "没有汉字" in r.text
+    assert c.get("/api/reports").json()["total"] == before

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -258,22 +259,22 @@ def to_docx(brief: Briefing) -> bytes:
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")  # Word reads Chinese text from the eastAsia font
     for style in ("Title", "Heading 1", "Heading 2"):
         doc.styles[style].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
-    title = doc.add_heading(brief.title, level=0)
+    title = doc.add_heading(_word(brief.title), level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub = doc.add_paragraph(f"统计期间：{brief.period_label}")
+    sub = doc.add_paragraph(_word(f"统计期间：{brief.period_label}"))
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    made = doc.add_paragraph(f"{brief.made_by}　{_cn_date(brief.made_on)}")
+    made = doc.add_paragraph(_word(f"{brief.made_by}　{_cn_date(brief.made_on)}"))
     made.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(brief.summary)
+    doc.add_paragraph(_word(brief.summary))
     charts = list(brief.charts)
     for heading, key in SECTIONS:
         if heading:
             doc.add_heading(heading, level=1)
         table = brief.tables[key]
-        doc.add_heading(table.title, level=2)
+        doc.add_heading(_word(table.title), level=2)
         _word_table(doc, table)
         if table.note:
-            doc.add_paragraph(table.note)
+            doc.add_paragraph(_word(table.note))
         if key in ("figures", "regions") and charts:
             caption, png = charts.pop(0)
             doc.add_picture(io.BytesIO(png), width=Cm(15))
@@ -290,13 +291,13 @@ def _word_table(doc: Any, table: Table) -> None:
     grid = doc.add_table(rows=1, cols=len(table.header))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, table.header, strict=True):
-        cell.text = text
+        cell.text = _word(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in table.rows:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = _cell_text(value)
+            cell.text = _word(_cell_text(value))
 
 
 # ── Excel ──────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -354,6 +355,17 @@ def _rate(now: int | Decimal, before: int | Decimal) -> str:
 
 def _wan(value: Any) -> float:
     return round(float(value or 0) / 10_000, 2)
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, lone surrogates, U+FFFE/U+FFFF): a name typed
+# or imported with one (a form feed pasted from a PDF) would make python-docx refuse the whole briefing.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _word(text: str) -> str:
+    """Text as Word can store it: the invisible characters XML forbids are left out of the document (only of the
+    document: the ledger keeps what was typed, and the Excel tables keep them in Excel's own escape)."""
+    return _NOT_XML.sub("", text)
 
 
 def _cell_text(value: Any) -> str:

@@ -282,6 +282,9 @@ def _split_title(body: list[str], meta: _Meta) -> list[str]:
     return body
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
 def clean_report(raw: bytes | str, *, filename: str | None = None) -> CleanedReport:
     """Clean one report (报道清洗): decode, de-HTML, repair entities, strip pinyin, 繁→简, drop boilerplate,
     spam and a repeated body, keep title/date/source/author, and flag mojibake in ``warnings``.
@@ -292,6 +295,9 @@ def clean_report(raw: bytes | str, *, filename: str | None = None) -> CleanedRep
     text = _decode(raw, report)
     if not text.strip():
         raise IngestError("文件没有文字内容（只有空白）。", code="empty")
+    if not _HAN.search(text):  # a number, a word list or a log file: nothing a reviewer could check figures in
+        raise IngestError("文件中没有汉字，不是中文工作报道或新闻；请上传报道正文（.txt 或 .html）。",
+                          code="no_chinese")
     meta = _Meta()
     if looks_like_html(text):
         text, meta.title = html_to_text(text)
