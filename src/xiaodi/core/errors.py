@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class XiaodiError(Exception):
     """Base error: ``message`` is shown to the user (in Chinese); ``status`` is the HTTP status; ``code`` is stable."""
@@ -58,3 +61,45 @@ class Ambiguous(XiaodiError):
     def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
         super().__init__(message)
         self.suggestions = suggestions or []
+
+
+class ConfigurationError(XiaodiError):
+    """A deployment setting (an ``XIAODI_*`` environment variable) has a value the platform cannot use (配置错误)."""
+
+    status = 500
+    code = "configuration"
+
+
+# pydantic's error types in Chinese; ``{…}`` are filled from the error's context (the limit that was crossed).
+PYDANTIC_MESSAGES = {
+    "missing": "必填", "extra_forbidden": "不认识这个字段",
+    "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
+    "float_parsing": "须为数字", "float_type": "须为数字", "decimal_parsing": "须为数字", "decimal_type": "须为数字",
+    "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false",
+    "string_type": "须为文字", "list_type": "须为列表", "dict_type": "须为对象", "model_type": "须为对象",
+    "json_invalid": "不是有效的 JSON", "model_attributes_type": "须为对象",
+    "date_parsing": "不是有效日期（如 2025-01-01）", "date_from_datetime_parsing": "不是有效日期（如 2025-01-01）",
+    "date_from_datetime_inexact": "不是有效日期（如 2025-01-01）", "date_type": "不是有效日期（如 2025-01-01）",
+    "datetime_parsing": "不是有效时间", "datetime_type": "不是有效时间",
+    "greater_than": "须大于 {gt}", "greater_than_equal": "不能小于 {ge}",
+    "less_than": "须小于 {lt}", "less_than_equal": "不能大于 {le}",
+    "string_too_short": "至少 {min_length} 个字", "string_too_long": "最多 {max_length} 个字",
+    "too_short": "至少 {min_length} 项", "too_long": "最多 {max_length} 项",
+    "enum": "可选：{expected}", "literal_error": "可选：{expected}",
+    "decimal_max_digits": "位数过多", "decimal_max_places": "小数位数过多", "decimal_whole_digits": "整数位数过多",
+    "finite_number": "须为有限的数字", "uuid_parsing": "格式无效", "string_pattern_mismatch": "格式无效",
+}
+
+
+def pydantic_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) as a Chinese phrase: 须为整数, 至少 16 个字 …"""
+    kind = str(err.get("type", ""))
+    if kind in ("value_error", "assertion_error"):  # our own validators already speak Chinese
+        return str(err.get("msg", "无效")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return "无效"
+    try:
+        return template.format(**{k: str(v) for k, v in (err.get("ctx") or {}).items()})
+    except (KeyError, IndexError):
+        return template.split("{", 1)[0].rstrip("：") or "无效"

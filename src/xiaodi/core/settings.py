@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from xiaodi.core.errors import ConfigurationError, pydantic_message
 
 DEFAULT_SECRET = "xiaodi-dev-secret-change-me"  # well known: ``xiaodi serve`` refuses it (web.secret)
 
@@ -101,7 +103,7 @@ class Settings(BaseSettings):
             try:
                 ipaddress.ip_network(item, strict=False)
             except ValueError:
-                raise ValueError(f"XIAODI_TRUSTED_PROXIES 须为反向代理的 IP 地址或网段（如 127.0.0.1, 10.0.0.0/8），"
+                raise ValueError(f"须为反向代理的 IP 地址或网段（如 127.0.0.1, 10.0.0.0/8），"
                                  f"用逗号分隔；“{item}”不是") from None
         return value
 
@@ -114,4 +116,15 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The deployment's settings; a bad value stops the command or server with the variable named in Chinese."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigurationError(settings_problem(exc)) from None
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """"配置有误：XIAODI_SECRET_KEY 至少 16 个字" — each bad variable by its environment name and the rule it breaks."""
+    prefix = str(Settings.model_config.get("env_prefix", ""))
+    parts = [f"{prefix}{'.'.join(str(p) for p in err['loc']).upper()} {pydantic_message(err)}" for err in exc.errors()]
+    return "配置有误：" + "；".join(parts) + "（请改正环境变量后重试）"

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from xiaodi.core.errors import XiaodiError
+from xiaodi.core.errors import XiaodiError, pydantic_message
 from xiaodi.web.deps import LoginRequired, PasswordChangeRequired
 from xiaodi.web.form_errors import refilled_form
 
@@ -55,40 +55,6 @@ def error_response(request: Request, status: int, code: str, message: str,
         response = Response(f"{status} {message}", status_code=status, media_type="text/plain; charset=utf-8")
     response.headers.update(extra)
     return response
-
-
-# pydantic's error types in Chinese; ``{…}`` are filled from the error's context (the limit that was crossed).
-PYDANTIC_MESSAGES = {
-    "missing": "必填", "extra_forbidden": "不认识这个字段",
-    "int_parsing": "须为整数", "int_type": "须为整数", "int_from_float": "须为整数",
-    "float_parsing": "须为数字", "float_type": "须为数字", "decimal_parsing": "须为数字", "decimal_type": "须为数字",
-    "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false",
-    "string_type": "须为文字", "list_type": "须为列表", "dict_type": "须为对象", "model_type": "须为对象",
-    "json_invalid": "不是有效的 JSON", "model_attributes_type": "须为对象",
-    "date_parsing": "不是有效日期（如 2025-01-01）", "date_from_datetime_parsing": "不是有效日期（如 2025-01-01）",
-    "date_from_datetime_inexact": "不是有效日期（如 2025-01-01）", "date_type": "不是有效日期（如 2025-01-01）",
-    "datetime_parsing": "不是有效时间", "datetime_type": "不是有效时间",
-    "greater_than": "须大于 {gt}", "greater_than_equal": "不能小于 {ge}",
-    "less_than": "须小于 {lt}", "less_than_equal": "不能大于 {le}",
-    "string_too_short": "至少 {min_length} 个字", "string_too_long": "最多 {max_length} 个字",
-    "too_short": "至少 {min_length} 项", "too_long": "最多 {max_length} 项",
-    "enum": "可选：{expected}", "literal_error": "可选：{expected}",
-    "decimal_max_digits": "位数过多", "decimal_max_places": "小数位数过多", "decimal_whole_digits": "整数位数过多",
-    "finite_number": "须为有限的数字", "uuid_parsing": "格式无效", "string_pattern_mismatch": "格式无效",
-}
-
-
-def _chinese(err: Mapping[str, Any]) -> str:
-    kind = str(err.get("type", ""))
-    if kind in ("value_error", "assertion_error"):  # our own validators already speak Chinese
-        return str(err.get("msg", "无效")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    template = PYDANTIC_MESSAGES.get(kind)
-    if template is None:
-        return "无效"
-    try:
-        return template.format(**{k: str(v) for k, v in (err.get("ctx") or {}).items()})
-    except (KeyError, IndexError):
-        return template.split("{", 1)[0].rstrip("：") or "无效"
 
 
 # Field name → its Chinese name, for the fields no route describes: filled by the application assembly from the
@@ -152,7 +118,7 @@ def _field_name(request: Request, loc: Sequence[object]) -> str:
 
 
 def _validation_message(request: Request, exc: RequestValidationError) -> str:
-    parts = [f"{_field_name(request, err.get('loc', ()))}：{_chinese(err)}" for err in exc.errors()[:5]]
+    parts = [f"{_field_name(request, err.get('loc', ()))}：{pydantic_message(err)}" for err in exc.errors()[:5]]
     return "参数校验失败：" + "；".join(parts)
 
 
