@@ -135,3 +135,11 @@ def test_technology_needs_counted_together_with_financing_needs_are_a_mixed_coun
     assert pairs("累计推出企业技术需求与融资需求2000项。") == set()
     # counted apart, the technology needs are a figure
     assert pairs("发布技术难题45个、融资需求20项。") == {("tech_demand", 45)}
+
+
+def test_a_change_against_an_earlier_period_named_in_full_is_no_figure():
+    # the increase over last year or the previous fair is a change, not a second amount signed
+    assert pairs("本届交易会签约金额9.6亿元,比上届交易会签约总额增加0.8亿元。") == {
+        ("amount_signed", Decimal("960000000"))}
+    assert pairs("全年签订技术合同120项,成交额3.2亿元,比去年增长0.5亿元。") == {
+        ("agreements", 120), ("amount_signed", Decimal("320000000"))}

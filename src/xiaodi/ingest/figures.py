@@ -241,8 +241,10 @@ _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
 _CAP = re.compile(r"(?:最高|最多|不超过|不高于|上限为?)$|(?:单个|单项|每个|每项|每家|每人|每名|每户)[^，,；;。]{0,10}?"
                   r"(?:最高|最多|不超过|上限)")
+# The previous period may be named more fully before the verb: "比上届科博会签约总额增加1.34亿元", "比去年增长1.76亿元".
 _DELTA = re.compile(
-    r"(?:同比|较上年|比上年|较去年|比去年|较上年同期|比上年同期|较同期)(?:增加|增长|新增|多|减少|下降|提高)了?$"
+    r"(?:同比|(?:较|比)(?:上年同期|上年|去年同期|去年|同期|上届|上一届|往届|上期)[^，,。；;\d]{0,10}?)"
+    r"(?:增加|增长|新增|多|减少|下降|提高)了?$"
 )
 # A money amount that sorts projects by size (500万元以上的项目, 10亿元以上项目): a threshold, not a figure.
 _THRESHOLD = re.compile(r"(?:以上|以下|及以上|以内)的?[\u4e00-\u9fff]")
