@@ -15,6 +15,11 @@ def pairs(text: str) -> set[tuple[str, Decimal]]:
     return {(f.metric, f.value) for f in extract_figures(text) if not f.is_plan}
 
 
+def totals(text: str) -> set[tuple[str, Decimal]]:
+    """The figures the office keeps: results that are not the breakdown of a total stated with them."""
+    return {(f.metric, f.value) for f in extract_figures(text) if not f.is_plan and f.part_of is None}
+
+
 def test_schools_a_place_hosts_are_not_its_partner_schools():
     # 驻市/驻地 after the classifier says the same as 现有 before it: the stock of schools, not the partners
     assert pairs("全市集聚12所驻市高校、20万名师生,今年与8所高校签订合作协议。") == {("universities", 8)}
@@ -143,3 +148,24 @@ def test_a_change_against_an_earlier_period_named_in_full_is_no_figure():
         ("amount_signed", Decimal("960000000"))}
     assert pairs("全年签订技术合同120项,成交额3.2亿元,比去年增长0.5亿元。") == {
         ("agreements", 120), ("amount_signed", Decimal("320000000"))}
+
+
+def test_a_figure_stating_its_share_of_a_stated_total_is_a_part_of_it():
+    # the fair's contracts are the figure; the projects for one city and their money are its breakdown
+    text = ("本届交易会共签订技术合同150项,签约金额8.4亿元。其中服务本市的项目90个,签约金额3.1亿元,"
+            "占项目总数的60%,占签约总额的36.9%。")
+    assert totals(text) == {("agreements", 150), ("amount_signed", Decimal("840000000"))}
+
+
+def test_a_share_without_a_stated_total_leaves_the_figure_standing():
+    # the total of all projects is not given: the schools' 40 projects are the only statement
+    assert totals("省内12所高校与我市签约合作项目40个,占全部签约项目的六成,占比60%。") == {
+        ("universities", 12), ("projects_signed", 40)}
+
+
+def test_a_sentence_opening_inside_a_counted_set_breaks_it_down():
+    text = "洽谈会共签订成果转化合同88项。\n签约项目中服务于县内的项目共30个,与省外签订合作项目12个。"
+    assert totals(text) == {("agreements", 88)}
+    text = "招聘会上900家单位推出1.5万个岗位。在参会单位中,外省单位有60家,合计带来800余个工作岗位。"
+    assert totals(text) == {("positions", 15000)}
+

@@ -535,7 +535,50 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
     if _TABLE_HINT.search(text):
         figures.extend(_table_figures(text, mentions, report_region))
         figures.sort(key=lambda f: f.start)
+    _mark_breakdowns(text, figures)
     return _without_rounded_restatements(text, figures)
+
+
+# --- breakdowns of a stated total (总数与分项: only the total is a figure) ----------------------------------------
+
+# "服务于兰州市的项目118个,占项目总数的54.13%": the figure states its share of a total.
+_SHARE = re.compile(r"占(?:比|[^，,。；;%\d]{0,14}?的?)\d+(?:\.\d+)?[%％]")
+# "签约项目中服务于本市的项目106个", "在参会单位中,浙江有57家": a sentence that opens inside a set already counted.
+_SET_OPENER = re.compile(r"\s*在?[^，,。；;\d\s]{0,10}?(?:项目|单位|企业|高校|院校|院所|协议|合同|岗位|成果|需求)中[，,]?")
+# Counts of deals that a breakdown may cut across: contracts signed are broken down by the projects they sign.
+_DEAL_COUNTS = frozenset({"agreements", "projects_signed", "projects_landed", "projects"})
+
+
+def _same_kind(whole: StatedFigure, part: StatedFigure) -> bool:
+    if (whole.metric in _MONEY) != (part.metric in _MONEY):
+        return False
+    return whole.metric == part.metric or (whole.metric in _DEAL_COUNTS and part.metric in _DEAL_COUNTS)
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+
+
+def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
+    """A figure that breaks down a total stated earlier in the report is a part (part_of), as the labelling rules
+    keep only the total: one that states its share of the total ("占项目总数的54.13%"), and the figures of a sentence
+    that opens inside the set already counted ("签约项目中…106个", "在参会单位中…合计带来1200余个工作岗位"). Without
+    an earlier total of the same kind the figure is the only statement and stays ("19所高校签约57项,占全部…的74%")."""
+    for i, fig in enumerate(figures):
+        if fig.part_of is not None or fig.is_plan:
+            continue
+        end = text.find("。", fig.start)
+        end = len(text) if end < 0 else end
+        # the share may follow the figure's own amount ("项目118个,签约金额5.7亿元,占项目总数的54.13%"): it is the
+        # count's share unless another count comes first
+        nxt = next((f.start for f in figures[i + 1 :]
+                    if f.start > fig.start and (f.metric in _MONEY) == (fig.metric in _MONEY)), end)
+        opens = _SET_OPENER.match(text, _sentence_start(text, fig.start))
+        if not (_SHARE.search(text, fig.start, min(end, nxt)) or opens):
+            continue
+        before = opens.start() if opens else fig.start
+        if any(e.start < before and not e.is_plan and _same_kind(e, fig) and e.value > fig.value for e in figures):
+            fig.part_of = fig.metric
 
 
 # "more than" approximations: 百余所, 60多个, 超过50所
