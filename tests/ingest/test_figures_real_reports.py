@@ -169,3 +169,10 @@ def test_a_sentence_opening_inside_a_counted_set_breaks_it_down():
     text = "招聘会上900家单位推出1.5万个岗位。在参会单位中,外省单位有60家,合计带来800余个工作岗位。"
     assert totals(text) == {("positions", 15000)}
 
+
+def test_the_set_a_breakdown_is_taken_from_is_not_counted_again():
+    # "在120个签约项目中" restates the 120 contracts: one figure, not a second one as signed projects
+    text = "博览会共签订项目合同120项,签约金额6亿元。在120个签约项目中,服务本省的项目共70个,占项目总数的58%。"
+    assert totals(text) == {("agreements", 120), ("amount_signed", Decimal("600000000"))}
+    # said there for the first time, it is the figure
+    assert totals("在签约的45个项目中,大部分已开工建设。") == {("projects_signed", 45)}

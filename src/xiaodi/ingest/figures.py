@@ -536,7 +536,7 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
         figures.extend(_table_figures(text, mentions, report_region))
         figures.sort(key=lambda f: f.start)
     _mark_breakdowns(text, figures)
-    return _without_rounded_restatements(text, figures)
+    return _without_rounded_restatements(text, _without_restated_sets(text, figures))
 
 
 # --- breakdowns of a stated total (总数与分项: only the total is a figure) ----------------------------------------
@@ -579,6 +579,24 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
         before = opens.start() if opens else fig.start
         if any(e.start < before and not e.is_plan and _same_kind(e, fig) and e.value > fig.value for e in figures):
             fig.part_of = fig.metric
+
+
+# "在218个签约项目中,…": the set a breakdown is taken from, restated.
+_SET_FRAME_AFTER = re.compile(r"[^，,。；;\d]{0,14}?中[，,]")
+
+
+def _without_restated_sets(text: str, figures: list[StatedFigure]) -> list[StatedFigure]:
+    """A number that only names the set a breakdown is taken from ("在218个签约项目中") restates a figure already
+    given (签订…项目合同218项): it is dropped when the same value was stated before; said for the first time there, it
+    stays a figure."""
+    out: list[StatedFigure] = []
+    for fig in figures:
+        framed = text[max(0, fig.start - 1) : fig.start] == "在" and _SET_FRAME_AFTER.match(
+            text, fig.start + len(str(fig.value)))
+        if framed and any(e.value == fig.value for e in out):
+            continue
+        out.append(fig)
+    return out
 
 
 # "more than" approximations: 百余所, 60多个, 超过50所
