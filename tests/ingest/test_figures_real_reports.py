@@ -176,3 +176,10 @@ def test_the_set_a_breakdown_is_taken_from_is_not_counted_again():
     assert totals(text) == {("agreements", 120), ("amount_signed", Decimal("600000000"))}
     # said there for the first time, it is the figure
     assert totals("在签约的45个项目中,大部分已开工建设。") == {("projects_signed", 45)}
+
+
+def test_a_breakdown_opener_needs_a_counted_set_and_a_part_that_says_more_keeps_its_own():
+    # 项目中期 is no set; landed projects among the signed ones are their own figure, as after 其中
+    assert totals("全市签约项目50个。\n项目中期评估显示,已落地项目20个。") == {
+        ("projects_signed", 50), ("projects_landed", 20)}
+    assert totals("全市签约项目50个。\n签约项目中,已落地项目20个。") == {("projects_signed", 50), ("projects_landed", 20)}

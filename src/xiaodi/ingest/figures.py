@@ -544,15 +544,16 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
 # "服务于兰州市的项目118个,占项目总数的54.13%": the figure states its share of a total.
 _SHARE = re.compile(r"占(?:比|[^，,。；;%\d]{0,14}?的?)\d+(?:\.\d+)?[%％]")
 # "签约项目中服务于本市的项目106个", "在参会单位中,浙江有57家": a sentence that opens inside a set already counted.
-_SET_OPENER = re.compile(r"\s*在?[^，,。；;\d\s]{0,10}?(?:项目|单位|企业|高校|院校|院所|协议|合同|岗位|成果|需求)中[，,]?")
-# Counts of deals that a breakdown may cut across: contracts signed are broken down by the projects they sign.
-_DEAL_COUNTS = frozenset({"agreements", "projects_signed", "projects_landed", "projects"})
+_SET_OPENER = re.compile(r"\s*在?[^，,。；;\d\s]{0,10}?(?:项目|单位|企业|高校|院校|院所|协议|合同|岗位|成果|需求)中"
+                         r"(?![心国期小试标央部间型外华医药])[，,]?")  # not 中心, 中国, 中期 …
+# Contracts signed are broken down by the projects they sign; a part that says more (已落地…) keeps its own metric,
+# as after 其中.
+_SIGNED_WHOLES = frozenset({"agreements", "projects_signed"})
+_SIGNED_PARTS = frozenset({"projects_signed", "projects"})
 
 
 def _same_kind(whole: StatedFigure, part: StatedFigure) -> bool:
-    if (whole.metric in _MONEY) != (part.metric in _MONEY):
-        return False
-    return whole.metric == part.metric or (whole.metric in _DEAL_COUNTS and part.metric in _DEAL_COUNTS)
+    return whole.metric == part.metric or (whole.metric in _SIGNED_WHOLES and part.metric in _SIGNED_PARTS)
 
 
 def _sentence_start(text: str, at: int) -> int:
