@@ -183,3 +183,9 @@ def test_a_breakdown_opener_needs_a_counted_set_and_a_part_that_says_more_keeps_
     assert totals("全市签约项目50个。\n项目中期评估显示,已落地项目20个。") == {
         ("projects_signed", 50), ("projects_landed", 20)}
     assert totals("全市签约项目50个。\n签约项目中,已落地项目20个。") == {("projects_signed", 50), ("projects_landed", 20)}
+
+
+def test_a_bare_round_hundred_is_the_name_of_a_programme_not_a_count():
+    assert totals("县里举办百所高校·百强企业对接交流会,与6所高校签订合作协议。") == {("universities", 6)}
+    # qualified, the round number is a count
+    assert totals("近百所高校参加对接活动。") == {("universities", 100)}

@@ -470,6 +470,8 @@ def _skip(text: str, m: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
         return True  # 两个季度, 3个月: a duration
     if m["num"] in {"一", "零", "〇"}:
         return True  # 一个基地、一批企业: the article's "a", not a count
+    if m["num"] in {"百", "千"} and not m["approx"] and not m["tail"] and prev != "上":
+        return True  # 百所高校·百强企业对接会, 千名博士进企业: a bare round count is a programme's name (近百所 counts)
     i = bisect_right(quoted, (s, len(text) + 1)) - 1  # the last quotation starting at or before s
     return i >= 0 and quoted[i][0] <= s < quoted[i][1]
 
