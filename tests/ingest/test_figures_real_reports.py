@@ -189,3 +189,11 @@ def test_a_bare_round_hundred_is_the_name_of_a_programme_not_a_count():
     assert totals("县里举办百所高校·百强企业对接交流会,与6所高校签订合作协议。") == {("universities", 6)}
     # qualified, the round number is a count
     assert totals("近百所高校参加对接活动。") == {("universities", 100)}
+
+
+def test_figures_summed_up_later_in_the_paragraph_are_parts_of_the_sum():
+    text = "推介会上,甲公司等18个重大合作项目签约。据统计,本次推介会合计签约项目25个,总投资额90亿元。"
+    assert totals(text) == {("projects_signed", 25), ("amount_signed", Decimal("9000000000"))}
+    # in another paragraph a smaller figure is another statement
+    text = "上午签约项目18个。\n全年合计签约项目25个。"
+    assert totals(text) == {("projects_signed", 18), ("projects_signed", 25)}

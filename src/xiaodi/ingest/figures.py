@@ -582,6 +582,24 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
         before = opens.start() if opens else fig.start
         if any(e.start < before and not e.is_plan and _same_kind(e, fig) and e.value > fig.value for e in figures):
             fig.part_of = fig.metric
+    _mark_parts_of_a_sum(text, figures)
+
+
+# "合计签约项目32个", "总计…": the sum of what the paragraph has counted so far.
+_SUM = re.compile(r"合计|总计|共计")
+
+
+def _mark_parts_of_a_sum(text: str, figures: list[StatedFigure]) -> None:
+    """A figure summed up later in its paragraph ("…等26个重大合作项目签约落地。…合计签约项目32个") is a part of the
+    sum: only the sum is a figure."""
+    for fig in figures:
+        if fig.is_plan or not _SUM.search(_before(text, fig.start, _sentence_start(text, fig.start))):
+            continue
+        paragraph = text.rfind("\n", 0, fig.start) + 1
+        for e in figures:
+            if paragraph <= e.start < fig.start and e.part_of is None and not e.is_plan and _same_kind(fig, e) \
+                    and e.value < fig.value:
+                e.part_of = e.metric
 
 
 # "在218个签约项目中,…": the set a breakdown is taken from, restated.
