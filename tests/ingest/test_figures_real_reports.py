@@ -197,3 +197,12 @@ def test_figures_summed_up_later_in_the_paragraph_are_parts_of_the_sum():
     # in another paragraph a smaller figure is another statement
     text = "上午签约项目18个。\n全年合计签约项目25个。"
     assert totals(text) == {("projects_signed", 18), ("projects_signed", 25)}
+
+
+def test_a_breakdown_goes_on_past_its_qizhong_sentence():
+    text = ("对接会现场签署合作协议40项。其中,三个县政府分别与高校签订3项框架协议。\n"
+            "同时,园区企业与高校院所签订技术开发项目9项、成果转化协议16项。")
+    assert totals(text) == {("agreements", 40)}
+    # without a breakdown before it, 同时 brings figures of its own
+    text = "对接会现场签署合作协议40项。\n同时,发布企业技术需求120项。"
+    assert totals(text) == {("agreements", 40), ("tech_demand", 120)}

@@ -583,6 +583,35 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
         if any(e.start < before and not e.is_plan and _same_kind(e, fig) and e.value > fig.value for e in figures):
             fig.part_of = fig.metric
     _mark_parts_of_a_sum(text, figures)
+    _mark_continued_breakdowns(text, figures)
+
+
+# "同时,…", "此外,…": a sentence that goes on with what the sentence before it was listing.
+_GOES_ON = re.compile(r"\s*(?:同时|此外|另外|另有|还有)")
+
+
+def _previous_sentence(text: str, start: int) -> int:
+    """Where the sentence before the one starting at ``start`` starts."""
+    end = start
+    while end > 0 and text[end - 1] in "。！？!?\n \u3000":
+        end -= 1
+    return _sentence_start(text, end)
+
+
+def _mark_continued_breakdowns(text: str, figures: list[StatedFigure]) -> None:
+    """A breakdown that goes on past its 其中 sentence ("签署了50项协议。其中,…5项协议…。\n同时,…签订…协议25项")
+    is still a breakdown: a figure of the same kind within the total stated before the 其中 sentence is a part."""
+    for fig in figures:
+        start = _sentence_start(text, fig.start)
+        if fig.part_of is not None or fig.is_plan or not _GOES_ON.match(text, start) or start < 2:
+            continue
+        listing = _previous_sentence(text, start)
+        if not text[listing:start].lstrip().startswith("其中"):
+            continue
+        total_from = _previous_sentence(text, listing)
+        if any(total_from <= e.start < listing and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
+               for e in figures):
+            fig.part_of = fig.metric
 
 
 # "合计签约项目32个", "总计…": the sum of what the paragraph has counted so far.
