@@ -206,3 +206,13 @@ def test_a_breakdown_goes_on_past_its_qizhong_sentence():
     # without a breakdown before it, 同时 brings figures of its own
     text = "对接会现场签署合作协议40项。\n同时,发布企业技术需求120项。"
     assert totals(text) == {("agreements", 40), ("tech_demand", 120)}
+
+
+def test_schools_that_recruit_are_employers_not_partners():
+    assert totals("本省6所新建本科高校赴外省进行专场招聘,面向海内外引进博士。") == set()
+    # the place going to the schools to recruit makes them the schools it works with
+    assert totals("我市组织企业走进15所高校开展校园招聘,提供岗位3000个。") == {
+        ("universities", 15), ("positions", 3000)}
+    assert totals("甲学院、乙大学等3所新建本科高校,面向全国引进博士120名。") == {("talents", 120)}
+    # schools whose graduates attend a job fair do not recruit
+    assert ("universities", 30) in totals("来自30所高校的2000名毕业生参加招聘会。")

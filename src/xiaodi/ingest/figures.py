@@ -841,7 +841,24 @@ def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     ("与甲大学等5所驻地高校战略合作集中签约") or as the ones that sign ("8所驻市高校与县政府签订协议"): hosted
     schools a place signs with are its partners."""
     hosted = bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
-    return hosted and not _signs_with(text, m, lo, hi)
+    return (hosted and not _signs_with(text, m, lo, hi)) or _hiring_schools(text, m, lo, hi)
+
+
+# Schools that recruit (4所新设本科院校在…进行专场招聘, …高校拟引进…人才) are employers, not partners of a cooperation.
+_HIRES = re.compile(r"招聘|招才|引才|引进[^，,。；;]{0,16}?(?:人才|博士|硕士|教师)")
+# … unless the place goes to them to recruit ("走进…30余所高校开展招聘"): then they are where the cooperation happens.
+_TO_THEM = re.compile(r"走进|赴|到|进入|深入|前往|来到|与|同|在")
+
+
+def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """The schools are the subject of a recruiting verb that follows them closely (the next clause may carry it:
+    "…4所新转设本科高校,拟引进334名…人才")."""
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    hires = _HIRES.search(text, m.end(), min(hi, m.end() + 24))
+    # "30所高校的2000名毕业生参加招聘会": another count, or attending, between them: the schools do not recruit
+    between = text[m.end() : hires.start()] if hires else ""
+    return bool(hires) and not re.search(r"\d|参加|参与|出席", between) and not _TO_THEM.search(
+        text, clause_start, m.start())
 
 
 # A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
