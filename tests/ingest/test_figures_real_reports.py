@@ -216,3 +216,10 @@ def test_schools_that_recruit_are_employers_not_partners():
     assert totals("甲学院、乙大学等3所新建本科高校,面向全国引进博士120名。") == {("talents", 120)}
     # schools whose graduates attend a job fair do not recruit
     assert ("universities", 30) in totals("来自30所高校的2000名毕业生参加招聘会。")
+
+
+def test_projects_that_only_reached_an_intention_are_not_signed():
+    assert totals("洽谈会上,校企双方达成合作意向项目45个。") == {("projects", 45)}
+    # with the amount they carry, or as the result of a signing, they are signed
+    assert ("projects_signed", 30) in totals("洽谈会上达成合作意向项目30个,总金额8亿元。")
+    assert totals("现场签约并达成合作意向项目12个。") == {("projects_signed", 12)}

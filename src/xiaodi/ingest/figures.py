@@ -429,12 +429,18 @@ _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
 
 
+# Projects that only reached an intention (达成…意向项目), with no verb of signing before them.
+_INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签)).*达成[^，,。；;]{0,8}意向")
+
+
 def _refine_project(metric: str, before: str, rest: str) -> str:
     """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定."""
     if metric != "projects":
         return metric
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
         return "projects_landed"
+    if _INTENT_ONLY.search(before):
+        return metric  # "达成合作意向项目45个": an intention, signed only if its amount is given (_sign_intended_projects)
     if _SIGNED.search(before) or _SIGNED_AFTER.match(rest):
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
@@ -956,7 +962,8 @@ def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
         if fig.metric != "projects":
             continue
         later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
-        if later and _INTENDED.match(text, fig.start):
+        intended_before = _INTENT_ONLY.search(text[_sentence_start(text, fig.start) : fig.start])  # 达成意向项目30个
+        if later and (_INTENDED.match(text, fig.start) or intended_before):
             fig.metric = "projects_signed"
         elif later and _SIGNED_AMOUNT_NOUN.search(text, fig.start, later[0].start):
             fig.metric = "projects_signed"  # "带来34个大项目,签约额1124.7亿元": the projects carry the amount signed
