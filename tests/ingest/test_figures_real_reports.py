@@ -216,6 +216,8 @@ def test_schools_that_recruit_are_employers_not_partners():
     assert totals("甲学院、乙大学等3所新建本科高校,面向全国引进博士120名。") == {("talents", 120)}
     # schools whose graduates attend a job fair do not recruit
     assert ("universities", 30) in totals("来自30所高校的2000名毕业生参加招聘会。")
+    # a recruiting event the place holds after them says nothing of the schools
+    assert ("universities", 6) in totals("今年新增合作高校6所,举办招聘活动20场次。")
 
 
 def test_projects_that_only_reached_an_intention_are_not_signed():

@@ -863,8 +863,13 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     hires = _HIRES.search(text, m.end(), min(hi, m.end() + 24))
     # "30所高校的2000名毕业生参加招聘会": another count, or attending, between them: the schools do not recruit
     between = text[m.end() : hires.start()] if hires else ""
-    return bool(hires) and not re.search(r"\d|参加|参与|出席", between) and not _TO_THEM.search(
-        text, clause_start, m.start())
+    if not hires or re.search(r"\d|参加|参与|出席", between):
+        return False
+    # in the next clause only as its first verb ("…高校,拟引进…"), not after another one ("…,举办招聘活动20场次")
+    cut = max(between.rfind(c) for c in "，,；;")
+    if cut >= 0 and not re.fullmatch(r"(?:拟|将|计划|并|还|共|面向[^，,；;]{0,4})?", between[cut + 1 :]):
+        return False
+    return not _TO_THEM.search(text, clause_start, m.start())
 
 
 # A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
