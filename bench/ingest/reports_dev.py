@@ -50,8 +50,8 @@ LABELLED = frozenset({
     "universities", "agreements", "projects_signed", "projects_landed", "amount_signed", "funds_in_place", "bases",
     "tech_demand", "talent_demand", "achievements", "positions",
 })  # fmt: skip
-# Batches added in the fourth round (n98–n130): their test reports are scored on a row of their own.
-NEW_BATCHES = ("batch6", "batch7", "batch8")
+# Batches added in the fourth round (n98–n143): their test reports are scored on a row of their own.
+NEW_BATCHES = ("batch6", "batch7", "batch8", "batch9")
 # The labels have no 项目需求 key: the labelling files "产学研合作项目需求600余项" under technology demands.
 LABEL_OF = {"project_demand": "tech_demand"}
 
