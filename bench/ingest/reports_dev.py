@@ -149,7 +149,7 @@ def main() -> int:
             new = any(name.endswith(b) for b in NEW_BATCHES)
             kinds = ("untouched", "untouched, new batches" if new else "untouched, earlier batches")
             _measure(batch, name, ids, texts, labels, totals, kinds, None)
-        if "fresh" in split:  # reports added after the rules of round 2 were frozen: never tuned on, whatever their split
+        if "fresh" in split:  # added after the rules of round 2 were frozen: never tuned on, whatever their split
             _measure(batch, "fresh (after the rules were frozen)", split["fresh"], texts, labels, {}, (), None)
     for kind, (pair, value, n, n_fig) in totals.items():
         if n:

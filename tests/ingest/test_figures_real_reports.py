@@ -182,7 +182,8 @@ def test_a_breakdown_opener_needs_a_counted_set_and_a_part_that_says_more_keeps_
     # 项目中期 is no set; landed projects among the signed ones are their own figure, as after 其中
     assert totals("全市签约项目50个。\n项目中期评估显示,已落地项目20个。") == {
         ("projects_signed", 50), ("projects_landed", 20)}
-    assert totals("全市签约项目50个。\n签约项目中,已落地项目20个。") == {("projects_signed", 50), ("projects_landed", 20)}
+    assert totals("全市签约项目50个。\n签约项目中,已落地项目20个。") == {
+        ("projects_signed", 50), ("projects_landed", 20)}
 
 
 def test_a_bare_round_hundred_is_the_name_of_a_programme_not_a_count():

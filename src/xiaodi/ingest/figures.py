@@ -440,7 +440,7 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
         return "projects_landed"
     if _INTENT_ONLY.search(before):
-        return metric  # "达成合作意向项目45个": an intention, signed only if its amount is given (_sign_intended_projects)
+        return metric  # "达成合作意向项目45个": an intention, signed only with its amount (_sign_intended_projects)
     if _SIGNED.search(before) or _SIGNED_AFTER.match(rest):
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
