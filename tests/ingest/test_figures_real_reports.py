@@ -15,6 +15,11 @@ def pairs(text: str) -> set[tuple[str, Decimal]]:
     return {(f.metric, f.value) for f in extract_figures(text) if not f.is_plan}
 
 
+def totals(text: str) -> set[tuple[str, Decimal]]:
+    """The figures the office keeps: results that are not the breakdown of a total stated with them."""
+    return {(f.metric, f.value) for f in extract_figures(text) if not f.is_plan and f.part_of is None}
+
+
 def test_schools_a_place_hosts_are_not_its_partner_schools():
     # 驻市/驻地 after the classifier says the same as 现有 before it: the stock of schools, not the partners
     assert pairs("全市集聚12所驻市高校、20万名师生,今年与8所高校签订合作协议。") == {("universities", 8)}
@@ -135,3 +140,89 @@ def test_technology_needs_counted_together_with_financing_needs_are_a_mixed_coun
     assert pairs("累计推出企业技术需求与融资需求2000项。") == set()
     # counted apart, the technology needs are a figure
     assert pairs("发布技术难题45个、融资需求20项。") == {("tech_demand", 45)}
+
+
+def test_a_change_against_an_earlier_period_named_in_full_is_no_figure():
+    # the increase over last year or the previous fair is a change, not a second amount signed
+    assert pairs("本届交易会签约金额9.6亿元,比上届交易会签约总额增加0.8亿元。") == {
+        ("amount_signed", Decimal("960000000"))}
+    assert pairs("全年签订技术合同120项,成交额3.2亿元,比去年增长0.5亿元。") == {
+        ("agreements", 120), ("amount_signed", Decimal("320000000"))}
+
+
+def test_a_figure_stating_its_share_of_a_stated_total_is_a_part_of_it():
+    # the fair's contracts are the figure; the projects for one city and their money are its breakdown
+    text = ("本届交易会共签订技术合同150项,签约金额8.4亿元。其中服务本市的项目90个,签约金额3.1亿元,"
+            "占项目总数的60%,占签约总额的36.9%。")
+    assert totals(text) == {("agreements", 150), ("amount_signed", Decimal("840000000"))}
+
+
+def test_a_share_without_a_stated_total_leaves_the_figure_standing():
+    # the total of all projects is not given: the schools' 40 projects are the only statement
+    assert totals("省内12所高校与我市签约合作项目40个,占全部签约项目的六成,占比60%。") == {
+        ("universities", 12), ("projects_signed", 40)}
+
+
+def test_a_sentence_opening_inside_a_counted_set_breaks_it_down():
+    text = "洽谈会共签订成果转化合同88项。\n签约项目中服务于县内的项目共30个,与省外签订合作项目12个。"
+    assert totals(text) == {("agreements", 88)}
+    text = "招聘会上900家单位推出1.5万个岗位。在参会单位中,外省单位有60家,合计带来800余个工作岗位。"
+    assert totals(text) == {("positions", 15000)}
+
+
+def test_the_set_a_breakdown_is_taken_from_is_not_counted_again():
+    # "在120个签约项目中" restates the 120 contracts: one figure, not a second one as signed projects
+    text = "博览会共签订项目合同120项,签约金额6亿元。在120个签约项目中,服务本省的项目共70个,占项目总数的58%。"
+    assert totals(text) == {("agreements", 120), ("amount_signed", Decimal("600000000"))}
+    # said there for the first time, it is the figure
+    assert totals("在签约的45个项目中,大部分已开工建设。") == {("projects_signed", 45)}
+
+
+def test_a_breakdown_opener_needs_a_counted_set_and_a_part_that_says_more_keeps_its_own():
+    # 项目中期 is no set; landed projects among the signed ones are their own figure, as after 其中
+    assert totals("全市签约项目50个。\n项目中期评估显示,已落地项目20个。") == {
+        ("projects_signed", 50), ("projects_landed", 20)}
+    assert totals("全市签约项目50个。\n签约项目中,已落地项目20个。") == {
+        ("projects_signed", 50), ("projects_landed", 20)}
+
+
+def test_a_bare_round_hundred_is_the_name_of_a_programme_not_a_count():
+    assert totals("县里举办百所高校·百强企业对接交流会,与6所高校签订合作协议。") == {("universities", 6)}
+    # qualified, the round number is a count
+    assert totals("近百所高校参加对接活动。") == {("universities", 100)}
+
+
+def test_figures_summed_up_later_in_the_paragraph_are_parts_of_the_sum():
+    text = "推介会上,甲公司等18个重大合作项目签约。据统计,本次推介会合计签约项目25个,总投资额90亿元。"
+    assert totals(text) == {("projects_signed", 25), ("amount_signed", Decimal("9000000000"))}
+    # in another paragraph a smaller figure is another statement
+    text = "上午签约项目18个。\n全年合计签约项目25个。"
+    assert totals(text) == {("projects_signed", 18), ("projects_signed", 25)}
+
+
+def test_a_breakdown_goes_on_past_its_qizhong_sentence():
+    text = ("对接会现场签署合作协议40项。其中,三个县政府分别与高校签订3项框架协议。\n"
+            "同时,园区企业与高校院所签订技术开发项目9项、成果转化协议16项。")
+    assert totals(text) == {("agreements", 40)}
+    # without a breakdown before it, 同时 brings figures of its own
+    text = "对接会现场签署合作协议40项。\n同时,发布企业技术需求120项。"
+    assert totals(text) == {("agreements", 40), ("tech_demand", 120)}
+
+
+def test_schools_that_recruit_are_employers_not_partners():
+    assert totals("本省6所新建本科高校赴外省进行专场招聘,面向海内外引进博士。") == set()
+    # the place going to the schools to recruit makes them the schools it works with
+    assert totals("我市组织企业走进15所高校开展校园招聘,提供岗位3000个。") == {
+        ("universities", 15), ("positions", 3000)}
+    assert totals("甲学院、乙大学等3所新建本科高校,面向全国引进博士120名。") == {("talents", 120)}
+    # schools whose graduates attend a job fair do not recruit
+    assert ("universities", 30) in totals("来自30所高校的2000名毕业生参加招聘会。")
+    # a recruiting event the place holds after them says nothing of the schools
+    assert ("universities", 6) in totals("今年新增合作高校6所,举办招聘活动20场次。")
+
+
+def test_projects_that_only_reached_an_intention_are_not_signed():
+    assert totals("洽谈会上,校企双方达成合作意向项目45个。") == {("projects", 45)}
+    # with the amount they carry, or as the result of a signing, they are signed
+    assert ("projects_signed", 30) in totals("洽谈会上达成合作意向项目30个,总金额8亿元。")
+    assert totals("现场签约并达成合作意向项目12个。") == {("projects_signed", 12)}

@@ -241,8 +241,10 @@ _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
 _CAP = re.compile(r"(?:最高|最多|不超过|不高于|上限为?)$|(?:单个|单项|每个|每项|每家|每人|每名|每户)[^，,；;。]{0,10}?"
                   r"(?:最高|最多|不超过|上限)")
+# The previous period may be named more fully before the verb: "比上届科博会签约总额增加1.34亿元", "比去年增长1.76亿元".
 _DELTA = re.compile(
-    r"(?:同比|较上年|比上年|较去年|比去年|较上年同期|比上年同期|较同期)(?:增加|增长|新增|多|减少|下降|提高)了?$"
+    r"(?:同比|(?:较|比)(?:上年同期|上年|去年同期|去年|同期|上届|上一届|往届|上期)[^，,。；;\d]{0,10}?)"
+    r"(?:增加|增长|新增|多|减少|下降|提高)了?$"
 )
 # A money amount that sorts projects by size (500万元以上的项目, 10亿元以上项目): a threshold, not a figure.
 _THRESHOLD = re.compile(r"(?:以上|以下|及以上|以内)的?[\u4e00-\u9fff]")
@@ -427,12 +429,18 @@ _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
 
 
+# Projects that only reached an intention (达成…意向项目), with no verb of signing before them.
+_INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签)).*达成[^，,。；;]{0,8}意向")
+
+
 def _refine_project(metric: str, before: str, rest: str) -> str:
     """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定."""
     if metric != "projects":
         return metric
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
         return "projects_landed"
+    if _INTENT_ONLY.search(before):
+        return metric  # "达成合作意向项目45个": an intention, signed only with its amount (_sign_intended_projects)
     if _SIGNED.search(before) or _SIGNED_AFTER.match(rest):
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
@@ -468,6 +476,8 @@ def _skip(text: str, m: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
         return True  # 两个季度, 3个月: a duration
     if m["num"] in {"一", "零", "〇"}:
         return True  # 一个基地、一批企业: the article's "a", not a count
+    if m["num"] in {"百", "千"} and not m["approx"] and not m["tail"] and prev != "上":
+        return True  # 百所高校·百强企业对接会, 千名博士进企业: a bare round count is a programme's name (近百所 counts)
     i = bisect_right(quoted, (s, len(text) + 1)) - 1  # the last quotation starting at or before s
     return i >= 0 and quoted[i][0] <= s < quoted[i][1]
 
@@ -533,7 +543,116 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
     if _TABLE_HINT.search(text):
         figures.extend(_table_figures(text, mentions, report_region))
         figures.sort(key=lambda f: f.start)
-    return _without_rounded_restatements(text, figures)
+    _mark_breakdowns(text, figures)
+    return _without_rounded_restatements(text, _without_restated_sets(text, figures))
+
+
+# --- breakdowns of a stated total (总数与分项: only the total is a figure) ----------------------------------------
+
+# "服务于兰州市的项目118个,占项目总数的54.13%": the figure states its share of a total.
+_SHARE = re.compile(r"占(?:比|[^，,。；;%\d]{0,14}?的?)\d+(?:\.\d+)?[%％]")
+# "签约项目中服务于本市的项目106个", "在参会单位中,浙江有57家": a sentence that opens inside a set already counted.
+_SET_OPENER = re.compile(r"\s*在?[^，,。；;\d\s]{0,10}?(?:项目|单位|企业|高校|院校|院所|协议|合同|岗位|成果|需求)中"
+                         r"(?![心国期小试标央部间型外华医药])[，,]?")  # not 中心, 中国, 中期 …
+# Contracts signed are broken down by the projects they sign; a part that says more (已落地…) keeps its own metric,
+# as after 其中.
+_SIGNED_WHOLES = frozenset({"agreements", "projects_signed"})
+_SIGNED_PARTS = frozenset({"projects_signed", "projects"})
+
+
+def _same_kind(whole: StatedFigure, part: StatedFigure) -> bool:
+    return whole.metric == part.metric or (whole.metric in _SIGNED_WHOLES and part.metric in _SIGNED_PARTS)
+
+
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(c, 0, at) for c in "。！？!?\n") + 1
+
+
+def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
+    """A figure that breaks down a total stated earlier in the report is a part (part_of), as the labelling rules
+    keep only the total: one that states its share of the total ("占项目总数的54.13%"), and the figures of a sentence
+    that opens inside the set already counted ("签约项目中…106个", "在参会单位中…合计带来1200余个工作岗位"). Without
+    an earlier total of the same kind the figure is the only statement and stays ("19所高校签约57项,占全部…的74%")."""
+    for i, fig in enumerate(figures):
+        if fig.part_of is not None or fig.is_plan:
+            continue
+        end = text.find("。", fig.start)
+        end = len(text) if end < 0 else end
+        # the share may follow the figure's own amount ("项目118个,签约金额5.7亿元,占项目总数的54.13%"): it is the
+        # count's share unless another count comes first
+        nxt = next((f.start for f in figures[i + 1 :]
+                    if f.start > fig.start and (f.metric in _MONEY) == (fig.metric in _MONEY)), end)
+        opens = _SET_OPENER.match(text, _sentence_start(text, fig.start))
+        if not (_SHARE.search(text, fig.start, min(end, nxt)) or opens):
+            continue
+        before = opens.start() if opens else fig.start
+        if any(e.start < before and not e.is_plan and _same_kind(e, fig) and e.value > fig.value for e in figures):
+            fig.part_of = fig.metric
+    _mark_parts_of_a_sum(text, figures)
+    _mark_continued_breakdowns(text, figures)
+
+
+# "同时,…", "此外,…": a sentence that goes on with what the sentence before it was listing.
+_GOES_ON = re.compile(r"\s*(?:同时|此外|另外|另有|还有)")
+
+
+def _previous_sentence(text: str, start: int) -> int:
+    """Where the sentence before the one starting at ``start`` starts."""
+    end = start
+    while end > 0 and text[end - 1] in "。！？!?\n \u3000":
+        end -= 1
+    return _sentence_start(text, end)
+
+
+def _mark_continued_breakdowns(text: str, figures: list[StatedFigure]) -> None:
+    """A breakdown that goes on past its 其中 sentence ("签署了50项协议。其中,…5项协议…。\n同时,…签订…协议25项")
+    is still a breakdown: a figure of the same kind within the total stated before the 其中 sentence is a part."""
+    for fig in figures:
+        start = _sentence_start(text, fig.start)
+        if fig.part_of is not None or fig.is_plan or not _GOES_ON.match(text, start) or start < 2:
+            continue
+        listing = _previous_sentence(text, start)
+        if not text[listing:start].lstrip().startswith("其中"):
+            continue
+        total_from = _previous_sentence(text, listing)
+        if any(total_from <= e.start < listing and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
+               for e in figures):
+            fig.part_of = fig.metric
+
+
+# "合计签约项目32个", "总计…": the sum of what the paragraph has counted so far.
+_SUM = re.compile(r"合计|总计|共计")
+
+
+def _mark_parts_of_a_sum(text: str, figures: list[StatedFigure]) -> None:
+    """A figure summed up later in its paragraph ("…等26个重大合作项目签约落地。…合计签约项目32个") is a part of the
+    sum: only the sum is a figure."""
+    for fig in figures:
+        if fig.is_plan or not _SUM.search(_before(text, fig.start, _sentence_start(text, fig.start))):
+            continue
+        paragraph = text.rfind("\n", 0, fig.start) + 1
+        for e in figures:
+            if paragraph <= e.start < fig.start and e.part_of is None and not e.is_plan and _same_kind(fig, e) \
+                    and e.value < fig.value:
+                e.part_of = e.metric
+
+
+# "在218个签约项目中,…": the set a breakdown is taken from, restated.
+_SET_FRAME_AFTER = re.compile(r"[^，,。；;\d]{0,14}?中[，,]")
+
+
+def _without_restated_sets(text: str, figures: list[StatedFigure]) -> list[StatedFigure]:
+    """A number that only names the set a breakdown is taken from ("在218个签约项目中") restates a figure already
+    given (签订…项目合同218项): it is dropped when the same value was stated before; said for the first time there, it
+    stays a figure."""
+    out: list[StatedFigure] = []
+    for fig in figures:
+        framed = text[max(0, fig.start - 1) : fig.start] == "在" and _SET_FRAME_AFTER.match(
+            text, fig.start + len(str(fig.value)))
+        if framed and any(e.value == fig.value for e in out):
+            continue
+        out.append(fig)
+    return out
 
 
 # "more than" approximations: 百余所, 60多个, 超过50所
@@ -728,7 +847,29 @@ def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     ("与甲大学等5所驻地高校战略合作集中签约") or as the ones that sign ("8所驻市高校与县政府签订协议"): hosted
     schools a place signs with are its partners."""
     hosted = bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
-    return hosted and not _signs_with(text, m, lo, hi)
+    return (hosted and not _signs_with(text, m, lo, hi)) or _hiring_schools(text, m, lo, hi)
+
+
+# Schools that recruit (4所新设本科院校在…进行专场招聘, …高校拟引进…人才) are employers, not partners of a cooperation.
+_HIRES = re.compile(r"招聘|招才|引才|引进[^，,。；;]{0,16}?(?:人才|博士|硕士|教师)")
+# … unless the place goes to them to recruit ("走进…30余所高校开展招聘"): then they are where the cooperation happens.
+_TO_THEM = re.compile(r"走进|赴|到|进入|深入|前往|来到|与|同|在")
+
+
+def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """The schools are the subject of a recruiting verb that follows them closely (the next clause may carry it:
+    "…4所新转设本科高校,拟引进334名…人才")."""
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    hires = _HIRES.search(text, m.end(), min(hi, m.end() + 24))
+    # "30所高校的2000名毕业生参加招聘会": another count, or attending, between them: the schools do not recruit
+    between = text[m.end() : hires.start()] if hires else ""
+    if not hires or re.search(r"\d|参加|参与|出席", between):
+        return False
+    # in the next clause only as its first verb ("…高校,拟引进…"), not after another one ("…,举办招聘活动20场次")
+    cut = max(between.rfind(c) for c in "，,；;")
+    if cut >= 0 and not re.fullmatch(r"(?:拟|将|计划|并|还|共|面向[^，,；;]{0,4})?", between[cut + 1 :]):
+        return False
+    return not _TO_THEM.search(text, clause_start, m.start())
 
 
 # A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
@@ -826,7 +967,8 @@ def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
         if fig.metric != "projects":
             continue
         later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
-        if later and _INTENDED.match(text, fig.start):
+        intended_before = _INTENT_ONLY.search(text[_sentence_start(text, fig.start) : fig.start])  # 达成意向项目30个
+        if later and (_INTENDED.match(text, fig.start) or intended_before):
             fig.metric = "projects_signed"
         elif later and _SIGNED_AMOUNT_NOUN.search(text, fig.start, later[0].start):
             fig.metric = "projects_signed"  # "带来34个大项目,签约额1124.7亿元": the projects carry the amount signed
