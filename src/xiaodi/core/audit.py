@@ -24,6 +24,36 @@ class Actor:
         return cls(name=f"系统:{process}")
 
 
+# Every action the trail records, as a person reads it (one table for every page, API and export of a trail).
+# ``tests/core/test_audit_labels.py`` finds every action the code writes and fails on one missing here.
+ACTION_LABELS = {
+    "create": "新建", "update": "修改", "transition": "状态流转", "retire": "注销", "merge": "合并",
+    "add_alias": "添加别名", "complete": "完成", "read_id_number": "查看身份证号",
+    # accounts (账号与授权)
+    "grant": "授权", "revoke": "撤销授权", "reset_password": "重置密码", "unlock": "解除登录锁定",
+    "change_password": "修改密码", "create_token": "签发接口令牌", "revoke_token": "吊销接口令牌",
+    # demands and matching (需求与匹配)
+    "add_audience": "定向推送", "match_feedback": "匹配反馈", "reference_load": "载入参考数据",
+    # bases (基地建设) — ``base_<step>``, the steps of ``bases.service.STEPS``
+    "base_review": "基地审核", "base_recognise": "基地认定", "base_plaque": "基地挂牌", "base_operate": "基地投入运行",
+    "base_yearly_review": "基地年度评估", "base_revoke": "撤销基地", "duty_done": "职责完成", "reschedule": "调整期限",
+    # assessment (专项考核)
+    "check": "核查", "score": "评分", "publish": "发布", "answer": "答复", "correct": "更正", "rerank": "重新排名",
+    # talent services (人才卡、一件事、人才公寓)
+    "issue": "审核通过并发卡", "refuse": "不予通过", "renew": "续期", "finish": "办结", "check_out": "退房",
+    # background jobs (后台任务)
+    "retry": "重试任务", "cancel": "取消任务",
+}
+# An action whose name means something else on one kind of record: a card is revoked, not an authorisation; a
+# base is applied for (申报), not created.
+ENTITY_ACTION_LABELS = {("talent_card", "revoke"): "撤销人才卡", ("programme_base", "create"): "申报"}
+
+
+def action_label(entity: str, action: str) -> str:
+    """The trail's action in Chinese (操作); an unknown one is shown as recorded rather than hidden."""
+    return ENTITY_ACTION_LABELS.get((entity, action)) or ACTION_LABELS.get(action, action)
+
+
 class AuditEntry(IdMixin, Base):
     """One line of the audit trail (操作留痕). Never updated, never deleted."""
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.audit import history
+from xiaodi.core.audit import action_label, history
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.jobs import JobContext, job, submit_with
 from xiaodi.figures.access import region_choices
@@ -42,15 +42,6 @@ from xiaodi.web.params import plain_int
 from xiaodi.web.responses import xlsx_response
 from xiaodi.web.table_export import table_workbook
 from xiaodi.web.templating import flash, render
-
-AUDIT_ACTIONS = {"create": "新建", "update": "修改", "transition": "状态流转", "retire": "注销", "merge": "合并",
-                 "add_alias": "添加别名", "grant": "授权", "revoke": "撤销授权", "complete": "完成",
-                 "read_id_number": "查看身份证号",
-                 # talent services (人才卡、一件事、人才公寓)
-                 "issue": "审核通过并发卡", "refuse": "不予通过", "renew": "续期", "answer": "答复", "finish": "办结",
-                 "check_out": "退房"}
-# An action whose name means something else on one kind of record: a card is revoked, not an authorisation.
-ENTITY_ACTIONS = {("talent_card", "revoke"): "撤销人才卡"}
 
 
 def safe_next(target: str | None) -> str:
@@ -127,8 +118,7 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
             elif personal.get(key) == "id_number" and (before or after):
                 shows_id = True
             changes.append((key, display(before), display(after)))
-        out.append({"at": entry.at, "actor": entry.actor, "action": ENTITY_ACTIONS.get((spec.entity, entry.action))
-                    or AUDIT_ACTIONS.get(entry.action, entry.action),
+        out.append({"at": entry.at, "actor": entry.actor, "action": action_label(spec.entity, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
     return out, shows_id
 

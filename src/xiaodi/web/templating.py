@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 from starlette.responses import Response
 
+from xiaodi.core.audit import action_label
 from xiaodi.core.numbers import format_yuan
 from xiaodi.web.deps import csrf_token
 from xiaodi.web.listing import LOCAL_TZ, display
@@ -78,6 +79,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["localtime"] = _local
     env.filters["yuan"] = _yuan
     env.filters["show"] = display
+    env.globals["action_label"] = action_label  # the trail's actions in Chinese, from core.audit
     env.globals["NAV"] = NAV
     env.globals["TALENT_NAV"] = TALENT_NAV
     env.globals["urlencode"] = urlencode
