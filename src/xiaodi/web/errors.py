@@ -64,6 +64,15 @@ FIELD_LABELS: dict[str, str] = {
     "page": "页码", "per_page": "每页条数", "q": "关键词", "sort": "排序", "year": "年份",
     "name": "名称", "title": "名称", "code": "编号", "kind": "类别", "state": "状态", "amount": "金额",
     "description": "内容", "region_id": "地区", "date": "日期", "password": "密码", "username": "用户名",
+    # record fields no page shows, still named when a trail (操作留痕) lists a change of them
+    "created_at": "创建时间", "updated_at": "修改时间", "retired_at": "注销时间", "merged_into_id": "并入记录",
+    "discipline_code": "学科代码", "agreement_id": "合作协议", "claim_id": "揭榜申请", "base_id": "基地",
+    "benefit_id": "优惠事项", "claimant_org_id": "揭榜单位", "claimant_person_id": "揭榜专家", "attachments": "附件",
+    "host_org_id": "依托单位", "leader_person_id": "项目负责人", "pairing_id": "结对", "post_id": "岗位",
+    "talent_id": "人才", "unit_id": "挂职单位", "agenda": "议程", "details": "申请内容", "extra": "其他信息",
+    "decided_by": "审核人", "decided_by_user_id": "审核人账号", "created_by_user_id": "创建人账号",
+    "recorded_by_user_id": "记录人账号", "uploaded_by_user_id": "上传人账号", "clean_text": "清洗后正文",
+    "content_type": "文件类型", "raw_size": "文件大小", "sha256": "文件指纹", "url": "原文链接", "warnings": "清洗提示",
 }
 _PARAM_LISTS = {"query": "query_params", "path": "path_params", "header": "header_params", "cookie": "cookie_params",
                 "body": "body_params"}

@@ -26,6 +26,7 @@ from xiaodi.core.jobs import JobContext, job, submit_with
 from xiaodi.figures.access import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
+from xiaodi.web.errors import FIELD_LABELS
 from xiaodi.web.listing import (
     ResourceSpec,
     display,
@@ -96,12 +97,25 @@ def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) 
     return trail_of(session, spec, obj, viewer)[0]
 
 
+def _trail_fields(spec: ResourceSpec) -> dict[str, tuple[str, dict[Any, str] | None]]:
+    """The trail's field names (字段) as the record's page names them, with their value labels: a change of
+    ``state`` reads 状态 已发布 → 已揭榜, and ``university_id`` reads as the page's 高校 column."""
+    out: dict[str, tuple[str, dict[Any, str] | None]] = {}
+    for col in [*spec.columns, *spec.detail]:
+        if col.key.count(".") > 1:  # card.person.name names the card's holder, not the card
+            continue
+        head, _, attr = col.key.partition(".")
+        out.setdefault(f"{head}_id" if attr else head, (col.label, col.labels))
+    return out
+
+
 def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> tuple[list[dict[str, Any]], bool]:
     """The audit trail, and whether it shows an ID number in full (a read to record)."""
     personal = {col.key: col.personal for col in spec.detail if col.personal}
     sees = spec.sees_personal(viewer, obj)
     from xiaodi.web.listing import MASKERS
 
+    fields = _trail_fields(spec)
     out = []
     shows_id = False
     for entry in history(session, spec.entity, obj.id):
@@ -117,7 +131,10 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
                 after = MASKERS[personal[key] or "phone"](str(after)) if after else after
             elif personal.get(key) == "id_number" and (before or after):
                 shows_id = True
-            changes.append((key, display(before), display(after)))
+            name, values = fields.get(key, (FIELD_LABELS.get(key, key), None))
+            if values:
+                before, after = values.get(before, before), values.get(after, after)
+            changes.append((name, display(before), display(after)))
         out.append({"at": entry.at, "actor": entry.actor, "action": action_label(spec.entity, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
     return out, shows_id
