@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 
 from xiaodi.cli_options import DbOption, cli_console, engine_for, opened_engines
@@ -118,6 +118,13 @@ def main() -> None:
         sys.exit(1)
 
 
+def _export_for_account(engine: Engine, table: str, file: Path, username: str) -> int:
+    """``xiaodi export --user``, importing the web's lists only when it is used."""
+    from xiaodi.web.table_export import export_for_account
+
+    return export_for_account(engine, table, file, username)
+
+
 def _register_areas() -> None:
     """Every area adds its commands here, one line each, so `xiaodi --help` lists them all. An area's module-level
     ``app`` is named after its command group (``user``) or unnamed, when its commands sit at the top level
@@ -138,6 +145,7 @@ def _register_areas() -> None:
     from xiaodi.web import cli as web_cli
 
     app.add_typer(tables_cli.app)
+    tables_cli.install_account_export(_export_for_account)  # xiaodi export --user: the pages' scope and masking
     app.add_typer(demo_cli.app)
     app.add_typer(demands_cli.app)
     app.add_typer(orders_cli.app)

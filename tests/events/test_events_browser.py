@@ -102,6 +102,10 @@ def test_an_office_runs_a_job_fair_and_records_its_outcomes(page: object, server
     assert "提供岗位（个）" in text and "2135" in text and "达成意向（人）" in text and "148" in text
     assert "山西河津示例铝业有限公司" in page.content()  # type: ignore[attr-defined]
     _shot(page, "event-job-fair")
+    # the outcomes count on the office's figures page (工作数据) for the fair's year
+    page.goto(f"{server}/figures?year=2025")  # type: ignore[attr-defined]
+    figures = page.locator("#event-figures").inner_text()  # type: ignore[attr-defined]
+    assert "2135" in figures and "148" in figures
 
 
 def test_an_agreement_signed_at_a_matchmaking_meeting_shows_under_it(page: object, server: str) -> None:
@@ -113,3 +117,28 @@ def test_an_agreement_signed_at_a_matchmaking_meeting_shows_under_it(page: objec
     _shot(page, "event-matchmaking-agreement")
     _submit(page, "#agreements >> text=铝基新材料联合研发协议")
     assert "铝基新材料联合研发协议" in page.content()  # type: ignore[attr-defined]
+    # the agreement's page names the meeting it was signed at and leads back to it
+    assert "签约活动" in page.locator("#related").inner_text()  # type: ignore[attr-defined]
+    _submit(page, "#related >> text=河津市校企技术对接会")
+    assert "铝基新材料联合研发协议" in page.locator("#agreements").inner_text()  # type: ignore[attr-defined]
+
+
+def test_an_agreement_newly_signed_at_a_meeting_is_registered_from_its_page(page: object, server: str) -> None:
+    """At the meeting a new agreement is signed: the office registers it from the event's page (在本活动上新签协议)
+    with its parties and amount; it gets a code, shows under the event and its page names the event."""
+    _new_event(page, server, "河津市钢铁产业校企签约会", "matchmaking", "2025-05-20")
+    page.click("#agreements summary")  # type: ignore[attr-defined]
+    form = "form[action$='/agreements/new']"
+    page.fill(f"{form} input[name=title]", "钢渣微粉制备技术转让协议")  # type: ignore[attr-defined]
+    page.select_option(f"{form} select[name=kind]", "tech_transfer")  # type: ignore[attr-defined]
+    page.fill(f"{form} input[name=party_a]", "山西河津示例铝业有限公司")  # type: ignore[attr-defined]
+    page.fill(f"{form} input[name=party_b]", "山西大学")  # type: ignore[attr-defined]
+    page.fill(f"{form} input[name=amount]", "120万元")  # type: ignore[attr-defined]
+    _submit(page, f"{form} button:has-text('登记签约')")
+    assert "协议“钢渣微粉制备技术转让协议”已登记" in page.content()  # type: ignore[attr-defined]
+    section = page.locator("#agreements").inner_text()  # type: ignore[attr-defined]
+    assert "钢渣微粉制备技术转让协议" in section and "120" in section
+    _submit(page, "#agreements >> text=钢渣微粉制备技术转让协议")
+    text = page.content()  # type: ignore[attr-defined]
+    assert "山西河津示例铝业有限公司" in text and "山西大学" in text  # its parties
+    assert "河津市钢铁产业校企签约会" in page.locator("#related").inner_text()  # type: ignore[attr-defined]

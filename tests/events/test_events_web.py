@@ -61,6 +61,9 @@ def test_an_agreement_signed_at_a_meeting_shows_under_it(login: Callable[[str], 
                follow_redirects=False)
     assert r.status_code == 303
     assert agreement.title in c.get(f"/events/{eid}").text
+    # … and the agreement's page names the meeting it was signed at, linking back to it
+    related = c.get(f"/agreements/{agreement.id}").text.split('id="related"')[1].split("</section>")[0]
+    assert "签约活动" in related and f'href="/events/{eid}"' in related and "河津市校企对接会" in related
     # The university, a party to the agreement, sees the event it signed at and the agreement under it.
     body = login("university").get(f"/api/events/{eid}/outcomes").json()
     assert [a["title"] for a in body["agreements"]] == [agreement.title]

@@ -63,6 +63,12 @@ def test_talent_card_and_one_stop_to_the_end(server: str, browser: object) -> No
     _shot(office, "talent-card-issued")
 
     me.goto(f"{server}/")  # type: ignore[attr-defined]
+    # the talent sees the card issued: its number, 有效 and until when, and the benefits it grants
+    card_row = me.locator("tr:has(td.card-state)").first  # type: ignore[attr-defined]
+    assert card_row.locator("td.card-state").inner_text() == "有效"
+    assert card_row.locator("td[data-label=卡号]").inner_text().strip()  # a number was given
+    assert card_row.locator("td[data-label=有效期至]").inner_text().strip()
+    assert "可享受" in me.content()  # type: ignore[attr-defined]
     me.check("label:has-text('落户') input[name=benefit]")  # type: ignore[attr-defined]
     me.check("label:has-text('子女入学') input[name=benefit]")  # type: ignore[attr-defined]
     _submit(me, "button:has-text('提交一件事申请')")
@@ -80,7 +86,15 @@ def test_talent_card_and_one_stop_to_the_end(server: str, browser: object) -> No
     me.goto(f"{server}/")  # type: ignore[attr-defined]
     page = me.content()  # type: ignore[attr-defined]
     assert "police 已办结" in page and "schools 已办结" in page and "待办理" not in page
+    assert me.locator(".app-state").first.inner_text() == "已办结"  # type: ignore[attr-defined]  # the application
     _shot(me, "talent-home-done")
+    # … and followed it from the header: the card's decision and each department's answer are in the inbox
+    assert int(me.locator(".who .unread-count").inner_text()) >= 3  # type: ignore[attr-defined]
+    _submit(me, ".who >> text=消息")
+    inbox = me.content()  # type: ignore[attr-defined]
+    assert "答复“落户”——已办结" in inbox and "答复“子女入学”——已办结" in inbox, inbox[-2000:]
+    _submit(me, "text=答复“子女入学”")  # a message opens the talent's own page
+    assert "schools 已办结" in me.content()  # type: ignore[attr-defined]
 
 
 def test_office_allocates_an_apartment_in_the_browser(server: str, browser: object) -> None:

@@ -92,8 +92,8 @@ def build_demo(
 
     Meant for a fresh database (the command line deletes a previous demo file first). ``today`` defaults to the
     day of the build; it should not lie before the real date, or 揭榜 deadlines placed after it may have passed.
-    ``accounts`` adds one login per role (the accounts area's demo accounts; hashing their passwords takes a few
-    seconds, so tests leave them out).
+    ``accounts`` adds one login per role (the accounts area's demo accounts) and one per department that answers
+    one-stop applications (一件事); hashing their passwords takes a few seconds, so tests leave them out.
     """
     from xiaodi.bootstrap import init_database
 
@@ -147,7 +147,9 @@ def build_demo(
             loader.apartments(p.apartments)
             loader.stations(p.stations)
             loader.cards(p.cards)
-        talent_services.load(session, actor=ACTOR, today=today)
+        # the one-stop departments' logins are made with them, so their inboxes hold the applications routed to them
+        department_logins: list[tuple[str, str, str]] | None = [] if accounts else None
+        talent_services.load(session, actor=ACTOR, today=today, logins=department_logins)
         step(8)
         for p in PROGRAMMES:
             loader.indicator_sets(p.indicator_sets)
@@ -158,6 +160,7 @@ def build_demo(
         logins = _demo_accounts(session) if accounts else []
         if logins:
             invite_demo_expert(session, [loader.demand_id(k) for k in REVIEWED_BY_DEMO_EXPERT])
+        logins += department_logins or []
         from xiaodi.demo import event_stories  # events, 挂职, contacts and inboxes, through the services
 
         event_stories.load(session, today=today)

@@ -1,7 +1,12 @@
 """Demo talent services (人才服务演示): 河津's departments and benefits catalogue (太行英才卡-style), talents brought
 in full-time and flexibly, cards in every state, one-stop applications (一件事) finished, in progress and overdue
 (so the dispatch list has them), the 44-unit elevator apartment with stays and a check-out, subsidies paid by
-instalments, and 芮城's internship bases taking students from 武汉大学 and 华中科技大学 (拎包入住, insured).
+instalments, 芮城's internship bases taking students from 武汉大学 and 华中科技大学 (拎包入住, insured), and a
+summer batch of 江西理工大学 students at 河津's slag base (华鑫源钢铁), so 河津's figures count internships too.
+
+Every department has a demo login (``DEPARTMENTS``' username), made before the applications so that each finds
+the applications routed to it in its inbox and on its desk, and can answer them: the one-stop story can be walked
+by every role of it — the talent, the office, each department.
 
 Everything goes through ``talent.service`` and ``talent.internships`` as the people concerned — the 河津 office,
 each department, the talent — so the demo obeys the same rules and leaves the same trail as real work.
@@ -17,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.service import create_user, generate_password
 from xiaodi.bases.models import ProgrammeBase
 from xiaodi.core.audit import Actor
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
@@ -26,14 +32,29 @@ from xiaodi.talent import internships, service
 from xiaodi.talent.identity import check_digit
 from xiaodi.talent.models import Apartment, CardState, TalentCard
 
-# (department, benefit code, benefit, kind, lowest tier, time limit in days)
-DEPARTMENTS: tuple[tuple[str, str, str, str, str | None, int], ...] = (
-    ("河津市公安局", "HJ-LH", "人才落户（一站式办理）", "settlement", None, 5),
-    ("河津市教育局", "HJ-RX", "子女入学（就近优质学校）", "schooling", "C", 15),
-    ("河津市卫生健康委员会", "HJ-YL", "医疗保健绿色通道", "medical", "B", 7),
-    ("河津市住房和城乡建设局", "HJ-ZF", "人才公寓拎包入住", "apartment", None, 10),
-    ("河津市人力资源和社会保障局", "HJ-BT", "生活补贴与社保补贴兑现", "subsidy", None, 20),
+# (department, its demo login, benefit code, benefit, kind, lowest tier, time limit in days)
+DEPARTMENTS: tuple[tuple[str, str, str, str, str, str | None, int], ...] = (
+    ("河津市公安局", "hj-gongan", "HJ-LH", "人才落户（一站式办理）", "settlement", None, 5),
+    ("河津市教育局", "hj-jiaoyu", "HJ-RX", "子女入学（就近优质学校）", "schooling", "C", 15),
+    ("河津市卫生健康委员会", "hj-weijian", "HJ-YL", "医疗保健绿色通道", "medical", "B", 7),
+    ("河津市住房和城乡建设局", "hj-zhujian", "HJ-ZF", "人才公寓拎包入住", "apartment", None, 10),
+    ("河津市人力资源和社会保障局", "hj-renshe", "HJ-BT", "生活补贴与社保补贴兑现", "subsidy", None, 20),
 )
+# The 河津 host of the demo's summer internships, its base and the universities sending students (the report's
+# "6+1" partners); the report gives no count of interns in 河津, so the batch is small and illustrative.
+HEJIN_INTERNSHIP_HOST = "华鑫源钢铁"
+HEJIN_INTERNSHIP_BASE = "江西理工大学河津市钢渣资源化技术转移转化基地"
+HEJIN_INTERN_SCHOOLS = ("江西理工大学", "武汉理工大学")
+
+
+def department_login(session: Session, *, actor: Actor, department: Organisation, username: str,
+                     duty: str) -> tuple[str, str, str]:
+    """A department's demo account (职能部门演示账号): a member of the department, who answers the one-stop steps
+    routed to it; its printed password must be changed at first login, like every demo account's."""
+    password = generate_password()
+    create_user(session, actor=actor, username=username, display_name=f"{department.name}·演示", password=password,
+                role=Role.LEAD_UNIT, organisation_id=department.id, must_change_password=True)
+    return username, password, f"职能部门·{department.name}，办理一件事“{duty}”"
 # (name, tier, category, employer, from university, mode, introduced, evidence)
 TALENTS: tuple[tuple[str, str, str, str | None, str, str, dt.date, tuple[str, ...]], ...] = (
     ("李志远", "B", "领军人才", "华鑫源钢铁", "江西理工大学", "full_time", dt.date(2023, 4, 1),
@@ -57,8 +78,10 @@ def _org(session: Session, name: str) -> Organisation | None:
     return session.scalar(select(Organisation).where(Organisation.name == name, Organisation.retired_at.is_(None)))
 
 
-def load(session: Session, *, actor: Actor, today: dt.date) -> dict[str, int]:
-    """Load the demo's talent services; returns counts for the summary."""
+def load(session: Session, *, actor: Actor, today: dt.date, logins: list[tuple[str, str, str]] | None = None
+         ) -> dict[str, int]:
+    """Load the demo's talent services; returns counts for the summary. With ``logins`` (a list), every department
+    gets its demo account, appended to it as ``(username, password, what it does)``."""
     hejin = session.scalar(select(Region).where(Region.full_name == "山西省运城市河津市"))
     if hejin is None:
         return {}
@@ -66,10 +89,12 @@ def load(session: Session, *, actor: Actor, today: dt.date) -> dict[str, int]:
                     region_ids=frozenset(region_subtree_ids(session, hejin.id)))
     depts: dict[str, Organisation] = {}
     benefits: dict[str, int] = {}
-    for dept_name, code, name, kind, tier, days in DEPARTMENTS:
+    for dept_name, username, code, name, kind, tier, days in DEPARTMENTS:
         dept = _org(session, dept_name) or create_organisation(
             session, actor=actor, kind=OrgKind.GOVERNMENT, name=dept_name, region_id=hejin.id)
         depts[code] = dept
+        if logins is not None:
+            logins.append(department_login(session, actor=actor, department=dept, username=username, duty=name))
         benefits[code] = service.add_benefit(session, office, code=code, name=name, department_id=dept.id,
                                              region_id=hejin.id, kind=kind, min_tier=tier, time_limit_days=days).id
 
@@ -134,6 +159,10 @@ def load(session: Session, *, actor: Actor, today: dt.date) -> dict[str, int]:
     if own_card is not None and service.card_is_valid(own_card, today):
         mine = apply(own_card, ("HJ-LH", "HJ-ZF"), 12)
         service.answer_step(session, staff("HJ-LH"), step_id=mine[0], approve=True, answer="已办理落户")
+    # waiting within their time limits, so that every department has an application to answer (教育局 already has
+    # 王晓燕's, 人社局 陈立群's overdue one, 住建局 the talent account's): 赵明's 落户, 陈立群's 医疗保健 (A 类)
+    apply(cards[3], ("HJ-LH",), 1)
+    apply(cards[2], ("HJ-YL",), 2)
 
     # the elevator apartment: units, stays, a check-out and a new stay after it
     apartment = session.scalar(select(Apartment).where(Apartment.region_id == hejin.id).order_by(Apartment.id))
@@ -189,5 +218,28 @@ def load(session: Session, *, actor: Actor, today: dt.date) -> dict[str, int]:
                                       university_id=partner, major="药学" if k % 2 else "生物工程",
                                       ends_on=start + dt.timedelta(days=20 + 3 * k))
             placed += 1
+    placed += _hejin_internships(session, office, today)
     return {"talents": len(talents), "cards": len(cards) + 3, "allocations": allocations, "payments": payments,
             "internships": placed}
+
+
+def _hejin_internships(session: Session, office: Viewer, today: dt.date) -> int:
+    """河津's summer internships (实习实训): the office records 华鑫源钢铁's post at the slag base it runs with
+    江西理工大学 and places students of the two partner universities on it (拎包入住, insured); the students
+    placed."""
+    host = _org(session, HEJIN_INTERNSHIP_HOST)
+    base = session.scalar(select(ProgrammeBase).where(ProgrammeBase.name == HEJIN_INTERNSHIP_BASE))
+    schools = [s for s in (_org(session, n) for n in HEJIN_INTERN_SCHOOLS) if s is not None]
+    if host is None or not schools:
+        return 0
+    start = dt.date(today.year - 1, 7, 5)
+    post = internships.offer_post(session, office, title="钢渣资源化工艺暑期实习岗位", places=10, host_org_id=host.id,
+                                  base_id=base.id if base is not None else None, region_id=host.region_id,
+                                  starts_on=start, ends_on=start + dt.timedelta(days=41),
+                                  daily_subsidy=Decimal("80"), accommodation=True, insurance=True)
+    majors = ("冶金工程", "材料科学与工程", "环境工程")
+    for k in range(1, 7):
+        internships.place_student(session, office, post_id=post.id, student_name=f"河津实习学生{k:02d}",
+                                  university_id=schools[k % len(schools)].id, major=majors[k % len(majors)],
+                                  ends_on=start + dt.timedelta(days=27 + 2 * k))
+    return 6

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
@@ -28,9 +29,9 @@ from xiaodi.events.models import (
 )
 from xiaodi.figures.metrics import Metric
 from xiaodi.projects.actions import PartyIn, find_organisation, parse_money
-from xiaodi.projects.models import AgreementKind, PartyRole
+from xiaodi.projects.models import Agreement, AgreementKind, PartyRole
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
+from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec, register_related
 from xiaodi.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +48,20 @@ def outcome_label(metric: str) -> str:
         return Metric(metric).label
     except ValueError:
         return metric
+
+
+def signed_at_event(session: Session, viewer: Viewer, agreement: Agreement) -> list[tuple[str, str, str | None]]:
+    """关联记录 of an agreement's page: the event it was signed at (签约活动), so the link made on the event's page
+    reads both ways; named without a link for a viewer who may not open the event."""
+    event = session.get(Event, agreement.event_id) if agreement.event_id is not None else None
+    if event is None or event.retired_at is not None:
+        return []
+    seen = session.scalar(select(Event.id).where(Event.id == event.id, access.readable(viewer))) is not None
+    return [("签约活动", f"{event.name}（{EventKind(event.kind).label}，{event.starts_on}）",
+             f"/events/{event.id}" if seen else None)]
+
+
+register_related("agreements", signed_at_event)
 
 
 def event_extras(session: Session, viewer: Viewer, event: Event) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from xiaodi.cli_options import DbOption, EngineFactory, cli_console, engine_for, fixed_engine
 from xiaodi.core.audit import Actor
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.result import ImportFailed
 from xiaodi.tables.writers import column_help
@@ -94,7 +95,6 @@ def import_in_background(table: str, file: Path, engine: Engine, *, poll: float 
     from sqlalchemy.orm import Session
 
     from xiaodi.core import jobs
-    from xiaodi.core.errors import ValidationFailed
     from xiaodi.tables.jobs import CONSOLE_IMPORT_JOB
 
     spec = get_table(table)
@@ -122,12 +122,31 @@ def import_in_background(table: str, file: Path, engine: Engine, *, poll: float 
     return run_id
 
 
-def export(table: str, file: Path, engine: Engine) -> None:
-    """导出信息表为 .xlsx 或 .csv（可原样导回）。"""
+def export(table: str, file: Path, engine: Engine, *, user: str | None = None) -> None:
+    """导出信息表为 .xlsx 或 .csv（可原样导回）；``user``：该账号在网页上导出的同样内容
+    （其可见范围，个人信息按其权限脱敏）。"""
     spec = get_table(table)
+    if user is not None:
+        if not _account_export:
+            raise ValidationFailed("按账号导出需要网页平台的清单规则（请用 xiaodi export 命令）")
+        n = _account_export[0](engine, spec.name, file, user)
+        console.print(f"已按账号“{user}”的权限导出{spec.title} {n} 行（个人信息按其权限脱敏）：{file}")
+        return
     with progress_bar(f"导出{spec.title}") as update:
         n = export_file(engine, spec.name, file, progress=update)
     console.print(f"已导出{spec.title} {n} 行：{file}")
+
+
+# ``--user``: which records an account sees and whose phones and ID numbers it may read are the pages' lists'
+# rules (``web.listing.ResourceSpec``), which sit above this area; the application assembly installs the exporter
+# that asks them (``web.table_export.export_for_account``, by ``xiaodi.cli``), as the directory's listeners are.
+AccountExport = Callable[[Engine, str, Path, str], int]
+_account_export: list[AccountExport] = []
+
+
+def install_account_export(exporter: AccountExport) -> None:
+    """Use ``exporter(engine, table, file, username) -> rows`` for ``xiaodi export --user``."""
+    _account_export[:] = [exporter]
 
 
 # The console trusts whoever runs it: holding the database URL is holding the database.
@@ -141,7 +160,8 @@ IMPORT_HELP = (
 
 
 def make_app(engine_factory: EngineFactory) -> typer.Typer:
-    """A stand-alone Typer app with the four commands on ``engine_factory``'s database (tests, embedding)."""
+    """A stand-alone Typer app with the four commands on ``engine_factory``'s database (tests, embedding); its
+    ``export --user`` needs the exporter the assembly installs (``install_account_export``)."""
     standalone = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
     @standalone.callback()
@@ -187,6 +207,14 @@ def import_cmd(
 
 
 @app.command("export")
-def export_cmd(table: TableArg, file: FileArg, db: DbOption = None) -> None:
+def export_cmd(
+    table: TableArg,
+    file: FileArg,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="以该账号的身份导出：只含该账号在网页上能看到的记录，电话、邮箱、身份证号按其权限脱敏"
+                       "（默认：运维人员，导出全部记录）",
+    )] = None,
+    db: DbOption = None,
+) -> None:
     """导出信息表为 .xlsx 或 .csv。"""
-    export(table, file, engine_for(db))
+    export(table, file, engine_for(db), user=user)
