@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -86,16 +87,29 @@ def reference_database(work: Path) -> Path:
     return db
 
 
-def evaluate(session: Session, cases: list[dict[str, str]]) -> list[dict[str, object]]:
+class Prepared(NamedTuple):
+    """What every evaluation of the cases reads: the university index built fresh, the router, names and places."""
+
+    index: Any
+    router: Any
+    names: Any
+    places: Places
+
+
+def prepare(session: Session) -> Prepared:
+    """The university index as the first query after ``db init`` builds it (its semantic half finished)."""
     from xiaodi.matching import service
     from xiaodi.reference.organisations import OrganisationNames
 
     svc = service.service_for(session)
-    index = svc.rebuild(session, "university")  # a fresh build, as the first query after db init makes it
+    index = svc.rebuild(session, "university")
     if svc.encoder_name:
         index.wait_dense()
-    router = svc.router(session)
-    names, places = OrganisationNames(session), Places(session)
+    return Prepared(index, svc.router(session), OrganisationNames(session), Places(session))
+
+
+def evaluate(session: Session, cases: list[dict[str, str]]) -> list[dict[str, object]]:
+    index, router, names, places = prepare(session)
     rows: list[dict[str, object]] = []
     for case in cases:
         wanted = names.get(case["partner"])

@@ -19,12 +19,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from bench.matching.cold_start import CASE_DIR, read_cases, reference_database, summary
+from bench.matching.cold_start import CASE_DIR, prepare, read_cases, reference_database, summary
 from xiaodi.core.db import make_engine
 from xiaodi.matching.engine import NoKnownTerms
 from xiaodi.matching.explain import QueryContext
 from xiaodi.matching.fusion import MatchResults
-from xiaodi.matching.places import Places
 from xiaodi.matching.ranking import INSTITUTIONS, rank
 
 TUNING = ("news_cases_dev", "news_cases_tune", "news_cases_tune2")
@@ -33,14 +32,7 @@ TOP = 200
 
 
 def ranks(session: Session, cases: list[dict[str, str]]) -> list[dict[str, object]]:
-    from xiaodi.matching import service
-    from xiaodi.reference.organisations import OrganisationNames
-
-    svc = service.service_for(session)
-    index = svc.rebuild(session, "university")
-    index.wait_dense()
-    router = svc.router(session)
-    names, places = OrganisationNames(session), Places(session)
+    index, router, names, places = prepare(session)
     rows: list[dict[str, object]] = []
     for case in cases:
         wanted = names.get(case["partner"])
