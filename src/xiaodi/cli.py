@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from xiaodi.cli_options import DbOption, cli_console, engine_for, opened_engines
 from xiaodi.core.errors import XiaodiError
+from xiaodi.core.migrate import NOT_INITIALISED, NOT_UPGRADED, is_initialised
 
 app = typer.Typer(help="校地合作平台 xiaodi：名录、清单、匹配、闭环管理与报告。", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -32,12 +33,12 @@ def missing_schema_message(exc: DBAPIError) -> str | None:
         return None
     for engine in opened_engines():
         try:
-            initialised = inspect(engine).has_table("alembic_version")
+            initialised = is_initialised(engine)
         except DBAPIError:
             continue
         if not initialised:
-            return "数据库尚未初始化，请先运行 xiaodi db init"
-    return "数据库结构不是最新版本，请先运行 xiaodi db upgrade"
+            return NOT_INITIALISED
+    return NOT_UPGRADED
 
 
 @db_app.command("upgrade")

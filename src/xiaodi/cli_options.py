@@ -47,6 +47,19 @@ def engine_for(url: str | None) -> Engine:
 def opened_engines() -> list[Engine]:
     return list(_engines)
 
+
+def require_initialised(engine: Engine) -> Engine:
+    """``engine`` if its database was initialised. A command that runs until stopped (``serve``, ``worker``) asks
+    first: on a database where ``xiaodi db init`` never ran it is refused at once, in Chinese, instead of failing
+    on every page or job afterwards."""
+    from xiaodi.core.errors import XiaodiError
+    from xiaodi.core.migrate import NOT_INITIALISED, is_initialised
+
+    if not is_initialised(engine):
+        engine.dispose()
+        raise XiaodiError(NOT_INITIALISED, status=503, code="not_initialised")
+    return engine
+
 DbOption = Annotated[
     str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
 ]

@@ -150,6 +150,24 @@ def table_counts(engine: Engine) -> dict[str, int]:
         }
 
 
+def every_row(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of the ledger in primary-key order, read on a fresh connection: equal before and
+    after an import means the import changed nothing at all (not a value, not a version, not an audit entry)."""
+    with engine.connect() as conn:
+        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                for t in Base.metadata.sorted_tables}
+
+
+def same_export(first: Path, second: Path) -> bool:
+    """Two exports are the same: byte for byte as CSV; cell for cell as a workbook (its zip entries and document
+    properties carry the time it was written)."""
+    from xiaodi.tables.readers import read_all
+
+    if first.suffix == ".csv":
+        return first.read_bytes() == second.read_bytes()
+    return read_all(first) == read_all(second)
+
+
 @pytest.fixture
 def counts():  # type: ignore[no-untyped-def]
     """``counts(engine)``: rows per table, to assert that a failed import left the database unchanged."""

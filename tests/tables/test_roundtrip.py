@@ -1,4 +1,6 @@
-"""Every table: its template imports, re-importing changes nothing, and export → import round-trips exactly."""
+"""Every table: its template imports, re-importing changes nothing, and export → import → export round-trips
+exactly (the database unchanged, the second export the same as the first); on the demo's data:
+``test_demo_roundtrip.py``."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.directory.models import Organisation
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.readers import read_all
+
+from .conftest import every_row, same_export
 
 TABLES = list(all_tables())
 # Tables whose rows name records of another table (基地活动 → 基地清单): that table's example is loaded first.
@@ -48,8 +52,13 @@ def test_template_example_imports_and_round_trips(
     exported = tmp_path / f"{name}_export{suffix}"
     n = export_file(db_engine, name, exported)
     assert n >= 1
+    before = every_row(db_engine)
     back = import_file(db_engine, name, exported, actor=actor)
     assert (back.created, back.updated, back.unchanged) == (0, 0, n)
+    assert every_row(db_engine) == before  # export → import changes nothing …
+    again_exported = tmp_path / f"{name}_again{suffix}"
+    export_file(db_engine, name, again_exported)
+    assert same_export(exported, again_exported)  # … and → export gives the same file
 
 
 def test_import_into_empty_database_then_export_is_identical_cell_for_cell(

@@ -47,6 +47,36 @@ def test_without_a_referer_the_form_of_the_same_address_is_used(
     assert "高炉煤气余热回收</textarea>" in r.text
 
 
+def test_the_enterprise_mistyping_its_drafts_deadline_sees_its_edit_form_again(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    enterprise = login("enterprise")
+    edit = f"/demands/{world.draft_id}/edit"
+    r = enterprise.post(edit, headers={"Referer": f"http://testserver{edit}"}, data={
+        "title": "数控人才需求（修订）", "description": "五轴加工中心操作", "deadline": "2025-13-45", "version": "1",
+        "csrf_token": csrf_for(enterprise)})
+    assert r.status_code == 422
+    assert 'role="alert">揭榜截止日期“2025-13-45”无效' in r.text
+    assert f'action="{edit}"' in r.text and 'value="数控人才需求（修订）"' in r.text
+    assert "五轴加工中心操作</textarea>" in r.text and 'value="2025-13-45"' in r.text
+    assert enterprise.get(f"/api/demands/{world.draft_id}").json()["title"] == "数控人才需求"
+
+
+def test_an_edit_sent_after_the_draft_was_withdrawn_says_so_instead_of_blaming_the_input(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    enterprise = login("enterprise")
+    edit = f"/demands/{world.draft_id}/edit"
+    withdrawn = enterprise.post(f"/demands/{world.draft_id}/transition", follow_redirects=False, data={
+        "step": "withdraw", "reason": "需求已由本单位自行解决", "version": "1", "csrf_token": csrf_for(enterprise)})
+    assert withdrawn.status_code == 303, withdrawn.text
+    r = enterprise.post(edit, headers={"Referer": f"http://testserver{edit}"}, data={
+        "title": "数控人才需求", "budget": "很多", "deadline": "2025-13-45", "version": "1",
+        "csrf_token": csrf_for(enterprise)})
+    assert r.status_code == 409
+    assert "已撤回，不能再修改内容" in r.text and "无效" not in r.text and "不是有效金额" not in r.text
+
+
 def test_refusals_about_who_asks_keep_the_error_page(login: Callable[[str], TestClient], world: World) -> None:
     university = login("university")
     r = university.post(f"/agreements/{world.agreement_id}/projects", data={

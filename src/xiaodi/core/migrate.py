@@ -8,6 +8,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, inspect
 
+NOT_INITIALISED = "数据库尚未初始化，请先运行 xiaodi db init"
+NOT_UPGRADED = "数据库结构不是最新版本，请先运行 xiaodi db upgrade"
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -41,3 +44,10 @@ def head_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def is_initialised(engine: Engine) -> bool:
+    """Whether ``xiaodi db init`` (or ``db upgrade``) ever ran on the database at ``engine`` (已初始化): the
+    migrations' own table is there. A schema behind or ahead of the code is initialised: during a rolling upgrade
+    a node runs beside it and ``/readyz`` keeps it out of the pool until ``xiaodi db upgrade``."""
+    return inspect(engine).has_table("alembic_version")

@@ -199,13 +199,15 @@ async def new(request: Request, session: SessionDep, viewer: MemberUser) -> Resp
 
 @pages_router.get("/demands/{demand_id}/edit")
 def edit_form(request: Request, demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> Response:
+    return form_page(request, session, viewer, _editable(session, demand_id, viewer))
+
+
+def _editable(session: Session, demand_id: int, viewer: Viewer) -> Demand:
+    """The demand if ``viewer`` may still change it. Asked before the typed values are read: a draft withdrawn
+    while its form was open answers "已撤回，不能再修改内容", not a complaint about a date that no longer matters."""
     demand = get_visible(session, Demand, demand_id, viewer, "需求")
-    if not access.may_edit(demand, viewer):
-        raise Forbidden(f"您无权修改需求“{demand.title}”")
-    if demand.state not in service.EDITABLE_STATES:
-        raise service.IllegalTransition(
-            f"需求“{demand.title}”已{service.state_label(demand.state)}，不能再修改内容")
-    return form_page(request, session, viewer, demand)
+    service.check_editable(demand, viewer)
+    return demand
 
 
 @pages_router.post("/demands/{demand_id}/edit")
@@ -218,7 +220,7 @@ def edit(
     visibility: Annotated[str, Form(max_length=20)] = "", contact_name: Annotated[str, Form(max_length=60)] = "",
     contact_phone: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    get_visible(session, Demand, demand_id, viewer, "需求")
+    _editable(session, demand_id, viewer)
     fields = parse_form({"title": title, "description": description, "keywords": keywords,
                          "headcount": headcount, "qualifications": qualifications, "budget": budget,
                          "deadline": deadline, "visibility": visibility, "contact_name": contact_name,

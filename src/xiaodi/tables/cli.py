@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine
 
-from xiaodi.cli_options import DbOption, EngineFactory, cli_console, engine_for, fixed_engine
+from xiaodi.cli_options import DbOption, EngineFactory, cli_console, engine_for, fixed_engine, require_initialised
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
@@ -200,10 +200,12 @@ def import_cmd(
     db: DbOption = None,
 ) -> None:
     """导入信息表：全部校验通过才写入，重复导入不产生变化。"""
+    # asked first: a file without rows (the blank template) queries nothing and would report a clean import
+    engine = require_initialised(engine_for(db))
     if background and not dry_run:
-        import_in_background(table, file, engine_for(db))
+        import_in_background(table, file, engine)
         return
-    import_(table, file, engine_for(db), dry_run=dry_run)
+    import_(table, file, engine, dry_run=dry_run)
 
 
 @app.command("export")

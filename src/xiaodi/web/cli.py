@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from xiaodi.cli_options import engine_for
+from xiaodi.cli_options import engine_for, require_initialised
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import Settings
 
@@ -49,7 +49,7 @@ def serve(
         os.environ["XIAODI_DATABASE_URL"] = db  # each worker process builds its own engine from it
         get_settings.cache_clear()
     options = uvicorn_options(get_settings(), proxy_headers=proxy_headers)
-    engine_for(db).dispose()  # fail early with a clear message when the URL is wrong
+    require_initialised(engine_for(db)).dispose()  # fail early, in Chinese: a wrong URL, a database never set up
     typer.echo(f"校地合作平台：http://{host}:{port}/  （接口文档 /api/docs，Ctrl+C 停止）")
     uvicorn.run("xiaodi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 reload=reload, **options)
@@ -88,6 +88,7 @@ def worker(
     if engine.dialect.name != "postgresql":
         raise ValidationFailed("后台任务队列只在 PostgreSQL 上运行；"
                                "SQLite 上任务在网页服务进程内完成，无需 xiaodi worker")
+    require_initialised(engine)
     load_jobs()
     from xiaodi.figures import cache as figures_cache
 

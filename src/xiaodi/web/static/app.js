@@ -10,10 +10,6 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
-    // Dates are picked in Chinese: a date input without its own language takes the page's (zh-CN).
-    document.querySelectorAll("input[type='date']:not([lang])").forEach(function (el) {
-      el.setAttribute("lang", document.documentElement.lang || "zh-CN");
-    });
     // Filters apply as soon as a choice changes.
     document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { if (el.form) { el.form.submit(); } });
