@@ -5,8 +5,8 @@ The demo carries the reference lists as published — 中国矿业大学（北�
 list's “渤海船舶职业学院 ” with a trailing space and “江西省       ” as an authority — and records whose
 person belongs to another organisation (刘立新 leads 哈尔滨工业大学's achievements from his company).
 
-Every registered table is tried, as a CSV (byte for byte) and as a workbook (cell for cell: a workbook's zip
-entries carry the time they were written), on SQLite and — when the suite runs there — on PostgreSQL.
+Every registered table is tried, as a CSV and as a workbook (both byte for byte: a workbook is dated by its day, as
+its file name), on SQLite and — when the suite runs there — on PostgreSQL.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from xiaodi.core.settings import get_settings
 from xiaodi.tables.formulas import neutralise_formula
 from xiaodi.tables.readers import FileProblem
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, column_letter
@@ -70,6 +71,9 @@ class XlsxTableWriter:
             "constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False,
         })  # fmt: skip
+        # Dated by the day, as the file's name is: two exports of the same records on one day are the same file,
+        # byte for byte (xlsxwriter's own zip entries are fixed in time; only the document's creation time moved).
+        self._wb.set_properties({"created": dt.datetime.combine(get_settings().today(), dt.time())})
         self._ws = self._wb.add_worksheet(spec.sheet_name)
         self._help = self._wb.add_worksheet("填写说明") if help_sheet else None
         self._date = self._wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -171,8 +175,8 @@ class XlsxTableWriter:
         ):
             for item in src.infolist():
                 data = src.read(item.filename)
-                if item.filename != sheet:
-                    dst.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+                if item.filename != sheet:  # the entry keeps xlsxwriter's fixed time, not the copy's
+                    dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
                     continue
                 xml = data.decode("utf-8")
                 cut = xml.index("</sheetData>") if "</sheetData>" in xml else xml.index("<sheetData/>")
@@ -180,9 +184,12 @@ class XlsxTableWriter:
                 if tail.startswith("<sheetData/>"):
                     head, tail = head + "<sheetData>", "</sheetData>" + tail[len("<sheetData/>") :]
                 head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
-                # Opened by name, the entry takes the archive's deflate level 1: a little larger than level 6
-                # and several times faster on the big sheet.
-                with dst.open(sheet, "w", force_zip64=True) as fh:
+                # Deflate level 1: a little larger than level 6 and several times faster on the big sheet. The
+                # level is ZipInfo's ``_compresslevel`` (public as ``compress_level`` only from Python 3.13).
+                entry = zipfile.ZipInfo(sheet, date_time=item.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                setattr(entry, "_compresslevel", 1)  # noqa: B010
+                with dst.open(entry, "w", force_zip64=True) as fh:
                     fh.write(head.encode("utf-8"))
                     self._rows.seek(0)
                     while chunk := self._rows.read(1 << 20):
