@@ -195,13 +195,15 @@ class LexicalIndex:
             return []
         scored = self._main_scores(q_ids, top_k, allow) + self._delta_scores(q_ids)
         scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        hits: list[LexicalHit] = []
+        kept: list[tuple[str, float]] = []
         for doc_id, score in scored:
             if allow is None or allow(doc_id):
-                hits.append(LexicalHit(doc_id, score, len(hits) + 1, self._matched(doc_id, q_ids)))
-                if len(hits) == top_k:
+                kept.append((doc_id, score))
+                if len(kept) == top_k:
                     break
-        return hits
+        terms = self._matched_many([doc_id for doc_id, _ in kept], q_ids)
+        return [LexicalHit(doc_id, score, rank, matched)
+                for rank, ((doc_id, score), matched) in enumerate(zip(kept, terms, strict=True), start=1)]
 
     def _main_scores(self, q_ids: list[int], top_k: int, allow: Allow | None) -> list[tuple[str, float]]:
         main = self._main
@@ -237,6 +239,43 @@ class LexicalIndex:
         doc = self.doc_token_ids(doc_id)
         present = set(doc.tolist()) if isinstance(doc, np.ndarray) else set(doc)
         return tuple(self._terms[t] for t in q_ids if t in present)
+
+    def _matched_many(self, doc_ids: Sequence[str], q_ids: Sequence[int]) -> list[tuple[str, ...]]:
+        """``[_matched(doc_id, q_ids) for doc_id in doc_ids]`` (共同词), the main index's documents in one pass over
+        the token arrays: a query's 200 hits took 200 conversions of a document's tokens to a Python set."""
+        out: list[tuple[str, ...]] = [()] * len(doc_ids)
+        rows: list[int] = []
+        where: list[int] = []
+        for j, doc_id in enumerate(doc_ids):
+            if doc_id in self._delta:
+                out[j] = self._matched(doc_id, list(q_ids))
+                continue
+            row = self._main_row.get(doc_id)
+            if row is not None and self._alive(row):
+                rows.append(row)
+                where.append(j)
+        if not rows or not q_ids:
+            return out
+        main = self._main
+        picked = np.asarray(rows, dtype=np.int64)
+        starts = main.offsets[picked]
+        lengths = main.offsets[picked + 1] - starts
+        before = np.cumsum(lengths) - lengths  # where each document's tokens begin in the gathered array
+        tokens = main.tokens_flat[np.arange(int(lengths.sum())) + np.repeat(starts - before, lengths)]
+        owner = np.repeat(np.arange(len(picked)), lengths)
+        query = np.asarray(q_ids, dtype=np.int64)
+        order = np.argsort(query, kind="stable")
+        hit = np.isin(tokens, query)
+        column = order[np.searchsorted(query[order], tokens[hit])]  # the position of the token in ``q_ids``
+        present = np.zeros((len(picked), len(query)), dtype=bool)
+        present[owner[hit], column] = True
+        shared: dict[bytes, tuple[str, ...]] = {}  # documents with the same shared terms share one tuple
+        for i, key in enumerate(map(bytes, np.packbits(present, axis=1))):
+            terms = shared.get(key)
+            if terms is None:
+                terms = shared[key] = tuple(self._terms[q_ids[k]] for k in np.flatnonzero(present[i]).tolist())
+            out[where[i]] = terms
+        return out
 
     def doc_token_ids(self, doc_id: str) -> Sequence[int] | np.ndarray:
         """The token ids stored for one live document (empty if absent)."""
