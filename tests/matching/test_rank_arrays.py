@@ -1,18 +1,25 @@
 """The ranking's array paths (查询提速) give exactly what the per-candidate Python gave: the shared terms of every
 keyword hit, and every candidate's content evidence, score and place — through edits, removals, bare profiles,
-places, named schools and filters. The references below are the per-item versions the arrays replaced."""
+places, named schools and filters. The references below are the per-item versions the arrays replaced. A demand
+matched again reads its vector from the cache without a trip through the encoding thread."""
 
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from xiaodi.matching import ranking
-from xiaodi.matching.engine import HybridIndex
+from xiaodi.matching.encoders import CachedEncoder, EmbeddingCache
+from xiaodi.matching.engine import EngineConfig, HybridIndex
 from xiaodi.matching.explain import QueryContext
 from xiaodi.matching.fusion import DENSE, LEXICAL
 from xiaodi.matching.lexical import LexicalIndex
-from xiaodi.matching.routing import Route
+from xiaodi.matching.routing import DisciplineRouter, Route
 
 WORDS = ["钢渣", "冶金", "固废", "建材", "稀土", "提取", "电池", "回收", "余热", "发电", "煤气", "茶", "葡萄酒", "轴承"]
 DISCIPLINES = ["冶金工程", "材料科学与工程", "环境科学与工程"]
@@ -112,3 +119,47 @@ def test_the_pool_scores_and_orders_every_candidate_as_the_per_candidate_loop_di
         first = got[0][1]
         assert pool.ranks(first) == {k: n for k, v in rankings.items()
                                      for n, (rid, _) in enumerate(v, start=1) if rid == first}
+
+
+class _CountingModel:
+    """A stand-in model that counts the queries it encodes (and in which thread)."""
+
+    name = "counting"
+    dim = 4
+
+    def __init__(self) -> None:
+        self.threads: list[str] = []
+
+    def _vec(self, texts: list[str]) -> np.ndarray:
+        rows = np.array([[len(t), t.count("钢"), 1.0, sum(map(ord, t)) % 7] for t in texts], np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.threads.append(threading.current_thread().name)
+        return self._vec(texts)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        return self._vec(texts)
+
+
+def test_a_demand_matched_again_takes_its_vector_from_the_cache_in_the_query_thread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[str] = []  # what rank hands to the encoding thread
+    submit = ranking._ENCODING.submit
+    monkeypatch.setattr(ranking._ENCODING, "submit", lambda fn, text: handed.append(text) or submit(fn, text))
+    model = _CountingModel()
+    index = HybridIndex(encoder=CachedEncoder(model, EmbeddingCache(tmp_path / "emb.sqlite")),  # type: ignore[arg-type]
+                        config=EngineConfig(background=False))
+    index.add_many([(f"u{i}", text, {"name": f"单位{i}", "kind": "university"})
+                    for i, text in enumerate(["钢渣综合利用", "稀土提取", "余热发电", "茶叶加工"])])
+    router = DisciplineRouter()
+    demand = "转炉钢渣综合利用做建材"
+    assert index.query_vector_at_hand(demand) == (False, None)  # never seen: the encoding thread will encode it
+    first = ranking.rank(index, router, demand, weights=ranking.RESOURCES)
+    assert model.threads == ["xiaodi-query-encoder_0"]
+    at_hand, vector = index.query_vector_at_hand(demand)
+    assert at_hand and vector is not None and np.array_equal(vector, index.query_vector(demand))
+    again = ranking.rank(index, router, demand, weights=ranking.RESOURCES)
+    assert len(model.threads) == 1 and handed == [demand]  # the cache answered, in this thread
+    assert [(h.id, h.score, h.reasons) for h in again] == [(h.id, h.score, h.reasons) for h in first]
+    assert first.dense_used and again.dense_used and first[0].id == "u0"

@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +215,8 @@ class LexicalIndex:
         # Without a filter the main index's own top-k is enough (delta hits are merged in by score below).
         positive = int(np.count_nonzero(scores > 0))
         pool = top_k_indices(scores, positive if allow is not None else min(positive, top_k))
-        return [(main.ids[i], float(scores[i])) for i in pool if scores[i] > 0]
+        pool = pool[scores[pool] > 0]
+        return list(zip([main.ids[i] for i in pool.tolist()], scores[pool].tolist(), strict=True))
 
     def _delta_scores(self, q_ids: list[int]) -> list[tuple[str, float]]:
         if not self._delta:
@@ -244,20 +246,17 @@ class LexicalIndex:
         """``[_matched(doc_id, q_ids) for doc_id in doc_ids]`` (共同词), the main index's documents in one pass over
         the token arrays: a query's 200 hits took 200 conversions of a document's tokens to a Python set."""
         out: list[tuple[str, ...]] = [()] * len(doc_ids)
-        rows: list[int] = []
-        where: list[int] = []
-        for j, doc_id in enumerate(doc_ids):
+        main = self._main
+        for j, doc_id in enumerate(doc_ids if self._delta else ()):
             if doc_id in self._delta:
                 out[j] = self._matched(doc_id, list(q_ids))
-                continue
-            row = self._main_row.get(doc_id)
-            if row is not None and self._alive(row):
-                rows.append(row)
-                where.append(j)
-        if not rows or not q_ids:
+        rows = np.fromiter(map(self._main_row.get, doc_ids, repeat(-1)), dtype=np.int64, count=len(doc_ids))
+        in_main = np.flatnonzero(rows >= 0)
+        in_main = in_main[main.alive[rows[in_main]] > 0]  # a delta document's main row is a tombstone
+        if not len(in_main) or not q_ids:
             return out
-        main = self._main
-        picked = np.asarray(rows, dtype=np.int64)
+        where = in_main.tolist()
+        picked = rows[in_main]
         starts = main.offsets[picked]
         lengths = main.offsets[picked + 1] - starts
         before = np.cumsum(lengths) - lengths  # where each document's tokens begin in the gathered array

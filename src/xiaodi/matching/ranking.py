@@ -212,7 +212,7 @@ class _RouteScores:
 
     def values(self, rids: Sequence[str]) -> list[float]:
         """``[get(rid) for rid in rids]`` in one pass over the arrays (the pool's ~600 candidates)."""
-        rows = np.fromiter((self._table.row.get(rid, -1) for rid in rids), dtype=np.int64, count=len(rids))
+        rows = np.fromiter(map(self._table.row.get, rids, repeat(-1)), dtype=np.int64, count=len(rids))
         rows[rows >= len(self._scores)] = -1
         known = rows >= 0
         out = np.zeros(len(rids), dtype=np.float64)
@@ -250,6 +250,21 @@ _ENCODING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xiaodi-query-e
 OVERLAP_ENCODING = True
 
 
+def _query_vector(index: HybridIndex, text: str) -> Future[np.ndarray | None]:
+    """The query's vector as a future: at once when no model call is needed (a stored demand matched again finds it
+    in the embedding cache — handing that lookup to the encoding thread cost the query a thread switch), else
+    encoded in the encoding thread."""
+    try:
+        at_hand, vector = index.query_vector_at_hand(text)
+    except XiaodiError:  # an empty query or index: the thread's ``query_vector`` raises it as before
+        at_hand, vector = False, None
+    if not at_hand:
+        return _ENCODING.submit(index.query_vector, text)
+    done: Future[np.ndarray | None] = Future()
+    done.set_result(vector)
+    return done
+
+
 def _vector(future: Future[np.ndarray | None] | None) -> np.ndarray | None:
     """The query's vector, or None when it could not be made (the router then encodes for itself or reads words)."""
     if future is None:
@@ -284,7 +299,8 @@ class _Pool:
         records = index.records
         allow = index.allow(filters)
         pool = set(self._lexical) | set(self._dense) | named | set(route.top(POOL))
-        ids = sorted(rid for rid in pool if rid in records and (allow is None or allow(rid)))  # ties by id
+        ids = sorted(filter(records.__contains__, pool) if allow is None else  # sorted: ties by id
+                     (rid for rid in pool if rid in records and allow(rid)))
         self.ids = ids
         n = len(ids)
         self._named = np.fromiter(map(named.__contains__, ids), dtype=bool, count=n)
@@ -359,7 +375,7 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     # router's words and the strength table run here; the semantic search and the router read the same vector.
     vector: Future[np.ndarray | None] | None = None
     if index.encoder is not None:
-        vector = _ENCODING.submit(index.query_vector, text)
+        vector = _query_vector(index, text)
         if not OVERLAP_ENCODING:  # the serial order of before 2026-12-06, kept for the latency benchmark's baseline
             futures_wait([vector])
     words = router.by_words(text) if weights.route else []
