@@ -163,3 +163,25 @@ def test_a_demand_matched_again_takes_its_vector_from_the_cache_in_the_query_thr
     assert len(model.threads) == 1 and handed == [demand]  # the cache answered, in this thread
     assert [(h.id, h.score, h.reasons) for h in again] == [(h.id, h.score, h.reasons) for h in first]
     assert first.dense_used and again.dense_used and first[0].id == "u0"
+
+
+def test_the_schools_a_demand_names_are_those_any_of_whose_names_it_contains_through_edits() -> None:
+    rng = random.Random(2)
+    stems = ["太原理工大学", "太原理工大学现代科技学院", "山西大学", "山西大学商务学院", "中北大学", "中大",
+             "江西理工大学", "南昌大学", "运城学院", "山西农业大学", "山西农业大学信息学院", "理工大学"]
+    table = ranking._Strengths()
+
+    def record(i: int) -> object:
+        return type("R", (), {"meta": {"names": [*rng.sample(stems, rng.randint(0, 3)), f"单位{i}号研究院"]}})()
+
+    for i in range(60):
+        table.put(str(i), record(i))
+    for i in rng.sample(range(60), 25):  # renamed, or gone
+        table.put(str(i), record(i) if i % 3 else None)
+    texts = ["与太原理工大学现代科技学院合作", "山西农业大学信息学院和中大", "钢渣利用", "运城学院",
+             "需要理工大学的团队", "单位7号研究院、单位12号研究院", "", "中北大",
+             *("".join(rng.sample(stems, 3)) for _ in range(20))]
+    for text in texts:
+        expected = {rid for rid, names in table.names.items() if any(name in text for name in names)}
+        assert table.named_in(text) == expected
+    assert table.named_in("与太原理工大学现代科技学院合作")  # the demand that names a school finds it

@@ -105,6 +105,8 @@ class _Strengths:
         self.by_discipline: dict[str, dict[str, float]] = {}
         self.of: dict[str, tuple[str, ...]] = {}  # record id → its disciplines, to take them out when it changes
         self.names: dict[str, tuple[str, ...]] = {}  # record id → names and aliases, for a demand that names a school
+        # the names by their first MIN_NAME_CHARS characters: a demand is read once, not once per named record
+        self._by_start: dict[str, dict[str, tuple[str, ...]]] = {}
         self.row: dict[str, int] = {}  # record id → its row in the route arrays (kept for the table's life)
         self.ids: list[str] = []  # row → record id
         self._columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # discipline → (rows, strengths), in dict order
@@ -113,7 +115,11 @@ class _Strengths:
         for d in self.of.pop(rid, ()):
             self.by_discipline.get(d, {}).pop(rid, None)
             self._columns.pop(d, None)
-        self.names.pop(rid, None)
+        for name in self.names.pop(rid, ()):
+            owners = self._by_start.get(name[:MIN_NAME_CHARS], {})
+            owners.pop(rid, None)
+            if not owners:
+                self._by_start.pop(name[:MIN_NAME_CHARS], None)
         if record is None:
             return
         meta = record.meta  # type: ignore[attr-defined]
@@ -128,6 +134,19 @@ class _Strengths:
         named = tuple(n for n in meta.get("names") or () if len(n) >= MIN_NAME_CHARS)
         if named:
             self.names[rid] = named
+            for start in dict.fromkeys(n[:MIN_NAME_CHARS] for n in named):
+                self._by_start.setdefault(start, {})[rid] = tuple(n for n in named if n.startswith(start))
+
+    def named_in(self, text: str) -> set[str]:
+        """The records one of whose names stands in ``text`` (需求点名的单位) — the same set as trying every name of
+        every record (``any(name in text …)``), which cost a query ~3,500 searches of the demand on a cold start."""
+        found: set[str] = set()
+        for i in range(len(text) - MIN_NAME_CHARS + 1):
+            owners = self._by_start.get(text[i : i + MIN_NAME_CHARS])
+            for rid, names in (owners or {}).items():
+                if rid not in found and any(text.startswith(name, i) for name in names):
+                    found.add(rid)
+        return found
 
     def columns(self, discipline: str) -> tuple[np.ndarray, np.ndarray]:
         """The rows and strengths of the records strong in ``discipline``, in the order they entered it."""
@@ -389,7 +408,7 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     qvec = _vector(vector) if shared else None
     routes = router.route(text, qvec, words) if weights.route else []
     route = _RouteScores(table, routes)
-    named = {rid for rid, names in table.names.items() if any(name in text for name in names)}
+    named = table.named_in(text)
     if unknown is not None and not route and not named:
         raise unknown
     pool = _Pool(index, rankings, named, route, context, weights, filters)
