@@ -165,6 +165,23 @@ def test_a_demand_matched_again_takes_its_vector_from_the_cache_in_the_query_thr
     assert first.dense_used and again.dense_used and first[0].id == "u0"
 
 
+def test_the_semantic_scan_shared_by_two_threads_scores_bit_for_bit_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xiaodi.matching import dense
+
+    rng = np.random.default_rng(5)
+    index = dense.DenseIndex(16, capacity=8)
+    ids = [f"r{i}" for i in range(dense._CHUNK * 20 + 37)]  # not a whole number of chunks
+    index.add(ids, rng.normal(size=(len(ids), 16)).astype(np.float32))
+    for doc_id in ids[::97]:
+        index.remove(doc_id)
+    queries = [rng.normal(size=16).astype(np.float32) for _ in range(5)]
+    shared = [index.scores(q) for q in queries]
+    monkeypatch.setattr(dense, "_HELPER", None)  # one thread
+    alone = [index.scores(q) for q in queries]
+    assert all(np.array_equal(a, b) for a, b in zip(shared, alone, strict=True))
+    assert [h.id for h in index.search(queries[0], 50)] == [ids[i] for i in np.argsort(-alone[0], kind="stable")[:50]]
+
+
 def test_the_schools_a_demand_names_are_those_any_of_whose_names_it_contains_through_edits() -> None:
     rng = random.Random(2)
     stems = ["太原理工大学", "太原理工大学现代科技学院", "山西大学", "山西大学商务学院", "中北大学", "中大",
