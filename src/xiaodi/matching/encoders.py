@@ -313,6 +313,11 @@ class CachedEncoder:
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode(list(texts), "p", self.encoder.encode_passages)
 
+    def known_query(self, text: str) -> np.ndarray | None:
+        """The query's vector when the cache has it (a stored demand matched again), without calling the model."""
+        found = self.cache.get_many([EmbeddingCache.key(self.name, "q", text)])
+        return next(iter(found.values())).astype(np.float32) if found else None
+
     def known_passages(self, texts: list[str]) -> dict[str, np.ndarray]:
         """The passages whose vectors are already at hand (cache or shipped), without calling the model."""
         keys = {EmbeddingCache.key(self.name, "p", t): t for t in texts}

@@ -303,6 +303,23 @@ class HybridIndex:
             use_dense, _ = self._dense_usable()
         return self._encode_query(text) if use_dense else None
 
+    def query_vector_at_hand(self, query: str) -> tuple[bool, np.ndarray | None]:
+        """``(True, query_vector(query))`` when that needs no model call — the vector is in the encoder's cache, or
+        the semantic side cannot answer (None) — else ``(False, None)``: the caller encodes it (in another thread)."""
+        known = getattr(self.encoder, "known_query", None)
+        if known is None:
+            return False, None
+        text, _ = self._check_query(query)
+        with self._lock:
+            use_dense, _ = self._dense_usable()
+        if not use_dense:
+            return True, None
+        try:
+            vector = known(text[: self.config.dense_chars])
+        except Exception:  # an unreadable cache: the encoding thread's ``query_vector`` deals with it as before
+            return False, None
+        return vector is not None, vector
+
     def retrieve(self, query: str, pool: int | None = None, filters: Filters | None = None, *,
                  vector: np.ndarray | Future[np.ndarray | None] | None = None,
                  ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, tuple[str, ...]], list[str], list[str]]:
