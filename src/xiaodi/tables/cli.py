@@ -87,6 +87,15 @@ def import_(table: str, file: Path, engine: Engine, *, dry_run: bool = False, ac
     console.print(result.summary())
 
 
+def require_queue(engine: Engine) -> None:
+    """``--background`` is refused where there is no queue (SQLite), before anything else is asked of the database."""
+    from xiaodi.core import jobs
+
+    if not jobs.queue_enabled(engine):
+        raise ValidationFailed("--background 需要 PostgreSQL 任务队列（XIAODI_JOBS=auto 或 queue，"
+                               "并运行 xiaodi worker）；SQLite 上请直接导入（本进程内完成，显示进度条）")
+
+
 def import_in_background(table: str, file: Path, engine: Engine, *, poll: float = 0.5) -> int:
     """``--background``: hand the file to the queue's worker and follow its progress here; Ctrl+C stops following,
     not the job (the administrator sees it on 后台任务). The run id."""
@@ -98,9 +107,7 @@ def import_in_background(table: str, file: Path, engine: Engine, *, poll: float 
     from xiaodi.tables.jobs import CONSOLE_IMPORT_JOB
 
     spec = get_table(table)
-    if not jobs.queue_enabled(engine):
-        raise ValidationFailed("--background 需要 PostgreSQL 任务队列（XIAODI_JOBS=auto 或 queue，"
-                               "并运行 xiaodi worker）；SQLite 上请直接导入（本进程内完成，显示进度条）")
+    require_queue(engine)
     if not file.is_file():
         raise ValidationFailed(f"文件不存在：{file}")
     run_id = jobs.submit(engine, CONSOLE_IMPORT_JOB, user_id=None, args={"table": spec.name},
@@ -200,8 +207,11 @@ def import_cmd(
     db: DbOption = None,
 ) -> None:
     """导入信息表：全部校验通过才写入，重复导入不产生变化。"""
-    # asked first: a file without rows (the blank template) queries nothing and would report a clean import
-    engine = require_initialised(engine_for(db))
+    engine = engine_for(db)
+    if background and not dry_run:
+        require_queue(engine)  # an option this database cannot serve is said first
+    # then the ledger: a file without rows (the blank template) queries nothing and would report a clean import
+    engine = require_initialised(engine)
     if background and not dry_run:
         import_in_background(table, file, engine)
         return
