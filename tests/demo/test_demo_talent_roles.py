@@ -28,6 +28,8 @@ from xiaodi.talent.models import ApplicationState, ApplicationStep, ServiceAppli
 warnings.filterwarnings("ignore", message=".*httpx.*")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from tests.web.conftest import csrf_of  # noqa: E402
+
 NEW_PASSWORD = "Changed2025demo"
 
 
@@ -56,22 +58,16 @@ def app(demo: Demo):  # type: ignore[no-untyped-def]
     return create_app(demo.engine, settings=Settings(data_dir=demo.folder, secret_key="demo-roles-key-0123456789"))
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "page has no CSRF field"
-    return found.group(1)
-
-
 def _log_in(app, demo: Demo, username: str) -> TestClient:  # type: ignore[no-untyped-def]
     """Log in; the first time with the printed password, changed at once, as every demo account must."""
     c = TestClient(app, raise_server_exceptions=False)
     password = NEW_PASSWORD if username in demo.changed else demo.passwords[username]
     r = c.post("/login", data={"username": username, "password": password,
-                               "csrf_token": _csrf(c.get("/login").text)}, follow_redirects=False)
+                               "csrf_token": csrf_of(c.get("/login").text)}, follow_redirects=False)
     assert r.status_code == 303, r.text[:300]
     if username not in demo.changed:
         r = c.post("/account/password", data={"old_password": password, "new_password": NEW_PASSWORD,
-                                              "confirm": NEW_PASSWORD, "csrf_token": _csrf(c.get("/account").text)},
+                                              "confirm": NEW_PASSWORD, "csrf_token": csrf_of(c.get("/account").text)},
                    follow_redirects=False)
         assert r.status_code == 303, r.text[:300]
         demo.changed.add(username)
@@ -111,7 +107,7 @@ def test_each_department_logs_in_finds_its_application_waiting_and_answers_it(ap
     step = next(st for st in waiting["河津市公安局"] if names[st.id] == "赵明")
     page = police.get(f"/talent-applications/{step.application_id}").text
     r = police.post(f"/talent/steps/{step.id}/answer", data={"decision": "approve", "answer": "户口已迁入河津",
-                                                             "csrf_token": _csrf(page)})
+                                                             "csrf_token": csrf_of(page)})
     assert r.status_code == 200 and "已答复" in r.text, r.text[:500]
     with Session(demo.engine) as s:
         answered = s.get_one(ApplicationStep, step.id)
@@ -123,7 +119,7 @@ def test_each_department_logs_in_finds_its_application_waiting_and_answers_it(ap
     # a department may not answer another department's step
     schools_step = waiting["河津市教育局"][0]
     r = police.post(f"/talent/steps/{schools_step.id}/answer",
-                    data={"decision": "approve", "csrf_token": _csrf(police.get("/account").text)})
+                    data={"decision": "approve", "csrf_token": csrf_of(police.get("/account").text)})
     assert r.status_code == 403
 
 
@@ -140,7 +136,8 @@ def test_the_demo_talent_follows_a_department_answer_on_their_own_page(app, demo
     assert "人才公寓拎包入住" in me.get("/talent/me").text and "待办理" in me.get("/talent/me").text
     housing = _log_in(app, demo, "hj-zhujian")
     r = housing.post(f"/talent/steps/{step.id}/answer", data={
-        "decision": "approve", "answer": "已安排河津人才公寓1-301", "csrf_token": _csrf(housing.get("/account").text)})
+        "decision": "approve", "answer": "已安排河津人才公寓1-301",
+        "csrf_token": csrf_of(housing.get("/account").text)})
     assert r.status_code == 200, r.text[:500]
     assert "已安排河津人才公寓1-301" in me.get("/talent/me").text
     assert "河津市住房和城乡建设局答复“人才公寓拎包入住”——已办结" in me.get("/inbox").text  # 办理进展 in the inbox
