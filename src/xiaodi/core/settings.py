@@ -103,7 +103,7 @@ class Settings(BaseSettings):
             try:
                 ipaddress.ip_network(item, strict=False)
             except ValueError:
-                raise ValueError(f"须为反向代理的 IP 地址或网段（如 127.0.0.1, 10.0.0.0/8），"
+                raise ValueError("须为反向代理的 IP 地址或网段（如 127.0.0.1, 10.0.0.0/8），"
                                  f"用逗号分隔；“{item}”不是") from None
         return value
 
