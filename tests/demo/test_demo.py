@@ -270,6 +270,16 @@ def test_the_demo_accounts_can_dispatch_and_review_and_change_their_passwords_fi
     db.rollback()
 
 
+def test_the_printed_logins_name_each_role_in_chinese(db: Session) -> None:
+    """The summary a programme office reads after `make demo`: 省级办公室, 企业 … — not province_office."""
+    from xiaodi.demo.builder import _demo_accounts
+
+    roles = {username: role for username, _, role in _demo_accounts(db)}
+    assert roles["province"] == "省级办公室" and roles["enterprise"] == "企业" and roles["university"] == "高校/院所"
+    assert not [r for r in roles.values() if r.isascii()], roles
+    db.rollback()
+
+
 def test_demo_records_are_numbered_like_new_ones(db: Session) -> None:
     """One code scheme (类别-年份-六位序号) for the demo's demands, agreements and projects and for new records."""
     import re

@@ -206,7 +206,7 @@ def _demo_accounts(session: Session) -> list[tuple[str, str, str]]:
         from xiaodi.accounts.demo import create_demo_accounts
     except ImportError:  # the accounts area is not installed: the demo still builds
         return []
-    return [(username, password, str(role)) for username, password, role in create_demo_accounts(session)]
+    return [(username, password, role.label) for username, password, role in create_demo_accounts(session)]
 
 
 # The demands (fact keys) whose claims the demo's expert account is invited to review (揭榜评审).
