@@ -116,3 +116,40 @@ def test_the_worker_encodes_each_changed_passage_once_and_a_host_on_the_queue_ta
     assert _run(session, engine).startswith("已编码 1 段文本")
     usable, notes = index._dense_usable()
     assert usable and notes == [] and index.dense_ready and len(index.dense) == 2
+
+
+def test_the_worker_encodes_a_saved_demands_query_and_its_first_match_on_a_host_needs_no_model(
+        session: Session, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """预编码 on the queue: the demand's passage and its query are encoded by the worker and stored in the database;
+    an application host finds the query vector there, and a withdrawn demand's query is not encoded."""
+    from xiaodi.demands.models import Demand, DemandKind, DemandState
+    from xiaodi.matching.engine import query_dense_text
+    from xiaodi.matching.service import demand_match_text
+
+    model = CountingEncoder()
+    queries: list[str] = []
+    count_queries = model.encode_queries
+    monkeypatch.setattr(model, "encode_queries", lambda texts: queries.extend(texts) or count_queries(texts))
+    worker = CachedEncoder(model, EmbeddingCache(tmp_path / "worker.sqlite"))  # type: ignore[arg-type]
+    monkeypatch.setattr(matching_jobs, "_encoder", lambda _session, _engine: worker)
+    monkeypatch.setattr(matching_jobs, "TARGETS", {"demand": TARGETS["demand"]})
+    session.merge(SharedCounter(name=matching_jobs.position_name("demand"), value=feed.head(session)))
+    owner = Organisation(kind=OrgKind.ENTERPRISE, name="预编码测试钢铁公司")
+    session.add(owner)
+    session.flush()
+    open_one = Demand(code="XQ-T-0801", title="转炉钢渣余热回收", kind=DemandKind.TECHNOLOGY, owner_id=owner.id,
+                      description="回收钢渣显热发电", state=DemandState.PUBLISHED)
+    over = Demand(code="XQ-T-0802", title="高炉渣微粉制备", kind=DemandKind.TECHNOLOGY, owner_id=owner.id,
+                  state=DemandState.WITHDRAWN)
+    session.add_all([open_one, over])
+    session.flush()
+    feed.record(session.connection(), [("demand", open_one.id), ("demand", over.id)])
+
+    _run(session, engine)
+    wanted = query_dense_text(demand_match_text(open_one), EngineConfig())
+    assert queries == [wanted]  # the open demand's query only
+    host = CachedEncoder(NoModel(), EmbeddingCache(tmp_path / "host.sqlite"),  # type: ignore[arg-type]
+                         shared=SharedVectors(session.connection()))
+    vector = host.known_query(wanted)
+    assert vector is not None and np.allclose(vector, model._vectors([wanted])[0])
+    assert _run(session, engine, target="demand").startswith("已编码 0 段文本")  # a whole target: all stored

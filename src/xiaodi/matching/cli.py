@@ -23,6 +23,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.matching import feed, service
 from xiaodi.matching.feed import RETENTION_DAYS
+from xiaodi.matching.prepare import prepare_demand_queries
 from xiaodi.matching.profiles import TARGETS, check_target
 
 console = cli_console()
@@ -136,6 +137,8 @@ def rebuild(
                     bar.update(task, completed=len(index.dense) if index.dense is not None else 0)
                 bar.update(task, completed=max(len(index), 1))
                 index.save(svc.root / t)
+            if "demand" in targets and svc.queued is None:  # on the queue the worker encodes them (matching.prepare)
+                prepare_demand_queries(session, progress=report)
         searched = _rebuild_search_index(engine, bar) if target == "all" else None
     console.print("索引已重建：" + "，".join(f"{TARGETS[t]} {n} 条" for t, n in counts.items()))
     if searched is not None:

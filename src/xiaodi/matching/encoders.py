@@ -222,7 +222,8 @@ class EmbeddingCache:
 
 class SharedVectors:
     """The passage vectors in the database (``passage_vector``), keyed like ``EmbeddingCache``: on the queue the
-    worker writes them (``matching.encode``) and every application host reads them instead of calling the model."""
+    worker writes them (``matching.encode``) and every application host reads them instead of calling the model.
+    The saved demands' query vectors are kept there too (their key says query: ``matching.prepare``)."""
 
     def __init__(self, bind: Any) -> None:
         self.bind = bind  # an Engine (a host reading), or the job's Connection (its own transaction)
@@ -294,9 +295,10 @@ class CachedEncoder:
     def _encode(self, texts: list[str], side: str, fn: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         keys = [EmbeddingCache.key(self.name, side, t) for t in texts]
         found = self.cache.get_many(keys)
-        if side == "p" and len(found) < len(keys):
-            found.update(self.shipped.get_many([k for k in keys if k not in found]))
-            self._from_shared(keys, found)
+        if len(found) < len(keys):
+            if side == "p":
+                found.update(self.shipped.get_many([k for k in keys if k not in found]))
+            self._from_shared(keys, found)  # passages, and the saved demands' queries (matching.prepare)
         missing = list({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
@@ -314,8 +316,11 @@ class CachedEncoder:
         return self._encode(list(texts), "p", self.encoder.encode_passages)
 
     def known_query(self, text: str) -> np.ndarray | None:
-        """The query's vector when the cache has it (a stored demand matched again), without calling the model."""
-        found = self.cache.get_many([EmbeddingCache.key(self.name, "q", text)])
+        """The query's vector when it is at hand — a stored demand matched again, or one encoded when it was saved
+        (here, or by the worker: ``shared``) — without calling the model."""
+        keys = [EmbeddingCache.key(self.name, "q", text)]
+        found = self.cache.get_many(keys)
+        self._from_shared(keys, found)
         return next(iter(found.values())).astype(np.float32) if found else None
 
     def known_passages(self, texts: list[str]) -> dict[str, np.ndarray]:

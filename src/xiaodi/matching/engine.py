@@ -285,7 +285,7 @@ class HybridIndex:
         return allow
 
     def _check_query(self, query: str) -> tuple[str, list[str]]:
-        text = normalise(query or "")
+        text = normalise(query or "")  # as ``query_dense_text`` reads it: the two must agree
         if not text:
             raise EmptyQuery("查询内容为空：请输入需求描述或关键词。")
         if not self.records:
@@ -445,6 +445,13 @@ def prepare_record(doc_id: str, text: str, meta: Mapping[str, Any] | None,
     name = str(meta.pop("name", "") or clean[:30])
     kind = str(meta.pop("kind", ""))
     return Record(str(doc_id), name, kind, clean, meta), warnings
+
+
+def query_dense_text(query: str, config: EngineConfig) -> str:
+    """What the encoder reads of a query: normalised and cut as ``HybridIndex._check_query`` cuts it
+    (``max_query_chars``), then to ``dense_chars``. Its vector is keyed by this text, so a vector encoded ahead of
+    time (a saved demand's, 预编码) is the one its match finds."""
+    return normalise(query or "")[: config.max_query_chars][: config.dense_chars]
 
 
 def dense_text(record: Record, config: EngineConfig) -> str:

@@ -8,6 +8,7 @@ the position in the same transaction as the vectors — a worker killed mid-job 
 same work once. A vector is keyed by the hash of its passage (``EmbeddingCache.key``): a passage already stored is
 never encoded again, so a job started twice, or by several web processes at once, does nothing the second time.
 A new or reloaded index asks for its whole target (``{"target": …}``), which costs one lookup per stored passage.
+A demand's query vector is encoded with its passage (``matching.prepare``), so its first match needs no model.
 
 On SQLite (and ``XIAODI_JOBS=inline``) nothing here runs: each index encodes in its process's thread, as before.
 """
@@ -82,30 +83,47 @@ def encode(session: Session, ctx: jobs.JobContext) -> str:
     encoder = _encoder(session, ctx.engine)
     whole = ctx.args.get("target")
     targets = [check_target(whole)] if whole else list(TARGETS)
-    texts: list[str] = []
+    texts: dict[bytes, tuple[str, str]] = {}  # key → (side, text): passages, and the saved demands' queries
     for target in targets:
-        if whole:
-            docs = build_documents(session, target)
-        else:
+        ids: list[int] | None = None
+        if not whole:
             at = session.get(SharedCounter, position_name(target))
             rows = feed.since(session, target, at.value if at else 0, limit=feed.REPLAY_MAX)
-            docs = build_documents(session, target, ids=sorted({r for _, r in rows})) if rows else []
+            ids = sorted({r for _, r in rows})
             if rows:
                 session.merge(SharedCounter(name=position_name(target), value=rows[-1][0]))
-        if encoder is not None:
-            texts += passages(target, docs, encoder.name)
+        if encoder is not None and (ids is None or ids):
+            texts.update(_texts(session, target, ids, encoder.name))
     if encoder is None:
         return "未启用语义模型（XIAODI_MATCH_ENCODER=none），无需编码"
-    keys = {EmbeddingCache.key(encoder.name, "p", t): t for t in texts}
-    have = set(encoder.shipped.get_many(list(keys))) | set(SharedVectors(session.connection()).get_many(list(keys)))
-    missing = [(k, t) for k, t in keys.items() if k not in have]
+    shipped = encoder.shipped.get_many([k for k, (side, _) in texts.items() if side == "p"])
+    have = set(shipped) | set(SharedVectors(session.connection()).get_many(list(texts)))
+    missing = [(k, side, t) for k, (side, t) in texts.items() if k not in have]
     ctx.progress(0, len(missing))
-    for start in range(0, len(missing), BATCH):
-        batch = missing[start:start + BATCH]
-        vectors = encoder.encode_passages([t for _, t in batch])  # this host's cache first, then the model
-        SharedVectors.put_many(session.connection(), [(k, v) for (k, _), v in zip(batch, vectors, strict=True)])
-        ctx.progress(start + len(batch), len(missing))
-    return f"已编码 {len(missing)} 段文本（共 {len(keys)} 段，其余已编码过）"
+    done = 0
+    for side, encode_side in (("p", encoder.encode_passages), ("q", encoder.encode_queries)):
+        todo = [(k, t) for k, s, t in missing if s == side]
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start:start + BATCH]
+            vectors = encode_side([t for _, t in batch])  # this host's cache first, then the model
+            SharedVectors.put_many(session.connection(), [(k, v) for (k, _), v in zip(batch, vectors, strict=True)])
+            done += len(batch)
+            ctx.progress(done, len(missing))
+    return f"已编码 {len(missing)} 段文本（共 {len(texts)} 段，其余已编码过）"
+
+
+def _texts(session: Session, target: str, ids: list[int] | None, name: str) -> dict[bytes, tuple[str, str]]:
+    """The texts the target's records need encoded, by key: their passages, and for demands their query
+    (``matching.prepare``: the first match of a saved demand reads it instead of running the model)."""
+    from xiaodi.matching.prepare import demand_query_texts
+    from xiaodi.matching.service import engine_config
+
+    docs = build_documents(session, target, ids=ids)
+    found = {EmbeddingCache.key(name, "p", t): ("p", t) for t in passages(target, docs, name)}
+    if target == "demand":
+        queries = demand_query_texts(session, ids, engine_config(name))
+        found.update({EmbeddingCache.key(name, "q", t): ("q", t) for t in queries})
+    return found
 
 
 jobs.job(ENCODE_JOB, "语义编码")(encode)

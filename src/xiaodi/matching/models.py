@@ -52,7 +52,8 @@ class IndexChange(Base):
 
 class PassageVector(Base):
     """A passage's vector (段落向量), keyed by sha256 of encoder, side and text (``EmbeddingCache.key``): what the
-    queue's worker encoded, for every application host to take instead of encoding it again.
+    queue's worker encoded, for every application host to take instead of encoding it again — the passages, and the
+    saved demands' query vectors (side ``q``, ``matching.prepare``).
 
     Written by the ``matching.encode`` job on the queue (PostgreSQL) only; the embedded default keeps its vectors in
     each index directory's ``embeddings.sqlite``, as before.

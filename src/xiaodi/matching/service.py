@@ -37,7 +37,7 @@ from xiaodi.core.models import utcnow
 from xiaodi.core.settings import get_settings
 from xiaodi.matching import feed, journal
 from xiaodi.matching.encoders import Encoder, SharedVectors, open_encoder
-from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms
+from xiaodi.matching.engine import EmptyIndex, EngineConfig, HybridIndex, NoKnownTerms, query_dense_text
 from xiaodi.matching.explain import QueryContext
 from xiaodi.matching.feedback import apply_verdicts, latest_verdicts
 from xiaodi.matching.fusion import MatchResult
@@ -80,6 +80,7 @@ FREEZE_FROM = 20_000
 JOURNAL_FOLD_BYTES = 16 * 1024 * 1024
 FEED_POSITION = "feed.json"  # beside a snapshot: the change feed's last row it includes
 FEED_SLICE = 500  # records re-read per statement when following the feed
+PREPARE_BATCH = 32  # queries encoded per model call when encoding ahead (预编码)
 
 
 @dataclass(slots=True)
@@ -441,6 +442,21 @@ class MatchService:
             (directory / journal.JOURNAL).unlink(missing_ok=True)
             (directory / FEED_POSITION).unlink(missing_ok=True)
 
+    def prepare_queries(self, texts: Iterable[str], progress: Progress | None = None) -> int:
+        """Encode queries ahead of their first match (预编码) into the embedding cache, so the match reads a stored
+        vector instead of running the model (a query's encoding is most of a new query's time); texts already
+        encoded cost a lookup. Returns how many distinct texts were given; 0 without an encoder."""
+        encoder = self.encoder()
+        if encoder is None:
+            return 0
+        config = self.config()
+        wanted = [t for t in dict.fromkeys(query_dense_text(x, config) for x in texts) if t]
+        report = progress or (lambda _s, _d, _t: None)
+        for start in range(0, len(wanted), PREPARE_BATCH):
+            encoder.encode_queries(wanted[start:start + PREPARE_BATCH])
+            report("需求查询向量预编码", min(start + PREPARE_BATCH, len(wanted)), len(wanted))
+        return len(wanted)
+
     # ----- asking -----
     def search(self, session: Session, text: str, target: str, top_k: int, filters: Mapping[str, Any] | None,
                context: QueryContext | None = None) -> list[Candidate]:
@@ -595,7 +611,9 @@ def match_text(session: Session, text: str, target: str, top_k: int = 10,
     return match_answer(session, text, target, top_k, filters, place).as_dict()["items"]
 
 
-def _demand_text(demand: Any) -> str:
+def demand_match_text(demand: Any) -> str:
+    """The text a demand is matched by (需求匹配文本): title, keywords, description and qualifications; ``demand``
+    is a ``Demand`` or a row with those columns."""
     parts = [demand.title, "、".join(demand.keywords or []), demand.description or "", demand.qualifications or ""]
     return "；".join(p for p in parts if p)
 
@@ -647,7 +665,7 @@ def answer_for_demand(session: Session, *, demand_id: int, viewer: Any = None, l
         city=city,
     )
     chosen = targets or DEMAND_TARGETS.get(str(demand.kind), DEMAND_TARGETS["technology"])
-    answer = answer_many(session, _demand_text(demand), chosen, _top(top_k or limit), context)
+    answer = answer_many(session, demand_match_text(demand), chosen, _top(top_k or limit), context)
     answer.candidates = apply_verdicts(answer.candidates, latest_verdicts(session, demand.id))
     return answer
 
@@ -668,6 +686,6 @@ def recommend_achievement(session: Session, *, achievement_id: int, limit: int =
 
 
 __all__ = [
-    "Candidate", "MatchService", "candidates_for_demand", "match_text", "rebuild_index",
+    "Candidate", "MatchService", "candidates_for_demand", "demand_match_text", "match_text", "rebuild_index",
     "recommend_achievement", "remove_record", "reset_services", "service_for", "update_record",
 ]

@@ -7,7 +7,8 @@ achievement also refreshes its owner's profile. A bulk change (an import of thou
 record by record: the target's index is dropped and rebuilt from the ledger on its next use.
 
 The update runs after the commit, on a session of its own; it never fails the user's write — an error is
-logged and the next rebuild (``xiaodi index rebuild``) repairs the index.
+logged and the next rebuild (``xiaodi index rebuild``) repairs the index. A saved demand's query vector is encoded
+then too (``matching.prepare``), so its first match does not wait for the model.
 
 Other processes and other hosts learn of the change from the feed (``matching.feed``): each flush writes the
 records it touched into ``index_change`` on the transaction's own connection, so the rows commit or roll back
@@ -98,6 +99,10 @@ def _apply(session: Session) -> None:
     except Exception:  # the write has committed; the index catches up at the next rebuild
         log.exception("匹配索引同步失败，可运行 xiaodi index rebuild 重建")
     try:
+        prepare_queries(session.get_bind(), pending)
+    except Exception:  # the demand's first match encodes its query instead
+        log.exception("需求查询向量预编码失败，该需求首次匹配时再编码")
+    try:
         request_encoding(session.get_bind())
     except Exception:  # the feed keeps the work: the next change (or index load) asks again
         log.exception("语义编码任务提交失败")
@@ -114,6 +119,22 @@ def request_encoding(bind: Any) -> None:
         from xiaodi.matching import jobs as matching_jobs
 
         matching_jobs.request_encoding(engine)
+
+
+def prepare_queries(bind: Any, pending: set[tuple[str, int]]) -> None:
+    """The saved demands' query vectors, encoded now in this process (``matching.prepare``): not on the queue, whose
+    worker encodes them with the passages, nor for more than ``BULK`` demands in one commit (an import)."""
+    from xiaodi.core import jobs
+    from xiaodi.matching.service import encoder_name
+
+    ids = sorted(record_id for target, record_id in pending if target == "demand")
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if not ids or len(ids) > BULK or encoder_name() is None or jobs.queue_enabled(engine):
+        return
+    from xiaodi.matching.prepare import prepare_demand_queries
+
+    with Session(bind=bind) as reader:
+        prepare_demand_queries(reader, ids)
 
 
 def apply_changes(bind: Any, pending: set[tuple[str, int]]) -> None:
