@@ -100,3 +100,18 @@ def test_the_text_encoded_ahead_is_the_one_a_query_looks_up(text: str, tmp_path:
     encoder.encode_queries([query_dense_text(text, index.config)])
     at_hand, vector = index.query_vector_at_hand(text)
     assert at_hand and vector is not None and np.isclose(np.linalg.norm(vector), 1.0, atol=1e-3)
+
+
+def test_a_demand_saved_before_a_savepoint_is_encoded_when_the_transaction_commits(with_model) -> None:
+    """A savepoint's release (a form guarding part of its work with begin_nested) is not the commit: the demand was
+    not visible to the reader then, and its encoding was lost."""
+    session, ids, asked = with_model
+    new = Demand(code="XQ-T-0950", title="赤泥脱碱与建材化利用", kind=DemandKind.TECHNOLOGY, owner_id=ids["steel"],
+                 state=DemandState.DRAFT)
+    session.add(new)
+    session.flush()
+    with session.begin_nested():
+        new.description = "拜耳法赤泥脱碱后制备路基材料"
+    assert asked == []
+    session.commit()
+    assert len(asked) == 1 and "赤泥" in asked[0]

@@ -9,7 +9,7 @@ process wrote meanwhile SQLite answers "database is locked" at once — the busy
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -65,6 +65,46 @@ def begin_write(session: Session) -> None:
     if session.in_transaction() or not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return  # a session on a caller's connection (a test's) runs in the caller's transaction
     session.bind = bind.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+
+
+def in_savepoint(session: Session) -> bool:
+    """Whether the ``after_commit`` / ``after_rollback`` being handled is a savepoint's (``begin_nested``) rather
+    than the transaction's own: SQLAlchemy fires both events for a savepoint too. What runs after a commit must
+    wait for the outer one — only then are the rows visible to other connections and beyond rolling back."""
+    return session.in_nested_transaction()
+
+
+_OUTER_HOOKS = "xiaodi_after_outer_commit"
+
+
+def after_outer_commit(session: Session, key: str, hook: Callable[[], None]) -> None:
+    """Call ``hook`` once ``session``'s transaction has committed (not at a savepoint's release); forget it when the
+    transaction rolls back. One hook per ``key`` and transaction: a second with the same key replaces the first."""
+    session.info.setdefault(_OUTER_HOOKS, {})[key] = hook
+
+
+def _run_outer_hooks(session: Session) -> None:
+    if in_savepoint(session):
+        return
+    for hook in session.info.pop(_OUTER_HOOKS, {}).values():
+        hook()
+
+
+def _drop_outer_hooks(session: Session) -> None:
+    if not in_savepoint(session):
+        session.info.pop(_OUTER_HOOKS, None)
+
+
+event.listen(Session, "after_commit", _run_outer_hooks)
+event.listen(Session, "after_rollback", _drop_outer_hooks)
+
+
+def reading(bind: Any) -> Any:
+    """The bind for a session that only reads, made from a writer's (``session.get_bind()`` after ``begin_write``):
+    on SQLite its transaction begins deferred, so it neither takes nor waits for the write lock."""
+    if isinstance(bind, Engine) and bind.get_execution_options().get(SQLITE_BEGIN) == "IMMEDIATE":
+        return bind.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+    return bind
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import JSON, Engine, ForeignKey, Index, LargeBinary, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from xiaodi.core.db import after_outer_commit
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, utcnow
@@ -195,16 +196,11 @@ def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[
 
 
 def _start_after_commit(session: Session, run_id: int) -> None:
-    """Start the run once the caller's transaction commits (never for a transaction that rolls back)."""
-    from sqlalchemy import event
-
+    """Start the run once the caller's transaction commits (never for a transaction that rolls back, nor at a
+    savepoint's release, when the run's row is not yet visible to the thread or worker that runs it)."""
     bind = session.get_bind()
     engine: Engine = bind if isinstance(bind, Engine) else bind.engine
-
-    def _start(_: Session) -> None:
-        start(engine, run_id)
-
-    event.listen(session, "after_commit", _start, once=True)
+    after_outer_commit(session, f"xiaodi.jobs.start.{run_id}", lambda: start(engine, run_id))
 
 
 def start(engine: Engine, run_id: int, *, inline: bool | None = None) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import Pairing, ProgrammeBase
 from xiaodi.core import counters
+from xiaodi.core.db import in_savepoint
 from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation
 from xiaodi.figures.compute import Figures
@@ -95,13 +96,15 @@ def _flushed(session: Session, _context: Any) -> None:
 
 
 def _ended(session: Session, *_: Any) -> None:
+    if in_savepoint(session):  # the transaction goes on: its commit or rollback decides
+        return
     if session.info.pop(_TOUCHED, False):
         _bump()
 
 
 def _committed(session: Session) -> None:
     """After a commit of a counted change: this process's generation, and the one every host reads."""
-    if not session.info.pop(_TOUCHED, False):
+    if in_savepoint(session) or not session.info.pop(_TOUCHED, False):
         return
     _bump()
     try:

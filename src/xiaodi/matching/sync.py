@@ -25,6 +25,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import Achievement, Platform
+from xiaodi.core.db import in_savepoint, reading
 from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.matching import feed
@@ -86,11 +87,15 @@ def _write_feed(session: Session, _flush_context: Any) -> None:
 
 
 def _forget(session: Session, *_: Any) -> None:
+    if in_savepoint(session):  # a savepoint rolled back: the transaction's other changes still stand
+        return
     session.info.pop(_PENDING, None)
     session.info.pop(_FLUSHED, None)
 
 
 def _apply(session: Session) -> None:
+    if in_savepoint(session):  # not committed yet: the other connections that re-read the records cannot see it
+        return
     pending: set[tuple[str, int]] = session.info.pop(_PENDING, set())
     if not pending:
         return
@@ -133,7 +138,7 @@ def prepare_queries(bind: Any, pending: set[tuple[str, int]]) -> None:
         return
     from xiaodi.matching.prepare import prepare_demand_queries
 
-    with Session(bind=bind) as reader:
+    with Session(bind=reading(bind)) as reader:
         prepare_demand_queries(reader, ids)
 
 
@@ -144,7 +149,7 @@ def apply_changes(bind: Any, pending: set[tuple[str, int]]) -> None:
     by_target: dict[str, set[int]] = {}
     for target, record_id in pending:
         by_target.setdefault(target, set()).add(record_id)
-    with Session(bind=bind) as reader:
+    with Session(bind=reading(bind)) as reader:  # a writer's bind: not to wait for another writer's lock
         svc = service_for(reader)
         for target, ids in sorted(by_target.items()):
             if not svc.in_use(target):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Membership, User
 from xiaodi.core import jobs
+from xiaodi.core.db import after_outer_commit
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.settings import Settings, get_settings
@@ -205,16 +206,10 @@ def _failed(row: OutboxMail, exc: BaseException) -> None:
 def _send_after_commit(session: Session) -> None:
     """Once the request's transaction has committed, send its mails in a background thread with its own session:
     the request never waits for (nor fails with) the mail server."""
-    if session.info.get("xiaodi_mail_hook"):
-        return
-    session.info["xiaodi_mail_hook"] = True
-    from sqlalchemy import event
-
     bind = session.get_bind()
     engine: Engine | None = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
 
-    def _after_commit(_: Session) -> None:
-        session.info.pop("xiaodi_mail_hook", None)
+    def _after_commit() -> None:
         if engine is None:
             return
         if jobs.queue_enabled(engine):  # PostgreSQL: the queue's worker sends, and a restart loses nothing
@@ -227,11 +222,7 @@ def _send_after_commit(session: Session) -> None:
             return
         threading.Thread(target=_deliver, args=(engine,), daemon=True, name="xiaodi-mail").start()
 
-    def _after_rollback(_: Session) -> None:
-        session.info.pop("xiaodi_mail_hook", None)
-
-    event.listen(session, "after_commit", _after_commit, once=True)
-    event.listen(session, "after_soft_rollback", _after_rollback, once=True)
+    after_outer_commit(session, "xiaodi.notifications.send", _after_commit)  # once per transaction
 
 
 def _deliver(engine: Engine) -> None:
