@@ -264,3 +264,9 @@ def test_a_yearly_quota_stated_as_a_floor_is_no_result():
 def test_the_two_parties_of_a_signing_are_no_count_of_schools():
     assert totals("双方签约是校市两家的一件大事,当天共签订合作项目8个。") == {("projects_signed", 8)}
     assert ("universities", 2) in totals("我市与2所高校签订合作协议。")
+
+
+def test_projects_matched_at_a_fair_are_signed_with_their_investment():
+    # the press's 成功牵手 is a signing: the projects are signed and their total investment is the amount signed
+    text = "截至昨日,共有300个项目成功“牵手”,总投资额60亿元。"
+    assert totals(text) == {("projects_signed", 300), ("amount_signed", 6000000000)}

@@ -442,8 +442,9 @@ _SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成|促成")
 # Projects a programme has decided on (共确定了1502个…项目, 确定校地合作项目30个) are signed ones too, as the labelling
 # conventions of the real reports have them (bench/ingest/reports_news/README.md); only in the verb's own clause.
 _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
-# What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功).
-_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
+# What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功; the
+# press's 成功牵手 is a match signed at a fair).
+_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手)")
 
 
 # Projects that only reached an intention (达成…意向项目), with no verb of signing before them.
