@@ -226,3 +226,47 @@ def test_projects_that_only_reached_an_intention_are_not_signed():
     # with the amount they carry, or as the result of a signing, they are signed
     assert ("projects_signed", 30) in totals("洽谈会上达成合作意向项目30个,总金额8亿元。")
     assert totals("现场签约并达成合作意向项目12个。") == {("projects_signed", 12)}
+
+
+def test_a_list_item_that_is_no_programme_figure_is_no_part_of_the_item_before_it():
+    # exhibits (展品) are counted by the fair, not by the programme: no part of the achievements before them; the
+    # items after them keep their own nouns, talent needs counted in items (项) among them
+    text = "本届交流会共征集科技成果900项,实物展品60件,技术难题45项,人才需求120项。"
+    assert totals(text) == {("achievements", 900), ("tech_demand", 45), ("talent_demand", 120)}
+    # a short clause that says what happened to the items is still read with the figure before it
+    assert totals("园区企业与高校联合申报科研项目46项,获批立项31项。") == {("projects", 46), ("projects", 31)}
+
+
+def test_what_only_reached_an_intention_is_an_intention_whatever_it_counts():
+    text = "会前向高校推送企业技术需求200项。经对接,有7项技术需求达成初步合作意向。"
+    assert totals(text) == {("tech_demand", 200), ("intents", 7)}
+    # signed on the way, it is no mere intention
+    assert ("tech_demand", 7) in pairs("有7项技术需求签约或达成合作意向。")
+
+
+def test_needs_picked_out_of_the_needs_collected_are_a_part_of_them():
+    text = "市科技局共征集企业技术需求300项,经线上匹配,确定本次对接的20项技术需求。"
+    assert totals(text) == {("tech_demand", 300)}
+    text = "大会收集科技成果5000项,重点发布其中200余项。"
+    assert totals(text) == {("achievements", 5000)}
+    # without a larger count before them, the picked ones are the figure
+    assert totals("会上重点发布科技成果200项。") == {("achievements", 200)}
+    # projects picked for a signing on stage are signings of their own
+    text = "本届大会共有120个项目达成合作意向,总金额30亿元。开幕式遴选了12个代表性项目现场签约。"
+    assert ("projects_signed", 12) in totals(text)
+
+
+def test_a_yearly_quota_stated_as_a_floor_is_no_result():
+    text = "该引才计划每年组织300家以上用人单位,提供6000个以上岗位。本次招聘会提供岗位900个。"
+    assert totals(text) == {("positions", 900)}
+
+
+def test_the_two_parties_of_a_signing_are_no_count_of_schools():
+    assert totals("双方签约是校市两家的一件大事,当天共签订合作项目8个。") == {("projects_signed", 8)}
+    assert ("universities", 2) in totals("我市与2所高校签订合作协议。")
+
+
+def test_projects_matched_at_a_fair_are_signed_with_their_investment():
+    # the press's 成功牵手 is a signing: the projects are signed and their total investment is the amount signed
+    text = "截至昨日,共有300个项目成功“牵手”,总投资额60亿元。"
+    assert totals(text) == {("projects_signed", 300), ("amount_signed", 6000000000)}

@@ -73,7 +73,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 # Which classifiers each metric can be counted in; money metrics take 元 only.
 _CLASSIFIERS: dict[str, str] = {
     "universities": "所家个", "agreements": "个项份件", "projects_signed": "个项件", "projects_landed": "个项件",
-    "projects": "个项件", "bases": "个座家处所", "tech_demand": "项个条", "talent_demand": "人名个",
+    "projects": "个项件", "bases": "个座家处所", "tech_demand": "项个条", "talent_demand": "人名个项",
     "project_demand": "个项", "achievements": "项个件", "positions": "个类", "experts": "名位人",
     "talents": "名位人", "students": "名位人", "events": "次场期个届", "enterprises": "家个户",
     "intents": "人名个项份", "contacts": "次", "teams": "个支",
@@ -223,7 +223,8 @@ def _fits(keyword: str, cls: str, *, money: bool) -> str | None:
 # After the classifier, words that make the figure approximate rather than name the counted noun ("50个以上").
 _APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|以内|之多)")
 # Nouns that are counted in reports but are not programme figures; nearer to the number than a keyword, they win.
-_UNCOUNTED = re.compile(r"展位|摊位|简历|房源|公寓|窗口|选手|席位|稿件|简报|专员|干部|书记|工作人员|教职工|在校生")
+_UNCOUNTED = re.compile(r"展位|摊位|展品|展项|简历|房源|公寓|窗口|选手|席位|稿件|简报|专员|干部|书记|工作人员|"
+                        r"教职工|在校生")
 # Money that is no programme figure (taxes, income, subsidies, fees): the keyword before it names something else.
 _UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴|补助|奖励|奖补|经费|费用|增收|成本|悬赏|资助")
 # A sum that names no noun of its own (总金额, 金额共计): in a sentence about signing or a deal it is the amount signed.
@@ -265,6 +266,16 @@ _SIBLING_OF = "?="  # metric to be taken from the nearest earlier figure in the 
 _INTENT_NOUN = re.compile(r"(?:初步|合作|签约|投资|战略|就业)?(?:合作)?意向(?!书|合作|项目|性)")
 
 
+# What a count reached in its own clause: 达成（初步）合作意向 (for things, with no signing on the way).
+_REACHED_INTENT = re.compile(r"([^，,。；;]{0,16}?)达成[^，,。；;]{0,8}意向")
+
+
+def _intended_projects(noun: str, cls: str) -> bool:
+    """The count is of projects (达成意向的项目 may still be signed with their amount, _sign_intended_projects)."""
+    head = _best_keyword_at(noun, cls, money=False, rightmost=True)
+    return head is not None and head[0] in {"projects", "projects_signed", "projects_landed"}
+
+
 def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     """Metric of one number: the noun after the classifier, else the keyword before the number.
 
@@ -286,8 +297,11 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     noun_follows = bool(re.match(r"[\u4e00-\u9fff]", after)) and cls not in "名位人"
     if not money and not noun_follows and (metric := _keyword_ending(before, cls)):
         return _refine_project(metric, before, after)  # "专家教授45名": the noun comes right before the number
-    if not money and cls in "人名位" and re.match(r"[^，,。；;]{0,16}?达成[^，,。；;]{0,8}意向", after):
-        return "intents"  # "与812名高校毕业生达成就业意向": the people counted are the intents
+    if not money and cls in _CLASSIFIERS["intents"] and (reached := _REACHED_INTENT.match(after)) and (
+            cls in "人名位" or not ("签" in reached.group(1) or _intended_projects(reached.group(1), cls))):
+        # "与812名高校毕业生达成就业意向", "有4项技术需求达成合作意向": what is counted only reached an intention
+        # (projects that did are left to _sign_intended_projects, which signs them when an amount follows)
+        return "intents"
     if not money and cls in _CLASSIFIERS["intents"] and _INTENT_NOUN.match(after):
         return "intents"  # "双方达成12项合作意向": the 向 of 意向 is no preposition (向) ending the noun
     if after and after[0] in "“\"‘" and not money:
@@ -341,7 +355,10 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     # "…申报项目46项，获批立项31项": a short clause of its own with no noun is a part of the figure before it; a list
     # item ("成果120项、需求85项") has a noun of its own, even one that is no keyword
     opens_clause = m.start() - len(raw_before) > lo and text[m.start() - len(raw_before) - 1] in "，,；;"
-    return _ELLIPTIC_LOCAL if not noun and opens_clause and len(raw_before) <= 6 else None
+    # … unless the clause names a thing the reader never counts ("科技成果2629项,实物展品124件"): exhibits are no part
+    # of the achievements before them
+    uncounted = bool(_UNCOUNTED.search(raw_before))
+    return _ELLIPTIC_LOCAL if not noun and opens_clause and len(raw_before) <= 6 and not uncounted else None
 
 
 _QUOTED = re.compile(r"[“\"‘]([^”\"’\n]{1,30})[”\"’]")
@@ -425,8 +442,9 @@ _SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成|促成")
 # Projects a programme has decided on (共确定了1502个…项目, 确定校地合作项目30个) are signed ones too, as the labelling
 # conventions of the real reports have them (bench/ingest/reports_news/README.md); only in the verb's own clause.
 _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
-# What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功).
-_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交)")
+# What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功; the
+# press's 成功牵手 is a match signed at a fair).
+_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手)")
 
 
 # Projects that only reached an intention (达成…意向项目), with no verb of signing before them.
@@ -456,6 +474,8 @@ def _refine_part(metric: str, before: str, rest: str) -> str:
     return _refine_project(metric, before, rest)
 
 
+# The two sides of a cooperation named as a pair (校市两家, 校地双方): who signed, not a count of schools.
+_PARTIES = re.compile(r"(?:校市|市校|校地|地校|校县|县校|校区|区校|校企|企校|政校|校政)$")
 _FORMULA_GLOSS = re.compile(r"\d(?:[+＋]\d+)+[”\"’）)]?[^。；;\n]{0,12}即[^。；;\n]*$")
 
 
@@ -476,6 +496,8 @@ def _skip(text: str, m: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
         return True  # 两个季度, 3个月: a duration
     if m["num"] in {"一", "零", "〇"}:
         return True  # 一个基地、一批企业: the article's "a", not a count
+    if m["num"] in {"两", "二", "2"} and _PARTIES.search(text, max(0, s - 3), s):
+        return True  # "校市两家的一件大喜事": the two parties of the signing, not two schools
     if m["num"] in {"百", "千"} and not m["approx"] and not m["tail"] and prev != "上":
         return True  # 百所高校·百强企业对接会, 千名博士进企业: a bare round count is a programme's name (近百所 counts)
     i = bisect_right(quoted, (s, len(text) + 1)) - 1  # the last quotation starting at or before s
@@ -590,6 +612,31 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
             fig.part_of = fig.metric
     _mark_parts_of_a_sum(text, figures)
     _mark_continued_breakdowns(text, figures)
+    _mark_selections(text, figures)
+
+
+# "确定本次来连对接的…18项技术需求", "重点发布100余项", "展出1491项": what is picked out of a set already counted.
+_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出")
+
+
+# Items an event collects and then shows or picks from; projects picked for a signing on stage are signings of their
+# own ("遴选了15个…项目现场签约"), as the labels have them.
+_COLLECTED = frozenset({"tech_demand", "talent_demand", "project_demand", "achievements"})
+
+
+def _mark_selections(text: str, figures: list[StatedFigure]) -> None:
+    """Needs or achievements picked out (遴选, 重点发布, 展出…) of a larger count of the same kind stated earlier in
+    the paragraph are a part of it: the labelling rules keep what was collected, not what was then shown of it."""
+    for fig in figures:
+        if fig.part_of is not None or fig.is_plan or fig.metric not in _COLLECTED:
+            continue
+        clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
+        if not _PICKED.search(text, clause_start, fig.start):
+            continue
+        paragraph = text.rfind("\n", 0, fig.start) + 1
+        if any(paragraph <= e.start < clause_start and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
+               for e in figures):
+            fig.part_of = fig.metric
 
 
 # "同时,…", "此外,…": a sentence that goes on with what the sentence before it was listing.
@@ -1023,11 +1070,17 @@ _TARGET_AFTER = re.compile(r"(?:以上|左右)?的?(?:目标|任务)")
 _PLANNED_INVESTMENT = re.compile(r"(?:预计|计划)总投资")
 
 
+# "每年…": what a programme does every year, stated as a floor (…以上), is its quota.
+_YEARLY = re.compile(r"每年|每一年|年均")
+
+
 def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
     """A plan or target (计划/目标), not a result: a plan word in the figure's clause, or earlier in the sentence
     with no word of a result (目前/已/累计…) after it, or the figure named as a target ("1万人的目标")."""
     if _TARGET_AFTER.match(text, end):
         return True
+    if text.startswith("以上", end) and _YEARLY.search(text, lo, start):
+        return True  # "每年…组织250家以上用人单位,5000个以上…岗位": a standing yearly quota, not what was done
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     plans = [p for p in _PLAN.finditer(text, lo, start)
              if not (metric == "investment" and _PLANNED_INVESTMENT.match(text, p.start()))]
