@@ -15,7 +15,7 @@ from tests.matching.test_service_ledger import SLAG_DEMAND
 from xiaodi.demands.models import Demand, DemandKind, DemandState
 from xiaodi.matching import service, sync
 from xiaodi.matching.engine import EngineConfig, HybridIndex, query_dense_text
-from xiaodi.matching.prepare import demand_queries
+from xiaodi.matching.prepare import demand_queries, wait_prepared
 from xiaodi.matching.service import candidates_for_demand, match_text
 
 
@@ -42,6 +42,7 @@ def test_an_edited_demand_is_matched_the_first_time_without_asking_the_model(wit
     assert demand is not None
     demand.description = SLAG_DEMAND + "；尾渣中游离氧化钙含量需降到3%以下"  # a text never matched before
     session.commit()
+    wait_prepared()  # encoded in the background: the save did not wait for the model
     assert len(asked) == 1 and "游离氧化钙" in asked[0]  # encoded once, when it was saved
 
     asked.clear()
@@ -59,9 +60,11 @@ def test_a_new_demand_is_encoded_once_and_a_state_change_costs_no_encoding(with_
                  description="回收转炉钢渣显热用于发电或供暖", state=DemandState.DRAFT)
     session.add(new)
     session.commit()
+    wait_prepared()
     assert len(asked) == 1
     new.state = DemandState.SUBMITTED  # the text is unchanged: a lookup, not a model call
     session.commit()
+    wait_prepared()
     assert len(asked) == 1
 
 
@@ -72,6 +75,7 @@ def test_demands_whose_matching_is_over_are_not_encoded(with_model) -> None:
     demand.state = DemandState.WITHDRAWN
     demand.title = "钢渣绿色处理新技术（已撤回）"
     session.commit()
+    wait_prepared()
     assert asked == []
     assert all("已撤回" not in text for text in demand_queries(session))
 
@@ -82,6 +86,7 @@ def test_an_import_of_many_demands_is_left_to_their_first_match(with_model, monk
     session.add_all([Demand(code=f"XQ-T-09{i:02d}", title=f"煤矸石制砖技术需求{i}", kind=DemandKind.TECHNOLOGY,
                             owner_id=ids["steel"], state=DemandState.DRAFT) for i in range(3)])
     session.commit()
+    wait_prepared()
     assert asked == []
 
 
@@ -112,6 +117,8 @@ def test_a_demand_saved_before_a_savepoint_is_encoded_when_the_transaction_commi
     session.flush()
     with session.begin_nested():
         new.description = "拜耳法赤泥脱碱后制备路基材料"
+    wait_prepared()
     assert asked == []
     session.commit()
+    wait_prepared()
     assert len(asked) == 1 and "赤泥" in asked[0]

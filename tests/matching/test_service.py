@@ -266,3 +266,27 @@ def test_a_small_index_is_left_to_the_collector(own_ledger) -> None:
     gc.unfreeze()
     assert match_text(session, "钢渣", "achievement", 5)
     assert gc.get_freeze_count() == 0
+
+
+def test_a_starting_server_loads_the_matching_indexes_before_anyone_asks(own_ledger) -> None:
+    """索引预热: the first person to open a demand's candidates does not wait for the indexes to load or build."""
+    from fastapi.testclient import TestClient
+
+    from xiaodi.core.settings import Settings
+    from xiaodi.web.app import create_app
+
+    session, _, folder = own_ledger
+    engine = session.get_bind()
+    settings = Settings(data_dir=folder, secret_key="warm-up-secret-key-0123456789", search_fold_seconds=0)
+    with TestClient(create_app(engine, settings=settings)) as client:
+        client.app.state.warm_up.join(120)  # type: ignore[attr-defined]
+    loaded = service.service_for(session)._indexes
+    assert set(service.DEMAND_TARGETS["technology"]) <= set(loaded)
+    assert (folder / "xiaodi-index" / "university" / "records.jsonl").exists()  # built from the ledger, kept
+
+    service.reset_services()
+    quiet = Settings(data_dir=folder, secret_key="warm-up-secret-key-0123456789", search_fold_seconds=0,
+                     match_warm_up=False)
+    with TestClient(create_app(engine, settings=quiet)) as client:
+        assert not hasattr(client.app.state, "warm_up")  # type: ignore[attr-defined]
+    assert service.service_for(session)._indexes == {}

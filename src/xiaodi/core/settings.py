@@ -39,6 +39,9 @@ class Settings(BaseSettings):
                                        description="how long an unconfirmed import upload is kept")
     dashboard_cache_seconds: float = Field(default=30, ge=0, le=3600,
                                            description="how long a dashboard keeps its figures (0: always fresh)")
+    match_warm_up: bool = Field(default=True,
+                                description="a starting web server loads the matching indexes and the model in the "
+                                            "background, so the first demand's candidates do not wait for them")
     search_fold_seconds: float = Field(default=2, ge=0, le=3600,
                                        description="how often the web server folds new and changed records into the "
                                                    "keyword search index (0: never; `xiaodi index rebuild` does)")

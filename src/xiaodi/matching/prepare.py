@@ -6,9 +6,10 @@ when it is saved, and a demand is matched many times after that (its page, the m
 office's batch), so its query vector is encoded when it is saved and its first match is as fast as the next ones.
 
 Where it runs:
-- on SQLite (and ``XIAODI_JOBS=inline``): after the commit that saved the demand, in that process, like the index
-  update beside it (``matching.sync``); a commit of more than ``sync.BULK`` demands (an import) is left to their
-  first match, or to ``xiaodi index rebuild --wait-dense``, which encodes every open demand's query;
+- on SQLite (and ``XIAODI_JOBS=inline``): after the commit that saved the demand, in a background thread of that
+  process (``prepare_later``: the save does not wait for the model, which may be loading or busy encoding an index);
+  a commit of more than ``sync.BULK`` demands (an import) is left to their first match, or to
+  ``xiaodi index rebuild --wait-dense``, which encodes every open demand's query;
 - on the queue (PostgreSQL with ``xiaodi worker``): the worker's ``matching.encode`` job encodes them with the
   passages and stores them in the database, where every application host finds them (``SharedVectors``).
 
@@ -17,11 +18,14 @@ Demands whose matching is over (contracted, closed, withdrawn, rejected) or reti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from xiaodi.core.db import reading
 from xiaodi.demands.models import Demand, DemandState
 from xiaodi.matching.engine import EngineConfig, query_dense_text
 from xiaodi.matching.service import Progress, demand_match_text, service_for
@@ -50,3 +54,27 @@ def prepare_demand_queries(session: Session, ids: Collection[int] | None = None,
     """Encode the query vectors of the demands ``ids`` (None: every open demand) in this process; returns how many
     distinct texts were given (0 without an encoder)."""
     return service_for(session).prepare_queries(demand_queries(session, ids), progress)
+
+
+log = logging.getLogger(__name__)
+# One thread: the saves of a process are encoded in their order, and never two at once beside the requests.
+_PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaodi-demand-prepare")
+
+
+def prepare_later(engine: Engine, ids: Collection[int]) -> Future[int]:
+    """Encode those demands' queries in the process's background thread, reading them on a session of its own."""
+    return _PREPARING.submit(_prepare, engine, sorted(ids))
+
+
+def _prepare(engine: Engine, ids: list[int]) -> int:
+    try:
+        with Session(bind=reading(engine)) as reader:
+            return prepare_demand_queries(reader, ids)
+    except Exception:  # the demand's first match encodes its query instead
+        log.exception("需求查询向量预编码失败，该需求首次匹配时再编码")
+        return 0
+
+
+def wait_prepared(timeout: float | None = None) -> None:
+    """Return once the demands saved so far in this process are encoded (the thread takes its work in order)."""
+    _PREPARING.submit(lambda: None).result(timeout)

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -55,6 +56,7 @@ from xiaodi.matching.ranking import WEIGHTS, rank, strength_label
 from xiaodi.matching.routing import DisciplineRouter, Route
 from xiaodi.matching.text import Tokenizer
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 FILTER_KEYS: dict[str, str] = {"region": "地区", "kind": "类别", "level": "层次/级别", "discipline": "学科",
                                "industry": "行业"}
@@ -568,6 +570,32 @@ def make_filters(target: str, filters: Mapping[str, Any] | None) -> dict[str, An
 
 
 # ── the functions other areas call ──────────────────────────────────────────────────────────────────────────
+
+
+WARM_UP_QUESTION = "钢渣综合利用"  # any question: it loads what every question needs
+
+
+def warm_up(engine: Engine) -> threading.Thread:
+    """Load what a demand's match needs — the indexes of its targets (built from the ledger if none is on disk), the
+    discipline router, the strength tables and the model — in a background thread of a starting server (索引预热):
+    on the demo ledger the first person to save a demand waited ~5 s for them on the page that shows its candidates."""
+    from xiaodi.core.db import reading
+
+    def run() -> None:
+        try:
+            with Session(bind=reading(engine)) as session:
+                svc = service_for(session)
+                for target in DEMAND_TARGETS["technology"]:
+                    try:
+                        svc.answer(session, WARM_UP_QUESTION, target, 1, None)
+                    except (EmptyIndex, NoKnownTerms):
+                        continue  # nothing of this kind yet: loaded all the same
+        except Exception:  # the first question loads them instead
+            log.exception("匹配索引预热失败，首次匹配时再加载")
+
+    thread = threading.Thread(target=run, daemon=True, name="xiaodi-match-warm-up")
+    thread.start()
+    return thread
 
 
 def rebuild_index(session: Session, target: str, progress: Progress | None = None) -> int:

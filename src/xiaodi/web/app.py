@@ -104,10 +104,16 @@ def create_app(
             # on the queue (PostgreSQL) `xiaodi worker` folds; the web processes only serve
             folder = SearchFolder(engine, settings.search_fold_seconds)
 
+    warm = engine if engine is not None and settings.match_warm_up else None  # a server's own engine, not a test's
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if folder is not None:
             folder.start()  # new and changed records reach the keyword search index
+        if warm is not None:
+            from xiaodi.matching.service import warm_up
+
+            _app.state.warm_up = warm_up(warm)
         yield
         if folder is not None:
             folder.stop()
