@@ -22,13 +22,12 @@ import logging
 from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.core.db import reading
 from xiaodi.demands.models import Demand, DemandState
 from xiaodi.matching.engine import EngineConfig, query_dense_text
-from xiaodi.matching.service import Progress, demand_match_text, service_for
+from xiaodi.matching.service import MatchService, Progress, demand_match_text, service_for
 
 S = DemandState
 # Demands still to be matched: from the draft an office may already match to the claims being weighed.
@@ -61,15 +60,15 @@ log = logging.getLogger(__name__)
 _PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaodi-demand-prepare")
 
 
-def prepare_later(engine: Engine, ids: Collection[int]) -> Future[int]:
-    """Encode those demands' queries in the process's background thread, reading them on a session of its own."""
-    return _PREPARING.submit(_prepare, engine, sorted(ids))
+def prepare_later(session: Session, ids: Collection[int]) -> Future[int]:
+    """Read those demands' texts now, on ``session``, and encode them in the process's background thread: the thread
+    never touches the database, only the service's model and embedding cache."""
+    return _PREPARING.submit(_encode, service_for(session), demand_queries(session, ids))
 
 
-def _prepare(engine: Engine, ids: list[int]) -> int:
+def _encode(service: MatchService, texts: list[str]) -> int:
     try:
-        with Session(bind=reading(engine)) as reader:
-            return prepare_demand_queries(reader, ids)
+        return service.prepare_queries(texts)
     except Exception:  # the demand's first match encodes its query instead
         log.exception("需求查询向量预编码失败，该需求首次匹配时再编码")
         return 0

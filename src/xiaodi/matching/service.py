@@ -581,10 +581,12 @@ def warm_up(engine: Engine) -> threading.Thread:
     on the demo ledger the first person to save a demand waited ~5 s for them on the page that shows its candidates."""
     from xiaodi.core.db import reading
 
+    with Session(bind=reading(engine)) as session:
+        svc = service_for(session)  # here, not in the thread: the service of this server's settings
+
     def run() -> None:
         try:
             with Session(bind=reading(engine)) as session:
-                svc = service_for(session)
                 for target in DEMAND_TARGETS["technology"]:
                     try:
                         svc.answer(session, WARM_UP_QUESTION, target, 1, None)

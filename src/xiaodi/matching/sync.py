@@ -129,7 +129,7 @@ def request_encoding(bind: Any) -> None:
 def prepare_queries(bind: Any, pending: set[tuple[str, int]]) -> None:
     """The saved demands' query vectors, encoded in this process's background thread (``matching.prepare``): not on
     the queue, whose worker encodes them with the passages, nor for more than ``BULK`` demands in one commit (an
-    import). A session on a caller's connection (a test's) is read at once, on that connection."""
+    import)."""
     from xiaodi.core import jobs
     from xiaodi.matching.service import encoder_name
 
@@ -137,13 +137,10 @@ def prepare_queries(bind: Any, pending: set[tuple[str, int]]) -> None:
     engine = bind if isinstance(bind, Engine) else bind.engine
     if not ids or len(ids) > BULK or encoder_name() is None or jobs.queue_enabled(engine):
         return
-    from xiaodi.matching.prepare import prepare_demand_queries, prepare_later
+    from xiaodi.matching.prepare import prepare_later
 
-    if isinstance(bind, Engine):
-        prepare_later(bind, ids)
-        return
-    with Session(bind=bind) as reader:
-        prepare_demand_queries(reader, ids)
+    with Session(bind=reading(bind)) as reader:
+        prepare_later(reader, ids)
 
 
 def apply_changes(bind: Any, pending: set[tuple[str, int]]) -> None:
