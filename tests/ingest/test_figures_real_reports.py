@@ -328,3 +328,10 @@ def test_the_total_input_of_projects_just_signed_is_the_amount_signed():
     assert totals(text) == {("projects_signed", 15), ("amount_signed", 260000000)}
     # the input of projects nobody signed stays out of the signed money
     assert ("amount_signed", 260000000) not in totals("园区在建项目研发总投入2.6亿元。")
+
+
+def test_achievements_presented_on_stage_are_some_of_those_published_before():
+    text = "大会发布科技成果1800项、企业技术需求600项。\n来自40家高校院所的专家到会,现场推介15项科技成果。"
+    assert totals(text) == {("achievements", 1800), ("tech_demand", 600), ("universities", 40)}
+    # presented with no larger count before them, they are the figure
+    assert totals("会上,高校专家现场推介科技成果35项。") == {("achievements", 35)}

@@ -626,7 +626,7 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
 
 # "确定本次来连对接的…18项技术需求", "重点发布100余项", "展出1491项", "邀请241所高校" (of the 425 attending): what is
 # picked out of a set already counted.
-_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出|邀请")
+_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出|邀请|推介")
 
 
 # Items an event collects and then shows or picks from, and the schools it gathers and then invites to one of its
@@ -636,16 +636,17 @@ _COLLECTED = frozenset({"tech_demand", "talent_demand", "project_demand", "achie
 
 
 def _mark_selections(text: str, figures: list[StatedFigure]) -> None:
-    """Needs, achievements or schools picked out (遴选, 重点发布, 展出, 邀请…) of a larger count of the same kind
-    stated earlier in the paragraph are a part of it: the labelling rules keep what was collected, not what was then
-    shown of it."""
+    """Needs, achievements or schools picked out (遴选, 重点发布, 展出, 邀请, 推介…) of a larger count of the same
+    kind stated earlier in the paragraph or the one before are a part of it: the labelling rules keep what was
+    collected, not what was then shown of it ("发布科技成果2656项。\n…现场推介20项科技成果")."""
     for fig in figures:
         if fig.part_of is not None or fig.is_plan or fig.metric not in _COLLECTED:
             continue
         clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
         if not _PICKED.search(text, clause_start, fig.start):
             continue
-        paragraph = text.rfind("\n", 0, fig.start) + 1
+        paragraph = text.rfind("\n", 0, fig.start)
+        paragraph = text.rfind("\n", 0, paragraph) + 1 if paragraph > 0 else 0
         if any(paragraph <= e.start < clause_start and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
                for e in figures):
             fig.part_of = fig.metric
