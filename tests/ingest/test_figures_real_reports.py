@@ -335,3 +335,36 @@ def test_achievements_presented_on_stage_are_some_of_those_published_before():
     assert totals(text) == {("achievements", 1800), ("tech_demand", 600), ("universities", 40)}
     # presented with no larger count before them, they are the figure
     assert totals("会上,高校专家现场推介科技成果35项。") == {("achievements", 35)}
+
+
+def test_schools_that_came_to_recruit_are_employers_not_partners():
+    text = "本省180家单位赴外地招聘,提供岗位3000余个,前来招聘的本省高校就有25所,另外还有科研院所9家。"
+    assert totals(text) == {("positions", 3000)}
+    # the schools a place goes to recruit at are where the cooperation happens
+    assert ("universities", 12) in totals("市人社局带领企业走进12所高校开展招聘。")
+
+
+def test_a_goal_over_years_to_come_is_a_plan():
+    text = "通知提出利用3年时间,推动200所以上高校服务2000家以上企业。"
+    assert totals(text) == set()
+
+
+def test_the_set_a_share_is_taken_from_is_no_figure():
+    assert totals("这意味着全省120多所高校中,将有一半以上参与合作。今年已有45所高校签约。") == {("universities", 45)}
+
+
+def test_what_a_site_is_made_of_is_its_stock():
+    text = "科技城由研发区和孵化区构成,研发区约800亩,设有12个研究院和60多个实验室。"
+    assert totals(text) == set()
+    assert totals("科技城今年新建研究院3个。") == {("bases", 3)}
+
+
+def test_a_provinces_technology_market_is_not_the_cooperations_deals():
+    text = "去年全省共完成技术合同登记18000项,成交额400亿元。本次对接会签订技术合同35项,合同金额1.2亿元。"
+    assert totals(text) == {("agreements", 35), ("amount_signed", 120000000)}
+
+
+def test_what_a_fair_is_to_show_is_its_preview():
+    text = "对接活动将于下月举行,征集的1200余项科技成果将按产业分专场集中亮相。"
+    assert totals(text) == set()
+    assert totals("本届大会征集科技成果1200项。") == {("achievements", 1200)}

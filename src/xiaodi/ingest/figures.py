@@ -105,7 +105,8 @@ _PLAN_VERBS = r"(?:建设|新建|建成|引进|实现|完成|新增|签约|签�
 _PLAN = re.compile(
     rf"计划{_PLAN_VERBS}|拟{_PLAN_VERBS}|力争|目标是|目标为|预计|争取|确保|下一步|今后|将(?:建设|新建|打造|引进|实现|达到|完成|新增|签约|签订|培育|推动|"
     r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以|在|与|于|共建|联合)|到20\d\d年|年底前|年内|"
-    r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后"
+    r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后|"
+    r"(?:利用|用|花)\d+年(?:左右)?(?:时间|时)"  # "提出利用5年时间,推动1000所以上高校…": a goal over years to come
 )
 _PERIOD = re.compile(
     r"(?:截至|截止|自)?20\d\d年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|至今|上半年|下半年|全年|底|末|初)?"
@@ -976,14 +977,24 @@ def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
 
 # Schools that recruit (4所新设本科院校在…进行专场招聘, …高校拟引进…人才) are employers, not partners of a cooperation.
 _HIRES = re.compile(r"招聘|招才|引才|引进[^，,。；;]{0,16}?(?:人才|博士|硕士|教师)")
+# Schools named as the ones that came to recruit ("前来上海招聘的浙江高校就有42所"): employers at a job fair.
+_RECRUITERS = re.compile(r"(?:招聘|招才|引才|揽才)的[^，,。；;\d]{0,8}?(?:高校|院校|大学|院所|科研院所|学校)")
+_LIST_GOES_ON = re.compile(r"\s*(?:另外还有|另外|还有|另有)")
 # … unless the place goes to them to recruit ("走进…30余所高校开展招聘"): then they are where the cooperation happens.
 _TO_THEM = re.compile(r"走进|赴|到|进入|深入|前往|来到|与|同|在")
 
 
 def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """The schools are the subject of a recruiting verb that follows them closely (the next clause may carry it:
-    "…4所新转设本科高校,拟引进334名…人才")."""
+    "…4所新转设本科高校,拟引进334名…人才"), or the recruiters the clause names ("前来招聘的浙江高校就有42所", and
+    the list it goes on with: "另外还有科研院所17家")."""
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    if _RECRUITERS.search(text, clause_start, m.start()):
+        return True
+    if _LIST_GOES_ON.match(text, clause_start) and clause_start > lo:
+        previous_clause = max(lo, max(text.rfind(c, lo, clause_start - 1) for c in "，,；;") + 1)
+        if _RECRUITERS.search(text, previous_clause, clause_start):
+            return True
     hires = _HIRES.search(text, m.end(), min(hi, m.end() + 24))
     # "30所高校的2000名毕业生参加招聘会": another count, or attending, between them: the schools do not recruit
     between = text[m.end() : hires.start()] if hires else ""
@@ -1032,6 +1043,18 @@ _MIXED_NEEDS = re.compile(r"需求[^\d，,。；;]{0,8}?(?:和|与|及|以及)[^
 # A school's own record, told in a report of its cooperation (福州大学在办学过程中…已建设了…131个省部级科技创新
 # 平台): what the school built over its history, not what the cooperation brought about.
 _OWN_RECORD = re.compile(r"办学过程中|办学以来|建校以来|(?:建校|办学)\d+(?:多|余)?年来")
+# A share taken of the set just named ("…高校中,将至少有1/3的高校…", "…中,超过60%…"): when the set is all of a
+# territory's (全国3000多所高校中), it is the territory's stock; a set of results stays a figure ("在签约的45个项目中,
+# 大部分已开工").
+_SHARE_OF_SET = re.compile(r"\d+/\d+|\d+(?:\.\d+)?[%％]|[一二三四五六七八九十]分之[一二三四五六七八九十]|"
+                           r"一半|半数|过半|大多数|大部分")
+_WHOLE_TERRITORY = re.compile(r"(?:全国|全省|全市|全区|全县)(?:共有|有)?$")
+# A place described by what it is made of ("由平台区、学院区及孵化区构成"): its facilities are its stock.
+_MADE_OF = re.compile(r"由[^。；;]{1,30}?(?:构成|组成)")
+# A province's or the nation's technology market ("全省共完成技术合同登记25947项", "全省吸纳、输出技术合同成交额…"):
+# the contracts of every party in it, not the deals of the cooperation the report is about. (A city's technology
+# market stays: the synthetic dev labels count a city's 全市技术合同成交额 as its technology-transfer results.)
+_TERRITORY_MARKET = re.compile(r"(?:全省|全国)[^。；;]{0,10}?技术合同")
 # … until the sentence comes back to the cooperation's own time (今年, 此次, 会上…).
 _NOW = re.compile(r"今年|本年|此次|本次|这次|当天|当日|会上|会期|日前|近日|目前")
 
@@ -1045,6 +1068,13 @@ def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) 
     """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, a count
     of technology needs mixed with needs of another kind, or a school's own record."""
     if _REST_OF.search(text, max(lo, m.start() - 3), m.start()) or _in_own_record(text, lo, m.start()):
+        return True
+    if _SET_FRAME_AFTER.match(text, m.end()) and _SHARE_OF_SET.search(text, m.end(), hi) and \
+            _WHOLE_TERRITORY.search(text, max(lo, m.start() - 4), m.start()):
+        return True  # "全国3000多所高校中,将至少有1/3…": a territory's whole set a share is taken from
+    if metric == "bases" and _MADE_OF.search(text, lo, m.start()):
+        return True  # "创新港由平台区…构成,…建立了…29个研究院": what a site is made of, not what was built for it
+    if metric in {"agreements", "amount_signed"} and _TERRITORY_MARKET.search(text, lo, m.start()):
         return True
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
@@ -1157,6 +1187,10 @@ _TARGET_AFTER = re.compile(r"(?:以上|左右)?的?(?:目标|任务)")
 _PLANNED_INVESTMENT = re.compile(r"(?:预计|计划)总投资")
 
 
+# Items a fair has yet to show ("…3600余项科技成果将按产业类别集中亮相"): the preview of an event, not its result.
+_TO_BE_SHOWN = re.compile(r"[^，,。；;\d]{0,12}?将[^，,。；;\d]{0,12}?(?:亮相|展出|展示|发布|参展|推介)")
+
+
 # "每年…": what a programme does every year, stated as a floor (…以上), is its quota.
 _YEARLY = re.compile(r"每年|每一年|年均")
 
@@ -1168,6 +1202,8 @@ def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
         return True
     if text.startswith("以上", end) and _YEARLY.search(text, lo, start):
         return True  # "每年…组织250家以上用人单位,5000个以上…岗位": a standing yearly quota, not what was done
+    if metric in _COLLECTED and _TO_BE_SHOWN.match(text, end):
+        return True  # "3600余项科技成果将…集中亮相": a fair's preview, what it is to show
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     plans = [p for p in _PLAN.finditer(text, lo, start)
              if not (metric == "investment" and _PLANNED_INVESTMENT.match(text, p.start()))]
