@@ -270,3 +270,101 @@ def test_projects_matched_at_a_fair_are_signed_with_their_investment():
     # the press's 成功牵手 is a signing: the projects are signed and their total investment is the amount signed
     text = "截至昨日,共有300个项目成功“牵手”,总投资额60亿元。"
     assert totals(text) == {("projects_signed", 300), ("amount_signed", 6000000000)}
+
+
+# --- sixth round: breakdowns that add up, the money of a part, a school's own record, vocabulary ------------------
+
+
+def test_counts_that_add_up_to_a_total_before_them_break_it_down():
+    text = ("博览会开幕,60所高校带来科技成果500项。\n"
+            "参展高校中,省内高校45所,其中本科院校30所,专科院校15所;另有省外高校15所。")
+    assert totals(text) == {("universities", 60), ("achievements", 500)}
+    # counts that do not add up to it are figures of their own
+    assert ("universities", 12) in totals("签约高校共20所。会后又有12所高校提交合作意向书。")
+
+
+def test_a_part_restated_later_is_still_a_part():
+    text = "共有40所高校参展,其中本省高校25所,外省高校15所。开幕式上,由25所高校联合发布成果。"
+    assert totals(text) == {("universities", 40)}
+
+
+def test_the_money_of_a_part_is_part_of_the_whole():
+    text = ("本次共签约项目18个。\n其中产业化项目8个;另有技术服务项目10个,合同金额5000万元。")
+    assert totals(text) == {("projects_signed", 18)}
+    # money stated for the whole (总…) stays a figure
+    text = "签约项目12个,其中平台类5个,技术类7个,签约总金额3亿元。"
+    assert ("amount_signed", 300000000) in totals(text)
+
+
+def test_schools_invited_to_one_part_of_an_event_are_some_of_those_attending():
+    text = "全国300所高校参会。会期同设成果展区,邀请其中120所高校参展。"
+    assert totals(text) == {("universities", 300)}
+
+
+def test_a_rounded_question_in_the_headline_restates_the_body():
+    text = "300余所高校为何齐聚此地?\n本届交易会共有326所高校参会。"
+    assert totals(text) == {("universities", 326)}
+
+
+def test_a_schools_own_record_is_not_a_figure_of_the_cooperation():
+    text = "该大学在办学过程中已建成省部级创新平台60个。此次与市政府共建研究院2个。"
+    assert totals(text) == {("bases", 2)}
+    assert totals("学院建校70年来累计培养人才20万名,今年与县里签订协议3份。") == {("agreements", 3)}
+
+
+def test_a_university_science_park_is_not_a_count_of_schools():
+    assert ("universities", 1) not in totals("当地建有1个国家大学科技园。")
+    assert totals("园区与5所大学签订合作协议。") == {("universities", 5)}
+
+
+def test_vocabulary_of_the_sixth_round():
+    # achievements may be counted in 条, as needs are; 大院大所 are universities and institutes
+    assert totals("项目组征集技术成果86条,摸排技术需求40条。") == {("achievements", 86), ("tech_demand", 40)}
+    assert totals("12家大院大所代表参加对接。") == {("universities", 12)}
+
+
+def test_the_total_input_of_projects_just_signed_is_the_amount_signed():
+    text = "对接会上15个项目集中签约,项目研发总投入2.6亿元。"
+    assert totals(text) == {("projects_signed", 15), ("amount_signed", 260000000)}
+    # the input of projects nobody signed stays out of the signed money
+    assert ("amount_signed", 260000000) not in totals("园区在建项目研发总投入2.6亿元。")
+
+
+def test_achievements_presented_on_stage_are_some_of_those_published_before():
+    text = "大会发布科技成果1800项、企业技术需求600项。\n来自40家高校院所的专家到会,现场推介15项科技成果。"
+    assert totals(text) == {("achievements", 1800), ("tech_demand", 600), ("universities", 40)}
+    # presented with no larger count before them, they are the figure
+    assert totals("会上,高校专家现场推介科技成果35项。") == {("achievements", 35)}
+
+
+def test_schools_that_came_to_recruit_are_employers_not_partners():
+    text = "本省180家单位赴外地招聘,提供岗位3000余个,前来招聘的本省高校就有25所,另外还有科研院所9家。"
+    assert totals(text) == {("positions", 3000)}
+    # the schools a place goes to recruit at are where the cooperation happens
+    assert ("universities", 12) in totals("市人社局带领企业走进12所高校开展招聘。")
+
+
+def test_a_goal_over_years_to_come_is_a_plan():
+    text = "通知提出利用3年时间,推动200所以上高校服务2000家以上企业。"
+    assert totals(text) == set()
+
+
+def test_the_set_a_share_is_taken_from_is_no_figure():
+    assert totals("这意味着全省120多所高校中,将有一半以上参与合作。今年已有45所高校签约。") == {("universities", 45)}
+
+
+def test_what_a_site_is_made_of_is_its_stock():
+    text = "科技城由研发区和孵化区构成,研发区约800亩,设有12个研究院和60多个实验室。"
+    assert totals(text) == set()
+    assert totals("科技城今年新建研究院3个。") == {("bases", 3)}
+
+
+def test_a_provinces_technology_market_is_not_the_cooperations_deals():
+    text = "去年全省共完成技术合同登记18000项,成交额400亿元。本次对接会签订技术合同35项,合同金额1.2亿元。"
+    assert totals(text) == {("agreements", 35), ("amount_signed", 120000000)}
+
+
+def test_what_a_fair_is_to_show_is_its_preview():
+    text = "对接活动将于下月举行,征集的1200余项科技成果将按产业分专场集中亮相。"
+    assert totals(text) == set()
+    assert totals("本届大会征集科技成果1200项。") == {("achievements", 1200)}

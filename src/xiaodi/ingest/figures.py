@@ -37,8 +37,8 @@ METRICS: tuple[str, ...] = (
 
 # Keyword → metric. Several keywords may end at the same place; the longest wins (项目合作协议 over 合作协议).
 _KEYWORDS: dict[str, tuple[str, ...]] = {
-    "universities": ("高校院所", "高等院校", "高等学校", "科研院所", "研究院所", "高职院校", "职业院校", "院所",
-                     "高校", "大学", "院校", "科研机构", "学校"),
+    "universities": ("高校院所", "大院大所", "高等院校", "高等学校", "科研院所", "研究院所", "高职院校", "职业院校",
+                     "院所", "高校", "大学", "院校", "科研机构", "学校"),
     "agreements": ("合作协议", "框架协议", "协议", "合同", "备忘录"),
     "projects_signed": ("签约项目", "签订项目", "项目合作协议", "签约合作项目"),
     "projects_landed": ("落地项目", "项目落地", "落地转化项目", "开工项目"),
@@ -74,7 +74,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 _CLASSIFIERS: dict[str, str] = {
     "universities": "所家个", "agreements": "个项份件", "projects_signed": "个项件", "projects_landed": "个项件",
     "projects": "个项件", "bases": "个座家处所", "tech_demand": "项个条", "talent_demand": "人名个项",
-    "project_demand": "个项", "achievements": "项个件", "positions": "个类", "experts": "名位人",
+    "project_demand": "个项", "achievements": "项个件条", "positions": "个类", "experts": "名位人",
     "talents": "名位人", "students": "名位人", "events": "次场期个届", "enterprises": "家个户",
     "intents": "人名个项份", "contacts": "次", "teams": "个支",
 }  # fmt: skip
@@ -105,7 +105,8 @@ _PLAN_VERBS = r"(?:建设|新建|建成|引进|实现|完成|新增|签约|签�
 _PLAN = re.compile(
     rf"计划{_PLAN_VERBS}|拟{_PLAN_VERBS}|力争|目标是|目标为|预计|争取|确保|下一步|今后|将(?:建设|新建|打造|引进|实现|达到|完成|新增|签约|签订|培育|推动|"
     r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以|在|与|于|共建|联合)|到20\d\d年|年底前|年内|"
-    r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后"
+    r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后|"
+    r"(?:利用|用|花)\d+年(?:左右)?(?:时间|时)"  # "提出利用5年时间,推动1000所以上高校…": a goal over years to come
 )
 _PERIOD = re.compile(
     r"(?:截至|截止|自)?20\d\d年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|至今|上半年|下半年|全年|底|末|初)?"
@@ -200,6 +201,8 @@ def _best_keyword_at(segment: str, cls: str, *, money: bool, rightmost: bool,
         end = m.start() + len(word)
         if not metric or m.start() < start_from or _NOT_HEAD.match(segment, end):
             continue
+        if metric == "universities" and _PLACE_OF_SCHOOLS.match(segment, end):
+            continue
         key = (end, len(word)) if rightmost else (-m.start(), len(word))
         if best is None or key > best[:2]:
             best = (*key, metric, m.start(), end)
@@ -208,6 +211,8 @@ def _best_keyword_at(segment: str, cls: str, *, money: bool, rightmost: bool,
 
 # A display or show that a keyword only qualifies (成果展示区14个, 1个成果展示): what is counted is the display.
 _NOT_HEAD = re.compile(r"展示|展区|展览|展厅|展台|展馆|专区")
+# A place named after schools (1个国家大学科技园, 大学城): a park or a town, not a count of schools.
+_PLACE_OF_SCHOOLS = re.compile(r"科技园|科技城|城(?!市)|园区")
 
 
 def _fits(keyword: str, cls: str, *, money: bool) -> str | None:
@@ -337,6 +342,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     if (found or money) and nearer.search(before, found[2] if found else 0):
         return None  # "招聘会共设展位280个", "年产值15亿元、税收8000万元": the nearer noun is not a programme figure
     metric = found[0] if found else None
+    if money and not metric and _PROJECT_INPUT.search(raw_before):
+        metric = "investment"  # "项目研发总投入3.5亿元": signed projects' input is signed money (_signed_investment)
     if money and not metric:  # "设立…基金,首期投放规模5亿元": the money's noun is in the clause before
         metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
     if money and not metric and _GENERIC_AMOUNT.search(raw_before) and _DEAL.search(text, lo, m.start()):
@@ -613,27 +620,34 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
     _mark_parts_of_a_sum(text, figures)
     _mark_continued_breakdowns(text, figures)
     _mark_selections(text, figures)
+    _mark_summed_parts(text, figures)
+    _mark_money_of_parts(text, figures)
+    _mark_restated_parts(figures)
 
 
-# "确定本次来连对接的…18项技术需求", "重点发布100余项", "展出1491项": what is picked out of a set already counted.
-_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出")
+# "确定本次来连对接的…18项技术需求", "重点发布100余项", "展出1491项", "邀请241所高校" (of the 425 attending): what is
+# picked out of a set already counted.
+_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出|邀请|推介")
 
 
-# Items an event collects and then shows or picks from; projects picked for a signing on stage are signings of their
-# own ("遴选了15个…项目现场签约"), as the labels have them.
-_COLLECTED = frozenset({"tech_demand", "talent_demand", "project_demand", "achievements"})
+# Items an event collects and then shows or picks from, and the schools it gathers and then invites to one of its
+# parts; projects picked for a signing on stage are signings of their own ("遴选了15个…项目现场签约"), as the labels
+# have them.
+_COLLECTED = frozenset({"tech_demand", "talent_demand", "project_demand", "achievements", "universities"})
 
 
 def _mark_selections(text: str, figures: list[StatedFigure]) -> None:
-    """Needs or achievements picked out (遴选, 重点发布, 展出…) of a larger count of the same kind stated earlier in
-    the paragraph are a part of it: the labelling rules keep what was collected, not what was then shown of it."""
+    """Needs, achievements or schools picked out (遴选, 重点发布, 展出, 邀请, 推介…) of a larger count of the same
+    kind stated earlier in the paragraph or the one before are a part of it: the labelling rules keep what was
+    collected, not what was then shown of it ("发布科技成果2656项。\n…现场推介20项科技成果")."""
     for fig in figures:
         if fig.part_of is not None or fig.is_plan or fig.metric not in _COLLECTED:
             continue
         clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
         if not _PICKED.search(text, clause_start, fig.start):
             continue
-        paragraph = text.rfind("\n", 0, fig.start) + 1
+        paragraph = text.rfind("\n", 0, fig.start)
+        paragraph = text.rfind("\n", 0, paragraph) + 1 if paragraph > 0 else 0
         if any(paragraph <= e.start < clause_start and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
                for e in figures):
             fig.part_of = fig.metric
@@ -682,6 +696,65 @@ def _mark_parts_of_a_sum(text: str, figures: list[StatedFigure]) -> None:
             if paragraph <= e.start < fig.start and e.part_of is None and not e.is_plan and _same_kind(fig, e) \
                     and e.value < fig.value:
                 e.part_of = e.metric
+
+
+def _next_paragraph_end(text: str, at: int) -> int:
+    """The end of the paragraph after the one ``at`` is in (a report may state the total, then break it down)."""
+    end = text.find("\n", at)
+    end = text.find("\n", end + 1) if end >= 0 else -1
+    return len(text) if end < 0 else end
+
+
+def _summing_run(total: StatedFigure, later: list[StatedFigure]) -> list[StatedFigure]:
+    """The first run of two or more consecutive figures in ``later`` whose values add up to the total, if any."""
+    for i in range(len(later)):
+        acc = Decimal(0)
+        for j in range(i, len(later)):
+            acc += later[j].value
+            if acc == total.value and j > i:
+                return later[i : j + 1]
+            if acc >= total.value:
+                break
+    return []
+
+
+def _mark_summed_parts(text: str, figures: list[StatedFigure]) -> None:
+    """Figures that follow a total in its paragraph or the next and add up to it, one after the other, break it down
+    ("75所高校参展。\n…国内高校70所…另外还有5所国外高校"; "30个签约项目中有…10项…另有…20项"): only the total is a
+    figure. Inner totals are read first, so the parts of a part ("上海地区高校20所,外省市高校50所") are set aside
+    before the outer sum is looked for."""
+    for total in sorted(figures, key=lambda f: -f.start):
+        if total.part_of is not None or total.is_plan or total.metric in _MONEY:
+            continue
+        end = _next_paragraph_end(text, total.start)
+        later = [f for f in figures if total.start < f.start < end and f.part_of is None and not f.is_plan
+                 and _same_kind(total, f) and f.value < total.value]
+        for part in _summing_run(total, later):
+            part.part_of = part.metric
+
+
+def _mark_money_of_parts(text: str, figures: list[StatedFigure]) -> None:
+    """Money stated after a part in the same sentence, with no other count or total in between, is the part's money
+    ("另有校企合作项目20项,…技术合同金额超过1亿元"): a part of the whole's money, not a figure of its own."""
+    owner: StatedFigure | None = None
+    for fig in figures:
+        if fig.metric not in _MONEY:
+            owner = fig
+            continue
+        if owner is None or owner.part_of is None or fig.part_of is not None or fig.is_total or fig.is_plan:
+            continue
+        # money named as a total (签约总金额, 总投资) is the whole's, whatever part was counted before it
+        whole = "总" in _before(text, fig.start, _sentence_start(text, fig.start))
+        if not whole and not re.search(r"[。！？!?\n]", text[owner.start : fig.start]):
+            fig.part_of = fig.metric
+
+
+def _mark_restated_parts(figures: list[StatedFigure]) -> None:
+    """A later figure with the value and metric of a part restates that part ("其中…高校43所…。…由43所高校共同呈现")."""
+    parts = {(f.metric, f.value) for f in figures if f.part_of is not None}
+    for fig in figures:
+        if fig.part_of is None and not fig.is_plan and (fig.metric, fig.value) in parts:
+            fig.part_of = fig.metric
 
 
 # "在218个签约项目中,…": the set a breakdown is taken from, restated.
@@ -754,7 +827,8 @@ def _in_headline(text: str, at: int) -> bool:
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
     line = text[start : end if end >= 0 else len(text)]
-    return len(line.strip()) <= 40 and not re.search(r"[。！？!?]", line)
+    # a headline may ask (…为何齐聚南京?): only a mark inside the line ends a sentence
+    return len(line.strip()) <= 40 and not re.search(r"[。！？!?]", line.strip().rstrip("？?！!"))
 
 
 # --- tables (表格) ---------------------------------------------------------------------------------------------
@@ -872,7 +946,11 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
     return out
 
 
-_INVESTMENT_TOTAL = re.compile(r"(?:总投资额?|投资总额|协议总投资)(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+_INVESTMENT_TOTAL = re.compile(r"(?:总投资额?|投资总额|协议总投资|项目(?:研发)?总投入)"
+                               r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+# The total input of the projects counted just before (项目研发总投入3.5亿元): their investment, signed money when the
+# sentence has signed them (the real reports' labels, bench/ingest/reports_news/README.md, fifth batch).
+_PROJECT_INPUT = re.compile(r"项目(?:研发)?总投入(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
 
 
 def _signed_investment(text: str, out: list[StatedFigure]) -> None:
@@ -899,14 +977,24 @@ def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
 
 # Schools that recruit (4所新设本科院校在…进行专场招聘, …高校拟引进…人才) are employers, not partners of a cooperation.
 _HIRES = re.compile(r"招聘|招才|引才|引进[^，,。；;]{0,16}?(?:人才|博士|硕士|教师)")
+# Schools named as the ones that came to recruit ("前来上海招聘的浙江高校就有42所"): employers at a job fair.
+_RECRUITERS = re.compile(r"(?:招聘|招才|引才|揽才)的[^，,。；;\d]{0,8}?(?:高校|院校|大学|院所|科研院所|学校)")
+_LIST_GOES_ON = re.compile(r"\s*(?:另外还有|另外|还有|另有)")
 # … unless the place goes to them to recruit ("走进…30余所高校开展招聘"): then they are where the cooperation happens.
 _TO_THEM = re.compile(r"走进|赴|到|进入|深入|前往|来到|与|同|在")
 
 
 def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """The schools are the subject of a recruiting verb that follows them closely (the next clause may carry it:
-    "…4所新转设本科高校,拟引进334名…人才")."""
+    "…4所新转设本科高校,拟引进334名…人才"), or the recruiters the clause names ("前来招聘的浙江高校就有42所", and
+    the list it goes on with: "另外还有科研院所17家")."""
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    if _RECRUITERS.search(text, clause_start, m.start()):
+        return True
+    if _LIST_GOES_ON.match(text, clause_start) and clause_start > lo:
+        previous_clause = max(lo, max(text.rfind(c, lo, clause_start - 1) for c in "，,；;") + 1)
+        if _RECRUITERS.search(text, previous_clause, clause_start):
+            return True
     hires = _HIRES.search(text, m.end(), min(hi, m.end() + 24))
     # "30所高校的2000名毕业生参加招聘会": another count, or attending, between them: the schools do not recruit
     between = text[m.end() : hires.start()] if hires else ""
@@ -952,12 +1040,41 @@ _DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amo
 # Two kinds of need counted as one ("600多项企业技术需求和融资项目需求", "技术需求与融资需求6824项"): a mixed count,
 # which the labelling rules leave out; needs counted apart ("技术难题80个、融资需求60项") are not mixed.
 _MIXED_NEEDS = re.compile(r"需求[^\d，,。；;]{0,8}?(?:和|与|及|以及)[^\d，,。；;]{0,6}?(?:融资|资金)")
+# A school's own record, told in a report of its cooperation (福州大学在办学过程中…已建设了…131个省部级科技创新
+# 平台): what the school built over its history, not what the cooperation brought about.
+_OWN_RECORD = re.compile(r"办学过程中|办学以来|建校以来|(?:建校|办学)\d+(?:多|余)?年来")
+# A share taken of the set just named ("…高校中,将至少有1/3的高校…", "…中,超过60%…"): when the set is all of a
+# territory's (全国3000多所高校中), it is the territory's stock; a set of results stays a figure ("在签约的45个项目中,
+# 大部分已开工").
+_SHARE_OF_SET = re.compile(r"\d+/\d+|\d+(?:\.\d+)?[%％]|[一二三四五六七八九十]分之[一二三四五六七八九十]|"
+                           r"一半|半数|过半|大多数|大部分")
+_WHOLE_TERRITORY = re.compile(r"(?:全国|全省|全市|全区|全县)(?:共有|有)?$")
+# A place described by what it is made of ("由平台区、学院区及孵化区构成"): its facilities are its stock.
+_MADE_OF = re.compile(r"由[^。；;]{1,30}?(?:构成|组成)")
+# A province's or the nation's technology market ("全省共完成技术合同登记25947项", "全省吸纳、输出技术合同成交额…"):
+# the contracts of every party in it, not the deals of the cooperation the report is about. (A city's technology
+# market stays: the synthetic dev labels count a city's 全市技术合同成交额 as its technology-transfer results.)
+_TERRITORY_MARKET = re.compile(r"(?:全省|全国)[^。；;]{0,10}?技术合同")
+# … until the sentence comes back to the cooperation's own time (今年, 此次, 会上…).
+_NOW = re.compile(r"今年|本年|此次|本次|这次|当天|当日|会上|会期|日前|近日|目前")
+
+
+def _in_own_record(text: str, lo: int, start: int) -> bool:
+    ends = [r.end() for r in _OWN_RECORD.finditer(text, lo, start)]
+    return bool(ends) and not _NOW.search(text, ends[-1], start)
 
 
 def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) -> bool:
-    """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, or a
-    count of technology needs mixed with needs of another kind."""
-    if _REST_OF.search(text, max(lo, m.start() - 3), m.start()):
+    """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, a count
+    of technology needs mixed with needs of another kind, or a school's own record."""
+    if _REST_OF.search(text, max(lo, m.start() - 3), m.start()) or _in_own_record(text, lo, m.start()):
+        return True
+    if _SET_FRAME_AFTER.match(text, m.end()) and _SHARE_OF_SET.search(text, m.end(), hi) and \
+            _WHOLE_TERRITORY.search(text, max(lo, m.start() - 4), m.start()):
+        return True  # "全国3000多所高校中,将至少有1/3…": a territory's whole set a share is taken from
+    if metric == "bases" and _MADE_OF.search(text, lo, m.start()):
+        return True  # "创新港由平台区…构成,…建立了…29个研究院": what a site is made of, not what was built for it
+    if metric in {"agreements", "amount_signed"} and _TERRITORY_MARKET.search(text, lo, m.start()):
         return True
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
@@ -1070,6 +1187,10 @@ _TARGET_AFTER = re.compile(r"(?:以上|左右)?的?(?:目标|任务)")
 _PLANNED_INVESTMENT = re.compile(r"(?:预计|计划)总投资")
 
 
+# Items a fair has yet to show ("…3600余项科技成果将按产业类别集中亮相"): the preview of an event, not its result.
+_TO_BE_SHOWN = re.compile(r"[^，,。；;\d]{0,12}?将[^，,。；;\d]{0,12}?(?:亮相|展出|展示|发布|参展|推介)")
+
+
 # "每年…": what a programme does every year, stated as a floor (…以上), is its quota.
 _YEARLY = re.compile(r"每年|每一年|年均")
 
@@ -1081,6 +1202,8 @@ def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
         return True
     if text.startswith("以上", end) and _YEARLY.search(text, lo, start):
         return True  # "每年…组织250家以上用人单位,5000个以上…岗位": a standing yearly quota, not what was done
+    if metric in _COLLECTED and _TO_BE_SHOWN.match(text, end):
+        return True  # "3600余项科技成果将…集中亮相": a fair's preview, what it is to show
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     plans = [p for p in _PLAN.finditer(text, lo, start)
              if not (metric == "investment" and _PLANNED_INVESTMENT.match(text, p.start()))]
