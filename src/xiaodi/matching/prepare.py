@@ -29,9 +29,12 @@ from xiaodi.demands.models import Demand, DemandState
 from xiaodi.matching.engine import EngineConfig, query_dense_text
 from xiaodi.matching.service import MatchService, Progress, demand_match_text, service_for
 
+log = logging.getLogger(__name__)
 S = DemandState
 # Demands still to be matched: from the draft an office may already match to the claims being weighed.
 TO_MATCH = (S.DRAFT, S.SUBMITTED, S.REVIEWED, S.PUBLISHED, S.CLAIMED, S.SHORTLISTED)
+# One thread: the saves of a process are encoded in their order, and never two at once beside the requests.
+_PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaodi-demand-prepare")
 
 
 def demand_queries(session: Session, ids: Collection[int] | None = None) -> list[str]:
@@ -53,11 +56,6 @@ def prepare_demand_queries(session: Session, ids: Collection[int] | None = None,
     """Encode the query vectors of the demands ``ids`` (None: every open demand) in this process; returns how many
     distinct texts were given (0 without an encoder)."""
     return service_for(session).prepare_queries(demand_queries(session, ids), progress)
-
-
-log = logging.getLogger(__name__)
-# One thread: the saves of a process are encoded in their order, and never two at once beside the requests.
-_PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaodi-demand-prepare")
 
 
 def prepare_later(session: Session, ids: Collection[int]) -> Future[int]:
