@@ -296,3 +296,22 @@ def test_demo_records_are_numbered_like_new_ones(db: Session) -> None:
     new = create_demand(db, actor=Actor.system("test"), owner_id=owner.id, title="新需求", kind="technology")
     assert re.fullmatch(rf"XQ-{dt.date.today().year}-\d{{6}}", new.code)
     db.rollback()
+
+
+def test_the_demo_builds_the_indexes_a_demand_is_matched_against_so_its_server_loads_them_at_start(
+        demo: tuple[Engine, DemoSummary, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from xiaodi.demo.cli import _build_match_indexes
+    from xiaodi.matching import service
+
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.delenv("XIAODI_MATCH_INDEX_DIR", raising=False)
+    service.reset_services()
+    engine, _, path = demo
+    _build_match_indexes(engine, Console(file=None, quiet=True))
+    with Session(engine) as session:
+        svc = service.service_for(session)
+        assert all(svc.in_use(t) for t in service.DEMAND_TARGETS["technology"])
+    assert (path.parent / "xiaodi-index" / "university" / "records.jsonl").exists()
+    service.reset_services()

@@ -70,6 +70,19 @@ def clear_previous_demo(path: Path) -> bool:
     return True
 
 
+def _build_match_indexes(engine: Engine, err: Console) -> None:
+    """The indexes a demand is matched against, built now (and any left by an earlier demo replaced): the server
+    loads them when it starts, so the first demand's candidates do not wait for them."""
+    from sqlalchemy.orm import Session
+
+    from xiaodi.matching.service import DEMAND_TARGETS, rebuild_index
+
+    with Session(engine) as session:
+        for target in DEMAND_TARGETS["technology"]:
+            rebuild_index(session, target)
+    err.print("  匹配索引已建立")
+
+
 def web_available() -> bool:
     """The web platform is there when ``xiaodi.web.app:create_app`` exists."""
     try:
@@ -124,6 +137,7 @@ def demo(
 
     try:
         summary = build_demo(engine, progress=progress)
+        _build_match_indexes(engine, err)
     finally:
         engine.dispose()
     for line in summary.render_summary():

@@ -576,9 +576,11 @@ WARM_UP_QUESTION = "钢渣综合利用"  # any question: it loads what every que
 
 
 def warm_up(engine: Engine) -> threading.Thread:
-    """Load what a demand's match needs — the indexes of its targets (built from the ledger if none is on disk), the
-    discipline router, the strength tables and the model — in a background thread of a starting server (索引预热):
-    on the demo ledger the first person to save a demand waited ~5 s for them on the page that shows its candidates."""
+    """Load what a demand's match needs in a background thread of a starting server (索引预热): the model, and the
+    indexes of a demand's targets that are on disk (``xiaodi index rebuild``, the demo) with their router and
+    strength tables — the first person to save a demand waited ~5 s for them on its page of candidates. An index
+    not on disk is left to the first question: building one from a province's ledger and encoding it is work a
+    server should not start on its own (``in_use``)."""
     from xiaodi.core.db import reading
 
     with Session(bind=reading(engine)) as session:
@@ -586,8 +588,11 @@ def warm_up(engine: Engine) -> threading.Thread:
 
     def run() -> None:
         try:
+            svc.prepare_queries([WARM_UP_QUESTION])  # loads the model (a lookup once its vector is cached)
             with Session(bind=reading(engine)) as session:
                 for target in DEMAND_TARGETS["technology"]:
+                    if not svc.in_use(target):
+                        continue
                     try:
                         svc.answer(session, WARM_UP_QUESTION, target, 1, None)
                     except (EmptyIndex, NoKnownTerms):
