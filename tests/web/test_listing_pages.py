@@ -301,7 +301,6 @@ def test_an_offices_pages_past_the_count_cap_are_the_plain_querys_pages(
 def test_the_regions_a_viewer_sees_are_those_of_the_rows_however_found(session: Session, world: World) -> None:
     """The 地区 filter's regions of a viewer who is no office: on PostgreSQL found by a skip scan along the region
     index, on SQLite by ``DISTINCT`` — the same regions as the plain query's."""
-    from sqlalchemy import select
 
     from xiaodi.web.listing import regions_seen
 
@@ -318,3 +317,25 @@ def test_the_regions_a_viewer_sees_are_those_of_the_rows_however_found(session: 
             assert len(got) == len(set(got)) == min(300, len(expected)), (name, viewer.name)  # at most 300
             assert set(got) <= expected, (name, viewer.name)
     assert regions_seen(session, load_specs()["demands"], enterprise), "the enterprise sees its own demands"
+
+
+def test_an_offices_rows_outside_its_regions_are_those_of_the_plain_query(session: Session, world: World) -> None:
+    """The rows outside an office's regions that it sees (全省公开 on the page) are found with the office's own
+    region test written false — which it is outside its regions — and are the plain query's rows."""
+    from xiaodi.demands import service as demands
+    from xiaodi.web.listing import _outside, _visible_outside
+
+    from .conftest import ACTOR
+
+    for step in ("submit", "review", "publish"):  # a public demand of 太原: outside 河津, seen by its office
+        demands.transition(session, actor=ACTOR, demand_id=world.other_demand_id, step=step)
+    session.flush()
+    county = Viewer(user_id=4, name="县办", roles=frozenset({Role.COUNTY_OFFICE}),
+                    region_ids=frozenset({world.hejin.id}))
+    for name in ("demands", "projects", "organisations", "talent-applications", "talents"):
+        spec = load_specs()[name]
+        got = set(session.scalars(_visible_outside(spec, county, ListQuery())))
+        plain = build_select(spec, county, ListQuery(), part=_outside(spec.region_column, [world.hejin.id]))
+        assert got == set(session.scalars(plain.with_only_columns(spec.model.id))), name
+        if name == "demands":
+            assert world.other_demand_id in got

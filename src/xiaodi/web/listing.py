@@ -32,8 +32,9 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from xiaodi.accounts.scope import Viewer, office_regions, region_choices_for, region_names, regions_under
 from xiaodi.core import search
@@ -737,8 +738,7 @@ def region_view(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQu
         return RegionView(None, {})
     own_filter = any(f.name == REGION_FILTER for f in spec.filters)
     if viewer.is_office and not viewer.is_admin:
-        outside: Any = build_select(spec, viewer, lq, part=_outside(column, sorted(viewer.region_ids)))
-        outside = outside.with_only_columns(spec.model.id).exists()
+        outside: Any = _visible_outside(spec, viewer, lq).exists()
         nothing_outside = _nothing_outside(spec, viewer)
         if nothing_outside is not None:
             outside = case((nothing_outside, false()), else_=outside)
@@ -779,6 +779,29 @@ def regions_seen(session: Session, spec: ResourceSpec, viewer: Viewer) -> list[i
     found = found.union_all(select(lowest_above(found.c.region_id)).where(found.c.region_id.is_not(None)))
     stmt = select(found.c.region_id).where(found.c.region_id.is_not(None)).limit(300)
     return list(session.scalars(stmt))
+
+
+def _visible_outside(spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[Any]:
+    """The ids of the list's rows outside an office's regions that ``viewer`` sees (全省公开 and the like).
+
+    Outside its regions the office's own test of the scope (``region IN (its regions)``, ``in_office_regions``)
+    is false by definition, and it is written as false here: the database cannot see that ``region IN (3)``
+    and ``region < 3 OR region > 3`` exclude each other, and PostgreSQL read the whole table to find no row
+    (a county office's one-stop applications, whose scope is that test alone: 200,000 rows, 13–28 ms a page on
+    the benchmark ledger); with the test written false the condition folds to false before any row is read."""
+    column = spec.region_column
+    ids = sorted(viewer.region_ids)
+    own = column.in_(ids)
+
+    def office_test_false(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BinaryExpression) and element.compare(own):
+            return false()
+        return None
+
+    stmt = build_select(spec, viewer, lq, part=_outside(column, ids))
+    assert stmt.whereclause is not None  # the part, at least
+    where = replacement_traverse(stmt.whereclause, {}, office_test_false)
+    return select(spec.model.id).where(where)
 
 
 def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer, columns: list[Column],
