@@ -29,7 +29,8 @@ class ListOut(BaseModel):
     page: int
     size: int
     total_exact: bool = Field(
-        default=True, description="false 表示关键词搜索（q）命中的记录超过 total 条：搜索只计数到上限，请缩小范围")
+        default=True, description="false 表示记录超过 total 条：清单只计数到上限（翻到不足一页即为末页），"
+                                  "关键词搜索（q）亦然，可缩小范围")
 
 
 class MeOut(BaseModel):

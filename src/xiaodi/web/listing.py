@@ -32,8 +32,9 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import BinaryExpression, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from xiaodi.accounts.scope import Viewer, office_regions, region_choices_for, region_names, regions_under
 from xiaodi.core import search
@@ -50,6 +51,10 @@ DEFAULT_PAGE_SIZE = 20
 EXPORT_LIMIT = 50_000
 # A search (?q=) reads every row's text; past this many matches its total is shown as "more than" (超过 N 条).
 SEARCH_COUNT_CAP = 1_000
+# A list counts its rows up to this many (or to its page's end); past it the total is shown as "more than". An exact
+# count reads every visible row: 82,000 public demands or a department's 20,000 applications cost 25–55 ms a page on
+# PostgreSQL for the count alone (benchmark ledger, docs/benchmarks_web.md), counting to 1,001 costs 0.2–2 ms.
+LIST_COUNT_CAP = 1_000
 WALK_ROWS = 2_000  # rows a page sorted by an index may read in the index's order before SQLite should collect and sort
 
 
@@ -444,11 +449,16 @@ def _walk_is_short(session: Session, spec: ResourceSpec, wanted: int | None, tot
     ``WALK_ROWS`` rows read (the selection spread evenly over the table)."""
     if not wanted or not total:
         return False
-    key = ("max_id", spec.model.__table__.name)  # once per request: both parts of a page ask (_own_region_page)
+    return wanted * _table_rows(session, spec) <= WALK_ROWS * total
+
+
+def _table_rows(session: Session, spec: ResourceSpec) -> int:
+    """The list's table's highest id (its rows, near enough), read once per request: both parts of a page and
+    the count's cap ask (``_own_region_page``, ``count_cap``)."""
+    key = ("max_id", spec.model.__table__.name)
     if key not in session.info:
         session.info[key] = session.scalar(select(func.max(spec.model.id))) or 0
-    table_rows = session.info[key]
-    return wanted * table_rows <= WALK_ROWS * total
+    return int(session.info[key])
 
 
 def _leads_an_index(spec: ResourceSpec, sort: str) -> bool:
@@ -506,17 +516,6 @@ def order_by(spec: ResourceSpec, stmt: Select[Any], sort: str, *, first: Any = N
     return stmt
 
 
-def count_rows(session: Session, spec: ResourceSpec, stmt: Select[Any]) -> int:
-    """How many rows the list's conditions select: ``count(*)`` over the list's own table (no subquery of
-    columns, so a covering index can answer it)."""
-    return int(session.scalar(count_statement(stmt)) or 0)
-
-
-def count_statement(stmt: Select[Any]) -> Select[Any]:
-    """``count_rows``'s statement."""
-    return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
-
-
 def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery, *,
                own_first: bool = True) -> Page:
     """One page of the list: two statements (count and rows) plus the model's eager loads.
@@ -525,10 +524,11 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     and only those rows are loaded with their joined relations. Sorting the joined rows instead would join
     every row of the list (owner, region …) before the sort keeps twenty of them.
 
-    A search (``q``) reads every candidate row's text, so it reads them once: one statement takes the sorted
-    ids of the matches up to ``SEARCH_COUNT_CAP`` (or the page's end, when further) — which gives the page and
-    the total — instead of a count and a page that would each read the table. Past the cap the total is a
-    lower bound (``total_exact`` False: the page says "more than").
+    The count stops at ``LIST_COUNT_CAP`` rows (or the page's end, when further — ``count_cap``): past it the
+    total is a lower bound (``total_exact`` False: the page says "more than" and the pager goes on while pages
+    are full). A search (``q``) reads every candidate row's text, so it reads them once: one statement takes the
+    sorted ids of the matches up to ``SEARCH_COUNT_CAP`` (or the page's end, when further) — which gives the page
+    and the total — instead of a count and a page that would each read the table.
 
     An office's own region comes first (``own_region_first``); ``own_first=False`` says the caller knows the
     list shows nothing else (``RegionView.others``), so that an index can still serve the sort. Without a
@@ -542,9 +542,12 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     if lq.q:
         total = None
     elif first is not None:
-        total, own_page = _own_region_page(session, spec, viewer, lq)
+        total, exact, own_page = _own_region_page(session, spec, viewer, lq)
     else:
-        total = count_rows(session, spec, build_select(spec, viewer, lq))  # a covering index answers
+        cap = count_cap(session, spec, lq)
+        counted = int(session.scalar(count_upto(build_select(spec, viewer, lq), spec, cap)) or 0)
+        exact = counted <= cap
+        total = counted if exact else cap
     if total is None:
         stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
         ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort, first=first)
@@ -556,7 +559,8 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     elif own_page is not None:
         page_ids = own_page
     else:
-        stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total)
+        # past the cap the selection holds at least cap + 1 rows: what the walk's choice is told (scoped_rows)
+        stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=total + (not exact))
         page_ids = order_by(spec, stmt.with_only_columns(model.id), lq.sort).limit(lq.size).offset(offset)
         if session.get_bind().dialect.name == "postgresql":
             # The page's ids are read first, then their rows: given the ids as a subquery, PostgreSQL joined every
@@ -571,25 +575,48 @@ def fetch_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQue
     return Page(items=items, total=total, page=lq.page, size=lq.size, total_exact=exact)
 
 
-def _own_region_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> tuple[int, list[int]]:
-    """The list's count and the page's ids when an office's own region comes first (本辖区在前): the list read as
-    two lists, the own region's rows and then the others', each in the sort's order and cut by its own
-    LIMIT/OFFSET — one statement for the counts, one for the page (a UNION ALL of the two parts' pages).
+def count_cap(session: Session, spec: ResourceSpec, lq: ListQuery) -> int:
+    """How far a list's count goes (``LIST_COUNT_CAP``): at least to the page's end, so that a page past the cap
+    still knows whether it holds rows; and on SQLite, for a page read in its sort index's order, far enough for
+    ``_walk_is_short`` to be answered as the exact count would answer it (the walk is short when the selection
+    holds at least ``wanted × table rows ÷ WALK_ROWS`` rows: 2,000 of the 200,000 one-stop applications)."""
+    wanted = lq.page * lq.size
+    cap = max(LIST_COUNT_CAP, wanted)
+    if session.get_bind().dialect.name == "sqlite" and WALK_ROWS > 0 and not lq.q and _leads_an_index(spec, lq.sort):
+        cap = max(cap, -(-wanted * _table_rows(session, spec) // WALK_ROWS))
+    return cap
+
+
+def count_upto(stmt: Select[Any], spec: ResourceSpec, cap: int) -> Select[Any]:
+    """``count(*)`` of the list's rows, stopping after ``cap + 1`` (which says "more than ``cap``"): the ids only,
+    so that a covering index can answer it."""
+    rows = stmt.with_only_columns(spec.model.id, maintain_column_froms=True).order_by(None).limit(cap + 1)
+    return select(func.count()).select_from(rows.subquery())
+
+
+def _own_region_page(session: Session, spec: ResourceSpec, viewer: Viewer,
+                     lq: ListQuery) -> tuple[int, bool, list[int]]:
+    """The list's count (whether exact) and the page's ids when an office's own region comes first (本辖区在前):
+    the list read as two lists, the own region's rows and then the others', each in the sort's order and cut by
+    its own LIMIT/OFFSET — one statement for the counts, one for the page (a UNION ALL of the two parts' pages).
 
     One statement ordered by ``CASE WHEN region IN (own) …`` could use no index for its order: SQLite collected
     and sorted every visible row for each page (a county office's demands 2,208 ms of a 2,856 ms page on the
-    100k ledger, measured); each part alone is served by the sort's index or by the region's. Of the two parts
-    the cheaper is counted: an office with a few regions of its own, its part through the region index; a
-    province, the others' (none, read from the region index's ends, ``_nothing_outside``)."""
+    100k ledger, measured); each part alone is served by the sort's index or by the region's. The list and its
+    own part are counted up to the cap (``count_cap``), the own part through the region index; the others'
+    part is not counted: proving it empty read every row outside the office's regions (a county's one-stop
+    applications: 16 ms). An own part past the cap fills the page by itself (the cap is past the page's end);
+    otherwise it is exact, and so is where the others' rows begin."""
     model = spec.model
-    own, others, few = own_region_parts(spec, viewer)
+    own, others = own_region_parts(spec, viewer)
     offset = (lq.page - 1) * lq.size
-    counted = _part_count(session, spec, viewer, lq, own if few else others,
-                          unless=None if few else _nothing_outside(spec, viewer))
-    total_count = count_statement(build_select(spec, viewer, lq))
-    row = session.execute(select(total_count.scalar_subquery(), counted.scalar_subquery())).one()
-    total, part = int(row[0] or 0), int(row[1] or 0)
-    own_total = part if few else total - part
+    cap = count_cap(session, spec, lq)
+    counted = count_upto(build_select(spec, viewer, lq), spec, cap)
+    row = session.execute(select(counted.scalar_subquery(),
+                                 _part_count(session, spec, viewer, lq, own, cap).scalar_subquery())).one()
+    total, own_total = int(row[0] or 0), int(row[1] or 0)
+    exact = total <= cap
+    total = total if exact else cap + 1  # at least: what the others' part is told below, then the page says cap
     arms = []
     if offset < own_total:
         stmt = scoped_rows(session, spec, viewer, lq, wanted=offset + lq.size, total=own_total, part=own)
@@ -599,24 +626,22 @@ def _own_region_page(session: Session, spec: ResourceSpec, viewer: Viewer, lq: L
         skip = max(0, offset - own_total)
         stmt = scoped_rows(session, spec, viewer, lq, wanted=skip + rest, total=total - own_total, part=others)
         arms.append(order_by(spec, stmt.with_only_columns(model.id), lq.sort).limit(rest).offset(skip))
+    shown = total if exact else cap
     if not arms:
-        return total, []
+        return shown, exact, []
     page = arms[0] if len(arms) == 1 else union_all(*[select(arm.subquery().c.id) for arm in arms])
-    return total, list(session.scalars(page))
+    return shown, exact, list(session.scalars(page))
 
 
 def _part_count(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery, part: Any,
-                unless: ColumnElement[bool] | None = None) -> Select[Any]:
-    """The count of one part of the list (a statement), found through the region index: on SQLite no other
-    condition may choose an index (the scope's covering index was scanned whole instead, 59 of 60 ms); 0
-    without counting when ``unless`` holds."""
+                cap: int) -> Select[Any]:
+    """The count of one part of the list up to ``cap + 1`` (a statement), found through the region index: on
+    SQLite no other condition may choose an index (the scope's covering index was scanned whole instead, 59 of
+    60 ms)."""
     stmt = build_select(spec, viewer, lq)
     if session.get_bind().dialect.name == "sqlite" and stmt.whereclause is not None:
         stmt = select(spec.model).where(_drives_no_index(stmt.whereclause))
-    counted = count_statement(stmt.where(part))
-    if unless is not None:
-        counted = select(case((unless, 0), else_=counted.scalar_subquery()))
-    return counted
+    return count_upto(stmt.where(part), spec, cap)
 
 
 def _nothing_outside(spec: ResourceSpec, viewer: Viewer) -> ColumnElement[bool] | None:
@@ -636,16 +661,15 @@ def _nothing_outside(spec: ResourceSpec, viewer: Viewer) -> ColumnElement[bool] 
                 ~select(column).where(column.is_(None)).exists())
 
 
-FEW_OWN_REGIONS = 30  # up to this many regions of its own, an office's own part is counted through the region index
+FEW_GAPS = 30  # up to this many gaps between an office's regions, its others are found as ranges of the region index
 
 
-def own_region_parts(spec: ResourceSpec, viewer: Viewer) -> tuple[Any, Any, bool]:
-    """The conditions of an office's own region's records and of the others' (``own_region_first``), and
-    whether the office has few regions of its own (``FEW_OWN_REGIONS``)."""
+def own_region_parts(spec: ResourceSpec, viewer: Viewer) -> tuple[Any, Any]:
+    """The conditions of an office's own region's records and of the others' (``own_region_first``)."""
     column = spec.region_column
     assert column is not None
     ids = sorted(viewer.region_ids)
-    return column.in_(ids), _outside(column, ids), len(ids) <= FEW_OWN_REGIONS
+    return column.in_(ids), _outside(column, ids)
 
 
 def _outside(column: Any, ids: list[int]) -> ColumnElement[bool]:
@@ -656,7 +680,7 @@ def _outside(column: Any, ids: list[int]) -> ColumnElement[bool]:
         return true()
     parts: list[ColumnElement[bool]] = [column.is_(None), column < ids[0], column > ids[-1]]
     gaps = [(a, b) for a, b in pairwise(ids) if b > a + 1]
-    if len(gaps) > FEW_OWN_REGIONS:
+    if len(gaps) > FEW_GAPS:
         return or_(column.is_(None), column.not_in(ids))
     parts += [and_(column > a, column < b) for a, b in gaps]
     return or_(*parts)
@@ -707,15 +731,14 @@ class RegionView:
 
 def region_view(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> RegionView:
     """The regions of the list page, in one statement for an office (its regions are the filter, name its own
-    records, and whether the list shows others' too); for others the regions of what they see (at most 300),
-    then their names."""
+    records, and whether the list shows others' too); for others the regions of what they see (at most 300,
+    ``regions_seen``), then their names."""
     column = spec.region_column
     if column is None:
         return RegionView(None, {})
     own_filter = any(f.name == REGION_FILTER for f in spec.filters)
     if viewer.is_office and not viewer.is_admin:
-        outside: Any = build_select(spec, viewer, lq, part=_outside(column, sorted(viewer.region_ids)))
-        outside = outside.with_only_columns(spec.model.id).exists()
+        outside: Any = _visible_outside(spec, viewer, lq).exists()
         nothing_outside = _nothing_outside(spec, viewer)
         if nothing_outside is not None:
             outside = case((nothing_outside, false()), else_=outside)
@@ -726,8 +749,59 @@ def region_view(session: Session, spec: ResourceSpec, viewer: Viewer, lq: ListQu
                           bool(others))
     if own_filter:
         return RegionView(None, {})
-    stmt = build_select(spec, viewer, ListQuery()).with_only_columns(column).distinct().limit(300)
-    return RegionView(region_choices_for(session, viewer, session.scalars(stmt)), {})
+    return RegionView(region_choices_for(session, viewer, regions_seen(session, spec, viewer)), {})
+
+
+def regions_seen(session: Session, spec: ResourceSpec, viewer: Viewer) -> list[int]:
+    """The regions of the records ``viewer`` sees in the list (at most 300), in one statement.
+
+    ``SELECT DISTINCT region`` reads every visible row: on PostgreSQL a department's 20,000 applications or the
+    82,000 public demands took 29–43 ms on the benchmark ledger. There the regions are found one after another
+    along the region index instead (a recursive skip scan): from each region found, the lowest region above it
+    that holds a visible row — each step stops at its first visible row, or is collected through a selective
+    condition's index when PostgreSQL judges the visible rows few (a card holder's applications). SQLite keeps
+    ``DISTINCT``: it reads the same rows from a covering index (a department's 7.9 ms), and a skip scan on it
+    walked the region index past every row of the other regions for a card holder's applications (163 ms)."""
+    column = spec.region_column
+    base = build_select(spec, viewer, ListQuery())
+    if session.get_bind().dialect.name != "postgresql" or column.table is not spec.model.__table__:
+        rows: list[int | None] = list(session.scalars(base.with_only_columns(column).distinct().limit(300)))
+        return [r for r in rows if r is not None]
+    visible = base.whereclause if base.whereclause is not None else true()
+
+    def lowest_above(previous: Any) -> Any:
+        step = select(column).where(column.is_not(None), visible)
+        if previous is not None:
+            step = step.where(column > previous)
+        return step.order_by(column).limit(1).scalar_subquery()
+
+    found = select(lowest_above(None).label("region_id")).cte("regions_seen", recursive=True)
+    found = found.union_all(select(lowest_above(found.c.region_id)).where(found.c.region_id.is_not(None)))
+    stmt = select(found.c.region_id).where(found.c.region_id.is_not(None)).limit(300)
+    return list(session.scalars(stmt))
+
+
+def _visible_outside(spec: ResourceSpec, viewer: Viewer, lq: ListQuery) -> Select[Any]:
+    """The ids of the list's rows outside an office's regions that ``viewer`` sees (全省公开 and the like).
+
+    Outside its regions the office's own test of the scope (``region IN (its regions)``, ``in_office_regions``)
+    is false by definition, and it is written as false here: the database cannot see that ``region IN (3)``
+    and ``region < 3 OR region > 3`` exclude each other, and PostgreSQL read the whole table to find no row
+    (a county office's one-stop applications, whose scope is that test alone: 200,000 rows, 13–28 ms a page on
+    the benchmark ledger); with the test written false the condition folds to false before any row is read."""
+    column = spec.region_column
+    ids = sorted(viewer.region_ids)
+    own = column.in_(ids)
+
+    def office_test_false(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BinaryExpression) and element.compare(own):
+            return false()
+        return None
+
+    stmt = build_select(spec, viewer, lq, part=_outside(column, ids))
+    assert stmt.whereclause is not None  # the part, at least
+    where = replacement_traverse(stmt.whereclause, {}, office_test_false)
+    return select(spec.model.id).where(where)
 
 
 def page_rows(session: Session, spec: ResourceSpec, items: list[Any], viewer: Viewer, columns: list[Column],
