@@ -98,6 +98,19 @@ def test_filtered_searched_and_scoped_pages_match(session: Session, world: World
     assert world.other_demand_id not in {d.id for d in mine.items}
 
 
+def test_an_empty_list_and_a_page_past_the_end_read_no_rows_after_their_count(session: Session) -> None:
+    """A filter that selects nothing (a department with no accepted application): the count says so, and no
+    statement goes looking for rows — PostgreSQL walked the sort's index over the whole table to find none."""
+    spec = load_specs()["organisations"]
+    nothing = ListQuery(sort="-name", filters={"kind": "enterprise", "region": "999999"})  # no such region
+    for lq in (nothing, ListQuery(sort="-name", page=999)):
+        with selects(session) as statements:
+            page = fetch_page(session, spec, ADMIN, lq)
+        assert page.items == [] and page.total_exact
+        rows = [s for s in statements if "count(" not in s.lower() and "max(" not in s.lower()]  # max: the table's size
+        assert statements and rows == [], rows
+
+
 def test_a_page_joins_its_relations_for_its_own_rows_only(session: Session) -> None:
     """The statement that loads the page's rows carries the sort and the LIMIT in a subquery of ids."""
     spec = load_specs()["organisations"]
@@ -298,11 +311,18 @@ def test_an_offices_pages_past_the_count_cap_are_the_plain_querys_pages(
         assert len(seen) == len(set(seen)) > 6
 
 
-def test_the_regions_a_viewer_sees_are_those_of_the_rows_however_found(session: Session, world: World) -> None:
-    """The 地区 filter's regions of a viewer who is no office: on PostgreSQL found by a skip scan along the region
-    index, on SQLite by ``DISTINCT`` — the same regions as the plain query's."""
+@pytest.mark.parametrize("read_upto", [0, 20_000])
+def test_the_regions_a_viewer_sees_are_those_of_the_rows_however_found(session: Session, world: World,
+                                                                       read_upto: int,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 地区 filter's regions of a viewer who is no office: on PostgreSQL read from the rows (a few thousand) or
+    found by a skip scan along the region index (more), on SQLite by ``DISTINCT`` — the same regions as the plain
+    query's."""
 
+    from xiaodi.web import listing
     from xiaodi.web.listing import regions_seen
+
+    monkeypatch.setattr(listing, "REGIONS_READ_UPTO", read_upto)
 
     enterprise = Viewer(user_id=3, name="企业", roles=frozenset({Role.ENTERPRISE}),
                         organisation_ids=frozenset({world.enterprise.id}))
