@@ -15,7 +15,7 @@ from tests.matching.test_service_ledger import SLAG_DEMAND
 from xiaodi.demands.models import Demand, DemandKind, DemandState
 from xiaodi.matching import service, sync
 from xiaodi.matching.engine import EngineConfig, HybridIndex, query_dense_text
-from xiaodi.matching.prepare import demand_queries, wait_prepared
+from xiaodi.matching.prepare import _PREPARING, demand_queries, prepare_typed, wait_prepared
 from xiaodi.matching.service import candidates_for_demand, match_text
 
 
@@ -122,3 +122,31 @@ def test_a_demand_saved_before_a_savepoint_is_encoded_when_the_transaction_commi
     session.commit()
     wait_prepared()
     assert len(asked) == 1 and "赤泥" in asked[0]
+
+
+def test_text_typed_on_the_matching_page_is_encoded_before_the_match_is_asked(with_model) -> None:
+    """The page hands over the text while the user types (输入中预编码): pressing 匹配 then reads a stored vector."""
+    session, _ids, asked = with_model
+    typed = "尾矿库渗滤液重金属治理"
+    prepare_typed(session, typed)
+    wait_prepared()
+    assert asked == [query_dense_text(typed, EngineConfig())]
+
+    asked.clear()
+    found = match_text(session, typed, "university", 5)
+    assert asked == []  # the match did not wait for the model
+    assert found, "the match still answers"
+
+
+def test_only_the_latest_text_typed_waits_for_the_model(with_model) -> None:
+    """A typist's drafts are not queued one behind another: the text waiting is replaced by the newer one."""
+    import threading
+
+    session, _ids, asked = with_model
+    busy = threading.Event()
+    _PREPARING.submit(busy.wait, 10)  # the thread is encoding something else
+    for draft in ("尾矿", "尾矿库渗", "尾矿库渗滤液回用"):
+        prepare_typed(session, draft)
+    busy.set()
+    wait_prepared()
+    assert asked == [query_dense_text("尾矿库渗滤液回用", EngineConfig())]

@@ -245,7 +245,7 @@ POST_ROUTES = {
     "/reports/figures/{record_id}/review",
 }
 # ── matching feedback (已对接/不合适): checked by tests/web/test_match_page.py ─────────────────────────────────────
-POST_ROUTES |= {"/match/feedback", "/api/match/feedback"}
+POST_ROUTES |= {"/match/feedback", "/api/match/feedback", "/api/match/prepare"}
 # ── closed loop (projects area): checked by tests/web/test_loop_forms.py ─────────────────────────────────────
 POST_ROUTES |= {
     "/agreements/new", "/agreements/{agreement_id}/projects", "/projects/{project_id}/milestones",

@@ -267,7 +267,10 @@ def test_matching_page_in_the_browser(server: str, browser: object) -> None:
     errors: list[str] = []
     ctx, page = _as(browser, server, "hejin", errors)
     _submit(page, "#mainnav >> text=精准匹配")
-    page.fill("textarea[name=text]", "钢铁企业钢渣综合利用，转炉钢渣制备建材")  # type: ignore[attr-defined]
+    # what is typed is handed over at the first pause, to be encoded before 匹配 is pressed (输入中预编码)
+    with page.expect_response(lambda r: r.url.endswith("/api/match/prepare")) as handed:  # type: ignore[attr-defined]
+        page.fill("textarea[name=text]", "钢铁企业钢渣综合利用，转炉钢渣制备建材")  # type: ignore[attr-defined]
+    assert handed.value.status == 202
     page.fill("input[name=place]", "山西运城")  # type: ignore[attr-defined]
     _submit(page, "button:has-text('匹配')")
     html = page.content()  # type: ignore[attr-defined]

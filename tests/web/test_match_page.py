@@ -68,3 +68,25 @@ def test_the_api_answers_with_disciplines_scores_and_the_place_prior(login, monk
     body = ent.get("/api/match", params={"text": "煤矿瓦斯抽采与煤层气开发", "place": "山西晋城", "top": 5}).json()
     assert body["target"] == "university" and body["disciplines"][0]["name"]
     assert all(0 <= i["score"] <= 100 and i["label"] in {"强", "中", "弱"} for i in body["items"])
+
+
+def test_the_page_hands_over_typed_text_only_for_members_with_the_forms_token(login, client, monkeypatch,
+                                                                              tmp_path) -> None:
+    """The matching page posts what is being typed to /api/match/prepare (输入中预编码); like the match itself it
+    is for members, and like every cookie-authenticated POST it needs the page's CSRF token."""
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    ent = login("enterprise")
+    page = ent.get("/match").text
+    assert 'data-prepare="/api/match/prepare"' in page
+    token = re.search(r'data-csrf="([^"]+)"', page)
+    assert token and token.group(1) == csrf_for(ent)
+    r = ent.post("/api/match/prepare", json={"text": "煤矸石制备陶瓷"}, headers={"X-CSRF-Token": token.group(1)})
+    assert r.status_code == 202 and r.json() == {"accepted": True}
+    assert ent.post("/api/match/prepare", json={"text": "煤矸石"}).status_code == 403  # no token
+    assert ent.post("/api/match/prepare", json={"text": ""},
+                    headers={"X-CSRF-Token": token.group(1)}).status_code == 422
+    outsider = login("outsider")
+    assert outsider.post("/api/match/prepare", json={"text": "煤矸石"},
+                         headers={"X-CSRF-Token": csrf_for(outsider)}).status_code == 403
+    assert client.post("/api/match/prepare", json={"text": "煤矸石"}).status_code in (401, 403)

@@ -19,6 +19,7 @@ from xiaodi.directory.models import Organisation
 from xiaodi.matching import service
 from xiaodi.matching.feedback import FEEDBACK_TARGETS, record_feedback
 from xiaodi.matching.models import Verdict
+from xiaodi.matching.prepare import prepare_typed
 from xiaodi.matching.profiles import TARGETS
 from xiaodi.web.access import get_visible, scope_of
 from xiaodi.web.deps import MemberUser, SessionDep
@@ -48,6 +49,12 @@ class FeedbackIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500, description="理由")
 
 
+class PrepareIn(BaseModel):
+    """Text a user is still typing, to be encoded before the match is asked for (输入中预编码)."""
+
+    text: str = Field(min_length=1, max_length=2000, description="需求描述或关键词（输入中的文字）")
+
+
 # ── routes ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -75,6 +82,14 @@ def match(
     answer = service.match_answer(session, text, target, ask, wanted, place=place).as_dict()
     answer["items"] = visible_items(session, viewer, target, answer["items"])[:top]
     return {"target": target, **answer}
+
+
+@router.post("/prepare", summary="输入中预编码：先把正在输入的文字编码，随后的匹配不再等待模型", status_code=202)
+def prepare(body: PrepareIn, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
+    """Every member may match free text (``GET /api/match``), so every member may have it encoded ahead. Nothing is
+    stored but the text's vector in the embedding cache; the answer does not wait for the model."""
+    prepare_typed(session, body.text)
+    return {"accepted": True}
 
 
 @router.post("/feedback", summary="标记匹配候选：已对接或不合适（附理由）", status_code=201)

@@ -14,11 +14,16 @@ Where it runs:
   passages and stores them in the database, where every application host finds them (``SharedVectors``).
 
 Demands whose matching is over (contracted, closed, withdrawn, rejected) or retired are not encoded.
+
+Free text typed on the matching page is known before it is sent too: the page hands the text over while the user
+types (``prepare_typed``, ``POST /api/match/prepare``), and the same thread encodes it. Only the latest text of each
+service waits there — a typist's earlier drafts are dropped, never queued behind each other.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -35,6 +40,9 @@ S = DemandState
 TO_MATCH = (S.DRAFT, S.SUBMITTED, S.REVIEWED, S.PUBLISHED, S.CLAIMED, S.SHORTLISTED)
 # One thread: the saves of a process are encoded in their order, and never two at once beside the requests.
 _PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaodi-demand-prepare")
+# The text being typed that waits for the thread, per service (one slot each: a newer text replaces it).
+_TYPED: dict[MatchService, str] = {}
+_TYPED_LOCK = threading.Lock()
 
 
 def demand_queries(session: Session, ids: Collection[int] | None = None) -> list[str]:
@@ -67,9 +75,26 @@ def prepare_later(session: Session, ids: Collection[int]) -> Future[int]:
 def _encode(service: MatchService, texts: list[str]) -> int:
     try:
         return service.prepare_queries(texts)
-    except Exception:  # the demand's first match encodes its query instead
-        log.exception("需求查询向量预编码失败，该需求首次匹配时再编码")
+    except Exception:  # the first match encodes its query instead
+        log.exception("查询向量预编码失败，首次匹配时再编码")
         return 0
+
+
+def prepare_typed(session: Session, text: str) -> None:
+    """Encode free text a user is still typing on the matching page (输入中预编码) in the background thread, so the
+    match the user then asks for reads a stored vector. A text already waiting is replaced by this one."""
+    service = service_for(session)
+    with _TYPED_LOCK:
+        waiting = service in _TYPED
+        _TYPED[service] = text
+    if not waiting:
+        _PREPARING.submit(_encode_typed, service)
+
+
+def _encode_typed(service: MatchService) -> int:
+    with _TYPED_LOCK:
+        text = _TYPED.pop(service, "")
+    return _encode(service, [text]) if text.strip() else 0
 
 
 def wait_prepared(timeout: float | None = None) -> None:

@@ -36,6 +36,24 @@
         }, 0);
       });
     });
+    // The matching page hands over what is being typed (a pause of half a second) so that the model has encoded
+    // it by the time 匹配 is pressed; an error here only means the match encodes it itself.
+    document.querySelectorAll("textarea[data-prepare]").forEach(function (box) {
+      var timer = null, sent = "";
+      box.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          var text = box.value.trim();
+          if (text.length < 2 || text === sent) { return; }
+          sent = text;
+          fetch(box.getAttribute("data-prepare"), {
+            method: "POST", credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": box.getAttribute("data-csrf") || "" },
+            body: JSON.stringify({ text: text })
+          }).catch(function () { sent = ""; });
+        }, 500);
+      });
+    });
     // A background job's progress bar (/jobs/{id}): poll its JSON every two seconds until it has ended.
     document.querySelectorAll("[data-job-progress]").forEach(function (card) {
       var url = card.getAttribute("data-job-progress");
