@@ -114,6 +114,25 @@ def test_personal_data_is_masked_outside_the_owner_and_office(login: Callable[[s
     assert "13700002222" not in str(history)
 
 
+def test_a_contact_phone_of_a_unit_without_a_region_is_no_offices(login: Callable[[str], TestClient],
+                                                                   session: Session) -> None:
+    """A university entered without a region: its contact phone used to be every office's (a county office far
+    away read it in full); now it is its own and the administrator's, as a person without a region is."""
+    from xiaodi.directory.models import OrgKind
+    from xiaodi.directory.service import create_organisation
+
+    uni = create_organisation(session, actor=ACTOR, kind=OrgKind.UNIVERSITY, name="某测试学院（未填地区）",
+                              contact_phone="13611112222", contact_email="office@nowhere.example")
+    session.flush()
+    path = f"/api/organisations/{uni.id}"
+    for office in ("hejin", "province"):
+        seen = login(office).get(path).json()
+        assert seen["contact_phone"] == "136****2222" and seen["contact_email"] == "o***@nowhere.example"
+    assert login("admin").get(path).json()["contact_phone"] == "13611112222"
+    export = login("hejin").get("/organisations/export.xlsx").content
+    assert b"13611112222" not in export
+
+
 def test_unexpected_error_is_a_plain_500(app, login: Callable[[str], TestClient]) -> None:  # type: ignore[no-untyped-def]
     @app.get("/api/boom")
     def boom() -> None:

@@ -74,10 +74,12 @@ class Viewer:
         return any(oid is not None and oid in self.organisation_ids for oid in organisation_ids)
 
     def sees_personal_data(self, *organisation_ids: int | None, region_id: int | None = None) -> bool:
-        """Phones, e-mail and ID numbers: offices (in their region) and the person's own organisation."""
+        """Phones, e-mail and ID numbers: offices (in their region) and the person's own organisation. A record
+        without a region is nobody's office's (it used to be every office's: a county office read the contact phone
+        of a university entered without a region), as for people (``directory.access.sees_person_data``)."""
         if self.is_admin or self.acts_for(*organisation_ids):
             return True
-        return self.is_office and (region_id is None or region_id in self.region_ids)
+        return self.is_office and self.in_region(region_id)
 
     @property
     def role_labels(self) -> list[str]:
