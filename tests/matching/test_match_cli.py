@@ -77,3 +77,18 @@ def test_a_batch_writes_one_line_per_row_and_a_bad_row_gets_an_error(run, tmp_pa
     assert set(lines[0]["results"][0]) >= {"id", "name", "kind", "score", "reasons"}
     assert "error" in lines[1] and "查询内容为空" in lines[1]["error"]
     assert lines[2]["results"][0]["name"].startswith("炭微球")
+
+
+def test_an_office_asks_where_an_achievement_may_go(run, tmp_path: Path) -> None:
+    """成果推介 from the command line: the enterprises and open demands an achievement may serve, with reasons."""
+    from sqlalchemy import select
+
+    from xiaodi.catalog.models import Achievement
+
+    with Session(make_engine(f"sqlite:///{tmp_path / 'xiaodi.db'}")) as session:
+        glass = session.scalars(select(Achievement.id).where(Achievement.title.like("超薄光伏玻璃%"))).one()
+    table = run("match", "--achievement", str(glass), "--top", "3")
+    assert table.exit_code == 0, table.output
+    assert "成果推介" in table.output and "山西日盛达太阳能" in table.output
+    data = json.loads(run("match", "--achievement", str(glass), "--json").output)
+    assert {i["target"] for i in data["items"]} <= {"enterprise", "demand"} and data["items"][0]["reasons"]

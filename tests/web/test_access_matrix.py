@@ -88,6 +88,8 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         ("/favicon.ico", "/favicon.ico", {p: 204 for p in PERSONAS}),
         ("/api/match", "/api/match?text=铝合金材料&target=university&top=3", MEMBERS),
         ("/match", "/match", MEMBERS),
+        # 成果推介 of an achievement: who sees it is tested in tests/web/test_match_page.py
+        ("/api/match/achievements/{achievement_id}", "/api/match/achievements/999999", only(set())),
         ("/match", f"/match?demand={w.other_demand_id}", only({"province", "admin"})),
         # report review is office work: others are refused before any lookup
         ("/reports", "/reports", only(everyone_office, NO)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import csrf_for
+from tests.web.conftest import ACTOR, csrf_for
 
 
 def test_an_enterprise_matches_free_text_and_reads_scores_and_reasons(login, monkeypatch, tmp_path) -> None:
@@ -90,3 +90,39 @@ def test_the_page_hands_over_typed_text_only_for_members_with_the_forms_token(lo
     assert outsider.post("/api/match/prepare", json={"text": "煤矸石"},
                          headers={"X-CSRF-Token": csrf_for(outsider)}).status_code == 403
     assert client.post("/api/match/prepare", json={"text": "煤矸石"}).status_code in (401, 403)
+
+
+def _achievement(session, world):  # type: ignore[no-untyped-def]
+    from xiaodi.catalog.service import create_achievement
+
+    found = create_achievement(session, actor=ACTOR, title="铝合金焊接与再生铝除杂提纯技术",
+                               owner_id=world.university.id, field="材料", keywords=["再生铝", "焊接", "提纯"],
+                               summary="再生铝熔体除杂提纯，重型装备铝合金焊接工艺")
+    session.flush()
+    return found
+
+
+def test_a_university_sees_where_its_achievement_may_go_and_an_office_only_its_own_regions(
+        login, world, session, monkeypatch, tmp_path) -> None:
+    """成果推介: the achievement's own university and the offices see the enterprises and demands it may serve,
+    each within what they may read; an enterprise reading the resource list does not."""
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    achievement = _achievement(session, world)
+    page = login("university").get(f"/achievements/{achievement.id}").text
+    assert "成果推介：可能需要这项成果的企业与需求" in page
+    assert "铝合金废料再生提纯技术" in page and re.search(r'class="badge match-(强|中|弱)"', page)
+
+    def names(persona: str) -> set[str]:
+        r = login(persona).get(f"/api/match/achievements/{achievement.id}", params={"top": 20})
+        assert r.status_code == 200, r.text
+        return {item["name"] for item in r.json()["items"]}
+
+    assert "太原测试重工有限公司" in names("province")  # an enterprise of 太原: the province's office reads it
+    assert names("hejin") >= {"山西河津测试铝业有限公司", "铝合金废料再生提纯技术"}
+    assert "太原测试重工有限公司" not in names("hejin")  # 河津's office does not, nor does a university
+    assert "太原测试重工有限公司" not in names("university") and "铝合金废料再生提纯技术" in names("university")
+    assert "成果推介" not in login("enterprise").get(f"/achievements/{achievement.id}").text
+    r = login("enterprise").get(f"/api/match/achievements/{achievement.id}")
+    assert r.status_code == 403 and "成果所属单位" in r.json()["detail"]
+    assert login("province").get("/api/match/achievements/999999").status_code == 404

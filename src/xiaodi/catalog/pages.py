@@ -1,9 +1,32 @@
-"""Catalog pages (资源清单): technology achievements (科技成果) and research platforms (科研平台) — list specs."""
+"""Catalog pages (资源清单): technology achievements (科技成果) and research platforms (科研平台) — list specs; an
+achievement's page shows where it may go (成果推介) to those who take it there."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xiaodi.accounts.scope import Viewer
 from xiaodi.catalog.models import Achievement, Maturity, Platform, PlatformKind, TransferMode
+from xiaodi.core.errors import XiaodiError
 from xiaodi.web.listing import Column, Filter, ResourceSpec
+
+RECOMMENDED = 8  # 推介对象 on the page
+
+
+def achievement_extras(session: Session, viewer: Viewer, achievement: Achievement) -> dict[str, Any]:
+    """The enterprises and open demands the achievement may serve (成果推介), for its unit and the offices."""
+    from xiaodi.matching import service
+    from xiaodi.matching.access import may_see_recommendations
+
+    if not may_see_recommendations(viewer, achievement.owner_id):
+        return {}
+    try:
+        found = service.recommendations_for(session, viewer, achievement_id=achievement.id, limit=RECOMMENDED)
+    except XiaodiError as exc:  # no enterprise or demand indexed yet: say so, the page still shows the achievement
+        return {"recommendations": [], "recommendations_note": exc.message}
+    return {"recommendations": found, "recommendations_note": None}
 
 
 def specs() -> list[ResourceSpec]:
@@ -33,6 +56,8 @@ def specs() -> list[ResourceSpec]:
         default_sort="-id",
         personal_owner=lambda a: (a.owner_id,),
         table="achievements",
+        extras=achievement_extras,
+        detail_partial="achievement_detail.html",
     )
     platforms = ResourceSpec(
         name="platforms", label="科研平台", noun="科研平台", model=Platform, area="catalog",

@@ -1,13 +1,20 @@
 """Who may do what in 精准匹配 (matching): one rule, asked by the service, the pages and the API alike.
 
-Matching reads the records of other areas through their own reading rules; what is its own is the feedback on a
-candidate (对接反馈: 已对接 / 不合适), which offices and lead units give.
+Matching reads the records of other areas through their own reading rules (``visible_ids``: an index holds every
+record, a viewer sees only some); what is its own is the feedback on a candidate (对接反馈: 已对接 / 不合适), which
+offices and lead units give, and who is shown where an achievement may go (成果推介).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from xiaodi.accounts.models import Role
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, readable
 
 FEEDBACK_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT)
 
@@ -15,3 +22,25 @@ FEEDBACK_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Ro
 def may_give_feedback(viewer: Viewer) -> bool:
     """Whether ``viewer`` may mark a candidate 已对接 or 不合适 (the programme offices and lead units)."""
     return viewer.has_role(*FEEDBACK_ROLES)
+
+
+def may_see_recommendations(viewer: Viewer, owner_id: int | None) -> bool:
+    """成果推介: the enterprises and demands an achievement may serve are shown to those who take it to them — its
+    own unit (学校派单), the programme offices and lead units — not to every member reading the resource list."""
+    return viewer.acts_for(owner_id) or may_give_feedback(viewer)
+
+
+def _models() -> dict[str, type[Any]]:
+    from xiaodi.demands.models import Demand
+    from xiaodi.directory.models import Organisation
+
+    return {"enterprise": Organisation, "demand": Demand}
+
+
+def visible_ids(session: Session, viewer: Viewer, target: str, ids: Collection[int]) -> set[int]:
+    """Of the candidates ``ids`` of ``target``, those ``viewer`` may read by their area's rule: enterprises and
+    demands are not public to every member; the resource lists (高校、专家、成果、平台) are."""
+    model = _models().get(target)
+    if model is None or not ids:
+        return set(ids)
+    return set(session.scalars(select(model.id).where(model.id.in_(list(ids)), readable(model, viewer))))

@@ -8,34 +8,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.catalog.models import Achievement
+from xiaodi.core.errors import Forbidden
 from xiaodi.demands.models import Demand
-from xiaodi.directory.models import Organisation
 from xiaodi.matching import service
+from xiaodi.matching.access import may_see_recommendations, visible_ids
 from xiaodi.matching.feedback import FEEDBACK_TARGETS, record_feedback
 from xiaodi.matching.models import Verdict
 from xiaodi.matching.prepare import prepare_typed
 from xiaodi.matching.profiles import TARGETS
-from xiaodi.web.access import get_visible, scope_of
+from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, SessionDep
 
 # Resource lists every member sees (the access helpers' catalog and organisation rules).
 PUBLIC_TARGETS = frozenset({"university", "achievement", "expert", "platform"})
-TARGET_MODELS: dict[str, type[Any]] = {"enterprise": Organisation, "demand": Demand}
 
 
 def visible_items(session: Session, viewer: Viewer, target: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop candidates outside the viewer's scope: an index holds every record, a viewer sees only some."""
-    model = TARGET_MODELS.get(target)
-    if model is None or not items:
-        return items
-    ids = [item["id"] for item in items]
-    seen: set[int] = set(session.scalars(select(model.id).where(model.id.in_(ids), scope_of(model, viewer))))
+    seen = visible_ids(session, viewer, target, [item["id"] for item in items])
     return [item for item in items if item["id"] in seen]
 
 
@@ -90,6 +86,20 @@ def prepare(body: PrepareIn, session: SessionDep, viewer: MemberUser) -> dict[st
     stored but the text's vector in the embedding cache; the answer does not wait for the model."""
     prepare_typed(session, body.text)
     return {"accepted": True}
+
+
+@router.get("/achievements/{achievement_id}", summary="成果推介：可能需要这项科技成果的企业与需求，附匹配理由")
+def recommend(
+    achievement_id: Annotated[int, Path(ge=1, le=2**62, description="科技成果编号")],
+    session: SessionDep,
+    viewer: MemberUser,
+    top: Annotated[int, Query(ge=1, le=service.MAX_TOP, description="返回条数")] = 10,
+) -> dict[str, Any]:
+    achievement = get_visible(session, Achievement, achievement_id, viewer, "科技成果")
+    if not may_see_recommendations(viewer, achievement.owner_id):
+        raise Forbidden("成果推介对象仅对成果所属单位、各级办公室和牵头单位开放")
+    found = service.recommendations_for(session, viewer, achievement_id=achievement.id, limit=top)
+    return {"achievement_id": achievement.id, "items": [c.as_dict() for c in found]}
 
 
 @router.post("/feedback", summary="标记匹配候选：已对接或不合适（附理由）", status_code=201)

@@ -78,7 +78,7 @@ def _rebuild_search_index(engine: Engine, bar: Progress) -> int:
     return total
 
 
-def print_answer(answer: dict[str, Any], target: str) -> None:
+def print_answer(answer: dict[str, Any], target: str, title: str | None = None) -> None:
     """The notes first (a half-built index must be said), then the demand's disciplines and the ranked table."""
     for warning in answer["warnings"]:
         err_console.print(f"提示：{warning}")
@@ -87,7 +87,7 @@ def print_answer(answer: dict[str, Any], target: str) -> None:
     if not answer["items"]:
         console.print("没有找到符合条件的匹配结果。")
         return
-    table = Table(title=f"匹配结果：{TARGETS[check_target(target)]}")
+    table = Table(title=title or f"匹配结果：{TARGETS[check_target(target)]}")
     for header in ("名次", "名称", "类别", "匹配度", "理由"):
         table.add_column(header)
     for rank, r in enumerate(answer["items"], start=1):
@@ -174,11 +174,21 @@ def match(
     level: Annotated[str | None, typer.Option("--level", help="按层次/级别筛选")] = None,
     discipline: Annotated[str | None, typer.Option("--discipline", help="按学科筛选")] = None,
     industry: Annotated[str | None, typer.Option("--industry", help="按行业代码或名称筛选")] = None,
+    achievement: Annotated[int | None, typer.Option(
+        "--achievement", min=1, help="成果推介：给出科技成果编号，列出可能需要它的企业与需求")] = None,
     db: DbOption = None,
 ) -> None:
-    """精准匹配：把需求文本匹配到高校、成果、专家、平台、企业或需求，列出理由。"""
+    """精准匹配：把需求文本匹配到高校、成果、专家、平台、企业或需求，列出理由；--achievement 为成果推介。"""
     filters = _filters(region, kind, level, discipline, industry)
     with Session(engine_for(db)) as session:
+        if achievement is not None:
+            found = service.recommend_achievement(session, achievement_id=achievement, limit=top)
+            pushed = {"warnings": [], "disciplines": [], "items": [c.as_dict() for c in found]}
+            if as_json:
+                typer.echo(json.dumps(pushed, ensure_ascii=False, indent=2))
+            else:
+                print_answer(pushed, "enterprise", title=f"成果推介：科技成果 {achievement} 的推介对象（企业与需求）")
+            return
         if batch is not None:
             if out is None:
                 raise ValidationFailed("批量匹配需要 --out 指定结果文件（JSON Lines）")

@@ -720,7 +720,18 @@ def recommend_achievement(session: Session, *, achievement_id: int, limit: int =
     return _search_many(session, text, ACHIEVEMENT_TARGETS, _top(limit), context)
 
 
+def recommendations_for(session: Session, viewer: Any, *, achievement_id: int, limit: int = 10) -> list[Candidate]:
+    """成果推介 as ``viewer`` may read it: the best ``limit`` of the enterprises and demands the achievement may
+    serve that the viewer's scope holds (an index holds every record; more are asked for, then kept by the rule)."""
+    from xiaodi.matching.access import visible_ids
+
+    found = recommend_achievement(session, achievement_id=achievement_id, limit=min(MAX_TOP, limit * 4))
+    seen = {t: visible_ids(session, viewer, t, [c.record_id for c in found if c.target == t])
+            for t in ACHIEVEMENT_TARGETS}
+    return [c for c in found if c.record_id in seen.get(c.target, set())][:limit]
+
+
 __all__ = [
     "Candidate", "MatchService", "candidates_for_demand", "demand_match_text", "match_text", "rebuild_index",
-    "recommend_achievement", "remove_record", "reset_services", "service_for", "update_record",
+    "recommend_achievement", "recommendations_for", "remove_record", "reset_services", "service_for", "update_record",
 ]
