@@ -349,6 +349,11 @@ def test_a_goal_over_years_to_come_is_a_plan():
     assert totals(text) == set()
 
 
+def test_a_plan_with_its_time_to_come_before_the_verb_is_a_plan():
+    assert totals("双方今年共建实习基地8个,计划明年再建设实习基地5个。") == {("bases", 8)}
+    assert totals("学院拟2026年新建研究院2个。") == set()
+
+
 def test_the_set_a_share_is_taken_from_is_no_figure():
     assert totals("这意味着全省120多所高校中,将有一半以上参与合作。今年已有45所高校签约。") == {("universities", 45)}
 
