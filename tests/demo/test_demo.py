@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -266,7 +267,11 @@ def test_the_demo_accounts_can_dispatch_and_review_and_change_their_passwords_fi
     assert claimants == {"西北农林科技大学", "西北大学"}
 
     summary = dataclasses.replace(demo[1], accounts=[(n, p, str(r)) for n, p, r in logins])
-    assert any("首次登录须修改密码" in line for line in render_lines(summary))
+    printed = render_lines(summary)
+    assert any("首次登录须修改密码" in line for line in printed)
+    outcomes = [line for line in printed if "活动成效" in line]
+    assert outcomes and not any(re.search(r"[a-z]_[a-z]", line) for line in outcomes), outcomes  # no intent_people
+    assert any("达成意向（人） 148" in line for line in outcomes)
     db.rollback()
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from xiaodi.core.labels import Labelled
 from xiaodi.core.numbers import format_yuan
 from xiaodi.demands.models import DemandState
-from xiaodi.figures.metrics import MONEY_METRICS, Metric
+from xiaodi.figures.metrics import MONEY_METRICS, Metric, figure_label
 
 if TYPE_CHECKING:
     from xiaodi.demo.builder import DemoSummary
@@ -59,8 +59,14 @@ SHOWN_METRICS = ("universities", "agreements", "projects_signed", "projects_land
 
 
 def label(metric: str) -> str:
+    """A figure's or an event outcome's Chinese name (达成意向（人）, not intent_people)."""
+    from xiaodi.events.models import OutcomeMetric
+
+    found = figure_label(metric)
+    if found is not None:
+        return found
     try:
-        return Metric(metric).label
+        return OutcomeMetric(metric).label
     except ValueError:
         return metric
 
