@@ -202,3 +202,23 @@ def test_the_schools_a_demand_names_are_those_any_of_whose_names_it_contains_thr
         expected = {rid for rid, names in table.names.items() if any(name in text for name in names)}
         assert table.named_in(text) == expected
     assert table.named_in("与太原理工大学现代科技学院合作")  # the demand that names a school finds it
+
+
+def test_a_reverse_search_scores_a_keyword_hit_by_how_much_of_the_text_it_shares() -> None:
+    """Who may want an achievement (成果推介, text only): the enterprise sharing its specific words is strong, the
+    first of those sharing only 材料 — a word many records hold — is weak, however small the list (it used to score
+    强 for being first)."""
+    index = HybridIndex()
+    index.add_many([
+        ("e1", "光伏玻璃生产企业，关注透光率提升与节能熔化", {"name": "光伏玻璃厂", "kind": "enterprise"}),
+        ("e2", "新能源新材料方向博士，材料学专业", {"name": "材料博士需求", "kind": "demand"}),
+        ("e3", "建筑材料销售与材料检测", {"name": "建材公司", "kind": "enterprise"}),
+        ("e4", "化工材料与新材料贸易", {"name": "化工公司", "kind": "enterprise"}),
+    ])
+    router = DisciplineRouter()
+    glass = ranking.rank(index, router, "光伏玻璃透光率提升与节能熔化技术；镀膜涂层", weights=ranking.TEXT_ONLY)
+    assert glass[0].id == "e1" and glass[0].meta["label"] == "强"
+    heat = ranking.rank(index, router, "超高温稀土耐热材料；高温结构材料", weights=ranking.TEXT_ONLY)
+    assert heat and all(r.meta["label"] == "弱" for r in heat)
+    # the institutions' ranking keeps reading a keyword hit by its place (its scores are measured on real cases)
+    assert not ranking.INSTITUTIONS.keyword_coverage and not ranking.RESOURCES.keyword_coverage

@@ -113,6 +113,21 @@ class LexicalIndex:
                 out.append(tid)
         return out
 
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """The IDF of each of ``terms`` the index holds (main documents and delta, as scoring weighs them): how
+        much a shared word says — 钢渣 in few documents a lot, 材料 in many little."""
+        main = self._main
+        n_docs = len(main.ids) + len(self._delta)
+        out: dict[str, float] = {}
+        for term in dict.fromkeys(terms):
+            tid = self.vocab.get(term)
+            if tid is None:
+                continue
+            df = (int(main.df[tid]) if tid < main.n_vocab else 0) + len(self._postings.get(tid, ()))
+            if df:
+                out[term] = idf_lucene(df, n_docs)
+        return out
+
     def known_terms(self, tokens: Iterable[str]) -> list[str]:
         """The query tokens that occur in the vocabulary (others cannot match lexically)."""
         return [t for t in dict.fromkeys(tokens) if t in self.vocab]

@@ -23,6 +23,7 @@ means the same on every query.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,6 +40,7 @@ from xiaodi.matching.engine import HybridIndex, NoKnownTerms, _lexical_text
 from xiaodi.matching.explain import QueryContext, ReasonInput, build_reasons
 from xiaodi.matching.fusion import DENSE, LEXICAL, MatchResult, MatchResults
 from xiaodi.matching.routing import DisciplineRouter, Route, route_stopwords, strength_table
+from xiaodi.matching.scoring import idf_lucene
 
 NAMED_BONUS = 0.5
 SAME_CITY, SAME_PROVINCE = 1.0, 0.6
@@ -65,13 +67,17 @@ class Weights:
     route: float
     content: float
     region: float
+    # A keyword hit counts by the share of the demand's informative words it holds (``_keyword_coverage``), not by
+    # its place alone: where the text is all the evidence there is, the first hit of a small list otherwise scored
+    # 强 on one generic word (an achievement's 推介 to every demand that says 材料).
+    keyword_coverage: bool = False
 
 
 # An institution is judged by its strength in the demand's disciplines; a single achievement, expert or platform by
 # what it is about (its text), its discipline confirming; the reverse searches (who may want an achievement) by text.
 INSTITUTIONS = Weights(route=0.40, content=0.30, region=0.30)
 RESOURCES = Weights(route=0.25, content=0.60, region=0.15)
-TEXT_ONLY = Weights(route=0.0, content=0.85, region=0.15)
+TEXT_ONLY = Weights(route=0.0, content=0.85, region=0.15, keyword_coverage=True)
 WEIGHTS: dict[str, Weights] = {"university": INSTITUTIONS, "achievement": RESOURCES, "expert": RESOURCES,
                                "platform": RESOURCES, "enterprise": TEXT_ONLY, "demand": TEXT_ONLY}
 
@@ -310,7 +316,7 @@ class _Pool:
 
     def __init__(self, index: HybridIndex, rankings: Mapping[str, Sequence[tuple[str, float]]], named: set[str],
                  route: _RouteScores, context: QueryContext, weights: Weights,
-                 filters: Mapping[str, object] | None) -> None:
+                 filters: Mapping[str, object] | None, coverage: Mapping[str, float] | None = None) -> None:
         self._lexical = {rid: n for n, (rid, _) in enumerate(rankings.get(LEXICAL, ()), start=1)}
         self._dense = {rid: n for n, (rid, _) in enumerate(rankings.get(DENSE, ()), start=1)}
         self._population = max(1, len(index.records))
@@ -324,7 +330,7 @@ class _Pool:
         n = len(ids)
         self._named = np.fromiter(map(named.__contains__, ids), dtype=bool, count=n)
         self.route = np.asarray(route.values(ids), dtype=np.float64)
-        self.content = self._contents(records)
+        self.content = self._contents(records) if coverage is None else self._covered_contents(records, coverage)
         if context.city or context.region:
             self.region = np.fromiter((_region(records[rid].meta, context) for rid in ids), np.float64, count=n)
         else:
@@ -347,12 +353,7 @@ class _Pool:
         """
         ids, n = self.ids, len(self.ids)
         lexical = np.fromiter(map(self._lexical.get, ids, repeat(0)), dtype=np.int64, count=n)  # 0: not found
-        dense = np.fromiter(map(self._dense.get, ids, repeat(0)), dtype=np.int64, count=n)
-        found = np.flatnonzero(dense)
-        bare = [bool(records[ids[i]].meta.get("bare")) for i in found.tolist()]  # type: ignore[attr-defined]
-        counted = found[~np.asarray(bare, dtype=bool)] if bare else found
-        # a semantic rank read as its share of the index on SEMANTIC_POPULATION records, only ever lowered
-        semantic = np.maximum(dense[counted], np.round(dense[counted] / self._population * SEMANTIC_POPULATION))
+        counted, semantic = self._semantic_ranks(records)
         best = lexical.astype(np.float64)
         with_lexical = lexical[counted] > 0
         best[counted] = np.where(with_lexical, np.minimum(lexical[counted], semantic), semantic)
@@ -360,6 +361,30 @@ class _Pool:
         some = best > 0
         out[some] = 1.0 / (1.0 + (best[some] - 1) / CONTENT_HALF_RANK)
         return out
+
+    def _covered_contents(self, records: Mapping[str, object], coverage: Mapping[str, float]) -> np.ndarray:
+        """Content evidence where a keyword hit counts by its coverage (``Weights.keyword_coverage``): the better of
+        its keyword place times the share of the query's informative words it holds, and its semantic place (read
+        as in ``_contents``)."""
+        ids, n = self.ids, len(self.ids)
+        lexical = np.fromiter(map(self._lexical.get, ids, repeat(0)), dtype=np.int64, count=n)
+        share = np.fromiter(map(coverage.get, ids, repeat(0.0)), dtype=np.float64, count=n)
+        out = np.zeros(n, dtype=np.float64)
+        hit = lexical > 0
+        out[hit] = share[hit] / (1.0 + (lexical[hit] - 1) / CONTENT_HALF_RANK)
+        counted, semantic = self._semantic_ranks(records)
+        out[counted] = np.maximum(out[counted], 1.0 / (1.0 + (semantic - 1) / CONTENT_HALF_RANK))
+        return out
+
+    def _semantic_ranks(self, records: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates whose semantic rank counts as content evidence (not bare profiles), and that rank read as
+        its share of the index on ``SEMANTIC_POPULATION`` records (only ever lowered)."""
+        ids = self.ids
+        dense = np.fromiter(map(self._dense.get, ids, repeat(0)), dtype=np.int64, count=len(ids))
+        found = np.flatnonzero(dense)
+        bare = [bool(records[ids[i]].meta.get("bare")) for i in found.tolist()]  # type: ignore[attr-defined]
+        counted = found[~np.asarray(bare, dtype=bool)] if bare else found
+        return counted, np.maximum(dense[counted], np.round(dense[counted] / self._population * SEMANTIC_POPULATION))
 
     def best_first(self) -> Iterator[tuple[str, Evidence]]:
         """Candidates by score, best first, each with its evidence (built only for those the caller reads)."""
@@ -400,9 +425,9 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     words = router.by_words(text) if weights.route else []
     table = _table(index)
     try:
-        rankings, lex_terms, _tokens, warnings = index.retrieve(text, POOL, filters, vector=vector)
+        rankings, lex_terms, tokens, warnings = index.retrieve(text, POOL, filters, vector=vector)
     except NoKnownTerms as exc:  # no shared word and no semantic side: the disciplines may still answer
-        rankings, lex_terms, warnings, unknown = {}, {}, [], exc
+        rankings, lex_terms, tokens, warnings, unknown = {}, {}, [], [], exc
     rankings, lex_terms = _without_boilerplate(rankings, lex_terms)
     shared = router.encoder is not None and index.encoder is not None and router.encoder.name == index.encoder.name
     qvec = _vector(vector) if shared else None
@@ -411,7 +436,8 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     named = table.named_in(text)
     if unknown is not None and not route and not named:
         raise unknown
-    pool = _Pool(index, rankings, named, route, context, weights, filters)
+    coverage = _keyword_coverage(index, tokens, lex_terms) if weights.keyword_coverage else None
+    pool = _Pool(index, rankings, named, route, context, weights, filters, coverage)
     results: list[MatchResult] = []
     for rid, ev in pool.best_first():
         if len(results) == top_k:
@@ -423,6 +449,26 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
         warnings.append("没有找到符合条件的匹配结果。")
     return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
                         query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
+
+
+def _keyword_coverage(index: HybridIndex, tokens: Sequence[str],
+                      lex_terms: Mapping[str, tuple[str, ...]]) -> dict[str, float]:
+    """Each keyword hit's share of the query's informative weight (关键词覆盖度): the IDF of the query's words it
+    holds over the IDF of all the query's words (boilerplate and single characters left out on both sides), under a
+    square root — 1.0 for a hit holding every word, little for one holding only a word most records hold."""
+    boilerplate = route_stopwords()
+    words = [t for t in dict.fromkeys(tokens) if t not in boilerplate and len(t) > 1]
+    idf = index.lexical.idf(words)
+    # a word no record holds weighs as one that a single record holds: it is what the query is about, and nobody
+    # shares it (without it, 材料 was all an index of eight demands knew of a 超高温稀土耐热材料 and "covered" it)
+    rare = idf_lucene(1, max(len(index.lexical), 1))
+    total = sum(idf.get(t, rare) for t in words)
+    if total <= 0:
+        return {}
+    # the square root: shared words add less as more are shared (a quarter of what the text says is half the
+    # evidence, as a term's weight saturates in BM25); one generic word stays weak, most of the words strong
+    return {rid: math.sqrt(min(1.0, sum(idf.get(t, 0.0) for t in set(terms)) / total))
+            for rid, terms in lex_terms.items()}
 
 
 NEARBY = "，就近合作"  # the end of the proximity reason
