@@ -126,3 +126,20 @@ def test_a_university_sees_where_its_achievement_may_go_and_an_office_only_its_o
     r = login("enterprise").get(f"/api/match/achievements/{achievement.id}")
     assert r.status_code == 403 and "成果所属单位" in r.json()["detail"]
     assert login("province").get("/api/match/achievements/999999").status_code == 404
+
+
+def test_an_achievement_with_only_weak_matches_says_so(login, world, session, monkeypatch, tmp_path) -> None:
+    """An achievement that shares only a word or two with the demands: the panel says the candidates are weak,
+    rather than presenting them as who to call."""
+    from xiaodi.catalog.service import create_achievement
+
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    heat = create_achievement(session, actor=ACTOR, title="超高温稀土耐热材料", owner_id=world.university.id,
+                              field="高温结构材料", summary="航空发动机叶片用稀土耐热材料，可用于再生领域")
+    session.flush()
+    page = login("province").get(f"/achievements/{heat.id}").text
+    assert "成果推介" in page
+    badges = re.findall(r'class="badge match-(强|中|弱)"', page)
+    assert badges and set(badges) == {"弱"}
+    assert "暂无强或中等匹配的推介对象" in page
