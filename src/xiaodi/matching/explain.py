@@ -18,11 +18,12 @@ SEMANTIC_REASON_RANK = 10
 SEMANTIC_REASON_SHARE = 0.003
 KIND_PLURAL = {"university": "高校院所", "institute": "高校院所", "expert": "专家", "achievement": "成果",
                "platform": "平台", "enterprise": "企业", "demand": "需求"}
-# Words that say nothing a person can check on their own (重点 and 实验室 are in every key lab's name, 本科 and 专业 in
-# every job demand, 加工 and 性能 in demands of every field); a shared-terms reason made only of them, or of single
-# characters, is not shown. Field words (材料, 节能) stay: they are weak, but they say what is shared.
+# Words that say nothing a person can check on their own (重点 and 实验室 are in every key lab's name, 本科 and
+# 专业 in every job demand, 加工, 制备 and 性能 in demands of every field: "需求涉及冶金工程（制备）" for a 钢渣微粉
+# demand named the process, not the subject); a shared-terms reason made only of them, or of single characters, is
+# not shown. Field words (材料, 节能) stay: they are weak, but they say what is shared.
 GENERIC_TERMS = frozenset({"重点", "实验室", "国家", "本科", "研究所", "研究院", "单位", "人才", "毕业生", "专业",
-                           "岗位", "转化", "成果", "科研", "科学", "加工", "性能", "模式", "中间",
+                           "岗位", "转化", "成果", "科研", "科学", "加工", "制备", "性能", "模式", "中间",
                            # in demands of every field and in school names (制造, 工艺, 保护: issue 13's examples)
                            "制造", "工艺", "保护", "控制", "技术", "资源", "利用", "综合", "开发", "应用", "研究",
                            "新型", "高效", "系统", "工程", "经济", "产业", "生产", "产品", "质量", "品质", "创新"})
