@@ -373,3 +373,14 @@ def test_what_a_fair_is_to_show_is_its_preview():
     text = "对接活动将于下月举行,征集的1200余项科技成果将按产业分专场集中亮相。"
     assert totals(text) == set()
     assert totals("本届大会征集科技成果1200项。") == {("achievements", 1200)}
+
+
+def test_the_rest_of_a_party_named_without_a_count_is_a_count():
+    # six more schools besides the writer: no earlier count of schools they are the rest of
+    text = "学校与市政府签署战略合作协议。此次与市政府签署合作协议的还有驻市其他6所高校。"
+    assert totals(text) == {("universities", 6)}
+    # the rest of a set already counted stays out
+    text = "全市与6所高校签署战略合作协议,其中与甲大学签署全面合作协议,还与另外五所高校签署了框架协议。"
+    assert totals(text) == {("universities", 6)}
+    # hosted schools at a ceremony, not its signatories, are still the stock
+    assert totals("全市其他21所驻市高校参加签约仪式。") == set()

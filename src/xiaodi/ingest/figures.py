@@ -928,7 +928,7 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
                 continue
             if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
                 continue
-        if _not_own_figure(text, m, lo, hi, metric):
+        if _not_own_figure(text, m, lo, hi, metric) or _rest_of_counted_set(text, m, lo, metric, [*previous, *out]):
             continue
         head = text[lo : m.start()]
         fig = StatedFigure(
@@ -1015,10 +1015,15 @@ _SIGNS = re.compile(r"签约|签订|签署|合作协议|战略合作|开展合�
 
 
 def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """The clause signs with the schools: the verb after them ("…高校与县政府签订协议") or, with its counterpart,
+    before them ("与市政府签署合作协议的还有驻市其他6所高校": the schools are who signed)."""
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
     after = text[m.end() : clause_end]
-    return bool(_SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)))
+    if _SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)):
+        return True
+    head = _SIGNS.search(text, clause_start, m.start())
+    return bool(head and _WITH.search(text, clause_start, head.start()) and "的" in text[head.end() : m.start()])
 
 
 # A place's economy as a whole: its investment promotion from every source (招商引资) is a statistic of the place, not
@@ -1034,8 +1039,16 @@ def _economy_wide(text: str, start: int, lo: int) -> bool:
     return bool(_ECONOMY_WIDE.search(text, clause_start, start))
 
 
-# The rest of a set already counted ("还与另外四所高校签署了…协议", "其余3所"): no figure of its own.
+# The rest of a set ("还与另外四所高校签署了…协议", "其余3所", "签署…的还有其他6所高校").
 _REST_OF = re.compile(r"(?:另外|其余|其他|其它)$")
+
+
+def _rest_of_counted_set(text: str, m: re.Match[str], lo: int, metric: str, earlier: list[StatedFigure]) -> bool:
+    """The rest of a set already counted ("与6所高校签署协议。其中…还与另外五所高校签署了…") is no figure of its own;
+    the rest of a party named without a count ("我校与市政府签约。…签署的还有其他6所高校": six more besides the writer)
+    is the only count of them, and stays."""
+    return bool(_REST_OF.search(text, max(lo, m.start() - 3), m.start())) and any(
+        e.metric == metric and not e.is_plan for e in earlier)
 # Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
 _NEGOTIATING = re.compile(r"正在洽谈|正在商谈|正在对接|洽谈中|商谈中")
 _DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amount_signed"})
@@ -1069,7 +1082,7 @@ def _in_own_record(text: str, lo: int, start: int) -> bool:
 def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) -> bool:
     """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, a count
     of technology needs mixed with needs of another kind, or a school's own record."""
-    if _REST_OF.search(text, max(lo, m.start() - 3), m.start()) or _in_own_record(text, lo, m.start()):
+    if _in_own_record(text, lo, m.start()):
         return True
     if _SET_FRAME_AFTER.match(text, m.end()) and _SHARE_OF_SET.search(text, m.end(), hi) and \
             _WHOLE_TERRITORY.search(text, max(lo, m.start() - 4), m.start()):
