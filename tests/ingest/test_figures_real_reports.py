@@ -384,3 +384,11 @@ def test_the_rest_of_a_party_named_without_a_count_is_a_count():
     assert totals(text) == {("universities", 6)}
     # hosted schools at a ceremony, not its signatories, are still the stock
     assert totals("全市其他21所驻市高校参加签约仪式。") == set()
+
+
+def test_joint_innovation_centres_are_bases():
+    # an innovation centre built by a school with enterprises is a base, as its 研发中心 and 研究中心 are
+    assert totals("今年全县新增3家省级校企联合创新中心。") == {("bases", 3)}
+    assert totals("学校与园区共建协同创新中心2个。") == {("bases", 2)}
+    # a city's ambition to be an innovation centre has no count
+    assert totals("全市加快建设区域科技创新中心,引进高校院所12家。") == {("universities", 12)}
