@@ -392,3 +392,12 @@ def test_joint_innovation_centres_are_bases():
     assert totals("学校与园区共建协同创新中心2个。") == {("bases", 2)}
     # a city's ambition to be an innovation centre has no count
     assert totals("全市加快建设区域科技创新中心,引进高校院所12家。") == {("universities", 12)}
+
+
+def test_cooperation_intentions_with_their_amount_are_signed_projects():
+    text = "挑战赛现场共达成合作意向23项,协议金额860万元。"
+    assert totals(text) == {("projects_signed", 23), ("amount_signed", 8600000)}
+    # without an amount they stay intentions, which the labels leave out
+    assert totals("挑战赛现场共达成合作意向23项。") == {("intents", 23)}
+    # intentions of employment are never projects, whatever money the sentence names
+    assert totals("会上达成就业意向300个,带动企业签约金额2亿元。") == {("intents", 300), ("amount_signed", 200000000)}

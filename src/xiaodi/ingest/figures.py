@@ -1138,15 +1138,23 @@ def _size_class(text: str, lo: int, start: int, end: int, hi: int) -> bool:
 
 
 _INTENDED = re.compile(r"[^，,。；;]{0,14}?达成[^，,。；;]{0,6}意向")
+# Intentions of employment (就业意向) are people's, never projects.
+_EMPLOYMENT_INTENT = re.compile(r"就业意向")
 
 
 def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
     """Projects that reached an intention count as signed when the sentence gives the amount they carry:
-    "298项重大项目达成合作意向,总金额逾50亿元"."""
+    "298项重大项目达成合作意向,总金额逾50亿元"; so do cooperation intentions counted as items with the amount of
+    their agreements after them ("达成合作意向19项,协议金额1421万元"), as the labelling rules have it — not
+intentions of employment."""
     for fig in out:
+        later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
+        if fig.metric == "intents" and later and fig.unit in {"项", "个"} and \
+                not _EMPLOYMENT_INTENT.search(text, max(0, fig.start - 12), fig.start + 8):
+            fig.metric = "projects_signed"
+            continue
         if fig.metric != "projects":
             continue
-        later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
         intended_before = _INTENT_ONLY.search(text[_sentence_start(text, fig.start) : fig.start])  # 达成意向项目30个
         if later and (_INTENDED.match(text, fig.start) or intended_before):
             fig.metric = "projects_signed"
