@@ -401,3 +401,15 @@ def test_cooperation_intentions_with_their_amount_are_signed_projects():
     assert totals("挑战赛现场共达成合作意向23项。") == {("intents", 23)}
     # intentions of employment are never projects, whatever money the sentence names
     assert totals("会上达成就业意向300个,带动企业签约金额2亿元。") == {("intents", 300), ("amount_signed", 200000000)}
+
+
+def test_achievements_the_clause_signs_or_trades_are_signed_projects():
+    text = "路演现场6项农业科技成果成功签约,签约金额300万元。"
+    assert totals(text) == {("projects_signed", 6), ("amount_signed", 3000000)}
+    assert totals("会上交易科技成果45项,成交金额1.2亿元。") == {("projects_signed", 45), ("amount_signed", 120000000)}
+    # achievements shown or collected stay achievements
+    text = "对接会发布科技成果300项,现场签约项目12个。"
+    assert totals(text) == {("achievements", 300), ("projects_signed", 12)}
+    # a signing further on is another party's: the achievements shown stay achievements
+    assert totals("成果展1200项高校科技成果“同台竞技” 签约金额超3亿元") == {
+        ("achievements", 1200), ("amount_signed", 300000000)}

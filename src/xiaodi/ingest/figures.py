@@ -461,8 +461,19 @@ _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易
 _INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签)).*达成[^，,。；;]{0,8}意向")
 
 
+# Achievements whose own verb, right after them, signs them ("…科技成果成功签约"); a signing further on in the clause
+# may be another party's ("2150项成果“同台竞技” 签约金额超8亿元").
+_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现场|当场)?(?:签约|签订|成交|交易成功)")
+# Achievements traded or signed before their count ("交易科技成果696项", "签约技术成果12项").
+_DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:共计|共|达到|达|为)?$")
+
+
 def _refine_project(metric: str, before: str, rest: str) -> str:
-    """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定."""
+    """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定; achievements the clause
+    signs or trades are signed projects too ("8项…科技成果成功签约", "交易科技成果696项"), as the labels have them."""
+    if metric == "achievements":
+        signed = _ACHIEVEMENTS_SIGNED.match(rest) or _DEALT_ACHIEVEMENTS.search(before)
+        return "projects_signed" if signed else metric
     if metric != "projects":
         return metric
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
