@@ -413,3 +413,11 @@ def test_achievements_the_clause_signs_or_trades_are_signed_projects():
     # a signing further on is another party's: the achievements shown stay achievements
     assert totals("成果展1200项高校科技成果“同台竞技” 签约金额超3亿元") == {
         ("achievements", 1200), ("amount_signed", 300000000)}
+
+
+def test_what_was_picked_in_an_earlier_clause_is_a_part_of_what_was_collected():
+    text = "大赛向全市企业征集技术需求260项,经专家论证遴选,面向社会公开发布涉及5个领域的95项技术需求。"
+    assert totals(text) == {("tech_demand", 260)}
+    # two counts in one sentence with no picking between them are two statements
+    text = "大会征集技术需求260项,高校院所带来科技成果95项。"
+    assert totals(text) == {("tech_demand", 260), ("achievements", 95)}

@@ -653,16 +653,20 @@ _COLLECTED = frozenset({"tech_demand", "talent_demand", "project_demand", "achie
 def _mark_selections(text: str, figures: list[StatedFigure]) -> None:
     """Needs, achievements or schools picked out (遴选, 重点发布, 展出, 邀请, 推介…) of a larger count of the same
     kind stated earlier in the paragraph or the one before are a part of it: the labelling rules keep what was
-    collected, not what was then shown of it ("发布科技成果2656项。\n…现场推介20项科技成果")."""
+    collected, not what was then shown of it ("发布科技成果2656项。\n…现场推介20项科技成果"). The picking verb
+    stands in the part's clause, or between the whole and the part in one sentence."""
     for fig in figures:
         if fig.part_of is not None or fig.is_plan or fig.metric not in _COLLECTED:
             continue
         clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
-        if not _PICKED.search(text, clause_start, fig.start):
-            continue
+        picked_here = bool(_PICKED.search(text, clause_start, fig.start))
+        sentence = _sentence_start(text, fig.start)
         paragraph = text.rfind("\n", 0, fig.start)
         paragraph = text.rfind("\n", 0, paragraph) + 1 if paragraph > 0 else 0
+        # the picking may also be told between the two in the same sentence ("征集…需求208项,经专家遴选,公开发布…
+        # 112项技术需求")
         if any(paragraph <= e.start < clause_start and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
+               and (picked_here or (e.start >= sentence and _PICKED.search(text, e.start, clause_start)))
                for e in figures):
             fig.part_of = fig.metric
 
