@@ -421,3 +421,10 @@ def test_what_was_picked_in_an_earlier_clause_is_a_part_of_what_was_collected():
     # two counts in one sentence with no picking between them are two statements
     text = "大会征集技术需求260项,高校院所带来科技成果95项。"
     assert totals(text) == {("tech_demand", 260), ("achievements", 95)}
+
+
+def test_keywords_in_the_means_of_a_clause_name_no_counted_noun():
+    # the schools are how the solutions were found, not what is counted
+    assert totals("主办方通过专场对接会、与高校院所合作等方式征集到解决方案40个。") == set()
+    # a counted noun after the means keeps its keyword
+    assert totals("双方通过线上方式签约项目15个。") == {("projects_signed", 15)}

@@ -245,6 +245,8 @@ _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # Money right after the verb that signs it, or the investment of the projects signed (签约项目投资, 签约总投资).
 _SIGNED_MONEY = re.compile(r"(?:签约|签下|签订)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
                            r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+# The means a clause names before its verb ("通过…、与科研院所合作等方式征集到…"): what is counted comes after it.
+_MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
@@ -340,7 +342,9 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         return "intents"  # "967人达成回朝就业意向", "另有15项达成初步意向"
     if not money and cls == "次" and not noun and "对接" in after:
         return "contacts"  # "先后47次赴高校院所开展对接"
-    found = _best_keyword_at(before, cls, money=money, rightmost=True)
+    # keywords in the means the clause names ("与科研院所合作等方式征集到解决方案67个") name no counted noun
+    means = [x.end() for x in _MEANS.finditer(before)]
+    found = _best_keyword_at(before, cls, money=money, rightmost=True, start_from=means[-1] if means else 0)
     nearer = _UNCOUNTED_MONEY if money else _UNCOUNTED
     if (found or money) and nearer.search(before, found[2] if found else 0):
         return None  # "招聘会共设展位280个", "年产值15亿元、税收8000万元": the nearer noun is not a programme figure
