@@ -428,3 +428,12 @@ def test_keywords_in_the_means_of_a_clause_name_no_counted_noun():
     assert totals("主办方通过专场对接会、与高校院所合作等方式征集到解决方案40个。") == set()
     # a counted noun after the means keeps its keyword
     assert totals("双方通过线上方式签约项目15个。") == {("projects_signed", 15)}
+
+
+def test_a_dispatchs_lead_restates_the_body_in_round_numbers():
+    text = ("新华社合肥3月1日电 本届对接会现场签约金额超12亿元。\n"
+            "据介绍,当天高校与企业共签约项目80个,签约金额12.36亿元。")
+    assert totals(text) == {("projects_signed", 80), ("amount_signed", 1236000000)}
+    # outside a lead, a near figure in another paragraph is another statement
+    text = "近年来,全县先后与20余所高校开展对接。\n截至目前,全县共与高校22所签订合作协议。"
+    assert ("universities", 20) in totals(text)

@@ -807,7 +807,8 @@ def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> lis
     In the same paragraph, an approximation restates an exact figure in its range: "组织百余所高校…。…101所高校参加"
     states 101 schools once, not 100 and 101 (百余 → 101…199, 60余 → 61…69; 近/约 either side). A headline (a short
     line without a full stop) restates the body in round numbers, approximate or not: "湖大校友签约1124亿元" over
-    "签约额1124.7亿元". In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接
+    "签约额1124.7亿元"; so does the lead of a dispatch, approximately ("…日电 …签约金额超8亿元" over a later
+    "8.59亿元"). In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接
     高校22所).
     """
     precise = [f for f in figures if not f.is_plan]
@@ -819,12 +820,14 @@ def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> lis
         headline = _in_headline(text, f.start)
         if f.approx is None and not headline:
             return False
+        lead = _in_lead(text, f.start)
         for e in precise:
             if e is f or e.metric != f.metric or e.value == f.value or (e.approx is not None and e.approx != f.approx):
                 continue
             low, high = (f.value, f.value + step) if f.approx in _AT_LEAST else (f.value - step, f.value + step)
             near = low < e.value < high and (_step(e) or step) < step
-            if near and (headline or "\n" not in text[min(e.start, f.start) : max(e.start, f.start)]):
+            if near and (headline or (lead and e.start > f.start)
+                         or "\n" not in text[min(e.start, f.start) : max(e.start, f.start)]):
                 return True
         return False
 
@@ -842,6 +845,17 @@ def _step(f: StatedFigure) -> Decimal | None:
     written = (f.value / scale).normalize()
     exponent = written.as_tuple().exponent
     return scale * Decimal(10) ** exponent if isinstance(exponent, int) else None
+
+
+# The dateline that opens a news dispatch (新华社合肥3月1日电, 本报讯, 网讯): its paragraph is the lead.
+_DATELINE = re.compile(r"\d{1,2}日电|[报网台]讯|日讯")
+
+
+def _in_lead(text: str, at: int) -> bool:
+    """The figure stands in the lead of a dispatch: a paragraph opening with its dateline, which sums up in round
+    numbers ("现场签约金额超8亿元") what the body then states precisely ("签约金额达8.59亿元")."""
+    start = text.rfind("\n", 0, at) + 1
+    return bool(_DATELINE.search(text, start, min(at, start + 40)))
 
 
 def _in_headline(text: str, at: int) -> bool:
