@@ -373,3 +373,67 @@ def test_what_a_fair_is_to_show_is_its_preview():
     text = "对接活动将于下月举行,征集的1200余项科技成果将按产业分专场集中亮相。"
     assert totals(text) == set()
     assert totals("本届大会征集科技成果1200项。") == {("achievements", 1200)}
+
+
+def test_the_rest_of_a_party_named_without_a_count_is_a_count():
+    # six more schools besides the writer: no earlier count of schools they are the rest of
+    text = "学校与市政府签署战略合作协议。此次与市政府签署合作协议的还有驻市其他6所高校。"
+    assert totals(text) == {("universities", 6)}
+    # the rest of a set already counted stays out
+    text = "全市与6所高校签署战略合作协议,其中与甲大学签署全面合作协议,还与另外五所高校签署了框架协议。"
+    assert totals(text) == {("universities", 6)}
+    # hosted schools at a ceremony, not its signatories, are still the stock
+    assert totals("全市其他21所驻市高校参加签约仪式。") == set()
+
+
+def test_joint_innovation_centres_are_bases():
+    # an innovation centre built by a school with enterprises is a base, as its 研发中心 and 研究中心 are
+    assert totals("今年全县新增3家省级校企联合创新中心。") == {("bases", 3)}
+    assert totals("学校与园区共建协同创新中心2个。") == {("bases", 2)}
+    # a city's ambition to be an innovation centre has no count
+    assert totals("全市加快建设区域科技创新中心,引进高校院所12家。") == {("universities", 12)}
+
+
+def test_cooperation_intentions_with_their_amount_are_signed_projects():
+    text = "挑战赛现场共达成合作意向23项,协议金额860万元。"
+    assert totals(text) == {("projects_signed", 23), ("amount_signed", 8600000)}
+    # without an amount they stay intentions, which the labels leave out
+    assert totals("挑战赛现场共达成合作意向23项。") == {("intents", 23)}
+    # intentions of employment are never projects, whatever money the sentence names
+    assert totals("会上达成就业意向300个,带动企业签约金额2亿元。") == {("intents", 300), ("amount_signed", 200000000)}
+
+
+def test_achievements_the_clause_signs_or_trades_are_signed_projects():
+    text = "路演现场6项农业科技成果成功签约,签约金额300万元。"
+    assert totals(text) == {("projects_signed", 6), ("amount_signed", 3000000)}
+    assert totals("会上交易科技成果45项,成交金额1.2亿元。") == {("projects_signed", 45), ("amount_signed", 120000000)}
+    # achievements shown or collected stay achievements
+    text = "对接会发布科技成果300项,现场签约项目12个。"
+    assert totals(text) == {("achievements", 300), ("projects_signed", 12)}
+    # a signing further on is another party's: the achievements shown stay achievements
+    assert totals("成果展1200项高校科技成果“同台竞技” 签约金额超3亿元") == {
+        ("achievements", 1200), ("amount_signed", 300000000)}
+
+
+def test_what_was_picked_in_an_earlier_clause_is_a_part_of_what_was_collected():
+    text = "大赛向全市企业征集技术需求260项,经专家论证遴选,面向社会公开发布涉及5个领域的95项技术需求。"
+    assert totals(text) == {("tech_demand", 260)}
+    # two counts in one sentence with no picking between them are two statements
+    text = "大会征集技术需求260项,高校院所带来科技成果95项。"
+    assert totals(text) == {("tech_demand", 260), ("achievements", 95)}
+
+
+def test_keywords_in_the_means_of_a_clause_name_no_counted_noun():
+    # the schools are how the solutions were found, not what is counted
+    assert totals("主办方通过专场对接会、与高校院所合作等方式征集到解决方案40个。") == set()
+    # a counted noun after the means keeps its keyword
+    assert totals("双方通过线上方式签约项目15个。") == {("projects_signed", 15)}
+
+
+def test_a_dispatchs_lead_restates_the_body_in_round_numbers():
+    text = ("新华社合肥3月1日电 本届对接会现场签约金额超12亿元。\n"
+            "据介绍,当天高校与企业共签约项目80个,签约金额12.36亿元。")
+    assert totals(text) == {("projects_signed", 80), ("amount_signed", 1236000000)}
+    # outside a lead, a near figure in another paragraph is another statement
+    text = "近年来,全县先后与20余所高校开展对接。\n截至目前,全县共与高校22所签订合作协议。"
+    assert ("universities", 20) in totals(text)

@@ -51,7 +51,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "investment": ("总投资", "投资额", "投资", "基金", "融资", "社会资本"),
     "output_value": ("新增产值", "产值", "年产值"),
     "bases": ("基地", "工作站", "服务站", "平台", "挂牌", "研究院", "实验室", "工作室", "孵化器", "科技小院", "小院",
-              "研发中心", "研究中心", "研发机构", "转移机构", "示范机构", "转移中心", "智库", "示范站", "试验站"),
+              "研发中心", "研究中心", "研发机构", "转移机构", "示范机构", "转移中心", "智库", "示范站", "试验站",
+              "创新中心"),
     "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "创新需求", "揭榜", "技术问题", "难题", "榜单"),
     "talent_demand": ("人才需求", "用人需求", "用工需求"),
     "project_demand": ("项目需求",),
@@ -244,6 +245,8 @@ _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # Money right after the verb that signs it, or the investment of the projects signed (签约项目投资, 签约总投资).
 _SIGNED_MONEY = re.compile(r"(?:签约|签下|签订)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
                            r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+# The means a clause names before its verb ("通过…、与科研院所合作等方式征集到…"): what is counted comes after it.
+_MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
@@ -339,7 +342,9 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         return "intents"  # "967人达成回朝就业意向", "另有15项达成初步意向"
     if not money and cls == "次" and not noun and "对接" in after:
         return "contacts"  # "先后47次赴高校院所开展对接"
-    found = _best_keyword_at(before, cls, money=money, rightmost=True)
+    # keywords in the means the clause names ("与科研院所合作等方式征集到解决方案67个") name no counted noun
+    means = [x.end() for x in _MEANS.finditer(before)]
+    found = _best_keyword_at(before, cls, money=money, rightmost=True, start_from=means[-1] if means else 0)
     nearer = _UNCOUNTED_MONEY if money else _UNCOUNTED
     if (found or money) and nearer.search(before, found[2] if found else 0):
         return None  # "招聘会共设展位280个", "年产值15亿元、税收8000万元": the nearer noun is not a programme figure
@@ -460,8 +465,19 @@ _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易
 _INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签)).*达成[^，,。；;]{0,8}意向")
 
 
+# Achievements whose own verb, right after them, signs them ("…科技成果成功签约"); a signing further on in the clause
+# may be another party's ("2150项成果“同台竞技” 签约金额超8亿元").
+_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现场|当场)?(?:签约|签订|成交|交易成功)")
+# Achievements traded or signed before their count ("交易科技成果696项", "签约技术成果12项").
+_DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:共计|共|达到|达|为)?$")
+
+
 def _refine_project(metric: str, before: str, rest: str) -> str:
-    """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定."""
+    """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定; achievements the clause
+    signs or trades are signed projects too ("8项…科技成果成功签约", "交易科技成果696项"), as the labels have them."""
+    if metric == "achievements":
+        signed = _ACHIEVEMENTS_SIGNED.match(rest) or _DEALT_ACHIEVEMENTS.search(before)
+        return "projects_signed" if signed else metric
     if metric != "projects":
         return metric
     if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
@@ -641,16 +657,20 @@ _COLLECTED = frozenset({"tech_demand", "talent_demand", "project_demand", "achie
 def _mark_selections(text: str, figures: list[StatedFigure]) -> None:
     """Needs, achievements or schools picked out (遴选, 重点发布, 展出, 邀请, 推介…) of a larger count of the same
     kind stated earlier in the paragraph or the one before are a part of it: the labelling rules keep what was
-    collected, not what was then shown of it ("发布科技成果2656项。\n…现场推介20项科技成果")."""
+    collected, not what was then shown of it ("发布科技成果2656项。\n…现场推介20项科技成果"). The picking verb
+    stands in the part's clause, or between the whole and the part in one sentence."""
     for fig in figures:
         if fig.part_of is not None or fig.is_plan or fig.metric not in _COLLECTED:
             continue
         clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
-        if not _PICKED.search(text, clause_start, fig.start):
-            continue
+        picked_here = bool(_PICKED.search(text, clause_start, fig.start))
+        sentence = _sentence_start(text, fig.start)
         paragraph = text.rfind("\n", 0, fig.start)
         paragraph = text.rfind("\n", 0, paragraph) + 1 if paragraph > 0 else 0
+        # the picking may also be told between the two in the same sentence ("征集…需求208项,经专家遴选,公开发布…
+        # 112项技术需求")
         if any(paragraph <= e.start < clause_start and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
+               and (picked_here or (e.start >= sentence and _PICKED.search(text, e.start, clause_start)))
                for e in figures):
             fig.part_of = fig.metric
 
@@ -787,7 +807,8 @@ def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> lis
     In the same paragraph, an approximation restates an exact figure in its range: "组织百余所高校…。…101所高校参加"
     states 101 schools once, not 100 and 101 (百余 → 101…199, 60余 → 61…69; 近/约 either side). A headline (a short
     line without a full stop) restates the body in round numbers, approximate or not: "湖大校友签约1124亿元" over
-    "签约额1124.7亿元". In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接
+    "签约额1124.7亿元"; so does the lead of a dispatch, approximately ("…日电 …签约金额超8亿元" over a later
+    "8.59亿元"). In another paragraph a near figure is another statement (先后与20余所高校对接 … 截至目前共对接
     高校22所).
     """
     precise = [f for f in figures if not f.is_plan]
@@ -799,12 +820,14 @@ def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> lis
         headline = _in_headline(text, f.start)
         if f.approx is None and not headline:
             return False
+        lead = _in_lead(text, f.start)
         for e in precise:
             if e is f or e.metric != f.metric or e.value == f.value or (e.approx is not None and e.approx != f.approx):
                 continue
             low, high = (f.value, f.value + step) if f.approx in _AT_LEAST else (f.value - step, f.value + step)
             near = low < e.value < high and (_step(e) or step) < step
-            if near and (headline or "\n" not in text[min(e.start, f.start) : max(e.start, f.start)]):
+            if near and (headline or (lead and e.start > f.start)
+                         or "\n" not in text[min(e.start, f.start) : max(e.start, f.start)]):
                 return True
         return False
 
@@ -822,6 +845,17 @@ def _step(f: StatedFigure) -> Decimal | None:
     written = (f.value / scale).normalize()
     exponent = written.as_tuple().exponent
     return scale * Decimal(10) ** exponent if isinstance(exponent, int) else None
+
+
+# The dateline that opens a news dispatch (新华社合肥3月1日电, 本报讯, 网讯): its paragraph is the lead.
+_DATELINE = re.compile(r"\d{1,2}日电|[报网台]讯|日讯")
+
+
+def _in_lead(text: str, at: int) -> bool:
+    """The figure stands in the lead of a dispatch: a paragraph opening with its dateline, which sums up in round
+    numbers ("现场签约金额超8亿元") what the body then states precisely ("签约金额达8.59亿元")."""
+    start = text.rfind("\n", 0, at) + 1
+    return bool(_DATELINE.search(text, start, min(at, start + 40)))
 
 
 def _in_headline(text: str, at: int) -> bool:
@@ -928,7 +962,7 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
                 continue
             if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
                 continue
-        if _not_own_figure(text, m, lo, hi, metric):
+        if _not_own_figure(text, m, lo, hi, metric) or _rest_of_counted_set(text, m, lo, metric, [*previous, *out]):
             continue
         head = text[lo : m.start()]
         fig = StatedFigure(
@@ -1015,10 +1049,15 @@ _SIGNS = re.compile(r"签约|签订|签署|合作协议|战略合作|开展合�
 
 
 def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """The clause signs with the schools: the verb after them ("…高校与县政府签订协议") or, with its counterpart,
+    before them ("与市政府签署合作协议的还有驻市其他6所高校": the schools are who signed)."""
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
     after = text[m.end() : clause_end]
-    return bool(_SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)))
+    if _SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)):
+        return True
+    head = _SIGNS.search(text, clause_start, m.start())
+    return bool(head and _WITH.search(text, clause_start, head.start()) and "的" in text[head.end() : m.start()])
 
 
 # A place's economy as a whole: its investment promotion from every source (招商引资) is a statistic of the place, not
@@ -1034,8 +1073,16 @@ def _economy_wide(text: str, start: int, lo: int) -> bool:
     return bool(_ECONOMY_WIDE.search(text, clause_start, start))
 
 
-# The rest of a set already counted ("还与另外四所高校签署了…协议", "其余3所"): no figure of its own.
+# The rest of a set ("还与另外四所高校签署了…协议", "其余3所", "签署…的还有其他6所高校").
 _REST_OF = re.compile(r"(?:另外|其余|其他|其它)$")
+
+
+def _rest_of_counted_set(text: str, m: re.Match[str], lo: int, metric: str, earlier: list[StatedFigure]) -> bool:
+    """The rest of a set already counted ("与6所高校签署协议。其中…还与另外五所高校签署了…") is no figure of its own;
+    the rest of a party named without a count ("我校与市政府签约。…签署的还有其他6所高校": six more besides the writer)
+    is the only count of them, and stays."""
+    return bool(_REST_OF.search(text, max(lo, m.start() - 3), m.start())) and any(
+        e.metric == metric and not e.is_plan for e in earlier)
 # Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
 _NEGOTIATING = re.compile(r"正在洽谈|正在商谈|正在对接|洽谈中|商谈中")
 _DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amount_signed"})
@@ -1069,7 +1116,7 @@ def _in_own_record(text: str, lo: int, start: int) -> bool:
 def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) -> bool:
     """A number the reader abstains on: the rest of a set already counted, what is still being negotiated, a count
     of technology needs mixed with needs of another kind, or a school's own record."""
-    if _REST_OF.search(text, max(lo, m.start() - 3), m.start()) or _in_own_record(text, lo, m.start()):
+    if _in_own_record(text, lo, m.start()):
         return True
     if _SET_FRAME_AFTER.match(text, m.end()) and _SHARE_OF_SET.search(text, m.end(), hi) and \
             _WHOLE_TERRITORY.search(text, max(lo, m.start() - 4), m.start()):
@@ -1124,15 +1171,23 @@ def _size_class(text: str, lo: int, start: int, end: int, hi: int) -> bool:
 
 
 _INTENDED = re.compile(r"[^，,。；;]{0,14}?达成[^，,。；;]{0,6}意向")
+# Intentions of employment (就业意向) are people's, never projects.
+_EMPLOYMENT_INTENT = re.compile(r"就业意向")
 
 
 def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
     """Projects that reached an intention count as signed when the sentence gives the amount they carry:
-    "298项重大项目达成合作意向,总金额逾50亿元"."""
+    "298项重大项目达成合作意向,总金额逾50亿元"; so do cooperation intentions counted as items with the amount of
+    their agreements after them ("达成合作意向19项,协议金额1421万元"), as the labelling rules have it — not
+intentions of employment."""
     for fig in out:
+        later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
+        if fig.metric == "intents" and later and fig.unit in {"项", "个"} and \
+                not _EMPLOYMENT_INTENT.search(text, max(0, fig.start - 12), fig.start + 8):
+            fig.metric = "projects_signed"
+            continue
         if fig.metric != "projects":
             continue
-        later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
         intended_before = _INTENT_ONLY.search(text[_sentence_start(text, fig.start) : fig.start])  # 达成意向项目30个
         if later and (_INTENDED.match(text, fig.start) or intended_before):
             fig.metric = "projects_signed"
