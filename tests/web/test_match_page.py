@@ -143,3 +143,19 @@ def test_an_achievement_with_only_weak_matches_says_so(login, world, session, mo
     badges = re.findall(r'class="badge match-(强|中|弱)"', page)
     assert badges and set(badges) == {"弱"}
     assert "暂无强或中等匹配的推介对象" in page
+
+
+def test_a_columns_own_note_stays_in_its_column_and_no_result_is_its_empty_list() -> None:
+    """The page showed one column's "没有与资源库相同的关键词" and "没有找到符合条件的匹配结果" above the other
+    columns' results; a note every column gives (the semantic index still building) stays on top."""
+    from xiaodi.matching.engine import NO_RESULTS
+    from xiaodi.matching.pages import split_notes
+    from xiaodi.matching.service import MatchAnswer
+
+    building = "语义索引建立中，结果仅按关键词。"
+    only_meaning = "没有与资源库相同的关键词，结果仅基于语义相似度。"
+    answers = {"university": MatchAnswer(warnings=[building]),
+               "platform": MatchAnswer(warnings=[building, only_meaning, NO_RESULTS])}
+    shared, per_column = split_notes(answers)
+    assert shared == [building]
+    assert per_column == {"university": [], "platform": [only_meaning]}

@@ -22,6 +22,7 @@ from xiaodi.core import search
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.matching import feed, service
+from xiaodi.matching.engine import NO_RESULTS
 from xiaodi.matching.feed import RETENTION_DAYS
 from xiaodi.matching.prepare import prepare_demand_queries
 from xiaodi.matching.profiles import TARGETS, check_target
@@ -85,7 +86,7 @@ def print_answer(answer: dict[str, Any], target: str, title: str | None = None) 
     if answer["disciplines"]:
         console.print("需求学科：" + "、".join(f"{d['name']} {d['weight']:.0%}" for d in answer["disciplines"]))
     if not answer["items"]:
-        console.print("没有找到符合条件的匹配结果。")
+        console.print(NO_RESULTS)
         return
     table = Table(title=title or f"匹配结果：{TARGETS[check_target(target)]}")
     for header in ("名次", "名称", "类别", "匹配度", "理由"):

@@ -55,6 +55,7 @@ SEMANTIC_CONTEXT = "semantic_context"
 # given to the encoder a demand-like sentence made the profile close to every demand (docs/benchmarks_matching.md).
 LEXICAL_CONTEXT = "lexical_context"
 CHANGE_LOG = 1024  # changes remembered for derived tables (see ``HybridIndex.changes``)
+NO_RESULTS = "没有找到符合条件的匹配结果。"  # the note of an answer with no candidate (CLI, API, pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +364,7 @@ class HybridIndex:
         with self._lock:
             results = [self._result(h, lex_terms, tokens, context, query) for h in fused if h.id in self.records]
         if not results:
-            warnings.append("没有找到符合条件的匹配结果。")
+            warnings.append(NO_RESULTS)
         known = self.lexical.known_terms(tokens)
         return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings, query_terms=known)
 

@@ -16,7 +16,7 @@ from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.demands.models import Demand
 from xiaodi.matching import service
 from xiaodi.matching.access import may_give_feedback
-from xiaodi.matching.engine import EmptyIndex, NoKnownTerms
+from xiaodi.matching.engine import NO_RESULTS, EmptyIndex, NoKnownTerms
 from xiaodi.matching.feedback import record_feedback
 from xiaodi.matching.profiles import TARGETS
 from xiaodi.web.access import get_visible
@@ -88,8 +88,17 @@ def match_page(
     context["may_judge"] = demand is not None and may_give_feedback(viewer)
     answers = context["answers"]
     context["routes"] = next((a.routes for a in answers.values() if a.routes), [])
-    context["warnings"] = list(dict.fromkeys(w for a in answers.values() for w in a.warnings))
+    context["warnings"], context["column_notes"] = split_notes(answers)
     return render(request, "match.html", context)
+
+
+def split_notes(answers: dict[str, service.MatchAnswer]) -> tuple[list[str], dict[str, list[str]]]:
+    """The notes every column shares (语义索引建立中) go above the columns; a column's own notes in that column —
+    one column's "没有与资源库相同的关键词" or "没有找到…结果" above a page of another column's results misled. A
+    column's "no result" note is its empty list already."""
+    own = {t: [w for w in a.warnings if w != NO_RESULTS] for t, a in answers.items()}
+    shared = [w for w in dict.fromkeys(w for ws in own.values() for w in ws) if all(w in ws for ws in own.values())]
+    return shared, {t: [w for w in ws if w not in shared] for t, ws in own.items()}
 
 
 @router.post("/match/feedback")

@@ -36,7 +36,7 @@ import numpy as np
 
 from xiaodi.core.errors import XiaodiError
 from xiaodi.matching import explain
-from xiaodi.matching.engine import HybridIndex, NoKnownTerms, _lexical_text
+from xiaodi.matching.engine import NO_RESULTS, HybridIndex, NoKnownTerms, _lexical_text
 from xiaodi.matching.explain import QueryContext, ReasonInput, build_reasons
 from xiaodi.matching.fusion import DENSE, LEXICAL, MatchResult, MatchResults
 from xiaodi.matching.routing import DisciplineRouter, Route, route_stopwords, strength_table
@@ -446,7 +446,7 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
         if not _nothing_about_the_demand(result.reasons):  # not worth a call
             results.append(result)
     if not results:
-        warnings.append("没有找到符合条件的匹配结果。")
+        warnings.append(NO_RESULTS)
     return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
                         query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
 
