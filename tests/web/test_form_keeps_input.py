@@ -111,3 +111,21 @@ def test_the_posted_values_fill_the_visible_fields_only() -> None:
     assert 'value="第一行"' in filled and 'value="第二行"' in filled
     assert "名称&lt;有误&gt;" in filled and 'name="q">' in filled  # the other form is untouched
     assert fill_form(PAGE, action="/elsewhere", values={}, message="") is None
+
+
+def test_a_mistyped_university_or_region_in_an_order_or_a_base_keeps_the_form(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    """点单 with a 服务高校 that does not exist, and 申报基地 with a 所在地区 that does not exist: both came back as a
+    404 error page ("找不到该页面或记录") and everything typed was lost."""
+    office = login("hejin")
+    r = office.post("/orders/new", headers={"Referer": "http://testserver/orders/new"}, data={
+        "title": "铝灰渣无害化处置咨询", "university": "测试内容", "description": "二次铝灰处置工艺",
+        "csrf_token": csrf_for(office)})
+    assert r.status_code == 422
+    assert 'role="alert"' in r.text and "服务高校：未找到高校“测试内容”" in r.text
+    assert 'value="铝灰渣无害化处置咨询"' in r.text and "二次铝灰处置工艺</textarea>" in r.text
+    r = office.post("/bases/new", headers={"Referer": "http://testserver/bases/new"}, data={
+        "name": "河津再生铝实习实训基地", "base_type_id": "1", "region": "河津县城", "csrf_token": csrf_for(office)})
+    assert r.status_code == 422
+    assert 'role="alert"' in r.text and "所在地区" in r.text and 'value="河津再生铝实习实训基地"' in r.text

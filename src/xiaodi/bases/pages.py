@@ -26,11 +26,12 @@ from xiaodi.bases.models import (
     ProgrammeBase,
     ReviewResult,
 )
-from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.dispatch import meetings
 from xiaodi.projects.actions import parse_date
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.form_errors import typed_name
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
@@ -211,10 +212,10 @@ def base_create(
 ) -> RedirectResponse:
     data = service.BaseInput(
         name=name, base_type_id=_int(base_type_id, "基地类型") or 0,
-        region_id=service.region_id_by_name(session, region),
-        host_org_id=service.org_id_by_name(session, host),
-        partner_org_id=service.org_id_by_name(session, partner),
-        lead_unit_id=service.org_id_by_name(session, lead_unit, OrgKind.GOVERNMENT),
+        region_id=typed_name(lambda: service.region_id_by_name(session, region), "所在地区"),
+        host_org_id=typed_name(lambda: service.org_id_by_name(session, host), "依托单位"),
+        partner_org_id=typed_name(lambda: service.org_id_by_name(session, partner), "合作高校"),
+        lead_unit_id=typed_name(lambda: service.org_id_by_name(session, lead_unit, OrgKind.GOVERNMENT), "牵头单位"),
         capacity=_int(capacity, "年承载人次"), address=address, contact_name=contact_name, contact_phone=contact_phone,
         note=note)
     base = service.propose_base(session, viewer, data)
@@ -237,15 +238,6 @@ def base_edit_form(request: Request, base_id: RecordId, session: SessionDep, vie
     return render(request, "base_edit.html", _edit_context(session, viewer, base_id))
 
 
-def _named(resolve: Any, label: str) -> int | None:
-    """A name typed in the form resolved to an id; an unknown name is the typist's mistake (the form comes back
-    filled, with the message), not a missing record."""
-    try:
-        return resolve()
-    except NotFound as exc:
-        raise ValidationFailed(f"{label}：{exc.message}") from exc
-
-
 @router.post("/bases/{base_id}/edit")
 def base_edit(
     request: Request, base_id: RecordId, session: SessionDep, viewer: MemberUser, name: Text, base_type_id: Short,
@@ -256,10 +248,10 @@ def base_edit(
     _edit_context(session, viewer, base_id)  # who may edit, before any name typed in the form is looked up
     changes: dict[str, Any] = {
         "name": name, "base_type_id": _int(base_type_id, "基地类型"),
-        "region_id": _named(lambda: service.region_id_by_name(session, region), "所在地区"),
-        "host_org_id": _named(lambda: service.org_id_by_name(session, host), "依托单位"),
-        "partner_org_id": _named(lambda: service.org_id_by_name(session, partner), "合作高校"),
-        "lead_unit_id": _named(lambda: service.org_id_by_name(session, lead_unit, OrgKind.GOVERNMENT), "牵头单位"),
+        "region_id": typed_name(lambda: service.region_id_by_name(session, region), "所在地区"),
+        "host_org_id": typed_name(lambda: service.org_id_by_name(session, host), "依托单位"),
+        "partner_org_id": typed_name(lambda: service.org_id_by_name(session, partner), "合作高校"),
+        "lead_unit_id": typed_name(lambda: service.org_id_by_name(session, lead_unit, OrgKind.GOVERNMENT), "牵头单位"),
         "capacity": _int(capacity, "年承载人次"), "address": address, "contact_name": contact_name,
         "contact_phone": contact_phone, "note": note}
     base = service.update_base(session, viewer, base_id, changes, expected_version=version,

@@ -27,6 +27,7 @@ from xiaodi.orders.models import AssignmentState, OrderState, ServiceKind, Servi
 from xiaodi.orders.service import assignments_of
 from xiaodi.web.access import scope_of
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.form_errors import typed_name
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
@@ -181,8 +182,10 @@ def new_order(
     contact_name: Annotated[str, Form(max_length=60)] = "", contact_phone: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:
     access.require_place(viewer)
-    enterprise_id = enterprise_in_scope(session, viewer, enterprise).id if enterprise.strip() else None
-    university_id = university_named(session, university).id if university.strip() else None
+    enterprise_id = typed_name(lambda: enterprise_in_scope(session, viewer, enterprise).id,
+                               "企业") if enterprise.strip() else None
+    university_id = typed_name(lambda: university_named(session, university).id,
+                               "服务高校") if university.strip() else None
     order = actions.place(session, viewer, title=title, enterprise_id=enterprise_id,
                           university_id=university_id, kind=kind, description=description,
                           contact_name=contact_name, contact_phone=contact_phone)

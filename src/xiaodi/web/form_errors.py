@@ -16,13 +16,18 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
 from starlette.types import Message
+
+from xiaodi.core.errors import NotFound, ValidationFailed
+
+T = TypeVar("T")
 
 # Errors about what was typed; 401/403/404 are about who asks or what exists, and keep the error page.
 REFILL_STATUSES = frozenset({400, 409, 422})
@@ -33,6 +38,16 @@ _FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S | re.I)
 _FIELD = re.compile(r"<input\b([^>]*)>|<(textarea|select)\b([^>]*)>(.*?)</\2>", re.S | re.I)
 _OPTION = re.compile(r"<option\b([^>]*)>", re.I)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+
+
+def typed_name(resolve: Callable[[], T], label: str) -> T:
+    """A name typed into a page form (单位、地区), resolved by ``resolve``. An unknown name is the typist's mistake —
+    422, so the form comes back filled with the message and its suggestion — not a missing record: a 404 kept the
+    error page, and a typo in 服务高校 or 所在地区 threw away the whole form."""
+    try:
+        return resolve()
+    except NotFound as exc:
+        raise ValidationFailed(f"{label}：{exc.message}") from exc
 
 
 async def refilled_form(request: Request, status: int, message: str) -> Response | None:
