@@ -76,3 +76,15 @@ def test_who_may_write_a_briefing(session: Session, world: AssessWorld) -> None:
     own = document.build(session, world.hejin_office(session), region_id=world.hejin.id, charts=False,
                          date_from=dt.date(YEAR, 1, 1), date_to=dt.date(YEAR, 12, 31))
     assert own.scope == "山西省运城市河津市" and own.tables["regions"].rows == []
+
+
+def test_the_default_period_ends_on_the_deployments_today(session: Session, world: AssessWorld,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before 8:00 in China the server's UTC clock is still on yesterday: the briefing's default period ends on the
+    deployment's day (XIAODI_TIMEZONE), as the figures page counts."""
+    from xiaodi.core.settings import Settings
+
+    monkeypatch.setattr(Settings, "today", lambda self: dt.date(YEAR, 3, 2))
+    brief = document.build(session, world.city_office(session), region_id=world.city.id, charts=False)
+    assert (brief.date_from, brief.date_to, brief.made_on) == (dt.date(YEAR, 1, 1), dt.date(YEAR, 3, 2),
+                                                               dt.date(YEAR, 3, 2))

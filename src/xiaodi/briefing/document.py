@@ -31,6 +31,7 @@ from xiaodi.assessment.ledger import (
 from xiaodi.bases.models import BaseState, BaseType, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
+from xiaodi.core.settings import get_settings
 from xiaodi.directory.models import Region
 from xiaodi.projects.dispatch import level_label
 from xiaodi.projects.models import (
@@ -95,9 +96,11 @@ def previous_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.d
 
 def build(session: Session, viewer: Viewer, *, region_id: int | None, date_from: dt.date | None = None,
           date_to: dt.date | None = None, today: dt.date | None = None, charts: bool = True) -> Briefing:
-    """Gather the briefing of a region (with its sub-regions) over a period (default: this year to today)."""
+    """Gather the briefing of a region (with its sub-regions) over a period (default: this year to today — the
+    deployment's today: the server's clock in UTC ended the period on yesterday before 8:00 in China, and the
+    briefing left out what the figures page, reading the local day, counted)."""
     access.require_brief_region(viewer, region_id)
-    today = today or dt.date.today()
+    today = today or get_settings().today()
     date_to = date_to or today
     date_from = date_from or dt.date(date_to.year, 1, 1)
     if date_from > date_to:
