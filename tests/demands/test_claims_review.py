@@ -121,6 +121,24 @@ def test_a_reviewer_must_declare_and_one_with_a_conflict_steps_aside(
     score_claim(session, actor=official, claim_id=wh.id, reviewer_user_id=r2, scores=scores)  # no conflict there
 
 
+def test_a_reviewer_of_the_claimants_own_university_recuses_whatever_they_declared(
+    session: Session, world: World, official: Actor
+) -> None:
+    """The demo's expert of 山西大学 ticked 不存在利益冲突 and scored 山西大学's own claim: a reviewer whose expert
+    record (or account) belongs to the claimant's organisation may not score that claim, only the others."""
+    demand, jx, wh, _ = three_claims(session, world, official)
+    r3 = world.reviewers[2]
+    r3.person_id = world.expert.id  # the reviewer's expert record: an expert of the university that claimed jx
+    session.flush()
+    for claim in (jx, wh):
+        screen_claim(session, actor=official, claim_id=claim.id, reviewer_user_id=world.reviewers[0].id, passed=True)
+    declare_conflict(session, actor=official, demand_id=demand.id, reviewer_user_id=r3.id, has_conflict=False)
+    scores = {"技术先进性": 90, "团队实力": 90, "经费合理性": 9}
+    with pytest.raises(Forbidden, match="属同一单位，应当回避"):
+        score_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r3.id, scores=scores)
+    score_claim(session, actor=official, claim_id=wh.id, reviewer_user_id=r3.id, scores=scores)  # another school
+
+
 def test_scores_must_match_the_criteria_and_their_ranges(session: Session, world: World, official: Actor) -> None:
     demand, jx, _, _ = three_claims(session, world, official)
     r1 = world.reviewers[0].id

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
-from xiaodi.directory.models import Organisation
+from xiaodi.directory.models import Organisation, PersonKind
+from xiaodi.directory.service import create_person
 
 from .conftest import ACTOR, PASSWORD, World, csrf_for
 
@@ -183,9 +184,14 @@ def test_an_invited_expert_reads_the_claims_and_scores_them(
     cid = uni.get(f"/api/demands/{d}/claims").json()[0]["id"]
     office = login("hejin")
     _post(office, f"/demands/{d}/claims/{cid}/screen", {"decision": "pass"})
+    # reviewers of another university (the world's expert is 山西大学's own, who would have to recuse)
+    other = session.scalars(select(Organisation).where(Organisation.name == "太原理工大学")).one()
+    reviewer = create_person(session, actor=ACTOR, kind=PersonKind.EXPERT, name="赵评审", organisation_id=other.id)
     for name in ("expert", "bystander"):
         accounts.create_user(session, actor=ACTOR, username=name, display_name=f"{name}·专家", password=PASSWORD,
-                             role=Role.EXPERT, person_id=world.expert_id)
+                             role=Role.EXPERT, person_id=reviewer.id)
+    accounts.create_user(session, actor=ACTOR, username="colleague", display_name="山西大学·专家", password=PASSWORD,
+                         role=Role.EXPERT, person_id=world.expert_id)
     session.flush()
     expert, bystander = login("expert"), login("bystander")
     assert expert.get(f"/claims/{cid}").status_code == 404  # not invited: the claim is not the expert's to read
@@ -208,6 +214,14 @@ def test_an_invited_expert_reads_the_claims_and_scores_them(
     _post(expert, f"/demands/{d}/claims/{cid}/scores", {f"score_{k}": v for k, v in SCORES.items()})
     ranking = office.get(f"/api/demands/{d}/ranking").json()
     assert ranking[0]["score"] == 82.75 and ranking[0]["reviewers"] == 1
+
+    # an expert of the claimant's own university, invited and declaring no conflict, still recuses
+    colleague = login("colleague")
+    _post(office, f"/demands/{d}/reviewers", {"reviewer_user_id": str(colleague.get("/api/me").json()["id"])})
+    _post(colleague, f"/demands/{d}/conflict-declarations", {"has_conflict": "no"})
+    r = colleague.post(f"/api/demands/{d}/claims/{cid}/scores", json={"scores": dict(SCORES)},
+                       headers={"X-CSRF-Token": csrf_for(colleague)})
+    assert r.status_code == 403 and "应当回避" in r.json()["detail"]
 
     # the expert who was not invited still cannot take part
     assert bystander.get(f"/claims/{cid}").status_code == 404

@@ -56,7 +56,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         office = accounts.create_user(s, actor=actor, username="hejin", display_name="王敏", password=PASSWORD,
                                       role=Role.COUNTY_OFFICE, region_id=hejin.id)
         claims.screen_claim(s, actor=actor, claim_id=claim.id, reviewer_user_id=office.id, passed=True)
-        person = create_person(s, actor=actor, kind=PersonKind.EXPERT, name="赵评审", organisation_id=uni.id,
+        # a reviewer of another university: one of the claimant's own would have to recuse
+        other = s.scalars(select(Organisation).where(Organisation.name == "太原理工大学")).one()
+        person = create_person(s, actor=actor, kind=PersonKind.EXPERT, name="赵评审", organisation_id=other.id,
                                title="教授")
         expert = accounts.create_user(s, actor=actor, username="expert", display_name="赵评审", password=PASSWORD,
                                       role=Role.EXPERT, person_id=person.id, must_change_password=True)

@@ -285,7 +285,24 @@ def expert_accounts(session: Session, *, limit: int = 300) -> list[tuple[int, st
     return [(uid, f"{name}（{login}）") for uid, name, login in rows]
 
 
+def reviewer_organisations(session: Session, reviewer_user_id: int) -> set[int]:
+    """The organisations a reviewer belongs to: those their account acts for and the one their expert record names."""
+    from xiaodi.accounts.models import Membership, User
+    from xiaodi.directory.models import Person
+
+    orgs = set(session.scalars(select(Membership.organisation_id).where(
+        Membership.user_id == reviewer_user_id, Membership.retired_at.is_(None),
+        Membership.organisation_id.is_not(None))))
+    person = session.scalar(select(Person.organisation_id).join(User, User.person_id == Person.id)
+                            .where(User.id == reviewer_user_id))
+    return orgs | ({person} if person is not None else set())
+
+
 def _check_no_conflict(session: Session, claim: Claim, reviewer_user_id: int) -> None:
+    """A reviewer must have declared no conflict — and one of the claimant's own organisation recuses whatever they
+    declared (回避): the demo's expert of 山西大学 could tick 不存在利益冲突 and score 山西大学's claim."""
+    if claim.claimant_org_id in reviewer_organisations(session, reviewer_user_id):
+        raise Forbidden(f"评审专家与揭榜单位“{claim.claimant.name}”属同一单位，应当回避，不能为其打分")
     rows = session.scalars(select(ConflictDeclaration).where(
         ConflictDeclaration.reviewer_user_id == reviewer_user_id,
         ConflictDeclaration.demand_id == claim.demand_id,
