@@ -124,6 +124,9 @@ def test_the_office_reviews_claims_and_selects_one_in_the_browser(
     assert states["太原理工大学"] == ("not_selected", "方案可行但报价偏高")
     page = office.get(f"/demands/{d}").text
     assert "已选定" in page and f"/agreements/new?claim={sxu}" in page
+    # the enterprise, which took part in choosing, is told who registers the agreement — no link it cannot use
+    owner = login("enterprise").get(f"/demands/{d}").text
+    assert "/agreements/new?claim=" not in owner and "签约协议由所在地区校地合作办公室登记" in owner
     # the selected university hears of it in its inbox (揭榜方案选定); the other claimant does not
     chosen, other = (uni.get("/inbox").text for uni in universities)
     assert "您单位的揭榜方案已被需求" in chosen and "您单位的揭榜方案已被需求" not in other

@@ -70,7 +70,10 @@ def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str,
     return {
         **review_context(session, viewer, demand, claims),
         "can_edit": demand.state in access.EDITABLE_STATES and access.may_edit(demand, viewer),
-        "sign_claim": selected if demand.state == DemandState.SELECTED and access.may_decide(viewer, demand) else None,
+        # the agreement is the office's to register (projects.actions); the enterprise that chose is told who does
+        "sign_claim": selected if demand.state == DemandState.SELECTED and viewer.manages_region(demand.region_id)
+        else None,
+        "chosen": selected if demand.state == DemandState.SELECTED and access.may_decide(viewer, demand) else None,
         "steps": available_steps(demand, viewer),
         "transitions": service.demand_history(session, demand_id=demand.id, viewer=viewer),
         "claims": claims,
