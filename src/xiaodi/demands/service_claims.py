@@ -290,12 +290,11 @@ def reviewer_organisations(session: Session, reviewer_user_id: int) -> set[int]:
     from xiaodi.accounts.models import Membership, User
     from xiaodi.directory.models import Person
 
-    orgs = set(session.scalars(select(Membership.organisation_id).where(
-        Membership.user_id == reviewer_user_id, Membership.retired_at.is_(None),
-        Membership.organisation_id.is_not(None))))
-    person = session.scalar(select(Person.organisation_id).join(User, User.person_id == Person.id)
-                            .where(User.id == reviewer_user_id))
-    return orgs | ({person} if person is not None else set())
+    found = set(session.scalars(select(Membership.organisation_id).where(
+        Membership.user_id == reviewer_user_id, Membership.retired_at.is_(None))))
+    found.add(session.scalar(select(Person.organisation_id).join(User, User.person_id == Person.id)
+                             .where(User.id == reviewer_user_id)))
+    return {oid for oid in found if oid is not None}
 
 
 def _check_no_conflict(session: Session, claim: Claim, reviewer_user_id: int) -> None:
