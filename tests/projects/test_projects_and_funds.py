@@ -197,3 +197,21 @@ def test_two_records_drawing_the_same_number_get_a_conflict_not_a_crash(
     first = signed_project(session, world, official)
     with pytest.raises(Conflict, match="重复"):
         create_project(session, actor=official, name="同号项目", code=first.code)
+
+
+def test_a_milestone_due_before_its_agreement_was_signed_is_a_typo(session: Session, world: World,
+                                                                    official: Actor) -> None:
+    """A county office typed 2020 for 2030: the milestone would be overdue from its first day on the dashboard."""
+    agreement = create_agreement(
+        session, actor=official, title="余热回收技术合作协议", kind="tech_development",
+        parties=[PartySpec(organisation_id=world.enterprise.id, name=world.enterprise.name, role="party_a"),
+                 PartySpec(organisation_id=world.named_uni.id, name=world.named_uni.name, role="party_b")],
+        signed_on=dt.date(2026, 12, 5))
+    project = create_project(session, actor=official, name="余热发电改造", agreement_id=agreement.id,
+                             region_id=world.county.id)
+    with pytest.raises(ValidationFailed, match="早于协议签订日期 2026-12-05"):
+        add_milestone(session, actor=official, project_id=project.id, title="完成余热系统诊断",
+                      due_on=dt.date(2020, 1, 1))
+    done = add_milestone(session, actor=official, project_id=project.id, title="完成余热系统诊断",
+                         due_on=dt.date(2027, 1, 1))
+    assert done.due_on == dt.date(2027, 1, 1)

@@ -279,6 +279,11 @@ def add_milestone(
         raise ValidationFailed("节点名称不能为空")
     if target_stage is not None and ProjectStage(target_stage) not in PATH[1:]:
         raise ValidationFailed("节点对应的阶段应为开工、落地、投产或验收")
+    signed_on = session.scalar(select(Agreement.signed_on).where(Agreement.id == project.agreement_id)) \
+        if project.agreement_id is not None else None
+    if signed_on is not None and due_on < signed_on:  # a typo of the year: it would be overdue from the first day
+        raise ValidationFailed(f"节点“{title.strip()}”的截止日期 {due_on.isoformat()} 早于协议签订日期 "
+                               f"{signed_on.isoformat()}，请检查年份")
     unit = responsible_unit_id if responsible_unit_id is not None else project.responsible_unit_id
     row = Milestone(project_id=project.id, title=title.strip(), due_on=due_on, original_due_on=due_on,
                     responsible_unit_id=unit, target_stage=target_stage, state=MilestoneState.PENDING, slip_count=0)
