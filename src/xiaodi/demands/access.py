@@ -192,6 +192,12 @@ def may_decide(viewer: Viewer, demand: Demand) -> bool:
     return viewer.is_admin or bool(parts(demand, viewer) & DECIDERS)
 
 
+def may_register_agreement(viewer: Viewer, demand: Demand) -> bool:
+    """签订协议 on the selected claim: the office of the demand's region (or the administrator), as the projects area
+    registers agreements (``projects.actions``) — the enterprise that chose the claim does not."""
+    return viewer.manages_region(demand.region_id)
+
+
 def may_score(viewer: Viewer, demand: Demand) -> bool:
     """Score (专家打分): the deciders themselves and the experts they invited to review this demand (an expert
     account that was not invited does not score, however public the demand)."""

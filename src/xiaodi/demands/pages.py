@@ -67,13 +67,13 @@ def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str,
         viewer) and demand.owner_id is not None else ([], None)
     claims = claims_of(session, demand_id=demand.id, viewer=viewer)
     selected = next((c for c in claims if c.state == "selected"), None)
+    chosen = selected if demand.state == DemandState.SELECTED and access.may_decide(viewer, demand) else None
     return {
         **review_context(session, viewer, demand, claims),
         "can_edit": demand.state in access.EDITABLE_STATES and access.may_edit(demand, viewer),
-        # the agreement is the office's to register (projects.actions); the enterprise that chose is told who does
-        "sign_claim": selected if demand.state == DemandState.SELECTED and viewer.manages_region(demand.region_id)
-        else None,
-        "chosen": selected if demand.state == DemandState.SELECTED and access.may_decide(viewer, demand) else None,
+        # the agreement is the office's to register; the enterprise that chose is told who does
+        "sign_claim": chosen if chosen is not None and access.may_register_agreement(viewer, demand) else None,
+        "chosen": chosen,
         "steps": available_steps(demand, viewer),
         "transitions": service.demand_history(session, demand_id=demand.id, viewer=viewer),
         "claims": claims,

@@ -369,7 +369,7 @@ async def page_select(request: Request, demand_id: RecordId, session: SessionDep
         raise ValidationFailed("请选择中选方案")
     claim = choose_winner(session, viewer, demand_id, claim_id=chosen, feedback=_feedback(form),
                           reason=form.get("reason") or None, expected_version=_version(form))
-    signs = "可以签订协议" if viewer.manages_region(claim.demand.region_id) else "签约协议由校地合作办公室登记"
+    signs = "可以签订协议" if access.may_register_agreement(viewer, claim.demand) else "签约协议由校地合作办公室登记"
     return _back(request, demand_id, f"已选定“{claim.claimant.name}”，{signs}")
 
 

@@ -30,11 +30,16 @@ def may_see_recommendations(viewer: Viewer, owner_id: int | None) -> bool:
     return viewer.acts_for(owner_id) or may_give_feedback(viewer)
 
 
+# Candidates a viewer may see only in part (enterprises and demands by their areas' rules); the resource lists
+# (高校、专家、成果、平台) are every member's.
+SCOPED_TARGETS = ("enterprise", "demand")
+
+
 def _models() -> dict[str, type[Any]]:
     from xiaodi.demands.models import Demand
     from xiaodi.directory.models import Organisation
 
-    return {"enterprise": Organisation, "demand": Demand}
+    return dict(zip(SCOPED_TARGETS, (Organisation, Demand), strict=True))
 
 
 def visible_ids(session: Session, viewer: Viewer, target: str, ids: Collection[int]) -> set[int]:
