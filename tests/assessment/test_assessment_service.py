@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.assessment.world import YEAR, AssessWorld, define, enterprise, enterprise_org
+from tests.assessment.world import YEAR, AssessWorld, define, enterprise, enterprise_org, office
 from xiaodi.assessment import service
 from xiaodi.assessment.models import (
     Appeal,
@@ -209,14 +209,17 @@ def test_outsiders_see_nothing_and_cannot_score(session: Session, world: AssessW
         service.period_result(session, enterprise(enterprise_org(session, world).id), period.id)
     with pytest.raises(Forbidden, match="只有制定该考核的办公室可以进行此操作"):
         service.score_period(session, world.hejin_office(session), period_id=period.id)
-    # Another city's county sees a scored period but none of its rows until published; scoring it is refused.
-    other = service.period_result(session, world.other_office(session), period.id)
-    assert other.rows == []
-    with pytest.raises(NotFound):
-        service.get_period(session, world.other_office(session), 10**6)
+    # Another city's county: 运城市's assessment is not its business; it is not found, as an unknown period is.
+    other = world.other_office(session)
+    for period_id in (period.id, 10**6):
+        with pytest.raises(NotFound, match="不存在或不在您的查看范围内"):
+            service.period_result(session, other, period_id)
+    assert service.list_periods(session, other) == []
     scores_before = session.scalar(select(func.count()).select_from(Score))
-    with pytest.raises(Forbidden):
-        service.publish(session, world.other_office(session), period_id=period.id, today=TODAY)
+    with pytest.raises(NotFound):
+        service.publish(session, other, period_id=period.id, today=TODAY)
+    with pytest.raises(Forbidden, match="只有制定该考核的办公室可以进行此操作"):
+        service.publish(session, world.hejin_office(session), period_id=period.id, today=TODAY)
     assert session.scalar(select(func.count()).select_from(Score)) == scores_before
     assert period.state == PeriodState.SCORED
 
@@ -394,3 +397,45 @@ def test_a_ranked_indicator_needs_a_ledger_metric_and_takes_no_cap(session: Sess
     with pytest.raises(ValidationFailed, match="缺少目标值"):  # the other rules still need a target
         define(session, world, [IndicatorInput("XY", "签约协议", 100, None, metric="agreements")])
     assert service.parse_indicator("PM:落地项目:100::projects_landed:按排名").rule == ScoringRule.RANKED
+
+
+def test_an_assessment_is_read_by_those_it_concerns(session: Session, world: AssessWorld) -> None:
+    """运城市's county assessment: its counties and the offices above read it; a county of 临汾市 and a lead unit
+    it does not assess find nothing, even once it is published (test_lead_units_are_assessed…: the assessed read)."""
+    from xiaodi.accounts.models import Role
+    from xiaodi.accounts.scope import Viewer
+    from xiaodi.directory.models import Organisation, OrgKind
+
+    _, period = _scored(session, world)
+    service.publish(session, world.city_office(session), period_id=period.id, today=TODAY)
+    province = office(session, world.province, Role.PROVINCE_OFFICE, "省校合作办·周")
+    counties = len(service.period_result(session, world.city_office(session), period.id).rows)
+    for reader in (world.hejin_office(session), world.jishan_office(session), province):
+        assert [p.id for p in service.list_periods(session, reader)] == [period.id], reader.name
+        assert len(service.period_result(session, reader, period.id).rows) == counties >= 2, reader.name
+
+    bureau = Organisation(kind=OrgKind.GOVERNMENT, name="尧都区工业和信息化局", region_id=world.linfen_county.id)
+    session.add(bureau)
+    session.flush()
+    lead = Viewer(user_id=None, name="尧都区工信局·钱", roles=frozenset({Role.LEAD_UNIT}),
+                  organisation_ids=frozenset({bureau.id}))
+    for outsider in (world.other_office(session), lead):
+        assert service.list_periods(session, outsider) == [], outsider.name
+        with pytest.raises(NotFound):
+            service.period_result(session, outsider, period.id)
+        with pytest.raises(NotFound):
+            service.trend(session, outsider, period.set_id)
+        assert service.latest_published(session, outsider) is None
+
+
+def test_an_office_names_the_ledger_figure_in_chinese(session: Session, world: AssessWorld) -> None:
+    """The indicator line takes the figure's Chinese name (签约协议), as the form's hint lists them; an unknown one is
+    refused with the Chinese names to choose from."""
+    line = service.parse_indicator("XY：签约协议：100：4：签约协议")
+    made = service.define_set(session, world.city_office(session), name="运城市中文口径考核", year=YEAR,
+                              region_id=world.city.id, subject=Subject.REGION, indicators=[line])
+    assert [(i.name, i.metric) for i in made.indicators] == [("签约协议", "agreements")]
+    with pytest.raises(ValidationFailed, match="取数口径“签约数”无效，可选：合作高校、签约协议"):
+        service.define_set(session, world.city_office(session), name="运城市错口径考核", year=YEAR,
+                           region_id=world.city.id, subject=Subject.REGION,
+                           indicators=[service.parse_indicator("XY:签约协议:100:4:签约数")])

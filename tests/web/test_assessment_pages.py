@@ -17,7 +17,7 @@ from xiaodi.assessment.models import Appeal, AssessmentPeriod, IndicatorSet
 
 from .conftest import World, csrf_for
 
-INDICATORS = "XY:签约协议:60:2:agreements\nXC:宣传工作:40:10"
+INDICATORS = "XY:签约协议:60:2:签约协议\nXC:宣传工作:40:10"
 
 
 def _define(c: TestClient, **changes: str):  # type: ignore[no-untyped-def]
@@ -49,11 +49,14 @@ def test_score_publish_see_appeal_answer(login: Callable[[str], TestClient], wor
     assert office.post(f"{period_url}/score", data={"csrf_token": csrf_for(office)}).status_code == 200
     page = office.get(period_url).text
     assert "山西省运城市河津市" in page and "完成比例" in page and "排名" in page
+    # The twelve counties without a figure share one place, and the page says so.
+    assert "<td data-label=\"排名\">第1名</td>" in page and page.count("并列第2名") == 12
 
     # Before publishing 河津 sees its own result only: 1 agreement of 2 → 30 points, first of 13.
     mine = hejin.get(f"/api/assessment/periods/{period_id}").json()
     assert [r["name"] for r in mine["rows"]] == ["山西省运城市河津市"]
     assert mine["rows"][0]["total"] == 30.0 and mine["rows"][0]["rank"] == 1 and mine["out_of"] == 13
+    assert mine["rows"][0]["tied"] is False
     assert mine["rows"][0]["working"][0]["ratio"] == 0.5
 
     deadline = (dt.date.today() + dt.timedelta(days=3)).isoformat()

@@ -2,8 +2,11 @@
 
 * An office defines indicator sets for its own region (or a region below it), adds periods, checks evidence,
   scores, publishes and answers appeals for the sets of its region (``can_manage``). Administrators may do all.
-* Offices and lead units see every period (a county submits evidence while a period is open); of a period that
-  is not yet published they see only their own unit's result (``sees_all_results``/``can_see_result``).
+* An assessment is read by those it concerns (``Reach``): the offices of its region, of the regions below it
+  (they are assessed, and submit evidence while a period is open) and above it (they oversee it), and the lead
+  units it assesses. Another city's or another county's assessment is not found (it was readable by every office
+  and lead unit of the province). Of a period that is not yet published one sees only one's own unit's result
+  (``sees_all_results``/``can_see_result``).
 * A scored unit — the county office of the county assessed, or a person acting for the lead unit assessed —
   submits evidence for itself and appeals its own result (``is_own``).
 * Enterprises, universities, experts and talents have no part in the assessment (403).
@@ -11,7 +14,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, or_, true
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
@@ -52,35 +57,60 @@ def can_manage(viewer: Viewer, indicator_set: IndicatorSet) -> bool:
     return viewer.manages_region(indicator_set.region_id)
 
 
-def readable(viewer: Viewer) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Reach:
+    """What the viewer's own regions do not tell about which assessments concern it (考核与谁相关), found by the
+    service: the regions above an office's own (their assessments cover it) and the indicator sets that assess a
+    lead unit the viewer acts for."""
+
+    above: frozenset[int] = frozenset()
+    assessed_in: frozenset[int] = frozenset()
+
+
+def readable(viewer: Viewer, reach: Reach) -> ColumnElement[bool]:
     """The periods a viewer may open (a condition over ``AssessmentPeriod`` joined to ``IndicatorSet``)."""
-    return true() if may_use(viewer) else AssessmentPeriod.id.is_(None)
+    if viewer.is_admin:
+        return true()
+    if not may_use(viewer):
+        return false()
+    assessed = IndicatorSet.id.in_(reach.assessed_in)
+    if not viewer.is_office:
+        return assessed
+    return or_(assessed, IndicatorSet.region_id.is_(None),
+               IndicatorSet.region_id.in_(viewer.region_ids | reach.above))
 
 
-def can_read(viewer: Viewer, period: AssessmentPeriod) -> bool:
-    return may_use(viewer)
+def can_read(viewer: Viewer, period: AssessmentPeriod, reach: Reach) -> bool:
+    """The rule of ``readable`` for one period."""
+    if viewer.is_admin:
+        return True
+    if not may_use(viewer):
+        return False
+    indicator_set = period.indicator_set
+    if indicator_set.id in reach.assessed_in:
+        return True
+    return viewer.is_office and (indicator_set.region_id is None
+                                 or indicator_set.region_id in viewer.region_ids | reach.above)
 
 
-def require_read(viewer: Viewer, period: AssessmentPeriod) -> None:
+def require_read(viewer: Viewer, period: AssessmentPeriod, reach: Reach) -> None:
     require_use(viewer)
-    if not can_read(viewer, period):
+    if not can_read(viewer, period, reach):
         raise NotFound("考核周期不存在或不在您的查看范围内")
 
 
 def require_manage(viewer: Viewer, period_or_set: AssessmentPeriod | IndicatorSet) -> None:
-    """The office of the set; outside it, a period one may not even read is 404, one one may read is 403."""
+    """The office of the set (the service has already found the period or set readable, else 404)."""
     indicator_set = period_or_set.indicator_set if isinstance(period_or_set, AssessmentPeriod) else period_or_set
     if can_manage(viewer, indicator_set):
         return
-    if isinstance(period_or_set, AssessmentPeriod):
-        require_read(viewer, period_or_set)
-    else:
-        require_use(viewer)
+    require_use(viewer)
     raise Forbidden("只有制定该考核的办公室可以进行此操作")
 
 
 def sees_all_results(viewer: Viewer, period: AssessmentPeriod) -> bool:
-    """The whole ranking: the managing office always; everyone taking part once it is published."""
+    """The whole ranking: the managing office always; once it is published, everyone who may read the period
+    (the service has checked that)."""
     return can_manage(viewer, period.indicator_set) or (
         may_use(viewer) and period.state == PeriodState.PUBLISHED)
 
@@ -112,7 +142,7 @@ def require_evidence(viewer: Viewer, period: AssessmentPeriod, *, region_id: int
 
 def require_appeal(viewer: Viewer, period: AssessmentPeriod, *, region_id: int | None, unit_id: int | None,
                    name: str) -> None:
-    require_read(viewer, period)
+    require_use(viewer)
     if not is_own(viewer, region_id=region_id, unit_id=unit_id):
         raise Forbidden(f"只有被考核单位“{name}”本身可以对其结果提出申诉")
 

@@ -186,7 +186,7 @@ def show_cmd(period_id: PeriodArg, working: Annotated[bool, typer.Option("--work
         table = Table("排名", "被考核单位", "总分", "等次",
                       title=f"{p.indicator_set.name}·{p.name}（{PeriodState(p.state).label}，共{result.out_of}个单位）")
         for row in result.rows:
-            table.add_row(str(row.rank), row.name, f"{row.total:.2f}", row.grade or "")
+            table.add_row(row.place, row.name, f"{row.total:.2f}", row.grade or "")
         console.print(table)
         if working:
             detail = Table("单位", "指标", "取数", "计分规则", "完成值", "目标值", "比例", "分值", "得分", "说明",

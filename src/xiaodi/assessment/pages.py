@@ -30,7 +30,7 @@ LongText = Annotated[str, Form(max_length=4000)]
 Short = Annotated[str, Form(max_length=60)]
 INDICATOR_HELP = ("每行一项：编号:名称:分值:目标值[:取数口径[:计分规则]]；不填取数口径为佐证认定；分值合计须为100；"
                   "按排名计分的指标可不填目标值")
-EXAMPLE = "XY:签约协议:40:4:agreements\nJD:挂牌基地:30:2:bases\nXC:宣传工作:30:10"
+EXAMPLE = "XY:签约协议:40:4:签约协议\nJD:挂牌基地:30:2:共建基地\nXC:宣传工作:30:10"
 
 
 def specs() -> list[ResourceSpec]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -109,6 +110,16 @@ def _decimal(value: Any, what: str) -> Decimal:
     return number
 
 
+def _metric_key(metric: str | None, indicator: str) -> str | None:
+    """The ledger metric an office names, by its Chinese label (签约协议) or its key (agreements)."""
+    if metric is None or metric in LEDGER_METRICS:
+        return metric
+    by_label = {label: key for key, label in LEDGER_METRICS.items()}
+    if metric in by_label:
+        return by_label[metric]
+    raise ValidationFailed(f"指标“{indicator}”的取数口径“{metric}”无效，可选：{'、'.join(LEDGER_METRICS.values())}")
+
+
 def _checked_indicators(items: Sequence[IndicatorInput]) -> list[dict[str, Any]]:
     """Every rule of an indicator list, checked before anything is written."""
     if not items:
@@ -126,10 +137,7 @@ def _checked_indicators(items: Sequence[IndicatorInput]) -> list[dict[str, Any]]
         weight = _decimal(item.weight, f"指标“{name}”的分值")
         if weight <= 0:
             raise ValidationFailed(f"指标“{name}”的分值必须大于0")
-        metric = (item.metric or "").strip() or None
-        if metric is not None and metric not in LEDGER_METRICS:
-            choices = "、".join(f"{k}（{v}）" for k, v in LEDGER_METRICS.items())
-            raise ValidationFailed(f"指标“{name}”的取数口径“{metric}”无效，可选：{choices}")
+        metric = _metric_key((item.metric or "").strip() or None, name)
         rule = item.rule or (ScoringRule.LINEAR if metric else ScoringRule.MANUAL)
         if rule == ScoringRule.MANUAL and metric is not None:
             raise ValidationFailed(f"指标“{name}”从台账取数，不能同时设为佐证认定")
@@ -198,8 +206,8 @@ def get_set(session: Session, viewer: Viewer, set_id: int) -> IndicatorSet:
     if indicator_set is None or indicator_set.retired_at is not None:
         raise NotFound(f"考核指标体系（编号 {set_id}）不存在")
     if not access.can_manage(viewer, indicator_set) and not session.scalar(
-            select(AssessmentPeriod.id).join(IndicatorSet).where(AssessmentPeriod.set_id == set_id,
-                                                                 access.readable(viewer)).limit(1)):
+            select(AssessmentPeriod.id).join(IndicatorSet).where(
+                AssessmentPeriod.set_id == set_id, access.readable(viewer, reach_of(session, viewer))).limit(1)):
         raise NotFound(f"考核指标体系（编号 {set_id}）不存在")
     return indicator_set
 
@@ -226,15 +234,30 @@ def get_period(session: Session, viewer: Viewer, period_id: int) -> AssessmentPe
     period = session.get(AssessmentPeriod, period_id)
     if period is None:
         raise NotFound(f"考核周期（编号 {period_id}）不存在或不在您的查看范围内")
-    access.require_read(viewer, period)
+    access.require_read(viewer, period, reach_of(session, viewer))
     return period
+
+
+def reach_of(session: Session, viewer: Viewer) -> access.Reach:
+    """What ``access.readable`` needs beyond the viewer's own regions: the regions above an office's own, and the
+    sets assessing a lead unit the viewer acts for (a handful of sets; each one's units are a few queries)."""
+    if viewer.is_admin or not access.may_use(viewer):
+        return access.Reach()
+    above = frozenset(a for r in viewer.office_region_ids for a in _ancestors(session, r))
+    assessed_in: set[int] = set()
+    if viewer.organisation_ids:
+        for indicator_set in session.scalars(select(IndicatorSet).where(IndicatorSet.retired_at.is_(None),
+                                                                        IndicatorSet.subject == Subject.LEAD_UNIT)):
+            if any(viewer.acts_for(u.unit_id) for u in assessed_units(session, indicator_set)):
+                assessed_in.add(indicator_set.id)
+    return access.Reach(above=above, assessed_in=frozenset(assessed_in))
 
 
 def list_periods(session: Session, viewer: Viewer) -> list[AssessmentPeriod]:
     """The periods the viewer may open, latest first."""
     access.require_use(viewer)
     return list(session.scalars(select(AssessmentPeriod).join(IndicatorSet).where(
-        access.readable(viewer), IndicatorSet.retired_at.is_(None))
+        access.readable(viewer, reach_of(session, viewer)), IndicatorSet.retired_at.is_(None))
         .order_by(AssessmentPeriod.ends_on.desc(), AssessmentPeriod.id.desc())))
 
 
@@ -718,10 +741,17 @@ class ResultRow:
     grade: str | None
     own: bool = False
     working: list[Working] = field(default_factory=list)
+    tied: bool = False  # another unit has the same total (并列): ten counties with no figures all "第4名" misled
+
+    @property
+    def place(self) -> str:
+        """The rank as said in Chinese: 第4名, 并列第4名."""
+        return f"{'并列' if self.tied else ''}第{self.rank}名"
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "region_id": self.region_id, "unit_id": self.unit_id, "total": _num(self.total),
-                "rank": self.rank, "grade": self.grade, "working": [w.as_json() for w in self.working]}
+                "rank": self.rank, "tied": self.tied, "grade": self.grade,
+                "working": [w.as_json() for w in self.working]}
 
 
 @dataclass
@@ -749,6 +779,7 @@ def period_result(session: Session, viewer: Viewer, period_id: int, *, period: A
     complete = access.sees_all_results(viewer, period)
     rankings = list(session.scalars(select(Ranking).where(Ranking.period_id == period.id)
                                     .order_by(Ranking.rank, Ranking.id)))
+    sharing = Counter(r.rank for r in rankings)
     rankings = [r for r in rankings if complete or access.can_see_result(viewer, period, region_id=r.region_id,
                                                                         unit_id=r.unit_id)]
     names = _names(session, rankings)
@@ -762,7 +793,7 @@ def period_result(session: Session, viewer: Viewer, period_id: int, *, period: A
                                                key=lambda s: order.get(s.indicator_id, 0))]
         rows.append(ResultRow(names.get((r.region_id, r.unit_id), "?"), r.region_id, r.unit_id, Decimal(r.total),
                               r.rank, r.grade, access.is_own(viewer, region_id=r.region_id, unit_id=r.unit_id),
-                              working))
+                              working, tied=sharing[r.rank] > 1))
     total_ranked = len(rankings) if complete else int(session.scalar(
         select(func.count()).select_from(Ranking).where(Ranking.period_id == period.id)) or 0)
     return PeriodResult(period, rows, complete, access.can_manage(viewer, period.indicator_set), total_ranked)
@@ -797,7 +828,8 @@ def latest_published(session: Session, viewer: Viewer, *, region_id: int | None 
     """The ranking of the latest published period whose set covers ``region_id`` (or any the viewer may see)."""
     access.require_use(viewer)
     stmt = (select(AssessmentPeriod).join(IndicatorSet).where(
-        AssessmentPeriod.state == PeriodState.PUBLISHED, IndicatorSet.retired_at.is_(None))
+        AssessmentPeriod.state == PeriodState.PUBLISHED, IndicatorSet.retired_at.is_(None),
+        access.readable(viewer, reach_of(session, viewer)))
         .order_by(AssessmentPeriod.ends_on.desc(), AssessmentPeriod.id.desc()))
     if region_id is not None:
         stmt = stmt.where(or_(IndicatorSet.region_id.in_(region_subtree_ids(session, region_id)),
@@ -826,9 +858,10 @@ class TrendRow:
 def trend(session: Session, viewer: Viewer, set_id: int) -> tuple[list[AssessmentPeriod], list[TrendRow]]:
     """Each unit's total and rank over the periods of a set (趋势), in date order, as far as the viewer may see."""
     indicator_set = get_set(session, viewer, set_id)
+    reach = reach_of(session, viewer)
     periods = [p for p in session.scalars(select(AssessmentPeriod).where(AssessmentPeriod.set_id == set_id)
                                           .order_by(AssessmentPeriod.starts_on, AssessmentPeriod.id))
-               if access.can_read(viewer, p) and p.state != PeriodState.OPEN]
+               if access.can_read(viewer, p, reach) and p.state != PeriodState.OPEN]
     rows: dict[tuple[int | None, int | None], list[tuple[Decimal, int] | None]] = {}
     all_rankings: list[Ranking] = []
     for index, p in enumerate(periods):

@@ -210,7 +210,7 @@ def _ranking(session: Session, viewer: Viewer, region_id: int | None) -> Table:
         return Table("专项考核排名", ["排名", "被考核单位", "总分", "等次"], [], note="尚无已发布的考核排名")
     p = result.period
     return Table(f"专项考核排名（{p.indicator_set.name}·{p.name}）", ["排名", "被考核单位", "总分", "等次"],
-                 [[r.rank, r.name, float(round(r.total, 2)), r.grade or ""] for r in result.rows[:LIST_LIMIT]],
+                 [[r.place, r.name, float(round(r.total, 2)), r.grade or ""] for r in result.rows[:LIST_LIMIT]],
                  note=f"共{result.out_of}个单位参加考核" + ("，仅列前20名" if result.out_of > LIST_LIMIT else ""))
 
 
