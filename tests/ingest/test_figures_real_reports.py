@@ -437,3 +437,11 @@ def test_a_dispatchs_lead_restates_the_body_in_round_numbers():
     # outside a lead, a near figure in another paragraph is another statement
     text = "近年来,全县先后与20余所高校开展对接。\n截至目前,全县共与高校22所签订合作协议。"
     assert ("universities", 20) in totals(text)
+
+
+def test_a_relative_clause_before_the_noun_leaves_the_noun_counted():
+    # 面向…征集的 is a clause about the achievements: the count is of the achievements after 的
+    text = "路演现场还推介了30余项面向全省征集的高校院所各类科研成果。"
+    assert totals(text) == {("achievements", 30)}
+    # a phrase before 的 with no verb is a noun of its own: the positions are counted, not the people
+    assert totals("公示名单显示,18个工作岗位的入围人员均来自知名高校。") == {("positions", 18)}

@@ -335,6 +335,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
             return _refine_project(head[0], before, after[head[2] :])
         if stop and (metric := _compound_noun(after, stop, cls)):
             return _refine_project(metric, before, after)
+        if metric := _relative_clause_head(after, cls):
+            return _refine_project(metric, before, after)  # "50项面向全国征集的…研究成果": the head comes after 的
         if re.match(r"[\u4e00-\u9fff]", noun):
             # a noun we do not count ("7家牵头单位"): never borrow the keyword before it; but "已有27项找到…" is a part
             return _ELLIPTIC if re.search(r"(?:其中|已有|另有|还有|尚有)$", raw_before) else None
@@ -373,6 +375,23 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     # of the achievements before them
     uncounted = bool(_UNCOUNTED.search(raw_before))
     return _ELLIPTIC_LOCAL if not noun and opens_clause and len(raw_before) <= 6 and not uncounted else None
+
+
+# A relative clause between the classifier and its noun: a verb phrase that ends in 的 within a few words
+# ("近50项面向全国征集遴选的国家科技计划项目等各类研究成果"). Its verb (面向, 由…提供) is no predicate of the number.
+_RELATIVE = re.compile(r"[^，,。；;：:\d“”\"]{1,16}?的")
+
+
+def _relative_clause_head(after: str, cls: str) -> str | None:
+    """The metric of the noun a relative clause modifies (定语从句后的中心词): the keyword that heads the noun after
+    its 的. Without a verb in it the phrase before 的 is a noun of its own ("24个工作岗位的…"), left to the caller."""
+    rel = _RELATIVE.match(after)
+    if not rel or not _PREDICATE.search(rel.group()):
+        return None
+    tail = after[rel.end() :]
+    stop = _PREDICATE.search(tail)
+    head = _best_keyword_at(tail[: stop.start()] if stop else tail, cls, money=False, rightmost=True)
+    return head[0] if head else None
 
 
 _QUOTED = re.compile(r"[“\"‘]([^”\"’\n]{1,30})[”\"’]")
