@@ -445,3 +445,11 @@ def test_a_relative_clause_before_the_noun_leaves_the_noun_counted():
     assert totals(text) == {("achievements", 30)}
     # a phrase before 的 with no verb is a noun of its own: the positions are counted, not the people
     assert totals("公示名单显示,18个工作岗位的入围人员均来自知名高校。") == {("positions", 18)}
+
+
+def test_achievements_matched_with_their_investment_are_signed_deals():
+    # matched achievements that carry a total investment are deals: signed projects and the amount signed
+    text = "多年来,全市借助交易会平台与高校院所对接科技成果1200个,总投资额300亿元。"
+    assert totals(text) == {("projects_signed", 1200), ("amount_signed", 30000000000)}
+    # matched with no money stated, they stay achievements
+    assert totals("活动中企业与高校院所对接科技成果86项。") == {("achievements", 86)}

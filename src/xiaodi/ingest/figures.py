@@ -997,8 +997,31 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             _link_to_previous(fig, previous)
         out.append(fig)
     _sign_intended_projects(text, out)
+    _sign_matched_achievements(text, out)
     _signed_investment(text, out)
     return out
+
+
+# Achievements a clause matches with the place's firms (对接科技成果2692个): deals once their money is stated.
+_MATCHED = re.compile(r"对接")
+
+
+def _sign_matched_achievements(text: str, out: list[StatedFigure]) -> None:
+    """Achievements matched (对接) in their clause and followed by the total investment or amount they carry, with no
+    other count in between ("与高校对接科技成果500个,总投资额80亿元"), are deals, as the labels have traded
+    achievements (交易科技成果696项,签约金额…): signed projects, whose investment ``_signed_investment`` then
+    files as the amount signed. Achievements matched with no money stated stay achievements."""
+    for i, fig in enumerate(out):
+        if fig.metric != "achievements" or fig.is_plan or fig.part_of is not None:
+            continue
+        clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
+        if not _MATCHED.search(text, clause_start, fig.start):
+            continue
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        money = nxt is not None and nxt.metric in {"investment", "amount_signed"} and (
+            nxt.metric == "amount_signed" or _INVESTMENT_TOTAL.search(text, max(0, nxt.start - 12), nxt.start))
+        if money:
+            fig.metric = "projects_signed"
 
 
 _INVESTMENT_TOTAL = re.compile(r"(?:总投资额?|投资总额|协议总投资|项目(?:研发)?总投入)"
