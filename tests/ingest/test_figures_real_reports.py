@@ -453,3 +453,11 @@ def test_achievements_matched_with_their_investment_are_signed_deals():
     assert totals(text) == {("projects_signed", 1200), ("amount_signed", 30000000000)}
     # matched with no money stated, they stay achievements
     assert totals("活动中企业与高校院所对接科技成果86项。") == {("achievements", 86)}
+
+
+def test_schools_counted_with_teams_or_firms_are_a_mixed_count():
+    # the gloss puts teams inside the count: not a count of partner schools
+    assert totals("服务团队今年走访高校院所(含技术团队)35家,征集技术成果120条。") == {("achievements", 120)}
+    assert totals("共有高校（含合作企业）18家参加对接。") == set()
+    # a gloss that names schools only keeps the count
+    assert totals("今年与高校(含科研院所)12家签订合作协议。") == {("universities", 12)}

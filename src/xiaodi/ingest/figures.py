@@ -975,7 +975,7 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _refine_part(metric, _before(text, m.start(), lo), _after(text, m.end(), hi))
         else:
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
-            if metric == "universities" and _not_partner_schools(text, m, lo, hi):
+            if metric == "universities" and (_not_partner_schools(text, m, lo, hi) or _mixed_schools(text, m, lo, hi)):
                 continue
             if metric == "bases" and _participant_bases(text, m, lo, hi):
                 continue
@@ -1083,6 +1083,19 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     if cut >= 0 and not re.fullmatch(r"(?:拟|将|计划|并|还|共|面向[^，,；;]{0,4})?", between[cut + 1 :]):
         return False
     return not _TO_THEM.search(text, clause_start, m.start())
+
+
+# A gloss that puts another kind of party inside the count (高校院所（含技术团队）27家): not schools only.
+_MIXED_GLOSS = re.compile(r"[（(](?:含|包括|包含)[^（）()]{0,10}?(?:团队|企业|公司|单位|个人)[^（）()]{0,4}[)）]")
+
+
+def _mixed_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """Schools counted together with teams or firms, as a gloss in the figure's clause says ("走访高校院所（含技术
+    团队）27家"): a mixed count, which the labelling rules leave out; a gloss naming schools only
+    (高校（含科研院所）) keeps the count."""
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    return bool(_MIXED_GLOSS.search(text, clause_start, clause_end))
 
 
 # A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
