@@ -461,3 +461,13 @@ def test_schools_counted_with_teams_or_firms_are_a_mixed_count():
     assert totals("共有高校（含合作企业）18家参加对接。") == set()
     # a gloss that names schools only keeps the count
     assert totals("今年与高校(含科研院所)12家签订合作协议。") == {("universities", 12)}
+
+
+def test_what_research_obtained_is_no_achievement_put_forward():
+    # patents and results the projects obtained are research outputs, not achievements released at the fair
+    text = "大会还表彰了20个优秀合作项目,这些项目已取得授权专利和相关技术成果45项。"
+    assert ("achievements", 45) not in totals(text)
+    assert totals("课题组三年来申报发明专利和技术成果12项。") == set()
+    # achievements the fair released stay achievements, and so do obtained ones the clause then transfers
+    assert totals("本届洽谈会发布高校科技成果1800余项。") == {("achievements", 1800)}
+    assert totals("学院取得成果后推动转化科技成果26项。") == {("achievements", 26)}

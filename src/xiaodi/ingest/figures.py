@@ -979,6 +979,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
                 continue
             if metric == "bases" and _participant_bases(text, m, lo, hi):
                 continue
+            if metric == "achievements" and _research_outputs(text, m, lo):
+                continue
             if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
                 continue
         if _not_own_figure(text, m, lo, hi, metric) or _rest_of_counted_set(text, m, lo, metric, [*previous, *out]):
@@ -1083,6 +1085,22 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     if cut >= 0 and not re.fullmatch(r"(?:拟|将|计划|并|还|共|面向[^，,；;]{0,4})?", between[cut + 1 :]):
         return False
     return not _TO_THEM.search(text, clause_start, m.start())
+
+
+# What research produced (取得…成果, 产出…成果, 申报专利): outputs of the work, not achievements put forward for a
+# cooperation — unless the clause then shows, collects or transfers them (取得成果后对接转化…). Patents granted to a
+# school (获授权发明专利512件) are left alone: the synthetic dev labels count them in a school's yearly record.
+_OBTAINED = re.compile(r"取得|产出|(?:申报|申请)[^，,。；;]{0,4}?专利")
+_PUT_FORWARD = re.compile(r"发布|推介|推出|展示|展出|征集|收集|携带|带来|转化|转移|推广|落地|对接|交易|签约|签订")
+
+
+def _research_outputs(text: str, m: re.Match[str], lo: int) -> bool:
+    """Achievements the clause says a project or team obtained ("32个优秀项目…取得授权、申报专利技术和相关技术成果
+    57项"): the outputs of research (科研产出), which the labels never count — they count achievements released,
+    presented, collected or transferred at or by the cooperation."""
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    obtained = list(_OBTAINED.finditer(text, clause_start, m.start()))
+    return bool(obtained) and not _PUT_FORWARD.search(text, obtained[-1].end(), m.start())
 
 
 # A gloss that puts another kind of party inside the count (高校院所（含技术团队）27家): not schools only.
