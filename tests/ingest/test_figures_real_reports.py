@@ -471,3 +471,12 @@ def test_what_research_obtained_is_no_achievement_put_forward():
     # achievements the fair released stay achievements, and so do obtained ones the clause then transfers
     assert totals("本届洽谈会发布高校科技成果1800余项。") == {("achievements", 1800)}
     assert totals("学院取得成果后推动转化科技成果26项。") == {("achievements", 26)}
+
+
+def test_a_count_opening_a_list_that_etc_closes_is_an_item_of_its_total():
+    # 等…项 sums up the list it closes, the first counted item included: only the total is a figure
+    text = "展区集中展示了30个新品种以及新技术、新工艺、新装备等120余项农业科技成果。"
+    assert totals(text) == {("achievements", 120)}
+    # two counts in separate clauses are two statements
+    text = "展区展示了30个新品种,发布新技术、新工艺等120余项农业科技成果。"
+    assert totals(text) == {("achievements", 30), ("achievements", 120)}

@@ -655,6 +655,7 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
         if any(e.start < before and not e.is_plan and _same_kind(e, fig) and e.value > fig.value for e in figures):
             fig.part_of = fig.metric
     _mark_parts_of_a_sum(text, figures)
+    _mark_listed_in_a_total(text, figures)
     _mark_continued_breakdowns(text, figures)
     _mark_selections(text, figures)
     _mark_summed_parts(text, figures)
@@ -691,6 +692,25 @@ def _mark_selections(text: str, figures: list[StatedFigure]) -> None:
         if any(paragraph <= e.start < clause_start and not e.is_plan and _same_kind(e, fig) and e.value > fig.value
                and (picked_here or (e.start >= sentence and _PICKED.search(text, e.start, clause_start)))
                for e in figures):
+            fig.part_of = fig.metric
+
+
+# A list joined to a counted first item and closed by 等 with its own count ("156个新品种以及新技术、新工艺等200余项").
+_LIST_CLOSED = re.compile(r"[^，,。；;！？!?\n\d]*?(?:以及|及|和|与)[^，,。；;！？!?\n\d]*?等"
+                          r"(?:共计|共|合计|总计|约|近|逾|超过)?$")
+
+
+def _mark_listed_in_a_total(text: str, figures: list[StatedFigure]) -> None:
+    """A count that opens a list which 等 then closes with a larger count of the same kind, in one clause ("展示了近
+    156个新品种以及新技术、新工艺等200余项"), is an item of that total: 等N项 sums the list up, the first item
+    included, and the labelling rules keep the total only."""
+    for i, fig in enumerate(figures[:-1]):
+        total = figures[i + 1]
+        if fig.part_of is not None or fig.is_plan or total.is_plan or not _same_kind(total, fig) \
+                or total.value <= fig.value:
+            continue
+        item_end = fig.start + text[fig.start : total.start].find(fig.unit[-1:]) + 1
+        if item_end > fig.start and _LIST_CLOSED.match(text[item_end : total.start]):
             fig.part_of = fig.metric
 
 
