@@ -14,6 +14,7 @@ from xiaodi.directory.models import Organisation, OrgKind, PersonKind
 from xiaodi.directory.service import (
     OrganisationIndex,
     add_alias,
+    bare_region_name,
     create_organisation,
     create_person,
     merge_organisations,
@@ -108,6 +109,15 @@ def test_regions_resolve_and_ambiguous_names_ask_for_the_full_name(session: Sess
     with pytest.raises(Ambiguous):
         resolve_region(session, "朝阳区")
     assert resolve_region(session, "朝阳市").full_name.startswith("辽宁省")
+
+
+def test_a_region_is_found_without_its_shi_xian_qu(session: Session) -> None:
+    """Offices write 河津 for 河津市 and 尧都 for 尧都区; a name that fits several regions asks which one."""
+    assert resolve_region(session, "河津").full_name == "山西省运城市河津市"
+    assert resolve_region(session, "尧都").full_name == "山西省临汾市尧都区"
+    with pytest.raises(Ambiguous, match="“朝阳”对应多个行政区"):
+        resolve_region(session, "朝阳")
+    assert bare_region_name("城区") == "城区" and bare_region_name("河津市") == "河津"
 
 
 def test_index_resolves_many_names_without_queries(session: Session) -> None:

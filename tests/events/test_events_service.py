@@ -109,6 +109,11 @@ def test_secondments_and_contacts(session: Session, world: World, viewer: Callab
                                post="科技副总", starts_on=dt.date(2025, 6, 1), ends_on=dt.date(2026, 5, 31),
                                home_org_id=world.university.id)
     assert (s.unit_name, s.region_id) == (world.enterprise.name, world.hejin.id)
+    # The school that sends 赵博士 and the firm that takes him in see the 服务团; another firm does not.
+    for party in ("university", "enterprise"):
+        assert access.get_event(session, viewer(party), team.id).id == team.id
+    with pytest.raises(NotFound):
+        access.get_event(session, Viewer.acting_for(world.other_enterprise.id), team.id)
     with pytest.raises(ValidationFailed, match="挂职结束日期不能早于开始日期"):
         service.add_secondment(session, hejin, person_name="钱博士", unit_name="河津市某局", post="副局长",
                                starts_on=dt.date(2025, 6, 1), ends_on=dt.date(2025, 1, 1), region_id=world.hejin.id)

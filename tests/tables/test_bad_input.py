@@ -197,3 +197,12 @@ def test_template_of_every_table_opens_with_headers(tmp_path: Path) -> None:
         assert rows[0][: len(spec.columns)] == [c.header for c in spec.columns]
         assert str(rows[1][0]).startswith("【示例】")
     assert open_writer  # the writer is importable for callers building their own files
+
+
+def test_a_phone_that_is_no_number_is_named_by_row_and_column(
+    db_engine: Engine, actor: Actor, counts: Any, tmp_path: Path
+) -> None:
+    rows = [["企业名称", "联系电话"], ["甲公司", "0359-2020000转8001"], ["乙公司", "abc"]]
+    msg = failing(db_engine, actor, counts, write_csv(tmp_path / "e.csv", rows), "enterprises")
+    assert "第 3 行 B列「联系电话」：“abc”格式不对（联系电话应为手机或固定电话号码" in msg
+    assert "第 2 行" not in msg

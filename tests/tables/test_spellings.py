@@ -37,3 +37,12 @@ def test_a_name_written_another_way_updates_the_record_and_keeps_its_spelling(
                                                     AuditEntry.entity_id == school.id)).one()
     assert (school.name, school.authority, school.contact_name) == ("中国矿业大学（北京）", "教育部       ", "李明")
     assert change.after == {"contact_name": "李明", "version": 2}
+
+
+def test_a_region_written_without_its_shi_is_the_region(db_engine: Engine, actor: Actor, tmp_path: Path) -> None:
+    """An enterprise table whose 所在地区 says 河津 (for 河津市) imports; the region is 河津市."""
+    path = write_csv(tmp_path / "e.csv", [["企业名称", "所在地区"], ["河津示例铝材有限公司", "河津"]])
+    assert import_file(db_engine, "enterprises", path, actor=actor).created == 1
+    with Session(db_engine) as s:
+        firm = s.scalars(select(Organisation).where(Organisation.name == "河津示例铝材有限公司")).one()
+        assert firm.region is not None and firm.region.full_name == "山西省运城市河津市"

@@ -13,15 +13,18 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from xiaodi.accounts import service as accounts
-from xiaodi.accounts.models import Role
+from xiaodi.accounts.models import Role, User
 from xiaodi.core.audit import Actor
+from xiaodi.core.db import make_engine
 from xiaodi.core.settings import Settings
+from xiaodi.demo.builder import build_demo
 from xiaodi.directory.models import Organisation, OrgKind, PersonKind, Region
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
@@ -164,3 +167,32 @@ def change_initial_password(c: TestClient, old: str, new: str = "Changed2025firs
                                           "csrf_token": csrf_for(c)}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
     return new
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, dict[str, str]]]:
+    """The demo programme with its accounts (``xiaodi demo``); their printed passwords were already changed at first
+    login. Built once per test module: it takes a while."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
+    summary = build_demo(engine, accounts=True)
+    with Session(engine) as session:
+        session.execute(update(User).values(must_change_password=False))
+        session.commit()
+    yield engine, {name: password for name, password, _ in summary.accounts}
+    engine.dispose()
+
+
+def demo_app(engine: Engine, data_dir: Path):  # type: ignore[no-untyped-def]
+    from xiaodi.web.app import create_app
+
+    return create_app(session_factory=sessionmaker(bind=engine, expire_on_commit=False),
+                      settings=Settings(data_dir=data_dir, secret_key="test-secret-key-0123456789"))
+
+
+def demo_login(app, account: str, password: str) -> TestClient:  # type: ignore[no-untyped-def]
+    """A browser-like client logged in as a demo account."""
+    client = TestClient(app, raise_server_exceptions=False)
+    r = client.post("/login", data={"username": account, "password": password,
+                                    "csrf_token": csrf_of(client.get("/login").text)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/", f"{account}: {r.status_code}"
+    return client

@@ -15,18 +15,12 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine
 
-from xiaodi.accounts.models import User
-from xiaodi.core.db import make_engine
-from xiaodi.core.settings import Settings
-from xiaodi.demo.builder import build_demo
 from xiaodi.web.templating import date_input
 
-from .conftest import csrf_of
+from .conftest import demo_app, demo_login
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "xiaodi"
 SKIPPED = ("/logout", "/api", "/static", "/files", "/export", "/download", "/template", "/login")
@@ -35,18 +29,6 @@ MAX_PAGES = 160
 
 _LINK = re.compile(r'href="(/[^"#?]*)')
 _DATE_INPUT = re.compile(r"<input\b[^>]*\btype=[\"']?date\b[^>]*>", re.I)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, dict[str, str]]]:
-    """The demo programme with its accounts; their printed passwords were already changed at first login."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    summary = build_demo(engine, accounts=True)
-    with Session(engine) as session:
-        session.execute(update(User).values(must_change_password=False))
-        session.commit()
-    yield engine, {name: password for name, password, _ in summary.accounts}
-    engine.dispose()
 
 
 def _shape(path: str) -> str:
@@ -75,18 +57,12 @@ def _walk(client: TestClient) -> Iterator[tuple[str, str]]:
 def test_every_date_field_an_account_of_the_demo_sees_is_picked_in_chinese(
     demo: tuple[Engine, dict[str, str]], tmp_path: Path,
 ) -> None:
-    from xiaodi.web.app import create_app
-
     engine, passwords = demo
-    app = create_app(session_factory=sessionmaker(bind=engine, expire_on_commit=False),
-                     settings=Settings(data_dir=tmp_path, secret_key="test-secret-key-0123456789"))
+    app = demo_app(engine, tmp_path)
     fields: set[tuple[str, str]] = set()
     wrong: list[str] = []
     for account, password in passwords.items():
-        client = TestClient(app, raise_server_exceptions=False)
-        r = client.post("/login", data={"username": account, "password": password,
-                                        "csrf_token": csrf_of(client.get("/login").text)}, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == "/", f"{account}: {r.status_code}"
+        client = demo_login(app, account, password)
         for page, body in _walk(client):
             for tag in _DATE_INPUT.findall(body):
                 name = re.search(r'name="([^"]*)"', tag)

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.contact import checked_phones
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, utcnow
 from xiaodi.directory.models import Organisation, Region
@@ -117,3 +118,6 @@ class LoginAttempt(IdMixin, Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(300))
     reason: Mapped[str | None] = mapped_column(String(60))  # bad_password / locked / inactive / unknown_user
+
+
+checked_phones(User.phone)  # 联系电话: one rule for every interface (core.contact)

@@ -9,6 +9,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.contact import checked_phones
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin
 from xiaodi.directory.models import Organisation, Region
@@ -250,3 +251,6 @@ class BaseActivity(IdMixin, TimestampMixin, Base):
     summary: Mapped[str | None] = mapped_column(Text)
 
     base: Mapped[ProgrammeBase] = relationship(back_populates="activities")
+
+
+checked_phones(ProgrammeBase.contact_phone)  # 联系电话: one rule for every interface (core.contact)

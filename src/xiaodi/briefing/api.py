@@ -10,15 +10,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment import access
 from xiaodi.briefing import document
 from xiaodi.briefing.pages import DOCX, XLSX, download
-from xiaodi.core.errors import NotFound
-from xiaodi.directory.models import Region
+from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.directory.service import regions_named
 from xiaodi.figures.access import resolve_scope
 from xiaodi.figures.report import parse_period
 from xiaodi.web.deps import MemberUser, SessionDep
@@ -42,10 +41,14 @@ def _region_id(session: Session, viewer: Viewer, region: str | None) -> int | No
     if not wanted:
         scope = resolve_scope(session, viewer, None)
         return scope.region.id if scope.region is not None else None
-    found = session.scalars(select(Region).where(or_(Region.code == wanted, Region.full_name == wanted))
-                            .order_by(Region.id).limit(1)).first()
-    if found is None:
+    named = regions_named(session, wanted)
+    if not named:
         raise NotFound(f"地区“{wanted[:60]}”不存在，请使用地区代码或全称")
+    exact = [r for r in named if wanted in (r.code, r.full_name)]
+    if len(exact or named) > 1:
+        raise ValidationFailed(f"“{wanted[:60]}”对应多个地区（{'、'.join(r.full_name for r in named[:5])}），"
+                               "请使用地区代码或全称")
+    found = (exact or named)[0]
     access.require_brief_region(viewer, found.id, region_name=found.full_name)
     return found.id
 

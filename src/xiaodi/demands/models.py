@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.contact import checked_phones
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Person
@@ -231,3 +232,6 @@ class ReviewInvitation(IdMixin, Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     demand: Mapped[Demand] = relationship(back_populates="invitations")
+
+
+checked_phones(Demand.contact_phone)  # 联系电话: one rule for every interface (core.contact)

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role, User
+from xiaodi.accounts.models import Membership, Role, User
 from xiaodi.accounts.scope import Viewer
 from xiaodi.directory.models import Organisation, Region
 from xiaodi.events import service
@@ -26,6 +26,13 @@ DEMO = Viewer(user_id=None, name="系统:demo", roles=frozenset({Role.ADMIN}))
 
 def _org(session: Session, name: str) -> int | None:
     return session.scalar(select(Organisation.id).where(Organisation.name == name, Organisation.retired_at.is_(None)))
+
+
+def _organisation_of(session: Session, username: str) -> int | None:
+    """The organisation a demo login acts for (its first live membership), if the login exists."""
+    return session.scalar(select(Membership.organisation_id).join(User, User.id == Membership.user_id).where(
+        User.username == username, Membership.organisation_id.is_not(None), Membership.retired_at.is_(None))
+        .order_by(Membership.id).limit(1))
 
 
 def load(session: Session, *, today: dt.date) -> dict[str, int]:
@@ -42,7 +49,10 @@ def load(session: Session, *, today: dt.date) -> dict[str, int]:
         session, DEMO, name="河津市2025年春季校地人才招聘会", kind="job_fair", state="held",
         starts_on=dt.date(2025, 3, 15), region_id=hejin, organiser_id=hrss, venue="河津市人才市场",
         agenda="09:00 开幕式\n09:30 企业现场招聘\n14:00 高校毕业生专场双选", source="演示数据")
-    for org, role in ((jxust, "university"), (sxu, "university"), (hongda, "enterprise")):
+    # The demo enterprise's login is told it is invited (below): its firm is on the fair's list, so the link opens.
+    participants = {jxust: "university", sxu: "university", hongda: "enterprise",
+                    _organisation_of(session, "enterprise"): "enterprise"}
+    for org, role in participants.items():
         if org is not None:
             service.add_participant(session, DEMO, fair.id, role=role, organisation_id=org)
     service.add_participant(session, DEMO, fair.id, role="group", label="应届高校毕业生", count=1200)
@@ -67,10 +77,11 @@ def load(session: Session, *, today: dt.date) -> dict[str, int]:
     team = service.create_event(
         session, DEMO, name="科技博士服务团河津分团", kind="secondment", state="held", starts_on=dt.date(2025, 4, 1),
         region_id=hejin, source="演示数据")
-    for name, unit, post in (("刘博士", hongda, "科技副总"), ("陈博士", None, "河津市工业和信息化局副局长")):
+    for name, unit, post, home in (("刘博士", hongda, "科技副总", jxust),
+                                   ("陈博士", None, "河津市工业和信息化局副局长", sxu or jxust)):
         service.add_secondment(session, DEMO, event_id=team.id, person_name=name, unit_id=unit,
                                unit_name=None if unit else "河津市工业和信息化局", post=post,
-                               starts_on=dt.date(2025, 4, 1), ends_on=dt.date(2026, 3, 31), home_org_id=jxust)
+                               starts_on=dt.date(2025, 4, 1), ends_on=dt.date(2026, 3, 31), home_org_id=home)
         written["secondments"] += 1
     written["events"] += 1
 

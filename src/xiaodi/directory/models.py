@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.contact import checked_phones
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, VersionedMixin
 
@@ -136,3 +137,6 @@ class Person(RecordMixin, VersionedMixin, Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+
+checked_phones(Organisation.contact_phone, Person.phone)  # 联系电话: one rule for every interface (core.contact)

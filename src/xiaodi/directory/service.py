@@ -336,14 +336,35 @@ def resolve_person(session: Session, name: str, *, organisation_id: int | None =
 # ---- regions (行政区划) ----------------------------------------------------------------------------------
 
 
-def resolve_region(session: Session, name: str, *, within: str | None = None) -> Region:
-    """The region named ``name`` (short or full name or code); ``within`` narrows by a parent's name."""
+REGION_SUFFIXES = "市县区旗"  # what people leave off a region's name: 河津 for 河津市, 尧都 for 尧都区
+
+
+def bare_region_name(name: str) -> str:
+    """A region's name without its 市/县/区/旗, kept whole when that would leave less than two characters (城区,
+    矿区: 城, 矿 name nothing)."""
+    bare = name.rstrip(REGION_SUFFIXES)
+    return bare if len(bare) >= 2 else name
+
+
+def regions_named(session: Session, name: str) -> list[Region]:
+    """The regions a person means by ``name`` (地区名称): its code, full or short name, else its short name without
+    市/县/区/旗 (河津 → 河津市; 朝阳 → three regions, for the caller to ask which). Every form, import, page and
+    command that takes a region by name asks here, so 河津 means the same everywhere."""
     key = clean_name(name)
+    if not key:
+        return []
     stmt = select(Region).where(or_(Region.name == key, Region.full_name == key, Region.code == key))
     found = list(session.scalars(stmt))
     if not found:
-        stmt = select(Region).where(Region.name.like(f"{key}%")).limit(10)
-        found = [r for r in session.scalars(stmt) if r.name.rstrip("市县区旗") == key.rstrip("市县区旗")]
+        bare = bare_region_name(key)
+        stmt = select(Region).where(Region.name.like(f"{bare}%")).limit(20)
+        found = [r for r in session.scalars(stmt) if bare_region_name(r.name) == bare]
+    return found
+
+
+def resolve_region(session: Session, name: str, *, within: str | None = None) -> Region:
+    """The region named ``name`` (``regions_named``); ``within`` narrows by a parent's name."""
+    found = regions_named(session, name)
     if within:
         found = [r for r in found if clean_name(within) in r.full_name]
     if len(found) == 1:

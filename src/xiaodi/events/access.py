@@ -1,8 +1,9 @@
 """Who may see and do what with events (活动), 挂职 and the contact log (对接记录): the one place of these rules.
 
 * **See** an event: an administrator; an office whose region (with the regions below it) holds the event; the
-  organiser; an organisation that took part or signed an agreement at it. 挂职 and contacts follow the same
-  shape: their region's office, or an organisation named on them (the recorder of a contact sees it too).
+  organiser; an organisation that took part, signed an agreement at it, or sent or received a 挂职 of it. 挂职
+  and contacts follow the same shape: their region's office, or an organisation named on them (the recorder of a
+  contact sees it too).
 * **Run** an event (create it, add participants, agenda, outcomes, agreements signed at it, 挂职): an office of
   the event's region, the lead unit (牵头单位) that organises it, or an administrator. An office recording an
   outcome for an event of another region is refused (403) — it may see the event (a province office sees a
@@ -41,8 +42,11 @@ def readable(viewer: Viewer) -> ColumnElement[bool]:
     signed_there = exists().where(Agreement.event_id == Event.id, exists().where(
         AgreementParty.agreement_id == Agreement.id,
         of_own_organisations(AgreementParty.organisation_id, viewer=viewer)))
+    # An organisation that sends people to a 服务团 or takes them in (挂职) takes part in it too.
+    seconded = exists().where(Secondment.event_id == Event.id,
+                              of_own_organisations(Secondment.home_org_id, Secondment.unit_id, viewer=viewer))
     return or_(in_office_regions(Event.region_id, viewer), of_own_organisations(Event.organiser_id, viewer=viewer),
-               took_part, signed_there)
+               took_part, signed_there, seconded)
 
 
 def readable_secondments(viewer: Viewer) -> ColumnElement[bool]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.directory.models import Region, RegionLevel
+from xiaodi.directory.service import regions_named
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ def resolve_scope(session: Session, viewer: Viewer, region: str | None = None) -
 
 
 def _region_named(session: Session, viewer: Viewer, wanted: str) -> Region:
-    """A region of the viewer's by code, full name or (when only one of the viewer's regions has it) short name."""
-    candidates = list(session.scalars(select(Region).where(
-        or_(Region.code == wanted, Region.full_name == wanted, Region.name == wanted)).limit(50)))
+    """A region of the viewer's by code, full name or (when only one of the viewer's regions has it) short name,
+    with or without its 市/县/区 (``directory.service.regions_named``)."""
+    candidates = regions_named(session, wanted)
     exact = [r for r in candidates if wanted in (r.code, r.full_name)]
     mine = [r for r in (exact or candidates) if viewer.in_region(r.id)]
     if not mine:

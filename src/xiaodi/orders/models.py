@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xiaodi.core.contact import checked_phones
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, RecordMixin, TimestampMixin, VersionedMixin, utcnow
 from xiaodi.directory.models import Organisation, Person
@@ -128,3 +129,6 @@ class ServiceRecord(IdMixin, TimestampMixin, Base):
     recorded_by: Mapped[str | None] = mapped_column(String(200))
 
     order: Mapped[ServiceOrder] = relationship(back_populates="records")
+
+
+checked_phones(ServiceOrder.contact_phone)  # 联系电话: one rule for every interface (core.contact)

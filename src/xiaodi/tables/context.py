@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor
 from xiaodi.directory.models import OrgKind, Person, Region
-from xiaodi.directory.service import OrganisationIndex, Resolution, clean_name
+from xiaodi.directory.service import OrganisationIndex, Resolution, bare_region_name, clean_name
 from xiaodi.tables.guard import RowGuard
 from xiaodi.tables.spec import CodeRef, TableSpec
 from xiaodi.tables.values import CellProblem
@@ -46,6 +46,7 @@ class ImportContext:
         self._org_indexes: dict[tuple[str, ...], OrganisationIndex] = {}
         self._org_memo: dict[tuple[tuple[str, ...], str], Resolution] = {}
         self._regions: dict[str, list[tuple[int, str]]] | None = None
+        self._bare_regions: dict[str, list[tuple[int, str]]] = {}  # 河津 → 河津市 (directory.bare_region_name)
         self._codes: dict[tuple[str, tuple[str, ...]], dict[str, int]] = {}
         self._people: dict[tuple[str, int | None], int | NewPerson] = {}
 
@@ -94,10 +95,10 @@ class ImportContext:
             ):
                 for key in {code, short, full}:
                     self._regions.setdefault(key, []).append((rid, full))
+                self._bare_regions.setdefault(bare_region_name(short), []).append((rid, full))
         key = clean_name(name)
-        found = self._regions.get(key, [])
-        if not found and key.rstrip("市县区旗") != key:
-            found = self._regions.get(key.rstrip("市县区旗"), [])
+        # As directory.service.regions_named: the exact name first, else the name without 市/县/区/旗 (河津).
+        found = self._regions.get(key) or self._bare_regions.get(bare_region_name(key), [])
         if len(found) == 1:
             return found[0][0]
         if len(found) > 1:

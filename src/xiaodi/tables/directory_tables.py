@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
+from xiaodi.core.contact import PHONE_HELP, PHONE_PATTERN
 from xiaodi.directory.models import Organisation, OrganisationAlias, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name
 from xiaodi.reference.curated import refresh_name_directions
@@ -119,7 +120,8 @@ def store_school(ctx: ImportContext, record_id: int, new: dict[str, Any], old: d
 def _contacts(prefix: str = "") -> list[ColumnSpec]:
     return [
         ColumnSpec("contact_name", f"{prefix}联系人", example="李明", aliases=("联络人",)),
-        ColumnSpec("contact_phone", "联系电话", example="0351-7010000", aliases=("电话", "手机")),
+        ColumnSpec("contact_phone", "联系电话", example="0351-7010000", aliases=("电话", "手机"),
+                   pattern=PHONE_PATTERN, pattern_help=PHONE_HELP),
         ColumnSpec(
             "contact_email",
             "电子邮箱",
@@ -229,7 +231,8 @@ EXPERTS = TableSpec(
         ),
         ColumnSpec("disciplines", "学科领域", ColType.LIST, example="化学工程与技术", aliases=("学科",)),
         ColumnSpec("research_interests", "研究方向", example="煤基固废资源化利用", width=30),
-        ColumnSpec("phone", "联系电话", example="13800000000", aliases=("电话", "手机")),
+        ColumnSpec("phone", "联系电话", example="13800000000", aliases=("电话", "手机"),
+                   pattern=PHONE_PATTERN, pattern_help=PHONE_HELP),
         ColumnSpec(
             "email",
             "电子邮箱",

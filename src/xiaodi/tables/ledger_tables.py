@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseState, ProgrammeBase
+from xiaodi.core.contact import PHONE_HELP, PHONE_PATTERN
 from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.directory.service import clean_name
@@ -124,7 +125,8 @@ DEMANDS = TableSpec(
             choices=choices_from_labels(DemandState.labels()),
         ),
         ColumnSpec("contact_name", "联系人", example="王强"),
-        ColumnSpec("contact_phone", "联系电话", example="13900000000", aliases=("电话",)),
+        ColumnSpec("contact_phone", "联系电话", example="13900000000", aliases=("电话",),
+                   pattern=PHONE_PATTERN, pattern_help=PHONE_HELP),
         ColumnSpec("source", "来源", example="对接会", aliases=("需求来源",)),
         ColumnSpec("note", "备注"),
     ],
@@ -404,7 +406,8 @@ BASES = TableSpec(
         ),
         ColumnSpec("address", "地址"),
         ColumnSpec("contact_name", "联系人"),
-        ColumnSpec("contact_phone", "联系电话", aliases=("电话",)),
+        ColumnSpec("contact_phone", "联系电话", aliases=("电话",),
+                   pattern=PHONE_PATTERN, pattern_help=PHONE_HELP),
         ColumnSpec(
             "capacity",
             "年接纳能力（人次）",

@@ -26,6 +26,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.directory.service import regions_named
 from xiaodi.talent import figures, internships, service
 from xiaodi.talent.models import ApplicationState, CardState, StepState
 
@@ -64,8 +65,7 @@ def _date(text: str | None, label: str) -> dt.date | None:
 
 
 def _region(session: Session, name: str) -> Region:
-    found = session.scalars(select(Region).where((Region.name == name) | (Region.full_name == name)
-                                                 | (Region.code == name))).all()
+    found = regions_named(session, name)
     if len(found) != 1:
         raise ValidationFailed(f"行政区“{name}”{'不存在' if not found else '不唯一，请写全称'}")
     return found[0]
