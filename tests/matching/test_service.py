@@ -159,6 +159,25 @@ def test_a_talent_demand_looks_for_experts_and_universities_and_an_achievement_f
     assert pushed[0].name in {"山西日盛达太阳能股份有限公司", "招聘光伏玻璃镀膜工艺工程师"}
 
 
+
+def test_an_achievement_is_not_pushed_to_a_candidate_that_scores_nothing(ledger, monkeypatch) -> None:
+    """The demo pushed an achievement to a firm at "0 弱": a candidate that shows 0 of 100 is left out."""
+    import dataclasses
+
+    session, ids, _ = ledger
+    found = service._search_many
+    weak = {"score": 0.4, "name": "只沾一点边的企业"}
+
+    def with_a_weak_one(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = found(*args, **kwargs)
+        return [*out, dataclasses.replace(out[0], **weak)]
+
+    monkeypatch.setattr(service, "_search_many", with_a_weak_one)
+    pushed = service.recommend_achievement(session, achievement_id=ids["glass_ach"], limit=50)
+    assert pushed and weak["name"] not in {c.name for c in pushed}
+    assert min(c.score for c in pushed) >= 0.5
+
+
 def test_the_api_route_answers_with_items(ledger) -> None:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient

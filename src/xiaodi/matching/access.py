@@ -33,6 +33,14 @@ def may_see_recommendations(viewer: Viewer, owner_id: int | None) -> bool:
 # Candidates a viewer may see only in part (enterprises and demands by their areas' rules); the resource lists
 # (高校、专家、成果、平台) are every member's.
 SCOPED_TARGETS = ("enterprise", "demand")
+# How many more of those to ask the index for than are shown, before the viewer's rule keeps what it may see.
+SCOPED_ASK = 4
+
+
+def asked_for(target: str, shown: int, most: int) -> int:
+    """How many candidates of ``target`` to ask for so that ``shown`` remain after ``visible_ids`` (at most
+    ``most``): an index holds every record, a viewer may see only part of the scoped targets."""
+    return min(most, shown * SCOPED_ASK) if target in SCOPED_TARGETS else shown
 
 
 def _models() -> dict[str, type[Any]]:

@@ -17,7 +17,7 @@ from xiaodi.catalog.models import Achievement
 from xiaodi.core.errors import Forbidden
 from xiaodi.demands.models import Demand
 from xiaodi.matching import service
-from xiaodi.matching.access import SCOPED_TARGETS, may_see_recommendations, visible_ids
+from xiaodi.matching.access import asked_for, may_see_recommendations, visible_ids
 from xiaodi.matching.feedback import FEEDBACK_TARGETS, record_feedback
 from xiaodi.matching.models import Verdict
 from xiaodi.matching.prepare import prepare_typed
@@ -71,7 +71,7 @@ def match(
     filters = {"region": region, "kind": kind, "level": level, "discipline": discipline, "industry": industry}
     wanted = {k: v for k, v in filters.items() if v}
     # Enterprises and demands are not public to every member: ask for more, keep what the viewer may see.
-    ask = min(service.MAX_TOP, top * 4) if target in SCOPED_TARGETS else top
+    ask = asked_for(target, top, service.MAX_TOP)
     answer = service.match_answer(session, text, target, ask, wanted, place=place).as_dict()
     answer["items"] = visible_items(session, viewer, target, answer["items"])[:top]
     return {"target": target, **answer}

@@ -717,15 +717,18 @@ def recommend_achievement(session: Session, *, achievement_id: int, limit: int =
                                  achievement.summary or "") if p)
     owner = achievement.owner
     context = QueryContext(region=owner.province if owner else None, organisation=owner.name if owner else None)
-    return _search_many(session, text, ACHIEVEMENT_TARGETS, _top(limit), context)
+    found = _search_many(session, text, ACHIEVEMENT_TARGETS, _top(limit), context)
+    # A candidate that scores 0 of 100 has nothing a person could check: the demo pushed one, at "0 弱".
+    return [c for c in found if c.score >= 0.5]  # shown rounded: 0.5 and more show as 1
 
 
 def recommendations_for(session: Session, viewer: Any, *, achievement_id: int, limit: int = 10) -> list[Candidate]:
     """成果推介 as ``viewer`` may read it: the best ``limit`` of the enterprises and demands the achievement may
     serve that the viewer's scope holds (an index holds every record; more are asked for, then kept by the rule)."""
-    from xiaodi.matching.access import visible_ids
+    from xiaodi.matching.access import asked_for, visible_ids
 
-    found = recommend_achievement(session, achievement_id=achievement_id, limit=min(MAX_TOP, limit * 4))
+    found = recommend_achievement(session, achievement_id=achievement_id,
+                                  limit=max(asked_for(t, limit, MAX_TOP) for t in ACHIEVEMENT_TARGETS))
     seen = {t: visible_ids(session, viewer, t, [c.record_id for c in found if c.target == t])
             for t in ACHIEVEMENT_TARGETS}
     return [c for c in found if c.record_id in seen.get(c.target, set())][:limit]
