@@ -50,9 +50,9 @@ LABELLED = frozenset({
     "universities", "agreements", "projects_signed", "projects_landed", "amount_signed", "funds_in_place", "bases",
     "tech_demand", "talent_demand", "achievements", "positions",
 })  # fmt: skip
-# The batch added in the eighth round (n223–n256): its test reports are scored on a row of their own (the sixth
-# round's batches 11 and 12 now count with the earlier batches).
-NEW_BATCHES = ("batch13",)
+# The batch added in the tenth round (n257–n286): its test reports are scored on a row of their own (the eighth
+# round's batch 13 now counts with the earlier batches).
+NEW_BATCHES = ("batch14",)
 # The labels have no 项目需求 key: the labelling files "产学研合作项目需求600余项" under technology demands.
 LABEL_OF = {"project_demand": "tech_demand"}
 

@@ -480,3 +480,11 @@ def test_a_count_opening_a_list_that_etc_closes_is_an_item_of_its_total():
     # two counts in separate clauses are two statements
     text = "展区展示了30个新品种,发布新技术、新工艺等120余项农业科技成果。"
     assert totals(text) == {("achievements", 30), ("achievements", 120)}
+
+
+def test_a_name_in_corner_brackets_is_a_quoted_name():
+    # 「…」 quotes a programme's name as “…” does: the numbers inside it are no figures
+    assert totals("「三个一百」指的是大学与100家企业合作。") == {("enterprises", 100)}
+    assert totals("“三个一百”指的是大学与100家企业合作。") == {("enterprises", 100)}
+    # a count outside the brackets stays
+    assert totals("「校地携手」活动当天,6所高校与县政府签订合作协议。") == {("universities", 6)}

@@ -116,7 +116,9 @@ _PERIOD = re.compile(
     r"|今年以来|年初以来|去年以来|近年来|近[两三四五]年|截至目前|截止目前|一年来|目前"
 )
 _TOTAL = re.compile(r"(?<!公)共(?![建同享赢商筑襄])|累计|总计|合计|总数|总共")
-_SHORT_QUOTE = re.compile(r"“[^”\n]{0,20}”|\"[^\"\n]{0,20}\"|‘[^’\n]{0,20}’|《[^》\n]{0,30}》")
+# Corner brackets (「三个一百」, 『…』) quote a name as “…” does, in traditional-script and overseas reports.
+_SHORT_QUOTE = re.compile(r"“[^”\n]{0,20}”|\"[^\"\n]{0,20}\"|‘[^’\n]{0,20}’|《[^》\n]{0,30}》|「[^」\n]{0,20}」|"
+                          r"『[^』\n]{0,20}』")
 
 
 @dataclass
