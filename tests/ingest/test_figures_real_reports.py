@@ -488,3 +488,11 @@ def test_a_name_in_corner_brackets_is_a_quoted_name():
     assert totals("“三个一百”指的是大学与100家企业合作。") == {("enterprises", 100)}
     # a count outside the brackets stays
     assert totals("「校地携手」活动当天,6所高校与县政府签订合作协议。") == {("universities", 6)}
+
+
+def test_technology_need_projects_are_technology_needs():
+    # a need filed as a project (技术需求项目) is a technology need, before or after the number
+    assert totals("会上,市工信局发布了全市企业技术需求项目65项。") == {("tech_demand", 65)}
+    assert totals("活动中,12个科技需求项目进行了现场路演。") == {("tech_demand", 12)}
+    # projects with no need in their name stay projects
+    assert totals("会上,市工信局发布了全市重点合作项目65项。") == {("projects", 65)}
