@@ -496,3 +496,11 @@ def test_technology_need_projects_are_technology_needs():
     assert totals("活动中,12个科技需求项目进行了现场路演。") == {("tech_demand", 12)}
     # projects with no need in their name stay projects
     assert totals("会上,市工信局发布了全市重点合作项目65项。") == {("projects", 65)}
+
+
+def test_needs_taken_from_the_published_list_are_part_of_it():
+    # the list of needs is published first; the needs of it a school then matched are a part of that list
+    text = "会上发布了80项企业技术需求清单,专家团队现场与清单中5项技术需求达成对接。"
+    assert totals(text) == {("tech_demand", 80)}
+    # needs counted on their own, with no list before them, stay
+    assert totals("专家团队现场与5项技术需求达成对接。") == {("tech_demand", 5)}

@@ -668,8 +668,9 @@ def _mark_breakdowns(text: str, figures: list[StatedFigure]) -> None:
 
 
 # "确定本次来连对接的…18项技术需求", "重点发布100余项", "展出1491项", "邀请241所高校" (of the 425 attending): what is
-# picked out of a set already counted.
-_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出|邀请|推介")
+# picked out of a set already counted; so is what a clause takes from the list just published ("与清单中2项技术需求
+# 成功匹配").
+_PICKED = re.compile(r"确定本次|遴选|筛选|精选|选出|择优|重点发布|对外发布|展出|邀请|推介|(?:清单|名单|目录)中")
 
 
 # Items an event collects and then shows or picks from, and the schools it gathers and then invites to one of its
