@@ -504,3 +504,13 @@ def test_needs_taken_from_the_published_list_are_part_of_it():
     assert totals(text) == {("tech_demand", 80)}
     # needs counted on their own, with no list before them, stay
     assert totals("专家团队现场与5项技术需求达成对接。") == {("tech_demand", 5)}
+
+
+def test_the_people_a_fair_seeks_are_its_talent_demand():
+    # the employers' headcount to recruit, and the talents they say they need, are the fair's talent demand
+    text = "本次招聘会共有200家用人单位参会,提供岗位900个,招聘总人数超过2600人。"
+    assert totals(text) == {("enterprises", 200), ("positions", 900), ("talent_demand", 2600)}
+    assert totals("交流会提供各类就业岗位近1200个,需求各类人才逾3000人。") == {
+        ("positions", 1200), ("talent_demand", 3000)}
+    # talents brought in stay talents
+    assert totals("今年以来全县共引进各类人才3000人。") == {("talents", 3000)}

@@ -56,7 +56,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     # 技术需求项目 (a need filed as a project, as 揭榜挂帅 lists have them) is a need: longer than 项目, it wins
     "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "创新需求", "揭榜", "技术问题", "难题", "榜单",
                     "技术需求项目", "科技需求项目"),
-    "talent_demand": ("人才需求", "用人需求", "用工需求"),
+    # the people a fair or its employers seek (招聘总人数超过4300人) are its talent demand, as 需求人数 is
+    "talent_demand": ("人才需求", "用人需求", "用工需求", "需求人数", "招聘人数", "招聘总人数"),
     "project_demand": ("项目需求",),
     "achievements": ("科技成果", "技术成果", "成果", "专利", "新技术", "新品种", "新工艺", "新装备", "新模式",
                      "实用技术", "先进技术", "适用技术"),
@@ -495,9 +496,15 @@ _ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现�
 _DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:共计|共|达到|达|为)?$")
 
 
+# Talents the clause says are needed ("需求各类人才逾8000人", "需求高层次人才120名"): a talent demand.
+_NEEDED_TALENTS = re.compile(r"需求[^，,。；;\d]{0,4}?(?:人才|博士|硕士|研究生)$")
+
+
 def _refine_project(metric: str, before: str, rest: str) -> str:
     """项目 is a landed project after 落地/落户/投产 and a signed one after 签约/签下/敲定; achievements the clause
     signs or trades are signed projects too ("8项…科技成果成功签约", "交易科技成果696项"), as the labels have them."""
+    if metric == "talents" and _NEEDED_TALENTS.search(before):
+        return "talent_demand"  # "需求各类人才逾8000人": the people the employers need, not talents brought in
     if metric == "achievements":
         signed = _ACHIEVEMENTS_SIGNED.match(rest) or _DEALT_ACHIEVEMENTS.search(before)
         return "projects_signed" if signed else metric
