@@ -514,3 +514,14 @@ def test_the_people_a_fair_seeks_are_its_talent_demand():
         ("positions", 1200), ("talent_demand", 3000)}
     # talents brought in stay talents
     assert totals("今年以来全县共引进各类人才3000人。") == {("talents", 3000)}
+
+
+def test_a_count_heading_a_list_of_schools_and_firms_is_mixed():
+    # 家 counts the firms or service bodies in the list as well as the schools: a mixed count
+    assert totals("20多家中央企业、科研院所的代表出席了洽谈会。") == set()
+    assert totals("大会向来自省内外的15家高校、院所及科技服务机构授牌。") == set()
+    # schools and institutes only, or 所 (which counts schools alone), keep the count
+    assert totals("大会向来自省内外的15家高校、院所授牌。") == {("universities", 15)}
+    assert totals("会上,8所高校和企业签订了合作协议。") == {("universities", 8)}
+    # a firm named as the other side is no list item
+    assert totals("会上,12家科研院所与企业签订了合作协议。") == {("universities", 12)}

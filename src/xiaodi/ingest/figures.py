@@ -1141,11 +1141,34 @@ _MIXED_GLOSS = re.compile(r"[（(](?:含|包括|包含)[^（）()]{0,10}?(?:团�
 
 def _mixed_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """Schools counted together with teams or firms, as a gloss in the figure's clause says ("走访高校院所（含技术
-    团队）27家"): a mixed count, which the labelling rules leave out; a gloss naming schools only
-    (高校（含科研院所）) keeps the count."""
+    团队）27家"), or as the list the count heads says ("30多家中央企业、科研院所", "21家高校、院所及科技服务机构"):
+    a mixed count, which the labelling rules leave out; a gloss naming schools only (高校（含科研院所）) keeps the
+    count."""
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
-    return bool(_MIXED_GLOSS.search(text, clause_start, clause_end))
+    return bool(_MIXED_GLOSS.search(text, clause_start, clause_end)) or _mixed_list(text, m, hi)
+
+
+# Parties that are not schools or research institutes (科研机构, 研究机构 and 科研单位 are).
+_OTHER_PARTY = re.compile(r"企业|公司|(?<!科研)(?<!研究)机构|团队|(?<!科研)单位|事务所|协会|商会")
+_LIST_JOIN = re.compile(r"、|以及|及|和")
+
+
+def _mixed_list(text: str, m: re.Match[str], hi: int) -> bool:
+    """The count (in 家 or 个, which count firms as well as schools; 所 counts schools only) heads a list joined by
+    、/及/和 that names another kind of party: the number counts them all. The list ends at 的 (what they send) and
+    at a verb or a counterpart (与企业签约 names the other side, not a list item)."""
+    if m["cls"] not in "家个":
+        return False
+    after = _after(text, m.end(), hi)
+    cut = len(after)
+    for p in _PREDICATE.finditer(after):
+        if p.group() not in {"和", "及"}:
+            cut = p.start()
+            break
+    de = after.find("的", 0, cut)
+    items = after[: de if de >= 0 else cut]
+    return bool(_LIST_JOIN.search(items)) and bool(_OTHER_PARTY.search(items))
 
 
 # A clause that makes the schools a party: a counterpart marker and a verb of signing or cooperating after them.
