@@ -525,3 +525,13 @@ def test_a_count_heading_a_list_of_schools_and_firms_is_mixed():
     assert totals("会上,8所高校和企业签订了合作协议。") == {("universities", 8)}
     # a firm named as the other side is no list item
     assert totals("会上,12家科研院所与企业签订了合作协议。") == {("universities", 12)}
+
+
+def test_the_one_of_a_word_is_no_number():
+    # 唯一一家: 一一 is not eleven; the 一 belongs to 唯一 and 一家 is the article
+    assert totals("基地建成3个,其中全县唯一一家市级研发平台获得授牌。") == {("bases", 3)}
+
+
+def test_research_institutes_count_with_schools():
+    # 研究所 are research institutes, which the labelling rules count with universities
+    assert totals("来自中国科学院12家研究所的专家参加了对接会。") == {("universities", 12)}

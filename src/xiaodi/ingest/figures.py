@@ -37,8 +37,9 @@ METRICS: tuple[str, ...] = (
 
 # Keyword → metric. Several keywords may end at the same place; the longest wins (项目合作协议 over 合作协议).
 _KEYWORDS: dict[str, tuple[str, ...]] = {
+    # research institutes count with universities (高校院所), 研究所 (中科院16家研究所) among them
     "universities": ("高校院所", "大院大所", "高等院校", "高等学校", "科研院所", "研究院所", "高职院校", "职业院校",
-                     "院所", "高校", "大学", "院校", "科研机构", "学校"),
+                     "院所", "高校", "大学", "院校", "科研机构", "学校", "研究所"),
     "agreements": ("合作协议", "框架协议", "协议", "合同", "备忘录"),
     "projects_signed": ("签约项目", "签订项目", "项目合作协议", "签约合作项目"),
     "projects_landed": ("落地项目", "项目落地", "落地转化项目", "开工项目"),
@@ -551,6 +552,8 @@ def _skip(text: str, m: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
         return True  # 两个季度, 3个月: a duration
     if m["num"] in {"一", "零", "〇"}:
         return True  # 一个基地、一批企业: the article's "a", not a count
+    if m["num"][0] == "一" and prev and prev in "唯统同单":
+        return True  # "唯一一家": the 一 of 唯一 (统一, 同一, 单一) is part of a word, and 一家 the article
     if m["num"] in {"两", "二", "2"} and _PARTIES.search(text, max(0, s - 3), s):
         return True  # "校市两家的一件大喜事": the two parties of the signing, not two schools
     if m["num"] in {"百", "千"} and not m["approx"] and not m["tail"] and prev != "上":
