@@ -535,3 +535,12 @@ def test_the_one_of_a_word_is_no_number():
 def test_research_institutes_count_with_schools():
     # 研究所 are research institutes, which the labelling rules count with universities
     assert totals("来自中国科学院12家研究所的专家参加了对接会。") == {("universities", 12)}
+
+
+def test_a_places_industrial_zones_and_rated_rd_bodies_are_its_stock():
+    # zones approved for the place's industry and its rated R&D bodies are what the place has, not bases built
+    text = "全市获批省以上产业基地(特色产业园)30个,市级研发机构超过500家。"
+    assert totals(text) == set()
+    # bases the clause builds with schools stay bases
+    assert totals("全市与高校共建产业基地12个。") == {("bases", 12)}
+    assert totals("今年新建校企联合研发中心8个。") == {("bases", 8)}

@@ -1012,7 +1012,7 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
             if metric == "universities" and (_not_partner_schools(text, m, lo, hi) or _mixed_schools(text, m, lo, hi)):
                 continue
-            if metric == "bases" and _participant_bases(text, m, lo, hi):
+            if metric == "bases" and (_participant_bases(text, m, lo, hi) or _place_stock_bases(text, m, lo, hi)):
                 continue
             if metric == "achievements" and _research_outputs(text, m, lo):
                 continue
@@ -1279,6 +1279,22 @@ def _participant_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
     return bool(_MEETING.search(rest) and _COUNTERPART.search(text, clause_start, m.start()))
 _CREATED = re.compile(r"建|设立|成立|揭牌|授牌|挂牌|认定|获批|入选|命名|落户|入驻")
+# Industrial zones (产业基地, 产业园) and R&D bodies rated at a government level (市级研发机构, 省级以上研发中心): what
+# a place has, counted by its economy's statistics.
+_ZONE_OR_RATED = re.compile(r"(?:产业基地|产业园)[）)]?$|(?:国家|省|市|县|区)级(?:以上)?(?:研发机构|研发中心)$")
+# … unless the clause ties them to schools or a cooperation (与高校共建的产业基地).
+_COOPERATION = re.compile(r"高校|大学|院校|院所|校地|校企|市校|县校|产学研|合作|共建|联合")
+
+
+def _place_stock_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """A place's industrial zones and rated R&D bodies ("获批省以上产业基地（特色产业园）44个", "市级研发机构超过1000
+    家"): the place's stock, as the labelling rules leave a city's stock of research bodies, not bases a cooperation
+    built — unless the clause names the schools or the cooperation."""
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    before = _ASIDE.sub("", text[clause_start : m.start()])
+    before = re.sub(r"(?:共计|共|达到|达|为|总数|合计|超过|逾|近|约)$", "", before)
+    return bool(_ZONE_OR_RATED.search(before)) and not _COOPERATION.search(text, clause_start, clause_end)
 
 
 def _clause_after(text: str, end: int, hi: int) -> str:
