@@ -24,6 +24,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.migrate import upgrade
+from xiaodi.core.settings import local_today
 
 runner = CliRunner()
 PASSWORD = "Yuncheng-2025-kaohe"
@@ -78,7 +79,7 @@ def test_the_story_from_the_console(ledger: tuple[Engine, str], tmp_path: Path) 
     assert mine["rows"][0]["working"][0] == {"code": "XY", "indicator": "签约协议", "measured": "台账：签约协议",
                                              "rule": "按完成比例", "value": 5.0, "target": 4.0, "ratio": 1.0,
                                              "weight": 40.0, "points": 40.0, "note": None}
-    deadline = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    deadline = (local_today() + dt.timedelta(days=5)).isoformat()
     assert run(url, "assessment", "publish", period, "--appeal-deadline", deadline, "--user", "yco")[0] == 0
 
     code, out = run(url, "assessment", "appeal", period, "--reason", "有误", "--region", "稷山县", "--user", "hjo")

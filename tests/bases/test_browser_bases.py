@@ -14,6 +14,7 @@ import pytest
 from tests.browser import PASSWORD, serving
 from tests.browser import login as _login
 from tests.browser import submit as _submit
+from xiaodi.core.settings import local_today
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int,
         pairing = service.create_pairing(s, office, university_id=uni.id, lead_unit_id=lead.id,
                                          region_id=hejin.id, base_ids=[base.id])
         duty = service.add_duty(s, office, pairing.id, service.DutyInput(
-            unit_id=lead.id, title="组织暑期实习实训", due_on=dt.date.today() + dt.timedelta(days=30),
-            milestones=[service.MilestoneIn("发布实习岗位", dt.date.today() + dt.timedelta(days=10))]))
+            unit_id=lead.id, title="组织暑期实习实训", due_on=local_today() + dt.timedelta(days=30),
+            milestones=[service.MilestoneIn("发布实习岗位", local_today() + dt.timedelta(days=10))]))
         accounts.create_user(s, actor=actor, username="hejin", display_name="王敏", password=PASSWORD,
                              role=Role.COUNTY_OFFICE, region_id=hejin.id)
         accounts.create_user(s, actor=actor, username="lead", display_name="赵科长", password=PASSWORD,

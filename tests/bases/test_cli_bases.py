@@ -23,6 +23,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.core.migrate import upgrade
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, OrgKind, Region, RegionLevel
 
 runner = CliRunner()
@@ -136,7 +137,7 @@ def test_the_dispatch_meeting_decides_on_a_duty_milestone_from_the_console(ledge
     from xiaodi.bases.models import DutyMilestone
 
     eng, url = ledger
-    today = dt.date.today()
+    today = local_today()
     with transaction(eng) as s:
         hejin = s.scalars(select(Region).where(Region.code == "140882")).one()
         edu = Organisation(kind=OrgKind.GOVERNMENT, name="河津市教育局", region_id=hejin.id)

@@ -17,12 +17,13 @@ from xiaodi.bases import service
 from xiaodi.bases.models import Duty, DutyMilestone
 from xiaodi.core.audit import AuditEntry
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.dispatch import meetings
 from xiaodi.dispatch.service import dispatch_list
 from xiaodi.projects.dispatch import OVERDUE
 from xiaodi.projects.models import DispatchItem, DispatchMeeting
 
-TODAY = dt.date.today()
+TODAY = local_today()
 
 
 def _duty(session: Session, bw: BasesWorld) -> Duty:

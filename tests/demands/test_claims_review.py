@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.demands.loop_world import World, published_demand
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, Forbidden, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState, ReviewStage
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.demands.service_claims import (
@@ -170,7 +171,7 @@ def test_criteria_weights_must_add_up_to_one(session: Session, world: World, off
 
 
 def test_what_a_claim_may_not_be(session: Session, world: World, official: Actor) -> None:
-    demand = published_demand(session, world, official, deadline=dt.date.today() + dt.timedelta(days=3))
+    demand = published_demand(session, world, official, deadline=local_today() + dt.timedelta(days=3))
     with pytest.raises(ValidationFailed, match="不能揭自己的榜"):
         submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.enterprise.id,
                      approach="方案", claimant_person_id=world.expert.id)
@@ -187,9 +188,23 @@ def test_what_a_claim_may_not_be(session: Session, world: World, official: Actor
                      approach="第二个方案")
     withdraw_claim(session, actor=official, claim_id=claim.id, reason="团队调整", viewer=world.named_uni_viewer())
     submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.named_uni.id, approach="新方案")
-    demand.deadline = dt.date.today() - dt.timedelta(days=1)
+    demand.deadline = local_today() - dt.timedelta(days=1)
     with pytest.raises(IllegalTransition, match="截止"):
         submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.other_uni.id,
+                     approach="方案")
+
+
+def test_the_deadline_is_a_day_in_china_not_on_the_servers_utc_clock(
+        session: Session, world: World, official: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim's deadline ends at midnight where the programme is: at 1:00 the next morning in China the server's
+    UTC clock is still on the deadline day, and a late claim used to get in."""
+    from xiaodi.core.settings import Settings
+
+    utc_day = dt.datetime.now(dt.UTC).date()
+    demand = published_demand(session, world, official, deadline=utc_day)
+    monkeypatch.setattr(Settings, "today", lambda self: utc_day + dt.timedelta(days=1))
+    with pytest.raises(IllegalTransition, match=f"已于 {utc_day:%Y-%m-%d} 截止"):
+        submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.named_uni.id,
                      approach="方案")
 
 

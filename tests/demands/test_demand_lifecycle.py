@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tests.demands.loop_world import World, draft_demand, published_demand
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import ClaimState, DemandState
 from xiaodi.demands.service import (
     IllegalTransition,
@@ -48,7 +49,7 @@ def test_a_demand_goes_round_the_whole_loop_and_each_step_says_who_and_why(
 ) -> None:
     boss = Actor(name="河津示例铝业·赵总")
     bureau = Actor(name="河津市工信局·李科长")
-    demand = draft_demand(session, world, boss, headcount=None, deadline=dt.date.today() + dt.timedelta(days=30))
+    demand = draft_demand(session, world, boss, headcount=None, deadline=local_today() + dt.timedelta(days=30))
     transition(session, actor=boss, demand_id=demand.id, step="submit", viewer=world.owner_viewer())
     transition(session, actor=bureau, demand_id=demand.id, step="review", reason="需求明确", viewer=world.lead_viewer())
     transition(session, actor=bureau, demand_id=demand.id, step="publish", viewer=world.lead_viewer())

@@ -19,6 +19,7 @@ from xiaodi.core.audit import AuditEntry
 from xiaodi.core.db import make_engine
 from xiaodi.core.errors import Conflict
 from xiaodi.core.models import Base
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand, DemandState
 from xiaodi.demo.builder import DemoSummary, build_demo
 from xiaodi.demo.cli import clear_previous_demo, is_demo_database
@@ -224,7 +225,7 @@ def test_hejin_talent_services_in_every_state(db: Session) -> None:
     assert {CardState.ACTIVE, CardState.APPLIED, CardState.REFUSED, CardState.REVOKED} <= states
     app_states = set(db.scalars(select(ServiceApplication.state).where(ServiceApplication.kind == "one_stop")))
     assert {ApplicationState.FULFILLED, ApplicationState.ACCEPTED} <= app_states
-    listing = dispatch_list(db, region_id=hejin.id, as_of=dt.date.today())
+    listing = dispatch_list(db, region_id=hejin.id, as_of=local_today())
     assert any(e.kind == OVERDUE_STEP for e in listing.entries)
     assert db.scalar(select(func.count()).select_from(ApartmentAllocation).where(
         ApartmentAllocation.vacated_on.is_not(None))) >= 1
@@ -299,7 +300,7 @@ def test_demo_records_are_numbered_like_new_ones(db: Session) -> None:
     assert "XQ-2021-000001" in db.scalars(select(Demand.code)).all()  # the year the fact names
     owner = db.scalars(select(Organisation).where(Organisation.name == "华鑫源钢铁")).one()
     new = create_demand(db, actor=Actor.system("test"), owner_id=owner.id, title="新需求", kind="technology")
-    assert re.fullmatch(rf"XQ-{dt.date.today().year}-\d{{6}}", new.code)
+    assert re.fullmatch(rf"XQ-{local_today().year}-\d{{6}}", new.code)
     db.rollback()
 
 

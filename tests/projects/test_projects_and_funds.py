@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Conflict, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.projects.models import AgreementKind, FundSource, Milestone, PartyRole, Project, ProjectStage
 from xiaodi.projects.service import (
@@ -122,7 +123,7 @@ def test_funds_arrive_and_a_correction_counts_once(session: Session, world: Worl
     assert fixed.arrived_on == first.arrived_on
     assert history(session, "fund_record", fixed.id)[0].reason == "银行回单核对，实际到位450万元"
     with pytest.raises(ValidationFailed):
-        record_funds(session, actor=official, project_id=project.id, amount=Decimal("0"), arrived_on=dt.date.today())
+        record_funds(session, actor=official, project_id=project.id, amount=Decimal("0"), arrived_on=local_today())
     assert (project.id, Decimal("3000000.00")) in [(p.id, t) for p, t in projects_with_funds(session, limit=1000)]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.assessment.models import Appeal, AssessmentPeriod, IndicatorSet
+from xiaodi.core.settings import local_today
 
 from .conftest import World, csrf_for
 
@@ -59,7 +60,7 @@ def test_score_publish_see_appeal_answer(login: Callable[[str], TestClient], wor
     assert mine["rows"][0]["tied"] is False
     assert mine["rows"][0]["working"][0]["ratio"] == 0.5
 
-    deadline = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    deadline = (local_today() + dt.timedelta(days=3)).isoformat()
     r = office.post(f"{period_url}/publish", data={"csrf_token": csrf_for(office), "appeal_deadline": deadline})
     assert r.status_code == 200 and "已发布" in r.text
     seen = hejin.get(period_url).text

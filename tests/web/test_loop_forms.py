@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor
+from xiaodi.core.settings import local_today
 from xiaodi.demands.service_claims import (
     declare_conflict,
     score_claim,
@@ -28,7 +29,7 @@ from xiaodi.projects import service as projects
 
 from .conftest import ACTOR, World, csrf_for
 
-TODAY = dt.date.today()
+TODAY = local_today()
 LATE = TODAY - dt.timedelta(days=30)  # a deadline already passed
 LATER = TODAY + dt.timedelta(days=45)
 SCORES = {"技术先进性": 90, "实施方案可行性": 85, "团队实力": 80, "经费合理性": 75}

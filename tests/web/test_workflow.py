@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .conftest import World, csrf_for
+from .conftest import ACTOR, World, csrf_for
 
 
 def test_demand_goes_from_draft_to_claimed(login: Callable[[str], TestClient], world: World) -> None:
@@ -95,6 +95,21 @@ def test_dashboard_shows_scoped_figures_and_charts(login: Callable[[str], TestCl
     assert login("university").get("/api/figures").json()["overdue_milestones"] == 1  # partner of the project
 
 
+def test_the_dashboards_charts_count_the_region_its_figures_count(
+        login: Callable[[str], TestClient], world: World, session: Session) -> None:
+    """太原's demand, once published, is open to every member of the province; 河津's office may read it, but its
+    dashboard's 需求按状态 counts 河津, the region its figures and heading show — page and API alike."""
+    from xiaodi.demands import service as demands
+
+    for step in ("submit", "review", "publish"):
+        demands.transition(session, actor=ACTOR, demand_id=world.other_demand_id, step=step)
+    hejin = login("hejin")
+    assert hejin.get(f"/demands/{world.other_demand_id}").status_code == 200
+    assert hejin.get("/api/figures").json()["demands_by_state"]["published"] == 1
+    province = login("province").get("/api/figures").json()
+    assert province["demands_by_state"]["published"] == 2
+
+
 def count_statements(session: Session) -> Callable[[], int]:
     engine = session.get_bind()
     counter = {"n": 0}
@@ -112,7 +127,6 @@ def test_list_pages_run_a_constant_number_of_statements(
     """No N+1: a list page costs the same few statements with 1 row as with many."""
     from xiaodi.demands import service as demands
 
-    from .conftest import ACTOR
 
     c = login("province")
     engine = session.get_bind()

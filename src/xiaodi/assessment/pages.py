@@ -17,6 +17,7 @@ from xiaodi.assessment import access, service
 from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AppealState, EvidenceState, PeriodState, ScoringRule, Subject
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.access import region_choices
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
@@ -73,7 +74,7 @@ def _define_form(request: Request, session: Session, viewer: Viewer, values: dic
     return render(request, "assessment_new.html", {
         "regions": [(c, n) for c, n in region_choices(session, viewer) if c], "subjects": Subject.labels(),
         "metrics": LEDGER_METRICS, "help": INDICATOR_HELP, "example": EXAMPLE, "values": values, "error": error,
-        "year": dt.date.today().year}, status=422 if error else 200)
+        "year": local_today().year}, status=422 if error else 200)
 
 
 @router.post("/assessment/new")
@@ -127,13 +128,13 @@ def period_page(request: Request, period_id: RecordId, session: SessionDep, view
            if access.is_own(viewer, region_id=u.region_id, unit_id=u.unit_id)]
     manual = [i for i in period.indicator_set.indicators if i.scoring_rule == ScoringRule.MANUAL]
     may_appeal = bool(own) and period.state == PeriodState.PUBLISHED and period.appeal_deadline is not None \
-        and dt.date.today() <= period.appeal_deadline
+        and local_today() <= period.appeal_deadline
     return render(request, "assessment_period.html", {
         "r": result, "p": period, "states": PeriodState, "own": own, "manual": manual,
         "evidence": service.list_evidence(session, viewer, period_id),
         "appeals": service.list_appeals(session, viewer, period_id), "evidence_states": EvidenceState,
         "appeal_states": AppealState, "may_appeal": may_appeal,
-        "default_deadline": (dt.date.today() + dt.timedelta(days=service.APPEAL_DAYS)).isoformat(),
+        "default_deadline": (local_today() + dt.timedelta(days=service.APPEAL_DAYS)).isoformat(),
         "units": service.assessed_units(session, period.indicator_set) if result.manages else own})
 
 

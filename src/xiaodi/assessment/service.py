@@ -57,6 +57,7 @@ from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.numbers import format_yuan
 from xiaodi.core.records import create, flush_or_conflict
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, Region, RegionLevel
 
@@ -534,7 +535,7 @@ def publish(session: Session, viewer: Viewer, *, period_id: int, appeal_deadline
     """Publish the ranking (通报排名); the scored units may appeal until ``appeal_deadline`` (inclusive)."""
     period = get_period(session, viewer, period_id)
     access.require_manage(viewer, period)
-    today = today or dt.date.today()
+    today = today or local_today()
     if period.state == PeriodState.OPEN:
         raise ValidationFailed(f"考核周期“{period.name}”尚未评分，不能发布排名")
     if period.state == PeriodState.PUBLISHED:
@@ -561,7 +562,7 @@ def file_appeal(session: Session, viewer: Viewer, *, period_id: int, reason: str
     name = _name_of(session, region_id=region_id, unit_id=unit_id)
     access.require_appeal(viewer, period, region_id=region_id, unit_id=unit_id, name=name)
     _assessed_named(session, period.indicator_set, region_id=region_id, unit_id=unit_id)
-    today = today or dt.date.today()
+    today = today or local_today()
     if period.state != PeriodState.PUBLISHED or period.appeal_deadline is None:
         raise ValidationFailed("排名尚未发布，发布后方可申诉")
     if today > period.appeal_deadline:

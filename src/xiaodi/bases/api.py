@@ -25,6 +25,7 @@ from xiaodi.bases.models import (
     ReviewResult,
 )
 from xiaodi.core.errors import NotFound
+from xiaodi.core.settings import local_today
 from xiaodi.dispatch import meetings
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.params import CalendarDate, JsonBool, JsonInt
@@ -300,7 +301,7 @@ def activity_out(a: BaseActivity) -> ActivityOut:
 def duty_out(d: Duty) -> DutyOut:
     return DutyOut(id=d.id, pairing_id=d.pairing_id, unit_id=d.unit_id, unit=d.unit.name, title=d.title,
                    due_on=d.due_on, state=str(d.state), done_on=d.done_on, evidence=d.evidence,
-                   overdue=service.is_overdue(d, dt.date.today()), version=d.version,
+                   overdue=service.is_overdue(d, local_today()), version=d.version,
                    milestones=[MilestoneOut(id=m.id, title=m.title, due_on=m.due_on, done_on=m.done_on)
                                for m in d.milestones])
 
@@ -439,7 +440,7 @@ def duty_report(duty_id: RecordId, body: ReportIn, session: SessionDep, viewer: 
              summary="调度会：对职责任务逾期节点作出决定、确定新时限（结对所在地区办公室）；同一节点第二次顺延提请上一级调度")
 def duty_dispatch(duty_id: RecordId, body: DutyMeetingIn, session: SessionDep, viewer: MemberUser) -> Any:
     meeting = meetings.hold_duty_meeting(
-        session, viewer, duty_id, held_on=body.held_on or dt.date.today(), title=body.title,
+        session, viewer, duty_id, held_on=body.held_on or local_today(), title=body.title,
         chaired_by=body.chaired_by, summary=body.summary,
         decisions=[meetings.DutyDecision(milestone_id=d.milestone_id, decision=d.decision, new_due_on=d.new_due_on,
                                          expected_version=d.expected_version) for d in body.decisions])

@@ -26,6 +26,7 @@ from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_co
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import OrgKind
 
 app = typer.Typer(name="base", no_args_is_help=True,
@@ -209,7 +210,7 @@ def base_activity(
         except ValueError as exc:
             raise ValidationFailed(str(exc)) from exc
         row = service.record_activity(s, v, _base_id(s, v, base), kind=k,
-                                      held_on=_date(held_on, "日期") or dt.date.today(),
+                                      held_on=_date(held_on, "日期") or local_today(),
                                       participants=participants, days=days, summary=summary)
         return f"已记录{k.label}（{row.held_on}{f'，{row.participants} 人次' if row.participants else ''}）"
 
@@ -299,12 +300,12 @@ def duty_add(
     for text in milestone or ():
         title_part, _, day = text.rpartition(",")
         plan.append(service.MilestoneIn(title_part.strip(), _date(day.strip(), f"节点“{title_part}”的时限")
-                                        or dt.date.today()))
+                                        or local_today()))
 
     def work(s: Session, v: Viewer) -> str:
         d = service.add_duty(s, v, pairing_id, service.DutyInput(
             unit_id=service.org_id_by_name(s, unit) or 0, title=title, due_on=_date(due_on, "完成时限")
-            or dt.date.today(), milestones=plan))
+            or local_today(), milestones=plan))
         return f"已下达职责任务（编号 {d.id}）“{d.title}”，节点 {len(plan)} 个"
 
     console.print(_run(db, who, user, work))
@@ -326,7 +327,7 @@ def duty_report(
 @pairing_app.command("duties")
 def duty_list(user: UserOption = None, db: DbOption = None, as_json: JsonOption = False) -> None:
     """列出职责任务（逾期的标出）。"""
-    today = dt.date.today()
+    today = local_today()
     rows = _run(db, None, user, lambda s, v: [
         {"id": d.id, "title": d.title, "unit": d.unit.name, "due_on": d.due_on, "state": str(d.state),
          "overdue": service.is_overdue(d, today)} for d in service.duties(s, v)])

@@ -6,7 +6,6 @@ forms, call the service, flash the outcome and redirect (303).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any
 
@@ -27,6 +26,7 @@ from xiaodi.bases.models import (
     ReviewResult,
 )
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.dispatch import meetings
 from xiaodi.projects.actions import parse_date
@@ -53,12 +53,12 @@ def base_extras(session: Session, viewer: Viewer, base: ProgrammeBase) -> dict[s
         "review_results": ReviewResult.labels(),
         "history": service.history(session, base.id),
         "state_label": BaseState(base.state).label,
-        "today": dt.date.today().isoformat(),
+        "today": local_today().isoformat(),
     }
 
 
 def pairing_extras(session: Session, viewer: Viewer, pairing: Pairing) -> dict[str, Any]:
-    today = dt.date.today()
+    today = local_today()
     duties = service.duties(session, viewer, pairing_id=pairing.id)
     return {
         "members": service.pairing_members(session, pairing.id),
@@ -81,8 +81,8 @@ def duty_extras(session: Session, viewer: Viewer, duty: Duty) -> dict[str, Any]:
         "may_report": access.can_report_duty(viewer, duty, pairing) and duty.state != DutyState.DONE,
         "may_dispatch": access.can_manage_pairing(viewer, pairing) and duty.state != DutyState.DONE
         and any(m.done_on is None for m in duty.milestones),
-        "overdue": service.is_overdue(duty, dt.date.today()),
-        "today": dt.date.today().isoformat(),
+        "overdue": service.is_overdue(duty, local_today()),
+        "today": local_today().isoformat(),
         "duty_states": DutyState.labels(),
     }
 
@@ -282,7 +282,7 @@ def base_activity(
 ) -> RedirectResponse:
     row = service.record_activity(
         session, viewer, base_id, kind=_enum(ActivityKind, kind, "活动类别"),
-        held_on=parse_date(held_on, "活动日期") or dt.date.today(), participants=_int(participants, "参加人次"),
+        held_on=parse_date(held_on, "活动日期") or local_today(), participants=_int(participants, "参加人次"),
         days=_int(days, "天数"), summary=summary)
     people = f"，{row.participants} 人次" if row.participants else ""
     flash(request, f"已记录{ActivityKind(row.kind).label}（{row.held_on}{people}）")
@@ -427,7 +427,7 @@ def duty_dispatch(
         decisions.append(meetings.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
                                                new_due_on=parse_date(day, "新的时限")))
     meeting = meetings.hold_duty_meeting(session, viewer, duty_id, decisions=decisions,
-                                         held_on=parse_date(held_on, "会议日期") or dt.date.today(),
+                                         held_on=parse_date(held_on, "会议日期") or local_today(),
                                          title=title, chaired_by=chaired_by)
     escalated = sum(1 for i in meeting.items if i.escalated)
     upward = f"，{escalated} 项提请上一级调度" if escalated else ""

@@ -39,6 +39,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, update_fields
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.projects.models import DispatchItem
@@ -286,7 +287,7 @@ def take_step(
         raise ValidationFailed(f"{known.label}基地须说明原因")
     if reason and len(reason) > 2000:
         raise ValidationFailed("原因最多 2000 个字")
-    day = on or dt.date.today()
+    day = on or local_today()
     if step == "yearly_review":
         _yearly_review(session, viewer, base, year=review_year or day.year, result=review_result, on=day,
                        note=reason)
@@ -527,7 +528,7 @@ def report_duty(
         raise ValidationFailed(f"职责任务“{duty.title}”已完成")
     if done and not evidence:
         raise ValidationFailed("报告完成须附佐证材料（文件名、链接或说明）")
-    day = reported_on or dt.date.today()
+    day = reported_on or local_today()
     own = {m.id: m for m in duty.milestones}
     for mid in milestone_ids:
         if mid not in own:

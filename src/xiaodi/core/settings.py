@@ -126,6 +126,13 @@ def get_settings() -> Settings:
         raise ConfigurationError(settings_problem(exc)) from None
 
 
+def local_today() -> dt.date:
+    """Today where the deployment is (本地日期, ``XIAODI_TIMEZONE``): what every deadline, default period, overdue
+    check and file name counts from. ``dt.date.today()`` is the server's UTC day, still yesterday before 8:00 in
+    China, and pages that counted from it disagreed with those that counted from the deployment's day."""
+    return get_settings().today()
+
+
 def settings_problem(exc: ValidationError) -> str:
     """"配置有误：XIAODI_SECRET_KEY 至少 16 个字" — each bad variable by its environment name and the rule it breaks."""
     prefix = str(Settings.model_config.get("env_prefix", ""))

@@ -9,8 +9,7 @@ message. Who may see a demand and take which step is ``access``'s to say (the vi
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,6 +31,7 @@ from xiaodi.core.records import (
     next_code,
     update_fields,
 )
+from xiaodi.core.settings import local_today
 from xiaodi.demands import access
 from xiaodi.demands.access import (
     EDITABLE_STATES,
@@ -342,7 +342,7 @@ def _check_amounts(fields: dict[str, Any]) -> None:
 
 def _next_code(session: Session) -> str:
     """需求编号 XQ-年份-序号 (``core.records.next_code``: the one scheme of new and demo records)."""
-    return next_code(session, Demand.code, "XQ", dt.date.today().year)
+    return next_code(session, Demand.code, "XQ", local_today().year)
 
 
 # ── who may see a demand ────────────────────────────────────────────────────────────────────────────────────
@@ -404,11 +404,13 @@ def demand_history(session: Session, *, demand_id: int, viewer: Viewer | None = 
     return list(session.scalars(stmt))
 
 
-def demand_board(session: Session, *, viewer: Viewer) -> dict[str, int]:
-    """How many demands ``viewer`` sees in each state (the demo's "需求看板"): {state: count}, all states listed."""
-    rows = session.execute(
-        select(Demand.state, func.count()).where(visibility_clause(viewer)).group_by(Demand.state)
-    ).all()
+def demand_board(session: Session, *, viewer: Viewer, region_ids: Collection[int] | None = None) -> dict[str, int]:
+    """How many demands ``viewer`` sees in each state (the demo's "需求看板"): {state: count}, all states listed;
+    with ``region_ids``, only the demands of those regions (a dashboard's scope, as its figures count)."""
+    stmt = select(Demand.state, func.count()).where(visibility_clause(viewer))
+    if region_ids is not None:
+        stmt = stmt.where(Demand.region_id.in_(region_ids))
+    rows = session.execute(stmt.group_by(Demand.state)).all()
     counts = {state.value: 0 for state in DemandState}
     counts.update({str(state): int(n) for state, n in rows})
     return counts

@@ -21,6 +21,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live
+from xiaodi.core.settings import local_today
 from xiaodi.demands import access
 from xiaodi.demands.models import (
     Claim,
@@ -124,7 +125,7 @@ def submit_claim(
         raise ValidationFailed("揭榜方应为高校、科研院所，或注明负责的专家/团队")
     if demand.state not in (S.PUBLISHED, S.CLAIMED):
         raise IllegalTransition(f"需求“{demand.title}”当前为“{state_label(demand.state)}”，不在揭榜期，不能揭榜")
-    if demand.deadline is not None and utcnow().date() > demand.deadline:
+    if demand.deadline is not None and local_today() > demand.deadline:  # the deadline is a day in China
         raise IllegalTransition(f"需求“{demand.title}”的揭榜已于 {demand.deadline:%Y-%m-%d} 截止")
     if not (approach or "").strip():
         raise ValidationFailed("揭榜方案必须写明技术路线或实施方案")

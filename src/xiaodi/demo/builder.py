@@ -25,6 +25,7 @@ from xiaodi.assessment import demo as assessment_demo
 from xiaodi.core.audit import Actor, AuditEntry
 from xiaodi.core.db import transaction
 from xiaodi.core.models import Base
+from xiaodi.core.settings import local_today
 from xiaodi.demo import talent_services
 from xiaodi.demo.facts import PROGRAMME_REGIONS, PROGRAMMES, REGIONS, TALENT_TIERS, UNIVERSITY_ALIASES
 from xiaodi.demo.facts.intents_money import BUDGETS, INTENTS
@@ -98,7 +99,7 @@ def build_demo(
     from xiaodi.bootstrap import init_database
 
     started = time.perf_counter()
-    today = today or dt.date.today()
+    today = today or local_today()
     step = _stepper(progress)
     step(0)
     reference = init_database(engine)

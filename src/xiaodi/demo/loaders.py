@@ -26,6 +26,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.records import create, next_code, update_fields
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import ClaimState, Demand, DemandState, ReviewStage
 from xiaodi.demands.service import create_demand, transition
 from xiaodi.demands.service_claims import (
@@ -262,7 +263,7 @@ class Loader:
     def demands(self, facts: Iterable[DemandFact]) -> None:
         for f in facts:
             deadline = self.when(f.deadline)
-            if f.claims and deadline is not None and deadline < dt.date.today():
+            if f.claims and deadline is not None and deadline < local_today():
                 deadline = None  # a built-in "today" before the real date must not close the 揭榜 window
             demand = create_demand(
                 self.session, actor=self.actor, owner_id=self.org_id(f.owner), title=f.title, kind=f.kind,

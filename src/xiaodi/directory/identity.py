@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"  # ISO 7064 MOD 11-2: the sum's remainder 0…10 → check character
@@ -42,7 +43,7 @@ def validate_id_number(value: str) -> str:
         born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise ValidationFailed(f"身份证号码中的出生日期“{text[6:14]}”不是有效日期") from None
-    if not _EARLIEST_BIRTH <= born <= dt.date.today():
+    if not _EARLIEST_BIRTH <= born <= local_today():
         raise ValidationFailed(f"身份证号码中的出生日期“{text[6:14]}”不在合理范围内（1900年至今）")
     if check_digit(text[:17]) != text[17]:
         raise ValidationFailed("身份证号码校验位不正确，请核对后重新填写")

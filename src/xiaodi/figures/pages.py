@@ -6,7 +6,6 @@ is ``GET /api/figures`` (the dashboard's API, ``web.api``, which adds the viewer
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.settings import local_today
 from xiaodi.figures.access import region_choices
 from xiaodi.figures.metrics import BREAKDOWN_KEYS, metric_label
 from xiaodi.figures.report import FiguresReport, build_report, figure_text, parse_period, report_xlsx
@@ -33,7 +33,7 @@ def figures(request: Request, session: SessionDep, viewer: MemberUser) -> Respon
     columns = [(k, metric_label(k)) for k in BREAKDOWN_KEYS]
     return render(request, "figures.html", {
         "report": report, "params": params, "regions": region_choices(session, viewer),
-        "years": list(range(dt.date.today().year, 2017, -1)), "breakdown_columns": columns,
+        "years": list(range(local_today().year, 2017, -1)), "breakdown_columns": columns,
         "breakdown_labels": [label for _, label in columns], "shown": figure_text,
         **area_sections(session, viewer, report)})
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
+from xiaodi.core.settings import local_today
 from xiaodi.figures.access import FigureScope, resolve_scope
 from xiaodi.figures.compute import BreakdownRow, Figures, compute_figures, figures_by_subregion, figures_by_year
 from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS, metric_label
@@ -118,7 +119,7 @@ def build_report(session: Session, viewer: Viewer, *, region: str | None = None,
     region_id = scope.region.id if scope.region else None
     figures = compute_figures(session, region_id=region_id, unit_id=scope.unit_id, date_from=period.date_from,
                               date_to=period.date_to)
-    last = (period.date_to or today or dt.date.today()).year
+    last = (period.date_to or today or local_today()).year
     trend = figures_by_year(session, region_id=region_id, unit_id=scope.unit_id,
                             first_year=max(FIRST_YEAR, last - TREND_YEARS + 1), last_year=last)
     breakdown = (figures_by_subregion(session, region_id=region_id, date_from=period.date_from,

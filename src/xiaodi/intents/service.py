@@ -17,6 +17,7 @@ from xiaodi.core import audit
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code, update_fields
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.events.models import Event
@@ -155,7 +156,7 @@ def close_intent(session: Session, viewer: Viewer, intent_id: int, reason: str, 
     before = model_snapshot(intent)
     intent.state = IntentState.CLOSED
     intent.close_reason = reason
-    intent.closed_on = closed_on or dt.date.today()
+    intent.closed_on = closed_on or local_today()
     flush_or_conflict(session, f"合作意向“{intent.topic}”")
     audit.record(session, actor=viewer.actor, action="transition", obj=intent, before=before, reason=reason)
     return intent

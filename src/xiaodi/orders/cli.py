@@ -24,6 +24,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.records import check_version
+from xiaodi.core.settings import local_today
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
@@ -227,7 +228,7 @@ def record_cmd(
     """登记服务记录：首条记录使订单进入“服务中”。"""
     with _clear_errors(), transaction(engine_for(db)) as session:
         try:
-            day = dt.date.fromisoformat(served_on) if served_on else dt.date.today()
+            day = dt.date.fromisoformat(served_on) if served_on else local_today()
         except ValueError as exc:
             raise ValidationFailed(f"服务日期“{served_on}”应为 YYYY-MM-DD") from exc
         try:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.directory.service import clean_name, resolve_organisation
 from xiaodi.orders import access
@@ -97,7 +98,7 @@ def order_extras(session: Session, viewer: Viewer, order: ServiceOrder) -> dict[
         "assignment_states": AssignmentState.labels(),
         "teams": teams,
         "experts": experts,
-        "today": dt.date.today().isoformat(),
+        "today": local_today().isoformat(),
         "order_state_label": OrderState(order.state).label,
     }
 

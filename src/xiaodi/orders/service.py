@@ -19,6 +19,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
+from xiaodi.core.settings import local_today
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.orders.access import may_act_for
@@ -92,7 +93,7 @@ def place_order(
 
 
 def _next_code(session: Session) -> str:
-    return next_code(session, ServiceOrder.code, "DD", dt.date.today().year)
+    return next_code(session, ServiceOrder.code, "DD", local_today().year)
 
 
 def assign_order(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.records import get_live
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
 from xiaodi.directory.models import Organisation, Region
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_region
@@ -306,7 +307,7 @@ def complete_milestone(session: Session, viewer: Viewer, milestone_id: int, *, d
                        version: int | None) -> Milestone:
     managed_milestone(session, viewer, milestone_id, "确认节点完成")
     return service.complete_milestone(session, actor=viewer.actor, milestone_id=milestone_id,
-                                      done_on=done_on or dt.date.today(), expected_version=version)
+                                      done_on=done_on or local_today(), expected_version=version)
 
 
 # ── funds in place (到位资金) ────────────────────────────────────────────────────────────────────────────────
@@ -323,7 +324,7 @@ def record_funds(session: Session, viewer: Viewer, project_id: int, *, amount: D
     except ValueError as exc:
         raise ValidationFailed("资金来源无效") from exc
     return service.record_funds(session, actor=viewer.actor, project_id=project_id, amount=amount,
-                                arrived_on=arrived_on or dt.date.today(), source=source,
+                                arrived_on=arrived_on or local_today(), source=source,
                                 note=(note or "").strip() or None)
 
 

@@ -26,6 +26,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.numbers import format_yuan
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
@@ -469,7 +470,7 @@ def milestone_done_cmd(
     """节点完成；对应阶段的节点完成后项目随之推进。"""
     with transaction(engine_for(db)) as session:
         ms = service.complete_milestone(session, actor=cli_actor(as_name), milestone_id=milestone_id,
-                                        done_on=_date(on, "完成日期") or dt.date.today(), expected_version=version)
+                                        done_on=_date(on, "完成日期") or local_today(), expected_version=version)
         project = session.get_one(Project, ms.project_id)
         console.print(f"节点 {ms.id}“{ms.title}”已于 {ms.done_on} 完成；项目 {project.code} 现为"
                       f"“{_stage_label(project.stage)}”")
@@ -492,7 +493,7 @@ def funds_add_cmd(
         if value is None:
             raise ValidationFailed("请填写到位金额")
         row = service.record_funds(session, actor=cli_actor(as_name), project_id=project.id, amount=value,
-                                   arrived_on=_date(on, "到位日期") or dt.date.today(),
+                                   arrived_on=_date(on, "到位日期") or local_today(),
                                    source=_choice(source, FUND_SOURCES, "资金来源"), note=note)
         total = service.funds_in_place(session, project_id=project.id)
         console.print(f"项目 {project.code} 到位资金记录 {row.id}：{format_yuan(row.amount)}；"
@@ -538,7 +539,7 @@ def dispatch_cmd(
     """调度清单：逾期、临期节点和停滞项目。"""
     if ctx.invoked_subcommand is not None:
         return
-    day = _date(as_of, "截至日期") or dt.date.today()
+    day = _date(as_of, "截至日期") or local_today()
     with transaction(engine_for(db)) as session:
         region_id, unit_id = _scope(session, region, unit)
         listing = dispatch_list(session, unit_id=unit_id, region_id=region_id, as_of=day)
@@ -577,7 +578,7 @@ def record_cmd(
     with transaction(engine_for(db)) as session:
         region_id, unit_id = _scope(session, region, unit)
         meeting = hold_meeting(
-            session, actor=cli_actor(as_name), held_on=_date(held_on, "会议日期") or dt.date.today(),
+            session, actor=cli_actor(as_name), held_on=_date(held_on, "会议日期") or local_today(),
             decisions=[_decision(session, d) for d in decide], region_id=region_id, unit_id=unit_id,
             level=_choice(level, LEVELS, "调度层级") if level else None, title=title, chaired_by=chair,
             summary=summary)

@@ -20,6 +20,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, Demand, DemandState
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.dispatch import meetings
@@ -105,7 +106,7 @@ register_related("claims", signed_on_demand)
 
 
 def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[str, Any]:
-    today = dt.date.today()
+    today = local_today()
     milestones = list(session.scalars(select(Milestone).where(Milestone.project_id == project.id)
                                       .order_by(Milestone.due_on, Milestone.id)))
     funds = service.fund_history(session, project_id=project.id)
@@ -443,7 +444,7 @@ def dispatch_meeting(
         if not d.decision.strip():
             raise ValidationFailed("每个调整时限的节点都要写明调度决定")
     meeting = meetings.hold_project_meeting(
-        session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or dt.date.today(),
+        session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or local_today(),
         decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
     moved = sum(1 for i in meeting.items if i.new_due_on is not None)
     escalated = [i for i in meeting.items if i.escalated]

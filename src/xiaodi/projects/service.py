@@ -22,6 +22,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.demands.service import transition as demand_transition
@@ -139,7 +140,7 @@ def _next_code(session: Session, model: type[Agreement] | type[Project], prefix:
                year: int | None = None) -> str:
     """协议编号 XY-年份-序号, 项目编号 XM-…: the year the agreement was signed, else this year
     (``core.records.next_code``: the one scheme of new and demo records)."""
-    return next_code(session, model.code, prefix, year or dt.date.today().year)
+    return next_code(session, model.code, prefix, year or local_today().year)
 
 
 # ── projects and stages ──────────────────────────────────────────────────────────────────────────────────
@@ -216,7 +217,7 @@ def move_project(
     base = stage_before_stall(session, project.id) if here == P.STALLED else here
     check_move(project.name, here, to, base=base, reason=reason)
     if to not in (P.STALLED, P.CANCELLED):
-        reached_on = reached_on or dt.date.today()
+        reached_on = reached_on or local_today()
         for stage in PATH[PATH.index(base) + 1 : PATH.index(to) + 1]:
             if getattr(project, STAGE_DATE[stage]) is None:
                 setattr(project, STAGE_DATE[stage], reached_on)

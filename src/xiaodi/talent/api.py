@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.settings import local_today
 from xiaodi.talent import access, internships, service
 from xiaodi.talent.models import (
     ApplicationKind,
@@ -396,7 +397,7 @@ def add_unit(apartment_id: RecordId, body: UnitIn, session: SessionDep, viewer: 
 @router.get("/apartments", response_model=list[ApartmentOut], summary="人才公寓：房间与今日入住（所辖地区）")
 def apartments(session: SessionDep, viewer: MemberUser,
                region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Any:
-    today = dt.date.today()
+    today = local_today()
     return [ApartmentOut(id=v.apartment.id, name=v.apartment.name, region_id=v.apartment.region_id, region=v.region,
                          units_planned=v.apartment.units, occupied=v.occupied,
                          units=[UnitOut(unit_no=u.unit_no, layout=u.layout,
@@ -410,7 +411,7 @@ def apartments(session: SessionDep, viewer: MemberUser,
 def allocations(session: SessionDep, viewer: MemberUser,
                 region_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
                 state: Annotated[StayState | None, Query(description="入住状态")] = None) -> Any:
-    today = dt.date.today()
+    today = local_today()
     return [StayOut(id=a.id, apartment_id=a.apartment_id, unit_no=a.unit_no, talent_id=a.talent_id,
                     from_on=a.from_on, to_on=a.to_on, vacated_on=a.vacated_on, apartment=a.apartment.name,
                     region_id=a.apartment.region_id, talent=a.talent.person.name if a.talent else None,

@@ -24,6 +24,7 @@ from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.cli_options import DbOption, JsonOption, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import regions_named
@@ -183,7 +184,7 @@ def allocate_cmd(
     """分配人才公寓（同一房间时间不得重叠）。"""
     with _errors(), transaction(engine_for(db)) as session:
         a = service.allocate(session, _viewer(session, user), apartment_id=apartment_id, unit_no=unit_no,
-                             talent_id=talent_id, from_on=_date(from_on, "入住日期") or dt.date.today(),
+                             talent_id=talent_id, from_on=_date(from_on, "入住日期") or local_today(),
                              to_on=_date(to_on, "退房日期"))
         _echo({"id": a.id}, as_json, f"已分配 {a.apartment.name} {a.unit_no}（{a.from_on} 起）")
 
@@ -194,7 +195,7 @@ def check_out_cmd(allocation_id: IdArg, on: Annotated[str, typer.Option("--on", 
     """退房。"""
     with _errors(), transaction(engine_for(db)) as session:
         a = service.check_out(session, _viewer(session, user), allocation_id=allocation_id,
-                              on=_date(on, "退房日期") or dt.date.today())
+                              on=_date(on, "退房日期") or local_today())
         typer.echo(f"已退房：{a.apartment.name} {a.unit_no}（{a.vacated_on}）")
 
 
@@ -214,7 +215,7 @@ def pay_cmd(grant_id: IdArg, period: Annotated[str, typer.Option("--period", hel
     """按期发放补贴。"""
     with _errors(), transaction(engine_for(db)) as session:
         p = service.pay_instalment(session, _viewer(session, user), grant_id=grant_id, period=period,
-                                   paid_on=_date(paid_on, "发放日期") or dt.date.today())
+                                   paid_on=_date(paid_on, "发放日期") or local_today())
         typer.echo(f"已发放 {p.period}：{p.amount} 元")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import ProgrammeBase
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region
 from xiaodi.events.models import Internship, InternshipState
 from xiaodi.talent.models import CardState, Talent, TalentCard
@@ -55,7 +56,7 @@ def talent_figures(session: Session, *, regions: Sequence[int] | None = None, da
         period.append(Talent.introduced_on <= date_to)
     talents, flexible = session.execute(select(
         func.count(), func.count().filter(Talent.mode == "flexible")).where(*period)).one()
-    on = date_to or dt.date.today()
+    on = date_to or local_today()
     holders = session.scalar(select(func.count(func.distinct(TalentCard.person_id))).where(
         TalentCard.retired_at.is_(None), TalentCard.state == CardState.ACTIVE, _in(TalentCard.region_id, regions),
         (TalentCard.expires_on.is_(None)) | (TalentCard.expires_on >= on)))

@@ -8,7 +8,6 @@ service, flash the outcome and redirect (303).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, object_session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.events.models import Internship, InternshipState
 from xiaodi.talent import access, service
 from xiaodi.talent.models import (
@@ -58,7 +58,7 @@ def card_extras(session: Session, viewer: Viewer, card: TalentCard) -> dict[str,
 
 
 def application_extras(session: Session, viewer: Viewer, app: ServiceApplication) -> dict[str, Any]:
-    today = dt.date.today()
+    today = local_today()
     return {"steps": app.steps, "step_states": StepState, "today": today,
             "answerable": {s.id for s in app.steps
                            if s.state == StepState.PENDING and access.can_answer_step(viewer, s)}}
@@ -189,7 +189,7 @@ def home_context(session: Session, viewer: Viewer) -> dict[str, Any]:
     return {"talent": talent, "cards": cards, "active": active, "may_apply_card": talent is not None and not open_card,
             "benefits": service.card_benefits(session, active) if active else [], "applications": applications,
             "card_states": CardState, "app_states": ApplicationState, "step_states": StepState,
-            "modes": TalentMode, "today": dt.date.today()}
+            "modes": TalentMode, "today": local_today()}
 
 
 def home_page(request: Request, session: Session, viewer: Viewer) -> Response:
@@ -209,7 +209,7 @@ def department_steps(request: Request, session: SessionDep, viewer: MemberUser) 
     if mine is not None:
         stmt = select(ApplicationStep).where(ApplicationStep.state == StepState.PENDING, mine)
         steps = list(session.scalars(stmt.order_by(ApplicationStep.due_on, ApplicationStep.id).limit(500)))
-    return render(request, "talent_steps.html", {"steps": steps, "today": dt.date.today()})
+    return render(request, "talent_steps.html", {"steps": steps, "today": local_today()})
 
 
 # ---- forms --------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from xiaodi.core import audit
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, flush_or_conflict, get_live
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
 from xiaodi.notifications.models import NoticeKind
 from xiaodi.notifications.service import notify
@@ -237,7 +238,7 @@ def issue_card(
         raise ValidationFailed("申请缺少证明材料，不能发卡")
     if not 1 <= years <= 10:
         raise ValidationFailed("有效期应为1–10年")
-    day = issued_on or dt.date.today()
+    day = issued_on or local_today()
     tier_row = _tier(session, tier)
     return _change(session, viewer, card, "issue", None, state=CardState.ACTIVE,
                    card_no=next_card_no(session, day.year), issued_on=day, expires_on=_add_years(day, years),
@@ -263,7 +264,7 @@ def renew_card(session: Session, viewer: Viewer, *, card_id: int, years: int = C
         raise Conflict(f"人才卡当前为“{CardState(card.state).label}”，不能续期")
     if not 1 <= years <= 10:
         raise ValidationFailed("续期年限应为1–10年")
-    start = max(card.expires_on or dt.date.today(), dt.date.today())
+    start = max(card.expires_on or local_today(), local_today())
     return _change(session, viewer, card, "renew", None, state=CardState.ACTIVE, expires_on=_add_years(start, years))
 
 
@@ -286,7 +287,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def card_is_valid(card: TalentCard, on: dt.date | None = None) -> bool:
-    on = on or dt.date.today()
+    on = on or local_today()
     return card.state == CardState.ACTIVE and (card.expires_on is None or card.expires_on >= on)
 
 
@@ -350,7 +351,7 @@ def apply_one_stop(
     time limit. Every item is checked before anything is written."""
     card = access.get_visible(session, TalentCard, card_id, viewer, "人才卡")
     access.require(access.can_apply_service(viewer, card), "用这张人才卡申请")
-    day = on or dt.date.today()
+    day = on or local_today()
     if not card_is_valid(card, day):
         raise ValidationFailed(f"人才卡当前为“{CardState(card.state).label}”或已过有效期，不能申请")
     if not items:
@@ -696,7 +697,7 @@ def decide_subsidy(session: Session, viewer: Viewer, *, talent_id: int, rule: st
         raise Conflict(f"“{talent.person.name}”已认定“{r.name}”")
     grant = SubsidyGrant(talent_id=talent.id, kind=r.kind, rule=r.code, instalment_amount=r.instalment_amount,
                          instalments=r.instalments, region_id=talent.region_id,
-                         decided_on=decided_on or dt.date.today(), decided_by=viewer.name)
+                         decided_on=decided_on or local_today(), decided_by=viewer.name)
     return create(session, grant, actor=viewer.actor, label="补贴认定")
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.talent import access, service
 from xiaodi.talent.models import StayState, SubsidyKind
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
@@ -52,7 +53,7 @@ def _state(text: str | None) -> StayState | None:
 def apartments(request: Request, session: SessionDep, viewer: MemberUser, region: RegionParam = None,
                state: Annotated[str | None, Query(max_length=20)] = None) -> Response:
     """人才公寓: the apartments of the viewer's regions with their units and occupants, the stays, and the forms."""
-    today = dt.date.today()
+    today = local_today()
     views = service.apartments_of(session, viewer, on=today)
     regions = sorted({(v.apartment.region_id, v.region) for v in views if v.apartment.region_id}, key=lambda r: r[1])
     shown = [v for v in views if region is None or v.apartment.region_id == region]
@@ -75,7 +76,7 @@ def allocate(
     access.require(access.keeps_talent_services(viewer), "分配人才公寓")
     who = service.find_talent(session, viewer, talent)
     stay = service.allocate(session, viewer, apartment_id=apartment_id, unit_no=unit_no, talent_id=who.id,
-                            from_on=form_date(from_on, "入住日期") or dt.date.today(),
+                            from_on=form_date(from_on, "入住日期") or local_today(),
                             to_on=form_date(to_on, "退房日期", required=False))
     flash(request, f"已分配：{stay.apartment.name} {stay.unit_no} 给 {who.person.name}，"
                    f"{stay.from_on} 起{f'至 {stay.to_on}' if stay.to_on else ''}")
@@ -94,7 +95,7 @@ def add_unit(request: Request, apartment_id: RecordId, session: SessionDep, view
 def check_out(request: Request, allocation_id: RecordId, session: SessionDep, viewer: MemberUser,
               on: DateText = "") -> RedirectResponse:
     stay = service.check_out(session, viewer, allocation_id=allocation_id,
-                             on=form_date(on, "退房日期", required=False) or dt.date.today())
+                             on=form_date(on, "退房日期", required=False) or local_today())
     flash(request, f"已办理退房：{stay.apartment.name} {stay.unit_no}，{stay.vacated_on}")
     return RedirectResponse("/talent/apartments", status_code=303)
 
@@ -113,7 +114,7 @@ def subsidies(request: Request, session: SessionDep, viewer: MemberUser, region:
         "may_decide": access.keeps_talent_services(viewer),
         "may_pay": {g.id for g in grants if access.can_decide_subsidy(viewer, g.region_id)
                     and len(g.payments) < g.instalments},
-        "this_month": dt.date.today().strftime("%Y-%m"), "today": dt.date.today()})
+        "this_month": local_today().strftime("%Y-%m"), "today": local_today()})
 
 
 @router.post("/talent/subsidies/decide")
@@ -132,6 +133,6 @@ def decide(request: Request, session: SessionDep, viewer: MemberUser, talent: Sh
 def pay(request: Request, grant_id: RecordId, session: SessionDep, viewer: MemberUser, period: Short,
         paid_on: DateText = "") -> RedirectResponse:
     payment = service.pay_instalment(session, viewer, grant_id=grant_id, period=period,
-                                     paid_on=form_date(paid_on, "发放日期", required=False) or dt.date.today())
+                                     paid_on=form_date(paid_on, "发放日期", required=False) or local_today())
     flash(request, f"已发放 {payment.period} 期 {payment.amount} 元")
     return RedirectResponse("/talent/subsidies", status_code=303)

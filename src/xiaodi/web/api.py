@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.web.deps import CurrentUser, MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import MAX_PAGE, MAX_PAGE_SIZE, Filter, ResourceSpec, fetch_page, parse_query
 from xiaodi.web.params import FIRST_YEAR, LAST_YEAR, MAX_ID
@@ -155,7 +156,7 @@ def figures(
     from xiaodi.web.dashboard import work_counts
 
     report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
-    desk = work_counts(session, viewer, dt.date.today())  # the viewer's own desk, whatever region is shown
+    desk = work_counts(session, viewer, local_today(), report.scope.region)  # the region shown, as the page
     return {**report.as_json(), "demands_by_state": desk.demand_counts, "projects_by_stage": desk.project_counts,
             "overdue_milestones": desk.overdue_count}
 

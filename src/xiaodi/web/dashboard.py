@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import DemandState
+from xiaodi.directory.models import Region
+from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.figures.cache import FiguresCache
 from xiaodi.figures.tiles import dashboard_tiles
 from xiaodi.projects.access import readable as project_scope
@@ -49,19 +52,24 @@ class WorkCounts:
     overdue: list[tuple[Milestone, str, int]]
 
 
-def work_counts(session: Session, viewer: Viewer, today: dt.date) -> WorkCounts:
+def work_counts(session: Session, viewer: Viewer, today: dt.date, region: Region | None = None) -> WorkCounts:
+    """The desk of ``viewer``; with ``region`` (the dashboard's scope), only that region's demands and projects:
+    an office's charts counted every province-wide public demand beside figures of its own region."""
     from xiaodi.demands.service import demand_board
 
-    board = demand_board(session, viewer=viewer)
+    region_ids = region_subtree_ids(session, region.id) if region is not None else None
+    board = demand_board(session, viewer=viewer, region_ids=region_ids)
+    in_scope = [project_scope(viewer), Project.retired_at.is_(None)]
+    if region_ids is not None:
+        in_scope.append(Project.region_id.in_(region_ids))
     stage_counts: dict[str, int] = {
         str(stage): int(n) for stage, n in session.execute(
-            select(Project.stage, func.count()).where(project_scope(viewer), Project.retired_at.is_(None))
-            .group_by(Project.stage)
+            select(Project.stage, func.count()).where(*in_scope).group_by(Project.stage)
         ).all()
     }
     # The viewer's projects first, then their pending milestones: an enterprise's three overdue milestones are
     # found through its projects, not by checking the project of each of the ~30,000 pending milestones.
-    projects_in_scope = select(Project.id).where(project_scope(viewer), Project.retired_at.is_(None))
+    projects_in_scope = select(Project.id).where(*in_scope)
     overdue_where = (Milestone.state == MilestoneState.PENDING, Milestone.due_on < today,
                      Milestone.project_id.in_(projects_in_scope))
     overdue_count = int(session.scalar(select(func.count()).select_from(Milestone).where(*overdue_where)) or 0)
@@ -90,10 +98,10 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
           today: dt.date | None = None, cache: FiguresCache | None = None) -> Dashboard:
     """The dashboard of the viewer's scope, or of a region inside an office's own, for a year or all time.
     With a ``cache``, figures computed in the last seconds for the same scope and period are shown again."""
-    today = today or dt.date.today()
+    today = today or local_today()
     shown = dashboard_tiles(session, viewer, region=region, year=year, cache=cache)
     scope = shown.scope
-    counts = work_counts(session, viewer, today)
+    counts = work_counts(session, viewer, today, scope.region)
     from xiaodi.talent.service import waiting_steps
 
     steps_waiting, steps_overdue = waiting_steps(session, viewer, today=today)

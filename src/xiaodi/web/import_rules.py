@@ -12,7 +12,6 @@ a hidden record, a visible one or a new one, so the report reveals nothing about
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.bases.models import BaseState
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.models import utcnow
+from xiaodi.core.settings import local_today
 from xiaodi.demands import service as demands
 from xiaodi.demands.models import Demand, DemandAudience, DemandState, DemandTransition
 from xiaodi.directory.access import organisation_scope
@@ -275,7 +275,7 @@ def _stage_change(created: bool, here: ProjectStage, base: ProjectStage, to: Pro
     the changes, and today as the date of each stage reached whose date the ledger does not have yet."""
 
     def record(session: Session, project_id: int, viewer: Viewer, reason: str) -> None:
-        today = dt.date.today()
+        today = local_today()
         moves: list[tuple[ProjectStage | None, ProjectStage]] = [(None, ProjectStage.SIGNED)] if created else []
         if to != here:
             moves.append((here, to))

@@ -23,6 +23,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import action_label, history
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.jobs import JobContext, job, submit_with
+from xiaodi.core.settings import local_today
 from xiaodi.figures.access import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
@@ -246,7 +247,7 @@ def home(request: Request, session: SessionDep, viewer: CurrentUser, year: str =
     return render(request, "dashboard.html", {"d": data, "year": year_value,
                                               "regions": region_choices(session, viewer),
                                               "cache_seconds": f"{request.app.state.figures_cache.seconds:g}",
-                                              "years": list(range(dt.date.today().year, 2017, -1))})
+                                              "years": list(range(local_today().year, 2017, -1))})
 
 # ---- account ---------------------------------------------------------------------------------------------
 
