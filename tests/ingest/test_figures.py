@@ -220,6 +220,16 @@ def test_a_region_named_in_a_list_or_after_a_preposition_does_not_take_the_figur
     assert regions == {"agreements": "银川市", "projects_signed": "银川市"}
 
 
+def test_a_region_that_signs_with_partners_takes_its_own_figure_not_the_reports():
+    """A county's report uploaded for 河津市 that says what 盐湖区 did: the 8 schools are 盐湖区's, not 河津's."""
+    text = "河津市今年签约项目12个。盐湖区与8所高校签订合作协议。"
+    regions = {f.metric: f.region for f in extract_figures(text, default_region="河津市")}
+    assert regions == {"projects_signed": "河津市", "universities": "盐湖区"}
+    # two regions joined by 和 still name a list: the figure stays with the report
+    listed = extract_figures("盐湖区和临猗县与5所高校签约。", default_region="河津市")
+    assert [f.region for f in listed] == ["河津市"]
+
+
 def test_a_sentence_opening_with_qizhong_breaks_down_the_total_before_it():
     figs = extract_figures("活动现场签署科技合作协议40项。其中,三个县与高校签订合作协议4项。")
     assert [(f.metric, int(f.value), f.part_of) for f in figs] == [

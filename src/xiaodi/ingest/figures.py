@@ -583,16 +583,18 @@ def _region_for(mentions: list[RegionMention], lo: int, start: int, default: str
     figure: the figure stays with the report's region.
     """
     inside = [r for r in mentions if lo <= r.start < start and r.level != "province"
-              and not (text and _not_subject_region(text, r, lo))]
+              and not (text and _not_subject_region(text, r, lo, mentions))]
     return inside[-1].name if inside else default
 
 
 _REGION_PREP = re.compile(r"(?:与|和|同|赴|到|往|来自|前往|走进|对口|帮扶|支援|、)$")
 
 
-def _not_subject_region(text: str, r: RegionMention, lo: int) -> bool:
+def _not_subject_region(text: str, r: RegionMention, lo: int, mentions: list[RegionMention]) -> bool:
+    """A region after a preposition, or one of a list of regions (贺兰县、盐池县), is not the figure's subject. A
+    region followed by 与 and a partner (盐湖区与8所高校达成…) is: the figure is its own, not the report's."""
     end = r.start + len(r.name)
-    if end < len(text) and text[end] in "、和与及":
+    if end < len(text) and text[end] in "、和与及" and any(m.start in (end + 1, end + 2) for m in mentions):
         return True
     return bool(_REGION_PREP.search(text, max(lo, r.start - 3), r.start))
 
