@@ -161,7 +161,7 @@ def cli_run(cases: list[dict[str, str]], work: Path, encoder: str, source: Path 
     import sys
 
     db = work / "cli.db"
-    for old in (db, work / "xiaodi-index"):
+    for old in (db, *work.glob("xiaodi-index*")):  # the database's index folder (matching.service.index_root)
         if old.is_dir():
             shutil.rmtree(old)
         else:

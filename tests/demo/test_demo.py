@@ -319,5 +319,5 @@ def test_the_demo_builds_the_indexes_a_demand_is_matched_against_so_its_server_l
     with Session(engine) as session:
         svc = service.service_for(session)
         assert all(svc.in_use(t) for t in service.DEMAND_TARGETS["technology"])
-    assert (path.parent / "xiaodi-index" / "university" / "records.jsonl").exists()
+    assert (path.parent / "xiaodi-index-xiaodi-demo" / "university" / "records.jsonl").exists()  # its own index
     service.reset_services()

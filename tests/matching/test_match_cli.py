@@ -92,3 +92,24 @@ def test_an_office_asks_where_an_achievement_may_go(run, tmp_path: Path) -> None
     assert "成果推介" in table.output and "山西日盛达太阳能" in table.output
     data = json.loads(run("match", "--achievement", str(glass), "--json").output)
     assert {i["target"] for i in data["items"]} <= {"enterprise", "demand"} and data["items"][0]["reasons"]
+
+
+def test_two_databases_in_one_folder_keep_their_own_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh database made beside the demo's (or a restored copy beside the live one) answered from the other's
+    index: its matches cited past projects it does not hold. Each database has its own index folder; the default
+    one keeps the folder name the documentation gives."""
+    from sqlalchemy import create_engine
+
+    from xiaodi.core.settings import get_settings
+
+    monkeypatch.delenv("XIAODI_MATCH_INDEX_DIR", raising=False)
+    data = Path(get_settings().data_dir)
+
+    def root(url: str) -> Path:
+        with Session(create_engine(url)) as session:  # no connection is made: the URL decides
+            return service.index_root(session)
+
+    assert root(f"sqlite:///{tmp_path / 'xiaodi.db'}") == tmp_path / "xiaodi-index"
+    assert root(f"sqlite:///{tmp_path / 'fresh.db'}") == tmp_path / "xiaodi-index-fresh"
+    assert root("postgresql+psycopg://xiaodi@db.example/xiaodi") == data / "xiaodi-index"
+    assert root("postgresql+psycopg://xiaodi@db.example/xiaodi_test") == data / "xiaodi-index-xiaodi_test"

@@ -2,7 +2,8 @@
 
 One ``HybridIndex`` per target (university, achievement, expert, platform, enterprise, demand) lives beside the
 database: ``<SQLite file's folder>/xiaodi-index/<target>``, else ``settings.data_dir/xiaodi-index/<target>``
-(``XIAODI_MATCH_INDEX_DIR`` overrides). A missing index is built from the ledger on first use (cold start).
+(``XIAODI_MATCH_INDEX_DIR`` overrides); a database not named ``xiaodi`` has ``xiaodi-index-<name>``, so two
+databases in one folder never share an index. A missing index is built from the ledger on first use (cold start).
 
 Freshness: services that change a resource call ``update_record`` / ``remove_record`` after their commit; the
 CLI's ``xiaodi index rebuild`` rebuilds everything. No ORM event hook is installed — an ``after_commit`` hook
@@ -23,6 +24,7 @@ import gc
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -164,15 +166,26 @@ def engine_config(name: str | None) -> EngineConfig:
     return EngineConfig()
 
 
+DEFAULT_DATABASE = "xiaodi"  # xiaodi.db, or the PostgreSQL database xiaodi: its index keeps the plain name
+
+
 def index_root(session: Session) -> Path:
-    """Where the indexes live: beside the SQLite file, else under ``settings.data_dir``."""
+    """Where this database's indexes live: beside the SQLite file, else under ``settings.data_dir``; one folder
+    per database (``xiaodi-index`` for the default one, ``xiaodi-index-<name>`` for any other). Two databases in
+    one folder shared one index: a fresh database beside the demo's cited the demo's past projects."""
     override = os.environ.get("XIAODI_MATCH_INDEX_DIR")
     if override:
         return Path(override)
     url = session.get_bind().engine.url
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).resolve().parent / "xiaodi-index"
-    return Path(get_settings().data_dir) / "xiaodi-index"
+        path = Path(url.database).resolve()
+        return path.parent / _index_folder(path.stem)
+    return Path(get_settings().data_dir) / _index_folder(url.database or DEFAULT_DATABASE)
+
+
+def _index_folder(database: str) -> str:
+    name = re.sub(r"[^\w.-]", "_", database)
+    return "xiaodi-index" if name == DEFAULT_DATABASE else f"xiaodi-index-{name}"
 
 
 # ── the service ─────────────────────────────────────────────────────────────────────────────────────────────
