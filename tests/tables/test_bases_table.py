@@ -56,3 +56,22 @@ def test_bases_round_trip_identically(db_engine: Engine, actor: Actor, tmp_path:
     assert read_all(first) == read_all(second)
     again = import_file(other, "bases", second, actor=actor)
     assert (again.created, again.updated) == (0, 0)
+
+
+def test_a_base_not_yet_plaqued_takes_no_plaque_date(db_engine: Engine, actor: Actor, tmp_path: Path) -> None:
+    """A row with a 挂牌日期 and no 状态 was imported as 已申报 with its date, and the figures counted it as a base
+    built. The date is refused, by row and column, and nothing is written; the same row without it imports."""
+    from xiaodi.tables import ImportFailed
+
+    row = ["河津示例新材料实习基地", "大学生实习实训基地", "河津市", None, "山西大学", None, "2024-05-10", None,
+           None, None, None, None, None]
+    with pytest.raises(ImportFailed) as info:
+        import_file(db_engine, "bases", _write(tmp_path / "in.csv", [row]), actor=actor)
+    assert "第 2 行 G列「挂牌日期」：基地尚未挂牌（已申报），不能填写挂牌日期" in info.value.message
+    with Session(db_engine) as s:
+        assert s.scalar(select(ProgrammeBase).where(ProgrammeBase.name == row[0])) is None
+    row[6] = None
+    assert import_file(db_engine, "bases", _write(tmp_path / "in2.csv", [row]), actor=actor).created == 1
+    with Session(db_engine) as s:
+        base = s.scalars(select(ProgrammeBase).where(ProgrammeBase.name == row[0])).one()
+        assert (base.state, base.plaque_on) == (BaseState.PROPOSED, None)

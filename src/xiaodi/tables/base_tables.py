@@ -22,6 +22,25 @@ _OPEN = (BaseState.PLAQUED.value, BaseState.OPERATING.value)
 _BATCHES = (ActivityKind.INTERNSHIP.value, ActivityKind.TRAINING.value)
 
 
+_NOT_YET_PLAQUED = (BaseState.PROPOSED.value, BaseState.REVIEWED.value, BaseState.RECOGNISED.value)
+
+
+def check_base(ctx: ImportContext, number: int, values: dict[str, Any],
+               existing_id: int | None) -> list[tuple[str, str, str | None]]:
+    """A 挂牌日期 belongs to a base that has been plaqued: a new row imported as 已申报 kept its date, and the
+    figures counted it as a base built (共建基地) though nobody had plaqued it."""
+    if values.get("plaque_on") is None:
+        return []
+    state = values.get("state")
+    if state is None and existing_id is not None:
+        state = str(ctx.session.scalar(select(ProgrammeBase.state).where(ProgrammeBase.id == existing_id)))
+    state = str(state or BaseState.PROPOSED.value)
+    if state not in _NOT_YET_PLAQUED:
+        return []
+    return [("plaque_on", f"基地尚未挂牌（{BaseState(state).label}），不能填写挂牌日期",
+             "挂牌请在基地页面办理，挂牌日期随之记录；或清空此格")]
+
+
 def check_activity(ctx: ImportContext, number: int, values: dict[str, Any],
                    existing_id: int | None) -> list[tuple[str, str, str | None]]:
     """A row's rules that no single cell states (as ``record_activity`` checks them on the pages)."""

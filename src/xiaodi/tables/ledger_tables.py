@@ -36,6 +36,7 @@ from xiaodi.projects.models import (
     Project,
     ProjectStage,
 )
+from xiaodi.tables.base_tables import check_base
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
 
@@ -393,7 +394,8 @@ BASES = TableSpec(
             aliases=("高校",),
         ),
         ColumnSpec("lead_unit_id", "牵头单位", ColType.ORG_REF, example="河津市人民政府"),
-        ColumnSpec("plaque_on", "挂牌日期", ColType.DATE, example="2024-09-10", aliases=("挂牌时间",)),
+        ColumnSpec("plaque_on", "挂牌日期", ColType.DATE, example="2024-09-10", aliases=("挂牌时间",),
+                   help="挂牌后才有：状态为已申报、已审核、已认定的基地留空"),
         ColumnSpec(
             "state",
             "状态",
@@ -417,4 +419,5 @@ BASES = TableSpec(
         ),
         ColumnSpec("note", "备注"),
     ],
+    check_row=check_base,
 )
