@@ -25,3 +25,13 @@ def test_the_trail_reads_in_the_pages_own_words(login: Callable[[str], TestClien
     states = [(b, a) for name, b, a in rows if name == "状态"]
     assert states == [("", "草稿"), ("草稿", "待审核"), ("待审核", "已审核"), ("已审核", "已发榜")], states
     assert "<strong>新建</strong>" in trail
+
+
+def test_a_changed_reference_reads_as_the_record_it_names(login: Callable[[str], TestClient], world: World) -> None:
+    """A project's trail named its region and enterprise by number (地区 666, 合作企业 3568); an auditor reads names."""
+    trail = _trail(login("hejin").get(f"/projects/{world.project_id}").text)
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", trail)
+    after = {name: a for name, _, a in rows}
+    region = next(a for name, a in after.items() if name in {"地区", "所在地区"})
+    assert region.startswith("山西省运城市河津市（编号 "), after
+    assert any(a.startswith("山西河津测试铝业有限公司（编号 ") for a in after.values()), after

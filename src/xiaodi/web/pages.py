@@ -23,6 +23,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import action_label, history
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.jobs import JobContext, job, submit_with
+from xiaodi.core.models import Base
 from xiaodi.core.settings import local_today
 from xiaodi.figures.access import region_choices
 from xiaodi.web import dashboard, imports
@@ -110,6 +111,33 @@ def _trail_fields(spec: ResourceSpec) -> dict[str, tuple[str, dict[Any, str] | N
     return out
 
 
+class _ReferenceNames:
+    """The names a trail shows for a changed reference (地区 山西省运城市河津市, not 地区 666): the referenced
+    record's full name, name or title, looked up once per record."""
+
+    SHOWN = ("full_name", "name", "title", "display_name", "username", "code")
+
+    def __init__(self, session: Session, model: type[Any]) -> None:
+        self.session = session
+        self.table: Any = getattr(model, "__table__", None)
+        self.found: dict[tuple[str, Any], Any] = {}
+
+    def of(self, key: str, value: Any) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool) or self.table is None:
+            return value
+        if (key, value) not in self.found:
+            self.found[(key, value)] = self._lookup(key, value)
+        return self.found[(key, value)]
+
+    def _lookup(self, key: str, value: int) -> Any:
+        column = self.table.c.get(key)
+        target = next(iter(column.foreign_keys)).column.table if column is not None and column.foreign_keys else None
+        model = next((m.class_ for m in Base.registry.mappers if m.local_table is target), None)
+        record = self.session.get(model, value) if model is not None else None
+        shown = next((getattr(record, a) for a in self.SHOWN if getattr(record, a, None)), None)
+        return f"{shown}（编号 {value}）" if shown else value
+
+
 def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> tuple[list[dict[str, Any]], bool]:
     """The audit trail, and whether it shows an ID number in full (a read to record)."""
     personal = {col.key: col.personal for col in spec.detail if col.personal}
@@ -117,6 +145,7 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
     from xiaodi.web.listing import MASKERS
 
     fields = _trail_fields(spec)
+    names = _ReferenceNames(session, spec.model)
     out = []
     shows_id = False
     for entry in history(session, spec.entity, obj.id):
@@ -135,6 +164,8 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
             name, values = fields.get(key, (FIELD_LABELS.get(key, key), None))
             if values:
                 before, after = values.get(before, before), values.get(after, after)
+            elif key.endswith("_id"):
+                before, after = (names.of(key, v) for v in (before, after))
             changes.append((name, display(before), display(after)))
         out.append({"at": entry.at, "actor": entry.actor, "action": action_label(spec.entity, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
