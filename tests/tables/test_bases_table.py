@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import BaseState, ProgrammeBase
@@ -75,3 +75,18 @@ def test_a_base_not_yet_plaqued_takes_no_plaque_date(db_engine: Engine, actor: A
     with Session(db_engine) as s:
         base = s.scalars(select(ProgrammeBase).where(ProgrammeBase.name == row[0])).one()
         assert (base.state, base.plaque_on) == (BaseState.PROPOSED, None)
+
+
+def test_a_ledger_without_base_types_says_how_to_add_them(db_engine: Engine, actor: Actor, tmp_path: Path) -> None:
+    """On a ledger fresh from ``xiaodi db init`` no base type exists and no table imports one: the message names the
+    command that loads the programme's twelve, not "请先导入该基地类型"."""
+    from xiaodi.bases.models import BaseType
+    from xiaodi.tables import ImportFailed
+
+    with Session(db_engine) as s:  # this test's own database: as after db init, before any base type
+        assert s.scalar(select(ProgrammeBase.id).limit(1)) is None
+        s.execute(delete(BaseType))
+        s.commit()
+    with pytest.raises(ImportFailed) as info:
+        import_file(db_engine, "bases", _write(tmp_path / "in.csv", [ROWS[1]]), actor=actor)
+    assert "未找到基地类型“红色教育和国情教育基地”（请先运行 xiaodi base seed-types" in info.value.message

@@ -131,7 +131,7 @@ class ImportContext:
         from rapidfuzz import fuzz, process
 
         close = [c for c, _s, _i in process.extract(key, list(mapping), scorer=fuzz.WRatio, limit=3, score_cutoff=75)]
-        hint = f"您是否要找：{'、'.join(close)}？" if close else f"请先导入该{ref.label}"
+        hint = f"您是否要找：{'、'.join(close)}？" if close else (ref.how_to_add or f"请先导入该{ref.label}")
         raise CellProblem(f"未找到{ref.label}“{value}”", hint)
 
     # ---- people -----------------------------------------------------------------------------------------

@@ -373,7 +373,9 @@ BASES = TableSpec(
             ColType.CODE_REF,
             required=True,
             example="大学生实习实训基地",
-            ref=CodeRef("base_type", ("name", "code"), "name", "基地类型"),
+            ref=CodeRef("base_type", ("name", "code"), "name", "基地类型",
+                        how_to_add="请先运行 xiaodi base seed-types 装入12类基地类型，"
+                                   "或由省级办公室在“基地类型”页面新增"),
             aliases=("类型",),
             choices=tuple(Choice(n, n) for _c, n, _d in DEFAULT_BASE_TYPES),
         ),

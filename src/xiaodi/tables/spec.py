@@ -93,6 +93,7 @@ class CodeRef:
     match: tuple[str, ...]  # columns a cell may match, in order of preference (e.g. ("code",) or ("name", "code"))
     display: str  # column written on export
     label: str  # what it is called in messages (协议, 基地类型)
+    how_to_add: str = ""  # how a missing one is added, when no table imports it (基地类型: a command)
 
 
 @dataclass
