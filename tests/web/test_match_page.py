@@ -159,3 +159,15 @@ def test_a_columns_own_note_stays_in_its_column_and_no_result_is_its_empty_list(
     shared, per_column = split_notes(answers)
     assert shared == [building]
     assert per_column == {"university": [], "platform": [only_meaning]}
+
+
+def test_a_region_filter_that_names_no_region_is_said_so(login, monkeypatch, tmp_path) -> None:
+    """地区 = 火星 answered "暂无匹配结果", as though nothing matched there; it names no region, and the page and the
+    API say so. A part of a real name (山西) still filters."""
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    ent = login("enterprise")
+    r = ent.get("/api/match", params={"text": "煤层气开发", "region": "火星"})
+    assert r.status_code == 422 and "未找到地区“火星”" in r.text
+    assert "未找到地区“火星”" in ent.get("/match", params={"text": "煤层气开发", "region": "火星"}).text
+    assert ent.get("/api/match", params={"text": "煤层气开发", "region": "山西"}).status_code == 200

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.core import jobs
@@ -483,6 +483,7 @@ class MatchService:
         target = check_target(target)
         allow = make_filters(target, filters)
         index = self.index(session, target)
+        _check_region_filter(session, index, (filters or {}).get("region"))
         hits = rank(index, self.router(session), text, weights=WEIGHTS[target], top_k=top_k, filters=allow,
                     context=context)
         return MatchAnswer([_candidate(target, h) for h in hits], list(hits.routes), list(hits.warnings))
@@ -555,6 +556,21 @@ def _values(value: Any) -> list[str]:
     if isinstance(value, list | tuple | set):
         return [str(v) for v in value if v]
     return [str(value)] if str(value) else []
+
+
+def _check_region_filter(session: Session, index: HybridIndex, wanted: Any) -> None:
+    """A 地区 filter names part of a region's name (山西, 运城市, 河津) or a region the index's records carry; one
+    that names neither (火星) is refused rather than answered with "暂无匹配结果" as though nothing matched there."""
+    from xiaodi.directory.models import Region
+
+    want = str(wanted or "").strip()
+    if not want or session.scalar(select(Region.id).where(
+            or_(Region.full_name.contains(want, autoescape=True), Region.name.contains(want, autoescape=True)))
+            .limit(1)) is not None:
+        return
+    if any(want in x or x in want for r in index.records.values() for x in _values(r.meta.get("region"))):
+        return
+    raise ValidationFailed(f"未找到地区“{want[:40]}”，请填写省、市或县的名称，如“山西”“运城市”“河津”")
 
 
 def make_filters(target: str, filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
