@@ -76,8 +76,8 @@ def test_out_of_order_steps_are_refused_in_chinese(session: Session, bw: BasesWo
 
 def test_plaquing_needs_the_ceremony_and_writes_nothing_without_it(session: Session, bw: BasesWorld) -> None:
     base = _propose(session, bw)
-    for step in ("review", "recognise"):
-        service.take_step(session, bw.viewers["hejin"], base.id, step)
+    service.take_step(session, bw.viewers["hejin"], base.id, "review")
+    service.take_step(session, bw.viewers["hejin"], base.id, "recognise", on=dt.date(2025, 5, 1))
     with pytest.raises(ValidationFailed, match="挂牌仪式"):
         service.take_step(session, bw.viewers["hejin"], base.id, "plaque", on=dt.date(2025, 6, 1))
     assert (base.state, base.plaque_on) == (BaseState.RECOGNISED, None)
@@ -144,3 +144,27 @@ def test_the_province_office_keeps_the_type_list(session: Session, bw: BasesWorl
         service.propose_base(session, bw.viewers["hejin"], service.BaseInput(
             name="停用类型的基地", base_type_id=row.id, region_id=bw.web.hejin.id))
     assert session.get(BaseType, row.id).name == "乡村振兴合作示范基地"
+
+
+def test_a_step_dated_in_the_future_or_before_the_previous_step_is_refused(session: Session, bw: BasesWorld) -> None:
+    """The office types 挂牌 2030-01-01 (the base would show 已挂牌 years early), then 挂牌 2020 after a 2026 认定,
+    then 投入运行 before the 挂牌: each is refused and the base keeps its state and dates."""
+    from xiaodi.core.settings import local_today
+    today = local_today()
+    base = _propose(session, bw)
+    hejin = bw.viewers["hejin"]
+    service.take_step(session, hejin, base.id, "review")
+    with pytest.raises(ValidationFailed, match="晚于今天"):
+        service.take_step(session, hejin, base.id, "recognise", on=today + dt.timedelta(days=1))
+    service.take_step(session, hejin, base.id, "recognise", on=today - dt.timedelta(days=30))
+    with pytest.raises(ValidationFailed, match="晚于今天"):
+        service.take_step(session, hejin, base.id, "plaque", on=dt.date(2030, 1, 1), ceremony="市政府会议室")
+    with pytest.raises(ValidationFailed, match="早于基地“河津铝业大学生实习实训基地”的认定日期"):
+        service.take_step(session, hejin, base.id, "plaque", on=dt.date(2020, 1, 1), ceremony="市政府会议室")
+    assert (base.state, base.plaque_on, base.ceremony) == (BaseState.RECOGNISED, None, None)
+    service.take_step(session, hejin, base.id, "plaque", on=today - dt.timedelta(days=10), ceremony="市政府会议室")
+    with pytest.raises(ValidationFailed, match=r"投入运行日期 .* 早于.*挂牌日期"):
+        service.take_step(session, hejin, base.id, "operate", on=today - dt.timedelta(days=20))
+    assert base.state == BaseState.PLAQUED
+    service.take_step(session, hejin, base.id, "operate", on=today)
+    assert base.state == BaseState.OPERATING

@@ -85,7 +85,7 @@ def test_a_base_from_proposal_to_plaque_with_a_batch(ledger: tuple[Engine, str])
     assert isinstance(refused(url, "base", "step", name, "review", "--user", "taiyuan"), NotFound)
     assert isinstance(refused(url, "base", "step", name, "review", "--user", "lead"), Forbidden)
     run(url, "base", "step", name, "review", "--user", "hejin")
-    run(url, "base", "step", name, "recognise", "--user", "hejin")
+    run(url, "base", "step", name, "recognise", "--on", "2025-05-01", "--user", "hejin")
     assert "已挂牌" in run(url, "base", "step", name, "plaque", "--on", "2025-06-01", "--ceremony", "市政府会议室",
                            "--user", "hejin")
     assert "30 人次" in run(url, "base", "activity", name, "--kind", "实习实训", "--on", "2025-07-01",

@@ -21,7 +21,7 @@ def _base(session: Session, bw: BasesWorld, state: str = "recognised") -> Progra
         name="河津铝业大学生实习实训基地", base_type_id=bw.internship.id, region_id=bw.web.hejin.id,
         host_org_id=bw.web.enterprise.id, partner_org_id=bw.web.university.id, lead_unit_id=bw.lead_unit.id))
     for step in ("review", "recognise")[: ("proposed", "reviewed", "recognised").index(state)]:
-        service.take_step(session, bw.viewers["hejin"], base.id, step)
+        service.take_step(session, bw.viewers["hejin"], base.id, step, on=dt.date(2025, 4, 1))
     session.flush()
     return base
 
@@ -84,7 +84,7 @@ def test_the_api_runs_a_base_life_and_reports_figures(session: Session, bw: Base
                                               "region_id": bw.web.hejin.id, "partner_org_id": bw.web.university.id})
     assert r.status_code == 201, r.text
     base_id = r.json()["id"]
-    for step in ({"step": "review"}, {"step": "recognise"},
+    for step in ({"step": "review"}, {"step": "recognise", "on": "2025-04-01"},
                  {"step": "plaque", "on": "2025-05-01", "ceremony": "揭牌仪式"}, {"step": "operate"}):
         r = c.post(f"/api/bases/{base_id}/steps", headers=h, json=step)
         assert r.status_code == 200, r.text

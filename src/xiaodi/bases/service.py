@@ -287,7 +287,7 @@ def take_step(
         raise ValidationFailed(f"{known.label}基地须说明原因")
     if reason and len(reason) > 2000:
         raise ValidationFailed("原因最多 2000 个字")
-    day = on or local_today()
+    day = _step_day(base, known, on)
     if step == "yearly_review":
         _yearly_review(session, viewer, base, year=review_year or day.year, result=review_result, on=day,
                        note=reason)
@@ -308,6 +308,22 @@ def take_step(
     audit.record(session, actor=viewer.actor, action=f"base_{step}", obj=base, before=before,
                  reason=reason or known.label)
     return base
+
+
+def _step_day(base: ProgrammeBase, step: Step, on: dt.date | None) -> dt.date:
+    """The day a step is dated (办理日期): not after today — a base is not 已挂牌 on a future day — and not before
+    the base's previous dated step (认定日期, 挂牌日期), so its life reads in order."""
+    today = local_today()
+    day = on or today
+    if day > today:
+        raise ValidationFailed(f"{step.label}日期 {day} 晚于今天（{today}），不能登记尚未发生的{step.label}")
+    dated = [(d, label) for d, label in ((base.recognised_on, "认定"), (base.plaque_on, "挂牌")) if d is not None]
+    if dated:
+        last, label = max(dated)
+        if day < last:
+            raise ValidationFailed(f"{step.label}日期 {day} 早于基地“{base.name}”的{label}日期 {last}，"
+                                   "请按办理顺序填写日期")
+    return day
 
 
 def _yearly_review(session: Session, viewer: Viewer, base: ProgrammeBase, *, year: int,
