@@ -237,3 +237,27 @@ def test_who_lists_an_application_the_region_its_departments_and_its_holder(sess
         ("education", tw.education_staff), ("taiyuan", tw.taiyuan_office), ("employer", tw.employer_staff))}
     assert seen == {"office": True, "province": True, "police": True, "talent": True, "education": False,
                     "taiyuan": False, "employer": False}
+
+
+@pytest.mark.parametrize("period", ["abc", "2026-13", "2026-99", "2026-00", "2026-3", "26-03"])
+def test_a_subsidy_period_that_is_not_a_month_is_refused(session: Session, tw: TalentWorld, period: str) -> None:
+    """The office typed 期次 "abc" or "2026-13": the totals by period would show a month that does not exist."""
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living")
+    with pytest.raises(ValidationFailed, match="YYYY-MM"):
+        service.pay_instalment(session, tw.office, grant_id=living.id, period=period, paid_on=dt.date(2026, 7, 1))
+    session.refresh(living)
+    assert living.payments == []
+
+
+def test_a_subsidy_paid_on_a_future_day_is_refused(session: Session, tw: TalentWorld) -> None:
+    """发放日期 tomorrow: the money has not gone out, so the payment is not recorded yet."""
+    from xiaodi.core.settings import local_today
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living")
+    tomorrow = local_today() + dt.timedelta(days=1)
+    with pytest.raises(ValidationFailed, match="晚于今天"):
+        service.pay_instalment(session, tw.office, grant_id=living.id, period=f"{tomorrow:%Y-%m}", paid_on=tomorrow)
+    session.refresh(living)
+    assert living.payments == []
+    paid = service.pay_instalment(session, tw.office, grant_id=living.id, period=f"{local_today():%Y-%m}",
+                                  paid_on=local_today())
+    assert paid.period == f"{local_today():%Y-%m}"

@@ -8,6 +8,7 @@ writing anything (so a refusal leaves nothing half-written) and audits each writ
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -701,14 +702,27 @@ def decide_subsidy(session: Session, viewer: Viewer, *, talent_id: int, rule: st
     return create(session, grant, actor=viewer.actor, label="补贴认定")
 
 
+def _period(text: str | None) -> str:
+    """发放期次: a real month written YYYY-MM (2026-03); the totals group payments by it, so "abc" or "2026-13"
+    would be a period nobody can find."""
+    period = _clean(text)
+    if not period:
+        raise ValidationFailed("请填写发放期次，格式为 YYYY-MM，如 2026-03")
+    match = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if match is None or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise ValidationFailed(f"发放期次“{period[:20]}”无效，应为年月 YYYY-MM（月份 01—12），如 2026-03")
+    return period
+
+
 def pay_instalment(session: Session, viewer: Viewer, *, grant_id: int, period: str, paid_on: dt.date
                    ) -> Subsidy:
     """Pay one instalment (按期发放) for a period (2026-03); never more instalments than decided, one per period."""
     grant = access.get_visible(session, SubsidyGrant, grant_id, viewer, "补贴认定")
     access.require(access.can_decide_subsidy(viewer, grant.region_id), "发放该地区的人才补贴")
-    period = _clean(period)
-    if not period or len(period) > 20:
-        raise ValidationFailed("请填写发放期次，如 2026-03")
+    period = _period(period)
+    today = local_today()
+    if paid_on > today:
+        raise ValidationFailed(f"发放日期 {paid_on} 晚于今天（{today}），不能登记尚未发放的补贴")
     if len(grant.payments) >= grant.instalments:
         raise Conflict(f"该补贴共 {grant.instalments} 期，已全部发放")
     if any(p.period == period for p in grant.payments):
