@@ -261,3 +261,20 @@ def test_a_subsidy_paid_on_a_future_day_is_refused(session: Session, tw: TalentW
     paid = service.pay_instalment(session, tw.office, grant_id=living.id, period=f"{local_today():%Y-%m}",
                                   paid_on=local_today())
     assert paid.period == f"{local_today():%Y-%m}"
+
+
+def test_a_benefit_still_being_handled_cannot_be_applied_for_again(session: Session, tw: TalentWorld) -> None:
+    """The talent presses 提交 three times for 落户: the first application goes to 公安局, the others are refused
+    naming it; once 公安局 has answered, 落户 may be asked for again."""
+    card = _issued_card(session, tw)
+    first = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
+    steps_before = session.scalar(select(func.count()).select_from(ApplicationStep))
+    for items in ([service.Item(tw.settle_id)], [service.Item(tw.school_id), service.Item(tw.settle_id)]):
+        with pytest.raises(ValidationFailed, match=f"一件事申请（编号 {first.id}）中办理，尚未办结"):
+            service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=items)
+    assert session.scalar(select(func.count()).select_from(ApplicationStep)) == steps_before
+    other = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.school_id)])
+    assert other.id != first.id  # another benefit is not a repeat
+    service.answer_step(session, tw.police_staff, step_id=first.steps[0].id, approve=False, answer="材料不全")
+    again = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
+    assert again.state == ApplicationState.ACCEPTED

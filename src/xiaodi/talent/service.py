@@ -376,6 +376,7 @@ def apply_one_stop(
             raise ValidationFailed(f"“{dept.name if dept else item.department_id}”不办理“{benefit.name}”，"
                                    f"该事项由“{benefit.provider_name}”办理")
         routes.append((benefit, benefit.provider_unit_id))
+    _no_open_application(session, card, [b for b, _ in routes])
     app = ServiceApplication(card_id=card.id, region_id=card.region_id, kind=ApplicationKind.ONE_STOP,
                              state=ApplicationState.ACCEPTED,
                              details=dict(details or {}), submitted_at=utcnow())
@@ -387,6 +388,29 @@ def apply_one_stop(
         _tell_department(session, viewer, card, step, benefit)
     session.refresh(app)
     return app
+
+
+OPEN_APPLICATION = (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED)  # not 办结, 未批准 or withdrawn
+
+
+def _no_open_application(session: Session, card: TalentCard, benefits: Sequence[Benefit]) -> None:
+    """One open request per benefit and person (重复申请): a benefit still waiting for its department's answer in
+    an earlier application of the same talent (any of their cards) is refused, so the department does not get the
+    same to-do twice. A refused or answered step may be applied for again."""
+    open_step = session.execute(
+        select(ServiceApplication.id, Benefit.name)
+        .join(ApplicationStep, ApplicationStep.application_id == ServiceApplication.id)
+        .join(Benefit, Benefit.id == ApplicationStep.benefit_id)
+        .join(TalentCard, TalentCard.id == ServiceApplication.card_id)
+        .where(TalentCard.person_id == card.person_id, ServiceApplication.retired_at.is_(None),
+               ServiceApplication.state.in_([s.value for s in OPEN_APPLICATION]),
+               ApplicationStep.state == StepState.PENDING.value,
+               ApplicationStep.benefit_id.in_([b.id for b in benefits]))
+        .order_by(ServiceApplication.id)).first()
+    if open_step is not None:
+        app_id, name = open_step
+        raise ValidationFailed(f"“{name}”已在一件事申请（编号 {app_id}）中办理，尚未办结，不能重复申请；"
+                               "请等待部门答复")
 
 
 def _tell_department(session: Session, viewer: Viewer, card: TalentCard, step: ApplicationStep,
