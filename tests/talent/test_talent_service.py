@@ -278,3 +278,20 @@ def test_a_benefit_still_being_handled_cannot_be_applied_for_again(session: Sess
     service.answer_step(session, tw.police_staff, step_id=first.steps[0].id, approve=False, answer="材料不全")
     again = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
     assert again.state == ApplicationState.ACCEPTED
+
+
+def test_one_talent_does_not_hold_two_apartments_at_once(session: Session, tw: TalentWorld) -> None:
+    """The office allocates 3-1203 to the talent for a year, then by mistake 5-0501 for overlapping months: refused,
+    naming 3-1203; a stay starting the day after they move out is allowed."""
+    first = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1203",
+                             talent_id=tw.talent.id, from_on=dt.date(2026, 5, 1), to_on=dt.date(2027, 5, 1))
+    for to_on in (dt.date(2026, 12, 1), None):
+        with pytest.raises(Conflict, match=r"已入住“.*”3-1203，同一时间不能再分配一套公寓"):
+            service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="5-0501",
+                             talent_id=tw.talent.id, from_on=dt.date(2026, 9, 1), to_on=to_on)
+    assert session.scalar(select(func.count()).select_from(ApartmentAllocation).where(
+        ApartmentAllocation.talent_id == tw.talent.id)) == 1
+    service.check_out(session, tw.office, allocation_id=first.id, on=dt.date(2026, 10, 31))
+    moved = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="5-0501",
+                             talent_id=tw.talent.id, from_on=dt.date(2026, 11, 1))
+    assert moved.unit_no == "5-0501"

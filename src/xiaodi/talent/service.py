@@ -552,6 +552,7 @@ def allocate(
         if (end is None or end > from_on) and (to_on is None or to_on > other.from_on):
             raise Conflict(f"“{apartment.name}”{unit_no} 在 {other.from_on} 至 {end or '长期'} 已有人入住，"
                            "分配时间重叠")
+    _no_second_home(session, talent, from_on, to_on)
     allocation = ApartmentAllocation(apartment_id=apartment.id, unit_no=unit_no, talent_id=talent.id,
                                      application_id=application_id, from_on=from_on, to_on=to_on)
     session.add(allocation)
@@ -564,6 +565,18 @@ def allocate(
         raise
     audit.record(session, actor=viewer.actor, action="create", obj=allocation)
     return allocation
+
+
+def _no_second_home(session: Session, talent: Talent, from_on: dt.date, to_on: dt.date | None) -> None:
+    """One talent, one apartment at a time (一人一套): a stay overlapping the person's own stay elsewhere is refused,
+    naming the room they already hold."""
+    stays = session.scalars(select(ApartmentAllocation).where(ApartmentAllocation.talent_id == talent.id)
+                            .order_by(ApartmentAllocation.from_on))
+    for stay in stays:
+        end = _stay_end(stay)
+        if (end is None or end > from_on) and (to_on is None or to_on > stay.from_on):
+            raise Conflict(f"“{talent.person.name}”在 {stay.from_on} 至 {end or '长期'} 已入住"
+                           f"“{stay.apartment.name}”{stay.unit_no}，同一时间不能再分配一套公寓")
 
 
 def check_out(session: Session, viewer: Viewer, *, allocation_id: int, on: dt.date) -> ApartmentAllocation:
