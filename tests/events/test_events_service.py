@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -133,3 +134,43 @@ def test_secondments_and_contacts(session: Session, world: World, viewer: Callab
     assert (figures["contacts"], figures["secondments"]) == (1, 1)
     assert _count(session, ContactLog) == 1 and _count(session, Secondment) == 1
     assert session.scalar(select(Agreement.id).limit(1)) is not None
+
+
+def test_an_event_after_today_is_not_held_and_takes_no_outcomes(
+        session: Session, world: World, viewer: Callable[[str], Viewer]) -> None:
+    """The office registers next May's job fair as 已举办 (refused); with no state it is 筹备中, and 提供岗位 typed
+    before the fair is refused until it has been held."""
+    from xiaodi.core.settings import local_today
+    from xiaodi.events.models import EventState
+    hejin = viewer("hejin")
+    next_may = dt.date(local_today().year + 1, 5, 1)
+    with pytest.raises(ValidationFailed, match=r"晚于今天.*不能登记为“已举办”"):
+        service.create_event(session, hejin, name="河津市春季人才招聘会", kind="招聘会", starts_on=next_may,
+                             region_id=world.hejin.id, state="已举办")
+    fair = service.create_event(session, hejin, name="河津市春季人才招聘会", kind="招聘会", starts_on=next_may,
+                                region_id=world.hejin.id)
+    assert fair.state == EventState.PLANNED
+    with pytest.raises(ValidationFailed, match="目前筹备中，举办后才能登记活动成效"):
+        service.record_outcome(session, hejin, fair.id, metric="positions", value="2135")
+    with pytest.raises(ValidationFailed, match="不能登记为“已举办”"):
+        service.update_event(session, hejin, fair.id, {"state": "held"})
+    assert _count(session, EventOutcome) == 0 and fair.state == EventState.PLANNED
+    past = service.create_event(session, hejin, name="河津市秋季人才招聘会", kind="招聘会",
+                                starts_on=local_today() - dt.timedelta(days=30), region_id=world.hejin.id)
+    assert past.state == EventState.HELD
+
+
+def test_counted_outcomes_are_whole_numbers_and_money_keeps_its_fen(
+        session: Session, world: World, viewer: Callable[[str], Viewer]) -> None:
+    """1.5 岗位 is a typing slip, refused; 签约金额 12.5 元 is money and kept."""
+    hejin = viewer("hejin")
+    fair = service.create_event(session, hejin, name="河津市春季人才招聘会", kind="招聘会",
+                                starts_on=dt.date(2025, 3, 15), region_id=world.hejin.id, state="已举办")
+    for metric, value in (("positions", "1.5"), ("intent_people", "0.5"), ("intents", 2.25)):
+        with pytest.raises(ValidationFailed, match="应为不小于 0 的整数"):
+            service.record_outcome(session, hejin, fair.id, metric=metric, value=value)
+    assert _count(session, EventOutcome) == 0
+    service.record_outcome(session, hejin, fair.id, metric="positions", value="2,135")
+    service.record_outcome(session, hejin, fair.id, metric="amount_signed", value="12.5")
+    assert {o.metric: o.value for o in service.outcomes_of(session, fair.id)} == {
+        "positions": 2135, "amount_signed": Decimal("12.50")}

@@ -27,7 +27,7 @@ class EventIn(BaseModel):
     ends_on: CalendarDate | None = None
     region_id: Annotated[JsonInt, Field(ge=1, le=2**31 - 1, description="所在行政区")]
     organiser_id: OptionalId = Field(default=None, description="主办单位")
-    state: EventState = EventState.PLANNED
+    state: EventState | None = Field(default=None, description="不填时按日期：今天以后为筹备中，否则已举办")
     venue: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=20_000)
     agenda: str | None = Field(default=None, max_length=20_000, description="议程，每行一项")

@@ -76,7 +76,8 @@ def event_add(
     ends_on: Annotated[str | None, typer.Option("--end", help="结束日期")] = None,
     venue: Annotated[str | None, typer.Option("--venue", help="地点")] = None,
     agenda: Annotated[str | None, typer.Option("--agenda", help="议程，各项以 ; 分隔")] = None,
-    state: Annotated[str, typer.Option("--state", help="筹备中 / 已举办 / 已取消")] = "已举办",
+    state: Annotated[str | None, typer.Option(
+        "--state", help="筹备中 / 已举办 / 已取消；不填时按日期：今天以后为筹备中，否则已举办")] = None,
     user: UserOption = None, db: DbOption = None, as_: AsOption = None, as_json: JsonOption = False,
 ) -> None:
     """登记活动。"""

@@ -172,7 +172,7 @@ def event_form(request: Request, viewer: MemberUser) -> Response:
 def event_create(
     request: Request, session: SessionDep, viewer: MemberUser, name: Text, kind: Short, starts_on: Short,
     region: Short = "", organiser: Text = "", ends_on: Short = "", venue: Text = "", description: LongText = "",
-    agenda: LongText = "", state: Short = EventState.PLANNED.value,
+    agenda: LongText = "", state: Short = "",
 ) -> RedirectResponse:
     access.require_runner(viewer, "登记活动")
     event = service.create_event(

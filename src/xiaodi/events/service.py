@@ -22,6 +22,7 @@ from xiaodi.core.errors import Conflict, Forbidden, ValidationFailed
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import create, flush_or_conflict, get_live, update_fields
+from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, Person, Region
 from xiaodi.events import access
 from xiaodi.events.models import (
@@ -40,6 +41,7 @@ from xiaodi.projects.models import Agreement
 
 MAX_TEXT = 2000
 MAX_VALUE = Decimal("1e12")
+MONEY_METRICS = frozenset({OutcomeMetric.AMOUNT_SIGNED})  # 元 may have 角分; every other metric counts people/items
 EVENT_FIELDS = frozenset({"name", "kind", "state", "starts_on", "ends_on", "venue", "description", "agenda"})
 
 
@@ -70,6 +72,19 @@ def _dates(starts_on: dt.date | None, ends_on: dt.date | None, what: str) -> Non
         raise ValidationFailed(f"{what}结束日期不能早于开始日期")
 
 
+def _state_for(state: EventState | str | None, starts_on: dt.date | None) -> EventState:
+    """活动状态 checked against the date: an event starting after today has not been held (已举办 refused); with no
+    state given, a future event is 筹备中 and one on or before today 已举办."""
+    today = local_today()
+    if state is None or state == "":
+        return EventState.PLANNED if starts_on is not None and starts_on > today else EventState.HELD
+    state_: EventState = _enum(EventState, state, "活动状态")
+    if state_ == EventState.HELD and starts_on is not None and starts_on > today:
+        raise ValidationFailed(f"活动开始日期 {starts_on} 晚于今天（{today}），不能登记为“已举办”；"
+                               "尚未举办的活动请选“筹备中”")
+    return state_
+
+
 def _org(session: Session, org_id: int | None, label: str) -> Organisation | None:
     return get_live(session, Organisation, org_id, label) if org_id is not None else None
 
@@ -81,14 +96,15 @@ def create_event(
     session: Session, viewer: Viewer, *, name: str, kind: EventKind | str, starts_on: dt.date | None,
     region_id: int | None, organiser_id: int | None = None, ends_on: dt.date | None = None,
     venue: str | None = None, description: str | None = None, agenda: str | None = None,
-    state: EventState | str = EventState.PLANNED, source: str | None = None,
+    state: EventState | str | None = None, source: str | None = None,
 ) -> Event:
-    """登记活动: an office of the region, or a lead unit for an event it organises itself."""
+    """登记活动: an office of the region, or a lead unit for an event it organises itself. ``state`` None: by the
+    date (a future event is 筹备中, a past one 已举办)."""
     access.require_runner(viewer, "登记活动")
     name_ = _text(name, "活动名称", limit=300, required=True)
     kind_ = _enum(EventKind, kind, "活动类别")
-    state_ = _enum(EventState, state, "活动状态")
     _dates(starts_on, ends_on, "活动")
+    state_ = _state_for(state, starts_on)
     if region_id is None:
         raise ValidationFailed("请选择活动所在地区")
     get_live(session, Region, region_id, "行政区")
@@ -120,6 +136,8 @@ def update_event(session: Session, viewer: Viewer, event_id: int, changes: dict[
         if key in clean:
             clean[key] = _text(clean[key], label, limit=300 if key == "venue" else 20_000)
     _dates(clean.get("starts_on", event.starts_on), clean.get("ends_on", event.ends_on), "活动")
+    if "state" in clean or "starts_on" in clean:
+        _state_for(clean.get("state", event.state), clean.get("starts_on", event.starts_on))
     update_fields(session, event, clean, actor=viewer.actor, allowed=EVENT_FIELDS, label=f"活动“{event.name}”",
                   expected_version=expected_version)
     return event
@@ -172,7 +190,11 @@ def record_outcome(session: Session, viewer: Viewer, event_id: int, *, metric: O
     for an event outside the recorder's region."""
     event = access.managed_event(session, viewer, event_id, "登记活动成效")
     metric_ = _enum(OutcomeMetric, metric, "成效类别")
+    if EventState(event.state) != EventState.HELD:
+        raise ValidationFailed(f"活动“{event.name}”目前{EventState(event.state).label}，举办后才能登记活动成效")
     amount = parse_value(value, metric_.label)
+    if metric_ not in MONEY_METRICS and amount != amount.to_integral_value():
+        raise ValidationFailed(f"{metric_.label}是人数、个数或项数，应为不小于 0 的整数：“{str(value)[:20]}”")
     note_ = _text(note, "说明", limit=MAX_TEXT)
     unit = "元" if metric_ == OutcomeMetric.AMOUNT_SIGNED else metric_.label.rsplit("（", 1)[-1].rstrip("）")
     existing = session.scalar(select(EventOutcome).where(EventOutcome.event_id == event.id,
