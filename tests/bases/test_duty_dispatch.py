@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -151,3 +152,19 @@ def test_the_office_records_the_meeting_on_the_duty_page_and_through_the_api(ses
     refused = lead.post(f"/api/duties/{duty.id}/dispatch", headers={"x-csrf-token": csrf_for(lead)},
                         json={"decisions": [{"milestone_id": posts.id, "decision": "自己顺延"}]})
     assert refused.status_code == 403
+
+
+def test_a_milestone_due_before_the_duty_starts_is_refused(session: Session, bw: BasesWorld) -> None:
+    """The office plans 组织暑期实习实训 from next month with 发布实习岗位 due last week — a plan nobody can keep:
+    refused, and no duty is written."""
+    pairing = service.create_pairing(session, bw.viewers["hejin"], university_id=bw.web.university.id,
+                                     lead_unit_id=bw.lead_unit.id, region_id=bw.web.hejin.id)
+    plan = service.DutyInput(
+        unit_id=bw.lead_unit.id, title="组织暑期实习实训", starts_on=TODAY + dt.timedelta(days=30),
+        due_on=TODAY + dt.timedelta(days=90),
+        milestones=[service.MilestoneIn("发布实习岗位", TODAY - dt.timedelta(days=7))])
+    with pytest.raises(ValidationFailed, match=r"发布实习岗位.*早于任务的开始日期"):
+        service.add_duty(session, bw.viewers["hejin"], pairing.id, plan)
+    assert session.scalars(select(Duty).where(Duty.pairing_id == pairing.id)).all() == []
+    plan.milestones = [service.MilestoneIn("发布实习岗位", TODAY + dt.timedelta(days=30))]
+    assert service.add_duty(session, bw.viewers["hejin"], pairing.id, plan).milestones[0].title == "发布实习岗位"

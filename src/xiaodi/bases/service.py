@@ -516,6 +516,8 @@ def add_duty(session: Session, viewer: Viewer, pairing_id: int, data: DutyInput)
             raise ValidationFailed("请填写节点名称（最多 300 个字）")
         if m.due_on > data.due_on:
             raise ValidationFailed(f"节点“{m.title.strip()}”的时限晚于任务的完成时限 {data.due_on}")
+        if data.starts_on and m.due_on < data.starts_on:
+            raise ValidationFailed(f"节点“{m.title.strip()}”的时限 {m.due_on} 早于任务的开始日期 {data.starts_on}")
     duty = create(session, Duty(pairing_id=pairing.id, unit_id=data.unit_id, title=title,
                                 description=(data.description or "").strip() or None, starts_on=data.starts_on,
                                 due_on=data.due_on, state=DutyState.OPEN), actor=viewer.actor, label="职责任务")
