@@ -15,6 +15,7 @@ from xiaodi.assessment import service
 from xiaodi.assessment.models import (
     Appeal,
     AppealState,
+    AssessmentPeriod,
     Evidence,
     Indicator,
     IndicatorSet,
@@ -439,3 +440,21 @@ def test_an_office_names_the_ledger_figure_in_chinese(session: Session, world: A
         service.define_set(session, world.city_office(session), name="运城市错口径考核", year=YEAR,
                            region_id=world.city.id, subject=Subject.REGION,
                            indicators=[service.parse_indicator("XY:签约协议:100:4:签约数")])
+
+
+def test_a_period_outside_the_sets_years_or_longer_than_a_year_is_refused(session: Session,
+                                                                         world: AssessWorld) -> None:
+    """The office types 2019-01-01 … 2031-12-31 on the 2025 set: refused (before its year, and thirteen years long);
+    a year, a half or a quarter from the set's year on is accepted."""
+    office = world.city_office(session)
+    indicator_set = define(session, world)
+    with pytest.raises(ValidationFailed, match="不能早于"):
+        service.add_period(session, office, set_id=indicator_set.id, name="全程",
+                           starts_on=dt.date(2019, 1, 1), ends_on=dt.date(2031, 12, 31))
+    with pytest.raises(ValidationFailed, match="最长一年"):
+        service.add_period(session, office, set_id=indicator_set.id, name="两年",
+                           starts_on=dt.date(YEAR, 1, 1), ends_on=dt.date(YEAR + 1, 12, 31))
+    assert session.scalar(select(func.count()).select_from(AssessmentPeriod)) == 0
+    year = service.add_period(session, office, set_id=indicator_set.id, name=f"{YEAR}年度",
+                              starts_on=dt.date(YEAR, 1, 1), ends_on=dt.date(YEAR, 12, 31))
+    assert year.ends_on == dt.date(YEAR, 12, 31)

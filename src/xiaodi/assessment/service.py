@@ -213,6 +213,21 @@ def get_set(session: Session, viewer: Viewer, set_id: int) -> IndicatorSet:
     return indicator_set
 
 
+def _period_fits(indicator_set: IndicatorSet, starts_on: dt.date, ends_on: dt.date) -> None:
+    """A period (考核周期) is a year, a half or a quarter, from the set's year on. Not held to the set's own year:
+    a set's trend (趋势) follows its periods into the next years (a 2025 set scored for 2026上半年)."""
+    if starts_on.year < indicator_set.year:
+        raise ValidationFailed(f"考核“{indicator_set.name}”为 {indicator_set.year} 年度，考核周期不能早于 "
+                               f"{indicator_set.year}-01-01 开始（现为 {starts_on}）")
+    try:
+        limit = starts_on.replace(year=starts_on.year + 1) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        limit = dt.date(starts_on.year + 1, 2, 28)
+    if ends_on > limit:
+        raise ValidationFailed(f"考核周期最长一年（年度、半年或季度）：{starts_on} 至 {ends_on} 超过一年，"
+                               f"截止日期最晚为 {limit}")
+
+
 def add_period(session: Session, viewer: Viewer, *, set_id: int, name: str, starts_on: dt.date,
                ends_on: dt.date) -> AssessmentPeriod:
     """A period (考核周期) of a set: a year, a half or a quarter."""
@@ -223,6 +238,7 @@ def add_period(session: Session, viewer: Viewer, *, set_id: int, name: str, star
         raise ValidationFailed("请填写考核周期名称，如“2025年度”")
     if ends_on < starts_on:
         raise ValidationFailed("考核周期的截止日期不能早于起始日期")
+    _period_fits(indicator_set, starts_on, ends_on)
     if session.scalar(select(AssessmentPeriod.id).where(AssessmentPeriod.set_id == set_id,
                                                         AssessmentPeriod.name == name)):
         raise Conflict(f"考核“{indicator_set.name}”已有周期“{name}”")
