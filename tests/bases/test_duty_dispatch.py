@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tests.bases.conftest import BasesWorld
 from tests.web.conftest import csrf_for
-from xiaodi.bases import service
+from xiaodi.bases import access, service
 from xiaodi.bases.models import Duty, DutyMilestone
 from xiaodi.core.audit import AuditEntry
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
@@ -168,3 +168,16 @@ def test_a_milestone_due_before_the_duty_starts_is_refused(session: Session, bw:
     assert session.scalars(select(Duty).where(Duty.pairing_id == pairing.id)).all() == []
     plan.milestones = [service.MilestoneIn("发布实习岗位", TODAY + dt.timedelta(days=30))]
     assert service.add_duty(session, bw.viewers["hejin"], pairing.id, plan).milestones[0].title == "发布实习岗位"
+
+
+def test_a_duty_out_of_reach_is_named_as_the_duty(session: Session, bw: BasesWorld) -> None:
+    """太原's office opens /api/duties/{id} for a 河津 duty: told the duty (职责任务) with that number does not
+    exist for them, not that some pairing does not."""
+    first = _duty(session, bw)
+    duty = service.add_duty(session, bw.viewers["hejin"], first.pairing_id, service.DutyInput(
+        unit_id=bw.lead_unit.id, title="共建研学课程", due_on=TODAY + dt.timedelta(days=90)))
+    assert duty.id != duty.pairing_id  # the old message named the pairing's number
+    with pytest.raises(NotFound, match=f"^职责任务（编号 {duty.id}）不存在或您无权查看$"):
+        access.visible_duty(session, bw.viewers["taiyuan"], duty.id)
+    with pytest.raises(NotFound, match=r"^职责任务"):
+        service.report_duty(session, bw.viewers["taiyuan"], duty.id, note="越界报告")

@@ -295,3 +295,31 @@ def test_one_talent_does_not_hold_two_apartments_at_once(session: Session, tw: T
     moved = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="5-0501",
                              talent_id=tw.talent.id, from_on=dt.date(2026, 11, 1))
     assert moved.unit_no == "5-0501"
+
+
+def test_a_step_out_of_reach_is_named_by_its_own_number(session: Session, tw: TalentWorld) -> None:
+    """The employer's staff open /talent/steps/{id}/answer for a step that is not theirs: the message names that
+    step's number, not its application's."""
+    card = _issued_card(session, tw)
+    app = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id,
+                                 items=[service.Item(tw.settle_id), service.Item(tw.school_id)])
+    step = max(app.steps, key=lambda s: s.id)
+    assert step.id != app.id  # the old message named the application's number
+    with pytest.raises(NotFound, match=f"^办理事项（编号 {step.id}）不存在或您无权查看$"):
+        service.answer_step(session, tw.employer_staff, step_id=step.id, approve=True)
+    with pytest.raises(NotFound, match="办理事项（编号 999999）不存在"):
+        service.answer_step(session, tw.police_staff, step_id=999_999, approve=True)
+
+
+def test_the_note_of_a_one_stop_application_is_held_to_the_forms_2000_characters(
+        session: Session, tw: TalentWorld) -> None:
+    """A 3000-character 说明 sent past the form is refused; nothing is routed to the department."""
+    card = _issued_card(session, tw)
+    steps_before = session.scalar(select(func.count()).select_from(ApplicationStep))
+    with pytest.raises(ValidationFailed, match="说明最多 2000 个字"):
+        service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)],
+                               details={"说明": "材" * 3000})
+    assert session.scalar(select(func.count()).select_from(ApplicationStep)) == steps_before
+    app = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)],
+                                 details={"说明": "材" * 2000})
+    assert len(app.details["说明"]) == 2000

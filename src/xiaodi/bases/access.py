@@ -141,9 +141,13 @@ def visible_pairing(session: Session, viewer: Viewer, pairing_id: int) -> Pairin
 
 def visible_duty(session: Session, viewer: Viewer, duty_id: int) -> tuple[Duty, Pairing]:
     duty = session.get(Duty, duty_id)
+    missing = NotFound(f"职责任务（编号 {duty_id}）不存在或您无权查看")
     if duty is None:
-        raise NotFound(f"职责任务（编号 {duty_id}）不存在或您无权查看")
-    return duty, visible_pairing(session, viewer, duty.pairing_id)
+        raise missing
+    try:
+        return duty, visible_pairing(session, viewer, duty.pairing_id)
+    except NotFound:
+        raise missing from None  # name the duty asked for, not its pairing
 
 
 # The area's reading rules are THE rules every list, page, API route and export asks (accounts.scope.readable).

@@ -357,6 +357,7 @@ def apply_one_stop(
         raise ValidationFailed(f"人才卡当前为“{CardState(card.state).label}”或已过有效期，不能申请")
     if not items:
         raise ValidationFailed("请至少选择一项待遇")
+    details = _details(details)
     granted = {b.id: b for b in card_benefits(session, card)}
     seen: set[int] = set()
     routes: list[tuple[Benefit, int]] = []
@@ -379,7 +380,7 @@ def apply_one_stop(
     _no_open_application(session, card, [b for b, _ in routes])
     app = ServiceApplication(card_id=card.id, region_id=card.region_id, kind=ApplicationKind.ONE_STOP,
                              state=ApplicationState.ACCEPTED,
-                             details=dict(details or {}), submitted_at=utcnow())
+                             details=details, submitted_at=utcnow())
     create(session, app, actor=viewer.actor, label="一件事申请")
     for benefit, dept_id in routes:
         step = ApplicationStep(application_id=app.id, benefit_id=benefit.id, department_id=dept_id,
@@ -391,6 +392,18 @@ def apply_one_stop(
 
 
 OPEN_APPLICATION = (ApplicationState.SUBMITTED, ApplicationState.ACCEPTED)  # not 办结, 未批准 or withdrawn
+
+
+MAX_DETAIL = 2000  # the 说明 box of the 一件事 form (maxlength=2000)
+
+
+def _details(details: dict[str, Any] | None) -> dict[str, Any]:
+    """The application's free text (说明 …): each text at most 2000 characters, as the form allows."""
+    out = dict(details or {})
+    for key, value in out.items():
+        if isinstance(value, str) and len(value) > MAX_DETAIL:
+            raise ValidationFailed(f"{key}最多 {MAX_DETAIL} 个字（现为 {len(value)} 个字）")
+    return out
 
 
 def _no_open_application(session: Session, card: TalentCard, benefits: Sequence[Benefit]) -> None:
@@ -427,9 +440,13 @@ def answer_step(session: Session, viewer: Viewer, *, step_id: int, approve: bool
     """A department answers its step (办结 or 不予办理, with the reason); when every step is answered the
     application is finished (已办结, or 未批准 when every step was refused)."""
     step = session.get(ApplicationStep, step_id)
+    missing = NotFound(f"办理事项（编号 {step_id}）不存在或您无权查看")
     if step is None:
-        raise NotFound(f"办理事项（编号 {step_id}）不存在")
-    access.get_visible(session, ServiceApplication, step.application_id, viewer, "办理事项")
+        raise missing
+    try:
+        access.get_visible(session, ServiceApplication, step.application_id, viewer, "一件事申请")
+    except NotFound:
+        raise missing from None  # name the step asked for, not its application's number
     access.require(access.can_answer_step(viewer, step), "办理其他部门的事项")
     if step.state != StepState.PENDING:
         raise Conflict("该事项已答复，不能重复答复")
