@@ -50,8 +50,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int,
         base = service.propose_base(s, office, service.BaseInput(
             name="山西大学河津大学生实习实训基地", base_type_id=service.type_by_name(s, "internship").id,
             region_id=hejin.id, host_org_id=ent.id, partner_org_id=uni.id, lead_unit_id=lead.id))
-        for step in ("review", "recognise"):
-            service.take_step(s, office, base.id, step)
+        for step in ("review", "recognise"):  # recognised in May 2025: the page plaques it on 1 June
+            service.take_step(s, office, base.id, step, on=dt.date(2025, 5, 1))
         pairing = service.create_pairing(s, office, university_id=uni.id, lead_unit_id=lead.id,
                                          region_id=hejin.id, base_ids=[base.id])
         duty = service.add_duty(s, office, pairing.id, service.DutyInput(
