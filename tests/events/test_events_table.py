@@ -63,3 +63,28 @@ def test_events_table_round_trip(tmp_path: Path) -> None:
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Event)) == 1
     engine.dispose()
+
+
+def test_an_imported_event_after_today_is_not_held_and_has_no_outcomes(tmp_path: Path) -> None:
+    """As the events service refuses them: a fair dated next year cannot be imported as 已举办 (the default), nor a
+    planned one with its 提供岗位; the rows are named and nothing is written. Planned and without outcomes, it
+    imports."""
+    from xiaodi.core.settings import local_today
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'ev.db'}")
+    init_database(engine)
+    next_year = (local_today() + dt.timedelta(days=365)).isoformat()
+    path = tmp_path / "events.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([["活动名称", "开始日期", "活动类别", "状态", "提供岗位"],
+                                 ["明年春季招聘会", next_year, "招聘会", "", ""],
+                                 ["明年秋季招聘会", next_year, "招聘会", "筹备中", "500"]])
+    with pytest.raises(ImportFailed) as info:
+        import_file(engine, "events", path, actor=Actor.system("导入"))
+    assert f"第 2 行 D列「状态」：活动开始日期 {next_year} 在今天之后，尚未举办，状态不能为已举办" in info.value.message
+    assert "第 3 行 E列「提供岗位（个）」：活动尚未举办（筹备中），不能填写提供岗位（" in info.value.message
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([["活动名称", "开始日期", "活动类别", "状态"],
+                                 ["明年春季招聘会", next_year, "招聘会", "筹备中"]])
+    assert import_file(engine, "events", path, actor=Actor.system("导入")).created == 1
+    engine.dispose()

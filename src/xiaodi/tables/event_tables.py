@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core import audit
 from xiaodi.core.models import model_snapshot
+from xiaodi.core.settings import local_today
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventState, OutcomeMetric
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, choices_from_labels
@@ -58,6 +59,28 @@ def store_outcomes(ctx: ImportContext, record_id: int, new: dict[str, Any], old:
             audit.record(ctx.session, actor=actor, action="update", obj=row, before=before, reason="导入活动清单")
 
 
+def check_event(ctx: ImportContext, number: int, values: dict[str, Any],
+                existing_id: int | None) -> list[tuple[str, str, str | None]]:
+    """The events service's rules for a row: an event after today has not been held, and only a held event has
+    outcomes (an import wrote a future 已举办 fair with its 提供岗位)."""
+    state = values.get("state")
+    if state is None and existing_id is not None:
+        state = ctx.session.scalar(select(Event.state).where(Event.id == existing_id))
+    held = str(state or EventState.HELD.value) == EventState.HELD.value
+    starts = values.get("starts_on")
+    problems: list[tuple[str, str, str | None]] = []
+    if held and starts is not None and starts > local_today():
+        problems.append(("state", f"活动开始日期 {starts:%Y-%m-%d} 在今天之后，尚未举办，状态不能为已举办",
+                         "请填写“筹备中”，举办后再改为已举办"))
+    elif not held:
+        for _m, key, header in OUTCOME_COLUMNS:
+            if values.get(key) is not None:
+                what = header.split("（")[0]  # 提供岗位（个） → 提供岗位
+                problems.append((key, f"活动尚未举办（{EventState(str(state)).label}），不能填写{what}",
+                                 "举办后再填写活动成效"))
+    return problems
+
+
 EVENTS = TableSpec(
     name="events",
     title="活动清单",
@@ -81,4 +104,5 @@ EVENTS = TableSpec(
     ],
     load_virtual=load_outcomes,
     store_virtual=store_outcomes,
+    check_row=check_event,
 )
