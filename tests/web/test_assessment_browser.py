@@ -90,7 +90,7 @@ def test_score_publish_appeal_and_download_the_briefing(server: tuple[str, int],
     county = _login(browser, base, "hejin")
     county.goto(f"{base}/assessment/periods/{period_id}")  # type: ignore[attr-defined]
     mine = county.inner_text("#ranking tr.own")  # type: ignore[attr-defined]
-    assert "（本单位）" in mine and mine.split()[0] == "1"
+    assert "（本单位）" in mine and mine.split()[0] == "第1名"
     county.select_option("select[name=indicator_id]", label="宣传工作")  # type: ignore[attr-defined]
     county.fill("textarea[name=reason]", "全年宣传报道9篇，清单附后")  # type: ignore[attr-defined]
     _submit(county, "button:has-text('提交申诉')")
