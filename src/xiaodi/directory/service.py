@@ -357,7 +357,7 @@ def regions_named(session: Session, name: str) -> list[Region]:
     found = list(session.scalars(stmt))
     if not found:
         bare = bare_region_name(key)
-        stmt = select(Region).where(Region.name.like(f"{bare}%")).limit(20)
+        stmt = select(Region).where(Region.name.startswith(bare, autoescape=True)).limit(20)
         found = [r for r in session.scalars(stmt) if bare_region_name(r.name) == bare]
     return found
 

@@ -483,7 +483,7 @@ class MatchService:
         target = check_target(target)
         allow = make_filters(target, filters)
         index = self.index(session, target)
-        _check_region_filter(session, index, (filters or {}).get("region"))
+        _check_region_filter(session, index, (filters or {}).get("region"), (allow or {}).get("region"))
         hits = rank(index, self.router(session), text, weights=WEIGHTS[target], top_k=top_k, filters=allow,
                     context=context)
         return MatchAnswer([_candidate(target, h) for h in hits], list(hits.routes), list(hits.warnings))
@@ -558,7 +558,8 @@ def _values(value: Any) -> list[str]:
     return [str(value)] if str(value) else []
 
 
-def _check_region_filter(session: Session, index: HybridIndex, wanted: Any) -> None:
+def _check_region_filter(session: Session, index: HybridIndex, wanted: Any,
+                         matches: Callable[[Any], bool] | None) -> None:
     """A 地区 filter names part of a region's name (山西, 运城市, 河津) or a region the index's records carry; one
     that names neither (火星) is refused rather than answered with "暂无匹配结果" as though nothing matched there."""
     from xiaodi.directory.models import Region
@@ -568,8 +569,8 @@ def _check_region_filter(session: Session, index: HybridIndex, wanted: Any) -> N
             or_(Region.full_name.contains(want, autoescape=True), Region.name.contains(want, autoescape=True)))
             .limit(1)) is not None:
         return
-    if any(want in x or x in want for r in index.records.values() for x in _values(r.meta.get("region"))):
-        return
+    if matches is not None and any(matches(r.meta.get("region")) for r in index.records.values()):
+        return  # the filter's own predicate (make_filters): a region some record carries
     raise ValidationFailed(f"未找到地区“{want[:40]}”，请填写省、市或县的名称，如“山西”“运城市”“河津”")
 
 
