@@ -77,6 +77,20 @@ def test_int8_storage_keeps_the_float32_ranking() -> None:
     assert top_exact[:2] == top_quant[:2] and len(set(top_exact) & set(top_quant)) >= 8
 
 
+def test_int8_scan_gives_the_cosines_within_the_quantisation_error() -> None:
+    """The int8 scan (query quantised too, integer dot products) scores each row as its float32 cosine, to ~1e-3."""
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(20_000, 384)).astype(np.float32)  # several chunks: the scan is shared between threads
+    exact, quantised = DenseIndex(384, storage="float32"), DenseIndex(384, storage="int8")
+    ids = [str(i) for i in range(len(vectors))]
+    exact.add(ids, vectors)
+    quantised.add(ids, vectors)
+    for query in (vectors[11], vectors[12] - vectors[13], rng.normal(size=384).astype(np.float32)):
+        want, got = exact.scores(query), quantised.scores(query)
+        assert got.dtype == np.float32 and np.abs(got - want).max() < 5e-3
+    assert quantised.search(vectors[11], 1)[0].id == "11"
+
+
 def test_missing_local_model_directory_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XIAODI_EMBEDDING_MODEL", raising=False)
     with pytest.raises(EncoderUnavailable, match="XIAODI_EMBEDDING_MODEL"):

