@@ -14,8 +14,18 @@ from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.core.settings import local_today
+from xiaodi.demands.models import Claim, Demand
 from xiaodi.demands.service import IllegalTransition
-from xiaodi.projects.models import AgreementKind, FundSource, Milestone, PartyRole, Project, ProjectStage
+from xiaodi.projects.models import (
+    Agreement,
+    AgreementKind,
+    AgreementState,
+    FundSource,
+    Milestone,
+    PartyRole,
+    Project,
+    ProjectStage,
+)
 from xiaodi.projects.service import (
     MilestoneSpec,
     PartySpec,
@@ -138,9 +148,8 @@ def test_a_milestone_belongs_to_the_projects_unit_unless_named(
     assert own.original_due_on == own.due_on and own.slip_count == 0
 
 
-def test_an_agreement_signed_for_a_claim_records_the_demand_it_answers(
-    session: Session, world: World, official: Actor
-) -> None:
+def _selected_claim(session: Session, world: World, official: Actor) -> tuple[Demand, Claim]:
+    """A published demand whose one claim went through review and was selected (中选)."""
     from tests.demands.loop_world import published_demand
     from xiaodi.demands.service_claims import (
         declare_conflict,
@@ -161,13 +170,39 @@ def test_an_agreement_signed_for_a_claim_records_the_demand_it_answers(
                 scores={"技术先进性": 90, "实施方案可行性": 85, "团队实力": 80, "经费合理性": 75})
     shortlist(session, actor=official, demand_id=demand.id, finalist_ids=[claim.id], feedback={})
     select_claim(session, actor=official, demand_id=demand.id, claim_id=claim.id, feedback={})
-    # only the claim is named: the agreement still records which demand it answers
-    agreement = create_agreement(
+    return demand, claim
+
+
+def _sign_for(session: Session, world: World, official: Actor, claim: Claim, amount: str = "75") -> Agreement:
+    return create_agreement(
         session, actor=official, title="铝灰渣资源化技术开发合同", kind=AgreementKind.TECH_DEVELOPMENT,
         parties=[PartySpec("河津示例铝业有限公司", PartyRole.PARTY_A, world.enterprise.id),
-                 PartySpec("江西理工大学", PartyRole.PARTY_B, world.named_uni.id)], claim_id=claim.id)
+                 PartySpec("江西理工大学", PartyRole.PARTY_B, world.named_uni.id)],
+        amount=Decimal(amount) * 10_000, claim_id=claim.id)
+
+
+def test_an_agreement_signed_for_a_claim_records_the_demand_it_answers(
+    session: Session, world: World, official: Actor
+) -> None:
+    demand, claim = _selected_claim(session, world, official)
+    agreement = _sign_for(session, world, official, claim)  # only the claim is named
     assert agreement.demand_id == demand.id and agreement.claim_id == claim.id
     assert demand.state == "contracted"
+
+
+def test_a_selected_claim_is_signed_once_so_the_figures_count_it_once(
+    session: Session, world: World, official: Actor
+) -> None:
+    """The office opened 登记协议 twice for the same 中选 claim: the second is refused, the first stands."""
+    _demand, claim = _selected_claim(session, world, official)
+    first = _sign_for(session, world, official, claim)
+    with pytest.raises(Conflict, match=f"已登记协议.*{first.code}"):
+        _sign_for(session, world, official, claim)
+    signed = session.scalars(select(Agreement).where(Agreement.claim_id == claim.id)).all()
+    assert signed == [first]
+    first.state = AgreementState.TERMINATED  # 协议终止: the claim may be signed anew
+    session.flush()
+    assert _sign_for(session, world, official, claim, amount="60").claim_id == claim.id
 
 
 def test_a_party_listed_twice_is_refused_before_anything_is_written(

@@ -31,6 +31,7 @@ from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
     AgreementParty,
+    AgreementState,
     FundRecord,
     FundSource,
     Milestone,
@@ -132,8 +133,20 @@ def _answered_demand(session: Session, demand_id: int | None, claim_id: int | No
             raise ValidationFailed("揭榜方案不属于所填需求")
         if claim.state != ClaimState.SELECTED:
             raise ValidationFailed("只有中选的揭榜方案可以据此签约")
+        _refuse_second_agreement(session, claim)
         demand_id = claim.demand_id
     return get_live(session, Demand, demand_id, "需求") if demand_id is not None else None
+
+
+def _refuse_second_agreement(session: Session, claim: Claim) -> None:
+    """One selected claim, one agreement: a second one would count the same 签约 and its amount twice. An agreement
+    terminated (已终止) or retired no longer answers the claim, so the claim may be signed anew."""
+    signed = session.scalars(select(Agreement).where(
+        Agreement.claim_id == claim.id, Agreement.retired_at.is_(None),
+        Agreement.state != AgreementState.TERMINATED).limit(1)).first()
+    if signed is not None:
+        raise Conflict(f"该中选方案已登记协议“{signed.title}”（{signed.code}），不能重复登记；"
+                       "如需更改，请修改该协议")
 
 
 def _next_code(session: Session, model: type[Agreement] | type[Project], prefix: str,
