@@ -120,6 +120,15 @@ def test_a_region_is_found_without_its_shi_xian_qu(session: Session) -> None:
     assert bare_region_name("城区") == "城区" and bare_region_name("河津市") == "河津"
 
 
+def test_a_region_is_found_by_its_path_without_the_province(session: Session) -> None:
+    """An admin types 长治市潞州区 for the county office's 辖区, as the name is said; 城区 under a city is one place."""
+    assert resolve_region(session, "长治市潞州区").full_name == "山西省长治市潞州区"
+    assert resolve_region(session, "运城市河津市").full_name == "山西省运城市河津市"
+    assert resolve_region(session, "晋城市城区").full_name == "山西省晋城市城区"
+    with pytest.raises(Ambiguous):
+        resolve_region(session, "城区")
+
+
 def test_index_resolves_many_names_without_queries(session: Session) -> None:
     index = OrganisationIndex(session, [OrgKind.UNIVERSITY])
     assert index.resolve("清华大学").matched_by == "exact"

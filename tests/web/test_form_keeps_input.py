@@ -129,3 +129,37 @@ def test_a_mistyped_university_or_region_in_an_order_or_a_base_keeps_the_form(
         "name": "河津再生铝实习实训基地", "base_type_id": "1", "region": "河津县城", "csrf_token": csrf_for(office)})
     assert r.status_code == 422
     assert 'role="alert"' in r.text and "所在地区" in r.text and 'value="河津再生铝实习实训基地"' in r.text
+
+
+def test_a_base_or_pairing_typed_in_another_region_comes_back_filled_with_the_refusal(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    """The 河津 office typed 盐湖区 as 所在地区 of a base and 太原市 as a 结对's region: each came back as a 403 page and
+    everything typed was lost. Now the form comes back with the refusal above it, and nothing is written."""
+    office = login("hejin")
+    r = office.post("/bases/new", headers={"Referer": "http://testserver/bases/new"}, data={
+        "name": "盐湖区再生铝实训基地", "base_type_id": "1", "region": "盐湖区", "address": "解州镇工业园",
+        "csrf_token": csrf_for(office)})
+    assert r.status_code == 422 and 'role="alert"' in r.text and "申报基地" in r.text
+    assert 'value="盐湖区再生铝实训基地"' in r.text and 'value="解州镇工业园"' in r.text
+    assert office.get("/api/bases", params={"q": "盐湖区再生铝实训基地"}).json()["total"] == 0
+    r = office.post("/pairings/new", headers={"Referer": "http://testserver/pairings/new"}, data={
+        "university": "山西大学", "lead_unit": "河津市工业和信息化局", "region": "太原市", "started_on": "2025-03-01",
+        "note": "太原结对说明", "csrf_token": csrf_for(office)})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+    assert 'value="太原市"' in r.text and "太原结对说明</textarea>" in r.text
+
+
+def test_a_county_office_account_is_made_with_its_region_written_as_city_and_county(
+    login: Callable[[str], TestClient], world: World,
+) -> None:
+    """The administrator wrote 辖区 as 长治市潞州区 (a 404 page before); a name that is no region keeps the form."""
+    admin = login("admin")
+    r = admin.post("/admin/users", headers={"Referer": "http://testserver/admin/users"}, data={
+        "username": "luzhou", "display_name": "潞州区校地合作办", "role": "county_office", "scope": "长治市潞州区",
+        "csrf_token": csrf_for(admin)})
+    assert r.status_code == 200 and "账号：luzhou" in r.text and "潞州区" in r.text
+    r = admin.post("/admin/users", headers={"Referer": "http://testserver/admin/users"}, data={
+        "username": "nowhere", "display_name": "某某办", "role": "county_office", "scope": "长治市某某区",
+        "csrf_token": csrf_for(admin)})
+    assert r.status_code == 422 and "辖区：未找到行政区“长治市某某区”" in r.text and 'value="某某办"' in r.text

@@ -19,6 +19,7 @@ from xiaodi.accounts.models import Membership, Role, User
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.form_errors import typed_name
 from xiaodi.web.listing import mask_email, mask_phone
 from xiaodi.web.templating import flash, render
 
@@ -42,11 +43,12 @@ def scope_of(session: Session, role: Role, scope: str) -> dict[str, int | None]:
     if role in service.REGION_ROLES:
         if not scope:
             raise ValidationFailed(f"{role.label}账号须填写辖区，如 河津市")
-        return {"region_id": resolve_region(session, scope).id, "organisation_id": None}
+        return {"region_id": typed_name(lambda: resolve_region(session, scope).id, "辖区"), "organisation_id": None}
     if role in service.ORG_ROLES or (role in (Role.EXPERT, Role.TALENT) and scope):
         if not scope:
             raise ValidationFailed(f"{role.label}账号须填写所属单位全称")
-        return {"region_id": None, "organisation_id": resolve_organisation(session, scope).id}
+        return {"region_id": None,
+                "organisation_id": typed_name(lambda: resolve_organisation(session, scope).id, "所属单位")}
     return {"region_id": None, "organisation_id": None}
 
 

@@ -31,7 +31,7 @@ from xiaodi.directory.models import OrgKind, Region
 from xiaodi.dispatch import meetings
 from xiaodi.projects.actions import parse_date
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
-from xiaodi.web.form_errors import typed_name
+from xiaodi.web.form_errors import refused_for_what_was_typed, typed_name
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.params import plain_int
 from xiaodi.web.templating import flash, render
@@ -218,7 +218,8 @@ def base_create(
         lead_unit_id=typed_name(lambda: service.org_id_by_name(session, lead_unit, OrgKind.GOVERNMENT), "牵头单位"),
         capacity=_int(capacity, "年承载人次"), address=address, contact_name=contact_name, contact_phone=contact_phone,
         note=note)
-    base = service.propose_base(session, viewer, data)
+    with refused_for_what_was_typed():
+        base = service.propose_base(session, viewer, data)
     flash(request, f"基地“{base.name}”已申报，待所在地区校地合作办公室审核")
     return RedirectResponse(f"/bases/{base.id}", status_code=303)
 
@@ -339,15 +340,22 @@ def pairing_create(
     request: Request, session: SessionDep, viewer: MemberUser, university: Text, lead_unit: Text, region: Short,
     started_on: Short = "", members: LongText = "", bases: LongText = "", note: LongText = "",
 ) -> RedirectResponse:
+    access.require(access.does_office_work(viewer), "建立1+1+N结对")
     base_ids = [_base_id(session, viewer, n) for n in _names(bases)]
-    pairing = service.create_pairing(
-        session, viewer, university_id=service.org_id_by_name(session, university) or 0,
-        lead_unit_id=service.org_id_by_name(session, lead_unit) or 0,
-        region_id=service.region_id_by_name(session, region) or 0, started_on=parse_date(started_on, "结对日期"),
-        note=note, base_ids=base_ids,
-        member_ids=[service.org_id_by_name(session, n) or 0 for n in _names(members)])
+    with refused_for_what_was_typed():
+        pairing = service.create_pairing(
+            session, viewer, university_id=_typed_org(session, university, "高校"),
+            lead_unit_id=_typed_org(session, lead_unit, "牵头单位"),
+            region_id=typed_name(lambda: service.region_id_by_name(session, region), "地区") or 0,
+            started_on=parse_date(started_on, "结对日期"), note=note, base_ids=base_ids,
+            member_ids=[_typed_org(session, n, "参与单位") for n in _names(members)])
     flash(request, f"已建立结对：{_pairing_title(pairing)}")
     return RedirectResponse(f"/pairings/{pairing.id}", status_code=303)
+
+
+def _typed_org(session: Session, name: str, label: str) -> int:
+    """The unit typed into a field of the 结对 form; a name not found is the typist's to correct (422)."""
+    return typed_name(lambda: service.org_id_by_name(session, name), label) or 0
 
 
 def _base_id(session: Session, viewer: Viewer, name: str) -> int:

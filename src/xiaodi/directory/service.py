@@ -347,14 +347,18 @@ def bare_region_name(name: str) -> str:
 
 
 def regions_named(session: Session, name: str) -> list[Region]:
-    """The regions a person means by ``name`` (地区名称): its code, full or short name, else its short name without
-    市/县/区/旗 (河津 → 河津市; 朝阳 → three regions, for the caller to ask which). Every form, import, page and
-    command that takes a region by name asks here, so 河津 means the same everywhere."""
+    """The regions a person means by ``name`` (地区名称): its code, full or short name, the tail of its full name
+    without the province (长治市潞州区), else its short name without 市/县/区/旗 (河津 → 河津市; 朝阳 → three
+    regions, for the caller to ask which). Every form, import, page and command that takes a region by name asks
+    here, so 河津 means the same everywhere."""
     key = clean_name(name)
     if not key:
         return []
     stmt = select(Region).where(or_(Region.name == key, Region.full_name == key, Region.code == key))
     found = list(session.scalars(stmt))
+    if not found:
+        stmt = select(Region).where(Region.full_name.endswith(key, autoescape=True)).limit(20)
+        found = [r for r in session.scalars(stmt) if len(key) > len(r.name)]  # more than the short name: a path
     if not found:
         bare = bare_region_name(key)
         stmt = select(Region).where(Region.name.startswith(bare, autoescape=True)).limit(20)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
 from starlette.types import Message
 
-from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 
 T = TypeVar("T")
 
@@ -48,6 +49,18 @@ def typed_name(resolve: Callable[[], T], label: str) -> T:
         return resolve()
     except NotFound as exc:
         raise ValidationFailed(f"{label}：{exc.message}") from exc
+
+
+@contextmanager
+def refused_for_what_was_typed() -> Iterator[None]:
+    """Around the service call of a create form the person may open: a refusal there can only be about the places and
+    units typed into it (申报基地 with 所在地区 outside the office's region, a 结对 in another city), so it comes back
+    as 422 — the form again, filled, with the refusal above it — instead of a 403 page that threw the typing away.
+    The refusal itself is the service's, by the area's one access rule; only how the page answers it changes."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise ValidationFailed(exc.message) from exc
 
 
 async def refilled_form(request: Request, status: int, message: str) -> Response | None:
