@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from xiaodi.core.settings import get_settings, local_today
 from xiaodi.talent import service
 from xiaodi.talent.access import sees_personal
 from xiaodi.talent.identity import validate_id_number
@@ -74,6 +75,13 @@ def test_one_stop_application_routed_to_each_department(session: Session, tw: Ta
     assert app.state == ApplicationState.ACCEPTED
     steps = {s.department_id: s for s in app.steps}
     assert steps[tw.police.id].due_on == dt.date(2026, 5, 6) and steps[tw.education.id].due_on == dt.date(2026, 5, 11)
+    # recorded late from the paper form: its 申请时间 is the day applied, not the day typed in (the demo's page showed
+    # an application "submitted" today whose time limits had passed a week ago)
+    submitted = app.submitted_at if app.submitted_at.tzinfo else app.submitted_at.replace(tzinfo=dt.UTC)
+    assert submitted.astimezone(get_settings().zone).date() == dt.date(2026, 5, 1)
+    with pytest.raises(ValidationFailed, match="晚于今天"):
+        service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, on=local_today() + dt.timedelta(days=1),
+                               items=[service.Item(tw.school_id)])
 
     # a department answers only its own step; the employer sees nothing
     with pytest.raises(Forbidden):

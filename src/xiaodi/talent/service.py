@@ -349,10 +349,14 @@ def apply_one_stop(
     on: dt.date | None = None,
 ) -> ServiceApplication:
     """Apply once (一次申请) for several benefits; the application is routed to each granting department with its
-    time limit. Every item is checked before anything is written."""
+    time limit. Every item is checked before anything is written. ``on``: the day it was applied, when an office
+    records a paper application late — its 申请时间 and the steps' time limits count from that day."""
     card = access.get_visible(session, TalentCard, card_id, viewer, "人才卡")
     access.require(access.can_apply_service(viewer, card), "用这张人才卡申请")
-    day = on or local_today()
+    today = local_today()
+    day = on or today
+    if day > today:
+        raise ValidationFailed(f"申请日期 {day.isoformat()} 晚于今天，不能预先登记申请")
     if not card_is_valid(card, day):
         raise ValidationFailed(f"人才卡当前为“{CardState(card.state).label}”或已过有效期，不能申请")
     if not items:
@@ -380,7 +384,7 @@ def apply_one_stop(
     _no_open_application(session, card, [b for b, _ in routes])
     app = ServiceApplication(card_id=card.id, region_id=card.region_id, kind=ApplicationKind.ONE_STOP,
                              state=ApplicationState.ACCEPTED,
-                             details=details, submitted_at=utcnow())
+                             details=details, submitted_at=utcnow() - dt.timedelta(days=(today - day).days))
     create(session, app, actor=viewer.actor, label="一件事申请")
     for benefit, dept_id in routes:
         step = ApplicationStep(application_id=app.id, benefit_id=benefit.id, department_id=dept_id,
