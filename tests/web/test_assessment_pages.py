@@ -115,7 +115,10 @@ def test_bad_sets_are_refused_with_nothing_written(login: Callable[[str], TestCl
 def test_a_ranked_indicator_is_offered_on_the_form_and_its_working_shown(login: Callable[[str], TestClient],
                                                                          world: World) -> None:
     office = login("province")
-    assert "按排名" in office.get("/assessment/new").text
+    form = office.get("/assessment/new").text
+    assert "按排名" in form and '<option value="region" selected>' in form and "完成值为0的不得分" in form
+    # a county office has no counties below it: its form starts on its lead units (a ranking of itself misled)
+    assert '<option value="lead_unit" selected>' in login("hejin").get("/assessment/new").text
     r = _define(office, name="运城市排名考核", indicators="XY:签约协议:60::agreements:按排名\nXC:宣传工作:40:10")
     assert r.status_code == 303, r.text
     set_id = int(r.headers["location"].rsplit("/", 1)[1])

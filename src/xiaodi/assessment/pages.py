@@ -18,6 +18,7 @@ from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AppealState, EvidenceState, PeriodState, ScoringRule, Subject
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
+from xiaodi.directory.models import Region, RegionLevel
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.access import region_choices
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
@@ -66,7 +67,13 @@ def define_page(request: Request, session: SessionDep, viewer: MemberUser) -> Re
     access.require_use(viewer)
     if not access.defines_sets(viewer):
         access.require_define(viewer, None)
-    return _define_form(request, session, viewer, {})
+    return _define_form(request, session, viewer, {"subject": _default_subject(session, viewer)})
+
+
+def _default_subject(session: Session, viewer: Viewer) -> str:
+    """A county office has no counties below it to rank (its ranking held only itself): it assesses its lead units."""
+    levels = {region.level for r in viewer.office_region_ids if (region := session.get(Region, r)) is not None}
+    return Subject.LEAD_UNIT.value if levels == {RegionLevel.COUNTY} else Subject.REGION.value
 
 
 def _define_form(request: Request, session: Session, viewer: Viewer, values: dict[str, str],
