@@ -76,6 +76,9 @@ def test_who_may_write_a_briefing(session: Session, world: AssessWorld) -> None:
     own = document.build(session, world.hejin_office(session), region_id=world.hejin.id, charts=False,
                          date_from=dt.date(YEAR, 1, 1), date_to=dt.date(YEAR, 12, 31))
     assert own.scope == "山西省运城市河津市" and own.tables["regions"].rows == []
+    # the county's Word file says why 分地区情况 has no table, where it showed a heading over nothing
+    texts = [p.text for p in Document(io.BytesIO(document.to_docx(own))).paragraphs]
+    assert "山西省运城市河津市无下级地区，本期数据见“总体情况”。" in texts
 
 
 def test_the_default_period_ends_on_the_deployments_today(session: Session, world: AssessWorld,

@@ -122,7 +122,9 @@ def build(session: Session, viewer: Viewer, *, region_id: int | None, date_from:
     brief.tables["regions"] = Table(
         "分地区情况", ["地区", *(metric_label(k) + ("（万元）" if k in MONEY_KEYS else "") for k in BREAKDOWN_COLUMNS)],
         [[row.label, *(_wan(row.values[k]) if k in MONEY_KEYS else int(row.values[k]) for k in BREAKDOWN_COLUMNS)]
-         for row in breakdown])
+         for row in breakdown],
+        # a county has no region below it: say so, where its briefing showed a heading over nothing
+        note=None if breakdown else f"{scope}无下级地区，本期数据见“总体情况”。")
     scope_ids = region_subtree_ids(session, region_id) if region_id is not None else None
     brief.tables["bases"] = _bases(session, scope_ids)
     brief.tables["overdue"] = _overdue(session, scope_ids, date_to)
