@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -99,7 +100,10 @@ def pydantic_message(err: Mapping[str, Any]) -> str:
     template = PYDANTIC_MESSAGES.get(kind)
     if template is None:
         return "无效"
+    ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    if "expected" in ctx:  # pydantic lists choices in English: "'fund' or 'other'" → fund、other
+        ctx["expected"] = "、".join(c.strip().strip("'\"") for c in re.split(r",|\bor\b", ctx["expected"]) if c.strip())
     try:
-        return template.format(**{k: str(v) for k, v in (err.get("ctx") or {}).items()})
+        return template.format(**ctx)
     except (KeyError, IndexError):
         return template.split("{", 1)[0].rstrip("：") or "无效"
