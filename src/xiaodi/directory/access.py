@@ -12,6 +12,8 @@ leader): an area's access rules sit above its models, so nothing else of the dir
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
@@ -21,10 +23,6 @@ from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.projects.models import Project
 
 RESOURCE_ORG_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-
-
 
 
 def organisation_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -38,6 +36,17 @@ def organisation_scope(viewer: Viewer) -> ColumnElement[bool]:
     hosts = select(Platform.host_id).where(Platform.retired_at.is_(None), Platform.host_id.is_not(None))
     return or_(Organisation.kind.in_(RESOURCE_ORG_KINDS), Organisation.id.in_(hosts),
                in_office_regions(Organisation.region_id, viewer), of_own_organisations(Organisation.id, viewer=viewer))
+
+
+def openable_organisations(session: Session, viewer: Viewer, ids: Iterable[int | None]) -> frozenset[int]:
+    """Which of ``ids`` the viewer may open at ``/organisations/{id}`` — live and within ``organisation_scope``, the
+    same test the detail page makes. A page links an organisation's name only when its id is in here and shows the
+    name as plain text otherwise (a link that answers 404 tells nothing but that the record exists)."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return frozenset()
+    return frozenset(session.scalars(select(Organisation.id).where(
+        Organisation.id.in_(wanted), Organisation.retired_at.is_(None), organisation_scope(viewer))))
 
 
 def expert_scope(viewer: Viewer) -> ColumnElement[bool]:

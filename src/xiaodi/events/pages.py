@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.directory.access import openable_organisations
 from xiaodi.events import access, forms, service
 from xiaodi.events.models import (
     ContactChannel,
@@ -66,8 +67,11 @@ register_related("agreements", signed_at_event)
 
 def event_extras(session: Session, viewer: Viewer, event: Event) -> dict[str, Any]:
     runs = access.can_run(viewer, event)
+    participants = service.participants_of(session, event.id)
     return {
-        "participants": service.participants_of(session, event.id),
+        "participants": participants,
+        # linked only where the directory's own rule lets the viewer open the organisation
+        "openable_orgs": openable_organisations(session, viewer, (p.organisation_id for p in participants)),
         "role_labels": ParticipantRole.labels(),
         "outcomes": [(outcome_label(o.metric), o) for o in service.outcomes_of(session, event.id)],
         "agreements": service.agreements_of(session, viewer, event.id),

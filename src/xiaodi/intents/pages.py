@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.demands.models import Demand
+from xiaodi.directory.access import openable_organisations
 from xiaodi.events.models import Event
 from xiaodi.intents import access, forms, service
 from xiaodi.intents.models import Intent, IntentState
@@ -43,7 +44,9 @@ def intent_extras(session: Session, viewer: Viewer, intent: Intent) -> dict[str,
     manages = access.can_manage(viewer, intent.region_id) and intent.state == IntentState.OPEN
     out: dict[str, Any] = {"event": seen(Event, intent.event_id), "demand": seen(Demand, intent.demand_id),
                            "agreement": seen(Agreement, intent.agreement_id), "may_manage": manages,
-                           "states": IntentState}
+                           "states": IntentState,
+                           "openable_orgs": openable_organisations(session, viewer,
+                                                                   (intent.enterprise_id, intent.university_id))}
     if manages:
         out["candidates"] = candidate_agreements(session, viewer, intent)
     return out

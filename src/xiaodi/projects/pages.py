@@ -22,6 +22,7 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, Demand, DemandState
+from xiaodi.directory.access import openable_organisations
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.dispatch import meetings
 from xiaodi.projects import actions, service
@@ -141,6 +142,8 @@ def agreement_extras(session: Session, viewer: Viewer, agreement: Agreement) -> 
         Project.agreement_id == agreement.id, Project.retired_at.is_(None), project_scope(viewer))
         .order_by(Project.id)).unique())
     out: dict[str, Any] = {"parties": agreement.parties, "party_roles": PartyRole.labels(), "projects": projects,
+                           "openable_orgs": openable_organisations(
+                               session, viewer, (p.organisation_id for p in agreement.parties)),
                            "links": loop_links(session, viewer, demand_id=agreement.demand_id,
                                                claim_id=agreement.claim_id),
                            "stage_labels": ProjectStage.labels(),
