@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import OFFICE_ROLES, Role, User
+from xiaodi.accounts.models import OFFICE_ROLES, Membership, Role, User
 from xiaodi.core.audit import Actor
 from xiaodi.directory.models import Region
 
@@ -106,6 +106,18 @@ ANONYMOUS = Viewer(user_id=None, name="访客")
 SYSTEM = Viewer(user_id=None, name="系统", roles=frozenset({Role.ADMIN}))
 
 
+# A talent's membership names their employer to say where they work, not that they act for it: acting for it would
+# show them its demands, its talents and its people's personal data, and tell them what is meant for its staff.
+NAMES_EMPLOYER_ONLY = frozenset({Role.TALENT})
+
+
+def acts_for_organisations(organisation_ids: Iterable[int]) -> ColumnElement[bool]:
+    """The memberships (``Membership`` rows) that act for one of the organisations — its staff, as ``viewer_for``
+    counts them: every role but those that only name an employer (``NAMES_EMPLOYER_ONLY``)."""
+    return and_(Membership.organisation_id.in_(sorted(organisation_ids)),
+                Membership.role.not_in([r.value for r in NAMES_EMPLOYER_ONLY]))
+
+
 def viewer_for(session: Session, user: User) -> Viewer:
     """Build the viewer of ``user`` from its live memberships (one query for the office regions)."""
     roles: set[Role] = set()
@@ -117,9 +129,7 @@ def viewer_for(session: Session, user: User) -> Viewer:
             continue
         role = Role(m.role)
         roles.add(role)
-        if m.organisation_id is not None and role != Role.TALENT:
-            # a talent's membership names their employer to say where they work, not that they act for it:
-            # acting for it would show them its demands, its talents and its people's personal data
+        if m.organisation_id is not None and role not in NAMES_EMPLOYER_ONLY:
             orgs.add(m.organisation_id)
         if role in OFFICE_ROLES and m.region_id is not None:
             office_regions.add(m.region_id)

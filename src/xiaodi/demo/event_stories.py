@@ -49,7 +49,8 @@ def load(session: Session, *, today: dt.date) -> dict[str, int]:
         session, DEMO, name="河津市2025年春季校地人才招聘会", kind="job_fair", state="held",
         starts_on=dt.date(2025, 3, 15), region_id=hejin, organiser_id=hrss, venue="河津市人才市场",
         agenda="09:00 开幕式\n09:30 企业现场招聘\n14:00 高校毕业生专场双选", source="演示数据")
-    # The demo enterprise's login is told it is invited (below): its firm is on the fair's list, so the link opens.
+    # Adding a firm or school to the list invites it: the events service tells its members (the demo enterprise's
+    # login among them, "您单位受邀参加…"), and as a participant it may open the fair the message links to.
     participants = {jxust: "university", sxu: "university", hongda: "enterprise",
                     _organisation_of(session, "enterprise"): "enterprise"}
     for org, role in participants.items():
@@ -100,7 +101,6 @@ def load(session: Session, *, today: dt.date) -> dict[str, int]:
         ("hejin", "请登记“河津市2025年春季校地人才招聘会”的活动成效", f"/events/{fair.id}"),
         ("hejin", "协议“钢渣处理与综合利用技术合作协议”已记为对接会签约", f"/events/{meeting.id}"),
         ("province", "河津市春季招聘会：提供岗位2135个，148人达成初步意向", f"/events/{fair.id}"),
-        ("enterprise", "您单位受邀参加河津市春季校地人才招聘会", f"/events/{fair.id}"),
         ("university", "科技博士服务团河津分团挂职安排已登记", f"/events/{team.id}"),
     ):
         if username in users:

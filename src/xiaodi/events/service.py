@@ -37,11 +37,16 @@ from xiaodi.events.models import (
     ParticipantRole,
     Secondment,
 )
+from xiaodi.notifications.models import NoticeKind
+from xiaodi.notifications.service import notify
 from xiaodi.projects.models import Agreement
 
 MAX_TEXT = 2000
 MAX_VALUE = Decimal("1e12")
 MONEY_METRICS = frozenset({OutcomeMetric.AMOUNT_SIGNED})  # 元 may have 角分; every other metric counts people/items
+# the parts of an invited participant; the host and co-host run the event, a group is counted, not told
+INVITED_ROLES = frozenset({ParticipantRole.UNIVERSITY, ParticipantRole.ENTERPRISE, ParticipantRole.EXPERT,
+                           ParticipantRole.GUEST})
 EVENT_FIELDS = frozenset({"name", "kind", "state", "starts_on", "ends_on", "venue", "description", "agenda"})
 
 
@@ -166,7 +171,20 @@ def add_participant(
         raise Conflict("该参会方已登记")
     row = EventParticipant(event_id=event.id, organisation_id=organisation_id, person_id=person_id, label=label_,
                            role=role_.value, count=count)
-    return create(session, row, actor=viewer.actor, label="参会方")
+    row = create(session, row, actor=viewer.actor, label="参会方")
+    if organisation_id is not None and role_ in INVITED_ROLES and event.state != EventState.CANCELLED:
+        invite(session, viewer, event, organisation_id)
+    return row
+
+
+def invite(session: Session, viewer: Viewer, event: Event, organisation_id: int) -> None:
+    """受邀: the members of an organisation added as an invited participant (参会高校, 参会企业, 专家, 嘉宾) are told,
+    with a link to the event (which its participants may open); once per event and organisation, and never the
+    one who added it."""
+    place = f"，{event.venue}" if event.venue else ""
+    notify(session, kind=NoticeKind.EVENT, title=f"您单位受邀参加“{event.name}”（{event.starts_on}{place}）",
+           link=f"/events/{event.id}", organisation_ids=[organisation_id],
+           key=f"event-invite:{event.id}:{organisation_id}", exclude_user_id=viewer.user_id)
 
 
 def parse_value(text: str | int | Decimal | None, label: str) -> Decimal:

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Membership, User
+from xiaodi.accounts.scope import acts_for_organisations
 from xiaodi.core import jobs
 from xiaodi.core.db import after_outer_commit
 from xiaodi.core.errors import NotFound, ValidationFailed
@@ -36,14 +37,14 @@ PAGE = 50
 
 def recipients(session: Session, *, user_ids: Iterable[int] = (), organisation_ids: Iterable[int | None] = (),
                region_ids: Iterable[int | None] = ()) -> list[int]:
-    """The active accounts addressed: named users, every member of the organisations, the offices of the regions
+    """The active accounts addressed: named users, the members acting for the organisations, the offices of the regions
     (an office whose membership names exactly that region: the county's office for a county record)."""
     wanted = set(user_ids)
     orgs = sorted({o for o in organisation_ids if o is not None})
     regions = sorted({r for r in region_ids if r is not None})
     conds: list[ColumnElement[bool]] = []
     if orgs:
-        conds.append(Membership.organisation_id.in_(orgs))
+        conds.append(acts_for_organisations(orgs))  # its staff: not a talent whose membership names an employer
     if regions:
         conds.append(and_(Membership.region_id.in_(regions), Membership.role.in_([r.value for r in OFFICE_ROLES])))
     if conds:
