@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "change_password": "修改密码", "create_token": "签发接口令牌", "revoke_token": "吊销接口令牌",
     # demands and matching (需求与匹配)
     "add_audience": "定向推送", "match_feedback": "匹配反馈", "reference_load": "载入参考数据",
+    # projects (项目清单): a fund record written on its project's trail
+    "add_funds": "登记到位资金", "correct_funds": "更正到位资金",
     # bases (基地建设) — ``base_<step>``, the steps of ``bases.service.STEPS``
     "base_review": "基地审核", "base_recognise": "基地认定", "base_plaque": "基地挂牌", "base_operate": "基地投入运行",
     "base_yearly_review": "基地年度评估", "base_revoke": "撤销基地", "duty_done": "职责完成", "reschedule": "调整期限",

@@ -220,6 +220,10 @@ def specs() -> list[ResourceSpec]:
         table="projects",
         extras=project_extras,
         detail_partial="project_detail.html",
+        # the fund records a project's trail tells of (登记到位资金, 更正到位资金)
+        trail=[Column("fund_record_id", "到位资金记录"), Column("fund_amount", "到位金额", kind="money"),
+               Column("fund_arrived_on", "到位日期"), Column("fund_source", "资金来源", labels=FundSource.labels()),
+               Column("corrects_id", "更正的记录")],
     )
     return [agreements, projects]
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, ValidationFailed
-from xiaodi.core.models import model_snapshot
+from xiaodi.core.models import model_snapshot, to_jsonable
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
 from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
@@ -356,7 +356,19 @@ def record_funds(
         raise ValidationFailed("到位资金应大于 0；更正已有记录请使用更正功能")
     row = FundRecord(project_id=project.id, amount=Decimal(amount), arrived_on=arrived_on, source=FundSource(source),
                      note=note, recorded_by=actor.name, recorded_by_user_id=actor.user_id)
-    return create(session, row, actor=actor)
+    create(session, row, actor=actor)
+    _funds_in_trail(session, actor, project, row, action="add_funds")
+    return row
+
+
+def _funds_in_trail(session: Session, actor: Actor, project: Project, row: FundRecord, *, action: str,
+                    reason: str | None = None) -> None:
+    """A fund record is a change of its project: the project's trail (操作留痕) says who recorded what, as a
+    directory organisation's trail says who added an alias (the record itself keeps its own ``create`` entry)."""
+    audit.record(session, actor=actor, action=action, obj=project, reason=reason, after={
+        "fund_record_id": row.id, "fund_amount": to_jsonable(Decimal(row.amount).quantize(Decimal("0.01"))),
+        "fund_arrived_on": to_jsonable(row.arrived_on), "fund_source": to_jsonable(row.source),
+        **({"corrects_id": row.corrects_id} if row.corrects_id is not None else {})})
 
 
 def correct_funds(
@@ -383,9 +395,13 @@ def correct_funds(
                      source=old.source, note=reason, corrects_id=old.id, recorded_by=actor.name,
                      recorded_by_user_id=actor.user_id)
     try:
-        return create(session, row, actor=actor, reason=reason)
+        create(session, row, actor=actor, reason=reason)
     except IntegrityError as exc:  # the unique constraint on corrects_id: corrected by someone at the same moment
         raise Conflict("该记录刚被他人更正，请刷新后重试") from exc
+    project = session.get(Project, row.project_id)
+    if project is not None:
+        _funds_in_trail(session, actor, project, row, action="correct_funds", reason=reason)
+    return row
 
 
 def funds_in_place(session: Session, *, project_id: int) -> Decimal:

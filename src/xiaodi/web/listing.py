@@ -222,6 +222,9 @@ class ResourceSpec:
     # The column holding a record's region (地区): the 地区 column and filter of the list, and an office's own
     # region first. None: the model's ``region_id`` when it has one; False: the list has no region.
     region: Any = None
+    # The fields a trail (操作留痕) entry of the record may name beyond its own columns: a project's trail tells of
+    # the fund records written for it (到位金额 …), named and shown as these columns say.
+    trail: list[Column] = field(default_factory=list)
 
     @property
     def region_column(self) -> Any:

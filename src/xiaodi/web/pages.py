@@ -99,15 +99,15 @@ def audit_trail(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) 
     return trail_of(session, spec, obj, viewer)[0]
 
 
-def _trail_fields(spec: ResourceSpec) -> dict[str, tuple[str, dict[Any, str] | None]]:
-    """The trail's field names (字段) as the record's page names them, with their value labels: a change of
-    ``state`` reads 状态 已发布 → 已揭榜, and ``university_id`` reads as the page's 高校 column."""
-    out: dict[str, tuple[str, dict[Any, str] | None]] = {}
-    for col in [*spec.columns, *spec.detail]:
+def _trail_fields(spec: ResourceSpec) -> dict[str, tuple[str, dict[Any, str] | None, str]]:
+    """The trail's field names (字段) as the record's page names them, with their value labels and kind: a change
+    of ``state`` reads 状态 已发布 → 已揭榜, ``university_id`` reads as the page's 高校 column, an amount in 万元."""
+    out: dict[str, tuple[str, dict[Any, str] | None, str]] = {}
+    for col in [*spec.columns, *spec.detail, *spec.trail]:
         if col.key.count(".") > 1:  # card.person.name names the card's holder, not the card
             continue
         head, _, attr = col.key.partition(".")
-        out.setdefault(f"{head}_id" if attr else head, (col.label, col.labels))
+        out.setdefault(f"{head}_id" if attr else head, (col.label, col.labels, col.kind))
     return out
 
 
@@ -161,9 +161,11 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
                 after = MASKERS[personal[key] or "phone"](str(after)) if after else after
             elif personal.get(key) == "id_number" and (before or after):
                 shows_id = True
-            name, values = fields.get(key, (FIELD_LABELS.get(key, key), None))
+            name, values, kind = fields.get(key, (FIELD_LABELS.get(key, key), None, "text"))
             if values:
                 before, after = values.get(before, before), values.get(after, after)
+            elif kind == "money":
+                before, after = (Decimal(v) if isinstance(v, str | int) else v for v in (before, after))
             elif key.endswith("_id"):
                 before, after = (names.of(key, v) for v in (before, after))
             changes.append((name, display(before), display(after)))
