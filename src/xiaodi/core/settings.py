@@ -133,6 +133,14 @@ def local_today() -> dt.date:
     return get_settings().today()
 
 
+def local_minute(value: dt.datetime) -> str:
+    """A moment as people read it where the deployment is (``XIAODI_TIMEZONE``): ``2026-12-07 13:37``. Times are
+    stored in UTC; a naive one (an old record, a hand-written value) is taken as UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
+
+
 def settings_problem(exc: ValidationError) -> str:
     """"配置有误：XIAODI_SECRET_KEY 至少 16 个字" — each bad variable by its environment name and the rule it breaks."""
     prefix = str(Settings.model_config.get("env_prefix", ""))

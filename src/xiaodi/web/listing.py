@@ -15,7 +15,6 @@ from decimal import Decimal
 from enum import Enum
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Boolean,
@@ -41,10 +40,10 @@ from xiaodi.core import search
 from xiaodi.core.audit import record_reads
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import format_yuan
+from xiaodi.core.settings import local_minute
 from xiaodi.web.access import get_visible, scope_of
 from xiaodi.web.params import FIRST_YEAR, LAST_YEAR, plain_int, year_of
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 100_000  # past this an offset means nothing to a person (and past 64 bits it overflows the database)
 DEFAULT_PAGE_SIZE = 20
@@ -105,7 +104,7 @@ def display(value: Any, kind: str = "text", labels: dict[Any, str] | None = None
     if kind == "money" or (isinstance(value, Decimal) and kind != "number"):
         return format_yuan(Decimal(value))
     if isinstance(value, dt.datetime):
-        return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        return local_minute(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):

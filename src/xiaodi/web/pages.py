@@ -6,7 +6,11 @@ Routes parse, call one service or access helper, and render; the transaction is 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
+import re
+import sys
+from collections.abc import Hashable
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,8 +27,9 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import action_label, history
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.jobs import JobContext, job, submit_with
-from xiaodi.core.models import Base
-from xiaodi.core.settings import local_today
+from xiaodi.core.labels import Labelled
+from xiaodi.core.models import Base, Money
+from xiaodi.core.settings import local_minute, local_today
 from xiaodi.figures.access import region_choices
 from xiaodi.web import dashboard, imports
 from xiaodi.web.deps import CurrentUser, MemberUser, OptionalUser, RecordId, SessionDep, login_session
@@ -138,6 +143,52 @@ class _ReferenceNames:
         return f"{shown}（编号 {value}）" if shown else value
 
 
+# A moment as the trail stores it (ISO text, UTC): 2026-12-07T05:37:43.289833+00:00
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+_MAPPED_TYPE = re.compile(r"Mapped\[\s*([A-Za-z_]\w*)")
+
+
+class _TrailValues:
+    """How a trail shows a stored value: an enum's value by its label (labels are the enum's own,
+    ``core.labels.Labelled``, found from the model's ``Mapped[...]`` annotation when the page names none), an
+    amount in 万元, a moment in the deployment's time zone (``core.settings.local_minute``), a dict as 键：值."""
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+        self.table: Any = getattr(model, "__table__", None)
+
+    def labels_of(self, key: str) -> dict[str, str] | None:
+        for cls in getattr(self.model, "__mro__", ()):
+            note = inspect.get_annotations(cls).get(key)
+            if note is None:
+                continue
+            name = _MAPPED_TYPE.match(note) if isinstance(note, str) else None
+            found = (vars(sys.modules[cls.__module__]).get(name.group(1)) if name
+                     else getattr(note, "__args__", (None,))[0])
+            return found.labels() if isinstance(found, type) and issubclass(found, Labelled) else None
+        return None
+
+    def kind_of(self, key: str) -> str:
+        column = self.table.c.get(key) if self.table is not None else None
+        return "money" if column is not None and isinstance(column.type, Money) else "text"
+
+    def show(self, value: Any, kind: str = "text") -> str:
+        if isinstance(value, dict):
+            return "；".join(f"{FIELD_LABELS.get(k, k)}：{self.show(v)}" for k, v in value.items()
+                            if v not in (None, "", [], {}))
+        if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+            try:
+                return local_minute(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+            except ValueError:
+                return value
+        if kind == "money" and isinstance(value, str | int | float) and not isinstance(value, bool):
+            try:
+                return display(Decimal(str(value)), "money")
+            except ArithmeticError:
+                return str(value)
+        return display(value)
+
+
 def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> tuple[list[dict[str, Any]], bool]:
     """The audit trail, and whether it shows an ID number in full (a read to record)."""
     personal = {col.key: col.personal for col in spec.detail if col.personal}
@@ -146,6 +197,7 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
 
     fields = _trail_fields(spec)
     names = _ReferenceNames(session, spec.model)
+    shown = _TrailValues(spec.model)
     out = []
     shows_id = False
     for entry in history(session, spec.entity, obj.id):
@@ -162,13 +214,14 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
             elif personal.get(key) == "id_number" and (before or after):
                 shows_id = True
             name, values, kind = fields.get(key, (FIELD_LABELS.get(key, key), None, "text"))
+            values = values or shown.labels_of(key)
+            if kind == "text":
+                kind = shown.kind_of(key)
             if values:
-                before, after = values.get(before, before), values.get(after, after)
-            elif kind == "money":
-                before, after = (Decimal(v) if isinstance(v, str | int) else v for v in (before, after))
+                before, after = (values.get(v, v) if isinstance(v, Hashable) else v for v in (before, after))
             elif key.endswith("_id"):
                 before, after = (names.of(key, v) for v in (before, after))
-            changes.append((name, display(before), display(after)))
+            changes.append((name, shown.show(before, kind), shown.show(after, kind)))
         out.append({"at": entry.at, "actor": entry.actor, "action": action_label(spec.entity, entry.action),
                     "reason": entry.reason, "changes": changes[:30]})
     return out, shows_id

@@ -19,8 +19,9 @@ from starlette.responses import Response
 
 from xiaodi.core.audit import action_label
 from xiaodi.core.numbers import format_yuan
+from xiaodi.core.settings import local_minute
 from xiaodi.web.deps import csrf_token
-from xiaodi.web.listing import LOCAL_TZ, display
+from xiaodi.web.listing import display
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = Path(__file__).resolve().parent
@@ -57,7 +58,7 @@ TALENT_NAV: tuple[tuple[str, str], ...] = (
 
 
 def _local(value: dt.datetime | None) -> str:
-    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
+    return local_minute(value) if value else ""
 
 
 def _yuan(value: Decimal | int | float | None) -> str:
