@@ -254,7 +254,8 @@ def base_figures(region: RegionOption = None, db: DbOption = None, as_json: Json
     if as_json:
         _print_json(out.as_json())
         return
-    console.print(f"基地合计 {out.total} 个（不含已撤销）")
+    console.print(f"共建基地 {out.total} 个（{figures.COUNTED_NOTE}）"
+                  + (f"，另有 {out.in_progress} 个尚未挂牌" if out.in_progress else ""))
     for title, rows in (("按类型", out.by_type), ("按状态", out.by_state), ("按地区", out.by_region)):
         console.print(f"{title}：" + "，".join(f"{k} {n}" for k, n in rows))
     for a in out.activities:

@@ -12,7 +12,8 @@ query strategy its database needs. What each figure counts:
 * ``projects_landed`` — projects that landed (落地, ``landed_on``) in the period, whatever their stage since;
 * ``funds_in_place`` — money that arrived in the period (``arrived_on``), each correction counted once: a record
   another record corrects no longer counts, the correcting record does;
-* ``bases`` — bases plaqued (挂牌, ``plaque_on``) in the period and not since withdrawn;
+* ``bases`` — 共建基地: bases plaqued (挂牌, ``plaque_on``) in the period and not since withdrawn
+  (``bases.figures.counted_bases``, which the 基地建设 section counts too);
 * ``tech_demand`` / ``talent_demand`` / ``project_demand`` / ``demands_published`` — demands published (发榜) in
   the period, by kind; ``talent_headcount`` the people the talent demands ask for;
 * ``demands_claimed`` — of those, the demands taken up (揭榜) by at least one claim that was not withdrawn.
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
+from xiaodi.bases.figures import counted_bases
 from xiaodi.bases.models import BaseState, Pairing, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import UTCDateTime
@@ -280,10 +282,11 @@ def _funds_per_project(session: Session, scope: _Scope, arrived: ColumnElement[b
 
 
 def bases_plaqued(session: Session, scope: _Scope) -> int:
-    """Bases plaqued (挂牌) in the period and not since withdrawn."""
+    """共建基地: bases plaqued (挂牌) in the period and not since withdrawn — ``bases.figures.counted_bases``, the
+    definition the figures page's 基地建设 section counts too."""
     return int(session.scalar(
         select(func.count()).select_from(ProgrammeBase).where(
-            scope.bases(), _between(ProgrammeBase.plaque_on, scope.date_from, scope.date_to))
+            scope.bases(), *counted_bases(scope.date_from, scope.date_to))
     ) or 0)
 
 

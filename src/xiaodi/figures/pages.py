@@ -49,6 +49,7 @@ def figures_export(request: Request, session: SessionDep, viewer: MemberUser) ->
 def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> dict[str, Any]:
     """The figures page's sections of the programme areas (基地建设 …): each area computes its own numbers for the
     page's region; the page's template includes each area's template."""
+    from xiaodi.bases.figures import COUNTED_NOTE as base_note
     from xiaodi.bases.figures import base_figures
     from xiaodi.budgets import figures as budget_figures
     from xiaodi.events.figures import event_tiles
@@ -57,7 +58,10 @@ def area_sections(session: Session, viewer: Viewer, report: FiguresReport) -> di
 
     region_id = report.scope.region.id if report.scope.region else None
     return {
-        "base_figures": base_figures(session, viewer=viewer, region_id=region_id),
+        # 共建基地 of the page's period: the section counts what the card counts (bases.figures.counted_bases)
+        "base_figures": base_figures(session, viewer=viewer, region_id=region_id,
+                                     date_from=report.period.date_from, date_to=report.period.date_to),
+        "base_note": base_note,
         "event_tiles": event_tiles(session, region_id=region_id, whole_ledger=viewer.is_admin and region_id is None,
                                    date_from=report.period.date_from, date_to=report.period.date_to),
         "intent_figures": intent_figures.for_report(session, viewer, report),  # 合作意向
