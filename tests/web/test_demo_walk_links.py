@@ -53,4 +53,3 @@ def test_every_organisation_link_on_record_pages_opens_for_its_reader(demo: tupl
             assert "江西理工大学" in text and "宏达钢铁" in text
     assert not broken, "links the reader may not open:\n" + "\n".join(broken)
     assert shown >= 5
-
