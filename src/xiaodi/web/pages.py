@@ -13,7 +13,7 @@ import sys
 from collections.abc import Hashable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -214,11 +214,12 @@ def trail_of(session: Session, spec: ResourceSpec, obj: Any, viewer: Viewer) -> 
             elif personal.get(key) == "id_number" and (before or after):
                 shows_id = True
             name, values, kind = fields.get(key, (FIELD_LABELS.get(key, key), None, "text"))
-            values = values or shown.labels_of(key)
+            values = values or cast(dict[Any, str] | None, shown.labels_of(key))
             if kind == "text":
                 kind = shown.kind_of(key)
             if values:
-                before, after = (values.get(v, v) if isinstance(v, Hashable) else v for v in (before, after))
+                before, after = (values.get(v, v) if isinstance(v, Hashable) else v
+                                 for v in (before, after))
             elif key.endswith("_id"):
                 before, after = (names.of(key, v) for v in (before, after))
             changes.append((name, shown.show(before, kind), shown.show(after, kind)))
