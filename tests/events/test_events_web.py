@@ -36,6 +36,11 @@ def test_an_office_runs_a_job_fair_on_the_pages(login: Callable[[str], TestClien
                       follow_redirects=False).status_code == 303
     page = c.get(f"/events/{eid}").text
     assert "提供岗位（个）" in page and "420" in page and "达成意向（人）" in page and "57" in page
+    assert f'action="/events/{eid}/outcomes"' in page  # held: the office may add more
+    r = c.post("/events/new", data={"csrf_token": token, "name": "河津市明年春季招聘会", "kind": "job_fair",
+                                    "state": "planned", "starts_on": "2031-03-20"}, follow_redirects=False)
+    planned = c.get(r.headers["location"]).text
+    assert "/outcomes" not in planned and "活动举办后才能登记成效" in planned  # no form that always fails
     assert "09:30 现场招聘" in page and "应届毕业生" in page
     # 挂职 under the event
     assert c.post(f"/events/{eid}/secondments", data={

@@ -77,6 +77,8 @@ def event_extras(session: Session, viewer: Viewer, event: Event) -> dict[str, An
         "agreements": service.agreements_of(session, viewer, event.id),
         "secondments": service.secondments_of(session, event.id),
         "may_run": runs,
+        # the outcome form only on a held event: the service refuses outcomes before (and the form always failed)
+        "may_record_outcomes": runs and EventState(event.state) == EventState.HELD,
         "metrics": list(OutcomeMetric.labels().items()),
         "roles": list(ParticipantRole.labels().items()),
         "agreement_kinds": list(AgreementKind.labels().items()),
