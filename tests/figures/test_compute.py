@@ -229,3 +229,32 @@ def test_a_new_years_eve_demand_counts_in_the_shanghai_year(session: Session, wo
     session.flush()
     rows = figures_by_year(session, region_id=world.county.id, unit_id=None, first_year=2024, last_year=2025)
     assert [r.values["demands_published"] for r in rows] == [0, 1]
+
+
+@pytest.mark.parametrize(("zone", "published", "years"), [
+    ("UTC", dt.datetime(2024, 12, 31, 16, 30, tzinfo=UTC), [1, 0]),  # still 2024 where the deployment counts in UTC
+    ("America/New_York", dt.datetime(2025, 1, 1, 3, 0, tzinfo=UTC), [1, 0]),  # 22:00 on New Year's Eve there
+    ("Asia/Urumqi", dt.datetime(2024, 12, 31, 18, 30, tzinfo=UTC), [0, 1]),  # UTC+6: 00:30 on 1 January
+])
+def test_the_year_of_a_demand_is_counted_in_the_deployments_time_zone(
+    session: Session, world: World, official: Actor, monkeypatch: pytest.MonkeyPatch,
+    zone: str, published: dt.datetime, years: list[int],
+) -> None:
+    """XIAODI_TIMEZONE names the days pages count in; the trend by year and a period's figures count in them too
+    (they were fixed to Shanghai's)."""
+    from xiaodi.core.settings import get_settings
+
+    d = published_demand(session, world, official, title="跨年发榜")
+    d.published_at = published
+    session.flush()
+    monkeypatch.setenv("XIAODI_TIMEZONE", zone)
+    get_settings.cache_clear()
+    try:
+        rows = figures_by_year(session, region_id=world.county.id, unit_id=None, first_year=2024, last_year=2025)
+        assert [r.values["demands_published"] for r in rows] == years
+        for year, count in zip((2024, 2025), years, strict=True):
+            period = compute_figures(session, region_id=world.county.id, date_from=dt.date(year, 1, 1),
+                                     date_to=dt.date(year, 12, 31)).values
+            assert period["demands_published"] == count, year
+    finally:
+        get_settings.cache_clear()

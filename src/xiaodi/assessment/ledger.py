@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import BaseActivity, BaseState, ProgrammeBase
+from xiaodi.core.settings import local_day_bounds
 from xiaodi.demands.models import Claim, ClaimState, Demand
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
@@ -44,7 +44,6 @@ def is_money(metric: str | None) -> bool:
 # ``figures_by_subregion`` (one statement per figure and parent region), and these, grouped here by region with
 # compute_figures' definitions (``test_values_by_region_equal_the_figures`` holds them to it).
 GROUPED_HERE = frozenset({"bases", "projects_signed", "demands_claimed", "talents", "students"})
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def values_by_region(session: Session, metrics: set[str], regions: list[Region], *, date_from: dt.date,
@@ -90,8 +89,7 @@ def values_by_region(session: Session, metrics: set[str], regions: list[Region],
                 Project.retired_at.is_(None), Project.region_id.in_(in_scope), Agreement.signed_on.is_not(None),
                 Agreement.signed_on >= date_from, Agreement.signed_on <= date_to).group_by(Project.region_id)))
     if "demands_claimed" in metrics:
-        start = dt.datetime.combine(date_from, dt.time(), LOCAL_TZ).astimezone(dt.UTC)
-        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), LOCAL_TZ).astimezone(dt.UTC)
+        start, end = local_day_bounds(date_from, date_to)
         put("demands_claimed", session.execute(
             select(Demand.region_id, func.count(func.distinct(Claim.demand_id)))
             .join(Demand, Demand.id == Claim.demand_id).where(

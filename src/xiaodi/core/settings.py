@@ -141,6 +141,15 @@ def local_minute(value: dt.datetime) -> str:
     return value.astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
 
 
+def local_day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC moments a period of the deployment's calendar days runs between (``XIAODI_TIMEZONE``): from the first
+    day's local midnight up to, not including, the midnight after the last. Timestamps are stored in UTC; a period's
+    days are the days people count in (a demand published at 07:00 on 1 January in China is in the new year)."""
+    zone = get_settings().zone
+    start = dt.datetime.combine(date_from, dt.time(), zone).astimezone(dt.UTC)
+    return start, dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+
+
 def settings_problem(exc: ValidationError) -> str:
     """"配置有误：XIAODI_SECRET_KEY 至少 16 个字" — each bad variable by its environment name and the rule it breaks."""
     prefix = str(Settings.model_config.get("env_prefix", ""))

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, DateTime, Integer, Select, and_, exists, extract, func, or_, select, true, union
 from sqlalchemy.orm import Session, aliased
@@ -40,13 +39,13 @@ from xiaodi.bases.figures import counted_bases
 from xiaodi.bases.models import BaseState, Pairing, ProgrammeBase
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import UTCDateTime
+from xiaodi.core.settings import get_settings, local_day_bounds, local_today
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.figures.metrics import BREAKDOWN_KEYS, FIGURE_KEYS, MONEY_KEYS
 from xiaodi.projects.models import Agreement, AgreementParty, FundRecord, Project
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 _UNIVERSITY_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
@@ -83,11 +82,12 @@ def _between(column: Any, date_from: dt.date | None, date_to: dt.date | None) ->
 
 
 def _local_bounds(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Period days are Shanghai calendar days; timestamps are stored in UTC."""
-    start = dt.datetime.combine(date_from, dt.time(), LOCAL_TZ).astimezone(dt.UTC) if date_from else None
-    end = (dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), LOCAL_TZ).astimezone(dt.UTC)
-           if date_to else None)
-    return start, end
+    """Period days are the deployment's calendar days (``core.settings.local_day_bounds``); either end may be open."""
+    first, last = date_from or date_to, date_to or date_from
+    if first is None or last is None:
+        return None, None
+    start, end = local_day_bounds(first, last)
+    return (start if date_from else None), (end if date_to else None)
 
 
 def _region_filter(session: Session, region_id: int) -> tuple[Callable[[Any], ColumnElement[bool]], bool]:
@@ -507,14 +507,19 @@ def _scope_filter(session: Session, region_id: int | None) -> Callable[[Any], Co
 
 
 def _year_of(session: Session, column: Any) -> Any:
-    """The calendar year of a date, or of a UTC timestamp in Shanghai time (published_at)."""
+    """The calendar year of a date, or of a UTC timestamp in the deployment's time zone (published_at)."""
     if isinstance(column.type, UTCDateTime | DateTime):
+        settings = get_settings()
         if session.get_bind().dialect.name == "sqlite":
-            # Stored as "YYYY-MM-DD HH:MM:SS…" in UTC: from 12-31 16:00 UTC on it is the next year in 北京时间.
+            # Stored as "YYYY-MM-DD HH:MM:SS…" in UTC: in 北京时间 (UTC+8) it is the next year from 12-31 16:00 UTC on.
             # Compared as text, which costs a tenth of strftime's parsing over 100,000 rows.
-            late = func.substr(column, 6, 11) >= "12-31 16:00"
-            return func.cast(func.substr(column, 1, 4), Integer) + func.cast(late, Integer)
-        return func.cast(func.extract("year", func.timezone("Asia/Shanghai", column)), Integer)
+            year = func.cast(func.substr(column, 1, 4), Integer)
+            new_year = dt.datetime(local_today().year, 1, 1, tzinfo=settings.zone).astimezone(dt.UTC)
+            turn = new_year.strftime("%m-%d %H:%M")
+            if turn.startswith("12-31"):  # east of Greenwich: the last hours of the UTC year are the next local year
+                return year + func.cast(func.substr(column, 6, 11) >= turn, Integer)
+            return year - func.cast(func.substr(column, 6, 11) < turn, Integer)  # west: "01-01 05:00" …; UTC: 0
+        return func.cast(func.extract("year", func.timezone(settings.timezone, column)), Integer)
     if session.get_bind().dialect.name == "sqlite":  # dates are stored as YYYY-MM-DD: no need to parse them
         return func.cast(func.substr(column, 1, 4), Integer)
     return func.cast(extract("year", column), Integer)
