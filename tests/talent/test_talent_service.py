@@ -152,12 +152,14 @@ def test_overlapping_apartment_allocation_refused(session: Session, tw: TalentWo
 def test_subsidy_decided_by_rule_paid_in_instalments(session: Session, tw: TalentWorld) -> None:
     with pytest.raises(ValidationFailed, match="人才层次不符合"):
         service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living_top")
-    grant = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="employment")
+    grant = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="employment",
+                                   decided_on=dt.date(2026, 5, 20))
     assert grant.total == Decimal("30000") and grant.instalments == 1
     service.pay_instalment(session, tw.office, grant_id=grant.id, period="2026-06", paid_on=dt.date(2026, 6, 10))
     with pytest.raises(Conflict, match="已全部发放"):
         service.pay_instalment(session, tw.office, grant_id=grant.id, period="2026-07", paid_on=dt.date(2026, 7, 10))
-    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living")
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living",
+                                    decided_on=dt.date(2026, 5, 20))
     for month in ("2026-06", "2026-07"):
         service.pay_instalment(session, tw.office, grant_id=living.id, period=month, paid_on=dt.date(2026, 7, 1))
     with pytest.raises(Conflict, match="已发放"):
@@ -250,7 +252,8 @@ def test_who_lists_an_application_the_region_its_departments_and_its_holder(sess
 @pytest.mark.parametrize("period", ["abc", "2026-13", "2026-99", "2026-00", "2026-3", "26-03"])
 def test_a_subsidy_period_that_is_not_a_month_is_refused(session: Session, tw: TalentWorld, period: str) -> None:
     """The office typed 期次 "abc" or "2026-13": the totals by period would show a month that does not exist."""
-    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living")
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living",
+                                    decided_on=dt.date(2026, 5, 20))
     with pytest.raises(ValidationFailed, match="YYYY-MM"):
         service.pay_instalment(session, tw.office, grant_id=living.id, period=period, paid_on=dt.date(2026, 7, 1))
     session.refresh(living)
@@ -269,6 +272,47 @@ def test_a_subsidy_paid_on_a_future_day_is_refused(session: Session, tw: TalentW
     paid = service.pay_instalment(session, tw.office, grant_id=living.id, period=f"{local_today():%Y-%m}",
                                   paid_on=local_today())
     assert paid.period == f"{local_today():%Y-%m}"
+
+
+def test_a_subsidy_is_not_decided_on_a_future_day(session: Session, tw: TalentWorld) -> None:
+    """The office types 认定日期 next month: the decision has not been taken, so nothing is recorded — and a payment
+    could otherwise be dated before its own decision."""
+    from xiaodi.core.settings import local_today
+    tomorrow = local_today() + dt.timedelta(days=1)
+    with pytest.raises(ValidationFailed, match=r"认定日期 .* 晚于今天"):
+        service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living", decided_on=tomorrow)
+    assert service.grants_of(session, tw.office) == []
+
+
+def test_a_subsidy_is_not_paid_before_it_was_decided(session: Session, tw: TalentWorld) -> None:
+    """认定 on 20 May, a payment typed as 10 May: refused, naming the decision's date."""
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living",
+                                    decided_on=dt.date(2026, 5, 20))
+    with pytest.raises(ValidationFailed, match="早于该补贴的认定日期 2026-05-20"):
+        service.pay_instalment(session, tw.office, grant_id=living.id, period="2026-05", paid_on=dt.date(2026, 5, 10))
+    session.refresh(living)
+    assert living.payments == []
+
+
+def test_a_subsidy_period_after_this_month_is_refused(session: Session, tw: TalentWorld) -> None:
+    """期次 2030-01 paid today: an instalment that is not due yet is not recorded as paid."""
+    from xiaodi.core.settings import local_today
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living",
+                                    decided_on=dt.date(2026, 5, 20))
+    with pytest.raises(ValidationFailed, match=r"发放期次“2030-01”晚于本月"):
+        service.pay_instalment(session, tw.office, grant_id=living.id, period="2030-01", paid_on=local_today())
+    session.refresh(living)
+    assert living.payments == []
+
+
+def test_deciding_the_same_subsidy_twice_says_nothing_was_changed(session: Session, tw: TalentWorld) -> None:
+    """The office presses 认定 again for 社保补贴: the answer must not read like a success."""
+    service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="social_security",
+                           decided_on=dt.date(2026, 5, 20))
+    with pytest.raises(Conflict, match="此前已经认定，本次未作任何更改") as err:
+        service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="social_security")
+    assert "已认定“社保补贴”" not in str(err.value)
+    assert len(service.grants_of(session, tw.office)) == 1
 
 
 def test_a_benefit_still_being_handled_cannot_be_applied_for_again(session: Session, tw: TalentWorld) -> None:
@@ -317,6 +361,17 @@ def test_a_step_out_of_reach_is_named_by_its_own_number(session: Session, tw: Ta
         service.answer_step(session, tw.employer_staff, step_id=step.id, approve=True)
     with pytest.raises(NotFound, match="办理事项（编号 999999）不存在"):
         service.answer_step(session, tw.police_staff, step_id=999_999, approve=True)
+
+
+def test_the_talent_is_told_which_department_answers_a_step(session: Session, tw: TalentWorld) -> None:
+    """The talent opens their own 落户 step and tries to answer it: the refusal names the department that handles
+    it, not "其他部门" (the step is the talent's own application)."""
+    card = _issued_card(session, tw)
+    app = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
+    with pytest.raises(Forbidden, match="只能由办理该事项的部门（河津市公安局测试）答复") as err:
+        service.answer_step(session, tw.talent_viewer, step_id=app.steps[0].id, approve=True)
+    assert "其他部门" not in str(err.value)
+    assert app.steps[0].state == StepState.PENDING
 
 
 def test_the_note_of_a_one_stop_application_is_held_to_the_forms_2000_characters(

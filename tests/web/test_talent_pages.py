@@ -159,8 +159,8 @@ def test_office_api_apartments_subsidies_internships(login: Callable[[str], Test
     moved_in = office.post("/api/talent/allocations", json=stay | {"from_on": "2026-09-01"}, headers=h)
     assert moved_in.status_code == 201
 
-    grant = office.post("/api/talent/subsidies", json={"talent_id": tw.talent.id, "rule": "social_security"},
-                        headers=h)
+    grant = office.post("/api/talent/subsidies", headers=h,
+                        json={"talent_id": tw.talent.id, "rule": "social_security", "decided_on": "2026-05-01"})
     assert grant.status_code == 201 and grant.json()["total"] == "9600.00"
     assert emp.post(f"/api/talent/subsidies/{grant.json()['id']}/payments",
                     json={"period": "2026-06", "paid_on": "2026-06-30"}, headers=he).status_code == 404

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
-from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
+from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, flush_or_conflict, get_live
 from xiaodi.core.settings import local_today
@@ -451,7 +451,8 @@ def answer_step(session: Session, viewer: Viewer, *, step_id: int, approve: bool
         access.get_visible(session, ServiceApplication, step.application_id, viewer, "一件事申请")
     except NotFound:
         raise missing from None  # name the step asked for, not its application's number
-    access.require(access.can_answer_step(viewer, step), "办理其他部门的事项")
+    if not access.can_answer_step(viewer, step):
+        raise Forbidden(f"“{step.benefit.name}”只能由办理该事项的部门（{step.department.name}）答复")
     if step.state != StepState.PENDING:
         raise Conflict("该事项已答复，不能重复答复")
     if not approve and not _clean(answer):
@@ -753,10 +754,15 @@ def decide_subsidy(session: Session, viewer: Viewer, *, talent_id: int, rule: st
     dup = session.scalar(select(SubsidyGrant.id).where(SubsidyGrant.talent_id == talent.id, SubsidyGrant.rule == r.code,
                                                        SubsidyGrant.retired_at.is_(None)))
     if dup is not None:
-        raise Conflict(f"“{talent.person.name}”已认定“{r.name}”")
+        raise Conflict(f"“{talent.person.name}”的“{r.name}”此前已经认定，本次未作任何更改；"
+                       "如需按期发放，请在已有的认定上登记")
+    today = local_today()
+    decided_on = decided_on or today
+    if decided_on > today:
+        raise ValidationFailed(f"认定日期 {decided_on} 晚于今天（{today}），不能登记尚未作出的认定")
     grant = SubsidyGrant(talent_id=talent.id, kind=r.kind, rule=r.code, instalment_amount=r.instalment_amount,
                          instalments=r.instalments, region_id=talent.region_id,
-                         decided_on=decided_on or local_today(), decided_by=viewer.name)
+                         decided_on=decided_on, decided_by=viewer.name)
     return create(session, grant, actor=viewer.actor, label="补贴认定")
 
 
@@ -781,6 +787,10 @@ def pay_instalment(session: Session, viewer: Viewer, *, grant_id: int, period: s
     today = local_today()
     if paid_on > today:
         raise ValidationFailed(f"发放日期 {paid_on} 晚于今天（{today}），不能登记尚未发放的补贴")
+    if paid_on < grant.decided_on:
+        raise ValidationFailed(f"发放日期 {paid_on} 早于该补贴的认定日期 {grant.decided_on}，补贴须认定后才能发放")
+    if period > f"{today:%Y-%m}":
+        raise ValidationFailed(f"发放期次“{period}”晚于本月（{today:%Y-%m}），不能登记尚未到期的发放")
     if len(grant.payments) >= grant.instalments:
         raise Conflict(f"该补贴共 {grant.instalments} 期，已全部发放")
     if any(p.period == period for p in grant.payments):
