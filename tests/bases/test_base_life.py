@@ -132,6 +132,39 @@ def test_activities_need_a_plaqued_base_and_people_for_a_batch(session: Session,
     assert session.scalar(select(func.count()).where(BaseActivity.base_id == base.id)) == 1
 
 
+def test_an_activity_dated_after_today_is_refused(session: Session, bw: BasesWorld) -> None:
+    """The enterprise records next month's internship batch on /bases/<id> as if it had taken place: refused, the
+    base's figures count only what happened."""
+    from xiaodi.core.settings import local_today
+    base = _propose(session, bw)
+    for step in ("review", "recognise"):
+        service.take_step(session, bw.viewers["hejin"], base.id, step)
+    service.take_step(session, bw.viewers["hejin"], base.id, "plaque", ceremony="挂牌仪式")
+    with pytest.raises(ValidationFailed, match=r"活动日期 .* 晚于今天"):
+        service.record_activity(session, bw.viewers["enterprise"], base.id, kind=ActivityKind.INTERNSHIP,
+                                held_on=local_today() + dt.timedelta(days=30), participants=30, days=20)
+    assert session.scalar(select(func.count()).where(BaseActivity.base_id == base.id)) == 0
+
+
+def test_a_pairing_dated_after_today_is_refused(session: Session, bw: BasesWorld) -> None:
+    """/pairings/new with 结对日期 next year: a 1+1+N pairing is registered once it is made, and its date is not
+    moved into the future later either."""
+    from xiaodi.bases.models import Pairing
+    from xiaodi.core.settings import local_today
+    later = local_today() + dt.timedelta(days=365)
+    hejin = bw.viewers["hejin"]
+    with pytest.raises(ValidationFailed, match=r"结对日期 .* 晚于今天"):
+        service.create_pairing(session, hejin, university_id=bw.web.university.id, lead_unit_id=bw.lead_unit.id,
+                               region_id=bw.web.hejin.id, started_on=later)
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 0
+    pairing = service.create_pairing(session, hejin, university_id=bw.web.university.id,
+                                     lead_unit_id=bw.lead_unit.id, region_id=bw.web.hejin.id,
+                                     started_on=local_today())
+    with pytest.raises(ValidationFailed, match=r"结对日期 .* 晚于今天"):
+        service.update_pairing(session, hejin, pairing.id, started_on=later)
+    assert pairing.started_on == local_today()
+
+
 def test_the_province_office_keeps_the_type_list(session: Session, bw: BasesWorld) -> None:
     with pytest.raises(Forbidden, match="省级校地合作办公室"):
         service.add_base_type(session, bw.viewers["hejin"], name="县里自创基地")

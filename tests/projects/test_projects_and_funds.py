@@ -251,3 +251,32 @@ def test_a_milestone_due_before_its_agreement_was_signed_is_a_typo(session: Sess
     done = add_milestone(session, actor=official, project_id=project.id, title="完成余热系统诊断",
                          due_on=dt.date(2027, 1, 1))
     assert done.due_on == dt.date(2027, 1, 1)
+
+
+def test_an_agreement_signed_on_a_future_day_is_refused(session: Session, world: World, official: Actor) -> None:
+    """签约日期 next week: the agreement has not been signed, so it is not registered (and counted) yet."""
+    from xiaodi.projects.models import Agreement
+    next_week = local_today() + dt.timedelta(days=7)
+    with pytest.raises(ValidationFailed, match=r"签约日期 .* 晚于今天"):
+        create_agreement(session, actor=official, title="未来的合作协议", kind=AgreementKind.OTHER,
+                         signed_on=next_week,
+                         parties=[PartySpec("甲", PartyRole.PARTY_A), PartySpec("乙", PartyRole.PARTY_B)])
+    assert session.scalar(select(Agreement.id).where(Agreement.title == "未来的合作协议")) is None
+    today = create_agreement(session, actor=official, title="今天的合作协议", kind=AgreementKind.OTHER,
+                             signed_on=local_today(),
+                             parties=[PartySpec("甲", PartyRole.PARTY_A), PartySpec("乙", PartyRole.PARTY_B)])
+    assert today.signed_on == local_today()
+
+
+def test_funds_arriving_on_a_future_day_are_refused(session: Session, world: World, official: Actor) -> None:
+    """到位日期 next month: the money has not arrived; neither a new record nor a correction may say so."""
+    project = signed_project(session, world, official)
+    later = local_today() + dt.timedelta(days=30)
+    with pytest.raises(ValidationFailed, match=r"到位日期 .* 晚于今天"):
+        record_funds(session, actor=official, project_id=project.id, amount=Decimal("100"), arrived_on=later)
+    first = record_funds(session, actor=official, project_id=project.id, amount=Decimal("100"),
+                         arrived_on=dt.date(2025, 4, 1))
+    with pytest.raises(ValidationFailed, match=r"到位日期 .* 晚于今天"):
+        correct_funds(session, actor=official, fund_record_id=first.id, amount=Decimal("90"), reason="核对",
+                      arrived_on=later)
+    assert len(fund_history(session, project_id=project.id)) == 1

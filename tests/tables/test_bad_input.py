@@ -206,3 +206,21 @@ def test_a_phone_that_is_no_number_is_named_by_row_and_column(
     msg = failing(db_engine, actor, counts, write_csv(tmp_path / "e.csv", rows), "enterprises")
     assert "第 3 行 B列「联系电话」：“abc”格式不对（联系电话应为手机或固定电话号码" in msg
     assert "第 2 行" not in msg
+
+
+def test_an_agreement_signed_after_today_is_named_by_row_and_column(db_engine: Engine, actor: Actor, counts: Any,
+                                                                    tmp_path: Path) -> None:
+    """The 协议清单 carries next year's 签约日期 (a typo of the year): the projects service would refuse it on the
+    page, so the import refuses the row too, by row and column."""
+    import datetime as dt
+
+    from xiaodi.core.settings import local_today
+    later = local_today() + dt.timedelta(days=365)
+    path = write_csv(tmp_path / "协议.csv", [
+        ["协议编号", "协议名称", "协议类型", "签约日期", "签约各方"],
+        ["XY-8", "技术开发合同", "技术开发", "2024-05-20", "山西示例新材料有限公司；太原理工大学"],
+        ["XY-9", "技术服务合同", "技术开发", later.isoformat(), "山西示例新材料有限公司；太原理工大学"],
+    ])
+    message = failing(db_engine, actor, counts, path, table="agreements")
+    assert f"第 3 行 D列「签约日期」：签约日期 {later:%Y-%m-%d} 晚于今天" in message
+    assert "不能登记尚未签订的协议" in message and "第 2 行" not in message

@@ -79,6 +79,28 @@ def test_bad_rows_are_answered_by_row_and_column_and_nothing_is_written(db_engin
     assert "第 2 行" not in message
 
 
+def test_an_activity_dated_after_today_is_refused_by_row_and_column(db_engine: Engine, actor: Actor,
+                                                                    tmp_path: Path, counts: Any) -> None:
+    """A batch typed for next month (the plan, not what happened) is refused as on the base's page."""
+    import datetime as dt
+
+    from xiaodi.core.settings import local_today
+    _bases(db_engine, actor, tmp_path)
+    later = local_today() + dt.timedelta(days=30)
+    data = tmp_path / "未来.csv"
+    data.write_text("基地名称,活动日期,活动类别,参加人次,天数\n"
+                    "山西大学河津大学生实习实训基地,2025-07-01,实习实训,30,20\n"
+                    f"山西大学河津大学生实习实训基地,{later.isoformat()},实习实训,30,20\n", encoding="utf-8-sig")
+    before = counts(db_engine)
+    try:
+        import_file(db_engine, "base_activities", data, actor=actor)
+        raise AssertionError("the file should be refused")
+    except ImportFailed as exc:
+        message = exc.message
+    assert counts(db_engine) == before
+    assert f"第 3 行 B列「活动日期」：活动日期 {later:%Y-%m-%d} 晚于今天" in message and "第 2 行" not in message
+
+
 def test_the_template_names_the_kinds_and_its_example_imports_at_a_plaqued_base(db_engine: Engine, actor: Actor,
                                                                                  tmp_path: Path) -> None:
     _bases(db_engine, actor, tmp_path)

@@ -310,6 +310,13 @@ def take_step(
     return base
 
 
+def _not_after_today(day: dt.date, label: str, what: str) -> None:
+    """A day on which something has already happened (活动日期, 结对日期) is not after today, as a step's day."""
+    today = local_today()
+    if day > today:
+        raise ValidationFailed(f"{label} {day} 晚于今天（{today}），不能登记{what}")
+
+
 def _step_day(base: ProgrammeBase, step: Step, on: dt.date | None) -> dt.date:
     """The day a step is dated (办理日期): not after today — a base is not 已挂牌 on a future day — and not before
     the base's previous dated step (认定日期, 挂牌日期), so its life reads in order."""
@@ -353,6 +360,7 @@ def record_activity(
                    "基地的依托单位、合作高校、牵头单位或所在地区的校地合作办公室")
     if BaseState(base.state) not in (BaseState.PLAQUED, BaseState.OPERATING):
         raise ValidationFailed(f"基地“{base.name}”目前{BaseState(base.state).label}，挂牌后才能记录活动")
+    _not_after_today(held_on, "活动日期", "尚未举行的活动")
     if participants is not None and not 0 <= participants <= MAX_PEOPLE:
         raise ValidationFailed("参加人次应在 0 到 1000000 之间")
     if days is not None and not 1 <= days <= MAX_DAYS:
@@ -409,6 +417,8 @@ def create_pairing(
     members = _members(session, member_ids, lead_unit_id)
     if note and len(note) > 2000:
         raise ValidationFailed("备注最多 2000 个字")
+    if started_on is not None:
+        _not_after_today(started_on, "结对日期", "尚未建立的结对")
     pairing = create(session, Pairing(university_id=university_id, lead_unit_id=lead_unit_id, region_id=region_id,
                                       started_on=started_on, note=(note or "").strip() or None),
                      actor=viewer.actor, label="结对")
@@ -451,6 +461,7 @@ def update_pairing(
     members = _members(session, add_member_ids, pairing.lead_unit_id)
     changes: dict[str, Any] = {}
     if started_on is not None:
+        _not_after_today(started_on, "结对日期", "尚未建立的结对")
         changes["started_on"] = started_on
     if ended_on is not None:
         changes["ended_on"] = ended_on

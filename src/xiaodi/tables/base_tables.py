@@ -3,7 +3,7 @@ participants (人次) and days, services given, events held — as the offices a
 
 A row is keyed by the base (its name in the 基地清单), the day and the kind: one batch of one kind a day at a base.
 The rules of ``bases.service.record_activity`` hold for a row too: activities only at a plaqued (已挂牌) or
-operating base, a batch of 实习实训 or 培训 states its 人次, days 1–366. Who may enter a row on the web is the
+operating base and not after today, a batch of 实习实训 or 培训 states its 人次, days 1–366. Who may enter a row on the web is the
 pages' rule (``bases.access.can_record_activity``, through ``web.import_rules``).
 """
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from xiaodi.bases.models import ActivityKind, BaseActivity, BaseState, ProgrammeBase
 from xiaodi.bases.service import MAX_DAYS, MAX_PEOPLE
+from xiaodi.core.settings import local_today
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
 
@@ -56,6 +57,10 @@ def check_activity(ctx: ImportContext, number: int, values: dict[str, Any],
         if state not in _OPEN:
             problems.append(("base_id", f"基地“{name}”目前{BaseState(state).label}，挂牌后才能记录活动",
                              "请先在基地页面办理审核、认定、挂牌"))
+    held_on, today = values.get("held_on"), local_today()
+    if held_on is not None and held_on > today:
+        problems.append(("held_on", f"活动日期 {held_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记尚未举行的活动",
+                         "活动举行后再导入"))
     kind, people, days = values.get("kind"), values.get("participants"), values.get("days")
     if kind in _BATCHES and "participants" in values and not people:
         problems.append(("participants", f"{ActivityKind(kind).label}须填写参加人次", None))

@@ -21,6 +21,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from xiaodi.core.settings import local_today
+
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseState, ProgrammeBase
 from xiaodi.core.contact import PHONE_HELP, PHONE_PATTERN
 from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
@@ -184,6 +186,19 @@ def store_parties(ctx: ImportContext, record_id: int, new: dict[str, Any], old: 
         ctx.session.execute(insert(AgreementParty.__table__), rows)  # type: ignore[arg-type]
 
 
+def check_agreement(ctx: ImportContext, number: int, values: dict[str, Any],
+                    existing_id: int | None) -> list[tuple[str, str, str | None]]:
+    """The projects service's rule for a row: an agreement is registered once signed — 签约日期 not after today."""
+    signed_on, today = values.get("signed_on"), local_today()
+    if signed_on is None or signed_on <= today:
+        return []
+    if existing_id is not None and ctx.session.scalar(
+            select(Agreement.signed_on).where(Agreement.id == existing_id)) == signed_on:
+        return []  # a stored date the row does not change
+    return [("signed_on", f"签约日期 {signed_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记尚未签订的协议",
+             "请填写实际签约的日期，签约后再导入")]
+
+
 AGREEMENTS = TableSpec(
     name="agreements",
     title="协议清单",
@@ -249,6 +264,7 @@ AGREEMENTS = TableSpec(
     load_virtual=load_parties,
     check_virtual=check_parties,
     store_virtual=store_parties,
+    check_row=check_agreement,
 )
 
 
