@@ -145,9 +145,12 @@ def test_scores_must_match_the_criteria_and_their_ranges(session: Session, world
     r1 = world.reviewers[0].id
     screen_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1, passed=True)
     declare_conflict(session, actor=official, demand_id=demand.id, reviewer_user_id=r1, has_conflict=False)
-    with pytest.raises(ValidationFailed, match="缺少 经费合理性"):
+    with pytest.raises(ValidationFailed, match="缺少 经费合理性$"):  # no "，多出 无" after it
         score_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1,
                     scores={"技术先进性": 1, "团队实力": 1})
+    with pytest.raises(ValidationFailed, match="评分项与评审指标不符：多出 创新性$"):
+        score_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1,
+                    scores={"技术先进性": 1, "团队实力": 1, "经费合理性": 1, "创新性": 1})
     with pytest.raises(ValidationFailed, match="0 到 10"):
         score_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1,
                     scores={"技术先进性": 1, "团队实力": 1, "经费合理性": 11})
@@ -194,6 +197,17 @@ def test_what_a_claim_may_not_be(session: Session, world: World, official: Actor
                      approach="方案")
 
 
+def test_a_withdrawn_claim_says_its_state_once(session: Session, world: World, official: Actor) -> None:
+    """Withdrawing a claim twice: “当前为“已撤回”，不能撤回”, never “已已撤回”."""
+    demand = published_demand(session, world, official)
+    claim = submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.named_uni.id,
+                         approach="方案", viewer=world.named_uni_viewer())
+    withdraw_claim(session, actor=official, claim_id=claim.id, reason="团队调整", viewer=world.named_uni_viewer())
+    with pytest.raises(IllegalTransition, match="揭榜方案当前为“已撤回”，不能撤回") as err:
+        withdraw_claim(session, actor=official, claim_id=claim.id, reason="再撤", viewer=world.named_uni_viewer())
+    assert "已已" not in str(err.value)
+
+
 def test_the_deadline_is_a_day_in_china_not_on_the_servers_utc_clock(
         session: Session, world: World, official: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     """A claim's deadline ends at midnight where the programme is: at 1:00 the next morning in China the server's
@@ -201,7 +215,8 @@ def test_the_deadline_is_a_day_in_china_not_on_the_servers_utc_clock(
     from xiaodi.core.settings import Settings
 
     utc_day = dt.datetime.now(dt.UTC).date()
-    demand = published_demand(session, world, official, deadline=utc_day)
+    demand = published_demand(session, world, official)
+    demand.deadline = utc_day  # (set after 发榜, which needs a deadline not before the local day)
     monkeypatch.setattr(Settings, "today", lambda self: utc_day + dt.timedelta(days=1))
     with pytest.raises(IllegalTransition, match=f"已于 {utc_day:%Y-%m-%d} 截止"):
         submit_claim(session, actor=official, demand_id=demand.id, claimant_org_id=world.named_uni.id,

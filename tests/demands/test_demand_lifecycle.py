@@ -144,6 +144,41 @@ def test_a_published_demand_can_no_longer_be_edited(session: Session, world: Wor
         update_demand(session, actor=official, demand_id=demand.id, budget=Decimal(1))
 
 
+def test_a_reviewed_demand_says_so_once_when_edited(session: Session, world: World, official: Actor) -> None:
+    """Editing a demand the office has reviewed: “已审核，不能再修改内容”, not “已已审核”."""
+    demand = draft_demand(session, world, official)
+    for step in ("submit", "review"):
+        transition(session, actor=official, demand_id=demand.id, step=step)
+    with pytest.raises(IllegalTransition) as err:
+        update_demand(session, actor=official, demand_id=demand.id, budget=Decimal(1))
+    assert "已审核，不能再修改内容" in str(err.value) and "已已" not in str(err.value)
+
+
+def test_a_demand_whose_deadline_has_passed_is_not_sent_for_review_nor_published(
+        session: Session, world: World, official: Actor) -> None:
+    """The enterprise saved 揭榜截止 as last week: sending it for review is refused, asking for a new date; a
+    demand reviewed while its date was ahead is not published once it has passed — every 揭榜 would be refused —
+    and the message says how to change the date."""
+    last_week = local_today() - dt.timedelta(days=7)
+    demand = draft_demand(session, world, official, deadline=last_week)
+    with pytest.raises(ValidationFailed, match=r"揭榜截止 .* 早于今天.*请修改揭榜截止后再提交审核"):
+        transition(session, actor=official, demand_id=demand.id, step="submit")
+    assert demand.state == S.DRAFT
+    update_demand(session, actor=official, demand_id=demand.id, deadline=local_today())
+    for step in ("submit", "review"):
+        transition(session, actor=official, demand_id=demand.id, step=step)
+    demand.deadline = last_week  # the date passed while the demand waited for 发榜
+    with pytest.raises(ValidationFailed, match=r"揭榜截止 .* 早于今天.*不能发榜.*改正揭榜截止"):
+        transition(session, actor=official, demand_id=demand.id, step="publish")
+    assert demand.state == S.REVIEWED and demand.published_at is None
+    transition(session, actor=official, demand_id=demand.id, step="reject", reason="揭榜截止已过")
+    transition(session, actor=official, demand_id=demand.id, step="revise")
+    update_demand(session, actor=official, demand_id=demand.id, deadline=local_today() + dt.timedelta(days=30))
+    for step in ("submit", "review", "publish"):
+        transition(session, actor=official, demand_id=demand.id, step=step)
+    assert demand.state == S.PUBLISHED
+
+
 def test_only_the_right_parties_take_each_step(session: Session, world: World, official: Actor) -> None:
     demand = draft_demand(session, world, official)
     owner, lead = world.owner_viewer(), world.lead_viewer()

@@ -115,6 +115,8 @@ def test_the_office_reviews_claims_and_selects_one_in_the_browser(
 
     # shortlisting both, then selecting one without feedback for the other is refused
     _post(office, f"/demands/{d}/shortlist", {"finalist": [str(sxu), str(tyut)]})
+    told = office.get(f"/demands/{d}").text  # both went through: nobody was left out, so nobody "收到反馈"
+    assert "已确定 2 个入围方案" in told and "未入围方案已收到反馈" not in told
     r = office.post(f"/demands/{d}/selection", data={"claim_id": str(sxu), "csrf_token": csrf_for(office)})
     assert r.status_code == 422 and "反馈" in r.text
     _post(office, f"/demands/{d}/selection", {"claim_id": str(sxu), f"feedback_{tyut}": "方案可行但报价偏高",

@@ -263,6 +263,24 @@ def test_an_allowed_import_is_confirmed_and_written(
     assert [(str(c.from_stage), str(c.to_stage)) for c in changes] == [("signed", "started")]
 
 
+def test_a_demand_published_by_import_with_its_deadline_past_is_refused_at_the_date(
+    session: Session, places: Places, login: Callable[[str], TestClient]
+) -> None:
+    """河津's office publishes its own draft from the 需求清单 with 截止日期 last week: as on the pages, nobody
+    could 揭榜 it; the report names row 2 and the 截止日期 column, and the demand stays a draft."""
+    import datetime as dt
+
+    from xiaodi.core.settings import local_today
+    last_week = local_today() - dt.timedelta(days=7)
+    c = login("hejin")
+    row = _key("demands", "hejin", "乙", places) | {"状态": "已发榜", "截止日期": last_week.isoformat()}
+    status, page, errors = _check(c, "demands", _csv("demands", [row]))
+    assert status == 422 and f"揭榜截止 {last_week:%Y-%m-%d} 早于今天" in errors[2]
+    assert re.search(r'<td data-label="行">2</td><td data-label="列">\w+ 截止日期</td>', page)
+    session.expire_all()
+    assert str(session.scalars(select(Demand.state).where(Demand.code == "XQ-T-hejin乙")).one()) == "draft"
+
+
 def test_the_office_enters_its_bases_batches_on_the_import_page(
     session: Session, places: Places, login: Callable[[str], TestClient]
 ) -> None:

@@ -355,9 +355,17 @@ async def page_shortlist(request: Request, demand_id: RecordId, session: Session
     form = await request.form()
     finalists = [n for v in form.getlist("finalist") if (n := plain_int(str(v))) is not None]
     fields = {k: str(v) for k, v in form.items()}
+    answered = _not_selected(session, demand_id)
     demand = choose_finalists(session, viewer, demand_id, finalist_ids=finalists, feedback=_feedback(fields),
                               expected_version=_version(fields))
-    return _back(request, demand.id, f"已确定 {len(finalists)} 个入围方案，未入围方案已收到反馈")
+    left_out = _not_selected(session, demand.id) - answered
+    told = f"，{left_out} 个未入围方案已收到反馈" if left_out else ""  # nobody left out: nothing to say
+    return _back(request, demand.id, f"已确定 {len(set(finalists))} 个入围方案{told}")
+
+
+def _not_selected(session: Session, demand_id: int) -> int:
+    return len(session.scalars(select(Claim.id).where(Claim.demand_id == demand_id,
+                                                      Claim.state == ClaimState.NOT_SELECTED)).all())
 
 
 @pages_router.post("/selection")

@@ -156,6 +156,7 @@ def _move(
         raise ValidationFailed(f"{step.label}需求必须说明原因")
     if step.name == "publish" and demand.visibility != Visibility.PUBLIC and not demand.audience:
         raise ValidationFailed("定向或保密发榜的需求必须先指定可见的单位")
+    _check_deadline_ahead(demand, step)
     if step.name == "close":
         _check_feedback_given(session, demand)
     before = model_snapshot(demand)
@@ -177,6 +178,31 @@ def _move(
         notify(session, kind="demand_published", title=f"需求“{demand.title}”已发榜", link=f"/demands/{demand.id}",
                organisation_ids=[demand.owner_id, demand.lead_unit_id], exclude_user_id=actor.user_id)
     return demand
+
+
+class DeadlinePassed(ValidationFailed):
+    """提交审核 or 发榜 of a demand whose 揭榜截止 is already past (the field at fault is ``deadline``)."""
+
+    code = "deadline_passed"
+
+
+def _check_deadline_ahead(demand: Demand, step: Step, *, imported: bool = False) -> None:
+    """A demand goes to review (提交审核) and is published (发榜) only with its 揭榜截止 not yet past: published
+    with a past deadline, every 揭榜 would be refused. Before review its owner changes the date; once reviewed
+    it is sent back first (审核不通过 → 退回修改); a table row changes its 截止日期 cell."""
+    if step.name not in ("submit", "publish"):
+        return
+    today = local_today()
+    if demand.deadline is None or demand.deadline >= today:
+        return
+    if imported:
+        how = "请将截止日期改为今天或以后的日期"
+    elif step.name == "submit":
+        how = "请修改揭榜截止后再提交审核"
+    else:
+        how = "请先将需求审核不通过、退回修改，改正揭榜截止后重新提交"
+    raise DeadlinePassed(f"需求“{demand.title}”的揭榜截止 {demand.deadline:%Y-%m-%d} 早于今天（{today:%Y-%m-%d}），"
+                           f"不能{step.label}：{how}")
 
 
 def _answer_open_claims(session: Session, demand: Demand, *, actor: Actor, why: str) -> None:
@@ -269,7 +295,12 @@ def check_editable(demand: Demand, viewer: Viewer | None) -> None:
     if not access.may_edit(demand, viewer):
         raise Forbidden(f"您无权修改需求“{demand.title}”")
     if demand.state not in EDITABLE_STATES:
-        raise IllegalTransition(f"需求“{demand.title}”已{state_label(demand.state)}，不能再修改内容")
+        raise IllegalTransition(f"需求“{demand.title}”{_already(state_label(demand.state))}，不能再修改内容")
+
+
+def _already(label: str) -> str:
+    """“已撤回” as it is; “入围评审” → “已入围评审” — never “已已审核”."""
+    return label if label.startswith("已") else f"已{label}"
 
 
 def steps_to(demand: Demand, target: DemandState | str, viewer: Viewer | None, *, has_audience: bool) -> list[Step]:
@@ -291,6 +322,8 @@ def steps_to(demand: Demand, target: DemandState | str, viewer: Viewer | None, *
                 paths[step.target] = [*paths[here], step]
                 frontier.append(step.target)
     if goal in paths:
+        for step in paths[goal]:
+            _check_deadline_ahead(demand, step, imported=True)
         return paths[goal]
     raise IllegalTransition(f"需求“{demand.title}”当前为“{state_label(start)}”，不能改为“{state_label(goal)}”"
                             f"（{_why_unreachable(goal, roles, demand, has_audience)}）")

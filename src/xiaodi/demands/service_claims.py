@@ -176,7 +176,7 @@ def withdraw_claim(
         raise Forbidden("只能撤回本单位的揭榜方案")
     check_version(claim, expected_version, "揭榜方案")
     if claim.state not in OPEN_CLAIM_STATES:
-        raise IllegalTransition(f"揭榜方案已{ClaimState(claim.state).label}，不能撤回")
+        raise IllegalTransition(f"揭榜方案当前为“{ClaimState(claim.state).label}”，不能撤回")
     if not (reason or "").strip():
         raise ValidationFailed("撤回揭榜方案必须说明原因")
     _claim_move(session, claim, ClaimState.WITHDRAWN, actor=actor, reason=reason)
@@ -361,8 +361,9 @@ def score_claim(
     names = {c.name for c in criteria}
     missing, unknown = names - set(scores), set(scores) - names
     if missing or unknown:
-        raise ValidationFailed(f"评分项与评审指标不符：缺少 {'、'.join(sorted(missing)) or '无'}，"
-                               f"多出 {'、'.join(sorted(unknown)) or '无'}")
+        parts = [f"{what} {'、'.join(sorted(names))}" for what, names in (("缺少", missing), ("多出", unknown))
+                 if names]  # only the part that applies: never "多出 无"
+        raise ValidationFailed(f"评分项与评审指标不符：{'，'.join(parts)}")
     total = Decimal(0)
     clean: dict[str, str] = {}
     for c in criteria:

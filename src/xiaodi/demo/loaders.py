@@ -263,8 +263,9 @@ class Loader:
     def demands(self, facts: Iterable[DemandFact]) -> None:
         for f in facts:
             deadline = self.when(f.deadline)
-            if f.claims and deadline is not None and deadline < local_today():
-                deadline = None  # a built-in "today" before the real date must not close the 揭榜 window
+            if deadline is not None and deadline < local_today():
+                deadline = None  # a built-in "today" before the real date must not close the 揭榜 window (nor
+                # refuse 提交审核 and 发榜, which need a deadline not yet past)
             demand = create_demand(
                 self.session, actor=self.actor, owner_id=self.org_id(f.owner), title=f.title, kind=f.kind,
                 code=self.code(Demand.code, "XQ", f.code), region_id=self.region_id(f.region),

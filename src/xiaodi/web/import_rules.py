@@ -177,6 +177,8 @@ def _demand(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | No
             moving = _demand_like(after | {"state": start})
             audience = r.existing is not None and _has_audience(ctx, r.existing["id"])
             steps = demands.steps_to(moving, after["state"], viewer, has_audience=audience)
+    except demands.DeadlinePassed as exc:  # 提交审核/发榜 with a 截止日期 already past: the date is at fault
+        return Refusal(exc.message, None, "deadline")
     except XiaodiError as exc:
         return Refusal(exc.message, "已发榜的需求请在需求页面撤回或关闭", "state" if "state" in r.changed else None)
     if steps or before is None:
@@ -324,7 +326,7 @@ def _base_activity(g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Reco
     return None
 
 
-DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "visibility")
+DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "visibility", "deadline")
 RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "universities": (_organisation, ("region_id",)),
     "enterprises": (_organisation, ("region_id",)),
