@@ -71,7 +71,9 @@ def test_a_mistake_brings_the_form_back_filled_and_writes_nothing(session: Sessi
     r = c.post(f"/bases/{base.id}/edit", data=_form(c, base, name="河津铝业实训基地（新）", capacity="很多",
                                                     contact_name="赵工"),
                headers={"referer": f"http://testserver/bases/{base.id}/edit"})
-    assert r.status_code == 422 and "年承载人次应为整数" in r.text
+    assert r.status_code == 422 and "年承载人次应为非负整数" in r.text
+    negative = c.post(f"/bases/{base.id}/edit", data=_form(c, base, capacity="-50"))
+    assert negative.status_code == 422 and "年承载人次应为非负整数" in negative.text
     assert 'value="河津铝业实训基地（新）"' in r.text and 'value="很多"' in r.text and 'value="赵工"' in r.text
     r = c.post(f"/bases/{base.id}/edit", data=_form(c, base, host="不存在的某某公司", contact_name="赵工"))
     assert r.status_code == 422 and "依托单位" in r.text and 'value="不存在的某某公司"' in r.text

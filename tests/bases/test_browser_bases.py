@@ -121,7 +121,7 @@ def test_the_office_edits_the_base_and_a_mistake_keeps_what_was_typed(
     page.fill(f"{form} input[name=capacity]", "二百")  # not a number: the form comes back as typed
     page.fill(f"{form} input[name=contact_name]", "李工")
     _submit(page, f"{form} button[type=submit]")
-    assert "年承载人次应为整数" in page.content()
+    assert "年承载人次应为非负整数" in page.content()
     assert page.input_value(f"{form} input[name=contact_name]") == "李工"
     page.fill(f"{form} input[name=capacity]", "200")
     page.fill(f"{form} input[name=contact_phone]", "0359-5012345")

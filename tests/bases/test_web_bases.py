@@ -51,6 +51,22 @@ def test_the_office_plaques_a_base_and_records_a_batch_on_the_pages(session: Ses
     assert session.scalar(select(BaseActivity.participants).where(BaseActivity.base_id == base.id)) == 30
 
 
+def test_a_negative_count_on_the_activity_form_is_named_for_what_it_must_be(session: Session, bw: BasesWorld,
+                                                                           login) -> None:  # type: ignore[no-untyped-def]
+    """参加人次 "-30" and 天数 "-2" typed on /bases/<id>: refused as 非负整数 / 正整数 — “应为整数” read wrong for a
+    number that is whole — and nothing is recorded."""
+    base = _base(session, bw)
+    service.take_step(session, bw.viewers["hejin"], base.id, "plaque", on=dt.date(2025, 6, 1), ceremony="会议室")
+    session.flush()
+    c: TestClient = login("hejin")
+    for field, value, said in (("participants", "-30", "参加人次应为非负整数"), ("days", "-2", "天数应为正整数")):
+        form = {"csrf_token": csrf_for(c), "kind": "internship", "held_on": "2025-07-01", "participants": "30",
+                "days": "20"} | {field: value}
+        r = c.post(f"/bases/{base.id}/activities", data=form)
+        assert r.status_code == 422 and said in r.text and "应为整数" not in r.text
+    assert session.scalar(select(func.count()).where(BaseActivity.base_id == base.id)) == 0
+
+
 def test_out_of_order_on_the_page_is_a_chinese_message(session: Session, bw: BasesWorld, login) -> None:  # type: ignore[no-untyped-def]
     base = _base(session, bw, "proposed")
     c = login("hejin")

@@ -178,13 +178,15 @@ Short = Annotated[str, Form(max_length=60)]
 Texts = Annotated[list[str], Form()]
 
 
-def _int(text: str, label: str) -> int | None:
+def _int(text: str, label: str, *, positive: bool = False) -> int | None:
+    """A whole number typed in a form: 0 or more (年承载人次, 参加人次), or 1 or more when ``positive`` (天数) —
+    "-5" is named as what it is not, not as "应为整数"."""
     text = text.strip()
     if not text:
         return None
-    number = plain_int(text, low=0, high=2_147_483_647)
+    number = plain_int(text, low=1 if positive else 0, high=2_147_483_647)
     if number is None:
-        raise ValidationFailed(f"{label}应为整数")
+        raise ValidationFailed(f"{label}应为{'正整数' if positive else '非负整数'}")
     return number
 
 
@@ -284,7 +286,7 @@ def base_activity(
     row = service.record_activity(
         session, viewer, base_id, kind=_enum(ActivityKind, kind, "活动类别"),
         held_on=parse_date(held_on, "活动日期") or local_today(), participants=_int(participants, "参加人次"),
-        days=_int(days, "天数"), summary=summary)
+        days=_int(days, "天数", positive=True), summary=summary)
     people = f"，{row.participants} 人次" if row.participants else ""
     flash(request, f"已记录{ActivityKind(row.kind).label}（{row.held_on}{people}）")
     return RedirectResponse(f"/bases/{base_id}#activities", status_code=303)

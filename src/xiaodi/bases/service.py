@@ -226,7 +226,7 @@ def _check_base_fields(session: Session, data: dict[str, Any], *, except_id: int
         if kinds and org.kind not in kinds:
             raise ValidationFailed(f"“{org.name}”不是{what}，不能作为基地的{label}")
     if out.get("capacity") is not None and not 0 <= int(out["capacity"]) <= MAX_PEOPLE:
-        raise ValidationFailed("年承载人次应在 0 到 1000000 之间")
+        raise ValidationFailed(f"年承载人次应为非负整数，最多 {MAX_PEOPLE}")
     texts = (("address", 300, "地址"), ("contact_name", 60, "联系人"), ("contact_phone", 40, "联系电话"),
              ("note", 2000, "备注"))
     for key, limit, label in texts:
@@ -362,9 +362,9 @@ def record_activity(
         raise ValidationFailed(f"基地“{base.name}”目前{BaseState(base.state).label}，挂牌后才能记录活动")
     _not_after_today(held_on, "活动日期", "尚未举行的活动")
     if participants is not None and not 0 <= participants <= MAX_PEOPLE:
-        raise ValidationFailed("参加人次应在 0 到 1000000 之间")
+        raise ValidationFailed(f"参加人次应为非负整数，最多 {MAX_PEOPLE}")
     if days is not None and not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed("天数应在 1 到 366 之间")
+        raise ValidationFailed(f"天数应为正整数，最多 {MAX_DAYS}")
     if kind in (ActivityKind.INTERNSHIP, ActivityKind.TRAINING) and not participants:
         raise ValidationFailed(f"{kind.label}须填写参加人次")
     summary = (summary or "").strip() or None
