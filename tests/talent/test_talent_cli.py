@@ -79,7 +79,7 @@ def test_card_and_one_stop_from_the_command_line(db: tuple[str, dict[str, int]])
     school_step = next(s["id"] for s in steps if s["benefit"] == "子女入学")
     settle_step = next(s["id"] for s in steps if s["benefit"] == "落户")
     code, out = run(url, "answer", str(school_step), "--user", "police")
-    assert code == 2 and "无权" in out
+    assert code == 2 and "只能由办理该事项的部门（河津市教育局测试）答复" in out
     code, out = run(url, "answer", str(settle_step), "--user", "police", "--answer", "已落户")
     assert code == 0 and "已办结" in out and "办理中" in out
     code, out = run(url, "register", "--name", "错号", "--region", "河津市", "--id-number", "110105194912310021")
