@@ -103,7 +103,7 @@ DEMANDS = TableSpec(
             "budget", "预算（万元）", ColType.MONEY, unit="万元", example=200, aliases=("预算", "预计投入", "经费预算")
         ),
         ColumnSpec(
-            "deadline", "截止日期", ColType.DATE, example="2024-12-31", aliases=("揭榜截止日期", "截止时间", "揭榜截止")
+            "deadline", "截止日期", ColType.DATE, example="2030-12-31", aliases=("揭榜截止日期", "截止时间", "揭榜截止")
         ),
         ColumnSpec(
             "visibility",
