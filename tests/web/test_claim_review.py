@@ -41,7 +41,7 @@ def test_an_enterprise_drafts_and_edits_a_demand_in_the_browser(
     assert "填报需求" in ent.get("/demands").text and "需求名称" in ent.get("/demands/new").text
     where = _post(ent, "/demands/new", {
         "title": "铝灰渣无害化处置技术", "kind": "technology", "description": "铝灰渣含氮化铝，遇水放出氨气",
-        "keywords": "铝灰、无害化；资源化", "budget": "120万元", "deadline": "2026-12-31", "visibility": "public"})
+        "keywords": "铝灰、无害化；资源化", "budget": "120万元", "deadline": "2030-12-31", "visibility": "public"})
     demand_id = int(where.rsplit("/", 1)[1])
     record = ent.get(f"/api/demands/{demand_id}").json()
     assert record["state"] == "draft" and record["budget"] == "1200000.00"
