@@ -4,15 +4,18 @@ yet, a batch without its 人次 or days beyond a year is answered in Chinese by 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from xiaodi.bases.models import BaseActivity
 from xiaodi.core.audit import Actor
+from xiaodi.core.settings import local_today
 from xiaodi.tables import ImportFailed, get_table, import_file, write_template
 from xiaodi.tables.cli import make_app
 
@@ -65,13 +68,7 @@ def test_bad_rows_are_answered_by_row_and_column_and_nothing_is_written(db_engin
                     "山西大学河津大学生实习实训基地,2025-07-02,实习实训,,5\n"
                     "山西大学河津大学生实习实训基地,2025-07-03,培训,10,400\n"
                     "山西大学河津实训基地,2025-07-04,活动,10,1\n", encoding="utf-8-sig")
-    before = counts(db_engine)
-    try:
-        import_file(db_engine, "base_activities", data, actor=actor)
-        raise AssertionError("the file should be refused")
-    except ImportFailed as exc:
-        message = exc.message
-    assert counts(db_engine) == before
+    message = _refused(db_engine, actor, data, counts)
     assert "第 3 行 A列「基地名称」：基地“太原理工大学河津就业创业基地”目前已申报，挂牌后才能记录活动" in message
     assert "第 4 行 D列「参加人次」：实习实训须填写参加人次" in message
     assert "第 5 行 E列「天数」：天数应在 1 到 366 之间" in message
@@ -79,25 +76,25 @@ def test_bad_rows_are_answered_by_row_and_column_and_nothing_is_written(db_engin
     assert "第 2 行" not in message
 
 
+def _refused(db_engine: Engine, actor: Actor, data: Path, counts: Any) -> str:
+    """The import's message for a file it must refuse whole: nothing is written."""
+    before = counts(db_engine)
+    with pytest.raises(ImportFailed) as refused:
+        import_file(db_engine, "base_activities", data, actor=actor)
+    assert counts(db_engine) == before
+    return refused.value.message
+
+
 def test_an_activity_dated_after_today_is_refused_by_row_and_column(db_engine: Engine, actor: Actor,
                                                                     tmp_path: Path, counts: Any) -> None:
     """A batch typed for next month (the plan, not what happened) is refused as on the base's page."""
-    import datetime as dt
-
-    from xiaodi.core.settings import local_today
     _bases(db_engine, actor, tmp_path)
     later = local_today() + dt.timedelta(days=30)
     data = tmp_path / "未来.csv"
     data.write_text("基地名称,活动日期,活动类别,参加人次,天数\n"
                     "山西大学河津大学生实习实训基地,2025-07-01,实习实训,30,20\n"
                     f"山西大学河津大学生实习实训基地,{later.isoformat()},实习实训,30,20\n", encoding="utf-8-sig")
-    before = counts(db_engine)
-    try:
-        import_file(db_engine, "base_activities", data, actor=actor)
-        raise AssertionError("the file should be refused")
-    except ImportFailed as exc:
-        message = exc.message
-    assert counts(db_engine) == before
+    message = _refused(db_engine, actor, data, counts)
     assert f"第 3 行 B列「活动日期」：活动日期 {later:%Y-%m-%d} 晚于今天" in message and "第 2 行" not in message
 
 
