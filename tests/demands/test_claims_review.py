@@ -145,10 +145,10 @@ def test_scores_must_match_the_criteria_and_their_ranges(session: Session, world
     r1 = world.reviewers[0].id
     screen_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1, passed=True)
     declare_conflict(session, actor=official, demand_id=demand.id, reviewer_user_id=r1, has_conflict=False)
-    with pytest.raises(ValidationFailed, match="缺少 经费合理性$"):  # no "，多出 无" after it
+    with pytest.raises(ValidationFailed, match=r"缺少 经费合理性$"):  # no "，多出 无" after it
         score_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1,
                     scores={"技术先进性": 1, "团队实力": 1})
-    with pytest.raises(ValidationFailed, match="评分项与评审指标不符：多出 创新性$"):
+    with pytest.raises(ValidationFailed, match=r"评分项与评审指标不符：多出 创新性$"):
         score_claim(session, actor=official, claim_id=jx.id, reviewer_user_id=r1,
                     scores={"技术先进性": 1, "团队实力": 1, "经费合理性": 1, "创新性": 1})
     with pytest.raises(ValidationFailed, match="0 到 10"):

@@ -134,8 +134,8 @@ def test_a_mistyped_university_or_region_in_an_order_or_a_base_keeps_the_form(
 def test_a_base_or_pairing_typed_in_another_region_comes_back_filled_with_the_refusal(
     login: Callable[[str], TestClient], world: World,
 ) -> None:
-    """The 河津 office typed 盐湖区 as 所在地区 of a base and 太原市 as a 结对's region: each came back as a 403 page and
-    everything typed was lost. Now the form comes back with the refusal above it, and nothing is written."""
+    """The 河津 office typed 盐湖区 as 所在地区 of a base and 太原市 as a 结对's region: each came back as a 403 page
+    and everything typed was lost. Now the form comes back with the refusal above it, and nothing is written."""
     office = login("hejin")
     r = office.post("/bases/new", headers={"Referer": "http://testserver/bases/new"}, data={
         "name": "盐湖区再生铝实训基地", "base_type_id": "1", "region": "盐湖区", "address": "解州镇工业园",

@@ -3,8 +3,8 @@ participants (人次) and days, services given, events held — as the offices a
 
 A row is keyed by the base (its name in the 基地清单), the day and the kind: one batch of one kind a day at a base.
 The rules of ``bases.service.record_activity`` hold for a row too: activities only at a plaqued (已挂牌) or
-operating base and not after today, a batch of 实习实训 or 培训 states its 人次, days 1–366. Who may enter a row on the web is the
-pages' rule (``bases.access.can_record_activity``, through ``web.import_rules``).
+operating base and not after today, a batch of 实习实训 or 培训 states its 人次, days 1–366. Who may enter a row on
+the web is the pages' rule (``bases.access.can_record_activity``, through ``web.import_rules``).
 """
 
 from __future__ import annotations

@@ -21,10 +21,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from xiaodi.core.settings import local_today
-
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseState, ProgrammeBase
 from xiaodi.core.contact import PHONE_HELP, PHONE_PATTERN
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.directory.service import clean_name
