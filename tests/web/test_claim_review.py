@@ -4,6 +4,7 @@ one — every claimant that is not chosen hears why. The same steps work as JSON
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ SCORES = {"技术先进性": "90", "实施方案可行性": "80", "团队实力"
 def _post(c: TestClient, path: str, data: dict[str, str | list[str]]) -> str:
     """A page form as the browser sends it (a list is a repeated field); returns where it redirects (303)."""
     r = c.post(path, data={**data, "csrf_token": csrf_for(c)}, follow_redirects=False)
-    assert r.status_code == 303, r.text[:500]
+    assert r.status_code == 303, (r.text[r.text.find("role=\"alert\""):][:300] or r.text[:500])
     return str(r.headers["location"])
 
 
@@ -132,6 +133,18 @@ def test_the_office_reviews_claims_and_selects_one_in_the_browser(
     # the selected university hears of it in its inbox (揭榜方案选定); the other claimant does not
     chosen, other = (uni.get("/inbox").text for uni in universities)
     assert "您单位的揭榜方案已被需求" in chosen and "您单位的揭榜方案已被需求" not in other
+    # the office registers the agreement; opening 登记协议 again for the claim links it instead of a second form
+    draft = office.get(f"/agreements/new?claim={sxu}").text
+    parties = re.findall(r'name="party_name" maxlength="200" value="([^"]*)"', draft)[:2]  # as pre-filled
+    form = {"title": "铝熔体净化合作协议", "kind": "tech_development", "amount": "60万元", "region": "河津市",
+            "party_role": ["party_a", "party_b"], "party_name": parties, "party_org": ["", ""],
+            "demand_id": str(d), "claim_id": str(sxu)}
+    assert 'action="/agreements/new"' in draft
+    signed = _post(office, "/agreements/new", form)
+    again = office.get(f"/agreements/new?claim={sxu}").text
+    assert 'action="/agreements/new"' not in again and f'href="{signed}"' in again and "不能重复登记" in again
+    r = office.post("/agreements/new", data={**form, "csrf_token": csrf_for(office)})  # a second tab's form
+    assert r.status_code == 409 and "不能重复登记" in r.text
 
 
 def test_review_is_for_the_demand_s_deciders(login: Callable[[str], TestClient], world: World) -> None:

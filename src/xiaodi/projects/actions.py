@@ -163,6 +163,7 @@ class ClaimDraft:
     region: Region | None
     amount: Decimal | None
     selected: bool
+    signed: Agreement | None = None  # already registered for this claim: the page links it instead of a form
 
 
 KIND_FOR_DEMAND = {"technology": AgreementKind.TECH_DEVELOPMENT, "talent": AgreementKind.TALENT_SUPPLY,
@@ -180,7 +181,8 @@ def claim_draft(session: Session, viewer: Viewer, claim_id: int) -> ClaimDraft:
     return ClaimDraft(claim=claim, demand=demand, title=f"{demand.title}合作协议"[:300],
                       kind=KIND_FOR_DEMAND.get(str(demand.kind), AgreementKind.PROJECT_COOPERATION),
                       parties=parties, region=region, amount=claim.budget,
-                      selected=claim.state == ClaimState.SELECTED and demand.state == DemandState.SELECTED)
+                      selected=claim.state == ClaimState.SELECTED and demand.state == DemandState.SELECTED,
+                      signed=service.agreement_of_claim(session, claim.id))
 
 
 def _parties(session: Session, viewer: Viewer, parties: Sequence[PartyIn]) -> list[service.PartySpec]:

@@ -147,12 +147,17 @@ def _answered_demand(session: Session, demand_id: int | None, claim_id: int | No
     return get_live(session, Demand, demand_id, "需求") if demand_id is not None else None
 
 
-def _refuse_second_agreement(session: Session, claim: Claim) -> None:
-    """One selected claim, one agreement: a second one would count the same 签约 and its amount twice. An agreement
-    terminated (已终止) or retired no longer answers the claim, so the claim may be signed anew."""
-    signed = session.scalars(select(Agreement).where(
-        Agreement.claim_id == claim.id, Agreement.retired_at.is_(None),
+def agreement_of_claim(session: Session, claim_id: int) -> Agreement | None:
+    """The agreement that answers a selected claim (据揭榜方案签约), if one is registered. An agreement terminated
+    (已终止) or retired no longer answers it, so the claim may be signed anew."""
+    return session.scalars(select(Agreement).where(
+        Agreement.claim_id == claim_id, Agreement.retired_at.is_(None),
         Agreement.state != AgreementState.TERMINATED).limit(1)).first()
+
+
+def _refuse_second_agreement(session: Session, claim: Claim) -> None:
+    """One selected claim, one agreement: a second one would count the same 签约 and its amount twice."""
+    signed = agreement_of_claim(session, claim.id)
     if signed is not None:
         raise Conflict(f"该中选方案已登记协议“{signed.title}”（{signed.code}），不能重复登记；"
                        "如需更改，请修改该协议")
