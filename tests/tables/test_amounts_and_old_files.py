@@ -41,3 +41,25 @@ def test_an_old_web_export_imports_and_the_new_export_has_numbers_in_wan_yuan(
     for same in (old, new):  # the old file and the new one say the same thing
         again = import_file(db_engine, "demands", same, actor=Actor.system("导入"))
         assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_a_demand_imported_as_published_counts_among_the_published(db_engine: Engine, actor: Actor,
+                                                                    tmp_path: Path) -> None:
+    """An office imports its 需求清单 with 已发榜 rows: the figures count them (they counted 0 — the console import
+    wrote the state without the 发榜时间 the service's step gives), and a draft stays uncounted."""
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from xiaodi.core.settings import local_today
+    from xiaodi.figures.compute import compute_figures
+
+    draft = ["XQ-10", "铝灰渣资源化", "技术需求", "山西示例新材料有限公司", "", "30万元", "", "草稿", "公开发榜", ""]
+    data = write_csv(tmp_path / "需求清单.csv", [OLD_HEADER, OLD_ROW, draft])
+    assert import_file(db_engine, "demands", data, actor=actor).created == 2
+    today = local_today()
+    with Session(db_engine) as session:
+        figures = compute_figures(session, date_from=today - dt.timedelta(days=1), date_to=today).values
+    assert figures["demands_published"] == 1
+    again = import_file(db_engine, "demands", data, actor=actor)  # unchanged: the moment is not moved either
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)

@@ -790,5 +790,7 @@ def _write(
         session.execute(stmt, params)
     if audit:
         session.execute(insert(AuditEntry.__table__), audit)  # type: ignore[arg-type]
+    if spec.after_write is not None and written:
+        spec.after_write(ctx, written)
     if ctx.guard is not None and written:
         ctx.guard.written(ctx, written)

@@ -18,11 +18,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseState, ProgrammeBase
 from xiaodi.core.contact import PHONE_HELP, PHONE_PATTERN
+from xiaodi.core.models import utcnow
 from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
@@ -42,6 +43,21 @@ from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
 
 _ROLES = (PartyRole.PARTY_A, PartyRole.PARTY_B)
+
+# The states a demand reaches only through 发榜: imported in one of them, it was published.
+PUBLISHED_STATES = (DemandState.PUBLISHED, DemandState.CLAIMED, DemandState.SHORTLISTED, DemandState.SELECTED,
+                    DemandState.CONTRACTED)
+
+
+def stamp_published(ctx: ImportContext, written: dict[int, int]) -> None:
+    """A demand imported as 已发榜 (or later) without a 发榜时间 gets the import's moment, as ``demands.service``'s
+    发榜 step gives it: the figures count demands published by that time, and an imported 已发榜 demand counted 0."""
+    ids = sorted(set(written.values()))
+    for i in range(0, len(ids), 1000):
+        ctx.session.execute(update(Demand).where(
+            Demand.id.in_(ids[i : i + 1000]), Demand.published_at.is_(None),
+            Demand.state.in_([s.value for s in PUBLISHED_STATES])).values(published_at=utcnow()))
+
 
 DEMANDS = TableSpec(
     name="demands",
@@ -132,6 +148,7 @@ DEMANDS = TableSpec(
         ColumnSpec("source", "来源", example="对接会", aliases=("需求来源",)),
         ColumnSpec("note", "备注"),
     ],
+    after_write=stamp_published,
 )
 
 

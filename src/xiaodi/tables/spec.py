@@ -118,6 +118,9 @@ class TableSpec:
     check_row: (
         Callable[[ImportContext, int, dict[str, Any], int | None], list[tuple[str, str, str | None]]] | None
     ) = None
+    # after_write(ctx, row number → record id): what the rows' state implies beyond their cells, once they are
+    # written (a demand imported as 已发榜 was published: it gets its 发榜时间, as the service's step gives it)
+    after_write: Callable[[ImportContext, dict[int, int]], None] | None = None
     sheet_name: str = ""
     person_kind: str = "expert"  # the kind of a person a person-ref cell creates (talents: 引进人才)
 
