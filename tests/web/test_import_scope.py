@@ -74,6 +74,7 @@ def _key(table: str, place: str, tag: str, p: Places) -> dict[str, str]:
         "universities": lambda: {"学校名称": f"{name}测试学院"} if tag != "甲" else {"学校名称": p.university[place]},
         "enterprises": lambda: {"企业名称": f"{name}测试有限公司", "所在地区": PLACES[place]}
         if tag != "甲" else {"企业名称": p.enterprise[place], "所在地区": PLACES[place]},
+        "departments": lambda: {"单位名称": f"{name}测试局", "所在地区": PLACES[place]},
         "experts": lambda: {"姓名": f"专家{name}", "所在单位": p.university[place]},
         "achievements": lambda: {"成果名称": f"成果{name}", "所属单位": p.university[place]},
         "platforms": lambda: {"平台名称": f"平台{name}", "平台类型": "重点实验室", "依托单位": p.university[place]},
@@ -97,7 +98,7 @@ MOVES = {
     "agreements": (None, None, "已签约", "履行完毕"),  # agreements have no state workflow on the pages
     "bases": (None, None, "已申报", "已挂牌"),  # nor do bases (their life is the office's, on the base page)
 }
-EDIT = {"universities": "联系人", "enterprises": "联系人", "experts": "职称", "achievements": "团队",
+EDIT = {"universities": "联系人", "enterprises": "联系人", "departments": "联系人", "experts": "职称", "achievements": "团队",
         "platforms": "研究方向", "demands": "需求名称", "agreements": "协议名称", "projects": "项目名称",
         "bases": "地址", "base_activities": "活动内容"}
 
@@ -116,7 +117,8 @@ def places(session: Session, world: World, tmp_path) -> Places:  # type: ignore[
     p = Places(university=unis, enterprise={"hejin": world.enterprise.name, "taiyuan": world.other_enterprise.name,
                                             "beijing": beijing.name})
     session.flush()
-    for table in ("experts", "achievements", "platforms", "demands", "agreements", "projects", "bases"):
+    for table in ("departments", "experts", "achievements", "platforms", "demands", "agreements", "projects",
+                  "bases"):
         rows = []
         for place in PLACES:
             rows.append(_key(table, place, "甲", p))
@@ -165,8 +167,8 @@ def _check(c: TestClient, table: str, content: bytes) -> tuple[int, str, dict[in
     return r.status_code, r.text, errors
 
 
-TABLES = ("universities", "experts", "achievements", "platforms", "enterprises", "demands", "agreements",
-          "projects", "bases", "base_activities")
+TABLES = ("universities", "experts", "achievements", "platforms", "enterprises", "departments", "demands",
+          "agreements", "projects", "bases", "base_activities")
 
 
 @pytest.mark.parametrize("persona", sorted(MANAGES))

@@ -295,3 +295,44 @@ ENTERPRISES = TableSpec(
     check_virtual=check_aliases,
     store_virtual=store_aliases,
 )
+
+
+DEPARTMENTS = TableSpec(
+    name="departments",
+    title="政府部门信息表",
+    model=Organisation,
+    fixed={"kind": OrgKind.GOVERNMENT.value},
+    description="政府部门和事业单位（牵头单位、责任单位、活动主办单位、人才服务的办理部门）；单位名称为识别记录的标识。",
+    columns=[
+        ColumnSpec(
+            "name",
+            "单位名称",
+            required=True,
+            natural_key=True,
+            name_like=True,
+            example="河津市人民政府",
+            aliases=("部门名称", "机关名称", "单位"),
+            width=30,
+        ),
+        ColumnSpec(
+            "code",
+            "统一社会信用代码",
+            unique=True,
+            example="11140882012345678X",
+            aliases=("信用代码",),
+            pattern=CREDIT_CODE,
+            pattern_help="统一社会信用代码为 18 位数字或大写字母",
+            width=22,
+        ),
+        ColumnSpec("region_id", "所在地区", ColType.REGION_REF, required=True, example="山西省运城市河津市",
+                   aliases=("所在地", "地区")),
+        *_contacts(),
+        ColumnSpec("address", "地址", example="河津市黄河大道", aliases=("通讯地址",)),
+        ColumnSpec("description", "职能简介", aliases=("简介", "主要职能"), width=40),
+        ALIASES,
+        ColumnSpec("note", "备注"),
+    ],
+    load_virtual=load_aliases,
+    check_virtual=check_aliases,
+    store_virtual=store_aliases,
+)

@@ -15,14 +15,14 @@ from xiaodi.tables.spec import ColType, TableSpec
 def all_tables() -> dict[str, TableSpec]:
     from xiaodi.tables.base_tables import BASE_ACTIVITIES
     from xiaodi.tables.catalog_tables import ACHIEVEMENTS, PLATFORMS
-    from xiaodi.tables.directory_tables import ENTERPRISES, EXPERTS, UNIVERSITIES
+    from xiaodi.tables.directory_tables import DEPARTMENTS, ENTERPRISES, EXPERTS, UNIVERSITIES
     from xiaodi.tables.event_tables import EVENTS
     from xiaodi.tables.ledger_tables import AGREEMENTS, BASES, DEMANDS, PROJECTS
     from xiaodi.tables.programme_tables import BUDGET_LINES, INTENTS
     from xiaodi.tables.talent_tables import INTERNSHIPS, TALENTS
 
-    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEMANDS, INTENTS, AGREEMENTS, PROJECTS,
-             BASES, BASE_ACTIVITIES, EVENTS, TALENTS, INTERNSHIPS, BUDGET_LINES]
+    specs = [UNIVERSITIES, EXPERTS, ACHIEVEMENTS, PLATFORMS, ENTERPRISES, DEPARTMENTS, DEMANDS, INTENTS, AGREEMENTS,
+             PROJECTS, BASES, BASE_ACTIVITIES, EVENTS, TALENTS, INTERNSHIPS, BUDGET_LINES]
     return {s.name: _with_lengths(s) for s in specs}
 
 

@@ -131,7 +131,8 @@ def _default(ctx: ImportContext, key: str, before: Record | None) -> Any:
 def _organisation(
     g: ImportGuard, ctx: ImportContext, r: GuardRow, before: Record | None, after: Record
 ) -> Refusal | None:
-    """Universities and enterprises: the record is itself an organisation, in its region before and after."""
+    """Universities, enterprises and government units: the record is itself an organisation, in its region before
+    and after."""
     oid = r.existing["id"] if r.existing is not None else None
     places = [after["region_id"]] + ([before["region_id"]] if before is not None else [])
     if all(may_write_for(g.viewer, oid, region) for region in places):
@@ -330,6 +331,7 @@ DEMAND_COLUMNS = ("title", "owner_id", "region_id", "lead_unit_id", "state", "vi
 RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
     "universities": (_organisation, ("region_id",)),
     "enterprises": (_organisation, ("region_id",)),
+    "departments": (_organisation, ("region_id",)),
     "experts": (_belongs_to("organisation_id"), ("organisation_id",)),
     "achievements": (_belongs_to("owner_id"), ("owner_id",)),
     "platforms": (_belongs_to("host_id"), ("host_id",)),
