@@ -113,3 +113,48 @@ def test_two_databases_in_one_folder_keep_their_own_indexes(tmp_path: Path, monk
     assert root(f"sqlite:///{tmp_path / 'fresh.db'}") == tmp_path / "xiaodi-index-fresh"
     assert root("postgresql+psycopg://xiaodi@db.example/xiaodi") == data / "xiaodi-index"
     assert root("postgresql+psycopg://xiaodi@db.example/xiaodi_test") == data / "xiaodi-index-xiaodi_test"
+
+
+def test_an_office_batch_saved_as_gbk_by_chinese_excel_is_read_like_an_import(run, tmp_path: Path) -> None:
+    """The office keeps its demands in Excel and saves them as CSV: Chinese Excel writes GBK. The batch read it as
+    UTF-8 and stopped with 内部错误：UnicodeDecodeError; it is read the way ``xiaodi import`` reads a CSV."""
+    source = tmp_path / "batch_gbk.csv"
+    source.write_bytes(f"id,text\nD1,{SLAG_DEMAND}\n".encode("gbk"))
+    out = tmp_path / "out.jsonl"
+    result = run("match", "--batch", str(source), "--target", "achievement", "--top", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "成功 1 条，失败 0 条" in result.output
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["results"][0]["name"] == "钢渣绿色处理与资源化利用技术"
+
+
+def test_a_batch_file_that_is_no_text_is_refused_in_words(run, tmp_path: Path) -> None:
+    source = tmp_path / "demands.csv"
+    source.write_bytes(b"id,text\n\x00\x01\x02\xff\xfe\x00binary")
+    with pytest.raises(Exception) as refused:
+        run("match", "--batch", str(source), "--out", str(tmp_path / "out.jsonl"))
+    assert "批量文件不是可读的 CSV 文本" in str(refused.value) and "NUL" in str(refused.value)
+
+
+def test_a_batch_row_in_no_known_place_and_a_repeated_id_are_each_said_with_their_rows(run, tmp_path: Path) -> None:
+    """The tester's batch: 火星县 names no region and D1 is given twice. Both rows were answered as if all were
+    well; each gets an error naming its row, the other rows are still answered (as an empty text's row is)."""
+    source = tmp_path / "demands.csv"
+    source.write_text(f"id,text,region\nD1,{SLAG_DEMAND},河津市\nD4,铝灰渣无害化处置,火星县\nD1,钢渣 固废,河津市\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("match", "--batch", str(source), "--target", "achievement", "--top", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "成功 1 条，失败 2 条" in result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["D1", "D4", "D1"]
+    assert "results" in lines[0]
+    assert lines[1]["error"].startswith("第 3 行（编号 D4）：未找到地区“火星县”")
+    assert lines[2]["error"] == "编号 D1 重复：第 2 行与第 4 行"
+
+
+def test_a_single_query_in_no_known_place_is_refused(run) -> None:
+    with pytest.raises(Exception) as refused:
+        run("match", "钢渣", "--place", "火星")
+    assert "未找到地区“火星”" in str(refused.value)
+    assert run("match", SLAG_DEMAND, "--place", "山西运城", "--target", "achievement").exit_code == 0

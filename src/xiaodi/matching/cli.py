@@ -45,7 +45,9 @@ def run_batch(session: Session, source: Path, out: Path, *, target: str, top: in
     line per row with its results, the disciplines it was routed to and any note; a bad row gets ``{"id", "error"}``."""
     check_target(target)
     done = failed = 0
-    with source.open(encoding="utf-8-sig", newline="") as fin, out.open("w", encoding="utf-8") as fout:
+    encoding = _batch_encoding(source)
+    seen: dict[str, int] = {}  # id → the row it was first given on
+    with source.open(encoding=encoding, newline="") as fin, out.open("w", encoding="utf-8") as fout:
         reader = csv.DictReader(fin)
         if not reader.fieldnames or not {"id", "text"} <= {f.strip() for f in reader.fieldnames}:
             raise ValidationFailed(f"批量文件 {source.name} 需要表头 id,text（可加 region 列：需求所在地）")
@@ -54,8 +56,16 @@ def run_batch(session: Session, source: Path, out: Path, *, target: str, top: in
             row_id = (row.get("id") or "").strip() or f"第{number}行"
             line: dict[str, Any] = {"id": row_id}
             try:
+                if row_id in seen:
+                    raise ValidationFailed(f"编号 {row_id} 重复：第 {seen[row_id]} 行与第 {number} 行")
+                seen[row_id] = number
+                place = (row.get("region") or "").strip() or None
+                try:
+                    service.check_place(session, place)
+                except ValidationFailed as exc:
+                    raise ValidationFailed(f"第 {number} 行（编号 {row_id}）：{exc.message}") from exc
                 answer = service.match_answer(session, row.get("text") or "", target, top, filters,
-                                              place=row.get("region") or None).as_dict()
+                                              place=place).as_dict()
                 line["results"] = answer["items"]
                 line["disciplines"] = answer["disciplines"]
                 if answer["warnings"]:
@@ -66,6 +76,17 @@ def run_batch(session: Session, source: Path, out: Path, *, target: str, top: in
                 failed += 1
             fout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return done, failed
+
+
+def _batch_encoding(source: Path) -> str:
+    """The batch file's encoding, told as ``xiaodi import`` tells a CSV's (UTF-8 with or without BOM, GBK/GB18030
+    as Chinese Excel and WPS save it, UTF-16); a file that is no text is refused in words, naming the file."""
+    from xiaodi.tables.readers import FileProblem, detect_encoding
+
+    try:
+        return detect_encoding(source)
+    except FileProblem as exc:
+        raise ValidationFailed(f"批量文件不是可读的 CSV 文本：{exc.message}") from exc
 
 
 def _rebuild_search_index(engine: Engine, bar: Progress) -> int:
@@ -200,6 +221,7 @@ def match(
             return
         if not text:
             raise ValidationFailed("请给出需求文本，或用 --batch 指定批量文件")
+        service.check_place(session, place)
         answer = service.match_answer(session, text, target, top, filters, place=place).as_dict()
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))

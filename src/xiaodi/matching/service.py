@@ -664,6 +664,14 @@ def place_context(session: Session, place: str | None) -> QueryContext:
     return QueryContext(region=found.province, city=found.city)
 
 
+def check_place(session: Session, place: str | None) -> None:
+    """A 需求所在地 the caller typed must name a province, city or county (火星 names none): refused in the words of
+    the 地区 filter (``_check_region_filter``) rather than silently matched as though no place was given."""
+    want = (place or "").strip()
+    if want and service_for(session).places(session).find(want) == Place():
+        raise ValidationFailed(f"未找到地区“{want[:40]}”，请填写省、市或县的名称，如“山西”“运城市”“河津”")
+
+
 def match_answer(session: Session, text: str, target: str, top_k: int = 10,
                  filters: Mapping[str, Any] | None = None, place: str | None = None) -> MatchAnswer:
     """Match free text to one target (精准匹配); ``place`` is where the demand is (a prior, never a filter)."""
