@@ -12,9 +12,10 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from xiaodi.cli_options import DbOption, cli_console, engine_for, opened_engines
+from xiaodi.cli_options import DbOption, cli_console, engine_for, input_file, opened_engines, output_file
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.migrate import NOT_INITIALISED, NOT_UPGRADED, is_initialised
+from xiaodi.core.paths import os_error_in, path_problem
 
 app = typer.Typer(help="校地合作平台 xiaodi：名录、清单、匹配、闭环管理与报告。", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -61,7 +62,7 @@ def db_init(db: DbOption = None) -> None:
 
 @db_app.command("backup")
 def db_backup(
-    out: Annotated[Path, typer.Option("--out", help="备份文件（新文件，不覆盖已有文件）")],
+    out: Annotated[Path, typer.Option("--out", help="备份文件（新文件，不覆盖已有文件）", callback=output_file)],
     db: DbOption = None,
 ) -> None:
     """备份整个数据库（PostgreSQL 用 pg_dump，SQLite 用在线备份），服务不停。"""
@@ -74,7 +75,7 @@ def db_backup(
 
 @db_app.command("restore")
 def db_restore(
-    source: Annotated[Path, typer.Argument(help="xiaodi db backup 写出的备份文件")],
+    source: Annotated[Path, typer.Argument(help="xiaodi db backup 写出的备份文件", callback=input_file)],
     db: DbOption = None,
 ) -> None:
     """把备份恢复到一个新建的空数据库（--db 指定；不覆盖已有数据）。"""
@@ -111,6 +112,10 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("XIAODI_DEBUG"):
             raise
+        failed = os_error_in(exc)
+        if failed is not None and failed.filename:  # a named file (an export's target, a folder gone)
+            err_console.print(f"[red]错误：[/red]{path_problem(failed)}")
+            sys.exit(2)
         message = missing_schema_message(exc) if isinstance(exc, DBAPIError) else None
         if message is not None:
             err_console.print(f"[red]错误：[/red]{message}")

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -59,6 +59,27 @@ def require_initialised(engine: Engine) -> Engine:
         engine.dispose()
         raise XiaodiError(NOT_INITIALISED, status=503, code="not_initialised")
     return engine
+
+def input_file(value: Any) -> Any:
+    """Typer callback for a file a command reads (``callback=input_file``): missing, a folder or unreadable is said
+    in Chinese before the command starts (``core.paths``). Takes one path, a list of them or ``None``."""
+    from xiaodi.core.paths import check_input
+
+    for path in value if isinstance(value, list | tuple) else [value]:
+        if path is not None:
+            check_input(path)
+    return value
+
+
+def output_file(value: Any) -> Any:
+    """Typer callback for a file a command writes (``callback=output_file``): a missing folder, a folder in its
+    place or no permission is said in Chinese before the command does its work (``core.paths``)."""
+    from xiaodi.core.paths import check_output
+
+    if value is not None:
+        check_output(value)
+    return value
+
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")

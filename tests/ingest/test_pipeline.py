@@ -80,7 +80,7 @@ def test_batch_goes_on_after_bad_files(tmp_path):
 
 def test_missing_path_is_an_error_entry(tmp_path):
     results = list(ingest_paths([tmp_path / "nope.txt"]))
-    assert results[0]["error"].startswith("无法读取文件")
+    assert results[0]["error"] == f"文件不存在：{tmp_path / 'nope.txt'}"
 
 
 def test_no_state_at_import():

@@ -24,7 +24,15 @@ from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.assessment import service
 from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AssessmentPeriod, PeriodState
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.cli_options import (
+    AsOption,
+    DbOption,
+    JsonOption,
+    cli_actor,
+    cli_console,
+    engine_for,
+    output_file,
+)
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.service import resolve_organisation, resolve_region
@@ -252,7 +260,8 @@ def trend_cmd(set_id: Annotated[int, typer.Argument(min=1, help="考核指标体
 
 
 @app.command("export")
-def export_cmd(period_id: PeriodArg, out: Annotated[Path, typer.Option("--out", help="输出 .xlsx 文件")],
+def export_cmd(period_id: PeriodArg,
+               out: Annotated[Path, typer.Option("--out", help="输出 .xlsx 文件", callback=output_file)],
                user: UserOption = None, db: DbOption = None) -> None:
     """导出排名与计分明细（Excel）。"""
     with transaction(engine_for(db)) as session:

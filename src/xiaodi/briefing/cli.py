@@ -11,7 +11,7 @@ import typer
 
 from xiaodi.assessment.cli import UserOption, _viewer
 from xiaodi.briefing import document
-from xiaodi.cli_options import AsOption, DbOption, cli_console, engine_for
+from xiaodi.cli_options import AsOption, DbOption, cli_console, engine_for, output_file
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.directory.service import resolve_region
@@ -33,11 +33,12 @@ def _date(text: str | None, label: str) -> dt.date | None:
 
 @app.callback()
 def briefing(
-    out: Annotated[Path, typer.Option("--out", help="输出 Word 文件（.docx）")],
+    out: Annotated[Path, typer.Option("--out", help="输出 Word 文件（.docx）", callback=output_file)],
     region: Annotated[str | None, typer.Option("--region", help="地区名称或代码（含下辖区县）；不填为全部地区")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="起始日期 YYYY-MM-DD（默认当年1月1日）")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="截止日期 YYYY-MM-DD（默认今天）")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="同时输出同样表格的 Excel 文件（.xlsx）")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="同时输出同样表格的 Excel 文件（.xlsx）",
+                                                  callback=output_file)] = None,
     user: UserOption = None, as_name: AsOption = None, db: DbOption = None,
 ) -> None:
     """生成工作简报（Word），可同时导出表格（Excel）。"""

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xiaodi.core.paths import path_problem
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.decode import MAX_BYTES, IngestError
 from xiaodi.ingest.figures import StatedFigure, extract_figures
@@ -95,6 +96,6 @@ def ingest_paths(paths: Iterable[Path], **options: Any) -> Iterator[dict[str, An
         except IngestError as exc:
             yield {"file": name, "error": exc.message}
         except OSError as exc:
-            yield {"file": name, "error": f"无法读取文件：{exc.strerror or exc}"}
+            yield {"file": name, "error": path_problem(exc, path, writing=False)}
         except Exception as exc:  # a bug must not stop the batch; the message says so plainly
             yield {"file": name, "error": f"处理该文件时出现内部错误（{type(exc).__name__}），其他文件不受影响。"}

@@ -17,7 +17,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import DbOption, cli_console, engine_for
+from xiaodi.cli_options import DbOption, cli_console, engine_for, input_file, output_file
 from xiaodi.core import search
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
@@ -188,8 +188,10 @@ def match(
     target: TargetOption = "university",
     top: Annotated[int, typer.Option("--top", "-n", help="返回条数")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-    batch: Annotated[Path | None, typer.Option("--batch", help="批量匹配：CSV 文件，列 id,text")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="批量结果：JSON Lines 文件")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="批量匹配：CSV 文件，列 id,text",
+                                                          callback=input_file)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="批量结果：JSON Lines 文件",
+                                                        callback=output_file)] = None,
     region: Annotated[str | None, typer.Option("--region", help="按地区筛选，如 山西省")] = None,
     place: Annotated[str | None, typer.Option("--place", help="需求所在地（就近加分，不筛选）")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="按类别筛选，如 university / institute")] = None,
