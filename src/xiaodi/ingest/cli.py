@@ -14,6 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from xiaodi.cli_options import cli_console, engine_for
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
+from xiaodi.figures.metrics import metric_label
+from xiaodi.ingest.figures import in_stated_unit
 from xiaodi.ingest.pipeline import ingest_paths
 
 console = cli_console()
@@ -56,7 +58,8 @@ def _print(result: dict[str, Any], as_json: bool) -> None:
     for column in ("指标", "数值", "单位", "约数", "地区", "原文"):
         table.add_column(column)
     for fig in result["figures"]:
-        table.add_row(fig["metric"] + ("（计划）" if fig["is_plan"] else ""), str(fig["value"]), fig["unit"],
+        table.add_row(metric_label(fig["metric"]) + ("（计划）" if fig["is_plan"] else ""),
+                      f"{in_stated_unit(fig['value'], fig['unit']):f}", fig["unit"],
                       fig["approx"] or "", fig["region"] or "", fig["quote"][:60])
     console.print(table)
     for warning in result["warnings"]:

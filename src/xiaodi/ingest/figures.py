@@ -893,6 +893,13 @@ def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> lis
 _SCALE_OF_UNIT = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
 
+def in_stated_unit(value: Decimal | int | float, unit: str) -> Decimal:
+    """A figure's expanded value back in the unit the report wrote (3.6 for 360000000 in 亿元, 8600 for 86000000 in
+    万元), so a value is never printed beside a unit it is not counted in."""
+    scaled = Decimal(str(value)) / _SCALE_OF_UNIT.get(unit[:1], Decimal(1))
+    return scaled.quantize(Decimal(1)) if scaled == scaled.to_integral_value() else scaled.normalize()
+
+
 def _step(f: StatedFigure) -> Decimal | None:
     """One unit of the last digit the figure was written with: 1124亿元 → 1亿, 1124.7亿元 → 0.1亿, 百余 → 100."""
     if f.value <= 0:
