@@ -92,6 +92,17 @@ def test_figures_for_a_city_as_json_use_the_metric_keys(cli_db: tuple[Engine, st
     assert "到位资金" in table.output and "200万元" in table.output
 
 
+def test_the_figures_table_gives_every_amount_in_one_unit(cli_db: tuple[Engine, str]) -> None:
+    """The county has 200万 in place and nothing signed yet: the table read "签约金额 0元 … 到位资金 200万元", two
+    units down one column. Every amount is in 万元."""
+    table = runner.invoke(app_for(cli_db[0]), ["figures", "--region", "河津市"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    shown = {cells[0]: cells[1] for line in table.output.splitlines() if "│" in line
+             for cells in [[c.strip() for c in line.split("│")[1:3]]]}
+    assert shown["到位资金"] == "200万元" and shown["签约金额"] == "0万元"
+    assert not any(v.endswith("元") and not v.endswith("万元") for v in shown.values())
+
+
 def test_a_units_dispatch_list(cli_db: tuple[Engine, str]) -> None:
     app = app_for(cli_db[0])
     result = runner.invoke(app, ["dispatch", "--unit", "河津市工业和信息化局（测试）", "--as-of", "2025-06-30",

@@ -146,6 +146,15 @@ def parse_count(text: str) -> int:
     return int(n.value)
 
 
+def format_wan(amount: Decimal | int | None) -> str:
+    """Money in 万元 whatever its size (0万元, 8600万元, 36000万元): for figures read down one column, where 0元 beside
+    1.2亿元 would be read in different units."""
+    if amount is None:
+        return ""
+    wan = (Decimal(amount) / 10_000).quantize(Decimal("0.01"))
+    return f"{wan.normalize() if wan else Decimal(0):f}万元"
+
+
 def format_yuan(amount: Decimal | None) -> str:
     """Show money as offices write it: 亿元 from 1e8, 万元 from 1e4, else 元."""
     if amount is None:

@@ -16,7 +16,7 @@ from rich.table import Table
 from xiaodi.cli_options import DbOption, JsonOption, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed
-from xiaodi.core.numbers import format_yuan
+from xiaodi.core.numbers import format_wan
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.figures.compute import compute_figures
 from xiaodi.figures.metrics import FIGURE_KEYS, MONEY_KEYS, metric_label
@@ -49,7 +49,7 @@ def figures(region: RegionOption = None, unit: UnitOption = None, date_from: Fro
     table = Table("指标", "数值", "键", title=title)
     for key in FIGURE_KEYS:
         value = computed.values[key]
-        shown = format_yuan(value) if key in MONEY_KEYS else str(value)  # type: ignore[arg-type]
+        shown = format_wan(value) if key in MONEY_KEYS else str(value)  # one unit down the column
         table.add_row(metric_label(key), shown, key)
     console.print(table)
 
