@@ -98,9 +98,9 @@ MOVES = {
     "agreements": (None, None, "已签约", "履行完毕"),  # agreements have no state workflow on the pages
     "bases": (None, None, "已申报", "已挂牌"),  # nor do bases (their life is the office's, on the base page)
 }
-EDIT = {"universities": "联系人", "enterprises": "联系人", "departments": "联系人", "experts": "职称", "achievements": "团队",
-        "platforms": "研究方向", "demands": "需求名称", "agreements": "协议名称", "projects": "项目名称",
-        "bases": "地址", "base_activities": "活动内容"}
+EDIT = {"universities": "联系人", "enterprises": "联系人", "departments": "联系人", "experts": "职称",
+        "achievements": "团队", "platforms": "研究方向", "demands": "需求名称", "agreements": "协议名称",
+        "projects": "项目名称", "bases": "地址", "base_activities": "活动内容"}
 
 
 @pytest.fixture
