@@ -24,6 +24,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "对", "有"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "无", "不是"}
 _CENT = Decimal("0.01")
+_MINUS = re.compile(r"^\s*[-－−—–]\s*|^\s*负\s*")
 
 
 class CellProblem(ValueError):
@@ -85,17 +86,31 @@ def _to_decimal(value: float | int) -> Decimal:
         raise CellProblem(f"无法识别的金额“{value}”") from exc
 
 
+def _negative_money(col: ColumnSpec) -> CellProblem:
+    """The one reason every money column gives for a negative amount: "签约金额不能为负数"."""
+    return CellProblem(f"{col.base_header}不能为负数", "金额应为 0 或正数；退款、核减请在备注中说明")
+
+
 def parse_money(col: ColumnSpec, value: Any, unit: str | None = None) -> Decimal:
-    """Money in yuan. Bare numbers are in the header's unit; "500万元", "1.2亿元" carry their own."""
+    """Money in yuan, never negative. Bare numbers are in the header's unit; "500万元", "1.2亿元" carry their own."""
     factor = MONEY_UNITS[unit or col.unit]
     if isinstance(value, bool):
         raise CellProblem("应为金额")
     if isinstance(value, int | float):
+        if value < 0:
+            raise _negative_money(col)
         return (_to_decimal(value) * factor).quantize(_CENT)
     text = cell_text(value)
     try:
         n = parse_stated_number(text)
     except ValueError as exc:
+        if _MINUS.match(text):  # "-30万元": a negative amount, not an unreadable one
+            try:
+                parse_stated_number(_MINUS.sub("", text, count=1))
+            except ValueError:
+                pass
+            else:
+                raise _negative_money(col) from exc
         raise CellProblem(
             f"无法识别的金额“{text}”", f"请填写数字（单位：{unit or col.unit}），或写明单位，如 500万元、1.2亿元"
         ) from exc
@@ -105,7 +120,7 @@ def parse_money(col: ColumnSpec, value: Any, unit: str | None = None) -> Decimal
     absolute = n.is_money or any(ch in text for ch in "万萬亿億")
     amount = n.value if absolute else n.value * factor
     if amount < 0:
-        raise CellProblem("金额不能为负数")
+        raise _negative_money(col)
     return amount.quantize(_CENT)
 
 
@@ -233,7 +248,7 @@ def make_plain_parser(col: ColumnSpec, unit: str | None = None) -> Callable[[Any
 
         def money(raw: Any) -> Decimal:
             cls = raw.__class__
-            if cls is float or cls is int:  # bool is neither: parse_money rejects it
+            if (cls is float or cls is int) and raw >= 0:  # bool is neither: parse_money rejects it, and negatives
                 return (_to_decimal(raw) * factor).quantize(_CENT)
             return parse_money(col, raw, unit)
 
