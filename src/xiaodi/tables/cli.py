@@ -22,7 +22,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.tables import all_tables, export_file, get_table, import_file, write_template
 from xiaodi.tables.result import ImportFailed
-from xiaodi.tables.writers import column_help
+from xiaodi.tables.writers import column_notes
 
 console = cli_console()
 err_console = cli_console(stderr=True)
@@ -56,7 +56,7 @@ def list_tables(name: str | None = None) -> None:
                 col.header,
                 col.type.label,
                 "是" if col.required else "",
-                column_help(col).split("；", 2)[-1] if "；" in column_help(col)[3:] else "",
+                "；".join(column_notes(col)),
             )
         console.print(table)
 

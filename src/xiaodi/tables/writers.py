@@ -32,7 +32,13 @@ class RowWriter(Protocol):
 
 
 def column_help(col: ColumnSpec) -> str:
-    parts = [f"{'必填' if col.required else '选填'}；{col.type.label}"]
+    """A column's help in the template (批注, 填写说明): 必填/选填, its type, then its notes."""
+    return "；".join([f"{'必填' if col.required else '选填'}", col.type.label, *column_notes(col)])
+
+
+def column_notes(col: ColumnSpec) -> list[str]:
+    """What a column's help says beyond 必填 and its type (the 说明 of ``xiaodi tables``), one note an item."""
+    parts: list[str] = []
     if col.type is ColType.MONEY:
         parts.append(f"单位：{col.unit}；也可写“500万元”“1.2亿元”")
     if col.type is ColType.DATE:
@@ -58,7 +64,7 @@ def column_help(col: ColumnSpec) -> str:
         parts.append("只读：导出供参考，导入时忽略")
     if col.help:
         parts.append(col.help)
-    return "；".join(parts)
+    return parts
 
 
 class XlsxTableWriter:
