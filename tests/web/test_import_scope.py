@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseType, ProgrammeBase
 from xiaodi.demands.models import Demand, DemandTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person, Region
 from xiaodi.directory.service import create_organisation
-from xiaodi.projects.models import Project, ProjectStageChange
+from xiaodi.projects.models import Agreement, Project, ProjectStageChange
 from xiaodi.tables import get_table, import_table
 
 from .conftest import ACTOR, World, csrf_for
@@ -399,3 +399,15 @@ def test_a_large_import_runs_as_a_job_with_its_progress_and_its_row_errors_on_th
     session.flush()
     page = c.get(f"/jobs/{failed_run.id}").text
     assert "失败" in page and "第 3 行" in page and REFUSED in page and "数据库未作任何修改" in page
+
+
+def test_a_file_with_only_its_header_row_is_refused_on_the_import_page(login: Callable[[str], TestClient],
+                                                                       session: Session) -> None:
+    """The 协议清单 of a tester held its header and no rows: the page says there are no data rows and offers no
+    confirmation, as the command line does, instead of a report of 共 0 行."""
+    c = login("admin")
+    before = session.scalar(select(func.count()).select_from(Agreement))
+    status, text, _errors = _check(c, "agreements", "协议编号,协议名称,协议类型,签约日期,签约各方\n".encode("utf-8-sig"))
+    assert status in (200, 422) and "没有数据行" in text and "共 0 行" not in text
+    assert not re.search(r'name="upload_id"', text)
+    assert session.scalar(select(func.count()).select_from(Agreement)) == before
