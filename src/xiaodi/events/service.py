@@ -68,7 +68,9 @@ def _enum(enum: Any, value: Any, label: str) -> Any:
         raise ValidationFailed(f"{label}无效：“{str(value)[:20]}”，可选：{'、'.join(enum.labels().values())}") from exc
 
 
-def _dates(starts_on: dt.date | None, ends_on: dt.date | None, what: str) -> None:
+def check_dates(starts_on: dt.date | None, ends_on: dt.date | None, what: str = "活动") -> None:
+    """The dates of an event or a secondment (挂职): a start between 2000 and 2100, an end not before it. The pages,
+    the API and the 活动清单 import (``tables.event_tables.check_event``) apply the same rule."""
     if starts_on is None:
         raise ValidationFailed(f"请填写{what}开始日期")
     if not dt.date(2000, 1, 1) <= starts_on <= dt.date(2100, 12, 31):
@@ -108,7 +110,7 @@ def create_event(
     access.require_runner(viewer, "登记活动")
     name_ = _text(name, "活动名称", limit=300, required=True)
     kind_ = _enum(EventKind, kind, "活动类别")
-    _dates(starts_on, ends_on, "活动")
+    check_dates(starts_on, ends_on, "活动")
     state_ = _state_for(state, starts_on)
     if region_id is None:
         raise ValidationFailed("请选择活动所在地区")
@@ -140,7 +142,7 @@ def update_event(session: Session, viewer: Viewer, event_id: int, changes: dict[
     for key, label in (("venue", "地点"), ("description", "活动内容"), ("agenda", "议程")):
         if key in clean:
             clean[key] = _text(clean[key], label, limit=300 if key == "venue" else 20_000)
-    _dates(clean.get("starts_on", event.starts_on), clean.get("ends_on", event.ends_on), "活动")
+    check_dates(clean.get("starts_on", event.starts_on), clean.get("ends_on", event.ends_on), "活动")
     if "state" in clean or "starts_on" in clean:
         _state_for(clean.get("state", event.state), clean.get("starts_on", event.starts_on))
     update_fields(session, event, clean, actor=viewer.actor, allowed=EVENT_FIELDS, label=f"活动“{event.name}”",
@@ -288,7 +290,7 @@ def add_secondment(
         access.require_runner(viewer, "登记挂职")
     name = _text(person_name, "挂职人员姓名", limit=60, required=True)
     post_ = _text(post, "挂职岗位", limit=120, required=True)
-    _dates(starts_on, ends_on, "挂职")
+    check_dates(starts_on, ends_on, "挂职")
     unit = _org(session, unit_id, "挂职单位")
     unit_text = unit.name if unit is not None else _text(unit_name, "挂职单位", limit=200, required=True)
     _org(session, home_org_id, "派出单位")

@@ -4,6 +4,7 @@ held every spring)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core import audit
 from xiaodi.core.models import model_snapshot
+from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventState, OutcomeMetric
+from xiaodi.events.service import check_dates
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import ColType, ColumnSpec, TableSpec, choices_from_labels
 
@@ -61,14 +64,15 @@ def store_outcomes(ctx: ImportContext, record_id: int, new: dict[str, Any], old:
 
 def check_event(ctx: ImportContext, number: int, values: dict[str, Any],
                 existing_id: int | None) -> list[tuple[str, str, str | None]]:
-    """The events service's rules for a row: an event after today has not been held, and only a held event has
-    outcomes (an import wrote a future 已举办 fair with its 提供岗位)."""
+    """The events service's rules for a row: its dates (``events.service.check_dates``: an end not before the
+    start — an import wrote a fair that ended before it began), an event after today has not been held, and only a
+    held event has outcomes (an import wrote a future 已举办 fair with its 提供岗位)."""
+    problems = _date_problems(values.get("starts_on"), values.get("ends_on"))
     state = values.get("state")
     if state is None and existing_id is not None:
         state = ctx.session.scalar(select(Event.state).where(Event.id == existing_id))
     held = str(state or EventState.HELD.value) == EventState.HELD.value
     starts = values.get("starts_on")
-    problems: list[tuple[str, str, str | None]] = []
     if held and starts is not None and starts > local_today():
         problems.append(("state", f"活动开始日期 {starts:%Y-%m-%d} 在今天之后，尚未举办，状态不能为已举办",
                          "请填写“筹备中”，举办后再改为已举办"))
@@ -79,6 +83,21 @@ def check_event(ctx: ImportContext, number: int, values: dict[str, Any],
                 problems.append((key, f"活动尚未举办（{EventState(str(state)).label}），不能填写{what}",
                                  "举办后再填写活动成效"))
     return problems
+
+
+def _date_problems(starts: dt.date | None, ends: dt.date | None) -> list[tuple[str, str, str | None]]:
+    """``check_dates`` of the service, each problem on its column: the start alone, then the end against it."""
+    if starts is None:
+        return []  # 开始日期 is required: the empty cell is reported already
+    try:
+        check_dates(starts, None, "活动")
+    except ValidationFailed as exc:
+        return [("starts_on", exc.message, None)]
+    try:
+        check_dates(starts, ends, "活动")
+    except ValidationFailed as exc:
+        return [("ends_on", exc.message, f"结束 {ends:%Y-%m-%d}，开始 {starts:%Y-%m-%d}；一天的活动，两者相同或结束日期留空")]
+    return []
 
 
 EVENTS = TableSpec(

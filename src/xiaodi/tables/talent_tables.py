@@ -8,9 +8,29 @@ the university and the start date.
 
 from __future__ import annotations
 
+from typing import Any
+
 from xiaodi.events.models import Internship, InternshipState
+from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
+from xiaodi.talent.internships import internship_problems
 from xiaodi.talent.models import Talent, TalentMode
+
+_INTERNSHIP_HINTS = {
+    "ends_on": "请核对起止日期；结束日期应在开始日期当天或之后",
+    "days": "请填写实习的天数（正整数），不清楚可留空",
+    "subsidy_amount": "没有补贴请留空或填 0",
+}
+
+
+def check_internship_row(ctx: ImportContext, number: int, values: dict[str, Any],
+                         existing_id: int | None) -> list[tuple[str, str, str | None]]:
+    """The internships service's rules for a row (``talent.internships.internship_problems``): an end not before
+    the start, at least one day, no negative subsidy — a tester's row had all three wrong, and it was written."""
+    problems = internship_problems(starts_on=values.get("starts_on"), ends_on=values.get("ends_on"),
+                                   days=values.get("days"), subsidy_amount=values.get("subsidy_amount"))
+    return [(key, reason, _INTERNSHIP_HINTS.get(key)) for key, reason in problems]
+
 
 TALENTS = TableSpec(
     name="talents",
@@ -64,4 +84,5 @@ INTERNSHIPS = TableSpec(
                    choices=choices_from_labels(InternshipState.labels())),
         ColumnSpec("note", "备注"),
     ],
+    check_row=check_internship_row,
 )

@@ -19,6 +19,29 @@ from xiaodi.talent import access
 from xiaodi.talent.models import InternshipPost
 
 
+def internship_problems(*, starts_on: dt.date | None, ends_on: dt.date | None, days: int | None = None,
+                        subsidy_amount: Decimal | None = None) -> list[tuple[str, str]]:
+    """The rules of one internship's dates, days and subsidy, as (field, reason): an end not before the start, at
+    least one day, no negative subsidy. Placing a student (``place_student``) and the 实习实训信息表 import
+    (``tables.talent_tables``) apply them alike; empty when the internship keeps them."""
+    problems: list[tuple[str, str]] = []
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        problems.append(("ends_on", "结束日期不能早于开始日期"))
+    if days is not None and days < 1:
+        problems.append(("days", "实习天数应至少为 1 天"))
+    if subsidy_amount is not None and subsidy_amount < 0:
+        problems.append(("subsidy_amount", "实习补贴不能为负数"))
+    return problems
+
+
+def check_internship(*, starts_on: dt.date | None, ends_on: dt.date | None, days: int | None = None,
+                     subsidy_amount: Decimal | None = None) -> None:
+    """``internship_problems`` as the pages and the API see it: the first problem, as ``ValidationFailed``."""
+    problems = internship_problems(starts_on=starts_on, ends_on=ends_on, days=days, subsidy_amount=subsidy_amount)
+    if problems:
+        raise ValidationFailed(problems[0][1])
+
+
 def offer_post(
     session: Session, viewer: Viewer, *, title: str, host_org_id: int, places: int, starts_on: dt.date,
     ends_on: dt.date, base_id: int | None = None, daily_subsidy: Decimal | None = None,
@@ -67,6 +90,7 @@ def place_student(
         raise Conflict(f"岗位“{post.title}”的 {post.places} 个名额已满")
     days = (end - start).days + 1
     subsidy = (post.daily_subsidy or Decimal(0)) * days if post.daily_subsidy is not None else None
+    check_internship(starts_on=start, ends_on=end, days=days, subsidy_amount=subsidy)
     internship = Internship(post_id=post.id, base_id=post.base_id, host_org_id=post.host_org_id,
                             university_id=university.id, region_id=post.region_id, student_name=student_name.strip(),
                             major=(major or "").strip() or None, position=post.title, starts_on=start, ends_on=end,
