@@ -386,3 +386,15 @@ def test_the_note_of_a_one_stop_application_is_held_to_the_forms_2000_characters
     app = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)],
                                  details={"说明": "材" * 2000})
     assert len(app.details["说明"]) == 2000
+
+
+def test_a_talent_brought_in_after_today_is_refused_on_the_register(session: Session, tw: TalentWorld) -> None:
+    """The register's pages and API refuse a 引进日期 after today, as the 引进人才登记表 import does."""
+    people = session.scalar(select(func.count()).select_from(Person))
+    with pytest.raises(ValidationFailed, match="引进日期 2030-01-01 晚于今天.*不能登记尚未引进的人才"):
+        service.register_talent(session, tw.office, name="未来人", region_id=tw.hejin.id,
+                                introduced_on=dt.date(2030, 1, 1))
+    assert session.scalar(select(func.count()).select_from(Person)) == people
+    today = service.register_talent(session, tw.office, name="今日到岗", region_id=tw.hejin.id,
+                                    introduced_on=local_today())
+    assert today.introduced_on == local_today()

@@ -10,11 +10,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.events.models import Internship, InternshipState
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import Choice, CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
 from xiaodi.talent.internships import internship_problems
 from xiaodi.talent.models import Talent, TalentMode
+from xiaodi.talent.service import check_introduced_on
+
+
+def check_talent(ctx: ImportContext, number: int, values: dict[str, Any],
+                 existing_id: int | None) -> list[tuple[str, str, str | None]]:
+    """The talent service's rule for a row (``talent.service.check_introduced_on``): a talent is registered once
+    brought in — 引进日期 not after today (a tester's 2030-01-01 was written)."""
+    day = values.get("introduced_on")
+    if day is None:
+        return []
+    if existing_id is not None and ctx.session.scalar(
+            select(Talent.introduced_on).where(Talent.id == existing_id)) == day:
+        return []  # a stored date the row does not change
+    try:
+        check_introduced_on(day)
+    except ValidationFailed as exc:
+        return [("introduced_on", exc.message, f"请填写实际引进的日期（今天是 {local_today():%Y-%m-%d}），引进后再导入")]
+    return []
+
 
 _INTERNSHIP_HINTS = {
     "ends_on": "请核对起止日期；结束日期应在开始日期当天或之后",
@@ -57,6 +80,7 @@ TALENTS = TableSpec(
         ColumnSpec("evidence", "证明材料", ColType.LIST, example="博士学位证书；劳动合同"),
         ColumnSpec("note", "备注"),
     ],
+    check_row=check_talent,
 )
 
 INTERNSHIPS = TableSpec(

@@ -88,6 +88,14 @@ def region_chain(session: Session, region_id: int | None) -> list[int]:
 # ---- the register (人才登记) ---------------------------------------------------------------------------------
 
 
+def check_introduced_on(day: dt.date | None) -> None:
+    """A talent is registered once brought in: 引进日期 not after today. The register's pages and API
+    (``register_talent``) and the 引进人才登记表 import (``tables.talent_tables``) apply the same rule."""
+    today = local_today()
+    if day is not None and day > today:
+        raise ValidationFailed(f"引进日期 {day:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记尚未引进的人才")
+
+
 def register_talent(
     session: Session, viewer: Viewer, *, name: str, region_id: int, id_number: str | None = None,
     phone: str | None = None, tier: str | int | None = None, category: str | None = None,
@@ -101,6 +109,7 @@ def register_talent(
     name = _clean(name)
     if not name and person_id is None:
         raise ValidationFailed("姓名不能为空")
+    check_introduced_on(introduced_on)
     number = validate_id_number(id_number) if id_number else None
     tier_row = _tier(session, tier)
     try:
