@@ -391,7 +391,7 @@ def test_the_note_of_a_one_stop_application_is_held_to_the_forms_2000_characters
 def test_a_talent_brought_in_after_today_is_refused_on_the_register(session: Session, tw: TalentWorld) -> None:
     """The register's pages and API refuse a 引进日期 after today, as the 引进人才登记表 import does."""
     people = session.scalar(select(func.count()).select_from(Person))
-    with pytest.raises(ValidationFailed, match="引进日期 2030-01-01 晚于今天.*不能登记尚未引进的人才"):
+    with pytest.raises(ValidationFailed, match=r"引进日期 2030-01-01 晚于今天.*不能登记尚未引进的人才"):
         service.register_talent(session, tw.office, name="未来人", region_id=tw.hejin.id,
                                 introduced_on=dt.date(2030, 1, 1))
     assert session.scalar(select(func.count()).select_from(Person)) == people

@@ -407,7 +407,8 @@ def test_a_file_with_only_its_header_row_is_refused_on_the_import_page(login: Ca
     confirmation, as the command line does, instead of a report of 共 0 行."""
     c = login("admin")
     before = session.scalar(select(func.count()).select_from(Agreement))
-    status, text, _errors = _check(c, "agreements", "协议编号,协议名称,协议类型,签约日期,签约各方\n".encode("utf-8-sig"))
+    header_only = "协议编号,协议名称,协议类型,签约日期,签约各方\n".encode("utf-8-sig")
+    status, text, _errors = _check(c, "agreements", header_only)
     assert status in (200, 422) and "没有数据行" in text and "共 0 行" not in text
     assert not re.search(r'name="upload_id"', text)
     assert session.scalar(select(func.count()).select_from(Agreement)) == before

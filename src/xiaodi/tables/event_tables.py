@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.core import audit
-from xiaodi.core.models import model_snapshot
 from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.models import model_snapshot
 from xiaodi.core.settings import local_today
 from xiaodi.events.models import Event, EventKind, EventOutcome, EventState, OutcomeMetric
 from xiaodi.events.service import check_dates
@@ -96,7 +96,8 @@ def _date_problems(starts: dt.date | None, ends: dt.date | None) -> list[tuple[s
     try:
         check_dates(starts, ends, "活动")
     except ValidationFailed as exc:
-        return [("ends_on", exc.message, f"结束 {ends:%Y-%m-%d}，开始 {starts:%Y-%m-%d}；一天的活动，两者相同或结束日期留空")]
+        return [("ends_on", exc.message,
+                 f"结束 {ends:%Y-%m-%d}，开始 {starts:%Y-%m-%d}；一天的活动，两者相同或结束日期留空")]
     return []
 
 

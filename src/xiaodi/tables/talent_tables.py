@@ -35,7 +35,8 @@ def check_talent(ctx: ImportContext, number: int, values: dict[str, Any],
     try:
         check_introduced_on(day)
     except ValidationFailed as exc:
-        return [("introduced_on", exc.message, f"请填写实际引进的日期（今天是 {local_today():%Y-%m-%d}），引进后再导入")]
+        return [("introduced_on", exc.message,
+                 f"请填写实际引进的日期（今天是 {local_today():%Y-%m-%d}），引进后再导入")]
     return []
 
 
