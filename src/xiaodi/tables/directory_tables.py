@@ -245,6 +245,24 @@ EXPERTS = TableSpec(
     ],
 )
 
+# The 简称/别名 column's hooks: aliases are read, checked and added beside the organisation's row.
+ALIAS_HOOKS: dict[str, Any] = {"load_virtual": load_aliases, "check_virtual": check_aliases,
+                               "store_virtual": store_aliases}
+
+
+def _unit_columns(name_label: str, example: str, aliases: tuple[str, ...], code_example: str,
+                  region_required: bool = False) -> list[ColumnSpec]:
+    """The name, credit code and region of a unit's row (企业信息表, 政府部门信息表): the name identifies it."""
+    return [
+        ColumnSpec("name", name_label, required=True, natural_key=True, name_like=True, example=example,
+                   aliases=aliases, width=30),
+        ColumnSpec("code", "统一社会信用代码", unique=True, example=code_example, aliases=("信用代码",),
+                   pattern=CREDIT_CODE, pattern_help="统一社会信用代码为 18 位数字或大写字母", width=22),
+        ColumnSpec("region_id", "所在地区", ColType.REGION_REF, required=region_required, example="山西省运城市河津市",
+                   aliases=("所在地", "地区")),
+    ]
+
+
 ENTERPRISES = TableSpec(
     name="enterprises",
     title="企业信息表",
@@ -252,29 +270,7 @@ ENTERPRISES = TableSpec(
     fixed={"kind": OrgKind.ENTERPRISE.value},
     description="参与合作的企业；企业名称为识别记录的标识。",
     columns=[
-        ColumnSpec(
-            "name",
-            "企业名称",
-            required=True,
-            natural_key=True,
-            name_like=True,
-            example="山西示例新材料有限公司",
-            aliases=("单位名称", "公司名称", "企业"),
-            width=30,
-        ),
-        ColumnSpec(
-            "code",
-            "统一社会信用代码",
-            unique=True,
-            example="91140800MA0K000001",
-            aliases=("信用代码",),
-            pattern=CREDIT_CODE,
-            pattern_help="统一社会信用代码为 18 位数字或大写字母",
-            width=22,
-        ),
-        ColumnSpec(
-            "region_id", "所在地区", ColType.REGION_REF, example="山西省运城市河津市", aliases=("所在地", "地区")
-        ),
+        *_unit_columns("企业名称", "山西示例新材料有限公司", ("单位名称", "公司名称", "企业"), "91140800MA0K000001"),
         ColumnSpec(
             "industry_code",
             "行业代码",
@@ -291,9 +287,7 @@ ENTERPRISES = TableSpec(
         ALIASES,
         ColumnSpec("note", "备注"),
     ],
-    load_virtual=load_aliases,
-    check_virtual=check_aliases,
-    store_virtual=store_aliases,
+    **ALIAS_HOOKS,
 )
 
 
@@ -304,35 +298,13 @@ DEPARTMENTS = TableSpec(
     fixed={"kind": OrgKind.GOVERNMENT.value},
     description="政府部门和事业单位（牵头单位、责任单位、活动主办单位、人才服务的办理部门）；单位名称为识别记录的标识。",
     columns=[
-        ColumnSpec(
-            "name",
-            "单位名称",
-            required=True,
-            natural_key=True,
-            name_like=True,
-            example="河津市人民政府",
-            aliases=("部门名称", "机关名称", "单位"),
-            width=30,
-        ),
-        ColumnSpec(
-            "code",
-            "统一社会信用代码",
-            unique=True,
-            example="11140882012345678X",
-            aliases=("信用代码",),
-            pattern=CREDIT_CODE,
-            pattern_help="统一社会信用代码为 18 位数字或大写字母",
-            width=22,
-        ),
-        ColumnSpec("region_id", "所在地区", ColType.REGION_REF, required=True, example="山西省运城市河津市",
-                   aliases=("所在地", "地区")),
+        *_unit_columns("单位名称", "河津市人民政府", ("部门名称", "机关名称", "单位"), "11140882012345678X",
+                       region_required=True),
         *_contacts(),
         ColumnSpec("address", "地址", example="河津市黄河大道", aliases=("通讯地址",)),
         ColumnSpec("description", "职能简介", aliases=("简介", "主要职能"), width=40),
         ALIASES,
         ColumnSpec("note", "备注"),
     ],
-    load_virtual=load_aliases,
-    check_virtual=check_aliases,
-    store_virtual=store_aliases,
+    **ALIAS_HOOKS,
 )
