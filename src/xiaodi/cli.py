@@ -12,7 +12,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from xiaodi.cli_options import DbOption, cli_console, engine_for, input_file, opened_engines, output_file
+from xiaodi.cli_options import DbOption, cli_console, engine_for, input_file, opened_engines
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.migrate import NOT_INITIALISED, NOT_UPGRADED, is_initialised
 from xiaodi.core.paths import os_error_in, path_problem
@@ -62,7 +62,8 @@ def db_init(db: DbOption = None) -> None:
 
 @db_app.command("backup")
 def db_backup(
-    out: Annotated[Path, typer.Option("--out", help="备份文件（新文件，不覆盖已有文件）", callback=output_file)],
+    # no output_file check: a backup makes its folder (backups/…), and a folder it cannot make is said by main()
+    out: Annotated[Path, typer.Option("--out", help="备份文件（新文件，不覆盖已有文件；所在文件夹不存在时新建）")],
     db: DbOption = None,
 ) -> None:
     """备份整个数据库（PostgreSQL 用 pg_dump，SQLite 用在线备份），服务不停。"""

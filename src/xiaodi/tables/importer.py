@@ -158,10 +158,11 @@ def import_table(
             done += len(chunk)
         if progress:
             progress(done, done)
-    if not done and not result.skipped:  # a header alone is not an import of nothing: say so, and fail
-        raise fail(f"只有表头（第 {header_row} 行），没有数据行，未导入任何记录", None,
-                   "请在表头下方逐行填写数据后再导入")
-    if not done:  # the template as downloaded: its example row is skipped, as it always was, with a word
+    if not done and not result.skipped:  # nothing to write — said in words, not as an error: an empty list's
+        # export (its header alone) must import back unchanged like any other export (#18 item 1)
+        result.warnings.append(f"只有表头（第 {header_row} 行），没有数据行，未导入任何记录；"
+                               "如需导入，请在表头下方逐行填写数据")
+    elif not done:  # the template as downloaded: its example row is skipped, as it always was, with a word
         result.warnings.append(f"只有示例行（以{EXAMPLE_MARK}开头，已跳过），没有数据行，未导入任何记录")
     result.warnings.extend(ctx.warnings)
     if result.errors:
