@@ -171,3 +171,8 @@ def test_a_region_filter_that_names_no_region_is_said_so(login, monkeypatch, tmp
     assert r.status_code == 422 and "未找到地区“火星”" in r.text
     assert "未找到地区“火星”" in ent.get("/match", params={"text": "煤层气开发", "region": "火星"}).text
     assert ent.get("/api/match", params={"text": "煤层气开发", "region": "山西"}).status_code == 200
+    # the 需求所在地 (a prior, not a filter) is held to the same: 火星 was matched as though no place was given
+    r = ent.get("/api/match", params={"text": "煤层气开发", "place": "火星"})
+    assert r.status_code == 422 and "未找到地区“火星”" in r.text
+    assert "未找到地区“火星”" in ent.get("/match", params={"text": "煤层气开发", "place": "火星"}).text
+    assert ent.get("/api/match", params={"text": "煤层气开发", "place": "山西运城"}).status_code == 200

@@ -22,21 +22,20 @@ from xiaodi.directory.models import Region
 COUNTED_NOTE = "已挂牌，不含已撤销"
 
 
+def _live() -> list[ColumnElement[bool]]:
+    """Bases still in the programme, whatever their step: not revoked, not retired."""
+    return [ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.REVOKED]
+
+
 def counted_bases(date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[ColumnElement[bool]]:
     """共建基地 (Metric.BASES): a base plaqued (挂牌, ``plaque_on``) — in the period, when one is given — that is
     neither revoked (撤销) nor retired. The figures card and the 基地建设 section both count this."""
-    conds: list[ColumnElement[bool]] = [ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.REVOKED,
-                                        ProgrammeBase.plaque_on.is_not(None)]
+    conds = [*_live(), ProgrammeBase.plaque_on.is_not(None)]
     if date_from is not None:
         conds.append(ProgrammeBase.plaque_on >= date_from)
     if date_to is not None:
         conds.append(ProgrammeBase.plaque_on <= date_to)
     return conds
-
-
-def _live() -> list[ColumnElement[bool]]:
-    """Bases still in the programme, whatever their step: not revoked, not retired."""
-    return [ProgrammeBase.retired_at.is_(None), ProgrammeBase.state != BaseState.REVOKED]
 
 
 @dataclass(frozen=True)

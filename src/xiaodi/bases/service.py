@@ -39,7 +39,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, update_fields
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import local_today, not_after_today
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.projects.models import DispatchItem
@@ -310,20 +310,11 @@ def take_step(
     return base
 
 
-def _not_after_today(day: dt.date, label: str, what: str) -> None:
-    """A day on which something has already happened (活动日期, 结对日期) is not after today, as a step's day."""
-    today = local_today()
-    if day > today:
-        raise ValidationFailed(f"{label} {day} 晚于今天（{today}），不能登记{what}")
-
-
 def _step_day(base: ProgrammeBase, step: Step, on: dt.date | None) -> dt.date:
     """The day a step is dated (办理日期): not after today — a base is not 已挂牌 on a future day — and not before
     the base's previous dated step (认定日期, 挂牌日期), so its life reads in order."""
-    today = local_today()
-    day = on or today
-    if day > today:
-        raise ValidationFailed(f"{step.label}日期 {day} 晚于今天（{today}），不能登记尚未发生的{step.label}")
+    day = on or local_today()
+    not_after_today(day, f"{step.label}日期", f"尚未发生的{step.label}")
     dated = [(d, label) for d, label in ((base.recognised_on, "认定"), (base.plaque_on, "挂牌")) if d is not None]
     if dated:
         last, label = max(dated)
@@ -360,7 +351,7 @@ def record_activity(
                    "基地的依托单位、合作高校、牵头单位或所在地区的校地合作办公室")
     if BaseState(base.state) not in (BaseState.PLAQUED, BaseState.OPERATING):
         raise ValidationFailed(f"基地“{base.name}”目前{BaseState(base.state).label}，挂牌后才能记录活动")
-    _not_after_today(held_on, "活动日期", "尚未举行的活动")
+    not_after_today(held_on, "活动日期", "尚未举行的活动")
     if participants is not None and not 0 <= participants <= MAX_PEOPLE:
         raise ValidationFailed(f"参加人次应为非负整数，最多 {MAX_PEOPLE}")
     if days is not None and not 1 <= days <= MAX_DAYS:
@@ -418,7 +409,7 @@ def create_pairing(
     if note and len(note) > 2000:
         raise ValidationFailed("备注最多 2000 个字")
     if started_on is not None:
-        _not_after_today(started_on, "结对日期", "尚未建立的结对")
+        not_after_today(started_on, "结对日期", "尚未建立的结对")
     pairing = create(session, Pairing(university_id=university_id, lead_unit_id=lead_unit_id, region_id=region_id,
                                       started_on=started_on, note=(note or "").strip() or None),
                      actor=viewer.actor, label="结对")
@@ -461,7 +452,7 @@ def update_pairing(
     members = _members(session, add_member_ids, pairing.lead_unit_id)
     changes: dict[str, Any] = {}
     if started_on is not None:
-        _not_after_today(started_on, "结对日期", "尚未建立的结对")
+        not_after_today(started_on, "结对日期", "尚未建立的结对")
         changes["started_on"] = started_on
     if ended_on is not None:
         changes["ended_on"] = ended_on

@@ -133,6 +133,25 @@ def local_today() -> dt.date:
     return get_settings().today()
 
 
+def after_today(day: dt.date | None, label: str, what: str) -> str | None:
+    """Why a day on which something must already have happened (签约日期, 到位日期, 活动日期 …) is refused when it is
+    after the deployment's today, else None: one rule and one wording for the services and the tables' row checks
+    ("签约日期 2030-01-01 晚于今天（2026-12-07），不能登记尚未签订的协议")."""
+    today = local_today()
+    if day is None or day <= today:
+        return None
+    return f"{label} {day:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记{what}"
+
+
+def not_after_today(day: dt.date | None, label: str, what: str) -> None:
+    """Refuse (``ValidationFailed``) a day after today on which something must already have happened."""
+    from xiaodi.core.errors import ValidationFailed
+
+    problem = after_today(day, label, what)
+    if problem is not None:
+        raise ValidationFailed(problem)
+
+
 def local_minute(value: dt.datetime) -> str:
     """A moment as people read it where the deployment is (``XIAODI_TIMEZONE``): ``2026-12-07 13:37``. Times are
     stored in UTC; a naive one (an old record, a hand-written value) is taken as UTC."""

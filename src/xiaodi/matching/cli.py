@@ -223,7 +223,6 @@ def match(
             return
         if not text:
             raise ValidationFailed("请给出需求文本，或用 --batch 指定批量文件")
-        service.check_place(session, place)
         answer = service.match_answer(session, text, target, top, filters, place=place).as_dict()
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))

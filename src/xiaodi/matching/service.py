@@ -571,7 +571,12 @@ def _check_region_filter(session: Session, index: HybridIndex, wanted: Any,
         return
     if matches is not None and any(matches(r.meta.get("region")) for r in index.records.values()):
         return  # the filter's own predicate (make_filters): a region some record carries
-    raise ValidationFailed(f"未找到地区“{want[:40]}”，请填写省、市或县的名称，如“山西”“运城市”“河津”")
+    raise ValidationFailed(_no_region(want))
+
+
+def _no_region(want: str) -> str:
+    """The words for a typed 地区 or 需求所在地 that names no province, city or county (火星)."""
+    return f"未找到地区“{want[:40]}”，请填写省、市或县的名称，如“山西”“运城市”“河津”"
 
 
 def make_filters(target: str, filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -659,17 +664,19 @@ def _top(top_k: int) -> int:
 
 
 def place_context(session: Session, place: str | None) -> QueryContext:
-    """The asking side's place written freely ("山西运城", "深圳") as the ranking's 就近 context."""
-    found = service_for(session).places(session).find(place) if place and place.strip() else Place()
+    """The asking side's place written freely ("山西运城", "深圳") as the ranking's 就近 context (``check_place``)."""
+    want = (place or "").strip()
+    found = service_for(session).places(session).find(want) if want else Place()
+    if want and found == Place():
+        raise ValidationFailed(_no_region(want))
     return QueryContext(region=found.province, city=found.city)
 
 
 def check_place(session: Session, place: str | None) -> None:
     """A 需求所在地 the caller typed must name a province, city or county (火星 names none): refused in the words of
-    the 地区 filter (``_check_region_filter``) rather than silently matched as though no place was given."""
-    want = (place or "").strip()
-    if want and service_for(session).places(session).find(want) == Place():
-        raise ValidationFailed(f"未找到地区“{want[:40]}”，请填写省、市或县的名称，如“山西”“运城市”“河津”")
+    the 地区 filter rather than silently matched as though no place was given — by ``match_answer`` for every
+    interface; the batch asks first to name the row."""
+    place_context(session, place)
 
 
 def match_answer(session: Session, text: str, target: str, top_k: int = 10,

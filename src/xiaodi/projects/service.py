@@ -22,7 +22,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.core.models import model_snapshot, to_jsonable
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import local_today, not_after_today
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandState
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.demands.service import transition as demand_transition
@@ -99,8 +99,7 @@ def create_agreement(
         raise ValidationFailed("协议至少应有两个签约方")
     if amount is not None and Decimal(amount) < 0:
         raise ValidationFailed("签约金额不能为负数")
-    if signed_on is not None:
-        _not_after_today(signed_on, "签约日期", "尚未签订的协议")
+    not_after_today(signed_on, "签约日期", "尚未签订的协议")
     if region_id is not None:
         get_live(session, Region, region_id, "行政区")
     demand = _answered_demand(session, demand_id, claim_id)
@@ -126,13 +125,6 @@ def create_agreement(
         demand_transition(session, actor=actor, demand_id=demand.id, step="contract",
                           reason=f"签订协议“{agreement.title}”")
     return agreement
-
-
-def _not_after_today(day: dt.date, label: str, what: str) -> None:
-    """A day on which something has already happened (签约日期, 到位日期) is not after today."""
-    today = local_today()
-    if day > today:
-        raise ValidationFailed(f"{label} {day} 晚于今天（{today}），不能登记{what}")
 
 
 def _answered_demand(session: Session, demand_id: int | None, claim_id: int | None) -> Demand | None:
@@ -368,7 +360,7 @@ def record_funds(
         raise ValidationFailed(f"项目“{project.name}”已终止，不能再登记到位资金")
     if Decimal(amount) <= 0:
         raise ValidationFailed("到位资金应大于 0；更正已有记录请使用更正功能")
-    _not_after_today(arrived_on, "到位日期", "尚未到位的资金")
+    not_after_today(arrived_on, "到位日期", "尚未到位的资金")
     row = FundRecord(project_id=project.id, amount=Decimal(amount), arrived_on=arrived_on, source=FundSource(source),
                      note=note, recorded_by=actor.name, recorded_by_user_id=actor.user_id)
     create(session, row, actor=actor)
@@ -403,8 +395,7 @@ def correct_funds(
         raise ValidationFailed("更正到位资金必须说明原因")
     if Decimal(amount) < 0:
         raise ValidationFailed("更正后的金额不能为负数")
-    if arrived_on is not None:
-        _not_after_today(arrived_on, "到位日期", "尚未到位的资金")
+    not_after_today(arrived_on, "到位日期", "尚未到位的资金")
     newer = session.scalar(select(FundRecord.id).where(FundRecord.corrects_id == old.id))
     if newer is not None:
         raise Conflict(f"该记录已被更正（更正记录编号 {newer}），请在最新的记录上更正")

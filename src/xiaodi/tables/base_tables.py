@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from xiaodi.bases.models import ActivityKind, BaseActivity, BaseState, ProgrammeBase
 from xiaodi.bases.service import MAX_DAYS, MAX_PEOPLE
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import after_today
 from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
 
@@ -57,10 +57,9 @@ def check_activity(ctx: ImportContext, number: int, values: dict[str, Any],
         if state not in _OPEN:
             problems.append(("base_id", f"基地“{name}”目前{BaseState(state).label}，挂牌后才能记录活动",
                              "请先在基地页面办理审核、认定、挂牌"))
-    held_on, today = values.get("held_on"), local_today()
-    if held_on is not None and held_on > today:
-        problems.append(("held_on", f"活动日期 {held_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记尚未举行的活动",
-                         "活动举行后再导入"))
+    late = after_today(values.get("held_on"), "活动日期", "尚未举行的活动")
+    if late is not None:
+        problems.append(("held_on", late, "活动举行后再导入"))
     kind, people, days = values.get("kind"), values.get("participants"), values.get("days")
     if kind in _BATCHES and "participants" in values and not people:
         problems.append(("participants", f"{ActivityKind(kind).label}须填写参加人次", None))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from xiaodi.bases.models import DEFAULT_BASE_TYPES, BaseState, ProgrammeBase
 from xiaodi.core.contact import PHONE_HELP, PHONE_PATTERN
 from xiaodi.core.models import utcnow
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import after_today
 from xiaodi.demands.models import Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import Organisation
 from xiaodi.directory.service import clean_name
@@ -205,14 +205,14 @@ def store_parties(ctx: ImportContext, record_id: int, new: dict[str, Any], old: 
 def check_agreement(ctx: ImportContext, number: int, values: dict[str, Any],
                     existing_id: int | None) -> list[tuple[str, str, str | None]]:
     """The projects service's rule for a row: an agreement is registered once signed — 签约日期 not after today."""
-    signed_on, today = values.get("signed_on"), local_today()
-    if signed_on is None or signed_on <= today:
+    signed_on = values.get("signed_on")
+    problem = after_today(signed_on, "签约日期", "尚未签订的协议")
+    if problem is None:
         return []
     if existing_id is not None and ctx.session.scalar(
             select(Agreement.signed_on).where(Agreement.id == existing_id)) == signed_on:
         return []  # a stored date the row does not change
-    return [("signed_on", f"签约日期 {signed_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记尚未签订的协议",
-             "请填写实际签约的日期，签约后再导入")]
+    return [("signed_on", problem, "请填写实际签约的日期，签约后再导入")]
 
 
 AGREEMENTS = TableSpec(

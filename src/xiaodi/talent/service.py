@@ -23,7 +23,7 @@ from xiaodi.core import audit
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, flush_or_conflict, get_live
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import local_today, not_after_today
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
 from xiaodi.notifications.models import NoticeKind
 from xiaodi.notifications.service import notify
@@ -91,9 +91,7 @@ def region_chain(session: Session, region_id: int | None) -> list[int]:
 def check_introduced_on(day: dt.date | None) -> None:
     """A talent is registered once brought in: 引进日期 not after today. The register's pages and API
     (``register_talent``) and the 引进人才登记表 import (``tables.talent_tables``) apply the same rule."""
-    today = local_today()
-    if day is not None and day > today:
-        raise ValidationFailed(f"引进日期 {day:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），不能登记尚未引进的人才")
+    not_after_today(day, "引进日期", "尚未引进的人才")
 
 
 def register_talent(
@@ -364,8 +362,7 @@ def apply_one_stop(
     access.require(access.can_apply_service(viewer, card), "用这张人才卡申请")
     today = local_today()
     day = on or today
-    if day > today:
-        raise ValidationFailed(f"申请日期 {day.isoformat()} 晚于今天，不能预先登记申请")
+    not_after_today(day, "申请日期", "尚未提出的申请")
     if not card_is_valid(card, day):
         raise ValidationFailed(f"人才卡当前为“{CardState(card.state).label}”或已过有效期，不能申请")
     if not items:
@@ -765,10 +762,8 @@ def decide_subsidy(session: Session, viewer: Viewer, *, talent_id: int, rule: st
     if dup is not None:
         raise Conflict(f"“{talent.person.name}”的“{r.name}”此前已经认定，本次未作任何更改；"
                        "如需按期发放，请在已有的认定上登记")
-    today = local_today()
-    decided_on = decided_on or today
-    if decided_on > today:
-        raise ValidationFailed(f"认定日期 {decided_on} 晚于今天（{today}），不能登记尚未作出的认定")
+    decided_on = decided_on or local_today()
+    not_after_today(decided_on, "认定日期", "尚未作出的认定")
     grant = SubsidyGrant(talent_id=talent.id, kind=r.kind, rule=r.code, instalment_amount=r.instalment_amount,
                          instalments=r.instalments, region_id=talent.region_id,
                          decided_on=decided_on, decided_by=viewer.name)
@@ -793,9 +788,8 @@ def pay_instalment(session: Session, viewer: Viewer, *, grant_id: int, period: s
     grant = access.get_visible(session, SubsidyGrant, grant_id, viewer, "补贴认定")
     access.require(access.can_decide_subsidy(viewer, grant.region_id), "发放该地区的人才补贴")
     period = _period(period)
+    not_after_today(paid_on, "发放日期", "尚未发放的补贴")
     today = local_today()
-    if paid_on > today:
-        raise ValidationFailed(f"发放日期 {paid_on} 晚于今天（{today}），不能登记尚未发放的补贴")
     if paid_on < grant.decided_on:
         raise ValidationFailed(f"发放日期 {paid_on} 早于该补贴的认定日期 {grant.decided_on}，补贴须认定后才能发放")
     if period > f"{today:%Y-%m}":
