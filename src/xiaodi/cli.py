@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from xiaodi.cli_options import DbOption, cli_console, engine_for, input_file, opened_engines
+from xiaodi.cli_usage import NoArgsIsHelp, UsageError, usage_problem
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.migrate import NOT_INITIALISED, NOT_UPGRADED, is_initialised
 from xiaodi.core.paths import os_error_in, path_problem
@@ -103,7 +104,16 @@ def main() -> None:
     sync_indexes()  # a command's committed changes reach the matching indexes in use
     name_directions()  # a registered, renamed or merged school's names keep its 办学方向 current
     try:
-        app()
+        code = app(standalone_mode=False)  # Click's usage errors reach us, to be said in Chinese
+    except NoArgsIsHelp as exc:  # `xiaodi user`: the group's help, as Click shows it
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        err_console.print(f"[red]错误：[/red]{usage_problem(exc)}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("已中断。")
+        sys.exit(1)
     except XiaodiError as exc:
         err_console.print(f"[red]错误：[/red]{exc.message}")
         sys.exit(2)
@@ -123,6 +133,8 @@ def main() -> None:
             sys.exit(2)
         err_console.print(f"[red]内部错误：[/red]{type(exc).__name__}: {exc}（设置 XIAODI_DEBUG=1 可查看详细信息）")
         sys.exit(1)
+    if isinstance(code, int) and code:  # typer.Exit(code=…) from a command
+        sys.exit(code)
 
 
 def _export_for_account(engine: Engine, table: str, file: Path, username: str) -> int:
