@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xiaodi.core.audit import Actor
 from xiaodi.directory.models import OrgKind, Person, Region
@@ -49,6 +49,14 @@ class ImportContext:
         self._bare_regions: dict[str, list[tuple[int, str]]] = {}  # 河津 → 河津市 (directory.bare_region_name)
         self._codes: dict[tuple[str, tuple[str, ...]], dict[str, int]] = {}
         self._people: dict[tuple[str, int | None], int | NewPerson] = {}
+
+    def keeps_stored(self, column: InstrumentedAttribute[Any], existing_id: int | None, value: Any) -> bool:
+        """Whether the row leaves an existing record's stored value as it is: a rule for new values (a date not
+        after today) must not refuse a row that only brings back what is there, as an export's round trip does."""
+        if existing_id is None:
+            return False
+        key = column.class_.id
+        return bool(self.session.scalar(select(column).where(key == existing_id)) == value)
 
     # ---- organisations ----------------------------------------------------------------------------------
 

@@ -207,11 +207,8 @@ def check_agreement(ctx: ImportContext, number: int, values: dict[str, Any],
     """The projects service's rule for a row: an agreement is registered once signed — 签约日期 not after today."""
     signed_on = values.get("signed_on")
     problem = after_today(signed_on, "签约日期", "尚未签订的协议")
-    if problem is None:
+    if problem is None or ctx.keeps_stored(Agreement.signed_on, existing_id, signed_on):
         return []
-    if existing_id is not None and ctx.session.scalar(
-            select(Agreement.signed_on).where(Agreement.id == existing_id)) == signed_on:
-        return []  # a stored date the row does not change
     return [("signed_on", problem, "请填写实际签约的日期，签约后再导入")]
 
 

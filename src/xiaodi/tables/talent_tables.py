@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.events.models import Internship, InternshipState
@@ -27,11 +25,8 @@ def check_talent(ctx: ImportContext, number: int, values: dict[str, Any],
     """The talent service's rule for a row (``talent.service.check_introduced_on``): a talent is registered once
     brought in — 引进日期 not after today (a tester's 2030-01-01 was written)."""
     day = values.get("introduced_on")
-    if day is None:
+    if day is None or ctx.keeps_stored(Talent.introduced_on, existing_id, day):
         return []
-    if existing_id is not None and ctx.session.scalar(
-            select(Talent.introduced_on).where(Talent.id == existing_id)) == day:
-        return []  # a stored date the row does not change
     try:
         check_introduced_on(day)
     except ValidationFailed as exc:
