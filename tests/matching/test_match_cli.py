@@ -150,7 +150,7 @@ def test_a_batch_row_in_no_known_place_and_a_repeated_id_are_each_said_with_thei
     assert [line["id"] for line in lines] == ["D1", "D4", "D1"]
     assert "results" in lines[0]
     assert lines[1]["error"].startswith("第 3 行（编号 D4）：未找到地区“火星县”")
-    assert lines[2]["error"] == "编号 D1 重复：第 2 行与第 4 行"
+    assert lines[2]["error"] == "第 4 行（编号 D1）：编号与第 2 行重复"
 
 
 def test_a_single_query_in_no_known_place_is_refused(run) -> None:

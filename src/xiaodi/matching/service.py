@@ -664,19 +664,13 @@ def _top(top_k: int) -> int:
 
 
 def place_context(session: Session, place: str | None) -> QueryContext:
-    """The asking side's place written freely ("山西运城", "深圳") as the ranking's 就近 context (``check_place``)."""
+    """The asking side's place written freely ("山西运城", "深圳") as the ranking's 就近 context (需求所在地); one that
+    names no province, city or county (火星) is refused in the words of the 地区 filter, by every interface."""
     want = (place or "").strip()
     found = service_for(session).places(session).find(want) if want else Place()
     if want and found == Place():
         raise ValidationFailed(_no_region(want))
     return QueryContext(region=found.province, city=found.city)
-
-
-def check_place(session: Session, place: str | None) -> None:
-    """A 需求所在地 the caller typed must name a province, city or county (火星 names none): refused in the words of
-    the 地区 filter rather than silently matched as though no place was given — by ``match_answer`` for every
-    interface; the batch asks first to name the row."""
-    place_context(session, place)
 
 
 def match_answer(session: Session, text: str, target: str, top_k: int = 10,
