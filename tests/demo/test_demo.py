@@ -321,3 +321,14 @@ def test_the_demo_builds_the_indexes_a_demand_is_matched_against_so_its_server_l
         assert all(svc.in_use(t) for t in service.DEMAND_TARGETS["technology"])
     assert (path.parent / "xiaodi-index-xiaodi-demo" / "university" / "records.jsonl").exists()  # its own index
     service.reset_services()
+
+
+def test_a_reported_base_past_its_proposal_is_dated_as_reported_not_today(db: Session) -> None:
+    """A walk found 认定日期 = the day the demo was built for bases taken from 2021 reports."""
+    from xiaodi.bases.models import BaseState, ProgrammeBase
+
+    dated = db.execute(select(ProgrammeBase.name, ProgrammeBase.recognised_on)
+                       .where(ProgrammeBase.state != BaseState.PROPOSED, ProgrammeBase.recognised_on.is_not(None)))
+    days = dict(dated.tuples().all())
+    assert days, "the demo has recognised bases"
+    assert all(day.year < local_today().year for day in days.values()), days

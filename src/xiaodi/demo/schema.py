@@ -240,7 +240,7 @@ class BaseFact:
     host: str | None = None
     partner: str | None = None
     lead_unit: str | None = None
-    plaque_on: dt.date | None = None
+    plaque_on: dt.date | None = None  # the day its steps (审核, 认定, 挂牌) are dated; never today for a reported base
     capacity: int | None = None
     note: str | None = None
     activities: tuple[tuple[dt.date, str, int | None, str], ...] = ()  # (held_on, kind, participants, summary)

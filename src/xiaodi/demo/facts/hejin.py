@@ -184,7 +184,8 @@ APARTMENTS = (
 
 BASES = (
     BaseFact("江西理工大学河津市钢渣资源化技术转移转化基地", "tech_transfer", R, BaseState.RECOGNISED, host="华鑫源钢铁",
-             partner=JXUST, lead_unit=MIIT, note="依托钢渣绿色处理合作建设"),
+             partner=JXUST, lead_unit=MIIT, plaque_on=dt.date(2021, 12, 1),
+             note="依托钢渣绿色处理合作建设；报道未载认定日期，2021-12-01 为演示假定"),
 )
 
 SXU = "山西大学"  # the demo's university account acts for it (xiaodi.accounts.demo)

@@ -102,7 +102,7 @@ BASES = (
              lead_unit=SCIENCE, plaque_on=CEREMONY, capacity=30, ceremony="芮城县实习实训基地授牌及在外学子座谈会",
              activities=((dt.date(2021, 7, 15), "实习实训", 25, "暑期实习实训"),), batch_days=30),
     BaseFact("大禹生物技术转移转化基地", "tech_transfer", R, BaseState.RECOGNISED, host=DAYU, partner="西北农林科技大学",
-             lead_unit=MIIT),
+             lead_unit=MIIT, plaque_on=dt.date(2021, 9, 1), note="报道（2021-09-08）未载认定日期，2021-09-01 为演示假定"),
     BaseFact("清华大学芮城生物质能源示范基地", "research_extension", R, BaseState.PROPOSED, partner="清华大学",
              lead_unit=AGRI, note="已筛选示范场地4处、粪污处理示范点1处"),
     BaseFact("芮城县大学生就业见习基地", "employment", R, BaseState.OPERATING, host=GOV, lead_unit=HRSS,
