@@ -52,7 +52,7 @@ LABELLED = frozenset({
 })  # fmt: skip
 # The batch added in the tenth round (n257–n286): its test reports are scored on a row of their own (the eighth
 # round's batch 13 now counts with the earlier batches).
-NEW_BATCHES = ("batch14",)
+NEW_BATCHES = ("batch15",)
 # The labels have no 项目需求 key: the labelling files "产学研合作项目需求600余项" under technology demands.
 LABEL_OF = {"project_demand": "tech_demand"}
 

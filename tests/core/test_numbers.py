@@ -46,3 +46,11 @@ def test_money_and_counts() -> None:
         parse_stated_number("若干")
     assert format_yuan(Decimal("23730000000")) == "237.3亿元"
     assert format_yuan(Decimal("20000000")) == "2000万元"
+
+
+def test_a_big_unit_with_nothing_before_it_is_one_of_it() -> None:
+    """"征集了…成果项目近万项" is about ten thousand; it had been read as 0."""
+    assert chinese_to_int("万") == 10_000
+    near = parse_stated_number("近万项")
+    assert (near.value, near.approx, near.unit) == (Decimal(10_000), "近", "项")
+    assert chinese_to_int("十万") == 100_000 and chinese_to_int("一亿五千万") == 150_000_000

@@ -544,3 +544,78 @@ def test_a_places_industrial_zones_and_rated_rd_bodies_are_its_stock():
     # bases the clause builds with schools stay bases
     assert totals("全市与高校共建产业基地12个。") == {("bases", 12)}
     assert totals("今年新建校企联合研发中心8个。") == {("bases", 8)}
+
+
+# --- twelfth round: rules from the errors on 91 reports the reader had not been tuned on (reports_news README) ---
+
+
+def test_needs_and_posts_by_the_words_reports_use_for_them():
+    # 研发需求 and 企业需求 (counted in 项) are technology needs; 职位需求 of talents a talent demand; 供岗/优岗 posts
+    assert totals("对接会共发布协同研发需求300余项。") == {("tech_demand", 300)}
+    assert totals("此次共收集企业需求85项。") == {("tech_demand", 85)}
+    assert totals("会上发布高层次人才职位需求420项。") == {("talent_demand", 420)}
+    assert totals("30家园区企业供岗900个。") == {("enterprises", 30), ("positions", 900)}
+    assert totals("专场招聘会推出高薪优岗600余个。") == {("positions", 600)}
+    # 科研单位 are research institutes, counted with schools
+    assert totals("5家科研单位与当地企业成功签约。") == {("universities", 5)}
+
+
+def test_a_big_unit_alone_is_a_number_when_approximate():
+    # 近万项 is about ten thousand; a bare 万 (万人计划) stays a name
+    assert totals("组委会征集了高校推介成果项目近万项。") == {("achievements", 10000)}
+    assert totals("入选国家万人计划。") == set()
+
+
+def test_projects_counted_in_zong():
+    # 宗 counts projects as 个 does in official reports
+    assert totals("重大平台投资建设项目签约3宗,金额120亿元。") == {("projects_signed", 3),
+                                                             ("amount_signed", Decimal(12_000_000_000))}
+
+
+def test_a_noun_of_another_kind_after_another_is_no_part():
+    # "另外还有90个单位…": units, not a part of the posts counted before
+    assert totals("200多家单位提供了3000多个岗位,另外还有90个单位提供了用人信息。") == {("positions", 3000)}
+
+
+def test_solutions_received_are_not_needs():
+    assert totals("累计征集企业技术需求800项,收到解决方案600项。") == {("tech_demand", 800)}
+
+
+def test_projects_matched_with_their_investment_are_signed():
+    # 对接 projects with the total investment they carry: deals, as matched achievements with money are
+    assert totals("本届交易会共成功对接科技项目500个,总投资80亿元。") == {
+        ("projects_signed", 500), ("amount_signed", Decimal(8_000_000_000))}
+    assert totals("本届交易会共对接科技项目500个。") == {("projects", 500)}  # matched only: no labelled figure
+
+
+def test_projects_brought_to_signing_and_landing_are_landed():
+    assert totals("五年来共促成300余项校企合作项目签约落地。") == {("projects_landed", 300)}
+
+
+def test_projects_a_fair_shows_are_its_achievements():
+    assert totals("大会吸引了200所高校、8000余项科技项目参展。") == {("universities", 200), ("achievements", 8000)}
+    assert totals("推介会上共推介项目30余项。") == {("achievements", 30)}
+    assert totals("经遴选,确定参展的项目为500项。") == {("achievements", 500)}
+
+
+def test_achievements_traded_as_their_count_is_given_are_signed():
+    assert totals("会上促成科技成果和专利技术交易50项。") == {("projects_signed", 50)}
+
+
+def test_the_clause_verb_signs_projects_across_a_list():
+    # the verb before a list of kinds, the verb a list of items shares after it
+    assert totals("会上签署科技合作、技术交易、产业化项目60个。") == {("projects_signed", 60)}
+    assert totals("有4项技术合作项目、9项投资项目签订正式协议。") >= {("projects_signed", 4)}
+    # projects nobody signed stay projects (not a labelled figure)
+    assert totals("全区实施科技项目80个。") == {("projects", 80)}
+
+
+def test_projects_over_a_size_are_a_breakdown():
+    text = "大会共签约产学研项目100个,签约超5000万元项目30个。"
+    assert totals(text) == {("projects_signed", 100)}
+
+
+def test_an_approximate_figure_restates_only_a_near_one():
+    # 近万 restates a figure near ten thousand, not the 1200 shown after it
+    text = "组委会征集了推介成果近万项,经筛选后,现场重点展示成果1200项。"
+    assert (("achievements", 10000)) in pairs(text)

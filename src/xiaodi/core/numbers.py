@@ -69,7 +69,8 @@ def chinese_to_int(text: str) -> int:
             section += (number or 1) * _SMALL_UNITS[ch]
             number = 0
         elif ch in _BIG_UNITS:
-            section += number
+            # a big unit with nothing before it is one of it: 近万项 is about 10 000, not 0
+            section += number or (0 if total or section else 1)
             total = (total + section) * _BIG_UNITS[ch] if _BIG_UNITS[ch] > total else total + section * _BIG_UNITS[ch]
             section = number = 0
         else:

@@ -39,7 +39,7 @@ METRICS: tuple[str, ...] = (
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     # research institutes count with universities (高校院所), 研究所 (中科院16家研究所) among them
     "universities": ("高校院所", "大院大所", "高等院校", "高等学校", "科研院所", "研究院所", "高职院校", "职业院校",
-                     "院所", "高校", "大学", "院校", "科研机构", "学校", "研究所"),
+                     "院所", "高校", "大学", "院校", "科研机构", "科研单位", "学校", "研究所"),
     "agreements": ("合作协议", "框架协议", "协议", "合同", "备忘录"),
     "projects_signed": ("签约项目", "签订项目", "项目合作协议", "签约合作项目"),
     "projects_landed": ("落地项目", "项目落地", "落地转化项目", "开工项目"),
@@ -56,13 +56,13 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
               "创新中心"),
     # 技术需求项目 (a need filed as a project, as 揭榜挂帅 lists have them) is a need: longer than 项目, it wins
     "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "创新需求", "揭榜", "技术问题", "难题", "榜单",
-                    "技术需求项目", "科技需求项目"),
+                    "技术需求项目", "科技需求项目", "研发需求", "企业需求"),
     # the people a fair or its employers seek (招聘总人数超过4300人) are its talent demand, as 需求人数 is
-    "talent_demand": ("人才需求", "用人需求", "用工需求", "需求人数", "招聘人数", "招聘总人数"),
+    "talent_demand": ("人才需求", "用人需求", "用工需求", "需求人数", "招聘人数", "招聘总人数", "职位需求"),
     "project_demand": ("项目需求",),
-    "achievements": ("科技成果", "技术成果", "成果", "专利", "新技术", "新品种", "新工艺", "新装备", "新模式",
-                     "实用技术", "先进技术", "适用技术"),
-    "positions": ("岗位", "职位"),
+    "achievements": ("科技成果", "技术成果", "成果", "成果项目", "专利", "新技术", "新品种", "新工艺", "新装备",
+                     "新模式", "实用技术", "先进技术", "适用技术"),
+    "positions": ("岗位", "职位", "供岗", "优岗"),
     "experts": ("专家", "院士", "教授", "学者", "专家学者", "专家教授", "科研人员", "科技特派员"),
     "talents": ("博士", "硕士", "研究生", "人才", "高层次人才", "博士后"),
     "students": ("大学生", "学生", "学子", "毕业生", "实习生", "学员", "本科生", "博士生", "硕士生"),
@@ -77,8 +77,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 
 # Which classifiers each metric can be counted in; money metrics take 元 only.
 _CLASSIFIERS: dict[str, str] = {
-    "universities": "所家个", "agreements": "个项份件", "projects_signed": "个项件", "projects_landed": "个项件",
-    "projects": "个项件", "bases": "个座家处所", "tech_demand": "项个条", "talent_demand": "人名个项",
+    "universities": "所家个", "agreements": "个项份件", "projects_signed": "个项件宗", "projects_landed": "个项件宗",
+    "projects": "个项件宗", "bases": "个座家处所", "tech_demand": "项个条", "talent_demand": "人名个项",
     "project_demand": "个项", "achievements": "项个件条", "positions": "个类", "experts": "名位人",
     "talents": "名位人", "students": "名位人", "events": "次场期个届", "enterprises": "家个户",
     "intents": "人名个项份", "contacts": "次", "teams": "个支",
@@ -93,10 +93,10 @@ _METRIC_OF = {k: m for m, ks in _KEYWORDS.items() for k in ks}
 
 _NUMBER = re.compile(
     r"(?P<approx>将近|接近|大约|超过|近|(?<![签合预节制契公条邀相协履])约|超|逾)?"
-    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+万?|万)"
     r"(?:(?<=\d)[ \u3000])?"  # typesetting: a space between digits and their classifier ("技术难题80 个")
     r"(?P<tail>(?:余|多)?[万亿]?(?:余|多)?)"
-    r"(?P<cls>人次|场次|亿元|万元|元|个|所|家|项|名|人|位|次|场|座|期|条|件|类|处|份|户|届)"
+    r"(?P<cls>人次|场次|亿元|万元|元|个|所|家|项|名|人|位|次|场|座|期|条|件|类|处|份|户|届|宗)"
 )
 _CLAUSE_END = "，,。；;：:！？!?\n（()）"
 # Where a noun phrase after the classifier ends: a verb or preposition starts the predicate.
@@ -238,7 +238,7 @@ def _fits(keyword: str, cls: str, *, money: bool) -> str | None:
 _APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|以内|之多)")
 # Nouns that are counted in reports but are not programme figures; nearer to the number than a keyword, they win.
 _UNCOUNTED = re.compile(r"展位|摊位|展品|展项|简历|房源|公寓|窗口|选手|席位|稿件|简报|专员|干部|书记|工作人员|"
-                        r"教职工|在校生")
+                        r"教职工|在校生|解决方案")
 # Money that is no programme figure (taxes, income, subsidies, fees): the keyword before it names something else.
 _UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴|补助|奖励|奖补|经费|费用|增收|成本|悬赏|资助")
 # A sum that names no noun of its own (总金额, 金额共计): in a sentence about signing or a deal it is the amount signed.
@@ -263,8 +263,9 @@ _DELTA = re.compile(
     r"(?:同比|(?:较|比)(?:上年同期|上年|去年同期|去年|同期|上届|上一届|往届|上期)[^，,。；;\d]{0,10}?)"
     r"(?:增加|增长|新增|多|减少|下降|提高)了?$"
 )
-# A money amount that sorts projects by size (500万元以上的项目, 10亿元以上项目): a threshold, not a figure.
-_THRESHOLD = re.compile(r"(?:以上|以下|及以上|以内)的?[\u4e00-\u9fff]")
+# A money amount that sorts projects by size (500万元以上的项目, 10亿元以上项目, 超5000万元项目): a threshold or
+# an attribute of the projects, not a figure.
+_THRESHOLD = re.compile(r"(?:以上|以下|及以上|以内)的?[\u4e00-\u9fff]|的?(?:大|重点|重大)?项目")
 # A figure that stands beside an earlier one with no noun of its own: "分别为64个、51个", "合计157个", "累计达到18家".
 _SIBLING = re.compile(r"(?:分别为|分别是|分别达到?|依次为|合计|共计|总计|累计(?:达到|达|至|为)?|总数(?:达到|达|为)?|"
                       r"总量(?:达到|达)?)$")
@@ -345,7 +346,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
             return _refine_project(metric, before, after)  # "50项面向全国征集的…研究成果": the head comes after 的
         if re.match(r"[\u4e00-\u9fff]", noun):
             # a noun we do not count ("7家牵头单位"): never borrow the keyword before it; but "已有27项找到…" is a part
-            return _ELLIPTIC if re.search(r"(?:其中|已有|另有|还有|尚有)$", raw_before) else None
+            parts = re.search(r"(?:其中|已有|另有|还有|尚有)$", raw_before) and not _OTHER_PARTY.match(noun)
+            return _ELLIPTIC if parts else None
     if not money and cls in _CLASSIFIERS["intents"] and "意向" in after:
         return "intents"  # "967人达成回朝就业意向", "另有15项达成初步意向"
     if not money and cls == "次" and not noun and "对接" in after:
@@ -359,10 +361,10 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     metric = found[0] if found else None
     if money and not metric and _PROJECT_INPUT.search(raw_before):
         metric = "investment"  # "项目研发总投入3.5亿元": signed projects' input is signed money (_signed_investment)
-    if money and not metric:  # "设立…基金,首期投放规模5亿元": the money's noun is in the clause before
-        metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
     if money and not metric and _GENERIC_AMOUNT.search(raw_before) and _DEAL.search(text, lo, m.start()):
         metric = "amount_signed"  # "大会签约30个项目,总金额1668.7亿元": the amount of what the sentence signed
+    if money and not metric:  # "设立…基金,首期投放规模5亿元": the money's noun is in the clause before
+        metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
     if money and metric in (None, "investment") and _SIGNED_MONEY.search(raw_before):
         metric = "amount_signed"  # "累计签约1676亿元", "共签约项目投资1676亿元": the money the verb 签约 signed
     if not metric and not noun and (label := _line_label(text, m.start(), lo)):
@@ -435,9 +437,9 @@ def _fit_cls(cls: str) -> str:
 
 
 def _item_cls(cls: str) -> str:
-    """项, 个 and 件 count the same items ("60个项目云签约,其中…30项"); other classifiers stay apart."""
+    """项, 个, 件 and 宗 count the same items ("60个项目云签约,其中…30项"); other classifiers stay apart."""
     cls = _fit_cls(cls)
-    return "项" if cls in "个件" else cls
+    return "项" if cls in "个件宗" else cls
 
 
 def _compound_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
@@ -497,6 +499,13 @@ _ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现�
 _DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:共计|共|达到|达|为)?$")
 
 
+# Achievements traded as their count is given ("科技成果和专利技术交易68项"): deals, as 交易科技成果696项 is.
+_TRADED = re.compile(r"(?:交易|成交|转让)(?:共计|共|达到|达|为)?$")
+# Projects a fair shows or presents (参展, 推介, 展示): the technology it exhibits, achievements in the labels.
+_SHOWN_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:参展|展出|展示|亮相)")
+_SHOWN_BEFORE = re.compile(r"(?:参展|展出|展示|推介)的?项目(?:共计|共|达到|达|为)?$")
+
+
 # Talents the clause says are needed ("需求各类人才逾8000人", "需求高层次人才120名"): a talent demand.
 _NEEDED_TALENTS = re.compile(r"需求[^，,。；;\d]{0,4}?(?:人才|博士|硕士|研究生)$")
 
@@ -507,11 +516,13 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
     if metric == "talents" and _NEEDED_TALENTS.search(before):
         return "talent_demand"  # "需求各类人才逾8000人": the people the employers need, not talents brought in
     if metric == "achievements":
-        signed = _ACHIEVEMENTS_SIGNED.match(rest) or _DEALT_ACHIEVEMENTS.search(before)
+        signed = _ACHIEVEMENTS_SIGNED.match(rest) or _DEALT_ACHIEVEMENTS.search(before) or _TRADED.search(before)
         return "projects_signed" if signed else metric
     if metric != "projects":
         return metric
-    if re.match(r"(?:已|成功|顺利|均已|已经)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
+    if _SHOWN_AFTER.match(rest) or _SHOWN_BEFORE.search(before):
+        return "achievements"  # "1万余项科技项目参展", "共推介项目40余项": what a fair shows are its achievements
+    if re.match(r"(?:已|成功|顺利|均已|已经)?(?:签约)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
         return "projects_landed"
     if _INTENT_ONLY.search(before):
         return metric  # "达成合作意向项目45个": an intention, signed only with its amount (_sign_intended_projects)
@@ -520,6 +531,24 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
     if re.match(r"(?:成功|已)?揭榜", rest):
         return "tech_demand"  # "49个项目成功揭榜": the items of a 揭榜挂帅 list are technology demands
     return "projects_signed" if _DECIDED.search(before) else metric
+
+
+# A list of items that shares the clause's verb after it ("6项技术合作项目、14项投资项目签订正式协议").
+_LIST_THEN_SIGNED = re.compile(r"(?:、[^、，,。；;]{1,16}?)+?(?:已|均|正式|集中|现场|成功)*(?:签约|签订|签署)")
+
+
+def _clause_deals(text: str, start: int, end: int, lo: int, hi: int) -> bool:
+    """Projects whose whole clause signs them, not only the words next to the number: a verb before a list of names
+    or items ("签署科技合作、技术交易、产业化项目78个", "促成“…”“…”等校地合作项目135项"), or the verb the list of
+    items shares after it ("4项技术合作项目、9项投资项目签订正式协议")."""
+    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;。！？\n") + 1)
+    before = text[clause_start:start]
+    if _SIGNED.search(before) and not _INTENT_ONLY.search(before):
+        return True
+    clause_end = min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
+    rest = text[end:clause_end]
+    head = re.match(r"[^、]{0,10}", rest)
+    return bool(head and _LIST_THEN_SIGNED.match(rest, head.end()))
 
 
 def _refine_part(metric: str, before: str, rest: str) -> str:
@@ -556,8 +585,8 @@ def _skip(text: str, m: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
         return True  # "唯一一家": the 一 of 唯一 (统一, 同一, 单一) is part of a word, and 一家 the article
     if m["num"] in {"两", "二", "2"} and _PARTIES.search(text, max(0, s - 3), s):
         return True  # "校市两家的一件大喜事": the two parties of the signing, not two schools
-    if m["num"] in {"百", "千"} and not m["approx"] and not m["tail"] and prev != "上":
-        return True  # 百所高校·百强企业对接会, 千名博士进企业: a bare round count is a programme's name (近百所 counts)
+    if m["num"] in {"百", "千", "万"} and not m["approx"] and not m["tail"] and prev != "上":
+        return True  # 百所高校·百强企业对接会, 千名博士进企业: a bare round count is a name (近百所, 近万项 count)
     i = bisect_right(quoted, (s, len(text) + 1)) - 1  # the last quotation starting at or before s
     return i >= 0 and quoted[i][0] <= s < quoted[i][1]
 
@@ -880,7 +909,10 @@ def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> lis
         for e in precise:
             if e is f or e.metric != f.metric or e.value == f.value or (e.approx is not None and e.approx != f.approx):
                 continue
-            low, high = (f.value, f.value + step) if f.approx in _AT_LEAST else (f.value - step, f.value + step)
+            # 百余 is 101…199; 近/约 half a step either side (近40: 35…45; 近万 restates no 1500); a headline's figure,
+            # cut rather than rounded, a whole step (1124亿元 over 1124.7亿元)
+            near_by = step if f.approx is None else step / 2
+            low, high = (f.value, f.value + step) if f.approx in _AT_LEAST else (f.value - near_by, f.value + near_by)
             near = low < e.value < high and (_step(e) or step) < step
             if near and (headline or (lead and e.start > f.start)
                          or "\n" not in text[min(e.start, f.start) : max(e.start, f.start)]):
@@ -1007,6 +1039,8 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
         if _skip(text, m, quoted):
             continue
         metric = _classify(text, m, lo, hi)
+        if metric == "projects" and _clause_deals(text, m.start(), m.end(), lo, hi):
+            metric = "projects_signed"
         parsed = _number(m) if metric else None
         if not metric or not parsed:
             continue
@@ -1053,12 +1087,13 @@ _MATCHED = re.compile(r"对接")
 
 
 def _sign_matched_achievements(text: str, out: list[StatedFigure]) -> None:
-    """Achievements matched (对接) in their clause and followed by the total investment or amount they carry, with no
-    other count in between ("与高校对接科技成果500个,总投资额80亿元"), are deals, as the labels have traded
-    achievements (交易科技成果696项,签约金额…): signed projects, whose investment ``_signed_investment`` then
-    files as the amount signed. Achievements matched with no money stated stay achievements."""
+    """Achievements or projects matched (对接) in their clause and followed by the total investment or amount they
+    carry, with no other count in between ("与高校对接科技成果500个,总投资额80亿元", "共对接合同项目1700项,总投资
+    380亿元"), are deals, as the labels have traded achievements (交易科技成果696项,签约金额…): signed projects,
+    whose investment ``_signed_investment`` then files as the amount signed. Matched with no money stated, they stay
+    what they were."""
     for i, fig in enumerate(out):
-        if fig.metric != "achievements" or fig.is_plan or fig.part_of is not None:
+        if fig.metric not in {"achievements", "projects"} or fig.is_plan or fig.part_of is not None:
             continue
         clause_start = max(text.rfind(c, 0, fig.start) for c in "，,；;。\n") + 1
         if not _MATCHED.search(text, clause_start, fig.start):
@@ -1316,11 +1351,13 @@ def _clause_after(text: str, end: int, hi: int) -> str:
 
 
 _PROJECT_COUNTS = frozenset({"projects", "projects_signed", "projects_landed"})
-_SIZE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)[万亿]?元(?:及)?以上")
+_SIZE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)\s?[万亿]?美?元(?:及)?以上|"
+                   r"(?:超过|超|逾)(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)\s?[万亿]?美?元[^，,。；;\d]{0,6}?项目")
 
 
 def _size_class(text: str, lo: int, start: int, end: int, hi: int) -> bool:
-    """Projects counted by a size threshold in their clause (10亿元以上项目4个, 投资百亿元以上的9个): a breakdown."""
+    """Projects counted by a size threshold in their clause (10亿元以上项目4个, 投资百亿元以上的9个, 超5000万元项目
+    42个): a breakdown."""
     clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
     clause_end = min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
     return bool(_SIZE.search(text, clause_start, clause_end))
