@@ -619,3 +619,55 @@ def test_an_approximate_figure_restates_only_a_near_one():
     # 近万 restates a figure near ten thousand, not the 1200 shown after it
     text = "组委会征集了推介成果近万项,经筛选后,现场重点展示成果1200项。"
     assert (("achievements", 10000)) in pairs(text)
+
+
+def test_what_a_place_holds_is_its_stock_across_the_list():
+    # the holding verb governs every item of the list; a rating (省级以上, 国字号, 世界一流) marks a stock on its own
+    assert totals("走廊现已集聚2所大学、12家大学研究院、24家院士工作站。") == set()
+    assert totals("西安拥有84所高等院校、400余家各类科研机构。") == set()
+    assert totals("该市有国字号科研院所6家、省级以上科创平台300个。") == set()
+    assert totals("全区新增省级以上研发机构9家、实施产学研合作项目39项。") == {("projects", 39)}
+    # held with a cooperation in the clause, gathered by an event, or a part of partner schools: counted
+    assert totals("全市拥有的12所高校均与县里签订了合作协议。") == {("universities", 12)}
+    assert totals("两届科交会累计聚集了350多所高校。") == {("universities", 350)}
+    assert totals("合作高校总数达到31所,其中“双一流”建设高校7所。") >= {("universities", 31)}
+
+
+def test_agreements_counted_with_intentions_are_mixed():
+    assert totals("会上共达成项目合作意向或签订合作协议500项。") == set()
+    assert totals("大会期间共签订人才引进协议(意向)200项。") == set()
+
+
+def test_agreements_after_qizhong_are_part_of_the_projects_signed():
+    text = "会上,120个科技合作项目进行线上和线下签约。其中,本区共线上签订协议20项。"
+    assert totals(text) == {("projects_signed", 120)}
+
+
+def test_registrations_grants_and_members_are_not_programme_figures():
+    assert totals("全年科技成果登记45项,专利授权完成3000件。") == set()
+    assert totals("平台注册会员达到600个。") == set()
+
+
+def test_the_investment_belongs_to_the_nearest_projects_before_it():
+    text = "本届洽谈会累计达成合作项目800项,形成创业投资项目20项、投资总额2亿元。"
+    assert ("amount_signed", Decimal(200_000_000)) not in totals(text)
+    assert totals("签约项目20个,投资总额约50亿元。") == {("projects_signed", 20),
+                                                   ("amount_signed", Decimal(5_000_000_000))}
+
+
+def test_the_pool_a_selection_is_made_from_is_not_a_figure():
+    assert totals("本次对接会从高校上万件成果中选出2000项新成果。") == {("achievements", 2000)}
+
+
+def test_schools_that_organise_an_event_or_whose_people_are_meant_are_not_partners():
+    assert totals("甲大学、乙大学、丙大学三所高校参与承办的交易大会顺利召开。") == set()
+    assert totals("这是8所高校学子对家乡感情的表达。") == set()
+    # the schools whose graduates take part in a job fair are counted
+    assert totals("23所高校的万余名毕业生参加了应聘。") >= {("universities", 23)}
+
+
+def test_the_same_count_as_achievements_and_as_deals_is_one_deal():
+    text = "会上交易科技成果600项。180多所大学与350家企业达成合作,将促成600项科技成果在企业落地。"
+    assert ("achievements", 600) not in totals(text) and ("projects_signed", 600) in totals(text)
+    # small counts coincide: both stay
+    assert totals("展示企业技术成果20项,签约项目20个。") == {("achievements", 20), ("projects_signed", 20)}

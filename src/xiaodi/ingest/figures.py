@@ -111,7 +111,8 @@ _PLAN_VERBS = r"(?:建设|新建|建成|引进|实现|完成|新增|签约|签�
 _PLAN_WHEN = r"(?:明年|后年|今年|年内|下半年|近期|20\d\d年)?再?"
 _PLAN = re.compile(
     rf"计划{_PLAN_WHEN}{_PLAN_VERBS}|拟{_PLAN_WHEN}{_PLAN_VERBS}|力争|目标是|目标为|预计|争取|确保|下一步|今后|将(?:建设|新建|打造|引进|实现|达到|完成|新增|签约|签订|培育|推动|"
-    r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以|在|与|于|共建|联合)|到20\d\d年|年底前|年内|"
+    r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以|在|与|于|共建|联合|发挥|支持|加强|推进|"
+    r"促进|助力)|到20\d\d年|年底前|年内|"
     r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后|"
     r"(?:利用|用|花)\d+年(?:左右)?(?:时间|时)"  # "提出利用5年时间,推动1000所以上高校…": a goal over years to come
 )
@@ -238,7 +239,7 @@ def _fits(keyword: str, cls: str, *, money: bool) -> str | None:
 _APPROX_AFTER = re.compile(r"^(?:以上|左右|上下|以内|之多)")
 # Nouns that are counted in reports but are not programme figures; nearer to the number than a keyword, they win.
 _UNCOUNTED = re.compile(r"展位|摊位|展品|展项|简历|房源|公寓|窗口|选手|席位|稿件|简报|专员|干部|书记|工作人员|"
-                        r"教职工|在校生|解决方案")
+                        r"教职工|在校生|解决方案|会员")
 # Money that is no programme figure (taxes, income, subsidies, fees): the keyword before it names something else.
 _UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴|补助|奖励|奖补|经费|费用|增收|成本|悬赏|资助")
 # A sum that names no noun of its own (总金额, 金额共计): in a sentence about signing or a deal it is the amount signed.
@@ -253,6 +254,9 @@ _SIGNED_MONEY = re.compile(r"(?:签约|签下|签订)(?:项目)?(?:总投资|投
                            r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
 # The means a clause names before its verb ("通过…、与科研院所合作等方式征集到…"): what is counted comes after it.
 _MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
+# The people of the schools as one noun (8所高校学子): its head is the people, not the schools. Schools whose people
+# take part are counted ("23所高校的万余名毕业生参加了应聘", a job fair's schools).
+_SCHOOLS_PEOPLE = re.compile(r"[^，,。；;\d的]{0,4}?(?:高校|大学|院校|学校)(?:学子|学生|毕业生|校友|师生)")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
 # Not a figure of its own: a cap (单个项目最高不超过300万元), a change against last year (同比增加12个).
@@ -328,6 +332,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     noun = "" if after.startswith("、") else after[: stop.start()] if stop else after
     if _GENERIC_NOUN.match(noun):
         noun = ""  # "共28名成员在我市挂职": who they are is said before the number
+    elif _SCHOOLS_PEOPLE.match(noun) and cls not in "名位人":
+        return None  # "8所高校学子": the head noun is the schools' people, counted in 所 only in passing
     elif stop is not None and stop.start() == 0 and not money and (metric := _modified_noun(after, stop, cls)):
         return _refine_project(metric, before, after)  # "23个签约项目", "5个共建基地": a verb that modifies the noun
     if noun and not money:
@@ -502,7 +508,7 @@ _DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,
 # Achievements traded as their count is given ("科技成果和专利技术交易68项"): deals, as 交易科技成果696项 is.
 _TRADED = re.compile(r"(?:交易|成交|转让)(?:共计|共|达到|达|为)?$")
 # Projects a fair shows or presents (参展, 推介, 展示): the technology it exhibits, achievements in the labels.
-_SHOWN_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:参展|展出|展示|亮相)")
+_SHOWN_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:参展|展出)")
 _SHOWN_BEFORE = re.compile(r"(?:参展|展出|展示|推介)的?项目(?:共计|共|达到|达|为)?$")
 
 
@@ -655,7 +661,7 @@ def extract_figures(text: str, *, default_region: str | None = None) -> list[Sta
         figures.extend(_table_figures(text, mentions, report_region))
         figures.sort(key=lambda f: f.start)
     _mark_breakdowns(text, figures)
-    return _without_rounded_restatements(text, _without_restated_sets(text, figures))
+    return _without_restated_deals(_without_rounded_restatements(text, _without_restated_sets(text, figures)))
 
 
 # --- breakdowns of a stated total (总数与分项: only the total is a figure) ----------------------------------------
@@ -668,7 +674,7 @@ _SET_OPENER = re.compile(r"\s*在?[^，,。；;\d\s]{0,10}?(?:项目|单位|企�
 # Contracts signed are broken down by the projects they sign; a part that says more (已落地…) keeps its own metric,
 # as after 其中.
 _SIGNED_WHOLES = frozenset({"agreements", "projects_signed"})
-_SIGNED_PARTS = frozenset({"projects_signed", "projects"})
+_SIGNED_PARTS = frozenset({"projects_signed", "projects", "agreements"})
 
 
 def _same_kind(whole: StatedFigure, part: StatedFigure) -> bool:
@@ -886,6 +892,25 @@ def _without_restated_sets(text: str, figures: list[StatedFigure]) -> list[State
 _AT_LEAST = frozenset({"余", "多", "超", "超过", "逾"})
 
 
+# What a report may restate under another name once they are traded: achievements or needs become the deals.
+_DEALT_AS = {"achievements": ("projects_signed", "agreements"), "tech_demand": ("projects_signed", "agreements")}
+
+
+def _without_restated_deals(figures: list[StatedFigure]) -> list[StatedFigure]:
+    """The same count of things stated once as achievements (or needs) and once as deals is one fact, the deal
+    ("交易科技成果696项" … "将促成696项科技成果在企业落地"; a headline's "89项农业科技成果…" over "89个科研项目
+    正式签约"): the labels keep it once, as the deal. Counts under 50, or of two regions, coincide too often to
+    judge."""
+    def kept(f: StatedFigure) -> bool:
+        deals = _DEALT_AS.get(f.metric)
+        if not deals or f.is_plan or f.part_of is not None or f.value < 50:
+            return True
+        return not any(e.metric in deals and e.value == f.value and e.region == f.region and not e.is_plan
+                       and e.part_of is None for e in figures)
+
+    return [f for f in figures if kept(f)]
+
+
 def _without_rounded_restatements(text: str, figures: list[StatedFigure]) -> list[StatedFigure]:
     """A rounded figure that restates a more precise one of the same metric is dropped (一个数字只记一次).
 
@@ -1057,12 +1082,16 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
                 continue
             if metric == "bases" and (_participant_bases(text, m, lo, hi) or _place_stock_bases(text, m, lo, hi)):
                 continue
+            if metric in {"universities", "bases"} and _place_holdings(text, m, lo, hi):
+                continue
             if metric == "achievements" and _research_outputs(text, m, lo):
                 continue
             if (metric in _MONEY or metric in _PROJECT_COUNTS) and _economy_wide(text, m.start(), lo):
                 continue
         if _not_own_figure(text, m, lo, hi, metric) or _rest_of_counted_set(text, m, lo, metric, [*previous, *out]):
             continue
+        if _POOL_FROM.search(text, lo, m.start()) and _POOL_PICK.match(text, m.end()):
+            continue  # "从高校上万件成果中选出2150项": the pool a selection is made from, not the programme's figure
         head = text[lo : m.start()]
         fig = StatedFigure(
             metric=metric, value=value, unit=unit, approx=approx, quote=sentence.strip(),
@@ -1082,6 +1111,11 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
     return out
 
 
+# The pool a clause selects from (从…N…中选出/遴选): the selection that follows is the figure.
+_POOL_FROM = re.compile(r"从[^，,。；;]{0,16}$")
+_POOL_PICK = re.compile(r"[^，,。；;\d]{0,10}?中(?:选出|选取|遴选|精选|挑选|筛选|评选|择优)")
+
+
 # Achievements a clause matches with the place's firms (对接科技成果2692个): deals once their money is stated.
 _MATCHED = re.compile(r"对接")
 
@@ -1099,7 +1133,9 @@ def _sign_matched_achievements(text: str, out: list[StatedFigure]) -> None:
         if not _MATCHED.search(text, clause_start, fig.start):
             continue
         nxt = out[i + 1] if i + 1 < len(out) else None
-        money = nxt is not None and nxt.metric in {"investment", "amount_signed"} and (
+        # projects carry their total investment; achievements may carry the amount they were traded for
+        amounts = {"investment"} if fig.metric == "projects" else {"investment", "amount_signed"}
+        money = nxt is not None and nxt.metric in amounts and (
             nxt.metric == "amount_signed" or _INVESTMENT_TOTAL.search(text, max(0, nxt.start - 12), nxt.start))
         if money:
             fig.metric = "projects_signed"
@@ -1115,13 +1151,15 @@ _PROJECT_INPUT = re.compile(r"项目(?:研发)?总投入(?:共计|合计|共|达
 def _signed_investment(text: str, out: list[StatedFigure]) -> None:
     """The total investment of the projects a sentence has just signed is the amount signed (签约金额), as the real
     reports' labels have it: "签约项目20个,投资总额约57.91亿元", "5个重大项目签约,总投资4.36亿元". A project's
-    own investment (该项目总投资…) and a planned one stay investments."""
+    own investment (该项目总投资…), a planned one and that of projects counted after the signed ones and not signed
+    themselves (…达成合作项目1185项,形成创业投资项目22项、投资总额2亿元) stay investments."""
     for fig in out:
         if fig.metric != "investment" or fig.is_plan:
             continue
         if not _INVESTMENT_TOTAL.search(text, max(0, fig.start - 12), fig.start):
             continue
-        if any(f.metric == "projects_signed" and f.part_of is None and f.start < fig.start for f in out):
+        counts = [f for f in out if f.metric in _PROJECT_COUNTS and f.part_of is None and f.start < fig.start]
+        if counts and counts[-1].metric == "projects_signed":
             fig.metric = "amount_signed"
 
 
@@ -1131,7 +1169,11 @@ def _not_partner_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     ("与甲大学等5所驻地高校战略合作集中签约") or as the ones that sign ("8所驻市高校与县政府签订协议"): hosted
     schools a place signs with are its partners."""
     hosted = bool(_STOCK.search(_before(text, m.start(), lo)) or _STOCK_AFTER.match(text, m.end()))
-    return (hosted and not _signs_with(text, m, lo, hi)) or _hiring_schools(text, m, lo, hi)
+    organises = _ORGANISES.match(text, m.end())  # "…重庆大学三所高校参与承办": hosts of the event, not partners
+    return (hosted and not _signs_with(text, m, lo, hi)) or _hiring_schools(text, m, lo, hi) or bool(organises)
+
+
+_ORGANISES = re.compile(r"[^，,。；;\d]{0,8}?(?:参与|共同|联合)?(?:承办|主办|协办)")
 
 
 # Schools that recruit (4所新设本科院校在…进行专场招聘, …高校拟引进…人才) are employers, not partners of a cooperation.
@@ -1169,7 +1211,7 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
 # What research produced (取得…成果, 产出…成果, 申报专利): outputs of the work, not achievements put forward for a
 # cooperation — unless the clause then shows, collects or transfers them (取得成果后对接转化…). Patents granted to a
 # school (获授权发明专利512件) are left alone: the synthetic dev labels count them in a school's yearly record.
-_OBTAINED = re.compile(r"取得|产出|(?:申报|申请)[^，,。；;]{0,4}?专利")
+_OBTAINED = re.compile(r"取得|产出|(?:申报|申请)[^，,。；;]{0,4}?专利|登记|授权")
 _PUT_FORWARD = re.compile(r"发布|推介|推出|展示|展出|征集|收集|携带|带来|转化|转移|推广|落地|对接|交易|签约|签订")
 
 
@@ -1259,6 +1301,7 @@ def _rest_of_counted_set(text: str, m: re.Match[str], lo: int, metric: str, earl
     return bool(_REST_OF.search(text, max(lo, m.start() - 3), m.start())) and any(
         e.metric == metric and not e.is_plan for e in earlier)
 # Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
+_WITH_INTENTS = re.compile(r"意向或|或[^，,。；;]{0,8}意向|协议[（(]意向[)）]")
 _NEGOTIATING = re.compile(r"正在洽谈|正在商谈|正在对接|洽谈中|商谈中")
 _DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amount_signed"})
 # Two kinds of need counted as one ("600多项企业技术需求和融资项目需求", "技术需求与融资需求6824项"): a mixed count,
@@ -1304,6 +1347,8 @@ def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) 
     clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
     if metric in _DEAL_METRICS and _NEGOTIATING.search(text, clause_start, m.start()):
         return True
+    if metric == "agreements" and _WITH_INTENTS.search(text, clause_start, clause_end):
+        return True  # "达成项目合作意向或签订合作协议568项", "签订…协议(意向)246项": agreements and intentions mixed
     return metric == "tech_demand" and bool(_MIXED_NEEDS.search(text, clause_start, clause_end))
 
 
@@ -1339,6 +1384,35 @@ def _place_stock_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     before = _ASIDE.sub("", text[clause_start : m.start()])
     before = re.sub(r"(?:共计|共|达到|达|为|总数|合计|超过|逾|近|约)$", "", before)
     return bool(_ZONE_OR_RATED.search(before)) and not _COOPERATION.search(text, clause_start, clause_end)
+
+
+# What a place holds (现已集聚2所大学、12家大学研究院; 拥有84所高等院校、400余家科研机构): the verb governs every
+# item of the list after it.
+_HOLDS = re.compile(r"拥有|现有|坐拥|建有|设有")
+# … or gathers (集聚, 汇聚), unless an event does the gathering (两届科交会累计聚集了…350多所高校: its participants).
+_GATHERS = re.compile(r"集聚|聚集|汇聚")
+_EVENT = re.compile(r"会|展|活动|赛|论坛")
+# Counted by rank or rating (省级以上科创平台, 国字号科研院所, 世界一流大学建设高校): what a place has been rated for.
+_RATED = re.compile(r"(?:国家|省|市|县|区|省部)级(?:以上)?|国字号|世界一流|一流(?:大学|学科)|双一流")
+# Words that tie a count to a cooperation: the schools or bases are then partners, or built with them.
+_COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参加|参会|参展|走进|携手|结对|校地|校企|产学研|与|同")
+
+
+def _place_holdings(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
+    """Schools or bases a place holds, or holds by a rating, with no cooperation in sight: its stock, which the
+    labelling rules leave out (a city's schools and research bodies, 现已集聚…、…; 建成市级以上科技创新平台22个)."""
+    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    if "其中" in text[clause_start : m.start()]:
+        return False  # a part of a count already made ("合作高校31所,其中“双一流”建设高校7所")
+    gathered = _GATHERS.search(text, clause_start, m.start()) and not _EVENT.search(text, lo, m.start())
+    if (gathered or _HOLDS.search(text, clause_start, m.start())) and \
+            not _COOPERATES.search(text, clause_start, clause_end):
+        return True
+    # a rating qualifies one item of a list (新增省级以上研发机构9家、实施产学研合作项目39项): judged on its own
+    item_start = max(clause_start, text.rfind("、", clause_start, m.start()) + 1)
+    item_end = min([i for i in (text.find("、", m.end(), clause_end),) if i >= 0] or [clause_end])
+    return bool(_RATED.search(text, item_start, item_end)) and not _COOPERATES.search(text, item_start, item_end)
 
 
 def _clause_after(text: str, end: int, hi: int) -> str:
@@ -1464,9 +1538,10 @@ def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
 
 
 def _link_to_previous(fig: StatedFigure, previous: list[StatedFigure]) -> None:
-    """A sentence that opens with 其中 breaks down a total of the sentence before ("签署了50项协议。其中,…5项协议")."""
+    """A sentence that opens with 其中 breaks down a total of the sentence before ("签署了50项协议。其中,…5项协议";
+    "120个项目签约。其中,…签订协议20项": agreements of the projects signed)."""
     for earlier in reversed(previous):
-        if earlier.metric == fig.metric and fig.value <= earlier.value:
+        if _same_kind(earlier, fig) and fig.value <= earlier.value:
             fig.part_of = fig.metric
             earlier.is_total = True
             return
