@@ -671,3 +671,24 @@ def test_the_same_count_as_achievements_and_as_deals_is_one_deal():
     assert ("achievements", 600) not in totals(text) and ("projects_signed", 600) in totals(text)
     # small counts coincide: both stay
     assert totals("展示企业技术成果20项,签约项目20个。") == {("achievements", 20), ("projects_signed", 20)}
+
+
+def test_a_project_cooperation_agreement_is_an_agreement():
+    # 项目合作协议 are agreements, as the labelling of real reports has them (签署人才项目合作协议15个)
+    assert totals("会上签署人才项目合作协议12个。") == {("agreements", 12)}
+    assert totals("促成10所高校院所与12家企业签订项目合作协议20项。") >= {("agreements", 20)}
+
+
+def test_projects_still_to_be_signed_are_plans():
+    assert totals("已达成300余项拟签约项目。") == set()
+
+
+def test_needs_for_cooperation_are_technology_needs():
+    assert totals("面向全区征集创新合作需求1500项。") == {("tech_demand", 1500)}
+
+
+def test_a_noun_after_a_quoted_name_is_what_is_counted():
+    assert totals("共建的6个“头雁团队”工作站落户园区。") == {("bases", 6)}
+    assert totals("与两个“中字头”院所签订合作协议。") == {("universities", 2)}
+    # a name that ends in its noun still counts it
+    assert totals("建成3个“科技小院”。") == {("bases", 3)}

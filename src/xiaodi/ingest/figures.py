@@ -41,7 +41,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "universities": ("高校院所", "大院大所", "高等院校", "高等学校", "科研院所", "研究院所", "高职院校", "职业院校",
                      "院所", "高校", "大学", "院校", "科研机构", "科研单位", "学校", "研究所"),
     "agreements": ("合作协议", "框架协议", "协议", "合同", "备忘录"),
-    "projects_signed": ("签约项目", "签订项目", "项目合作协议", "签约合作项目"),
+    # a 项目合作协议 is an agreement, as the labelling of real reports has it (签署人才项目合作协议15个: agreements)
+    "projects_signed": ("签约项目", "签订项目", "签约合作项目"),
     "projects_landed": ("落地项目", "项目落地", "落地转化项目", "开工项目"),
     "projects": ("科研项目", "研究项目", "项目课题", "合作项目", "课题", "项目"),
     "amount_signed": ("签约金额", "签约资金", "合同金额", "协议金额", "签约额", "合同额", "签约总额", "签约总金额",
@@ -56,7 +57,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
               "创新中心"),
     # 技术需求项目 (a need filed as a project, as 揭榜挂帅 lists have them) is a need: longer than 项目, it wins
     "tech_demand": ("技术需求", "技术难题", "技术攻关需求", "科技需求", "创新需求", "揭榜", "技术问题", "难题", "榜单",
-                    "技术需求项目", "科技需求项目", "研发需求", "企业需求"),
+                    "技术需求项目", "科技需求项目", "研发需求", "企业需求", "合作需求"),
     # the people a fair or its employers seek (招聘总人数超过4300人) are its talent demand, as 需求人数 is
     "talent_demand": ("人才需求", "用人需求", "用工需求", "需求人数", "招聘人数", "招聘总人数", "职位需求"),
     "project_demand": ("项目需求",),
@@ -414,11 +415,18 @@ _QUOTED = re.compile(r"[“\"‘]([^”\"’\n]{1,30})[”\"’]")
 def _quoted_name(after: str, cls: str) -> str | None:
     """The metric of a quoted name right after the classifier (3个“科技小院”): the keyword that ends the name, or none.
 
-    "16所“高校人才工作联络站”" counts liaison stations, not schools: 高校 only qualifies the name.
+    "16所“高校人才工作联络站”" counts liaison stations, not schools: 高校 only qualifies the name; a noun right
+    after the name is what is counted.
     """
     found = _QUOTED.match(after)
     if not found:
         return None
+    # a noun right after the quotation is the head the name qualifies (6个“头雁团队”工作站: workstations)
+    tail = after[found.end() :]
+    stop = _PREDICATE.search(tail)
+    following = _best_keyword_at(tail[: stop.start()] if stop else tail, cls, money=False, rightmost=True)
+    if following and following[1] == 0:
+        return following[0]
     name = found.group(1)
     head = _best_keyword_at(name, cls, money=False, rightmost=True)
     return head[0] if head and head[2] == len(name) else None
@@ -1506,7 +1514,8 @@ def _as_part_of_total(text: str, lo: int, start: int, value: Decimal, cls: str, 
 # Words that turn a sentence back from what is planned to what has been done: "计划引进博士50名，目前已引进41名".
 _RESULT = re.compile(r"目前|已经|已|截至|截止|实际(?!利用|到位)|累计|如今")
 # "按照全年引进人才1万人的目标": the figure is the target named after it.
-_TARGET_AFTER = re.compile(r"(?:以上|左右)?的?(?:目标|任务)")
+# Named as a target (1万人的目标), or things still to be done (330余项拟签约项目, 待签约项目): not results.
+_TARGET_AFTER = re.compile(r"(?:以上|左右)?的?(?:目标|任务)|(?:拟|待|准备)(?:签约|签订|签署|落地|建设|引进)")
 # "预计总投资1.05亿元", "计划总投资12.5亿元": the planned investment of a project is its investment figure.
 _PLANNED_INVESTMENT = re.compile(r"(?:预计|计划)总投资")
 
