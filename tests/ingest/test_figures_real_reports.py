@@ -692,3 +692,22 @@ def test_a_noun_after_a_quoted_name_is_what_is_counted():
     assert totals("与两个“中字头”院所签订合作协议。") == {("universities", 2)}
     # a name that ends in its noun still counts it
     assert totals("建成3个“科技小院”。") == {("bases", 3)}
+
+
+def test_the_kinds_after_qizhong_of_the_deals_signed_are_parts():
+    text = "会上确定首批合作签约项目100个,其中联合攻关项目60个、共建研发平台25个。"
+    assert totals(text) == {("projects_signed", 100)}
+
+
+def test_bases_approved_for_a_place_are_its_stock():
+    assert totals("全州累计获得批准建立院士工作站8个、专家工作站30个。") == set()
+    assert totals("科技部向新近认定的5个国家高新技术产业化基地授牌。") == set()
+    # bases built with the schools stay
+    assert totals("今年与高校共建院士工作站3个。") == {("bases", 3)}
+
+
+def test_intentions_before_the_amount_of_a_signing_of_its_own_stay_intentions():
+    text = "会上发布技术需求200项,达成合作意向150项,现场签约金额100亿元。"
+    assert totals(text) == {("tech_demand", 200), ("intents", 150), ("amount_signed", Decimal(10_000_000_000))}
+    # the amount of the intentions' agreements signs them
+    assert ("projects_signed", 19) in totals("达成合作意向19项,协议金额1421万元。")

@@ -1401,7 +1401,7 @@ _HOLDS = re.compile(r"拥有|现有|坐拥|建有|设有")
 _GATHERS = re.compile(r"集聚|聚集|汇聚")
 _EVENT = re.compile(r"会|展|活动|赛|论坛")
 # Counted by rank or rating (省级以上科创平台, 国字号科研院所, 世界一流大学建设高校): what a place has been rated for.
-_RATED = re.compile(r"(?:国家|省|市|县|区|省部)级(?:以上)?|国字号|世界一流|一流(?:大学|学科)|双一流")
+_RATED = re.compile(r"(?:国家|省|市|县|区|省部)级(?:以上)?|国字号|世界一流|一流(?:大学|学科)|双一流|获批|批准|认定的")
 # Words that tie a count to a cooperation: the schools or bases are then partners, or built with them.
 _COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参加|参会|参展|走进|携手|结对|校地|校企|产学研|与|同")
 
@@ -1454,10 +1454,12 @@ def _sign_intended_projects(text: str, out: list[StatedFigure]) -> None:
     """Projects that reached an intention count as signed when the sentence gives the amount they carry:
     "298项重大项目达成合作意向,总金额逾50亿元"; so do cooperation intentions counted as items with the amount of
     their agreements after them ("达成合作意向19项,协议金额1421万元"), as the labelling rules have it — not
-intentions of employment."""
+intentions of employment, nor intentions followed by the amount of a signing of its own ("达成合作意向213项,现场签约
+金额1420亿元": the money is the ceremony's)."""
     for fig in out:
         later = [f for f in out if f.metric == "amount_signed" and f.start > fig.start]
-        if fig.metric == "intents" and later and fig.unit in {"项", "个"} and \
+        own_signing = bool(later) and _SIGNED_ITSELF.search(text, max(fig.start, later[0].start - 10), later[0].start)
+        if fig.metric == "intents" and later and fig.unit in {"项", "个"} and not own_signing and \
                 not _EMPLOYMENT_INTENT.search(text, max(0, fig.start - 12), fig.start + 8):
             fig.metric = "projects_signed"
             continue
@@ -1470,6 +1472,8 @@ intentions of employment."""
             fig.metric = "projects_signed"  # "带来34个大项目,签约额1124.7亿元": the projects carry the amount signed
 
 
+# The money of a signing named as such (现场签约金额, 集中签约金额): not the amount of intentions before it.
+_SIGNED_ITSELF = re.compile(r"(?:现场|集中|当场|正式)签约")
 # The amount a sentence names as signed (签约额, 签约金额…) after its projects.
 _SIGNED_AMOUNT_NOUN = re.compile(r"签约(?:总)?(?:额|金额)")
 
@@ -1556,11 +1560,22 @@ def _link_to_previous(fig: StatedFigure, previous: list[StatedFigure]) -> None:
             return
 
 
+_KINDS_OF_DEALS = frozenset({"bases", "projects", "projects_signed", "agreements", "projects_landed"})
+
+
 def _link_breakdown(fig: StatedFigure, head: str, lo: int, totals: dict[str, StatedFigure]) -> None:
-    """A figure after 其中 belongs to the same-metric total stated before it in the sentence (总数与分项)."""
+    """A figure after 其中 belongs to the same-metric total stated before it in the sentence (总数与分项); so do the
+    bases and projects after 其中 of a count of signed projects or agreements ("签约项目104个,其中联合攻关项目65个、
+    共建研发平台28个"): the kinds of the deals signed."""
     earlier = totals.get(fig.metric)
     if earlier is not None and "其中" in head[earlier.start - lo :] and fig.value <= earlier.value:
         fig.part_of = fig.metric
         earlier.is_total = True
     elif earlier is None:
         totals[fig.metric] = fig
+    if fig.part_of is None and fig.metric in _KINDS_OF_DEALS:
+        deals = [t for m, t in totals.items() if m in _SIGNED_WHOLES and t is not fig and t.start < fig.start]
+        whole = deals[-1] if deals else None
+        if whole is not None and "其中" in head[whole.start - lo :] and fig.value <= whole.value:
+            fig.part_of = whole.metric
+            whole.is_total = True
