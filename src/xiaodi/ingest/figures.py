@@ -1394,14 +1394,14 @@ def _place_stock_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     return bool(_ZONE_OR_RATED.search(before)) and not _COOPERATION.search(text, clause_start, clause_end)
 
 
-# What a place holds (现已集聚2所大学、12家大学研究院; 拥有84所高等院校、400余家科研机构): the verb governs every
-# item of the list after it.
-_HOLDS = re.compile(r"拥有|现有|坐拥|建有|设有")
+# What a place holds or was approved for (拥有84所高等院校、400余家科研机构; 累计获得批准建立院士工作站8个、专家工作站
+# 38个): the verb governs every item of the list after it.
+_HOLDS = re.compile(r"拥有|现有|坐拥|建有|设有|获批|批准")
 # … or gathers (集聚, 汇聚), unless an event does the gathering (两届科交会累计聚集了…350多所高校: its participants).
 _GATHERS = re.compile(r"集聚|聚集|汇聚")
 _EVENT = re.compile(r"会|展|活动|赛|论坛")
 # Counted by rank or rating (省级以上科创平台, 国字号科研院所, 世界一流大学建设高校): what a place has been rated for.
-_RATED = re.compile(r"(?:国家|省|市|县|区|省部)级(?:以上)?|国字号|世界一流|一流(?:大学|学科)|双一流|获批|批准|认定的")
+_RATED = re.compile(r"(?:国家|省|市|县|区|省部)级(?:以上)?|国字号|世界一流|一流(?:大学|学科)|双一流|认定的")
 # Words that tie a count to a cooperation: the schools or bases are then partners, or built with them.
 _COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参加|参会|参展|走进|携手|结对|校地|校企|产学研|与|同")
 
