@@ -1217,8 +1217,9 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
 
 
 # What research produced (取得…成果, 产出…成果, 申报专利): outputs of the work, not achievements put forward for a
-# cooperation — unless the clause then shows, collects or transfers them (取得成果后对接转化…). Patents granted to a
-# school (获授权发明专利512件) are left alone: the synthetic dev labels count them in a school's yearly record.
+# cooperation — unless the clause then shows, collects or transfers them (取得成果后对接转化…). Registrations and
+# grants (科技成果登记45项, 专利授权5410件) are a place's research statistics, left out by the real reports' labels
+# (the synthetic d03 label of a school's 获授权发明专利512件 is the one that counts them).
 _OBTAINED = re.compile(r"取得|产出|(?:申报|申请)[^，,。；;]{0,4}?专利|登记|授权")
 _PUT_FORWARD = re.compile(r"发布|推介|推出|展示|展出|征集|收集|携带|带来|转化|转移|推广|落地|对接|交易|签约|签订")
 
@@ -1308,8 +1309,9 @@ def _rest_of_counted_set(text: str, m: re.Match[str], lo: int, metric: str, earl
     is the only count of them, and stays."""
     return bool(_REST_OF.search(text, max(lo, m.start() - 3), m.start())) and any(
         e.metric == metric and not e.is_plan for e in earlier)
-# Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
+# Agreements counted together with intentions ("达成项目合作意向或签订合作协议568项", "协议(意向)246项").
 _WITH_INTENTS = re.compile(r"意向或|或[^，,。；;]{0,8}意向|协议[（(]意向[)）]")
+# Still being negotiated ("正在洽谈的还有22所"): not yet partners, agreements or signed projects.
 _NEGOTIATING = re.compile(r"正在洽谈|正在商谈|正在对接|洽谈中|商谈中")
 _DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amount_signed"})
 # Two kinds of need counted as one ("600多项企业技术需求和融资项目需求", "技术需求与融资需求6824项"): a mixed count,
