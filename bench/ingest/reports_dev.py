@@ -50,9 +50,9 @@ LABELLED = frozenset({
     "universities", "agreements", "projects_signed", "projects_landed", "amount_signed", "funds_in_place", "bases",
     "tech_demand", "talent_demand", "achievements", "positions",
 })  # fmt: skip
-# The batch added in the tenth round (n257–n286): its test reports are scored on a row of their own (the eighth
-# round's batch 13 now counts with the earlier batches).
-NEW_BATCHES = ("batch15",)
+# The batches labelled blind in the twelfth round after the ones measured before them were read (n402–): their test
+# reports are scored on rows of their own.
+NEW_BATCHES = ("batch18", "batch19")
 # The labels have no 项目需求 key: the labelling files "产学研合作项目需求600余项" under technology demands.
 LABEL_OF = {"project_demand": "tech_demand"}
 
