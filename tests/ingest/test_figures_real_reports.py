@@ -626,7 +626,7 @@ def test_what_a_place_holds_is_its_stock_across_the_list():
     assert totals("走廊现已集聚2所大学、12家大学研究院、24家院士工作站。") == set()
     assert totals("西安拥有84所高等院校、400余家各类科研机构。") == set()
     assert totals("该市有国字号科研院所6家、省级以上科创平台300个。") == set()
-    assert totals("全区新增省级以上研发机构9家、实施产学研合作项目39项。") == {("projects", 39)}
+    assert totals("全区新增省级以上研发机构9家、实施产学研合作项目39项。") == {("projects_signed", 39)}
     # held with a cooperation in the clause, gathered by an event, or a part of partner schools: counted
     assert totals("全市拥有的12所高校均与县里签订了合作协议。") == {("universities", 12)}
     assert totals("两届科交会累计聚集了350多所高校。") == {("universities", 350)}
@@ -711,3 +711,47 @@ def test_intentions_before_the_amount_of_a_signing_of_its_own_stay_intentions():
     assert totals(text) == {("tech_demand", 200), ("intents", 150), ("amount_signed", Decimal(10_000_000_000))}
     # the amount of the intentions' agreements signs them
     assert ("projects_signed", 19) in totals("达成合作意向19项,协议金额1421万元。")
+
+
+def test_an_auction_sells_achievements_for_a_price():
+    # what an auction sells are deals (成功竞拍, 拍出), its price the amount signed (成交价, 拍出了…元)
+    assert totals("累计有1500项科技成果成功竞拍。") == {("projects_signed", 1500)}
+    assert ("amount_signed", Decimal(12_300_000)) in totals("当天11项科研成果拍出了1230万元。")
+    assert totals("本场拍卖会总成交价537万元。") == {("amount_signed", Decimal(5_370_000))}
+
+
+def test_projects_shown_at_a_fair_are_its_achievements():
+    assert totals("全省5740个项目集中亮相。") == {("achievements", 5740)}
+    assert totals("大会展示高新技术项目1万余项。") == {("achievements", 10000)}
+
+
+def test_cooperation_projects_carried_out_are_signed():
+    # the labelling conventions (reports_news README, fifteenth batch): 实施…合作项目 are the programme's projects
+    assert totals("三年来累计实施校地合作项目400余个。") == {("projects_signed", 400)}
+    assert totals("全区实施科技项目80个。") == {("projects", 80)}  # no cooperation named: not counted
+
+
+def test_achievements_reached_or_signed_as_projects_are_deals():
+    assert totals("共签约科技成果项目14项。") == {("projects_signed", 14)}
+    assert totals("长治与高校院所达成500余项合作成果。") == {("achievements", 500)}  # results reached: achievements
+
+
+def test_projects_matched_then_signed_and_landed_somewhere():
+    assert totals("促成800项供需对接项目现场签约。") == {("projects_signed", 800)}
+    assert totals("670余项校企地合作项目在贺兰山下签约落地。") == {("projects_landed", 670)}
+
+
+def test_intended_projects_with_their_amount_are_signed():
+    text = "共有99个项目在创交会上达成合作意向,金额约为1.7亿元。"
+    assert totals(text) == {("projects_signed", 99), ("amount_signed", Decimal(170_000_000))}
+
+
+def test_mixed_offers_recruiting_schools_and_patent_applications_are_not_figures():
+    assert totals("会上集中发布200项科技成果和技术需求。") == set()
+    assert totals("65所省内高校求贤若渴。") == set()
+    assert totals("学校年发明专利申请量突破200件。") == set()
+
+
+def test_plaques_make_rated_bases_the_cooperations_but_not_industrial_ones():
+    assert totals("获批挂牌省级“博士工作创新站”3家。") == {("bases", 3)}
+    assert totals("科技部向新近认定的5个国家高新技术产业化基地授牌。") == set()

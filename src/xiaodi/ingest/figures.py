@@ -48,7 +48,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "amount_signed": ("签约金额", "签约资金", "合同金额", "协议金额", "签约额", "合同额", "签约总额", "签约总金额",
                       "合同总金额", "合同总额", "协议总金额", "成交额", "成交金额", "交易额", "交易金额", "登记额",
                       "揭榜金额", "协议投资", "协议投资额", "协议投资总额",
-                      "合同投资", "合同投资额", "合作金额", "技术合同成交额"),
+                      "合同投资", "合同投资额", "合作金额", "技术合同成交额", "成交价", "总成交价", "成交总额"),
     "funds_in_place": ("到位资金", "资金到位", "引入资金", "引进资金", "到位", "落地资金", "省外资金", "实际利用"),
     "investment": ("总投资", "投资额", "投资", "基金", "融资", "社会资本"),
     "output_value": ("新增产值", "产值", "年产值"),
@@ -102,7 +102,7 @@ _NUMBER = re.compile(
 _CLAUSE_END = "，,。；;：:！？!?\n（()）"
 # Where a noun phrase after the classifier ends: a verb or preposition starts the predicate.
 _PREDICATE = re.compile(
-    r"与|和|及|同|跟|签约|签订|签署|达成|作为|参加|参与|开展|走进|提供|发布|在|到|对|进行|来到|亮相|深入|集结|组建|"
+    r"与|和|及|同|跟|签约|签订|签署|达成|作为|参加|参与|开展|走进|提供|发布|在|到|对(?!接)|进行|来到|亮相|深入|集结|组建|"
     r"联合|调研|选中|被|为|向|共同|共商|入驻|落户|完成|实现|建立|建成|成立|获得|获批|列入|入选|成功|分别|已|先后|"
     r"纷纷|积极|累计|达到|组织|举办|承接|带来|吸引|实施|推动|助力|研学|结对|形成|涉及|覆盖|包括|其中|进驻|前来|"
     r"落地|开工|投产|赴|前往|来到|到场|考察|共建|建设|孵化|报名|当年|当天|当场"
@@ -244,14 +244,14 @@ _UNCOUNTED = re.compile(r"展位|摊位|展品|展项|简历|房源|公寓|窗�
 # Money that is no programme figure (taxes, income, subsidies, fees): the keyword before it names something else.
 _UNCOUNTED_MONEY = re.compile(r"税收|税金|利税|利润|收入|营收|补贴|补助|奖励|奖补|经费|费用|增收|成本|悬赏|资助")
 # A sum that names no noun of its own (总金额, 金额共计): in a sentence about signing or a deal it is the amount signed.
-_GENERIC_AMOUNT = re.compile(r"(?:总金额|金额|总额)(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+_GENERIC_AMOUNT = re.compile(r"(?:总金额|金额|总额)(?:共计|合计|共|达到|达|约|为|逾|超过|超){0,2}$")
 # What a place has (全市现有高校12所, 驻市高校8所): a stock of schools, counted before any cooperation.
 _STOCK = re.compile(r"(?:拥有|现有|驻[市县区省地]|辖区内?|境内|本地)[^，,。；;]{0,8}$")
 # The same after the classifier (21所驻地高校, 11所在晋高校): the schools hosted by the place, not its partners.
 _STOCK_AFTER = re.compile(r"(?:驻[市县区省地]|在[市县区省]|本地|辖区内?)")
 _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # Money right after the verb that signs it, or the investment of the projects signed (签约项目投资, 签约总投资).
-_SIGNED_MONEY = re.compile(r"(?:签约|签下|签订)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
+_SIGNED_MONEY = re.compile(r"(?:签约|签下|签订|拍出了?)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
                            r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
 # The means a clause names before its verb ("通过…、与科研院所合作等方式征集到…"): what is counted comes after it.
 _MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
@@ -502,22 +502,29 @@ _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手)")
 
 
+# Cooperation projects a programme carries out (滚动实施校地合作项目43个, 累计实施合作项目4000余个): signed projects,
+# as the labelling conventions have them (bench/ingest/reports_news/README.md, fifteenth batch).
+_CARRIED_OUT = re.compile(r"实施[^，,。；;\d]{0,12}?合作[^，,。；;\d]{0,6}?项目(?:共计|共|达到|达|为)?$")
+
+
 # Projects that only reached an intention (达成…意向项目), with no verb of signing before them.
 _INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签)).*达成[^，,。；;]{0,8}意向")
 
 
 # Achievements whose own verb, right after them, signs them ("…科技成果成功签约"); a signing further on in the clause
 # may be another party's ("2150项成果“同台竞技” 签约金额超8亿元").
-_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现场|当场)?(?:签约|签订|成交|交易成功)")
-# Achievements traded or signed before their count ("交易科技成果696项", "签约技术成果12项").
-_DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:共计|共|达到|达|为)?$")
+_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现场|当场)?(?:签约|签订|成交|交易成功|竞拍|拍出)")
+# Achievements traded or signed before their count ("交易科技成果696项", "签约科技成果项目14项"). Cooperation results
+# reached (与106所高校达成500余项合作成果) stay achievements, as the seed report of 长治 and the demo read them.
+_DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:项目)?"
+                                 r"(?:共计|共|达到|达|为)?$")
 
 
 # Achievements traded as their count is given ("科技成果和专利技术交易68项"): deals, as 交易科技成果696项 is.
 _TRADED = re.compile(r"(?:交易|成交|转让)(?:共计|共|达到|达|为)?$")
 # Projects a fair shows or presents (参展, 推介, 展示): the technology it exhibits, achievements in the labels.
-_SHOWN_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:参展|展出)")
-_SHOWN_BEFORE = re.compile(r"(?:参展|展出|展示|推介)的?项目(?:共计|共|达到|达|为)?$")
+_SHOWN_AFTER = re.compile(r"[^，,。；;]{0,4}?(?:参展|展出|集中亮相)")
+_SHOWN_BEFORE = re.compile(r"(?:参展|展出|展示|推介)[^，,。；;\d]{0,6}?项目(?:共计|共|达到|达|为)?$")
 
 
 # Talents the clause says are needed ("需求各类人才逾8000人", "需求高层次人才120名"): a talent demand.
@@ -536,11 +543,12 @@ def _refine_project(metric: str, before: str, rest: str) -> str:
         return metric
     if _SHOWN_AFTER.match(rest) or _SHOWN_BEFORE.search(before):
         return "achievements"  # "1万余项科技项目参展", "共推介项目40余项": what a fair shows are its achievements
-    if re.match(r"(?:已|成功|顺利|均已|已经)?(?:签约)?(?:落地|落户|投产)", rest) or _LANDED.search(before):
+    if re.match(r"(?:在[^，,。；;\d]{1,8}?)?(?:已|成功|顺利|均已|已经)?(?:签约)?(?:落地|落户|投产)", rest) or \
+            _LANDED.search(before):
         return "projects_landed"
     if _INTENT_ONLY.search(before):
         return metric  # "达成合作意向项目45个": an intention, signed only with its amount (_sign_intended_projects)
-    if _SIGNED.search(before) or _SIGNED_AFTER.match(rest):
+    if _SIGNED.search(before) or _SIGNED_AFTER.match(rest) or _CARRIED_OUT.search(before):
         return "projects_signed"
     if re.match(r"(?:成功|已)?揭榜", rest):
         return "tech_demand"  # "49个项目成功揭榜": the items of a 揭榜挂帅 list are technology demands
@@ -1185,7 +1193,7 @@ _ORGANISES = re.compile(r"[^，,。；;\d]{0,8}?(?:参与|共同|联合)?(?:承�
 
 
 # Schools that recruit (4所新设本科院校在…进行专场招聘, …高校拟引进…人才) are employers, not partners of a cooperation.
-_HIRES = re.compile(r"招聘|招才|引才|引进[^，,。；;]{0,16}?(?:人才|博士|硕士|教师)")
+_HIRES = re.compile(r"招聘|招才|引才|求贤|揽才|引进[^，,。；;]{0,16}?(?:人才|博士|硕士|教师)")
 # Schools named as the ones that came to recruit ("前来上海招聘的浙江高校就有42所"): employers at a job fair.
 _RECRUITERS = re.compile(r"(?:招聘|招才|引才|揽才)的[^，,。；;\d]{0,8}?(?:高校|院校|大学|院所|科研院所|学校)")
 _LIST_GOES_ON = re.compile(r"\s*(?:另外还有|另外|还有|另有)")
@@ -1220,7 +1228,7 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
 # cooperation — unless the clause then shows, collects or transfers them (取得成果后对接转化…). Registrations and
 # grants (科技成果登记45项, 专利授权5410件) are a place's research statistics, left out by the real reports' labels
 # (the synthetic d03 label of a school's 获授权发明专利512件 is the one that counts them).
-_OBTAINED = re.compile(r"取得|产出|(?:申报|申请)[^，,。；;]{0,4}?专利|登记|授权")
+_OBTAINED = re.compile(r"取得|产出|(?:申报|申请)[^，,。；;]{0,4}?专利|专利申请|登记|授权")
 _PUT_FORWARD = re.compile(r"发布|推介|推出|展示|展出|征集|收集|携带|带来|转化|转移|推广|落地|对接|交易|签约|签订")
 
 
@@ -1317,6 +1325,8 @@ _DEAL_METRICS = frozenset({"universities", "agreements", "projects_signed", "amo
 # Two kinds of need counted as one ("600多项企业技术需求和融资项目需求", "技术需求与融资需求6824项"): a mixed count,
 # which the labelling rules leave out; needs counted apart ("技术难题80个、融资需求60项") are not mixed.
 _MIXED_NEEDS = re.compile(r"需求[^\d，,。；;]{0,8}?(?:和|与|及|以及)[^\d，,。；;]{0,6}?(?:融资|资金)")
+# Achievements and needs counted as one ("集中发布200项科技成果和技术需求"): a mixed count.
+_MIXED_OFFERS = re.compile(r"成果[^\d，,。；;]{0,2}?(?:和|与|及|以及)[^\d，,。；;]{0,4}?需求")
 # A school's own record, told in a report of its cooperation (福州大学在办学过程中…已建设了…131个省部级科技创新
 # 平台): what the school built over its history, not what the cooperation brought about.
 _OWN_RECORD = re.compile(r"办学过程中|办学以来|建校以来|(?:建校|办学)\d+(?:多|余)?年来")
@@ -1359,6 +1369,8 @@ def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) 
         return True
     if metric == "agreements" and _WITH_INTENTS.search(text, clause_start, clause_end):
         return True  # "达成项目合作意向或签订合作协议568项", "签订…协议(意向)246项": agreements and intentions mixed
+    if metric in {"tech_demand", "achievements"} and _MIXED_OFFERS.search(text, clause_start, clause_end):
+        return True
     return metric == "tech_demand" and bool(_MIXED_NEEDS.search(text, clause_start, clause_end))
 
 
@@ -1402,10 +1414,13 @@ _HOLDS = re.compile(r"拥有|现有|坐拥|建有|设有|获批|批准")
 # … or gathers (集聚, 汇聚), unless an event does the gathering (两届科交会累计聚集了…350多所高校: its participants).
 _GATHERS = re.compile(r"集聚|聚集|汇聚")
 _EVENT = re.compile(r"会|展|活动|赛|论坛")
+# Industrial zones and bases of industry: a place's, never a cooperation's, unless schools are named with them.
+_ZONE = re.compile(r"产业化基地|产业基地|产业园|开发区|高新区")
 # Counted by rank or rating (省级以上科创平台, 国字号科研院所, 世界一流大学建设高校): what a place has been rated for.
 _RATED = re.compile(r"(?:国家|省|市|县|区|省部)级(?:以上)?|国字号|世界一流|一流(?:大学|学科)|双一流|认定的")
 # Words that tie a count to a cooperation: the schools or bases are then partners, or built with them.
-_COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参加|参会|参展|走进|携手|结对|校地|校企|产学研|与|同")
+_COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参加|参会|参展|走进|携手|结对|校地|校企|产学研|与|同|"
+                         r"挂牌|授牌|揭牌")
 
 
 def _place_holdings(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
@@ -1422,6 +1437,8 @@ def _place_holdings(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     # a rating qualifies one item of a list (新增省级以上研发机构9家、实施产学研合作项目39项): judged on its own
     item_start = max(clause_start, text.rfind("、", clause_start, m.start()) + 1)
     item_end = min([i for i in (text.find("、", m.end(), clause_end),) if i >= 0] or [clause_end])
+    if _ZONE.search(text, item_start, item_end) and not _COOPERATION.search(text, clause_start, clause_end):
+        return True  # industrial bases and zones given a plaque (5个国家高新技术产业化基地…授牌): no school's
     return bool(_RATED.search(text, item_start, item_end)) and not _COOPERATES.search(text, item_start, item_end)
 
 
