@@ -755,3 +755,12 @@ def test_mixed_offers_recruiting_schools_and_patent_applications_are_not_figures
 def test_plaques_make_rated_bases_the_cooperations_but_not_industrial_ones():
     assert totals("获批挂牌省级“博士工作创新站”3家。") == {("bases", 3)}
     assert totals("科技部向新近认定的5个国家高新技术产业化基地授牌。") == set()
+
+
+def test_money_put_in_as_funds_is_in_place():
+    assert totals("累计投入帮扶资金近1000万元。") == {("funds_in_place", Decimal(10_000_000))}
+    assert totals("兑现支持资金近11亿元。") == {("funds_in_place", Decimal(1_100_000_000))}
+
+
+def test_the_money_may_name_itself_after_its_de():
+    assert totals("一年来实现了5818.5万元的成交额。") == {("amount_signed", Decimal("58185000"))}

@@ -253,6 +253,12 @@ _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # Money right after the verb that signs it, or the investment of the projects signed (签约项目投资, 签约总投资).
 _SIGNED_MONEY = re.compile(r"(?:签约|签下|签订|拍出了?)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
                            r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
+# Money put in, brought in or paid out as funds (投入…资金, 引入…资金, 兑现…资金): in place, as the labelling rules have
+# 到位 and 投入.
+_PUT_IN = re.compile(r"(?:投入|引入|兑现)[^，,。；;\d]{0,8}?资金(?:共计|合计|共|达到|达|约|为|近|逾|超过|超){0,2}$")
+# A money keyword right after the amount and its 的 (5818.5万元的成交额).
+_MONEY_NAMED_AFTER = re.compile(r"的(" + "|".join(sorted((k for k, m in _METRIC_OF.items() if m in _MONEY), key=len,
+                                                           reverse=True)) + ")")
 # The means a clause names before its verb ("通过…、与科研院所合作等方式征集到…"): what is counted comes after it.
 _MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
 # The people of the schools as one noun (8所高校学子): its head is the people, not the schools. Schools whose people
@@ -310,6 +316,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     raw_before = _before(text, m.start(), lo)
     if _CAP.search(raw_before) or _DELTA.search(raw_before) or (money and _THRESHOLD.match(text, m.end())):
         return None
+    if money and (named := _MONEY_NAMED_AFTER.match(after)):
+        return _METRIC_OF[named.group(1)]  # "实现了5818.5万元的成交额": the money's noun follows its 的
     if after.startswith("的"):
         after = ""  # "完成签约项目900个的目标任务": the number modifies what follows; its noun came before it
     # keywords inside a document title (《…项目管理办法》), a bracketed gloss (平台（含企业）12个) or before a
@@ -372,6 +380,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         metric = "amount_signed"  # "大会签约30个项目,总金额1668.7亿元": the amount of what the sentence signed
     if money and not metric:  # "设立…基金,首期投放规模5亿元": the money's noun is in the clause before
         metric = _best_keyword(text[max(lo, m.start() - 24) : m.start()], cls, money=True, rightmost=True)
+    if money and not metric and _PUT_IN.search(raw_before):
+        metric = "funds_in_place"  # "累计投入帮扶资金近1000万元", "兑现支持资金近11亿元": money actually put in
     if money and metric in (None, "investment") and _SIGNED_MONEY.search(raw_before):
         metric = "amount_signed"  # "累计签约1676亿元", "共签约项目投资1676亿元": the money the verb 签约 signed
     if not metric and not noun and (label := _line_label(text, m.start(), lo)):
