@@ -764,3 +764,10 @@ def test_money_put_in_as_funds_is_in_place():
 
 def test_the_money_may_name_itself_after_its_de():
     assert totals("一年来实现了5818.5万元的成交额。") == {("amount_signed", Decimal("58185000"))}
+
+
+def test_a_place_a_count_goes_to_is_not_its_noun():
+    # 赴/前往 introduce where they go: 74 counts the employers, not schools
+    assert totals("组织74家企事业单位赴武汉大学、兰州大学等高校开展招聘活动。") == set()
+    # the schools a trip visits are counted, as the issue's own labels have it
+    assert totals("招才小分队陆续奔赴上海、武汉等20个城市的超过50所高校。") >= {("universities", 50)}

@@ -477,7 +477,8 @@ def _compound_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
     return found[0] if found and found[1] - stop.end() <= 2 else None
 
 
-_JOINERS = frozenset({"与", "和", "及", "同", "跟", "向", "对", "在", "到", "为", "被"})
+# Words that introduce another party or a place (与高校, 赴武汉大学): what follows them is not the counted noun.
+_JOINERS = frozenset({"与", "和", "及", "同", "跟", "向", "对", "在", "到", "为", "被", "赴", "前往", "走进", "来到"})
 _MODIFIER_VERB = frozenset({"签约", "签订", "签署", "共建", "联合", "落地", "开工", "投产", "建设"})
 
 
