@@ -771,3 +771,20 @@ def test_a_place_a_count_goes_to_is_not_its_noun():
     assert totals("组织74家企事业单位赴武汉大学、兰州大学等高校开展招聘活动。") == set()
     # the schools a trip visits are counted, as the issue's own labels have it
     assert totals("招才小分队陆续奔赴上海、武汉等20个城市的超过50所高校。") >= {("universities", 50)}
+
+
+def test_a_named_schools_count_is_of_its_items():
+    assert totals("其中,北京理工大学52个、哈尔滨工业大学60个。") == set()
+    assert totals("截至目前,武汉大学全球校友组织总数达317个。") == set()
+    assert totals("共有合作高校12个。") == {("universities", 12)}
+
+
+def test_a_places_technology_market_is_no_programme_figure():
+    assert totals("去年,我省高等院校登记技术合同6939项,合同成交额36.41亿元。") == set()
+    assert totals("全市技术合同成交额达到586.4亿元。") == set()
+    # a district's indicator in an assessment stays
+    assert ("amount_signed", Decimal(1_240_000_000)) in totals("天元区促成校企合作项目39个;技术合同登记额12.4亿元。")
+
+
+def test_achievements_sold_all_or_on_the_day_are_signed():
+    assert ("projects_signed", 6) in totals("参与拍卖的6项科技成果全部成交。")

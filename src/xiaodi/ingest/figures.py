@@ -263,6 +263,8 @@ _MONEY_NAMED_AFTER = re.compile(r"的(" + "|".join(sorted((k for k, m in _METRIC
 _MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
 # The people of the schools as one noun (8所高校学子): its head is the people, not the schools. Schools whose people
 # take part are counted ("23所高校的万余名毕业生参加了应聘", a job fair's schools).
+# A school's name right before a count in 个 (北京理工大学52个, 武汉大学…校友组织总数达317个): the school's items.
+_NAMED_SCHOOL = re.compile(r"[\u4e00-\u9fff](?:大学|学院)[^，,。；;\d]{0,12}$")
 _SCHOOLS_PEOPLE = re.compile(r"[^，,。；;\d的]{0,4}?(?:高校|大学|院校|学校)(?:学子|学生|毕业生|校友|师生)")
 # A noun that only says "members" (28名成员): the group named before the number says who they are.
 _GENERIC_NOUN = re.compile(r"(?:成员|队员|人员)$")
@@ -326,6 +328,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         raw_before or "(" in raw_before else raw_before
     noun_follows = bool(re.match(r"[\u4e00-\u9fff]", after)) and cls not in "名位人"
     if not money and not noun_follows and (metric := _keyword_ending(before, cls)):
+        if metric == "universities" and cls == "个" and _NAMED_SCHOOL.search(before):
+            return None  # "北京理工大学52个": what a named school has, not schools
         return _refine_project(metric, before, after)  # "专家教授45名": the noun comes right before the number
     if not money and cls in _CLASSIFIERS["intents"] and (reached := _REACHED_INTENT.match(after)) and (
             cls in "人名位" or not ("签" in reached.group(1) or _intended_projects(reached.group(1), cls))):
@@ -374,6 +378,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
     if (found or money) and nearer.search(before, found[2] if found else 0):
         return None  # "招聘会共设展位280个", "年产值15亿元、税收8000万元": the nearer noun is not a programme figure
     metric = found[0] if found else None
+    if metric == "universities" and cls == "个" and _NAMED_SCHOOL.search(raw_before):
+        return None  # "武汉大学全球校友组织总数达317个": what a named school has
     if money and not metric and _PROJECT_INPUT.search(raw_before):
         metric = "investment"  # "项目研发总投入3.5亿元": signed projects' input is signed money (_signed_investment)
     if money and not metric and _GENERIC_AMOUNT.search(raw_before) and _DEAL.search(text, lo, m.start()):
@@ -524,7 +530,8 @@ _INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签))
 
 # Achievements whose own verb, right after them, signs them ("…科技成果成功签约"); a signing further on in the clause
 # may be another party's ("2150项成果“同台竞技” 签约金额超8亿元").
-_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已)?(?:成功|顺利|现场|当场)?(?:签约|签订|成交|交易成功|竞拍|拍出)")
+_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已|全部|均)?(?:成功|顺利|现场|当场|当日|当天)?"
+                                  r"(?:签约|签订|成交|交易成功|竞拍|拍出)")
 # Achievements traded or signed before their count ("交易科技成果696项", "签约科技成果项目14项"). Cooperation results
 # reached (与106所高校达成500余项合作成果) stay achievements, as the seed report of 长治 and the demo read them.
 _DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:项目)?"
@@ -1306,8 +1313,8 @@ def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
 
 
 # A place's economy as a whole: its investment promotion from every source (招商引资) is a statistic of the place, not
-# deals of the cooperation the report is about. (The flows of a technology market, 吸纳/输出技术合同成交额, were tried
-# too and left: the synthetic dev labels count them, "高校院所输出技术合同成交额" among them.)
+# deals of the cooperation the report is about. (A place's technology market is left out by _TERRITORY_MARKET; the
+# contracts its schools export, "高校院所输出技术合同成交额", stay: the synthetic dev labels count them.)
 _ECONOMY_WIDE = re.compile(r"招商引资")
 
 
@@ -1349,10 +1356,11 @@ _SHARE_OF_SET = re.compile(r"\d+/\d+|\d+(?:\.\d+)?[%％]|[一二三四五六七�
 _WHOLE_TERRITORY = re.compile(r"(?:全国|全省|全市|全区|全县)(?:共有|有)?$")
 # A place described by what it is made of ("由平台区、学院区及孵化区构成"): its facilities are its stock.
 _MADE_OF = re.compile(r"由[^。；;]{1,30}?(?:构成|组成)")
-# A province's or the nation's technology market ("全省共完成技术合同登记25947项", "全省吸纳、输出技术合同成交额…"):
-# the contracts of every party in it, not the deals of the cooperation the report is about. (A city's technology
-# market stays: the synthetic dev labels count a city's 全市技术合同成交额 as its technology-transfer results.)
-_TERRITORY_MARKET = re.compile(r"(?:全省|全国)[^。；;]{0,10}?技术合同")
+# A place's technology market ("全省共完成技术合同登记25947项", "全省吸纳、输出技术合同成交额…", "全市技术合同成交额
+# 达到586.4亿元", "贵安新区技术合同成交额突破100亿元"): the contracts of every party in it, not the deals of the
+# cooperation the report is about — as the issue's own r5 and four real reports are labelled. A district's 技术合同
+# 登记额 named as an assessment indicator, with no place word before it, stays.
+_TERRITORY_MARKET = re.compile(r"(?:全省|全国|全市|全区|我省|我市|我区|新区|本市|本省)[^。；;]{0,10}?技术合同")
 # … until the sentence comes back to the cooperation's own time (今年, 此次, 会上…).
 _NOW = re.compile(r"今年|本年|此次|本次|这次|当天|当日|会上|会期|日前|近日|目前")
 
