@@ -788,3 +788,17 @@ def test_a_places_technology_market_is_no_programme_figure():
 
 def test_achievements_sold_all_or_on_the_day_are_signed():
     assert ("projects_signed", 6) in totals("参与拍卖的6项科技成果全部成交。")
+
+
+def test_cooperation_projects_started_or_agreed_are_signed():
+    assert totals("凝练新增政产学研合作项目达55项。") == {("projects_signed", 55)}
+
+
+def test_rated_workstations_stay_bases():
+    # an academician's or graduates' workstation links a firm with scholars, whatever its rating
+    assert totals("累计建设市级院士工作站105家。") == {("bases", 105)}
+    assert totals("新增省级重点实验室8家。") == set()
+
+
+def test_registered_contracts_are_the_market():
+    assert totals("企业登记的技术合同6968项,占比87.7%。") == set()

@@ -519,9 +519,11 @@ _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手)")
 
 
-# Cooperation projects a programme carries out (滚动实施校地合作项目43个, 累计实施合作项目4000余个): signed projects,
-# as the labelling conventions have them (bench/ingest/reports_news/README.md, fifteenth batch).
-_CARRIED_OUT = re.compile(r"实施[^，,。；;\d]{0,12}?合作[^，,。；;\d]{0,6}?项目(?:共计|共|达到|达|为)?$")
+# Cooperation projects a programme carries out, starts or agrees on (滚动实施校地合作项目43个, 新增政产学研合作项目55项):
+# signed projects, as the labelling conventions have them (bench/ingest/reports_news/README.md,
+# fifteenth batch) and the issue's own r11 (全校新增横向合作项目572项).
+_CARRIED_OUT = re.compile(r"(?:实施|开展|新增|商定|立项|凝练)[^，,。；;\d]{0,12}?合作[^，,。；;\d]{0,6}?项目"
+                          r"(?:共计|共|达到|达|为)?$")
 
 
 # Projects that only reached an intention (达成…意向项目), with no verb of signing before them.
@@ -1357,10 +1359,11 @@ _WHOLE_TERRITORY = re.compile(r"(?:全国|全省|全市|全区|全县)(?:共有|
 # A place described by what it is made of ("由平台区、学院区及孵化区构成"): its facilities are its stock.
 _MADE_OF = re.compile(r"由[^。；;]{1,30}?(?:构成|组成)")
 # A place's technology market ("全省共完成技术合同登记25947项", "全省吸纳、输出技术合同成交额…", "全市技术合同成交额
-# 达到586.4亿元", "贵安新区技术合同成交额突破100亿元"): the contracts of every party in it, not the deals of the
-# cooperation the report is about — as the issue's own r5 and four real reports are labelled. A district's 技术合同
-# 登记额 named as an assessment indicator, with no place word before it, stays.
-_TERRITORY_MARKET = re.compile(r"(?:全省|全国|全市|全区|我省|我市|我区|新区|本市|本省)[^。；;]{0,10}?技术合同")
+# 达到586.4亿元", "贵安新区技术合同成交额突破100亿元", "企业登记的技术合同6968项"): the contracts of every party in it,
+# not the deals of the cooperation the report is about — as the issue's own r5 and four real reports are labelled. A
+# district's 技术合同登记额 named as an assessment indicator, with no place word before it, stays.
+_TERRITORY_MARKET = re.compile(r"(?:全省|全国|全市|全区|我省|我市|我区|新区|本市|本省)[^。；;]{0,10}?技术合同|"
+                               r"登记的?技术合同")
 # … until the sentence comes back to the cooperation's own time (今年, 此次, 会上…).
 _NOW = re.compile(r"今年|本年|此次|本次|这次|当天|当日|会上|会期|日前|近日|目前")
 
@@ -1458,7 +1461,9 @@ def _place_holdings(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     item_end = min([i for i in (text.find("、", m.end(), clause_end),) if i >= 0] or [clause_end])
     if _ZONE.search(text, item_start, item_end) and not _COOPERATION.search(text, clause_start, clause_end):
         return True  # industrial bases and zones given a plaque (5个国家高新技术产业化基地…授牌): no school's
-    return bool(_RATED.search(text, item_start, item_end)) and not _COOPERATES.search(text, item_start, item_end)
+    workstation = "工作站" in text[item_start:item_end]  # an academician's or graduates' station links firm and school
+    return bool(_RATED.search(text, item_start, item_end)) and not workstation and \
+        not _COOPERATES.search(text, item_start, item_end)
 
 
 def _clause_after(text: str, end: int, hi: int) -> str:
