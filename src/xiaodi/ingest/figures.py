@@ -519,9 +519,9 @@ _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手)")
 
 
-# Cooperation projects a programme carries out, starts or agrees on (滚动实施校地合作项目43个, 新增政产学研合作项目55项):
-# signed projects, as the labelling conventions have them (bench/ingest/reports_news/README.md,
-# fifteenth batch) and the issue's own r11 (全校新增横向合作项目572项).
+# Cooperation projects a programme carries out, starts or agrees on (滚动实施校地合作项目43个, 新增政产学研合作项目
+# 55项): signed projects, as the labelling conventions have them (bench/ingest/reports_news/README.md, fifteenth
+# batch) and the issue's own r11 (全校新增横向合作项目572项).
 _CARRIED_OUT = re.compile(r"(?:实施|开展|新增|商定|立项|凝练)[^，,。；;\d]{0,12}?合作[^，,。；;\d]{0,6}?项目"
                           r"(?:共计|共|达到|达|为)?$")
 
