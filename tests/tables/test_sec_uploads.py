@@ -175,14 +175,13 @@ def _check_while_asking_healthz(c: Any, token: str, big: Path, tmp_path: Path) -
     while worker.is_alive() and not any(uploads.glob("*.csv")):
         time.sleep(0.01)
     time.sleep(0.2)  # the check has begun
-    started = time.monotonic()
     health = c.get("/healthz")
-    answered = time.monotonic() - started
     still_checking = worker.is_alive()
     worker.join()
     assert health.status_code == 200 and done["r"].status_code == 200, done["r"].text[:300]
+    # the outcome, not a timing: /healthz came back while the check was still running (a blocked event loop answers
+    # only once the check has ended); how fast is for bench/, as the engineering standards have it
     assert still_checking, "/healthz was answered only once the import check had ended (it blocks the event loop)"
-    assert answered < 1.0, f"/healthz waited {answered:.2f} s for the import check"
 
 
 def test_unconfirmed_uploads_are_deleted_after_the_configured_time(tmp_path: Path) -> None:
