@@ -155,6 +155,16 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _clause_start(text: str, start: int, lo: int) -> int:
+    """Where the figure's clause begins: after the last comma or semicolon before it, within its sentence."""
+    return max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
+
+
+def _clause_end(text: str, end: int, hi: int) -> int:
+    """Where the figure's clause ends: the next comma, semicolon or full stop, within its sentence."""
+    return min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
+
+
 def _before(text: str, start: int, lo: int) -> str:
     """Text from the start of the clause (or the previous number) up to the figure.
 
@@ -587,7 +597,7 @@ def _clause_deals(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     before = text[clause_start:start]
     if _SIGNED.search(before) and not _INTENT_ONLY.search(before):
         return True
-    clause_end = min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_end = _clause_end(text, end, hi)
     rest = text[end:clause_end]
     head = re.match(r"[^、]{0,10}", rest)
     return bool(head and _LIST_THEN_SIGNED.match(rest, head.end()))
@@ -1225,7 +1235,7 @@ def _hiring_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """The schools are the subject of a recruiting verb that follows them closely (the next clause may carry it:
     "…4所新转设本科高校,拟引进334名…人才"), or the recruiters the clause names ("前来招聘的浙江高校就有42所", and
     the list it goes on with: "另外还有科研院所17家")."""
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_start = _clause_start(text, m.start(), lo)
     if _RECRUITERS.search(text, clause_start, m.start()):
         return True
     if _LIST_GOES_ON.match(text, clause_start) and clause_start > lo:
@@ -1256,7 +1266,7 @@ def _research_outputs(text: str, m: re.Match[str], lo: int) -> bool:
     """Achievements the clause says a project or team obtained ("32个优秀项目…取得授权、申报专利技术和相关技术成果
     57项"): the outputs of research (科研产出), which the labels never count — they count achievements released,
     presented, collected or transferred at or by the cooperation."""
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_start = _clause_start(text, m.start(), lo)
     obtained = list(_OBTAINED.finditer(text, clause_start, m.start()))
     return bool(obtained) and not _PUT_FORWARD.search(text, obtained[-1].end(), m.start())
 
@@ -1270,8 +1280,8 @@ def _mixed_schools(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     团队）27家"), or as the list the count heads says ("30多家中央企业、科研院所", "21家高校、院所及科技服务机构"):
     a mixed count, which the labelling rules leave out; a gloss naming schools only (高校（含科研院所）) keeps the
     count."""
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
-    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_start = _clause_start(text, m.start(), lo)
+    clause_end = _clause_end(text, m.end(), hi)
     return bool(_MIXED_GLOSS.search(text, clause_start, clause_end)) or _mixed_list(text, m, hi)
 
 
@@ -1305,8 +1315,8 @@ _SIGNS = re.compile(r"签约|签订|签署|合作协议|战略合作|开展合�
 def _signs_with(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """The clause signs with the schools: the verb after them ("…高校与县政府签订协议") or, with its counterpart,
     before them ("与市政府签署合作协议的还有驻市其他6所高校": the schools are who signed)."""
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
-    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_start = _clause_start(text, m.start(), lo)
+    clause_end = _clause_end(text, m.end(), hi)
     after = text[m.end() : clause_end]
     if _SIGNS.search(after) and (_WITH.search(text, clause_start, m.start()) or _WITH.search(after)):
         return True
@@ -1323,7 +1333,7 @@ _ECONOMY_WIDE = re.compile(r"招商引资")
 def _economy_wide(text: str, start: int, lo: int) -> bool:
     """Money or projects that the clause counts under the place's economy as a whole
     ("武汉招商引资签约项目投资19430亿元"): the reader abstains rather than file them as the programme's figures."""
-    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
+    clause_start = _clause_start(text, start, lo)
     return bool(_ECONOMY_WIDE.search(text, clause_start, start))
 
 
@@ -1385,8 +1395,8 @@ def _not_own_figure(text: str, m: re.Match[str], lo: int, hi: int, metric: str) 
         return True  # "创新港由平台区…构成,…建立了…29个研究院": what a site is made of, not what was built for it
     if metric in {"agreements", "amount_signed"} and _TERRITORY_MARKET.search(text, lo, m.start()):
         return True
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
-    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_start = _clause_start(text, m.start(), lo)
+    clause_end = _clause_end(text, m.end(), hi)
     if metric in _DEAL_METRICS and _NEGOTIATING.search(text, clause_start, m.start()):
         return True
     if metric == "agreements" and _WITH_INTENTS.search(text, clause_start, clause_end):
@@ -1409,7 +1419,7 @@ def _participant_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     rest = _clause_after(text, m.end(), hi)
     if _PRESENTER.search(rest):
         return True
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
+    clause_start = _clause_start(text, m.start(), lo)
     return bool(_MEETING.search(rest) and _COUNTERPART.search(text, clause_start, m.start()))
 _CREATED = re.compile(r"建|设立|成立|揭牌|授牌|挂牌|认定|获批|入选|命名|落户|入驻")
 # Industrial zones (产业基地, 产业园) and R&D bodies rated at a government level (市级研发机构, 省级以上研发中心): what
@@ -1423,8 +1433,8 @@ def _place_stock_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """A place's industrial zones and rated R&D bodies ("获批省以上产业基地（特色产业园）44个", "市级研发机构超过1000
     家"): the place's stock, as the labelling rules leave a city's stock of research bodies, not bases a cooperation
     built — unless the clause names the schools or the cooperation."""
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
-    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_start = _clause_start(text, m.start(), lo)
+    clause_end = _clause_end(text, m.end(), hi)
     before = _ASIDE.sub("", text[clause_start : m.start()])
     before = re.sub(r"(?:共计|共|达到|达|为|总数|合计|超过|逾|近|约)$", "", before)
     return bool(_ZONE_OR_RATED.search(before)) and not _COOPERATION.search(text, clause_start, clause_end)
@@ -1448,8 +1458,8 @@ _COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参�
 def _place_holdings(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """Schools or bases a place holds, or holds by a rating, with no cooperation in sight: its stock, which the
     labelling rules leave out (a city's schools and research bodies, 现已集聚…、…; 建成市级以上科技创新平台22个)."""
-    clause_start = max(lo, max(text.rfind(c, lo, m.start()) for c in "，,；;") + 1)
-    clause_end = min([i for i in (text.find(c, m.end(), hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_start = _clause_start(text, m.start(), lo)
+    clause_end = _clause_end(text, m.end(), hi)
     if "其中" in text[clause_start : m.start()]:
         return False  # a part of a count already made ("合作高校31所,其中“双一流”建设高校7所")
     gathered = _GATHERS.search(text, clause_start, m.start()) and not _EVENT.search(text, lo, m.start())
@@ -1483,8 +1493,8 @@ _SIZE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)\s
 def _size_class(text: str, lo: int, start: int, end: int, hi: int) -> bool:
     """Projects counted by a size threshold in their clause (10亿元以上项目4个, 投资百亿元以上的9个, 超5000万元项目
     42个): a breakdown."""
-    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
-    clause_end = min([i for i in (text.find(c, end, hi) for c in "，,；;。") if i >= 0] or [hi])
+    clause_start = _clause_start(text, start, lo)
+    clause_end = _clause_end(text, end, hi)
     return bool(_SIZE.search(text, clause_start, clause_end))
 
 
@@ -1584,7 +1594,7 @@ def _is_plan(text: str, lo: int, start: int, end: int, metric: str) -> bool:
         return True  # "每年…组织250家以上用人单位,5000个以上…岗位": a standing yearly quota, not what was done
     if metric in _COLLECTED and _TO_BE_SHOWN.match(text, end):
         return True  # "3600余项科技成果将…集中亮相": a fair's preview, what it is to show
-    clause_start = max(lo, max(text.rfind(c, lo, start) for c in "，,；;") + 1)
+    clause_start = _clause_start(text, start, lo)
     plans = [p for p in _PLAN.finditer(text, lo, start)
              if not (metric == "investment" and _PLANNED_INVESTMENT.match(text, p.start()))]
     if not plans:
