@@ -802,3 +802,27 @@ def test_rated_workstations_stay_bases():
 
 def test_registered_contracts_are_the_market():
     assert totals("企业登记的技术合同6968项,占比87.7%。") == set()
+
+
+def test_a_quoted_name_may_hold_digits():
+    assert totals("青海与39所“985”高校开展科技合作。") == {("universities", 39)}
+
+
+def test_signings_still_planned_or_hoped_for_are_plans():
+    assert totals("专场对接会拟现场签约33个重大产业化项目,签约金额有望达52.5亿元。") == set()
+
+
+def test_achievements_traded_or_given_a_signing_are_signed():
+    assert totals("现已促成26项技术成果成功交易。") == {("projects_signed", 26)}
+    assert ("projects_signed", 18) in totals("18项科技成果项目获签约转化,签约金额达1.1亿元。")
+
+
+def test_cooperation_projects_agreed_or_funded_are_signed():
+    assert totals("确立合作项目12个。") == {("projects_signed", 12)}
+    assert totals("联合支持科技合作项目247个。") == {("projects_signed", 247)}
+
+
+def test_money_leveraged_is_in_place():
+    # the labelling rules: 撬动…投入 is money actually put in
+    assert totals("撬动企业投入3.7亿元。") == {("funds_in_place", Decimal(370_000_000))}
+    assert totals("带动社会资金近8亿元。") == {("funds_in_place", Decimal(800_000_000))}

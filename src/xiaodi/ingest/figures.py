@@ -111,7 +111,7 @@ _PLAN_VERBS = r"(?:建设|新建|建成|引进|实现|完成|新增|签约|签�
 # 计划/拟 with a time to come or 再 before the verb is a plan too ("计划明年再建设实习基地5个").
 _PLAN_WHEN = r"(?:明年|后年|今年|年内|下半年|近期|20\d\d年)?再?"
 _PLAN = re.compile(
-    rf"计划{_PLAN_WHEN}{_PLAN_VERBS}|拟{_PLAN_WHEN}{_PLAN_VERBS}|力争|目标是|目标为|预计|争取|确保|下一步|今后|将(?:建设|新建|打造|引进|实现|达到|完成|新增|签约|签订|培育|推动|"
+    rf"计划{_PLAN_WHEN}{_PLAN_VERBS}|拟{_PLAN_WHEN}(?:现场|集中)?{_PLAN_VERBS}|有望|力争|目标是|目标为|预计|争取|确保|下一步|今后|将(?:建设|新建|打造|引进|实现|达到|完成|新增|签约|签订|培育|推动|"
     r"举办|组织|开展|建成|投入|再|陆续|继续|重点|力争|全力|着力|围绕|以|在|与|于|共建|联合|发挥|支持|加强|推进|"
     r"促进|助力)|到20\d\d年|年底前|年内|"
     r"要(?:新签|新建|实施|完成|确保|实现|突破|达到|引进|力争)|(?:达产|建成|投产)后|"
@@ -263,9 +263,10 @@ _DEAL = re.compile(r"签约|签订|签署|达成|成交|交易")
 # Money right after the verb that signs it, or the investment of the projects signed (签约项目投资, 签约总投资).
 _SIGNED_MONEY = re.compile(r"(?:签约|签下|签订|拍出了?)(?:项目)?(?:总投资|投资总额|投资额|投资|总额|金额|额)?"
                            r"(?:共计|合计|共|达到|达|约|为|逾|超过|超)?$")
-# Money put in, brought in or paid out as funds (投入…资金, 引入…资金, 兑现…资金): in place, as the labelling rules have
-# 到位 and 投入.
-_PUT_IN = re.compile(r"(?:投入|引入|兑现)[^，,。；;\d]{0,8}?资金(?:共计|合计|共|达到|达|约|为|近|逾|超过|超){0,2}$")
+# Money put in, brought in, paid out or leveraged (投入…资金/经费, 引入…资金, 兑现…资金, 撬动企业投入, 带动社会资金): in
+# place, as the labelling rules have 到位, 投入 and 撬动…投入.
+_PUT_IN = re.compile(r"(?:(?:投入|引入|兑现)[^，,。；;\d]{0,8}?(?:资金|经费)|"
+                     r"(?:撬动|带动)[^，,。；;\d]{0,8}?(?:投入|资金))(?:共计|合计|共|达到|达|约|为|近|逾|超过|超){0,2}$")
 # A money keyword right after the amount and its 的 (5818.5万元的成交额).
 _MONEY_NAMED_AFTER = re.compile(r"的(" + "|".join(sorted((k for k, m in _METRIC_OF.items() if m in _MONEY), key=len,
                                                            reverse=True)) + ")")
@@ -348,8 +349,9 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         return "intents"
     if not money and cls in _CLASSIFIERS["intents"] and _INTENT_NOUN.match(after):
         return "intents"  # "双方达成12项合作意向": the 向 of 意向 is no preposition (向) ending the noun
-    if after and after[0] in "“\"‘" and not money:
-        return _quoted_name(after, cls)  # 16所“高校人才工作联络站”: a name counts what its last word names
+    if after and after[0] in "“\"‘" and not money:  # the name may hold digits (39所“985”高校): read past them
+        # 16所“高校人才工作联络站”: a name counts what its last word names
+        return _quoted_name(text[m.end() : _clause_end(text, m.end(), hi)], cls)
     stop = _PREDICATE.search(after)
     # "485人、技术需求24项": a list separator right after the classifier means the noun came before the number
     noun = "" if after.startswith("、") else after[: stop.start()] if stop else after
@@ -532,7 +534,7 @@ _SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易
 # Cooperation projects a programme carries out, starts or agrees on (滚动实施校地合作项目43个, 新增政产学研合作项目
 # 55项): signed projects, as the labelling conventions have them (bench/ingest/reports_news/README.md, fifteenth
 # batch) and the issue's own r11 (全校新增横向合作项目572项).
-_CARRIED_OUT = re.compile(r"(?:实施|开展|新增|商定|立项|凝练)[^，,。；;\d]{0,12}?合作[^，,。；;\d]{0,6}?项目"
+_CARRIED_OUT = re.compile(r"(?:实施|开展|新增|商定|立项|凝练|确立|支持)[^，,。；;\d]{0,12}?合作[^，,。；;\d]{0,6}?项目"
                           r"(?:共计|共|达到|达|为)?$")
 
 
@@ -542,8 +544,8 @@ _INTENT_ONLY = re.compile(r"^(?!.*(?:签约|签订|签署|签下|敲定|新签))
 
 # Achievements whose own verb, right after them, signs them ("…科技成果成功签约"); a signing further on in the clause
 # may be another party's ("2150项成果“同台竞技” 签约金额超8亿元").
-_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已|全部|均)?(?:成功|顺利|现场|当场|当日|当天)?"
-                                  r"(?:签约|签订|成交|交易成功|竞拍|拍出)")
+_ACHIEVEMENTS_SIGNED = re.compile(r"(?:已经|均已|已|全部|均)?(?:成功|顺利|现场|当场|当日|当天|获)?"
+                                  r"(?:签约|签订|成交|交易成功|交易|竞拍|拍出)")
 # Achievements traded or signed before their count ("交易科技成果696项", "签约科技成果项目14项"). Cooperation results
 # reached (与106所高校达成500余项合作成果) stay achievements, as the seed report of 长治 and the demo read them.
 _DEALT_ACHIEVEMENTS = re.compile(r"(?:签约|签订|交易|成交)(?:的)?[^，,。；;\d]{0,4}成果(?:项目)?"
