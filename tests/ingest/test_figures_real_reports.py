@@ -826,3 +826,12 @@ def test_money_leveraged_is_in_place():
     # the labelling rules: 撬动…投入 is money actually put in
     assert totals("撬动企业投入3.7亿元。") == {("funds_in_place", Decimal(370_000_000))}
     assert totals("带动社会资金近8亿元。") == {("funds_in_place", Decimal(800_000_000))}
+
+
+def test_fields_and_aspects_are_not_what_they_qualify():
+    assert totals("工作小组介绍了9个重点合作领域技术需求。") == set()
+    assert totals("从成果成熟度、转化需求5个方面发布了高校可转化成果清单。") == set()
+
+
+def test_projects_given_approval_are_signed():
+    assert totals("区校合作项目中,等7个项目获得立项。") >= {("projects_signed", 7)}

@@ -272,6 +272,8 @@ _MONEY_NAMED_AFTER = re.compile(r"的(" + "|".join(sorted((k for k, m in _METRIC
                                                            reverse=True)) + ")")
 # The means a clause names before its verb ("通过…、与科研院所合作等方式征集到…"): what is counted comes after it.
 _MEANS = re.compile(r"等?(?:方式|途径|渠道|手段)")
+# Kinds counted instead of things (9个重点合作领域, 5个方面, 3大板块).
+_FIELDS = re.compile(r"领域|方面|板块|大类|类别")
 # The people of the schools as one noun (8所高校学子): its head is the people, not the schools. Schools whose people
 # take part are counted ("23所高校的万余名毕业生参加了应聘", a job fair's schools).
 # A school's name right before a count in 个 (北京理工大学52个, 武汉大学…校友组织总数达317个): the school's items.
@@ -369,6 +371,8 @@ def _classify(text: str, m: re.Match[str], lo: int, hi: int) -> str | None:
         # "24个工作岗位的入围人员…来自…高校": a noun that names something countable ends at 的; what follows it is
         # another noun the counted one qualifies
         head = head or _best_keyword_at(noun, cls, money=money, rightmost=True)
+        if head and _FIELDS.search(noun, 0, head[1]):
+            return None  # "9个…重点合作领域技术需求": fields or aspects are counted, the need only qualifies them
         if head:  # what follows the head noun says what happened to it ("44个项目线上交易成功")
             return _refine_project(head[0], before, after[head[2] :])
         if stop and (metric := _compound_noun(after, stop, cls)):
@@ -487,7 +491,7 @@ def _item_cls(cls: str) -> str:
 def _compound_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
     """A predicate word that is part of a compound noun: 校企联合实验室, 校企对接活动 — a fitting keyword starts
     within two characters of it, before the next predicate."""
-    if stop.group() in _JOINERS:
+    if stop.group() in _JOINERS or stop.group() in _REPORTING:
         return None  # "三个县与高校签订协议": the counted noun ends before 与; the keyword after it is another party
     nxt = _PREDICATE.search(after, stop.end())
     extended = after[: nxt.start()] if nxt else after
@@ -495,6 +499,8 @@ def _compound_noun(after: str, stop: re.Match[str], cls: str) -> str | None:
     return found[0] if found and found[1] - stop.end() <= 2 else None
 
 
+# Verbs that report or release (5个方面发布了高校…清单): what follows is their object, never part of the counted noun.
+_REPORTING = frozenset({"发布", "提供", "完成", "实现", "获得", "组织", "举办", "吸引", "带来", "推动", "助力"})
 # Words that introduce another party or a place (与高校, 赴武汉大学): what follows them is not the counted noun.
 _JOINERS = frozenset({"与", "和", "及", "同", "跟", "向", "对", "在", "到", "为", "被", "赴", "前往", "走进", "来到"})
 _MODIFIER_VERB = frozenset({"签约", "签订", "签署", "共建", "联合", "落地", "开工", "投产", "建设"})
@@ -528,7 +534,7 @@ _SIGNED = re.compile(r"签约|签订|签署|签下|敲定|新签|达成|促成")
 _DECIDED = re.compile(r"确定了?[^，,。；;]{0,12}$")
 # What the clause after the projects says happened to them: signed (完成现场签约, 举行签约仪式, 线上交易成功; the
 # press's 成功牵手 is a match signed at a fair).
-_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手)")
+_SIGNED_AFTER = re.compile(r"[^，,。；;]{0,10}?(?:签约|签订|签署|交易成功|成交|牵手|获得立项)")
 
 
 # Cooperation projects a programme carries out, starts or agrees on (滚动实施校地合作项目43个, 新增政产学研合作项目
