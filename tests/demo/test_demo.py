@@ -329,6 +329,6 @@ def test_a_reported_base_past_its_proposal_is_dated_as_reported_not_today(db: Se
 
     dated = db.execute(select(ProgrammeBase.name, ProgrammeBase.recognised_on)
                        .where(ProgrammeBase.state != BaseState.PROPOSED, ProgrammeBase.recognised_on.is_not(None)))
-    days = dict(dated.tuples().all())
+    days = {name: day for name, day in dated}
     assert days, "the demo has recognised bases"
     assert all(day.year < local_today().year for day in days.values()), days

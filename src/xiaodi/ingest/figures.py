@@ -1134,7 +1134,7 @@ def _sentence_figures(text: str, lo: int, hi: int, mentions: list[RegionMention]
             metric = _as_part_of_total(text, lo, m.start(), value, m["cls"], metric, previous, out)
             if metric == "universities" and (_not_partner_schools(text, m, lo, hi) or _mixed_schools(text, m, lo, hi)):
                 continue
-            if metric == "bases" and (_participant_bases(text, m, lo, hi) or _place_stock_bases(text, m, lo, hi)):
+            if metric == "bases" and _participant_bases(text, m, lo, hi):
                 continue
             if metric in {"universities", "bases"} and _place_holdings(text, m, lo, hi):
                 continue
@@ -1429,23 +1429,12 @@ def _participant_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
         return True
     clause_start = _clause_start(text, m.start(), lo)
     return bool(_MEETING.search(rest) and _COUNTERPART.search(text, clause_start, m.start()))
+
+
+# What says a thing was built or named (建成, 揭牌, 认定…): read by _clause_after.
 _CREATED = re.compile(r"建|设立|成立|揭牌|授牌|挂牌|认定|获批|入选|命名|落户|入驻")
-# Industrial zones (产业基地, 产业园) and R&D bodies rated at a government level (市级研发机构, 省级以上研发中心): what
-# a place has, counted by its economy's statistics.
-_ZONE_OR_RATED = re.compile(r"(?:产业基地|产业园)[）)]?$|(?:国家|省|市|县|区)级(?:以上)?(?:研发机构|研发中心)$")
-# … unless the clause ties them to schools or a cooperation (与高校共建的产业基地).
+# Words that tie a zone to schools or a cooperation (与高校共建的产业基地): then it is no place's stock alone.
 _COOPERATION = re.compile(r"高校|大学|院校|院所|校地|校企|市校|县校|产学研|合作|共建|联合")
-
-
-def _place_stock_bases(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
-    """A place's industrial zones and rated R&D bodies ("获批省以上产业基地（特色产业园）44个", "市级研发机构超过1000
-    家"): the place's stock, as the labelling rules leave a city's stock of research bodies, not bases a cooperation
-    built — unless the clause names the schools or the cooperation."""
-    clause_start = _clause_start(text, m.start(), lo)
-    clause_end = _clause_end(text, m.end(), hi)
-    before = _ASIDE.sub("", text[clause_start : m.start()])
-    before = re.sub(r"(?:共计|共|达到|达|为|总数|合计|超过|逾|近|约)$", "", before)
-    return bool(_ZONE_OR_RATED.search(before)) and not _COOPERATION.search(text, clause_start, clause_end)
 
 
 # What a place holds or was approved for (拥有84所高等院校、400余家科研机构; 累计获得批准建立院士工作站8个、专家工作站
@@ -1465,7 +1454,8 @@ _COOPERATES = re.compile(r"签约|签订|签署|合作|共建|联合|对接|参�
 
 def _place_holdings(text: str, m: re.Match[str], lo: int, hi: int) -> bool:
     """Schools or bases a place holds, or holds by a rating, with no cooperation in sight: its stock, which the
-    labelling rules leave out (a city's schools and research bodies, 现已集聚…、…; 建成市级以上科技创新平台22个)."""
+    labelling rules leave out (a city's schools and research bodies, 现已集聚…、…; 建成市级以上科技创新平台22个; its
+    industrial zones and rated R&D bodies, 获批省以上产业基地（特色产业园）44个, 市级研发机构超过1000家)."""
     clause_start = _clause_start(text, m.start(), lo)
     clause_end = _clause_end(text, m.end(), hi)
     if "其中" in text[clause_start : m.start()]:
