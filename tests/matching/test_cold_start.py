@@ -128,3 +128,22 @@ def test_a_shipped_key_ending_in_a_zero_byte_is_found(tmp_path: Path) -> None:
     shipped = ShippedVectors("m")
     shipped.path = path
     assert list(shipped.get_many([key])[key]) == [0.5, 0.5, 0.5, 0.5]
+
+
+def test_a_placeholder_is_told_what_to_write_instead_of_getting_candidates(fresh: Session) -> None:
+    from xiaodi.matching.ranking import VagueDemand
+
+    for text in ("详见附件", "您好，请联系我们"):
+        with pytest.raises(VagueDemand, match=r"过于笼统.*请写明要解决的技术问题"):
+            service.match_answer(fresh, text, "university", 10)
+
+
+def test_a_short_real_demand_with_no_shared_word_is_still_matched(fresh: Session) -> None:
+    for text, discipline in (("五轴联动数控机床", "机械工程"), ("桑黄啤酒研制", "食品科学与工程")):
+        answer = service.match_answer(fresh, text, "university", 10)
+        assert answer.candidates and discipline in {r.discipline for r in answer.routes}, text
+
+
+def test_a_vague_text_that_names_a_school_is_matched_to_it(fresh: Session) -> None:
+    top = service.match_text(fresh, "请江西理工大学与我们联系", "university", 3)[0]
+    assert top["name"] == "江西理工大学" and top["reasons"][0] == "需求中点名了该单位"

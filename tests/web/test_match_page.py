@@ -176,3 +176,29 @@ def test_a_region_filter_that_names_no_region_is_said_so(login, monkeypatch, tmp
     assert r.status_code == 422 and "未找到地区“火星”" in r.text
     assert "未找到地区“火星”" in ent.get("/match", params={"text": "煤层气开发", "place": "火星"}).text
     assert ent.get("/api/match", params={"text": "煤层气开发", "place": "山西运城"}).status_code == 200
+
+
+def test_an_enterprise_that_types_a_placeholder_is_told_what_to_write(login, monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)  # the meaning is what tells a placeholder apart
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    ent = login("enterprise")
+    html = ent.get("/match", params={"text": "详见附件"}).text
+    assert "需求描述过于笼统" in html and "请写明要解决的技术问题" in html
+    assert 'class="badge match-' not in html, "no candidate is offered for a placeholder"
+    body = ent.get("/api/match", params={"text": "详见附件", "target": "university"})
+    assert body.status_code == 422 and body.json()["error"] == "vague_demand" and "过于笼统" in body.json()["detail"]
+
+
+def test_a_demand_saved_with_a_placeholder_shows_what_to_write_on_its_match_page(login, world, session, monkeypatch,
+                                                                                 tmp_path) -> None:
+    from xiaodi.demands import service as demands
+
+    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    vague = demands.create_demand(session, actor=ACTOR, owner_id=world.enterprise.id, title="详见附件",
+                                  kind="technology")
+    session.flush()
+    office = login("hejin")
+    html = office.get("/match", params={"demand": vague.id}).text
+    assert "需求描述过于笼统" in html and 'class="badge match-' not in html
+    assert "需求描述过于笼统" in office.get(f"/demands/{vague.id}").text, "the demand's own page says it too"

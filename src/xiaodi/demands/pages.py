@@ -49,14 +49,15 @@ def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[l
         from xiaodi.matching import service as matching_service
     except ImportError:
         return [], "匹配服务尚未启用"
-    finder = getattr(matching_service, "candidates_for_demand", None) or getattr(
-        matching_service, "match_demand", None)
+    finder = getattr(matching_service, "answer_for_demand", None)
     if finder is None:
         return [], "匹配服务尚未启用"
     try:
-        return list(finder(session, demand_id=demand.id, limit=limit)), None
+        answer = finder(session, demand_id=demand.id, limit=limit)
     except Exception as exc:
         return [], f"暂时无法计算匹配候选：{exc}"
+    # no candidate and a note why (需求描述过于笼统 …): the owner reads what to write
+    return list(answer.candidates), None if answer.candidates else "；".join(answer.warnings) or None
 
 
 def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str, Any]:

@@ -321,6 +321,11 @@ class HybridIndex:
             return False, None
         return vector is not None, vector
 
+    def known_terms(self, tokens: Sequence[str]) -> list[str]:
+        """The query tokens some record holds (资源库里出现过的词)."""
+        with self._lock:
+            return self.lexical.known_terms(tokens)
+
     def retrieve(self, query: str, pool: int | None = None, filters: Filters | None = None, *,
                  vector: np.ndarray | Future[np.ndarray | None] | None = None,
                  ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, tuple[str, ...]], list[str], list[str]]:

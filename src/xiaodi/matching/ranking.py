@@ -39,7 +39,7 @@ from xiaodi.matching import explain
 from xiaodi.matching.engine import NO_RESULTS, HybridIndex, NoKnownTerms, _lexical_text
 from xiaodi.matching.explain import QueryContext, ReasonInput, build_reasons
 from xiaodi.matching.fusion import DENSE, LEXICAL, MatchResult, MatchResults
-from xiaodi.matching.routing import DisciplineRouter, Route, route_stopwords, strength_table
+from xiaodi.matching.routing import VAGUE_SPECIFICITY, DisciplineRouter, Route, route_stopwords, strength_table
 from xiaodi.matching.scoring import idf_lucene
 
 NAMED_BONUS = 0.5
@@ -53,6 +53,18 @@ STRONG, MEDIUM = 60, 35  # score bands of the 强/中/弱 label
 # its basis); these explain the content match.
 CONTENT_BUILDERS = (explain.shared_terms_reason, explain.platform_reason, explain.cooperation_reason,
                     explain.semantic_reason)
+
+
+class VagueDemand(NoKnownTerms):
+    """A demand too vague to match (需求过于笼统): "详见附件", "您好，请联系我们" — no informative word that any
+    resource holds, and no closer in meaning to any discipline than to the average one. Without this every such text
+    got candidates rated 中 on the meaning route's noise; a placeholder is told what to write instead."""
+
+    code = "vague_demand"
+
+    def __init__(self) -> None:
+        super().__init__("需求描述过于笼统，无法匹配：其中没有资源库里出现过的专业词语，在语义上也不指向任何学科。"
+                         "请写明要解决的技术问题、产品、工艺或材料（如“煤矸石制备建筑材料”）后再匹配。")
 
 
 def strength_label(score: float) -> str:
@@ -436,6 +448,8 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
     named = table.named_in(text)
     if unknown is not None and not route and not named:
         raise unknown
+    if weights.route and not named and _vague(index, router, text, tokens, qvec):
+        raise VagueDemand()
     coverage = _keyword_coverage(index, tokens, lex_terms) if weights.keyword_coverage else None
     pool = _Pool(index, rankings, named, route, context, weights, filters, coverage)
     results: list[MatchResult] = []
@@ -449,6 +463,18 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
         warnings.append(NO_RESULTS)
     return MatchResults(results, warnings=warnings, dense_used=DENSE in rankings,
                         query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
+
+
+def _vague(index: HybridIndex, router: DisciplineRouter, text: str, tokens: Sequence[str],
+           vector: np.ndarray | None) -> bool:
+    """No informative word any record holds (boilerplate and single characters do not count: 合作、高校、需求 are
+    in every profile) and a meaning that points at no discipline (``DisciplineRouter.specificity``). Without an
+    encoder the meaning cannot be read, and nothing is called vague."""
+    boilerplate = route_stopwords()
+    if any(t not in boilerplate and len(t) > 1 for t in index.known_terms(tokens)):
+        return False
+    specificity = router.specificity(text, vector)
+    return specificity is not None and specificity < VAGUE_SPECIFICITY
 
 
 def _keyword_coverage(index: HybridIndex, tokens: Sequence[str],

@@ -54,7 +54,7 @@ from xiaodi.matching.profiles import (
     check_target,
     domain_words,
 )
-from xiaodi.matching.ranking import WEIGHTS, rank, strength_label
+from xiaodi.matching.ranking import WEIGHTS, VagueDemand, rank, strength_label
 from xiaodi.matching.routing import DisciplineRouter, Route
 from xiaodi.matching.text import Tokenizer
 
@@ -700,6 +700,9 @@ def answer_many(session: Session, text: str, targets: Iterable[str], limit: int,
     for target in targets:
         try:
             merged.extend(svc.answer(session, text, target, limit, None, context))
+        except VagueDemand as exc:  # the demand's own text is the problem: its page says what to write
+            if exc.message not in merged.warnings:
+                merged.warnings.append(exc.message)
         except (EmptyIndex, NoKnownTerms):
             continue  # nothing of this kind yet, or nothing in common with it: the other targets still answer
     merged.candidates.sort(key=lambda c: (-c.score, -len(c.matched_terms)))
