@@ -30,9 +30,8 @@ def _directory_names(engine: Engine) -> tuple[list[str], dict[str, str]]:
             return [], {}
         with engine.connect() as conn:
             names = list(conn.scalars(select(Organisation.name).where(Organisation.retired_at.is_(None))))
-            aliases = dict(conn.execute(
-                select(OrganisationAlias.alias, Organisation.name).join(Organisation)
-            ).tuples().all())
+            aliases = {alias: name for alias, name in conn.execute(
+                select(OrganisationAlias.alias, Organisation.name).join(Organisation))}
         return names, aliases
     except SQLAlchemyError:
         return [], {}
