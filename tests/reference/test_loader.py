@@ -210,6 +210,14 @@ def test_former_and_merged_names_resolve_to_todays_school(session: Session) -> N
     assert kinds == {"南方冶金学院": "曾用名", "武汉测绘科技大学": "并入"}
 
 
+def test_a_school_renamed_since_the_2017_evaluation_is_found_by_its_old_name(session: Session) -> None:
+    names = OrganisationNames(session)
+    assert names.get("四川理工学院") == org(session, "四川轻化工大学").id  # the same school code
+    assert names.get("广西师范学院") == org(session, "南宁师范大学").id
+    # an old name that begins two schools' names of today names neither
+    assert names.get("中国石油大学") is None and names.get("中国地质大学") is None
+
+
 def test_curated_names_never_shadow_a_school_of_today() -> None:
     folder = reference_data_dir()
     today = {

@@ -18,6 +18,7 @@ from xiaodi.catalog.models import EVALUATION, OrganisationDiscipline
 from xiaodi.directory.models import Organisation, OrgKind
 from xiaodi.reference.bulk import Row, Written, upsert
 from xiaodi.reference.catalogues import discipline_ids
+from xiaodi.reference.curated import RENAMED
 from xiaodi.reference.organisations import OrganisationNames
 from xiaodi.reference.regions import read_csv
 
@@ -57,6 +58,17 @@ def evaluation_rows(session: Session, data_dir: Path) -> tuple[list[Row], list[s
             "grade": r["grade"], "source": SOURCE,
         })
     return list(rows.values()), sorted(missing)
+
+
+def renamed_schools(data_dir: Path) -> list[tuple[str, str, str]]:
+    """(name in 2017, name today, 曾用名) for each school renamed since the evaluation — the same national school
+    code under a new name on the MOE 2025 list (四川理工学院 → 四川轻化工大学), so reports and tables that use the
+    old name still find the school. A 2017 name the file gives to two schools of today names neither."""
+    owners: dict[str, set[str]] = {}
+    for r in read_csv(data_dir / FOLDER / FILE):
+        if r["name_2025"] and r["name_2025"] != r["school_name"]:
+            owners.setdefault(r["school_name"], set()).add(r["name_2025"])
+    return [(old, new.pop(), RENAMED) for old, new in owners.items() if len(new) == 1]
 
 
 def load_discipline_evaluation(session: Session, data_dir: Path) -> tuple[Written, list[str]]:

@@ -19,7 +19,7 @@ from xiaodi.reference.bulk import Written
 from xiaodi.reference.catalogues import load_disciplines, load_industries
 from xiaodi.reference.curated import load_institutes, load_name_directions
 from xiaodi.reference.evaluation import SOURCE as EVALUATION_SOURCE
-from xiaodi.reference.evaluation import load_discipline_evaluation
+from xiaodi.reference.evaluation import load_discipline_evaluation, renamed_schools
 from xiaodi.reference.organisations import (
     load_aliases,
     load_double_first_class,
@@ -120,8 +120,9 @@ def load_reference_data(
     )
 
     step(4)
-    aliases, alias_total = load_aliases(session, folder, curated)
-    done("organisation_aliases", "organisation_alias", aliases, alias_total, "xiaodi-curated + 名称异写")
+    aliases, alias_total = load_aliases(session, folder, curated, renamed_schools(folder))
+    done("organisation_aliases", "organisation_alias", aliases, alias_total,
+         "xiaodi-curated + 名称异写 + 第四轮学科评估后更名的学校")
 
     step(5)
     dfc, missing = load_double_first_class(session, folder)

@@ -154,14 +154,19 @@ def load_universities(session: Session, data_dir: Path, regions: RegionIndex, cu
     )
 
 
-def load_aliases(session: Session, data_dir: Path, curated: list[Curated]) -> tuple[Written, int]:
-    """Former names (曾用名), merged-in institutions (并入) and bracket spellings (异写) of university names.
+def load_aliases(session: Session, data_dir: Path, curated: list[Curated],
+                 renamed: Iterable[tuple[str, str, str]] = ()) -> tuple[Written, int]:
+    """Former names (曾用名), merged-in institutions (并入) and bracket spellings (异写) of university names;
+    ``renamed``: more (old name, name today, kind) triples, such as the schools renamed since a reference list.
 
     Campus qualifiers are not stripped into aliases: 中国石油大学 would name both 中国石油大学（北京） and
-    中国石油大学（华东）, and 香港科技大学 is another university than 香港科技大学（广州）.
+    中国石油大学（华东）, and 香港科技大学 is another university than 香港科技大学（广州）. For the same reason an old
+    name that begins another school's name (中国地质大学, of 中国地质大学（北京）) is not an alias of either.
     """
     names = {name: id_ for id_, name in session.execute(select(Organisation.id, Organisation.name))}
     wanted: list[tuple[str, str, str]] = former_names(data_dir)  # (alias, organisation name, kind)
+    wanted += [(old, owner, kind) for old, owner, kind in renamed
+               if not any(name.startswith(old) and name != owner for name in names)]
     for c in curated:
         wanted += [(former, c.name, "曾用名") for former in c.former_names]
     folder = data_dir / "moe-universities-2025"
