@@ -7,7 +7,10 @@ SQLite file in a temporary directory.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +29,12 @@ install_name_directions()
 # Jobs run in the process, as on SQLite, even when the suite runs on PostgreSQL: no test but the multi-host one
 # (which starts `xiaodi worker` and says XIAODI_JOBS=queue) has a worker to run queued jobs.
 os.environ.setdefault("XIAODI_JOBS", "inline")
+
+# The indexes of a database that is not a SQLite file (the suite on PostgreSQL, the concurrency tests' own database)
+# live under ``settings.data_dir``, by default the working directory: the suite keeps them out of the checkout.
+if "XIAODI_DATA_DIR" not in os.environ:
+    os.environ["XIAODI_DATA_DIR"] = tempfile.mkdtemp(prefix="xiaodi-test-data-")
+    atexit.register(shutil.rmtree, os.environ["XIAODI_DATA_DIR"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

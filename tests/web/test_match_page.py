@@ -4,8 +4,23 @@ experts, achievements and platforms side by side; an office marks a candidate an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+import pytest
 
 from tests.web.conftest import ACTOR, csrf_for
+from xiaodi.matching import service
+
+
+@pytest.fixture()
+def default_encoder(monkeypatch, tmp_path) -> Iterator[None]:
+    """The default encoder (the meaning is what tells a placeholder apart), its index under ``tmp_path``; the service
+    is dropped afterwards, or later tests would save demands with it and write an index beside their database."""
+    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    service.reset_services()
+    yield
+    service.reset_services()
 
 
 def test_an_enterprise_matches_free_text_and_reads_scores_and_reasons(login, monkeypatch, tmp_path) -> None:
@@ -178,9 +193,7 @@ def test_a_region_filter_that_names_no_region_is_said_so(login, monkeypatch, tmp
     assert ent.get("/api/match", params={"text": "煤层气开发", "place": "山西运城"}).status_code == 200
 
 
-def test_an_enterprise_that_types_a_placeholder_is_told_what_to_write(login, monkeypatch, tmp_path) -> None:
-    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)  # the meaning is what tells a placeholder apart
-    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+def test_an_enterprise_that_types_a_placeholder_is_told_what_to_write(login, default_encoder) -> None:
     ent = login("enterprise")
     html = ent.get("/match", params={"text": "详见附件"}).text
     assert "需求描述过于笼统" in html and "请写明要解决的技术问题" in html
@@ -189,12 +202,10 @@ def test_an_enterprise_that_types_a_placeholder_is_told_what_to_write(login, mon
     assert body.status_code == 422 and body.json()["error"] == "vague_demand" and "过于笼统" in body.json()["detail"]
 
 
-def test_a_demand_saved_with_a_placeholder_shows_what_to_write_on_its_match_page(login, world, session, monkeypatch,
-                                                                                 tmp_path) -> None:
+def test_a_demand_saved_with_a_placeholder_shows_what_to_write_on_its_match_page(login, world, session,
+                                                                                 default_encoder) -> None:
     from xiaodi.demands import service as demands
 
-    monkeypatch.delenv("XIAODI_MATCH_ENCODER", raising=False)
-    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
     vague = demands.create_demand(session, actor=ACTOR, owner_id=world.enterprise.id, title="详见附件",
                                   kind="technology")
     session.flush()

@@ -465,13 +465,18 @@ def rank(index: HybridIndex, router: DisciplineRouter, text: str, *, weights: We
                         query_terms=list(dict.fromkeys(t for ts in lex_terms.values() for t in ts)), routes=routes)
 
 
+def _informative_words(tokens: Sequence[str]) -> list[str]:
+    """The query's words that say what it is about, once each: demand boilerplate (合作、高校、需求 — in every
+    profile) and single characters left out."""
+    boilerplate = route_stopwords()
+    return [t for t in dict.fromkeys(tokens) if t not in boilerplate and len(t) > 1]
+
+
 def _vague(index: HybridIndex, router: DisciplineRouter, text: str, tokens: Sequence[str],
            vector: np.ndarray | None) -> bool:
-    """No informative word any record holds (boilerplate and single characters do not count: 合作、高校、需求 are
-    in every profile) and a meaning that points at no discipline (``DisciplineRouter.specificity``). Without an
-    encoder the meaning cannot be read, and nothing is called vague."""
-    boilerplate = route_stopwords()
-    if any(t not in boilerplate and len(t) > 1 for t in index.known_terms(tokens)):
+    """No informative word any record holds (``_informative_words``) and a meaning that points at no discipline
+    (``DisciplineRouter.specificity``). Without an encoder the meaning cannot be read, and nothing is called vague."""
+    if index.known_terms(_informative_words(tokens)):
         return False
     specificity = router.specificity(text, vector)
     return specificity is not None and specificity < VAGUE_SPECIFICITY
@@ -482,8 +487,7 @@ def _keyword_coverage(index: HybridIndex, tokens: Sequence[str],
     """Each keyword hit's share of the query's informative weight (关键词覆盖度): the IDF of the query's words it
     holds over the IDF of all the query's words (boilerplate and single characters left out on both sides), under a
     square root — 1.0 for a hit holding every word, little for one holding only a word most records hold."""
-    boilerplate = route_stopwords()
-    words = [t for t in dict.fromkeys(tokens) if t not in boilerplate and len(t) > 1]
+    words = _informative_words(tokens)
     idf = index.lexical.idf(words)
     # a word no record holds weighs as one that a single record holds: it is what the query is about, and nobody
     # shares it (without it, 材料 was all an index of eight demands knew of a 超高温稀土耐热材料 and "covered" it)
