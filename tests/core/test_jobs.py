@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from xiaodi.core import jobs, queue
-from xiaodi.core.db import make_engine
+from xiaodi.core.db import make_engine, write_after_reading
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.migrate import upgrade
 from xiaodi.tables import jobs as _console_jobs  # noqa: F401  (registers tables.import_console)
@@ -211,7 +211,14 @@ STOPPERS: list[threading.Thread] = []
 
 
 def _cancel(engine: Engine, run_id: int) -> None:
+    """The administrator's 取消 as ``jobs.service.cancel`` does it: read the run, tell a running job to stop, and
+    write only then (the job holds SQLite's write lock until it lets go)."""
     with Session(engine) as s:
+        run = s.get(jobs.JobRun, run_id)
+        assert run is not None
+        if run.state == jobs.JobState.RUNNING:
+            jobs.ask_to_stop(engine, run_id)
+        write_after_reading(s)
         run = s.get(jobs.JobRun, run_id)
         assert run is not None
         jobs.cancel(s, run)

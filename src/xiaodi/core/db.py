@@ -67,6 +67,26 @@ def begin_write(session: Session) -> None:
     session.bind = bind.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
 
 
+def engine_of(source: Session | Engine | Connection) -> Engine:
+    """The engine behind a session, or behind the connection a test binds its session to."""
+    bind = source.get_bind() if isinstance(source, Session) else source
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def write_after_reading(session: Session) -> None:
+    """End ``session``'s reading transaction and make its next one a writer's (``begin_write``), for a unit of work
+    that must act on what it read before it may wait for the write lock: on SQLite a deferred transaction that has
+    read cannot become the writer once another connection has committed since (its snapshot is stale), so the read
+    is rolled back — it wrote nothing; whatever it left unflushed (an API token's last-use stamp) is dropped — and
+    the objects it loaded are read again. On PostgreSQL, or on a caller's connection (a test's), nothing changes."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return
+    session.rollback()
+    session.autoflush = True
+    begin_write(session)
+
+
 def in_savepoint(session: Session) -> bool:
     """Whether the ``after_commit`` / ``after_rollback`` being handled is a savepoint's (``begin_nested``) rather
     than the transaction's own: SQLAlchemy fires both events for a savepoint too. What runs after a commit must

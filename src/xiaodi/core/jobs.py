@@ -23,12 +23,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Engine, ForeignKey, Index, LargeBinary, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from xiaodi.core.db import after_outer_commit
+from xiaodi.core.db import after_outer_commit, engine_of
 from xiaodi.core.errors import XiaodiError
 from xiaodi.core.labels import Labelled
 from xiaodi.core.models import Base, IdMixin, utcnow
@@ -67,6 +68,38 @@ class JobCancelled(XiaodiError):
 _LIVE: dict[int, tuple[int, int | None]] = {}
 # Runs an administrator of this process asked to stop: seen at the job's next check without reading the database.
 _STOP: set[int] = set()
+
+
+def _stop_marker(engine: Engine, run_id: int) -> Path | None:
+    """Where a stop asked in another process of the same host (``xiaodi serve --workers 2`` on a SQLite file) is
+    left for the job: a file beside the database, as SQLite keeps its own -wal and -shm there. The run's row cannot
+    carry it: the job holds the write lock until it ends. None for PostgreSQL (the row carries it) and in-memory
+    databases (one process)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}-stop-{run_id}")
+
+
+def ask_to_stop(engine: Engine, run_id: int) -> None:
+    """Tell the running job to stop at its next progress check (``JobContext.progress``) without writing its row:
+    in this process at once, in another process of the host through the marker file."""
+    _STOP.add(run_id)
+    marker = _stop_marker(engine, run_id)
+    if marker is not None:
+        marker.touch()
+
+
+def stop_asked(engine: Engine, run_id: int) -> bool:
+    marker = _stop_marker(engine, run_id)
+    return run_id in _STOP or (marker is not None and marker.exists())
+
+
+def _forget_stop(engine: Engine, run_id: int) -> None:
+    _STOP.discard(run_id)
+    marker = _stop_marker(engine, run_id)
+    if marker is not None:
+        marker.unlink(missing_ok=True)
 
 
 class JobRun(IdMixin, Base):
@@ -123,8 +156,10 @@ class JobContext:
             return
         self._last = now
         _LIVE[self.run_id] = (done, total)
-        if self.engine.dialect.name == "sqlite":
-            return  # the page reads _LIVE (see above)
+        if self.engine.dialect.name == "sqlite":  # the page reads _LIVE (see above); a stop is a marker file
+            if stop_asked(self.engine, self.run_id):
+                raise JobCancelled()
+            return
         with self.engine.begin() as conn:
             state = conn.scalar(update(JobRun).where(JobRun.id == self.run_id).values(done=done, total=total)
                                 .returning(JobRun.state))
@@ -198,8 +233,7 @@ def submit_with(session: Session, kind: str, *, user_id: int | None, args: dict[
 def _start_after_commit(session: Session, run_id: int) -> None:
     """Start the run once the caller's transaction commits (never for a transaction that rolls back, nor at a
     savepoint's release, when the run's row is not yet visible to the thread or worker that runs it)."""
-    bind = session.get_bind()
-    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = engine_of(session)
     after_outer_commit(session, f"xiaodi.jobs.start.{run_id}", lambda: start(engine, run_id))
 
 
@@ -240,7 +274,7 @@ def run(engine: Engine, run_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> boo
         found = session.get(JobRun, run_id)
         if found is None or found.state in ENDED_STATES:
             return found is not None and found.state == JobState.DONE  # done already: running it again does nothing
-        if found.state == JobState.CANCELLING or run_id in _STOP:  # asked to stop before this attempt began
+        if found.state == JobState.CANCELLING or stop_asked(engine, run_id):  # asked to stop before it began
             found.state, found.finished_at, found.error = JobState.CANCELLED, utcnow(), str(JobCancelled())
             session.commit()
             return False
@@ -273,7 +307,7 @@ def run(engine: Engine, run_id: int, *, max_attempts: int = MAX_ATTEMPTS) -> boo
         raise
     finally:
         _LIVE.pop(run_id, None)
-        _STOP.discard(run_id)
+        _forget_stop(engine, run_id)
 
 
 def _failed(engine: Engine, run_id: int, exc: BaseException, *, final: bool, state: JobState | None = None) -> None:
@@ -316,15 +350,18 @@ def retry(session: Session, run: JobRun) -> None:
 
 def cancel(session: Session, run: JobRun) -> None:
     """Cancel a waiting run (取消: it will never start) or ask a running one to stop (停止: it stops at its next
-    progress check, its transaction rolled back, and ends 已取消)."""
+    progress check, its transaction rolled back, and ends 已取消). A run that ended meanwhile keeps its end."""
+    engine = engine_of(session)
     if run.state == JobState.RUNNING:
-        _STOP.add(run.id)  # this process's jobs see it at once (on SQLite before the row can be written)
+        ask_to_stop(engine, run.id)
         # only if still running: a run that stopped meanwhile (已取消, 已完成) keeps its end
         session.execute(update(JobRun).where(JobRun.id == run.id, JobRun.state == JobState.RUNNING)
                         .values(state=JobState.CANCELLING).execution_options(synchronize_session=False))
         session.refresh(run)
-    else:
+    elif run.state in (JobState.QUEUED, JobState.RETRYING):
         run.state, run.finished_at, run.error = JobState.CANCELLED, utcnow(), str(JobCancelled())
+    else:
+        _forget_stop(engine, run.id)  # it ended before the stop reached it: no marker is left behind
     session.flush()
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from xiaodi.core import jobs
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.jobs import access, service
-from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.deps import MemberUser, RecordId, SessionDep, reads_first
 
 router = APIRouter(prefix="/api/jobs", tags=["后台任务"])
 
@@ -45,5 +45,6 @@ def retry_job(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> dict
 
 
 @router.post("/{run_id}/cancel", summary="取消排队中的后台任务，或请运行中的任务停止（管理员）")
+@reads_first
 def cancel_job(session: SessionDep, viewer: MemberUser, run_id: RecordId) -> dict[str, Any]:
     return jobs.as_dict(service.cancel(session, viewer, run_id))

@@ -17,7 +17,7 @@ from xiaodi.core import jobs
 from xiaodi.core.errors import NotFound
 from xiaodi.jobs import access, service
 from xiaodi.jobs.api import parse_states
-from xiaodi.web.deps import MemberUser, RecordId, SessionDep
+from xiaodi.web.deps import MemberUser, RecordId, SessionDep, reads_first
 from xiaodi.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -65,10 +65,10 @@ def retry_job(request: Request, session: SessionDep, viewer: MemberUser, run_id:
 
 
 @router.post("/jobs/{run_id}/cancel")
+@reads_first
 def cancel_job(request: Request, session: SessionDep, viewer: MemberUser, run_id: RecordId,
                reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     """取消 (administrator): a waiting run never starts; a running one stops at its next progress check."""
     run = service.cancel(session, viewer, run_id, reason.strip() or None)
-    ended = run.state == jobs.JobState.CANCELLED
-    flash(request, f"任务（编号 {run_id}）{'已取消' if ended else '将在下一次进度检查时停止'}")
+    flash(request, service.outcome(run))
     return RedirectResponse("/admin/jobs", status_code=303)

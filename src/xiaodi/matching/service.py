@@ -35,6 +35,7 @@ from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from xiaodi.core import jobs
+from xiaodi.core.db import engine_of
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.settings import get_settings
@@ -531,8 +532,7 @@ _SERVICES_LOCK = threading.Lock()
 
 def service_for(session: Session) -> MatchService:
     """The process-wide service for this database's index directory and the configured encoder."""
-    bind = session.get_bind()
-    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = engine_of(session)
     queued = engine if jobs.queue_enabled(engine) else None
     key = (str(index_root(session)), encoder_name(), queued is not None)
     with _SERVICES_LOCK:

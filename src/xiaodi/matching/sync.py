@@ -21,11 +21,11 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from xiaodi.catalog.models import Achievement, Platform
-from xiaodi.core.db import in_savepoint, reading
+from xiaodi.core.db import engine_of, in_savepoint, reading
 from xiaodi.demands.models import Claim, Demand
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
 from xiaodi.matching import feed
@@ -119,7 +119,7 @@ def request_encoding(bind: Any) -> None:
     from xiaodi.core import jobs
     from xiaodi.matching.service import encoder_name
 
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = engine_of(bind)
     if jobs.queue_enabled(engine) and encoder_name() is not None:
         from xiaodi.matching import jobs as matching_jobs
 
@@ -134,7 +134,7 @@ def prepare_queries(bind: Any, pending: set[tuple[str, int]]) -> None:
     from xiaodi.matching.service import encoder_name
 
     ids = sorted(record_id for target, record_id in pending if target == "demand")
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = engine_of(bind)
     if not ids or len(ids) > BULK or encoder_name() is None or jobs.queue_enabled(engine):
         return
     from xiaodi.matching.prepare import prepare_later

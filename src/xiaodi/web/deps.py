@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Request
@@ -27,6 +27,7 @@ SESSION_IDLE = 2 * 3600  # idle: two hours without a request ends the session
 CSRF_FIELD = "csrf_token"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
 class LoginRequired(XiaodiError):
@@ -51,9 +52,13 @@ PASSWORD_CHANGE_PATHS = ("/account", "/account/password", "/logout", "/login")
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: commit after the route returned, roll back on any error. A request that may
     write (every method but GET, HEAD and OPTIONS: a login, a form, an API change) begins its transaction for
-    writing, so that on SQLite it waits for another process's write instead of failing ("database is locked")."""
+    writing, so that on SQLite it waits for another process's write instead of failing ("database is locked") —
+    except a route that reads first (``reads_first``)."""
+    first_reads = getattr(request.scope.get("endpoint"), READS_FIRST, False)
     with request.app.state.session_factory() as session:
-        if request.method not in READ_METHODS:
+        if first_reads:
+            session.autoflush = False
+        elif request.method not in READ_METHODS:
             begin_write(session)
         try:
             yield session
@@ -61,6 +66,18 @@ def get_session(request: Request) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+READS_FIRST = "xiaodi_reads_first"
+
+
+def reads_first(endpoint: Endpoint) -> Endpoint:
+    """Mark a route that must act on what it reads before it may wait for the write lock: stopping a running job
+    (``jobs.service.cancel``). On SQLite the job holds the one write lock until it ends, so such a request's
+    transaction begins deferred and flushes nothing while it reads (who asks, which run); it tells the job to stop
+    and only then asks for the lock (``core.db.write_after_reading``)."""
+    setattr(endpoint, READS_FIRST, True)
+    return endpoint
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.db import engine_of
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.settings import Settings
 from xiaodi.web.import_rules import ImportGuard
@@ -179,13 +180,11 @@ def submit_confirmed(session: Session, settings: Settings, table: str, upload_id
     """Hand the confirmed upload to a job and return its run id — on the queue (PostgreSQL), or in a thread of this
     process for a large file (``runs_as_job``); the file travels in the run's row, so the worker need not share this
     host's disk. None: import it in the request, as before (a small file on SQLite)."""
-    from sqlalchemy import Engine
 
     from xiaodi.core import jobs
     from xiaodi.tables import get_table
 
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = engine_of(session)
     if not runs_as_job(engine, settings, rows):
         return None
     spec = get_table(table)
