@@ -4,6 +4,7 @@ the programme's names, base states and activity kinds map to the new ones — on
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def old_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
         return
     if not postgres_reachable():
         pytest.skip("no PostgreSQL server reachable on 127.0.0.1:5432")
-    name = "xiaodi_bases_migration_test"
+    name = f"xiaodi_bases_migration_{os.getpid()}"  # its own: CI runs the SQLite and PostgreSQL suites side by side
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -43,6 +44,9 @@ def old_ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
     engine = make_engine(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
     yield engine
     engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
