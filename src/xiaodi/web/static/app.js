@@ -54,9 +54,13 @@
         }, 500);
       });
     });
-    // A background job's progress bar (/jobs/{id}): poll its JSON every two seconds until it has ended.
+    // A background job's progress bar (/jobs/{id}): poll its JSON every two seconds until it has ended. The
+    // administrator's stop button says 停止 once the job runs; a job that ends while the page is open reloads it
+    // once, so the page offers what the end allows (重新运行, the result file) and no longer a stop.
     document.querySelectorAll("[data-job-progress]").forEach(function (card) {
       var url = card.getAttribute("data-job-progress");
+      var rendered = card.getAttribute("data-job-rendered");
+      var ended = ["done", "failed", "cancelled"];
       function show(sel, text) { var el = card.querySelector(sel); if (el) { el.textContent = text; } }
       function poll() {
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -72,7 +76,10 @@
             if (err) { err.textContent = job.error || ""; err.hidden = !job.error; }
             var dl = card.querySelector("[data-job-download]");
             if (dl) { dl.hidden = !job.output; }
-            if (["done", "failed", "cancelled"].indexOf(job.state) < 0) { window.setTimeout(poll, 2000); }
+            var stop = card.querySelector("[data-job-stop]");
+            if (stop) { stop.textContent = stop.getAttribute(job.state === "running" ? "data-running" : "data-waiting"); }
+            if (ended.indexOf(job.state) < 0) { window.setTimeout(poll, 2000); }
+            else if (job.state !== rendered) { window.location.reload(); }
           })
           .catch(function () { window.setTimeout(poll, 5000); });
       }
