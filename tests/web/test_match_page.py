@@ -213,3 +213,23 @@ def test_a_demand_saved_with_a_placeholder_shows_what_to_write_on_its_match_page
     html = office.get("/match", params={"demand": vague.id}).text
     assert "需求描述过于笼统" in html and 'class="badge match-' not in html
     assert "需求描述过于笼统" in office.get(f"/demands/{vague.id}").text, "the demand's own page says it too"
+
+
+def test_a_demands_page_stays_up_when_matching_fails_and_says_so_without_its_insides(login, world, session,
+                                                                                     monkeypatch) -> None:
+    from xiaodi.demands import service as demands
+
+    demand = demands.create_demand(session, actor=ACTOR, owner_id=world.enterprise.id, title="铝灰渣无害化处置",
+                                   kind="technology")
+    session.flush()
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("index file /var/lib/xiaodi/ix.npz truncated")  # e.g. a disk that filled up
+
+    monkeypatch.setattr(service, "answer_for_demand", broken)
+    office = login("hejin")
+    page = office.get(f"/demands/{demand.id}")
+    assert page.status_code == 200 and "铝灰渣无害化处置" in page.text
+    assert "暂时无法计算匹配候选" in page.text and "truncated" not in page.text
+    api = office.get(f"/api/demands/{demand.id}/candidates").json()
+    assert api["items"] == [] and api["note"].startswith("暂时无法计算匹配候选")

@@ -84,14 +84,12 @@ def claim(demand_id: RecordId, body: ClaimIn, session: SessionDep, viewer: Membe
 
 @workflow.get("/{demand_id}/candidates", summary="匹配候选及理由")
 def candidates(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> dict[str, Any]:
-    from xiaodi.demands.pages import candidates_for
-
     demand = get_visible(session, Demand, demand_id, viewer, "需求")
     if not access.may_see_candidates(viewer):
         from xiaodi.core.errors import Forbidden
 
         raise Forbidden("您的角色无权查看匹配候选")
-    found, note = candidates_for(session, demand)
+    found, note = service.matching_candidates(session, demand)
     items = []
     for c in found:
         items.append({k: jsonable(getattr(c, k)) for k in ("kind", "kind_label", "target", "record_id", "title",

@@ -43,28 +43,11 @@ def can_claim(demand: Demand, viewer: Viewer, session: Session) -> bool:
     return access.may_claim(demand, viewer, session.get(Organisation, min(viewer.organisation_ids)))
 
 
-def candidates_for(session: Session, demand: Demand, limit: int = 10) -> tuple[list[Any], str | None]:
-    """The demand's matching candidates with their reasons, when the matching area offers them for a demand."""
-    try:
-        from xiaodi.matching import service as matching_service
-    except ImportError:
-        return [], "匹配服务尚未启用"
-    finder = getattr(matching_service, "answer_for_demand", None)
-    if finder is None:
-        return [], "匹配服务尚未启用"
-    try:
-        answer = finder(session, demand_id=demand.id, limit=limit)
-    except Exception as exc:
-        return [], f"暂时无法计算匹配候选：{exc}"
-    # no candidate and a note why (需求描述过于笼统 …): the owner reads what to write
-    return list(answer.candidates), None if answer.candidates else "；".join(answer.warnings) or None
-
-
 def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str, Any]:
     from xiaodi.demands.review import review_context
     from xiaodi.demands.service_claims import claims_of
 
-    candidates, candidates_note = candidates_for(session, demand) if access.may_see_candidates(
+    candidates, candidates_note = service.matching_candidates(session, demand) if access.may_see_candidates(
         viewer) and demand.owner_id is not None else ([], None)
     claims = claims_of(session, demand_id=demand.id, viewer=viewer)
     selected = next((c for c in claims if c.state == "selected"), None)
