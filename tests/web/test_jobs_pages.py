@@ -166,3 +166,13 @@ def test_nobody_but_the_administrator_retries_or_cancels_a_job_not_even_who_star
     assert (session.get(JobRun, failed).state, session.get(JobRun, waiting).state) == (  # type: ignore[union-attr]
         JobState.FAILED, JobState.QUEUED)
     assert history(session, "job_run", failed) == [] and history(session, "job_run", waiting) == []
+
+
+def test_the_administrator_is_told_how_a_stop_ended() -> None:
+    from xiaodi.jobs.service import outcome
+
+    said = {state: outcome(JobRun(id=7, state=state)) for state in (JobState.CANCELLED, JobState.CANCELLING,
+                                                                     JobState.DONE)}
+    assert said == {JobState.CANCELLED: "任务（编号 7）已取消",
+                    JobState.CANCELLING: "任务（编号 7）将在下一次进度检查时停止",
+                    JobState.DONE: "任务（编号 7）在停止前已结束（已完成），未能取消"}  # its work stands

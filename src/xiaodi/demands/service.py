@@ -53,6 +53,8 @@ from xiaodi.demands.models import (
 )
 from xiaodi.directory.models import Organisation, OrgKind
 
+log = logging.getLogger(__name__)
+
 S = DemandState
 
 
@@ -448,9 +450,6 @@ def demand_board(session: Session, *, viewer: Viewer, region_ids: Collection[int
     counts = {state.value: 0 for state in DemandState}
     counts.update({str(state): int(n) for state, n in rows})
     return counts
-
-
-log = logging.getLogger(__name__)
 
 
 def matching_candidates(session: Session, demand: Demand, limit: int = 10) -> tuple[list[Any], str | None]:

@@ -47,7 +47,7 @@ def outcome(run: jobs.JobRun) -> str:
         return f"任务（编号 {run.id}）将在下一次进度检查时停止"
     if run.state == jobs.JobState.CANCELLED:
         return f"任务（编号 {run.id}）已取消"
-    return f"任务（编号 {run.id}）在停止前已{jobs.JobState.label_of(run.state)}，未能取消"
+    return f"任务（编号 {run.id}）在停止前已结束（{jobs.JobState.label_of(run.state)}），未能取消"
 
 
 def _act(session: Session, viewer: Viewer, run_id: int, reason: str | None, action: str,
