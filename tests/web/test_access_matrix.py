@@ -73,6 +73,12 @@ def matrix(w: World) -> list[tuple[str, str, dict[str, int]]]:
         # its own (404); units may not choose regions at all (403)
         ("/api/figures", f"/api/figures?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
         ("/figures", f"/figures?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
+        # 调度清单: the same rule of whose work it is (dispatch.access, on figures.access)
+        ("/dispatch", "/dispatch", MEMBERS),
+        ("/dispatch/export.xlsx", "/dispatch/export.xlsx", MEMBERS),
+        ("/api/dispatch", "/api/dispatch", MEMBERS),
+        ("/dispatch", f"/dispatch?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
+        ("/api/dispatch", f"/api/dispatch?region={w.taiyuan.code}", only({"province", "admin"}) | unit_refused),
         ("/import", "/import", only(everyone_office, NO)),
         ("/import/template/{table}.xlsx", "/import/template/demands.xlsx", only(everyone_office, NO)),
         ("/api/demands/{demand_id}/steps", f"/api/demands/{w.demand_id}/steps", only(set(PERSONAS))),

@@ -21,10 +21,10 @@ from xiaodi.directory.service import regions_named
 from xiaodi.figures.access import resolve_scope
 from xiaodi.figures.report import parse_period
 from xiaodi.web.deps import MemberUser, SessionDep
+from xiaodi.web.params import RegionQuery
 
 router = APIRouter(tags=["工作简报"])
 
-RegionQuery = Annotated[str | None, Query(max_length=60, description="地区代码（如 140800）或全称；默认本辖区")]
 YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="统计年度，与 from/to 二选一")]
 FromQuery = Annotated[dt.date | None, Query(alias="from", description="起始日期（含），默认当年1月1日")]
 ToQuery = Annotated[dt.date | None, Query(alias="to", description="截止日期（含），默认今天")]

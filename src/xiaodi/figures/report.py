@@ -103,7 +103,7 @@ def parse_period(year: str | int | None = None, date_from: str | dt.date | None 
         if date_from or date_to:
             raise ValidationFailed("统计年度与起止日期只能选一种")
         return Period(dt.date(value, 1, 1), dt.date(value, 12, 31))
-    start, end = _date(date_from, "起始日期"), _date(date_to, "截止日期")
+    start, end = parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期")
     if start and end and start > end:
         raise ValidationFailed("统计起始日期不能晚于截止日期")
     return Period(start, end)
@@ -193,7 +193,8 @@ def _year(value: str | int) -> int:
     return year
 
 
-def _date(value: str | dt.date | None, label: str) -> dt.date | None:
+def parse_day(value: str | dt.date | None, label: str) -> dt.date | None:
+    """A day typed as 2025-01-01 (a form's or a query's date), or None when blank; a clear Chinese error otherwise."""
     if value in (None, ""):
         return None
     try:

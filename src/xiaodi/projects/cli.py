@@ -32,7 +32,7 @@ from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.dispatch.meetings import hold_meeting
-from xiaodi.dispatch.service import dispatch_list
+from xiaodi.dispatch.service import COLUMNS, dispatch_list, row_of
 from xiaodi.projects import service
 from xiaodi.projects.actions import parse_money
 from xiaodi.projects.dispatch import LEVELS as DISPATCH_LEVELS
@@ -547,14 +547,9 @@ def dispatch_cmd(
         typer.echo(json.dumps({"as_of": day.isoformat(), "unit": listing.unit, "region": listing.region,
                                "entries": [e.as_json() for e in listing.entries]}, ensure_ascii=False, indent=2))
         return
-    table = Table("类别", "项目", "节点", "时限", "逾期天数", "延期次数", "升级至", "包联领导",
-                  title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
+    table = Table(*COLUMNS, title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
     for e in listing.entries:
-        milestone = f"ZR{e.duty_milestone_id} {e.milestone}" if e.duty_milestone_id else e.milestone or ""
-        table.add_row(e.kind.label, f"{e.project_code} {e.project_name}", milestone,
-                      str(e.due_on or ""), str(max(e.days_overdue, 0)) if e.milestone else "",
-                      str(e.slip_count or ""), level_label(e.escalated_to),
-                      e.leader_in_charge or "")
+        table.add_row(*row_of(e))
     console.print(table)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BeforeValidator
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
@@ -67,3 +68,8 @@ def _true_or_false(value: Any) -> Any:
 
 # A yes/no of a JSON body, as its schema says ("type": "boolean").
 JsonBool = Annotated[bool, BeforeValidator(_true_or_false)]
+
+
+# Query parameters several areas take alike (the region of a report, a list or a briefing; the day a list is as of).
+RegionQuery = Annotated[str | None, Query(max_length=60, description="地区代码（如 140800）或全称；默认本辖区")]
+DayQuery = Annotated[str | None, Query(max_length=20, description="日期 YYYY-MM-DD；默认今天")]

@@ -24,6 +24,8 @@ from xiaodi.catalog import pages as catalog_pages
 from xiaodi.demands import api as demands_api
 from xiaodi.demands import pages as demands_pages
 from xiaodi.directory import pages as directory_pages
+from xiaodi.dispatch import api as dispatch_api
+from xiaodi.dispatch import pages as dispatch_pages
 from xiaodi.events import api as events_api
 from xiaodi.events import pages as events_pages
 from xiaodi.figures import pages as figures_pages
@@ -49,11 +51,11 @@ from xiaodi.web.listing import ResourceSpec
 PAGES: tuple[ModuleType, ...] = (
     demands_pages, intents_pages, orders_pages, projects_pages, budgets_pages, bases_pages, events_pages,
     directory_pages, catalog_pages, matching_pages, ingest_pages, accounts_pages, figures_pages, assessment_pages,
-    briefing_pages, notifications_pages, talent_pages, talent_support_pages, jobs_pages,
+    briefing_pages, notifications_pages, talent_pages, talent_support_pages, jobs_pages, dispatch_pages,
 )
 APIS: tuple[ModuleType, ...] = (demands_api, intents_api, orders_api, projects_api, budgets_api, bases_api, events_api,
                                 matching_api, ingest_api, assessment_api, briefing_api, notifications_api, talent_api,
-                                jobs_api)
+                                jobs_api, dispatch_api)
 
 
 def load_specs() -> dict[str, ResourceSpec]:
