@@ -102,6 +102,11 @@ def test_demand_story_in_the_browser(server: str, browser: object) -> None:
     _submit(page, "button:has-text('统计')")
     assert "2024年" in page.content() and "分年度" in page.content()
     _shot(page, "figures-county-office")
+    _submit(page, "#mainnav >> text=调度清单")  # before the 调度会: what is late, linked to where it is decided
+    assert "中试线开工" in page.content() and "已逾期" in page.content()
+    _shot(page, "dispatch-county-office")
+    _submit(page, "text=再生铝提纯中试线")
+    assert "/projects/" in page.url
     ctx.close()
 
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,  # type: ignore[attr-defined]
