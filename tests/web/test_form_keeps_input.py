@@ -56,7 +56,7 @@ def test_the_enterprise_mistyping_its_drafts_deadline_sees_its_edit_form_again(
         "title": "数控人才需求（修订）", "description": "五轴加工中心操作", "deadline": "2025-13-45", "version": "1",
         "csrf_token": csrf_for(enterprise)})
     assert r.status_code == 422
-    assert 'role="alert">揭榜截止日期“2025-13-45”无效' in r.text
+    assert 'role="alert">揭榜截止日期应写作 YYYY-MM-DD：2025-13-45' in r.text
     assert f'action="{edit}"' in r.text and 'value="数控人才需求（修订）"' in r.text
     assert "五轴加工中心操作</textarea>" in r.text and 'value="2025-13-45"' in r.text
     assert enterprise.get(f"/api/demands/{world.draft_id}").json()["title"] == "数控人才需求"

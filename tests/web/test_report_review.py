@@ -184,7 +184,7 @@ def test_blank_dates_are_no_error_and_a_bad_one_is_refused_in_chinese(
     assert c.get("/reconciliation?region=河津市&from=&to=").status_code == 200
     assert c.get("/api/reconciliation?region=河津市&from=&to=").status_code == 200
     r = c.get("/reconciliation?region=河津市&from=2024-13-01&to=")
-    assert r.status_code == 422 and "起始日期" in r.text and "不是有效日期" in r.text
+    assert r.status_code == 422 and "起始日期应写作 YYYY-MM-DD：2024-13-01" in r.text
 
 
 def test_a_report_without_a_region_takes_the_one_it_is_about_or_the_uploaders(

@@ -8,7 +8,6 @@ every ``xiaodi`` command does (``--as`` names that person in the audit trail).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,6 +32,7 @@ from xiaodi.cli_options import (
     engine_for,
     output_file,
 )
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.service import resolve_organisation, resolve_region
@@ -67,15 +67,6 @@ def _subject(session: Session, region: str | None, unit: str | None) -> tuple[in
     return None, None
 
 
-def _date(text: str | None, label: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}“{text[:20]}”无效，应为 YYYY-MM-DD") from exc
-
-
 @app.command("define")
 def define_cmd(
     name: Annotated[str, typer.Option("--name", help="考核名称")],
@@ -108,7 +99,7 @@ def period_add_cmd(
     user: UserOption = None, as_name: AsOption = None, db: DbOption = None,
 ) -> None:
     """新增考核周期。"""
-    starts, ends = _date(date_from, "起始日期"), _date(date_to, "截止日期")
+    starts, ends = parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期")
     assert starts is not None and ends is not None
     with transaction(engine_for(db)) as session:
         period = service.add_period(session, _viewer(session, user, as_name), set_id=set_id, name=name,
@@ -214,7 +205,7 @@ def publish_cmd(period_id: PeriodArg, appeal_deadline: Annotated[str | None, typ
     """发布排名（通报），开启申诉期。"""
     with transaction(engine_for(db)) as session:
         period = service.publish(session, _viewer(session, user, as_name), period_id=period_id,
-                                 appeal_deadline=_date(appeal_deadline, "申诉截止日期"))
+                                 appeal_deadline=parse_day(appeal_deadline, "申诉截止日期"))
         console.print(f"已发布“{period.name}”排名，申诉截止 {period.appeal_deadline}")
 
 

@@ -16,6 +16,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment import access, service
 from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AppealState, EvidenceState, PeriodState, ScoringRule, Subject
+from xiaodi.core.days import required_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region, RegionLevel
@@ -37,13 +38,6 @@ EXAMPLE = "XY:签约协议:40:4:签约协议\nJD:挂牌基地:30:2:共建基地\
 
 def specs() -> list[ResourceSpec]:
     return []  # the periods page is its own, not a list of the listing machinery
-
-
-def _date(text: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}“{text[:20]}”无效，应为 YYYY-MM-DD") from exc
 
 
 def _number(text: str, label: str) -> int:
@@ -120,8 +114,8 @@ def set_page(request: Request, set_id: RecordId, session: SessionDep, viewer: Me
 @router.post("/assessment/sets/{set_id}/periods")
 def period_add(request: Request, set_id: RecordId, session: SessionDep, viewer: MemberUser, name: Short,
                starts_on: Short, ends_on: Short) -> RedirectResponse:
-    period = service.add_period(session, viewer, set_id=set_id, name=name, starts_on=_date(starts_on, "起始日期"),
-                                ends_on=_date(ends_on, "截止日期"))
+    starts, ends = required_day(starts_on, "起始日期"), required_day(ends_on, "截止日期")
+    period = service.add_period(session, viewer, set_id=set_id, name=name, starts_on=starts, ends_on=ends)
     flash(request, f"已新增考核周期“{period.name}”")
     return RedirectResponse(f"/assessment/periods/{period.id}", status_code=303)
 
@@ -164,7 +158,7 @@ def period_score(request: Request, period_id: RecordId, session: SessionDep, vie
 @router.post("/assessment/periods/{period_id}/publish")
 def period_publish(request: Request, period_id: RecordId, session: SessionDep, viewer: MemberUser,
                    appeal_deadline: Short = "") -> RedirectResponse:
-    deadline = _date(appeal_deadline, "申诉截止日期") if appeal_deadline.strip() else None
+    deadline = required_day(appeal_deadline, "申诉截止日期") if appeal_deadline.strip() else None
     period = service.publish(session, viewer, period_id=period_id, appeal_deadline=deadline)
     flash(request, f"排名已发布，申诉截止 {period.appeal_deadline}")
     return RedirectResponse(f"/assessment/periods/{period_id}", status_code=303)

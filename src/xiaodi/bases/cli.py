@@ -8,7 +8,6 @@ acts as that account instead and the account's role and region are checked as on
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -23,6 +22,7 @@ from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.bases import access, figures, service
 from xiaodi.bases.models import ActivityKind, BaseState, DutyState, ProgrammeBase, ReviewResult
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
@@ -55,15 +55,6 @@ def _run(db: str | None, who: str | None, user: str | None, work: Callable[[Sess
             actor = cli_actor(who)
             viewer = Viewer(user_id=None, name=actor.name, roles=frozenset({Role.ADMIN}))
         return work(session, viewer)
-
-
-def _date(value: str | None, label: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{value}") from exc
 
 
 def _base_id(session: Session, viewer: Viewer, text: str) -> int:
@@ -186,7 +177,7 @@ def base_step(
                 grade = ReviewResult.from_label(result)
             except ValueError as exc:
                 raise ValidationFailed(str(exc)) from exc
-        row = service.take_step(s, v, _base_id(s, v, base), step, reason=reason, on=_date(on, "办理日期"),
+        row = service.take_step(s, v, _base_id(s, v, base), step, reason=reason, on=parse_day(on, "办理日期"),
                                 ceremony=ceremony, review_year=year, review_result=grade)
         return f"基地“{row.name}”已办理{service.STEPS[step].label}，当前状态：{BaseState(row.state).label}"
 
@@ -210,7 +201,7 @@ def base_activity(
         except ValueError as exc:
             raise ValidationFailed(str(exc)) from exc
         row = service.record_activity(s, v, _base_id(s, v, base), kind=k,
-                                      held_on=_date(held_on, "日期") or local_today(),
+                                      held_on=parse_day(held_on, "日期") or local_today(),
                                       participants=participants, days=days, summary=summary)
         return f"已记录{k.label}（{row.held_on}{f'，{row.participants} 人次' if row.participants else ''}）"
 
@@ -280,7 +271,7 @@ def pairing_add(
         p = service.create_pairing(
             s, v, university_id=service.org_id_by_name(s, university) or 0,
             lead_unit_id=service.org_id_by_name(s, lead_unit) or 0, region_id=service.region_id_by_name(s, region) or 0,
-            started_on=_date(started_on, "结对日期"), base_ids=[_base_id(s, v, b) for b in base or ()],
+            started_on=parse_day(started_on, "结对日期"), base_ids=[_base_id(s, v, b) for b in base or ()],
             member_ids=[service.org_id_by_name(s, m) or 0 for m in member or ()])
         return f"已建立结对（编号 {p.id}）：{p.university.name} · {p.lead_unit.name}"
 
@@ -300,12 +291,12 @@ def duty_add(
     plan = []
     for text in milestone or ():
         title_part, _, day = text.rpartition(",")
-        plan.append(service.MilestoneIn(title_part.strip(), _date(day.strip(), f"节点“{title_part}”的时限")
+        plan.append(service.MilestoneIn(title_part.strip(), parse_day(day.strip(), f"节点“{title_part}”的时限")
                                         or local_today()))
 
     def work(s: Session, v: Viewer) -> str:
         d = service.add_duty(s, v, pairing_id, service.DutyInput(
-            unit_id=service.org_id_by_name(s, unit) or 0, title=title, due_on=_date(due_on, "完成时限")
+            unit_id=service.org_id_by_name(s, unit) or 0, title=title, due_on=parse_day(due_on, "完成时限")
             or local_today(), milestones=plan))
         return f"已下达职责任务（编号 {d.id}）“{d.title}”，节点 {len(plan)} 个"
 

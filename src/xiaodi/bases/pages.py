@@ -25,11 +25,11 @@ from xiaodi.bases.models import (
     ProgrammeBase,
     ReviewResult,
 )
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import OrgKind, Region
 from xiaodi.dispatch import meetings
-from xiaodi.projects.actions import parse_date
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.form_errors import refused_for_what_was_typed, typed_name
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
@@ -270,7 +270,7 @@ def base_step(
     version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
 ) -> RedirectResponse:
     base = service.take_step(
-        session, viewer, base_id, step, reason=reason, on=parse_date(on, "日期"), ceremony=ceremony,
+        session, viewer, base_id, step, reason=reason, on=parse_day(on, "日期"), ceremony=ceremony,
         expected_version=version, review_year=_int(year, "评估年度"),
         review_result=_enum(ReviewResult, result, "评估结果") if result else None)
     label = service.STEPS[step].label
@@ -285,7 +285,7 @@ def base_activity(
 ) -> RedirectResponse:
     row = service.record_activity(
         session, viewer, base_id, kind=_enum(ActivityKind, kind, "活动类别"),
-        held_on=parse_date(held_on, "活动日期") or local_today(), participants=_int(participants, "参加人次"),
+        held_on=parse_day(held_on, "活动日期") or local_today(), participants=_int(participants, "参加人次"),
         days=_int(days, "天数", positive=True), summary=summary)
     people = f"，{row.participants} 人次" if row.participants else ""
     flash(request, f"已记录{ActivityKind(row.kind).label}（{row.held_on}{people}）")
@@ -349,7 +349,7 @@ def pairing_create(
             session, viewer, university_id=_typed_org(session, university, "高校"),
             lead_unit_id=_typed_org(session, lead_unit, "牵头单位"),
             region_id=typed_name(lambda: service.region_id_by_name(session, region), "地区") or 0,
-            started_on=parse_date(started_on, "结对日期"), note=note, base_ids=base_ids,
+            started_on=parse_day(started_on, "结对日期"), note=note, base_ids=base_ids,
             member_ids=[_typed_org(session, n, "参与单位") for n in _names(members)])
     flash(request, f"已建立结对：{_pairing_title(pairing)}")
     return RedirectResponse(f"/pairings/{pairing.id}", status_code=303)
@@ -374,7 +374,7 @@ def pairing_edit(
     bases: LongText = "", note: LongText = "", ended_on: Short = "",
 ) -> RedirectResponse:
     service.update_pairing(
-        session, viewer, pairing_id, note=note or None, ended_on=parse_date(ended_on, "结束日期"),
+        session, viewer, pairing_id, note=note or None, ended_on=parse_day(ended_on, "结束日期"),
         add_base_ids=[_base_id(session, viewer, n) for n in _names(bases)],
         add_member_ids=[service.org_id_by_name(session, n) or 0 for n in _names(members)])
     flash(request, "结对已保存")
@@ -392,16 +392,16 @@ def duty_create(
     plan = []
     for t, d in zip(milestone_title, milestone_due, strict=True):
         if t.strip() or d.strip():
-            day = parse_date(d, f"节点“{t.strip()[:60]}”的时限")
+            day = parse_day(d, f"节点“{t.strip()[:60]}”的时限")
             if day is None:
                 raise ValidationFailed(f"请填写节点“{t.strip()[:60]}”的时限（YYYY-MM-DD）")
             plan.append(service.MilestoneIn(title=t, due_on=day))
-    deadline = parse_date(due_on, "完成时限")
+    deadline = parse_day(due_on, "完成时限")
     if deadline is None:
         raise ValidationFailed("请填写完成时限")
     duty = service.add_duty(session, viewer, pairing_id, service.DutyInput(
         unit_id=_int(unit_id, "责任单位") or 0, title=title, due_on=deadline, description=description,
-        starts_on=parse_date(starts_on, "开始日期"), milestones=plan))
+        starts_on=parse_day(starts_on, "开始日期"), milestones=plan))
     flash(request, f"已下达职责任务“{duty.title}”（{duty.unit.name}，时限 {duty.due_on}）")
     return RedirectResponse(f"/pairings/{pairing_id}#duties", status_code=303)
 
@@ -435,9 +435,9 @@ def duty_dispatch(
                 raise ValidationFailed("确定新的时限须同时写明调度决定")
             continue
         decisions.append(meetings.DutyDecision(milestone_id=_int(mid, "节点") or 0, decision=text,
-                                               new_due_on=parse_date(day, "新的时限")))
+                                               new_due_on=parse_day(day, "新的时限")))
     meeting = meetings.hold_duty_meeting(session, viewer, duty_id, decisions=decisions,
-                                         held_on=parse_date(held_on, "会议日期") or local_today(),
+                                         held_on=parse_day(held_on, "会议日期") or local_today(),
                                          title=title, chaired_by=chaired_by)
     escalated = sum(1 for i in meeting.items if i.escalated)
     upward = f"，{escalated} 项提请上一级调度" if escalated else ""
@@ -457,7 +457,7 @@ def leader_add(request: Request, session: SessionDep, viewer: MemberUser, univer
     row = service.assign_leader(
         session, viewer, university_id=service.org_id_by_name(session, university) or 0,
         region_id=service.region_id_by_name(session, region) or 0, leader=leader, post=post,
-        started_on=parse_date(started_on, "包联开始日期"))
+        started_on=parse_day(started_on, "包联开始日期"))
     flash(request, f"已登记领导包联：{row.leader} 包联 {row.university.name}")
     return RedirectResponse("/leaders", status_code=303)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 from xiaodi.assessment.cli import UserOption, _viewer
 from xiaodi.briefing import document
 from xiaodi.cli_options import AsOption, DbOption, cli_console, engine_for, output_file
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.directory.service import resolve_region
@@ -20,15 +20,6 @@ app = typer.Typer(name="briefing", invoke_without_command=True, no_args_is_help=
                   help="工作简报（Word）：核心数据及与上一同期比较、分地区、图表、基地、调度、考核排名、重点项目。")
 console = cli_console()
 err_console = cli_console(stderr=True)
-
-
-def _date(text: str | None, label: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}“{text[:20]}”无效，应为 YYYY-MM-DD") from exc
 
 
 @app.callback()
@@ -49,8 +40,8 @@ def briefing(
         region_id = resolve_region(session, region).id if region else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            brief = document.build(session, viewer, region_id=region_id, date_from=_date(date_from, "起始日期"),
-                                   date_to=_date(date_to, "截止日期"))
+            brief = document.build(session, viewer, region_id=region_id, date_from=parse_day(date_from, "起始日期"),
+                                   date_to=parse_day(date_to, "截止日期"))
         for w in caught:
             err_console.print(f"[yellow]提示：[/yellow]{w.message}")
     out.write_bytes(document.to_docx(brief))

@@ -4,7 +4,6 @@ otherwise as the operator console. Amounts are written as people write them ("20
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from xiaodi.budgets import access, service
 from xiaodi.budgets.figures import for_viewer
 from xiaodi.budgets.models import AllocationTarget, BudgetLine
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, engine_for
+from xiaodi.core.days import required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
@@ -70,10 +70,7 @@ def allocate(
     """从经费预算拨付给项目、基地或其他用途。"""
     if sum(x is not None for x in (project, base, other)) != 1:
         raise ValidationFailed("请在 --project、--base、--other 中选择且只选择一个拨付对象")
-    try:
-        day = dt.date.fromisoformat(paid_on.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"拨付日期应写作 YYYY-MM-DD：{paid_on}") from exc
+    day = required_day(paid_on, "拨付日期")
     with transaction(engine_for(db)) as session:
         viewer = cli_viewer(session, user, as_)
         access.require_office(viewer, "拨付经费")

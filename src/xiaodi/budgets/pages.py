@@ -19,6 +19,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.bases.models import ProgrammeBase
 from xiaodi.budgets import access, service
 from xiaodi.budgets.models import AllocationTarget, BudgetKind, BudgetLine
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.core.numbers import format_yuan
 from xiaodi.intents import forms
@@ -153,7 +154,7 @@ def allocation_create(
     if chosen is None:
         raise ValidationFailed("请选择拨付对象：项目、基地或其他")
     row = service.allocate(
-        session, viewer, line_id, amount=parse_money(amount, "拨付金额"), paid_on=forms.day(paid_on, "拨付日期"),
+        session, viewer, line_id, amount=parse_money(amount, "拨付金额"), paid_on=parse_day(paid_on, "拨付日期"),
         target=chosen,
         project_id=forms.record_id(project_id, "项目") if chosen == AllocationTarget.PROJECT else None,
         base_id=forms.record_id(base_id, "基地") if chosen == AllocationTarget.BASE else None,

@@ -7,7 +7,6 @@ this module parses what a person typed ("80万元", "2025-12-31", "钢渣；微�
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.numbers import parse_amount_yuan, parse_count
 from xiaodi.demands import access, service
@@ -101,10 +101,7 @@ def parse_form(form: dict[str, str]) -> dict[str, Any]:
         out["headcount"] = parse_count(form["headcount"]) if (form.get("headcount") or "").strip() else None
     except ValueError as exc:
         raise ValidationFailed(f"需求人数“{form.get('headcount')}”不是有效人数") from exc
-    try:
-        out["deadline"] = dt.date.fromisoformat(form["deadline"]) if form.get("deadline") else None
-    except ValueError as exc:
-        raise ValidationFailed(f"揭榜截止日期“{form.get('deadline')}”无效") from exc
+    out["deadline"] = parse_day(form.get("deadline"), "揭榜截止日期")
     visibility = form.get("visibility") or Visibility.PUBLIC.value
     if visibility not in VISIBILITY_CHOICES:
         raise ValidationFailed("发榜方式无效")

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.bases.dispatch import duty_entries
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.dispatch.access import DispatchScope, dispatch_scope
-from xiaodi.figures.report import parse_day
 from xiaodi.projects.dispatch import AT_RISK_DAYS, DispatchEntry, EntryKind, level_label, milestone_entries
 from xiaodi.talent.service import overdue_steps
 

@@ -8,7 +8,6 @@ Every refusal prints one Chinese line and exits with status 2.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role, User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.events import access, forms, service
@@ -62,10 +62,6 @@ def run(work: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-def _day(text: str | None, label: str) -> dt.date | None:
-    return forms.date(text, label)
-
-
 @app.command("add")
 def event_add(
     name: Annotated[str, typer.Argument(help="活动名称")],
@@ -85,8 +81,8 @@ def event_add(
         with _session(db) as s:
             viewer = operator(s, user, as_)
             event = service.create_event(
-                s, viewer, name=name, kind=kind, starts_on=_day(starts_on, "开始日期"),
-                ends_on=_day(ends_on, "结束日期"),
+                s, viewer, name=name, kind=kind, starts_on=parse_day(starts_on, "开始日期"),
+                ends_on=parse_day(ends_on, "结束日期"),
                 region_id=forms.region(s, viewer, region), organiser_id=forms.org(s, viewer, organiser, "主办单位"),
                 venue=venue, agenda="\n".join(p.strip() for p in (agenda or "").split(";")) or None, state=state)
             return {"id": event.id, "name": event.name}
@@ -148,7 +144,7 @@ def event_secondment(
             found, _ = find_organisation(s, viewer, unit[:200])
             row = service.add_secondment(
                 s, viewer, person_name=person, unit_id=found.id if found else None, unit_name=unit, post=post,
-                starts_on=_day(starts_on, "开始日期"), ends_on=_day(ends_on, "结束日期"), event_id=event_id,
+                starts_on=parse_day(starts_on, "开始日期"), ends_on=parse_day(ends_on, "结束日期"), event_id=event_id,
                 region_id=forms.region(s, viewer, region), home_org_id=forms.org(s, viewer, home, "派出单位"))
             return {"id": row.id, "person": row.person_name, "unit": row.unit_name, "post": row.post}
     out = run(work)
@@ -207,7 +203,7 @@ def contact_add(
         with _session(db) as s:
             viewer = operator(s, user, as_)
             row = service.record_contact(
-                s, viewer, contacted_on=_day(contacted_on, "对接日期"), channel=channel, summary=summary,
+                s, viewer, contacted_on=parse_day(contacted_on, "对接日期"), channel=channel, summary=summary,
                 from_org_id=forms.org(s, viewer, from_org, "发起单位"),
                 to_org_id=forms.org(s, viewer, to_org, "对接单位"),
                 university_id=forms.org(s, viewer, university, "对接高校"), demand_id=demand,
@@ -232,7 +228,8 @@ def contact_counts(
             viewer = operator(s, None, None)
             place = forms.region(s, viewer, region) if region else None
             ids = region_subtree_ids(s, place) if place is not None else None
-            return service.contact_counts(s, region_ids=ids, start=_day(start, "起始日期"), end=_day(end, "截止日期"))
+            start_on, end_on = parse_day(start, "起始日期"), parse_day(end, "截止日期")
+            return service.contact_counts(s, region_ids=ids, start=start_on, end=end_on)
     rows = run(work)
     if as_json:
         typer.echo(json.dumps([{"region": r, "month": m, "count": n} for r, m, n in rows], ensure_ascii=False))

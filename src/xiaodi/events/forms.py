@@ -6,8 +6,6 @@ name may resolve to); a date is YYYY-MM-DD.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,10 +14,6 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.projects import actions
 from xiaodi.projects.access import readable_agreements as agreement_scope
 from xiaodi.projects.models import Agreement
-
-
-def date(text: str | None, label: str) -> dt.date | None:
-    return actions.parse_date(text, label)
 
 
 def org(session: Session, viewer: Viewer, name: str | None, label: str) -> int | None:

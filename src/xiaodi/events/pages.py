@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.directory.access import openable_organisations
 from xiaodi.events import access, forms, service
@@ -182,8 +183,8 @@ def event_create(
 ) -> RedirectResponse:
     access.require_runner(viewer, "登记活动")
     event = service.create_event(
-        session, viewer, name=name, kind=kind, starts_on=forms.date(starts_on, "开始日期"),
-        ends_on=forms.date(ends_on, "结束日期"), region_id=forms.region(session, viewer, region),
+        session, viewer, name=name, kind=kind, starts_on=parse_day(starts_on, "开始日期"),
+        ends_on=parse_day(ends_on, "结束日期"), region_id=forms.region(session, viewer, region),
         organiser_id=forms.org(session, viewer, organiser, "主办单位"), venue=venue, description=description,
         agenda=agenda, state=state)
     flash(request, f"活动“{event.name}”已登记")
@@ -246,7 +247,7 @@ def secondment_add(
     found, _ = find_organisation(session, viewer, unit[:200]) if unit.strip() else (None, [])
     service.add_secondment(
         session, viewer, event_id=event_id, person_name=person_name, unit_id=found.id if found else None,
-        unit_name=unit, post=post, starts_on=forms.date(starts_on, "开始日期"), ends_on=forms.date(ends_on, "结束日期"),
+        unit_name=unit, post=post, starts_on=parse_day(starts_on, "开始日期"), ends_on=parse_day(ends_on, "结束日期"),
         home_org_id=forms.org(session, viewer, home_org, "派出单位"))
     flash(request, f"已登记挂职：{person_name}")
     return RedirectResponse(f"/events/{event_id}", status_code=303)
@@ -274,10 +275,10 @@ def contact_create(
     if demand_id.strip() and demand is None:
         raise ValidationFailed("需求编号无效")
     row = service.record_contact(
-        session, viewer, contacted_on=forms.date(contacted_on, "对接日期"), channel=channel, summary=summary,
+        session, viewer, contacted_on=parse_day(contacted_on, "对接日期"), channel=channel, summary=summary,
         region_id=forms.region(session, viewer, region), from_org_id=forms.org(session, viewer, from_org, "发起单位"),
         from_person=from_person, to_org_id=forms.org(session, viewer, to_org, "对接单位"), to_person=to_person,
         university_id=forms.org(session, viewer, university, "对接高校"), demand_id=demand, follow_up=follow_up,
-        follow_up_on=forms.date(follow_up_on, "下一步日期"))
+        follow_up_on=parse_day(follow_up_on, "下一步日期"))
     flash(request, "对接记录已登记")
     return RedirectResponse(f"/contacts/{row.id}", status_code=303)

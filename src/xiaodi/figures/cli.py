@@ -6,7 +6,6 @@ A single command at the top level of ``xiaodi`` (the area's ``app`` is unnamed, 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated
 
@@ -14,8 +13,8 @@ import typer
 from rich.table import Table
 
 from xiaodi.cli_options import DbOption, JsonOption, cli_console, engine_for
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
-from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_wan
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.figures.compute import compute_figures
@@ -40,7 +39,7 @@ def figures(region: RegionOption = None, unit: UnitOption = None, date_from: Fro
         region_id = resolve_region(session, region).id if region else None
         unit_id = resolve_organisation(session, unit).id if unit else None
         computed = compute_figures(session, region_id=region_id, unit_id=unit_id,
-                                   date_from=_date(date_from, "起始日期"), date_to=_date(date_to, "截止日期"))
+                                   date_from=parse_day(date_from, "起始日期"), date_to=parse_day(date_to, "截止日期"))
     if as_json:
         typer.echo(json.dumps(computed.as_json(), ensure_ascii=False, indent=2))
         return
@@ -52,15 +51,6 @@ def figures(region: RegionOption = None, unit: UnitOption = None, date_from: Fro
         shown = format_wan(value) if key in MONEY_KEYS else str(value)  # one unit down the column
         table.add_row(metric_label(key), shown, key)
     console.print(table)
-
-
-def _date(value: str | None, label: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{value}") from exc
 
 
 __all__ = ["app", "figures"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import LEDGER_YEARS, parse_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.core.settings import local_today
@@ -30,7 +30,7 @@ from xiaodi.web.charts import bar_chart, column_chart
 from xiaodi.web.params import plain_int
 
 TREND_YEARS = 6  # the trend shows this many calendar years, ending with the period's last year
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a statistic may cover
+FIRST_YEAR, LAST_YEAR = LEDGER_YEARS  # the years a statistic may cover
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,8 @@ def parse_period(year: str | int | None = None, date_from: str | dt.date | None 
         if date_from or date_to:
             raise ValidationFailed("统计年度与起止日期只能选一种")
         return Period(dt.date(value, 1, 1), dt.date(value, 12, 31))
-    start, end = parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期")
+    start = parse_day(date_from, "起始日期", years=LEDGER_YEARS)
+    end = parse_day(date_to, "截止日期", years=LEDGER_YEARS)
     if start and end and start > end:
         raise ValidationFailed("统计起始日期不能晚于截止日期")
     return Period(start, end)
@@ -191,22 +192,6 @@ def _year(value: str | int) -> int:
     if year is None:
         raise ValidationFailed(f"统计年度“{text[:10]}”无效，应为 {FIRST_YEAR}–{LAST_YEAR} 之间的四位年份")
     return year
-
-
-def parse_day(value: str | dt.date | None, label: str) -> dt.date | None:
-    """A day typed as 2025-01-01 (a form's or a query's date), or None when blank; a clear Chinese error otherwise."""
-    if value in (None, ""):
-        return None
-    try:
-        text = str(value).strip()
-        if not isinstance(value, dt.date) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            raise ValueError(text)  # fromisoformat would also take 20250101 or a week date
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{label}“{str(value)[:20]}”无效，格式应为 2025-01-01") from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValidationFailed(f"{label}应在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
-    return day
 
 
 __all__ = ["FiguresReport", "Period", "build_report", "figure_text", "figure_tiles", "parse_period", "report_xlsx"]

@@ -3,7 +3,6 @@ them beside the ledger's own figures (数据比对). Only cooperation offices (a
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import LEDGER_YEARS, parse_day
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
@@ -56,17 +56,6 @@ async def read_upload(file: UploadFile) -> bytes:
 def uploader_region_id(viewer: Viewer) -> int | None:
     """The office region of the uploader (the smallest id of its office memberships), for a report naming none."""
     return min(viewer.office_region_ids) if viewer.office_region_ids else None
-
-
-def parse_day(text: str | None, label: str) -> dt.date | None:
-    """A date typed in a form or query: blank means none; anything else must be a day like 2024-05-10."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}“{text[:20]}”不是有效日期，请写成 2024-05-10 的格式") from exc
 
 
 def reconciliation_json(place: Region, rows: list[ReconciliationRow]) -> dict[str, Any]:
@@ -160,6 +149,7 @@ def reconciliation(
 ) -> dict[str, Any]:
     require_reviewer(viewer)
     place = reconciliation_region(session, viewer, region)
-    period = parse_period(None, parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期"))
+    period = parse_period(None, parse_day(date_from, "起始日期", years=LEDGER_YEARS),
+                          parse_day(date_to, "截止日期", years=LEDGER_YEARS))
     rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
     return reconciliation_json(place, rows)

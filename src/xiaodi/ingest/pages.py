@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import LEDGER_YEARS, parse_day
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 from xiaodi.figures.report import parse_period
 from xiaodi.ingest.access import REFUSAL, require_reviewer, reviews_reports
-from xiaodi.ingest.api import parse_day, read_upload, reconciliation_region, uploader_region_id
+from xiaodi.ingest.api import read_upload, reconciliation_region, uploader_region_id
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
@@ -184,7 +185,8 @@ def reconciliation(
 ) -> Response:
     require_reviewer(viewer)
     region = region.strip()[:60]
-    date_from, date_to = parse_day(date_from_text, "起始日期"), parse_day(date_to_text, "截止日期")
+    date_from = parse_day(date_from_text, "起始日期", years=LEDGER_YEARS)
+    date_to = parse_day(date_to_text, "截止日期", years=LEDGER_YEARS)
     place, rows = None, []
     if region:
         place = reconciliation_region(session, viewer, region)

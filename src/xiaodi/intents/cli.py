@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, engine_for
+from xiaodi.core.days import required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
@@ -30,13 +31,6 @@ app = typer.Typer(name="intent", help="合作意向：登记、列表、查看�
 console = cli_console()
 
 CodeArg = Annotated[str, typer.Argument(help="意向编号，如 YX-2025-000001")]
-
-
-def _day(text: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{text}") from exc
 
 
 def _by_code(session: Session, code: str) -> Intent:
@@ -71,7 +65,7 @@ def add(
                 raise NotFound(f"需求“{demand_code}”不存在")
         intent = service.record_intent(
             session, viewer, topic=topic, enterprise_id=resolve_organisation(session, enterprise).id,
-            university_id=resolve_organisation(session, university).id, agreed_on=_day(agreed_on, "达成日期"),
+            university_id=resolve_organisation(session, university).id, agreed_on=required_day(agreed_on, "达成日期"),
             region_id=resolve_region(session, region).id if region else None, event_id=event_id,
             demand_id=demand_id, source=source)
         if as_json:

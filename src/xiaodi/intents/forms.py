@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
@@ -20,12 +18,6 @@ def record_id(text: str | None, label: str) -> int | None:
     if number is None:
         raise ValidationFailed(f"{label}编号无效：{text[:20]}")
     return number
-
-
-def day(text: str | None, label: str) -> dt.date | None:
-    from xiaodi.projects.actions import parse_date
-
-    return parse_date(text, label)
 
 
 def organisation(session: Session, viewer: Viewer, name: str | None, label: str) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.demands.models import Demand
 from xiaodi.directory.access import openable_organisations
@@ -121,7 +122,7 @@ def intent_create(
               "region": region, "event_id": event_id, "demand_id": demand_id, "source": source, "note": note}
     try:
         with session.begin_nested():  # nothing half-written: the form's error leaves the ledger as it was
-            day = forms.day(agreed_on, "达成日期")
+            day = parse_day(agreed_on, "达成日期")
             if day is None:
                 raise ValidationFailed("请填写达成意向的日期（YYYY-MM-DD）")
             intent = service.record_intent(
@@ -141,7 +142,7 @@ def intent_create(
 @router.post("/intents/{intent_id}/edit")
 def intent_edit(request: Request, intent_id: RecordId, session: SessionDep, viewer: MemberUser, topic: Text = "",
                 agreed_on: Short = "", source: Text = "", note: LongText = "", version: Short = "") -> Response:
-    changes: dict[str, Any] = {"topic": topic, "agreed_on": forms.day(agreed_on, "达成日期"),
+    changes: dict[str, Any] = {"topic": topic, "agreed_on": parse_day(agreed_on, "达成日期"),
                                "source": source.strip() or None, "note": note.strip() or None}
     if changes["agreed_on"] is None:
         raise ValidationFailed("请填写达成意向的日期（YYYY-MM-DD）")
@@ -166,7 +167,7 @@ def intent_convert(request: Request, intent_id: RecordId, session: SessionDep, v
 @router.post("/intents/{intent_id}/close")
 def intent_close(request: Request, intent_id: RecordId, session: SessionDep, viewer: MemberUser,
                  reason: LongText = "", closed_on: Short = "", version: Short = "") -> Response:
-    intent = service.close_intent(session, viewer, intent_id, reason, closed_on=forms.day(closed_on, "终止日期"),
+    intent = service.close_intent(session, viewer, intent_id, reason, closed_on=parse_day(closed_on, "终止日期"),
                                   expected_version=forms.record_id(version, "版本"))
     flash(request, f"合作意向“{intent.topic}”已终止")
     return RedirectResponse(f"/intents/{intent_id}", status_code=303)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 
 from xiaodi.accounts.models import User
 from xiaodi.cli_options import DbOption, JsonOption, cli_console, engine_for
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.settings import get_settings
 from xiaodi.notifications import service
@@ -34,11 +34,7 @@ def due(
     db: DbOption = None, as_json: JsonOption = False,
 ) -> None:
     """节点到期提醒与一件事逾期提醒：每天运行一次（如 cron），同一节点同一期限、同一事项只提醒一次。"""
-    try:
-        day = dt.date.fromisoformat(today) if today else get_settings().today()
-    except ValueError:
-        err.print(f"[red]错误：[/red]日期应写作 YYYY-MM-DD：{today}")
-        raise typer.Exit(2) from None
+    day = parse_day(today, "日期") or get_settings().today()
     with transaction(engine_for(db)) as s:
         count = reminders.notify_due_milestones(s, today=day, days=days)
         overdue = notify_overdue_steps(s, today=day)

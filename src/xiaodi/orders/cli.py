@@ -7,7 +7,6 @@ is recorded on every step; a failure prints one Chinese line and exits with stat
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
@@ -227,10 +227,7 @@ def record_cmd(
 ) -> None:
     """登记服务记录：首条记录使订单进入“服务中”。"""
     with _clear_errors(), transaction(engine_for(db)) as session:
-        try:
-            day = dt.date.fromisoformat(served_on) if served_on else local_today()
-        except ValueError as exc:
-            raise ValidationFailed(f"服务日期“{served_on}”应为 YYYY-MM-DD") from exc
+        day = parse_day(served_on, "服务日期") or local_today()
         try:
             spent = Decimal(hours) if hours else None
         except InvalidOperation as exc:

@@ -7,7 +7,6 @@ the orders service's. These routes only parse the form, call them, and redirect 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import required_day
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind
@@ -127,13 +127,6 @@ def enterprise_in_scope(session: Session, viewer: Viewer, name: str) -> Organisa
     return found
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationFailed("服务日期须为 年-月-日，如 2025-06-03") from exc
-
-
 def _hours(text: str) -> Decimal | None:
     text = text.strip().removesuffix("小时").strip()
     if not text:
@@ -228,8 +221,8 @@ def record(
     hours: Annotated[str, Form(max_length=20)] = "", outcome: Annotated[str, Form(max_length=20000)] = "",
     version: Version = None,
 ) -> RedirectResponse:
-    actions.record(session, viewer, order_id, served_on=_date(served_on), summary=summary, hours=_hours(hours),
-                   outcome=outcome, expected_version=version)
+    actions.record(session, viewer, order_id, served_on=required_day(served_on, "服务日期"), summary=summary,
+                   hours=_hours(hours), outcome=outcome, expected_version=version)
     return _back(request, order_id, "服务记录已登记")
 
 

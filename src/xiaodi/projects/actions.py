@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.records import get_live
 from xiaodi.core.settings import local_today
@@ -64,16 +65,6 @@ def parse_money(text: str | None, label: str) -> Decimal | None:
     if value >= Decimal("1e14"):
         raise ValidationFailed(f"{label}“{text[:40]}”超出范围")
     return value
-
-
-def parse_date(text: str | None, label: str) -> dt.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{text[:20]}") from exc
 
 
 def find_organisation(session: Session, viewer: Viewer, name: str) -> tuple[Organisation | None, list[str]]:
@@ -290,7 +281,7 @@ def move_stage(session: Session, viewer: Viewer, project_id: int, *, to: str, re
         stage = ProjectStage(to)
     except ValueError as exc:
         raise ValidationFailed("阶段无效") from exc
-    day = parse_date(reached_on, "日期")
+    day = parse_day(reached_on, "日期")
     return service.move_project(session, actor=viewer.actor, project_id=project_id, to=stage, reached_on=day,
                                 reason=reason, expected_version=version)
 

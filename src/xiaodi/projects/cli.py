@@ -11,7 +11,6 @@ Amounts are written as people write them ("120万元", "1.2亿", "3000"); dates 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Annotated, Any
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.core.days import parse_day, required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
@@ -66,22 +66,6 @@ LEVELS = {level_label(level): level for level in DISPATCH_LEVELS} | {str(level):
 
 def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=to_jsonable))
-
-
-def _date(value: str | None, label: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{value}") from exc
-
-
-def _day(value: str, label: str) -> dt.date:
-    """A date that must be given."""
-    day = _date(value.strip(), label)
-    assert day is not None
-    return day
 
 
 def _scope(session: Session, region: str | None, unit: str | None) -> tuple[int | None, int | None]:
@@ -156,7 +140,7 @@ def _milestone_spec(text: str) -> service.MilestoneSpec:
     parts = [p.strip() for p in re.split("[,，]", text)]
     if len(parts) not in (2, 3) or not parts[0]:
         raise ValidationFailed(f"节点应写作“名称,YYYY-MM-DD[,阶段]”，如 设备进场,2025-06-30,开工（收到：{text}）")
-    due = _day(parts[1], f"节点“{parts[0]}”的时限")
+    due = required_day(parts[1], f"节点“{parts[0]}”的时限")
     return service.MilestoneSpec(title=parts[0], due_on=due, target_stage=_stage(parts[2] if len(parts) == 3 else None))
 
 
@@ -168,7 +152,7 @@ def _decision(session: Session, text: str) -> Decision:
         raise ValidationFailed(f"调度决定应写作“节点编号,新时限,决定”“ZR职责任务节点编号,新时限,决定”或“项目编号,,决定”"
                                f"（收到：{text}）")
     target, day, decision = (p.strip() for p in parts)
-    new_due_on = _date(day, "新的完成时限") if day else None
+    new_due_on = parse_day(day, "新的完成时限") if day else None
     if target.isdigit():
         return Decision(decision=decision, milestone_id=int(target), new_due_on=new_due_on)
     if target.upper().startswith("ZR") and target[2:].isdigit():
@@ -261,7 +245,7 @@ def agreement_add_cmd(
             region_id = answered.region_id
         agreement = service.create_agreement(
             session, actor=cli_actor(as_name), title=title, kind=_kind(kind), parties=[p for p, _ in parsed],
-            signed_on=_date(signed_on, "签约日期"), amount=parse_money(amount, "签约金额"),
+            signed_on=parse_day(signed_on, "签约日期"), amount=parse_money(amount, "签约金额"),
             region_id=region_id, demand_id=answered.id if answered else None, claim_id=claim)
         data = _agreement_json(session, agreement)
     if as_json:
@@ -438,7 +422,7 @@ def stage_cmd(
         project = _by_code(session, Project, code, "项目")
         before = project.stage
         service.move_project(session, actor=cli_actor(as_name), project_id=project.id, to=stage,
-                             reached_on=_date(on, "日期"), reason=reason, expected_version=version)
+                             reached_on=parse_day(on, "日期"), reason=reason, expected_version=version)
         console.print(f"项目 {project.code}：{_stage_label(before)} → {_stage_label(project.stage)}")
 
 
@@ -455,7 +439,7 @@ def milestone_add_cmd(
     with transaction(engine_for(db)) as session:
         project = _by_code(session, Project, code, "项目")
         ms = service.add_milestone(session, actor=cli_actor(as_name), project_id=project.id, title=title,
-                                   due_on=_day(due, "完成时限"), target_stage=_stage(stage))
+                                   due_on=required_day(due, "完成时限"), target_stage=_stage(stage))
         console.print(f"项目 {project.code} 添加节点 {ms.id}“{ms.title}”，时限 {ms.due_on}")
 
 
@@ -470,7 +454,7 @@ def milestone_done_cmd(
     """节点完成；对应阶段的节点完成后项目随之推进。"""
     with transaction(engine_for(db)) as session:
         ms = service.complete_milestone(session, actor=cli_actor(as_name), milestone_id=milestone_id,
-                                        done_on=_date(on, "完成日期") or local_today(), expected_version=version)
+                                        done_on=parse_day(on, "完成日期") or local_today(), expected_version=version)
         project = session.get_one(Project, ms.project_id)
         console.print(f"节点 {ms.id}“{ms.title}”已于 {ms.done_on} 完成；项目 {project.code} 现为"
                       f"“{_stage_label(project.stage)}”")
@@ -493,7 +477,7 @@ def funds_add_cmd(
         if value is None:
             raise ValidationFailed("请填写到位金额")
         row = service.record_funds(session, actor=cli_actor(as_name), project_id=project.id, amount=value,
-                                   arrived_on=_date(on, "到位日期") or local_today(),
+                                   arrived_on=parse_day(on, "到位日期") or local_today(),
                                    source=_choice(source, FUND_SOURCES, "资金来源"), note=note)
         total = service.funds_in_place(session, project_id=project.id)
         console.print(f"项目 {project.code} 到位资金记录 {row.id}：{format_yuan(row.amount)}；"
@@ -516,7 +500,7 @@ def funds_correct_cmd(
             raise ValidationFailed("请填写更正后的金额（撤销该笔记录填 0）")
         row = service.correct_funds(session, actor=cli_actor(as_name), fund_record_id=fund_id,
                                     amount=value, reason=reason,
-                                    arrived_on=_date(on, "到位日期"))
+                                    arrived_on=parse_day(on, "到位日期"))
         total = service.funds_in_place(session, project_id=row.project_id)
         console.print(f"记录 {fund_id} 已更正为 {format_yuan(row.amount)}（新记录 {row.id}）；"
                       f"项目到位资金合计 {format_yuan(total)}")
@@ -539,7 +523,7 @@ def dispatch_cmd(
     """调度清单：逾期、临期节点和停滞项目。"""
     if ctx.invoked_subcommand is not None:
         return
-    day = _date(as_of, "截至日期") or local_today()
+    day = parse_day(as_of, "截至日期") or local_today()
     with transaction(engine_for(db)) as session:
         region_id, unit_id = _scope(session, region, unit)
         listing = dispatch_list(session, unit_id=unit_id, region_id=region_id, as_of=day)
@@ -573,7 +557,7 @@ def record_cmd(
     with transaction(engine_for(db)) as session:
         region_id, unit_id = _scope(session, region, unit)
         meeting = hold_meeting(
-            session, actor=cli_actor(as_name), held_on=_date(held_on, "会议日期") or local_today(),
+            session, actor=cli_actor(as_name), held_on=parse_day(held_on, "会议日期") or local_today(),
             decisions=[_decision(session, d) for d in decide], region_id=region_id, unit_id=unit_id,
             level=_choice(level, LEVELS, "调度层级") if level else None, title=title, chaired_by=chair,
             summary=summary)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer
+from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.core.settings import local_today
@@ -343,7 +344,7 @@ def agreement_create(
                if name or org]
     agreement, demand = actions.sign_agreement(
         session, viewer, title=title, kind=_kind(kind), parties=parties,
-        signed_on=actions.parse_date(signed_on, "签约日期"), amount=actions.parse_money(amount, "签约金额"),
+        signed_on=parse_day(signed_on, "签约日期"), amount=actions.parse_money(amount, "签约金额"),
         region=region, demand_id=_id(demand_id, "需求"), claim_id=_id(claim_id, "揭榜方案"))
     message = f"协议“{agreement.title}”已登记（{agreement.code}）"
     if demand is not None:
@@ -359,7 +360,7 @@ def project_create(
     leader_in_charge: Short = "", pledged_amount: Short = "", is_key_project: Short = "",
     milestone_title: Texts = [], milestone_due: Texts = [], milestone_stage: Texts = [],  # noqa: B006
 ) -> RedirectResponse:
-    specs = [service.MilestoneSpec(title=t, due_on=actions.parse_date(d, f"节点“{t}”的时限") or _missing(t),
+    specs = [service.MilestoneSpec(title=t, due_on=parse_day(d, f"节点“{t}”的时限") or _missing(t),
                                    target_stage=_stage(s))
              for t, d, s in _rows(milestone_title, milestone_due, milestone_stage,
                                   limit=actions.MAX_MILESTONES, label="节点")]
@@ -390,7 +391,7 @@ def milestone_add(
     due_on: Short, target_stage: Short = "",
 ) -> RedirectResponse:
     ms = actions.add_milestone(session, viewer, project_id, title=title,
-                               due_on=actions.parse_date(due_on, "完成时限") or _missing(title),
+                               due_on=parse_day(due_on, "完成时限") or _missing(title),
                                target_stage=_stage(target_stage))
     flash(request, f"已添加节点“{ms.title}”，时限 {ms.due_on}")
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
@@ -401,7 +402,7 @@ def milestone_done(
     request: Request, milestone_id: RecordId, session: SessionDep, viewer: MemberUser,
     done_on: Short = "", version: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
 ) -> RedirectResponse:
-    ms = actions.complete_milestone(session, viewer, milestone_id, done_on=actions.parse_date(done_on, "完成日期"),
+    ms = actions.complete_milestone(session, viewer, milestone_id, done_on=parse_day(done_on, "完成日期"),
                                     version=version)
     flash(request, f"节点“{ms.title}”已于 {ms.done_on} 完成")
     return RedirectResponse(f"/projects/{ms.project_id}", status_code=303)
@@ -413,7 +414,7 @@ def funds_add(
     arrived_on: Short = "", source: Short = FundSource.SELF_RAISED.value, note: LongText = "",
 ) -> RedirectResponse:
     row = actions.record_funds(session, viewer, project_id, amount=actions.parse_money(amount, "到位金额"),
-                               arrived_on=actions.parse_date(arrived_on, "到位日期"), source=source, note=note)
+                               arrived_on=parse_day(arrived_on, "到位日期"), source=source, note=note)
     total = service.funds_in_place(session, project_id=project_id)
     flash(request, f"已登记到位资金 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
     return RedirectResponse(f"/projects/{project_id}", status_code=303)
@@ -425,7 +426,7 @@ def funds_correct(
     reason: LongText, arrived_on: Short = "",
 ) -> RedirectResponse:
     row = actions.correct_funds(session, viewer, fund_id, amount=actions.parse_money(amount, "更正后的金额"),
-                                reason=reason, arrived_on=actions.parse_date(arrived_on, "到位日期"))
+                                reason=reason, arrived_on=parse_day(arrived_on, "到位日期"))
     total = service.funds_in_place(session, project_id=row.project_id)
     flash(request, f"第 {fund_id} 号记录已更正为 {format_yuan(row.amount)}，项目到位资金合计 {format_yuan(total)}")
     return RedirectResponse(f"/projects/{row.project_id}", status_code=303)
@@ -439,7 +440,7 @@ def dispatch_meeting(
     decision: Texts = [], new_due_on: Texts = [],  # noqa: B006
 ) -> RedirectResponse:
     decisions = [
-        Decision(decision=text, milestone_id=_id(mid, "节点"), new_due_on=actions.parse_date(day, "新的完成时限"),
+        Decision(decision=text, milestone_id=_id(mid, "节点"), new_due_on=parse_day(day, "新的完成时限"),
                  expected_version=_id(version, "版本"))
         for mid, version, text, day in _rows(milestone_id, milestone_version, decision, new_due_on,
                                              limit=meetings.MAX_PROJECT_DECISIONS, label="调度决定")
@@ -451,7 +452,7 @@ def dispatch_meeting(
         if not d.decision.strip():
             raise ValidationFailed("每个调整时限的节点都要写明调度决定")
     meeting = meetings.hold_project_meeting(
-        session, viewer, project_id, held_on=actions.parse_date(held_on, "调度会日期") or local_today(),
+        session, viewer, project_id, held_on=parse_day(held_on, "调度会日期") or local_today(),
         decisions=decisions, title=title, chaired_by=chaired_by, summary=summary)
     moved = sum(1 for i in meeting.items if i.new_due_on is not None)
     escalated = [i for i in meeting.items if i.escalated]

@@ -8,7 +8,6 @@ import``). Mistakes print one Chinese line and exit 2.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role, User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.cli_options import DbOption, JsonOption, cli_console, engine_for
+from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.settings import local_today
@@ -56,15 +56,6 @@ def _viewer(session: Session, username: str | None) -> Viewer:
     return viewer_for(session, user)
 
 
-def _date(text: str | None, label: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD：{text[:20]}") from None
-
-
 def _region(session: Session, name: str) -> Region:
     found = regions_named(session, name)
     if len(found) != 1:
@@ -95,7 +86,7 @@ def register_cmd(
         t = service.register_talent(session, viewer, name=name, region_id=_region(session, region).id,
                                     id_number=id_number, phone=phone, tier=tier, category=category,
                                     mode="flexible" if flexible else "full_time",
-                                    introduced_on=_date(introduced_on, "引进日期"), evidence=evidence or [])
+                                    introduced_on=parse_day(introduced_on, "引进日期"), evidence=evidence or [])
         _echo({"id": t.id, "name": t.person.name}, as_json, f"已登记人才：{t.person.name}（编号 {t.id}）")
 
 
@@ -184,8 +175,8 @@ def allocate_cmd(
     """分配人才公寓（同一房间时间不得重叠）。"""
     with _errors(), transaction(engine_for(db)) as session:
         a = service.allocate(session, _viewer(session, user), apartment_id=apartment_id, unit_no=unit_no,
-                             talent_id=talent_id, from_on=_date(from_on, "入住日期") or local_today(),
-                             to_on=_date(to_on, "退房日期"))
+                             talent_id=talent_id, from_on=parse_day(from_on, "入住日期") or local_today(),
+                             to_on=parse_day(to_on, "退房日期"))
         _echo({"id": a.id}, as_json, f"已分配 {a.apartment.name} {a.unit_no}（{a.from_on} 起）")
 
 
@@ -195,7 +186,7 @@ def check_out_cmd(allocation_id: IdArg, on: Annotated[str, typer.Option("--on", 
     """退房。"""
     with _errors(), transaction(engine_for(db)) as session:
         a = service.check_out(session, _viewer(session, user), allocation_id=allocation_id,
-                              on=_date(on, "退房日期") or local_today())
+                              on=parse_day(on, "退房日期") or local_today())
         typer.echo(f"已退房：{a.apartment.name} {a.unit_no}（{a.vacated_on}）")
 
 
@@ -215,7 +206,7 @@ def pay_cmd(grant_id: IdArg, period: Annotated[str, typer.Option("--period", hel
     """按期发放补贴。"""
     with _errors(), transaction(engine_for(db)) as session:
         p = service.pay_instalment(session, _viewer(session, user), grant_id=grant_id, period=period,
-                                   paid_on=_date(paid_on, "发放日期") or local_today())
+                                   paid_on=parse_day(paid_on, "发放日期") or local_today())
         typer.echo(f"已发放 {p.period}：{p.amount} 元")
 
 

@@ -8,13 +8,12 @@ flash the outcome and redirect (303) to the page.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.days import parse_day, required_day
 from xiaodi.core.settings import local_today
 from xiaodi.talent import access, service
 from xiaodi.talent.models import StayState, SubsidyKind
@@ -27,19 +26,6 @@ Short = Annotated[str, Form(max_length=200)]
 DateText = Annotated[str, Form(max_length=20)]
 Id = Annotated[int, Form(ge=1, le=2**31 - 1)]
 RegionParam = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-
-
-def form_date(text: str, label: str, *, required: bool = True) -> dt.date | None:
-    """A date typed in a form (2026-05-01), or a Chinese error naming the field."""
-    text = text.strip()
-    if not text:
-        if required:
-            raise ValidationFailed(f"请填写{label}")
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(f"{label}应写作 YYYY-MM-DD，如 2026-05-01：“{text}”") from None
 
 
 def _state(text: str | None) -> StayState | None:
@@ -76,8 +62,8 @@ def allocate(
     access.require(access.keeps_talent_services(viewer), "分配人才公寓")
     who = service.find_talent(session, viewer, talent)
     stay = service.allocate(session, viewer, apartment_id=apartment_id, unit_no=unit_no, talent_id=who.id,
-                            from_on=form_date(from_on, "入住日期") or local_today(),
-                            to_on=form_date(to_on, "退房日期", required=False))
+                            from_on=required_day(from_on, "入住日期") or local_today(),
+                            to_on=parse_day(to_on, "退房日期"))
     flash(request, f"已分配：{stay.apartment.name} {stay.unit_no} 给 {who.person.name}，"
                    f"{stay.from_on} 起{f'至 {stay.to_on}' if stay.to_on else ''}")
     return RedirectResponse("/talent/apartments", status_code=303)
@@ -95,7 +81,7 @@ def add_unit(request: Request, apartment_id: RecordId, session: SessionDep, view
 def check_out(request: Request, allocation_id: RecordId, session: SessionDep, viewer: MemberUser,
               on: DateText = "") -> RedirectResponse:
     stay = service.check_out(session, viewer, allocation_id=allocation_id,
-                             on=form_date(on, "退房日期", required=False) or local_today())
+                             on=parse_day(on, "退房日期") or local_today())
     flash(request, f"已办理退房：{stay.apartment.name} {stay.unit_no}，{stay.vacated_on}")
     return RedirectResponse("/talent/apartments", status_code=303)
 
@@ -123,7 +109,7 @@ def decide(request: Request, session: SessionDep, viewer: MemberUser, talent: Sh
     access.require(access.keeps_talent_services(viewer), "认定人才补贴")
     who = service.find_talent(session, viewer, talent)
     grant = service.decide_subsidy(session, viewer, talent_id=who.id, rule=rule,
-                                   decided_on=form_date(decided_on, "认定日期", required=False))
+                                   decided_on=parse_day(decided_on, "认定日期"))
     flash(request, f"已认定：{who.person.name}·{service.SUBSIDY_RULES[grant.rule].name}，"
                    f"共 {grant.instalments} 期，合计 {grant.total} 元")
     return RedirectResponse("/talent/subsidies", status_code=303)
@@ -133,6 +119,6 @@ def decide(request: Request, session: SessionDep, viewer: MemberUser, talent: Sh
 def pay(request: Request, grant_id: RecordId, session: SessionDep, viewer: MemberUser, period: Short,
         paid_on: DateText = "") -> RedirectResponse:
     payment = service.pay_instalment(session, viewer, grant_id=grant_id, period=period,
-                                     paid_on=form_date(paid_on, "发放日期", required=False) or local_today())
+                                     paid_on=parse_day(paid_on, "发放日期") or local_today())
     flash(request, f"已发放 {payment.period} 期 {payment.amount} 元")
     return RedirectResponse("/talent/subsidies", status_code=303)
