@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands import access, drafting, review, service
 from xiaodi.demands.models import Demand
+from xiaodi.matching.service import demand_candidates
 from xiaodi.web.access import get_visible
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import jsonable
@@ -89,7 +90,7 @@ def candidates(demand_id: RecordId, session: SessionDep, viewer: MemberUser) -> 
         from xiaodi.core.errors import Forbidden
 
         raise Forbidden("您的角色无权查看匹配候选")
-    found, note = service.matching_candidates(session, demand)
+    found, note = demand_candidates(session, demand.id)
     items = []
     for c in found:
         items.append({k: jsonable(getattr(c, k)) for k in ("kind", "kind_label", "target", "record_id", "title",

@@ -18,6 +18,7 @@ from xiaodi.core.errors import ValidationFailed
 from xiaodi.demands import access, drafting, review, service
 from xiaodi.demands.models import Claim, ClaimState, Demand, DemandKind, DemandState, Visibility
 from xiaodi.directory.models import OrgKind
+from xiaodi.matching.service import demand_candidates
 from xiaodi.web.deps import MemberUser, RecordId, SessionDep
 from xiaodi.web.listing import Column, Filter, ListAction, ResourceSpec
 from xiaodi.web.templating import flash
@@ -47,7 +48,7 @@ def demand_extras(session: Session, viewer: Viewer, demand: Demand) -> dict[str,
     from xiaodi.demands.review import review_context
     from xiaodi.demands.service_claims import claims_of
 
-    candidates, candidates_note = service.matching_candidates(session, demand) if access.may_see_candidates(
+    candidates, candidates_note = demand_candidates(session, demand.id) if access.may_see_candidates(
         viewer) and demand.owner_id is not None else ([], None)
     claims = claims_of(session, demand_id=demand.id, viewer=viewer)
     selected = next((c for c in claims if c.state == "selected"), None)

@@ -9,7 +9,6 @@ message. Who may see a demand and take which step is ``access``'s to say (the vi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
-from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, XiaodiError
+from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import (
     check_fields,
@@ -52,8 +51,6 @@ from xiaodi.demands.models import (
     Visibility,
 )
 from xiaodi.directory.models import Organisation, OrgKind
-
-log = logging.getLogger(__name__)
 
 S = DemandState
 
@@ -450,21 +447,3 @@ def demand_board(session: Session, *, viewer: Viewer, region_ids: Collection[int
     counts = {state.value: 0 for state in DemandState}
     counts.update({str(state): int(n) for state, n in rows})
     return counts
-
-
-def matching_candidates(session: Session, demand: Demand, limit: int = 10) -> tuple[list[Any], str | None]:
-    """The demand's matching candidates (匹配候选) with their reasons, for its page and its API, and a note when there
-    are none: why (需求描述过于笼统 …: the owner reads what to write), or that matching failed this time. A failure
-    of matching never takes the demand's page down with it: it runs in a savepoint, so the rest of the request
-    reads on; its cause goes to the log, not to the page."""
-    from xiaodi.matching.service import answer_for_demand  # matching reads demands: imported when asked
-
-    try:
-        with session.begin_nested():
-            answer = answer_for_demand(session, demand_id=demand.id, limit=limit)
-    except XiaodiError as exc:
-        return [], str(exc)
-    except Exception:
-        log.exception("需求（编号 %s）的匹配候选计算失败", demand.id)
-        return [], "暂时无法计算匹配候选，请稍后刷新；仍不行请联系管理员"
-    return list(answer.candidates), None if answer.candidates else "；".join(answer.warnings) or None

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.core import jobs
 from xiaodi.core.db import engine_of
-from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.core.models import utcnow
 from xiaodi.core.settings import get_settings
 from xiaodi.matching import feed, journal
@@ -745,6 +745,22 @@ def answer_for_demand(session: Session, *, demand_id: int, viewer: Any = None, l
     answer = answer_many(session, demand_match_text(demand), chosen, _top(top_k or limit), context)
     answer.candidates = apply_verdicts(answer.candidates, latest_verdicts(session, demand.id))
     return answer
+
+
+def demand_candidates(session: Session, demand_id: int, limit: int = 10) -> tuple[list[Candidate], str | None]:
+    """A demand's candidates (匹配候选) for its page and its API, and a note when there are none: why (需求描述过于
+    笼统 …: the owner reads what to write), or that matching failed this time. A failure of matching never takes the
+    demand's page down with it: it runs in a savepoint, so the rest of the request reads on; its cause goes to the
+    log, not to the page."""
+    try:
+        with session.begin_nested():
+            answer = answer_for_demand(session, demand_id=demand_id, limit=limit)
+    except XiaodiError as exc:
+        return [], str(exc)
+    except Exception:
+        log.exception("需求（编号 %s）的匹配候选计算失败", demand_id)
+        return [], "暂时无法计算匹配候选，请稍后刷新；仍不行请联系管理员"
+    return list(answer.candidates), None if answer.candidates else "；".join(answer.warnings) or None
 
 
 def recommend_achievement(session: Session, *, achievement_id: int, limit: int = 10) -> list[Candidate]:
