@@ -16,7 +16,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.assessment import access, service
 from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AppealState, EvidenceState, PeriodState, ScoringRule, Subject
-from xiaodi.core.days import required_day
+from xiaodi.core.days import parse_day, required_day
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region, RegionLevel
@@ -158,7 +158,7 @@ def period_score(request: Request, period_id: RecordId, session: SessionDep, vie
 @router.post("/assessment/periods/{period_id}/publish")
 def period_publish(request: Request, period_id: RecordId, session: SessionDep, viewer: MemberUser,
                    appeal_deadline: Short = "") -> RedirectResponse:
-    deadline = required_day(appeal_deadline, "申诉截止日期") if appeal_deadline.strip() else None
+    deadline = parse_day(appeal_deadline, "申诉截止日期")
     period = service.publish(session, viewer, period_id=period_id, appeal_deadline=deadline)
     flash(request, f"排名已发布，申诉截止 {period.appeal_deadline}")
     return RedirectResponse(f"/assessment/periods/{period_id}", status_code=303)

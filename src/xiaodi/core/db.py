@@ -79,11 +79,11 @@ def write_after_reading(session: Session) -> None:
     read cannot become the writer once another connection has committed since (its snapshot is stale), so the read
     is rolled back — it wrote nothing; whatever it left unflushed (an API token's last-use stamp) is dropped — and
     the objects it loaded are read again. On PostgreSQL, or on a caller's connection (a test's), nothing changes."""
+    session.autoflush = True  # off while reading (``web.deps.reads_first``), on for the writing
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return
     session.rollback()
-    session.autoflush = True
     begin_write(session)
 
 

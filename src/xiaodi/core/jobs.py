@@ -360,7 +360,7 @@ def cancel(session: Session, run: JobRun) -> None:
         session.refresh(run)
     elif run.state in (JobState.QUEUED, JobState.RETRYING):
         run.state, run.finished_at, run.error = JobState.CANCELLED, utcnow(), str(JobCancelled())
-    else:
+    elif run.state in ENDED_STATES:
         _forget_stop(engine, run.id)  # it ended before the stop reached it: no marker is left behind
     session.flush()
 

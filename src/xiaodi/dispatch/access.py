@@ -21,7 +21,6 @@ from xiaodi.figures.access import resolve_scope
 class DispatchScope:
     """Whose list: a region (with its sub-regions), one unit, or the whole ledger (全部, an administrator)."""
 
-    label: str
     region_id: int | None = None
     unit_id: int | None = None
 
@@ -36,5 +35,5 @@ def dispatch_scope(session: Session, viewer: Viewer, region: str | None = None) 
     if not scope.counts:
         raise Forbidden("调度清单只对各级合作办、牵头单位和承担项目节点的单位开放")
     if scope.unit_id is not None:
-        return DispatchScope("本单位", unit_id=scope.unit_id)
-    return DispatchScope(scope.label, region_id=scope.region.id if scope.region else None)
+        return DispatchScope(unit_id=scope.unit_id)
+    return DispatchScope(region_id=scope.region.id if scope.region else None)

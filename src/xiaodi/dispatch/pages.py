@@ -41,7 +41,7 @@ def dispatch_page(request: Request, session: SessionDep, viewer: MemberUser, reg
 @router.get("/dispatch/export.xlsx")
 def dispatch_export(session: SessionDep, viewer: MemberUser, region: RegionQuery = None,
                     as_of: DayQuery = None) -> Response:
-    scope, listing = viewer_list(session, viewer, region=region, as_of=as_of)
+    _scope, listing = viewer_list(session, viewer, region=region, as_of=as_of)
     day = listing.as_of.isoformat()
-    data = listing_xlsx(listing, f"{scope.label} 调度清单（截至 {day}）")
-    return xlsx_response(data, f"调度清单-{scope.label}-{day}.xlsx")
+    data = listing_xlsx(listing, f"{listing.label} 调度清单（截至 {day}）")
+    return xlsx_response(data, f"调度清单-{listing.label}-{day}.xlsx")

@@ -30,6 +30,11 @@ class DispatchList:
     region: str | None
     entries: list[DispatchEntry] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """Whose list it is, as its title says: the unit's or the region's name, or 全部 (the whole ledger)."""
+        return self.unit or self.region or "全部"
+
     def count(self, kind: str) -> int:
         return sum(1 for e in self.entries if e.kind == kind)
 
@@ -72,6 +77,8 @@ def viewer_list(session: Session, viewer: Viewer, *, region: str | None = None, 
 
 # The list's columns, for the page, its Excel workbook and the console's table alike.
 COLUMNS = ("类别", "项目或事项", "节点", "时限", "逾期天数", "延期次数", "升级至", "包联领导或责任部门")
+# days late and slips are numbers a sheet can sort and add up
+_NUMBER_COLUMNS = frozenset({COLUMNS.index("逾期天数"), COLUMNS.index("延期次数")})
 
 
 def row_of(entry: DispatchEntry) -> tuple[str, ...]:
@@ -106,7 +113,7 @@ def listing_xlsx(listing: DispatchList, title: str) -> bytes:
     ws.write_row(1, 0, COLUMNS, head)
     for r, entry in enumerate(listing.entries, start=2):
         for c, value in enumerate(row_of(entry)):
-            if c in (4, 5) and value:  # days late and slips are numbers a sheet can sort and add up
+            if c in _NUMBER_COLUMNS and value:
                 ws.write_number(r, c, int(value))
             else:
                 ws.write_string(r, c, value)

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
-from xiaodi.core.days import LEDGER_YEARS, parse_day
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
@@ -149,7 +148,6 @@ def reconciliation(
 ) -> dict[str, Any]:
     require_reviewer(viewer)
     place = reconciliation_region(session, viewer, region)
-    period = parse_period(None, parse_day(date_from, "起始日期", years=LEDGER_YEARS),
-                          parse_day(date_to, "截止日期", years=LEDGER_YEARS))
+    period = parse_period(None, date_from, date_to)  # the ledger's calendar (core.days.LEDGER_YEARS)
     rows = reconcile(session, region_id=place.id, date_from=period.date_from, date_to=period.date_to)
     return reconciliation_json(place, rows)

@@ -531,7 +531,7 @@ def dispatch_cmd(
         typer.echo(json.dumps({"as_of": day.isoformat(), "unit": listing.unit, "region": listing.region,
                                "entries": [e.as_json() for e in listing.entries]}, ensure_ascii=False, indent=2))
         return
-    table = Table(*COLUMNS, title=f"{listing.unit or listing.region} 调度清单（截至 {day}）")
+    table = Table(*COLUMNS, title=f"{listing.label} 调度清单（截至 {day}）")
     for e in listing.entries:
         table.add_row(*row_of(e))
     console.print(table)
