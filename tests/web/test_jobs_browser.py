@@ -14,9 +14,10 @@ from xiaodi.core import jobs
 from xiaodi.web.app import create_app
 
 from .conftest import PASSWORD
-from .test_jobs_stop_sqlite import Ledger, _ended, _nothing_written, _running_import, ledger, pytestmark
+from .sqlite_running_import import SQLITE_ONLY, Ledger, ended, ledger, nothing_written, running_import
 
-__all__ = ["ledger", "pytestmark"]  # the file database and the SQLite-only mark of the API story
+pytestmark = SQLITE_ONLY
+__all__ = ["ledger"]  # the fixture: a file database with an administrator
 
 
 def _accept_confirm(page: Any) -> None:
@@ -28,21 +29,21 @@ def test_the_administrator_stops_a_running_import_with_the_pages_button(ledger: 
         page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
         _accept_confirm(page)
         login(page, base, "admin", PASSWORD)
-        run_id = _running_import(ledger)
+        run_id = running_import(ledger)
         page.goto(f"{base}/jobs/{run_id}")
         button = page.locator(f"form[action='/jobs/{run_id}/cancel'] button")
         assert button.inner_text() == "停止"
         submit(page, f"form[action='/jobs/{run_id}/cancel'] button")
         assert page.url == f"{base}/admin/jobs"
         assert f"任务（编号 {run_id}）" in page.locator(".flash").inner_text()
-        assert _ended(ledger, run_id).state == jobs.JobState.CANCELLED and _nothing_written(ledger, run_id)
+        assert ended(ledger, run_id).state == jobs.JobState.CANCELLED and nothing_written(ledger, run_id)
 
 
 def test_a_job_page_left_open_shows_the_end_of_the_run_by_itself(ledger: Ledger, browser: Any) -> None:
     with serving(create_app(ledger.engine, settings=ledger.settings)) as base:
         page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
         login(page, base, "admin", PASSWORD)
-        run_id = _running_import(ledger)
+        run_id = running_import(ledger)
         page.goto(f"{base}/jobs/{run_id}")
         assert page.locator("[data-job-stop]").inner_text() == "停止"
         jobs.ask_to_stop(ledger.engine, run_id)  # stopped elsewhere (another administrator, another worker)
