@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import OFFICE_ROLES, ApiToken, LoginAttempt, Membership, Role, User
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
+from xiaodi.core.db import become_writer
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.directory.models import Organisation, Person, Region, RegionLevel
@@ -539,5 +540,6 @@ def user_for_token(session: Session, secret: str, *, now: dt.datetime | None = N
         return None
     # Recording use at most once a minute keeps reads from writing on every request.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        become_writer(session)  # an API read writes this stamp: on SQLite it must wait for the lock
         token.last_used_at = now
     return token.user

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from xiaodi.core.db import become_writer
 from xiaodi.core.models import Base, IdMixin, model_snapshot, utcnow
 
 
@@ -109,6 +110,7 @@ def record_reads(session: Session, *, actor: Actor, entity: str, ids: list[int],
     Reads change nothing, so there is no before → after; the entries make the record's trail say who saw what."""
     if not ids:
         return
+    become_writer(session)  # shown by a reading request (a page, an export): on SQLite it must wait for the lock
     now = utcnow()
     session.execute(insert(AuditEntry), [
         {"at": now, "actor": actor.name, "actor_user_id": actor.user_id, "action": f"read_{what}", "entity": entity,

@@ -87,6 +87,26 @@ def write_after_reading(session: Session) -> None:
     begin_write(session)
 
 
+def become_writer(session: Session) -> None:
+    """Make ``session`` the writer before a write that a reading request makes on the side — a message marked read
+    on opening it, the 留痕 of an ID number shown in full, an API token's last use. On SQLite a deferred transaction
+    that has read cannot upgrade to writing once another connection has committed since: SQLite answers "database
+    is locked" at once, without waiting (two people opening their messages at the same moment got a 500). So a
+    reader with nothing pending ends its read (it wrote nothing; the objects it loaded are read again) and begins
+    again as the writer, which waits for the lock. A session that already writes, holds changes or a savepoint,
+    or runs on a caller's connection (a test's), and PostgreSQL, are left as they are."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return
+    if bind.get_execution_options().get(SQLITE_BEGIN) == "IMMEDIATE":
+        return
+    if session.in_transaction():
+        if session.in_nested_transaction() or session.new or session.dirty or session.deleted:
+            return
+        session.rollback()
+    begin_write(session)
+
+
 def in_savepoint(session: Session) -> bool:
     """Whether the ``after_commit`` / ``after_rollback`` being handled is a savepoint's (``begin_nested``) rather
     than the transaction's own: SQLAlchemy fires both events for a savepoint too. What runs after a commit must

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import OFFICE_ROLES, Membership, User
 from xiaodi.accounts.scope import acts_for_organisations
 from xiaodi.core import jobs
-from xiaodi.core.db import after_outer_commit
+from xiaodi.core.db import after_outer_commit, become_writer
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import utcnow
 from xiaodi.core.settings import Settings, get_settings
@@ -130,6 +130,7 @@ def mark_read(session: Session, user_id: int, notification_ids: Sequence[int] | 
         if missing:
             raise NotFound(f"消息（编号 {missing[0]}）不存在或您无权查看")
         cond.append(Notification.id.in_(ids))
+    become_writer(session)  # opening a message (a GET) marks it read
     result = session.execute(update(Notification).where(*cond).values(read_at=utcnow())
                              .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
