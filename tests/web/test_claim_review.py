@@ -251,3 +251,27 @@ def test_an_invited_expert_reads_the_claims_and_scores_them(
     r = uni.post(f"/api/demands/{d}/reviewers", json={"reviewer_user_id": expert_id},
                  headers={"X-CSRF-Token": csrf_for(uni)})
     assert r.status_code == 403
+
+
+def test_an_expert_of_a_university_neither_claims_nor_drafts_in_its_name(
+        session: Session, login: Callable[[str], TestClient], world: World) -> None:
+    """An expert's account names the university they work at (山西大学) so that they review and serve orders; a 揭榜
+    or a demand in the university's name is the university's own account's (before, an expert's 揭榜 was filed as
+    山西大学's)."""
+    accounts.create_user(session, actor=ACTOR, username="sxu-expert", display_name="山西大学·李测试",
+                         password=PASSWORD, role=Role.EXPERT, organisation_id=world.university.id,
+                         person_id=world.expert_id)
+    session.flush()
+    d = world.demand_id
+    expert = login("sxu-expert")
+    page = expert.get(f"/demands/{d}")
+    assert page.status_code == 200 and "提交揭榜方案" not in page.text
+    r = expert.post(f"/demands/{d}/claims", data={"approach": "以学校名义揭榜", "csrf_token": csrf_for(expert)},
+                    follow_redirects=False)
+    assert r.status_code == 403 and "专家账号不代表所在单位揭榜" in r.text
+    r = expert.post(f"/api/demands/{d}/claims", json={"approach": "以学校名义揭榜"},
+                    headers={"X-CSRF-Token": csrf_for(expert)})
+    assert r.status_code == 403
+    assert expert.get("/demands/new").status_code == 403
+    assert login("university").get(f"/api/demands/{d}/claims").json() == []  # nothing was filed
+    _post(login("university"), f"/demands/{d}/claims", {"approach": "真空蒸馏提纯方案"})  # the university's own may

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
-from tests.web.conftest import ACTOR, csrf_for
+from tests.web.conftest import ACTOR, PASSWORD, csrf_for
 from xiaodi.matching import service
 
 
@@ -74,6 +75,35 @@ def test_an_enterprise_may_not_mark_and_an_office_sees_no_other_regions_demand(l
                                                  "record_id": world.university.id, "verdict": "contacted",
                                                  "reason": "越权"}, headers={"X-CSRF-Token": csrf_for(office)})
     assert r.status_code == 404
+
+
+def test_a_neighbouring_county_reads_a_published_demands_candidates_but_may_not_mark_them(
+        login, world, session, monkeypatch, tmp_path) -> None:
+    """稷山县's office may read 河津's published demand and its candidates; a verdict on them is 河津's (and the
+    offices above it) — before, the neighbour's 不合适 pushed a school to the end of 河津's list."""
+    from xiaodi.accounts import service as accounts
+    from xiaodi.accounts.models import Role
+    from xiaodi.directory.models import Region
+
+    monkeypatch.setenv("XIAODI_MATCH_ENCODER", "none")
+    monkeypatch.setenv("XIAODI_MATCH_INDEX_DIR", str(tmp_path / "index"))
+    jishan = session.scalars(select(Region).where(Region.code == "140824")).one()
+    accounts.create_user(session, actor=ACTOR, username="jishan", display_name="稷山县校地合作办", password=PASSWORD,
+                         role=Role.COUNTY_OFFICE, region_id=jishan.id)
+    session.flush()
+    neighbour = login("jishan")
+    page = neighbour.get("/match", params={"demand": world.demand_id})
+    assert page.status_code == 200 and "铝合金废料再生提纯技术" in page.text
+    assert 'action="/match/feedback"' not in page.text
+    for path, body in (("/match/feedback", None), ("/api/match/feedback", "json")):
+        data = {"demand_id": world.demand_id, "target": "university", "record_id": world.university.id,
+                "verdict": "unsuitable", "reason": "邻县的结论"}
+        r = (neighbour.post(path, json=data, headers={"X-CSRF-Token": csrf_for(neighbour)}) if body else
+             neighbour.post(path, data={**data, "csrf_token": csrf_for(neighbour)}, follow_redirects=False))
+        assert r.status_code == 403, path
+    assert "邻县的结论" not in login("hejin").get("/match", params={"demand": world.demand_id}).text
+    province = login("province")
+    assert 'action="/match/feedback"' in province.get("/match", params={"demand": world.demand_id}).text
 
 
 def test_the_api_answers_with_disciplines_scores_and_the_place_prior(login, monkeypatch, tmp_path) -> None:

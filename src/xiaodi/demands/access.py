@@ -44,6 +44,9 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.REJECTED})
 # States in which a demand takes claims (揭榜期).
 CLAIMABLE_STATES = frozenset({S.PUBLISHED, S.CLAIMED})
 
+# The roles that write in their own unit's name (填报、揭榜); an expert or a talent only works there.
+UNIT_ROLES = (Role.ENTERPRISE, Role.UNIVERSITY, Role.LEAD_UNIT)
+
 # Who sees a demand's matching candidates: those who choose for it (offices, lead units, the owner).
 MATCH_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT, Role.ENTERPRISE)
 
@@ -163,22 +166,29 @@ def parts(demand: Demand, viewer: Viewer | None) -> set[str]:
 # ── actions ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 
+def speaks_for(viewer: Viewer, organisation_id: int | None) -> bool:
+    """The viewer writes in this organisation's name as the unit itself (企业、高校院所、牵头单位 accounts). An
+    expert's membership names the university they work at so that they review and serve orders, not so that they
+    answer a demand or publish one in its name (an expert's 揭榜 was filed as 山西大学's)."""
+    return viewer.has_role(*UNIT_ROLES) and viewer.acts_for(organisation_id)
+
+
 def may_act_for(viewer: Viewer | None, organisation_id: int | None) -> bool:
-    """Write in an organisation's name (发布需求、揭榜、点单): the organisation itself, any office, an administrator
-    or the trusted caller."""
-    return viewer is None or viewer.is_admin or viewer.is_office or viewer.acts_for(organisation_id)
+    """Write in an organisation's name (发布需求、揭榜): the unit itself (``speaks_for``), any office, an
+    administrator or the trusted caller."""
+    return viewer is None or viewer.is_admin or viewer.is_office or speaks_for(viewer, organisation_id)
 
 
 def may_draft(viewer: Viewer) -> bool:
     """填报需求: enterprises and other units write their own demands; offices write them for units of their
     region (``web.access.may_write_for`` checks the unit named)."""
-    return viewer.is_admin or viewer.is_office or bool(viewer.organisation_ids)
+    return viewer.is_admin or viewer.is_office or (viewer.has_role(*UNIT_ROLES) and bool(viewer.organisation_ids))
 
 
 def may_draft_for(viewer: Viewer, organisation_id: int | None, region_id: int | None) -> bool:
     """Write a demand in an organisation's name: its own, or — for an office — a unit of its region (办公室代填);
     ``region_id`` is the organisation's region."""
-    return viewer.is_admin or viewer.acts_for(organisation_id) or viewer.manages_region(region_id)
+    return viewer.is_admin or speaks_for(viewer, organisation_id) or viewer.manages_region(region_id)
 
 
 def may_edit(demand: Demand, viewer: Viewer | None) -> bool:
@@ -218,11 +228,11 @@ def may_claim(demand: Demand, viewer: Viewer, claimant: Organisation | None) -> 
     """The 揭榜 button: a university or institute answers a published demand that is not its own."""
     from xiaodi.directory.models import OrgKind
 
-    if demand.state not in CLAIMABLE_STATES or not viewer.organisation_ids:
+    if demand.state not in CLAIMABLE_STATES or claimant is None or not speaks_for(viewer, claimant.id):
         return False
     if demand.owner_id in viewer.organisation_ids:
         return False
-    return claimant is not None and claimant.kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+    return claimant.kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
 def require(allowed: bool, doing: str) -> None:

@@ -116,7 +116,7 @@ def submit_claim(
     demand = get_demand(session, demand_id=demand_id, viewer=viewer)
     org = get_live(session, Organisation, claimant_org_id, "揭榜单位")
     if not access.may_act_for(viewer, org.id):
-        raise Forbidden("只能以本单位名义揭榜")
+        raise Forbidden("只能由本单位的账号以本单位名义揭榜（专家账号不代表所在单位揭榜）")
     if not access.can_read(session, demand.id, Viewer.acting_for(org.id, role=Role.UNIVERSITY, name=org.name)):
         raise Forbidden(f"“{org.name}”不在需求“{demand.title}”的定向范围内，不能揭榜")
     if org.id == demand.owner_id:

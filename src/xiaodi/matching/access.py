@@ -8,7 +8,7 @@ offices and lead units give, and who is shown where an achievement may go (成�
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,12 +16,25 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer, readable
 
+if TYPE_CHECKING:
+    from xiaodi.demands.models import Demand
+
 FEEDBACK_ROLES = (Role.PROVINCE_OFFICE, Role.CITY_OFFICE, Role.COUNTY_OFFICE, Role.LEAD_UNIT)
 
 
 def may_give_feedback(viewer: Viewer) -> bool:
-    """Whether ``viewer`` may mark a candidate 已对接 or 不合适 (the programme offices and lead units)."""
+    """Whether ``viewer`` is of those who mark candidates 已对接 or 不合适 at all (the programme offices and lead
+    units); on a given demand, ``may_judge_candidates`` says whether this one may."""
     return viewer.has_role(*FEEDBACK_ROLES)
+
+
+def may_judge_candidates(viewer: Viewer, demand: Demand) -> bool:
+    """Mark a demand's candidates 已对接 or 不合适 (对接反馈): the office whose region holds the demand (and those
+    above it) or the demand's own lead unit — not every office and lead unit that may read it (a neighbouring
+    county's verdict pushed a school down this county's list)."""
+    from xiaodi.demands.access import LEAD, OFFICE, parts
+
+    return may_give_feedback(viewer) and bool(parts(demand, viewer) & {OFFICE, LEAD})
 
 
 def may_see_recommendations(viewer: Viewer, owner_id: int | None) -> bool:

@@ -26,7 +26,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, Person
-from xiaodi.matching.access import may_give_feedback
+from xiaodi.matching.access import may_judge_candidates
 from xiaodi.matching.models import MatchFeedback, Verdict
 
 TARGET_MODELS: dict[str, type[object]] = {"university": Organisation, "expert": Person, "achievement": Achievement,
@@ -35,10 +35,10 @@ FEEDBACK_TARGETS = tuple(TARGET_MODELS)
 MAX_REASON = 500
 
 
-def check_feedback(viewer: Viewer, target: str, verdict: str, reason: str) -> tuple[Verdict, str]:
+def check_feedback(viewer: Viewer, demand: Demand, target: str, verdict: str, reason: str) -> tuple[Verdict, str]:
     """The verdict and the trimmed reason, or a Chinese error saying what is wrong."""
-    if not may_give_feedback(viewer):
-        raise Forbidden("只有校地合作办公室和牵头单位可以标记匹配候选")
+    if not may_judge_candidates(viewer, demand):
+        raise Forbidden("只有需求所在地的校地合作办公室（及其上级）和该需求的牵头单位可以标记其匹配候选")
     if target not in TARGET_MODELS:
         raise ValidationFailed(f"未知的候选类别“{target}”，可选：" + "、".join(FEEDBACK_TARGETS))
     if verdict not in Verdict.labels():
@@ -55,7 +55,7 @@ def record_feedback(session: Session, *, viewer: Viewer, actor: Actor, demand: D
                     record_id: int, verdict: str, reason: str) -> MatchFeedback:
     """Store one verdict (audited) on a demand the caller has fetched through the viewer's access rule; the
     caller commits."""
-    chosen, text = check_feedback(viewer, target, verdict, reason)
+    chosen, text = check_feedback(viewer, demand, target, verdict, reason)
     model = TARGET_MODELS[target]
     if session.get(model, int(record_id)) is None:
         raise NotFound(f"候选（{target} 编号 {record_id}）不存在")

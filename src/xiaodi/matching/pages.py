@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.demands.models import Demand
 from xiaodi.matching import service
-from xiaodi.matching.access import may_give_feedback
+from xiaodi.matching.access import may_judge_candidates
 from xiaodi.matching.engine import NO_RESULTS, EmptyIndex, NoKnownTerms
 from xiaodi.matching.feedback import record_feedback
 from xiaodi.matching.profiles import TARGETS
@@ -85,7 +85,9 @@ def match_page(
             if exc.status == 404:
                 raise
             context["error"] = exc.message
-    context["may_judge"] = demand is not None and may_give_feedback(viewer)
+    # the demand was read through the viewer's rule by _ask (a 404 outside it); here it is in the session already
+    context["may_judge"] = demand is not None and may_judge_candidates(
+        viewer, get_visible(session, Demand, demand, viewer, "需求"))
     answers = context["answers"]
     context["routes"] = next((a.routes for a in answers.values() if a.routes), [])
     context["warnings"], context["column_notes"] = split_notes(answers)
