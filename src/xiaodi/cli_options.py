@@ -7,13 +7,17 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from xiaodi.core.audit import Actor
+
+if TYPE_CHECKING:
+    from xiaodi.accounts.scope import Viewer
 
 EngineFactory = Callable[[str | None], Engine]
 
@@ -85,12 +89,27 @@ DbOption = Annotated[
     str | None, typer.Option("--db", help="数据库 URL（默认读取 XIAODI_DATABASE_URL，否则 ./xiaodi.db）")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="以平台账号的身份和权限操作（用户名）；不填则为服务器控制台")
+]
 AsOption = Annotated[str | None, typer.Option("--as", help="操作人姓名，记入留痕（默认：命令行:当前系统用户）")]
 
 
 def cli_actor(name: str | None) -> Actor:
     """The person a command acts as (记入留痕): the ``--as`` name, else the operating-system user."""
     return Actor(name=name or f"命令行:{getpass.getuser()}")
+
+
+def cli_viewer(session: Session, username: str | None, as_name: str | None = None) -> Viewer:
+    """Whom a command acts as: with ``--user``, that active account's role and scope
+    (``accounts.scope.viewer_of_account``); without it, the operator — trusted as an administrator — named by
+    ``--as`` in the audit trail (``cli_actor``)."""
+    from xiaodi.accounts.models import Role
+    from xiaodi.accounts.scope import Viewer, viewer_of_account
+
+    if username:
+        return viewer_of_account(session, username)
+    return Viewer(user_id=None, name=cli_actor(as_name).name, roles=frozenset({Role.ADMIN}))
 
 
 def cli_console(*, stderr: bool = False) -> Console:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import OFFICE_ROLES, Membership, Role, User
 from xiaodi.core.audit import Actor
+from xiaodi.core.errors import NotFound
 from xiaodi.directory.models import Region
 
 
@@ -157,6 +158,16 @@ def viewer_for(session: Session, user: User) -> Viewer:
 # ── the conditions the areas' rules are made of ────────────────────────────────────────────────────────────────
 # Every area's ``access`` module says who may read its records in the same few words — an office sees its regions'
 # records, an organisation the records it is named on, a person their own — so those words are defined once, here.
+
+
+def viewer_of_account(session: Session, username: str) -> Viewer:
+    """The viewer of the active account named ``username`` — the rights a command acts with under ``--user`` and a
+    background job with the account that asked for it. A disabled account, like an unknown one, acts for nobody
+    (a command once kept registering budgets for an account an administrator had disabled)."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.is_active:
+        raise NotFound(f"账号“{username.strip()}”不存在或已停用")
+    return viewer_for(session, user)
 
 
 def in_office_regions(column: Any, viewer: Viewer) -> ColumnElement[bool]:

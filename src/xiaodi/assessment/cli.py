@@ -15,11 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role, User
-from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.assessment import service
 from xiaodi.assessment.ledger import LEDGER_METRICS
 from xiaodi.assessment.models import AssessmentPeriod, PeriodState
@@ -27,8 +24,8 @@ from xiaodi.cli_options import (
     AsOption,
     DbOption,
     JsonOption,
-    cli_actor,
     cli_console,
+    cli_viewer,
     engine_for,
     output_file,
 )
@@ -48,13 +45,6 @@ RegionOption = Annotated[str | None, typer.Option("--region", help="被考核的
 UnitOption = Annotated[str | None, typer.Option("--unit", help="被考核的牵头单位名称")]
 
 
-def _viewer(session: Session, username: str | None, as_name: str | None) -> Viewer:
-    if username is None:
-        return Viewer(user_id=None, name=cli_actor(as_name).name, roles=frozenset({Role.ADMIN}))
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.is_active:
-        raise NotFound(f"账号“{username}”不存在或已停用")
-    return viewer_for(session, user)
 
 
 def _subject(session: Session, region: str | None, unit: str | None) -> tuple[int | None, int | None]:
@@ -82,7 +72,7 @@ def define_cmd(
 ) -> None:
     """制定考核指标体系（分值合计100分，目标值大于0；按排名计分的指标可不填目标值）。"""
     with transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user, as_name)
+        viewer = cli_viewer(session, user, as_name)
         region_id = resolve_region(session, region).id if region else None
         items = [service.parse_indicator(i) for i in indicator]
         made = service.define_set(session, viewer, name=name, year=year, region_id=region_id,
@@ -102,7 +92,7 @@ def period_add_cmd(
     starts, ends = parse_day(date_from, "起始日期"), parse_day(date_to, "截止日期")
     assert starts is not None and ends is not None
     with transaction(engine_for(db)) as session:
-        period = service.add_period(session, _viewer(session, user, as_name), set_id=set_id, name=name,
+        period = service.add_period(session, cli_viewer(session, user, as_name), set_id=set_id, name=name,
                                     starts_on=starts, ends_on=ends)
         console.print(f"已新增考核周期“{period.name}”（编号 {period.id}）")
 
@@ -111,7 +101,7 @@ def period_add_cmd(
 def list_cmd(user: UserOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """列出可查看的考核周期。"""
     with transaction(engine_for(db)) as session:
-        periods = service.list_periods(session, _viewer(session, user, None))
+        periods = service.list_periods(session, cli_viewer(session, user, None))
         rows: list[dict[str, Any]] = [{"id": p.id, "set_id": p.set_id, "set": p.indicator_set.name, "period": p.name,
                  "state": PeriodState(p.state).label} for p in periods]
     if as_json:
@@ -134,7 +124,7 @@ def evidence_cmd(
 ) -> None:
     """为佐证认定类指标提交填报值与佐证材料（被考核单位本身或考核办公室）。"""
     with transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user, as_name)
+        viewer = cli_viewer(session, user, as_name)
         region_id, unit_id = _subject(session, region, unit)
         period = service.get_period(session, viewer, period_id)
         item = service.submit_evidence(session, viewer, period_id=period_id,
@@ -152,7 +142,7 @@ def check_cmd(
 ) -> None:
     """审核佐证材料：认定或退回。"""
     with transaction(engine_for(db)) as session:
-        item = service.check_evidence(session, _viewer(session, user, as_name), evidence_id=evidence_id,
+        item = service.check_evidence(session, cli_viewer(session, user, as_name), evidence_id=evidence_id,
                                       accept=not reject, note=note)
         console.print(f"佐证（编号 {item.id}）{'已退回' if reject else '已认定'}")
 
@@ -161,7 +151,7 @@ def check_cmd(
 def score_cmd(period_id: PeriodArg, user: UserOption = None, as_name: AsOption = None, db: DbOption = None) -> None:
     """评分：按指标为范围内每个被考核单位计分并排名（发布前可重新评分）。"""
     with transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user, as_name)
+        viewer = cli_viewer(session, user, as_name)
         period = service.get_period(session, viewer, period_id)
         units = len(service.assessed_units(session, period.indicator_set))
         with Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -177,7 +167,7 @@ def show_cmd(period_id: PeriodArg, working: Annotated[bool, typer.Option("--work
              user: UserOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """排名与计分过程（被考核单位在发布前只看到本单位）。"""
     with transaction(engine_for(db)) as session:
-        result = service.period_result(session, _viewer(session, user, None), period_id)
+        result = service.period_result(session, cli_viewer(session, user, None), period_id)
         if as_json:
             typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
             return
@@ -204,7 +194,7 @@ def publish_cmd(period_id: PeriodArg, appeal_deadline: Annotated[str | None, typ
         user: UserOption = None, as_name: AsOption = None, db: DbOption = None) -> None:
     """发布排名（通报），开启申诉期。"""
     with transaction(engine_for(db)) as session:
-        period = service.publish(session, _viewer(session, user, as_name), period_id=period_id,
+        period = service.publish(session, cli_viewer(session, user, as_name), period_id=period_id,
                                  appeal_deadline=parse_day(appeal_deadline, "申诉截止日期"))
         console.print(f"已发布“{period.name}”排名，申诉截止 {period.appeal_deadline}")
 
@@ -216,7 +206,7 @@ def appeal_cmd(period_id: PeriodArg, reason: Annotated[str, typer.Option("--reas
                user: UserOption = None, as_name: AsOption = None, db: DbOption = None) -> None:
     """被考核单位对结果提出申诉（申诉期内）。"""
     with transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user, as_name)
+        viewer = cli_viewer(session, user, as_name)
         region_id, unit_id = _subject(session, region, unit)
         period = service.get_period(session, viewer, period_id)
         item = service.file_appeal(session, viewer, period_id=period_id, reason=reason, region_id=region_id,
@@ -233,7 +223,7 @@ def answer_cmd(appeal_id: Annotated[int, typer.Argument(min=1, help="申诉编�
                user: UserOption = None, as_name: AsOption = None, db: DbOption = None) -> None:
     """答复申诉；采纳并给出更正值时更正该项得分并重新排名（留痕）。"""
     with transaction(engine_for(db)) as session:
-        item = service.answer_appeal(session, _viewer(session, user, as_name), appeal_id=appeal_id,
+        item = service.answer_appeal(session, cli_viewer(session, user, as_name), appeal_id=appeal_id,
                                      uphold=not dismiss, answer=answer, corrected_value=value)
         console.print(f"申诉（编号 {item.id}）已答复：{'未采纳' if dismiss else '已采纳'}")
 
@@ -243,7 +233,7 @@ def trend_cmd(set_id: Annotated[int, typer.Argument(min=1, help="考核指标体
               db: DbOption = None) -> None:
     """各单位历次考核的总分与排名。"""
     with transaction(engine_for(db)) as session:
-        periods, rows = service.trend(session, _viewer(session, user, None), set_id)
+        periods, rows = service.trend(session, cli_viewer(session, user, None), set_id)
         table = Table("被考核单位", *[p.name for p in periods], title="考核趋势（总分/排名）")
         for row in rows:
             table.add_row(row.name, *[f"{c[0]:.2f}/第{c[1]}" if c else "—" for c in row.cells])
@@ -256,7 +246,7 @@ def export_cmd(period_id: PeriodArg,
                user: UserOption = None, db: DbOption = None) -> None:
     """导出排名与计分明细（Excel）。"""
     with transaction(engine_for(db)) as session:
-        data = service.result_xlsx(service.period_result(session, _viewer(session, user, None), period_id))
+        data = service.result_xlsx(service.period_result(session, cli_viewer(session, user, None), period_id))
     out.write_bytes(data)
     console.print(f"已导出：{out}")
 

@@ -17,11 +17,10 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role, User
-from xiaodi.accounts.scope import Viewer, viewer_for
+from xiaodi.accounts.scope import Viewer
 from xiaodi.bases import access, figures, service
 from xiaodi.bases.models import ActivityKind, BaseState, DutyState, ProgrammeBase, ReviewResult
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
@@ -46,15 +45,7 @@ RegionOption = Annotated[str | None, typer.Option("--region", help="行政区名
 def _run(db: str | None, who: str | None, user: str | None, work: Callable[[Session, Viewer], T]) -> T:
     """Open the database, build the acting viewer and run ``work`` in one transaction."""
     with transaction(engine_for(db)) as session:
-        if user:
-            account = session.scalars(select(User).where(User.username == user)).one_or_none()
-            if account is None or not account.is_active:
-                raise NotFound(f"账号“{user}”不存在或已停用")
-            viewer = viewer_for(session, account)
-        else:
-            actor = cli_actor(who)
-            viewer = Viewer(user_id=None, name=actor.name, roles=frozenset({Role.ADMIN}))
-        return work(session, viewer)
+        return work(session, cli_viewer(session, user, who))
 
 
 def _base_id(session: Session, viewer: Viewer, text: str) -> int:

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from xiaodi.assessment.cli import UserOption, _viewer
+from xiaodi.assessment.cli import UserOption
 from xiaodi.briefing import document
-from xiaodi.cli_options import AsOption, DbOption, cli_console, engine_for, output_file
+from xiaodi.cli_options import AsOption, DbOption, cli_console, cli_viewer, engine_for, output_file
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed
@@ -36,7 +36,7 @@ def briefing(
     if out.suffix.lower() != ".docx":
         raise ValidationFailed("--out 应为 .docx 文件")
     with transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user, as_name)
+        viewer = cli_viewer(session, user, as_name)
         region_id = resolve_region(session, region).id if region else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -16,13 +16,12 @@ from xiaodi.bases.models import ProgrammeBase
 from xiaodi.budgets import access, service
 from xiaodi.budgets.figures import for_viewer
 from xiaodi.budgets.models import AllocationTarget, BudgetLine
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, engine_for
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, UserOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.numbers import format_yuan
 from xiaodi.directory.service import resolve_region
-from xiaodi.intents.cli_people import UserOption, cli_viewer
 from xiaodi.projects.actions import parse_money
 from xiaodi.projects.models import Project
 

@@ -44,10 +44,9 @@ def _viewer(session: Session, username: str | None) -> Viewer:
     organisations and office regions, as on the web)."""
     if username is None:
         return TRUSTED
-    from xiaodi.accounts.scope import viewer_for
-    from xiaodi.accounts.service import get_user
+    from xiaodi.accounts.scope import viewer_of_account
 
-    return viewer_for(session, get_user(session, username))
+    return viewer_of_account(session, username)
 
 
 app = typer.Typer(name="demand", help="需求清单：发榜、揭榜与状态流转。", no_args_is_help=True)

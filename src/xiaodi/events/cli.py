@@ -18,12 +18,10 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role, User
-from xiaodi.accounts.scope import Viewer, viewer_for
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
-from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
+from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.events import access, forms, service
 from xiaodi.events.models import ContactChannel, Event, EventKind, OutcomeMetric
 
@@ -38,13 +36,6 @@ contact_app = typer.Typer(name="contact", help="对接记录：谁与谁对接�
 UserOption = Annotated[str | None, typer.Option("--user", help="以该账号的权限操作（用户名）；不填则为控制台操作员")]
 
 
-def operator(session: Session, username: str | None, actor_name: str | None) -> Viewer:
-    if username is None:
-        return Viewer(user_id=None, name=cli_actor(actor_name).name, roles=frozenset({Role.ADMIN}))
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
-        raise NotFound(f"账号“{username}”不存在或已停用")
-    return viewer_for(session, user)
 
 
 @contextmanager
@@ -79,7 +70,7 @@ def event_add(
     """登记活动。"""
     def work() -> dict[str, Any]:
         with _session(db) as s:
-            viewer = operator(s, user, as_)
+            viewer = cli_viewer(s, user, as_)
             event = service.create_event(
                 s, viewer, name=name, kind=kind, starts_on=parse_day(starts_on, "开始日期"),
                 ends_on=parse_day(ends_on, "结束日期"),
@@ -101,7 +92,7 @@ def event_outcome(
     """登记活动成效（同一成效再次登记即更正）。"""
     def work() -> dict[str, Any]:
         with _session(db) as s:
-            row = service.record_outcome(s, operator(s, user, as_), event_id, metric=metric, value=value, note=note)
+            row = service.record_outcome(s, cli_viewer(s, user, as_), event_id, metric=metric, value=value, note=note)
             return {"event_id": row.event_id, "metric": row.metric, "value": str(row.value)}
     out = run(work)
     _say(out, as_json, f"活动 {out['event_id']} 成效已登记：{OutcomeMetric(out['metric']).label} {out['value']}")
@@ -116,7 +107,7 @@ def event_agreement(
     """把已登记的协议记为在本活动上签约。"""
     def work() -> dict[str, Any]:
         with _session(db) as s:
-            viewer = operator(s, user, as_)
+            viewer = cli_viewer(s, user, as_)
             row = service.link_agreement(s, viewer, event_id, agreement_id=forms.agreement(s, viewer, agreement))
             return {"event_id": event_id, "agreement": row.code, "title": row.title}
     out = run(work)
@@ -140,7 +131,7 @@ def event_secondment(
 
     def work() -> dict[str, Any]:
         with _session(db) as s:
-            viewer = operator(s, user, as_)
+            viewer = cli_viewer(s, user, as_)
             found, _ = find_organisation(s, viewer, unit[:200])
             row = service.add_secondment(
                 s, viewer, person_name=person, unit_id=found.id if found else None, unit_name=unit, post=post,
@@ -162,7 +153,7 @@ def event_list(
 
     def work() -> list[dict[str, Any]]:
         with _session(db) as s:
-            viewer = operator(s, user, None)
+            viewer = cli_viewer(s, user, None)
             stmt = select(Event).where(access.readable(viewer), Event.retired_at.is_(None))
             place = forms.region(s, viewer, region) if region else None
             if place is not None:
@@ -201,7 +192,7 @@ def contact_add(
     """登记对接记录。"""
     def work() -> dict[str, Any]:
         with _session(db) as s:
-            viewer = operator(s, user, as_)
+            viewer = cli_viewer(s, user, as_)
             row = service.record_contact(
                 s, viewer, contacted_on=parse_day(contacted_on, "对接日期"), channel=channel, summary=summary,
                 from_org_id=forms.org(s, viewer, from_org, "发起单位"),
@@ -225,7 +216,7 @@ def contact_counts(
 
     def work() -> list[tuple[str, str, int]]:
         with _session(db) as s:
-            viewer = operator(s, None, None)
+            viewer = cli_viewer(s, None, None)
             place = forms.region(s, viewer, region) if region else None
             ids = region_subtree_ids(s, place) if place is not None else None
             start_on, end_on = parse_day(start, "起始日期"), parse_day(end, "截止日期")

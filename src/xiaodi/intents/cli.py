@@ -15,14 +15,13 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, engine_for
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, UserOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
 from xiaodi.directory.service import resolve_organisation, resolve_region
 from xiaodi.intents import access, service
-from xiaodi.intents.cli_people import UserOption, cli_viewer
 from xiaodi.intents.figures import intent_figures
 from xiaodi.intents.models import Intent, IntentState
 from xiaodi.projects.models import Agreement

@@ -15,15 +15,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.models import Role, User
-from xiaodi.accounts.scope import Viewer, viewer_for
-from xiaodi.cli_options import DbOption, JsonOption, cli_console, engine_for
+from xiaodi.cli_options import DbOption, JsonOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
-from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
+from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
@@ -47,13 +44,6 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(code=2) from None
 
 
-def _viewer(session: Session, username: str | None) -> Viewer:
-    if username is None:
-        return Viewer(user_id=None, name="命令行:运维", roles=frozenset({Role.ADMIN}))
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active:
-        raise NotFound(f"账号“{username}”不存在或已停用")
-    return viewer_for(session, user)
 
 
 def _region(session: Session, name: str) -> Region:
@@ -82,7 +72,7 @@ def register_cmd(
 ) -> None:
     """人才登记。"""
     with _errors(), transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user)
+        viewer = cli_viewer(session, user)
         t = service.register_talent(session, viewer, name=name, region_id=_region(session, region).id,
                                     id_number=id_number, phone=phone, tier=tier, category=category,
                                     mode="flexible" if flexible else "full_time",
@@ -99,9 +89,13 @@ def card_apply_cmd(
 ) -> None:
     """申领人才卡（须附证明材料）。"""
     with _errors(), transaction(engine_for(db)) as session:
-        card = service.apply_for_card(session, _viewer(session, user), talent_id=talent_id, evidence=evidence,
+        card = service.apply_for_card(session, cli_viewer(session, user), talent_id=talent_id, evidence=evidence,
                                       card_name=card_name, tier=tier)
         _echo({"id": card.id, "state": card.state}, as_json, f"已提交人才卡申请（编号 {card.id}），待审核")
+
+
+# --action by the word the help shows beside each code (发卡 for issue)
+CARD_ACTIONS = {"发卡": "issue", "退回": "refuse", "续期": "renew", "撤销": "revoke"}
 
 
 @app.command("card-decide")
@@ -114,7 +108,8 @@ def card_decide_cmd(
 ) -> None:
     """审核人才卡：发卡、退回、续期、撤销。"""
     with _errors(), transaction(engine_for(db)) as session:
-        viewer = _viewer(session, user)
+        viewer = cli_viewer(session, user)
+        action = CARD_ACTIONS.get(action.strip(), action.strip())
         if action == "issue":
             card = service.issue_card(session, viewer, card_id=card_id, years=years)
         elif action == "refuse":
@@ -124,7 +119,7 @@ def card_decide_cmd(
         elif action == "revoke":
             card = service.revoke_card(session, viewer, card_id=card_id, reason=reason or "")
         else:
-            raise ValidationFailed("--action 应为 issue、refuse、renew 或 revoke")
+            raise ValidationFailed("--action 应为 发卡（issue）、退回（refuse）、续期（renew）或 撤销（revoke）")
         _echo({"id": card.id, "card_no": card.card_no, "state": card.state, "expires_on": card.expires_on}, as_json,
               f"人才卡 {card.card_no or card.id}：{CardState(card.state).label}"
               + (f"，有效期至 {card.expires_on}" if card.expires_on else ""))
@@ -143,7 +138,7 @@ def apply_cmd(
         raise typer.BadParameter("--department 的个数应与 --benefit 相同")
     with _errors(), transaction(engine_for(db)) as session:
         items = [service.Item(b, depts[i] if depts else None) for i, b in enumerate(benefit)]
-        a = service.apply_one_stop(session, _viewer(session, user), card_id=card_id, items=items)
+        a = service.apply_one_stop(session, cli_viewer(session, user), card_id=card_id, items=items)
         steps = [{"id": s.id, "department": s.department.name, "benefit": s.benefit.name, "due_on": s.due_on}
                  for s in a.steps]
         _echo({"id": a.id, "steps": steps}, as_json, f"一件事申请 {a.id} 已分送 {len(steps)} 个部门")
@@ -157,7 +152,7 @@ def answer_cmd(
 ) -> None:
     """部门答复办理事项。"""
     with _errors(), transaction(engine_for(db)) as session:
-        step = service.answer_step(session, _viewer(session, user), step_id=step_id, approve=not reject,
+        step = service.answer_step(session, cli_viewer(session, user), step_id=step_id, approve=not reject,
                                    answer=answer)
         app_state = ApplicationState(step.application.state).label
         _echo({"id": step.id, "state": step.state, "application_state": step.application.state}, as_json,
@@ -174,7 +169,7 @@ def allocate_cmd(
 ) -> None:
     """分配人才公寓（同一房间时间不得重叠）。"""
     with _errors(), transaction(engine_for(db)) as session:
-        a = service.allocate(session, _viewer(session, user), apartment_id=apartment_id, unit_no=unit_no,
+        a = service.allocate(session, cli_viewer(session, user), apartment_id=apartment_id, unit_no=unit_no,
                              talent_id=talent_id, from_on=parse_day(from_on, "入住日期") or local_today(),
                              to_on=parse_day(to_on, "退房日期"))
         _echo({"id": a.id}, as_json, f"已分配 {a.apartment.name} {a.unit_no}（{a.from_on} 起）")
@@ -185,7 +180,7 @@ def check_out_cmd(allocation_id: IdArg, on: Annotated[str, typer.Option("--on", 
                   user: UserOption = None, db: DbOption = None) -> None:
     """退房。"""
     with _errors(), transaction(engine_for(db)) as session:
-        a = service.check_out(session, _viewer(session, user), allocation_id=allocation_id,
+        a = service.check_out(session, cli_viewer(session, user), allocation_id=allocation_id,
                               on=parse_day(on, "退房日期") or local_today())
         typer.echo(f"已退房：{a.apartment.name} {a.unit_no}（{a.vacated_on}）")
 
@@ -195,7 +190,7 @@ def subsidy_cmd(talent_id: IdArg, rule: Annotated[str, typer.Option("--rule", he
                 user: UserOption = None, db: DbOption = None) -> None:
     """按政策认定人才补贴。"""
     with _errors(), transaction(engine_for(db)) as session:
-        g = service.decide_subsidy(session, _viewer(session, user), talent_id=talent_id, rule=rule)
+        g = service.decide_subsidy(session, cli_viewer(session, user), talent_id=talent_id, rule=rule)
         typer.echo(f"已认定 {g.kind.label}（编号 {g.id}）：每期 {g.instalment_amount} 元 × {g.instalments} 期")
 
 
@@ -205,7 +200,7 @@ def pay_cmd(grant_id: IdArg, period: Annotated[str, typer.Option("--period", hel
             user: UserOption = None, db: DbOption = None) -> None:
     """按期发放补贴。"""
     with _errors(), transaction(engine_for(db)) as session:
-        p = service.pay_instalment(session, _viewer(session, user), grant_id=grant_id, period=period,
+        p = service.pay_instalment(session, cli_viewer(session, user), grant_id=grant_id, period=period,
                                    paid_on=parse_day(paid_on, "发放日期") or local_today())
         typer.echo(f"已发放 {p.period}：{p.amount} 元")
 
@@ -215,7 +210,7 @@ def totals_cmd(period: Annotated[str | None, typer.Option("--period", help="期�
                user: UserOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """补贴发放按期次、类别合计。"""
     with _errors(), transaction(engine_for(db)) as session:
-        rows = service.subsidy_totals(session, _viewer(session, user), period_prefix=period)
+        rows = service.subsidy_totals(session, cli_viewer(session, user), period_prefix=period)
     if as_json:
         _echo([{"period": r.period, "kind": r.kind.value, "payments": r.payments, "amount": r.amount} for r in rows],
               True, "")
@@ -232,7 +227,7 @@ def place_cmd(post_id: IdArg, student: Annotated[str, typer.Option("--student")]
               user: UserOption = None, db: DbOption = None) -> None:
     """安排学生到实习岗位。"""
     with _errors(), transaction(engine_for(db)) as session:
-        i = internships.place_student(session, _viewer(session, user), post_id=post_id, student_name=student,
+        i = internships.place_student(session, cli_viewer(session, user), post_id=post_id, student_name=student,
                                       university_id=university_id)
         typer.echo(f"已安排 {i.student_name}：{i.days} 天，实习补贴 {i.subsidy_amount or 0} 元")
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, viewer_of_account
 from xiaodi.web.listing import MASKERS, ResourceSpec
 
 if TYPE_CHECKING:
@@ -70,9 +70,7 @@ def export_for_account(engine: Engine, table_name: str, path: Path, username: st
     """``xiaodi export 表名 文件 --user 账号`` (按账号导出): the information table as that account exports its list
     on the pages — only the records it sees there, the personal data it may not see masked; .xlsx or .csv.
     Returns the rows written."""
-    from xiaodi.accounts.models import User
-    from xiaodi.accounts.scope import viewer_for
-    from xiaodi.core.errors import NotFound, ValidationFailed
+    from xiaodi.core.errors import ValidationFailed
     from xiaodi.tables import get_table
     from xiaodi.tables.exporter import export_records
     from xiaodi.web.listing import fetch_all, parse_query
@@ -82,10 +80,7 @@ def export_for_account(engine: Engine, table_name: str, path: Path, username: st
     if spec is None:
         raise ValidationFailed(f"{table.title}在网页上没有对应的清单，不能按账号导出（去掉 --user 由运维人员导出）")
     with Session(engine) as session:  # it only reads: on SQLite a write transaction would hold up every writer
-        user = session.scalar(select(User).where(User.username == username.strip()))
-        if user is None or not user.is_active:
-            raise NotFound(f"账号“{username}”不存在或已停用")
-        viewer = viewer_for(session, user)
+        viewer = viewer_of_account(session, username)
         spec.admit(viewer)  # 403, as the page, for a role the list is not for
         items = [obj for obj in fetch_all(session, spec, viewer, parse_query(spec, {}))
                  if all(getattr(obj, key) == value for key, value in table.fixed.items())]
