@@ -73,11 +73,11 @@ def _problem(exc: click_errors.ClickException) -> str:
 def _bad_value(exc: click_errors.BadParameter) -> str:
     """A value of the wrong kind: what the parameter takes, or the project's own message as written."""
     where = _named(exc.param) or "参数"
+    declared = getattr(getattr(exc.param, "type_descriptor", None), "annotation", None)
+    if isinstance(declared, type) and issubclass(declared, enum.Enum):  # before the message: it quotes the value
+        return f"{where} 的值无效，可选：{'、'.join(_choice(member) for member in declared)}"
     if _is_chinese(exc.message):
         return f"{where}：{exc.message}"
-    declared = getattr(getattr(exc.param, "type_descriptor", None), "annotation", None)
-    if isinstance(declared, type) and issubclass(declared, enum.Enum):
-        return f"{where} 的值无效，可选：{'、'.join(_choice(member) for member in declared)}"
     for python_type, expected in _EXPECTED:
         if isinstance(declared, type) and issubclass(declared, python_type):
             return f"{where} 的值应为{expected}"

@@ -121,9 +121,9 @@ def test_activities_need_a_plaqued_base_and_people_for_a_batch(session: Session,
     with pytest.raises(ValidationFailed, match="挂牌后才能记录活动"):
         service.record_activity(session, bw.viewers["hejin"], base.id, kind=ActivityKind.INTERNSHIP,
                                 held_on=dt.date(2025, 7, 1), participants=10)
-    for step in ("review", "recognise"):
+    for step in ("review", "认定"):  # a step by its name or by the word the choices list (xiaodi base step … 认定)
         service.take_step(session, bw.viewers["hejin"], base.id, step)
-    service.take_step(session, bw.viewers["hejin"], base.id, "plaque", ceremony="挂牌仪式")
+    service.take_step(session, bw.viewers["hejin"], base.id, "挂牌", ceremony="挂牌仪式")
     with pytest.raises(ValidationFailed, match="须填写参加人次"):
         service.record_activity(session, bw.viewers["enterprise"], base.id, kind=ActivityKind.TRAINING,
                                 held_on=dt.date(2025, 7, 1))

@@ -67,7 +67,7 @@ def test_card_and_one_stop_from_the_command_line(db: tuple[str, dict[str, int]])
     card_id = json.loads(out)["id"]
     code, out = run(url, "card-decide", str(card_id), "--action", "issue", "--user", "talent1")
     assert code == 2 and "无权" in out
-    code, out = run(url, "card-decide", str(card_id), "--action", "issue", "--user", "hejin")
+    code, out = run(url, "card-decide", str(card_id), "--action", "发卡", "--user", "hejin")  # as the help says
     assert code == 0 and "有效" in out, out
     code, out = run(url, "apply", str(card_id), "--benefit", str(ids["school"]), "--department", "1",
                     "--user", "talent1")

@@ -158,7 +158,7 @@ def test_subsidy_decided_by_rule_paid_in_instalments(session: Session, tw: Talen
     service.pay_instalment(session, tw.office, grant_id=grant.id, period="2026-06", paid_on=dt.date(2026, 6, 10))
     with pytest.raises(Conflict, match="已全部发放"):
         service.pay_instalment(session, tw.office, grant_id=grant.id, period="2026-07", paid_on=dt.date(2026, 7, 10))
-    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="living",
+    living = service.decide_subsidy(session, tw.office, talent_id=tw.talent.id, rule="引进人才生活补贴",  # by name
                                     decided_on=dt.date(2026, 5, 20))
     for month in ("2026-06", "2026-07"):
         service.pay_instalment(session, tw.office, grant_id=living.id, period=month, paid_on=dt.date(2026, 7, 1))

@@ -273,9 +273,10 @@ def take_step(
 ) -> ProgrammeBase:
     """One step of a base's life, by an office of its region or above; out of order it is refused (办理顺序)."""
     base = access.visible_base(session, viewer, base_id)
-    known = STEPS.get(step)
-    if known is None:
+    known = STEPS.get(step.strip()) or next((s for s in STEPS.values() if s.label == step.strip()), None)
+    if known is None:  # the step by its name (plaque) or by the word the error lists (挂牌)
         raise ValidationFailed(f"未知的办理事项“{step}”，可选：{'、'.join(s.label for s in STEPS.values())}")
+    step = known.name
     access.require(access.can_decide(viewer, base), f"办理基地{known.label}")
     check_version(base, expected_version, f"基地“{base.name}”")
     here = BaseState(base.state)

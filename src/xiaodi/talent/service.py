@@ -750,8 +750,8 @@ def decide_subsidy(session: Session, viewer: Viewer, *, talent_id: int, rule: st
     """Decide a subsidy by a rule (补贴认定): the rule fixes the amount and instalments; who qualifies is checked."""
     talent = access.get_visible(session, Talent, talent_id, viewer, "人才")
     access.require(access.can_decide_subsidy(viewer, talent.region_id), "认定该地区的人才补贴")
-    r = SUBSIDY_RULES.get(rule)
-    if r is None:
+    r = SUBSIDY_RULES.get(rule.strip()) or next((x for x in SUBSIDY_RULES.values() if x.name == rule.strip()), None)
+    if r is None:  # the rule by its code (social_security) or by the name the error lists (社保补贴)
         raise ValidationFailed(f"没有补贴政策“{rule}”，可选：{'、'.join(x.name for x in SUBSIDY_RULES.values())}")
     if r.max_rank is not None and (talent.tier is None or talent.tier.rank > r.max_rank):
         raise ValidationFailed(f"“{talent.person.name}”的人才层次不符合“{r.name}”的条件")
