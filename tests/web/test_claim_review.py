@@ -139,10 +139,20 @@ def test_the_office_reviews_claims_and_selects_one_in_the_browser(
     form = {"title": "铝熔体净化合作协议", "kind": "tech_development", "amount": "60万元", "region": "河津市",
             "party_role": ["party_a", "party_b"], "party_name": parties, "party_org": ["", ""],
             "demand_id": str(d), "claim_id": str(sxu)}
-    assert 'action="/agreements/new"' in draft
-    signed = _post(office, "/agreements/new", form)
+    # two mistakes in a row: each answer is the same form, still for the claim (it posts to where it came from,
+    # so the browser's next Referer names the claim too — before, the second answer had lost it, and the agreement
+    # was saved without its demand)
+    action = f"/agreements/new?claim={sxu}"
+    assert f'action="{action}"' in draft
+    referer = f"http://testserver/agreements/new?claim={sxu}"
+    for mistake in ({"amount": "六十个"}, {"region": "火星市"}):
+        r = office.post(action, data={**form, **mistake, "csrf_token": csrf_for(office)},
+                        headers={"Referer": referer}, follow_redirects=False)
+        assert r.status_code == 422 and f'name="claim_id" value="{sxu}"' in r.text and "据揭榜方案签约" in r.text
+        referer = f"http://testserver{action}"  # the answer's own address, as the browser shows it
+    signed = _post(office, action, form)
     again = office.get(f"/agreements/new?claim={sxu}").text
-    assert 'action="/agreements/new"' not in again and f'href="{signed}"' in again and "不能重复登记" in again
+    assert 'action="/agreements/new' not in again and f'href="{signed}"' in again and "不能重复登记" in again
     r = office.post("/agreements/new", data={**form, "csrf_token": csrf_for(office)})  # a second tab's form
     assert r.status_code == 409 and "不能重复登记" in r.text
 
