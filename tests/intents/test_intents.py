@@ -15,6 +15,7 @@ from xiaodi.accounts.models import User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.core.audit import history
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.demands.models import Demand
 from xiaodi.events.models import Event, EventKind
 from xiaodi.intents import service
 from xiaodi.intents.figures import intent_figures
@@ -135,10 +136,20 @@ def test_pages_list_detail_and_forms(session: Session, world: World, personas: d
     assert "未找到企业（单位）“河津不存在公司”" in r.text and 'value="再生铝提纯技术合作"' in r.text
     assert count(session) == 0
 
+    # the demand by the 需求编号 the lists show (XQ-…), longer than a record's number: the field takes it whole
+    demand_code = session.get(Demand, world.demand_id).code
+    form = office.get("/intents/new").text
+    assert 'name="demand_id" maxlength="40"' in form
     r = office.post("/intents/new", data={"csrf_token": token, "topic": "再生铝提纯技术合作",
                                           "enterprise": world.enterprise.name, "university": "山西大学",
-                                          "agreed_on": "2025-03-12"}, follow_redirects=False)
+                                          "agreed_on": "2025-03-12", "demand_id": "XQ-0000-不存在"})
+    assert r.status_code == 422 and "未找到需求编号“XQ-0000-不存在”" in r.text
+    r = office.post("/intents/new", data={"csrf_token": token, "topic": "再生铝提纯技术合作",
+                                          "enterprise": world.enterprise.name, "university": "山西大学",
+                                          "agreed_on": "2025-03-12", "demand_id": demand_code},
+                    follow_redirects=False)
     assert r.status_code == 303, r.text
+    assert session.get(Intent, int(r.headers["location"].rsplit("/", 1)[1])).demand_id == world.demand_id
     page = office.get(r.headers["location"]).text
     assert "转为协议" in page and f"/agreements/{world.agreement_id}" not in page.split("操作留痕")[1]
     intent_id = int(r.headers["location"].rsplit("/", 1)[1])

@@ -21,7 +21,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
 from xiaodi.directory.service import resolve_organisation, resolve_region
-from xiaodi.intents import access, service
+from xiaodi.intents import access, forms, service
 from xiaodi.intents.figures import intent_figures
 from xiaodi.intents.models import Intent, IntentState
 from xiaodi.projects.models import Agreement
@@ -52,21 +52,14 @@ def add(
     user: UserOption = None, db: DbOption = None, as_: AsOption = None, as_json: JsonOption = False,
 ) -> None:
     """登记一条合作意向。"""
-    from xiaodi.demands.models import Demand
-
     with transaction(engine_for(db)) as session:
         viewer = cli_viewer(session, user, as_)
         access.require_office(viewer, "登记合作意向")
-        demand_id = None
-        if demand_code:
-            demand_id = session.scalar(select(Demand.id).where(Demand.code == demand_code.strip()))
-            if demand_id is None:
-                raise NotFound(f"需求“{demand_code}”不存在")
         intent = service.record_intent(
             session, viewer, topic=topic, enterprise_id=resolve_organisation(session, enterprise).id,
             university_id=resolve_organisation(session, university).id, agreed_on=required_day(agreed_on, "达成日期"),
             region_id=resolve_region(session, region).id if region else None, event_id=event_id,
-            demand_id=demand_id, source=source)
+            demand_id=forms.demand_ref(session, demand_code), source=source)
         if as_json:
             typer.echo(json.dumps({"id": intent.id, "code": intent.code, "state": str(intent.state)},
                                   ensure_ascii=False))

@@ -108,7 +108,7 @@ def _form(request: Request, values: dict[str, str], error: str | None = None, st
 @router.get("/intents/new")
 def intent_form(request: Request, viewer: MemberUser, event: str = "", demand: str = "") -> Response:
     access.require_office(viewer, "登记合作意向")
-    return _form(request, {"event_id": event[:12], "demand_id": demand[:12]})
+    return _form(request, {"event_id": event[:12], "demand_id": demand[:40]})
 
 
 @router.post("/intents/new")
@@ -130,7 +130,7 @@ def intent_create(
                 enterprise_id=forms.organisation(session, viewer, enterprise, "企业（单位）"),
                 university_id=forms.organisation(session, viewer, university, "高校（院所）"), agreed_on=day,
                 region_id=forms.region(session, viewer, region), event_id=forms.record_id(event_id, "活动"),
-                demand_id=forms.record_id(demand_id, "需求"), source=source, note=note)
+                demand_id=forms.demand_ref(session, demand_id), source=source, note=note)
     except XiaodiError as exc:
         if exc.status in (401, 403):
             raise
