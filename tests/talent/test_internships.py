@@ -28,6 +28,8 @@ def test_posts_placements_and_figures(session: Session, tw: TalentWorld) -> None
                    starts_on=dt.date(2026, 7, 1), ends_on=dt.date(2026, 7, 2))
     one = place_student(session, tw.office, post_id=post.id, student_name="学生甲", university_id=uni.id)
     assert (one.days, one.subsidy_amount, one.accommodation, one.insured) == (30, Decimal("3000.00"), True, True)
+    with pytest.raises(Conflict, match="不能重复安排"):  # the same student placed twice was counted twice
+        place_student(session, tw.office, post_id=post.id, student_name="学生甲", university_id=uni.id)
     place_student(session, tw.office, post_id=post.id, student_name="学生乙", university_id=uni.id,
                   starts_on=dt.date(2026, 7, 1), ends_on=dt.date(2026, 7, 10))
     with pytest.raises(Conflict, match="名额已满"):

@@ -84,6 +84,13 @@ def place_student(
     start, end = starts_on or post.starts_on, ends_on or post.ends_on
     if start is None or end is None or end < start:
         raise ValidationFailed("请填写实习起止日期（结束不早于开始）")
+    # the 实习实训信息表's key (学生姓名+高校+开始日期): a second placement of the same student counted them twice
+    # and made the table's own export refuse to import again
+    same = session.scalar(select(Internship.id).where(
+        Internship.student_name == student_name.strip(), Internship.university_id == university.id,
+        Internship.starts_on == start, Internship.state != InternshipState.CANCELLED))
+    if same is not None:
+        raise Conflict(f"“{student_name.strip()}”（{university.name}）已安排 {start} 开始的实习（编号 {same}），不能重复安排")
     taken = session.scalar(select(func.count()).select_from(Internship).where(
         Internship.post_id == post.id, Internship.state != InternshipState.CANCELLED)) or 0
     if taken >= post.places:
