@@ -48,6 +48,12 @@ def _decide(session: Session, bw: BasesWorld, duty: Duty, days: int, who: str = 
                                          new_due_on=TODAY + dt.timedelta(days=days))])
 
 
+def test_a_duty_milestone_is_not_moved_to_a_day_before_the_meeting(session: Session, bw: BasesWorld) -> None:
+    duty = _duty(session, bw)
+    with pytest.raises(ValidationFailed, match="新的完成时限不能早于开会当天"):
+        _decide(session, bw, duty, -3)
+
+
 def test_a_second_postponement_of_a_duty_milestone_goes_up_to_the_city(session: Session, bw: BasesWorld) -> None:
     duty = _duty(session, bw)
     posts = duty.milestones[0]

@@ -116,6 +116,18 @@ def test_an_earlier_date_is_not_a_slip(session: Session, world: World, official:
     assert ms.slip_count == 0 and not meeting.items[0].escalated
 
 
+def test_a_new_deadline_before_the_meeting_is_refused_and_nothing_moves(
+        session: Session, world: World, official: Actor) -> None:
+    """A 顺延 to a day already past made the milestone overdue the moment it was decided; the meeting says so."""
+    p = project(session, world, official, "倒退项目")
+    ms = milestone(session, p, official, "签订技术开发合同", dt.date(2025, 6, 20))
+    with pytest.raises(ValidationFailed, match="新时限 2025-06-01 早于调度会日期 2025-06-05"):
+        hold_meeting(session, actor=official, held_on=dt.date(2025, 6, 5), region_id=world.county.id,
+                     decisions=[Decision("顺延", milestone_id=ms.id, new_due_on=dt.date(2025, 6, 1))])
+    session.refresh(ms)
+    assert ms.due_on == dt.date(2025, 6, 20) and ms.slip_count == 0
+
+
 def test_a_meeting_can_escalate_a_stalled_project_by_decision(
     session: Session, world: World, official: Actor
 ) -> None:

@@ -89,6 +89,7 @@ def decide_on_duty_milestone(session: Session, d: Decision, *, held_on: dt.date,
     check_version(ms, d.expected_version, f"节点“{ms.title}”")
     if ms.done_on is not None:
         raise ValidationFailed(f"节点“{ms.title}”已完成，不能再调整时限")
+    d.check_new_due(ms.title, held_on)
     slipped = d.new_due_on > ms.due_on
     reason = f"{held_on:%Y-%m-%d} 调度会：{d.decision.strip()}"
     before = model_snapshot(ms)

@@ -101,6 +101,13 @@ class Decision:
     escalate: bool = False
     expected_version: int | None = None
 
+    def check_new_due(self, title: str, held_on: dt.date) -> None:
+        """A new deadline lies on or after the meeting's day: one already past made the milestone overdue the moment
+        it was decided (a 顺延 to 2026-12-01 decided on 12-08). Moving it earlier (提前) is allowed."""
+        if self.new_due_on is not None and self.new_due_on < held_on:
+            raise ValidationFailed(f"节点“{title}”的新时限 {self.new_due_on:%Y-%m-%d} 早于调度会日期 "
+                                   f"{held_on:%Y-%m-%d}：新的完成时限不能早于开会当天")
+
 
 def milestone_entries(session: Session, *, as_of: dt.date, unit_id: int | None, regions: Sequence[int] | None,
                       horizon: dt.date) -> list[DispatchEntry]:
@@ -190,6 +197,7 @@ def _reschedule(session: Session, ms: Milestone, d: Decision, *, held_on: dt.dat
     if ms.state == MilestoneState.DONE:
         raise IllegalTransition(f"节点“{ms.title}”已完成，不能再调整时限")
     assert d.new_due_on is not None
+    d.check_new_due(ms.title, held_on)
     slipped = d.new_due_on > ms.due_on
     before = model_snapshot(ms)
     ms.due_on = d.new_due_on
