@@ -11,6 +11,7 @@ from xiaodi.accounts.models import Role
 from xiaodi.cli_options import DbOption, cli_console, engine_for
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import transaction
+from xiaodi.core.settings import local_minute
 
 console = cli_console()
 ACTOR = Actor.system("cli")
@@ -75,7 +76,7 @@ def list_(db: DbOption = None) -> None:
             state = "正常" if user.is_active else "已停用"
             if user.locked_until is not None:
                 state += "（曾锁定）"
-            last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "—"
+            last = local_minute(user.last_login_at) if user.last_login_at else "—"
             table.add_row(user.username, user.display_name, state, "；".join(scopes) or "（无角色）", last)
     console.print(table)
 

@@ -18,6 +18,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_actor, cli_console, engine_for
 from xiaodi.core.db import transaction
 from xiaodi.core.models import to_jsonable
+from xiaodi.core.settings import local_minute
 from xiaodi.demands.models import DemandKind, DemandState
 from xiaodi.demands.service import (
     SYSTEM,
@@ -95,7 +96,7 @@ def show_cmd(code: CodeArg, as_json: JsonOption = False, db: DbOption = None) ->
                   f"（版本 {demand.version}）")
     table = Table("时间", "从", "到", "操作人", "原因")
     for s in steps:
-        table.add_row(f"{s['at']:%Y-%m-%d %H:%M}", state_label(s["from"]) if s["from"] else "—",
+        table.add_row(local_minute(s["at"]), state_label(s["from"]) if s["from"] else "—",
                       state_label(s["to"]), s["actor"], s["reason"] or "")
     console.print(table)
 

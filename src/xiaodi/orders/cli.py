@@ -24,7 +24,7 @@ from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed, XiaodiError
 from xiaodi.core.models import to_jsonable
 from xiaodi.core.records import check_version
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import local_minute, local_today
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.directory.service import clean_name, resolve_organisation, resolve_person
@@ -338,7 +338,7 @@ def show_cmd(code: CodeArg, as_json: JsonOption = False, db: DbOption = None) ->
                   + (f"；评价：{data['rating']} 分 {data['rating_comment'] or ''}" if data["rating"] else ""))
     assigned = Table("派给", "派单人", "时间", "答复", "原因", title="派单记录")
     for d in data["dispatches"]:
-        assigned.add_row(d["to"], d["by"], f"{d['at']:%Y-%m-%d %H:%M}",
+        assigned.add_row(d["to"], d["by"], local_minute(d["at"]),
                            AssignmentState.labels().get(d["state"], d["state"]), d["reason"] or "")
     console.print(assigned)
     served = Table("日期", "时长", "服务内容", "成效", "登记人", title="服务记录")
