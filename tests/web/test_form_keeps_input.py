@@ -113,6 +113,20 @@ def test_the_posted_values_fill_the_visible_fields_only() -> None:
     assert fill_form(PAGE, action="/elsewhere", values={}, message="") is None
 
 
+def test_a_refused_form_inside_a_folded_section_comes_back_unfolded() -> None:
+    """The expert's 为“山西大学”打分 is folded (``<details>``); a score "abc" came back with its message inside the
+    closed section, and the page seemed to have done nothing. The section that holds the form opens; others don't."""
+    page = ('<details><summary>别的方案</summary><form method="post" action="/other"></form></details>'
+            '<section><details class="score"><summary>为“山西大学”打分</summary>'
+            '<form method="post" action="/demands/9/claims/3/scores"><input name="score_技术先进性"></form>'
+            '</details></section>')
+    filled = fill_form(page, action="/demands/9/claims/3/scores", values={"score_技术先进性": ["abc"]},
+                       message="“技术先进性”的得分“abc”不是数字")
+    assert filled is not None
+    assert '<details class="score" open>' in filled and filled.startswith("<details><summary>别的方案")
+    assert 'value="abc"' in filled and "不是数字" in filled
+
+
 def test_a_mistyped_university_or_region_in_an_order_or_a_base_keeps_the_form(
     login: Callable[[str], TestClient], world: World,
 ) -> None:

@@ -147,8 +147,27 @@ def fill_form(page: str, *, action: str, values: Mapping[str, Sequence[str]], me
             continue
         form = _fill_fields(match.group(0), values)
         alert = f'<p class="flash flash-error" role="alert">{html.escape(message)}</p>'
-        return page[: match.start()] + alert + form + page[match.end():]
+        return _opened(page[: match.start()]) + alert + form + page[match.end():]
     return None
+
+
+_DETAILS = re.compile(r"<details\b[^>]*>|</details\s*>", re.I)
+
+
+def _opened(before: str) -> str:
+    """The page up to the refused form, with the folded sections (``<details>``) that hold the form unfolded: the
+    message and the typed values sat in a closed 为“山西大学”打分, and the page seemed to have done nothing."""
+    unclosed: list[re.Match[str]] = []
+    for tag in _DETAILS.finditer(before):
+        if tag.group(0).startswith("</"):
+            if unclosed:
+                unclosed.pop()
+        else:
+            unclosed.append(tag)
+    for tag in reversed(unclosed):  # from the end, so earlier offsets stay true
+        if not re.search(r"\sopen\b", tag.group(0), re.I):
+            before = before[: tag.end() - 1] + " open" + before[tag.end() - 1:]
+    return before
 
 
 def _fill_fields(form: str, values: Mapping[str, Sequence[str]]) -> str:
