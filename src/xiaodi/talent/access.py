@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.models import Role
 from xiaodi.accounts.scope import Viewer, in_office_regions, is_own_person, of_own_organisations, register_readable
 from xiaodi.core.errors import Forbidden, NotFound
 from xiaodi.events.models import Internship
@@ -167,6 +168,11 @@ def can_apply_service(viewer: Viewer, card: TalentCard) -> bool:
 def can_answer_step(viewer: Viewer, step: ApplicationStep) -> bool:
     """A step is answered by the department it was routed to (and an administrator), nobody else."""
     return viewer.is_admin or viewer.acts_for(step.department_id)
+
+
+def can_keep_tiers(viewer: Viewer) -> bool:
+    """The talent tiers are the province's classification: a province office, or the administrator."""
+    return viewer.has_role(Role.PROVINCE_OFFICE)
 
 
 def can_keep_catalogue(viewer: Viewer, region_id: int | None) -> bool:

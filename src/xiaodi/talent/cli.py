@@ -44,8 +44,6 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(code=2) from None
 
 
-
-
 def _region(session: Session, name: str) -> Region:
     found = regions_named(session, name)
     if len(found) != 1:
@@ -55,6 +53,38 @@ def _region(session: Session, name: str) -> Region:
 
 def _echo(data: Any, as_json: bool, line: str) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else line)
+
+
+@app.command("tier-add")
+def tier_add_cmd(
+    code: Annotated[str, typer.Argument(help="代码，如 A")],
+    name: Annotated[str, typer.Argument(help="名称，如 顶尖人才")],
+    rank: Annotated[int, typer.Option("--rank", min=1, max=20, help="等级，1 为最高；优惠条件按等级适用")],
+    criteria: Annotated[str | None, typer.Option("--criteria", help="认定标准")] = None,
+    user: UserOption = None, as_json: JsonOption = False, db: DbOption = None,
+) -> None:
+    """登记人才层次（省级办公室发布的人才分类，人才卡、优惠条件和补贴按层次适用）。"""
+    with _errors(), transaction(engine_for(db)) as session:
+        t = service.add_tier(session, cli_viewer(session, user), code=code, name=name, rank=rank, criteria=criteria)
+        _echo({"id": t.id, "code": t.code, "name": t.name, "rank": t.rank}, as_json,
+              f"已登记人才层次：{t.code} {t.name}（等级 {t.rank}）")
+
+
+@app.command("tiers")
+def tiers_cmd(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """列出人才层次。"""
+    with _errors(), transaction(engine_for(db)) as session:
+        rows = service.tiers(session)
+        if as_json:
+            _echo([{"code": t.code, "name": t.name, "rank": t.rank, "criteria": t.criteria} for t in rows], True, "")
+            return
+        if not rows:
+            typer.echo("尚未登记人才层次；省级办公室用 xiaodi talent tier-add 代码 名称 --rank 等级 登记")
+            return
+        table = Table("代码", "名称", "等级", "认定标准", title="人才层次")
+        for t in rows:
+            table.add_row(t.code, t.name, str(t.rank), t.criteria or "")
+        cli_console().print(table)
 
 
 @app.command("register")

@@ -90,7 +90,8 @@ def place_student(
         Internship.student_name == student_name.strip(), Internship.university_id == university.id,
         Internship.starts_on == start, Internship.state != InternshipState.CANCELLED))
     if same is not None:
-        raise Conflict(f"“{student_name.strip()}”（{university.name}）已安排 {start} 开始的实习（编号 {same}），不能重复安排")
+        raise Conflict(f"“{student_name.strip()}”（{university.name}）已安排 {start} 开始的实习（编号 {same}），"
+                       "不能重复安排")
     taken = session.scalar(select(func.count()).select_from(Internship).where(
         Internship.post_id == post.id, Internship.state != InternshipState.CANCELLED)) or 0
     if taken >= post.places:

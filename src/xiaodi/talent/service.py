@@ -71,8 +71,31 @@ def _tier(session: Session, code_or_id: str | int | None) -> TalentTier | None:
         found = session.scalar(select(TalentTier).where(
             or_(TalentTier.code == code_or_id.strip(), TalentTier.name == code_or_id.strip())))
     if found is None:
-        raise ValidationFailed(f"没有人才层次“{code_or_id}”")
+        known = "、".join(f"{t.code} {t.name}" for t in tiers(session)) or "尚未登记任何人才层次"
+        raise ValidationFailed(f"没有人才层次“{code_or_id}”（现有：{known}；省级办公室用 xiaodi talent tier-add 登记）")
     return found
+
+
+def tiers(session: Session) -> list[TalentTier]:
+    """The talent tiers (人才层次), highest first."""
+    return list(session.scalars(select(TalentTier).order_by(TalentTier.rank, TalentTier.code)))
+
+
+def add_tier(session: Session, viewer: Viewer, *, code: str, name: str, rank: int,
+             criteria: str | None = None) -> TalentTier:
+    """Publish a talent tier (人才层次: A类 顶尖人才 …, rank 1 the highest): the province's classification that
+    cards, benefits and subsidies refer to. A fresh ledger has none, so nothing of the talent services worked until
+    the demo's were loaded; the province office (or the administrator) publishes them, each code once."""
+    access.require(access.can_keep_tiers(viewer), "登记人才层次（由省级办公室发布）")
+    code, name = _clean(code), _clean(name)
+    if not code or not name or len(code) > 8 or len(name) > 60:
+        raise ValidationFailed("人才层次须有代码（不超过 8 个字符，如 A）和名称（不超过 60 个字，如 顶尖人才）")
+    if not 1 <= rank <= 20:
+        raise ValidationFailed("人才层次的等级应为 1–20 的整数（1 为最高）")
+    if session.scalar(select(TalentTier.id).where(or_(TalentTier.code == code, TalentTier.name == name))):
+        raise Conflict(f"人才层次“{code} {name}”的代码或名称已登记")
+    return create(session, TalentTier(code=code, name=name, rank=rank, criteria=_clean(criteria) or None),
+                  actor=viewer.actor, label=f"人才层次“{code} {name}”")
 
 
 def region_chain(session: Session, region_id: int | None) -> list[int]:
