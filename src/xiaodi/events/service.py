@@ -378,8 +378,8 @@ def _within(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any
 
 def event_figures(session: Session, *, region_ids: Iterable[int] | None, start: dt.date | None = None,
                   end: dt.date | None = None) -> dict[str, Decimal]:
-    """活动、岗位、达成意向人数、对接次数、挂职 of the regions (None: all) within the period; cancelled events and
-    retired records are not counted."""
+    """活动、岗位、达成意向人数、培训人次、对接次数、挂职 of the regions (None: all) within the period; cancelled events
+    and retired records are not counted."""
     ids = sorted(region_ids) if region_ids is not None else None
     ev_cond = [Event.retired_at.is_(None), Event.state != EventState.CANCELLED.value,
                *_within(Event.starts_on, start, end)]
@@ -389,7 +389,8 @@ def event_figures(session: Session, *, region_ids: Iterable[int] | None, start: 
     sums = dict(session.execute(select(EventOutcome.metric, func.sum(EventOutcome.value))
                                 .join(Event, Event.id == EventOutcome.event_id).where(
         *ev_cond, EventOutcome.metric.in_([OutcomeMetric.POSITIONS.value, OutcomeMetric.INTENT_PEOPLE.value,
-                                           OutcomeMetric.INTENTS.value])).group_by(EventOutcome.metric)).all())
+                                           OutcomeMetric.INTENTS.value, OutcomeMetric.TRAININGS.value]))
+        .group_by(EventOutcome.metric)).all())
     c_cond = [ContactLog.retired_at.is_(None), *_within(ContactLog.contacted_on, start, end)]
     s_cond = [Secondment.retired_at.is_(None), *_within(Secondment.starts_on, start, end)]
     if ids is not None:
@@ -402,6 +403,7 @@ def event_figures(session: Session, *, region_ids: Iterable[int] | None, start: 
         "positions": Decimal(sums.get(OutcomeMetric.POSITIONS.value) or 0),
         "intent_people": Decimal(sums.get(OutcomeMetric.INTENT_PEOPLE.value) or 0),
         "intents": Decimal(sums.get(OutcomeMetric.INTENTS.value) or 0),
+        "trainings": Decimal(sums.get(OutcomeMetric.TRAININGS.value) or 0),
         "contacts": Decimal(contacts),
         "secondments": Decimal(secondments),
     }

@@ -63,7 +63,7 @@ def reconciliation_json(place: Region, rows: list[ReconciliationRow]) -> dict[st
          "from": x.period_from.isoformat() if x.period_from else None,
          "to": x.period_to.isoformat() if x.period_to else None,
          "reported": _number(x.reported), "ledger": _number(x.ledger), "difference": _number(x.difference),
-         "flagged": x.flagged, "report_ids": list(x.report_ids)} for x in rows]}
+         "flagged": x.flagged, "uncounted": x.uncounted, "report_ids": list(x.report_ids)} for x in rows]}
 
 
 def reconciliation_region(session: Session, viewer: Viewer, region: str) -> Region:

@@ -181,11 +181,17 @@ class ReconciliationRow:
         return self.reported - Decimal(self.ledger)
 
     @property
+    def uncounted(self) -> bool:
+        """The report states a figure the ledger does not count at all (参与企业 60家): nothing to compare it with,
+        which is not a difference (it was flagged 有差异 beside a dash)."""
+        return self.reported is not None and self.ledger is None
+
+    @property
     def flagged(self) -> bool:
         """A difference of more than 5% (or any difference on small counts) deserves a look."""
         diff = self.difference
         if diff is None:
-            return self.reported is not None
+            return False
         base = max(abs(self.reported or Decimal(0)), Decimal(1))
         return abs(diff) / base > Decimal("0.05")
 
@@ -199,14 +205,15 @@ def _overlaps(fig: StatedFigure, date_from: dt.date | None, date_to: dt.date | N
 
 # The talent and event figures a report states (引进人才、实习实训大学生、活动场次、岗位、对接次数) and the one
 # only the ledger counts (持卡人才), compared like the others; in the order the reconciliation lists them.
-TALENT_EVENT_KEYS: tuple[str, ...] = ("talents", "card_holders", "students", "events", "positions", "contacts")
+TALENT_EVENT_KEYS: tuple[str, ...] = ("talents", "card_holders", "students", "events", "positions", "trainings",
+                                      "contacts")
 
 
 def _talent_and_event_figures(session: Session, region_id: int, start: dt.date | None,
                               end: dt.date | None) -> dict[str, int | Decimal]:
     """The talent area's and the events area's figures of the region (with the regions below it) and period:
-    talents brought in, card holders, interns placed (``students``), events held, posts offered at events and
-    contacts logged."""
+    talents brought in, card holders, interns placed (``students``), events held, posts offered and person-times
+    trained (培训人次) recorded as events' outcomes, and contacts logged."""
     from xiaodi.directory.regions import region_subtree_ids
     from xiaodi.events.service import event_figures
     from xiaodi.talent.figures import talent_figures
@@ -216,7 +223,7 @@ def _talent_and_event_figures(session: Session, region_id: int, start: dt.date |
     events = event_figures(session, region_ids=regions, start=start, end=end)
     return {"talents": talent.talents, "card_holders": talent.card_holders, "students": talent.interns,
             "events": int(events["events"]), "positions": int(events["positions"]),
-            "contacts": int(events["contacts"])}
+            "trainings": int(events["trainings"]), "contacts": int(events["contacts"])}
 
 
 def reconcile(
