@@ -108,6 +108,15 @@ def test_the_dashboards_charts_count_the_region_its_figures_count(
     assert hejin.get("/api/figures").json()["demands_by_state"]["published"] == 1
     province = login("province").get("/api/figures").json()
     assert province["demands_by_state"]["published"] == 2
+    # a unit's dashboard (本单位) counts the demands the unit takes part in: the enterprise's own one, not 太原's
+    # published demand it may read; the university has claimed none yet
+    assert login("enterprise").get("/api/figures").json()["demands_by_state"]["published"] == 1
+    assert login("university").get("/api/figures").json()["demands_by_state"]["published"] == 0
+    uni = login("university")
+    r = uni.post(f"/api/demands/{world.other_demand_id}/claims", json={"approach": "焊接工艺优化方案"},
+                 headers={"X-CSRF-Token": csrf_for(uni)})
+    assert r.status_code == 201, r.text
+    assert uni.get("/api/figures").json()["demands_by_state"]["claimed"] == 1  # the one it answered
 
 
 def count_statements(session: Session) -> Callable[[], int]:

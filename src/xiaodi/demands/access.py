@@ -105,6 +105,13 @@ def can_read(session: Session, demand_id: int, viewer: Viewer) -> bool:
 
 
 
+def taken_part_in(viewer: Viewer) -> ColumnElement[bool]:
+    """The demands a unit's own work is about (本单位的需求): its own, those it leads and those it has claimed — not
+    every published demand it may read (a unit's dashboard counted the whole province's under 本单位)."""
+    claimed = select(Claim.demand_id).where(of_own_organisations(Claim.claimant_org_id, viewer=viewer))
+    return or_(of_own_organisations(Demand.owner_id, Demand.lead_unit_id, viewer=viewer), Demand.id.in_(claimed))
+
+
 def readable_claims(viewer: Viewer) -> ColumnElement[bool]:
     """A claim is seen by its claimant, by the demand's owner and lead unit, by the demand's office and by the
     experts invited to review the demand's claims.

@@ -437,12 +437,16 @@ def demand_history(session: Session, *, demand_id: int, viewer: Viewer | None = 
     return list(session.scalars(stmt))
 
 
-def demand_board(session: Session, *, viewer: Viewer, region_ids: Collection[int] | None = None) -> dict[str, int]:
+def demand_board(session: Session, *, viewer: Viewer, region_ids: Collection[int] | None = None,
+                 own_unit: bool = False) -> dict[str, int]:
     """How many demands ``viewer`` sees in each state (the demo's "需求看板"): {state: count}, all states listed;
-    with ``region_ids``, only the demands of those regions (a dashboard's scope, as its figures count)."""
+    with ``region_ids``, only the demands of those regions (a dashboard's scope, as its figures count); with
+    ``own_unit``, only those the viewer's unit takes part in (a unit's dashboard, 本单位)."""
     stmt = select(Demand.state, func.count()).where(visibility_clause(viewer))
     if region_ids is not None:
         stmt = stmt.where(Demand.region_id.in_(region_ids))
+    if own_unit:
+        stmt = stmt.where(access.taken_part_in(viewer))
     rows = session.execute(stmt.group_by(Demand.state)).all()
     counts = {state.value: 0 for state in DemandState}
     counts.update({str(state): int(n) for state, n in rows})

@@ -156,7 +156,8 @@ def figures(
     from xiaodi.web.dashboard import work_counts
 
     report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
-    desk = work_counts(session, viewer, local_today(), report.scope.region)  # the region shown, as the page
+    desk = work_counts(session, viewer, local_today(), report.scope.region,  # the scope shown, as the page
+                       own_unit=report.scope.unit_id is not None)
     return {**report.as_json(), "demands_by_state": desk.demand_counts, "projects_by_stage": desk.project_counts,
             "overdue_milestones": desk.overdue_count}
 

@@ -52,13 +52,15 @@ class WorkCounts:
     overdue: list[tuple[Milestone, str, int]]
 
 
-def work_counts(session: Session, viewer: Viewer, today: dt.date, region: Region | None = None) -> WorkCounts:
+def work_counts(session: Session, viewer: Viewer, today: dt.date, region: Region | None = None,
+                *, own_unit: bool = False) -> WorkCounts:
     """The desk of ``viewer``; with ``region`` (the dashboard's scope), only that region's demands and projects:
-    an office's charts counted every province-wide public demand beside figures of its own region."""
+    an office's charts counted every province-wide public demand beside figures of its own region; with
+    ``own_unit`` (a unit's dashboard, 本单位), only the demands the unit takes part in, for the same reason."""
     from xiaodi.demands.service import demand_board
 
     region_ids = region_subtree_ids(session, region.id) if region is not None else None
-    board = demand_board(session, viewer=viewer, region_ids=region_ids)
+    board = demand_board(session, viewer=viewer, region_ids=region_ids, own_unit=own_unit)
     in_scope = [project_scope(viewer), Project.retired_at.is_(None)]
     if region_ids is not None:
         in_scope.append(Project.region_id.in_(region_ids))
@@ -101,7 +103,7 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
     today = today or local_today()
     shown = dashboard_tiles(session, viewer, region=region, year=year, cache=cache)
     scope = shown.scope
-    counts = work_counts(session, viewer, today, scope.region)
+    counts = work_counts(session, viewer, today, scope.region, own_unit=scope.unit_id is not None)
     from xiaodi.talent.service import waiting_steps
 
     steps_waiting, steps_overdue = waiting_steps(session, viewer, today=today)
