@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tests.demands.loop_world import World
 from xiaodi.core.audit import Actor, history
 from xiaodi.core.errors import Forbidden, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.orders.models import AssignmentState, OrderState, ServiceKind
 from xiaodi.orders.service import (
@@ -93,6 +94,12 @@ def test_steps_out_of_order_and_bad_ratings_are_refused(session: Session, world:
     respond_to_assignment(session, actor=official, assignment_id=d.id, accept=True)
     with pytest.raises(IllegalTransition, match="已答复"):
         respond_to_assignment(session, actor=official, assignment_id=d.id, accept=False, reason="x")
+    with pytest.raises(ValidationFailed, match="晚于今天"):  # a service not yet given
+        record_service(session, actor=official, order_id=order.id, served_on=local_today() + dt.timedelta(days=1),
+                       summary="咨询")
+    with pytest.raises(ValidationFailed, match="0–24 小时"):  # 999 hours in one day's record
+        record_service(session, actor=official, order_id=order.id, served_on=dt.date(2025, 6, 1), summary="咨询",
+                       hours=Decimal("999"))
     record_service(session, actor=official, order_id=order.id, served_on=dt.date(2025, 6, 1), summary="咨询")
     finish_service(session, actor=official, order_id=order.id)
     with pytest.raises(ValidationFailed, match="1 到 5"):

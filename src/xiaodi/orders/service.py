@@ -19,7 +19,7 @@ from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Forbidden, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import local_today, not_after_today
 from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import Organisation, OrgKind, Person
 from xiaodi.orders.access import may_act_for
@@ -159,6 +159,9 @@ def respond_to_assignment(
     return row
 
 
+MAX_SERVICE_HOURS = 24  # a record is one day's service (服务日期)
+
+
 def record_service(
     session: Session,
     *,
@@ -175,8 +178,9 @@ def record_service(
         raise IllegalTransition(f"订单“{order.title}”当前为“{OrderState(order.state).label}”，不能登记服务")
     if not (summary or "").strip():
         raise ValidationFailed("服务记录须写明服务内容")
-    if hours is not None and Decimal(hours) < 0:
-        raise ValidationFailed("服务时长不能为负数")
+    if hours is not None and not Decimal(0) <= Decimal(hours) <= MAX_SERVICE_HOURS:
+        raise ValidationFailed(f"服务时长应为 0–{MAX_SERVICE_HOURS} 小时（一条记录是一天的服务）")
+    not_after_today(served_on, "服务日期", "尚未提供的服务")  # as 签约、到位资金 and 活动 refuse a future day
     if order.state == OS.ACCEPTED:
         _order_move(session, order, OS.IN_SERVICE, actor=actor, allowed={OS.ACCEPTED}, doing="开始服务")
     row = ServiceRecord(order_id=order.id, served_on=served_on, hours=hours, summary=summary.strip(),
