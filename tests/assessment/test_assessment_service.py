@@ -145,6 +145,8 @@ def _nothing_defined(session: Session) -> None:
     ([IndicatorInput("A", "签约协议", 100, 4, metric="agreements", rule=ScoringRule.RANKED, cap="1.5")],
      "按排名计分，不设封顶系数"),
     ([IndicatorInput("A", "签约协议", "一百", 4, metric="agreements")], "不是有效的数字"),
+    # a money target typed without its unit: 1000 would be 1000元 and everyone would score full marks
+    ([IndicatorInput("A", "到位资金", 100, "1000", metric="funds_in_place")], "是金额，请写明单位"),
     ([], "至少要有一项指标"),
 ])
 def test_a_bad_indicator_set_is_refused_whole(session: Session, world: AssessWorld, indicators: list[IndicatorInput],
@@ -153,6 +155,13 @@ def test_a_bad_indicator_set_is_refused_whole(session: Session, world: AssessWor
         service.define_set(session, world.city_office(session), name="运城市考核", year=YEAR, region_id=world.city.id,
                            subject=Subject.REGION, indicators=indicators)
     _nothing_defined(session)
+
+
+def test_a_money_target_is_read_with_its_unit(session: Session, world: AssessWorld) -> None:
+    funds = IndicatorInput("A", "到位资金", 100, "1000万元", metric="funds_in_place")
+    indicators = service.define_set(session, world.city_office(session), name="运城市考核", year=YEAR,
+                                    region_id=world.city.id, subject=Subject.REGION, indicators=[funds]).indicators
+    assert [i.target for i in indicators] == [Decimal("10000000")]
 
 
 def test_a_county_office_cannot_define_a_set_for_the_city(session: Session, world: AssessWorld) -> None:

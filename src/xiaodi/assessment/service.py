@@ -55,7 +55,7 @@ from xiaodi.bases.models import Pairing, ProgrammeBase
 from xiaodi.core import audit
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
-from xiaodi.core.numbers import format_yuan
+from xiaodi.core.numbers import format_yuan, parse_amount_yuan
 from xiaodi.core.records import create, flush_or_conflict
 from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand
@@ -99,6 +99,21 @@ def parse_indicator(line: str) -> IndicatorInput:
     except ValueError as exc:
         raise ValidationFailed(f"指标“{parts[1]}”的计分规则：{exc}") from exc
     return IndicatorInput(parts[0], parts[1], parts[2], parts[3], metric=metric, rule=rule)
+
+
+def _target(value: Any, metric: str | None, what: str) -> Decimal:
+    """An indicator's target; for money (到位资金、签约金额) as people write it, 1000万元 or 1.2亿元. A typed money
+    target without its unit is refused: "1000" was read as 1000元, and every county with any money in place
+    scored full marks on a target meant as 1000万元 (a number from the API stays yuan)."""
+    if not is_money(metric) or not isinstance(value, str):
+        return _decimal(value, what)
+    text = value.strip()
+    if not any(unit in text for unit in ("元", "万", "亿")):
+        raise ValidationFailed(f"{what}“{text[:20]}”是金额，请写明单位，如 {text[:20]}万元 或 {text[:20]}元")
+    try:
+        return parse_amount_yuan(text)
+    except (ValueError, InvalidOperation) as exc:
+        raise ValidationFailed(f"{what}“{text[:20]}”不是有效金额，可写作 1000万元 或 1.2亿元") from exc
 
 
 def _decimal(value: Any, what: str) -> Decimal:
@@ -147,7 +162,7 @@ def _checked_indicators(items: Sequence[IndicatorInput]) -> list[dict[str, Any]]
         no_target = item.target is None or str(item.target).strip() == ""
         if no_target and rule != ScoringRule.RANKED:
             raise ValidationFailed(f"指标“{name}”缺少目标值")
-        target = None if no_target else _decimal(item.target, f"指标“{name}”的目标值")
+        target = None if no_target else _target(item.target, metric, f"指标“{name}”的目标值")
         if target is not None and target <= 0:
             raise ValidationFailed(f"指标“{name}”的目标值必须大于0（目标为0无法计算完成比例）")
         params: dict[str, Any] = {}
