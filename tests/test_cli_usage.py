@@ -27,6 +27,7 @@ def typed(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *
     (("demand", "list", "--state", "已发榜"), "--state 的值无效，可选：draft（草稿）"),
     (("figures", "--frm", "2026-01-01"), "没有选项 --frm；您是否要找：--from"),
     (("match", "--top", "十", "钢渣综合利用"), "--top 的值应为一个整数"),
+    (("agreement", "list", "--limit", "20000"), "--limit 的值应为一个整数，且在 1–10000 之间"),  # not "no integer"
     (("mach", "钢渣综合利用"), "没有命令“mach”"),
 ])  # fmt: skip
 def test_a_mistyped_command_line_is_said_in_chinese_with_its_usage(

@@ -80,8 +80,22 @@ def _bad_value(exc: click_errors.BadParameter) -> str:
         return f"{where}：{exc.message}"
     for python_type, expected in _EXPECTED:
         if isinstance(declared, type) and issubclass(declared, python_type):
-            return f"{where} 的值应为{expected}"
+            return f"{where} 的值应为{expected}{_range(exc.param)}"
     return f"{where} 的值无效"
+
+
+def _range(param: Any) -> str:
+    """The bounds a number must keep, as declared (``min=1, max=10000``): "--limit 20000" was told it was no
+    integer."""
+    info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+    low, high = getattr(info, "min", None), getattr(info, "max", None)
+    if low is not None and high is not None:
+        return f"，且在 {low}–{high} 之间"
+    if low is not None:
+        return f"，且不小于 {low}"
+    if high is not None:
+        return f"，且不大于 {high}"
+    return ""
 
 
 def _choice(member: enum.Enum) -> str:
