@@ -237,3 +237,20 @@ def test_a_summary_is_not_broken_mid_phrase_when_piped(tmp_path: Path) -> None:
     run = xiaodi("template", "demands", str(target))
     assert run.returncode == 0, run.stderr
     assert f"已生成企业需求清单模板：{target}\n" in run.stdout
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("sqlite:////nonexistent-folder/x.db", "无法打开数据库文件（sqlite:////nonexistent-folder/x.db）"),
+    ("postgresql://postgres:secret@127.0.0.1:1/x", "无法连接数据库服务器（postgresql+psycopg://postgres:***@127.0.0.1:1/x）"),
+    ("foo://bar", "数据库地址无效；应写作 sqlite:///文件路径"),
+    ("NOT-A-DATABASE", "不是数据库文件"),
+])
+def test_a_database_that_cannot_be_opened_is_said_in_chinese(tmp_path: Path, url: str, said: str) -> None:
+    """A wrong address, a missing folder, a server that is down, a file that is no database: a sentence saying what
+    to check — not the driver's English with a link to a web page the intranet cannot open."""
+    if url == "NOT-A-DATABASE":
+        (tmp_path / "notes.db").write_text("不是数据库", encoding="utf-8")
+        url = f"sqlite:///{tmp_path / 'notes.db'}"
+    done = xiaodi("demand", "list", "--db", url)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert "sqlalche.me" not in done.stderr and "Error" not in done.stderr and "secret" not in done.stderr

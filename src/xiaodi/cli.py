@@ -43,6 +43,28 @@ def missing_schema_message(exc: DBAPIError) -> str | None:
     return NOT_UPGRADED
 
 
+def database_problem(exc: Exception) -> str | None:
+    """A database that cannot be reached or opened, said in Chinese with the address (password hidden) and what to
+    check, instead of the driver's English and a link to the library's web page — which an intranet cannot open."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        return ("数据库地址无效；应写作 sqlite:///文件路径 或 postgresql://用户@主机:5432/库名"
+                "（XIAODI_DATABASE_URL 或 --db）")
+    if not isinstance(exc, DBAPIError):
+        return None
+    where = "、".join(e.url.render_as_string(hide_password=True) for e in opened_engines()) or "所设数据库"
+    text = str(exc.orig).lower()
+    if "unable to open database file" in text:
+        return f"无法打开数据库文件（{where}）：所在文件夹不存在或没有读写权限"
+    if "file is not a database" in text:
+        return f"“{where}”不是数据库文件（SQLite），请检查文件路径"
+    if exc.connection_invalidated or any(w in text for w in ("connection refused", "could not connect",
+                                                             "connection failed", "could not translate host")):
+        return f"无法连接数据库服务器（{where}）：请确认 PostgreSQL 已启动，地址、端口和账号正确"
+    return None
+
+
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """把数据库结构升级到最新版本（Alembic 迁移）。"""
@@ -127,7 +149,7 @@ def main() -> None:
         if failed is not None and failed.filename:  # a named file (an export's target, a folder gone)
             err_console.print(f"[red]错误：[/red]{path_problem(failed)}")
             sys.exit(2)
-        message = missing_schema_message(exc) if isinstance(exc, DBAPIError) else None
+        message = (missing_schema_message(exc) if isinstance(exc, DBAPIError) else None) or database_problem(exc)
         if message is not None:
             err_console.print(f"[red]错误：[/red]{message}")
             sys.exit(2)
