@@ -130,7 +130,11 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return _from_serial(value)
+        if not (value == int(value) and 10_000_000 <= value <= 99_991_231):
+            return _from_serial(value)
+        # eight digits typed into a number cell (20250316) are the compact date, as they are in a text cell: no
+        # serial has eight digits (the last day Excel knows is 2958465)
+        value = str(int(value))
     text = _DATETIME_TAIL.sub("", cell_text(value)).strip()
     m = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
     if m:
