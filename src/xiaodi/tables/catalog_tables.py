@@ -63,7 +63,8 @@ ACHIEVEMENTS = TableSpec(
         ),
         ColumnSpec("team", "团队", example="张伟、王芳、刘洋", aliases=("团队成员", "完成人")),
         ColumnSpec(
-            "discipline_code", "学科", example="0817", aliases=("学科代码", "所属学科"), help="学科代码，如 0817"
+            "discipline_code", "学科", example="0817", aliases=("学科代码", "所属学科"), help="学科代码，如 0817",
+            paired_digits=True,
         ),
         ColumnSpec("industry_code", "行业代码", example="C30", aliases=("行业",), help="国民经济行业分类代码，如 C30"),
         ColumnSpec("field", "应用领域", example="建材；固废资源化", aliases=("领域",)),
@@ -129,7 +130,7 @@ PLATFORMS = TableSpec(
         ColumnSpec(
             "host_id", "依托单位", ColType.ORG_REF, example="山西大学", aliases=("所属单位", "依托高校"), width=24
         ),
-        ColumnSpec("discipline_code", "学科代码", example="0817"),
+        ColumnSpec("discipline_code", "学科代码", example="0817", paired_digits=True),
         ColumnSpec("field", "学科领域", example="化学工程与技术", aliases=("领域",)),
         ColumnSpec("directions", "研究方向", example="固废资源化；低碳建材", width=36),
         ColumnSpec("approved_by", "批准部门", example="山西省科学技术厅", aliases=("认定部门",)),

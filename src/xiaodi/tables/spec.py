@@ -76,6 +76,7 @@ class ColumnSpec:
     default: Any = None  # the value of a blank cell (e.g. a new demand's state), shown in the help
     pattern: str | None = None  # text: a regular expression the value must match
     pattern_help: str = ""  # text: what the pattern means, in Chinese
+    paired_digits: bool = False  # text: a code of 2-digit levels (学科 08 → 0817) Excel kept as a number (817)
 
     @property
     def base_header(self) -> str:

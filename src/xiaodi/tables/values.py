@@ -56,12 +56,18 @@ def cell_text(value: Any) -> str:
 
 
 def parse_text(col: ColumnSpec, value: Any) -> str:
-    text = cell_text(value)
+    text = _paired(cell_text(value)) if col.paired_digits else cell_text(value)
     if col.max_length and len(text) > col.max_length:
         raise CellProblem(f"内容过长（{len(text)} 字，最多 {col.max_length} 字）", "请删减内容或分到备注中")
     if col.pattern and not re.fullmatch(col.pattern, text):
         raise CellProblem(f"“{text}”格式不对", col.pattern_help or None)
     return text
+
+
+def _paired(text: str) -> str:
+    """A code made of two-digit levels (学科代码 08, 0817, 081701) with the leading zero Excel drops from a number
+    cell put back: 817 is 0817 (stored so, it matched no discipline and exported as 817)."""
+    return "0" + text if text.isdigit() and len(text) % 2 else text
 
 
 def parse_int(value: Any) -> int:
@@ -214,6 +220,8 @@ def make_plain_parser(col: ColumnSpec, unit: str | None = None) -> Callable[[Any
 
         def text(raw: Any) -> str:
             value = raw.strip() if raw.__class__ is str else cell_text(raw)
+            if col.paired_digits:
+                value = _paired(value)
             if (limit and len(value) > limit) or (pattern and not pattern.fullmatch(value)):
                 return parse_text(col, value)  # raises with the reason
             return value
