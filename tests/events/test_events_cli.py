@@ -67,7 +67,7 @@ def test_a_job_fair_from_the_command_line(db: str) -> None:
     for metric, value in (("positions", "2135"), ("达成意向（人）", "148")):
         code, out = invoke(events_cli.app, "outcome", str(eid), "--metric", metric, "--value", value,
                            "--user", "hejin", "--db", db)
-        assert code == 0, out
+        assert code == 0 and out.rstrip().endswith(f" {value}"), out  # 2135 posts, not "2135.00"
     code, out = invoke(events_cli.app, "agreement", str(eid), "XY-2025-900001", "--user", "hejin", "--db", db)
     assert code == 0 and "已记为活动" in out
     code, out = invoke(events_cli.app, "secondment", "--person", "孙博士", "--unit", "河津命令行铝业有限公司",
@@ -75,7 +75,7 @@ def test_a_job_fair_from_the_command_line(db: str) -> None:
     assert code == 0, out
     code, out = invoke(events_cli.app, "list", "--region", "河津市", "--db", db, "--json")
     [row] = json.loads(out)
-    assert (row["positions"], row["intent_people"]) == ("2135.00", "148.00")
+    assert (row["positions"], row["intent_people"]) == (2135, 148)  # counts as numbers, as people count them
     code, out = invoke(events_cli.contact_app, "add", "--date", "2025-03-20", "--channel", "电话",
                        "--summary", "回访招聘会企业", "--to", "河津命令行铝业有限公司", "--user", "hejin", "--db", db)
     assert code == 0, out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -53,6 +54,17 @@ def run(work: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
+def _number(value: Decimal | None) -> int | str | None:
+    """An outcome as people count it: 120 posts, not "120.00"; a sum of money keeps its fen ("1200.50")."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else f"{value.normalize():f}"
+
+
+def _shown(value: int | str | None) -> str:
+    return "" if value is None else str(value)
+
+
 @app.command("add")
 def event_add(
     name: Annotated[str, typer.Argument(help="活动名称")],
@@ -93,7 +105,7 @@ def event_outcome(
     def work() -> dict[str, Any]:
         with _session(db) as s:
             row = service.record_outcome(s, cli_viewer(s, user, as_), event_id, metric=metric, value=value, note=note)
-            return {"event_id": row.event_id, "metric": row.metric, "value": str(row.value)}
+            return {"event_id": row.event_id, "metric": row.metric, "value": _number(row.value)}
     out = run(work)
     _say(out, as_json, f"活动 {out['event_id']} 成效已登记：{OutcomeMetric(out['metric']).label} {out['value']}")
 
@@ -163,8 +175,8 @@ def event_list(
                 outcomes = {o.metric: o.value for o in service.outcomes_of(s, e.id)}
                 rows.append({"id": e.id, "name": e.name, "kind": EventKind(e.kind).label,
                              "starts_on": e.starts_on.isoformat(),
-                             "positions": str(outcomes.get("positions", "")),
-                             "intent_people": str(outcomes.get("intent_people", ""))})
+                             "positions": _number(outcomes.get("positions")),
+                             "intent_people": _number(outcomes.get("intent_people"))})
             return rows
     rows = run(work)
     if as_json:
@@ -172,7 +184,8 @@ def event_list(
         return
     table = Table("编号", "活动", "类别", "日期", "岗位", "达成意向")
     for r in rows:
-        table.add_row(str(r["id"]), r["name"], r["kind"], r["starts_on"], r["positions"], r["intent_people"])
+        table.add_row(str(r["id"]), r["name"], r["kind"], r["starts_on"], _shown(r["positions"]),
+                      _shown(r["intent_people"]))
     console.print(table)
 
 
