@@ -133,6 +133,11 @@ def test_county_office_runs_the_loop_with_page_forms(
     late = {m["title"]: m for m in office.get(f"/api/projects/{project_id}/milestones").json()}["设备进场"]
     assert late["due_on"] == LATER.isoformat() and late["original_due_on"] == LATE.isoformat()
     assert late["slip_count"] == 1
+    # the project's page keeps the meeting's decision (调度记录): when, which meeting, what was decided, new date
+    record = page.text[page.text.index('id="decisions"'):page.text.index('id="funds"')]
+    for said in (TODAY.isoformat(), "再生铝项目调度会（县级，王副市长主持）", "设备进场", "协调设备厂家加快供货",
+                 LATER.isoformat()):
+        assert said in record, said
 
     # The milestone is reached: the project moves to 已开工.
     page = form_post(office, f"/projects/milestones/{late['id']}/complete",

@@ -29,6 +29,7 @@ from xiaodi.demands.service import IllegalTransition
 from xiaodi.directory.models import RegionLevel
 from xiaodi.projects.models import (
     DispatchItem,
+    DispatchMeeting,
     Milestone,
     MilestoneState,
     Project,
@@ -207,6 +208,37 @@ def _reschedule(session: Session, ms: Milestone, d: Decision, *, held_on: dt.dat
     audit.record(session, actor=actor, action="reschedule", obj=ms, before=before,
                  reason=f"{held_on:%Y-%m-%d} 调度会：{d.decision}")
     return slipped and ms.slip_count >= ESCALATE_AFTER_SLIPS
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision of a 调度会 as a project's page lists it (调度记录): when, which meeting, about which milestone,
+    what was decided, the new deadline and whether it went one level up."""
+
+    held_on: dt.date
+    meeting: str
+    level: str
+    chaired_by: str | None
+    milestone: str | None
+    decision: str
+    new_due_on: dt.date | None
+    escalated_to: str
+
+
+def decisions_on_project(session: Session, project_id: int) -> list[DecisionRecord]:
+    """The 调度会 decisions on a project and its milestones, newest first: the project's page said only "顺延 1",
+    and what was decided, by whom and when could be read nowhere but in the Word briefing."""
+    rows = session.execute(
+        select(DispatchItem, DispatchMeeting, Milestone.title)
+        .join(DispatchMeeting, DispatchMeeting.id == DispatchItem.meeting_id)
+        .outerjoin(Milestone, Milestone.id == DispatchItem.milestone_id)
+        .where((DispatchItem.project_id == project_id) | (Milestone.project_id == project_id))
+        .order_by(DispatchMeeting.held_on.desc(), DispatchItem.id.desc())
+    ).all()
+    return [DecisionRecord(held_on=m.held_on, meeting=m.title or "调度会", level=level_label(m.level),
+                           chaired_by=m.chaired_by, milestone=title, decision=item.decision,
+                           new_due_on=item.new_due_on, escalated_to=level_label(item.escalated_to_level))
+            for item, m, title in rows]
 
 
 def resolve_items(session: Session, *, milestone_id: int, resolved_on: dt.date) -> int:

@@ -29,7 +29,7 @@ from xiaodi.dispatch import meetings
 from xiaodi.projects import actions, service
 from xiaodi.projects.access import may_manage, may_manage_project, require_office
 from xiaodi.projects.access import readable as project_scope
-from xiaodi.projects.dispatch import AT_RISK_DAYS, Decision, level_label
+from xiaodi.projects.dispatch import AT_RISK_DAYS, Decision, decisions_on_project, level_label
 from xiaodi.projects.models import (
     Agreement,
     AgreementKind,
@@ -118,6 +118,7 @@ def project_extras(session: Session, viewer: Viewer, project: Project) -> dict[s
     return {
         "links": loop_links(session, viewer, agreement=agreement),
         "stage_changes": service.stage_history(session, project_id=project.id),
+        "decisions": decisions_on_project(session, project.id),
         "milestones": milestones,
         "overdue": {m.id for m in milestones if m.is_overdue(today)},
         "overdue_milestones": [m for m in milestones if m.is_overdue(today)],
