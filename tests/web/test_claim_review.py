@@ -243,10 +243,14 @@ def test_an_invited_expert_reads_the_claims_and_scores_them(
     ranking = office.get(f"/api/demands/{d}/ranking").json()
     assert ranking[0]["score"] == 82.75 and ranking[0]["reviewers"] == 1
 
-    # an expert of the claimant's own university, invited and declaring no conflict, still recuses
+    # an expert of the claimant's own university, invited and declaring no conflict, still recuses — the office is
+    # told so when it invites, and the expert beside the claim, before typing any score
     colleague = login("colleague")
+    assert "山西大学·专家（colleague）（与山西大学同单位，须回避其方案）" in office.get(f"/demands/{d}").text
     _post(office, f"/demands/{d}/reviewers", {"reviewer_user_id": str(colleague.get("/api/me").json()["id"])})
     _post(colleague, f"/demands/{d}/conflict-declarations", {"has_conflict": "no"})
+    page = colleague.get(f"/demands/{d}").text
+    assert "您与揭榜单位“山西大学”属同一单位，应当回避" in page and f"/claims/{cid}/scores" not in page
     r = colleague.post(f"/api/demands/{d}/claims/{cid}/scores", json={"scores": dict(SCORES)},
                        headers={"X-CSRF-Token": csrf_for(colleague)})
     assert r.status_code == 403 and "应当回避" in r.json()["detail"]

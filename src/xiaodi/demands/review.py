@@ -138,9 +138,15 @@ def review_context(session: Session, viewer: Viewer, demand: Demand, visible: li
     final = {r.claim_id: r for r in claims.ranking(session, demand_id=demand.id, stage=ReviewStage.FINAL)
              if r.claim_id in seen}
     invited = claims.invitations_of(session, demand_id=demand.id) if decide else []
+    experts = claims.expert_accounts(session) if decide else []
+    # who belongs to a claimant recuses from scoring it: said on the invitation and beside the claim itself
+    recuse = claims.recusals(session, visible, [uid for uid, _ in experts])
+    own = claims.recusals(session, visible, [viewer.user_id]).get(viewer.user_id, []) if viewer.user_id else []
     return {"review": {
         "invited": invited, "reviewer_names": _names(session, [i.reviewer_user_id for i in invited]),
-        "experts": claims.expert_accounts(session) if decide else [],
+        "experts": [(uid, name + (f"（与{'、'.join(recuse[uid])}同单位，须回避其方案）" if recuse.get(uid) else ""))
+                    for uid, name in experts],
+        "recused": set(own),
         "may_decide": decide, "may_score": can_score and declared is not None and not declared.has_conflict,
         "must_declare": can_score and declared is None, "conflicted": declared is not None and declared.has_conflict,
         "criteria": claims.criteria_for(session, demand_id=demand.id), "ranked": ranked, "final": final,
