@@ -89,7 +89,12 @@ def test_score_publish_see_appeal_answer(login: Callable[[str], TestClient], wor
     assert doc.paragraphs[0].text == "山西省运城市省校合作工作简报" and len(doc.inline_shapes) >= 1
     ranking = next(t for t in doc.tables if t.rows[0].cells[0].text == "排名")
     assert ranking.rows[1].cells[1].text == "山西省运城市河津市"
-    assert "工作简报（Word）" in office.get("/figures?region=140800").text
+    # the page headed 全部时间 briefs this year (a briefing compares a period with the one before) and says so
+    year = local_today().year
+    all_time = office.get("/figures?region=140800").text
+    assert f'href="/figures/briefing.docx?region=140800&amp;year={year}">{year}年工作简报（Word）' in all_time
+    dated = office.get("/figures?region=140800&year=2024").text
+    assert 'href="/figures/briefing.docx?region=140800&amp;year=2024">工作简报（Word）' in dated
 
 
 def test_bad_sets_are_refused_with_nothing_written(login: Callable[[str], TestClient], world: World,
