@@ -196,6 +196,9 @@ def test_only_the_right_parties_take_each_step(session: Session, world: World, o
     with pytest.raises(Forbidden):  # a university that can see it cannot close it
         transition(session, actor=official, demand_id=demand.id, step="close", reason="x",
                    viewer=world.named_uni_viewer())
+    with pytest.raises(Forbidden):  # nor learn, with a stale version, that someone changed it (409 came first)
+        transition(session, actor=official, demand_id=demand.id, step="close", reason="x", expected_version=1,
+                   viewer=world.named_uni_viewer())
     with pytest.raises(Forbidden):  # the first claim moves it to 已揭榜, nobody does that by hand
         transition(session, actor=official, demand_id=demand.id, step="claim", viewer=world.office_viewer(session))
     with pytest.raises(Forbidden):  # an office of another county is not this demand's office

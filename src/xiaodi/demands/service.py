@@ -143,14 +143,14 @@ def _move(
     step = TRANSITIONS.get(step_name)
     if step is None:
         raise ValidationFailed(f"没有“{step_name}”这一步，可选：{'、'.join(TRANSITIONS)}")
+    if not roles_of(demand, viewer) & step.by:  # first: who may not act learns nothing of versions or states
+        raise Forbidden(f"您无权对需求“{demand.title}”执行“{step.label}”")
     check_version(demand, expected_version, f"需求“{demand.title}”")
     if demand.state not in step.sources:
         allowed = "、".join(state_label(s) for s in sorted(step.sources))
         raise IllegalTransition(
             f"需求“{demand.title}”当前状态为“{state_label(demand.state)}”，不能{step.label}（只有{allowed}的需求可以）"
         )
-    if not roles_of(demand, viewer) & step.by:
-        raise Forbidden(f"您无权对需求“{demand.title}”执行“{step.label}”")
     reason = (reason or "").strip() or None
     if step.reason_required and not reason:
         raise ValidationFailed(f"{step.label}需求必须说明原因")
