@@ -18,6 +18,7 @@ from xiaodi.accounts import service as accounts
 from xiaodi.accounts.models import Role
 from xiaodi.core.audit import Actor
 from xiaodi.core.db import make_engine, transaction
+from xiaodi.demands import service as demands
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.directory.service import create_organisation
 from xiaodi.events import cli as events_cli
@@ -47,6 +48,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             parties=[projects.PartySpec(organisation_id=ent.id, name=ent.name, role="party_a"),
                      projects.PartySpec(organisation_id=uni.id, name=uni.name, role="party_b")])
         p = projects.create_project(s, actor=ACTOR, name="命令行中试线", region_id=hejin.id, enterprise_id=ent.id)
+        demands.create_demand(s, actor=ACTOR, owner_id=ent.id, title="铝灰资源化", kind="technology",
+                              code="XQ-2025-900001")
         projects.add_milestone(s, actor=ACTOR, project_id=p.id, title="设备进场", due_on=dt.date(2025, 4, 3))
         accounts.create_user(s, actor=ACTOR, username="hejin", display_name="王敏", password="Xiaodi2025cli!",
                              role=Role.COUNTY_OFFICE, region_id=hejin.id)
@@ -77,7 +80,8 @@ def test_a_job_fair_from_the_command_line(db: str) -> None:
     [row] = json.loads(out)
     assert (row["positions"], row["intent_people"]) == (2135, 148)  # counts as numbers, as people count them
     code, out = invoke(events_cli.contact_app, "add", "--date", "2025-03-20", "--channel", "电话",
-                       "--summary", "回访招聘会企业", "--to", "河津命令行铝业有限公司", "--user", "hejin", "--db", db)
+                       "--summary", "回访招聘会企业", "--to", "河津命令行铝业有限公司", "--user", "hejin", "--db", db,
+                       "--demand", "XQ-2025-900001")  # the demand by the 需求编号 the lists show
     assert code == 0, out
     code, out = invoke(events_cli.contact_app, "counts", "--db", db, "--json")
     assert json.loads(out) == [{"region": "河津市", "month": "2025-03", "count": 1}]

@@ -1,6 +1,6 @@
 """A county's report states talents brought in, interns, events, posts and contacts (引进人才、接收实习实训大学生、
-举办活动、提供岗位、培训人次、对接次数): the reconciliation puts each beside what the talent and events areas hold for the same
-region and period, and lists the card holders, which only the ledger counts."""
+举办活动、提供岗位、培训人次、对接次数): the reconciliation puts each beside what the talent and events areas hold
+for the same region and period, and lists the card holders, which only the ledger counts."""
 
 from __future__ import annotations
 

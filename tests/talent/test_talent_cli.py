@@ -4,6 +4,7 @@ gets one Chinese line and exit code 2 — the same refusals as on the pages and 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from xiaodi.core.db import make_engine, transaction
 from xiaodi.core.migrate import upgrade
 from xiaodi.directory.models import Organisation, OrgKind, Region, RegionLevel
 from xiaodi.talent.cli import app
+from xiaodi.talent.internships import offer_post
 
 from .conftest import ACTOR, build_talent_world
 
@@ -49,7 +51,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str
                                  "hejin": {"role": Role.COUNTY_OFFICE, "region_id": tw.hejin.id}}.items():
             accounts.create_user(session, actor=ACTOR, username=username, display_name=username, password=PASSWORD,
                                  **kwargs)  # type: ignore[arg-type]
-        ids = {"talent": tw.talent.id, "settle": tw.settle_id, "school": tw.school_id}
+        post = offer_post(session, tw.office, title="质检实习", host_org_id=tw.employer.id, places=3,
+                          starts_on=dt.date(2026, 7, 1), ends_on=dt.date(2026, 7, 10))
+        ids = {"talent": tw.talent.id, "settle": tw.settle_id, "school": tw.school_id, "post": post.id}
     eng.dispose()
     yield url, ids
 
@@ -84,3 +88,15 @@ def test_card_and_one_stop_from_the_command_line(db: tuple[str, dict[str, int]])
     assert code == 0 and "已办结" in out and "办理中" in out
     code, out = run(url, "register", "--name", "错号", "--region", "河津市", "--id-number", "110105194912310021")
     assert code == 2 and "校验位" in out
+
+
+def test_a_student_is_placed_at_a_university_named_as_people_name_it(db: tuple[str, dict[str, int]]) -> None:
+    """--university takes the school's name (the lists show no unit numbers); a second placement is refused."""
+    url, ids = db
+    place = ("place", str(ids["post"]), "--user", "hejin", "--student")
+    code, out = run(url, *place, "张同学", "--university", "山西大学")
+    assert code == 0 and "已安排 张同学：10 天" in out, out
+    code, out = run(url, *place, "张同学", "--university", "山西大学")
+    assert code == 2 and "不能重复安排" in out
+    code, out = run(url, *place, "李同学", "--university", "山西大")
+    assert code == 2 and "未找到" in out

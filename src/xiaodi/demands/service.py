@@ -105,6 +105,20 @@ DEMAND_FIELDS = frozenset({
 })  # fmt: skip
 
 
+def demand_ref(session: Session, text: str | None) -> int | None:
+    """A demand as people name it (对应需求、相关需求): the 需求编号 every list and page shows (XQ-2026-000001), or
+    the record's number; empty is none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and 1 <= int(text) < 2**31:
+        return int(text)
+    found = session.scalar(select(Demand.id).where(Demand.code == text))
+    if found is None:
+        raise ValidationFailed(f"未找到需求编号“{text[:40]}”")
+    return int(found)
+
+
 def state_label(state: str) -> str:
     return DemandState(state).label
 

@@ -299,13 +299,13 @@ def organisations_of_reviewers(session: Session, user_ids: Sequence[int]) -> dic
     found: dict[int, set[int]] = {uid: set() for uid in user_ids}
     if not user_ids:
         return found
-    for uid, oid in session.execute(select(Membership.user_id, Membership.organisation_id).where(
-            Membership.user_id.in_(user_ids), Membership.retired_at.is_(None),
-            Membership.organisation_id.is_not(None))):
-        found[uid].add(oid)
-    for uid, oid in session.execute(select(User.id, Person.organisation_id).join(Person, User.person_id == Person.id)
-                                    .where(User.id.in_(user_ids), Person.organisation_id.is_not(None))):
-        found[uid].add(oid)
+    rows = [*session.execute(select(Membership.user_id, Membership.organisation_id).where(
+                Membership.user_id.in_(user_ids), Membership.retired_at.is_(None))),
+            *session.execute(select(User.id, Person.organisation_id).join(Person, User.person_id == Person.id)
+                             .where(User.id.in_(user_ids)))]
+    for uid, oid in rows:
+        if oid is not None:
+            found[uid].add(oid)
     return found
 
 

@@ -23,6 +23,7 @@ from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, cli_
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed, XiaodiError
+from xiaodi.demands.service import demand_ref
 from xiaodi.events import access, forms, service
 from xiaodi.events.models import ContactChannel, Event, EventKind, OutcomeMetric
 
@@ -197,7 +198,7 @@ def contact_add(
     from_org: Annotated[str | None, typer.Option("--from", help="发起单位")] = None,
     to_org: Annotated[str | None, typer.Option("--to", help="对接单位")] = None,
     university: Annotated[str | None, typer.Option("--university", help="对接高校")] = None,
-    demand: Annotated[int | None, typer.Option("--demand", help="相关需求编号", min=1, max=2**31 - 1)] = None,
+    demand: Annotated[str | None, typer.Option("--demand", help="相关需求编号（如 XQ-2026-000001）")] = None,
     region: Annotated[str | None, typer.Option("--region", help="所在地区")] = None,
     follow_up: Annotated[str | None, typer.Option("--next", help="下一步")] = None,
     user: UserOption = None, db: DbOption = None, as_: AsOption = None, as_json: JsonOption = False,
@@ -210,7 +211,7 @@ def contact_add(
                 s, viewer, contacted_on=parse_day(contacted_on, "对接日期"), channel=channel, summary=summary,
                 from_org_id=forms.org(s, viewer, from_org, "发起单位"),
                 to_org_id=forms.org(s, viewer, to_org, "对接单位"),
-                university_id=forms.org(s, viewer, university, "对接高校"), demand_id=demand,
+                university_id=forms.org(s, viewer, university, "对接高校"), demand_id=demand_ref(s, demand),
                 region_id=forms.region(s, viewer, region), follow_up=follow_up)
             return {"id": row.id}
     out = run(work)

@@ -20,8 +20,9 @@ from xiaodi.core.days import required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.models import to_jsonable
+from xiaodi.demands.service import demand_ref
 from xiaodi.directory.service import resolve_organisation, resolve_region
-from xiaodi.intents import access, forms, service
+from xiaodi.intents import access, service
 from xiaodi.intents.figures import intent_figures
 from xiaodi.intents.models import Intent, IntentState
 from xiaodi.projects.models import Agreement
@@ -59,7 +60,7 @@ def add(
             session, viewer, topic=topic, enterprise_id=resolve_organisation(session, enterprise).id,
             university_id=resolve_organisation(session, university).id, agreed_on=required_day(agreed_on, "达成日期"),
             region_id=resolve_region(session, region).id if region else None, event_id=event_id,
-            demand_id=forms.demand_ref(session, demand_code), source=source)
+            demand_id=demand_ref(session, demand_code), source=source)
         if as_json:
             typer.echo(json.dumps({"id": intent.id, "code": intent.code, "state": str(intent.state)},
                                   ensure_ascii=False))

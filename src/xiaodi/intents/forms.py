@@ -20,24 +20,6 @@ def record_id(text: str | None, label: str) -> int | None:
     return number
 
 
-def demand_ref(session: Session, text: str | None) -> int | None:
-    """对应需求: the 需求编号 every list and page shows (XQ-2026-000001), or the record's number; empty is none."""
-    from sqlalchemy import select
-
-    from xiaodi.demands.models import Demand
-
-    text = (text or "").strip()
-    if not text:
-        return None
-    number = plain_int(text, low=1, high=2_147_483_647)
-    if number is not None:
-        return number
-    found = session.scalar(select(Demand.id).where(Demand.code == text))
-    if found is None:
-        raise ValidationFailed(f"未找到需求编号“{text[:40]}”")
-    return int(found)
-
-
 def organisation(session: Session, viewer: Viewer, name: str | None, label: str) -> int:
     """An organisation of the directory by its name (or alias); a Chinese error with suggestions otherwise."""
     from xiaodi.projects.actions import organisation_id

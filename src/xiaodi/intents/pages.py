@@ -18,6 +18,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.core.days import parse_day
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.demands.models import Demand
+from xiaodi.demands.service import demand_ref
 from xiaodi.directory.access import openable_organisations
 from xiaodi.events.models import Event
 from xiaodi.intents import access, forms, service
@@ -130,7 +131,7 @@ def intent_create(
                 enterprise_id=forms.organisation(session, viewer, enterprise, "企业（单位）"),
                 university_id=forms.organisation(session, viewer, university, "高校（院所）"), agreed_on=day,
                 region_id=forms.region(session, viewer, region), event_id=forms.record_id(event_id, "活动"),
-                demand_id=forms.demand_ref(session, demand_id), source=source, note=note)
+                demand_id=demand_ref(session, demand_id), source=source, note=note)
     except XiaodiError as exc:
         if exc.status in (401, 403):
             raise

@@ -24,7 +24,7 @@ from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
-from xiaodi.directory.service import regions_named
+from xiaodi.directory.service import regions_named, resolve_organisation
 from xiaodi.talent import figures, internships, service
 from xiaodi.talent.models import ApplicationState, CardState, StepState
 
@@ -253,10 +253,12 @@ def totals_cmd(period: Annotated[str | None, typer.Option("--period", help="期�
 
 @app.command("place")
 def place_cmd(post_id: IdArg, student: Annotated[str, typer.Option("--student")],
-              university_id: Annotated[int, typer.Option("--university", min=1)],
+              university: Annotated[str, typer.Option("--university", help="高校名称（或单位编号）")],
               user: UserOption = None, db: DbOption = None) -> None:
     """安排学生到实习岗位。"""
     with _errors(), transaction(engine_for(db)) as session:
+        university_id = int(university) if university.isascii() and university.isdigit() else \
+            resolve_organisation(session, university).id
         i = internships.place_student(session, cli_viewer(session, user), post_id=post_id, student_name=student,
                                       university_id=university_id)
         typer.echo(f"已安排 {i.student_name}：{i.days} 天，实习补贴 {i.subsidy_amount or 0} 元")
