@@ -98,3 +98,18 @@ def test_a_restored_backup_gives_the_same_ledger_and_figures(urls: tuple[str, st
     assert twice.exit_code != 0 and "已存在" in str(twice.exception)  # never over an older backup
     live.dispose()
     restored.dispose()
+
+
+def test_a_file_that_is_no_backup_is_refused_before_anything_is_written(urls: tuple[str, str],
+                                                                      tmp_path: Path) -> None:
+    """A Word briefing chosen by mistake: said in Chinese, and no empty database file is left behind."""
+    from xiaodi.core.backup import restore
+    from xiaodi.core.errors import ValidationFailed
+
+    briefing = tmp_path / "简报.docx"
+    briefing.write_bytes(b"PK\x03\x04 not a backup")
+    target = urls[1]
+    with pytest.raises(ValidationFailed, match=r"不是.*备份"):
+        restore(briefing, target)
+    if target.startswith("sqlite"):
+        assert not Path(make_url(target).database or "").exists()

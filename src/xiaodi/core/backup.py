@@ -43,6 +43,7 @@ def restore(source: Path, url: str) -> None:
     if not source.is_file():
         raise ValidationFailed(f"找不到备份文件 {source}")
     parsed = make_url(normalise_url(url))
+    _check_is_backup(source, parsed.get_backend_name())  # before the target is opened (SQLite would create it)
     engine = make_engine(url)
     try:
         if inspect(engine).get_table_names():
@@ -53,6 +54,21 @@ def restore(source: Path, url: str) -> None:
         _sqlite_backup(source, _sqlite_path(parsed))
     else:
         _run(["pg_restore", "--no-owner", "--exit-on-error", *_pg_args(parsed), str(source)], parsed)
+
+
+# How a backup of each kind begins: SQLite's database header, pg_dump's custom archive.
+BACKUP_MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
+
+
+def _check_is_backup(source: Path, backend: str) -> None:
+    """Refuse a file that is no backup of this kind (a Word briefing chosen by mistake) before anything is written:
+    it failed in the middle, in English, and left an empty database file behind."""
+    magic = BACKUP_MAGIC.get(backend)
+    with source.open("rb") as f:
+        head = f.read(len(magic)) if magic else b""
+    if magic and head != magic:
+        kind = "SQLite 数据库备份" if backend == "sqlite" else "pg_dump 备份（-Fc）"
+        raise ValidationFailed(f"{source} 不是{kind}文件，请选择 xiaodi db backup 生成的备份")
 
 
 def _sqlite_path(url: URL) -> Path:
