@@ -159,6 +159,8 @@ def test_the_office_runs_the_loop_from_the_command_line(ledger: tuple[Engine, st
     assert [(s["to"], s["actor"]) for s in shown["stages"]][-2:] == [("started", OFFICIAL), ("landed", OFFICIAL)]
     table = run(eng, "project", "show", code)
     assert "设备进场" in table and "到位资金 100万元" in table and "更正第" in table
+    assert "已被更正，不计入合计" in table  # the 120万元 the correction replaced, so the rows add up to the total
+    assert "阶段变更" in table and "已开工 → 已落地" in table  # as the help promises, not only in --json
     assert code in [p["code"] for p in run(eng, "project", "list", "--stage", "已落地", "--json")]
     with transaction(eng) as session:  # who did it is in the audit trail
         actors = set(session.scalars(select(AuditEntry.actor).where(AuditEntry.entity == "agreement")))

@@ -397,11 +397,21 @@ def project_show_cmd(code: ProjectArg, as_json: JsonOption = False, db: DbOption
         table.add_row(str(m["id"]), m["title"], str(m["due_on"]), str(m["original_due_on"]), str(m["slip_count"]),
                       f"已完成 {m['done_on']}" if m["state"] == "done" else "待完成", str(m["version"]))
     console.print(table)
+    # a corrected record is marked, so that the rows the total counts are the ones not marked (the two
+    # used to add up to more than the title's total with nothing saying why)
+    superseded = {f["corrects_id"] for f in data["funds"] if f["corrects_id"]}
     funds = Table("编号", "到位日期", "金额", "说明", title=f"到位资金 {format_yuan(data['funds_in_place'])}")
     for f in data["funds"]:
-        note = (f"更正第 {f['corrects_id']} 号 " if f["corrects_id"] else "") + (f["note"] or "")
+        note = ("（已被更正，不计入合计）" if f["id"] in superseded else "") + \
+            (f"更正第 {f['corrects_id']} 号 " if f["corrects_id"] else "") + (f["note"] or "")
         funds.add_row(str(f["id"]), str(f["arrived_on"]), format_yuan(f["amount"]), note)
     console.print(funds)
+    if data["stages"]:
+        stages = Table("日期", "阶段变更", "操作人", "原因", title="阶段变更")
+        for c in data["stages"]:
+            stages.add_row(str(c["reached_on"] or ""), f"{_stage_label(c['from']) if c['from'] else '—'} → "
+                           f"{_stage_label(c['to'])}", c["actor"] or "", c["reason"] or "")
+        console.print(stages)
 
 
 @project_app.command("stage")
