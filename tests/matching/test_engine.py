@@ -113,6 +113,10 @@ def test_engine_round_trips_through_disk(engine: HybridIndex, tokenizer: Tokeniz
     loaded = HybridIndex.load(tmp_path / "idx", tokenizer, use, EngineConfig(background=False))
     assert loaded.dense_ready
     assert [r.id for r in loaded.search("稀土 提取", 3)] == expected
+    # an index saved before the words were cut this way is not current: the service rebuilds it from the ledger
+    assert HybridIndex.tokens_current(tmp_path / "idx")
+    (tmp_path / "idx" / "tokens.json").unlink()
+    assert not HybridIndex.tokens_current(tmp_path / "idx")
 
 
 def test_dense_vectors_are_unit_length(use: USEEncoder) -> None:

@@ -44,6 +44,16 @@ def test_search_mode_adds_sub_tokens(tokenizer: Tokenizer) -> None:
     assert "江西理工大学" in tokens and "大学" in tokens
 
 
+def test_a_long_names_parts_are_its_own_words_not_words_read_across_them() -> None:
+    """A lab's whole name is a domain word; search mode once added every dictionary word inside it, 气化 from
+    大气化学 among them, and the lab answered a 煤气化 demand with "共同关键词：气化"."""
+    lab = "大气边界层物理与大气化学国家重点实验室"
+    tokens = Tokenizer([lab, "煤转化国家重点实验室"]).tokenize(lab)
+    assert lab in tokens and {"大气", "边界层", "化学", "实验室"} <= set(tokens)
+    assert "气化" not in tokens
+    assert "气化" in Tokenizer([lab]).tokenize("煤炭清洁利用与煤气化")  # an ordinary word keeps its parts
+
+
 def test_words_added_later_are_kept_whole(tokenizer: Tokenizer) -> None:
     tokenizer.add_words(["赣锋锂业"])
     assert "赣锋锂业" in tokenizer.tokenize("赣锋锂业提出电池回收需求")

@@ -58,6 +58,10 @@ CHANGE_LOG = 1024  # changes remembered for derived tables (see ``HybridIndex.ch
 NO_RESULTS = "没有找到符合条件的匹配结果。"  # the note of an answer with no candidate (CLI, API, pages)
 
 
+# How documents are cut into words (``text.Tokenizer``); raised when that changes, so saved indexes are rebuilt.
+# 2: a long domain name's parts are its own words, not every dictionary word read across them (气化 in 大气化学).
+TOKENS_VERSION = 2
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One indexed resource (资源记录): display name, kind (成果/专家/平台/高校…), indexed text and context."""
@@ -411,9 +415,20 @@ class HybridIndex:
                      for r in self.records.values())
             (path / "records.jsonl").write_text("\n".join(lines), encoding="utf-8")
             self.lexical.save(path / "lexical")
+            (path / "tokens.json").write_text(json.dumps({"version": TOKENS_VERSION}), encoding="utf-8")
             if self.dense is not None and self.encoder is not None:
                 self.dense.save(path / "dense")
                 (path / "encoder.json").write_text(json.dumps({"name": self.encoder.name}), encoding="utf-8")
+
+    @staticmethod
+    def tokens_current(directory: str | Path) -> bool:
+        """Whether the index in ``directory`` was cut into words the way this version cuts them
+        (``TOKENS_VERSION``); one saved by an older version is rebuilt, or its words and a query's would differ."""
+        saved = Path(directory) / "tokens.json"
+        try:
+            return bool(json.loads(saved.read_text(encoding="utf-8")).get("version") == TOKENS_VERSION)
+        except (OSError, ValueError):
+            return False
 
     @classmethod
     def load(cls, directory: str | Path, tokenizer: Tokenizer | None = None, encoder: Encoder | None = None,

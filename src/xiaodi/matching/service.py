@@ -316,7 +316,7 @@ class MatchService:
                 if self.follow(session, target, loaded):
                     return loaded.index
                 return self.rebuild(session, target)
-            if stamp >= 0:
+            if stamp >= 0 and HybridIndex.tokens_current(self._dir(target)):
                 index = HybridIndex.load(self._dir(target), self.tokenizer(session), self.encoder(), self.config())
                 self._request_encoding(target, index)
                 position, written_at = _read_position(self._dir(target))

@@ -87,6 +87,16 @@ def default_stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
+def _search_parts(engine: jieba.Tokenizer, word: str) -> list[str]:
+    """jieba's search-mode parts of one ordinary word (``cut_for_search``): its dictionary words of two and three
+    characters, 理工大学 → 理工, 大学."""
+    out = []
+    for size in (2, 3):
+        if len(word) > size:
+            out += [word[i:i + size] for i in range(len(word) - size + 1) if engine.FREQ.get(word[i:i + size])]
+    return out
+
+
 class Tokenizer:
     """Chinese tokenizer (分词器): jieba plus a domain dictionary (领域词典) and stopwords.
 
@@ -109,6 +119,7 @@ class Tokenizer:
         self.search_mode = search_mode
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._jieba: jieba.Tokenizer | None = None
+        self._domain_cache: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
     def _engine(self) -> jieba.Tokenizer:
@@ -146,7 +157,33 @@ class Tokenizer:
 
     def _raw_tokens(self, text: str) -> Iterator[str]:
         engine = self._engine()
-        return engine.cut_for_search(text) if self.search_mode else engine.cut(text)
+        if not self.search_mode:
+            return engine.cut(text)
+        return (token for word in engine.cut(text) for token in self._with_parts(engine, word))
+
+    def _with_parts(self, engine: jieba.Tokenizer, word: str) -> list[str]:
+        """A word and, for search, the words it is made of. jieba's search mode adds every dictionary word of two
+        or three characters found anywhere inside a long word; inside a whole name from the domain dictionary that
+        reads across its words (大气边界层物理与大气化学国家重点实验室 gave 气化, and the lab answered 煤气化 with
+        "共同关键词：气化"). A name longer than four characters is split as jieba would split it were it not a
+        word of its own, and each part is searched as an ordinary word."""
+        if len(word) <= 4 or word not in self._domain_set():
+            return [*_search_parts(engine, word), word]
+        dag = engine.get_DAG(word)
+        dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]  # the name itself is not one of its parts
+        route: dict[int, tuple[float, int]] = {}
+        engine.calc(word, dag, route)
+        parts, start = [], 0
+        while start < len(word):
+            end = route[start][1] + 1
+            parts.append(word[start:end])
+            start = end
+        return [token for part in parts for token in self._with_parts(engine, part)] + [word]
+
+    def _domain_set(self) -> frozenset[str]:
+        if len(self._domain_cache) != len(self.domain_words):
+            self._domain_cache = frozenset(self.domain_words)
+        return self._domain_cache
 
     def tokenize(self, text: str, *, normalised: bool = False) -> list[str]:
         """Tokens of ``text``: lower-cased, stopwords and pure punctuation removed, order kept."""
