@@ -158,3 +158,13 @@ def test_a_single_query_in_no_known_place_is_refused(run) -> None:
         run("match", "钢渣", "--place", "火星")
     assert "未找到地区“火星”" in str(refused.value)
     assert run("match", SLAG_DEMAND, "--place", "山西运城", "--target", "achievement").exit_code == 0
+
+
+def test_an_answer_with_no_candidate_says_so_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """The note travels with the answer's warnings too; the console printed it twice (as 提示 and as the result)."""
+    from xiaodi.matching.cli import print_answer
+    from xiaodi.matching.engine import NO_RESULTS
+
+    print_answer({"warnings": [NO_RESULTS], "disciplines": [], "items": []}, "platform")
+    said = capsys.readouterr()
+    assert (said.out + said.err).count(NO_RESULTS) == 1

@@ -99,7 +99,8 @@ def _rebuild_search_index(engine: Engine, bar: Progress) -> int:
 def print_answer(answer: dict[str, Any], target: str, title: str | None = None) -> None:
     """The notes first (a half-built index must be said), then the demand's disciplines and the ranked table."""
     for warning in answer["warnings"]:
-        err_console.print(f"提示：{warning}")
+        if warning != NO_RESULTS:  # said once, below, where the table would be
+            err_console.print(f"提示：{warning}")
     if answer["disciplines"]:
         console.print("需求学科：" + "、".join(f"{d['name']} {d['weight']:.0%}" for d in answer["disciplines"]))
     if not answer["items"]:
