@@ -171,3 +171,17 @@ def test_the_dispatch_meeting_decides_on_a_duty_milestone_from_the_console(ledge
         assert ms is not None and (ms.slip_count, ms.due_on) == (2, today + dt.timedelta(days=12))
     assert isinstance(refused(url, "dispatch", "record", "--region", "河津市", "--decide", "ZR999999,,无此节点"),
                       NotFound)
+
+
+def test_a_fresh_ledger_says_how_base_types_come(tmp_path: Path) -> None:
+    """Right after db init there are no base types: the refusal says how to load them, not 可选： and nothing."""
+    from sqlalchemy.orm import Session
+
+    from xiaodi.core.errors import ValidationFailed
+    from xiaodi.core.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    upgrade(engine)
+    with Session(engine) as s, pytest.raises(ValidationFailed, match="xiaodi base seed-types"):
+        service.type_by_name(s, "大学生实习实训基地")
+    engine.dispose()

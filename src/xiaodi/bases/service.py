@@ -135,6 +135,9 @@ def type_by_name(session: Session, text: str) -> BaseType:
     row = session.scalars(select(BaseType).where((BaseType.name == key) | (BaseType.code == key))).first()
     if row is None:
         options = "、".join(t.name for t in base_types(session, active_only=True))
+        if not options:  # a fresh ledger: say how the types come, not an empty list
+            raise ValidationFailed(f"没有名为“{key}”的基地类型：尚未登记任何基地类型，省级办公室可用 "
+                                   "xiaodi base seed-types 载入实施方案的12类基地，或 xiaodi base type-add 登记")
         raise ValidationFailed(f"没有名为“{key}”的基地类型，可选：{options}")
     return row
 
