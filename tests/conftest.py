@@ -41,6 +41,17 @@ SEEDS = REPO.parent / "shared" / "seeds"
 PG_ADMIN_URL = os.environ.get("XIAODI_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
+def initialised_ledger(path: Path) -> str:
+    """The URL of a new SQLite ledger at ``path`` as ``xiaodi db init`` leaves it (reference data, no accounts)."""
+    from xiaodi.bootstrap import init_database
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    init_database(engine)
+    engine.dispose()
+    return url
+
+
 def pytest_report_header() -> str:
     return f"xiaodi test database: {os.environ.get('XIAODI_TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import initialised_ledger
 from xiaodi.cli import app
 
 runner = CliRunner()
@@ -14,14 +15,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from xiaodi.bootstrap import init_database
-    from xiaodi.core.db import make_engine
-
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('cli')) / 'cli.db'}"
-    engine = make_engine(url)
-    init_database(engine)
-    engine.dispose()
-    return url
+    return initialised_ledger(Path(tmp_path_factory.mktemp("cli")) / "cli.db")
 
 
 def test_user_commands(db: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.conftest import initialised_ledger
 from xiaodi.cli import app
 
 runner = CliRunner()
@@ -27,13 +28,7 @@ COMMANDS = [  # each with --user, as an operator would type it
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from xiaodi.bootstrap import init_database
-    from xiaodi.core.db import make_engine
-
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('cli')) / 'cli.db'}"
-    engine = make_engine(url)
-    init_database(engine)
-    engine.dispose()
+    url = initialised_ledger(Path(tmp_path_factory.mktemp("cli")) / "cli.db")
     r = runner.invoke(app, ["user", "add", "wangmin", "--role", "county_office", "--region", "河津市",
                             "--name", "王敏", "--db", url])
     assert r.exit_code == 0, r.output

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from tests.conftest import initialised_ledger
 from xiaodi.accounts import service
 from xiaodi.accounts.models import Role
 from xiaodi.core.audit import Actor
@@ -110,14 +111,7 @@ def test_the_common_password_list_is_a_short_data_file() -> None:
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    from xiaodi.bootstrap import init_database
-    from xiaodi.core.db import make_engine
-
-    url = f"sqlite:///{tmp_path / 'acc.db'}"
-    engine = make_engine(url)
-    init_database(engine)
-    engine.dispose()
-    return url
+    return initialised_ledger(tmp_path / "acc.db")
 
 
 def test_the_console_prints_a_token_on_one_line_and_unlocks_an_administrator(db: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from tests.conftest import initialised_ledger
 from xiaodi.cli import app
 
 runner = CliRunner()
@@ -16,13 +17,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:
-    from xiaodi.bootstrap import init_database
-    from xiaodi.core.db import make_engine
-
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    engine = make_engine(url)
-    init_database(engine)
-    engine.dispose()
+    url = initialised_ledger(tmp_path / "fresh.db")
     for name, role, region in (("shanxi", "province_office", "山西省"), ("hejin", "county_office", "河津市")):
         added = runner.invoke(app, ["user", "add", name, "--role", role, "--region", region, "--db", url])
         assert added.exit_code == 0, added.output
