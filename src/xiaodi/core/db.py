@@ -73,13 +73,25 @@ def engine_of(source: Session | Engine | Connection) -> Engine:
     return bind if isinstance(bind, Engine) else bind.engine
 
 
+READS_FIRST = "xiaodi_reads_first"  # session.info: the unit of work reads before it may wait for the write lock
+
+
+def read_first(session: Session) -> None:
+    """Mark ``session`` as a unit of work that must act on what it reads before it may wait for the write lock
+    (``web.deps.reads_first``): it flushes nothing, and a side write (``become_writer``) does not make it the
+    writer — it is dropped with the read when ``write_after_reading`` begins the writing."""
+    session.autoflush = False
+    session.info[READS_FIRST] = True
+
+
 def write_after_reading(session: Session) -> None:
     """End ``session``'s reading transaction and make its next one a writer's (``begin_write``), for a unit of work
     that must act on what it read before it may wait for the write lock: on SQLite a deferred transaction that has
     read cannot become the writer once another connection has committed since (its snapshot is stale), so the read
     is rolled back — it wrote nothing; whatever it left unflushed (an API token's last-use stamp) is dropped — and
     the objects it loaded are read again. On PostgreSQL, or on a caller's connection (a test's), nothing changes."""
-    session.autoflush = True  # off while reading (``web.deps.reads_first``), on for the writing
+    session.autoflush = True  # off while reading (``read_first``), on for the writing
+    session.info.pop(READS_FIRST, None)
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return
@@ -94,7 +106,10 @@ def become_writer(session: Session) -> None:
     is locked" at once, without waiting (two people opening their messages at the same moment got a 500). So a
     reader with nothing pending ends its read (it wrote nothing; the objects it loaded are read again) and begins
     again as the writer, which waits for the lock. A session that already writes, holds changes or a savepoint,
-    or runs on a caller's connection (a test's), and PostgreSQL, are left as they are."""
+    or runs on a caller's connection (a test's), and PostgreSQL, are left as they are; so is one that reads first
+    (``read_first``: stopping a job that holds the lock must not wait for it)."""
+    if session.info.get(READS_FIRST):
+        return
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return

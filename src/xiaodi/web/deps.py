@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from xiaodi.accounts.models import User
 from xiaodi.accounts.scope import ANONYMOUS, Viewer, viewer_for
-from xiaodi.core.db import begin_write
+from xiaodi.core.db import begin_write, read_first
 from xiaodi.core.errors import Forbidden, XiaodiError
 from xiaodi.core.models import utcnow
 
@@ -57,7 +57,7 @@ def get_session(request: Request) -> Iterator[Session]:
     first_reads = getattr(request.scope.get("endpoint"), READS_FIRST, False)
     with request.app.state.session_factory() as session:
         if first_reads:
-            session.autoflush = False
+            read_first(session)
         elif request.method not in READ_METHODS:
             begin_write(session)
         try:
