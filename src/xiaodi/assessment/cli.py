@@ -24,6 +24,7 @@ from xiaodi.cli_options import (
     AsOption,
     DbOption,
     JsonOption,
+    UserOption,
     cli_console,
     cli_viewer,
     engine_for,
@@ -38,8 +39,6 @@ app = typer.Typer(name="assessment", help="专项考核：指标体系、考核�
                   no_args_is_help=True)
 console = cli_console()
 
-UserOption = Annotated[str | None, typer.Option(
-    "--user", help="以该平台账号的角色和范围操作（用户名）；不填则为控制台管理员")]
 PeriodArg = Annotated[int, typer.Argument(min=1, help="考核周期编号")]
 RegionOption = Annotated[str | None, typer.Option("--region", help="被考核的县（市、区），名称或代码")]
 UnitOption = Annotated[str | None, typer.Option("--unit", help="被考核的牵头单位名称")]

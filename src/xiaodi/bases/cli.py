@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from xiaodi.accounts.scope import Viewer
 from xiaodi.bases import access, figures, service
 from xiaodi.bases.models import ActivityKind, BaseState, DutyState, ProgrammeBase, ReviewResult
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, cli_viewer, engine_for
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, UserOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import NotFound, ValidationFailed
@@ -37,7 +37,6 @@ app.add_typer(pairing_app)
 console = cli_console()
 T = TypeVar("T")
 
-UserOption = Annotated[str | None, typer.Option("--user", help="以该账号的身份办理（按其角色和地区校验）")]
 BaseArg = Annotated[str, typer.Argument(help="基地编号或基地名称")]
 RegionOption = Annotated[str | None, typer.Option("--region", help="行政区名称，如 河津市")]
 

@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from xiaodi.assessment.cli import UserOption
 from xiaodi.briefing import document
-from xiaodi.cli_options import AsOption, DbOption, cli_console, cli_viewer, engine_for, output_file
+from xiaodi.cli_options import AsOption, DbOption, UserOption, cli_console, cli_viewer, engine_for, output_file
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed

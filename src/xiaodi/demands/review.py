@@ -144,9 +144,9 @@ def review_context(session: Session, viewer: Viewer, demand: Demand, visible: li
     own = claims.recusals(session, visible, [viewer.user_id]).get(viewer.user_id, []) if viewer.user_id else []
     return {"review": {
         "invited": invited, "reviewer_names": _names(session, [i.reviewer_user_id for i in invited]),
-        "experts": [(uid, name + (f"（与{'、'.join(recuse[uid])}同单位，须回避其方案）" if recuse.get(uid) else ""))
-                    for uid, name in experts],
-        "recused": set(own),
+        "experts": [(uid, name + (f"（与{'、'.join(c.claimant.name for c in recuse[uid])}同单位，须回避其方案）"
+                                  if recuse.get(uid) else "")) for uid, name in experts],
+        "recused": {c.id for c in own},
         "may_decide": decide, "may_score": can_score and declared is not None and not declared.has_conflict,
         "must_declare": can_score and declared is None, "conflicted": declared is not None and declared.has_conflict,
         "criteria": claims.criteria_for(session, demand_id=demand.id), "ranked": ranked, "final": final,

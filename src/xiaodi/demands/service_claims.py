@@ -309,13 +309,12 @@ def organisations_of_reviewers(session: Session, user_ids: Sequence[int]) -> dic
     return found
 
 
-def recusals(session: Session, claims_on_demand: Sequence[Claim], user_ids: Sequence[int]) -> dict[int, list[str]]:
-    """For each reviewer, the claimants they must not score because they belong to them (回避, the rule of
+def recusals(session: Session, claims_on_demand: Sequence[Claim], user_ids: Sequence[int]) -> dict[int, list[Claim]]:
+    """For each reviewer, the claims they must not score because they belong to the claimant (回避, the rule of
     ``_check_no_conflict``): said when they are invited and beside the claims they see, not only when the scores they
     had typed were refused."""
     units = organisations_of_reviewers(session, user_ids)
-    return {uid: [c.claimant.name for c in claims_on_demand if c.claimant_org_id in units.get(uid, set())]
-            for uid in user_ids}
+    return {uid: [c for c in claims_on_demand if c.claimant_org_id in units.get(uid, set())] for uid in user_ids}
 
 
 def _check_no_conflict(session: Session, claim: Claim, reviewer_user_id: int) -> None:

@@ -19,7 +19,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import AsOption, DbOption, JsonOption, cli_console, cli_viewer, engine_for
+from xiaodi.cli_options import AsOption, DbOption, JsonOption, UserOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed, XiaodiError
@@ -35,7 +35,6 @@ app = typer.Typer(name="event", help="活动：登记对接会、招聘会等，
 contact_app = typer.Typer(name="contact", help="对接记录：谁与谁对接、方式、所涉需求或高校、下一步；按地区和月份计数。",
                           no_args_is_help=True)
 
-UserOption = Annotated[str | None, typer.Option("--user", help="以该账号的权限操作（用户名）；不填则为控制台操作员")]
 
 
 

@@ -33,12 +33,12 @@ def figures(request: Request, session: SessionDep, viewer: MemberUser) -> Respon
     columns = [(k, metric_label(k)) for k in BREAKDOWN_KEYS]
     # A briefing compares a period with the one before, so "全部时间" has none: the page's all-time view briefs this
     # year, and its buttons say so (the Word file covered 2026-01-01 至今 under a page headed 全部时间).
-    dated = any(k in params for k in ("year", "from", "to"))
-    brief_params = params if dated else {**params, "year": str(local_today().year)}
+    dated, year = any(k in params for k in ("year", "from", "to")), local_today().year
+    brief_params = params if dated else {**params, "year": str(year)}
     return render(request, "figures.html", {
         "report": report, "params": params, "regions": region_choices(session, viewer),
-        "brief_params": brief_params, "brief_period": "" if dated else f"{local_today().year}年",
-        "years": list(range(local_today().year, 2017, -1)), "breakdown_columns": columns,
+        "brief_params": brief_params, "brief_period": "" if dated else f"{year}年",
+        "years": list(range(year, 2017, -1)), "breakdown_columns": columns,
         "breakdown_labels": [label for _, label in columns], "shown": figure_text,
         **area_sections(session, viewer, report)})
 

@@ -33,12 +33,11 @@ def specs() -> list[ResourceSpec]:
     return []
 
 
-def _ask(session: SessionDep, text: str, demand_id: int | None, place: str | None,
-         filters: dict[str, str], viewer: MemberUser) -> tuple[dict[str, service.MatchAnswer], str]:
+def _ask(session: SessionDep, text: str, demand: Demand | None, place: str | None,
+         filters: dict[str, str]) -> tuple[dict[str, service.MatchAnswer], str]:
     """One answer per column; for a demand, its text and place are the demand's own."""
     answers: dict[str, service.MatchAnswer] = {}
-    if demand_id is not None:
-        demand = get_visible(session, Demand, demand_id, viewer, "需求")
+    if demand is not None:
         for target in PAGE_TARGETS:
             answers[target] = service.answer_for_demand(session, demand_id=demand.id, limit=PER_TARGET,
                                                         targets=(target,))
@@ -78,16 +77,15 @@ def match_page(
     context: dict[str, Any] = {"page_title": "精准匹配", "text": text, "demand_id": demand, "place": place,
                                "region": region, "kind": kind, "level": level, "targets": TARGETS,
                                "columns": PAGE_TARGETS, "answers": {}, "error": None}
-    if text.strip() or demand is not None:
+    asked = get_visible(session, Demand, demand, viewer, "需求") if demand is not None else None  # 404 outside
+    if text.strip() or asked is not None:
         try:
-            context["answers"], context["asked"] = _ask(session, text, demand, place, filters, viewer)
+            context["answers"], context["asked"] = _ask(session, text, asked, place, filters)
         except XiaodiError as exc:
             if exc.status == 404:
                 raise
             context["error"] = exc.message
-    # the demand was read through the viewer's rule by _ask (a 404 outside it); here it is in the session already
-    context["may_judge"] = demand is not None and may_judge_candidates(
-        viewer, get_visible(session, Demand, demand, viewer, "需求"))
+    context["may_judge"] = asked is not None and may_judge_candidates(viewer, asked)
     answers = context["answers"]
     context["routes"] = next((a.routes for a in answers.values() if a.routes), [])
     context["warnings"], context["column_notes"] = split_notes(answers)

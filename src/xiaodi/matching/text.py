@@ -119,7 +119,7 @@ class Tokenizer:
         self.search_mode = search_mode
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._jieba: jieba.Tokenizer | None = None
-        self._domain_cache: frozenset[str] = frozenset()
+        self._domain = frozenset(self.domain_words)  # for the membership test of every word cut
         self._lock = threading.Lock()
 
     def _engine(self) -> jieba.Tokenizer:
@@ -151,6 +151,7 @@ class Tokenizer:
         """Add domain words (e.g. a newly registered organisation's name and aliases) to the dictionary."""
         new = [normalise(w) for w in words if w and w.strip()]
         self.domain_words = sorted(set(self.domain_words).union(new))
+        self._domain = frozenset(self.domain_words)
         if self._jieba is not None:
             for word in new:
                 self._jieba.add_word(word)
@@ -167,7 +168,7 @@ class Tokenizer:
         reads across its words (大气边界层物理与大气化学国家重点实验室 gave 气化, and the lab answered 煤气化 with
         "共同关键词：气化"). A name longer than four characters is split as jieba would split it were it not a
         word of its own, and each part is searched as an ordinary word."""
-        if len(word) <= 4 or word not in self._domain_set():
+        if len(word) <= 4 or word not in self._domain:
             return [*_search_parts(engine, word), word]
         dag = engine.get_DAG(word)
         dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]  # the name itself is not one of its parts
@@ -179,11 +180,6 @@ class Tokenizer:
             parts.append(word[start:end])
             start = end
         return [token for part in parts for token in self._with_parts(engine, part)] + [word]
-
-    def _domain_set(self) -> frozenset[str]:
-        if len(self._domain_cache) != len(self.domain_words):
-            self._domain_cache = frozenset(self.domain_words)
-        return self._domain_cache
 
     def tokenize(self, text: str, *, normalised: bool = False) -> list[str]:
         """Tokens of ``text``: lower-cased, stopwords and pure punctuation removed, order kept."""

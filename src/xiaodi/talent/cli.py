@@ -17,7 +17,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from xiaodi.cli_options import DbOption, JsonOption, cli_console, cli_viewer, engine_for
+from xiaodi.cli_options import DbOption, JsonOption, UserOption, cli_console, cli_viewer, engine_for
 from xiaodi.core.days import parse_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed, XiaodiError
@@ -31,7 +31,6 @@ from xiaodi.talent.models import ApplicationState, CardState, StepState
 app = typer.Typer(name="talent", help="人才服务：人才登记、人才卡、一件事申请、人才公寓、人才补贴、实习实训。",
                   no_args_is_help=True)
 
-UserOption = Annotated[str | None, typer.Option("--user", help="以该账号的身份和权限操作（默认：运维人员，不受限）")]
 IdArg = Annotated[int, typer.Argument(min=1, max=2**31 - 1)]
 
 
