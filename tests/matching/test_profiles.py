@@ -8,6 +8,10 @@ from sqlalchemy.orm import Session
 from xiaodi.directory.models import Organisation
 from xiaodi.matching.engine import SEMANTIC_CONTEXT
 from xiaodi.matching.profiles import build_documents
+from xiaodi.matching.routing import vocabulary
+from xiaodi.matching.strength import key_lab_disciplines
+from xiaodi.reference.paths import reference_data_dir
+from xiaodi.reference.regions import read_csv
 
 
 def profile(session: Session, name: str) -> tuple[str, dict[str, object]]:
@@ -55,3 +59,23 @@ def test_a_curated_institute_has_a_profile(session: Session) -> None:
     text, meta = profile(session, "中国科学院赣江创新研究院")
     assert meta["kind"] == "institute" and meta["region"] == "江西省"
     assert "冶金工程" in text and meta["disciplines"] == ["冶金工程", "材料科学与工程"]
+
+
+def test_a_key_lab_is_evidence_only_of_the_disciplines_its_name_states(session: Session) -> None:
+    # 金属材料强度 shares "金属" with 冶金工程's words, but it is a materials lab: a person would not accept it as
+    # evidence for a blast furnace (高炉). 眼科学 is clinical medicine, whatever the router's words guess.
+    _, xjtu = profile(session, "西安交通大学")
+    strengths = {d: bases for d, _, bases in xjtu["strengths"]}  # type: ignore[attr-defined]
+    assert "金属材料强度国家重点实验室" in strengths["材料科学与工程"]
+    assert "金属材料强度国家重点实验室" not in strengths.get("冶金工程", [])
+    _, sysu = profile(session, "中山大学")
+    strengths = {d: bases for d, _, bases in sysu["strengths"]}  # type: ignore[attr-defined]
+    assert "眼科学国家重点实验室" in strengths["临床医学"]
+
+
+def test_every_key_lab_of_the_2016_list_has_checked_disciplines_of_the_catalogue() -> None:
+    labs = {row["name"] for row in read_csv(reference_data_dir() / "state-key-labs-2016" / "state_key_labs_2016.csv")}
+    curated = key_lab_disciplines()
+    assert set(curated) == labs
+    catalogue = set(vocabulary())
+    assert all(1 <= len(ds) <= 2 and set(ds) <= catalogue for ds in curated.values())

@@ -58,9 +58,11 @@ CHANGE_LOG = 1024  # changes remembered for derived tables (see ``HybridIndex.ch
 NO_RESULTS = "没有找到符合条件的匹配结果。"  # the note of an answer with no candidate (CLI, API, pages)
 
 
-# How documents are cut into words (``text.Tokenizer``); raised when that changes, so saved indexes are rebuilt.
-# 2: a long domain name's parts are its own words, not every dictionary word read across them (气化 in 大气化学).
-TOKENS_VERSION = 2
+# How records are built: cut into words (``text.Tokenizer``) and profiled (``strength``); raised when either
+# changes, so saved indexes are rebuilt. 2: a long domain name's parts are its own words, not every dictionary word
+# read across them (气化 in 大气化学). 3: a state key lab is evidence of the disciplines its name states
+# (``strength.key_lab_disciplines``), kept in each university's profile.
+TOKENS_VERSION = 3
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -422,8 +424,9 @@ class HybridIndex:
 
     @staticmethod
     def tokens_current(directory: str | Path) -> bool:
-        """Whether the index in ``directory`` was cut into words the way this version cuts them
-        (``TOKENS_VERSION``); one saved by an older version is rebuilt, or its words and a query's would differ."""
+        """Whether the index in ``directory`` was built the way this version builds records (``TOKENS_VERSION``);
+        one saved by an older version is rebuilt, or its words and a query's (or its profiles and the ledger's)
+        would differ."""
         saved = Path(directory) / "tokens.json"
         try:
             return bool(json.loads(saved.read_text(encoding="utf-8")).get("version") == TOKENS_VERSION)

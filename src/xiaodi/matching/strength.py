@@ -82,6 +82,16 @@ def lineage() -> dict[str, list[str]]:
     return dict(out)
 
 
+@cache
+def key_lab_disciplines() -> dict[str, list[str]]:
+    """State key lab → the first-level disciplines its name states (``state_key_lab_disciplines.csv``, curated):
+    金属材料强度 is 材料科学与工程's, not 冶金工程's, though "金属" is a word of both; 眼科学 is 临床医学's. The
+    router's words guessed wrong for about a third of the 253 labs of the 2016 list, and its one-word field
+    (地学、材料) says too little to settle it."""
+    with (reference_data_dir() / "xiaodi-curated" / "state_key_lab_disciplines.csv").open(encoding="utf-8") as f:
+        return {row["name"]: row["disciplines"].split(";") for row in csv.DictReader(f)}
+
+
 def _graded(s: Strengths, name: str, grade: str) -> None:
     s.add(name, GRADE_STRENGTH[grade], f"{name} {grade}（第四轮学科评估）")
     for successor in lineage().get(name, []):
@@ -126,14 +136,25 @@ def platform_evidence(session: Session, router: DisciplineRouter, out: dict[int,
         hosts = {h for h in hosts if wanted is None or h in wanted}
         if not hosts:
             continue
-        discipline = codes.get(code or "") or _routed(router, "；".join(x for x in (name, directions) if x))
-        if discipline is None and lab_field:
-            discipline = _routed(router, lab_field)
-        if discipline is None:
-            continue
+        disciplines = _platform_disciplines(router, codes, name, directions, lab_field, code)
         strength = KEY_LAB_STRENGTH if "国家" in (name + (level or "")) else LEDGER_STRENGTH * 1.5
         for h in hosts:
-            out[h].add(discipline, strength, name)
+            for discipline in disciplines:
+                out[h].add(discipline, strength, name)
+
+
+def _platform_disciplines(router: DisciplineRouter, codes: dict[str, str], name: str, directions: str | None,
+                          lab_field: str | None, code: str | None) -> list[str]:
+    """The disciplines a platform is evidence of: the one recorded for it, else the curated ones of a state key
+    lab, else the one its name and directions (then its field) clearly point to — none when nothing does."""
+    if code and code in codes:
+        return [codes[code]]
+    if name in key_lab_disciplines():
+        return key_lab_disciplines()[name]
+    discipline = _routed(router, "；".join(x for x in (name, directions) if x))
+    if discipline is None and lab_field:
+        discipline = _routed(router, lab_field)
+    return [discipline] if discipline else []
 
 
 def ledger_evidence(session: Session, router: DisciplineRouter, out: dict[int, Strengths], codes: dict[str, str],
