@@ -204,7 +204,7 @@ def test_a_phone_that_is_no_number_is_named_by_row_and_column(
 ) -> None:
     rows = [["企业名称", "联系电话"], ["甲公司", "0359-2020000转8001"], ["乙公司", "abc"]]
     msg = failing(db_engine, actor, counts, write_csv(tmp_path / "e.csv", rows), "enterprises")
-    assert "第 3 行 B列「联系电话」：“abc”格式不对（联系电话应为手机或固定电话号码" in msg
+    assert "第 3 行 B列「联系电话」：“abc”格式不对（联系电话应为手机（11位）或固定电话号码" in msg
     assert "第 2 行" not in msg
 
 

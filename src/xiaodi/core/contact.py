@@ -19,8 +19,12 @@ from xiaodi.core.errors import ValidationFailed
 # Digits (ASCII and full-width), +, brackets, dashes, spaces, the words of an extension and the separators of two
 # numbers; one flat class and one alternation, so a long bad text is refused in linear time. The table column
 # pattern (``tables.spec.ColumnSpec.pattern``) is this one, so an import and a form say the same.
-PHONE_PATTERN = r"(?=(?:[^0-9０-９]*[0-9０-９]){7})(?:[0-9０-９+＋()（）\-－—\s.、,，/;；]|转|分机|[eE][xX][tT])*"
-PHONE_HELP = "联系电话应为手机或固定电话号码，如 13912345678、0351-7010000（可带分机“转8001”）"
+# A run of digits that begins with 1 is a mobile number, which has 11 digits (no landline's local part begins with
+# 1): 1391234567 is a mobile with a digit lost, refused rather than kept as a number nobody can call.
+PHONE_PATTERN = (r"(?=(?:[^0-9０-９]*[0-9０-９]){7})"
+                 r"(?!.*?(?<![0-9０-９])[1１](?:[0-9０-９]{7,9}|[0-9０-９]{11})(?![0-9０-９]))"
+                 r"(?:[0-9０-９+＋()（）\-－—\s.、,，/;；]|转|分机|[eE][xX][tT])*")
+PHONE_HELP = "联系电话应为手机（11位）或固定电话号码，如 13912345678、0351-7010000（可带分机“转8001”）"
 _PHONE = re.compile(PHONE_PATTERN)
 _DIGIT = re.compile(r"[0-9０-９]")
 
