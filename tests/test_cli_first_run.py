@@ -254,3 +254,12 @@ def test_a_database_that_cannot_be_opened_is_said_in_chinese(tmp_path: Path, url
     done = xiaodi("demand", "list", "--db", url)
     assert done.returncode == 2 and said in done.stderr, done.stderr
     assert "sqlalche.me" not in done.stderr and "Error" not in done.stderr and "secret" not in done.stderr
+
+
+def test_upgrading_an_empty_file_says_that_the_reference_data_is_still_to_load(tmp_path: Path) -> None:
+    run = xiaodi("db", "upgrade", db=tmp_path / "empty.db")
+    assert run.returncode == 0, run.stderr
+    assert "数据库结构已是最新版本" in run.stdout and "请运行 xiaodi db init" in run.stdout
+    assert xiaodi("db", "init", db=tmp_path / "empty.db").returncode == 0
+    again = xiaodi("db", "upgrade", db=tmp_path / "empty.db")
+    assert again.returncode == 0 and "db init" not in again.stdout

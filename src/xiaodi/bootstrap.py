@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from xiaodi.core.db import transaction
 from xiaodi.core.migrate import upgrade
@@ -19,3 +19,12 @@ def init_database(engine: Engine, *, progress: Progress | None = None) -> dict[s
     upgrade(engine)
     with transaction(engine) as session:
         return load_reference_data(session, progress=progress)
+
+
+def has_reference_data(engine: Engine) -> bool:
+    """Whether the public reference data is in the ledger (参考数据已装载): ``db upgrade`` brings only the schema, so
+    a database made by it alone has no regions, universities or key labs — and matching has nothing to offer."""
+    from xiaodi.directory.models import Region
+
+    with engine.connect() as conn:
+        return conn.execute(select(Region.id).limit(1)).first() is not None

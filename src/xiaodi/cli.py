@@ -70,8 +70,14 @@ def db_upgrade(db: DbOption = None) -> None:
     """把数据库结构升级到最新版本（Alembic 迁移）。"""
     from xiaodi.core.migrate import upgrade
 
-    upgrade(engine_for(db))
+    from xiaodi.bootstrap import has_reference_data
+
+    engine = engine_for(db)
+    upgrade(engine)
     console.print("数据库结构已是最新版本。")
+    if not has_reference_data(engine):
+        console.print("提示：库中还没有公开参考数据（行政区划、高校名单、国家重点实验室……），匹配无从推荐；"
+                      "请运行 xiaodi db init 装载（可重复运行，不改动已有记录）。")
 
 
 @db_app.command("init")
