@@ -332,6 +332,22 @@ def test_a_benefit_still_being_handled_cannot_be_applied_for_again(session: Sess
     assert again.state == ApplicationState.ACCEPTED
 
 
+def test_a_talent_settled_once_cannot_apply_to_settle_again(session: Session, tw: TalentWorld) -> None:
+    """公安局 has granted 落户 (已办结); the talent applies for 落户 again: refused, naming the application that did it —
+    the office's count of 落户 would otherwise hold the same person twice. 子女入学 is not once-only."""
+    card = _issued_card(session, tw)
+    first = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id,
+                                   items=[service.Item(tw.settle_id), service.Item(tw.school_id)])
+    for step in first.steps:
+        staff = tw.police_staff if step.benefit_id == tw.settle_id else tw.education_staff
+        service.answer_step(session, staff, step_id=step.id, approve=True)
+    with pytest.raises(ValidationFailed, match=rf"“.*”已于 \d{{4}}-\d{{2}}-\d{{2}} 办结（一件事申请编号 {first.id}），"
+                                               "同一地区只办理一次"):
+        service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.settle_id)])
+    again = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id, items=[service.Item(tw.school_id)])
+    assert again.state == ApplicationState.ACCEPTED
+
+
 def test_one_talent_does_not_hold_two_apartments_at_once(session: Session, tw: TalentWorld) -> None:
     """The office allocates 3-1203 to the talent for a year, then by mistake 5-0501 for overlapping months: refused,
     naming 3-1203; a stay starting the day after they move out is allowed."""

@@ -23,7 +23,7 @@ from xiaodi.core import audit
 from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, flush_or_conflict, get_live
-from xiaodi.core.settings import local_today, not_after_today
+from xiaodi.core.settings import local_minute, local_today, not_after_today
 from xiaodi.directory.models import Organisation, OrgKind, Person, PersonKind, Region
 from xiaodi.notifications.models import NoticeKind
 from xiaodi.notifications.service import notify
@@ -411,6 +411,7 @@ def apply_one_stop(
                                    f"该事项由“{benefit.provider_name}”办理")
         routes.append((benefit, benefit.provider_unit_id))
     _no_open_application(session, card, [b for b, _ in routes])
+    _not_done_once_already(session, card, [b for b, _ in routes])
     app = ServiceApplication(card_id=card.id, region_id=card.region_id, kind=ApplicationKind.ONE_STOP,
                              state=ApplicationState.ACCEPTED,
                              details=details, submitted_at=utcnow() - dt.timedelta(days=(today - day).days))
@@ -457,6 +458,31 @@ def _no_open_application(session: Session, card: TalentCard, benefits: Sequence[
         app_id, name = open_step
         raise ValidationFailed(f"“{name}”已在一件事申请（编号 {app_id}）中办理，尚未办结，不能重复申请；"
                                "请等待部门答复")
+
+
+ONCE_ONLY = (ApplicationKind.SETTLEMENT,)  # a person settles (落户) in a place once; a second 办结 would count twice
+
+
+def _not_done_once_already(session: Session, card: TalentCard, benefits: Sequence[Benefit]) -> None:
+    """A once-only benefit (落户) that a department has already granted this talent in the same region (已办结) is
+    refused, with the application that did it; a refused one (不予办理) may be applied for again."""
+    once = [b for b in benefits if b.kind in ONCE_ONLY]
+    if not once:
+        return
+    done = session.execute(
+        select(ServiceApplication.id, Benefit.name, ApplicationStep.answered_at)
+        .join(ApplicationStep, ApplicationStep.application_id == ServiceApplication.id)
+        .join(Benefit, Benefit.id == ApplicationStep.benefit_id)
+        .join(TalentCard, TalentCard.id == ServiceApplication.card_id)
+        .where(TalentCard.person_id == card.person_id, ServiceApplication.retired_at.is_(None),
+               ApplicationStep.state == StepState.APPROVED.value,
+               Benefit.kind.in_([b.kind for b in once]),
+               Benefit.region_id.in_([b.region_id for b in once]))
+        .order_by(ServiceApplication.id)).first()
+    if done is not None:
+        app_id, name, answered_at = done
+        when = f"于 {local_minute(answered_at)[:10]} " if answered_at else ""
+        raise ValidationFailed(f"“{name}”已{when}办结（一件事申请编号 {app_id}），同一地区只办理一次，不能再次申请")
 
 
 def _tell_department(session: Session, viewer: Viewer, card: TalentCard, step: ApplicationStep,
