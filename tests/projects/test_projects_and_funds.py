@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.demands.loop_world import World
@@ -280,3 +280,21 @@ def test_funds_arriving_on_a_future_day_are_refused(session: Session, world: Wor
         correct_funds(session, actor=official, fund_record_id=first.id, amount=Decimal("90"), reason="核对",
                       arrived_on=later)
     assert len(fund_history(session, project_id=project.id)) == 1
+
+
+def test_the_same_agreement_sent_twice_is_registered_once(session: Session, world: World, official: Actor) -> None:
+    """The county office presses 保存 twice (or the city types in the county's signing again): same title, day and
+    parties — the second is refused naming the first, so 签约 and its amount count once; an agreement of the same
+    parties with its own title, or signed on another day, is another agreement."""
+    first = session.get(Agreement, signed_project(session, world, official).agreement_id)
+    assert first is not None
+    parties = [PartySpec("河津示例铝业有限公司", PartyRole.PARTY_A, world.enterprise.id),
+               PartySpec("江西理工大学", PartyRole.PARTY_B, world.named_uni.id)]
+    with pytest.raises(Conflict, match=rf"协议“高纯铝中试线合作协议”（{first.code}）已登记，签约日期和签约方相同"):
+        create_agreement(session, actor=official, title=" 高纯铝中试线合作协议 ", kind=AgreementKind.OTHER,
+                         parties=list(reversed(parties)), signed_on=dt.date(2025, 3, 1))
+    assert session.scalar(select(func.count()).select_from(Agreement)) == 1
+    create_agreement(session, actor=official, title="高纯铝中试线合作协议（二期）", kind=AgreementKind.OTHER,
+                     parties=parties, signed_on=dt.date(2025, 3, 1))
+    create_agreement(session, actor=official, title="高纯铝中试线合作协议", kind=AgreementKind.OTHER,
+                     parties=parties, signed_on=dt.date(2026, 3, 1))

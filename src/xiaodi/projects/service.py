@@ -106,6 +106,7 @@ def create_agreement(
     seen = [(p.organisation_id or (p.name or "").strip(), p.role) for p in parties]
     if len(set(seen)) != len(seen):
         raise ValidationFailed("同一单位以同一身份重复列为签约方")
+    _refuse_same_agreement(session, title.strip(), signed_on, parties)
     code = code or _next_code(session, Agreement, "XY", signed_on.year if signed_on else None)
     agreement = Agreement(code=code, title=title.strip(), kind=kind,
                           signed_on=signed_on, amount=amount, region_id=region_id,
@@ -153,6 +154,25 @@ def _refuse_second_agreement(session: Session, claim: Claim) -> None:
     if signed is not None:
         raise Conflict(f"该中选方案已登记协议“{signed.title}”（{signed.code}），不能重复登记；"
                        "如需更改，请修改该协议")
+
+
+def _refuse_same_agreement(session: Session, title: str, signed_on: dt.date | None,
+                           parties: Sequence[PartySpec]) -> None:
+    """One agreement, one record (重复登记): the same title signed on the same day by the same parties is the agreement
+    already registered — a second record (a form sent twice, the same signing typed in by the county and the city)
+    would count its 签约 and amount twice. Another agreement of those parties that day has its own title."""
+    def who(organisation_id: int | None, name: str | None) -> str:
+        return str(organisation_id) if organisation_id is not None else (name or "").strip()
+
+    names = {who(p.organisation_id, p.name) for p in parties}
+    day = Agreement.signed_on.is_(None) if signed_on is None else Agreement.signed_on == signed_on
+    same = session.scalars(select(Agreement).where(
+        Agreement.title == title, day, Agreement.retired_at.is_(None),
+        Agreement.state != AgreementState.TERMINATED)).all()
+    for other in same:
+        if {who(p.organisation_id, p.name) for p in other.parties} == names:
+            raise Conflict(f"协议“{other.title}”（{other.code}）已登记，签约日期和签约方相同，不能重复登记；"
+                           "如确为另一份协议，请在名称中加以区分")
 
 
 def _next_code(session: Session, model: type[Agreement] | type[Project], prefix: str,
