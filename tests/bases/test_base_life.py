@@ -201,3 +201,22 @@ def test_a_step_dated_in_the_future_or_before_the_previous_step_is_refused(sessi
     assert base.state == BaseState.PLAQUED
     service.take_step(session, hejin, base.id, "operate", on=today)
     assert base.state == BaseState.OPERATING
+
+
+def test_a_county_office_cannot_task_another_regions_units_through_a_pairing(session: Session, bw: BasesWorld) -> None:
+    """河津's office names 太原's 科学技术局 as the lead unit, or adds it as a member: refused — duties would reach a
+    department the office has no say over. The province office may pair a 河津 unit (a region below its own)."""
+    from xiaodi.bases.models import Pairing, PairingMember
+    hejin = bw.viewers["hejin"]
+    with pytest.raises(ValidationFailed, match=r"“太原市科学技术局”属于.*，不在结对地区.*内，不能作为结对的牵头单位"):
+        service.create_pairing(session, hejin, university_id=bw.web.university.id, lead_unit_id=bw.other_lead.id,
+                               region_id=bw.web.hejin.id)
+    with pytest.raises(ValidationFailed, match="不能作为结对的成员单位"):
+        service.create_pairing(session, hejin, university_id=bw.web.university.id, lead_unit_id=bw.lead_unit.id,
+                               region_id=bw.web.hejin.id, member_ids=[bw.member.id, bw.other_lead.id])
+    assert session.scalar(select(func.count()).select_from(Pairing)) == 0
+    pairing = service.create_pairing(session, bw.viewers["province"], university_id=bw.web.university.id,
+                                     lead_unit_id=bw.lead_unit.id, region_id=bw.web.hejin.id)
+    with pytest.raises(ValidationFailed, match="不能作为结对的成员单位"):
+        service.update_pairing(session, hejin, pairing.id, add_member_ids=[bw.other_lead.id])
+    assert session.scalar(select(func.count()).select_from(PairingMember)) == 0

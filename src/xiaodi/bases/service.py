@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from xiaodi.accounts.scope import Viewer
+from xiaodi.accounts.scope import Viewer, regions_under
 from xiaodi.bases import access
 from xiaodi.bases.models import (
     DEFAULT_BASE_TYPES,
@@ -402,14 +402,15 @@ def create_pairing(
     if session.get(Region, region_id) is None:
         raise ValidationFailed("结对地区不存在")
     _org_of_kind(session, university_id, (OrgKind.UNIVERSITY,), "高校", "高校")
-    _org_of_kind(session, lead_unit_id, (OrgKind.GOVERNMENT,), "牵头单位", "牵头单位（政府部门）")
+    lead = _org_of_kind(session, lead_unit_id, (OrgKind.GOVERNMENT,), "牵头单位", "牵头单位（政府部门）")
+    _in_pairing_region(session, lead, region_id, "牵头单位")
     taken = session.scalar(select(Pairing.id).where(Pairing.university_id == university_id,
                                                     Pairing.lead_unit_id == lead_unit_id,
                                                     Pairing.region_id == region_id))
     if taken is not None:
         raise Conflict("该高校与牵头单位在此地区已结对")
     bases = _pairing_bases(session, viewer, base_ids)
-    members = _members(session, member_ids, lead_unit_id)
+    members = _members(session, member_ids, lead_unit_id, region_id)
     if note and len(note) > 2000:
         raise ValidationFailed("备注最多 2000 个字")
     if started_on is not None:
@@ -432,15 +433,32 @@ def _pairing_bases(session: Session, viewer: Viewer, base_ids: Sequence[int]) ->
     return out
 
 
-def _members(session: Session, member_ids: Sequence[int], lead_unit_id: int) -> list[int]:
+def _members(session: Session, member_ids: Sequence[int], lead_unit_id: int, region_id: int) -> list[int]:
     out = []
     for org_id in dict.fromkeys(member_ids):
         if org_id == lead_unit_id:
             raise ValidationFailed("牵头单位不必再列为成员单位")
-        _org_of_kind(session, org_id, (OrgKind.GOVERNMENT, OrgKind.ENTERPRISE, OrgKind.OTHER, OrgKind.INSTITUTE),
-                     "成员单位", "可作为成员单位的单位（政府部门、企业或其他单位）")
+        org = _org_of_kind(session, org_id, (OrgKind.GOVERNMENT, OrgKind.ENTERPRISE, OrgKind.OTHER, OrgKind.INSTITUTE),
+                           "成员单位", "可作为成员单位的单位（政府部门、企业或其他单位）")
+        _in_pairing_region(session, org, region_id, "成员单位")
         out.append(org_id)
     return out
+
+
+def _in_pairing_region(session: Session, org: Organisation, region_id: int, label: str) -> None:
+    """A pairing's lead and member units are units of its region (or of a region below it): duties are given to
+    them, so a county office that named 芮城's 人社局 would be tasking another county's department. A unit whose
+    region is not recorded is taken as the office registered it."""
+    if org.region_id is None:
+        return
+    region = session.get(Region, region_id)
+    assert region is not None  # checked by the caller
+    inside = session.scalar(select(Region.id).where(Region.id == org.region_id,
+                                                    Region.id.in_(regions_under(region.code))))
+    if inside is None:
+        where = session.get(Region, org.region_id)
+        raise ValidationFailed(f"“{org.name}”属于{where.full_name if where else '其他地区'}，不在结对地区"
+                               f"{region.full_name}内，不能作为结对的{label}")
 
 
 def update_pairing(
@@ -453,7 +471,7 @@ def update_pairing(
     pairing = access.visible_pairing(session, viewer, pairing_id)
     access.require(access.can_manage_pairing(viewer, pairing), "修改结对")
     bases = _pairing_bases(session, viewer, add_base_ids)
-    members = _members(session, add_member_ids, pairing.lead_unit_id)
+    members = _members(session, add_member_ids, pairing.lead_unit_id, pairing.region_id)
     changes: dict[str, Any] = {}
     if started_on is not None:
         not_after_today(started_on, "结对日期", "尚未建立的结对")
