@@ -199,6 +199,20 @@ def test_a_report_without_a_region_takes_the_one_it_is_about_or_the_uploaders(
 
 
 
+def test_a_county_office_files_reports_of_its_own_region_only(
+        login: Callable[[str], TestClient], world: World) -> None:
+    """河津's office picks 太原市 as the report's region: refused, nothing stored — the report would sit under a city
+    河津 has no say over, out of sight of 运城 above it. A text about 太原 that names no region is filed under 河津,
+    where its uploader and the offices above see it; the figures keep the region their text gives them."""
+    c = login("hejin")
+    r = c.post("/reports/upload", data={"region": "太原市", "csrf_token": csrf_for(c)},
+               files={"file": ("太原.txt", "太原市校地合作\n签订合作协议3个。\n".encode(), "text/plain")})
+    assert r.status_code == 403 and "所属地区“山西省太原市”不在您的管辖范围内" in r.text
+    assert "太原.txt" not in c.get("/reports").text
+    about_taiyuan = _upload_and_accept(c, "太原2.txt", "太原市校地合作\n太原市签订合作协议3个。\n", region=None)
+    assert "河津市" in login("province").get(f"/reports/{about_taiyuan}").text
+
+
 def test_a_total_stands_for_the_report_not_the_part_stated_after_it(
         login: Callable[[str], TestClient], world: World) -> None:
     c = login("hejin")

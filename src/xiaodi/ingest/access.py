@@ -33,6 +33,11 @@ def require_reconciliation_region(viewer: Viewer, place: Region, name: str) -> N
         raise NotFound(f"地区“{name}”不在您的管辖范围内")
 
 
+def home_region_id(viewer: Viewer | None) -> int | None:
+    """The uploader's office region (the smallest id of its office memberships), for a report naming none."""
+    return min(viewer.office_region_ids) if viewer is not None and viewer.office_region_ids else None
+
+
 def report_scope(viewer: Viewer) -> ColumnElement[bool]:
     """A report is seen by the offices of its region and by whoever uploaded it."""
     if viewer.is_admin:

@@ -52,11 +52,6 @@ async def read_upload(file: UploadFile) -> bytes:
     return raw
 
 
-def uploader_region_id(viewer: Viewer) -> int | None:
-    """The office region of the uploader (the smallest id of its office memberships), for a report naming none."""
-    return min(viewer.office_region_ids) if viewer.office_region_ids else None
-
-
 def reconciliation_json(place: Region, rows: list[ReconciliationRow]) -> dict[str, Any]:
     return {"region": place.full_name, "rows": [
         {"metric": x.metric, "label": x.label, "ledger_metric": x.ledger_metric, "period": x.period,
@@ -107,7 +102,7 @@ async def upload(
     require_reviewer(viewer)
     raw = await read_upload(file)
     report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                          region_name=region, uploader_region_id=uploader_region_id(viewer))
+                          region_name=region, uploader=viewer)
     return _report_json(session, report)
 
 

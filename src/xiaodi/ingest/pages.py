@@ -22,7 +22,7 @@ from xiaodi.core.numbers import format_yuan
 from xiaodi.figures.metrics import MONEY_METRICS, Metric
 from xiaodi.figures.report import parse_period
 from xiaodi.ingest.access import REFUSAL, require_reviewer, reviews_reports
-from xiaodi.ingest.api import read_upload, reconciliation_region, uploader_region_id
+from xiaodi.ingest.api import read_upload, reconciliation_region
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
 from xiaodi.ingest.pipeline import json_number
 from xiaodi.ingest.service import Decision, accept_report, reconcile, review_figure, store_report
@@ -141,7 +141,7 @@ async def upload(
     require_reviewer(viewer)
     raw = await read_upload(file)
     report = store_report(session, actor=viewer.actor, raw=raw, filename=file.filename or "report.txt",
-                          region_name=region.strip() or None, uploader_region_id=uploader_region_id(viewer))
+                          region_name=region.strip() or None, uploader=viewer)
     flash(request, f"已读入“{report.title or report.filename}”，请逐项核对统计数字")
     return RedirectResponse(f"/reports/{report.id}", status_code=303)
 

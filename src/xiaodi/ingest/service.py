@@ -15,15 +15,17 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
 from xiaodi.core.audit import Actor
-from xiaodi.core.errors import Ambiguous, NotFound, ValidationFailed
+from xiaodi.core.errors import Ambiguous, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
 from xiaodi.core.records import create, get_live
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.compute import compute_figures
 from xiaodi.figures.metrics import FIGURE_KEYS, Metric, figure_label
+from xiaodi.ingest import access
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.figures import extract_figures
 from xiaodi.ingest.models import FigureState, IngestedReport, ReportState, StatedFigure
@@ -41,21 +43,27 @@ class Decision(StrEnum):
 
 def store_report(
     session: Session, *, actor: Actor, raw: bytes, filename: str, region_name: str | None = None,
-    uploader_region_id: int | None = None,
+    uploader: Viewer | None = None,
 ) -> IngestedReport:
     """Clean a report and store it with its figures as proposals (待核对). The same file twice is one report.
 
     A report uploaded without a region takes the region its text is about, else the uploader's office region, so
-    that the offices above it see it too; its figures keep only the regions the text gives them.
+    that the offices above it see it too; its figures keep only the regions the text gives them. An office files
+    reports of its own region (or below): a region named outside it is refused, and a text about another region is
+    filed under the uploader's own (``uploader``; None: the command line, trusted).
     """
     digest = hashlib.sha256(raw).hexdigest()
     existing = session.scalar(select(IngestedReport).where(IngestedReport.sha256 == digest))
     if existing is not None:
         return existing
-    cleaned = clean_report(raw, filename=filename)
     default_region = _region_or_none(session, region_name)
+    if default_region is not None and uploader is not None and not uploader.manages_region(default_region.id):
+        raise Forbidden(f"所属地区“{default_region.full_name}”不在您的管辖范围内，只能上传本地区（或下辖地区）的报道")
+    cleaned = clean_report(raw, filename=filename)
     report_region = default_region or _region_or_none(session, main_region(cleaned.text, title=cleaned.title))
-    report_region_id = report_region.id if report_region else uploader_region_id
+    if report_region is not None and uploader is not None and not uploader.manages_region(report_region.id):
+        report_region = None
+    report_region_id = report_region.id if report_region else access.home_region_id(uploader)
     report = create(session, IngestedReport(
         filename=filename, sha256=digest, title=cleaned.title, published_on=cleaned.date, source=cleaned.source,
         author=cleaned.author, region_id=report_region_id, raw_size=len(raw),
