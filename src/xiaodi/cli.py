@@ -68,9 +68,8 @@ def database_problem(exc: Exception) -> str | None:
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """把数据库结构升级到最新版本（Alembic 迁移）。"""
-    from xiaodi.core.migrate import upgrade
-
     from xiaodi.bootstrap import has_reference_data
+    from xiaodi.core.migrate import upgrade
 
     engine = engine_for(db)
     upgrade(engine)

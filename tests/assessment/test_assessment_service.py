@@ -467,3 +467,26 @@ def test_a_period_outside_the_sets_years_or_longer_than_a_year_is_refused(sessio
     year = service.add_period(session, office, set_id=indicator_set.id, name=f"{YEAR}年度",
                               starts_on=dt.date(YEAR, 1, 1), ends_on=dt.date(YEAR, 12, 31))
     assert year.ends_on == dt.date(YEAR, 12, 31)
+
+
+def test_a_figure_beyond_reason_never_reaches_the_ranking(session: Session, world: AssessWorld) -> None:
+    """河津 states 1e30 reports as evidence, and the city office upholds an appeal with 1e20 bases: both refused,
+    nothing written, the published ranking as it was — one slip of the keyboard would have ranked 河津 first."""
+    indicator_set, period = _scored(session, world)
+    office, jishan = world.city_office(session), world.jishan_office(session)
+    publicity = next(i for i in indicator_set.indicators if i.code == "XC")
+    evidence = session.scalar(select(func.count()).select_from(Evidence))
+    with pytest.raises(ValidationFailed, match=r"填报值“1e30”超出合理范围（数量应小于10亿）"):
+        service.submit_evidence(session, world.hejin_office(session), period_id=period.id,
+                                indicator_id=publicity.id, region_id=world.hejin.id, value="1e30", evidence="报道")
+    assert session.scalar(select(func.count()).select_from(Evidence)) == evidence
+    service.publish(session, office, period_id=period.id, today=TODAY)
+    ranked = [(r.name, r.total) for r in service.period_result(session, office, period.id).rows]
+    bases = next(i for i in indicator_set.indicators if i.code == "JD")
+    appeal = service.file_appeal(session, jishan, period_id=period.id, indicator_id=bases.id, today=TODAY,
+                                 reason="台账漏录")
+    with pytest.raises(ValidationFailed, match=r"更正后的取值“1e20”超出合理范围"):
+        service.answer_appeal(session, office, appeal_id=appeal.id, uphold=True, corrected_value="1e20",
+                              answer="予以更正")
+    assert appeal.state == AppealState.FILED
+    assert [(r.name, r.total) for r in service.period_result(session, office, period.id).rows] == ranked

@@ -25,7 +25,8 @@ def test_what_offices_write_is_a_phone_and_is_kept_as_typed(text: str) -> None:
 @pytest.mark.parametrize("text", ["abc", "123", "电话13912345678", "0351-701000a", "待定", "1" * 41,
                                   "1391234567", "139123456789", "0351-7010000、1391234567"])
 def test_anything_else_is_refused_with_what_to_write(text: str) -> None:
-    with pytest.raises(ValidationFailed, match=f"联系电话“{text[:40]}”格式不对：联系电话应为手机（11位）或固定电话号码"):
+    said = f"联系电话“{text[:40]}”格式不对：联系电话应为手机（11位）或固定电话号码"
+    with pytest.raises(ValidationFailed, match=said):
         checked_phone(text)
 
 

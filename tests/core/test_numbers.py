@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from xiaodi.core.numbers import chinese_to_int, format_yuan, parse_amount_yuan, parse_count, parse_stated_number
+from xiaodi.core.numbers import (
+    beyond_reason,
+    chinese_to_int,
+    format_yuan,
+    parse_amount_yuan,
+    parse_count,
+    parse_stated_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +61,14 @@ def test_a_big_unit_with_nothing_before_it_is_one_of_it() -> None:
     near = parse_stated_number("近万项")
     assert (near.value, near.approx, near.unit) == (Decimal(10_000), "近", "项")
     assert chinese_to_int("十万") == 100_000 and chinese_to_int("一亿五千万") == 150_000_000
+
+
+def test_a_count_with_a_money_unit_is_no_count() -> None:
+    with pytest.raises(ValueError, match="数量不能带金额单位"):
+        parse_count("9999亿元")
+
+
+def test_figures_beyond_any_programme_are_said_so() -> None:
+    assert beyond_reason(Decimal("237.3e8"), money=True) is None and beyond_reason(1_000_000, money=False) is None
+    assert "金额应小于10万亿元" in (beyond_reason(Decimal("1e16"), money=True) or "")
+    assert "数量应小于10亿" in (beyond_reason(Decimal("1e30"), money=False) or "")

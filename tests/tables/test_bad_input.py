@@ -224,3 +224,13 @@ def test_an_agreement_signed_after_today_is_named_by_row_and_column(db_engine: E
     message = failing(db_engine, actor, counts, path, table="agreements")
     assert f"第 3 行 D列「签约日期」：签约日期 {later:%Y-%m-%d} 晚于今天" in message
     assert "不能登记尚未签订的协议" in message and "第 2 行" not in message
+
+
+def test_an_amount_or_a_count_beyond_any_programme_is_named_by_row_and_column(
+    db_engine: Engine, actor: Actor, counts: Any, tmp_path: Path
+) -> None:
+    """Twelve nines typed into a 万元 column (10¹⁶元) would show as 1亿亿元 on every page and in the Word briefing."""
+    path = write_xlsx(tmp_path / "成果.xlsx", [HEADER, GOOD, ["另一项技术", "山西大学", "张伟", 999999999999,
+                                                              "2024-06-01", "中试"]])
+    msg = failing(db_engine, actor, counts, path)
+    assert "第 3 行 D列「参考价格（万元）」" in msg and "超出合理范围（金额应小于10万亿元）" in msg

@@ -333,8 +333,8 @@ def test_a_benefit_still_being_handled_cannot_be_applied_for_again(session: Sess
 
 
 def test_a_talent_settled_once_cannot_apply_to_settle_again(session: Session, tw: TalentWorld) -> None:
-    """公安局 has granted 落户 (已办结); the talent applies for 落户 again: refused, naming the application that did it —
-    the office's count of 落户 would otherwise hold the same person twice. 子女入学 is not once-only."""
+    """公安局 has granted 落户 (已办结); the talent applies for 落户 again: refused, naming the application that did
+    it — the office's count of 落户 would otherwise hold the same person twice. 子女入学 is not once-only."""
     card = _issued_card(session, tw)
     first = service.apply_one_stop(session, tw.talent_viewer, card_id=card.id,
                                    items=[service.Item(tw.settle_id), service.Item(tw.school_id)])

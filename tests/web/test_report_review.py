@@ -117,6 +117,11 @@ def test_a_bad_correction_is_refused_and_nothing_changes(login: Callable[[str], 
     r = c.post(f"/reports/figures/{fig['id']}/review",
                data={"decision": "correct", "corrected_value": "很多", "csrf_token": csrf_for(c)})
     assert r.status_code == 422 and "不是有效数字" in r.text
+    # A count typed with a money unit, and a figure beyond any programme (nineteen nines of 亿元 for 签约协议).
+    for typed, said in (("5亿元", "数量不能带金额单位"), ("99999999999", "签约协议的更正值超出合理范围")):
+        r = c.post(f"/reports/figures/{fig['id']}/review",
+                   data={"decision": "correct", "corrected_value": typed, "csrf_token": csrf_for(c)})
+        assert r.status_code == 422 and said in r.text, typed
     after = {f["id"]: f for f in c.get(f"/api/reports/{report['id']}").json()["figures"]}
     assert after[fig["id"]]["state"] == "proposed" and after[fig["id"]]["value"] == 5
 

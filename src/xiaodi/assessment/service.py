@@ -55,7 +55,7 @@ from xiaodi.bases.models import Pairing, ProgrammeBase
 from xiaodi.core import audit
 from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
-from xiaodi.core.numbers import format_yuan, parse_amount_yuan
+from xiaodi.core.numbers import beyond_reason, format_yuan, parse_amount_yuan
 from xiaodi.core.records import create, flush_or_conflict
 from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand
@@ -116,13 +116,25 @@ def _target(value: Any, metric: str | None, what: str) -> Decimal:
         raise ValidationFailed(f"{what}“{text[:20]}”不是有效金额，可写作 1000万元 或 1.2亿元") from exc
 
 
-def _decimal(value: Any, what: str) -> Decimal:
+def _decimal(value: Any, what: str, *, money: bool = True) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationFailed(f"{what}“{str(value)[:20]}”不是有效的数字") from exc
     if not number.is_finite():
         raise ValidationFailed(f"{what}“{str(value)[:20]}”不是有效的数字")
+    problem = beyond_reason(number, money=money)  # money's bound is the widest: no column holds more
+    if problem is not None:
+        raise ValidationFailed(f"{what}“{str(value)[:20]}”{problem}")
+    return number
+
+
+def _stated(value: Any, what: str, indicator: Indicator) -> Decimal:
+    """A value stated for an indicator (填报值, 更正后的取值): a number, not negative, within reason for what the
+    indicator counts — 1e30 as evidence or 1e20 in an appeal would otherwise decide the ranking."""
+    number = _decimal(value, what, money=is_money(indicator.metric) or (indicator.unit or "").endswith("元"))
+    if number < 0:
+        raise ValidationFailed(f"{what}不能为负数")
     return number
 
 
@@ -364,9 +376,7 @@ def submit_evidence(session: Session, viewer: Viewer, *, period_id: int, indicat
         raise ValidationFailed(f"指标“{indicator.name}”从台账自动取数，无需提交佐证")
     if period.state == PeriodState.PUBLISHED:
         raise ValidationFailed("排名已发布，不能再提交佐证；如有异议请提出申诉")
-    amount = _decimal(value, "填报值")
-    if amount < 0:
-        raise ValidationFailed("填报值不能为负数")
+    amount = _stated(value, "填报值", indicator)
     text = (evidence or "").strip()
     if not text:
         raise ValidationFailed("请说明佐证材料（文件名称、文号、日期或链接）")
@@ -652,9 +662,9 @@ def answer_appeal(session: Session, viewer: Viewer, *, appeal_id: int, uphold: b
             raise ValidationFailed("不予采纳的申诉不能更正分数")
         if appeal.indicator_id is None:
             raise ValidationFailed("该申诉未指明指标，无法更正某项取值；请答复后由单位就具体指标申诉")
-        value = _decimal(corrected_value, "更正后的取值")
-        if value < 0:
-            raise ValidationFailed("更正后的取值不能为负数")
+        indicator = session.get(Indicator, appeal.indicator_id)
+        assert indicator is not None  # the appeal's foreign key
+        value = _stated(corrected_value, "更正后的取值", indicator)
     before = model_snapshot(appeal)
     appeal.state = AppealState.UPHELD if uphold else AppealState.DISMISSED
     appeal.answer, appeal.answered_by, appeal.answered_at = text[:2000], viewer.name, utcnow()

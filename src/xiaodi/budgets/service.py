@@ -20,13 +20,12 @@ from xiaodi.bases.models import ProgrammeBase
 from xiaodi.budgets import access
 from xiaodi.budgets.models import Allocation, AllocationTarget, BudgetKind, BudgetLine
 from xiaodi.core.errors import NotFound, ValidationFailed
-from xiaodi.core.numbers import format_yuan
+from xiaodi.core.numbers import beyond_reason, format_yuan
 from xiaodi.core.records import create, get_live, next_code, retire, update_fields
 from xiaodi.directory.models import Region
 from xiaodi.intents.figures import subtree_ids
 from xiaodi.projects.models import Project
 
-MAX_AMOUNT = Decimal("1e14")
 EDITABLE = frozenset({"name", "kind", "amount", "source_document", "note"})
 
 
@@ -34,8 +33,11 @@ def _amount(value: Decimal | int | str | None, label: str, *, positive: bool) ->
     if value is None or value == "":
         raise ValidationFailed(f"请填写{label}")
     amount = Decimal(value)
-    if not amount.is_finite() or amount >= MAX_AMOUNT:
+    if not amount.is_finite():
         raise ValidationFailed(f"{label}超出范围")
+    problem = beyond_reason(amount, money=True)
+    if problem is not None:
+        raise ValidationFailed(f"{label}{problem}")
     if amount < 0 or (positive and amount == 0):
         raise ValidationFailed(f"{label}须为{'正数' if positive else '非负数'}")
     return amount.quantize(Decimal("0.01"))

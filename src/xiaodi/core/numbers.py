@@ -139,9 +139,28 @@ def parse_amount_yuan(text: str) -> Decimal:
     return n.value.quantize(Decimal("0.01"))
 
 
+# What no programme's ledger holds (合理范围): a figure beyond it is a slip of the keyboard (1e30, twelve nines in a
+# 万元 column), refused before it decides a ranking or overflows a column (NUMERIC(24, 2) on PostgreSQL). Shanxi's
+# whole GDP was about 2.6万亿元 in 2023 (山西省统计公报): 10万亿元 is far above any programme's money, and
+# 10亿 above any count of its people, projects or visits.
+MAX_MONEY = Decimal("1e13")  # 元
+MAX_COUNT = Decimal("1e9")
+
+
+def beyond_reason(value: Decimal | int, *, money: bool) -> str | None:
+    """Why a stated figure cannot be a programme's, said to follow its label ("超出合理范围（金额应小于10万亿元）…"),
+    else None."""
+    if abs(Decimal(value)) < (MAX_MONEY if money else MAX_COUNT):
+        return None
+    limit = "金额应小于10万亿元" if money else "数量应小于10亿"
+    return f"超出合理范围（{limit}），请检查是否多打了位数或写错了单位"
+
+
 def parse_count(text: str) -> int:
-    """A count cell: "近40个" → 40, "十二个" → 12, "2000余人" → 2000."""
+    """A count cell: "近40个" → 40, "十二个" → 12, "2000余人" → 2000; a money unit ("5亿元") is no count."""
     n = parse_stated_number(text)
+    if n.is_money:
+        raise ValueError(f"数量不能带金额单位：{text}")
     if n.value != n.value.to_integral():
         raise ValueError(f"数量应为整数：{text}")
     return int(n.value)

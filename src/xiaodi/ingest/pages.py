@@ -107,7 +107,8 @@ def _amount(text: str, metric: str) -> Decimal | None:
             return parse_amount_yuan(text)
         return Decimal(parse_count(text))
     except (ValueError, InvalidOperation) as exc:
-        raise ValidationFailed(f"更正值“{text}”不是有效数字") from exc
+        why = "（数量不能带金额单位）" if "金额单位" in str(exc) else ""
+        raise ValidationFailed(f"更正值“{text}”不是有效数字{why}") from exc
 
 
 def _metric_key(typed: str) -> str | None:

@@ -20,11 +20,12 @@ from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import Ambiguous, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.models import model_snapshot, utcnow
+from xiaodi.core.numbers import beyond_reason
 from xiaodi.core.records import create, get_live
 from xiaodi.directory.models import Region
 from xiaodi.directory.service import resolve_region
 from xiaodi.figures.compute import compute_figures
-from xiaodi.figures.metrics import FIGURE_KEYS, Metric, figure_label
+from xiaodi.figures.metrics import FIGURE_KEYS, MONEY_KEYS, Metric, figure_label
 from xiaodi.ingest import access
 from xiaodi.ingest.clean import clean_report
 from xiaodi.ingest.figures import extract_figures
@@ -109,6 +110,8 @@ def review_figure(
     if decision is Decision.CORRECT:
         if corrected_value is None and metric is None and region_id is None:
             raise ValidationFailed("更正时请给出正确的数值、指标或地区")
+        if corrected_value is not None:
+            _check_reasonable(corrected_value, metric or fig.metric)
         fig.state = FigureState.CORRECTED
         fig.corrected_value = corrected_value if corrected_value is not None else fig.value
     else:
@@ -124,6 +127,16 @@ def review_figure(
     audit.record(session, actor=actor, action=f"figure_{decision.value}", obj=fig, before=before, reason=note)
     _update_report_state(session, fig.report_id)
     return fig
+
+
+def _check_reasonable(value: Decimal, metric: str) -> None:
+    """A corrected figure is a programme's: not negative, not beyond reason (nine nines of 亿元 for 签约项目)."""
+    label = figure_label(metric) or "统计数字"
+    if value < 0:
+        raise ValidationFailed(f"{label}的更正值不能为负数")
+    problem = beyond_reason(value, money=metric in MONEY_KEYS)
+    if problem is not None:
+        raise ValidationFailed(f"{label}的更正值{problem}")
 
 
 def accept_report(session: Session, *, actor: Actor, report_id: int) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from xiaodi.core.numbers import parse_count, parse_stated_number
+from xiaodi.core.numbers import MAX_MONEY, beyond_reason, format_yuan, parse_count, parse_stated_number
 from xiaodi.tables.spec import MONEY_UNITS, ColType, ColumnSpec
 
 DATE_FORMATS_HELP = "2021-06-01、2021/6/1、2021年6月1日、2021.6.1、20210601 或 Excel 日期单元格"
@@ -73,16 +73,15 @@ def _paired(text: str) -> str:
 def parse_int(value: Any) -> int:
     if isinstance(value, bool):
         raise CellProblem("应为整数")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
+    if isinstance(value, float) and not value.is_integer():
         raise CellProblem(f"应为整数，而不是 {value}")
+    if isinstance(value, int | float):
+        return int(_reasonable(Decimal(int(value)), money=False))
     try:
-        return parse_count(cell_text(value))
+        count = parse_count(cell_text(value))
     except ValueError as exc:
         raise CellProblem(f"无法识别的数字“{cell_text(value)}”", "请填写数字，如 40、近40个、十二个") from exc
+    return int(_reasonable(Decimal(count), money=False))
 
 
 def _to_decimal(value: float | int) -> Decimal:
@@ -105,7 +104,7 @@ def parse_money(col: ColumnSpec, value: Any, unit: str | None = None) -> Decimal
     if isinstance(value, int | float):
         if value < 0:
             raise _negative_money(col)
-        return (_to_decimal(value) * factor).quantize(_CENT)
+        return _reasonable(_to_decimal(value) * factor, money=True).quantize(_CENT)
     text = cell_text(value)
     try:
         n = parse_stated_number(text)
@@ -127,7 +126,14 @@ def parse_money(col: ColumnSpec, value: Any, unit: str | None = None) -> Decimal
     amount = n.value if absolute else n.value * factor
     if amount < 0:
         raise _negative_money(col)
-    return amount.quantize(_CENT)
+    return _reasonable(amount, money=True).quantize(_CENT)
+
+
+def _reasonable(amount: Decimal, *, money: bool) -> Decimal:
+    problem = beyond_reason(amount, money=money)
+    if problem is not None:
+        raise CellProblem(f"“{format_yuan(amount) if money else amount}”{problem}")
+    return amount
 
 
 def parse_date(value: Any) -> dt.date:
@@ -258,9 +264,11 @@ def make_plain_parser(col: ColumnSpec, unit: str | None = None) -> Callable[[Any
     if t is ColType.MONEY and (unit or col.unit) in MONEY_UNITS:
         factor = MONEY_UNITS[unit or col.unit]
 
+        below = MAX_MONEY / factor  # a number cell under it is within reason; one over it is said by parse_money
+
         def money(raw: Any) -> Decimal:
             cls = raw.__class__
-            if (cls is float or cls is int) and raw >= 0:  # bool is neither: parse_money rejects it, and negatives
+            if (cls is float or cls is int) and 0 <= raw < below:  # bool is neither: parse_money rejects it
                 return (_to_decimal(raw) * factor).quantize(_CENT)
             return parse_money(col, raw, unit)
 
