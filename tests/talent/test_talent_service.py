@@ -414,3 +414,21 @@ def test_a_talent_brought_in_after_today_is_refused_on_the_register(session: Ses
     today = service.register_talent(session, tw.office, name="今日到岗", region_id=tw.hejin.id,
                                     introduced_on=local_today())
     assert today.introduced_on == local_today()
+
+
+def test_a_card_is_not_renewed_past_ten_years_nor_checked_out_on_a_day_to_come(
+        session: Session, tw: TalentWorld) -> None:
+    """续期 pressed again and again added ten years each time (a card valid to 2071); a 退房 dated 2030 showed the
+    unit 空闲 today while refusing every allocation until 2030."""
+    card = _issued_card(session, tw)
+    service.renew_card(session, tw.office, card_id=card.id, years=5)
+    valid_to = card.expires_on
+    with pytest.raises(ValidationFailed, match=r"超过自今天起 10 年"):
+        service.renew_card(session, tw.office, card_id=card.id, years=10)
+    assert card.expires_on == valid_to
+    service.add_unit(session, tw.office, apartment_id=tw.apartment.id, unit_no="2-0101")
+    stay = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="2-0101",
+                            talent_id=tw.talent.id, from_on=local_today() - dt.timedelta(days=30))
+    with pytest.raises(ValidationFailed, match="退房日期 .* 晚于今天"):
+        service.check_out(session, tw.office, allocation_id=stay.id, on=local_today() + dt.timedelta(days=400))
+    assert stay.vacated_on is None

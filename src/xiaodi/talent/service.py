@@ -295,8 +295,13 @@ def renew_card(session: Session, viewer: Viewer, *, card_id: int, years: int = C
         raise Conflict(f"人才卡当前为“{CardState(card.state).label}”，不能续期")
     if not 1 <= years <= 10:
         raise ValidationFailed("续期年限应为1–10年")
-    start = max(card.expires_on or local_today(), local_today())
-    return _change(session, viewer, card, "renew", None, state=CardState.ACTIVE, expires_on=_add_years(start, years))
+    today = local_today()
+    start = max(card.expires_on or today, today)
+    expires = _add_years(start, years)
+    if expires > _add_years(today, 10):
+        raise ValidationFailed(f"续期后有效期至 {expires}，超过自今天起 10 年（{_add_years(today, 10)}）；"
+                               f"该卡现有效期至 {card.expires_on}，可在临近到期时再续期")
+    return _change(session, viewer, card, "renew", None, state=CardState.ACTIVE, expires_on=expires)
 
 
 def revoke_card(session: Session, viewer: Viewer, *, card_id: int, reason: str,
@@ -665,6 +670,7 @@ def check_out(session: Session, viewer: Viewer, *, allocation_id: int, on: dt.da
         raise Conflict("已办理退房")
     if on < allocation.from_on:
         raise ValidationFailed("退房日期不能早于入住日期")
+    not_after_today(on, "退房日期", "尚未发生的退房（到期日在分配时登记）")
     before = model_snapshot(allocation)
     allocation.vacated_on = on
     flush_or_conflict(session, "入住记录")
