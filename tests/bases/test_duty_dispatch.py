@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.bases.conftest import BasesWorld
@@ -191,3 +191,16 @@ def test_a_duty_out_of_reach_is_named_as_the_duty(session: Session, bw: BasesWor
         access.visible_duty(session, bw.viewers["taiyuan"], duty.id)
     with pytest.raises(NotFound, match=r"^职责任务"):
         service.report_duty(session, bw.viewers["taiyuan"], duty.id, note="越界报告")
+
+
+def test_a_meeting_is_recorded_once_it_was_held(session: Session, bw: BasesWorld) -> None:
+    """A 调度会 dated next year moved the node and the duty's deadline for a meeting that had not happened."""
+    duty = _duty(session, bw)
+    posts = duty.milestones[0]
+    due = posts.due_on
+    with pytest.raises(ValidationFailed, match=r"调度会日期 .* 晚于今天"):
+        meetings.hold_duty_meeting(
+            session, bw.viewers["hejin"], duty.id, held_on=TODAY + dt.timedelta(days=365), title="调度会",
+            decisions=[meetings.DutyDecision(milestone_id=posts.id, decision="推迟",
+                                             new_due_on=TODAY + dt.timedelta(days=400))])
+    assert posts.due_on == due and session.scalar(select(func.count()).select_from(DispatchMeeting)) == 0

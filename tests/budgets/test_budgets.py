@@ -18,6 +18,7 @@ from xiaodi.budgets.figures import budget_vs_spending
 from xiaodi.budgets.models import Allocation, AllocationTarget, BudgetLine
 from xiaodi.core.audit import history
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.settings import local_today
 
 WAN = Decimal(10_000)
 
@@ -175,3 +176,15 @@ def test_cli(session: Session, world: World, personas: dict[str, int], monkeypat
     assert ok.exit_code == 0, ok.output
     assert "20万元" in runner.invoke(cli.app, ["summary", "--user", "hejin"]).output
     assert isinstance(runner.invoke(cli.app, ["list", "--user", "university"]).exception, Forbidden)
+
+
+def test_money_is_paid_on_a_day_that_came_within_the_budgets_year(session: Session, world: World,
+                                                                   personas: dict[str, int]) -> None:
+    """A 2025 line paid "on" 2027-12-01 or 2019-12-01: both counted in 已支出 before; both refused now."""
+    budget = line(session, world)
+    office = viewer(session, "hejin")
+    for day, said in ((local_today() + dt.timedelta(days=60), "拨付日期 .* 晚于今天"),
+                      (dt.date(2019, 12, 1), "拨付日期 2019-12-01 早于预算年度 2025 年")):
+        with pytest.raises(ValidationFailed, match=said):
+            service.allocate(session, office, budget.id, amount=WAN, paid_on=day, target="other", description="培训")
+    assert allocations(session) == 0

@@ -15,6 +15,7 @@ from xiaodi.accounts.models import User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.core.audit import history
 from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand
 from xiaodi.events.models import Event, EventKind
 from xiaodi.intents import service
@@ -262,3 +263,14 @@ def test_a_reports_intents_are_reconciled_with_the_ledgers(session: Session, wor
     assert rows["intents"].ledger == 1  # the intents of 2025, not of all time
     assert rows["intents"].label == "合作意向"
     assert rows["intents"].flagged
+
+
+def test_an_intent_is_recorded_once_it_was_reached(session: Session, world: World, personas: dict[str, int]) -> None:
+    """达成日期 next June made YX-2027-000001 and counted in a year that has not come."""
+    later = local_today() + dt.timedelta(days=180)
+    with pytest.raises(ValidationFailed, match=r"达成日期 .* 晚于今天.*尚未达成的意向"):
+        intent(session, world, personas, agreed_on=later)
+    assert count(session) == 0
+    reached = intent(session, world, personas)
+    with pytest.raises(ValidationFailed, match="晚于今天"):
+        service.update_intent(session, viewer(session, "hejin"), reached.id, {"agreed_on": later})

@@ -429,6 +429,6 @@ def test_a_card_is_not_renewed_past_ten_years_nor_checked_out_on_a_day_to_come(
     service.add_unit(session, tw.office, apartment_id=tw.apartment.id, unit_no="2-0101")
     stay = service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="2-0101",
                             talent_id=tw.talent.id, from_on=local_today() - dt.timedelta(days=30))
-    with pytest.raises(ValidationFailed, match="退房日期 .* 晚于今天"):
+    with pytest.raises(ValidationFailed, match=r"退房日期 .* 晚于今天"):
         service.check_out(session, tw.office, allocation_id=stay.id, on=local_today() + dt.timedelta(days=400))
     assert stay.vacated_on is None

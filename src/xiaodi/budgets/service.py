@@ -22,6 +22,7 @@ from xiaodi.budgets.models import Allocation, AllocationTarget, BudgetKind, Budg
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.numbers import beyond_reason, format_yuan
 from xiaodi.core.records import create, get_live, next_code, retire, update_fields
+from xiaodi.core.settings import not_after_today
 from xiaodi.directory.models import Region
 from xiaodi.intents.figures import subtree_ids
 from xiaodi.projects.models import Project
@@ -129,6 +130,9 @@ def allocate(
     amount = _amount(amount, "拨付金额", positive=True)
     if paid_on is None:
         raise ValidationFailed("请填写拨付日期")
+    not_after_today(paid_on, "拨付日期", "尚未拨付的经费")
+    if paid_on.year < line.year:
+        raise ValidationFailed(f"拨付日期 {paid_on} 早于预算年度 {line.year} 年，不能从该年度的预算中拨付")
     try:
         target = AllocationTarget(target) if not isinstance(target, AllocationTarget) else target
     except ValueError:

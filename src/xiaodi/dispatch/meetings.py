@@ -26,6 +26,7 @@ from xiaodi.core import audit
 from xiaodi.core.audit import Actor
 from xiaodi.core.errors import NotFound, ValidationFailed
 from xiaodi.core.records import create, flush_or_conflict, get_live
+from xiaodi.core.settings import not_after_today
 from xiaodi.directory.models import Organisation, Region, RegionLevel
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.projects.access import managed_project
@@ -53,6 +54,7 @@ def hold_meeting(
     """Record a 调度会: its decisions, the new due dates they set, and the escalations repeated slips cause."""
     if not decisions:
         raise ValidationFailed("调度会至少应有一项决定")
+    not_after_today(held_on, "调度会日期", "尚未召开的调度会（其决定会改动节点时限）")
     level = level or _level_of(session, region_id, unit_id)
     if level not in LEVELS:
         raise ValidationFailed("调度层级应为县级、市级或省级")

@@ -17,7 +17,7 @@ from xiaodi.core import audit
 from xiaodi.core.errors import ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code, update_fields
-from xiaodi.core.settings import local_today
+from xiaodi.core.settings import local_today, not_after_today
 from xiaodi.demands.models import Demand
 from xiaodi.directory.models import Organisation, OrgKind, Region
 from xiaodi.events.models import Event
@@ -62,6 +62,9 @@ def _next_code(session: Session, year: int) -> str:
     return next_code(session, Intent.code, "YX", year)
 
 
+AGREED_LATER = "尚未达成的意向"  # what a 达成日期 after today would register (forms, API, CLI and the table)
+
+
 def record_intent(
     session: Session,
     viewer: Viewer,
@@ -82,6 +85,7 @@ def record_intent(
     topic = _topic(topic)
     if agreed_on is None:
         raise ValidationFailed("请填写达成意向的日期")
+    not_after_today(agreed_on, "达成日期", AGREED_LATER)
     enterprise, _university = _parties(session, enterprise_id, university_id)
     event = _links(session, viewer, event_id, demand_id)
     if region_id is None:
@@ -107,6 +111,8 @@ def update_intent(session: Session, viewer: Viewer, intent_id: int, changes: dic
         changes["topic"] = _topic(changes["topic"])
     if "agreed_on" in changes and changes["agreed_on"] is None:
         raise ValidationFailed("请填写达成意向的日期")
+    if "agreed_on" in changes:
+        not_after_today(changes["agreed_on"], "达成日期", AGREED_LATER)
     _links(session, viewer, changes.get("event_id"), changes.get("demand_id"))
     update_fields(session, intent, changes, actor=viewer.actor, allowed=EDITABLE, label=f"合作意向“{intent.topic}”",
                   expected_version=expected_version)

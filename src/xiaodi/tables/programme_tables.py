@@ -17,8 +17,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xiaodi.budgets.models import Allocation, BudgetKind, BudgetLine
+from xiaodi.core.settings import after_today
 from xiaodi.intents.models import Intent, IntentState
+from xiaodi.intents.service import AGREED_LATER
+from xiaodi.tables.context import ImportContext
 from xiaodi.tables.spec import CodeRef, ColType, ColumnSpec, TableSpec, choices_from_labels
+
+
+def check_intent(ctx: ImportContext, number: int, values: dict[str, Any],
+                 existing_id: int | None) -> list[tuple[str, str, str | None]]:
+    """The intents service's rule for a row: an intent is registered once reached — 达成日期 not after today."""
+    agreed_on = values.get("agreed_on")
+    problem = after_today(agreed_on, "达成日期", AGREED_LATER)
+    if problem is None or ctx.keeps_stored(Intent.agreed_on, existing_id, agreed_on):
+        return []
+    return [("agreed_on", problem, "请填写实际达成意向的日期")]
+
 
 INTENTS = TableSpec(
     name="intents",
@@ -49,6 +63,7 @@ INTENTS = TableSpec(
         ColumnSpec("source", "来源", example="走访"),
         ColumnSpec("note", "备注"),
     ],
+    check_row=check_intent,
 )
 
 
