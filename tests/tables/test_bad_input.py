@@ -234,3 +234,17 @@ def test_an_amount_or_a_count_beyond_any_programme_is_named_by_row_and_column(
                                                               "2024-06-01", "中试"]])
     msg = failing(db_engine, actor, counts, path)
     assert "第 3 行 D列「参考价格（万元）」" in msg and "超出合理范围（金额应小于10万亿元）" in msg
+
+
+def test_a_closed_intent_without_its_reason_is_named_in_the_dry_run_too(
+    db_engine: Engine, actor: Actor, counts: Any, tmp_path: Path
+) -> None:
+    """The dry run said 将新增 1 and the import then failed as a write conflict (可能有人同时写入…)."""
+    rows = [["意向编号", "合作内容", "企业（单位）", "高校（院所）", "达成日期", "状态", "终止日期", "终止原因"],
+            ["YX-2025-000009", "再生铝提纯", "山西示例新材料有限公司", "山西大学", "2025-03-12", "已终止",
+             "2025-06-01", ""]]
+    path = write_csv(tmp_path / "意向.csv", rows)
+    with pytest.raises(ImportFailed) as info:
+        import_file(db_engine, "intents", path, actor=actor, dry_run=True)
+    assert "第 2 行 H列「终止原因」：已终止的意向须填写终止原因" in info.value.message
+    assert "第 2 行 H列「终止原因」" in failing(db_engine, actor, counts, path, "intents")

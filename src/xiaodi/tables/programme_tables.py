@@ -26,12 +26,21 @@ from xiaodi.tables.spec import CodeRef, ColType, ColumnSpec, TableSpec, choices_
 
 def check_intent(ctx: ImportContext, number: int, values: dict[str, Any],
                  existing_id: int | None) -> list[tuple[str, str, str | None]]:
-    """The intents service's rule for a row: an intent is registered once reached — 达成日期 not after today."""
+    """The intents service's rules for a row: an intent is registered once reached (达成日期 not after today); one
+    已终止 says why (终止原因) and one 已签约 names its agreement (协议编号) — the table's own constraints, said by
+    row and column in the dry run too, not as a write conflict."""
+    problems: list[tuple[str, str, str | None]] = []
     agreed_on = values.get("agreed_on")
     problem = after_today(agreed_on, "达成日期", AGREED_LATER)
-    if problem is None or ctx.keeps_stored(Intent.agreed_on, existing_id, agreed_on):
-        return []
-    return [("agreed_on", problem, "请填写实际达成意向的日期")]
+    if problem is not None and not ctx.keeps_stored(Intent.agreed_on, existing_id, agreed_on):
+        problems.append(("agreed_on", problem, "请填写实际达成意向的日期"))
+    state = values.get("state")
+    for column, needed_by, said in (("close_reason", IntentState.CLOSED, "已终止的意向须填写终止原因"),
+                                    ("agreement_id", IntentState.SIGNED, "已签约的意向须填写签订协议的协议编号")):
+        given = column in values or existing_id is None  # a column left out of the file keeps what is stored
+        if state == needed_by.value and given and not values.get(column):
+            problems.append((column, said, None))
+    return problems
 
 
 INTENTS = TableSpec(
