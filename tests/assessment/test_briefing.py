@@ -91,3 +91,11 @@ def test_the_default_period_ends_on_the_deployments_today(session: Session, worl
     brief = document.build(session, world.city_office(session), region_id=world.city.id, charts=False)
     assert (brief.date_from, brief.date_to, brief.made_on) == (dt.date(YEAR, 1, 1), dt.date(YEAR, 3, 2),
                                                                dt.date(YEAR, 3, 2))
+
+
+def test_a_briefing_of_the_running_year_counts_overdue_days_to_today(session: Session, world: AssessWorld) -> None:
+    """Written on 8 December, the year's briefing said a node due 17 November was 44 days late (to 31 December)."""
+    _published(session, world)
+    brief = document.build(session, world.city_office(session), region_id=world.city.id,
+                           date_from=dt.date(YEAR, 1, 1), date_to=dt.date(YEAR, 12, 31), today=dt.date(YEAR, 12, 8))
+    assert brief.tables["overdue"].note is not None and "截至2025年12月8日" in brief.tables["overdue"].note

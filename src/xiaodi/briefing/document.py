@@ -127,7 +127,9 @@ def build(session: Session, viewer: Viewer, *, region_id: int | None, date_from:
         note=None if breakdown else f"{scope}无下级地区，本期数据见“总体情况”。")
     scope_ids = region_subtree_ids(session, region_id) if region_id is not None else None
     brief.tables["bases"] = _bases(session, scope_ids)
-    brief.tables["overdue"] = _overdue(session, scope_ids, date_to)
+    # Overdue as of the period's end — or today, while the period runs: a node due last month is not 44 days late
+    # on 31 December when the briefing is written on the 8th.
+    brief.tables["overdue"] = _overdue(session, scope_ids, min(date_to, today))
     brief.tables["dispatch"] = _dispatch(session, scope_ids, date_from, date_to)
     brief.tables["ranking"] = _ranking(session, viewer, region_id)
     brief.tables["projects"] = _projects(session, scope_ids, date_from, date_to)
