@@ -158,6 +158,11 @@ def test_an_event_after_today_is_not_held_and_takes_no_outcomes(
     past = service.create_event(session, hejin, name="河津市秋季人才招聘会", kind="招聘会",
                                 starts_on=local_today() - dt.timedelta(days=30), region_id=world.hejin.id)
     assert past.state == EventState.HELD
+    # The figures count the autumn fair, not next May's (neither this year's nor, until it is held, next year's).
+    for year in (local_today().year, next_may.year):
+        held = service.event_figures(session, region_ids=[world.hejin.id], start=dt.date(year, 1, 1),
+                                     end=dt.date(year, 12, 31))["events"]
+        assert held == (1 if year == past.starts_on.year else 0)
 
 
 def test_counted_outcomes_are_whole_numbers_and_money_keeps_its_fen(
