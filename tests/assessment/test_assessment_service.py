@@ -490,3 +490,25 @@ def test_a_figure_beyond_reason_never_reaches_the_ranking(session: Session, worl
                               answer="予以更正")
     assert appeal.state == AppealState.FILED
     assert [(r.name, r.total) for r in service.period_result(session, office, period.id).rows] == ranked
+
+
+def test_an_appeal_on_money_is_corrected_with_its_unit(session: Session, world: AssessWorld) -> None:
+    """`assessment answer 1 --value 800` was taken as 800元 and the upheld appeal corrected nothing; 800万元 was
+    refused as no number. Money is typed with its unit, as the targets are."""
+    from xiaodi.assessment.models import Appeal
+    office, jishan = world.city_office(session), world.jishan_office(session)
+    indicator_set = define(session, world, [IndicatorInput("DW", "到位资金", 100, "1000万元", metric="funds_in_place",
+                                                           unit="万元")])
+    period = service.add_period(session, office, set_id=indicator_set.id, name="2025年度",
+                                starts_on=dt.date(YEAR, 1, 1), ends_on=dt.date(YEAR, 12, 31))
+    service.score_period(session, office, period_id=period.id)
+    service.publish(session, office, period_id=period.id, today=TODAY)
+    funds = indicator_set.indicators[0]
+    appeal = service.file_appeal(session, jishan, period_id=period.id, indicator_id=funds.id, today=TODAY,
+                                 reason="800万元到位资金台账漏录")
+    with pytest.raises(ValidationFailed, match="是金额，请写明单位，如 800万元"):
+        service.answer_appeal(session, office, appeal_id=appeal.id, uphold=True, corrected_value="800",
+                              answer="予以更正")
+    service.answer_appeal(session, office, appeal_id=appeal.id, uphold=True, corrected_value="800万元",
+                          answer="经核实予以更正")
+    assert session.get(Appeal, appeal.id).corrected_value == Decimal(8_000_000)  # type: ignore[union-attr]

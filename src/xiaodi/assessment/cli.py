@@ -218,7 +218,8 @@ def appeal_cmd(period_id: PeriodArg, reason: Annotated[str, typer.Option("--reas
 def answer_cmd(appeal_id: Annotated[int, typer.Argument(min=1, help="申诉编号")],
                answer: Annotated[str, typer.Option("--answer", help="答复意见")],
                dismiss: Annotated[bool, typer.Option("--dismiss", help="不予采纳（默认采纳）")] = False,
-               value: Annotated[str | None, typer.Option("--value", help="采纳时更正后的取值")] = None,
+               value: Annotated[str | None, typer.Option(
+                   "--value", help="采纳时更正后的取值（金额写明单位，如 800万元）")] = None,
                user: UserOption = None, as_name: AsOption = None, db: DbOption = None) -> None:
     """答复申诉；采纳并给出更正值时更正该项得分并重新排名（留痕）。"""
     with transaction(engine_for(db)) as session:

@@ -131,8 +131,15 @@ def _decimal(value: Any, what: str, *, money: bool = True) -> Decimal:
 
 def _stated(value: Any, what: str, indicator: Indicator) -> Decimal:
     """A value stated for an indicator (填报值, 更正后的取值): a number, not negative, within reason for what the
-    indicator counts — 1e30 as evidence or 1e20 in an appeal would otherwise decide the ranking."""
-    number = _decimal(value, what, money=is_money(indicator.metric) or (indicator.unit or "").endswith("元"))
+    indicator counts — 1e30 as evidence or 1e20 in an appeal would otherwise decide the ranking. Money is typed with
+    its unit, as targets are (800万元; a bare 800 was taken as 800元 and an upheld appeal corrected nothing)."""
+    if is_money(indicator.metric):
+        number = _target(value, indicator.metric, what)
+        problem = beyond_reason(number, money=True)
+        if problem is not None:
+            raise ValidationFailed(f"{what}“{str(value)[:20]}”{problem}")
+    else:
+        number = _decimal(value, what, money=(indicator.unit or "").endswith("元"))
     if number < 0:
         raise ValidationFailed(f"{what}不能为负数")
     return number

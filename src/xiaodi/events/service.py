@@ -378,9 +378,9 @@ def _within(column: Any, start: dt.date | None, end: dt.date | None) -> list[Any
 
 def event_figures(session: Session, *, region_ids: Iterable[int] | None, start: dt.date | None = None,
                   end: dt.date | None = None) -> dict[str, Decimal]:
-    """活动、岗位、达成意向人数、培训人次、对接次数、挂职 of the regions (None: all) within the period; cancelled events,
-    events yet to begin (a 筹备中 meeting next March is no activity of this year, nor of next year until it is held)
-    and retired records are not counted."""
+    """活动、岗位、达成意向人数、培训人次、对接次数、挂职 of the regions (None: all) within the period; cancelled
+    events, events yet to begin (a 筹备中 meeting next March is no activity of this year, nor of next year until it
+    is held) and retired records are not counted."""
     ids = sorted(region_ids) if region_ids is not None else None
     ev_cond = [Event.retired_at.is_(None), Event.state != EventState.CANCELLED.value,
                Event.starts_on <= local_today(), *_within(Event.starts_on, start, end)]
