@@ -314,3 +314,20 @@ def test_base_activities_export_import_export_is_byte_identical(
     assert [r[2] for r in exported[1:]] == ["实习实训", "培训", "服务", "活动"]
     again = import_file(other, "base_activities", second, actor=actor)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+
+
+def test_empty_cells_of_an_update_keep_what_is_stored(db_engine: Engine, actor: Actor, tmp_path: Path) -> None:
+    """The office fills in 山西大学's contact on the full template and leaves the other cells empty: its 学校标识码,
+    主管部门 and 标签 stay as stored (the update used to wipe them); the contact is added."""
+    header = [c.header for c in get_table("universities").columns]
+    full = dict.fromkeys(header, "") | {"学校名称": "山西大学", "学校标识码": "4114010108", "主管部门": "山西省",
+                                        "标签": "本科；双一流", "备注": "教育部名单"}
+    import_file(db_engine, "universities", _csv(tmp_path / "a.csv", [header, list(full.values())]), actor=actor)
+    contact = dict.fromkeys(header, "") | {"学校名称": "山西大学", "联系人": "张老师", "联系电话": "0351-7010000"}
+    result = import_file(db_engine, "universities", _csv(tmp_path / "b.csv", [header, list(contact.values())]),
+                         actor=actor)
+    assert result.updated == 1
+    with Session(db_engine) as s:
+        school = s.scalars(select(Organisation).where(Organisation.name == "山西大学")).one()
+        assert (school.code, school.authority, school.contact_name) == ("4114010108", "山西省", "张老师")
+        assert set(school.tags) == {"本科", "双一流"} and school.note == "教育部名单"

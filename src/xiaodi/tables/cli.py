@@ -158,7 +158,7 @@ def install_account_export(exporter: AccountExport) -> None:
 
 # The console trusts whoever runs it: holding the database URL is holding the database.
 IMPORT_HELP = (
-    "导入信息表：全部校验通过才写入，重复导入不产生变化。\n\n"
+    "导入信息表：全部校验通过才写入，重复导入不产生变化；已有记录的空白单元格保留原值（清空请在记录页面修改）。\n\n"
     "这是运维人员的可信控制台：持有数据库地址（--db 或 XIAODI_DATABASE_URL）的人可以写入任何地区的记录，"
     "状态列按表中所填直接写入，不按个人的数据权限检查。\n\n"
     "办公室工作人员请在网页“导入信息表”（/import）导入：那里每一行只能新增或修改本人在页面上有权办理的记录，"

@@ -61,6 +61,7 @@ class _Row:
     number: int
     values: dict[str, Any]
     existing: dict[str, Any] | None = None
+    blank: frozenset[str] = frozenset()  # the columns whose cell was left empty
 
 
 class _State:
@@ -145,8 +146,9 @@ def import_table(
             ):
                 result.skipped += 1
                 continue
-            values = _parse_row(ctx, parsers, number, cells, result, state.invalid)
-            chunk.append(_Row(number, values))
+            blank: set[str] = set()
+            values = _parse_row(ctx, parsers, number, cells, result, state.invalid, blank)
+            chunk.append(_Row(number, values, blank=frozenset(blank)))
             if len(chunk) >= chunk_rows:
                 _process(ctx, state, mapped, chunk, result)
                 done += len(chunk)
@@ -285,14 +287,17 @@ def _parse_row(
     cells: list[Any],
     result: ImportResult,
     invalid: set[int],
+    blank: set[str],
 ) -> dict[str, Any]:
-    """The row's values; the row number is added to ``invalid`` when a cell cannot be read."""
+    """The row's values; the row number is added to ``invalid`` when a cell cannot be read, and the keys of the
+    cells left empty to ``blank``."""
     values: dict[str, Any] = {}
     width = len(cells)
     for m, fn in parsers:
         col = m.col
         raw = cells[m.index] if m.index < width else None
         if raw is None or (raw.__class__ is str and not raw.strip()):
+            blank.add(col.key)
             if col.required:
                 _error(ctx, result, number, m, "必填项为空", col.help or None)
             values[col.key] = col.default if col.default is not None else empty_value(col)
@@ -389,6 +394,8 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
     diffs: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
     problems: dict[int, list[tuple[str, str, str | None]]] = {}
     for r in valid:
+        if r.existing is not None:
+            _blanks_keep_stored(r, compare, virtual)
         retired = r.existing is not None and r.existing.get("retired_at") is not None
         if spec.check_virtual is not None and virtual and not retired:  # (it also normalises the row's values)
             problems[r.number] = spec.check_virtual(ctx, r.number, r.values, r.existing["id"] if r.existing else None)
@@ -444,6 +451,21 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
             "写入时与数据库中已有记录冲突（可能有人同时写入了相同的编号、代码或名称）",  # never the table's name
             "请检查编号、代码、名称是否与已有记录重复",
         )
+
+
+def _blanks_keep_stored(r: _Row, compare: list[tuple[ColumnSpec, Callable[[Any], Any] | None]],
+                        virtual: list[ColumnSpec]) -> None:
+    """An empty cell of an existing record keeps what is stored (空白不覆盖): people fill in the columns they know —
+    the contacts of two universities — and an update that cleared the rest wiped 学校标识码, 主管部门 and the
+    reference data's notes. An export imports back unchanged all the same (its empty cells are empty values). A
+    value is cleared on the record's page."""
+    for c, norm in compare:
+        if c.key in r.blank:
+            stored = r.existing[c.key] if r.existing is not None else None
+            r.values[c.key] = norm(stored) if norm is not None else stored
+    for c in virtual:
+        if c.key in r.blank and r.existing is not None:
+            r.values[c.key] = r.existing.get(c.key) or empty_value(c)
 
 
 def _diff(
