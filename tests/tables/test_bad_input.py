@@ -248,3 +248,18 @@ def test_a_closed_intent_without_its_reason_is_named_in_the_dry_run_too(
         import_file(db_engine, "intents", path, actor=actor, dry_run=True)
     assert "第 2 行 H列「终止原因」：已终止的意向须填写终止原因" in info.value.message
     assert "第 2 行 H列「终止原因」" in failing(db_engine, actor, counts, path, "intents")
+
+
+def test_an_older_export_does_not_undo_a_demands_progress(
+    db_engine: Engine, actor: Actor, counts: Any, tmp_path: Path
+) -> None:
+    """The demand was 已发榜 after the file was exported; importing the older file (草稿) again is refused by row and
+    column instead of silently undoing 发榜 with no trail. Moving forward (已揭榜) stays allowed."""
+    header = ["需求编号", "需求名称", "需求类型", "发布单位", "状态"]
+    import_file(db_engine, "demands", write_csv(tmp_path / "新.csv", [
+        header, ["XQ-9", "钢渣处理", "技术", "山西示例新材料有限公司", "已发榜"]]), actor=actor)
+    older = write_csv(tmp_path / "旧.csv", [header, ["XQ-9", "钢渣处理", "技术", "山西示例新材料有限公司", "草稿"]])
+    msg = failing(db_engine, actor, counts, older, "demands")
+    assert "第 2 行 E列「状态」：平台中该记录已是“已发榜”，导入不能改回“草稿”" in msg
+    forward = write_csv(tmp_path / "进.csv", [header, ["XQ-9", "钢渣处理", "技术", "山西示例新材料有限公司", "已揭榜"]])
+    assert import_file(db_engine, "demands", forward, actor=actor).updated == 1

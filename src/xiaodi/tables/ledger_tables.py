@@ -149,6 +149,9 @@ DEMANDS = TableSpec(
         ColumnSpec("note", "备注"),
     ],
     after_write=stamp_published,
+    progress=("state", tuple(s.value for s in (
+        DemandState.DRAFT, DemandState.SUBMITTED, DemandState.REVIEWED, DemandState.PUBLISHED, DemandState.CLAIMED,
+        DemandState.SHORTLISTED, DemandState.SELECTED, DemandState.CONTRACTED))),
 )
 
 
@@ -379,6 +382,9 @@ PROJECTS = TableSpec(
         ColumnSpec("note", "备注"),
     ],
     load_virtual=load_funds,
+    progress=("stage", tuple(s.value for s in (
+        ProjectStage.SIGNED, ProjectStage.STARTED, ProjectStage.LANDED, ProjectStage.IN_PRODUCTION,
+        ProjectStage.ACCEPTED))),
 )
 
 BASES = TableSpec(

@@ -124,6 +124,10 @@ class TableSpec:
     after_write: Callable[[ImportContext, dict[int, int]], None] | None = None
     sheet_name: str = ""
     person_kind: str = "expert"  # the kind of a person a person-ref cell creates (talents: 引进人才)
+    # progress: (column key, its values in the order a record moves through them): the console's import does not
+    # move an existing record back (an older export re-imported undid 发榜 and 开工); a value not listed (已关闭,
+    # 停滞) is an end the record is not brought back from by a file either
+    progress: tuple[str, tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         if not self.sheet_name:
