@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tests.web.conftest import World
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core.audit import AuditEntry
-from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.events import access, service
 from xiaodi.events.models import ContactLog, Event, EventOutcome, OutcomeMetric, Secondment
 from xiaodi.projects.actions import PartyIn
@@ -179,3 +179,20 @@ def test_counted_outcomes_are_whole_numbers_and_money_keeps_its_fen(
     service.record_outcome(session, hejin, fair.id, metric="amount_signed", value="12.5")
     assert {o.metric: o.value for o in service.outcomes_of(session, fair.id)} == {
         "positions": 2135, "amount_signed": Decimal("12.50")}
+
+
+def test_the_same_event_sent_twice_is_registered_once(
+        session: Session, world: World, viewer: Callable[[str], Viewer]) -> None:
+    """/events/new posted twice made two records counted as two activities, and the events table (keyed by name and
+    first day) then refused its own export."""
+    hejin = viewer("hejin")
+    first = service.create_event(session, hejin, name="河津市校地对接会", kind="对接会",
+                                 starts_on=dt.date(2025, 5, 2), region_id=world.hejin.id)
+    with pytest.raises(Conflict, match=rf"活动“河津市校地对接会”（开始日期 2025-05-02）已登记（编号 {first.id}）"):
+        service.create_event(session, hejin, name="河津市校地对接会", kind="对接会",
+                             starts_on=dt.date(2025, 5, 2), region_id=world.hejin.id)
+    second = service.create_event(session, hejin, name="河津市校地对接会", kind="对接会",
+                                  starts_on=dt.date(2025, 11, 6), region_id=world.hejin.id)
+    with pytest.raises(Conflict, match="不能重复登记"):
+        service.update_event(session, hejin, second.id, {"starts_on": dt.date(2025, 5, 2)})
+    assert _count(session, Event) == 2

@@ -14,7 +14,7 @@ from tests.web.conftest import World, csrf_for
 from xiaodi.accounts.models import User
 from xiaodi.accounts.scope import Viewer, viewer_for
 from xiaodi.core.audit import history
-from xiaodi.core.errors import Forbidden, NotFound, ValidationFailed
+from xiaodi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from xiaodi.core.settings import local_today
 from xiaodi.demands.models import Demand
 from xiaodi.events.models import Event, EventKind
@@ -274,3 +274,12 @@ def test_an_intent_is_recorded_once_it_was_reached(session: Session, world: Worl
     reached = intent(session, world, personas)
     with pytest.raises(ValidationFailed, match="晚于今天"):
         service.update_intent(session, viewer(session, "hejin"), reached.id, {"agreed_on": later})
+
+
+def test_the_same_intent_sent_twice_is_recorded_once(session: Session, world: World,
+                                                     personas: dict[str, int]) -> None:
+    first = intent(session, world, personas)
+    with pytest.raises(Conflict, match=rf"合作意向“再生铝提纯技术合作”（{first.code}）已登记"):
+        intent(session, world, personas)
+    intent(session, world, personas, agreed_on=dt.date(2025, 9, 1))  # met again later: another intent
+    assert count(session) == 2

@@ -117,12 +117,24 @@ def create_event(
     get_live(session, Region, region_id, "行政区")
     _org(session, organiser_id, "主办单位")
     access.require_create(viewer, region_id=region_id, organiser_id=organiser_id)
+    _not_registered_yet(session, name_, starts_on)
     event = Event(name=name_, kind=kind_, state=state_, region_id=region_id, organiser_id=organiser_id,
                   starts_on=starts_on, ends_on=ends_on, venue=_text(venue, "地点", limit=300),
                   description=_text(description, "活动内容", limit=20_000),
                   agenda=_text(agenda, "议程", limit=20_000), source=_text(source, "来源", limit=200),
                   created_by_user_id=viewer.user_id)
     return create(session, event, actor=viewer.actor, label=f"活动“{name_}”")
+
+
+def _not_registered_yet(session: Session, name: str, starts_on: dt.date | None, but: int | None = None) -> None:
+    """One event, one record: the name and first day identify an event (活动名称+开始日期, as the events table keys
+    it) — a form sent twice made two, counted twice, and broke the table's export → import."""
+    same = session.scalar(select(Event.id).where(
+        Event.name == name, Event.starts_on.is_(None) if starts_on is None else Event.starts_on == starts_on,
+        Event.retired_at.is_(None), *([Event.id != but] if but is not None else [])).limit(1))
+    if same is not None:
+        raise Conflict(f"活动“{name}”（开始日期 {starts_on or '未定'}）已登记（编号 {same}），不能重复登记；"
+                       "如是另一场活动，请在名称中加以区分")
 
 
 def update_event(session: Session, viewer: Viewer, event_id: int, changes: dict[str, Any], *,
@@ -145,6 +157,9 @@ def update_event(session: Session, viewer: Viewer, event_id: int, changes: dict[
     check_dates(clean.get("starts_on", event.starts_on), clean.get("ends_on", event.ends_on), "活动")
     if "state" in clean or "starts_on" in clean:
         _state_for(clean.get("state", event.state), clean.get("starts_on", event.starts_on))
+    if "name" in clean or "starts_on" in clean:
+        _not_registered_yet(session, clean.get("name", event.name), clean.get("starts_on", event.starts_on),
+                            but=event.id)
     update_fields(session, event, clean, actor=viewer.actor, allowed=EVENT_FIELDS, label=f"活动“{event.name}”",
                   expected_version=expected_version)
     return event

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xiaodi.accounts.scope import Viewer
 from xiaodi.core import audit
-from xiaodi.core.errors import ValidationFailed
+from xiaodi.core.errors import Conflict, ValidationFailed
 from xiaodi.core.models import model_snapshot
 from xiaodi.core.records import check_version, create, flush_or_conflict, get_live, next_code, update_fields
 from xiaodi.core.settings import local_today, not_after_today
@@ -95,6 +96,11 @@ def record_intent(
     if region_id is not None:
         get_live(session, Region, region_id, "行政区")
     access.require_manage(viewer, region_id, "登记合作意向")
+    same = session.scalar(select(Intent.code).where(
+        Intent.topic == topic, Intent.enterprise_id == enterprise_id, Intent.university_id == university_id,
+        Intent.agreed_on == agreed_on, Intent.retired_at.is_(None)).limit(1))
+    if same is not None:  # a form sent twice: the same intent counted twice in the figures
+        raise Conflict(f"合作意向“{topic}”（{same}）已登记，双方和达成日期相同，不能重复登记")
     intent = Intent(code=(code or "").strip() or _next_code(session, agreed_on.year), topic=topic,
                     enterprise_id=enterprise_id, university_id=university_id, agreed_on=agreed_on,
                     region_id=region_id, event_id=event_id, demand_id=demand_id, state=IntentState.OPEN,
