@@ -188,3 +188,9 @@ def test_money_is_paid_on_a_day_that_came_within_the_budgets_year(session: Sessi
         with pytest.raises(ValidationFailed, match=said):
             service.allocate(session, office, budget.id, amount=WAN, paid_on=day, target="other", description="培训")
     assert allocations(session) == 0
+
+
+def test_a_budget_line_of_nothing_is_refused(session: Session, world: World, personas: dict[str, int]) -> None:
+    with pytest.raises(ValidationFailed, match="预算金额须为正数"):
+        line(session, world, amount=Decimal(0))
+    assert session.scalar(select(func.count()).select_from(BudgetLine)) == 0

@@ -80,7 +80,7 @@ def create_line(
     region = get_live(session, Region, region_id, "行政区")
     access.require_manage(viewer, region.id, "登记经费预算")
     line = BudgetLine(code=(code or "").strip() or _next_code(session, int(year)), name=name, kind=_kind(kind),
-                      region_id=region.id, year=int(year), amount=_amount(amount, "预算金额", positive=False),
+                      region_id=region.id, year=int(year), amount=_amount(amount, "预算金额", positive=True),
                       source_document=(source_document or "").strip() or None, note=(note or "").strip() or None)
     return create(session, line, actor=viewer.actor, label=f"{region.name}{year}年度经费“{name}”")
 
@@ -101,7 +101,7 @@ def update_line(session: Session, viewer: Viewer, line_id: int, changes: dict[st
     if "name" in changes and not (changes["name"] or "").strip():
         raise ValidationFailed("经费名称不能为空")
     if "amount" in changes:
-        changes["amount"] = _amount(changes["amount"], "预算金额", positive=False)
+        changes["amount"] = _amount(changes["amount"], "预算金额", positive=True)
         paid = spent(session, line.id)
         if changes["amount"] < paid:
             raise ValidationFailed(f"预算金额不能低于已拨付的 {format_yuan(paid)}")

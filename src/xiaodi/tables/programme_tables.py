@@ -108,4 +108,6 @@ BUDGET_LINES = TableSpec(
         ColumnSpec("note", "备注"),
     ],
     load_virtual=load_spent,
+    check_row=lambda ctx, number, values, existing_id: (
+        [("amount", "预算金额须为正数", None)] if values.get("amount") == 0 else []),  # as budgets.service says
 )
