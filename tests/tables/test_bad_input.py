@@ -263,3 +263,12 @@ def test_an_older_export_does_not_undo_a_demands_progress(
     assert "第 2 行 E列「状态」：平台中该记录已是“已发榜”，导入不能改回“草稿”" in msg
     forward = write_csv(tmp_path / "进.csv", [header, ["XQ-9", "钢渣处理", "技术", "山西示例新材料有限公司", "已揭榜"]])
     assert import_file(db_engine, "demands", forward, actor=actor).updated == 1
+
+
+def test_an_unknown_talent_tier_says_how_tiers_are_added(
+    db_engine: Engine, actor: Actor, counts: Any, tmp_path: Path
+) -> None:
+    """"请先导入该人才层次" sent the office looking for a table that does not exist."""
+    rows = [["登记编号", "姓名", "人才层次", "所在地区"], ["RC140882-000009", "王晓燕", "Z", "山西省运城市河津市"]]
+    msg = failing(db_engine, actor, counts, write_csv(tmp_path / "人才.csv", rows), "talents")
+    assert "C列「人才层次」" in msg and "xiaodi talent tier-add" in msg and "请先导入该人才层次" not in msg

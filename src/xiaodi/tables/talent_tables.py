@@ -51,6 +51,9 @@ def check_internship_row(ctx: ImportContext, number: int, values: dict[str, Any]
     return [(key, reason, _INTERNSHIP_HINTS.get(key)) for key, reason in problems]
 
 
+# No table imports the tiers: they are the province office's list (``talent.service.add_tier``).
+TIER_HOW_TO_ADD = "人才层次由省级办公室添加：xiaodi talent tier-add（xiaodi talent tiers 列出已有层次）"
+
 TALENTS = TableSpec(
     name="talents",
     title="引进人才登记表",
@@ -64,7 +67,8 @@ TALENTS = TableSpec(
                    help="用人单位的人员；名录中没有时按姓名新建引进人才记录"),
         ColumnSpec("employer_id", "用人单位", ColType.ORG_REF, example="山西示例新材料有限公司", aliases=("工作单位",)),
         ColumnSpec("tier_id", "人才层次", ColType.CODE_REF, help="人才层次代码 A/B/C/D 或名称",
-                   ref=CodeRef("talent_tier", ("code", "name"), "code", "人才层次"), aliases=("层次",)),
+                   ref=CodeRef("talent_tier", ("code", "name"), "code", "人才层次", how_to_add=TIER_HOW_TO_ADD),
+                   aliases=("层次",)),
         ColumnSpec("category", "人才类别", example="青年博士", aliases=("类别",)),
         ColumnSpec("region_id", "所在地区", ColType.REGION_REF, required=True, example="山西省运城市河津市",
                    aliases=("地区",)),
