@@ -204,3 +204,15 @@ def test_a_meeting_is_recorded_once_it_was_held(session: Session, bw: BasesWorld
             decisions=[meetings.DutyDecision(milestone_id=posts.id, decision="推迟",
                                              new_due_on=TODAY + dt.timedelta(days=400))])
     assert posts.due_on == due and session.scalar(select(func.count()).select_from(DispatchMeeting)) == 0
+
+
+def test_the_desk_counts_the_overdue_duty_nodes_the_dispatch_list_shows(session: Session, bw: BasesWorld,
+                                                                        login) -> None:  # type: ignore[no-untyped-def]
+    """The lead unit's desk said 没有逾期节点 while its dispatch list had the duty node due ten days ago."""
+    _duty(session, bw)
+    session.commit()
+    for who in ("lead", "hejin"):
+        c: TestClient = login(who)
+        assert "其中职责任务（1+1+N）逾期 1 项" in c.get("/").text, who
+        assert "发布实习岗位" in c.get("/dispatch").text
+    assert login("hejin").get("/api/figures").json()["overdue_duty_nodes"] == 1

@@ -56,14 +56,15 @@ def parse_money(text: str | None, label: str) -> Decimal | None:
     text = (text or "").strip()
     if not text:
         return None
-    from xiaodi.core.numbers import parse_amount_yuan
+    from xiaodi.core.numbers import beyond_reason, parse_amount_yuan
 
     try:
         value = parse_amount_yuan(text if not text.replace(".", "", 1).isdigit() else text + "元")
     except (ValueError, InvalidOperation) as exc:
         raise ValidationFailed(f"{label}“{text[:40]}”不是有效金额，可写作 1200000、120万元 或 1.2亿元") from exc
-    if value >= Decimal("1e14"):
-        raise ValidationFailed(f"{label}“{text[:40]}”超出范围")
+    problem = beyond_reason(value, money=True)
+    if problem is not None:
+        raise ValidationFailed(f"{label}“{text[:40]}”{problem}")
     return value
 
 

@@ -153,13 +153,15 @@ def figures(
     date_to: Annotated[dt.date | None, Query(alias="to", description="截止日期（含）")] = None,
 ) -> dict[str, Any]:
     from xiaodi.figures.report import build_report, parse_period
-    from xiaodi.web.dashboard import work_counts
+    from xiaodi.web.dashboard import duties_overdue, work_counts
 
     report = build_report(session, viewer, region=region, period=parse_period(year, date_from, date_to))
-    desk = work_counts(session, viewer, local_today(), report.scope.region,  # the scope shown, as the page
+    today = local_today()
+    desk = work_counts(session, viewer, today, report.scope.region,  # the scope shown, as the page
                        own_unit=report.scope.unit_id is not None)
     return {**report.as_json(), "demands_by_state": desk.demand_counts, "projects_by_stage": desk.project_counts,
-            "overdue_milestones": desk.overdue_count}
+            "overdue_milestones": desk.overdue_count,
+            "overdue_duty_nodes": duties_overdue(session, report.scope, today)}
 
 
 def resource_router(specs: dict[str, ResourceSpec]) -> APIRouter:

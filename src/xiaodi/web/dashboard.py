@@ -19,6 +19,7 @@ from xiaodi.core.settings import local_today
 from xiaodi.demands.models import DemandState
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
+from xiaodi.figures.access import FigureScope
 from xiaodi.figures.cache import FiguresCache
 from xiaodi.figures.tiles import dashboard_tiles
 from xiaodi.projects.access import readable as project_scope
@@ -40,6 +41,7 @@ class Dashboard:
     computed_at: dt.datetime | None = None  # when the figures were computed (UTC), if they came through a cache
     steps_waiting: int = 0  # one-stop steps waiting for the viewer's department (一件事待办理)
     steps_overdue: int = 0  # of which past their time limit
+    duties_overdue: int = 0  # overdue nodes of 1+1+N duties (职责任务), listed on the dispatch list
 
 
 @dataclass
@@ -119,11 +121,25 @@ def build(session: Session, viewer: Viewer, *, region: str | None = None, year: 
         project_counts=counts.project_counts,
         overdue_count=counts.overdue_count,
         overdue=counts.overdue,
+        duties_overdue=duties_overdue(session, scope, today),
         region_code=scope.region.code if scope.region else "",
         computed_at=shown.computed_at,
         steps_waiting=steps_waiting,
         steps_overdue=steps_overdue,
     )
+
+
+def duties_overdue(session: Session, scope: FigureScope, today: dt.date) -> int:
+    """Overdue nodes and deadlines of 1+1+N duties (职责任务) in the dashboard's scope, as the dispatch list counts
+    them (``bases.dispatch.duty_entries``): a lead unit's desk said 没有逾期节点 while its list had three."""
+    from xiaodi.bases.dispatch import duty_entries
+
+    if not scope.counts:
+        return 0
+    regions = region_subtree_ids(session, scope.region.id) if scope.region is not None else None
+    entries = duty_entries(session, as_of=today, unit_id=scope.unit_id, regions=regions,
+                           horizon=today - dt.timedelta(days=1))
+    return len(entries)
 
 
 __all__ = ["Dashboard", "ProjectStage", "WorkCounts", "build", "work_counts"]
