@@ -220,3 +220,12 @@ def test_a_county_office_cannot_task_another_regions_units_through_a_pairing(ses
     with pytest.raises(ValidationFailed, match="不能作为结对的成员单位"):
         service.update_pairing(session, hejin, pairing.id, add_member_ids=[bw.other_lead.id])
     assert session.scalar(select(func.count()).select_from(PairingMember)) == 0
+
+
+def test_a_base_proposed_without_its_region_takes_its_hosts(session: Session, bw: BasesWorld) -> None:
+    """河津's office left 所在地区 empty for a 河津 enterprise's base and was told only offices of the base's region
+    may propose: the base is in its host's region."""
+    base = service.propose_base(session, bw.viewers["hejin"], service.BaseInput(
+        name="河津铝业大学生实习实训基地", base_type_id=bw.internship.id, region_id=None,
+        host_org_id=bw.web.enterprise.id, partner_org_id=bw.web.university.id))
+    assert base.region_id == bw.web.enterprise.region_id == bw.web.hejin.id

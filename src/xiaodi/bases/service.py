@@ -242,8 +242,13 @@ def _check_base_fields(session: Session, data: dict[str, Any], *, except_id: int
 
 
 def propose_base(session: Session, viewer: Viewer, data: BaseInput, *, reason: str | None = None) -> ProgrammeBase:
-    """申报基地: by its host unit, partner university, lead unit, or the office of its region."""
+    """申报基地: by its host unit, partner university, lead unit, or the office of its region. A base proposed
+    without its region takes its host's (河津's office leaving 所在地区 empty for a 河津 enterprise was told only
+    offices of the base's region may propose)."""
     fields = _check_base_fields(session, data.fields())
+    if fields.get("region_id") is None and fields.get("host_org_id") is not None:
+        host = session.get(Organisation, fields["host_org_id"])
+        fields["region_id"] = host.region_id if host is not None else None
     allowed = access.can_propose(viewer, region_id=fields["region_id"],
                                  unit_ids=(fields["host_org_id"], fields["partner_org_id"], fields["lead_unit_id"]))
     access.require(allowed, "申报基地", "基地的依托单位、合作高校、牵头单位或所在地区的校地合作办公室")
