@@ -139,3 +139,22 @@ def test_a_ranked_indicator_is_offered_on_the_form_and_its_working_shown(login: 
         "indicators": [{"code": "XY", "name": "签约协议", "weight": 100, "metric": "agreements", "rule": "ranked"}]})
     assert api.status_code == 201, api.text
     assert api.json()["indicators"][0]["rule"] == "ranked" and api.json()["indicators"][0]["target"] is None
+
+
+def test_the_reviewer_sees_whose_evidence_each_row_is(login: Callable[[str], TestClient], world: World) -> None:
+    """The 佐证材料 table had no 被考核单位 column: the city office could not see whose evidence it was approving."""
+    office = login("province")
+    set_id = int(_define(office).headers["location"].rsplit("/", 1)[1])
+    r = office.post(f"/assessment/sets/{set_id}/periods", data={
+        "csrf_token": csrf_for(office), "name": "2024年度", "starts_on": "2024-01-01", "ends_on": "2024-12-31"},
+        follow_redirects=False)
+    period_url = r.headers["location"]
+    hejin = login("hejin")
+    page = hejin.get(period_url).text
+    indicator = page.split('name="indicator_id"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    subject = page.split('name="subject"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    r = hejin.post(f"{period_url}/evidence", data={"csrf_token": csrf_for(hejin), "indicator_id": indicator,
+                                                   "subject": subject, "value": "3", "evidence": "山西日报报道3篇"})
+    assert r.status_code in (200, 303), r.text
+    rows = office.get(period_url).text.split("<h2>佐证材料</h2>", 1)[1]
+    assert "<th>被考核单位</th>" in rows and "山西省运城市河津市" in rows.split("山西日报报道3篇")[0]

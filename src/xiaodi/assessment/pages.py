@@ -130,13 +130,16 @@ def period_page(request: Request, period_id: RecordId, session: SessionDep, view
     manual = [i for i in period.indicator_set.indicators if i.scoring_rule == ScoringRule.MANUAL]
     may_appeal = bool(own) and period.state == PeriodState.PUBLISHED and period.appeal_deadline is not None \
         and local_today() <= period.appeal_deadline
+    assessed = service.assessed_units(session, period.indicator_set)
     return render(request, "assessment_period.html", {
         "r": result, "p": period, "states": PeriodState, "own": own, "manual": manual,
+        # whose evidence each row is (被考核单位): a reviewer approving it must see for whom
+        "assessed_names": {(u.region_id, u.unit_id): u.name for u in assessed},
         "evidence": service.list_evidence(session, viewer, period_id),
         "appeals": service.list_appeals(session, viewer, period_id), "evidence_states": EvidenceState,
         "appeal_states": AppealState, "may_appeal": may_appeal,
         "default_deadline": (local_today() + dt.timedelta(days=service.APPEAL_DAYS)).isoformat(),
-        "units": service.assessed_units(session, period.indicator_set) if result.manages else own})
+        "units": assessed if result.manages else own})
 
 
 @router.get("/assessment/periods/{period_id}/export.xlsx")

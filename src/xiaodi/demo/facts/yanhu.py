@@ -198,7 +198,7 @@ INDICATOR_SETS = (
             IndicatorFact("XY", "签约协议", D(25), "agreements", D(5), "项", "牵头签订合作协议数"),
             IndicatorFact("LD", "项目落地", D(20), "projects_landed", D(2), "个", "牵头推动落地项目数"),
             IndicatorFact("RC", "人才引进", D(20), "talents", D(5), "人", "引进人才人数"),
-            IndicatorFact("HD", "活动组织", D(10), None, None, None, "对接活动与宣传工作，由区办公室评定"),
+            IndicatorFact("HD", "活动组织", D(10), None, D(6), "次", "组织对接活动与宣传报道次数，由区办公室凭佐证认定"),
         ),
         ("2022年度", dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
     ),
