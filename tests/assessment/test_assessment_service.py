@@ -4,9 +4,11 @@ its working, rank, publish; a county sees its own result and appeals; the office
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -118,14 +120,12 @@ def test_the_trend_and_the_workbook(session: Session, world: AssessWorld) -> Non
     hejin = next(r for r in rows if r.name == "山西省运城市河津市")
     assert hejin.cells[0] == (Decimal("50.000"), 1) and hejin.cells[1] is not None
 
-    import io
-
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(service.result_xlsx(service.period_result(session, office, period.id))))
     assert book.sheetnames == ["排名", "计分明细"]
     assert [c.value for c in book["排名"][6]][:3] == [1, "山西省运城市河津市", 50.0]
-    assert [c.value for c in book["计分明细"][1]][:5] == ["被考核单位", "指标编号", "指标", "取数方式", "计分规则"]
+    assert [c.value for c in book["计分明细"][1]][:8] == ["被考核单位", "指标编号", "指标", "取数方式", "计分规则",
+                                                         "完成值", "目标值", "计量单位"]
+    assert book["计分明细"]["H2"].value in ("项", "个", "篇") and book["排名"]["C6"].number_format == "0.00"
 
 
 # ── bad input: a clear Chinese error and nothing written ─────────────────────────────────────────────────────
@@ -512,3 +512,7 @@ def test_an_appeal_on_money_is_corrected_with_its_unit(session: Session, world: 
     service.answer_appeal(session, office, appeal_id=appeal.id, uphold=True, corrected_value="800万元",
                           answer="经核实予以更正")
     assert session.get(Appeal, appeal.id).corrected_value == Decimal(8_000_000)  # type: ignore[union-attr]
+    # The workbook writes money in 万元 like every other workbook, and says so.
+    book = load_workbook(io.BytesIO(service.result_xlsx(service.period_result(session, office, period.id))))
+    jishan_row = next(r for r in book["计分明细"].iter_rows(min_row=2, values_only=True) if "稷山" in str(r[0]))
+    assert jishan_row[5:8] == (800, 1000, "万元")

@@ -766,6 +766,7 @@ class Working:
     points: Decimal
     note: str | None
     money: bool = False
+    unit: str | None = None  # the indicator's own (项, 个, 篇); money is shown in 万元 whatever it says
 
     def text(self, value: Decimal | None) -> str:
         if value is None:
@@ -856,7 +857,7 @@ def _working(s: Score) -> Working:
     return Working(i.code, i.name, measured, ScoringRule(i.scoring_rule).label,
                    None if s.raw_value is None else Decimal(s.raw_value),
                    None if s.target is None else Decimal(s.target), None if s.ratio is None else Decimal(s.ratio),
-                   Decimal(i.weight), Decimal(s.score), s.note, is_money(i.metric))
+                   Decimal(i.weight), Decimal(s.score), s.note, is_money(i.metric), i.unit)
 
 
 def _names(session: Session, rankings: Sequence[Ranking]) -> dict[tuple[int | None, int | None], str]:
@@ -939,31 +940,41 @@ def result_xlsx(result: PeriodResult) -> bytes:
     ws.write_row(0, 0, ["考核", p.indicator_set.name], head)
     ws.write_row(1, 0, ["考核周期", f"{p.name}（{p.starts_on.isoformat()} 至 {p.ends_on.isoformat()}）"], head)
     ws.write_row(2, 0, ["状态", PeriodState(p.state).label], head)
+    points = wb.add_format({"num_format": "0.00"})  # as the pages show a score; the cell keeps its value
     ws.write_row(4, 0, ["排名", "被考核单位", "总分", "等次"], head)
     for i, row in enumerate(result.rows, start=5):
         ws.write_number(i, 0, row.rank)
         ws.write_string(i, 1, row.name)
-        ws.write_number(i, 2, float(row.total))
+        ws.write_number(i, 2, float(row.total), points)
         ws.write_string(i, 3, row.grade or "")
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, 32)
     ws.set_column(2, 3, 12)
     detail = wb.add_worksheet("计分明细")
-    detail.write_row(0, 0, ["被考核单位", "指标编号", "指标", "取数方式", "计分规则", "完成值", "目标值", "完成比例",
-                            "分值", "得分", "说明"], head)
+    # Money is written in 万元, as every other workbook of the platform writes it (完成值 8000300 read as 元 beside
+    # 万元 columns elsewhere); the column 计量单位 says each row's unit.
+    detail.write_row(0, 0, ["被考核单位", "指标编号", "指标", "取数方式", "计分规则", "完成值", "目标值", "计量单位",
+                            "完成比例", "分值", "得分", "说明"], head)
+    wan = Decimal(10_000)
     r_i = 1
     for row in result.rows:
         for w in row.working:
             detail.write_row(r_i, 0, [row.name, w.code, w.indicator, w.measured, w.rule])
-            for c, v in enumerate((w.value, w.target, w.ratio, w.weight, w.points), start=5):
+            for c, v in ((5, w.value), (6, w.target)):
                 if v is None:
                     detail.write_blank(r_i, c, None)
                 else:
-                    detail.write_number(r_i, c, float(v))
-            detail.write_string(r_i, 10, w.note or "")
+                    detail.write_number(r_i, c, float(v / wan if w.money else v))
+            detail.write_string(r_i, 7, "万元" if w.money else w.unit or "")
+            for c, v in enumerate((w.ratio, w.weight, w.points), start=8):
+                if v is None:
+                    detail.write_blank(r_i, c, None)
+                else:
+                    detail.write_number(r_i, c, float(v), points)
+            detail.write_string(r_i, 11, w.note or "")
             r_i += 1
     detail.set_column(0, 0, 30)
-    detail.set_column(1, 10, 12)
+    detail.set_column(1, 11, 12)
     detail.freeze_panes(1, 1)
     wb.close()
     return buf.getvalue()
