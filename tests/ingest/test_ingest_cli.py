@@ -29,3 +29,16 @@ def test_the_figures_of_a_report_read_in_chinese_and_in_the_unit_the_report_wrot
     assert ("落地项目", "19", "个") in rows
     assert "amount_signed" not in result.output and "funds_in_place" not in result.output
     assert "360000000" not in result.output
+
+
+def test_a_stored_report_says_where_its_figures_are_reviewed(tmp_path: Path) -> None:
+    """`ingest --store` printed the same table as without it: the office did not learn the report was stored, nor
+    what to do next."""
+    from tests.conftest import initialised_ledger
+
+    report = tmp_path / "report.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    url = initialised_ledger(tmp_path / "ledger.db")
+    result = CliRunner().invoke(ingest_cli.app, [str(report), "--store", "--db", url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "已入库：报道编号 1，待核对——请在网页 /reports/1 逐项采信或更正" in result.output

@@ -43,7 +43,8 @@ def _store(engine: Engine, path: Path, region: str | None) -> None:
     with transaction(engine) as session:
         report = store_report(session, actor=Actor.system("ingest"), raw=path.read_bytes(), filename=path.name,
                               region_name=region)
-        console.print(f"已入库：报道编号 {report.id}，待核对。", style="dim")
+        console.print(f"已入库：报道编号 {report.id}，待核对——请在网页 /reports/{report.id} 逐项采信或更正，"
+                      "采信后在“数据比对”页面与台账比对。")
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
