@@ -100,3 +100,17 @@ def test_a_student_is_placed_at_a_university_named_as_people_name_it(db: tuple[s
     assert code == 2 and "不能重复安排" in out
     code, out = run(url, *place, "李同学", "--university", "山西大")
     assert code == 2 and "未找到" in out
+
+
+def test_an_office_registers_an_apartment_and_allocates_from_the_command_line(db: tuple[str, dict[str, int]]) -> None:
+    """`talent allocate` answered 人才公寓（编号 1）不存在 on a real deployment: only the demo made apartments."""
+    url, ids = db
+    code, out = run(url, "apartment-add", "河津市青年人才驿站", "--region", "河津市", "--unit", "2-201",
+                    "--user", "hejin")
+    assert code == 0 and "已登记人才公寓：河津市青年人才驿站" in out and "房间 1 间" in out, out
+    apartment_id = out.split("编号 ", 1)[1].split("，", 1)[0]
+    code, out = run(url, "allocate", apartment_id, "--unit", "2-201", "--talent", str(ids["talent"]),
+                    "--from", "2026-06-01", "--user", "hejin")
+    assert code == 0, out
+    code, out = run(url, "apartment-add", "越权公寓", "--region", "太原市", "--user", "hejin")
+    assert code == 2 and "登记该地区的人才公寓" in out

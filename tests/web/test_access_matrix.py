@@ -342,9 +342,9 @@ POST_ROUTES |= {
         "talents", "cards", "cards/{card_id}/issue", "cards/{card_id}/refuse", "cards/{card_id}/renew",
         "cards/{card_id}/revoke", "benefits", "applications", "steps/{step_id}/answer",
         "apartments/{apartment_id}/units", "allocations", "allocations/{allocation_id}/check-out", "subsidies",
-        "subsidies/{grant_id}/payments", "internship-posts", "internships")],
+        "subsidies/{grant_id}/payments", "internship-posts", "internships", "apartments")],
     # apartments and subsidies on the pages (tests/web/test_talent_support_pages.py)
-    "/talent/apartments/allocate", "/talent/apartments/{apartment_id}/units",
+    "/talent/apartments/new", "/talent/apartments/allocate", "/talent/apartments/{apartment_id}/units",
     "/talent/allocations/{allocation_id}/check-out", "/talent/subsidies/decide", "/talent/subsidies/{grant_id}/pay",
 }
 # ── end of talent services ────────────────────────────────────────────────────────────────────────────────────

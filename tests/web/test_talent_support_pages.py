@@ -149,3 +149,23 @@ def test_a_stay_for_a_talent_of_another_region_is_not_found(tw: TalentWorld, ses
     with pytest.raises(NotFound, match="不存在或您无权查看"):
         service.allocate(session, tw.office, apartment_id=tw.apartment.id, unit_no="3-1", talent_id=other.id,
                          from_on=tw.talent.introduced_on)  # type: ignore[arg-type]
+
+
+def test_an_office_registers_an_apartment_and_its_rooms_before_allocating(
+        login: Callable[[str], TestClient], tw: TalentWorld, session: Session) -> None:  # noqa: F811
+    """Only the demo made apartments: a real deployment had none to allocate. 河津's office registers one on the page
+    (and through the API); an employer may not, nor may an office register one in another region."""
+    office = login("hejin")
+    assert 'action="/talent/apartments/new"' in office.get("/talent/apartments").text
+    r = _post(office, "/talent/apartments/new", {"name": "河津市青年人才驿站", "region_id": str(tw.hejin.id),
+                                                  "address": "龙门大道1号"})
+    assert r.status_code == 200 and "已登记人才公寓“河津市青年人才驿站”" in r.text  # type: ignore[attr-defined]
+    created = office.post("/api/talent/apartments", headers={"X-CSRF-Token": csrf_for(office)},
+                          json={"name": "河津市人才公寓二期", "region_id": tw.hejin.id})
+    assert created.status_code == 201
+    assert _post(office, "/talent/apartments/new", {"name": "河津市青年人才驿站", "region_id": str(tw.hejin.id)}
+                 ).status_code == 409  # type: ignore[attr-defined]
+    for name, region in (("hejin", tw.taiyuan.id), ("employer", tw.hejin.id)):
+        r = _post(login(name), "/talent/apartments/new", {"name": f"越权公寓{name}", "region_id": str(region)})
+        assert r.status_code == 403, name  # type: ignore[attr-defined]
+    assert 'action="/talent/apartments/new"' not in login("employer").get("/talent/apartments").text

@@ -147,6 +147,12 @@ class BenefitIn(BaseModel):
     amount: Money | None = None
 
 
+class ApartmentIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    region_id: Id
+    address: str | None = Field(default=None, max_length=300)
+
+
 class UnitIn(BaseModel):
     unit_no: str = Field(min_length=1, max_length=20)
     layout: str | None = Field(default=None, max_length=40)
@@ -385,6 +391,12 @@ def answer(step_id: RecordId, body: AnswerIn, session: SessionDep, viewer: Membe
 
 
 # ---- apartments and subsidies -------------------------------------------------------------------------------
+
+
+@router.post("/apartments", status_code=201, response_model=CreatedOut, summary="登记人才公寓（办公室）")
+def add_apartment(body: ApartmentIn, session: SessionDep, viewer: MemberUser) -> Any:
+    return CreatedOut(id=service.add_apartment(session, viewer, name=body.name, region_id=body.region_id,
+                                               address=body.address).id)
 
 
 @router.post("/apartments/{apartment_id}/units", status_code=201, response_model=CreatedOut,

@@ -69,6 +69,25 @@ def tier_add_cmd(
               f"已登记人才层次：{t.code} {t.name}（等级 {t.rank}）")
 
 
+@app.command("apartment-add")
+def apartment_add_cmd(
+    name: Annotated[str, typer.Argument(help="公寓名称，如 河津市人才公寓")],
+    region: Annotated[str, typer.Option("--region", help="所在行政区，如 河津市")],
+    address: Annotated[str | None, typer.Option("--address", help="地址")] = None,
+    units: Annotated[list[str] | None, typer.Option("--unit", help="房号（可重复），如 --unit 3-1203")] = None,
+    user: UserOption = None, as_json: JsonOption = False, db: DbOption = None,
+) -> None:
+    """登记人才公寓（所在地区的办公室）及其房间；之后用 xiaodi talent allocate 分配入住。"""
+    with _errors(), transaction(engine_for(db)) as session:
+        viewer = cli_viewer(session, user)
+        a = service.add_apartment(session, viewer, name=name, region_id=_region(session, region).id,
+                                  address=address)
+        for unit_no in units or []:
+            service.add_unit(session, viewer, apartment_id=a.id, unit_no=unit_no)
+        _echo({"id": a.id, "name": a.name, "units": list(units or [])}, as_json,
+              f"已登记人才公寓：{a.name}（编号 {a.id}，房间 {len(units or [])} 间）")
+
+
 @app.command("tiers")
 def tiers_cmd(as_json: JsonOption = False, db: DbOption = None) -> None:
     """列出人才层次。"""

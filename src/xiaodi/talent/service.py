@@ -597,6 +597,26 @@ def notify_overdue_steps(session: Session, *, today: dt.date) -> int:
 # ---- apartments (人才公寓) ----------------------------------------------------------------------------------
 
 
+def add_apartment(session: Session, viewer: Viewer, *, name: str, region_id: int, address: str | None = None,
+                  operator_id: int | None = None) -> Apartment:
+    """登记人才公寓 (a building the region offers talents), by an office of its region; its rooms are added next
+    (``add_unit``). Before, only the demo made apartments: a real deployment had none to allocate."""
+    access.require(access.can_manage_apartments(viewer, region_id), "登记该地区的人才公寓")
+    get_live(session, Region, region_id, "行政区")
+    name_ = _clean(name)
+    if not name_ or len(name_) > 200:
+        raise ValidationFailed("请填写公寓名称（最多 200 个字）")
+    if session.scalar(select(Apartment.id).where(Apartment.name == name_)) is not None:
+        raise Conflict(f"人才公寓“{name_}”已登记")
+    if operator_id is not None:
+        get_live(session, Organisation, operator_id, "运营单位")
+    address_ = _clean(address) or None
+    if address_ and len(address_) > 300:
+        raise ValidationFailed("地址最多 300 个字")
+    return create(session, Apartment(name=name_, region_id=region_id, address=address_, operator_id=operator_id),
+                  actor=viewer.actor, label=f"人才公寓“{name_}”")
+
+
 def add_unit(session: Session, viewer: Viewer, *, apartment_id: int, unit_no: str, layout: str | None = None,
              area_m2: Decimal | None = None) -> ApartmentUnit:
     apartment = get_live(session, Apartment, apartment_id, "人才公寓")

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from xiaodi.accounts.scope import office_regions
 from xiaodi.core.days import parse_day, required_day
 from xiaodi.core.settings import local_today
 from xiaodi.talent import access, service
@@ -47,6 +48,8 @@ def apartments(request: Request, session: SessionDep, viewer: MemberUser, region
     names = service.region_names(session, {s.apartment.region_id for s in stays})
     manageable = [v.apartment for v in views if access.can_manage_apartments(viewer, v.apartment.region_id)]
     return render(request, "talent_apartments.html", {
+        # the regions an office may register an apartment in (登记人才公寓)
+        "apartment_regions": office_regions(session, viewer)[0] if access.keeps_talent_services(viewer) else [],
         "views": shown, "stays": stays, "today": today, "regions": regions, "region": region,
         "state": _state(state), "stay_states": StayState, "manageable": manageable,
         "region_names": names,
@@ -67,6 +70,14 @@ def allocate(
     flash(request, f"已分配：{stay.apartment.name} {stay.unit_no} 给 {who.person.name}，"
                    f"{stay.from_on} 起{f'至 {stay.to_on}' if stay.to_on else ''}")
     return RedirectResponse("/talent/apartments", status_code=303)
+
+
+@router.post("/talent/apartments/new")
+def add_apartment(request: Request, session: SessionDep, viewer: MemberUser, name: Short, region_id: Id,
+                  address: Short = "") -> RedirectResponse:
+    apartment = service.add_apartment(session, viewer, name=name, region_id=region_id, address=address or None)
+    flash(request, f"已登记人才公寓“{apartment.name}”，请登记其房间")
+    return RedirectResponse(f"/talent/apartments#apartment-{apartment.id}", status_code=303)
 
 
 @router.post("/talent/apartments/{apartment_id}/units")
