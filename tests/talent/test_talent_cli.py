@@ -114,3 +114,19 @@ def test_an_office_registers_an_apartment_and_allocates_from_the_command_line(db
     assert code == 0, out
     code, out = run(url, "apartment-add", "越权公寓", "--region", "太原市", "--user", "hejin")
     assert code == 2 and "登记该地区的人才公寓" in out
+
+
+def test_an_office_adds_a_benefit_and_an_internship_post_from_the_command_line(
+        db: tuple[str, dict[str, int]]) -> None:
+    """No command made 优惠条件 or 实习岗位: `talent apply --benefit 1` and `talent place 1` found nothing on a real
+    deployment."""
+    url, _ids = db
+    code, out = run(url, "benefit-add", "HJ-YL", "人才医疗绿色通道", "--region", "河津市", "--department",
+                    "河津市公安局测试", "--kind", "医疗保健", "--days", "7", "--user", "hejin")
+    assert code == 0 and "已登记优惠条件：HJ-YL 人才医疗绿色通道" in out and "时限 7 天" in out, out
+    code, out = run(url, "benefit-add", "HJ-X", "某待遇", "--region", "河津市", "--department", "河津市公安局测试",
+                    "--kind", "旅游", "--user", "hejin")
+    assert code == 2 and "可选：待遇兑现" in out, out
+    code, out = run(url, "post-add", "化验员实习", "--host", "河津测试新材料有限公司", "--places", "2",
+                    "--from", "2026-07-01", "--to", "2026-07-20", "--daily-subsidy", "80元", "--user", "hejin")
+    assert code == 0 and "已发布实习岗位：化验员实习" in out, out

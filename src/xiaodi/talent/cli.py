@@ -18,15 +18,16 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from xiaodi.cli_options import DbOption, JsonOption, UserOption, cli_console, cli_viewer, engine_for
-from xiaodi.core.days import parse_day
+from xiaodi.core.days import parse_day, required_day
 from xiaodi.core.db import transaction
 from xiaodi.core.errors import ValidationFailed, XiaodiError
 from xiaodi.core.settings import local_today
 from xiaodi.directory.models import Region
 from xiaodi.directory.regions import region_subtree_ids
 from xiaodi.directory.service import regions_named, resolve_organisation
+from xiaodi.projects.actions import parse_money
 from xiaodi.talent import figures, internships, service
-from xiaodi.talent.models import ApplicationState, CardState, StepState
+from xiaodi.talent.models import ApplicationKind, ApplicationState, CardState, StepState
 
 app = typer.Typer(name="talent", help="人才服务：人才登记、人才卡、一件事申请、人才公寓、人才补贴、实习实训。",
                   no_args_is_help=True)
@@ -86,6 +87,52 @@ def apartment_add_cmd(
             service.add_unit(session, viewer, apartment_id=a.id, unit_no=unit_no)
         _echo({"id": a.id, "name": a.name, "units": list(units or [])}, as_json,
               f"已登记人才公寓：{a.name}（编号 {a.id}，房间 {len(units or [])} 间）")
+
+
+@app.command("benefit-add")
+def benefit_add_cmd(
+    code: Annotated[str, typer.Argument(help="编号，如 HJ-LH")],
+    name: Annotated[str, typer.Argument(help="名称，如 人才落户（一站式办理）")],
+    region: Annotated[str, typer.Option("--region", help="适用地区，如 河津市")],
+    department: Annotated[str, typer.Option("--department", help="办理部门，如 河津市公安局")],
+    kind: Annotated[str, typer.Option("--kind", help="类别：" + "、".join(ApplicationKind.labels().values()))]
+    = ApplicationKind.BENEFIT.label,
+    min_tier: Annotated[str | None, typer.Option("--min-tier", help="最低人才层次（不填则各层次适用）")] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=365, help="办理时限（天）")] = 15,
+    amount: Annotated[str | None, typer.Option("--amount", help="标准金额，写明单位，如 5万元")] = None,
+    user: UserOption = None, as_json: JsonOption = False, db: DbOption = None,
+) -> None:
+    """登记优惠条件（所在地区的办公室）：人才卡持有人可在一件事申请中申请，由办理部门限时办理。"""
+    with _errors(), transaction(engine_for(db)) as session:
+        try:
+            kind_ = ApplicationKind.from_label(kind)
+        except ValueError as exc:
+            raise ValidationFailed(f"类别{exc}") from None
+        b = service.add_benefit(session, cli_viewer(session, user), code=code, name=name,
+                                region_id=_region(session, region).id,
+                                department_id=resolve_organisation(session, department).id, kind=kind_,
+                                min_tier=min_tier, time_limit_days=days, amount=parse_money(amount, "标准金额"))
+        _echo({"id": b.id, "code": b.code, "name": b.name}, as_json,
+              f"已登记优惠条件：{b.code} {b.name}（编号 {b.id}，{b.provider_name}办理，时限 {b.time_limit_days} 天）")
+
+
+@app.command("post-add")
+def post_add_cmd(
+    title: Annotated[str, typer.Argument(help="岗位名称，如 质检实习")],
+    host: Annotated[str, typer.Option("--host", help="接收单位")],
+    places: Annotated[int, typer.Option("--places", min=1, max=10_000, help="岗位人数")],
+    from_on: Annotated[str, typer.Option("--from", help="开始日期")],
+    to_on: Annotated[str, typer.Option("--to", help="结束日期")],
+    daily_subsidy: Annotated[str | None, typer.Option("--daily-subsidy", help="每日实习补贴，如 80元")] = None,
+    user: UserOption = None, as_json: JsonOption = False, db: DbOption = None,
+) -> None:
+    """发布实习岗位（接收单位或所在地区的办公室）；之后用 xiaodi talent place 安排学生。"""
+    with _errors(), transaction(engine_for(db)) as session:
+        p = internships.offer_post(session, cli_viewer(session, user), title=title,
+                                   host_org_id=resolve_organisation(session, host).id, places=places,
+                                   starts_on=required_day(from_on, "开始日期"), ends_on=required_day(to_on, "结束日期"),
+                                   daily_subsidy=parse_money(daily_subsidy, "实习补贴"))
+        _echo({"id": p.id, "title": p.title}, as_json, f"已发布实习岗位：{p.title}（编号 {p.id}，{p.places} 人）")
 
 
 @app.command("tiers")
