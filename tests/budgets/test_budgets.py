@@ -194,3 +194,12 @@ def test_a_budget_line_of_nothing_is_refused(session: Session, world: World, per
     with pytest.raises(ValidationFailed, match="预算金额须为正数"):
         line(session, world, amount=Decimal(0))
     assert session.scalar(select(func.count()).select_from(BudgetLine)) == 0
+
+
+def test_a_second_line_of_the_same_name_and_year_names_the_first(session: Session, world: World,
+                                                                  personas: dict[str, int]) -> None:
+    """The office was told 与已有记录重复（可能有人同时提交），请刷新后重试 — as if someone else were at work."""
+    from xiaodi.core.errors import Conflict
+    first = line(session, world)
+    with pytest.raises(Conflict, match=rf"河津市2025年度已有经费“人才工作经费”（{first.code}）"):
+        line(session, world)

@@ -19,7 +19,7 @@ from xiaodi.accounts.scope import Viewer
 from xiaodi.bases.models import ProgrammeBase
 from xiaodi.budgets import access
 from xiaodi.budgets.models import Allocation, AllocationTarget, BudgetKind, BudgetLine
-from xiaodi.core.errors import NotFound, ValidationFailed
+from xiaodi.core.errors import Conflict, NotFound, ValidationFailed
 from xiaodi.core.numbers import beyond_reason, format_yuan
 from xiaodi.core.records import create, get_live, next_code, retire, update_fields
 from xiaodi.core.settings import not_after_today
@@ -79,6 +79,10 @@ def create_line(
         raise ValidationFailed("请填写经费所属地区")
     region = get_live(session, Region, region_id, "行政区")
     access.require_manage(viewer, region.id, "登记经费预算")
+    same = session.scalar(select(BudgetLine.code).where(BudgetLine.region_id == region.id,
+                                                        BudgetLine.year == int(year), BudgetLine.name == name))
+    if same is not None:  # said before the unique constraint answers "可能有人同时提交"
+        raise Conflict(f"{region.name}{year}年度已有经费“{name}”（{same}），请修改该预算或换一个名称")
     line = BudgetLine(code=(code or "").strip() or _next_code(session, int(year)), name=name, kind=_kind(kind),
                       region_id=region.id, year=int(year), amount=_amount(amount, "预算金额", positive=True),
                       source_document=(source_document or "").strip() or None, note=(note or "").strip() or None)

@@ -342,7 +342,8 @@ RULES: dict[str, tuple[Rule, tuple[str, ...]]] = {
               ("region_id", "state")),
     "events": (_event, ("region_id", "organiser_id")),
     # 签约 and 终止 of an intent are done on its page (the agreement's parties are checked there)
-    "intents": (_no_state_workflow(IntentState.OPEN.value, "意向状态"), ("region_id", "state")),
+    "intents": (_no_state_workflow(IntentState.OPEN.value, "意向状态", "签约、终止请在意向页面办理"),
+                ("region_id", "state")),
     "budget_lines": (_managed_only, ("region_id",)),  # the office of the line's region (budgets.access)
     "talents": (_talent, ("region_id",)),
     "internships": (_internship, ("region_id", "host_org_id", "university_id")),
