@@ -133,7 +133,8 @@ def _not_registered_yet(session: Session, name: str, starts_on: dt.date | None, 
         Event.name == name, Event.starts_on.is_(None) if starts_on is None else Event.starts_on == starts_on,
         Event.retired_at.is_(None), *([Event.id != but] if but is not None else [])).limit(1))
     if same is not None:
-        raise Conflict(f"活动“{name}”（开始日期 {starts_on or '未定'}）已登记（编号 {same}），不能重复登记；"
+        # not its number: the first may be another region's, which the office does not see
+        raise Conflict(f"活动“{name}”（开始日期 {starts_on or '未定'}）已登记，不能重复登记；"
                        "如是另一场活动，请在名称中加以区分")
 
 
