@@ -126,7 +126,8 @@ def create_event(
     return create(session, event, actor=viewer.actor, label=f"活动“{name_}”")
 
 
-def _not_registered_yet(session: Session, name: str, starts_on: dt.date | None, but: int | None = None) -> None:
+def _not_registered_yet(session: Session, name: str | None, starts_on: dt.date | None, but: int | None = None
+                        ) -> None:
     """One event, one record: the name and first day identify an event (活动名称+开始日期, as the events table keys
     it) — a form sent twice made two, counted twice, and broke the table's export → import."""
     same = session.scalar(select(Event.id).where(
