@@ -393,6 +393,7 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
     compare = [(c, db_normaliser(c)) for c in real]
     diffs: list[tuple[_Row, dict[str, Any], dict[str, Any]]] = []
     problems: dict[int, list[tuple[str, str, str | None]]] = {}
+    moved_back = _progress_rule(spec) if ctx.guard is None else None  # the console's; the web's is its guard
     for r in valid:
         if r.existing is not None:
             _blanks_keep_stored(r, compare, virtual)
@@ -402,8 +403,8 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
         if spec.check_row is not None and not retired:
             problems.setdefault(r.number, []).extend(
                 spec.check_row(ctx, r.number, r.values, r.existing["id"] if r.existing else None))
-        if spec.progress is not None and ctx.guard is None and r.existing is not None:
-            problems.setdefault(r.number, []).extend(_moved_back(spec, r.existing, r.values))
+        if moved_back is not None and r.existing is not None:
+            problems.setdefault(r.number, []).extend(moved_back(r.existing, r.values))
         before, after = _diff(r, compare, virtual) if r.existing is not None else ({}, {})
         diffs.append((r, before, after))
     refused = _refused(ctx, diffs)
@@ -455,22 +456,30 @@ def _process(ctx: ImportContext, state: _State, mapped: list[Mapped], chunk: lis
         )
 
 
-def _moved_back(spec: TableSpec, stored: dict[str, Any], values: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+RowProblems = list[tuple[str, str, str | None]]  # (column key, reason, suggestion), as ``TableSpec.check_row``
+
+
+def _progress_rule(spec: TableSpec) -> Callable[[dict[str, Any], dict[str, Any]], RowProblems] | None:
     """The console does not move a record back along its progress (办理进度不回退): a row that would is most often
     an older export imported again, and it would undo 发榜 or 开工 with no trail. The pages move a record back by
-    their own steps (退回修改, 撤回), each recorded."""
-    assert spec.progress is not None
+    their own steps (退回修改, 撤回), each recorded. The order and labels are read once, not for every row."""
+    if spec.progress is None:
+        return None
     key, order = spec.progress
-    labels = {c.value: c.label for col in spec.columns if col.key == key for c in col.choices}
-    old, new = stored.get(key), values.get(key)
-    if old is None or new is None or str(old) == str(new):
-        return []
     rank = {v: i for i, v in enumerate(order)}
-    if rank.get(str(new), len(order)) >= rank.get(str(old), len(order)) and str(old) in rank:
-        return []
-    was, now = labels.get(str(old), str(old)), labels.get(str(new), str(new))
-    return [(key, f"平台中该记录已是“{was}”，导入不能改回“{now}”（文件可能是较早导出的）",
-             "请先导出最新的信息表再修改；确需退回的，请在记录页面办理")]
+    labels = {c.value: c.label for col in spec.columns if col.key == key for c in col.choices}
+
+    def moved_back(stored: dict[str, Any], values: dict[str, Any]) -> RowProblems:
+        old, new = stored.get(key), values.get(key)
+        if old is None or new is None or str(old) == str(new):
+            return []
+        if str(old) in rank and rank.get(str(new), len(order)) >= rank[str(old)]:
+            return []
+        was, now = labels.get(str(old), str(old)), labels.get(str(new), str(new))
+        return [(key, f"平台中该记录已是“{was}”，导入不能改回“{now}”（文件可能是较早导出的）",
+                 "请先导出最新的信息表再修改；确需退回的，请在记录页面办理")]
+
+    return moved_back
 
 
 def _blanks_keep_stored(r: _Row, compare: list[tuple[ColumnSpec, Callable[[Any], Any] | None]],
